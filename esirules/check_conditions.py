@@ -1,0 +1,127 @@
+"""Check applicability conditions: syntax conditions in, typed model conditions out."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+
+from esirules import model as m
+from esirules import syntax as s
+from esirules.diagnostics import did_you_mean
+from esirules.span import Span
+
+Report = Callable[[str, str, Span, "str | None"], None]
+
+_BOOLEAN_WORDS = {"yes": True, "no": False, "true": True, "false": False}
+
+
+def condition_depth(node: s.ConditionNode) -> int:
+    """How deeply a condition nests, found without recursion (conditions may be very deep)."""
+    deepest = 0
+    stack: list[tuple[s.ConditionNode, int]] = [(node, 1)]
+    while stack:
+        current, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(current, s.Negation):
+            stack.append((current.operand, depth + 1))
+        elif isinstance(current, (s.AllOf, s.AnyOf)):
+            stack.extend((operand, depth + 1) for operand in current.operands)
+    return deepest
+
+
+class ConditionChecker:
+    """Resolves attribute names and values in a condition and checks each test makes sense."""
+
+    def __init__(self, attributes: dict[str, m.Attribute], report: Report):
+        self.attributes = attributes
+        self.report = report
+
+    def check(self, node: s.ConditionNode) -> m.Condition | None:
+        if isinstance(node, s.Negation):
+            operand = self.check(node.operand)
+            return m.Not(operand, span=node.span) if operand is not None else None
+        if isinstance(node, (s.AllOf, s.AnyOf)):
+            operands = [self.check(o) for o in node.operands]
+            if any(o is None for o in operands):
+                return None
+            kind = m.AllOf if isinstance(node, s.AllOf) else m.AnyOf
+            return kind(tuple(o for o in operands if o is not None), span=node.span)
+        attribute = self._attribute(node.attribute)
+        if attribute is None:
+            return None
+        if isinstance(node, s.FlagTest):
+            if attribute.kind != "boolean":
+                self.report(
+                    "R040",
+                    f"`{attribute.name}` is not a yes-or-no attribute, so it cannot stand alone as a test",
+                    node.span,
+                    f"compare it with a value, for example `{attribute.name} = {_example(attribute)}`",
+                )
+                return None
+            return m.Flag(attribute.name, span=node.span)
+        if isinstance(node, s.MembershipTest):
+            values = [self._value(attribute, v) for v in node.values]
+            if any(v is None for v in values):
+                return None
+            return m.Membership(attribute.name, tuple(v for v in values if v is not None), span=node.span)
+        assert isinstance(node, s.ComparisonTest)
+        value = self._value(attribute, node.value)
+        if value is None:
+            return None
+        if node.op in ("<", "<=", ">", ">=") and attribute.kind not in ("ordered", "numeric"):
+            self.report(
+                "R040",
+                f"`{attribute.name}` has no order, so `{node.op}` cannot compare it",
+                node.span,
+                f"use `=`, `!=` or `in {{...}}`, or declare it `ordered` if its values run low to high",
+            )
+            return None
+        return m.Comparison(attribute.name, node.op, value, span=node.span)  # type: ignore[arg-type]
+
+    def _attribute(self, name: s.Name) -> m.Attribute | None:
+        attribute = self.attributes.get(name.text)
+        if attribute is None:
+            self.report(
+                "R030",
+                f"there is no case attribute called `{name.text}`",
+                name.span,
+                did_you_mean(name.text, self.attributes) or "declare it with `attribute ...` first",
+            )
+        return attribute
+
+    def _value(self, attribute: m.Attribute, value: s.Value) -> str | Fraction | bool | None:
+        if attribute.kind == "numeric":
+            if value.number is None:
+                self.report(
+                    "R033",
+                    f"`{attribute.name}` is a number, but `{value.text}` is not",
+                    value.span,
+                    "write a number such as 18 or 2.5",
+                )
+            return value.number
+        if attribute.kind == "boolean":
+            if value.text.lower() in _BOOLEAN_WORDS:
+                return _BOOLEAN_WORDS[value.text.lower()]
+            self.report(
+                "R033",
+                f"`{attribute.name}` is yes or no, but the condition compares it with `{value.text}`",
+                value.span,
+                f"write `{attribute.name} = yes`, `{attribute.name} = no`, or just `{attribute.name}`",
+            )
+            return None
+        if value.text in attribute.values:
+            return value.text
+        self.report(
+            "R033",
+            f"`{value.text}` is not a value of the attribute `{attribute.name}`",
+            value.span,
+            did_you_mean(value.text, attribute.values)
+            or "its values are " + ", ".join(f"`{v}`" for v in attribute.values),
+        )
+        return None
+
+
+def _example(attribute: m.Attribute) -> str:
+    if attribute.values:
+        return attribute.values[0]
+    return "1"

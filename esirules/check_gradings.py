@@ -1,0 +1,185 @@
+"""Check gradings, bands and points tables: their syntax in, model objects out."""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import TYPE_CHECKING
+
+from esirules import model as m
+from esirules import syntax as s
+
+if TYPE_CHECKING:
+    from esirules.check import _Builder
+
+_FIGURES_BY_USE = {
+    "performance": ("performance", "actual"),
+}
+
+
+def check_grading(b: _Builder, d: s.GradingDecl) -> m.Grading | None:
+    """A grading needs an item scale, a ladder, rules on both, and a final `otherwise`."""
+    if d.item_scale is None or d.ladder is None:
+        missing = "items rated on <scale>" if d.item_scale is None else "grades from <ladder>"
+        b.error(
+            "R053",
+            f"the grading `{d.name.text}` does not say `{missing}`",
+            d.name.span,
+            "a grading needs a line `items rated on performance` and a line `grades from grade`",
+        )
+        return None
+    scale = b._scale_ref(d.item_scale)
+    ladder = b._scale_ref(d.ladder, ladder=True)
+    if scale is None or ladder is None:
+        return None
+    rules = []
+    for node in d.rules:
+        grade = b._on_scale(node.grade, ladder)
+        clauses = check_clauses(b, node.clauses, scale)
+        if grade is not None and clauses is not None:
+            rules.append(m.GradeRule(grade, clauses, node.otherwise, span=node.span))
+    caps = []
+    for cap in d.caps:
+        grade = b._on_scale(cap.grade, ladder)
+        clauses = check_clauses(b, cap.clauses, scale)
+        if grade is not None and clauses is not None:
+            caps.append(m.CapRule(grade, clauses, span=cap.span))
+    _check_otherwise(b, d.rules, f"grading `{d.name.text}`", d.span)
+    measure_bands = None
+    if d.measure_bands is not None:
+        bands = b.bands.get(d.measure_bands.text)
+        if bands is None:
+            b.unknown("set of bands", d.measure_bands, b.bands)
+        elif bands.scale.text != scale.name:
+            b.error(
+                "R053",
+                f"the bands `{bands.name.text}` give values of `{bands.scale.text}`, "
+                f"but this grading's items are rated on `{scale.name}`",
+                d.measure_bands.span,
+                f"declare the bands `on {scale.name}`",
+            )
+        else:
+            measure_bands = bands.name.text
+    label = d.label.text if d.label else d.name.text
+    return m.Grading(
+        d.name.text, label, scale.name, ladder.name, tuple(rules), tuple(caps), d.cumulative, measure_bands,
+        span=d.span,
+    )
+
+
+def check_clauses(b: _Builder, clauses: tuple[s.ClauseNode, ...], scale: m.Scale) -> tuple[m.Clause, ...] | None:
+    out = []
+    ok = True
+    for index, clause in enumerate(clauses):
+        value = b._on_scale(clause.value, scale)
+        quantifier = _quantifier(b, clause.quantifier)
+        if clause.quantifier.kind == "others" and index == 0:
+            b.error(
+                "R050",
+                "`the others` needs a clause before it to say which items are counted first",
+                clause.quantifier.span,
+                "write for example `at least strong on the majority of items and at least satisfactory on the others`",
+            )
+            ok = False
+        if value is None or quantifier is None:
+            ok = False
+            continue
+        out.append(m.Clause(clause.comparison, value, quantifier, span=clause.span))  # type: ignore[arg-type]
+    return tuple(out) if ok else None
+
+
+def _quantifier(b: _Builder, node: s.QuantifierNode) -> m.Quantifier | None:
+    if node.kind == "at_least_share":
+        share = node.share.number if node.share else None
+        if share is None or not 0 <= share <= 1:
+            b.error(
+                "R020",
+                f"a share of items must lie between 0% and 100%, not {node.share.text if node.share else '?'}",
+                node.span,
+                "write for example `at least 75% of the items`",
+            )
+            return None
+        return m.Quantifier("at_least_share", share=share)
+    if node.kind == "at_least_count":
+        return m.Quantifier("at_least_count", count=node.count)
+    return m.Quantifier(node.kind)  # type: ignore[arg-type]
+
+
+def _check_otherwise(b: _Builder, rules: tuple[s.GradeRuleNode, ...] | tuple[s.BandNode, ...], owner: str, span) -> None:  # type: ignore[no-untyped-def]
+    otherwise = [i for i, r in enumerate(rules) if r.otherwise]
+    if not otherwise:
+        b.error(
+            "R052",
+            f"the {owner} has no `otherwise` rule, so some evidence would get no grade at all",
+            span,
+            'end the rules with a line such as `"Poor" otherwise`',
+        )
+        return
+    for index in otherwise:
+        if index != len(rules) - 1:
+            b.error(
+                "R051",
+                "`otherwise` must be the last rule: the rules after it could never apply",
+                rules[index].span,
+                "move the `otherwise` rule to the end",
+            )
+
+
+def check_bands(b: _Builder, d: s.BandsDecl) -> m.Bands | None:
+    scale = b._scale_ref(d.scale)
+    if scale is None:
+        return None
+    bands = []
+    for node in d.bands:
+        value = b._on_scale(node.value, scale)
+        tests = []
+        for test in node.tests:
+            operand: Fraction | str
+            if isinstance(test.operand, str):
+                operand = test.operand
+                if test.figure != "actual":
+                    b.error(
+                        "R040",
+                        f"`{test.figure}` cannot be compared with `{test.operand}`; only `actual` can",
+                        test.span,
+                        f"write `actual at least {test.operand}`, or compare `{test.figure}` with a number",
+                    )
+            else:
+                assert test.operand.number is not None
+                operand = test.operand.number
+            tests.append(
+                m.FigureTest(test.figure, test.comparison, operand, test.percent, span=test.span)  # type: ignore[arg-type]
+            )
+        if value is not None:
+            bands.append(m.Band(value, tuple(tests), node.otherwise, span=node.span))
+    _check_otherwise(b, d.bands, f"set of bands `{d.name.text}`", d.span)
+    ties = d.ties or "exact"
+    return m.Bands(d.name.text, scale.name, tuple(bands), ties, span=d.span)  # type: ignore[arg-type]
+
+
+def check_points(b: _Builder, d: s.PointsDecl) -> m.Points | None:
+    ladder = b._scale_ref(d.ladder)
+    if ladder is None:
+        return None
+    points = []
+    seen: set[str] = set()
+    for grade, number in d.points:
+        value = b._on_scale(grade, ladder)
+        if value is None:
+            continue
+        if value in seen:
+            b.error("R011", f"`{value}` is given points twice", grade.span, "give each grade its points once")
+        seen.add(value)
+        if number.number is None or number.number < 0:
+            b.error("R020", f"points must be zero or more, not {number.text}", number.span, None)
+            continue
+        points.append((value, number.number))
+    missing = [v for v in ladder.values if v not in seen]
+    if missing:
+        listed = ", ".join(f"`{v}`" for v in missing)
+        b.error(
+            "R033",
+            f"the points table `{d.name.text}` gives no points for {listed}",
+            d.name.span,
+            "give every grade of the ladder its points (0 if it earns none)",
+        )
+    return m.Points(d.name.text, ladder.name, tuple(points), span=d.span)

@@ -1,0 +1,1 @@
+"""The `esirules` command line: one module per command, each returning an exit code."""

@@ -1,0 +1,170 @@
+"""Conditions over case attributes: evaluated for one case (`holds`) or for coded columns (`mask`).
+
+A comparison on an attribute the case lacks is false (so `not` of it is true); callers that
+need to tell "false" from "unknown" check `reads(condition)` against the attributes present.
+Ordered and enumerated values compare by their declared position; numbers compare exactly.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable, Mapping
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from esirules import model
+from esirules.evidence import MISSING
+
+_OPS: dict[str, Callable[[object, object], bool]] = {
+    "=": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+}
+
+Mask = npt.NDArray[np.bool_]
+
+
+def reads(condition: model.Condition | None) -> frozenset[str]:
+    """The names of the attributes a condition reads."""
+    if condition is None:
+        return frozenset()
+    if isinstance(condition, (model.Comparison, model.Membership, model.Flag)):
+        return frozenset({condition.attribute})
+    if isinstance(condition, model.Not):
+        return reads(condition.operand)
+    return frozenset().union(*(reads(c) for c in condition.operands))
+
+
+def describe(condition: model.Condition) -> str:
+    """The condition written as in a ruleset, for messages."""
+    if isinstance(condition, model.Comparison):
+        return f"{condition.attribute} {condition.op} {_text(condition.value)}"
+    if isinstance(condition, model.Membership):
+        return f"{condition.attribute} in {{{', '.join(_text(v) for v in condition.values)}}}"
+    if isinstance(condition, model.Flag):
+        return condition.attribute
+    if isinstance(condition, model.Not):
+        return f"not {_grouped(condition.operand)}"
+    joiner = " and " if isinstance(condition, model.AllOf) else " or "
+    return joiner.join(_grouped(c) for c in condition.operands)
+
+
+def holds(
+    condition: model.Condition,
+    attributes: Mapping[str, object],
+    declared: Mapping[str, model.Attribute] | None = None,
+) -> bool:
+    """Whether one case's attributes satisfy a condition.
+
+    Args:
+        condition: the condition from the ruleset.
+        attributes: attribute name to value: the value's name (as spelt in the ruleset) for
+            enumerated and ordered attributes, a bool for yes-or-no attributes, a number for
+            numeric ones; absent or None when the case lacks it.
+        declared: the ruleset's attributes by name; needed to order ordered values.
+    """
+    if isinstance(condition, model.Not):
+        return not holds(condition.operand, attributes, declared)
+    if isinstance(condition, model.AllOf):
+        return all(holds(c, attributes, declared) for c in condition.operands)
+    if isinstance(condition, model.AnyOf):
+        return any(holds(c, attributes, declared) for c in condition.operands)
+    value = attributes.get(condition.attribute)
+    if value is None:
+        return False
+    if isinstance(condition, model.Flag):
+        return value is True
+    if isinstance(condition, model.Membership):
+        return any(holds(model.Comparison(condition.attribute, "=", v), attributes, declared) for v in condition.values)
+    wanted = condition.value
+    if isinstance(value, str) or isinstance(wanted, str):
+        if condition.op in ("=", "!="):
+            return _OPS[condition.op](value, wanted)
+        attribute = (declared or {}).get(condition.attribute)
+        if attribute is None or value not in attribute.values or wanted not in attribute.values:
+            raise ValueError(f"cannot order `{value}` and `{wanted}` of attribute `{condition.attribute}`")
+        return _OPS[condition.op](attribute.values.index(value), attribute.values.index(wanted))  # type: ignore[arg-type]
+    return _OPS[condition.op](value, wanted)
+
+
+def mask(
+    condition: model.Condition,
+    columns: Mapping[str, npt.NDArray],  # type: ignore[type-arg]
+    declared: Mapping[str, model.Attribute],
+    size: int,
+) -> Mask:
+    """For coded attribute columns (see `esirules.evidence`), where the condition holds."""
+    if isinstance(condition, model.Not):
+        return ~mask(condition.operand, columns, declared, size)
+    if isinstance(condition, model.AllOf):
+        out = np.ones(size, dtype=bool)
+        for operand in condition.operands:
+            out &= mask(operand, columns, declared, size)
+        return out
+    if isinstance(condition, model.AnyOf):
+        out = np.zeros(size, dtype=bool)
+        for operand in condition.operands:
+            out |= mask(operand, columns, declared, size)
+        return out
+    column = columns.get(condition.attribute)
+    attribute = declared.get(condition.attribute)
+    if column is None or attribute is None:
+        return np.zeros(size, dtype=bool)
+    if isinstance(condition, model.Flag):
+        return column == 1  # type: ignore[no-any-return]
+    if isinstance(condition, model.Membership):
+        out = np.zeros(size, dtype=bool)
+        for value in condition.values:
+            out |= _compare(column, attribute, "=", value)
+        return out
+    return _compare(column, attribute, condition.op, condition.value)
+
+
+def _compare(column: npt.NDArray, attribute: model.Attribute, op: str, value: object) -> Mask:  # type: ignore[type-arg]
+    if attribute.kind == "numeric":
+        return _compare_numbers(column, op, value)
+    present = column != MISSING
+    if attribute.kind == "boolean":
+        code = 1 if value in (True, "yes") else 0 if value in (False, "no") else None
+    else:
+        code = attribute.values.index(value) if value in attribute.values else None
+    if code is None:
+        return present if op == "!=" else np.zeros(len(column), dtype=bool)  # type: ignore[no-any-return]
+    return present & _OPS[op](column, code)  # type: ignore[no-any-return]
+
+
+def _compare_numbers(column: npt.NDArray, op: str, value: object) -> Mask:  # type: ignore[type-arg]
+    """Exact comparison of float64 values with a Fraction (NaN, the missing value, compares false)."""
+    exact = Fraction(value)  # type: ignore[arg-type]
+    near = float(exact)
+    with np.errstate(invalid="ignore"):
+        if Fraction(near) == exact:
+            return _OPS[op](column, near)  # type: ignore[no-any-return]
+        # No float lies strictly between `near` and `exact`, so each test moves to `near`.
+        if op == "=":
+            return np.zeros(len(column), dtype=bool)
+        if op == "!=":
+            return ~np.isnan(column)  # type: ignore[no-any-return]
+        below = near < exact
+        if op in ("<", "<="):
+            return (column <= near) if below else (column < near)  # type: ignore[no-any-return]
+        return (column > near) if below else (column >= near)  # type: ignore[no-any-return]
+
+
+def _text(value: object) -> str:
+    if value is True:
+        return "yes"
+    if value is False:
+        return "no"
+    text = str(value)
+    return f'"{text}"' if " " in text else text
+
+
+def _grouped(condition: model.Condition) -> str:
+    text = describe(condition)
+    return f"({text})" if isinstance(condition, (model.AllOf, model.AnyOf)) else text

@@ -1,0 +1,463 @@
+"""The resolved model: a checked ruleset, names resolved and `extends` applied, for compiling.
+
+Every object is frozen. Weights, shares and numeric thresholds are exact Fractions. Each
+object keeps the span of the ruleset text it came from (spans take no part in equality).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from fractions import Fraction
+from typing import Literal, Union
+
+import attrs
+
+from esirules.span import Span, span_field
+
+# ---------------------------------------------------------------------------------------------
+# Vocabularies
+
+
+@attrs.frozen
+class Scale:
+    """An ordered set of values, best first: an answer scale, a rating scale or a grade ladder."""
+
+    name: str
+    values: tuple[str, ...]
+    not_applicable: str | None = None
+    is_ladder: bool = False
+    span: Span = span_field()
+
+    def rank(self, value: str) -> int:
+        """Higher is better: the best value has rank len(values) - 1, the worst 0."""
+        return len(self.values) - 1 - self.values.index(value)
+
+    def value_at(self, rank: int) -> str:
+        return self.values[len(self.values) - 1 - rank]
+
+    def __contains__(self, value: object) -> bool:
+        return value in self.values
+
+
+AttributeKind = Literal["enumerated", "ordered", "boolean", "numeric"]
+
+
+@attrs.frozen
+class Attribute:
+    """A case attribute; ordered values run from lowest to highest."""
+
+    name: str
+    label: str
+    kind: AttributeKind
+    values: tuple[str, ...] = ()
+    minimum: Fraction | None = None
+    maximum: Fraction | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Source:
+    name: str
+    label: str
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Measure:
+    """A published performance measure (target data): actual against target and national average."""
+
+    name: str
+    label: str
+    unit: str = "percent"
+    lower_is_better: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Rounding:
+    """How figures are shown: `places` decimal places of a percentage; `ties` for halves."""
+
+    places: int = 0
+    ties: Literal["up", "even", "down"] = "up"
+    span: Span = span_field()
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions over case attributes
+
+Comparator = Literal["=", "!=", "<", "<=", ">", ">="]
+
+
+@attrs.frozen
+class Comparison:
+    """`attribute op value`; for ordered attributes, < and > follow the declared order."""
+
+    attribute: str
+    op: Comparator
+    value: str | Fraction | bool
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Membership:
+    attribute: str
+    values: tuple[str | Fraction | bool, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Flag:
+    """A yes-or-no attribute that must be yes."""
+
+    attribute: str
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Not:
+    operand: Condition
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AllOf:
+    operands: tuple[Condition, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AnyOf:
+    operands: tuple[Condition, ...]
+    span: Span = span_field()
+
+
+Condition = Union[Comparison, Membership, Flag, Not, AllOf, AnyOf]
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence definitions
+
+
+@attrs.frozen
+class Question:
+    """A case-level question; a case meets it when its answer is in `met`."""
+
+    id: str
+    text: str
+    criterion: str
+    scale: str
+    met: frozenset[str]
+    source: str | None = None
+    applies: Condition | None = None
+    weight: Fraction = Fraction(1)
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Item:
+    """An evidence item of a descriptive criterion, rated on the grading's scale."""
+
+    id: str
+    text: str
+    criterion: str
+    weight: Fraction = Fraction(1)
+    measure: str | None = None
+    span: Span = span_field()
+
+
+# ---------------------------------------------------------------------------------------------
+# Threshold rules over items (gradings)
+
+QuantifierKind = Literal["each", "majority", "some", "none", "at_least_count", "at_least_share", "others"]
+
+
+@attrs.frozen
+class Quantifier:
+    kind: QuantifierKind
+    count: int | None = None
+    share: Fraction | None = None
+
+
+@attrs.frozen
+class Clause:
+    """`at least strong on the majority of items`: a comparison on the scale and a quantifier."""
+
+    comparison: Literal["at_least", "at_best", "exactly"]
+    value: str
+    quantifier: Quantifier
+    span: Span = span_field()
+
+
+@attrs.frozen
+class GradeRule:
+    """A grade and the clauses (all must hold) that award it; no clauses for `otherwise`."""
+
+    grade: str
+    clauses: tuple[Clause, ...]
+    otherwise: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class CapRule:
+    """`no better than X when ...`: caps the grade after the ladder is applied."""
+
+    grade: str
+    clauses: tuple[Clause, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Grading:
+    """An ordered list of threshold rules that grade a set of rated items."""
+
+    name: str
+    label: str
+    item_scale: str
+    ladder: str
+    rules: tuple[GradeRule, ...]
+    caps: tuple[CapRule, ...] = ()
+    cumulative: bool = False
+    measure_bands: str | None = None
+    span: Span = span_field()
+
+
+# ---------------------------------------------------------------------------------------------
+# Banded thresholds and points
+
+Figure = Literal["score", "total", "performance", "actual"]
+
+
+@attrs.frozen
+class FigureTest:
+    """`score at least 75%`, `actual at least national average`."""
+
+    figure: Figure
+    comparison: Literal["at_least", "above", "below", "at_most"]
+    operand: Fraction | Literal["target", "national average"]
+    percent: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Band:
+    value: str
+    tests: tuple[FigureTest, ...]
+    otherwise: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Bands:
+    """Ordered thresholds that turn a figure into a value of `scale`; first match wins."""
+
+    name: str
+    scale: str
+    bands: tuple[Band, ...]
+    ties: Literal["exact", "rounded"] = "exact"
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Points:
+    name: str
+    ladder: str
+    points: tuple[tuple[str, Fraction], ...]
+    span: Span = span_field()
+
+    def for_grade(self, grade: str) -> Fraction | None:
+        return dict(self.points).get(grade)
+
+
+# ---------------------------------------------------------------------------------------------
+# Structure
+
+AggregateKind = Literal["weighted_mean", "lowest_of", "points_total", "graded_over", "score_banded"]
+
+
+@attrs.frozen
+class Aggregate:
+    """How a section or the overall combines its members into a score or a grade."""
+
+    kind: AggregateKind
+    members: tuple[str, ...] = ()
+    members_kind: Literal["criteria", "sections"] = "criteria"
+    using: str | None = None  # the points, grading or bands named
+    bands: str | None = None  # for points_total: the bands on the total
+    span: Span = span_field()
+
+
+MissingRule = Literal["not computable", "renormalise"]
+
+
+@attrs.frozen
+class Criterion:
+    """A criterion: numerical (questions pooled) or descriptive (items graded)."""
+
+    id: str
+    title: str
+    section: str
+    kind: Literal["numerical", "descriptive"]
+    weight: Fraction
+    weight_class: str | None = None
+    description: str = ""
+    questions: tuple[Question, ...] = ()
+    items: tuple[Item, ...] = ()
+    pooling: Literal["pooled", "mean of questions"] = "pooled"
+    grading: str | None = None  # descriptive: the grading; numerical: optional bands
+    allows_adjustment: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Section:
+    id: str
+    title: str
+    criteria: tuple[Criterion, ...]
+    weight: Fraction | None = None
+    description: str = ""
+    score: Aggregate | None = None
+    grade: Aggregate | None = None
+    missing: MissingRule = "not computable"
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Overall:
+    title: str
+    score: Aggregate | None = None
+    grade: Aggregate | None = None
+    missing: MissingRule = "not computable"
+    description: str = ""
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Sample:
+    """A cohort of cases and the sections (None: all) and questions that apply to it."""
+
+    name: str
+    label: str
+    sections: tuple[str, ...] | None = None
+    without_questions: frozenset[str] = frozenset()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Exclusions:
+    """What a derived ruleset leaves out of its parent's scope."""
+
+    cases: tuple[Condition, ...] = ()
+    sources: frozenset[str] = frozenset()
+    questions: frozenset[str] = frozenset()
+
+
+# ---------------------------------------------------------------------------------------------
+# Tests written in the language
+
+
+@attrs.frozen
+class RulesetTest:
+    name: str
+    criterion: str
+    ratings: tuple[tuple[str, str], ...] = ()
+    answers: tuple[tuple[str, str, int], ...] = ()
+    measures: tuple[tuple[str, Fraction, Fraction, Fraction], ...] = ()
+    adjustment: tuple[str, str, str] | None = None  # grade, by, reason
+    expect_grade: str | None = None
+    expect_score: Fraction | None = None
+    span: Span = span_field()
+
+
+# ---------------------------------------------------------------------------------------------
+# The ruleset
+
+
+@attrs.frozen
+class Ruleset:
+    """A checked ruleset with its parent's declarations merged in."""
+
+    name: str
+    version: str
+    title: str
+    path: str
+    content_hash: str
+    description: str = ""
+    parent: Ruleset | None = None
+    rounding: Rounding = Rounding()
+    scales: tuple[Scale, ...] = ()
+    attributes: tuple[Attribute, ...] = ()
+    sources: tuple[Source, ...] = ()
+    measures: tuple[Measure, ...] = ()
+    weight_classes: tuple[tuple[str, Fraction], ...] = ()
+    samples: tuple[Sample, ...] = ()
+    sections: tuple[Section, ...] = ()
+    overall: Overall | None = None
+    gradings: tuple[Grading, ...] = ()
+    bands: tuple[Bands, ...] = ()
+    points: tuple[Points, ...] = ()
+    exclusions: Exclusions = Exclusions()
+    tests: tuple[RulesetTest, ...] = ()
+    span: Span = span_field()
+
+    # Look-ups by name. The tuples above keep declaration order; these are conveniences.
+    def scale(self, name: str) -> Scale:
+        return _by_name(self.scales, name)
+
+    def attribute(self, name: str) -> Attribute:
+        return _by_name(self.attributes, name)
+
+    def measure(self, name: str) -> Measure:
+        return _by_name(self.measures, name)
+
+    def grading(self, name: str) -> Grading:
+        return _by_name(self.gradings, name)
+
+    def band_set(self, name: str) -> Bands:
+        return _by_name(self.bands, name)
+
+    def points_table(self, name: str) -> Points:
+        return _by_name(self.points, name)
+
+    def sample(self, name: str) -> Sample:
+        return _by_name(self.samples, name)
+
+    def section(self, section_id: str) -> Section:
+        for section in self.sections:
+            if section.id == section_id:
+                return section
+        raise KeyError(section_id)
+
+    def criteria(self) -> Iterator[Criterion]:
+        for section in self.sections:
+            yield from section.criteria
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        for criterion in self.criteria():
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+    def questions(self) -> Iterator[Question]:
+        for criterion in self.criteria():
+            yield from criterion.questions
+
+    def items(self) -> Iterator[Item]:
+        for criterion in self.criteria():
+            yield from criterion.items
+
+    def summary(self) -> str:
+        """One line: what the ruleset holds."""
+        criteria = list(self.criteria())
+        return (
+            f"{self.name} {self.version}: {len(self.sections)} sections, {len(criteria)} criteria, "
+            f"{sum(len(c.questions) for c in criteria)} questions, "
+            f"{sum(len(c.items) for c in criteria)} items"
+        )
+
+
+def _by_name(objects: tuple, name: str):  # type: ignore[no-untyped-def,type-arg]
+    for obj in objects:
+        if obj.name == name:
+            return obj
+    raise KeyError(name)

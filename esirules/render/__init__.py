@@ -1,0 +1,1 @@
+"""Renderers: pure functions from diagnostics or result trees to text, JSON, Markdown."""

@@ -1,0 +1,62 @@
+"""Render diagnostics: diagnostic objects (and the source texts) in, text or JSON out."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from esirules.diagnostics import Diagnostic
+
+
+def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> str:
+    """Each diagnostic with its location, the source line and the span underlined."""
+    blocks = [_one(d, sources.get(d.span.file)) for d in diagnostics]
+    errors = sum(1 for d in diagnostics if d.severity == "error")
+    warnings = len(diagnostics) - errors
+    tally = []
+    if errors:
+        tally.append(f"{errors} error{'s' if errors != 1 else ''}")
+    if warnings:
+        tally.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+    if tally:
+        blocks.append(", ".join(tally) + " found")
+    return "\n\n".join(blocks) + "\n"
+
+
+def _one(d: Diagnostic, source: str | None) -> str:
+    lines = [f"{d.severity}[{d.code}]: {d.message}", f"  --> {d.span}"]
+    text_line = _line(source, d.span.line)
+    if text_line is not None:
+        number = str(d.span.line)
+        pad = " " * len(number)
+        shown = text_line.expandtabs(4) if "\t" not in text_line else text_line.replace("\t", " ")
+        start = max(d.span.column, 1)
+        if d.span.end_line == d.span.line:
+            width = max(d.span.end_column - d.span.column, 1)
+        else:
+            width = max(len(shown) - start + 1, 1)
+        width = min(width, max(len(shown) - start + 1, 1))
+        if len(shown) > 200:
+            cut = max(start - 60, 0)
+            shown = ("…" if cut else "") + shown[cut : cut + 160] + "…"
+            start = start - cut + (1 if cut else 0)
+            width = min(width, 160)
+        lines += [f" {pad} |", f" {number} | {shown}", f" {pad} | {' ' * (start - 1)}{'^' * width}"]
+    if d.help:
+        lines.append(f"  = help: {d.help}")
+    return "\n".join(lines)
+
+
+def _line(source: str | None, number: int) -> str | None:
+    if source is None:
+        return None
+    lines = source.splitlines()
+    if 1 <= number <= len(lines):
+        return lines[number - 1]
+    if number == len(lines) + 1:
+        return ""
+    return None
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    return json.dumps({"diagnostics": [d.to_json() for d in diagnostics]}, indent=2, ensure_ascii=False)

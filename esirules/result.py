@@ -1,0 +1,464 @@
+"""The result tree: what scoring evidence under a ruleset gives, with the provenance of every value.
+
+The single source for every output (score sheet, explanation, JSON, the service). Every value
+is an exact Fraction, or None with a `reason` when it is not computable; its `display` string
+is rounded per the ruleset's Rounding; its `span` is the ruleset text of the rule that produced
+it. Case lists are tuples of case ids in natural order (c2 before c10), so results do not depend
+on the order of cases in the evidence or on how scoring was split into batches.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from esirules.model import AggregateKind, Rounding
+from esirules.span import Span, span_field
+
+NOT_COMPUTABLE = "not computable"
+
+# ---------------------------------------------------------------------------------------------
+# Display: rounding happens here and only here.
+
+
+def round_percent(value: Fraction, rounding: Rounding) -> Fraction:
+    """The percentage value × 100, rounded to `rounding.places` decimals by its tie rule."""
+    return _round(value * 100, rounding)
+
+
+def display_percent(value: Fraction, rounding: Rounding) -> str:
+    """A proportion shown as a percentage: Fraction(1, 3) → "33%" (exact, no floats)."""
+    return _decimal_text(round_percent(value, rounding), rounding.places) + "%"
+
+
+def display_number(value: Fraction, rounding: Rounding) -> str:
+    """A plain figure (a points total, days of sickness) rounded to `rounding.places` decimals."""
+    return _decimal_text(_round(value, rounding), rounding.places)
+
+
+def fraction_text(value: Fraction) -> str:
+    """Exact text for JSON: "33/100", or "3" for a whole number."""
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def number_text(value: Fraction) -> str:
+    """A threshold as a person writes it: 4, 2.5, or 1/3 when no decimal is exact."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    denominator, places = value.denominator, 0
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return fraction_text(value)
+    while (value * 10**places).denominator != 1:
+        places += 1
+    return _decimal_text(value, places)
+
+
+def percent_text(value: Fraction) -> str:
+    """A proportion written as an exact percentage: Fraction(11, 10) → "110%"."""
+    return number_text(value * 100) + "%"
+
+
+def _round(value: Fraction, rounding: Rounding) -> Fraction:
+    scale = 10**rounding.places
+    scaled = value * scale
+    floor = scaled.numerator // scaled.denominator
+    rest = scaled - floor
+    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and _tie_goes_up(floor, rounding)):
+        floor += 1
+    return Fraction(floor, scale)
+
+
+def _tie_goes_up(floor: int, rounding: Rounding) -> bool:
+    if rounding.ties == "up":
+        return True
+    if rounding.ties == "down":
+        return False
+    return floor % 2 == 1  # halves to even
+
+
+def _decimal_text(value: Fraction, places: int) -> str:
+    units = value * 10**places
+    assert units.denominator == 1, "round before formatting"
+    sign = "-" if units < 0 else ""
+    digits = str(abs(units.numerator)).rjust(places + 1, "0")
+    if places == 0:
+        return sign + digits
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+def natural_key(case_id: str) -> tuple[tuple[int, int | str], ...]:
+    """Sort key that puts c2 before c10."""
+    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", case_id) if part)
+
+
+# ---------------------------------------------------------------------------------------------
+# Where the inputs came from
+
+
+@attrs.frozen
+class RulesetRef:
+    name: str
+    version: str
+    content_hash: str
+    path: str
+
+
+@attrs.frozen
+class EvidenceRef:
+    path: str
+    content_hash: str
+
+
+@attrs.frozen
+class CaseGroup:
+    """Cases that share one reason (for not being applicable, or for being excluded)."""
+
+    reason: str
+    cases: tuple[str, ...]
+
+
+# ---------------------------------------------------------------------------------------------
+# Numerical criteria: questions over cases
+
+
+@attrs.frozen
+class QuestionResult:
+    """One question over the cases in scope: who met it, who did not, who it did not apply to."""
+
+    id: str
+    text: str
+    weight: Fraction
+    source: str | None
+    met: int
+    applicable: int
+    met_cases: tuple[str, ...]
+    not_met_cases: tuple[str, ...]
+    not_applicable: tuple[CaseGroup, ...]
+    value: Fraction | None
+    display: str
+    reason: str | None = None  # why value is None
+    excluded: str | None = None  # why the question contributes nothing
+    span: Span = span_field()
+
+    def not_applicable_reasons(self) -> dict[str, str]:
+        """Each not-applicable case with its reason."""
+        return {case: group.reason for group in self.not_applicable for case in group.cases}
+
+
+# ---------------------------------------------------------------------------------------------
+# Descriptive criteria: items, bands and grading rules
+
+
+@attrs.frozen
+class FigureTestResult:
+    """One test of a band, e.g. `performance at least 110%`: the figure found and whether it held."""
+
+    text: str
+    figure: str
+    value: Fraction | None  # the figure exactly
+    compared: Fraction | None  # the figure compared (rounded first when ties are `rounded`)
+    operand: Fraction | None
+    found: str
+    holds: bool
+    span: Span = span_field()
+
+
+@attrs.frozen
+class BandTrace:
+    value: str
+    tests: tuple[FigureTestResult, ...]
+    otherwise: bool
+    holds: bool
+    span: Span = span_field()
+
+
+@attrs.frozen
+class BandResult:
+    """A figure turned into a value by a Bands object: the first band whose tests all hold."""
+
+    bands: str
+    figure: str
+    value: str | None
+    ties: Literal["exact", "rounded"]
+    tried: tuple[BandTrace, ...]  # the bands up to and including the one that gave the value
+    reason: str | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class MeasureResult:
+    """Target data for a measure-rated item, and the performance worked out from it."""
+
+    measure: str
+    label: str
+    unit: str
+    lower_is_better: bool
+    actual: Fraction
+    target: Fraction
+    national_average: Fraction
+    performance: Fraction | None  # actual / target (target / actual when lower is better)
+    performance_display: str
+
+
+@attrs.frozen
+class ItemResult:
+    """An item and its rating; `counted` is False for a not-applicable rating."""
+
+    id: str
+    text: str
+    weight: Fraction
+    rating: str | None
+    counted: bool
+    measure: MeasureResult | None = None
+    band: BandResult | None = None
+    reason: str | None = None  # why there is no rating
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ClauseResult:
+    """One clause of a rule: what it needed, what it found, whether it held."""
+
+    text: str
+    domain: tuple[str, ...]  # item ids the quantifier ranges over
+    satisfying: tuple[str, ...]  # those whose rating satisfies the comparison
+    domain_weight: Fraction
+    satisfying_weight: Fraction
+    needed: str
+    found: str
+    holds: bool
+    span: Span = span_field()
+
+
+@attrs.frozen
+class RuleResult:
+    """A grade rule tried in order; `holds` needs its clauses and (cumulative) every lower grade."""
+
+    grade: str
+    otherwise: bool
+    clauses: tuple[ClauseResult, ...]
+    clauses_hold: bool
+    gated_by: tuple[str, ...]  # cumulative gradings: lower grades whose rules did not hold
+    holds: bool
+    chosen: bool
+    span: Span = span_field()
+
+
+@attrs.frozen
+class CapResult:
+    grade: str
+    clauses: tuple[ClauseResult, ...]
+    holds: bool
+    applied: bool  # it lowered the grade
+    span: Span = span_field()
+
+
+@attrs.frozen
+class GradingTrace:
+    """How a grading turned rated items into a grade: every rule in order, then the caps."""
+
+    grading: str
+    ladder: str
+    item_scale: str
+    cumulative: bool
+    rules: tuple[RuleResult, ...]
+    caps: tuple[CapResult, ...]
+    rule_grade: str | None  # the grade the rules gave
+    grade: str | None  # after the caps
+    span: Span = span_field()
+
+    @property
+    def grade_span(self) -> Span | None:
+        """The rule or cap that gave the grade."""
+        for cap in reversed(self.caps):
+            if cap.applied and cap.grade == self.grade:
+                return cap.span
+        for rule in self.rules:
+            if rule.chosen:
+                return rule.span
+        return None
+
+
+@attrs.frozen
+class AdjustmentResult:
+    """A lead inspector's adjustment; `applied` is False (with a note) when it could not be."""
+
+    grade: str
+    by: str
+    reason: str
+    applied: bool
+    note: str | None = None
+
+
+# ---------------------------------------------------------------------------------------------
+# Criteria, sections, overall
+
+
+@attrs.frozen
+class CriterionResult:
+    """A criterion: a score from questions (numerical) or a grade from items (descriptive)."""
+
+    id: str
+    title: str
+    kind: Literal["numerical", "descriptive"]
+    section: str
+    weight: Fraction
+    weight_class: str | None
+    value: Fraction | None
+    display: str
+    reason: str | None = None
+    # numerical
+    pooling: Literal["pooled", "mean of questions"] | None = None
+    questions: tuple[QuestionResult, ...] = ()
+    met: Fraction = Fraction(0)  # Σ weight × met over the questions
+    applicable: Fraction = Fraction(0)  # Σ weight × applicable
+    bands: BandResult | None = None  # numerical criteria graded by bands
+    # descriptive
+    items: tuple[ItemResult, ...] = ()
+    trace: GradingTrace | None = None
+    # grades
+    ladder: str | None = None
+    computed_grade: str | None = None
+    adjustment: AdjustmentResult | None = None
+    grade: str | None = None  # final: the adjusted grade when adjusted
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Term:
+    """A member of an aggregate: its weight and value, or its grade (and points)."""
+
+    member: str
+    weight: Fraction | None = None
+    value: Fraction | None = None
+    display: str = ""
+    grade: str | None = None
+    points: Fraction | None = None
+
+
+@attrs.frozen
+class ExcludedMember:
+    member: str
+    reason: str
+
+
+@attrs.frozen
+class AggregateResult:
+    """How a section or the overall combined its members (a weighted mean, or a grade)."""
+
+    kind: AggregateKind
+    members_kind: Literal["criteria", "sections"]
+    value: Fraction | None  # the weighted mean, or the points total
+    display: str
+    grade: str | None
+    reason: str | None
+    terms: tuple[Term, ...]
+    excluded: tuple[ExcludedMember, ...] = ()
+    renormalised: bool = False
+    using: str | None = None
+    ladder: str | None = None
+    band: BandResult | None = None
+    items: tuple[ItemResult, ...] = ()  # graded_over: the members as rated items
+    trace: GradingTrace | None = None  # graded_over: the grading applied
+    span: Span = span_field()
+
+
+@attrs.frozen
+class SectionResult:
+    id: str
+    title: str
+    weight: Fraction | None
+    applies: bool
+    value: Fraction | None
+    display: str
+    reason: str | None
+    grade: str | None
+    score: AggregateResult | None
+    grading: AggregateResult | None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OverallResult:
+    title: str
+    value: Fraction | None
+    display: str
+    reason: str | None
+    grade: str | None
+    score: AggregateResult | None
+    grading: AggregateResult | None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ColumnResult:
+    """One column of a score sheet: a ruleset applied to evidence, optionally one sample only."""
+
+    label: str
+    ruleset: RulesetRef
+    evidence: EvidenceRef
+    sample: str | None
+    rounding: Rounding
+    cases: int  # cases in scope
+    excluded_cases: tuple[CaseGroup, ...]
+    criteria: dict[str, CriterionResult]  # in ruleset order
+    sections: dict[str, SectionResult]
+    overall: OverallResult | None
+
+    def to_json(self) -> dict[str, object]:
+        """The column as JSON-ready data; values are exact fractions as text ("33/100")."""
+        return {
+            "label": self.label,
+            "ruleset": {
+                "name": self.ruleset.name,
+                "version": self.ruleset.version,
+                "hash": self.ruleset.content_hash,
+                "path": self.ruleset.path,
+            },
+            "evidence": {"path": self.evidence.path, "hash": self.evidence.content_hash},
+            "sample": self.sample,
+            "criteria": {cid: _criterion_json(c) for cid, c in self.criteria.items()},
+            "sections": {sid: _headline_json(s, title=s.title) for sid, s in self.sections.items()},
+            "overall": None if self.overall is None else _headline_json(self.overall, title=self.overall.title),
+        }
+
+
+def _value_json(value: Fraction | None) -> str | None:
+    return None if value is None else fraction_text(value)
+
+
+def _criterion_json(criterion: CriterionResult) -> dict[str, object]:
+    out: dict[str, object] = {
+        "title": criterion.title,
+        "kind": criterion.kind,
+        "value": _value_json(criterion.value),
+        "display": criterion.display,
+    }
+    if criterion.reason is not None:
+        out["reason"] = criterion.reason
+    if criterion.grade is not None:
+        out["grade"] = criterion.grade
+    if criterion.adjustment is not None:
+        out["computed_grade"] = criterion.computed_grade
+        out["adjustment"] = {
+            "grade": criterion.adjustment.grade,
+            "by": criterion.adjustment.by,
+            "reason": criterion.adjustment.reason,
+            "applied": criterion.adjustment.applied,
+        }
+    return out
+
+
+def _headline_json(result: SectionResult | OverallResult, *, title: str) -> dict[str, object]:
+    out: dict[str, object] = {"title": title, "value": _value_json(result.value), "display": result.display}
+    if result.reason is not None:
+        out["reason"] = result.reason
+    if result.grade is not None:
+        out["grade"] = result.grade
+    return out

@@ -1,0 +1,437 @@
+"""Syntax tree: typed, frozen nodes for what a ruleset file says, each with its source span.
+
+Nothing here is resolved: names are plain strings and numbers are as written. The checker
+turns this tree into the resolved model (esirules.model).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Union
+
+import attrs
+
+from esirules.span import Span, span_field
+
+
+@attrs.frozen
+class Name:
+    """A name as written, with where it was written (for diagnostics about references)."""
+
+    text: str
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Value:
+    """A scale point, grade or attribute value: bare (`strong`), quoted, or a number."""
+
+    text: str
+    number: Fraction | None = None
+    quoted: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Text:
+    text: str
+    span: Span = span_field()
+
+
+# --- header ---------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class RulesetHeader:
+    name: Text
+    version: Text | None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Title:
+    text: Text
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Description:
+    text: Text
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Extends:
+    target: Text
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Rounding:
+    places: int
+    ties: str
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AnswersDefault:
+    scale: Name
+    met: MetRule | None
+    span: Span = span_field()
+
+
+# --- vocabularies ---------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ScaleDecl:
+    name: Name
+    values: tuple[Value, ...]
+    is_ladder: bool = False
+    not_applicable: Text | None = None
+    has_not_applicable: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AttributeDecl:
+    name: Name
+    label: Text | None
+    kind: str  # enumerated | ordered | boolean | numeric
+    values: tuple[Value, ...] = ()
+    minimum: Value | None = None
+    maximum: Value | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class SourceDecl:
+    name: Name
+    label: Text | None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class WeightClass:
+    name: Name
+    weight: Value
+    span: Span = span_field()
+
+
+@attrs.frozen
+class MeasureDecl:
+    name: Name
+    label: Text
+    unit: Name | None
+    lower_is_better: bool
+    span: Span = span_field()
+
+
+@attrs.frozen
+class SampleDecl:
+    name: Name
+    label: Text | None
+    sections: tuple[Name, ...] | None = None
+    without_questions: tuple[Name, ...] = ()
+    description: Text | None = None
+    span: Span = span_field()
+
+
+# --- conditions -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ComparisonTest:
+    attribute: Name
+    op: str
+    value: Value
+    span: Span = span_field()
+
+
+@attrs.frozen
+class MembershipTest:
+    attribute: Name
+    values: tuple[Value, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class FlagTest:
+    attribute: Name
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Negation:
+    operand: ConditionNode
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AllOf:
+    operands: tuple[ConditionNode, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AnyOf:
+    operands: tuple[ConditionNode, ...]
+    span: Span = span_field()
+
+
+ConditionNode = Union[ComparisonTest, MembershipTest, FlagTest, Negation, AllOf, AnyOf]
+
+
+# --- structure ------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class MetRule:
+    values: tuple[Value, ...]
+    at_least: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class QuestionDecl:
+    id: Name
+    text: Text
+    scale: Name | None = None
+    met: MetRule | None = None
+    source: Name | None = None
+    applies: ConditionNode | None = None
+    weight: Value | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ItemDecl:
+    id: Name
+    text: Text | None
+    measure: Name | None = None
+    weight: Value | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class CriterionDecl:
+    id: Name
+    title: Text
+    weight_class: Name | None = None
+    weight: Value | None = None
+    description: Text | None = None
+    questions: tuple[QuestionDecl, ...] = ()
+    items: tuple[ItemDecl, ...] = ()
+    pooling: Name | None = None
+    graded_by: Name | None = None
+    allows_adjustment: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class MemberSet:
+    kind: str  # criteria | sections
+    members: tuple[Name, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AggregateDecl:
+    kind: str  # weighted_mean | lowest_of | points_total | graded_over | score_banded
+    target: str  # score | grade
+    members: MemberSet | None = None
+    using: Name | None = None
+    bands: Name | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class MissingRule:
+    kind: str  # criterion | section
+    action: str  # not computable | renormalise
+    span: Span = span_field()
+
+
+@attrs.frozen
+class SectionDecl:
+    id: Name
+    title: Text
+    weight: Value | None = None
+    description: Text | None = None
+    criteria: tuple[CriterionDecl, ...] = ()
+    aggregates: tuple[AggregateDecl, ...] = ()
+    missing: tuple[MissingRule, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OverallDecl:
+    title: Text
+    description: Text | None = None
+    aggregates: tuple[AggregateDecl, ...] = ()
+    missing: tuple[MissingRule, ...] = ()
+    span: Span = span_field()
+
+
+# --- gradings, bands, points ----------------------------------------------------------------
+
+
+@attrs.frozen
+class QuantifierNode:
+    kind: str
+    count: int | None = None
+    share: Value | None = None
+    noun: str = "items"
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ClauseNode:
+    comparison: str  # at_least | at_best | exactly
+    value: Value
+    quantifier: QuantifierNode
+    span: Span = span_field()
+
+
+@attrs.frozen
+class GradeRuleNode:
+    grade: Value
+    clauses: tuple[ClauseNode, ...]
+    otherwise: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class CapRuleNode:
+    grade: Value
+    clauses: tuple[ClauseNode, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class GradingDecl:
+    name: Name
+    label: Text | None
+    item_scale: Name | None = None
+    ladder: Name | None = None
+    measure_bands: Name | None = None
+    cumulative: bool = False
+    rules: tuple[GradeRuleNode, ...] = ()
+    caps: tuple[CapRuleNode, ...] = ()
+    description: Text | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class FigureTestNode:
+    figure: str
+    comparison: str
+    operand: Value | str  # a number or percent Value, or "target" / "national average"
+    percent: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class BandNode:
+    value: Value
+    tests: tuple[FigureTestNode, ...]
+    otherwise: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class BandsDecl:
+    name: Name
+    scale: Name
+    bands: tuple[BandNode, ...] = ()
+    ties: str | None = None
+    description: Text | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class PointsDecl:
+    name: Name
+    ladder: Name
+    points: tuple[tuple[Value, Value], ...]
+    span: Span = span_field()
+
+
+# --- derivation -----------------------------------------------------------------------------
+
+
+@attrs.frozen
+class ExcludeCases:
+    condition: ConditionNode
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ExcludeSource:
+    source: Name
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ExcludeQuestion:
+    question: Name
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ReplaceCriterion:
+    criterion: CriterionDecl
+    span: Span = span_field()
+
+
+# --- tests ----------------------------------------------------------------------------------
+
+
+@attrs.frozen
+class TestDecl:
+    name: Text
+    criterion: Name | None = None
+    ratings: tuple[tuple[Name, Value], ...] = ()
+    answers: tuple[tuple[Name, Value, int], ...] = ()
+    measures: tuple[tuple[Name, Value, Value, Value], ...] = ()
+    adjustment: tuple[Value, Text, Text] | None = None
+    expect_grade: Value | None = None
+    expect_score: Value | None = None
+    span: Span = span_field()
+
+    __test__ = False  # not a pytest test class
+
+
+Declaration = Union[
+    RulesetHeader,
+    Title,
+    Description,
+    Extends,
+    Rounding,
+    AnswersDefault,
+    ScaleDecl,
+    AttributeDecl,
+    SourceDecl,
+    WeightClass,
+    MeasureDecl,
+    SampleDecl,
+    SectionDecl,
+    OverallDecl,
+    GradingDecl,
+    BandsDecl,
+    PointsDecl,
+    ExcludeCases,
+    ExcludeSource,
+    ExcludeQuestion,
+    ReplaceCriterion,
+    TestDecl,
+]
+
+
+@attrs.frozen
+class RulesetFile:
+    """A whole ruleset file as written."""
+
+    path: str
+    declarations: tuple[Declaration, ...]
+    span: Span = span_field()
