@@ -26,6 +26,7 @@ from esirules.parse import decode, parse_text
 from esirules.span import Span
 
 MAX_CONDITION_DEPTH = 64
+MAX_RULESET_BYTES = 2_000_000
 
 
 @attrs.define
@@ -85,6 +86,14 @@ def _cannot_read(path: str, reason: str, span: Span | None = None) -> Diagnostic
 
 def check_text(data: bytes, path: str, chain: dict[str, Span]) -> Checked:
     """Check ruleset bytes; `chain` holds the files already being read (for cycles)."""
+    if len(data) > MAX_RULESET_BYTES:
+        return Checked(None, [Diagnostic(
+            "S005",
+            f"this file is {len(data) / 1_000_000:.1f} MB; a ruleset may be at most "
+            f"{MAX_RULESET_BYTES // 1_000_000} MB",
+            Span(path, 1, 1, 1, 2),
+            "a ruleset is a few hundred lines of text; check that the right file was given",
+        )], {})
     text, problems = decode(data, path)
     sources: dict[str, str] = {}
     if text is None:

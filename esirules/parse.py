@@ -78,13 +78,18 @@ def parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Diagnos
 
 
 def _dedupe(errors: list[Diagnostic]) -> list[Diagnostic]:
+    """One error per position; after a bad character, the rest of its line is noise."""
     seen: set[tuple[int, int]] = set()
+    noisy_lines: set[int] = set()
     out = []
     for error in errors:
         key = (error.span.line, error.span.column)
-        if key not in seen:
-            seen.add(key)
-            out.append(error)
+        if key in seen or error.span.line in noisy_lines:
+            continue
+        seen.add(key)
+        out.append(error)
+        if error.code in ("S003", "S004"):
+            noisy_lines.add(error.span.line)
     return out
 
 
