@@ -1,0 +1,26 @@
+# Set-up is part of every target: a fresh clone needs only python3 and make.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: example test lint bench
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --upgrade pip
+	$(VENV)/bin/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+example: $(STAMP)
+	$(VENV)/bin/esirules check rulesets/*.esi
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/esirules check rulesets/*.esi
+	$(VENV)/bin/pytest -q
+
+bench: $(STAMP)
+	$(PY) bench/language.py

@@ -1,0 +1,81 @@
+"""Benchmark the language stages: parse + check of the bundled rulesets, and CLI cold start.
+
+Each figure is reported with a baseline measured in the same run, so the ratio holds across
+machines of different speed: Lark's bare parse of the same text for parse + check, and a bare
+`python -c pass` for cold start.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import statistics
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+RULESETS = sorted(glob.glob(os.path.join(ROOT, "esirules", "rulesets", "*.esi")))
+
+
+def median_seconds(work: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def parse_and_check(repeat: int = 30) -> dict[str, float]:
+    """Warm parse + check + resolve of every bundled ruleset (extends included)."""
+    from esirules.check import check_file
+    from esirules.parse import parser
+
+    texts = [open(p, encoding="utf-8").read() for p in RULESETS]
+    lark_parser = parser()
+    for path in RULESETS:  # warm: grammar built, files cached by the OS
+        check_file(path)
+
+    def full() -> None:
+        for path in RULESETS:
+            checked = check_file(path)
+            assert checked.ruleset is not None, checked.diagnostics
+
+    def baseline() -> None:
+        for text in texts:
+            lark_parser.parse(text)
+
+    full_s = median_seconds(full, repeat)
+    base_s = median_seconds(baseline, repeat)
+    return {
+        "rulesets": len(RULESETS),
+        "parse_check_ms": full_s * 1000,
+        "baseline_lark_parse_ms": base_s * 1000,
+        "ratio_to_baseline": full_s / base_s,
+    }
+
+
+def cold_start(repeat: int = 7) -> dict[str, float]:
+    """New processes: `esirules --help` and `esirules check` on the bundled rulesets."""
+    python = sys.executable
+
+    def run(args: list[str]) -> Callable[[], object]:
+        return lambda: subprocess.run(args, cwd=ROOT, capture_output=True, check=False)
+
+    bare = median_seconds(run([python, "-c", "pass"]), repeat)
+    help_s = median_seconds(run([python, "-m", "esirules.cli.main", "--help"]), repeat)
+    check_s = median_seconds(run([python, "-m", "esirules.cli.main", "check", *RULESETS]), repeat)
+    return {
+        "python_bare_s": bare,
+        "help_s": help_s,
+        "check_s": check_s,
+        "check_ratio_to_bare_python": check_s / bare,
+    }
+
+
+if __name__ == "__main__":
+    import json
+
+    print(json.dumps({"parse_check": parse_and_check(), "cold_start": cold_start()}, indent=2))

@@ -1,0 +1,89 @@
+"""`esirules score`: evidence files or a summary sheet file in, the scoring summary sheet out."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "evidence",
+        nargs="+",
+        metavar="EVIDENCE",
+        help="inspection evidence files (YAML, JSON or CSV), or one summary sheet file naming columns",
+    )
+    parser.add_argument("--ruleset", metavar="FILE", help="score under this ruleset instead of the evidence's own")
+    parser.add_argument(
+        "--sample",
+        action="append",
+        metavar="NAME",
+        help="score one sample (cohort) only; repeat for one column per sample",
+    )
+    parser.add_argument(
+        "--merge",
+        action="store_true",
+        help="merge several evidence files into one column (e.g. one CSV per area) instead of one column each",
+    )
+    parser.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    parser.add_argument("--title", help="the title printed above the sheet")
+    parser.add_argument("--quiet", action="store_true", help="no progress display")
+
+
+def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """Column specs for plain evidence arguments: one per file (or merged), times one per sample."""
+    import os
+
+    from esirules.summary import ColumnSpec
+
+    ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
+    groups = [tuple(args.evidence)] if args.merge else [(path,) for path in args.evidence]
+    samples = args.sample or [None]
+    columns = []
+    for group in groups:
+        for sample in samples:
+            name = " + ".join(os.path.basename(p) for p in group)
+            label = name if sample is None else (sample if len(groups) == 1 else f"{name} ({sample})")
+            columns.append(ColumnSpec(label, tuple(os.path.abspath(p) for p in group), ruleset, sample))
+    return columns
+
+
+def run(args: argparse.Namespace) -> int:
+    from esirules.diagnostics import DiagnosticError
+    from esirules.load import read_sheet_file
+    from esirules.render.diagnostics import render_text
+    from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown, sheet_table
+    from esirules.score import score_columns
+
+    title = args.title
+    try:
+        sheet = read_sheet_file(args.evidence[0]) if len(args.evidence) == 1 else None
+        if sheet is not None:
+            if args.ruleset or args.sample or args.merge:
+                sys.stderr.write("esirules: error: a summary sheet file names its own rulesets and samples\n")
+                return 2
+            columns = list(sheet.columns)
+            title = title or sheet.title
+        else:
+            columns = columns_from_arguments(args)
+        results = score_columns(columns)
+    except DiagnosticError as error:
+        sys.stderr.write(render_text(error.diagnostics, error.sources))
+        return 1
+    title = title or "Scoring summary sheet"
+    if args.format == "json":
+        print(sheet_json(title, results))
+        return 0
+    built = build_sheet(title, results)
+    if args.format == "csv":
+        sys.stdout.write(sheet_csv(built))
+    elif args.format == "markdown":
+        sys.stdout.write(sheet_markdown(built))
+    else:
+        from rich.console import Console
+
+        console = Console()
+        console.print(sheet_table(built))
+        for number, note in enumerate(built.notes, start=1):
+            console.print(f"[{number}] {note}", highlight=False)
+    return 0

@@ -1,0 +1,111 @@
+"""Score columns: column specs in, column results out (rulesets and evidence loaded once each).
+
+This is the library entry point the command line and the service share. Every problem in
+every ruleset and evidence file is collected before anything is scored; if there is one, a
+single DiagnosticError carries them all and no result is produced.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from esirules import model as m
+from esirules.check import check_file
+from esirules.compile import Evaluator, compile_ruleset
+from esirules.diagnostics import Diagnostic, DiagnosticError
+from esirules.evaluate import finish, merge, score_batch
+from esirules.evidence import Evidence
+from esirules.load import load_evidence, read_ruleset_reference
+from esirules.result import ColumnResult
+from esirules.span import Span
+from esirules.summary import ColumnSpec
+
+
+class Scorer:
+    """Loads and compiles each ruleset once and each evidence file once per ruleset."""
+
+    def __init__(self) -> None:
+        self.rulesets: dict[str, m.Ruleset | None] = {}
+        self.evaluators: dict[str, Evaluator] = {}
+        self.evidence: dict[tuple[str, str], Evidence | None] = {}
+        self.diagnostics: list[Diagnostic] = []
+        self.sources: dict[str, str] = {}
+
+    def ruleset(self, path: str) -> m.Ruleset | None:
+        if path not in self.rulesets:
+            checked = check_file(path)
+            self.sources.update(checked.sources)
+            errors = [d for d in checked.diagnostics if d.severity == "error"]
+            self.diagnostics.extend(errors)
+            self.rulesets[path] = None if errors else checked.ruleset
+            if checked.ruleset is not None and not errors:
+                self.evaluators[path] = compile_ruleset(checked.ruleset)
+        return self.rulesets[path]
+
+    def load(self, path: str, ruleset_path: str) -> Evidence | None:
+        key = (path, ruleset_path)
+        if key not in self.evidence:
+            ruleset = self.rulesets[ruleset_path]
+            assert ruleset is not None
+            try:
+                self.evidence[key] = load_evidence(path, ruleset)
+            except DiagnosticError as error:
+                self.diagnostics.extend(error.diagnostics)
+                self.sources.update(error.sources)
+                self.evidence[key] = None
+        return self.evidence[key]
+
+    def ruleset_path_for(self, column: ColumnSpec) -> str | None:
+        if column.ruleset is not None:
+            return column.ruleset
+        try:
+            reference = read_ruleset_reference(column.evidence[0])
+        except DiagnosticError as error:
+            self.diagnostics.extend(error.diagnostics)
+            return None
+        if reference is None:
+            self.diagnostics.append(
+                Diagnostic(
+                    "E202",
+                    f"no ruleset is given for column `{column.label}`",
+                    column.span or Span(column.evidence[0], 1, 1, 1, 2),
+                    "add `ruleset: path/to/ruleset.esi` to the evidence file, or use --ruleset",
+                )
+            )
+        return reference
+
+    def score(self, columns: Sequence[ColumnSpec]) -> list[ColumnResult]:
+        """Every column scored, or a DiagnosticError with every problem found in any input."""
+        plans = []
+        for column in columns:
+            ruleset_path = self.ruleset_path_for(column)
+            if ruleset_path is None or self.ruleset(ruleset_path) is None:
+                continue
+            ruleset = self.rulesets[ruleset_path]
+            assert ruleset is not None
+            if column.sample is not None and column.sample not in {s.name for s in ruleset.samples}:
+                known = ", ".join(f"`{s.name}`" for s in ruleset.samples) or "none"
+                self.diagnostics.append(
+                    Diagnostic(
+                        "E203",
+                        f"the ruleset `{ruleset.name}` declares no sample called `{column.sample}`",
+                        column.span or Span(ruleset_path, 1, 1, 1, 2),
+                        f"its samples are: {known}",
+                    )
+                )
+                continue
+            loaded = [self.load(path, ruleset_path) for path in column.evidence]
+            plans.append((column, ruleset_path, loaded))
+        if self.diagnostics:
+            raise DiagnosticError(self.diagnostics, self.sources)
+        results = []
+        for column, ruleset_path, loaded in plans:
+            evaluator = self.evaluators[ruleset_path]
+            partials = [score_batch(evaluator, e, column.sample) for e in loaded if e is not None]
+            results.append(finish(merge(partials), label=column.label))
+        return results
+
+
+def score_columns(columns: Sequence[ColumnSpec]) -> list[ColumnResult]:
+    """Score each column; raises DiagnosticError with every problem found in any input."""
+    return Scorer().score(columns)
