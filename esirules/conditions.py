@@ -10,6 +10,7 @@ from __future__ import annotations
 import operator
 from collections.abc import Callable, Mapping
 from fractions import Fraction
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -17,7 +18,7 @@ import numpy.typing as npt
 from esirules import model
 from esirules.evidence import MISSING
 
-_OPS: dict[str, Callable[[object, object], bool]] = {
+_OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
     "!=": operator.ne,
     "<": operator.lt,
@@ -80,16 +81,21 @@ def holds(
     if isinstance(condition, model.Flag):
         return value is True
     if isinstance(condition, model.Membership):
-        return any(holds(model.Comparison(condition.attribute, "=", v), attributes, declared) for v in condition.values)
-    wanted = condition.value
+        return any(_holds_one(condition.attribute, "=", v, value, declared) for v in condition.values)
+    return _holds_one(condition.attribute, condition.op, condition.value, value, declared)
+
+
+def _holds_one(
+    name: str, op: str, wanted: object, value: object, declared: Mapping[str, model.Attribute] | None
+) -> bool:
     if isinstance(value, str) or isinstance(wanted, str):
-        if condition.op in ("=", "!="):
-            return _OPS[condition.op](value, wanted)
-        attribute = (declared or {}).get(condition.attribute)
+        if op in ("=", "!="):
+            return _OPS[op](value, wanted)
+        attribute = (declared or {}).get(name)
         if attribute is None or value not in attribute.values or wanted not in attribute.values:
-            raise ValueError(f"cannot order `{value}` and `{wanted}` of attribute `{condition.attribute}`")
-        return _OPS[condition.op](attribute.values.index(value), attribute.values.index(wanted))  # type: ignore[arg-type]
-    return _OPS[condition.op](value, wanted)
+            raise ValueError(f"cannot order `{value}` and `{wanted}` of attribute `{name}`")
+        return _OPS[op](attribute.values.index(value), attribute.values.index(wanted))  # type: ignore[arg-type]
+    return _OPS[op](value, wanted)
 
 
 def mask(
@@ -140,11 +146,11 @@ def _compare(column: npt.NDArray, attribute: model.Attribute, op: str, value: ob
 
 def _compare_numbers(column: npt.NDArray, op: str, value: object) -> Mask:  # type: ignore[type-arg]
     """Exact comparison of float64 values with a Fraction (NaN, the missing value, compares false)."""
-    exact = Fraction(value)  # type: ignore[arg-type]
+    exact = value if isinstance(value, Fraction) else Fraction(str(value))
     near = float(exact)
     with np.errstate(invalid="ignore"):
         if Fraction(near) == exact:
-            return _OPS[op](column, near)  # type: ignore[no-any-return]
+            return _OPS[op](column, near) & ~np.isnan(column)  # type: ignore[no-any-return]
         # No float lies strictly between `near` and `exact`, so each test moves to `near`.
         if op == "=":
             return np.zeros(len(column), dtype=bool)
