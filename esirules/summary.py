@@ -104,3 +104,43 @@ def read_sheet(path: str, data: dict[str, Any], lines: dict[int, int]) -> tuple[
         )
     title = str(data.get("title") or "Scoring summary sheet")
     return SheetSpec(title, tuple(columns)), problems
+
+
+def read_sheet_file(path: str) -> SheetSpec | None:
+    """The sheet a YAML/JSON file holds, or None when the file is inspection evidence instead.
+
+    Raises:
+        DiagnosticError: the file cannot be read, or it is a sheet with problems.
+    """
+    from esirules.diagnostics import DiagnosticError
+    from esirules.load import YAML_SUFFIXES, read_document
+
+    if os.path.splitext(path)[1].lower() not in (*YAML_SUFFIXES, ".json"):
+        return None
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+    root = read_document(path, problems, sources)
+    if root is None:
+        raise DiagnosticError(problems, sources)
+    lines: dict[int, int] = {}
+    data = _plain(root, lines)
+    if not is_sheet_file(data):
+        return None
+    sheet, problems = read_sheet(path, data, lines)
+    if problems or sheet is None:
+        raise DiagnosticError(problems, sources)
+    return sheet
+
+
+def _plain(node: Any, lines: dict[int, int]) -> Any:
+    """Python data from a YAML node, remembering the line of each mapping and list."""
+    import yaml
+
+    if isinstance(node, yaml.MappingNode):
+        out: Any = {str(_plain(k, lines)): _plain(v, lines) for k, v in node.value}
+    elif isinstance(node, yaml.SequenceNode):
+        out = [_plain(v, lines) for v in node.value]
+    else:
+        return node.value
+    lines[id(out)] = node.start_mark.line + 1
+    return out

@@ -36,7 +36,8 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
     notes: list[str] = []
 
     def note(column: ColumnResult, what: str, reason: str | None) -> str:
-        text = f"{column.label}, {what}: {reason or 'not computable'}"
+        # One note per column and reason: a whole section out of a sample is one note, not five.
+        text = f"{column.label}: {reason or f'{what} is not computable'}"
         if text not in notes:
             notes.append(text)
         return f"{NOT_COMPUTABLE} [{notes.index(text) + 1}]"
@@ -51,7 +52,17 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                 if criterion is None:
                     cells.append("")
                 else:
-                    cells.append(_criterion_cell(criterion, lambda r, c=column, i=criterion_id: note(c, i, r)))
+                    cell = _criterion_cell(criterion, lambda r, c=column, i=criterion_id: note(c, i, r))
+                    adjustment = criterion.adjustment
+                    if adjustment is not None and adjustment.applied:
+                        text = (
+                            f"{column.label}, {criterion_id}: computed {criterion.computed_grade}; "
+                            f"adjusted to {adjustment.grade} by {adjustment.by}"
+                        )
+                        if text not in notes:
+                            notes.append(text)
+                        cell = f"{criterion.grade} [{notes.index(text) + 1}]"
+                    cells.append(cell)
             rows.append(Row("criterion", f"{criterion_id}: {criterion_title}", tuple(cells)))
         scored = [c.sections.get(section_id) for c in columns]
         if any(s is not None and s.score is not None for s in scored):
@@ -89,8 +100,6 @@ def _criterion_cell(criterion: CriterionResult, note) -> str:  # type: ignore[no
     if criterion.kind == "descriptive":
         if criterion.grade is None:
             return str(note(criterion.reason))
-        if criterion.adjustment is not None and criterion.adjustment.applied:
-            return f"{criterion.grade} (adjusted from {criterion.computed_grade})"
         return criterion.grade
     if criterion.value is None:
         return str(note(criterion.reason))
@@ -131,7 +140,7 @@ def sheet_markdown(sheet: Sheet) -> str:
         label = f"**{row.label}**" if row.kind in ("section", "overall") else row.label
         lines.append(f"| {label} | " + " | ".join(c.replace("|", "\\|") for c in row.cells) + " |")
     if sheet.notes:
-        lines += ["", "Not computable:", ""]
+        lines += ["", "Notes:", ""]
         lines += [f"{i}. {n}" for i, n in enumerate(sheet.notes, start=1)]
     return "\n".join(lines) + "\n"
 
