@@ -87,9 +87,11 @@ def _cannot_read(path: str, reason: str, span: Span | None = None) -> Diagnostic
 def check_text(data: bytes, path: str, chain: dict[str, Span]) -> Checked:
     """Check ruleset bytes; `chain` holds the files already being read (for cycles)."""
     if len(data) > MAX_RULESET_BYTES:
+        # Just over the limit, "2.0 MB" would read as within it: give the bytes instead.
+        size = f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1.05 * MAX_RULESET_BYTES else f"{len(data):,} bytes"
         return Checked(None, [Diagnostic(
             "S005",
-            f"this file is {len(data) / 1_000_000:.1f} MB; a ruleset may be at most "
+            f"this file is {size}; a ruleset may be at most "
             f"{MAX_RULESET_BYTES // 1_000_000} MB",
             Span(path, 1, 1, 1, 2),
             "a ruleset is a few hundred lines of text; check that the right file was given",
@@ -267,8 +269,8 @@ class _Builder:
             found = [d for d in own if isinstance(d, kind)]
             if not found and self.parent is None:
                 continue
-            for extra in found[1:]:
-                self.error("R002", f"`{_keyword(kind)}` is given more than once", extra.span, "keep only one")
+            for repeated in found[1:]:
+                self.error("R002", f"`{_keyword(kind)}` is given more than once", repeated.span, "keep only one")
         header = headers[0] if headers else None
         name = header.name.text if header else os.path.basename(self.path)
         version = header.version.text if header and header.version else ""
@@ -297,9 +299,9 @@ class _Builder:
             if section is not None
         )
         overalls = [d for d in declarations if isinstance(d, s.OverallDecl)]
-        for extra in overalls[1:]:
-            if extra.span.file == overalls[0].span.file:
-                self.error("R002", "`overall` is given more than once", extra.span, "keep only one")
+        for again in overalls[1:]:
+            if again.span.file == overalls[0].span.file:
+                self.error("R002", "`overall` is given more than once", again.span, "keep only one")
         overall = self._overall(overalls[-1], sections) if overalls else None
         samples = tuple(self._sample(d, sections) for d in declarations if isinstance(d, s.SampleDecl))
         exclusions = self._exclusions(declarations, sections)
@@ -391,9 +393,8 @@ class _Builder:
         elif isinstance(declaration, s.BandsDecl):
             if self.unique("bands", declaration.name):
                 self.bands[declaration.name.text] = declaration
-        elif isinstance(declaration, s.PointsDecl):
-            if self.unique("points table", declaration.name):
-                self.points[declaration.name.text] = declaration
+        elif isinstance(declaration, s.PointsDecl) and self.unique("points table", declaration.name):
+            self.points[declaration.name.text] = declaration
 
     def _rounding(self, declaration: s.Rounding) -> m.Rounding:
         if declaration.places > 6:
@@ -483,7 +484,7 @@ class _Builder:
             "R033",
             f"`{value.text}` is not a value of the {kind} `{scale.name}`",
             value.span,
-            did_you_mean(value.text, scale.values)
+            did_you_mean(value.text, scale.values, listing=False)
             or "its values are " + ", ".join(f"`{v}`" for v in scale.values),
         )
         return None

@@ -73,7 +73,7 @@ class ConditionChecker:
                 "R040",
                 f"`{attribute.name}` has no order, so `{node.op}` cannot compare it",
                 node.span,
-                f"use `=`, `!=` or `in {{...}}`, or declare it `ordered` if its values run low to high",
+                "use `=`, `!=` or `in {...}`, or declare it `ordered` if its values run low to high",
             )
             return None
         return m.Comparison(attribute.name, node.op, value, span=node.span)  # type: ignore[arg-type]
@@ -115,7 +115,7 @@ class ConditionChecker:
             "R033",
             f"`{value.text}` is not a value of the attribute `{attribute.name}`",
             value.span,
-            did_you_mean(value.text, attribute.values)
+            did_you_mean(value.text, attribute.values, listing=False)
             or "its values are " + ", ".join(f"`{v}`" for v in attribute.values),
         )
         return None

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from esirules import model as m
 from esirules import syntax as s
+from esirules.span import Span
 
 if TYPE_CHECKING:
     from esirules.check import _Builder
@@ -100,11 +102,21 @@ def _quantifier(b: _Builder, node: s.QuantifierNode) -> m.Quantifier | None:
             return None
         return m.Quantifier("at_least_share", share=share)
     if node.kind == "at_least_count":
+        if node.count is None:
+            b.error(
+                "R020",
+                "a number of items must be a whole number of 0 or more",
+                node.span,
+                "write for example `at least 2 items`",
+            )
+            return None
         return m.Quantifier("at_least_count", count=node.count)
     return m.Quantifier(node.kind)  # type: ignore[arg-type]
 
 
-def _check_otherwise(b: _Builder, rules: tuple[s.GradeRuleNode, ...] | tuple[s.BandNode, ...], owner: str, span) -> None:  # type: ignore[no-untyped-def]
+def _check_otherwise(
+    b: _Builder, rules: Sequence[s.GradeRuleNode | s.BandNode], owner: str, span: Span
+) -> None:
     otherwise = [i for i, r in enumerate(rules) if r.otherwise]
     if not otherwise:
         b.error(

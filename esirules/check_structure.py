@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from esirules import model as m
 from esirules import syntax as s
-from esirules.span import Span
 
 if TYPE_CHECKING:
     from esirules.check import _Builder
@@ -150,9 +149,7 @@ def _criterion(b: _Builder, d: s.CriterionDecl, section: str) -> m.Criterion | N
     grading = None
     if d.graded_by is not None:
         name = d.graded_by.text
-        if kind == "descriptive" and name in b.gradings:
-            grading = name
-        elif kind == "numerical" and name in b.bands:
+        if (kind == "descriptive" and name in b.gradings) or (kind == "numerical" and name in b.bands):
             grading = name
         else:
             known = b.gradings if kind == "descriptive" else b.bands
@@ -165,12 +162,13 @@ def _criterion(b: _Builder, d: s.CriterionDecl, section: str) -> m.Criterion | N
             d.id.span,
             "add a line such as `graded by management`",
         )
-    if d.allows_adjustment and kind != "descriptive":
+    if d.allows_adjustment and d.graded_by is None and not d.items:
+        # A numerical criterion graded by bands has a grade to adjust; one without has none.
         b.warn(
             "W001",
             f"criterion {d.id.text} allows adjustment, but only graded criteria can be adjusted",
             d.id.span,
-            "remove `allows adjustment`, or grade the criterion",
+            "remove `allows adjustment`, or grade the criterion (`graded by` a set of bands)",
         )
     pooling = d.pooling.text if d.pooling else "pooled"
     return m.Criterion(

@@ -42,8 +42,12 @@ class DiagnosticError(Exception):
         super().__init__(summary + (f" (and {more} more)" if more > 0 else ""))
 
 
-def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
-    """A help line naming the closest known spelling, if one is close enough."""
+def did_you_mean(name: str, candidates: Iterable[str], *, listing: bool = True) -> str | None:
+    """A help line naming the closest known spelling, if one is close enough.
+
+    With `listing`, a short pool with nothing close is listed instead ("known names are ...");
+    callers that list values in their own order pass `listing=False`.
+    """
     pool = sorted(set(candidates))
     close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
     if not close:
@@ -52,7 +56,7 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
             close = [lowered[name.lower()]]
     if close:
         return f"did you mean `{close[0]}`?"
-    if pool and len(pool) <= 8:
+    if listing and pool and len(pool) <= 8:
         return "known names are " + ", ".join(f"`{c}`" for c in pool)
     return None
 

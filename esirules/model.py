@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from fractions import Fraction
-from typing import Literal, Union
+from typing import Literal
 
 import attrs
 
@@ -131,7 +131,7 @@ class AnyOf:
     span: Span = span_field()
 
 
-Condition = Union[Comparison, Membership, Flag, Not, AllOf, AnyOf]
+Condition = Comparison | Membership | Flag | Not | AllOf | AnyOf
 
 
 # ---------------------------------------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import functools
 from fractions import Fraction
 from importlib import resources
@@ -16,6 +17,7 @@ from esirules.diagnostics import Diagnostic
 from esirules.span import Span
 
 MAX_ERRORS = 20
+MAX_RECOVERIES = 2_000
 
 
 @functools.cache
@@ -40,7 +42,8 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
             )
         ]
     try:
-        return data.decode("utf-8"), []
+        # Editors on Windows often start UTF-8 files with an invisible byte order mark.
+        return data.decode("utf-8").removeprefix("\ufeff"), []
     except UnicodeDecodeError as error:
         offset = error.start
         line = data.count(b"\n", 0, offset) + 1
@@ -59,22 +62,131 @@ def parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Diagnos
     """Parse ruleset text; on syntax errors return every error found and no tree."""
     errors: list[Diagnostic] = []
     describe = _Describer(text, path)
+    recovery = _Recovery(text)
 
     def on_error(error: lark.exceptions.UnexpectedInput) -> bool:
-        errors.append(describe(error))
-        return len(errors) < MAX_ERRORS
+        if not recovery.is_cascade(error):
+            errors.append(describe(error))
+        recovery.recover(error)
+        return len(errors) < MAX_ERRORS and recovery.attempts < MAX_RECOVERIES
 
     try:
         tree = parser().parse(text, on_error=on_error)
     except lark.exceptions.UnexpectedInput as error:
         # Raised when recovery is impossible (end of input, or too many errors).
         diagnostic = describe(error)
-        if not any(d.span.start == diagnostic.span.start for d in errors):
+        if not recovery.is_cascade(error) and not any(d.span.start == diagnostic.span.start for d in errors):
             errors.append(diagnostic)
         return None, _dedupe(errors)
     if errors:
         return None, _dedupe(errors)
     return ToSyntax(path).transform(tree), []
+
+
+# Recovery resumes only at a brace or at a word that starts a declaration or a part of one;
+# other tokens after a mistake are skipped (resuming at any name could reopen a declaration).
+# Words that only start a declaration may close the blocks left open to resume; the others
+# (`source`, `measure` and `description` start parts too) resume inside the innermost block.
+_DECLARATION_STARTS = ["ruleset", "title", "extends", "rounding", "answers", "scale", "ladder", "attribute", "class", "sample", "section", "overall", "grading", "bands", "points", "exclude", "replace", "test"]
+_PART_STARTS = ["{", "}", "description", "source", "measure", "sections", "without", "score", "grade", "if", "criterion", "pooling", "graded", "allows", "question", "item", "items", "grades", "measures", "ties", "given", "expect", "on", "met", "applies", "weight"]
+
+
+@functools.cache
+def _resume_words() -> dict[str, bool]:
+    """Terminal name -> whether it may close open blocks to resume."""
+    words = {word: True for word in _DECLARATION_STARTS} | {word: False for word in _PART_STARTS}
+    return {
+        definition.name: words[definition.pattern.value]
+        for definition in parser().terminals
+        if isinstance(definition.pattern, lark.lexer.PatternStr) and definition.pattern.value in words
+    }
+
+
+class _Recovery:
+    """Panic-mode recovery: after a mistake, resume in the innermost open construct that can take
+    the next brace or keyword.
+
+    Without it Lark drops the bad token and stays where it was, so every later token fails too
+    and one mistake is reported twenty times. Errors that follow an error with no token read in
+    between are such echoes and are not reported. The tree is discarded when there were errors,
+    so the stacks may be cut freely.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.attempts = 0
+        self.last_end: int | None = None
+
+    @staticmethod
+    def _where(error: lark.exceptions.UnexpectedInput) -> tuple[int, int]:
+        token = getattr(error, "token", None)
+        if isinstance(error, lark.exceptions.UnexpectedToken) and token is not None and token.type != "$END":
+            start = token.start_pos or 0
+            return start, max(token.end_pos or start, start)
+        start = max(getattr(error, "pos_in_stream", None) or 0, 0)
+        return start, start + 1
+
+    def is_cascade(self, error: lark.exceptions.UnexpectedInput) -> bool:
+        """True if nothing but space and comments lies between the last error and this one."""
+        if self.last_end is None:
+            return False
+        start, _ = self._where(error)
+        between = self.text[self.last_end : start]
+        return not "".join(line.split("#", 1)[0] for line in between.split("\n")).strip()
+
+    def recover(self, error: lark.exceptions.UnexpectedInput) -> None:
+        self.attempts += 1
+        self.last_end = self._where(error)[1]
+        token = getattr(error, "token", None)
+        parser_ = getattr(error, "interactive_parser", None)
+        if isinstance(error, lark.exceptions.UnexpectedCharacters) and parser_ is not None:
+            self._close_quote(error, parser_)
+            return
+        if not isinstance(error, lark.exceptions.UnexpectedToken) or parser_ is None:
+            return
+        if token is None or token.type == "$END":
+            return
+        closes_blocks = _resume_words().get(token.type)
+        if closes_blocks is None:
+            return  # skip ahead to a brace or a word that starts a declaration or a part
+        state = parser_.parser_state
+        table = state.parse_conf.states
+        stack = state.state_stack
+        floor = 0
+        if not closes_blocks and token.type != "RBRACE":
+            # stay inside the innermost open block: the state just after its `{`
+            values = state.value_stack
+            floor = next(
+                (i + 1 for i in range(len(values) - 1, -1, -1)
+                 if isinstance(values[i], Token) and values[i].type == "LBRACE"),
+                0,
+            )
+        depth = next((i for i in range(len(stack) - 1, floor - 1, -1) if token.type in table[stack[i]]), None)
+        if depth is None:
+            return  # no open construct takes this token: drop it
+        del stack[depth + 1 :]
+        del state.value_stack[depth:]
+        with contextlib.suppress(lark.exceptions.UnexpectedInput):  # did not fit after all: dropped
+            state.feed_token(token)
+
+    def _close_quote(self, error: lark.exceptions.UnexpectedCharacters, parser_: Any) -> None:
+        """Read an unclosed quote as text running to the end of its line (or to a final `{`)."""
+        start = error.pos_in_stream
+        if start is None or not self.text.startswith('"', start):
+            return
+        end = self.text.find("\n", start)
+        body = self.text[start : len(self.text) if end < 0 else end]
+        if body.rstrip().endswith("{") and len(body.rstrip()) > 1:
+            body = body.rstrip()[:-1].rstrip()
+        lexer = parser_.lexer_thread.state
+        if lexer.line_ctr.char_pos != start:
+            return
+        lexer.line_ctr.feed(body)
+        self.last_end = start + len(body)
+        line, column = error.line, error.column
+        text = Token("STRING", body + '"', start, line, column, line, column + len(body), start + len(body))
+        with contextlib.suppress(lark.exceptions.UnexpectedInput):  # no text expected here: skipped
+            parser_.feed_token(text)
 
 
 def _dedupe(errors: list[Diagnostic]) -> list[Diagnostic]:
@@ -141,7 +253,7 @@ class _Describer:
         token = error.token
         width = max(len(str(token)), 1)
         span = Span(self.path, line, column, line, column + width, offset, offset + width)
-        expected = self._expected(error.expected)
+        expected = self._expected(_acceptable(error))
         found = _found(token)
         help_line = self._help_for_token(token, error.expected)
         return Diagnostic("S010", f"expected {expected}, but found {found}", span, help_line)
@@ -172,7 +284,7 @@ class _Describer:
         span = Span(self.path, line, column, line, column + 1, end, end + 1)
         opened = _unclosed_block(self.text)
         if opened is not None:
-            open_line, open_column = opened
+            open_line, _ = opened
             snippet = self.lines[open_line - 1].strip() if open_line - 1 < len(self.lines) else ""
             return Diagnostic(
                 "S011",
@@ -180,7 +292,7 @@ class _Describer:
                 span,
                 f"the block opened at line {open_line} (`{snippet}`) is not closed; add `}}`",
             )
-        expected = self._expected(getattr(error, "expected", set()) or set())
+        expected = self._expected(_acceptable(error))
         return Diagnostic("S012", f"the file ends too soon; expected {expected}", span, None)
 
     def _expected(self, names: set[str]) -> str:
@@ -217,6 +329,19 @@ class _Describer:
         if token.type == "NAME" and "STRING" in expected:
             return 'put the text in double quotes: "like this"'
         return None
+
+
+def _acceptable(error: lark.exceptions.UnexpectedInput) -> set[str]:
+    """What could really come next: Lark's `expected` is the set of a merged parser state, so
+    after a value it lists everything that may follow a value anywhere; trying each is exact."""
+    expected = set(getattr(error, "expected", None) or ())
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None and isinstance(error, lark.exceptions.UnexpectedToken):
+        try:
+            return set(interactive.accepts()) or expected
+        except lark.exceptions.LarkError:
+            return expected
+    return expected
 
 
 def _found(token: Token) -> str:
@@ -460,6 +585,10 @@ class ToSyntax(Transformer_NonRecursive):  # type: ignore[type-arg]
         members = children[1] if len(children) > 1 else ()
         return s.MemberSet(str(children[0]), members, span=self._span(meta))
 
+    def points_members(self, meta: Any, children: list[Token]) -> s.MemberSet:
+        members = tuple(self._name(t) for t in children[1:])
+        return s.MemberSet(str(children[0]), members, span=self._span(meta))
+
     def weighted_mean(self, meta: Any, children: list[Any]) -> s.AggregateDecl:
         return s.AggregateDecl("weighted_mean", "score", children[0], span=self._span(meta))
 
@@ -630,7 +759,9 @@ class ToSyntax(Transformer_NonRecursive):  # type: ignore[type-arg]
         return self._quantifier("none", meta, children)
 
     def at_least_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
-        count = int(next(c for c in children if isinstance(c, Token) and c.type == "INT"))
+        number = Fraction(str(next(c for c in children if c.type in ("INT", "SIGNED_NUMBER"))))
+        # A count that is not a whole number of 0 or more is left None for the checker to report.
+        count = int(number) if number is not None and number >= 0 and number.denominator == 1 else None
         return self._quantifier("at_least_count", meta, children, count=count)
 
     def at_least_share(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
@@ -753,9 +884,9 @@ class ToSyntax(Transformer_NonRecursive):  # type: ignore[type-arg]
         return ("score", children[0])
 
     def fraction(self, meta: Any, children: list[Token]) -> s.Value:
-        numerator, denominator = int(children[0]), int(children[1])
-        number = Fraction(numerator, denominator) if denominator else None
-        return s.Value(f"{numerator}/{denominator}", number=number, span=self._span(meta))
+        numerator, denominator = Fraction(str(children[0])), Fraction(str(children[1]))
+        number = numerator / denominator if denominator else None
+        return s.Value(f"{children[0]}/{children[1]}", number=number, span=self._span(meta))
 
     # --- conditions ---
     def any_of(self, meta: Any, children: list[Any]) -> s.ConditionNode:

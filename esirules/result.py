@@ -92,9 +92,12 @@ def _decimal_text(value: Fraction, places: int) -> str:
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
-def natural_key(case_id: str) -> tuple[tuple[int, int | str], ...]:
-    """Sort key that puts c2 before c10."""
-    return tuple((0, int(part)) if part.isdigit() else (1, part) for part in re.split(r"(\d+)", case_id) if part)
+def natural_key(case_id: str) -> str:
+    """Sort key that puts c2 before c10 (numbers padded; the id itself breaks ties such as c01/c1)."""
+    return _DIGITS.sub(lambda digits: digits.group().zfill(20), case_id) + "\x00" + case_id
+
+
+_DIGITS = re.compile(r"\d+")
 
 
 # ---------------------------------------------------------------------------------------------
@@ -425,7 +428,9 @@ class ColumnResult:
             "sample": self.sample,
             "criteria": {cid: _criterion_json(c) for cid, c in self.criteria.items()},
             "sections": {sid: _headline_json(s, title=s.title) for sid, s in self.sections.items()},
-            "overall": None if self.overall is None else _headline_json(self.overall, title=self.overall.title),
+            "overall": None
+            if self.overall is None
+            else _headline_json(self.overall, title=self.overall.title),
         }
 
 

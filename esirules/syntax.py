@@ -7,7 +7,6 @@ turns this tree into the resolved model (esirules.model).
 from __future__ import annotations
 
 from fractions import Fraction
-from typing import Union
 
 import attrs
 
@@ -179,7 +178,7 @@ class AnyOf:
     span: Span = span_field()
 
 
-ConditionNode = Union[ComparisonTest, MembershipTest, FlagTest, Negation, AllOf, AnyOf]
+ConditionNode = ComparisonTest | MembershipTest | FlagTest | Negation | AllOf | AnyOf
 
 
 # --- structure ------------------------------------------------------------------------------
@@ -402,30 +401,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = Union[
-    RulesetHeader,
-    Title,
-    Description,
-    Extends,
-    Rounding,
-    AnswersDefault,
-    ScaleDecl,
-    AttributeDecl,
-    SourceDecl,
-    WeightClass,
-    MeasureDecl,
-    SampleDecl,
-    SectionDecl,
-    OverallDecl,
-    GradingDecl,
-    BandsDecl,
-    PointsDecl,
-    ExcludeCases,
-    ExcludeSource,
-    ExcludeQuestion,
-    ReplaceCriterion,
-    TestDecl,
-]
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | TestDecl
 
 
 @attrs.frozen

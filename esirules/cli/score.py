@@ -50,10 +50,10 @@ def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped
 
 def run(args: argparse.Namespace) -> int:
     from esirules.diagnostics import DiagnosticError
-    from esirules.summary import read_sheet_file
     from esirules.render.diagnostics import render_text
     from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown, sheet_table
     from esirules.score import score_columns
+    from esirules.summary import read_sheet_file
 
     title = args.title
     try:

@@ -1,0 +1,258 @@
+"""Compile a resolved ruleset (esirules.model) into evaluator objects that score evidence.
+
+Everything that does not depend on the evidence is worked out here once: each question's
+table of met answers, each condition as a vectorised test over the columns of case
+attributes, the scales, ladders and bands each grading uses.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from fractions import Fraction
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from esirules import conditions
+from esirules import model as m
+from esirules.evidence import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
+from esirules.result import number_text
+
+Mask = npt.NDArray[np.bool_]
+Truth = tuple[Mask, Mask]  # (known true, known false); neither means unknown
+
+# Answer codes run from NOT_APPLICABLE (-2) upwards; this offset makes them table indexes.
+ANSWER_OFFSET = -NOT_APPLICABLE
+
+_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*|-?[0-9]+(\.[0-9]+)?")
+
+
+class CompileError(ValueError):
+    """The model is inconsistent in a way the checker should have reported (a bug, not user error)."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions
+
+
+def value_text(value: str | Fraction | bool) -> str:
+    """A value as written: bare when it is one word or a number, quoted otherwise."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Fraction):
+        return number_text(value)
+    return value if _BARE.fullmatch(value) else f'"{value}"'
+
+
+@attrs.frozen(eq=False)
+class CompiledCondition:
+    """A condition over case attributes, tested on all cases at once.
+
+    A comparison on an attribute the case lacks is unknown, not false; and/or/not follow
+    three-valued logic (`x or unknown` is true when x is), and a condition whose outcome is
+    unknown does not hold. So a case lacking an attribute fails the condition exactly when
+    the attribute's value could have mattered.
+    """
+
+    condition: m.Condition
+    text: str
+    attributes: tuple[m.Attribute, ...]  # those it reads, in order of first use
+    _truth: Callable[[Cases], Truth]
+
+    def mask(self, cases: Cases) -> Mask:
+        """True where the condition holds."""
+        return self._truth(cases)[0]
+
+    def describe_cases(
+        self, cases: Cases, index: npt.NDArray[np.intp]
+    ) -> list[tuple[str, npt.NDArray[np.intp]]]:
+        """The cases at `index` grouped by their values of the attributes the condition reads."""
+        if len(index) == 0:
+            return []
+        keys = np.stack([_key_column(cases, a)[index] for a in self.attributes], axis=1)
+        combos, inverse = np.unique(keys, axis=0, return_inverse=True)
+        inverse = inverse.reshape(-1)
+        groups = []
+        for number, combo in enumerate(combos):
+            found = ", ".join(f"{a.name} is {_describe_key(a, k)}" for a, k in zip(self.attributes, combo))
+            groups.append((found, index[inverse == number]))
+        return groups
+
+
+def compile_condition(condition: m.Condition, ruleset: m.Ruleset) -> CompiledCondition:
+    used: dict[str, m.Attribute] = {}
+    truth = _compile(condition, ruleset, used)
+    return CompiledCondition(condition, conditions.describe(condition), tuple(used.values()), truth)
+
+
+def _compile(
+    condition: m.Condition, ruleset: m.Ruleset, used: dict[str, m.Attribute]
+) -> Callable[[Cases], Truth]:
+    if isinstance(condition, m.Not):
+        inner = _compile(condition.operand, ruleset, used)
+
+        def negation(cases: Cases) -> Truth:
+            true, false = inner(cases)
+            return false, true
+
+        return negation
+    if isinstance(condition, (m.AllOf, m.AnyOf)):
+        parts = [_compile(c, ruleset, used) for c in condition.operands]
+        all_of = isinstance(condition, m.AllOf)
+
+        def combined(cases: Cases) -> Truth:
+            truths = [part(cases) for part in parts]
+            trues, falses = [t for t, _ in truths], [f for _, f in truths]
+            if all_of:
+                return np.logical_and.reduce(trues), np.logical_or.reduce(falses)
+            return np.logical_or.reduce(trues), np.logical_and.reduce(falses)
+
+        return combined
+    try:
+        attribute = ruleset.attribute(condition.attribute)
+    except KeyError:
+        raise CompileError(f"unknown attribute `{condition.attribute}`") from None
+    used.setdefault(attribute.name, attribute)
+    declared = {attribute.name: attribute}
+
+    def atom(cases: Cases) -> Truth:
+        column = _column(cases, attribute)
+        known = ~np.isnan(column) if attribute.kind == "numeric" else column != MISSING
+        holds = conditions.mask(condition, {attribute.name: column}, declared, len(cases))
+        return holds, known & ~holds
+
+    return atom
+
+
+def _column(cases: Cases, attribute: m.Attribute) -> npt.NDArray:  # type: ignore[type-arg]
+    column = cases.attributes.get(attribute.name)
+    if column is not None:
+        return column
+    if attribute.kind == "numeric":
+        return np.full(len(cases), np.nan)
+    return np.full(len(cases), MISSING, dtype=np.int16)
+
+
+def _key_column(cases: Cases, attribute: m.Attribute) -> npt.NDArray[np.float64]:
+    column = _column(cases, attribute).astype(np.float64)
+    return np.where(np.isnan(column), np.inf, column)  # np.unique keeps every NaN apart
+
+
+def _describe_key(attribute: m.Attribute, key: float) -> str:
+    if attribute.kind == "numeric":
+        return "not recorded" if key == np.inf else f"{key:g}"
+    if key == MISSING:
+        return "not recorded"
+    if attribute.kind == "boolean":
+        return "yes" if key == 1 else "no"
+    return value_text(attribute.values[int(key)])
+
+
+# ---------------------------------------------------------------------------------------------
+# Questions
+
+
+@attrs.frozen(eq=False)
+class CompiledQuestion:
+    """A question ready to score: its met table and applicability test."""
+
+    question: m.Question
+    met_table: npt.NDArray[np.bool_]  # indexed by answer code + ANSWER_OFFSET
+    applies: CompiledCondition | None
+    excluded: str | None  # why the ruleset leaves it out, if it does
+
+    def answers(self, cases: Cases) -> npt.NDArray[np.int16]:
+        codes = cases.answers.get(self.question.id)
+        return np.full(len(cases), UNANSWERED, dtype=np.int16) if codes is None else codes
+
+    def met(self, codes: npt.NDArray[np.int16]) -> Mask:
+        """True where the answer counts as met (blank and not-applicable answers never do)."""
+        return self.met_table[codes.astype(np.intp) + ANSWER_OFFSET]
+
+
+def compile_question(question: m.Question, ruleset: m.Ruleset) -> CompiledQuestion:
+    try:
+        scale = ruleset.scale(question.scale)
+    except KeyError:
+        raise CompileError(f"question {question.id}: unknown scale `{question.scale}`") from None
+    unknown = question.met - set(scale.values)
+    if unknown:
+        raise CompileError(f"question {question.id}: {sorted(unknown)} not on scale `{scale.name}`")
+    # INVARIANT: the two negative codes (not applicable, unanswered) map to False.
+    table = np.zeros(len(scale.values) + ANSWER_OFFSET, dtype=np.bool_)
+    for code, value in enumerate(scale.values):
+        table[code + ANSWER_OFFSET] = value in question.met
+    applies = None if question.applies is None else compile_condition(question.applies, ruleset)
+    return CompiledQuestion(question, table, applies, _question_exclusion(question, ruleset.exclusions))
+
+
+def _question_exclusion(question: m.Question, exclusions: m.Exclusions) -> str | None:
+    if question.source is not None and question.source in exclusions.sources:
+        return f"excluded by the ruleset: source {question.source}"
+    if question.id in exclusions.questions:
+        return f"excluded by the ruleset: question {question.id}"
+    return None
+
+
+# ---------------------------------------------------------------------------------------------
+# Gradings and bands
+
+
+@attrs.frozen(eq=False)
+class CompiledGrading:
+    """A grading with the scales it reads resolved."""
+
+    grading: m.Grading
+    item_scale: m.Scale
+    ladder: m.Scale
+    measure_bands: m.Bands | None
+
+
+@attrs.frozen(eq=False)
+class Evaluator:
+    """A compiled ruleset: call esirules.evaluate.score(evaluator, evidence) to score evidence."""
+
+    ruleset: m.Ruleset
+    questions: dict[str, CompiledQuestion]  # in ruleset order
+    case_exclusions: tuple[CompiledCondition, ...]
+    gradings: dict[str, CompiledGrading]
+
+    def criterion_ladder(self, criterion: m.Criterion) -> m.Scale | None:
+        """The ladder (or scale) a criterion's grade is on, if it has one."""
+        if criterion.grading is None:
+            return None
+        if criterion.kind == "descriptive":
+            return self.gradings[criterion.grading].ladder
+        return self.ruleset.scale(self.ruleset.band_set(criterion.grading).scale)
+
+
+def compile_ruleset(ruleset: m.Ruleset) -> Evaluator:
+    """Compile a checked ruleset once; the evaluator can then score any amount of evidence.
+
+    Args:
+        ruleset: the resolved model from the checker.
+
+    Returns:
+        The evaluator. Raises CompileError only if the model is inconsistent (a checker bug).
+    """
+    questions = {q.id: compile_question(q, ruleset) for q in ruleset.questions()}
+    exclusions = tuple(compile_condition(c, ruleset) for c in ruleset.exclusions.cases)
+    gradings = {}
+    for grading in ruleset.gradings:
+        try:
+            gradings[grading.name] = CompiledGrading(
+                grading,
+                ruleset.scale(grading.item_scale),
+                ruleset.scale(grading.ladder),
+                None if grading.measure_bands is None else ruleset.band_set(grading.measure_bands),
+            )
+        except KeyError as error:
+            raise CompileError(f"grading {grading.name}: unknown name {error}") from None
+    for criterion in ruleset.criteria():
+        if criterion.grading is not None:
+            known = gradings if criterion.kind == "descriptive" else {b.name for b in ruleset.bands}
+            if criterion.grading not in known:
+                raise CompileError(f"criterion {criterion.id}: unknown grading `{criterion.grading}`")
+    return Evaluator(ruleset, questions, exclusions, gradings)

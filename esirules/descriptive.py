@@ -1,0 +1,199 @@
+"""Grade descriptive criteria: item ratings and target data from the evidence in, criterion results out."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from esirules import model as m
+from esirules.compile import CompiledGrading, Evaluator
+from esirules.evidence import Adjustment, MeasureFigures
+from esirules.grading import apply_bands, trace
+from esirules.result import (
+    NOT_COMPUTABLE,
+    AdjustmentResult,
+    CriterionResult,
+    GradingTrace,
+    ItemResult,
+    MeasureResult,
+    display_percent,
+)
+
+
+def grade_descriptive(
+    evaluator: Evaluator,
+    criterion: m.Criterion,
+    ratings: Mapping[str, str],
+    measures: Mapping[str, MeasureFigures],
+    adjustments: Sequence[Adjustment],
+) -> CriterionResult:
+    """Rate a descriptive criterion's items, grade them by its grading, apply any adjustment."""
+    if criterion.grading is None:
+        return _descriptive(criterion, None, reason=f"criterion {criterion.id} names no grading")
+    compiled = evaluator.gradings[criterion.grading]
+    items = rate_items(compiled, criterion.items, ratings, measures, evaluator.ruleset)
+    unrated = [item for item in items if item.rating is None]
+    if unrated:
+        reason = "; ".join(f"item {item.id} {item.reason}" for item in unrated)
+        return _descriptive(criterion, compiled, items=items, reason=reason)
+    if not any(item.counted for item in items):
+        return _descriptive(criterion, compiled, items=items, reason="every item is rated not applicable")
+    graded = grade_items(compiled, items)
+    if graded.grade is None:
+        reason = f"no rule of grading {compiled.grading.name} holds, and it has no otherwise rule"
+        return _descriptive(criterion, compiled, items=items, trace=graded, reason=reason)
+    adjustment, grade = adjust(criterion, graded.grade, compiled.ladder, adjustments)
+    return _descriptive(
+        criterion,
+        compiled,
+        items=items,
+        trace=graded,
+        computed_grade=graded.grade,
+        adjustment=adjustment,
+        grade=grade,
+    )
+
+
+def _descriptive(
+    criterion: m.Criterion,
+    compiled: CompiledGrading | None,
+    *,
+    items: tuple[ItemResult, ...] = (),
+    trace: GradingTrace | None = None,
+    reason: str | None = None,
+    computed_grade: str | None = None,
+    adjustment: AdjustmentResult | None = None,
+    grade: str | None = None,
+) -> CriterionResult:
+    return CriterionResult(
+        criterion.id,
+        criterion.title,
+        "descriptive",
+        criterion.section,
+        criterion.weight,
+        criterion.weight_class,
+        None,
+        grade if grade is not None else NOT_COMPUTABLE,
+        reason,
+        items=items,
+        trace=trace,
+        ladder=None if compiled is None else compiled.ladder.name,
+        computed_grade=computed_grade,
+        adjustment=adjustment,
+        grade=grade,
+        span=criterion.span,
+    )
+
+
+def grade_items(compiled: CompiledGrading, items: Sequence[ItemResult]) -> GradingTrace:
+    """Apply a grading to the counted items (every one must have a rating on its item scale)."""
+    counted = [item for item in items if item.counted]
+    ranks = [compiled.item_scale.rank(item.rating) for item in counted if item.rating is not None]
+    return trace(compiled, [item.id for item in counted], ranks, [item.weight for item in counted])
+
+
+def rate_items(
+    compiled: CompiledGrading,
+    items: Sequence[m.Item],
+    ratings: Mapping[str, str],
+    measures: Mapping[str, MeasureFigures],
+    ruleset: m.Ruleset,
+) -> tuple[ItemResult, ...]:
+    """Each item with its rating: from the evidence, or from target data by the measure bands."""
+    scale = compiled.item_scale
+    rated = []
+    for item in items:
+        if item.measure is not None:
+            rated.append(_rate_from_measure(compiled, item, measures.get(item.measure), ruleset))
+            continue
+        rating = ratings.get(item.id)
+        if rating is None:
+            rated.append(_unrated(item, "is not rated"))
+        elif rating != scale.not_applicable and rating not in scale.values:
+            rated.append(_unrated(item, f"is rated `{rating}`, which is not on scale {scale.name}"))
+        else:
+            rated.append(
+                ItemResult(
+                    item.id, item.text, item.weight, rating, rating != scale.not_applicable, span=item.span
+                )
+            )
+    return tuple(rated)
+
+
+def _rate_from_measure(
+    compiled: CompiledGrading, item: m.Item, figures: MeasureFigures | None, ruleset: m.Ruleset
+) -> ItemResult:
+    assert item.measure is not None
+    if figures is None:
+        return _unrated(item, f"has no target data for measure {item.measure}")
+    measure = ruleset.measure(item.measure)
+    performance = _performance(figures, measure.lower_is_better)
+    shown = "not computable" if performance is None else display_percent(performance, ruleset.rounding)
+    result = MeasureResult(
+        measure.name,
+        measure.label,
+        measure.unit,
+        measure.lower_is_better,
+        figures.actual,
+        figures.target,
+        figures.national_average,
+        performance,
+        shown,
+    )
+    if performance is None:
+        divisor = "actual" if measure.lower_is_better else "target"
+        return _unrated(
+            item, f"has no performance figure for {measure.name}: its {divisor} is 0", measure=result
+        )
+    bands = compiled.measure_bands
+    if bands is None:
+        return _unrated(
+            item,
+            f"is rated from a measure, but grading {compiled.grading.name} names no bands for measures",
+            measure=result,
+        )
+    figure_values = {
+        "performance": performance,
+        "actual": figures.actual,
+        "target": figures.target,
+        "national average": figures.national_average,
+    }
+    band = apply_bands(bands, figure_values, ruleset.rounding, lower_is_better=measure.lower_is_better)
+    if band.value is None:
+        return _unrated(item, f"fits no band of {bands.name}", measure=result)
+    counted = band.value != compiled.item_scale.not_applicable
+    return ItemResult(
+        item.id, item.text, item.weight, band.value, counted, measure=result, band=band, span=item.span
+    )
+
+
+def _performance(figures: MeasureFigures, lower_is_better: bool) -> Fraction | None:
+    numerator, denominator = (
+        (figures.target, figures.actual) if lower_is_better else (figures.actual, figures.target)
+    )
+    return None if denominator == 0 else numerator / denominator
+
+
+def _unrated(item: m.Item, reason: str, *, measure: MeasureResult | None = None) -> ItemResult:
+    return ItemResult(
+        item.id, item.text, item.weight, None, False, measure=measure, reason=reason, span=item.span
+    )
+
+
+def adjust(
+    criterion: m.Criterion, computed: str | None, ladder: m.Scale | None, adjustments: Sequence[Adjustment]
+) -> tuple[AdjustmentResult | None, str | None]:
+    """The final grade: the lead inspector's adjustment when there is one and it can apply."""
+    found = next((a for a in adjustments if a.criterion == criterion.id), None)
+    if found is None:
+        return None, computed
+    note = None
+    if not criterion.allows_adjustment:
+        note = f"criterion {criterion.id} does not allow adjustment"
+    elif computed is None or ladder is None:
+        note = "there is no computed grade to adjust"
+    elif found.grade not in ladder.values:
+        note = f"`{found.grade}` is not a grade on ladder {ladder.name}"
+    if note is not None:
+        return AdjustmentResult(found.grade, found.by, found.reason, False, note), computed
+    return AdjustmentResult(found.grade, found.by, found.reason, True), found.grade

@@ -1,0 +1,346 @@
+"""Grade rated items: bands turn figures into ratings, a grading's rules and caps turn ratings into a grade.
+
+Inputs are compiled gradings (esirules.compile) and item ratings; outputs are result-tree
+records (esirules.result) that keep every rule tried, every clause's need and finding.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from fractions import Fraction
+
+import attrs
+
+from esirules import model as m
+from esirules.compile import CompiledGrading, value_text
+from esirules.result import (
+    BandResult,
+    BandTrace,
+    CapResult,
+    ClauseResult,
+    FigureTestResult,
+    GradingTrace,
+    RuleResult,
+    display_percent,
+    number_text,
+    percent_text,
+    round_percent,
+)
+from esirules.span import NOWHERE
+
+PERCENT_FIGURES = frozenset({"score", "performance"})
+_SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)
+
+# ---------------------------------------------------------------------------------------------
+# Bands
+
+
+def apply_bands(
+    bands: m.Bands,
+    figures: dict[str, Fraction],
+    rounding: m.Rounding,
+    *,
+    lower_is_better: bool = False,
+) -> BandResult:
+    """Turn figures into a value of `bands.scale`: the first band whose tests all hold.
+
+    `figures` holds what the tests may read: score, total, performance, actual, and the
+    operands target and national average. `actual` compares in the measure's better
+    direction: with `lower_is_better`, "actual at least target" means actual <= target.
+    """
+    tried = []
+    figure = next((t.figure for b in bands.bands for t in b.tests), "score")
+    for band in bands.bands:
+        tests = tuple(_figure_test(t, figures, rounding, bands.ties, lower_is_better) for t in band.tests)
+        holds = band.otherwise or all(t.holds for t in tests)
+        tried.append(BandTrace(band.value, tests, band.otherwise, holds, span=band.span))
+        if holds:
+            return BandResult(bands.name, figure, band.value, bands.ties, tuple(tried), span=band.span)
+    return BandResult(
+        bands.name,
+        figure,
+        None,
+        bands.ties,
+        tuple(tried),
+        reason=f"no band of {bands.name} fits",
+        span=bands.span,
+    )
+
+
+def _figure_test(
+    test: m.FigureTest,
+    figures: dict[str, Fraction],
+    rounding: m.Rounding,
+    ties: str,
+    lower_is_better: bool,
+) -> FigureTestResult:
+    if isinstance(test.operand, Fraction):
+        operand: Fraction | None = test.operand
+        operand_text = percent_text(test.operand) if test.percent else number_text(test.operand)
+    else:
+        operand, operand_text = figures.get(test.operand), test.operand
+    text = f"{test.figure} {test.comparison.replace('_', ' ')} {operand_text}"
+    value = figures.get(test.figure)
+    if value is None or operand is None:
+        missing = test.figure if value is None else test.operand
+        return FigureTestResult(
+            text, test.figure, value, None, operand, f"{missing} not available", False, span=test.span
+        )
+    compared = value
+    if ties == "rounded" and test.figure in PERCENT_FIGURES:
+        compared = round_percent(value, rounding) / 100
+    shown = display_percent(value, rounding) if test.figure in PERCENT_FIGURES else number_text(value)
+    better_is_lower = lower_is_better and test.figure == "actual"
+    holds = _compare(test.comparison, compared, operand, better_is_lower)
+    return FigureTestResult(text, test.figure, value, compared, operand, shown, holds, span=test.span)
+
+
+def _compare(comparison: str, value: Fraction, operand: Fraction, better_is_lower: bool) -> bool:
+    if better_is_lower:
+        value, operand = -value, -operand
+    if comparison == "at_least":
+        return value >= operand
+    if comparison == "above":
+        return value > operand
+    if comparison == "below":
+        return value < operand
+    return value <= operand  # at_most
+
+
+# ---------------------------------------------------------------------------------------------
+# Rules over rated items
+
+
+@attrs.frozen
+class Outcome:
+    """One clause evaluated: item positions in its domain, those satisfying it, whether it held.
+
+    Weights are whole multiples of the decision's `unit` (1 / lcm of the weights' denominators).
+    """
+
+    domain: tuple[int, ...]
+    satisfying: tuple[int, ...]
+    domain_weight: int
+    satisfying_weight: int
+    holds: bool
+
+
+@attrs.frozen
+class Decision:
+    """A grading applied to ranks: the outcome of every rule and cap tried, and the grade."""
+
+    rules: tuple[tuple[Outcome, ...], ...]
+    gated_by: tuple[tuple[str, ...], ...]
+    chosen: int | None
+    caps: tuple[tuple[Outcome, ...], ...]
+    caps_applied: tuple[bool, ...]
+    rule_grade: str | None
+    grade: str | None
+    unit: int
+
+
+def decide(
+    compiled: CompiledGrading, ranks: Sequence[int], weights: Sequence[Fraction], *, every_rule: bool = True
+) -> Decision:
+    """Apply a grading to items given by their rank on the item scale and their weight.
+
+    With every_rule=False, rules after the one that gives the grade are not tried (unless
+    the grading is cumulative); searches that need only the grade use this.
+    """
+    grading, ladder = compiled.grading, compiled.ladder
+    unit = math.lcm(*(w.denominator for w in weights)) if weights else 1
+    units = [w.numerator * (unit // w.denominator) for w in weights]
+    rules: list[tuple[Outcome, ...]] = []
+    for rule in grading.rules:
+        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units, unit))
+        if not every_rule and not grading.cumulative and all(o.holds for o in rules[-1]):
+            break
+    clauses_hold = [all(o.holds for o in outcomes) for outcomes in rules]
+    gated_by = tuple(
+        _failed_lower_grades(grading, ladder, rule.grade, clauses_hold) if grading.cumulative else ()
+        for rule in grading.rules[: len(rules)]
+    )
+    chosen = next((i for i, ok in enumerate(clauses_hold) if ok and not gated_by[i]), None)
+    rule_grade = None if chosen is None else grading.rules[chosen].grade
+    caps = tuple(_clauses(c.clauses, compiled.item_scale, ranks, units, unit) for c in grading.caps)
+    grade, applied = rule_grade, []
+    for cap, outcomes in zip(grading.caps, caps):
+        lowers = (
+            grade is not None
+            and all(o.holds for o in outcomes)
+            and ladder.rank(cap.grade) < ladder.rank(grade)
+        )
+        if lowers:
+            grade = cap.grade
+        applied.append(lowers)
+    return Decision(tuple(rules), gated_by, chosen, caps, tuple(applied), rule_grade, grade, unit)
+
+
+def _failed_lower_grades(
+    grading: m.Grading, ladder: m.Scale, grade: str, clauses_hold: list[bool]
+) -> tuple[str, ...]:
+    """Cumulative gradings: the lower grades none of whose (non-otherwise) rules held."""
+    held: dict[str, bool] = {}
+    for rule, ok in zip(grading.rules, clauses_hold):
+        if not rule.otherwise and ladder.rank(rule.grade) < ladder.rank(grade):
+            held[rule.grade] = held.get(rule.grade, False) or ok
+    return tuple(g for g, ok in held.items() if not ok)
+
+
+def _clauses(
+    clauses: Sequence[m.Clause], scale: m.Scale, ranks: Sequence[int], units: Sequence[int], unit: int
+) -> tuple[Outcome, ...]:
+    outcomes: list[Outcome] = []
+    for clause in clauses:
+        if clause.quantifier.kind == "others" and outcomes:
+            previous = outcomes[-1]
+            taken = set(previous.satisfying)
+            domain = tuple(i for i in previous.domain if i not in taken)
+        else:
+            domain = tuple(range(len(ranks)))
+        threshold = scale.rank(clause.value)
+        if clause.comparison == "at_least":
+            satisfying = tuple(i for i in domain if ranks[i] >= threshold)
+        elif clause.comparison == "at_best":
+            satisfying = tuple(i for i in domain if ranks[i] <= threshold)
+        else:
+            satisfying = tuple(i for i in domain if ranks[i] == threshold)
+        domain_weight = sum(units[i] for i in domain)
+        satisfying_weight = sum(units[i] for i in satisfying)
+        holds = _quantifier_holds(clause.quantifier, satisfying_weight, domain_weight, unit)
+        outcomes.append(Outcome(domain, satisfying, domain_weight, satisfying_weight, holds))
+    return tuple(outcomes)
+
+
+def _quantifier_holds(quantifier: m.Quantifier, satisfying: int, domain: int, unit: int) -> bool:
+    kind = quantifier.kind
+    if kind in ("each", "others"):
+        return satisfying == domain
+    if kind == "majority":
+        return satisfying * 2 > domain
+    if kind == "some":
+        return satisfying > 0
+    if kind == "none":
+        return satisfying == 0
+    if kind == "at_least_count":
+        return satisfying >= (quantifier.count or 0) * unit
+    share = quantifier.share if quantifier.share is not None else Fraction(1)
+    return domain > 0 and satisfying * share.denominator >= share.numerator * domain  # at_least_share
+
+
+# ---------------------------------------------------------------------------------------------
+# The trace: the decision in words
+
+
+def trace(
+    compiled: CompiledGrading, ids: Sequence[str], ranks: Sequence[int], weights: Sequence[Fraction]
+) -> GradingTrace:
+    """Apply a grading to rated items and record every rule and cap tried, in words."""
+    grading = compiled.grading
+    decision = decide(compiled, ranks, weights)
+    rules = []
+    for number, (rule, outcomes) in enumerate(zip(grading.rules, decision.rules)):
+        clauses_hold = all(o.holds for o in outcomes)
+        gated = decision.gated_by[number]
+        rules.append(
+            RuleResult(
+                rule.grade,
+                rule.otherwise,
+                _clause_results(rule.clauses, outcomes, ids, decision.unit),
+                clauses_hold,
+                gated,
+                clauses_hold and not gated,
+                number == decision.chosen,
+                span=rule.span,
+            )
+        )
+    caps = tuple(
+        CapResult(
+            cap.grade,
+            _clause_results(cap.clauses, outcomes, ids, decision.unit),
+            all(o.holds for o in outcomes),
+            applied,
+            span=cap.span,
+        )
+        for cap, outcomes, applied in zip(grading.caps, decision.caps, decision.caps_applied)
+    )
+    return GradingTrace(
+        grading.name,
+        compiled.ladder.name,
+        compiled.item_scale.name,
+        grading.cumulative,
+        tuple(rules),
+        caps,
+        decision.rule_grade,
+        decision.grade,
+        span=grading.span,
+    )
+
+
+def _clause_results(
+    clauses: Sequence[m.Clause], outcomes: Sequence[Outcome], ids: Sequence[str], unit: int
+) -> tuple[ClauseResult, ...]:
+    results = []
+    for clause, outcome in zip(clauses, outcomes):
+        domain, satisfying = Fraction(outcome.domain_weight, unit), Fraction(outcome.satisfying_weight, unit)
+        results.append(
+            ClauseResult(
+                clause_text(clause),
+                tuple(ids[i] for i in outcome.domain),
+                tuple(ids[i] for i in outcome.satisfying),
+                domain,
+                satisfying,
+                _needed(clause.quantifier, domain),
+                _found(clause.quantifier, satisfying, domain),
+                outcome.holds,
+                span=clause.span,
+            )
+        )
+    return tuple(results)
+
+
+def clause_text(clause: m.Clause) -> str:
+    """A clause as written: `at least strong on the majority of items`."""
+    value = value_text(clause.value)
+    comparison = {
+        "at_least": f"at least {value}",
+        "at_best": f"at best {value}",
+        "exactly": f"exactly {value}",
+    }
+    return f"{comparison[clause.comparison]} on {quantifier_text(clause.quantifier)}"
+
+
+def quantifier_text(quantifier: m.Quantifier) -> str:
+    kind = quantifier.kind
+    if kind == "at_least_count":
+        return f"at least {quantifier.count} items"
+    if kind == "at_least_share":
+        return f"at least {percent_text(quantifier.share or Fraction(1))} of items"
+    words = {"each": "each item", "majority": "the majority of items", "some": "some items"}
+    return words.get(kind, "none of the items" if kind == "none" else "the others")
+
+
+def _needed(quantifier: m.Quantifier, domain: Fraction) -> str:
+    of = f"of {number_text(domain)} (by weight)"
+    kind = quantifier.kind
+    if kind == "each":
+        return f"all {of}"
+    if kind == "others":
+        return f"all of the {number_text(domain)} others (by weight)"
+    if kind == "majority":
+        return f"more than {number_text(domain / 2)} {of}"
+    if kind == "some":
+        return f"more than 0 {of}"
+    if kind == "none":
+        return f"0 {of}"
+    if kind == "at_least_count":
+        return f"at least {quantifier.count} {of}"
+    return f"at least {percent_text(quantifier.share or Fraction(1))} {of}"
+
+
+def _found(quantifier: m.Quantifier, satisfying: Fraction, domain: Fraction) -> str:
+    found = number_text(satisfying)
+    if quantifier.kind == "at_least_share" and domain > 0:
+        found += f" ({display_percent(satisfying / domain, _SHARE_ROUNDING)})"
+    return found
