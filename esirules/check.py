@@ -36,6 +36,12 @@ class Checked:
     ruleset: m.Ruleset | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
+    # The declarations the model was built from, its parents' merged in: what a child extends.
+    declarations: tuple[s.Declaration, ...] = ()
+
+
+# One check run's results by absolute path, so a parent shared by several files is read once.
+Memo = dict[str, Checked]
 
 
 def load_ruleset(path: str) -> m.Ruleset:
@@ -64,7 +70,7 @@ def load_ruleset_text(text: str, path: str = "<text>") -> m.Ruleset:
     return checked.ruleset
 
 
-def check_file(path: str) -> Checked:
+def check_file(path: str, memo: Memo | None = None) -> Checked:
     """Check a ruleset file, collecting every diagnostic instead of raising."""
     try:
         with open(path, "rb") as handle:
@@ -72,7 +78,13 @@ def check_file(path: str) -> Checked:
     except OSError as error:
         reason = error.strerror or str(error)
         return Checked(None, [_cannot_read(path, reason)], {})
-    return check_text(data, path, {})
+    return check_text(data, path, {}, memo)
+
+
+def check_files(paths: list[str]) -> list[Checked]:
+    """Check several rulesets in one run; a parent they share is read and checked once."""
+    memo: Memo = {}
+    return [check_file(path, memo) for path in paths]
 
 
 def _cannot_read(path: str, reason: str, span: Span | None = None) -> Diagnostic:
@@ -84,8 +96,18 @@ def _cannot_read(path: str, reason: str, span: Span | None = None) -> Diagnostic
     )
 
 
-def check_text(data: bytes, path: str, chain: dict[str, Span]) -> Checked:
+def check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo | None = None) -> Checked:
     """Check ruleset bytes; `chain` holds the files already being read (for cycles)."""
+    key = os.path.normpath(os.path.abspath(path))
+    if memo is not None and key in memo:
+        return memo[key]
+    checked = _check_text(data, path, chain, {} if memo is None else memo)
+    if memo is not None:
+        memo[key] = checked
+    return checked
+
+
+def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo) -> Checked:
     if len(data) > MAX_RULESET_BYTES:
         # Just over the limit, "2.0 MB" would read as within it: give the bytes instead.
         size = f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1.05 * MAX_RULESET_BYTES else f"{len(data):,} bytes"
@@ -113,12 +135,12 @@ def check_text(data: bytes, path: str, chain: dict[str, Span]) -> Checked:
             Diagnostic("R002", "a ruleset can extend only one other ruleset", extra.span, "keep one `extends` line")
         )
     if extends:
-        parent_checked, parent_declarations = _check_parent(extends[0], path, chain)
+        parent_checked = _check_parent(extends[0], path, chain, memo)
         diagnostics.extend(parent_checked.diagnostics)
         sources.update(parent_checked.sources)
         parent = parent_checked.ruleset
-        if parent is None and not errors_only(parent_checked.diagnostics):
-            parent_declarations = ()
+        if parent is not None:
+            parent_declarations = parent_checked.declarations
     digest = hashlib.sha256(data)
     if parent is not None:
         digest.update(parent.content_hash.encode())
@@ -127,12 +149,10 @@ def check_text(data: bytes, path: str, chain: dict[str, Span]) -> Checked:
     diagnostics.extend(sorted(builder.diagnostics, key=_position))
     if errors_only(diagnostics):
         return Checked(None, diagnostics, sources)
-    return Checked(ruleset, diagnostics, sources)
+    return Checked(ruleset, diagnostics, sources, _merge(parent_declarations, tree.declarations))
 
 
-def _check_parent(
-    extends: s.Extends, path: str, chain: dict[str, Span]
-) -> tuple[Checked, tuple[s.Declaration, ...]]:
+def _check_parent(extends: s.Extends, path: str, chain: dict[str, Span], memo: Memo) -> Checked:
     base = os.path.dirname(os.path.abspath(path))
     target = os.path.normpath(os.path.join(base, extends.target.text))
     here = os.path.normpath(os.path.abspath(path))
@@ -149,7 +169,7 @@ def _check_parent(
                 )
             ],
             {},
-        ), ()
+        )
     try:
         with open(target, "rb") as handle:
             data = handle.read()
@@ -166,28 +186,8 @@ def _check_parent(
                 )
             ],
             {},
-        ), ()
-    checked = check_text(data, target, {**chain, here: extends.span})
-    declarations: tuple[s.Declaration, ...] = ()
-    if checked.ruleset is not None:
-        declarations = _declarations_of(target, data, chain | {here: extends.span})
-    return checked, declarations
-
-
-def _declarations_of(path: str, data: bytes, chain: dict[str, Span]) -> tuple[s.Declaration, ...]:
-    """A checked parent's declarations with its own parents' merged in (re-parsed; it is valid)."""
-    text, _ = decode(data, path)
-    assert text is not None
-    tree, _ = parse_text(text, path)
-    assert tree is not None
-    inherited: tuple[s.Declaration, ...] = ()
-    for declaration in tree.declarations:
-        if isinstance(declaration, s.Extends):
-            base = os.path.dirname(os.path.abspath(path))
-            target = os.path.normpath(os.path.join(base, declaration.target.text))
-            with open(target, "rb") as handle:
-                inherited = _declarations_of(target, handle.read(), chain)
-    return _merge(inherited, tree.declarations)
+        )
+    return check_text(data, target, {**chain, here: extends.span}, memo)
 
 
 _HEADER_KINDS = (s.RulesetHeader, s.Title, s.Description, s.Extends)

@@ -24,7 +24,11 @@ MAX_RECOVERIES = 2_000
 def parser() -> lark.Lark:
     """The LALR parser for esirules.lark (built once per process; it holds no state)."""
     grammar = resources.files("esirules").joinpath("grammar/esirules.lark").read_text("utf-8")
-    return lark.Lark(grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False)
+    # cache=True keeps the built parse tables in a file in the temporary folder, keyed by the
+    # grammar's hash: a new process loads them instead of rebuilding them (cold start).
+    return lark.Lark(
+        grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True
+    )
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:

@@ -12,15 +12,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from esirules.check import check_file
+    from esirules.check import check_files
     from esirules.diagnostics import Diagnostic
     from esirules.render.diagnostics import render_json, render_text
 
     all_diagnostics: list[Diagnostic] = []
     summaries: list[dict[str, object]] = []
     failed = False
-    for path in args.files:
-        checked = check_file(path)
+    for path, checked in zip(args.files, check_files(args.files)):
         all_diagnostics.extend(checked.diagnostics)
         errors = [d for d in checked.diagnostics if d.severity == "error"]
         if errors or checked.ruleset is None:

@@ -1,0 +1,76 @@
+"""Check the examples of docs/language.md: good rulesets check clean, each mistake gives its code.
+
+Run from the project root:  .venv/bin/python docs/examples/language/check_examples.py
+"""
+
+from __future__ import annotations
+
+import json
+import pathlib
+import re
+import subprocess
+import sys
+
+HERE = pathlib.Path(__file__).parent
+ESIRULES = pathlib.Path(sys.executable).with_name("esirules")
+DOC = HERE.parent.parent / "language.md"
+
+
+def check(path: pathlib.Path) -> tuple[int, list[str]]:
+    run = subprocess.run([str(ESIRULES), "check", "--format", "json", str(path)], capture_output=True, text=True)
+    codes = [d["code"] for d in json.loads(run.stdout)["diagnostics"]]
+    return run.returncode, codes
+
+
+def fragments_found(examples: list[pathlib.Path]) -> list[str]:
+    """Each ```esi block of the page must be a stretch of lines of one example file."""
+    if not DOC.exists():
+        return []
+    texts = [[line.strip() for line in p.read_text().splitlines()] for p in examples]
+    problems = []
+    for number, block in enumerate(re.findall(r"```esi\n(.*?)```", DOC.read_text(), re.S), 1):
+        lines = [line.strip() for line in block.splitlines()]
+        if not any(_contains(text, lines) for text in texts):
+            problems.append(f"language.md: esi block {number} is in no example file:\n{block}")
+    return problems
+
+
+def _contains(text: list[str], lines: list[str]) -> bool:
+    wanted = [line for line in lines if line != "..."]
+    parts = [[]]
+    for line in lines:
+        if line == "...":
+            parts.append([])
+        else:
+            parts[-1].append(line)
+    start = 0
+    for part in parts:
+        found = next((i for i in range(start, len(text) - len(part) + 1) if text[i : i + len(part)] == part), None)
+        if found is None:
+            return False
+        start = found + len(part)
+    return bool(wanted)
+
+
+def main() -> int:
+    failures = []
+    examples = sorted(HERE.glob("*.esi")) + sorted(HERE.parent.parent.parent.glob("esirules/rulesets/*.esi"))
+    for path in sorted(HERE.glob("*.esi")):
+        code, codes = check(path)
+        if code != 0 or codes:
+            failures.append(f"{path.name}: exit {code}, diagnostics {codes}")
+    for path in sorted((HERE / "mistakes").glob("*.bad")):
+        expected = re.search(r"# expect: (\w+)", path.read_text(errors="replace")).group(1)  # type: ignore[union-attr]
+        code, codes = check(path)
+        wanted_exit = 0 if expected.startswith("W") else 1
+        if set(codes) != {expected} or code != wanted_exit:
+            failures.append(f"mistakes/{path.name}: expected {expected}, got exit {code}, diagnostics {codes}")
+    failures += fragments_found(examples)
+    for failure in failures:
+        print(failure)
+    print(f"{'FAILED' if failures else 'ok'}: {len(failures)} problem(s)")
+    return 1 if failures else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
