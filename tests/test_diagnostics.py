@@ -1,0 +1,127 @@
+"""Data-driven diagnostics: each bad ruleset in fixtures/diagnostics names what it must produce.
+
+A fixture starts with comment lines `# expect: CODE LINE:COL` (the exact set of diagnostics)
+and optionally `# help: CODE text` (some diagnostic with that code has that text in its help).
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import REPO, found
+
+from esirules.check import MAX_RULESET_BYTES, Checked, check_file
+from esirules.render.diagnostics import render_text
+
+FIXTURES = Path(__file__).resolve().parent / "fixtures" / "diagnostics"
+EXPECT = re.compile(rb"^# expect: ([SRW]\d{3}) (\d+):(\d+)\s*$")
+HELP = re.compile(rb"^# help: ([SRW]\d{3}) (.+?)\s*$")
+# Lark's names for terminals (NAME, LONG_STRING, __ANON_0) must never reach a user.
+TERMINAL_NAME = re.compile(r"__ANON\w*|\b[A-Z]{2,}_?[A-Z]*\b")
+CODE = re.compile(r'"([SRW]\d{3})"')
+
+
+def fixture_paths() -> list[Path]:
+    return sorted(FIXTURES.glob("*.esi"))
+
+
+def expectations(path: Path) -> tuple[set[tuple[str, int, int]], list[tuple[str, str]]]:
+    expected: set[tuple[str, int, int]] = set()
+    helps: list[tuple[str, str]] = []
+    for line in path.read_bytes().splitlines():
+        if match := EXPECT.match(line):
+            expected.add((match[1].decode(), int(match[2]), int(match[3])))
+        elif match := HELP.match(line):
+            helps.append((match[1].decode(), match[2].decode()))
+    return expected, helps
+
+
+def assert_well_formed(checked: Checked, source: bytes) -> None:
+    """Every diagnostic reads in the user's words and says where it is."""
+    allowed = set(re.findall(r"[A-Za-z_][A-Za-z0-9_.]*", source.decode("utf-8", "replace")))
+    allowed |= {"UTF", "MB"}
+    rendered = render_text(checked.diagnostics, checked.sources)
+    for diagnostic in checked.diagnostics:
+        for words in (diagnostic.message, diagnostic.help or ""):
+            leaked = [w for w in TERMINAL_NAME.findall(words) if w not in allowed]
+            assert not leaked, f"{diagnostic.code}: {words!r} names {leaked}"
+        assert diagnostic.message[:1].islower() or diagnostic.message[:1] == "`", diagnostic.message
+        span = diagnostic.span
+        assert span.line >= 1 and span.column >= 1
+        assert f"  --> {span.file}:{span.line}:{span.column}\n" in rendered
+
+
+@pytest.mark.parametrize("path", fixture_paths(), ids=lambda p: p.stem)
+def test_fixture(path: Path):
+    expected, helps = expectations(path)
+    assert expected, f"{path.name} has no `# expect:` line"
+    checked = check_file(str(path))
+    assert found(checked) == expected
+    for code, text in helps:
+        assert any(d.code == code and text in (d.help or "") for d in checked.diagnostics), (code, text)
+    assert_well_formed(checked, path.read_bytes())
+    assert checked.ruleset is None or all(d.severity == "warning" for d in checked.diagnostics)
+
+
+def test_s001_binary_data(tmp_path):
+    path = tmp_path / "binary.esi"
+    path.write_bytes(b'ruleset "x"\ntitle "a\x00b"\n\x89PNG')
+    checked = check_file(str(path))
+    assert found(checked) == {("S001", 2, 9)}
+    assert_well_formed(checked, b"")
+
+
+def test_s002_is_reported_at_the_bad_byte(tmp_path):
+    path = tmp_path / "latin1.esi"
+    path.write_bytes('ruleset "x"\n# café\n'.encode("latin-1"))
+    checked = check_file(str(path))
+    assert found(checked) == {("S002", 2, 6)}
+    assert "0xe9" in checked.diagnostics[0].message
+
+
+def test_s005_too_big(tmp_path):
+    path = tmp_path / "huge.esi"
+    path.write_bytes(b'ruleset "x"\n' + b"# padding\n" * (MAX_RULESET_BYTES // 10))
+    checked = check_file(str(path))
+    assert found(checked) == {("S005", 1, 1)}
+    assert "2,000,012 bytes" in checked.diagnostics[0].message
+    assert_well_formed(checked, b"")
+
+
+def test_r003_missing_file(tmp_path):
+    path = tmp_path / "nowhere.esi"
+    checked = check_file(str(path))
+    assert found(checked) == {("R003", 1, 1)}
+    assert str(path) in checked.diagnostics[0].message
+    assert_well_formed(checked, str(path).encode())
+
+
+def test_r005_cycle_through_two_files(tmp_path):
+    (tmp_path / "a.esi").write_text('ruleset "a"\nextends "b.esi"\n')
+    (tmp_path / "b.esi").write_text('ruleset "b"\nextends "a.esi"\n')
+    checked = check_file(str(tmp_path / "a.esi"))
+    assert found(checked) == {("R005", 2, 9)}
+    assert checked.diagnostics[0].span.file.endswith("b.esi")
+    assert "a.esi → b.esi → a.esi" in checked.diagnostics[0].message
+
+
+def test_parent_diagnostics_point_into_the_parent(tmp_path):
+    (tmp_path / "base.esi").write_text('ruleset "base"\nscale s: a > a\n')
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\n')
+    checked = check_file(str(tmp_path / "child.esi"))
+    assert [(d.code, Path(d.span.file).name, d.span.line) for d in checked.diagnostics] == [
+        ("R011", "base.esi", 2)
+    ]
+    assert str(tmp_path / "base.esi") in checked.sources
+
+
+def test_every_code_has_a_fixture():
+    """Each diagnostic code the checker can produce is exercised by a fixture or a test above."""
+    codes = set()
+    for source in (REPO / "esirules").rglob("*.py"):
+        codes |= set(CODE.findall(source.read_text(encoding="utf-8")))
+    covered = {code for path in fixture_paths() for code, _, _ in expectations(path)[0]}
+    covered |= {"S001", "S005", "R003"}  # generated by the tests above
+    assert codes - covered == set()

@@ -1,0 +1,175 @@
+"""The parser: bytes and text in, syntax tree or plain-English syntax errors out."""
+
+from __future__ import annotations
+
+import logging
+from fractions import Fraction
+
+import lark
+import pytest
+
+from esirules import syntax as s
+from esirules.parse import MAX_ERRORS, decode, parse_text, parser
+
+
+def parse(text: str) -> s.RulesetFile:
+    tree, errors = parse_text(text, "p.esi")
+    assert errors == []
+    assert tree is not None
+    return tree
+
+
+def errors_of(text: str) -> list[tuple[str, int, int]]:
+    tree, errors = parse_text(text, "p.esi")
+    assert tree is None
+    return [(e.code, e.span.line, e.span.column) for e in errors]
+
+
+def test_the_grammar_has_no_conflicts(caplog):
+    """Lark settles a shift/reduce conflict silently by shifting, which can make a documented
+    construct unparseable (as `points p of criteria A1, A2, banded by b` once was)."""
+    source = parser().source_grammar
+    with caplog.at_level(logging.DEBUG, logger="lark"):
+        lark.Lark(source, parser="lalr", debug=True)
+    assert "conflict" not in caplog.text.lower()
+
+
+# --- decoding ----------------------------------------------------------------------------------
+
+
+def test_decode_utf8():
+    assert decode('ruleset "café"'.encode(), "d.esi") == ('ruleset "café"', [])
+
+
+def test_decode_drops_a_byte_order_mark():
+    text, problems = decode(b'\xef\xbb\xbfruleset "x"\n', "d.esi")
+    assert (text, problems) == ('ruleset "x"\n', [])
+
+
+def test_decode_binary():
+    text, problems = decode(b"ab\ncd\x00", "d.esi")
+    assert text is None
+    assert [(p.code, p.span.line, p.span.column) for p in problems] == [("S001", 2, 3)]
+
+
+def test_decode_not_utf8():
+    text, problems = decode(b"ok\n\xff", "d.esi")
+    assert text is None
+    assert [(p.code, p.span.line, p.span.column) for p in problems] == [("S002", 2, 1)]
+
+
+# --- the syntax tree ---------------------------------------------------------------------------
+
+
+def test_declarations_in_order_with_spans():
+    tree = parse('ruleset "x" version "1"\n\n  scale answer: yes > no, not applicable\n')
+    header, scale = tree.declarations
+    assert header == s.RulesetHeader(s.Text("x"), s.Text("1"))
+    assert scale == s.ScaleDecl(s.Name("answer"), (s.Value("yes"), s.Value("no")), False, None, True)
+    assert (scale.span.line, scale.span.column) == (3, 3)
+    assert (scale.name.span.line, scale.name.span.column, scale.name.span.end_column) == (3, 9, 15)
+    assert scale.span.file == "p.esi"
+
+
+def test_values_bare_quoted_and_numbers():
+    (ladder,) = parse('ladder g: "Very well met" > ok > 3 > 2.5').declarations
+    assert [v.text for v in ladder.values] == ["Very well met", "ok", "3", "2.5"]
+    assert ladder.values[0].quoted
+    assert [v.number for v in ladder.values] == [None, None, Fraction(3), Fraction(5, 2)]
+
+
+def test_long_text_keeps_its_lines():
+    (description,) = parse('description """one\n"two"\nthree"""').declarations
+    assert description.text.text == 'one\n"two"\nthree'
+
+
+def test_comments_and_newlines_carry_no_meaning():
+    one = parse('scale a: b > c # best first\n')
+    other = parse("scale\n  a\n  :\n  b\n  >\n  c")
+    assert one == other
+
+
+def test_keywords_can_be_ids_where_unambiguous():
+    tree = parse('attribute some: yes or no\nsource weight\n')
+    assert [d.name.text for d in tree.declarations] == ["some", "weight"]
+
+
+def test_at_least_a_number_of_items():
+    """`at least 2 items` once failed: the lexer read 2 as the start of `2%`."""
+    (grading,) = parse(
+        'grading g { "A" when at least good on at least 2 items and good on at least 50% of items }'
+    ).declarations
+    first, second = grading.rules[0].clauses
+    assert (first.quantifier.kind, first.quantifier.count) == ("at_least_count", 2)
+    assert (second.quantifier.kind, second.quantifier.share.number) == ("at_least_share", Fraction(1, 2))
+
+
+def test_expected_score_as_a_fraction():
+    (test,) = parse('test "t" { criterion B1 expect score 2/3 }').declarations
+    assert (test.expect_score.text, test.expect_score.number) == ("2/3", Fraction(2, 3))
+
+
+def test_points_with_listed_members_then_bands():
+    (section,) = parse('section A "a" { grade: points p of criteria A1, A2, banded by b }').declarations
+    (aggregate,) = section.aggregates
+    assert [n.text for n in aggregate.members.members] == ["A1", "A2"]
+    assert (aggregate.using.text, aggregate.bands.text) == ("p", "b")
+
+
+def test_deep_conditions_do_not_recurse():
+    tree = parse('exclude cases where ' + "not " * 5000 + "a")
+    node = tree.declarations[0].condition
+    depth = 0
+    while isinstance(node, s.Negation):
+        node, depth = node.operand, depth + 1
+    assert depth == 5000
+
+
+# --- syntax errors -----------------------------------------------------------------------------
+
+
+def test_a_stray_word_is_one_error():
+    assert errors_of('scale a: b > c\nscale d e > f\nscale g: h > i\n') == [("S010", 2, 9)]
+
+
+def test_independent_mistakes_are_each_reported_once():
+    text = (
+        'section B "b" {\n'
+        '  criterion B1 "c" weight { question B1.1 "q" }\n'
+        '  criterion B2 "c" { question B2.1 "q" met when }\n'
+        "  score weighted mean of criteria\n"
+        "}\n"
+        "ladder grade: A B\n"
+    )
+    assert errors_of(text) == [("S010", 2, 27), ("S010", 3, 49), ("S010", 4, 9), ("S010", 6, 17)]
+
+
+def test_unclosed_quote_is_read_to_the_end_of_its_line():
+    assert errors_of('title "abc\nscale a: b > c\ntitle "x\n') == [("S004", 1, 7), ("S004", 3, 7)]
+    assert errors_of('section A "abc {\n criterion A1 "c" { }\n}\n') == [("S004", 1, 11)]
+
+
+def test_expected_words_are_what_can_really_follow():
+    _, errors = parse_text('test "t" { criterion B1 given answers B1.1: yes, B1.2: no }', "p.esi")
+    assert errors[0].message == "expected `,`, `criterion`, `expect`, `given`, `x` or `}`, but found `:`"
+
+
+def test_unclosed_block_names_where_it_opened():
+    _, errors = parse_text('section A "a" {\n  criterion A1 "c" {\n  }\n', "p.esi")
+    (error,) = errors
+    assert error.code == "S011"
+    assert "line 1" in (error.help or "")
+
+
+def test_error_count_is_capped():
+    text = "\n".join(f"scale s{i} x" for i in range(3 * MAX_ERRORS))
+    _, errors = parse_text(text, "p.esi")
+    assert 1 <= len(errors) <= MAX_ERRORS
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   \n# only a comment\n"],
+)
+def test_empty_files_parse_to_nothing(text):
+    assert parse(text).declarations == ()
