@@ -13,6 +13,7 @@ $(STAMP): pyproject.toml
 
 example: $(STAMP)
 	$(VENV)/bin/esirules check rulesets/*.esi
+	$(VENV)/bin/esirules score examples/hertfordshire/summary.yaml
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .

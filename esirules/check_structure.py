@@ -28,8 +28,9 @@ def check_section(b: _Builder, d: s.SectionDecl) -> m.Section | None:
             )
     ids = [c.id for c in criteria]
     score, grade = _aggregates(b, d.aggregates, "criteria", ids, {c.id: c for c in criteria})
-    if score is None and grade is None and any(c.kind == "numerical" for c in criteria):
+    if score is None and any(c.kind == "numerical" for c in criteria):
         score = m.Aggregate("weighted_mean", (), "criteria", span=d.span)
+    _check_banded_score(b, score, grade)
     missing = _missing(b, d.missing, "criterion")
     return m.Section(
         d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
@@ -50,10 +51,21 @@ def check_overall(b: _Builder, d: s.OverallDecl, sections: tuple[m.Section, ...]
                     score.span,
                     f"give it one: `section {member} \"{section.title}\" weight 30% {{`",
                 )
+    _check_banded_score(b, score, grade)
     missing = _missing(b, d.missing, "section")
     return m.Overall(
         d.title.text, score, grade, missing, d.description.text if d.description else "", span=d.span
     )
+
+
+def _check_banded_score(b: _Builder, score: m.Aggregate | None, grade: m.Aggregate | None) -> None:
+    if grade is not None and grade.kind == "score_banded" and score is None:
+        b.error(
+            "R040",
+            "this grade bands the score, but no score is worked out here",
+            grade.span,
+            "add a `score: weighted mean of ...` line, or grade another way",
+        )
 
 
 def _missing(b: _Builder, rules: tuple[s.MissingRule, ...], expected: str) -> m.MissingRule:

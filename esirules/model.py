@@ -450,7 +450,7 @@ class Ruleset:
         """One line: what the ruleset holds."""
         criteria = list(self.criteria())
         return (
-            f"{self.name} {self.version}: {len(self.sections)} sections, {len(criteria)} criteria, "
+            f"{' '.join(p for p in (self.name, self.version) if p)}: {len(self.sections)} sections, {len(criteria)} criteria, "
             f"{sum(len(c.questions) for c in criteria)} questions, "
             f"{sum(len(c.items) for c in criteria)} items"
         )
