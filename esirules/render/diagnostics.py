@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from collections.abc import Sequence
 
 from esirules.diagnostics import Diagnostic
@@ -23,8 +24,17 @@ def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> s
     return "\n\n".join(blocks) + "\n"
 
 
+def shown_path(path: str) -> str:
+    """A path as a person in the current folder would type it: relative when it lies below it."""
+    if not os.path.isabs(path):
+        return path
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative
+
+
 def _one(d: Diagnostic, source: str | None) -> str:
-    lines = [f"{d.severity}[{d.code}]: {d.message}", f"  --> {d.span}"]
+    where = f"{shown_path(d.span.file)}:{d.span.line}:{d.span.column}"
+    lines = [f"{d.severity}[{d.code}]: {d.message}", f"  --> {where}"]
     text_line = _line(source, d.span.line)
     if text_line is not None:
         number = str(d.span.line)

@@ -131,13 +131,16 @@ def _criteria_in_order(columns: Sequence[ColumnResult], section_id: str) -> list
 
 def sheet_markdown(sheet: Sheet) -> str:
     lines = [f"# {sheet.title}", ""]
+    # Each section is its own table, headed by the section's title, as on the report's sheet.
     header = "| | " + " | ".join(sheet.headers) + " |"
     rule = "|---|" + "---|" * len(sheet.headers)
     for row in sheet.rows:
         if row.kind == "heading":
-            lines += ["", f"**{row.label}**", "", header, rule]
+            lines += [*([""] if lines[-1] else []), f"**{row.label}**", "", header, rule]
             continue
         label = f"**{row.label}**" if row.kind in ("section", "overall") else row.label
+        if row.kind == "overall":
+            lines += ["", header, rule]
         lines.append(f"| {label} | " + " | ".join(c.replace("|", "\\|") for c in row.cells) + " |")
     if sheet.notes:
         lines += ["", "Notes:", ""]
@@ -152,6 +155,10 @@ def sheet_csv(sheet: Sheet) -> str:
     for row in sheet.rows:
         if row.kind != "heading":
             writer.writerow([row.label, *row.cells])
+    if sheet.notes:
+        writer.writerow([])
+        for number, text in enumerate(sheet.notes, start=1):
+            writer.writerow([f"[{number}]", text])
     return out.getvalue()
 
 
