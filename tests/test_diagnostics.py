@@ -13,7 +13,7 @@ import pytest
 from conftest import REPO, found
 
 from esirules.check import MAX_RULESET_BYTES, Checked, check_file
-from esirules.render.diagnostics import render_text
+from esirules.render.diagnostics import render_text, shown_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "diagnostics"
 EXPECT = re.compile(rb"^# expect: ([SRW]\d{3}) (\d+):(\d+)\s*$")
@@ -50,7 +50,7 @@ def assert_well_formed(checked: Checked, source: bytes) -> None:
         assert diagnostic.message[:1].islower() or diagnostic.message[:1] == "`", diagnostic.message
         span = diagnostic.span
         assert span.line >= 1 and span.column >= 1
-        assert f"  --> {span.file}:{span.line}:{span.column}\n" in rendered
+        assert f"  --> {shown_path(span.file)}:{span.line}:{span.column}\n" in rendered
 
 
 @pytest.mark.parametrize("path", fixture_paths(), ids=lambda p: p.stem)
