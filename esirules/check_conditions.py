@@ -7,7 +7,7 @@ from fractions import Fraction
 
 from esirules import model as m
 from esirules import syntax as s
-from esirules.diagnostics import did_you_mean
+from esirules.diagnostics import Diagnostic, did_you_mean
 from esirules.span import Span
 
 Report = Callable[[str, str, Span, "str | None"], None]
@@ -125,3 +125,30 @@ def _example(attribute: m.Attribute) -> str:
     if attribute.values:
         return attribute.values[0]
     return "1"
+
+
+def check_condition(
+    node: s.ConditionNode, attributes: dict[str, m.Attribute]
+) -> tuple[m.Condition | None, list[Diagnostic]]:
+    """Check one condition on its own (typed on the command line) exactly as a ruleset's are."""
+    from esirules.check import MAX_CONDITION_DEPTH
+
+    found: list[Diagnostic] = []
+    depth = condition_depth(node)
+    if depth > MAX_CONDITION_DEPTH:
+        found.append(
+            Diagnostic(
+                "R041",
+                f"this condition is nested {depth} levels deep; the most a ruleset may use is "
+                f"{MAX_CONDITION_DEPTH}",
+                node.span,
+                "split it into simpler conditions; a condition this deep cannot be read by a person",
+            )
+        )
+        return None, found
+
+    def report(code: str, message: str, span: Span, help: str | None = None) -> None:
+        found.append(Diagnostic(code, message, span, help))
+
+    condition = ConditionChecker(attributes, report).check(node)
+    return (None if found else condition), found

@@ -187,6 +187,7 @@ def _criterion(b: _Builder, d: s.CriterionDecl, section: str) -> m.Criterion | N
         d.id.text, d.title.text, section, kind, weight, weight_class,  # type: ignore[arg-type]
         d.description.text if d.description else "", questions, items, pooling,  # type: ignore[arg-type]
         grading, d.allows_adjustment, span=d.span,
+        pooling_span=d.pooling.span if d.pooling else None,
     )
 
 

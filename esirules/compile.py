@@ -60,6 +60,7 @@ class CompiledCondition:
     text: str
     attributes: tuple[m.Attribute, ...]  # those it reads, in order of first use
     _truth: Callable[[Cases], Truth]
+    _combinations: list[tuple[bool, str]] | None = attrs.field(default=None, init=False)
 
     def mask(self, cases: Cases) -> Mask:
         """True where the condition holds."""
@@ -79,6 +80,80 @@ class CompiledCondition:
             found = ", ".join(f"{a.name} is {_describe_key(a, k)}" for a, k in zip(self.attributes, combo))
             groups.append((found, index[inverse == number]))
         return groups
+
+    def group_cases(
+        self, cases: Cases, keep: Mask, holds: Mask
+    ) -> list[tuple[str, npt.NDArray[np.integer], int, int]]:  # type: ignore[type-arg]
+        """The cases in `keep` the condition does not hold for, grouped as by `describe_cases`.
+
+        Each group is (found, key, number, count): the cases in `keep` whose `key` is `number`.
+        For coded attributes every combination of values is known in advance, so the
+        condition is tested once per combination (when compiled), and the cases of each
+        combination it fails are only counted here.
+        """
+        combinations = self._coded_combinations()
+        if combinations is None:  # a numeric attribute: group the cases by their values
+            index = np.flatnonzero(keep & ~holds)
+            numbers = np.full(len(keep), -1, dtype=np.int64)
+            groups: list[tuple[str, npt.NDArray[np.integer], int, int]] = []  # type: ignore[type-arg]
+            for number, (found, members) in enumerate(self.describe_cases(cases, index)):
+                numbers[members] = number
+                groups.append((found, numbers, number, len(members)))
+            return groups
+        key, offset = self._key(cases)
+        everything = bool(keep.all())
+        groups = []
+        for number, (holds_here, found) in enumerate(combinations):
+            if holds_here:
+                continue
+            hit = key == number + offset
+            count = int(np.count_nonzero(hit if everything else hit & keep))
+            if count:
+                groups.append((found, key, number + offset, count))
+        return groups
+
+    def _key(self, cases: Cases) -> tuple[npt.NDArray[np.integer], int]:  # type: ignore[type-arg]
+        """Each case's combination of values, numbered in mixed radix (first attribute most
+        significant), and what to add to a combination's number to get its key."""
+        if len(self.attributes) == 1:  # the codes themselves, which run from MISSING
+            return _column(cases, self.attributes[0]), MISSING
+        small = int(np.prod([_radix(a) for a in self.attributes])) < np.iinfo(np.int16).max
+        key: npt.NDArray[np.integer] = np.zeros(len(cases), dtype=np.int16 if small else np.int32)  # type: ignore[type-arg]
+        for attribute in self.attributes:
+            key = key * _radix(attribute) + (_column(cases, attribute) - MISSING)
+        return key, 0
+
+    def _coded_combinations(self) -> list[tuple[bool, str]] | None:
+        """For each combination of the attributes' codes (MISSING first): does it hold, and its words."""
+        if self._combinations is None:
+            if any(a.kind == "numeric" for a in self.attributes):
+                return None
+            radixes = [_radix(a) for a in self.attributes]
+            size = int(np.prod(radixes))
+            if size > 4096:
+                return None
+            number = np.arange(size)
+            columns: dict[str, npt.NDArray[np.int16]] = {}
+            for attribute, radix in reversed(list(zip(self.attributes, radixes))):
+                number, digit = np.divmod(number, radix)
+                columns[attribute.name] = (digit + MISSING).astype(np.int16)
+            table = Cases(
+                ids=("",) * size,
+                samples=np.full(size, None, dtype=object),
+                attributes=columns,
+                answers={},
+            )
+            holds = self.mask(table).tolist()
+            words = [
+                ", ".join(f"{a.name} is {_describe_key(a, columns[a.name][i])}" for a in self.attributes)
+                for i in range(size)
+            ]
+            object.__setattr__(self, "_combinations", list(zip(holds, words)))
+        return self._combinations
+
+
+def _radix(attribute: m.Attribute) -> int:
+    return (2 if attribute.kind == "boolean" else len(attribute.values)) + 1
 
 
 def compile_condition(condition: m.Condition, ruleset: m.Ruleset) -> CompiledCondition:
@@ -162,6 +237,8 @@ class CompiledQuestion:
     met_table: npt.NDArray[np.bool_]  # indexed by answer code + ANSWER_OFFSET
     applies: CompiledCondition | None
     excluded: str | None  # why the ruleset leaves it out, if it does
+    met_codes: tuple[int, ...] = ()  # the answer codes that meet it
+    not_met_codes: tuple[int, ...] = ()  # the other answers on the scale
 
     def answers(self, cases: Cases) -> npt.NDArray[np.int16]:
         codes = cases.answers.get(self.question.id)
@@ -185,7 +262,10 @@ def compile_question(question: m.Question, ruleset: m.Ruleset) -> CompiledQuesti
     for code, value in enumerate(scale.values):
         table[code + ANSWER_OFFSET] = value in question.met
     applies = None if question.applies is None else compile_condition(question.applies, ruleset)
-    return CompiledQuestion(question, table, applies, _question_exclusion(question, ruleset.exclusions))
+    met_codes = tuple(code for code, value in enumerate(scale.values) if value in question.met)
+    not_met_codes = tuple(code for code in range(len(scale.values)) if code not in met_codes)
+    excluded = _question_exclusion(question, ruleset.exclusions)
+    return CompiledQuestion(question, table, applies, excluded, met_codes, not_met_codes)
 
 
 def _question_exclusion(question: m.Question, exclusions: m.Exclusions) -> str | None:

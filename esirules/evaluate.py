@@ -1,15 +1,15 @@
 """Score evidence with a compiled ruleset: evidence in, a column of the result tree out.
 
 Scoring is columnar: each question is evaluated over all cases at once. A batch of cases
-gives a Partial (per-question counts and case lists); partials merge exactly, and `finish`
+gives a Partial (per-question counts and each case's status); partials merge exactly, and `finish`
 turns one into the ColumnResult, so `score` = finish(score_batch(...)).
 """
 
 from __future__ import annotations
 
+import gc
 import hashlib
-import itertools
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
 
 import attrs
@@ -17,48 +17,99 @@ import numpy as np
 import numpy.typing as npt
 
 from esirules import model as m
+from esirules import progress
 from esirules.aggregate import outside_sample, overall_result, section_results
-from esirules.compile import CompiledQuestion, Evaluator
+from esirules.compile import CompiledCondition, CompiledQuestion, Evaluator
 from esirules.descriptive import adjust, grade_descriptive
-from esirules.evidence import NOT_APPLICABLE, Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence import NOT_APPLICABLE, UNANSWERED, Adjustment, Cases, Evidence, MeasureFigures
 from esirules.grading import apply_bands
+from esirules.natural import natural_order
 from esirules.result import (
     NOT_COMPUTABLE,
     CaseGroup,
+    CaseList,
     ColumnResult,
     CriterionResult,
     EvidenceRef,
     QuestionResult,
     RulesetRef,
     display_percent,
-    natural_key,
 )
 
 NO_APPLICABLE_CASES = "no applicable cases in this sample"
 ANSWERED_NOT_APPLICABLE = "answered not applicable"
 NOT_ANSWERED = "not answered"
 
-CaseIds = tuple[str, ...]
+Mask = npt.NDArray[np.bool_]
+Codes = npt.NDArray[np.integer]  # type: ignore[type-arg]  # answer codes, or numbered combinations of values
+Index = npt.NDArray[np.intp]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
+class Selection:
+    """Some cases of a batch, listed only when asked: those in `within` whose code in `answers` is in `codes`.
+
+    `answers` is a column of answer codes, or of codes numbering a combination of attribute
+    values; with `answers` None the selection is the cases in `within`. Counting is done when scoring; the mask
+    (and the list of case ids, in `finish`) is made only when a case list is read.
+    """
+
+    count: int
+    within: Mask
+    answers: Codes | None = None
+    codes: tuple[int, ...] = ()
+
+    def mask(self) -> Mask:
+        if self.answers is None:
+            return self.within
+        return self.within & _answer_in(self.answers, self.codes)
+
+    @staticmethod
+    def concatenate(parts: Sequence[Selection | None], sizes: Sequence[int]) -> Selection:
+        """The selections of consecutive batches as one (None: no case of that batch)."""
+        present = [p for p in parts if p is not None]
+        count = sum(p.count for p in present)
+        if len(present) == len(parts) and all(
+            p.answers is not None and p.codes == present[0].codes for p in present
+        ):
+            answers = [p.answers for p in present if p.answers is not None]
+            within = np.concatenate([p.within for p in present])
+            return Selection(count, within, np.concatenate(answers), present[0].codes)
+        masks = [np.zeros(n, dtype=np.bool_) if p is None else p.mask() for p, n in zip(parts, sizes)]
+        return Selection(count, np.concatenate(masks))
+
+
+def _answer_in(answers: Codes, codes: tuple[int, ...]) -> Mask:
+    """Where an answer code is one of `codes` (a run of codes is tested as a range)."""
+    low, high = min(codes), max(codes)
+    if high - low + 1 == len(codes):
+        return (answers == low) if low == high else (answers >= low) & (answers <= high)
+    return np.isin(answers, codes)
+
+
+@attrs.frozen(eq=False)
 class QuestionTally:
-    """A question's counts over a batch of cases; tallies of separate batches add up exactly."""
+    """A question's counts over a batch of cases, and which cases they are; batches add up exactly."""
 
     met: int = 0
     applicable: int = 0
-    met_cases: CaseIds = ()
-    not_met_cases: CaseIds = ()
-    not_applicable: tuple[tuple[str, CaseIds], ...] = ()  # (reason, cases)
+    met_cases: Selection | None = None
+    not_met_cases: Selection | None = None
+    not_applicable: tuple[tuple[str, Selection], ...] = ()  # (reason, cases)
 
 
-def _add_up(tallies: Sequence[QuestionTally]) -> QuestionTally:
+def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int]) -> QuestionTally:
+    reasons = dict.fromkeys(reason for t in tallies for reason, _ in t.not_applicable)
+    groups = []
+    for reason in reasons:
+        parts = [dict(t.not_applicable).get(reason) for t in tallies]
+        groups.append((reason, Selection.concatenate(parts, sizes)))
     return QuestionTally(
         sum(t.met for t in tallies),
         sum(t.applicable for t in tallies),
-        tuple(itertools.chain.from_iterable(t.met_cases for t in tallies)),
-        tuple(itertools.chain.from_iterable(t.not_met_cases for t in tallies)),
-        _merge_groups(t.not_applicable for t in tallies),
+        Selection.concatenate([t.met_cases for t in tallies], sizes),
+        Selection.concatenate([t.not_met_cases for t in tallies], sizes),
+        tuple(groups),
     )
 
 
@@ -70,7 +121,9 @@ class Partial:
     sample: str | None
     evidence: tuple[EvidenceRef, ...]
     cases: int  # in scope
-    excluded_cases: tuple[tuple[str, CaseIds], ...]  # (reason, cases)
+    case_ids: npt.NDArray[np.object_]  # every case of the batch, in scope or not
+    case_order: Index | None  # the natural order of case_ids; None when they are in it
+    excluded_cases: tuple[tuple[str, Selection], ...]  # (reason, cases)
     questions: dict[str, QuestionTally]
     ratings: dict[str, str]
     measures: dict[str, MeasureFigures]
@@ -98,28 +151,56 @@ def score_batch(evaluator: Evaluator, evidence: Evidence, sample: str | None = N
     """Count one batch of cases (all questions, all cases at once per question)."""
     chosen = _sample(evaluator.ruleset, sample)
     cases = evidence.cases
-    ids = np.array(cases.ids, dtype=object)
     keep = np.ones(len(cases), dtype=np.bool_) if chosen is None else cases.samples == chosen.name
     excluded = []
     for condition in evaluator.case_exclusions:
         hit = keep & condition.mask(cases)
-        if hit.any():
-            excluded.append((f"excluded by the ruleset: {condition.text}", tuple(ids[hit])))
+        count = int(np.count_nonzero(hit))
+        if count:
+            excluded.append((f"excluded by the ruleset: {condition.text}", Selection(count, hit)))
         keep &= ~hit
-    if not keep.all():
-        cases, ids = cases.take(keep), ids[keep]
-    tallies = {qid: _tally(question, cases, ids, chosen) for qid, question in evaluator.questions.items()}
+    scope = _Scope(cases, keep)
+    tallies = {}
+    with progress.task(f"scoring {len(cases)} cases", total=len(evaluator.questions)) as step:
+        for qid, question in evaluator.questions.items():
+            tallies[qid] = _tally(question, cases, scope, chosen)
+            step.advance()
     return Partial(
         evaluator,
         sample,
         (EvidenceRef(evidence.path, evidence.content_hash),),
-        len(cases),
+        scope.count,
+        cases.id_array(),
+        cases.natural_order(),
         tuple(excluded),
         tallies,
         dict(evidence.ratings),
         dict(evidence.measures),
         tuple(evidence.adjustments),
     )
+
+
+class _Scope:
+    """The cases in scope, and for each condition the cases in scope it holds for and the others."""
+
+    def __init__(self, cases: Cases, keep: Mask):
+        self.cases, self.keep = cases, keep
+        self.count = int(np.count_nonzero(keep))
+        # The few cases out of scope, when there are few: counts over all cases less theirs.
+        self.dropped = np.flatnonzero(~keep) if len(keep) - self.count <= len(keep) // 8 else None
+        self.conditions: dict[str, tuple[Mask, int, tuple[tuple[str, Selection], ...]]] = {}
+
+    def applying(self, condition: CompiledCondition) -> tuple[Mask, int, tuple[tuple[str, Selection], ...]]:
+        """The cases in scope that `condition` holds for, how many, and the others in groups."""
+        if condition.text not in self.conditions:
+            holds = condition.mask(self.cases)
+            considered = self.keep & holds
+            groups = [
+                (f"the question applies when {condition.text}; {found}", Selection(count, self.keep, key, (number,)))
+                for found, key, number, count in condition.group_cases(self.cases, self.keep, holds)
+            ]
+            self.conditions[condition.text] = (considered, int(np.count_nonzero(considered)), tuple(groups))
+        return self.conditions[condition.text]
 
 
 def _sample(ruleset: m.Ruleset, name: str | None) -> m.Sample | None:
@@ -132,34 +213,43 @@ def _sample(ruleset: m.Ruleset, name: str | None) -> m.Sample | None:
         raise ValueError(f"ruleset {ruleset.name} has no sample `{name}` (its samples: {known})") from None
 
 
-def _tally(
-    question: CompiledQuestion, cases: Cases, ids: npt.NDArray[np.object_], sample: m.Sample | None
-) -> QuestionTally:
+def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sample | None) -> QuestionTally:
     excluded = _exclusion(question, sample)
     if excluded is not None:
-        return QuestionTally(not_applicable=((excluded, tuple(ids)),) if len(ids) else ())
+        return QuestionTally(not_applicable=((excluded, Selection(scope.count, scope.keep)),) if scope.count else ())
+    groups: tuple[tuple[str, Selection], ...] = ()
+    if question.applies is None:
+        considered, considered_count = scope.keep, scope.count
+    else:
+        considered, considered_count, groups = scope.applying(question.applies)
     codes = question.answers(cases)
-    applies = (
-        np.ones(len(cases), dtype=np.bool_) if question.applies is None else question.applies.mask(cases)
-    )
-    answered = codes >= 0
-    applicable = applies & answered
-    met = applicable & question.met(codes)
-    groups: list[tuple[str, CaseIds]] = []
-    if question.applies is not None:
-        for found, index in question.applies.describe_cases(cases, np.flatnonzero(~applies)):
-            groups.append((f"the question applies when {question.applies.text}; {found}", tuple(ids[index])))
-    answered_na = applies & (codes == NOT_APPLICABLE)
-    blank = applies & ~answered & ~answered_na
-    for reason, mask in ((ANSWERED_NOT_APPLICABLE, answered_na), (NOT_ANSWERED, blank)):
-        if mask.any():
-            groups.append((reason, tuple(ids[mask])))
+    met_codes, not_met_codes = question.met_codes, question.not_met_codes
+    if question.applies is None and scope.dropped is not None and question.question.id in cases.answers:
+        # Every case in scope counts: the counts of the answer codes give it all, no pass over cases.
+        counts = cases.answer_counts(question.question.id)
+        if len(scope.dropped):
+            counts = counts - np.bincount(codes[scope.dropped].astype(np.intp) + 2, minlength=len(counts))
+        tally = counts.tolist()
+        met = sum(tally[c + 2] for c in met_codes if c + 2 < len(tally))
+        applicable = sum(tally[2:])
+        answered_na, blank = tally[0], tally[1]
+    else:
+        met = int(np.count_nonzero(considered & _answer_in(codes, met_codes))) if met_codes else 0
+        applicable = int(np.count_nonzero(considered & (codes >= 0)))
+        unanswered = considered_count - applicable  # blank or not applicable
+        answered_na = int(np.count_nonzero(considered & (codes == NOT_APPLICABLE))) if unanswered else 0
+        blank = unanswered - answered_na  # INVARIANT: every code below 0 but NOT_APPLICABLE is UNANSWERED
+    not_applicable = list(groups)
+    if answered_na:
+        not_applicable.append((ANSWERED_NOT_APPLICABLE, Selection(answered_na, considered, codes, (NOT_APPLICABLE,))))
+    if blank:
+        not_applicable.append((NOT_ANSWERED, Selection(blank, considered, codes, (UNANSWERED,))))
     return QuestionTally(
-        int(met.sum()),
-        int(applicable.sum()),
-        tuple(ids[met]),
-        tuple(ids[applicable & ~met]),
-        tuple(groups),
+        met,
+        applicable,
+        Selection(met, considered, codes, met_codes or (-3,)),
+        Selection(applicable - met, considered, codes, not_met_codes or (-3,)),
+        tuple(not_applicable),
     )
 
 
@@ -181,26 +271,29 @@ def merge(partials: Iterable[Partial]) -> Partial:
             raise ValueError("partials scored under different rulesets cannot be merged")
         if part.sample != first.sample:
             raise ValueError(f"partials of samples {first.sample} and {part.sample} cannot be merged")
-    questions = {qid: _add_up([p.questions[qid] for p in parts]) for qid in first.questions}
+    if len(parts) == 1:
+        return first
+    sizes = [len(p.case_ids) for p in parts]
+    excluded = []
+    for reason in dict.fromkeys(reason for p in parts for reason, _ in p.excluded_cases):
+        selections = [dict(p.excluded_cases).get(reason) for p in parts]
+        excluded.append((reason, Selection.concatenate(selections, sizes)))
+    questions = {qid: _add_up([p.questions[qid] for p in parts], sizes) for qid in first.questions}
+    case_ids = np.concatenate([p.case_ids for p in parts])
+    order = natural_order(case_ids)
     return Partial(
         first.evaluator,
         first.sample,
         tuple(dict.fromkeys(ref for p in parts for ref in p.evidence)),
         sum(p.cases for p in parts),
-        _merge_groups(p.excluded_cases for p in parts),
+        case_ids,
+        None if (order == np.arange(len(order))).all() else order,
+        tuple(excluded),
         questions,
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
         tuple(dict.fromkeys(a for p in parts for a in p.adjustments)),
     )
-
-
-def _merge_groups(groups: Iterable[tuple[tuple[str, CaseIds], ...]]) -> tuple[tuple[str, CaseIds], ...]:
-    merged: dict[str, list[CaseIds]] = {}
-    for part in groups:
-        for reason, cases in part:
-            merged.setdefault(reason, []).append(cases)
-    return tuple((reason, tuple(itertools.chain.from_iterable(parts))) for reason, parts in merged.items())
 
 
 def _union(mappings: Iterable[Mapping[str, object]], what: str) -> dict:  # type: ignore[type-arg]
@@ -215,10 +308,22 @@ def _union(mappings: Iterable[Mapping[str, object]], what: str) -> dict:  # type
 
 def finish(partial: Partial, label: str | None = None) -> ColumnResult:
     """Turn counts into the column of results: criteria, sections, overall."""
+    # Case lists of a large inspection are millions of references in a few hundred tuples, none
+    # in cycles; the collector would scan them again and again while they are being made.
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _finish(partial, label)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _finish(partial: Partial, label: str | None) -> ColumnResult:
     evaluator = partial.evaluator
     ruleset = evaluator.ruleset
     sample = _sample(ruleset, partial.sample)
-    order = _case_order(partial)
+    order = CaseOrder(partial)
     criteria: dict[str, CriterionResult] = {}
     for section in ruleset.sections:
         outside = outside_sample(section, sample)
@@ -239,22 +344,34 @@ def finish(partial: Partial, label: str | None = None) -> ColumnResult:
         partial.sample,
         ruleset.rounding,
         partial.cases,
-        tuple(CaseGroup(reason, order(cases)) for reason, cases in sorted(partial.excluded_cases)),
+        order.groups(partial.excluded_cases),
         criteria,
         sections,
         overall_result(evaluator, sections),
     )
 
 
-def _case_order(partial: Partial) -> Callable[[CaseIds], CaseIds]:
-    """Sorts case lists in natural order (c2 before c10), ranking every case id only once."""
-    # INVARIANT: each question's tally lists every case in scope exactly once.
-    tally = next(iter(partial.questions.values()), QuestionTally())
-    universe = [*tally.met_cases, *tally.not_met_cases]
-    for _, cases in (*tally.not_applicable, *partial.excluded_cases):
-        universe.extend(cases)
-    rank = {case: number for number, case in enumerate(sorted(universe, key=natural_key))}
-    return lambda cases: tuple(sorted(cases, key=rank.__getitem__))
+def _first(pair: tuple[str, object]) -> str:
+    return pair[0]
+
+
+class CaseOrder:
+    """Case lists of one batch in natural order (c2 before c10), each made only when read."""
+
+    def __init__(self, partial: Partial):
+        self.order = partial.case_order
+        self.sorted_ids = partial.case_ids if self.order is None else partial.case_ids[self.order]
+
+    def cases(self, selection: Selection | None) -> CaseList:
+        if selection is None:
+            return CaseList(self.sorted_ids, lambda: np.zeros(len(self.sorted_ids), dtype=np.bool_), 0)
+        order = self.order
+        if order is None:
+            return CaseList(self.sorted_ids, selection.mask, selection.count)
+        return CaseList(self.sorted_ids, lambda: selection.mask()[order], selection.count)
+
+    def groups(self, groups: tuple[tuple[str, Selection], ...]) -> tuple[CaseGroup, ...]:
+        return tuple(CaseGroup(reason, self.cases(cases)) for reason, cases in sorted(groups, key=_first))
 
 
 def _evidence_ref(refs: tuple[EvidenceRef, ...]) -> EvidenceRef:
@@ -267,7 +384,7 @@ def _evidence_ref(refs: tuple[EvidenceRef, ...]) -> EvidenceRef:
 def _question_result(
     question: m.Question,
     tally: QuestionTally,
-    order: Callable[[CaseIds], CaseIds],
+    order: CaseOrder,
     rounding: m.Rounding,
     excluded: str | None,
 ) -> QuestionResult:
@@ -280,9 +397,9 @@ def _question_result(
         question.source,
         tally.met,
         tally.applicable,
-        order(tally.met_cases),
-        order(tally.not_met_cases),
-        tuple(CaseGroup(r, order(cases)) for r, cases in sorted(tally.not_applicable)),
+        order.cases(tally.met_cases),
+        order.cases(tally.not_met_cases),
+        order.groups(tally.not_applicable),
         value,
         NOT_COMPUTABLE if value is None else display_percent(value, rounding),
         reason,
@@ -296,7 +413,7 @@ def _numerical(
     criterion: m.Criterion,
     partial: Partial,
     sample: m.Sample | None,
-    order: Callable[[CaseIds], CaseIds],
+    order: CaseOrder,
 ) -> CriterionResult:
     rounding = evaluator.ruleset.rounding
     results = []
@@ -304,8 +421,11 @@ def _numerical(
         excluded = _exclusion(evaluator.questions[question.id], sample)
         results.append(_question_result(question, partial.questions[question.id], order, rounding, excluded))
     counted = [r for r in results if r.excluded is None]
-    met = sum((r.weight * r.met for r in counted), Fraction(0))
-    applicable = sum((r.weight * r.applicable for r in counted), Fraction(0))
+    if all(r.weight == 1 for r in counted):  # the usual case: whole counts, added as integers
+        met, applicable = Fraction(sum(r.met for r in counted)), Fraction(sum(r.applicable for r in counted))
+    else:
+        met = sum((r.weight * r.met for r in counted), Fraction(0))
+        applicable = sum((r.weight * r.applicable for r in counted), Fraction(0))
     value, reason = _pool(criterion, counted, met, applicable)
     bands = grade = None
     if criterion.grading is not None and value is not None:
@@ -333,6 +453,7 @@ def _numerical(
         adjustment=adjustment,
         grade=final,
         span=criterion.span,
+        pooling_span=criterion.pooling_span,
     )
 
 
@@ -365,6 +486,7 @@ def _not_computable(evaluator: Evaluator, criterion: m.Criterion, reason: str) -
         pooling=criterion.pooling if criterion.kind == "numerical" else None,
         ladder=_name(evaluator.criterion_ladder(criterion)),
         span=criterion.span,
+        pooling_span=criterion.pooling_span,
     )
 
 

@@ -13,7 +13,9 @@ aligned with `case_ids`. Codes:
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
 from fractions import Fraction
+from typing import overload
 
 import attrs
 import numpy as np
@@ -40,6 +42,38 @@ class Location:
         if self.line is not None:
             out += f":{self.line}"
         return out
+
+
+class CaseLocations(Sequence[Location]):
+    """Where each case of one table was read, made only when asked for (a file has many cases)."""
+
+    __slots__ = ("file", "ids", "lines")
+
+    def __init__(self, file: str, lines: Sequence[int], ids: Sequence[str]):
+        self.file, self.lines, self.ids = file, lines, ids
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+    @overload
+    def __getitem__(self, index: int) -> Location: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Location]: ...
+    def __getitem__(self, index: int | slice) -> Location | Sequence[Location]:
+        if isinstance(index, slice):
+            return tuple(self)[index]
+        return Location(self.file, self.lines[index], None, self.ids[index])
+
+    def __iter__(self) -> Iterator[Location]:
+        file = self.file
+        return (Location(file, line, None, case) for line, case in zip(self.lines, self.ids))
+
+    def take(self, index: npt.NDArray[np.intp]) -> CaseLocations:
+        """The locations at `index`, still made only when asked for."""
+        positions = index.tolist()
+        return CaseLocations(
+            self.file, [self.lines[i] for i in positions], [self.ids[i] for i in positions]
+        )
 
 
 @attrs.frozen
@@ -71,10 +105,45 @@ class Cases:
     samples: npt.NDArray[np.object_]  # the sample name of each case, or None
     attributes: dict[str, npt.NDArray]  # type: ignore[type-arg]
     answers: dict[str, Codes]
-    locations: tuple[Location, ...] = ()
+    locations: Sequence[Location] = ()  # a tuple, or CaseLocations
+    _memo: dict[str, object] = attrs.field(factory=dict, init=False, repr=False)
 
     def __len__(self) -> int:
         return len(self.ids)
+
+    def id_array(self) -> npt.NDArray[np.object_]:
+        """The case ids as a numpy array (made once)."""
+        if "ids" not in self._memo:
+            array = np.empty(len(self.ids), dtype=object)
+            array[:] = self.ids
+            self._memo["ids"] = array
+        return self._memo["ids"]  # type: ignore[return-value]
+
+    def answer_counts(self, question: str) -> npt.NDArray[np.int64]:
+        """How many cases give each answer code to a question, at entry code + 2 (made once).
+
+        Entry 0 counts the not-applicable answers, entry 1 the blanks, entry 2 + k answer k.
+        """
+        key = "counts:" + question
+        if key not in self._memo:
+            codes = self.answers[question].astype(np.intp) + 2
+            self._memo[key] = np.bincount(codes, minlength=2).astype(np.int64)
+        return self._memo[key]  # type: ignore[return-value]
+
+    def note_answer_counts(self, counts: dict[str, npt.NDArray[np.int64]]) -> None:
+        """Keep the answer counts a loader found while coding the answers (as `answer_counts` gives)."""
+        # INVARIANT: the counts are those of `answers`, which never change
+        self._memo.update({"counts:" + question: c for question, c in counts.items()})
+
+    def natural_order(self) -> npt.NDArray[np.intp] | None:
+        """The indexes of the cases in natural order of their ids, None if they are in it (made once)."""
+        if "order" not in self._memo:
+            from esirules.natural import natural_order
+
+            order = natural_order(self.id_array())
+            identity = bool((order == np.arange(len(order))).all())
+            self._memo["order"] = None if identity else order
+        return self._memo["order"]  # type: ignore[return-value]
 
     def take(self, mask: npt.NDArray[np.bool_]) -> Cases:
         """The cases where mask is true, in the same order."""
@@ -84,7 +153,7 @@ class Cases:
             samples=self.samples[index],
             attributes={k: v[index] for k, v in self.attributes.items()},
             answers={k: v[index] for k, v in self.answers.items()},
-            locations=tuple(self.locations[i] for i in index) if self.locations else (),
+            locations=_take_locations(self.locations, index),
         )
 
     def same_as(self, other: Cases) -> bool:
@@ -97,6 +166,12 @@ class Cases:
             and all(np.array_equal(self.attributes[k], other.attributes[k], equal_nan=True) for k in self.attributes)
             and all(np.array_equal(self.answers[k], other.answers[k]) for k in self.answers)
         )
+
+
+def _take_locations(locations: Sequence[Location], index: npt.NDArray[np.intp]) -> Sequence[Location]:
+    if isinstance(locations, CaseLocations):
+        return locations.take(index)
+    return tuple(locations[i] for i in index.tolist()) if locations else ()
 
 
 @attrs.frozen(eq=False)

@@ -307,6 +307,8 @@ class Criterion:
     grading: str | None = None  # descriptive: the grading; numerical: optional bands
     allows_adjustment: bool = False
     span: Span = span_field()
+    # Where `pooling:` is written (None when the default applies); explanations cite it.
+    pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen

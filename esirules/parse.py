@@ -8,6 +8,7 @@ from fractions import Fraction
 from importlib import resources
 from typing import Any
 
+import attrs
 import lark
 from lark import Token
 from lark.visitors import Transformer_NonRecursive, v_args
@@ -29,6 +30,42 @@ def parser() -> lark.Lark:
     return lark.Lark(
         grammar, parser="lalr", propagate_positions=True, maybe_placeholders=False, cache=True
     )
+
+
+@functools.cache
+def condition_parser() -> lark.Lark:
+    """The same grammar started at `condition`: for conditions typed on the command line."""
+    grammar = resources.files("esirules").joinpath("grammar/esirules.lark").read_text("utf-8")
+    return lark.Lark(
+        grammar,
+        parser="lalr",
+        propagate_positions=True,
+        maybe_placeholders=False,
+        cache=True,
+        start=["condition"],
+    )
+
+
+def parse_condition(text: str, path: str = "<condition>") -> tuple[s.ConditionNode | None, list[Diagnostic]]:
+    """Parse one condition over case attributes (`risk_of_harm >= high and not mappa`).
+
+    Written exactly as after `applies when` in a ruleset; `path` names where the text came
+    from in diagnostics (e.g. `--where`).
+    """
+    try:
+        tree = condition_parser().parse(text, start="condition")
+    except lark.exceptions.UnexpectedInput as error:
+        found = _Describer(text, path)(error)
+        message = (
+            found.message.replace("the file ends", "the condition ends")
+            .replace("the end of the file", "the end of the condition")
+            .replace("the ruleset language", "a condition")
+        )
+        help_line = found.help
+        if found.code == "S003":
+            help_line = "a condition is written as after `applies when`, e.g. `risk_of_harm >= high and not mappa`"
+        return None, [attrs.evolve(found, message=message, help=help_line)]
+    return ToSyntax(path).transform(tree), []
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:

@@ -3,20 +3,26 @@
 The single source for every output (score sheet, explanation, JSON, the service). Every value
 is an exact Fraction, or None with a `reason` when it is not computable; its `display` string
 is rounded per the ruleset's Rounding; its `span` is the ruleset text of the rule that produced
-it. Case lists are tuples of case ids in natural order (c2 before c10), so results do not depend
-on the order of cases in the evidence or on how scoring was split into batches.
+it. Case lists are sequences of case ids in natural order (c2 before c10), so results do not
+depend on the order of cases in the evidence or on how scoring was split into batches; a
+`CaseList` equals the tuple of its ids and becomes one only when read.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
 from esirules.model import AggregateKind, Rounding
 from esirules.span import Span, span_field
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
 
 NOT_COMPUTABLE = "not computable"
 
@@ -118,12 +124,74 @@ class EvidenceRef:
     content_hash: str
 
 
+class CaseList(Sequence[str]):
+    """Case ids in natural order, made into a tuple only when first read.
+
+    A large inspection has millions of (case, question) entries and most outputs read none of
+    them, so scoring keeps, per list, the batch's ids in natural order and a function giving
+    the mask of the ids in the list. It equals (and hashes like) the tuple of its ids, so a
+    result tree compares the same whether its lists were read or not.
+    """
+
+    __slots__ = ("_cases", "_count", "_ids", "_select")
+
+    def __init__(self, ids: npt.NDArray[np.object_], select: Callable[[], npt.NDArray[np.bool_]], count: int):
+        self._ids: npt.NDArray[np.object_] | None = ids
+        self._select: Callable[[], npt.NDArray[np.bool_]] | None = select
+        self._count = count
+        self._cases: tuple[str, ...] | None = None
+
+    @property
+    def cases(self) -> tuple[str, ...]:
+        """The ids as a tuple."""
+        if self._cases is None:
+            assert self._ids is not None and self._select is not None
+            self._cases = tuple(self._ids[self._select()].tolist()) if self._count else ()
+            self._ids = self._select = None  # INVARIANT: read once; what they refer to may be large
+        return self._cases
+
+    def __len__(self) -> int:
+        return self._count
+
+    @overload
+    def __getitem__(self, index: int) -> str: ...
+    @overload
+    def __getitem__(self, index: slice) -> tuple[str, ...]: ...
+    def __getitem__(self, index: int | slice) -> str | tuple[str, ...]:
+        return self.cases[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.cases)
+
+    def __contains__(self, case: object) -> bool:
+        return case in self.cases
+
+    def __eq__(self, other: object) -> bool:
+        if isinstance(other, CaseList):
+            return len(self) == len(other) and self.cases == other.cases
+        if isinstance(other, tuple):
+            return len(self) == len(other) and self.cases == other
+        return NotImplemented
+
+    def __hash__(self) -> int:
+        return hash(self.cases)
+
+    def __repr__(self) -> str:
+        return repr(self.cases)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (tuple, (self.cases,))
+
+
+CaseIds = Sequence[str]  # a tuple, or a CaseList
+
+
 @attrs.frozen
 class CaseGroup:
     """Cases that share one reason (for not being applicable, or for being excluded)."""
 
     reason: str
-    cases: tuple[str, ...]
+    cases: CaseIds
 
 
 # ---------------------------------------------------------------------------------------------
@@ -140,8 +208,8 @@ class QuestionResult:
     source: str | None
     met: int
     applicable: int
-    met_cases: tuple[str, ...]
-    not_met_cases: tuple[str, ...]
+    met_cases: CaseIds
+    not_met_cases: CaseIds
     not_applicable: tuple[CaseGroup, ...]
     value: Fraction | None
     display: str
@@ -331,6 +399,7 @@ class CriterionResult:
     adjustment: AdjustmentResult | None = None
     grade: str | None = None  # final: the adjusted grade when adjusted
     span: Span = span_field()
+    pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # as written
 
 
 @attrs.frozen

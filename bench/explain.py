@@ -1,0 +1,200 @@
+"""Benchmark `esirules explain`: every target of the bundled example, and one criterion at 200,000 cases.
+
+Each figure is the median of repeated in-process runs after a warm-up. "Explain" is what the
+command does once the evidence is scored: build the explanation from the column of results
+(including the smallest-change searches for descriptive criteria), then render it as JSON and
+as the terminal tree. The baseline, measured in the same run, is the time to score the same
+evidence into that column (`score_batch`, `merge`, `finish`); each figure is given in ms and as
+a ratio to it. Loading files is timed apart and left out of both.
+
+The large inspection comes from bench/generate.py (seeded; written once into bench/data/).
+Case lists there are made lazily by the evaluator, so each explain run gets a freshly scored
+column: a run never reuses lists that an earlier run already made.
+
+    python bench/explain.py [--cases N] [--repeat R] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+SUMMARY = os.path.join(ROOT, "examples", "hertfordshire", "summary.yaml")
+DATA = os.path.join(ROOT, "bench", "data")
+
+
+def median_ms(work: Callable[[], object], repeat: int) -> float:
+    work()  # warm
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def render(explanation: Any) -> None:
+    """The two renderings every explain run makes in the benchmark: JSON and the terminal tree."""
+    from rich.console import Console
+
+    from esirules.render.explain_json import explanation_json
+    from esirules.render.explain_text import explanation_tree
+
+    explanation_json(explanation)
+    Console(file=io.StringIO(), width=110).print(explanation_tree(explanation))
+
+
+def example(repeat: int) -> dict[str, Any]:
+    """Every criterion, section and the overall, in every column of the bundled summary sheet.
+
+    Descriptive criteria dominate: their explanation runs `counterfactual.smallest_changes` once
+    per higher grade, and each search tries thousands of gradings.
+    """
+    from esirules.evaluate import finish, merge, score_batch
+    from esirules.explain_scope import explain, targets
+    from esirules.score import Scorer
+    from esirules.summary import read_sheet_file
+
+    sheet = read_sheet_file(SUMMARY)
+    assert sheet is not None
+    scorer = Scorer()
+    columns = scorer.score(sheet.columns)
+    rows = []
+    for spec, column in zip(sheet.columns, columns):
+        path = scorer.ruleset_path_for(spec)
+        assert path is not None
+        evaluator = scorer.evaluators[path]
+        evidence = [scorer.evidence[(p, path)] for p in spec.evidence]
+
+        def scoring(ev: Any = evaluator, parts: Any = evidence, sample: Any = spec.sample) -> object:
+            return finish(merge([score_batch(ev, e, sample) for e in parts]))
+
+        score_ms = median_ms(scoring, repeat)
+        for target in targets(evaluator.ruleset):
+            if target.kind in ("question", "item"):
+                continue
+
+            def explaining(t: Any = target, c: Any = column, ev: Any = evaluator, parts: Any = evidence) -> None:
+                render(explain(c, ev, scorer.sources, t, evidence=parts))
+
+            ms = median_ms(explaining, repeat)
+            rows.append(
+                {"column": spec.label, "target": target.id, "explain_ms": ms, "score_ms": score_ms,
+                 "ratio": ms / score_ms}
+            )
+    times = [r["explain_ms"] for r in rows]
+    slowest = max(rows, key=lambda r: r["explain_ms"])
+    return {
+        "targets": len(rows),
+        "median_explain_ms": statistics.median(times),
+        "max_explain_ms": slowest["explain_ms"],
+        "slowest": f"{slowest['column']} {slowest['target']}",
+        "median_score_ms": statistics.median(r["score_ms"] for r in rows),
+        "median_ratio": statistics.median(r["ratio"] for r in rows),
+        "over_100_ms": [f"{r['column']} {r['target']} {r['explain_ms']:.0f} ms" for r in rows if r["explain_ms"] > 100],
+        "rows": rows,
+    }
+
+
+def large(n_cases: int, repeat: int) -> dict[str, Any]:
+    """One criterion (B1, February sample) of a synthetic inspection of `n_cases` cases."""
+    from generate import generate
+
+    from esirules.check import load_ruleset
+    from esirules.compile import compile_ruleset
+    from esirules.evaluate import score
+    from esirules.explain_scope import explain, resolve_target
+    from esirules.load import load_evidence
+    from esirules.score import Scorer
+    from esirules.subset import read_condition, score_where
+
+    name = f"explain-{n_cases}"
+    yaml_path = os.path.join(DATA, f"{name}.yaml")
+    if not os.path.exists(yaml_path):
+        generate(DATA, n_cases, seed=0, name=name)
+    ruleset_path = os.path.join(ROOT, "rulesets", "esi-2004-followup.esi")
+    scorer = Scorer()
+    scorer.ruleset(ruleset_path)
+    ruleset = load_ruleset(ruleset_path)
+    evaluator = compile_ruleset(ruleset)
+    start = time.perf_counter()
+    evidence = load_evidence(yaml_path, ruleset)
+    load_s = time.perf_counter() - start
+    sources = scorer.sources
+    out: dict[str, Any] = {"cases": n_cases, "load_s": load_s}
+
+    def timed(work: Callable[[], object]) -> float:
+        begin = time.perf_counter()
+        work()
+        return time.perf_counter() - begin
+
+    def explain_runs(label: str, target_id: str, **options: Any) -> None:
+        target = resolve_target(ruleset, target_id)
+        scores, explains = [], []
+        for _ in range(repeat + 1):  # the first run warms
+            column = None
+
+            def scoring() -> None:
+                nonlocal column
+                column = score(evaluator, evidence, "february")
+
+            scores.append(timed(scoring))
+
+            def explaining(c: Any = column) -> None:
+                where = None
+                if "where" in options:  # as the command does: read the condition, score the subset
+                    condition = read_condition(options["where"], ruleset)
+                    where = (condition, score_where(evaluator, [evidence], condition, "february"))
+                render(explain(c, evaluator, sources, target, where=where, evidence=[evidence], case=options.get("case")))
+
+            explains.append(timed(explaining))
+        score_ms = statistics.median(scores[1:]) * 1000
+        explain_ms = statistics.median(explains[1:]) * 1000
+        out[label] = {"explain_ms": explain_ms, "score_ms": score_ms, "ratio": explain_ms / score_ms}
+
+    explain_runs("B1", "B1")
+    explain_runs("B1 --case", "B1", case="C1")
+    explain_runs("B1 --where", "B1", where="risk_of_harm >= high")
+    explain_runs("overall", "overall")
+    return out
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=200_000, help="size of the synthetic inspection")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print every figure as JSON")
+    args = parser.parse_args(argv)
+    results = {"example": example(args.repeat), "large": large(args.cases, max(3, args.repeat // 2))}
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    ex = results["example"]
+    print(f"Bundled example: {ex['targets']} targets (criteria, sections, overall × 4 columns)")
+    print(f"  explain (build + JSON + tree): median {ex['median_explain_ms']:.1f} ms, "
+          f"max {ex['max_explain_ms']:.1f} ms ({ex['slowest']})")
+    print(f"  baseline, scoring the column: median {ex['median_score_ms']:.1f} ms; "
+          f"median ratio explain/score {ex['median_ratio']:.2f}")
+    if ex["over_100_ms"]:
+        print("  over 100 ms: " + "; ".join(ex["over_100_ms"]))
+    big = results["large"]
+    print(f"Synthetic inspection: {big['cases']} cases (loaded in {big['load_s']:.1f} s), February sample")
+    for label in ("B1", "B1 --case", "B1 --where", "overall"):
+        row = big[label]
+        extra = " (includes scoring the subset)" if label == "B1 --where" else ""
+        print(f"  {label:11} explain {row['explain_ms']:7.1f} ms; scoring {row['score_ms']:7.1f} ms; "
+              f"ratio {row['ratio']:.2f}{extra}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,184 @@
+"""`esirules explain EVIDENCE TARGET`: evidence (or a summary sheet column) and a target in, why it scored so out."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from esirules.explain_scope import Explanation
+    from esirules.score import Scorer
+    from esirules.summary import ColumnSpec
+
+COLUMN = "--column"
+
+
+class UsageError(Exception):
+    """Options that do not go together: the command could not run (exit 2)."""
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "evidence",
+        metavar="EVIDENCE",
+        help="an inspection evidence file (YAML, JSON or CSV), or a summary sheet file with --column",
+    )
+    parser.add_argument(
+        "target",
+        metavar="TARGET",
+        help="what to explain: a criterion (B1), a section (B), `overall`, or a question or item id (B1.start)",
+    )
+    parser.add_argument("--ruleset", metavar="FILE", help="score under this ruleset instead of the evidence's own")
+    parser.add_argument("--sample", metavar="NAME", help="explain the score of one sample (cohort) only")
+    parser.add_argument("--column", metavar="LABEL", help="with a summary sheet file: the column to explain")
+    parser.add_argument("--case", metavar="ID", help="show everything this one case contributed")
+    parser.add_argument(
+        "--where",
+        metavar="CONDITION",
+        help="the same breakdown for the cases where CONDITION holds, e.g. \"risk_of_harm >= high\"",
+    )
+    parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    parser.add_argument(
+        "--all-cases", action="store_true", help="list every case id (long lists are otherwise summarised)"
+    )
+
+
+def column_spec(args: argparse.Namespace) -> ColumnSpec:
+    """The column to explain: one column of a summary sheet, or the evidence file (and sample) itself.
+
+    Raises:
+        DiagnosticError: the sheet cannot be read, or has no such column.
+        UsageError: options that do not go together.
+    """
+    from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+    from esirules.span import Span
+    from esirules.summary import ColumnSpec, read_sheet_file
+
+    sheet = read_sheet_file(args.evidence)
+    if sheet is None:
+        if args.column is not None:
+            raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file")
+        label = args.sample or os.path.basename(args.evidence)
+        ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
+        return ColumnSpec(label, (os.path.abspath(args.evidence),), ruleset, args.sample)
+    if args.ruleset or args.sample:
+        raise UsageError("a summary sheet file names its own rulesets and samples; choose a column with --column")
+    labels = [c.label for c in sheet.columns]
+    if args.column is None and len(sheet.columns) == 1:
+        return sheet.columns[0]
+    chosen = [c for c in sheet.columns if c.label == args.column] or [
+        c for c in sheet.columns if args.column is not None and c.label.lower() == args.column.lower()
+    ]
+    if len(chosen) == 1:
+        return chosen[0]
+    listing = ", ".join(f"`{label}`" for label in labels)
+    if args.column is None:
+        message = f"the summary sheet has {len(labels)} columns; say which one to explain"
+        help_line = f"add `--column LABEL`; its columns are {listing}"
+        text = ""
+    else:
+        message = f"the summary sheet has no column `{args.column}`"
+        given = args.column.lower()
+        prefix = [label for label in labels if label.lower().startswith(given) or given.startswith(label.lower())]
+        help_line = (
+            (f"did you mean `{prefix[0]}`?" if len(prefix) == 1 else did_you_mean(args.column, labels, listing=False))
+            or f"its columns are {listing}"
+        )
+        text = args.column
+    raise DiagnosticError(
+        [Diagnostic("E304", message, Span(COLUMN, 1, 1, 1, max(len(text), 1) + 1), help_line)],
+        {COLUMN: text} if text else {},
+    )
+
+
+def explain_spec(
+    spec: ColumnSpec,
+    target: str,
+    *,
+    where: str | None = None,
+    case: str | None = None,
+    all_cases: bool = False,
+    scorer: Scorer | None = None,
+) -> Explanation:
+    """Score one column as `score` does, then explain `target` from that very result.
+
+    Raises:
+        DiagnosticError: every problem found in the inputs, the target, the condition and the case.
+    """
+    from esirules.diagnostics import Diagnostic, DiagnosticError
+    from esirules.explain_scope import explain, find_case, resolve_target
+    from esirules.score import Scorer
+    from esirules.subset import read_condition, score_where
+
+    scorer = scorer or Scorer()
+    (column,) = scorer.score([spec])
+    ruleset_path = scorer.ruleset_path_for(spec)
+    assert ruleset_path is not None
+    evaluator = scorer.evaluators[ruleset_path]
+    evidence = [e for e in (scorer.evidence.get((path, ruleset_path)) for path in spec.evidence) if e is not None]
+    problems: list[Diagnostic] = []
+    sources: dict[str, str] = {}
+
+    def collect(work: Callable[[], Any]) -> Any:
+        try:
+            return work()
+        except DiagnosticError as error:
+            problems.extend(error.diagnostics)
+            sources.update(error.sources)
+            return None
+
+    resolved = collect(lambda: resolve_target(evaluator.ruleset, target))
+    condition = None if where is None else collect(lambda: read_condition(where, evaluator.ruleset))
+    if case is not None:
+        collect(lambda: find_case(evidence, case))
+    if problems:
+        raise DiagnosticError(problems, sources)
+    assert resolved is not None
+    subset = None
+    if condition is not None:
+        subset = (condition, score_where(evaluator, evidence, condition, spec.sample, spec.label))
+    return explain(
+        column,
+        evaluator,
+        scorer.sources,
+        resolved,
+        where=subset,
+        evidence=evidence,
+        case=case,
+        all_cases=all_cases,
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    from esirules.diagnostics import DiagnosticError
+    from esirules.render.diagnostics import render_text
+
+    try:
+        spec = column_spec(args)
+        explanation = explain_spec(
+            spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases
+        )
+    except UsageError as error:
+        sys.stderr.write(f"esirules: error: {error}\n")
+        return 2
+    except DiagnosticError as error:
+        sys.stderr.write(render_text(error.diagnostics, error.sources))
+        return 1
+    if args.format == "json":
+        from esirules.render.explain_json import explanation_json
+
+        print(explanation_json(explanation))
+    elif args.format == "markdown":
+        from esirules.render.explain_markdown import explanation_markdown
+
+        sys.stdout.write(explanation_markdown(explanation))
+    else:
+        from rich.console import Console
+
+        from esirules.render.explain_text import explanation_tree
+
+        Console().print(explanation_tree(explanation), highlight=False)
+    return 0

@@ -1,0 +1,483 @@
+"""Explain a scored column: a ColumnResult (and the evaluator that scored it) in, explanation objects out.
+
+Every figure here is read from the result tree that `score` produced; nothing is scored again
+(the one exception is `counterfactual.smallest_changes`, which tries other ratings on purpose).
+Rule references carry the ruleset file, line and column from the result tree's spans, with the
+line's text taken from the ruleset sources the checker read. Case lists are the result tree's
+own lists; renderers summarise long ones (`explain_objects.shown_cases`), so nothing here grows
+with the number of cases. The objects are in explain_objects.py; targets, single cases and
+subsets of cases in explain_scope.py.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+
+from esirules import model as m
+from esirules.compile import Evaluator
+from esirules.counterfactual import SmallestChanges, smallest_changes
+from esirules.evidence import Location
+from esirules.explain_objects import (
+    AdjustmentExplanation,
+    AggregateExplanation,
+    BandExplanation,
+    BandsExplanation,
+    Body,
+    ChangeExplanation,
+    ClauseExplanation,
+    Contribution,
+    DescriptiveExplanation,
+    FigureTestExplanation,
+    GradingExplanation,
+    GroupExplanation,
+    HigherGrade,
+    ItemExplanation,
+    ItemTargetExplanation,
+    MemberSummary,
+    NumericalExplanation,
+    OverallExplanation,
+    QuestionExplanation,
+    QuestionTargetExplanation,
+    RuleExplanation,
+    RuleRef,
+    SectionExplanation,
+    TargetKind,
+    TermExplanation,
+    condition_phrase,
+)
+from esirules.result import (
+    AggregateResult,
+    BandResult,
+    ClauseResult,
+    ColumnResult,
+    CriterionResult,
+    ItemResult,
+    QuestionResult,
+    RuleResult,
+    SectionResult,
+)
+from esirules.span import Span
+
+
+class Sources:
+    """The ruleset texts the checker read, split into lines once, for rule references."""
+
+    def __init__(self, texts: Mapping[str, str]):
+        self._texts = texts
+        self._lines: dict[str, list[str]] = {}
+
+    def ref(self, span: Span) -> RuleRef:
+        if span.file not in self._lines:
+            self._lines[span.file] = self._texts.get(span.file, "").splitlines()
+        lines = self._lines[span.file]
+        text = lines[span.line - 1].strip() if 1 <= span.line <= len(lines) else ""
+        return RuleRef(span.file, span.line, span.column, span.end_line, span.end_column, text)
+
+
+# ---------------------------------------------------------------------------------------------
+# Building
+
+
+class Explainer:
+    """Builds explanations of one scored column (the evaluator is the one that scored it)."""
+
+    def __init__(
+        self,
+        column: ColumnResult,
+        evaluator: Evaluator,
+        sources: Mapping[str, str] | Sources,
+        adjustment_locations: Mapping[str, Location | None] | None = None,
+    ):
+        self.column = column
+        self.evaluator = evaluator
+        self.ruleset = evaluator.ruleset
+        self.sources = sources if isinstance(sources, Sources) else Sources(sources)
+        self.adjustment_locations = dict(adjustment_locations or {})
+
+    def ref(self, span: Span) -> RuleRef:
+        return self.sources.ref(span)
+
+    # --- targets --------------------------------------------------------------------------
+
+    def body(self, kind: TargetKind, target: str) -> Body:
+        """The explanation of one target (ids as in the ruleset; "overall" for the overall)."""
+        if kind == "criterion":
+            return self.criterion(target)
+        if kind == "section":
+            return self.section(target)
+        if kind == "overall":
+            return self.overall()
+        if kind == "question":
+            criterion = self.ruleset_question(target).criterion
+            numerical = self.criterion(criterion)
+            assert isinstance(numerical, NumericalExplanation)
+            question = next((q for q in numerical.questions if q.result.id == target), None)
+            if question is None:  # the criterion is not computable here, so it has no question results
+                question = self._placeholder_question(target, numerical.criterion)
+            return QuestionTargetExplanation(question, numerical)
+        item_model = next(i for i in self.ruleset.items() if i.id == target)
+        # An item's explanation shows its part in the grade; the higher grades belong to the criterion's.
+        descriptive = self.criterion(item_model.criterion, higher_grades=False)
+        assert isinstance(descriptive, DescriptiveExplanation)
+        item = next((i for i in descriptive.items if i.result.id == target), None)
+        if item is None:
+            blank = ItemResult(
+                item_model.id, item_model.text, item_model.weight, None, False,
+                reason=descriptive.criterion.reason, span=item_model.span,
+            )
+            item = ItemExplanation(blank, self.ref(item_model.span), None)
+        return ItemTargetExplanation(item, descriptive)
+
+    def ruleset_question(self, question_id: str) -> m.Question:
+        return self.evaluator.questions[question_id].question
+
+    def criterion(self, criterion_id: str, *, higher_grades: bool = True) -> NumericalExplanation | DescriptiveExplanation:
+        result = self.column.criteria[criterion_id]
+        if result.kind == "numerical":
+            return self._numerical(result)
+        return self._descriptive(result, higher_grades)
+
+    # --- numerical criteria ---------------------------------------------------------------
+
+    def _numerical(self, result: CriterionResult) -> NumericalExplanation:
+        rule = self.ref(result.span)
+        written = result.pooling_span is not None
+        pooling_rule = self.ref(result.pooling_span) if result.pooling_span is not None else rule
+        model = self.ruleset.criterion(result.id)
+        questions = tuple(self._question(q) for q in result.questions)
+        bands = None if result.bands is None else self._bands(result.bands)
+        return NumericalExplanation(
+            result,
+            rule,
+            result.pooling or model.pooling,
+            written,
+            pooling_rule,
+            questions,
+            self._criterion_contribution(result),
+            bands,
+            self._adjustment(result),
+        )
+
+    def _question(self, result: QuestionResult) -> QuestionExplanation:
+        question = self.ruleset_question(result.id)
+        applies = self.evaluator.questions[result.id].applies
+        applies_rule = None if question.applies is None else self.ref(question.applies.span)
+        groups = tuple(
+            GroupExplanation(group, self._group_rule(group.reason, applies_rule)) for group in result.not_applicable
+        )
+        phrase = None if question.applies is None else condition_phrase(question.applies, self.ruleset)
+        return QuestionExplanation(
+            result, self.ref(result.span), None if applies is None else applies.text, applies_rule, groups, phrase
+        )
+
+    def _group_rule(self, reason: str, applies_rule: RuleRef | None) -> RuleRef | None:
+        if reason.startswith("the question applies when"):
+            return applies_rule
+        return self._exclusion_rule(reason)
+
+    def _exclusion_rule(self, reason: str) -> RuleRef | None:
+        """The ruleset line behind a reason for leaving cases or a question out, where it has a span."""
+        for condition in self.evaluator.case_exclusions:
+            if reason == f"excluded by the ruleset: {condition.text}":
+                return self.ref(condition.condition.span)
+        if reason.startswith("sample ") and self.column.sample is not None:
+            return self.ref(self.ruleset.sample(self.column.sample).span)
+        return None
+
+    def _placeholder_question(self, question_id: str, criterion: CriterionResult) -> QuestionExplanation:
+        question = self.ruleset_question(question_id)
+        result = QuestionResult(
+            question.id, question.text, question.weight, question.source, 0, 0, (), (), (), None,
+            criterion.display, criterion.reason, None, span=question.span,
+        )
+        applies = None if question.applies is None else self.ref(question.applies.span)
+        text = None if self.evaluator.questions[question_id].applies is None else (
+            self.evaluator.questions[question_id].applies.text  # type: ignore[union-attr]
+        )
+        phrase = None if question.applies is None else condition_phrase(question.applies, self.ruleset)
+        return QuestionExplanation(result, self.ref(question.span), text, applies, (), phrase)
+
+    def excluded_cases(self) -> tuple[GroupExplanation, ...]:
+        """Cases the ruleset left out of the column, by reason."""
+        return tuple(GroupExplanation(g, self._exclusion_rule(g.reason)) for g in self.column.excluded_cases)
+
+    # --- contributions --------------------------------------------------------------------
+
+    def _criterion_contribution(self, result: CriterionResult) -> Contribution:
+        section = self.column.sections.get(result.section)
+        parent = f"section {result.section}"
+        if section is None or section.score is None:
+            return Contribution(parent, "", reason=f"section {result.section} has no score")
+        return _contribution(parent, section.score, result.id)
+
+    def _section_contribution(self, result: SectionResult) -> Contribution | None:
+        overall = self.column.overall
+        if overall is None:
+            return None
+        if overall.score is None:
+            return Contribution("overall", "", reason="the overall has no score")
+        return _contribution("overall", overall.score, result.id)
+
+    # --- bands and adjustments -------------------------------------------------------------
+
+    def _bands(self, result: BandResult) -> BandsExplanation:
+        tried = tuple(
+            BandExplanation(
+                band.value,
+                band.otherwise,
+                band.holds,
+                self.ref(band.span),
+                tuple(FigureTestExplanation(t.text, t.found, t.holds, self.ref(t.span)) for t in band.tests),
+            )
+            for band in result.tried
+        )
+        return BandsExplanation(result, self.ref(self.ruleset.band_set(result.bands).span), tried)
+
+    def _adjustment(self, result: CriterionResult) -> AdjustmentExplanation | None:
+        found = result.adjustment
+        if found is None:
+            return None
+        return AdjustmentExplanation(
+            result.computed_grade,
+            found.grade,
+            found.by,
+            found.reason,
+            found.applied,
+            found.note,
+            self.adjustment_locations.get(result.id),
+        )
+
+    # --- descriptive criteria -------------------------------------------------------------
+
+    def _descriptive(self, result: CriterionResult, higher_grades: bool = True) -> DescriptiveExplanation:
+        items = tuple(
+            ItemExplanation(item, self.ref(item.span), None if item.band is None else self._bands(item.band))
+            for item in result.items
+        )
+        model = self.ruleset.criterion(result.id)
+        grading = None
+        if result.trace is not None and model.grading is not None:
+            grading = self._grading(model.grading, result.trace)
+        higher: tuple[HigherGrade, ...] = ()
+        if grading is not None and result.computed_grade is not None and higher_grades:
+            higher = self._higher_grades(result, grading)
+        return DescriptiveExplanation(
+            result,
+            self.ref(result.span),
+            items,
+            grading,
+            higher,
+            self._adjustment(result),
+            Contribution(f"section {result.section}", "", reason="graded, not scored"),
+        )
+
+    def _grading(self, name: str, trace: object) -> GradingExplanation:
+        from esirules.counterfactual import is_monotone
+        from esirules.result import GradingTrace
+
+        assert isinstance(trace, GradingTrace)
+        compiled = self.evaluator.gradings[name]
+        grading = compiled.grading
+        shown = []
+        for rule, model_rule in zip(trace.rules, grading.rules):
+            shown.append(self._rule(rule, rule.clauses, model_rule.clauses, rule.span))
+            # A cumulative grading's choice depends on the lower grades' rules too: show them all.
+            if rule.chosen and not trace.cumulative:
+                break
+        caps = tuple(
+            self._rule(cap, cap.clauses, model_cap.clauses, cap.span)
+            for cap, model_cap in zip(trace.caps, grading.caps)
+        )
+        return GradingExplanation(
+            grading.name,
+            self.ref(grading.span),
+            compiled.ladder.values,
+            compiled.item_scale.values,
+            grading.cumulative,
+            is_monotone(compiled),
+            tuple(shown),
+            caps,
+            trace.rule_grade,
+            trace.grade,
+        )
+
+    def _rule(
+        self,
+        result: object,
+        clauses: Sequence[ClauseResult],
+        models: Sequence[m.Clause],
+        span: Span,
+    ) -> RuleExplanation:
+        from esirules.result import CapResult
+
+        if isinstance(result, CapResult):  # a cap reads like a rule that gives its grade
+            result = RuleResult(
+                result.grade, False, result.clauses, result.holds, (), result.holds, result.applied,
+                span=result.span,
+            )
+        assert isinstance(result, RuleResult)
+        return RuleExplanation(
+            result,
+            self.ref(span),
+            tuple(ClauseExplanation(c, mc, self.ref(c.span)) for c, mc in zip(clauses, models)),
+        )
+
+    def _higher_grades(self, result: CriterionResult, grading: GradingExplanation) -> tuple[HigherGrade, ...]:
+        """Each grade above the computed one, nearest first."""
+        assert result.trace is not None and result.computed_grade is not None
+        ladder = list(grading.ladder)
+        above = ladder[: ladder.index(result.computed_grade)]
+        trace_rules = result.trace.rules
+        chosen = next((r for r in trace_rules if r.chosen), None)
+        out = []
+        for grade in reversed(above):
+            why: list[str] = []
+            refs: list[RuleRef] = []
+            rules = [r for r in trace_rules if r.grade == grade and not r.otherwise]
+            if not rules:
+                why.append(f"no rule of grading {grading.name} gives {grade}")
+            for rule in rules:
+                refs.append(self.ref(rule.span))
+                failed = [c for c in rule.clauses if not c.holds]
+                for clause in failed:
+                    why.append(f"{clause.text}: needs {clause.needed}; found {clause.found}")
+                if rule.gated_by:
+                    why.append("the grading is cumulative, and these lower grades were not reached: "
+                               + ", ".join(rule.gated_by))
+                if not failed and not rule.gated_by and chosen is not None and chosen is not rule:
+                    why.append(f"its rule holds, but the rule for {chosen.grade} comes first")
+            for cap in result.trace.caps:
+                if cap.applied:
+                    refs.append(self.ref(cap.span))
+                    why.append(f"capped: no better than {cap.grade} when " + " and ".join(c.text for c in cap.clauses))
+            changes = smallest_changes(self.evaluator, result, grade)
+            out.append(HigherGrade(grade, tuple(why), tuple(refs), changes, self._options(result, changes)))
+        return tuple(out)
+
+    def _options(self, result: CriterionResult, changes: SmallestChanges) -> tuple[tuple[ChangeExplanation, ...], ...]:
+        band_for: dict[str, BandExplanation] = {}
+        model = self.ruleset.criterion(result.id)
+        compiled = None if model.grading is None else self.evaluator.gradings[model.grading]
+        if compiled is not None and compiled.measure_bands is not None:
+            for band in compiled.measure_bands.bands:
+                band_for.setdefault(
+                    band.value,
+                    BandExplanation(
+                        band.value, band.otherwise, True, self.ref(band.span),
+                        tuple(FigureTestExplanation(_test_text(t), "", True, self.ref(t.span)) for t in band.tests),
+                    ),
+                )
+        return tuple(
+            tuple(
+                ChangeExplanation(
+                    c.item, c.rating, c.to, c.steps, c.measure, band_for.get(c.to) if c.measure else None
+                )
+                for c in option
+            )
+            for option in changes.options
+        )
+
+    # --- sections and the overall ---------------------------------------------------------
+
+    def section(self, section_id: str) -> SectionExplanation:
+        result = self.column.sections[section_id]
+        members = tuple(
+            self._criterion_summary(c) for c in self.column.criteria.values() if c.section == section_id
+        )
+        return SectionExplanation(
+            result,
+            self.ref(result.span),
+            members,
+            None if result.score is None else self._aggregate(result.score),
+            None if result.grading is None else self._aggregate(result.grading),
+            self._section_contribution(result),
+        )
+
+    def overall(self) -> OverallExplanation:
+        overall = self.column.overall
+        assert overall is not None
+        named = {
+            member
+            for aggregate in (overall.score, overall.grading)
+            if aggregate is not None
+            for member in [*(t.member for t in aggregate.terms), *(e.member for e in aggregate.excluded)]
+        }
+        members = tuple(
+            MemberSummary(s.id, s.title, "section", s.value, s.display, s.grade, s.reason, self.ref(s.span))
+            for s in self.column.sections.values()
+            if s.id in named or not named
+        )
+        return OverallExplanation(
+            overall,
+            self.ref(overall.span),
+            members,
+            None if overall.score is None else self._aggregate(overall.score),
+            None if overall.grading is None else self._aggregate(overall.grading),
+        )
+
+    def _criterion_summary(self, c: CriterionResult) -> MemberSummary:
+        return MemberSummary(c.id, c.title, c.kind, c.value, c.display, c.grade, c.reason, self.ref(c.span))
+
+    def _aggregate(self, result: AggregateResult) -> AggregateExplanation:
+        terms = tuple(
+            TermExplanation(t, None if t.weight is None or t.value is None else t.weight * t.value)
+            for t in result.terms
+        )
+        total_weight = total = None
+        if result.kind == "weighted_mean":
+            total_weight = sum((t.weight for t in result.terms if t.weight is not None), Fraction(0))
+            total = sum((t.product for t in terms if t.product is not None), Fraction(0))
+        grading = None
+        if result.trace is not None and result.using is not None:
+            grading = self._grading(result.using, result.trace)
+        return AggregateExplanation(
+            result,
+            self.ref(result.span),
+            _method(result),
+            terms,
+            total_weight,
+            total,
+            None if result.band is None else self._bands(result.band),
+            grading,
+        )
+
+
+def _contribution(parent: str, score: AggregateResult, member: str) -> Contribution:
+    display = score.display
+    excluded = next((e for e in score.excluded if e.member == member), None)
+    if excluded is not None:
+        return Contribution(parent, display, reason=f"left out of the {parent} score: {excluded.reason}")
+    term = next((t for t in score.terms if t.member == member), None)
+    if term is None:
+        return Contribution(parent, display, reason=f"not a member of the {parent} score")
+    if score.value is None or term.weight is None or term.value is None:
+        return Contribution(
+            parent, display, term.weight, term.value, reason=f"the {parent} score is not computable: {score.reason}"
+        )
+    total_weight = sum((t.weight for t in score.terms if t.weight is not None), Fraction(0))
+    return Contribution(
+        parent, display, term.weight, term.value, total_weight, term.weight * term.value / total_weight
+    )
+
+
+def _method(result: AggregateResult) -> str:
+    if result.kind == "weighted_mean":
+        return f"weighted mean of {result.members_kind}"
+    if result.kind == "lowest_of":
+        return f"lowest grade of the {result.members_kind}"
+    if result.kind == "points_total":
+        return f"points per grade ({result.using}), the total banded"
+    if result.kind == "score_banded":
+        return f"score banded by {result.using}"
+    return f"grading {result.using} over the {result.members_kind}"
+
+
+def _test_text(test: m.FigureTest) -> str:
+    from esirules.result import number_text, percent_text
+
+    if isinstance(test.operand, Fraction):
+        operand = percent_text(test.operand) if test.percent else number_text(test.operand)
+    else:
+        operand = test.operand
+    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"

@@ -1,0 +1,370 @@
+"""The explanation objects: what explain.py builds from the result tree, and what the renderers print.
+
+Each object holds the result-tree records it explains (QuestionResult, ClauseResult, ...) with
+what an explanation adds to them: rule references with their line's text, contributions,
+higher grades and their smallest changes. Also here: the words explanations are phrased in
+(conditions as report text), shared by the builder and the Markdown renderer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from esirules import model as m
+from esirules.compile import value_text
+from esirules.counterfactual import SmallestChanges
+from esirules.evidence import Location
+from esirules.result import (
+    AggregateResult,
+    BandResult,
+    CaseGroup,
+    ClauseResult,
+    CriterionResult,
+    ItemResult,
+    OverallResult,
+    QuestionResult,
+    RuleResult,
+    SectionResult,
+    Term,
+    display_percent,
+)
+
+SCHEMA = "esirules.explanation/1"
+CASE_LIST_LIMIT = 50  # a longer case list is summarised (count and first ids) unless all cases are asked for
+CASES_SHOWN = 10
+_TWO_PLACES = m.Rounding(places=2, ties="even")
+
+TargetKind = Literal["criterion", "section", "overall", "question", "item"]
+
+
+def shown_cases(cases: Sequence[str], all_cases: bool) -> tuple[Sequence[str], bool]:
+    """The ids to show and whether that is all of them (long lists: the first CASES_SHOWN)."""
+    if all_cases or len(cases) <= CASE_LIST_LIMIT:
+        return cases, True
+    return cases[:CASES_SHOWN], False
+
+
+def approx_percent(value: Fraction) -> str:
+    """A proportion to two decimals, for checking by hand: 1/3 → "33.33%"."""
+    return display_percent(value, _TWO_PLACES)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rule references
+
+
+@attrs.frozen
+class RuleRef:
+    """Where a rule is written: the span in the ruleset, and the text of its first line."""
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+    text: str
+
+
+# ---------------------------------------------------------------------------------------------
+# Explanation objects
+
+
+@attrs.frozen
+class Contribution:
+    """A member's part in its parent's weighted mean: weight × value ÷ Σ weights, exactly."""
+
+    parent: str  # "section B" or "overall"
+    parent_display: str
+    weight: Fraction | None = None
+    value: Fraction | None = None
+    total_weight: Fraction | None = None
+    share: Fraction | None = None
+    reason: str | None = None  # why there is none
+
+
+@attrs.frozen
+class GroupExplanation:
+    """Cases a question did not apply to, for one reason, and the rule behind it if there is one."""
+
+    group: CaseGroup
+    rule: RuleRef | None
+
+
+@attrs.frozen
+class QuestionExplanation:
+    result: QuestionResult
+    rule: RuleRef
+    applies: str | None
+    applies_rule: RuleRef | None
+    not_applicable: tuple[GroupExplanation, ...]
+    applies_phrase: str | None = None  # the condition in words, for report text
+
+
+@attrs.frozen
+class FigureTestExplanation:
+    text: str
+    found: str
+    holds: bool
+    rule: RuleRef
+
+
+@attrs.frozen
+class BandExplanation:
+    value: str
+    otherwise: bool
+    holds: bool
+    rule: RuleRef
+    tests: tuple[FigureTestExplanation, ...]
+
+
+@attrs.frozen
+class BandsExplanation:
+    """A figure banded into a value: every band tried, down to the one that gave it."""
+
+    result: BandResult
+    rule: RuleRef
+    tried: tuple[BandExplanation, ...]
+
+
+@attrs.frozen
+class AdjustmentExplanation:
+    computed_grade: str | None
+    grade: str
+    by: str
+    reason: str
+    applied: bool
+    note: str | None
+    recorded: Location | None  # where the evidence records it
+
+
+@attrs.frozen
+class NumericalExplanation:
+    criterion: CriterionResult
+    rule: RuleRef
+    pooling: str
+    pooling_written: bool
+    pooling_rule: RuleRef
+    questions: tuple[QuestionExplanation, ...]
+    contribution: Contribution
+    bands: BandsExplanation | None
+    adjustment: AdjustmentExplanation | None
+    kind: Literal["numerical criterion"] = "numerical criterion"
+
+
+@attrs.frozen
+class ItemExplanation:
+    result: ItemResult
+    rule: RuleRef
+    bands: BandsExplanation | None
+
+
+@attrs.frozen
+class ClauseExplanation:
+    result: ClauseResult
+    clause: m.Clause
+    rule: RuleRef
+
+    @property
+    def sentence(self) -> str:
+        """`at least strong on the majority of items: needs more than 8 of 16 (by weight); found 3`."""
+        return f"{self.result.text}: needs {self.result.needed}; found {self.result.found}"
+
+
+@attrs.frozen
+class RuleExplanation:
+    result: RuleResult
+    rule: RuleRef
+    clauses: tuple[ClauseExplanation, ...]
+
+
+@attrs.frozen
+class ChangeExplanation:
+    """One item of a smallest change; for an item rated from target data, the band that gives `to`."""
+
+    item: str
+    rating: str
+    to: str
+    steps: int
+    measure: str | None
+    band: BandExplanation | None
+
+
+@attrs.frozen
+class HigherGrade:
+    """A grade above the computed one: why it was not reached, and the smallest change that reaches it."""
+
+    grade: str
+    why_not: tuple[str, ...]
+    rules: tuple[RuleRef, ...]
+    changes: SmallestChanges
+    options: tuple[tuple[ChangeExplanation, ...], ...]
+
+
+@attrs.frozen
+class GradingExplanation:
+    name: str
+    rule: RuleRef
+    ladder: tuple[str, ...]  # best first
+    item_scale: tuple[str, ...]  # best first
+    cumulative: bool
+    monotone: bool
+    rules: tuple[RuleExplanation, ...]  # in order, down to the rule that gave the grade
+    caps: tuple[RuleExplanation, ...]
+    rule_grade: str | None
+    grade: str | None
+
+
+@attrs.frozen
+class DescriptiveExplanation:
+    criterion: CriterionResult
+    rule: RuleRef
+    items: tuple[ItemExplanation, ...]
+    grading: GradingExplanation | None
+    higher: tuple[HigherGrade, ...]
+    adjustment: AdjustmentExplanation | None
+    contribution: Contribution
+    kind: Literal["descriptive criterion"] = "descriptive criterion"
+
+
+@attrs.frozen
+class TermExplanation:
+    term: Term
+    product: Fraction | None  # weight × value
+
+
+@attrs.frozen
+class AggregateExplanation:
+    """A section's or the overall's score or grade: every term, the total and the division."""
+
+    result: AggregateResult
+    rule: RuleRef
+    method: str
+    terms: tuple[TermExplanation, ...]
+    total_weight: Fraction | None
+    total: Fraction | None  # Σ weight × value
+    bands: BandsExplanation | None
+    grading: GradingExplanation | None
+
+
+@attrs.frozen
+class MemberSummary:
+    id: str
+    title: str
+    kind: str
+    value: Fraction | None
+    display: str
+    grade: str | None
+    reason: str | None
+    rule: RuleRef
+
+
+@attrs.frozen
+class SectionExplanation:
+    section: SectionResult
+    rule: RuleRef
+    members: tuple[MemberSummary, ...]
+    score: AggregateExplanation | None
+    grading: AggregateExplanation | None
+    contribution: Contribution | None
+    kind: Literal["section"] = "section"
+
+
+@attrs.frozen
+class OverallExplanation:
+    overall: OverallResult
+    rule: RuleRef
+    members: tuple[MemberSummary, ...]
+    score: AggregateExplanation | None
+    grading: AggregateExplanation | None
+    kind: Literal["overall"] = "overall"
+
+
+@attrs.frozen
+class QuestionTargetExplanation:
+    """One question, inside the criterion it is pooled into."""
+
+    question: QuestionExplanation
+    criterion: NumericalExplanation
+    kind: Literal["question"] = "question"
+
+
+@attrs.frozen
+class ItemTargetExplanation:
+    """One item, inside the criterion it is graded in: its rating and the clauses that counted it."""
+
+    item: ItemExplanation
+    criterion: DescriptiveExplanation
+    kind: Literal["item"] = "item"
+
+
+Body = (
+    NumericalExplanation
+    | DescriptiveExplanation
+    | SectionExplanation
+    | OverallExplanation
+    | QuestionTargetExplanation
+    | ItemTargetExplanation
+)
+
+
+# ---------------------------------------------------------------------------------------------
+# Conditions in words
+
+
+def condition_phrase(condition: m.Condition, ruleset: m.Ruleset) -> str:
+    """A condition as report text: `risk_of_harm >= high` → "risk of harm is high or very high"."""
+    if isinstance(condition, m.Not):
+        return f"not ({condition_phrase(condition.operand, ruleset)})"
+    if isinstance(condition, (m.AllOf, m.AnyOf)):
+        joiner = " and " if isinstance(condition, m.AllOf) else " or "
+        parts = [
+            f"({condition_phrase(c, ruleset)})" if isinstance(c, (m.AllOf, m.AnyOf)) else condition_phrase(c, ruleset)
+            for c in condition.operands
+        ]
+        return joiner.join(parts)
+    attribute = ruleset.attribute(condition.attribute)
+    name = _attribute_words(attribute)
+    if isinstance(condition, m.Flag):
+        return f"{name} is yes"
+    if isinstance(condition, m.Membership):
+        return f"{name} is " + _either([_value_words(v) for v in condition.values])
+    value = condition.value
+    if attribute.kind == "ordered" and condition.op in ("<", "<=", ">", ">="):
+        position = attribute.values.index(str(value))
+        chosen = [
+            v for i, v in enumerate(attribute.values)
+            if {"<": i < position, "<=": i <= position, ">": i > position, ">=": i >= position}[condition.op]
+        ]
+        return f"{name} is " + (_either(chosen) if chosen else "none of its values")
+    words = {"=": "is", "!=": "is not", "<": "is less than", "<=": "is at most", ">": "is more than",
+             ">=": "is at least"}
+    return f"{name} {words[condition.op]} {_value_words(value)}"
+
+
+def _attribute_words(attribute: m.Attribute) -> str:
+    if attribute.kind != "boolean" and attribute.label and len(attribute.label.split()) <= 4:
+        return lower_first(attribute.label)
+    return attribute.name.replace("_", " ")
+
+
+def _value_words(value: object) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Fraction):
+        return value_text(value)
+    return str(value)
+
+
+def _either(values: Sequence[str]) -> str:
+    return values[0] if len(values) == 1 else ", ".join(values[:-1]) + " or " + values[-1]
+
+
+def lower_first(text: str) -> str:
+    """`Risk of harm` → `risk of harm`; `OASys is used` stays as it is."""
+    if len(text) > 1 and text[1].isupper():
+        return text
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,305 @@
+"""What an explanation is about: a target name, one case or a subset of cases in, explanation parts out.
+
+`resolve_target` turns what an inspector typed (`B1`, `b`, `overall`, `B1.start`) into a
+target of the ruleset; `explain` assembles the whole explanation of a scored column; a case's
+part (`--case`) reads the case's own attributes and answers from the evidence and where it
+stood from the result tree's case lists.
+"""
+
+from __future__ import annotations
+
+import bisect
+import difflib
+from collections.abc import Mapping, Sequence
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+import numpy as np
+
+from esirules import model as m
+from esirules.compile import Evaluator, value_text
+from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from esirules.evidence import MISSING, NOT_APPLICABLE, Evidence, Location
+from esirules.explain import Explainer, Sources
+from esirules.explain_objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
+from esirules.result import ColumnResult, CriterionResult, natural_key
+from esirules.span import Span
+
+TARGET = "TARGET"
+CASE = "--case"
+
+
+@attrs.frozen
+class Target:
+    kind: TargetKind
+    id: str
+    title: str
+    criterion: str | None = None  # a question's or item's criterion
+    section: str | None = None
+
+
+def targets(ruleset: m.Ruleset) -> list[Target]:
+    """Everything `explain` can explain, in ruleset order."""
+    out = []
+    for section in ruleset.sections:
+        out.append(Target("section", section.id, section.title, section=section.id))
+        for criterion in section.criteria:
+            out.append(Target("criterion", criterion.id, criterion.title, criterion.id, section.id))
+            out += [Target("question", q.id, q.text, criterion.id, section.id) for q in criterion.questions]
+            out += [Target("item", i.id, i.text, criterion.id, section.id) for i in criterion.items]
+    if ruleset.overall is not None:
+        out.append(Target("overall", "overall", ruleset.overall.title))
+    return out
+
+
+def resolve_target(ruleset: m.Ruleset, text: str) -> Target:
+    """The target called `text` (ids match regardless of case), or a DiagnosticError saying what is known."""
+    known = targets(ruleset)
+    by_id = {t.id: t for t in known}
+    if text in by_id:
+        return by_id[text]
+    folded = [t for t in known if t.id.lower() == text.lower()]
+    if len(folded) == 1:
+        return folded[0]
+    examples = [t.id for t in known if t.kind in ("section", "criterion")][:6]
+    close = difflib.get_close_matches(text, list(by_id), n=6, cutoff=0.5)
+    if len(close) > 1:
+        help_line = "did you mean one of " + ", ".join(f"`{c}`" for c in sorted(close, key=natural_key)) + "?"
+    else:
+        help_line = did_you_mean(text, by_id, listing=False) or (
+            "a target is a criterion, a section, `overall`, or a question or item id, such as "
+            + ", ".join(f"`{e}`" for e in examples)
+        )
+    span = Span(TARGET, 1, 1, 1, max(len(text), 1) + 1)
+    raise DiagnosticError(
+        [Diagnostic("E301", f"the ruleset `{ruleset.name}` has no criterion, section, question or item `{text}`",
+                    span, help_line)],
+        {TARGET: text},
+    )
+
+
+def criteria_in_scope(target: Target, ruleset: m.Ruleset) -> tuple[str, ...]:
+    """The criteria whose case-level answers a target covers."""
+    if target.kind == "overall":
+        return tuple(c.id for c in ruleset.criteria())
+    if target.kind == "section":
+        return tuple(c.id for c in ruleset.section(target.id).criteria)
+    return (target.criterion or target.id,)
+
+
+# ---------------------------------------------------------------------------------------------
+# One case
+
+
+@attrs.frozen
+class CaseAnswer:
+    criterion: str
+    question: str
+    text: str
+    answer: str | None  # None: not answered
+    status: Literal["met", "not met", "not applicable", "not scored"]
+    reason: str | None = None
+
+
+@attrs.frozen
+class CaseExplanation:
+    """Everything one case contributed to the criteria in scope."""
+
+    id: str
+    sample: str | None
+    in_column: bool
+    why_not_in_column: str | None
+    attributes: tuple[tuple[str, str, str], ...]  # name, label, value as written
+    answers: tuple[CaseAnswer, ...]
+    criteria: tuple[str, ...]
+    graded_from_items: tuple[str, ...]  # criteria in scope that no case answers
+    recorded: Location | None
+
+
+def find_case(evidence: Sequence[Evidence], case_id: str) -> tuple[Evidence, int]:
+    """The evidence holding a case, and its position; or a DiagnosticError with close ids."""
+    for part in evidence:
+        try:
+            return part, part.cases.ids.index(case_id)
+        except ValueError:
+            continue
+    ids = [i for part in evidence for i in part.cases.ids]
+    close = did_you_mean(case_id, ids[:5000], listing=False) if len(ids) <= 5000 else None
+    total = len(ids)
+    help_line = close or (
+        f"the evidence has {total} cases" + (f", from `{ids[0]}` to `{ids[-1]}`" if ids else "")
+    )
+    raise DiagnosticError(
+        [Diagnostic("E303", f"there is no case `{case_id}` in the evidence",
+                    Span(CASE, 1, 1, 1, max(len(case_id), 1) + 1), help_line)],
+        {CASE: case_id},
+    )
+
+
+def explain_case(
+    column: ColumnResult, evaluator: Evaluator, evidence: Sequence[Evidence], case_id: str, target: Target
+) -> CaseExplanation:
+    """A case's attributes and answers from the evidence; met, not met or why not, from the result tree."""
+    ruleset = evaluator.ruleset
+    part, index = find_case(evidence, case_id)
+    cases = part.cases
+    sample = cases.samples[index]
+    sample = None if sample is None else str(sample)
+    why_not = None
+    for group in column.excluded_cases:
+        if _holds_case(group.cases, case_id):
+            why_not = group.reason
+    if why_not is None and column.sample is not None and sample != column.sample:
+        why_not = f"the case belongs to sample {sample or '(none)'}, and this column is sample {column.sample}"
+    attributes = tuple(
+        (a.name, a.label, _attribute_text(a, cases.attributes.get(a.name), index)) for a in ruleset.attributes
+    )
+    in_scope = criteria_in_scope(target, ruleset)
+    answers = []
+    graded = []
+    for criterion_id in in_scope:
+        model = ruleset.criterion(criterion_id)
+        if model.kind == "descriptive":
+            graded.append(criterion_id)
+            continue
+        result = column.criteria[criterion_id]
+        by_id = {q.id: q for q in result.questions}
+        for question in model.questions:
+            if target.kind == "question" and question.id != target.id:
+                continue
+            answer = _answer_text(ruleset, question, cases.answers.get(question.id), index)
+            answers.append(_status(result, by_id.get(question.id), question, answer, case_id, why_not))
+    recorded = cases.locations[index] if cases.locations else None
+    return CaseExplanation(
+        case_id, sample, why_not is None, why_not, attributes, tuple(answers), in_scope, tuple(graded), recorded
+    )
+
+
+def _holds_case(ordered: Sequence[str], case_id: str) -> bool:
+    """Whether a case list (in natural order, as the result tree keeps them) holds a case."""
+    key = natural_key(case_id)
+    at = bisect.bisect_left(ordered, key, key=natural_key)
+    return at < len(ordered) and ordered[at] == case_id
+
+
+def _status(
+    criterion: CriterionResult,
+    result: object,
+    question: m.Question,
+    answer: str | None,
+    case_id: str,
+    why_not: str | None,
+) -> CaseAnswer:
+    from esirules.result import QuestionResult
+
+    base = CaseAnswer(criterion.id, question.id, question.text, answer, "not scored")
+    if why_not is not None:  # said once, for the case as a whole
+        return base
+    if not isinstance(result, QuestionResult):
+        return attrs.evolve(base, reason=f"{criterion.id} is not computable: {criterion.reason}")
+    if _holds_case(result.met_cases, case_id):
+        return attrs.evolve(base, status="met")
+    if _holds_case(result.not_met_cases, case_id):
+        return attrs.evolve(base, status="not met")
+    for group in result.not_applicable:
+        if _holds_case(group.cases, case_id):
+            return attrs.evolve(base, status="not applicable", reason=group.reason)
+    return attrs.evolve(base, reason="the case is not in this question's results")
+
+
+def _attribute_text(attribute: m.Attribute, column: object, index: int) -> str:
+    if column is None:
+        return "not recorded"
+    value = np.asarray(column)[index]
+    if attribute.kind == "numeric":
+        return "not recorded" if np.isnan(value) else f"{Fraction(float(value)).limit_denominator(10**6)}"
+    if int(value) == MISSING:
+        return "not recorded"
+    if attribute.kind == "boolean":
+        return "yes" if int(value) == 1 else "no"
+    return value_text(attribute.values[int(value)])
+
+
+def _answer_text(ruleset: m.Ruleset, question: m.Question, column: object, index: int) -> str | None:
+    if column is None:
+        return None
+    code = int(np.asarray(column)[index])
+    scale = ruleset.scale(question.scale)
+    if code == NOT_APPLICABLE:
+        return scale.not_applicable or "not applicable"
+    if code < 0:
+        return None
+    return scale.values[code]
+
+
+# ---------------------------------------------------------------------------------------------
+# The whole explanation
+
+
+@attrs.frozen
+class WhereExplanation:
+    """The same breakdown for the cases a condition selects, scored by the same evaluator."""
+
+    condition: str  # as written in ruleset syntax
+    phrase: str
+    column: ColumnResult
+    excluded: tuple[GroupExplanation, ...]
+    body: Body
+
+
+@attrs.frozen
+class Explanation:
+    target: Target
+    column: ColumnResult
+    sample_label: str | None
+    excluded: tuple[GroupExplanation, ...]
+    body: Body
+    where: WhereExplanation | None = None
+    case: CaseExplanation | None = None
+    all_cases: bool = False
+    schema: str = SCHEMA
+
+
+def explain(
+    column: ColumnResult,
+    evaluator: Evaluator,
+    sources: Mapping[str, str],
+    target: Target,
+    *,
+    where: tuple[m.Condition, ColumnResult] | None = None,
+    evidence: Sequence[Evidence] = (),
+    case: str | None = None,
+    all_cases: bool = False,
+) -> Explanation:
+    """Explain a target of a scored column.
+
+    Args:
+        column: the column as `score` produced it.
+        evaluator: the evaluator that scored it (for rule texts and smallest changes).
+        sources: the ruleset texts by path, as the checker read them.
+        target: from `resolve_target`.
+        where: a condition and the column of the cases it selects (`subset.score_where`).
+        evidence: the evidence scored (needed for `case` and to say where adjustments are recorded).
+        case: explain what this case contributed.
+        all_cases: renderers list every case id instead of summarising long lists.
+    """
+    from esirules.conditions import describe
+
+    lines = Sources(sources)
+    locations = {a.criterion: a.location for part in evidence for a in part.adjustments}
+    explainer = Explainer(column, evaluator, lines, locations)
+    body = explainer.body(target.kind, target.id)
+    where_part = None
+    if where is not None:
+        condition, subset = where
+        sub = Explainer(subset, evaluator, lines, locations)
+        where_part = WhereExplanation(
+            describe(condition), condition_phrase(condition, evaluator.ruleset), subset, sub.excluded_cases(),
+            sub.body(target.kind, target.id),
+        )
+    case_part = None if case is None else explain_case(column, evaluator, evidence, case, target)
+    sample_label = None if column.sample is None else evaluator.ruleset.sample(column.sample).label
+    return Explanation(
+        target, column, sample_label, explainer.excluded_cases(), body, where_part, case_part, all_cases
+    )

@@ -1,0 +1,302 @@
+"""Render an explanation as report-ready Markdown: explanation objects in, findings in the report's style out.
+
+Findings are written from the ruleset's own words: a question's text is a positive statement
+("Risk of harm assessment at the start of supervision was satisfactory"), so a finding reads
+"In 30% of the cases commencing February 2004 (9 of 30), risk of harm assessment at the start of
+supervision was satisfactory." Samples are named by their label in the ruleset, subsets by the
+condition in words ("where risk of harm is high or very high").
+"""
+
+from __future__ import annotations
+
+import os
+from fractions import Fraction
+
+from esirules.explain_objects import (
+    AggregateExplanation,
+    Body,
+    DescriptiveExplanation,
+    ItemExplanation,
+    ItemTargetExplanation,
+    NumericalExplanation,
+    OverallExplanation,
+    QuestionExplanation,
+    QuestionTargetExplanation,
+    RuleRef,
+    SectionExplanation,
+    approx_percent,
+    lower_first,
+)
+from esirules.explain_scope import CaseExplanation, Explanation
+from esirules.result import OverallResult, SectionResult, number_text
+
+
+def explanation_markdown(explanation: Explanation) -> str:
+    """The explanation as Markdown findings, then the figures behind them."""
+    return "\n".join(_Markdown(explanation).render()).rstrip() + "\n"
+
+
+def cite(rule: RuleRef) -> str:
+    path = rule.file
+    relative = os.path.relpath(path) if os.path.isabs(path) else path
+    if not relative.startswith(".."):
+        path = relative
+    return f"`{path}` line {rule.line}"
+
+
+def _plural(count: int, word: str) -> str:
+    return f"{count} {word}{'' if count == 1 else 's'}"
+
+
+class _Markdown:
+    def __init__(self, explanation: Explanation):
+        self.x = explanation
+        self.population = (
+            "the cases" if explanation.sample_label is None else f"the {lower_first(explanation.sample_label)}"
+        )
+        self.where = None if explanation.where is None else explanation.where.phrase
+
+    def render(self) -> list[str]:
+        x = self.x
+        out = [f"## {self.heading()}", ""]
+        if x.case is not None:
+            return out + self.case(x.case)
+        if x.where is not None:
+            out += self.body(x.where.body, subset=True)
+            out += ["", f"For comparison, all {self.population[4:]} in the column:", ""]
+            out += self.body(x.body, subset=False)
+        else:
+            out += self.body(x.body, subset=False)
+        return out
+
+    def heading(self) -> str:
+        t = self.x.target
+        label = f"{t.id} {t.title}" if t.kind in ("criterion", "question", "item") else (
+            f"Section {t.id}: {t.title}" if t.kind == "section" else t.title
+        )
+        suffix = f" ({self.x.column.label})"
+        return label + suffix
+
+    def among(self, subset: bool, extra: str | None = None, applicable: bool = False) -> str:
+        """`the cases commencing February 2004 where risk of harm is high or very high`."""
+        words = self.population
+        if applicable:
+            words = words.replace("the ", "the applicable ", 1)
+        conditions = [c for c in ((self.where if subset else None), extra) if c]
+        conditions = list(dict.fromkeys(conditions))
+        if len(conditions) > 1:
+            conditions = [f"({c})" if " or " in c else c for c in conditions]
+        if conditions:
+            words += " where " + " and ".join(conditions)
+        return words
+
+    # --- bodies -------------------------------------------------------------------------------
+
+    def body(self, body: Body, subset: bool) -> list[str]:
+        if isinstance(body, NumericalExplanation):
+            return self.numerical(body, subset)
+        if isinstance(body, QuestionTargetExplanation):
+            return [self.finding(body.question, subset), "", *self.numerical_summary(body.criterion, subset)]
+        if isinstance(body, DescriptiveExplanation):
+            return self.descriptive(body)
+        if isinstance(body, ItemTargetExplanation):
+            return [self.item_finding(body.item), "", *self.descriptive(body.criterion)]
+        return self.aggregate_target(body, subset)
+
+    def finding(self, q: QuestionExplanation, subset: bool) -> str:
+        r = q.result
+        statement = lower_first(r.text).rstrip(".")
+        condition = q.applies_phrase
+        applicable = any(
+            g.group.reason in ("answered not applicable", "not answered") for g in q.not_applicable
+        )
+        who = self.among(subset, condition, applicable)
+        if r.excluded is not None:
+            return f"- {r.text} ({r.id}) was not scored: {r.excluded}."
+        if r.value is None:
+            return f"- None of {who} could be assessed on this: {r.text.lower()} ({r.id}; {r.reason})."
+        share = "none" if r.met == 0 else "all" if r.met == r.applicable else r.display
+        if subset:
+            return f"- Of {who}, {statement} in {r.display} ({r.met} of {r.applicable})."
+        return f"- In {share} of {who} ({r.met} of {r.applicable}), {statement}."
+
+    def numerical(self, body: NumericalExplanation, subset: bool) -> list[str]:
+        return self.numerical_summary(body, subset) + [""] + [
+            self.finding(q, subset) for q in body.questions
+        ] + [""] + self.question_table(body)
+
+    def numerical_summary(self, body: NumericalExplanation, subset: bool) -> list[str]:
+        c = body.criterion
+        who = self.among(subset)
+        if c.value is None:
+            return [f"Criterion {c.id}, {lower_first(c.title)}, could not be scored for {who}: {c.reason}."]
+        counted = [q for q in body.questions if q.result.excluded is None]
+        how = "pooling every applicable answer" if body.pooling == "pooled" else "averaging its questions' figures"
+        text = (
+            f"For {who}, criterion {c.id}, {lower_first(c.title)}, scored **{c.display}**: "
+            f"{number_text(c.met)} of the {number_text(c.applicable)} applicable answers to its "
+            f"{_plural(len(counted), 'question')} met the standard ({how}; {cite(body.pooling_rule)})."
+        )
+        contribution = body.contribution
+        if contribution.share is not None and contribution.weight is not None:
+            text += (
+                f" With weight {number_text(contribution.weight)}"
+                + (f" ({c.weight_class})" if c.weight_class else "")
+                + f" it accounts for {approx_percent(contribution.share).removesuffix('%')} percentage points"
+                f" of the {contribution.parent} score of {contribution.parent_display}."
+            )
+        return [text]
+
+    def question_table(self, body: NumericalExplanation) -> list[str]:
+        rows = ["| Question | Met | Applicable | Score |", "|---|---:|---:|---:|"]
+        for q in body.questions:
+            r = q.result
+            if r.excluded is not None:
+                rows.append(f"| {r.id} {r.text} | | | not scored: {r.excluded} |")
+            else:
+                rows.append(f"| {r.id} {r.text} | {r.met} | {r.applicable} | {r.display} |")
+        c = body.criterion
+        if c.value is not None:
+            rows.append(f"| **{c.id}** ({body.pooling}) | {number_text(c.met)} | {number_text(c.applicable)} | **{c.display}** |")
+        return rows
+
+    # --- descriptive ----------------------------------------------------------------------------
+
+    def descriptive(self, body: DescriptiveExplanation) -> list[str]:
+        c = body.criterion
+        if c.grade is None:
+            return [f"Criterion {c.id}, {lower_first(c.title)}, could not be graded: {c.reason}."]
+        head = f"Criterion {c.id}, {lower_first(c.title)}, was graded **{c.grade}**"
+        adjustment = body.adjustment
+        if adjustment is not None and adjustment.applied:
+            head += (
+                f": the grading's rules gave {c.computed_grade}, and it was adjusted to {adjustment.grade}"
+                f" by {adjustment.by} ({adjustment.reason.rstrip('.')})."
+            )
+        else:
+            head += "."
+            if adjustment is not None:
+                head += f" An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {adjustment.note}."
+        out = [head, "", self.ratings(body)]
+        grading = body.grading
+        if grading is not None:
+            chosen = next((r for r in grading.rules if r.result.chosen), None)
+            if chosen is not None:
+                held = "; ".join(cl.sentence for cl in chosen.clauses) or "otherwise"
+                out += ["", f"The grading's rules gave {chosen.result.grade} ({cite(chosen.rule)}): {held}."]
+        if body.higher:
+            nearest, *others = body.higher
+            line = f"{nearest.grade} was not reached because {'; '.join(nearest.why_not)}."
+            if nearest.options:
+                changes = ", ".join(
+                    f"{self.item_name(body, ch.item)} from {ch.rating} to {ch.to}" for ch in nearest.options[0]
+                )
+                line += f" The smallest change in the ratings that would reach it: {changes}."
+            elif nearest.changes.reason:
+                line += f" No change in the ratings reaches it: {nearest.changes.reason}."
+            out += ["", line]
+            if others:
+                sizes = "; ".join(
+                    f"{h.grade}, {_plural(len(h.options[0]), 'item')} ({sum(ch.steps for ch in h.options[0])} steps)"
+                    if h.options
+                    else f"{h.grade}, none ({h.changes.reason})"
+                    for h in others
+                )
+                out += ["", f"Smallest changes for the grades above: {sizes}."]
+        return out
+
+    def item_name(self, body: DescriptiveExplanation, item_id: str) -> str:
+        item = next((i for i in body.items if i.result.id == item_id), None)
+        if item is None:
+            return item_id
+        if item.result.measure is not None:
+            return lower_first(item.result.measure.label)
+        return f"“{item.result.text}”"
+
+    def ratings(self, body: DescriptiveExplanation) -> str:
+        scale = list(body.grading.item_scale) if body.grading is not None else []
+        groups: dict[str, list[str]] = {rating: [] for rating in scale}
+        for item in body.items:
+            r = item.result
+            name = (
+                f"{lower_first(r.measure.label)} ({r.measure.performance_display} of target)"
+                if r.measure is not None
+                else lower_first(r.text)
+            )
+            groups.setdefault(r.rating or "not rated", []).append(name)
+        parts = [
+            f"{rating} on {_plural(len(names), 'item')} ({'; '.join(names)})" for rating, names in groups.items() if names
+        ]
+        return "Performance was " + ", ".join(parts) + "."
+
+    def item_finding(self, item: ItemExplanation) -> str:
+        r = item.result
+        if r.rating is None:
+            return f"Item {r.id} ({r.text}) has no rating: {r.reason}."
+        text = f"Performance on “{r.text}” ({r.id}) was rated {r.rating}"
+        if r.measure is not None and item.bands is not None:
+            chosen = item.bands.tried[-1]
+            text += (
+                f": actual {number_text(r.measure.actual)} against a target of {number_text(r.measure.target)}"
+                f" (performance {r.measure.performance_display}), national average"
+                f" {number_text(r.measure.national_average)}; bands {item.bands.result.bands} give {chosen.value}"
+                f" ({cite(chosen.rule)})"
+            )
+        return text + "."
+
+    # --- sections and the overall -------------------------------------------------------------------
+
+    def aggregate_target(self, body: SectionExplanation | OverallExplanation, subset: bool) -> list[str]:
+        who = self.among(subset)
+        result: SectionResult | OverallResult
+        if isinstance(body, SectionExplanation):
+            result = body.section
+            name = f"The score for section {result.id}, {lower_first(result.title)},"
+        else:
+            result = body.overall
+            name = f"The {lower_first(result.title)}"
+        if result.value is None and result.grade is None:
+            return [f"{name} could not be given for {who}: {result.reason}."]
+        out = []
+        if body.score is not None and result.value is not None:
+            out.append(f"{name} was **{result.display}** for {who}: {self.terms_sentence(body.score)}.")
+        if result.grade is not None:
+            out.append(f"Its grade was **{result.grade}** ({body.grading.method if body.grading else 'graded'}).")
+        if body.score is not None:
+            out += ["", *self.terms_table(body.score)]
+        return out
+
+    def terms_sentence(self, a: AggregateExplanation) -> str:
+        terms = ", ".join(
+            f"{t.term.member} {t.term.display} (weight {number_text(t.term.weight or Fraction(0))})" for t in a.terms
+        )
+        left = "; ".join(f"{e.member} is left out ({e.reason})" for e in a.result.excluded)
+        return f"the {a.method} {terms}" + (f"; {left}" if left else "")
+
+    def terms_table(self, a: AggregateExplanation) -> list[str]:
+        rows = ["| Member | Weight | Score | Weight × score |", "|---|---:|---:|---:|"]
+        for t in a.terms:
+            product = "" if t.product is None else approx_percent(t.product)
+            value = t.term.display if t.term.value is None else approx_percent(t.term.value)
+            rows.append(f"| {t.term.member} | {number_text(t.term.weight or Fraction(0))} | {value} | {product} |")
+        if a.result.value is not None and a.total is not None and a.total_weight is not None:
+            rows.append(
+                f"| **Total** | {number_text(a.total_weight)} | **{a.result.display}** "
+                f"({approx_percent(a.total)} ÷ {number_text(a.total_weight)}) | {approx_percent(a.total)} |"
+            )
+        return rows
+
+    # --- one case -----------------------------------------------------------------------------------
+
+    def case(self, c: CaseExplanation) -> list[str]:
+        where = "" if c.recorded is None else f" (recorded at `{os.path.relpath(c.recorded.file)}` line {c.recorded.line})"
+        out = [f"Case **{c.id}**{where}" + ("." if c.in_column else f" is not in this column: {c.why_not_in_column}."), ""]
+        out.append("Attributes: " + "; ".join(f"{lower_first(label)}: {value}" for _, label, value in c.attributes) + ".")
+        out += ["", "| Criterion | Question | Answer | Counted as |", "|---|---|---|---|"]
+        for a in c.answers:
+            status = a.status + (f" ({a.reason})" if a.reason else "")
+            out.append(f"| {a.criterion} | {a.question} {a.text} | {a.answer or 'not answered'} | {status} |")
+        if c.graded_from_items:
+            out += ["", "Graded from items, not from cases: " + ", ".join(c.graded_from_items) + "."]
+        return out
+

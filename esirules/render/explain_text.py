@@ -1,0 +1,527 @@
+"""Render an explanation for the terminal: explanation objects in, a rich Tree out (rich is imported here only)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from fractions import Fraction
+
+from rich.console import Group, RenderableType
+from rich.text import Text
+from rich.tree import Tree
+
+from esirules.explain_objects import (
+    AdjustmentExplanation,
+    AggregateExplanation,
+    BandExplanation,
+    BandsExplanation,
+    Body,
+    Contribution,
+    DescriptiveExplanation,
+    GradingExplanation,
+    GroupExplanation,
+    ItemExplanation,
+    ItemTargetExplanation,
+    NumericalExplanation,
+    OverallExplanation,
+    QuestionExplanation,
+    QuestionTargetExplanation,
+    RuleRef,
+    SectionExplanation,
+    approx_percent,
+    shown_cases,
+)
+from esirules.explain_scope import CaseExplanation, Explanation
+from esirules.render.explain_json import POOLING_FORMULAS
+from esirules.result import ColumnResult, QuestionResult, fraction_text, number_text
+
+HOLDS, FAILS = "✓", "✗"
+
+
+def explanation_tree(explanation: Explanation) -> RenderableType:
+    """The whole explanation as one renderable: a tree per part."""
+    return _Text(explanation).render()
+
+
+def where_text(ref: RuleRef, *, line: bool = True) -> Text:
+    """`rulesets/esi-2003.esi:377` (relative to the working folder when inside it), dimmed."""
+    path = ref.file
+    try:
+        relative = os.path.relpath(path)
+        if not relative.startswith(".."):
+            path = relative
+    except ValueError:
+        pass
+    out = Text(f"  {path}:{ref.line}", style="dim")
+    if line and ref.text:
+        out.append(f"  {ref.text}", style="dim italic")
+    return out
+
+
+def _exact(value: Fraction | None) -> str:
+    if value is None:
+        return "—"
+    shown = fraction_text(value)
+    return f"{shown} = {approx_percent(value)}" if value.denominator != 1 or value <= 1 else shown
+
+
+def _headline(body: Body) -> str:
+    """The figure an explanation is about, as shown."""
+    if isinstance(body, (NumericalExplanation, DescriptiveExplanation)):
+        return body.criterion.display
+    if isinstance(body, SectionExplanation):
+        return body.section.display
+    if isinstance(body, OverallExplanation):
+        return body.overall.display
+    if isinstance(body, QuestionTargetExplanation):
+        return body.question.result.display
+    return body.item.result.rating or "no rating"
+
+
+class _Text:
+    def __init__(self, explanation: Explanation):
+        self.x = explanation
+        self.all_cases = explanation.all_cases
+        self.whole_questions: dict[str, QuestionResult] = {}
+        if explanation.where is not None:
+            for criterion in explanation.column.criteria.values():
+                self.whole_questions.update({q.id: q for q in criterion.questions})
+
+    def render(self) -> RenderableType:
+        x = self.x
+        body = x.body if x.where is None else x.where.body
+        column = x.column if x.where is None else x.where.column
+        tree = self.body(body)
+        head = Group(tree.label, self.column_line(column)) if tree.label is not None else tree.label
+        tree.label = head
+        if x.case is not None:
+            tree.children = []
+            self.case(tree, x.case)
+        return tree
+
+    # --- shared -----------------------------------------------------------------------------
+
+    def column_line(self, column: ColumnResult) -> Text:
+        x = self.x
+        parts = [f"column {column.label}", f"ruleset {column.ruleset.name} {column.ruleset.version}"]
+        if column.sample is not None:
+            parts.append(f"sample {column.sample} ({x.sample_label})")
+        parts.append(f"{column.cases} case{'s' if column.cases != 1 else ''}")
+        excluded = sum(len(g.cases) for g in column.excluded_cases)
+        if excluded:
+            parts.append(f"{excluded} left out by the ruleset")
+        if x.where is not None:
+            parts.append(
+                f"where {x.where.condition} (of all {x.column.cases} cases: {_headline(x.body)})"
+            )
+        return Text(" · ".join(parts), style="dim")
+
+    def case_list(self, parent: Tree, label: str, ids: Sequence[str], rule: RuleRef | None = None) -> None:
+        shown, complete = shown_cases(ids, self.all_cases)
+        text = Text(f"{label} ({len(ids)})")
+        if ids:
+            text.append(": " + ", ".join(shown) + ("" if complete else f", … and {len(ids) - len(shown)} more"))
+        if rule is not None:
+            text.append_text(where_text(rule))
+        parent.add(text)
+
+    def groups(self, parent: Tree, label: str, groups: Sequence[GroupExplanation]) -> None:
+        total = sum(len(g.group.cases) for g in groups)
+        node = parent.add(f"{label} ({total})")
+        for group in groups:
+            self.case_list(node, group.group.reason, group.group.cases, group.rule)
+
+    def contribution(self, parent: Tree, c: Contribution | None) -> None:
+        if c is None:
+            return
+        if c.share is None or c.weight is None or c.value is None or c.total_weight is None:
+            parent.add(Text(f"Contribution to the {c.parent} score: none — {c.reason}"))
+            return
+        parent.add(
+            Text(
+                f"Contribution to the {c.parent} score ({c.parent_display}): weight × value ÷ Σ weights = "
+                f"{number_text(c.weight)} × {fraction_text(c.value)} ÷ {number_text(c.total_weight)} = "
+                f"{fraction_text(c.share)} ({approx_percent(c.share).removesuffix('%')} percentage points)"
+            )
+        )
+
+    def adjustment(self, parent: Tree, a: AdjustmentExplanation | None) -> None:
+        if a is None:
+            return
+        text = Text("Adjustment: ", style="bold")
+        if a.applied:
+            text.append(f"computed {a.computed_grade} → final {a.grade}, by {a.by}")
+        else:
+            text.append(f"{a.grade} by {a.by} was NOT applied: {a.note}")
+        if a.recorded is not None:
+            text.append(f"  recorded at {os.path.relpath(a.recorded.file)}:{a.recorded.line}", style="dim")
+        node = parent.add(text)
+        node.add(Text(f"why: {a.reason}", style="italic"))
+
+    def bands(self, parent: Tree, b: BandsExplanation, title: str) -> None:
+        node = parent.add(Text(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
+        for band in b.tried:
+            self.band(node, band)
+        if b.result.reason:
+            node.add(Text(b.result.reason, style="red"))
+
+    def band(self, parent: Tree, band: BandExplanation, mark: bool = True) -> None:
+        sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
+        if band.otherwise:
+            text = Text(f"{sign}{band.value} otherwise")
+        else:
+            tests = " and ".join(
+                f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
+            )
+            text = Text(f"{sign}{band.value} when {tests}")
+        parent.add(text.append_text(where_text(band.rule, line=False)))
+
+    # --- bodies -----------------------------------------------------------------------------
+
+    def body(self, body: Body) -> Tree:
+        if isinstance(body, NumericalExplanation):
+            return self.numerical(body)
+        if isinstance(body, DescriptiveExplanation):
+            return self.descriptive(body)
+        if isinstance(body, (SectionExplanation, OverallExplanation)):
+            return self.aggregate_target(body)
+        if isinstance(body, QuestionTargetExplanation):
+            return self.question_target(body)
+        assert isinstance(body, ItemTargetExplanation)
+        return self.item_target(body)
+
+    def question_target(self, body: QuestionTargetExplanation) -> Tree:
+        q, criterion = body.question, body.criterion
+        r, c = q.result, criterion.criterion
+        tree = Tree(Text(r.id, style="bold").append(f" {r.text}: ").append(r.display, style="bold cyan")
+                    .append_text(where_text(q.rule, line=False)))
+        self.question_details(tree, q)
+        part = Text(f"Pooled into {c.id} {c.title} ({c.display}): ", style="bold")
+        if c.value is not None and r.excluded is None:
+            part.append(
+                f"{r.met} of its {number_text(c.met)} met and {r.applicable} of its {number_text(c.applicable)} "
+                f"applicable answers (by weight); {c.id} = {number_text(c.met)} ÷ {number_text(c.applicable)}"
+            )
+        else:
+            part.append(r.excluded or c.reason or "")
+        node = tree.add(part)
+        node.add(Text(f"Rule: {criterion.pooling}").append_text(where_text(criterion.pooling_rule)))
+        return tree
+
+    def item_target(self, body: ItemTargetExplanation) -> Tree:
+        i, criterion = body.item, body.criterion
+        tree = Tree(self.item_label(i))
+        self.item_details(tree, i, full=True)
+        c = criterion.criterion
+        head = Text(f"Graded in {c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
+        if criterion.adjustment is not None and criterion.adjustment.applied:
+            head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
+        node = tree.add(head.append_text(where_text(criterion.rule, line=False)))
+        if criterion.grading is not None:
+            self.grading(node, criterion.grading, i.result.id)
+        return tree
+
+    def numerical(self, body: NumericalExplanation) -> Tree:
+        c = body.criterion
+        head = Text(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
+        if c.grade is not None:
+            head.append(f" {c.grade}", style="bold cyan")
+        tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        if c.value is None:
+            tree.add(Text(f"not computable: {c.reason}", style="red"))
+        formula = POOLING_FORMULAS.get(body.pooling, body.pooling)
+        rule = Text(f"Rule: {body.pooling} — {formula}")
+        if not body.pooling_written:
+            rule.append(" (the default: no `pooling:` line)", style="dim")
+        tree.add(rule.append_text(where_text(body.pooling_rule)))
+        node = tree.add(Text(f"Questions ({len(body.questions)})", style="bold"))
+        for question in body.questions:
+            self.question(node, question)
+        if c.questions:
+            tree.add(self.pooled_sum(body))
+        weight = f"Weight: {number_text(c.weight)}" + (f" ({c.weight_class})" if c.weight_class else "")
+        tree.add(Text(weight).append_text(where_text(body.rule)))
+        self.contribution(tree, body.contribution)
+        if body.bands is not None:
+            self.bands(tree, body.bands, "Graded by bands")
+        self.adjustment(tree, body.adjustment)
+        return tree
+
+    def question(self, parent: Tree, q: QuestionExplanation) -> None:
+        r = q.result
+        weight = "" if r.weight == 1 else f" (weight {number_text(r.weight)})"
+        text = Text(r.id, style="bold").append(f" {r.text}{weight}")
+        self.question_details(parent.add(text.append_text(where_text(q.rule, line=False))), q)
+
+    def question_details(self, node: Tree, q: QuestionExplanation) -> None:
+        r = q.result
+        if r.excluded is not None:
+            node.add(Text(f"contributes nothing: {r.excluded}", style="yellow"))
+        else:
+            figure = Text(f"{r.met} met of {r.applicable} applicable = ")
+            figure.append(r.display, style="bold")
+            whole = self.whole_questions.get(r.id)
+            if whole is not None:
+                figure.append(f"   (all cases in the column: {whole.met} of {whole.applicable} = {whole.display})", style="dim")
+            node.add(figure)
+        if q.applies is not None and q.applies_rule is not None:
+            node.add(Text(f"applies when {q.applies}").append_text(where_text(q.applies_rule, line=False)))
+        if r.excluded is None:
+            self.case_list(node, "not met", r.not_met_cases)
+        if q.not_applicable:
+            # The `applies when` line is cited once, above; other reasons cite their own rule.
+            groups = [g if g.rule != q.applies_rule else GroupExplanation(g.group, None) for g in q.not_applicable]
+            self.groups(node, "not applicable", groups)
+
+    def pooled_sum(self, body: NumericalExplanation) -> Text:
+        c = body.criterion
+        counted = [q.result for q in body.questions if q.result.excluded is None]
+        if body.pooling == "pooled":
+            weighted = any(q.weight != 1 for q in counted)
+            met = " + ".join((f"{number_text(q.weight)}×" if weighted else "") + str(q.met) for q in counted)
+            app = " + ".join((f"{number_text(q.weight)}×" if weighted else "") + str(q.applicable) for q in counted)
+            text = f"Score: ({met}) ÷ ({app}) = {fraction_text(c.met)} ÷ {fraction_text(c.applicable)}"
+        else:
+            answered = [q for q in counted if q.value is not None]
+            terms = " + ".join(f"{number_text(q.weight)} × {q.met}/{q.applicable}" for q in answered)
+            total = sum((q.weight for q in answered), Fraction(0))
+            text = f"Score: ({terms}) ÷ {number_text(total)}"
+        out = Text(text, style="bold")
+        if c.value is not None:
+            out.append(f" = {_exact(c.value)}, shown as ")
+            out.append(c.display, style="bold cyan")
+        else:
+            out.append(f": not computable — {c.reason}")
+        return out
+
+    # --- descriptive criteria -----------------------------------------------------------------
+
+    def descriptive(self, body: DescriptiveExplanation) -> Tree:
+        c = body.criterion
+        head = Text(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
+        if body.adjustment is not None and body.adjustment.applied:
+            head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
+        tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        if c.grade is None:
+            tree.add(Text(f"not computable: {c.reason}", style="red"))
+        counted = sum((i.result.weight for i in body.items if i.result.counted), Fraction(0))
+        node = tree.add(Text(f"Items ({len(body.items)}, weighing {number_text(counted)})", style="bold"))
+        for item in body.items:
+            self.item(node, item)
+        if body.grading is not None:
+            self.grading(tree, body.grading)
+        self.adjustment(tree, body.adjustment)
+        if body.higher:
+            higher = tree.add(Text(f"Higher grades (the computed grade is {c.computed_grade})", style="bold"))
+            for h in body.higher:
+                grade = Text(f"{h.grade}", style="bold")
+                if c.adjustment is not None and c.adjustment.applied and c.grade == h.grade:
+                    grade.append(" — the final grade, given by the adjustment, not by the rules", style="cyan")
+                node = higher.add(grade)
+                for why in h.why_not:
+                    node.add(Text(f"not reached: {why}"))
+                self.changes(node, h.options, h.changes.reason)
+        self.contribution(tree, body.contribution)
+        return tree
+
+    def item(self, parent: Tree, i: ItemExplanation) -> None:
+        self.item_details(parent.add(self.item_label(i)), i)
+
+    def item_label(self, i: ItemExplanation) -> Text:
+        r = i.result
+        weight = "" if r.weight == 1 else f" (weight {number_text(r.weight)})"
+        text = Text(r.id, style="bold").append(f" {r.text}{weight}: ")
+        if r.rating is None:
+            text.append(f"no rating — {r.reason}", style="red")
+        else:
+            text.append(r.rating, style="bold")
+            if not r.counted:
+                text.append(" (not counted)", style="dim")
+        return text.append_text(where_text(i.rule, line=False))
+
+    def item_details(self, node: Tree, i: ItemExplanation, full: bool = False) -> None:
+        r = i.result
+        if r.measure is not None:
+            mr = r.measure
+            direction = ", lower is better" if mr.lower_is_better else ""
+            node.add(
+                f"from measure {mr.measure} ({mr.unit}{direction}): actual {number_text(mr.actual)}, "
+                f"target {number_text(mr.target)}, national average {number_text(mr.national_average)}; "
+                f"performance {mr.performance_display}"
+                + ("" if mr.performance is None else f" ({fraction_text(mr.performance)})")
+            )
+        if i.bands is None:
+            return
+        if full:
+            self.bands(node, i.bands, "rated by bands")
+            return
+        # In a criterion's list of items: the band that gave the rating, and why none above it did.
+        chosen = i.bands.tried[-1]
+        label = f"rated {i.bands.result.value} by bands {i.bands.result.bands}: {chosen.value}"
+        if chosen.otherwise:
+            label += " otherwise"
+        else:
+            label += " when " + " and ".join(f"{t.text} (found {t.found})" for t in chosen.tests)
+        band_node = node.add(Text(label).append_text(where_text(chosen.rule, line=False)))
+        higher = [
+            f"{b.value}: " + ", ".join(f"{t.text} (found {t.found})" for t in b.tests if not t.holds)
+            for b in i.bands.tried[:-1]
+        ]
+        if higher:
+            band_node.add(Text("not higher: " + "; ".join(higher), style="dim"))
+
+    def grading(self, parent: Tree, g: GradingExplanation, only: str | None = None) -> None:
+        text = Text(f"Grading {g.name}: rules tried in order, the first that holds gives the grade", style="bold")
+        if g.cumulative:
+            text.append(" (cumulative)")
+        node = parent.add(text.append_text(where_text(g.rule, line=False)))
+        for rule in g.rules:
+            r = rule.result
+            sign = HOLDS if r.holds else FAILS
+            label = Text(f"{sign} {r.grade}", style="bold" if r.chosen else "")
+            if r.otherwise:
+                label.append(" otherwise")
+            if r.chosen:
+                label.append(f"  ← gives {r.grade}", style="bold cyan")
+            rule_node = node.add(label.append_text(where_text(rule.rule, line=False)))
+            for clause in rule.clauses:
+                mark = HOLDS if clause.result.holds else FAILS
+                text = Text(f"{mark} {clause.sentence}")
+                if only is not None:
+                    counted = only in clause.result.satisfying
+                    inside = only in clause.result.domain
+                    text.append(
+                        f"  [{only}: {'counted' if counted else 'not counted' if inside else 'not in this clause'}]",
+                        style="cyan",
+                    )
+                rule_node.add(text.append_text(where_text(clause.rule, line=False)))
+            if r.gated_by:
+                rule_node.add(f"lower grades not reached (cumulative): {', '.join(r.gated_by)}")
+        for cap in g.caps:
+            r = cap.result
+            label = Text(f"{HOLDS if r.holds else FAILS} cap: no better than {r.grade}")
+            if r.chosen:
+                label.append("  ← lowered the grade", style="bold cyan")
+            cap_node = node.add(label.append_text(where_text(cap.rule, line=False)))
+            for clause in cap.clauses:
+                cap_node.add(f"{HOLDS if clause.result.holds else FAILS} {clause.sentence}")
+
+    def changes(self, parent: Tree, options: Sequence[Sequence[object]], reason: str | None) -> None:
+        from esirules.explain_objects import ChangeExplanation
+
+        if not options:
+            parent.add(Text(f"no smallest change: {reason}", style="yellow"))
+            return
+        for number, option in enumerate(options, start=1):
+            changes = [c for c in option if isinstance(c, ChangeExplanation)]
+            steps = sum(c.steps for c in changes)
+            label = "smallest change" if len(options) == 1 else f"smallest change, option {number}"
+            node = parent.add(
+                Text(f"{label}: {len(changes)} item{'s' if len(changes) != 1 else ''}, {steps} step{'s' if steps != 1 else ''} up the scale")
+            )
+            for change in changes:
+                text = Text(f"raise {change.item} from {change.rating} to {change.to}")
+                band = change.band
+                if change.measure is not None and band is not None:
+                    tests = "otherwise" if band.otherwise else "when " + " and ".join(t.text for t in band.tests)
+                    text.append(f" (measure {change.measure}: {band.value} {tests})")
+                    text.append_text(where_text(band.rule, line=False))
+                node.add(text)
+
+    # --- sections and the overall -------------------------------------------------------------
+
+    def aggregate_target(self, body: SectionExplanation | OverallExplanation) -> Tree:
+        result = body.section if isinstance(body, SectionExplanation) else body.overall
+        name = f"Section {body.section.id} {body.section.title}" if isinstance(body, SectionExplanation) else result.title
+        head = Text(f"{name}: ", style="bold").append(result.display, style="bold cyan")
+        if result.grade is not None and result.value is not None:
+            head.append(f" {result.grade}", style="bold cyan")
+        tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        if result.value is None and result.grade is None:
+            tree.add(Text(f"not computable: {result.reason}", style="red"))
+        if body.score is not None:
+            self.aggregate(tree, body.score, "Score")
+        if body.grading is not None:
+            self.aggregate(tree, body.grading, "Grade")
+        members = tree.add(Text("Members", style="bold"))
+        for member in body.members:
+            text = Text(f"{member.id} {member.title}: {member.display}")
+            if member.reason and member.value is None:
+                text.append(f" — {member.reason}", style="dim")
+            members.add(text.append_text(where_text(member.rule, line=False)))
+        if isinstance(body, SectionExplanation):
+            self.contribution(tree, body.contribution)
+        return tree
+
+    def aggregate(self, parent: Tree, a: AggregateExplanation, what: str) -> None:
+        r = a.result
+        node = parent.add(Text(f"{what}: {a.method}", style="bold").append_text(where_text(a.rule)))
+        if r.kind == "weighted_mean":
+            for t in a.terms:
+                term = t.term
+                weight = number_text(term.weight or Fraction(0))
+                if term.value is None or t.product is None:
+                    node.add(f"{term.member}: weight {weight} × — ({term.display})")
+                    continue
+                line = Text(f"{term.member}: weight {weight} × {approx_percent(term.value)} = {approx_percent(t.product)}")
+                line.append(f"   exact: {weight} × {fraction_text(term.value)} = {fraction_text(t.product)}", style="dim")
+                node.add(line)
+            for e in r.excluded:
+                node.add(Text(f"{e.member}: left out — {e.reason}", style="dim"))
+            if r.value is not None and a.total is not None and a.total_weight is not None:
+                weights = " + ".join(number_text(t.term.weight or Fraction(0)) for t in a.terms)
+                products = " + ".join(approx_percent(t.product) for t in a.terms if t.product is not None)
+                total = Text(
+                    f"Σ (weight × value) ÷ Σ weight = ({products}) ÷ ({weights}) = "
+                    f"{approx_percent(a.total)} ÷ {number_text(a.total_weight)} = {approx_percent(r.value)}, shown as ",
+                    style="bold",
+                )
+                total_node = node.add(total.append(r.display, style="bold cyan"))
+                total_node.add(
+                    Text(
+                        f"exact: {fraction_text(a.total)} ÷ {number_text(a.total_weight)} = {fraction_text(r.value)}",
+                        style="dim",
+                    )
+                )
+                if r.renormalised:
+                    node.add(Text("renormalised: members without a figure are left out (the ruleset says so)", style="yellow"))
+            else:
+                node.add(Text(f"not computable: {r.reason}", style="red"))
+            return
+        for t in a.terms:
+            points = "" if t.term.points is None else f" = {number_text(t.term.points)} points"
+            node.add(f"{t.term.member}: {t.term.grade}{points}")
+        for e in r.excluded:
+            node.add(Text(f"{e.member}: left out — {e.reason}", style="dim"))
+        if r.kind == "points_total" and r.value is not None:
+            node.add(f"total: {number_text(r.value)} points")
+        if a.bands is not None:
+            self.bands(node, a.bands, "banded by")
+        if a.grading is not None:
+            self.grading(node, a.grading)
+        node.add(Text(f"grade: {r.grade}" if r.grade else f"not computable: {r.reason}", style="bold"))
+
+    # --- one case -------------------------------------------------------------------------------
+
+    def case(self, tree: Tree, c: CaseExplanation) -> None:
+        head = Text(f"Case {c.id}", style="bold")
+        if c.sample:
+            head.append(f" (sample {c.sample})")
+        head.append(": in this column" if c.in_column else f": NOT in this column — {c.why_not_in_column}")
+        if c.recorded is not None:
+            head.append(f"  recorded at {os.path.relpath(c.recorded.file)}:{c.recorded.line}", style="dim")
+        node = tree.add(head)
+        node.add("Attributes: " + "; ".join(f"{name} {value}" for name, _, value in c.attributes))
+        by_criterion: dict[str, Tree] = {}
+        for answer in c.answers:
+            parent = by_criterion.get(answer.criterion)
+            if parent is None:
+                parent = by_criterion[answer.criterion] = node.add(Text(answer.criterion, style="bold"))
+            text = Text(f"{answer.question}: ").append(answer.answer or "(not answered)", style="bold")
+            style = {"met": "green", "not met": "red"}.get(answer.status, "yellow")
+            text.append(f" — {answer.status}", style=style)
+            if answer.reason:
+                text.append(f": {answer.reason}")
+            parent.add(text)
+        if c.graded_from_items:
+            node.add(Text(f"graded from items, not from cases: {', '.join(c.graded_from_items)}", style="dim"))

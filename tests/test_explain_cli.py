@@ -1,0 +1,246 @@
+"""`esirules explain` as inspectors run it: subsets, single cases, the three formats, and bad input."""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import REPO
+from test_golden import QUOTED_HIGH_RISK
+
+from esirules.cli.main import main
+
+EXAMPLE = REPO / "examples" / "hertfordshire"
+SUMMARY = str(EXAMPLE / "summary.yaml")
+FOLLOWUP = str(EXAMPLE / "followup.yaml")
+
+
+def run(*argv: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(["explain", *argv])
+    return code, out.getvalue(), err.getvalue()
+
+
+def explained(*argv: str) -> dict[str, Any]:
+    code, out, err = run(*argv, "--format", "json")
+    assert code == 0, err
+    return json.loads(out)  # type: ignore[no-any-return]
+
+
+# ---------------------------------------------------------------------------------------------
+# Subsets of cases
+
+
+@pytest.mark.parametrize(("column", "question", "expected", "words"), QUOTED_HIGH_RISK)
+def test_where_gives_the_figures_the_report_quotes_for_high_risk_cases(
+    column: str, question: str, expected: int, words: str
+) -> None:
+    data = explained(SUMMARY, question, "--column", column, "--where", "risk_of_harm >= high")
+    subset = data["where"]["explanation"]["question"]
+    assert subset["display"] == f"{expected}%", words
+    whole = data["explanation"]["question"]
+    assert subset["applicable"] <= whole["applicable"]
+    assert data["where"]["phrase"] == "risk of harm is high or very high"
+
+
+def test_where_scores_the_subset_with_the_same_evaluator() -> None:
+    data = explained(SUMMARY, "B1", "--column", "Feb", "--where", "risk_of_harm >= high")
+    where = data["where"]
+    assert where["condition"] == "risk_of_harm >= high"
+    high = {
+        row["id"] for row in csv.DictReader((EXAMPLE / "followup-cases.csv").open(encoding="utf-8"))
+        if row["sample"] == "february" and row["risk_of_harm"] in ("high", "very high")
+    }
+    assert where["column"]["cases"] == len(high) == 10
+    start = next(q for q in where["explanation"]["questions"] if q["id"] == "B1.start")
+    listed = set(start["met_cases"]["cases"]) | set(start["not_met_cases"]["cases"])
+    assert listed == high
+    assert (start["met"], start["applicable"]) == (2, 10)
+
+
+def test_where_in_markdown_reads_like_the_report() -> None:
+    code, out, err = run(SUMMARY, "B1", "--column", "Feb", "--where", "risk_of_harm >= high", "--format", "markdown")
+    assert code == 0, err
+    assert (
+        "Of the cases commencing February 2004 where risk of harm is high or very high, risk of harm assessment "
+        "at the start of supervision was satisfactory in 20% (2 of 10)."
+    ) in out
+    assert "In 30% of the cases commencing February 2004 (9 of 30), risk of harm assessment" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# Formats
+
+
+def test_markdown_finding_for_a_question() -> None:
+    code, out, _ = run(SUMMARY, "B1", "--column", "Feb", "--format", "markdown")
+    assert code == 0
+    assert (
+        "- In 30% of the cases commencing February 2004 (9 of 30), risk of harm assessment at the start of "
+        "supervision was satisfactory."
+    ) in out
+    assert "where risk of harm is high or very high (2 of 10), a satisfactory risk management plan" in out
+    assert "In none of the cases commencing February 2004 where risk of harm is high or very high (0 of 10)" in out
+
+
+def test_markdown_for_an_adjusted_grade_names_who_and_why() -> None:
+    code, out, _ = run(FOLLOWUP, "A1", "--sample", "february", "--format", "markdown")
+    assert code == 0
+    assert "was graded **Partly met**: the grading's rules gave Not met, and it was adjusted to Partly met" in out
+    assert "by Lead inspector" in out
+    assert "The smallest change in the ratings that would reach it" in out
+
+
+def test_text_is_a_tree_with_rule_lines() -> None:
+    code, out, _ = run(SUMMARY, "B1", "--column", "Feb")
+    assert code == 0
+    assert out.startswith("B1 Assessment of risk of harm: 33%")
+    assert "├── Rule: pooled" in out and "pooling: pooled" in out
+    assert "9 met of 30 applicable = 30%" in out
+
+
+def test_descriptive_explanation_shows_rules_adjustment_and_smallest_changes() -> None:
+    body = explained(FOLLOWUP, "A1", "--sample", "february")["explanation"]
+    assert (body["computed_grade"], body["grade"]) == ("Not met", "Partly met")
+    adjustment = body["adjustment"]
+    assert adjustment["applied"] and adjustment["by"] == "Lead inspector"
+    assert adjustment["recorded"]["file"].endswith("followup.yaml")
+    rules = body["grading"]["rules"]
+    assert [r["grade"] for r in rules] == [
+        "Very well met", "Well met", "Satisfactorily met", "Partly met", "Not met"
+    ]
+    assert rules[-1]["chosen"] and not any(r["chosen"] for r in rules[:-1])
+    majority = rules[2]["clauses"][0]
+    assert majority["sentence"] == (
+        "at least strong on the majority of items: needs more than 12 of 24 (by weight); found 7"
+    )
+    nearest = body["higher_grades"][0]
+    assert nearest["grade"] == "Partly met"
+    changes = nearest["smallest_changes"]["options"][0]
+    assert {c["item"] for c in changes} == {
+        "A1.dtto_starts", "A1.sickness_absence", "A1.psr_timeliness", "A1.basic_skills_awards"
+    }
+    assert all(c["band"]["value"] == "satisfactory" for c in changes)
+    measured = next(i for i in body["items"] if i["id"] == "A1.sickness_absence")
+    assert measured["measure"]["lower_is_better"] and measured["measure"]["performance"] == "90/107"
+    assert measured["bands"]["tried"][-1]["value"] == "weak"
+
+
+def test_section_and_overall_terms() -> None:
+    body = explained(SUMMARY, "overall", "--column", "Sept")["explanation"]
+    assert body["value"] is None
+    assert body["reason"] == "section D is not computable: section D does not apply to sample september"
+    assert [m["id"] for m in body["members"]] == ["B", "C", "D"]
+    section = explained(SUMMARY, "D", "--column", "Feb")["explanation"]
+    assert [t["member"] for t in section["score"]["terms"]] == ["D1", "D2", "D4"]
+    assert section["score"]["excluded"] == [{"member": "D3", "reason": "graded, not scored"}]
+
+
+# ---------------------------------------------------------------------------------------------
+# One case
+
+
+def test_case_shows_attributes_answers_and_what_counted() -> None:
+    case = explained(SUMMARY, "B1", "--column", "Feb", "--case", "F01")["case"]
+    assert case["in_column"] and case["sample"] == "february"
+    attributes = {a["name"]: a["value"] for a in case["attributes"]}
+    assert attributes["risk_of_harm"] == "high" and attributes["significant_incident"] == "no"
+    answers = {a["question"]: a for a in case["answers"]}
+    assert set(answers) == {q for q in answers if q.startswith("B1.")} and len(answers) == 8
+    assert (answers["B1.start"]["answer"], answers["B1.start"]["status"]) == ("no", "not met")
+    incident = answers["B1.incident"]
+    assert incident["status"] == "not applicable" and incident["answer"] is None
+    assert "significant_incident is no" in incident["reason"]
+
+
+def test_case_under_overall_covers_every_criterion_and_says_when_it_is_outside_the_column() -> None:
+    case = explained(SUMMARY, "overall", "--column", "Feb", "--case", "S01")["case"]
+    assert not case["in_column"] and "sample september" in case["why_not_in_column"]
+    assert {a["criterion"] for a in case["answers"]} >= {"B1", "C5", "D4"}
+    assert set(case["graded_from_items"]) == {"A1", "A2", "A3", "A4", "A5", "D3"}
+
+
+def test_case_excluded_by_the_ruleset() -> None:
+    original = [row for row in csv.DictReader((EXAMPLE / "original-cases.csv").open(encoding="utf-8"))]
+    cpo = next(row["id"] for row in original if row["order_type"] == "cpo")
+    case = explained(SUMMARY, "B1", "--column", "Adjusted", "--case", cpo)["case"]
+    assert not case["in_column"]
+    assert case["why_not_in_column"] == "excluded by the ruleset: order_type = cpo"
+
+
+# ---------------------------------------------------------------------------------------------
+# Long case lists
+
+
+def test_long_case_lists_are_summarised_unless_all_cases(tmp_path: Path) -> None:
+    rows = list(csv.DictReader((EXAMPLE / "followup-cases.csv").open(encoding="utf-8")))
+    with (tmp_path / "cases.csv").open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        for copy in range(5):
+            for row in rows:
+                writer.writerow({**row, "id": f"{row['id']}-{copy}"})
+    ruleset = REPO / "rulesets" / "esi-2004-followup.esi"
+    (tmp_path / "big.yaml").write_text(f"ruleset: {ruleset}\ncases: cases.csv\n", encoding="utf-8")
+    short = explained(str(tmp_path / "big.yaml"), "B1.start", "--sample", "february")["explanation"]["question"]
+    assert short["not_met_cases"]["count"] == 105
+    assert len(short["not_met_cases"]["cases"]) == 10 and not short["not_met_cases"]["complete"]
+    full = explained(str(tmp_path / "big.yaml"), "B1.start", "--sample", "february", "--all-cases")
+    cases = full["explanation"]["question"]["not_met_cases"]
+    assert cases["complete"] and len(cases["cases"]) == 105
+    code, out, _ = run(str(tmp_path / "big.yaml"), "B1.start", "--sample", "february")
+    assert code == 0 and "… and 95 more" in out
+
+
+# ---------------------------------------------------------------------------------------------
+# Bad input: diagnostics on stderr, exit 1, nothing on stdout, never a traceback
+
+
+@pytest.mark.parametrize(
+    ("argv", "expected"),
+    [
+        ((SUMMARY, "B9", "--column", "Feb"), ["error[E301]", "did you mean one of", "`B1`"]),
+        ((SUMMARY, "overal", "--column", "Feb"), ["error[E301]", "did you mean `overall`?"]),
+        ((SUMMARY, "B1", "--column", "Feb", "--where", "risk_of_harm >= hgh"), ["error[R033]", "did you mean `high`?"]),
+        ((SUMMARY, "B1", "--column", "Feb", "--where", "risk >= high"), ["error[R030]", "risk_of_harm"]),
+        ((SUMMARY, "B1", "--column", "Feb", "--where", "risk_of_harm =>"), ["error[S010]", "--> --where:1:15"]),
+        ((SUMMARY, "B1", "--column", "Feb", "--where", "order_type > cro"), ["error[R040]", "has no order"]),
+        ((SUMMARY, "B1", "--column", "Feb", "--where", ""), ["error[S012]", "the condition ends too soon"]),
+        ((SUMMARY, "B1", "--column", "Feb", "--case", "F1"), ["error[E303]", "did you mean"]),
+        ((SUMMARY, "B1"), ["error[E304]", "`Original`, `Adjusted`, `Feb`, `Sept`"]),
+        ((SUMMARY, "B1", "--column", "February"), ["error[E304]", "did you mean `Feb`?"]),
+        ((str(EXAMPLE / "missing.yaml"), "B1"), ["error[E101]"]),
+        ((FOLLOWUP, "B1", "--sample", "februray"), ["error[E203]"]),
+        ((SUMMARY, "B9", "--column", "Feb", "--where", "risk >= high", "--case", "X"), ["E301", "R030", "E303"]),
+    ],
+)
+def test_bad_input_is_diagnosed(argv: tuple[str, ...], expected: list[str]) -> None:
+    code, out, err = run(*argv)
+    assert (code, out) == (1, "")
+    assert "Traceback" not in err
+    for words in expected:
+        assert words in err
+
+
+def test_bad_evidence_is_diagnosed(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(f"ruleset: {REPO / 'rulesets' / 'esi-2003.esi'}\ncases:\n  - {{id: c1, risk_of_harm: hgh}}\n")
+    code, out, err = run(str(bad), "B1")
+    assert (code, out) == (1, "") and "error[E114]" in err
+
+
+def test_options_that_do_not_go_together_are_a_usage_error() -> None:
+    code, out, err = run(FOLLOWUP, "B1", "--column", "Feb")
+    assert (code, out) == (2, "") and "--column" in err
+    code, out, err = run(SUMMARY, "B1", "--column", "Feb", "--sample", "february")
+    assert (code, out) == (2, "") and "summary sheet" in err
+
+
+def test_target_names_match_regardless_of_case() -> None:
+    assert explained(SUMMARY, "b1.START", "--column", "Feb")["target"]["id"] == "B1.start"
