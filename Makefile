@@ -24,4 +24,4 @@ test: lint
 	$(VENV)/bin/pytest -q
 
 bench: $(STAMP)
-	$(PY) bench/language.py
+	bench/run

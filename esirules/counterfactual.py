@@ -64,6 +64,9 @@ class _Kind:
     room: int  # steps each can rise beyond its first
 
 
+_UNDECIDED = "\0undecided"
+
+
 class _OutOfBudget(Exception):
     pass
 
@@ -141,6 +144,7 @@ class _Search:
                 groups.setdefault((rank, weight), []).append(index)
         self.kinds = [_Kind(rank, tuple(members), top - rank - 1) for (rank, _), members in groups.items()]
         self.monotone = is_monotone(compiled)
+        self.decided: dict[tuple[tuple[int, Fraction], ...], str | None] = {}
 
     def reaches(self, counts: Sequence[int], extras: Sequence[Sequence[int]]) -> tuple[list[int], str] | None:
         """The new ranks and grade if this raise reaches the target."""
@@ -151,7 +155,13 @@ class _Search:
         for kind, count, steps in zip(self.kinds, counts, extras):
             for member, extra in zip(kind.members[:count], steps):
                 new[member] = kind.rank + 1 + extra
-        grade = decide(self.compiled, new, self.weights, every_rule=False).grade
+        # A grading counts ratings by weight and never names items, so equal multisets of
+        # (rating, weight) get the same grade: decide each multiset once.
+        key = tuple(sorted(zip(new, self.weights)))
+        grade = self.decided.get(key, _UNDECIDED)
+        if grade is _UNDECIDED:
+            grade = decide(self.compiled, new, self.weights, every_rule=False).grade
+            self.decided[key] = grade
         if grade is None or self.compiled.ladder.rank(grade) < self.target:
             return None
         return new, grade

@@ -9,14 +9,16 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import threading
 from collections.abc import Callable, Iterator
 from fractions import Fraction
 
 import yaml
 
-from esirules import model
+from esirules import model, progress
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence import Adjustment, Cases, Evidence, Location, MeasureFigures
+from esirules.load_arrow import FAST_PATH_BYTES, read_plain_csv
 from esirules.load_csv import (
     CaseTable,
     Problems,
@@ -52,8 +54,10 @@ def load_evidence(path: str, ruleset: model.Ruleset) -> Evidence:
         DiagnosticError: with every problem found, each with its file and line.
     """
     reader = _Reader(path, ruleset)
-    evidence = reader.load()
+    with progress.task(f"loading {os.path.basename(path)}"):
+        evidence = reader.load()
     if reader.problems or evidence is None:
+        reader.decode_all()
         problems = sorted(
             reader.problems, key=lambda d: (d.span.file != path, d.span.file, d.span.line, d.span.column)
         )
@@ -111,9 +115,13 @@ def _ruleset_reference(path: str, problems: Problems, sources: dict[str, str]) -
 
 
 def _read_text(
-    path: str, problems: Problems, sources: dict[str, str], at: Span | None = None
-) -> tuple[str, bytes] | None:
-    """A file's text and bytes, or None with a diagnostic if it is missing, empty, binary or not UTF-8."""
+    path: str, problems: Problems, sources: dict[str, str], at: Span | None = None, *, lazy: bool = False
+) -> tuple[str | None, bytes] | None:
+    """A file's text and bytes, or None with a diagnostic if it is missing, empty, binary or not UTF-8.
+
+    With `lazy`, a file of ASCII bytes (valid UTF-8 whatever it holds) is not decoded: the text
+    is None, and the caller decodes it if it needs it (see `_Reader.text`).
+    """
     span = at or Span.point(path, 1, 1)
     try:
         with open(path, "rb") as handle:
@@ -124,7 +132,7 @@ def _read_text(
             Diagnostic("E101", f"cannot read `{path}`: {reason}", span, "check the file name and folder")
         )
         return None
-    if not data.strip():
+    if not data[:4096].strip() and not data.strip():  # (a large file is not copied to be stripped)
         problems.append(
             Diagnostic("E101", f"`{path}` is empty", span, "an evidence file needs at least one field")
         )
@@ -139,6 +147,8 @@ def _read_text(
             )
         )
         return None
+    if lazy and data.isascii():
+        return None, data
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -171,7 +181,7 @@ def read_document(path: str, problems: Problems, sources: dict[str, str]) -> yam
         )
         return None
     read = _read_text(path, problems, sources)
-    if read is None:
+    if read is None or read[0] is None:
         return None
     text = read[0]
     if suffix == ".json":
@@ -321,6 +331,7 @@ class _Reader:
         self.problems: Problems = []
         self.sources: dict[str, str] = {}
         self.digest = hashlib.sha256()
+        self.undecoded: dict[str, bytes] = {}  # ASCII files read but not yet decoded
 
     def load(self) -> Evidence | None:
         if self.path.lower().endswith(".csv"):
@@ -403,13 +414,53 @@ class _Reader:
         return [] if cases is None else [cases]
 
     def _csv_cases(self, path: str, at: Span | None) -> Cases | None:
-        read = _read_text(path, self.problems, self.sources, at)
+        large = os.path.getsize(path) >= FAST_PATH_BYTES if os.path.isfile(path) else False
+        read = _read_text(path, self.problems, self.sources, at, lazy=large)
         if read is None:
             return None
         text, data = read
-        self.digest.update(b"\0" + os.path.basename(path).encode() + b"\0" + data)
-        table = read_csv(path, text, self.vocab, self.problems)
-        return encode_cases(table, self.vocab, self.problems)
+        if text is None:
+            self.undecoded[path] = data
+        for part in (b"\0", os.path.basename(path).encode(), b"\0"):
+            self.digest.update(part)
+        if len(data) < FAST_PATH_BYTES:
+            self.digest.update(data)
+            return encode_cases(read_csv(path, self.text(path), self.vocab, self.problems), self.vocab, self.problems)
+        # The content hash of a large file is worked out beside the reading (hashlib lets go of the GIL).
+        hashing = threading.Thread(target=self.digest.update, args=(data,))
+        hashing.start()
+        try:
+            cases = self._plain_csv_cases(path, data)
+            if cases is None:
+                table = read_csv(path, self.text(path), self.vocab, self.problems)
+                cases = encode_cases(table, self.vocab, self.problems)
+        finally:
+            hashing.join()
+        return cases
+
+    def text(self, path: str) -> str:
+        """The text of a file read, decoding it now if it was left undecoded."""
+        if path not in self.sources:
+            self.sources[path] = self.undecoded.pop(path).decode("ascii")
+        return self.sources[path]
+
+    def decode_all(self) -> None:
+        """Decode the files left undecoded, so every diagnostic can show its line."""
+        for path in list(self.undecoded):
+            self.text(path)
+
+    def _plain_csv_cases(self, path: str, data: bytes) -> Cases | None:
+        """The cases of a plain CSV file read by columns, or None to read it the exact way.
+
+        Any problem at all sends the file down the exact path, which reports it just as it
+        would have: the fast path never reports anything itself.
+        """
+        table = read_plain_csv(path, data, self.vocab)
+        if table is None:
+            return None
+        problems: Problems = []
+        cases = encode_cases(table, self.vocab, problems)
+        return None if problems else cases
 
     def _case_table(self, nodes: list[yaml.Node]) -> CaseTable:
         """The cases written in the evidence file, as a table like a CSV file's."""

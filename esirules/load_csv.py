@@ -22,7 +22,7 @@ import numpy.typing as npt
 
 from esirules import conditions, model
 from esirules.diagnostics import Diagnostic, did_you_mean
-from esirules.evidence import MISSING, NOT_APPLICABLE, UNANSWERED, Cases, Location
+from esirules.evidence import MISSING, NOT_APPLICABLE, UNANSWERED, CaseLocations, Cases, Location
 from esirules.span import Span
 
 Cells = Sequence[str | None]
@@ -383,19 +383,20 @@ def encode_cases(table: CaseTable, vocab: Vocabulary, problems: Problems) -> Cas
     attributes: Columns = {}
     for name, attribute in vocab.attributes.items():
         attributes[name] = _encode_attribute(table, ids, attribute, vocab, problems)
-    answers = {qid: _encode_answers(table, ids, qid, vocab, problems) for qid in vocab.questions}
+    counts: dict[str, npt.NDArray[np.int64]] = {}
+    answers = {qid: _encode_answers(table, ids, qid, vocab, problems, counts) for qid in vocab.questions}
     _check_required(table, ids, attributes, vocab, problems)
     _check_applicable(table, ids, attributes, answers, vocab, problems)
     _check_sample_questions(table, ids, sample_codes, answers, vocab, problems)
-    return Cases(
+    cases = Cases(
         ids=ids,
         samples=sample_names[sample_codes + 1],
         attributes=attributes,
         answers=answers,
-        locations=tuple(
-            map(Location, itertools.repeat(table.file), table.lines, itertools.repeat(None), ids)
-        ),
+        locations=CaseLocations(table.file, table.lines, ids),
     )
+    cases.note_answer_counts(counts)
+    return cases
 
 
 def combine(parts: Sequence[Cases], problems: Problems) -> Cases:
@@ -446,11 +447,14 @@ def _case_ids(table: CaseTable, problems: Problems) -> tuple[str, ...]:
 
 def _encode(
     table: CaseTable, field: str, lookup: dict[str, int], blank: int
-) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.intp]]:
-    """A column's codes (`blank` for empty cells), and the rows whose text is not in `lookup`."""
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """A column's codes (`blank` for empty cells), the rows whose text is not in `lookup`, and
+    how many cells have each code (entry code + 2: a by-product, the texts are counted anyway)."""
     index = table.columns[field]
-    present = np.flatnonzero(np.bincount(index, minlength=len(table.strings)))
-    codes = np.full(len(table.strings), blank, dtype=np.int16)
+    size = int(index.max()) + 1 if len(index) else 0  # the texts this column uses are numbered below
+    cells = np.bincount(index, minlength=size)
+    present = np.flatnonzero(cells)
+    codes = np.full(size, blank, dtype=np.int16)
     bad = []
     for number in present.tolist():
         text = (table.strings[number] or "").strip().lower()
@@ -462,7 +466,8 @@ def _encode(
                 codes[number] = code
     rows = np.flatnonzero(np.isin(index, bad)) if bad else np.empty(0, dtype=np.intp)
     table.reported.update((field, i) for i in rows.tolist())
-    return codes[index], rows
+    counts = np.bincount(codes.astype(np.intp) + 2, weights=cells, minlength=2).astype(np.int64)
+    return codes[index], rows, counts
 
 
 def _encode_samples(
@@ -471,7 +476,7 @@ def _encode_samples(
     if "sample" not in table.columns:
         return np.full(len(table), MISSING, dtype=np.int16)
     index = {s.name: i for i, s in enumerate(vocab.ruleset.samples)}
-    codes, bad = _encode(table, "sample", {k: index[v] for k, v in vocab.samples.items()}, MISSING)
+    codes, bad, _ = _encode(table, "sample", {k: index[v] for k, v in vocab.samples.items()}, MISSING)
     for i in bad:
         value = table.text("sample", i)
         problems.append(
@@ -494,7 +499,7 @@ def _encode_attribute(
         return _encode_numbers(table, ids, attribute, problems)
     if field not in table.columns:
         return np.full(len(table), MISSING, dtype=np.int16)
-    codes, bad = _encode(table, field, vocab.attribute_codes[attribute.name], MISSING)
+    codes, bad, _ = _encode(table, field, vocab.attribute_codes[attribute.name], MISSING)
     allowed = ("yes", "no") if attribute.kind == "boolean" else attribute.values
     for i in bad:
         value = table.text(field, i)
@@ -553,12 +558,17 @@ def _bounds(low: Fraction | None, high: Fraction | None) -> str:
 
 
 def _encode_answers(
-    table: CaseTable, ids: tuple[str, ...], qid: str, vocab: Vocabulary, problems: Problems
+    table: CaseTable,
+    ids: tuple[str, ...],
+    qid: str,
+    vocab: Vocabulary,
+    problems: Problems,
+    counts: dict[str, npt.NDArray[np.int64]],
 ) -> npt.NDArray[np.int16]:
     field = f"answer:{qid}"
     if field not in table.columns:
         return np.full(len(table), UNANSWERED, dtype=np.int16)
-    codes, bad = _encode(table, field, vocab.answer_codes[qid], UNANSWERED)
+    codes, bad, counts[qid] = _encode(table, field, vocab.answer_codes[qid], UNANSWERED)
     if len(bad):
         allowed = ", ".join(f"`{a}`" for a in vocab.allowed_answers(qid))
         help_ = f"allowed answers are {allowed}; leave it blank if not answered"

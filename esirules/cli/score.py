@@ -55,6 +55,10 @@ def run(args: argparse.Namespace) -> int:
     from esirules.score import score_columns
     from esirules.summary import read_sheet_file
 
+    if not args.quiet:
+        from esirules import progress
+
+        progress.enable(sys.stderr)  # a bar on stderr for long loads and scorings, if a terminal
     title = args.title
     try:
         sheet = read_sheet_file(args.evidence[0]) if len(args.evidence) == 1 else None

@@ -1,0 +1,106 @@
+"""Batches: partial results of any split of the cases merge into exactly the whole inspection's result."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import esirules
+from esirules.cli.main import main
+from esirules.evidence import Evidence
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from generate import RULESET, generate, generate_columns, write_csv  # noqa: E402
+
+RULES = esirules.load_ruleset(RULESET)
+EVALUATOR = esirules.compile_ruleset(RULES)
+N_CASES = 240
+
+
+@pytest.fixture(scope="module")
+def inspection(tmp_path_factory: pytest.TempPathFactory) -> Evidence:
+    """A generated inspection: every attribute kind, both samples, excluded cases, blanks and n/a."""
+    directory = tmp_path_factory.mktemp("batches")
+    return esirules.load_evidence(generate(str(directory), N_CASES, seed=3)["yaml"], RULES)
+
+
+def batch(whole: Evidence, mask: np.ndarray) -> Evidence:  # type: ignore[type-arg]
+    """The cases of `mask` as evidence of their own (same file, ratings and target data)."""
+    return Evidence(
+        whole.path, whole.content_hash, whole.ruleset_ref, whole.cases.take(mask), whole.ratings, whole.measures,
+        whole.adjustments, whole.title,
+    )
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    assignment=st.lists(st.integers(0, 3), min_size=N_CASES, max_size=N_CASES),
+    sample=st.sampled_from([None, "february", "september"]),
+    pairwise=st.booleans(),
+)
+def test_merged_batches_equal_the_whole(
+    inspection: Evidence, assignment: list[int], sample: str | None, pairwise: bool
+) -> None:
+    whole = esirules.finish(esirules.score_batch(EVALUATOR, inspection, sample))
+    labels = np.array(assignment)
+    partials = [
+        esirules.score_batch(EVALUATOR, batch(inspection, labels == k), sample)
+        for k in range(4)
+        if (labels == k).any()
+    ]
+    if pairwise:  # merging merged partials, as a distributed reduce does
+        while len(partials) > 1:
+            partials = [esirules.merge(partials[i : i + 2]) for i in range(0, len(partials), 2)]
+    merged = esirules.finish(esirules.merge(partials))
+    assert merged == whole
+    for cid, criterion in whole.criteria.items():  # the case lists too, read in full
+        for mine, theirs in zip(merged.criteria[cid].questions, criterion.questions):
+            assert tuple(mine.met_cases) == tuple(theirs.met_cases)
+            assert tuple(mine.not_met_cases) == tuple(theirs.not_met_cases)
+            assert [(g.reason, tuple(g.cases)) for g in mine.not_applicable] == [
+                (g.reason, tuple(g.cases)) for g in theirs.not_applicable
+            ]
+    assert [(g.reason, tuple(g.cases)) for g in merged.excluded_cases] == [
+        (g.reason, tuple(g.cases)) for g in whole.excluded_cases
+    ]
+
+
+def test_case_lists_are_in_natural_order(inspection: Evidence) -> None:
+    column = esirules.finish(esirules.score_batch(EVALUATOR, inspection))
+    met = list(column.criteria["B1"].questions[0].met_cases)
+    assert met == sorted(met, key=lambda case: int(case[1:]))
+    assert len(met) == column.criteria["B1"].questions[0].met
+
+
+def score_json(arguments: list[str]) -> dict[str, object]:
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["score", "--ruleset", RULESET, "--format", "json", "--quiet", *arguments]) == 0
+    return json.loads(out.getvalue())  # type: ignore[no-any-return]
+
+
+def test_cli_merge_of_two_csv_halves_equals_the_whole(tmp_path: Path) -> None:
+    columns = generate_columns(RULES, 300, seed=5)
+    write_csv(str(tmp_path / "whole.csv"), columns)
+    halves = []
+    for name, part in (("first.csv", slice(0, 137)), ("second.csv", slice(137, None))):
+        write_csv(str(tmp_path / name), {field: cells[part] for field, cells in columns.items()})
+        halves.append(str(tmp_path / name))
+    whole = score_json([str(tmp_path / "whole.csv")])
+    merged = score_json(["--merge", *halves])
+    [whole_column], [merged_column] = whole["columns"], merged["columns"]  # type: ignore[misc]
+    assert merged_column["label"] == "first.csv + second.csv"
+    for column in (whole_column, merged_column):
+        del column["label"], column["evidence"]
+    assert merged_column == whole_column
+    assert whole_column["criteria"]["B1"]["value"] is not None
