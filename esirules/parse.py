@@ -11,7 +11,6 @@ from typing import Any
 import attrs
 import lark
 from lark import Token
-from lark.visitors import Transformer_NonRecursive, v_args
 
 from esirules import syntax as s
 from esirules.diagnostics import Diagnostic
@@ -434,13 +433,23 @@ def _text(token: Token) -> str:
     return body.replace('\\"', '"').replace("\\\\", "\\").replace("\\n", "\n")
 
 
-@v_args(meta=True)
-class ToSyntax(Transformer_NonRecursive):  # type: ignore[type-arg]
-    """Builds syntax nodes from Lark's parse tree; one method per grammar rule or alias."""
+class ToSyntax:
+    """Builds syntax nodes from Lark's parse tree; one method per grammar rule or alias.
+
+    Each method takes the rule's position metadata and its children (already converted).
+    `transform` walks the tree bottom-up without recursion, so a condition nested thousands
+    deep cannot overflow the stack, and calls the methods directly (no per-call wrappers).
+    """
 
     def __init__(self, path: str):
-        super().__init__()
         self.path = path
+
+    def transform(self, tree: lark.Tree) -> Any:  # type: ignore[type-arg]
+        done: dict[int, Any] = {}
+        for subtree in tree.iter_subtrees():  # INVARIANT: children before their parent
+            children = [done[id(c)] if isinstance(c, lark.Tree) else c for c in subtree.children]
+            done[id(subtree)] = getattr(self, str(subtree.data))(subtree.meta, children)
+        return done[id(tree)]
 
     def _span(self, meta: Any) -> Span:
         return Span.from_meta(self.path, meta)
