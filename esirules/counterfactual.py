@@ -21,7 +21,7 @@ import attrs
 
 from esirules import model as m
 from esirules.compile import CompiledGrading, Evaluator
-from esirules.grading import decide
+from esirules.grading import decide, weight_units
 from esirules.result import CriterionResult
 
 MAX_OPTIONS = 5
@@ -144,7 +144,8 @@ class _Search:
                 groups.setdefault((rank, weight), []).append(index)
         self.kinds = [_Kind(rank, tuple(members), top - rank - 1) for (rank, _), members in groups.items()]
         self.monotone = is_monotone(compiled)
-        self.decided: dict[tuple[tuple[int, Fraction], ...], str | None] = {}
+        self.units = weight_units(weights)
+        self.decided: dict[tuple[tuple[int, int], ...], str | None] = {}
 
     def reaches(self, counts: Sequence[int], extras: Sequence[Sequence[int]]) -> tuple[list[int], str] | None:
         """The new ranks and grade if this raise reaches the target."""
@@ -157,10 +158,10 @@ class _Search:
                 new[member] = kind.rank + 1 + extra
         # A grading counts ratings by weight and never names items, so equal multisets of
         # (rating, weight) get the same grade: decide each multiset once.
-        key = tuple(sorted(zip(new, self.weights)))
+        key = tuple(sorted(zip(new, self.units[0])))
         grade = self.decided.get(key, _UNDECIDED)
         if grade is _UNDECIDED:
-            grade = decide(self.compiled, new, self.weights, every_rule=False).grade
+            grade = decide(self.compiled, new, self.weights, every_rule=False, units=self.units).grade
             self.decided[key] = grade
         if grade is None or self.compiled.ladder.rank(grade) < self.target:
             return None

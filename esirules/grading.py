@@ -140,20 +140,31 @@ class Decision:
     unit: int
 
 
+def weight_units(weights: Sequence[Fraction]) -> tuple[list[int], int]:
+    """Weights as whole multiples of one unit (their common denominator), and that unit."""
+    unit = math.lcm(*(w.denominator for w in weights)) if weights else 1
+    return [w.numerator * (unit // w.denominator) for w in weights], unit
+
+
 def decide(
-    compiled: CompiledGrading, ranks: Sequence[int], weights: Sequence[Fraction], *, every_rule: bool = True
+    compiled: CompiledGrading,
+    ranks: Sequence[int],
+    weights: Sequence[Fraction],
+    *,
+    every_rule: bool = True,
+    units: tuple[list[int], int] | None = None,
 ) -> Decision:
     """Apply a grading to items given by their rank on the item scale and their weight.
 
     With every_rule=False, rules after the one that gives the grade are not tried (unless
-    the grading is cumulative); searches that need only the grade use this.
+    the grading is cumulative); searches that need only the grade use this. Searches that
+    call this many times for the same items pass `units = weight_units(weights)` once.
     """
     grading, ladder = compiled.grading, compiled.ladder
-    unit = math.lcm(*(w.denominator for w in weights)) if weights else 1
-    units = [w.numerator * (unit // w.denominator) for w in weights]
+    units_list, unit = units if units is not None else weight_units(weights)
     rules: list[tuple[Outcome, ...]] = []
     for rule in grading.rules:
-        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units, unit))
+        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units_list, unit))
         if not every_rule and not grading.cumulative and all(o.holds for o in rules[-1]):
             break
     clauses_hold = [all(o.holds for o in outcomes) for outcomes in rules]
@@ -163,7 +174,7 @@ def decide(
     )
     chosen = next((i for i, ok in enumerate(clauses_hold) if ok and not gated_by[i]), None)
     rule_grade = None if chosen is None else grading.rules[chosen].grade
-    caps = tuple(_clauses(c.clauses, compiled.item_scale, ranks, units, unit) for c in grading.caps)
+    caps = tuple(_clauses(c.clauses, compiled.item_scale, ranks, units_list, unit) for c in grading.caps)
     grade, applied = rule_grade, []
     for cap, outcomes in zip(grading.caps, caps):
         lowers = (
