@@ -163,7 +163,7 @@ def _headline(
         return score.value, score.display, score.reason, grade
     if grade is not None:
         return None, grade, GRADED_NOT_SCORED, grade
-    return None, NOT_COMPUTABLE, "neither scored nor graded" if grading is None else grading.reason, None
+    return None, NOT_COMPUTABLE, "no score or grade of its own; its criteria are graded one by one" if grading is None else grading.reason, None
 
 
 def _select(

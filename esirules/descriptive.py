@@ -32,16 +32,20 @@ def grade_descriptive(
         return _descriptive(criterion, None, reason=f"criterion {criterion.id} names no grading")
     compiled = evaluator.gradings[criterion.grading]
     items = rate_items(compiled, criterion.items, ratings, measures, evaluator.ruleset)
+    # An adjustment recorded for a criterion that cannot be graded is kept, not applied, so
+    # every output still shows it and says why.
+    unapplied, _ = adjust(criterion, None, compiled.ladder, adjustments)
     unrated = [item for item in items if item.rating is None]
     if unrated:
         reason = "; ".join(f"item {item.id} {item.reason}" for item in unrated)
-        return _descriptive(criterion, compiled, items=items, reason=reason)
+        return _descriptive(criterion, compiled, items=items, reason=reason, adjustment=unapplied)
     if not any(item.counted for item in items):
-        return _descriptive(criterion, compiled, items=items, reason="every item is rated not applicable")
+        reason = "every item is rated not applicable"
+        return _descriptive(criterion, compiled, items=items, reason=reason, adjustment=unapplied)
     graded = grade_items(compiled, items)
     if graded.grade is None:
         reason = f"no rule of grading {compiled.grading.name} holds, and it has no otherwise rule"
-        return _descriptive(criterion, compiled, items=items, trace=graded, reason=reason)
+        return _descriptive(criterion, compiled, items=items, trace=graded, reason=reason, adjustment=unapplied)
     adjustment, grade = adjust(criterion, graded.grade, compiled.ladder, adjustments)
     return _descriptive(
         criterion,

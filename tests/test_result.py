@@ -148,7 +148,7 @@ def test_column_to_json() -> None:
                 "title": "section A",
                 "value": None,
                 "display": "not computable",
-                "reason": "neither scored nor graded",
+                "reason": "no score or grade of its own; its criteria are graded one by one",
             },
             "B": {"title": "section B", "value": "1/3", "display": "33%"},
         },
