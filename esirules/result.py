@@ -495,8 +495,9 @@ class ColumnResult:
             },
             "evidence": {"path": self.evidence.path, "hash": self.evidence.content_hash},
             "sample": self.sample,
+            "rounding": {"places": self.rounding.places, "ties": self.rounding.ties},
             "criteria": {cid: _criterion_json(c) for cid, c in self.criteria.items()},
-            "sections": {sid: _headline_json(s, title=s.title) for sid, s in self.sections.items()},
+            "sections": {sid: _section_json(s) for sid, s in self.sections.items()},
             "overall": None
             if self.overall is None
             else _headline_json(self.overall, title=self.overall.title),
@@ -511,6 +512,9 @@ def _criterion_json(criterion: CriterionResult) -> dict[str, object]:
     out: dict[str, object] = {
         "title": criterion.title,
         "kind": criterion.kind,
+        "section": criterion.section,
+        "weight": fraction_text(criterion.weight),
+        "weight_class": criterion.weight_class,
         "value": _value_json(criterion.value),
         "display": criterion.display,
     }
@@ -527,6 +531,11 @@ def _criterion_json(criterion: CriterionResult) -> dict[str, object]:
             "applied": criterion.adjustment.applied,
         }
     return out
+
+
+def _section_json(section: SectionResult) -> dict[str, object]:
+    weight = None if section.weight is None else fraction_text(section.weight)
+    return {"title": section.title, "weight": weight, **_headline_json(section, title=section.title)}
 
 
 def _headline_json(result: SectionResult | OverallResult, *, title: str) -> dict[str, object]:

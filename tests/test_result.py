@@ -126,10 +126,14 @@ def test_column_to_json() -> None:
         "ruleset": {"name": "test", "version": "1", "hash": "hash-test", "path": "test.esi"},
         "evidence": {"path": "evidence.yaml", "hash": "hash-of-evidence.yaml"},
         "sample": None,
+        "rounding": {"places": 0, "ties": "up"},
         "criteria": {
             "A1": {
                 "title": "criterion A1",
                 "kind": "descriptive",
+                "section": "A",
+                "weight": "1",
+                "weight_class": None,
                 "value": None,
                 "display": "Partly met",
                 "grade": "Partly met",
@@ -141,7 +145,15 @@ def test_column_to_json() -> None:
                     "applied": True,
                 },
             },
-            "B1": {"title": "criterion B1", "kind": "numerical", "value": "1/3", "display": "33%"},
+            "B1": {
+                "title": "criterion B1",
+                "kind": "numerical",
+                "section": "B",
+                "weight": "1",
+                "weight_class": None,
+                "value": "1/3",
+                "display": "33%",
+            },
         },
         "sections": {
             "A": {
@@ -149,8 +161,9 @@ def test_column_to_json() -> None:
                 "value": None,
                 "display": "not computable",
                 "reason": "no score or grade of its own; its criteria are graded one by one",
+                "weight": None,
             },
-            "B": {"title": "section B", "value": "1/3", "display": "33%"},
+            "B": {"title": "section B", "value": "1/3", "display": "33%", "weight": "3/10"},
         },
         "overall": {"title": "Overall", "value": "1/3", "display": "33%"},
     }

@@ -27,10 +27,10 @@ SCHEMA = "esirules.result/1"
 NOT_COMPUTABLE = "not computable"
 
 TOP_KEYS = {"schema", "title", "columns"}
-COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "criteria", "sections", "overall"}
+COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "rounding", "criteria", "sections", "overall"}
 RULESET_KEYS = {"name", "version", "hash", "path"}
 EVIDENCE_KEYS = {"path", "hash"}
-CRITERION_REQUIRED = {"title", "kind", "value", "display"}
+CRITERION_REQUIRED = {"title", "kind", "section", "weight", "weight_class", "value", "display"}
 CRITERION_OPTIONAL = {"reason", "grade", "computed_grade", "adjustment"}
 ADJUSTMENT_KEYS = {"grade", "by", "reason", "applied"}
 HEADLINE_REQUIRED = {"title", "value", "display"}
@@ -239,8 +239,11 @@ def test_adjustments(result):
 def test_headline_keys_and_types(result):
     for label, what, entry in _headlines(result):
         where = f"{label} {what}"
-        assert set(entry) >= HEADLINE_REQUIRED, where
-        assert set(entry) <= HEADLINE_REQUIRED | HEADLINE_OPTIONAL, f"{where}: {set(entry)}"
+        required = HEADLINE_REQUIRED | ({"weight"} if what != "overall" else set())
+        assert set(entry) >= required, where
+        assert set(entry) <= required | HEADLINE_OPTIONAL, f"{where}: {set(entry)}"
+        if "weight" in entry:
+            assert entry["weight"] is None or EXACT.fullmatch(entry["weight"]), where
         assert _is_text(entry["title"]), where
         assert entry["value"] is None or isinstance(entry["value"], str), where
         assert _is_text(entry["display"]), where
@@ -281,3 +284,26 @@ def test_the_example_has_every_shape(result):
     assert any(e["value"] is not None for e in headlines)
     assert any(e["value"] is None for e in headlines)
     assert any(c["overall"] is not None and c["overall"]["value"] is None for c in columns)
+
+
+def test_a_section_recomputes_from_the_json_alone(result):
+    """Integrators need no ruleset: criterion weights and sections are in the JSON."""
+    from fractions import Fraction
+
+    for column in _columns(result):
+        assert column["rounding"] == {"places": 0, "ties": "up"}
+        for sid, section in column["sections"].items():
+            members = [
+                c for c in column["criteria"].values() if c["section"] == sid and c["kind"] == "numerical"
+            ]
+            if section["value"] is None or not members:
+                continue
+            total = sum(Fraction(c["weight"]) for c in members)
+            mean = sum(Fraction(c["weight"]) * Fraction(c["value"]) for c in members) / total
+            assert mean == Fraction(section["value"]), (column["label"], sid)
+        overall = column["overall"]
+        if overall is not None and overall["value"] is not None:
+            weighted = [s for s in column["sections"].values() if s["weight"] is not None]
+            total = sum(Fraction(s["weight"]) for s in weighted)
+            mean = sum(Fraction(s["weight"]) * Fraction(s["value"]) for s in weighted) / total
+            assert mean == Fraction(overall["value"]), column["label"]
