@@ -119,6 +119,21 @@ def test_unknown_sample_on_the_command_line(tmp_path):
     result = esirules("score", str(evidence), "--sample", "autumn")
     assert result.returncode == 1
     assert "autumn" in result.stderr and "february" in result.stderr
+    # Located on the command line as typed, with the sample name underlined.
+    line = f"esirules score {evidence} --sample autumn"
+    column = line.index("autumn") + 1
+    assert f"<command line>:1:{column}" in result.stderr
+    assert " " * (column - 1) + "^^^^^^" in result.stderr
+
+
+def test_a_sheet_of_one_inspection_is_headed_by_its_title(tmp_path):
+    evidence = _evidence(tmp_path, HEADER + GOOD_ROW).read_text(encoding="utf-8")
+    (tmp_path / "inspection.yaml").write_text(evidence.replace("inspection: test", "inspection: Anyshire 2004"))
+    result = esirules("score", str(tmp_path / "inspection.yaml"), "--format", "markdown")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("# Anyshire 2004\n")
+    titled = esirules("score", str(tmp_path / "inspection.yaml"), "--format", "markdown", "--title", "Mine")
+    assert titled.stdout.startswith("# Mine\n")
 
 
 def test_bad_usage_exits_2():

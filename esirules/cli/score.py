@@ -30,29 +30,41 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
 
+COMMAND_LINE = "<command line>"
+
+
 def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Column specs for plain evidence arguments: one per file (or merged), times one per sample."""
+    """Column specs for plain evidence arguments (one per file, or merged, times one per sample),
+    and the command line as a source text, so a bad `--sample` is underlined where it was typed."""
     import os
 
+    from esirules.span import Span
     from esirules.summary import ColumnSpec
 
     ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
     groups = [tuple(args.evidence)] if args.merge else [(path,) for path in args.evidence]
-    samples = args.sample or [None]
+    command = "esirules score " + " ".join(args.evidence)
+    where: dict[str | None, Span | None] = {None: None}
+    for sample in args.sample or []:
+        command += " --sample "
+        start = len(command)
+        command += sample
+        where[sample] = Span(COMMAND_LINE, 1, start + 1, 1, start + 1 + len(sample))
     columns = []
     for group in groups:
-        for sample in samples:
+        for sample in args.sample or [None]:
             name = " + ".join(os.path.basename(p) for p in group)
             label = name if sample is None else (sample if len(groups) == 1 else f"{name} ({sample})")
-            columns.append(ColumnSpec(label, tuple(os.path.abspath(p) for p in group), ruleset, sample))
-    return columns
+            paths = tuple(os.path.abspath(p) for p in group)
+            columns.append(ColumnSpec(label, paths, ruleset, sample, where[sample]))
+    return columns, {COMMAND_LINE: command}
 
 
 def run(args: argparse.Namespace) -> int:
     from esirules.diagnostics import DiagnosticError
     from esirules.render.diagnostics import render_text
     from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown, sheet_table
-    from esirules.score import score_columns
+    from esirules.score import Scorer
     from esirules.summary import read_sheet_file
 
     if not args.quiet:
@@ -60,6 +72,7 @@ def run(args: argparse.Namespace) -> int:
 
         progress.enable(sys.stderr)  # a bar on stderr for long loads and scorings, if a terminal
     title = args.title
+    scorer = Scorer()
     try:
         sheet = read_sheet_file(args.evidence[0]) if len(args.evidence) == 1 else None
         if sheet is not None:
@@ -69,12 +82,15 @@ def run(args: argparse.Namespace) -> int:
             columns = list(sheet.columns)
             title = title or sheet.title
         else:
-            columns = columns_from_arguments(args)
-        results = score_columns(columns)
+            columns, command_line = columns_from_arguments(args)
+            scorer.sources.update(command_line)
+        results = scorer.score(columns)
     except DiagnosticError as error:
         sys.stderr.write(render_text(error.diagnostics, error.sources))
         return 1
-    title = title or "Scoring summary sheet"
+    # Without a title of its own, a sheet of one inspection is headed by that inspection's title.
+    inspections = {e.title for e in scorer.evidence.values() if e is not None and e.title}
+    title = title or (inspections.pop() if len(inspections) == 1 else "Scoring summary sheet")
     if args.format == "json":
         print(sheet_json(title, results))
         return 0
