@@ -655,7 +655,14 @@ def _check_sample_questions(
     problems: Problems,
 ) -> None:
     for index, sample in enumerate(vocab.ruleset.samples):
-        for qid in sorted(sample.without_questions):
+        # Not asked: the questions the sample is without, and those of sections it leaves out.
+        not_asked = {qid: "" for qid in sample.without_questions}
+        if sample.sections is not None:
+            for question in vocab.ruleset.questions():
+                section = vocab.ruleset.criterion(question.criterion).section
+                if section not in sample.sections:
+                    not_asked[question.id] = f" (section {section} does not apply to it)"
+        for qid, why in sorted(not_asked.items()):
             if f"answer:{qid}" not in table.columns or qid not in vocab.questions:
                 continue
             scale = vocab.ruleset.scale(vocab.questions[qid].scale)
@@ -663,7 +670,7 @@ def _check_sample_questions(
                 problems.append(
                     Diagnostic(
                         "E123",
-                        f"case `{ids[i]}`: question `{qid}` is not asked in sample `{sample.name}`,"
+                        f"case `{ids[i]}`: question `{qid}` is not asked in sample `{sample.name}`{why},"
                         f" but is answered `{scale.values[answers[qid][i]]}`",
                         table.span(f"answer:{qid}", i),
                         "leave the answer blank, or correct the case's sample",

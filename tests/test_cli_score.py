@@ -55,6 +55,13 @@ INVALID = {
         "B1.rmp_5days",
         2,
     ),
+    "answer in a section the sample leaves out": (
+        HEADER.replace("B2.instrument", "D2.reintegration") + GOOD_ROW.replace("february", "september"),
+        "",
+        "E123",
+        "section D does not apply",
+        2,
+    ),
     "adjustment not allowed": (
         HEADER + GOOD_ROW,
         "adjustments:\n  - {criterion: B1, grade: Partly met, by: Lead inspector, reason: context}\n",
