@@ -14,6 +14,7 @@ explains the method and the caveats.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -46,13 +47,24 @@ JSON_MAX_CASES = 10_000  # the JSON loader reads node by node (PyYAML); larger f
 
 
 def median_s(work: Callable[[], object], repeat: int, warm: bool = True) -> float:
+    """The median time of `repeat` runs (after a warm-up run).
+
+    As `timeit` does, each timed run starts from a collected heap with the garbage collector
+    paused, for every implementation alike, so a collection triggered by whatever ran before
+    does not land in one implementation's timing and not another's.
+    """
     if warm:
         work()
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - start)
+        gc.collect()
+        gc.disable()
+        try:
+            start = time.perf_counter()
+            work()
+            times.append(time.perf_counter() - start)
+        finally:
+            gc.enable()
     return statistics.median(times)
 
 
