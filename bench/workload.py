@@ -64,7 +64,7 @@ def plain(condition: m.Condition, ruleset: m.Ruleset) -> Plain:
         return (kind, [plain(c, ruleset) for c in condition.operands])
     attribute = ruleset.attribute(condition.attribute)
     if attribute.kind == "numeric":
-        raise NotImplementedError("numeric attributes are not in this workload")
+        raise ValueError(f"the benchmark workload handles coded attributes only; `{attribute.name}` is numeric")
     values = ("yes", "no") if attribute.kind == "boolean" else attribute.values
     rank = {v: i for i, v in enumerate(values)}
 
