@@ -669,8 +669,8 @@ SAMPLE_CASES = {
     "cases": [
         case("f1", {"B1.start": "yes", "B1.review": "yes", "C1.a": "yes"}, sample="feb"),
         case("f2", {"B1.start": "no", "B1.review": "yes", "C1.a": "no"}, sample="feb"),
-        case("s1", {"B1.start": "yes", "C1.a": "yes"}, sample="sep"),
-        case("s2", {"B1.start": "yes", "C1.a": "yes"}, sample="sep"),
+        case("s1", {"B1.start": "yes"}, sample="sep"),
+        case("s2", {"B1.start": "yes"}, sample="sep"),
         case("s3", {"B1.start": "no"}, sample="sep"),
     ]
 }
@@ -725,11 +725,19 @@ def test_all_cases_without_a_sample(tmp_path: Path) -> None:
     result = run(tmp_path, fill(SAMPLES, ""), SAMPLE_CASES)
     assert result.cases == 5
     # B1.start: f1, s1, s2 yes of 5 -> 3/5; B1.review: f1, f2 yes of 2 (s-cases blank) -> 2/2.
-    # B1 = (3 + 2) / (5 + 2) = 5/7.  C1: f1, s1, s2 yes of 4 (s3 blank) -> 3/4.
+    # B1 = (3 + 2) / (5 + 2) = 5/7.  C1: f1 yes, f2 no (the s-cases are not asked it) -> 1/2.
     assert result.criteria["B1"].value == F(5, 7)
-    assert result.criteria["C1"].value == F(3, 4)
-    # Overall: (1/2 * 5/7 + 1/2 * 3/4) = (20/28 + 21/28) / 2 = 41/56 = 73.21% -> 73%.
-    assert (result.overall.value, result.overall.display) == (F(41, 56), "73%")
+    assert result.criteria["C1"].value == F(1, 2)
+    # Overall: (1/2 * 5/7 + 1/2 * 1/2) = 5/14 + 1/4 = (10 + 7)/28 = 17/28 = 60.71% -> 61%.
+    assert (result.overall.value, result.overall.display) == (F(17, 28), "61%")
+
+
+def test_answers_in_a_section_the_sample_leaves_out_are_refused(tmp_path: Path) -> None:
+    cases = {"cases": [case("s1", {"B1.start": "yes", "C1.a": "yes"}, sample="sep")]}
+    with pytest.raises(DiagnosticError) as raised:
+        run(tmp_path, fill(SAMPLES, ""), cases, sample="sep")
+    assert [d.code for d in raised.value.diagnostics] == ["E123"]
+    assert "section C does not apply" in raised.value.diagnostics[0].message
 
 
 # =============================================================================================

@@ -141,6 +141,9 @@ def made_up_evidence(ruleset: m.Ruleset, folder: Path) -> Path:
                 continue
             if sample is not None and question.id in sample.without_questions:
                 continue
+            section = ruleset.criterion(question.criterion).section
+            if sample is not None and sample.sections is not None and section not in sample.sections:
+                continue  # the sample does not ask the questions of a section it leaves out
             scale = ruleset.scale(question.scale)
             choices = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
             answers[question.id] = choices[(number + len(question.id)) % len(choices)]
