@@ -21,7 +21,7 @@ import attrs
 
 from esirules import model as m
 from esirules.compile import CompiledGrading, Evaluator
-from esirules.grading import decide, weight_units
+from esirules.grading import clauses_hold, decide, weight_units
 from esirules.result import CriterionResult
 
 MAX_OPTIONS = 5
@@ -145,6 +145,14 @@ class _Search:
         self.kinds = [_Kind(rank, tuple(members), top - rank - 1) for (rank, _), members in groups.items()]
         self.monotone = is_monotone(compiled)
         self.units = weight_units(weights)
+        # A monotone grading without caps or gating reaches the target exactly when one of the
+        # rules for the target or a better grade holds, so only those rules need trying; the
+        # full grading is then decided only for the raises that reach it.
+        grading, ladder = compiled.grading, compiled.ladder
+        self.deciding_rules: list[m.GradeRule] | None = None
+        if self.monotone and not grading.caps and not grading.cumulative:
+            self.deciding_rules = [r for r in grading.rules if ladder.rank(r.grade) >= self.target]
+        self.held: dict[tuple[tuple[int, int], ...], bool] = {}
         self.decided: dict[tuple[tuple[int, int], ...], str | None] = {}
 
     def reaches(self, counts: Sequence[int], extras: Sequence[Sequence[int]]) -> tuple[list[int], str] | None:
@@ -159,6 +167,8 @@ class _Search:
         # A grading counts ratings by weight and never names items, so equal multisets of
         # (rating, weight) get the same grade: decide each multiset once.
         key = tuple(sorted(zip(new, self.units[0])))
+        if self.deciding_rules is not None and not self._some_deciding_rule_holds(key, new):
+            return None
         grade = self.decided.get(key, _UNDECIDED)
         if grade is _UNDECIDED:
             grade = decide(self.compiled, new, self.weights, every_rule=False, units=self.units).grade
@@ -166,6 +176,19 @@ class _Search:
         if grade is None or self.compiled.ladder.rank(grade) < self.target:
             return None
         return new, grade
+
+    def _some_deciding_rule_holds(self, key: tuple[tuple[int, int], ...], ranks: list[int]) -> bool:
+        held = self.held.get(key)
+        if held is None:
+            assert self.deciding_rules is not None
+            units, unit = self.units
+            scale = self.compiled.item_scale
+            held = any(
+                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit)
+                for rule in self.deciding_rules
+            )
+            self.held[key] = held
+        return held
 
     def run(self) -> list[tuple[list[int], str]]:
         for size in range(1, sum(len(k.members) for k in self.kinds) + 1):

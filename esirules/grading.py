@@ -188,6 +188,13 @@ def decide(
     return Decision(tuple(rules), gated_by, chosen, caps, tuple(applied), rule_grade, grade, unit)
 
 
+def clauses_hold(
+    clauses: Sequence[m.Clause], scale: m.Scale, ranks: Sequence[int], units: Sequence[int], unit: int
+) -> bool:
+    """Whether every clause of one rule holds for these items (ranks and whole weight units)."""
+    return all(outcome.holds for outcome in _clauses(clauses, scale, ranks, units, unit))
+
+
 def _failed_lower_grades(
     grading: m.Grading, ladder: m.Scale, grade: str, clauses_hold: list[bool]
 ) -> tuple[str, ...]:
