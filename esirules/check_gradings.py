@@ -73,6 +73,14 @@ def check_clauses(b: _Builder, clauses: tuple[s.ClauseNode, ...], scale: m.Scale
     ok = True
     for index, clause in enumerate(clauses):
         value = b._on_scale(clause.value, scale)
+        if not clause.written and value is not None:
+            b.warn(
+                "W002",
+                f"`{value}` on its own means exactly {value}: items rated better or worse do not count",
+                clause.value.span,
+                f"write `at least {clause.value.text}` (or `at best {clause.value.text}`) if better "
+                f"(or worse) ratings should count too, or `exactly {clause.value.text}` to keep this meaning",
+            )
         quantifier = _quantifier(b, clause.quantifier)
         if clause.quantifier.kind == "others" and index == 0:
             b.error(

@@ -779,17 +779,17 @@ class ToSyntax:
         return s.CapRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
 
     def clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
-        comparison, value = children[0]
-        return s.ClauseNode(comparison, value, children[1], span=self._span(meta))
+        comparison, value, written = children[0]
+        return s.ClauseNode(comparison, value, children[1], written, span=self._span(meta))
 
-    def at_least(self, meta: Any, children: list[s.Value]) -> tuple[str, s.Value]:
-        return ("at_least", children[0])
+    def at_least(self, meta: Any, children: list[s.Value]) -> tuple[str, s.Value, bool]:
+        return ("at_least", children[0], True)
 
-    def at_best(self, meta: Any, children: list[s.Value]) -> tuple[str, s.Value]:
-        return ("at_best", children[0])
+    def at_best(self, meta: Any, children: list[s.Value]) -> tuple[str, s.Value, bool]:
+        return ("at_best", children[0], True)
 
-    def exactly(self, meta: Any, children: list[s.Value]) -> tuple[str, s.Value]:
-        return ("exactly", children[0])
+    def exactly(self, meta: Any, children: list[Any]) -> tuple[str, s.Value, bool]:
+        return ("exactly", children[-1], len(children) > 1)  # written `exactly`, or a bare value
 
     def _quantifier(self, kind: str, meta: Any, children: list[Any], **kw: Any) -> s.QuantifierNode:
         nouns = [str(c) for c in children if isinstance(c, Token) and c.type == "NOUN"]

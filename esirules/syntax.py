@@ -289,6 +289,7 @@ class ClauseNode:
     comparison: str  # at_least | at_best | exactly
     value: Value
     quantifier: QuantifierNode
+    written: bool = True  # False for a bare value, which means exactly
     span: Span = span_field()
 
 
