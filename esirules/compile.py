@@ -157,48 +157,29 @@ def _radix(attribute: m.Attribute) -> int:
 
 
 def compile_condition(condition: m.Condition, ruleset: m.Ruleset) -> CompiledCondition:
-    used: dict[str, m.Attribute] = {}
-    truth = _compile(condition, ruleset, used)
+    used = {name: _attribute(ruleset, name) for name in _attributes_read(condition)}
+
+    def truth(cases: Cases) -> Truth:
+        columns = {name: _column(cases, attribute) for name, attribute in used.items()}
+        return conditions.truth(condition, columns, used, len(cases))
+
     return CompiledCondition(condition, conditions.describe(condition), tuple(used.values()), truth)
 
 
-def _compile(
-    condition: m.Condition, ruleset: m.Ruleset, used: dict[str, m.Attribute]
-) -> Callable[[Cases], Truth]:
-    if isinstance(condition, m.Not):
-        inner = _compile(condition.operand, ruleset, used)
-
-        def negation(cases: Cases) -> Truth:
-            true, false = inner(cases)
-            return false, true
-
-        return negation
-    if isinstance(condition, (m.AllOf, m.AnyOf)):
-        parts = [_compile(c, ruleset, used) for c in condition.operands]
-        all_of = isinstance(condition, m.AllOf)
-
-        def combined(cases: Cases) -> Truth:
-            truths = [part(cases) for part in parts]
-            trues, falses = [t for t, _ in truths], [f for _, f in truths]
-            if all_of:
-                return np.logical_and.reduce(trues), np.logical_or.reduce(falses)
-            return np.logical_or.reduce(trues), np.logical_and.reduce(falses)
-
-        return combined
+def _attribute(ruleset: m.Ruleset, name: str) -> m.Attribute:
     try:
-        attribute = ruleset.attribute(condition.attribute)
+        return ruleset.attribute(name)
     except KeyError:
-        raise CompileError(f"unknown attribute `{condition.attribute}`") from None
-    used.setdefault(attribute.name, attribute)
-    declared = {attribute.name: attribute}
+        raise CompileError(f"unknown attribute `{name}`") from None
 
-    def atom(cases: Cases) -> Truth:
-        column = _column(cases, attribute)
-        known = ~np.isnan(column) if attribute.kind == "numeric" else column != MISSING
-        holds = conditions.mask(condition, {attribute.name: column}, declared, len(cases))
-        return holds, known & ~holds
 
-    return atom
+def _attributes_read(condition: m.Condition) -> list[str]:
+    """The attributes a condition reads, in order of first use."""
+    if isinstance(condition, m.Not):
+        return _attributes_read(condition.operand)
+    if isinstance(condition, (m.AllOf, m.AnyOf)):
+        return list(dict.fromkeys(name for c in condition.operands for name in _attributes_read(c)))
+    return [condition.attribute]
 
 
 def _column(cases: Cases, attribute: m.Attribute) -> npt.NDArray:  # type: ignore[type-arg]

@@ -1,7 +1,9 @@
 """Conditions over case attributes: evaluated for one case (`holds`) or for coded columns (`mask`).
 
-A comparison on an attribute the case lacks is false (so `not` of it is true); callers that
-need to tell "false" from "unknown" check `reads(condition)` against the attributes present.
+A test on an attribute the case lacks is unknown, not false, and and/or/not follow three-valued
+logic (`x or unknown` holds when x does); a condition whose outcome is unknown does not hold.
+So a case lacking an attribute fails a condition exactly when that attribute could have
+mattered. This is the one definition: the loader and the evaluator both use it.
 Ordered and enumerated values compare by their declared position; numbers compare exactly.
 """
 
@@ -60,7 +62,7 @@ def holds(
     attributes: Mapping[str, object],
     declared: Mapping[str, model.Attribute] | None = None,
 ) -> bool:
-    """Whether one case's attributes satisfy a condition.
+    """Whether one case's attributes satisfy a condition (an unknown outcome does not).
 
     Args:
         condition: the condition from the ruleset.
@@ -69,15 +71,25 @@ def holds(
             numeric ones; absent or None when the case lacks it.
         declared: the ruleset's attributes by name; needed to order ordered values.
     """
+    return _truth_of_one(condition, attributes, declared) is True
+
+
+def _truth_of_one(
+    condition: model.Condition, attributes: Mapping[str, object], declared: Mapping[str, model.Attribute] | None
+) -> bool | None:
+    """True, False, or None for unknown (three-valued)."""
     if isinstance(condition, model.Not):
-        return not holds(condition.operand, attributes, declared)
-    if isinstance(condition, model.AllOf):
-        return all(holds(c, attributes, declared) for c in condition.operands)
-    if isinstance(condition, model.AnyOf):
-        return any(holds(c, attributes, declared) for c in condition.operands)
+        inner = _truth_of_one(condition.operand, attributes, declared)
+        return None if inner is None else not inner
+    if isinstance(condition, (model.AllOf, model.AnyOf)):
+        truths = [_truth_of_one(c, attributes, declared) for c in condition.operands]
+        decisive = isinstance(condition, model.AnyOf)  # what settles it: a true for or, a false for and
+        if decisive in truths:
+            return decisive
+        return None if None in truths else not decisive
     value = attributes.get(condition.attribute)
     if value is None:
-        return False
+        return None
     if isinstance(condition, model.Flag):
         return value is True
     if isinstance(condition, model.Membership):
@@ -105,30 +117,40 @@ def mask(
     size: int,
 ) -> Mask:
     """For coded attribute columns (see `esirules.evidence`), where the condition holds."""
+    return truth(condition, columns, declared, size)[0]
+
+
+def truth(
+    condition: model.Condition,
+    columns: Mapping[str, npt.NDArray],  # type: ignore[type-arg]
+    declared: Mapping[str, model.Attribute],
+    size: int,
+) -> tuple[Mask, Mask]:
+    """Where the condition is true, and where it is false; where neither, it is unknown."""
     if isinstance(condition, model.Not):
-        return ~mask(condition.operand, columns, declared, size)
-    if isinstance(condition, model.AllOf):
-        out = np.ones(size, dtype=bool)
-        for operand in condition.operands:
-            out &= mask(operand, columns, declared, size)
-        return out
-    if isinstance(condition, model.AnyOf):
-        out = np.zeros(size, dtype=bool)
-        for operand in condition.operands:
-            out |= mask(operand, columns, declared, size)
-        return out
+        true, false = truth(condition.operand, columns, declared, size)
+        return false, true
+    if isinstance(condition, (model.AllOf, model.AnyOf)):
+        parts = [truth(c, columns, declared, size) for c in condition.operands]
+        trues, falses = [t for t, _ in parts], [f for _, f in parts]
+        if isinstance(condition, model.AllOf):
+            return np.logical_and.reduce(trues), np.logical_or.reduce(falses)
+        return np.logical_or.reduce(trues), np.logical_and.reduce(falses)
     column = columns.get(condition.attribute)
     attribute = declared.get(condition.attribute)
     if column is None or attribute is None:
-        return np.zeros(size, dtype=bool)
+        unknown = np.zeros(size, dtype=bool)
+        return unknown, unknown
+    known = ~np.isnan(column) if attribute.kind == "numeric" else column != MISSING
     if isinstance(condition, model.Flag):
-        return column == 1  # type: ignore[no-any-return]
-    if isinstance(condition, model.Membership):
-        out = np.zeros(size, dtype=bool)
+        holding = column == 1
+    elif isinstance(condition, model.Membership):
+        holding = np.zeros(size, dtype=bool)
         for value in condition.values:
-            out |= _compare(column, attribute, "=", value)
-        return out
-    return _compare(column, attribute, condition.op, condition.value)
+            holding |= _compare(column, attribute, "=", value)
+    else:
+        holding = _compare(column, attribute, condition.op, condition.value)
+    return holding & known, known & ~holding
 
 
 def _compare(column: npt.NDArray, attribute: model.Attribute, op: str, value: object) -> Mask:  # type: ignore[type-arg]
