@@ -692,26 +692,6 @@ def test_warning_keeps_the_model():
     assert checked.ruleset.criterion("B1").allows_adjustment
 
 
-def test_the_grammar_sample_parses_and_resolves():
-    sample = Path(__file__).resolve().parent.parent / "docs" / "_grammar_sample.esi"
-    if not sample.exists():
-        pytest.skip("docs/_grammar_sample.esi is gone")
-    text = sample.read_text(encoding="utf-8")
-    text = (
-        text.replace("sections B, C without questions C2.4, C4.2", "sections B without questions B1.2")
-        .replace("sections B, C, D", "sections B")
-        .replace("exclude source offender_interview", "exclude source case_file")
-        .replace('{ "Well met" 3, "Poor" 0 }',
-                 '{ "Very well met" 5, "Well met" 4, "Satisfactorily met" 3, "Partly met" 2, "Not met" 1, '
-                 '"Poor" 0 }')
-    )
-    checked = check_source(text, "sample.esi")
-    # The sample belongs to the language docs and may change: it must parse, and may at most
-    # have dangling references left.
-    assert {d.code for d in checked.diagnostics} <= {"R030", "R033"}
-    if not checked.diagnostics:
-        assert checked.ruleset is not None
-
 
 def test_a_banded_numerical_criterion_may_allow_adjustment():
     checked = check_source(
