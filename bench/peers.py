@@ -14,7 +14,7 @@ up the statuses (with numpy, to be kind to the engines) and `workload.summarise`
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -51,6 +51,14 @@ def _considered(work: Workload, q: Question, render: Any, negate: Any, conjoin: 
     return conjoin(parts)
 
 
+def _status(work: Workload, q: Question, render: Callable[[Any], str]) -> str:
+    """A question's status for one case, in the expression syntax zen-engine and rule-engine share:
+    2 met, 1 answered but not met, 0 not considered or not answered."""
+    scope = _considered(work, q, render, lambda c: f"(not {c})", lambda ps: " and ".join(ps) or "true")
+    met, answered = json.dumps(sorted(q.met)), json.dumps(list(q.values))
+    return f"({scope}) ? (({q.key} in {met}) ? 2 : (({q.key} in {answered}) ? 1 : 0)) : 0"
+
+
 class Zen:
     name = "zen-engine"
 
@@ -60,12 +68,7 @@ class Zen:
         self.work = work
         expressions = []
         for q in work.questions:
-            scope = _considered(
-                work, q, zen_condition, lambda c: f"(not {c})", lambda ps: " and ".join(ps) or "true"
-            )
-            met, answered = json.dumps(sorted(q.met)), json.dumps(list(q.values))
-            value = f"({scope}) ? (({q.key} in {met}) ? 2 : (({q.key} in {answered}) ? 1 : 0)) : 0"
-            expressions.append({"id": q.key, "key": q.key, "value": value})
+            expressions.append({"id": q.key, "key": q.key, "value": _status(work, q, zen_condition)})
         top = len(work.ladder_scale) - 1
         strong, good, satisfactory = top - 1, top - 2, top - 3
         ladder = (
@@ -208,11 +211,7 @@ class RuleEngine:
         self.work = work
         statuses = []
         for q in work.questions:
-            scope = _considered(
-                work, q, rule_engine_condition, lambda c: f"(not {c})", lambda ps: " and ".join(ps) or "true"
-            )
-            met, answered = json.dumps(sorted(q.met)), json.dumps(list(q.values))
-            statuses.append(f"(({scope}) ? (({q.key} in {met}) ? 2 : (({q.key} in {answered}) ? 1 : 0)) : 0)")
+            statuses.append(f"({_status(work, q, rule_engine_condition)})")
         context = rule_engine.Context(default_value="")
         self.questions = rule_engine.Rule("[" + ", ".join(statuses) + "]", context=context)
         top = len(work.ladder_scale) - 1
