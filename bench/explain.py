@@ -59,10 +59,10 @@ def example(repeat: int) -> dict[str, Any]:
     Descriptive criteria dominate: their explanation runs `counterfactual.smallest_changes` once
     per higher grade, and each search tries thousands of gradings.
     """
-    from esirules.evaluate import finish, merge, score_batch
-    from esirules.explain_scope import explain, targets
-    from esirules.score import Scorer
-    from esirules.summary import read_sheet_file
+    from esirules.evidence.sheet import read_sheet_file
+    from esirules.explain.scope import explain, targets
+    from esirules.scoring.columns import Scorer
+    from esirules.scoring.evaluate import finish, merge, score_batch
 
     sheet = read_sheet_file(SUMMARY)
     assert sheet is not None
@@ -109,13 +109,13 @@ def large(n_cases: int, repeat: int) -> dict[str, Any]:
     """One criterion (B1, February sample) of a synthetic inspection of `n_cases` cases."""
     from generate import generate
 
-    from esirules.check import load_ruleset
-    from esirules.compile import compile_ruleset
-    from esirules.evaluate import score
-    from esirules.explain_scope import explain, resolve_target
-    from esirules.load import load_evidence
-    from esirules.score import Scorer
-    from esirules.subset import read_condition, score_where
+    from esirules.evidence.load import load_evidence
+    from esirules.explain.scope import explain, resolve_target
+    from esirules.language.check import load_ruleset
+    from esirules.scoring.columns import Scorer
+    from esirules.scoring.compile import compile_ruleset
+    from esirules.scoring.evaluate import score
+    from esirules.scoring.subset import read_condition, score_where
 
     name = f"explain-{n_cases}"
     yaml_path = os.path.join(DATA, f"{name}.yaml")

@@ -51,7 +51,7 @@ BLANK_SHARE = 0.02
 
 
 def _ruleset() -> Any:
-    from esirules.check import load_ruleset
+    from esirules.language.check import load_ruleset
 
     return load_ruleset(RULESET)
 
@@ -64,7 +64,7 @@ def _choice(rng: np.random.Generator, shares: dict[str, float], n: int) -> np.nd
 
 def generate_columns(ruleset: Any, n_cases: int, seed: int = 0) -> dict[str, list[str]]:
     """The cases as columns of cell texts ('' for a blank), headed as in the CSV file."""
-    from esirules import conditions
+    from esirules.evidence import conditions
 
     rng = np.random.default_rng(seed)
     n = n_cases

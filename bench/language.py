@@ -32,8 +32,8 @@ def parse_and_check(repeat: int = 30) -> dict[str, float]:
     """Warm parse + check + resolve of every bundled ruleset (extends included)."""
     from pathlib import Path
 
-    from esirules.check import check_file, check_files
-    from esirules.parse import parser
+    from esirules.language.check import check_file, check_files
+    from esirules.language.parse import parser
 
     texts = [Path(p).read_text(encoding="utf-8") for p in RULESETS]
     lark_parser = parser()

@@ -100,8 +100,8 @@ def machine() -> dict[str, Any]:
 
 
 def language_figures(repeat: int) -> dict[str, Any]:
-    from esirules.check import check_file, check_files
-    from esirules.compile import compile_ruleset
+    from esirules.language.check import check_file, check_files
+    from esirules.scoring.compile import compile_ruleset
 
     paths = language.RULESETS
 
@@ -134,19 +134,19 @@ def language_figures(repeat: int) -> dict[str, Any]:
 
 class Esirules:
     def __init__(self) -> None:
-        from esirules.check import load_ruleset
-        from esirules.compile import compile_ruleset
+        from esirules.language.check import load_ruleset
+        from esirules.scoring.compile import compile_ruleset
 
         self.ruleset = load_ruleset(RULESET)
         self.evaluator = compile_ruleset(self.ruleset)
 
     def load(self, path: str) -> Any:
-        from esirules.load import load_evidence
+        from esirules.evidence.load import load_evidence
 
         return load_evidence(path, self.ruleset)
 
     def score(self, evidence: Any) -> Any:
-        from esirules.evaluate import finish, score_batch
+        from esirules.scoring.evaluate import finish, score_batch
 
         return finish(score_batch(self.evaluator, evidence))
 

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from esirules import model as m
+from esirules.language import model as m
 
 # A condition in plain terms: ("in", attribute, allowed values) | ("not", c) | ("all", [c]) | ("any", [c])
 Plain = tuple[Any, ...]

@@ -22,13 +22,13 @@ from typing import TYPE_CHECKING, Any
 __version__ = "0.1.0"
 
 _EXPORTS = {
-    "load_ruleset": "esirules.check",
-    "load_evidence": "esirules.load",
-    "compile_ruleset": "esirules.compile",
-    "score_batch": "esirules.evaluate",
-    "merge": "esirules.evaluate",
-    "finish": "esirules.evaluate",
-    "score_columns": "esirules.score",
+    "load_ruleset": "esirules.language.check",
+    "load_evidence": "esirules.evidence.load",
+    "compile_ruleset": "esirules.scoring.compile",
+    "score_batch": "esirules.scoring.evaluate",
+    "merge": "esirules.scoring.evaluate",
+    "finish": "esirules.scoring.evaluate",
+    "score_columns": "esirules.scoring.columns",
 }
 
 __all__ = [
@@ -43,11 +43,11 @@ __all__ = [
 ]
 
 if TYPE_CHECKING:
-    from esirules.check import load_ruleset
-    from esirules.compile import compile_ruleset
-    from esirules.evaluate import finish, merge, score_batch
-    from esirules.load import load_evidence
-    from esirules.score import score_columns
+    from esirules.evidence.load import load_evidence
+    from esirules.language.check import load_ruleset
+    from esirules.scoring.columns import score_columns
+    from esirules.scoring.compile import compile_ruleset
+    from esirules.scoring.evaluate import finish, merge, score_batch
 
 
 def __getattr__(name: str) -> Any:

@@ -1,9 +1,9 @@
-"""Progress of long work (loading evidence, scoring): a bar on stderr, shown only where it helps.
+"""Progress of long work: an optional reporter that loading and scoring are given, never a global.
 
-The loader and the scorer open a task and advance it; nothing is shown unless the command line
-has called `enable()` (it does unless `--quiet`) and stderr is a terminal, and then only for a
-task still running after about a second, so short runs print nothing. The bar goes to stderr,
-never stdout, and is removed when the task ends. rich is imported only when a bar is shown.
+The core only calls `progress.task(description, total)` and `step.advance()`; what is shown, and
+where, is the caller's business (the command line shows a bar on a terminal, see
+`esirules.cli.progress`; the service shows nothing). `SILENT`, the default, does nothing, so two
+scorings running at once in one process share no state.
 
     with progress.task("scoring", total=len(questions)) as step:
         for question in questions:
@@ -13,93 +13,41 @@ never stdout, and is removed when the task ends. rich is imported only when a ba
 
 from __future__ import annotations
 
-import sys
-import threading
+from contextlib import AbstractContextManager
 from types import TracebackType
-from typing import Any, TextIO
-
-DELAY_SECONDS = 1.0  # a task that ends sooner shows nothing
-
-_stream: TextIO | None = None
-_lock = threading.Lock()
+from typing import Protocol
 
 
-def enable(stream: TextIO | None = None) -> bool:
-    """Show bars on `stream` (stderr by default) if it is a terminal; returns whether they will show."""
-    global _stream
-    stream = stream if stream is not None else sys.stderr
-    _stream = stream if _is_terminal(stream) else None
-    return _stream is not None
+class Step(Protocol):
+    """A task under way."""
+
+    def advance(self, steps: int = 1) -> None: ...
 
 
-def disable() -> None:
-    global _stream
-    _stream = None
+class Progress(Protocol):
+    """Something that can show tasks under way."""
+
+    def task(self, description: str, total: int | None = None) -> AbstractContextManager[Step]: ...
 
 
-def _is_terminal(stream: TextIO) -> bool:
-    try:
-        return stream.isatty()
-    except (AttributeError, ValueError):
-        return False
-
-
-class Task:
-    """A piece of work with an optional number of steps; a bar appears if it runs long enough."""
-
-    def __init__(self, description: str, total: int | None, stream: TextIO | None):
-        self.description = description
-        self.total = total
-        self.done = 0
-        self._stream = stream
-        self._display: Any = None
-        self._task_id: Any = None
-        self._timer: threading.Timer | None = None
-
-    def __enter__(self) -> Task:
-        if self._stream is not None:
-            self._timer = threading.Timer(DELAY_SECONDS, self._show)
-            self._timer.daemon = True
-            self._timer.start()
+class _SilentTask:
+    def __enter__(self) -> _SilentTask:
         return self
-
-    def advance(self, steps: int = 1) -> None:
-        self.done += steps
-        if self._display is not None:
-            self._display.update(self._task_id, completed=self.done)
-
-    def _show(self) -> None:
-        with _lock:
-            if self._stream is None:
-                return
-            from rich.console import Console
-            from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-            display = Progress(
-                SpinnerColumn(),
-                TextColumn("{task.description}"),
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}" if self.total else ""),
-                TimeElapsedColumn(),
-                console=Console(file=self._stream),
-                transient=True,
-            )
-            self._task_id = display.add_task(self.description, total=self.total, completed=self.done)
-            display.start()
-            self._display = display
 
     def __exit__(
         self, kind: type[BaseException] | None, error: BaseException | None, trace: TracebackType | None
     ) -> None:
-        if self._timer is not None:
-            self._timer.cancel()
-        with _lock:
-            self._stream = None  # INVARIANT: a timer that fires late shows nothing
-            if self._display is not None:
-                self._display.stop()
-                self._display = None
+        return None
+
+    def advance(self, steps: int = 1) -> None:
+        return None
 
 
-def task(description: str, total: int | None = None) -> Task:
-    """A task to advance; it shows a bar only if enabled, on a terminal, and still running after a second."""
-    return Task(description, total, _stream)
+class _Silent:
+    _task = _SilentTask()
+
+    def task(self, description: str, total: int | None = None) -> AbstractContextManager[Step]:
+        return self._task
+
+
+SILENT: Progress = _Silent()

@@ -7,8 +7,16 @@ from fractions import Fraction
 
 import numpy as np
 
-from esirules import model as m
-from esirules.evidence import MISSING, NOT_APPLICABLE, UNANSWERED, Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence.cases import (
+    MISSING,
+    NOT_APPLICABLE,
+    UNANSWERED,
+    Adjustment,
+    Cases,
+    Evidence,
+    MeasureFigures,
+)
+from esirules.language import model as m
 
 F = Fraction
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from esirules.check import Checked, check_text
+from esirules.language.check import Checked, check_text
 
 REPO = Path(__file__).resolve().parent.parent
 

@@ -20,10 +20,10 @@ from builders import (
     section,
 )
 
-from esirules import model as m
-from esirules.compile import compile_ruleset
-from esirules.evaluate import score
-from esirules.result import ColumnResult, ExcludedMember, Term
+from esirules.language import model as m
+from esirules.scoring.compile import compile_ruleset
+from esirules.scoring.evaluate import score
+from esirules.scoring.result import ColumnResult, ExcludedMember, Term
 
 # B1 (critical, weight 2): 1 of 4 met. B2 (weight 1): 3 of 4 met. B3: nobody applicable.
 DATA = cases(

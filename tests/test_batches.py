@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import esirules
 from esirules.cli.main import main
-from esirules.evidence import Evidence
+from esirules.evidence.cases import Evidence
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from conftest import check_source
 
-from esirules import model as m
-from esirules.check import load_ruleset, load_ruleset_text
 from esirules.diagnostics import DiagnosticError
+from esirules.language import model as m
+from esirules.language.check import load_ruleset, load_ruleset_text
 
 HEADER = 'ruleset "t" version "1"\n'
 

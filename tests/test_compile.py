@@ -6,9 +6,9 @@ import numpy as np
 import pytest
 from builders import F, cases, numerical, question, ruleset, section
 
-from esirules import model as m
-from esirules.compile import CompileError, compile_condition, compile_ruleset, value_text
-from esirules.evidence import NOT_APPLICABLE, UNANSWERED
+from esirules.evidence.cases import NOT_APPLICABLE, UNANSWERED
+from esirules.language import model as m
+from esirules.scoring.compile import CompileError, compile_condition, compile_ruleset, value_text
 
 # c1..c6; None is "not recorded".
 CASES = cases(

@@ -1,8 +1,8 @@
 """Every construct of the ruleset language, evaluated end to end from ruleset TEXT.
 
 Each test writes a tiny ruleset (2-6 questions or items) and a YAML evidence file, and goes
-through the public path only: `esirules.check.load_ruleset_text` (or `load_ruleset` on a file),
-`esirules.compile.compile_ruleset`, `esirules.load.load_evidence` and `esirules.evaluate.score`.
+through the public path only: `esirules.language.check.load_ruleset_text` (or `load_ruleset` on a file),
+`esirules.scoring.compile.compile_ruleset`, `esirules.evidence.load.load_evidence` and `esirules.scoring.evaluate.score`.
 
 Every expected value is worked out BY HAND from docs/language.md and docs/scoring-semantics.md;
 the arithmetic is written in a comment next to it. Nothing is taken from the program's output.
@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 import yaml
 
-from esirules.check import load_ruleset, load_ruleset_text
-from esirules.compile import compile_ruleset
 from esirules.diagnostics import DiagnosticError
-from esirules.evaluate import score
-from esirules.load import load_evidence
-from esirules.model import Ruleset
-from esirules.result import ColumnResult
+from esirules.evidence.load import load_evidence
+from esirules.language.check import load_ruleset, load_ruleset_text
+from esirules.language.model import Ruleset
+from esirules.scoring.compile import compile_ruleset
+from esirules.scoring.evaluate import score
+from esirules.scoring.result import ColumnResult
 
 F = Fraction
 

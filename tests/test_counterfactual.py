@@ -24,13 +24,13 @@ from builders import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esirules import model as m
-from esirules.compile import Evaluator, compile_ruleset
-from esirules.counterfactual import ItemChange, is_monotone, smallest_changes
-from esirules.evaluate import score
-from esirules.evidence import MeasureFigures
-from esirules.grading import decide
-from esirules.result import CriterionResult
+from esirules.evidence.cases import MeasureFigures
+from esirules.explain.counterfactual import ItemChange, is_monotone, smallest_changes
+from esirules.language import model as m
+from esirules.scoring.compile import Evaluator, compile_ruleset
+from esirules.scoring.evaluate import score
+from esirules.scoring.grading import decide
+from esirules.scoring.result import CriterionResult
 
 VS, ST, GO, SA, WE = "very strong", "strong", "good", "satisfactory", "weak"
 

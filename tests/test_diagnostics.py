@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO, found
 
-from esirules.check import MAX_RULESET_BYTES, Checked, check_file
+from esirules.language.check import MAX_RULESET_BYTES, Checked, check_file
 from esirules.render.diagnostics import render_text, shown_path
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "diagnostics"

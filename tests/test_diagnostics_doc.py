@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
-from esirules.check import MAX_RULESET_BYTES, Checked, check_file
+from esirules.language.check import MAX_RULESET_BYTES, Checked, check_file
 from esirules.render.diagnostics import render_text
 
 DOC = REPO / "docs" / "diagnostics.md"

@@ -20,13 +20,13 @@ from builders import (
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esirules import model as m
-from esirules.check import load_ruleset_text
-from esirules.compile import compile_ruleset
-from esirules.counterfactual import ItemChange, smallest_changes
-from esirules.evaluate import finish, merge, score, score_batch
-from esirules.evidence import Cases, Evidence
-from esirules.result import CaseGroup, CriterionResult
+from esirules.evidence.cases import Cases, Evidence
+from esirules.explain.counterfactual import ItemChange, smallest_changes
+from esirules.language import model as m
+from esirules.language.check import load_ruleset_text
+from esirules.scoring.compile import compile_ruleset
+from esirules.scoring.evaluate import finish, merge, score, score_batch
+from esirules.scoring.result import CaseGroup, CriterionResult
 
 # B1.1 (met when yes, weight 1) and B1.2 (met when at least partly, weight 2) over c1..c5:
 #   B1.1: yes, no, yes, n/a, blank  -> applicable c1 c2 c3 (3), met c1 c3 (2)

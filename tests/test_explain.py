@@ -21,10 +21,10 @@ import pytest
 from conftest import REPO
 
 from esirules.cli.main import main
-from esirules.explain_scope import explain, targets
+from esirules.evidence.sheet import read_sheet_file
+from esirules.explain.scope import explain, targets
 from esirules.render.explain_json import explanation_data
-from esirules.score import Scorer
-from esirules.summary import read_sheet_file
+from esirules.scoring.columns import Scorer
 
 SUMMARY = REPO / "examples" / "hertfordshire" / "summary.yaml"
 COLUMNS = ("Original", "Adjusted", "Feb", "Sept")

@@ -25,14 +25,14 @@ import attrs
 import pytest
 from conftest import REPO
 
-from esirules.counterfactual import is_monotone
-from esirules.evaluate import score
-from esirules.evidence import MeasureFigures
-from esirules.explain_scope import explain, resolve_target
-from esirules.grading import apply_bands, decide
+from esirules.evidence.cases import MeasureFigures
+from esirules.evidence.sheet import read_sheet_file
+from esirules.explain.counterfactual import is_monotone
+from esirules.explain.scope import explain, resolve_target
 from esirules.render.explain_json import explanation_data
-from esirules.score import Scorer
-from esirules.summary import read_sheet_file
+from esirules.scoring.columns import Scorer
+from esirules.scoring.evaluate import score
+from esirules.scoring.grading import apply_bands, decide
 
 SUMMARY = REPO / "examples" / "hertfordshire" / "summary.yaml"
 DESCRIPTIVE = ("A1", "A2", "A3", "A4", "A5", "D3")

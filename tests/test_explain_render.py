@@ -12,18 +12,18 @@ import pytest
 from conftest import REPO
 from rich.console import Console
 
-from esirules import model as m
-from esirules.check import load_ruleset
 from esirules.cli.main import main
 from esirules.diagnostics import DiagnosticError
-from esirules.explain_objects import condition_phrase, lower_first, shown_cases
-from esirules.explain_scope import explain, resolve_target, targets
-from esirules.parse import parse_condition
+from esirules.evidence.sheet import read_sheet_file
+from esirules.explain.objects import condition_phrase, lower_first, shown_cases
+from esirules.explain.scope import explain, resolve_target, targets
+from esirules.language import model as m
+from esirules.language.check import load_ruleset
+from esirules.language.parse import parse_condition
 from esirules.render.explain_markdown import explanation_markdown
 from esirules.render.explain_text import explanation_tree
-from esirules.score import Scorer
-from esirules.subset import read_condition, score_where
-from esirules.summary import read_sheet_file
+from esirules.scoring.columns import Scorer
+from esirules.scoring.subset import read_condition, score_where
 
 SUMMARY = REPO / "examples" / "hertfordshire" / "summary.yaml"
 FOLLOWUP_RULES = REPO / "rulesets" / "esi-2004-followup.esi"
@@ -121,7 +121,7 @@ LANGUAGE = REPO / "docs" / "examples" / "language"
 
 def made_up_evidence(ruleset: m.Ruleset, folder: Path) -> Path:
     """Six cases answering every question that applies to them, every item rated, every measure given."""
-    from esirules import conditions
+    from esirules.evidence import conditions
 
     attributes = {a.name: a for a in ruleset.attributes}
     cases = []

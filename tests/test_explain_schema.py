@@ -16,11 +16,11 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from esirules.explain_scope import explain, resolve_target, targets
+from esirules.evidence.sheet import read_sheet_file
+from esirules.explain.scope import explain, resolve_target, targets
 from esirules.render.explain_json import explanation_data
-from esirules.score import Scorer
-from esirules.subset import read_condition, score_where
-from esirules.summary import read_sheet_file
+from esirules.scoring.columns import Scorer
+from esirules.scoring.subset import read_condition, score_where
 
 DOC = REPO / "docs" / "explanation-schema.md"
 SUMMARY = REPO / "examples" / "hertfordshire" / "summary.yaml"

@@ -530,8 +530,8 @@ def test_d3_grades(sheet, followup):
 @pytest.fixture(scope="module")
 def questions() -> dict[str, dict[str, object]]:
     """column label -> question id -> QuestionResult."""
-    from esirules.score import score_columns
-    from esirules.summary import read_sheet_file
+    from esirules.evidence.sheet import read_sheet_file
+    from esirules.scoring.columns import score_columns
 
     spec = read_sheet_file(str(SUMMARY))
     assert spec is not None

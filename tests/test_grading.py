@@ -22,12 +22,12 @@ from builders import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from esirules import model as m
-from esirules.compile import CompiledGrading, compile_ruleset
-from esirules.evaluate import score
-from esirules.evidence import Adjustment, MeasureFigures
-from esirules.grading import apply_bands, decide
-from esirules.result import CriterionResult
+from esirules.evidence.cases import Adjustment, MeasureFigures
+from esirules.language import model as m
+from esirules.scoring.compile import CompiledGrading, compile_ruleset
+from esirules.scoring.evaluate import score
+from esirules.scoring.grading import apply_bands, decide
+from esirules.scoring.result import CriterionResult
 
 VS, ST, GO, SA, WE = "very strong", "strong", "good", "satisfactory", "weak"
 

@@ -12,10 +12,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from esirules import conditions, model
 from esirules.diagnostics import Diagnostic, DiagnosticError
-from esirules.evidence import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
-from esirules.load import check_ruleset_reference, load_evidence, read_ruleset_reference
+from esirules.evidence import conditions
+from esirules.evidence.cases import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
+from esirules.evidence.load import check_ruleset_reference, load_evidence, read_ruleset_reference
+from esirules.language import model
 from esirules.span import Span
 
 FIXTURES = Path(__file__).parent / "fixtures" / "evidence"
@@ -654,7 +655,7 @@ def test_csv_and_yaml_agree_on_generated_cases(tmp_path_factory, rows):
 
 
 def test_evidence_for_the_follow_up_ruleset():
-    from esirules.check import load_ruleset
+    from esirules.language.check import load_ruleset
 
     path = str(FIXTURES / "followup.yaml")
     reference = read_ruleset_reference(path)

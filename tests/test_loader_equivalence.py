@@ -1,7 +1,7 @@
 """The columnar CSV reader (pyarrow), the csv-module reader and the YAML/JSON reader give the same cases.
 
 The fast path is used for large files only; here it is forced for small ones by setting
-`esirules.load.FAST_PATH_BYTES` to 0. Every problem sends a file down the exact path, so
+`esirules.evidence.load.FAST_PATH_BYTES` to 0. Every problem sends a file down the exact path, so
 diagnostics are the same whichever path a file starts on.
 """
 
@@ -19,13 +19,13 @@ from builders import AGE, ANSWER, ORDER, RISK, SEX_OFFENDER, numerical, question
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import esirules.load as load
-from esirules import load_arrow
-from esirules import model as m
-from esirules.check import load_ruleset
 from esirules.diagnostics import DiagnosticError
-from esirules.evidence import Cases, Evidence
-from esirules.load import load_evidence
+from esirules.evidence import csv_arrow as load_arrow
+from esirules.evidence import load
+from esirules.evidence.cases import Cases, Evidence
+from esirules.evidence.load import load_evidence
+from esirules.language import model as m
+from esirules.language.check import load_ruleset
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO / "bench"))

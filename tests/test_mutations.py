@@ -11,7 +11,7 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from esirules.check import check_text
+from esirules.language.check import check_text
 from esirules.render.diagnostics import render_json, render_text
 
 BUNDLED = sorted((REPO / "esirules" / "rulesets").glob("*.esi"))

@@ -8,8 +8,8 @@ from fractions import Fraction
 import lark
 import pytest
 
-from esirules import syntax as s
-from esirules.parse import MAX_ERRORS, decode, parse_text, parser
+from esirules.language import syntax as s
+from esirules.language.parse import MAX_ERRORS, decode, parse_text, parser
 
 
 def parse(text: str) -> s.RulesetFile:

@@ -21,17 +21,17 @@ from builders import (
 from hypothesis import given
 from hypothesis import strategies as st
 
-from esirules import model as m
-from esirules.compile import compile_ruleset
-from esirules.evaluate import score
-from esirules.evidence import Adjustment
-from esirules.result import (
+from esirules.evidence.cases import Adjustment
+from esirules.evidence.natural import natural_key
+from esirules.language import model as m
+from esirules.scoring.compile import compile_ruleset
+from esirules.scoring.evaluate import score
+from esirules.scoring.result import (
     CaseGroup,
     QuestionResult,
     display_number,
     display_percent,
     fraction_text,
-    natural_key,
     number_text,
     percent_text,
 )

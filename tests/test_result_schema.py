@@ -151,7 +151,7 @@ def test_same_inputs_same_hashes(result):
 
 
 def test_every_criterion_and_section_keyed_by_id_in_ruleset_order(result):
-    from esirules.check import check_file
+    from esirules.language.check import check_file
 
     for column in _columns(result):
         ruleset = check_file(column["ruleset"]["path"]).ruleset

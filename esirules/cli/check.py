@@ -12,8 +12,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from esirules.check import check_files
     from esirules.diagnostics import Diagnostic
+    from esirules.language.check import check_files
     from esirules.render.diagnostics import render_json, render_text
 
     all_diagnostics: list[Diagnostic] = []

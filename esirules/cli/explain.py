@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from esirules.explain_scope import Explanation
-    from esirules.score import Scorer
-    from esirules.summary import ColumnSpec
+    from esirules.evidence.sheet import ColumnSpec
+    from esirules.explain.scope import Explanation
+    from esirules.scoring.columns import Scorer
 
 COLUMN = "--column"
 
@@ -54,8 +54,8 @@ def column_spec(args: argparse.Namespace) -> ColumnSpec:
         UsageError: options that do not go together.
     """
     from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+    from esirules.evidence.sheet import ColumnSpec, read_sheet_file
     from esirules.span import Span
-    from esirules.summary import ColumnSpec, read_sheet_file
 
     sheet = read_sheet_file(args.evidence)
     if sheet is None:
@@ -109,9 +109,9 @@ def explain_spec(
         DiagnosticError: every problem found in the inputs, the target, the condition and the case.
     """
     from esirules.diagnostics import Diagnostic, DiagnosticError
-    from esirules.explain_scope import explain, find_case, resolve_target
-    from esirules.score import Scorer
-    from esirules.subset import read_condition, score_where
+    from esirules.explain.scope import explain, find_case, resolve_target
+    from esirules.scoring.columns import Scorer
+    from esirules.scoring.subset import read_condition, score_where
 
     scorer = scorer or Scorer()
     (column,) = scorer.score([spec])

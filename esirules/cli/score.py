@@ -38,8 +38,8 @@ def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped
     and the command line as a source text, so a bad `--sample` is underlined where it was typed."""
     import os
 
+    from esirules.evidence.sheet import ColumnSpec
     from esirules.span import Span
-    from esirules.summary import ColumnSpec
 
     ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
     groups = [tuple(args.evidence)] if args.merge else [(path,) for path in args.evidence]
@@ -60,19 +60,26 @@ def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped
     return columns, {COMMAND_LINE: command}
 
 
+def progress_display(quiet: bool):  # type: ignore[no-untyped-def]
+    """A bar on stderr for long loads and scorings, if it is a terminal and not `--quiet`."""
+    from esirules.progress import SILENT
+
+    if quiet:
+        return SILENT
+    from esirules.cli.progress import TerminalProgress
+
+    return TerminalProgress(sys.stderr)
+
+
 def run(args: argparse.Namespace) -> int:
     from esirules.diagnostics import DiagnosticError
+    from esirules.evidence.sheet import read_sheet_file
     from esirules.render.diagnostics import render_text
     from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown, sheet_table
-    from esirules.score import Scorer
-    from esirules.summary import read_sheet_file
+    from esirules.scoring.columns import Scorer
 
-    if not args.quiet:
-        from esirules import progress
-
-        progress.enable(sys.stderr)  # a bar on stderr for long loads and scorings, if a terminal
     title = args.title
-    scorer = Scorer()
+    scorer = Scorer(progress_display(args.quiet))
     try:
         sheet = read_sheet_file(args.evidence[0]) if len(args.evidence) == 1 else None
         if sheet is not None:

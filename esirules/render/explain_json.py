@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import Any
 
-from esirules.explain_objects import (
+from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
     BandExplanation,
@@ -33,8 +33,8 @@ from esirules.explain_objects import (
     SectionExplanation,
     shown_cases,
 )
-from esirules.explain_scope import CaseExplanation, Explanation
-from esirules.result import ColumnResult, fraction_text
+from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.scoring.result import ColumnResult, fraction_text
 
 POOLING_FORMULAS = {
     "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",

@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from fractions import Fraction
 
-from esirules.explain_objects import (
+from esirules.explain.objects import (
     AggregateExplanation,
     Body,
     DescriptiveExplanation,
@@ -27,8 +27,8 @@ from esirules.explain_objects import (
     approx_percent,
     lower_first,
 )
-from esirules.explain_scope import CaseExplanation, Explanation
-from esirules.result import OverallResult, SectionResult, number_text
+from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.scoring.result import OverallResult, SectionResult, number_text
 
 
 def explanation_markdown(explanation: Explanation) -> str:

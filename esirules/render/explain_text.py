@@ -10,7 +10,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from rich.tree import Tree
 
-from esirules.explain_objects import (
+from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
     BandExplanation,
@@ -31,9 +31,9 @@ from esirules.explain_objects import (
     approx_percent,
     shown_cases,
 )
-from esirules.explain_scope import CaseExplanation, Explanation
+from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.explain_json import POOLING_FORMULAS
-from esirules.result import ColumnResult, QuestionResult, fraction_text, number_text
+from esirules.scoring.result import ColumnResult, QuestionResult, fraction_text, number_text
 
 HOLDS, FAILS = "✓", "✗"
 
@@ -407,7 +407,7 @@ class _Text:
                 cap_node.add(f"{HOLDS if clause.result.holds else FAILS} {clause.sentence}")
 
     def changes(self, parent: Tree, options: Sequence[Sequence[object]], reason: str | None) -> None:
-        from esirules.explain_objects import ChangeExplanation
+        from esirules.explain.objects import ChangeExplanation
 
         if not options:
             parent.add(Text(f"no smallest change: {reason}", style="yellow"))

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 
 import attrs
 
-from esirules.result import ColumnResult, CriterionResult
+from esirules.scoring.result import ColumnResult, CriterionResult
 
 NOT_COMPUTABLE = "n/c"
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from esirules import model as m
-from esirules import syntax as s
+from esirules.language import model as m
+from esirules.language import syntax as s
 
 if TYPE_CHECKING:
-    from esirules.check import _Builder
+    from esirules.language.check import _Builder
 
 
 def check_section(b: _Builder, d: s.SectionDecl) -> m.Section | None:

@@ -1,7 +1,7 @@
 """Syntax tree: typed, frozen nodes for what a ruleset file says, each with its source span.
 
 Nothing here is resolved: names are plain strings and numbers are as written. The checker
-turns this tree into the resolved model (esirules.model).
+turns this tree into the resolved model (esirules.language.model).
 """
 
 from __future__ import annotations

@@ -10,14 +10,13 @@ depend on the order of cases in the evidence or on how scoring was split into ba
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
-from esirules.model import AggregateKind, Rounding
+from esirules.language.model import AggregateKind, Rounding
 from esirules.span import Span, span_field
 
 if TYPE_CHECKING:
@@ -98,12 +97,6 @@ def _decimal_text(value: Fraction, places: int) -> str:
     return f"{sign}{digits[:-places]}.{digits[-places:]}"
 
 
-def natural_key(case_id: str) -> str:
-    """Sort key that puts c2 before c10 (numbers padded; the id itself breaks ties such as c01/c1)."""
-    return _DIGITS.sub(lambda digits: digits.group().zfill(20), case_id) + "\x00" + case_id
-
-
-_DIGITS = re.compile(r"\d+")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -1,4 +1,4 @@
-"""Compile a resolved ruleset (esirules.model) into evaluator objects that score evidence.
+"""Compile a resolved ruleset (esirules.language.model) into evaluator objects that score evidence.
 
 Everything that does not depend on the evidence is worked out here once: each question's
 table of met answers, each condition as a vectorised test over the columns of case
@@ -15,10 +15,10 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from esirules import conditions
-from esirules import model as m
-from esirules.evidence import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
-from esirules.result import number_text
+from esirules.evidence import conditions
+from esirules.evidence.cases import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
+from esirules.language import model as m
+from esirules.scoring.result import number_text
 
 Mask = npt.NDArray[np.bool_]
 Truth = tuple[Mask, Mask]  # (known true, known false); neither means unknown
@@ -273,7 +273,7 @@ class CompiledGrading:
 
 @attrs.frozen(eq=False)
 class Evaluator:
-    """A compiled ruleset: call esirules.evaluate.score(evaluator, evidence) to score evidence."""
+    """A compiled ruleset: call esirules.scoring.evaluate.score(evaluator, evidence) to score evidence."""
 
     ruleset: m.Ruleset
     questions: dict[str, CompiledQuestion]  # in ruleset order

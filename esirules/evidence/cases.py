@@ -138,7 +138,7 @@ class Cases:
     def natural_order(self) -> npt.NDArray[np.intp] | None:
         """The indexes of the cases in natural order of their ids, None if they are in it (made once)."""
         if "order" not in self._memo:
-            from esirules.natural import natural_order
+            from esirules.evidence.natural import natural_order
 
             order = natural_order(self.id_array())
             identity = bool((order == np.arange(len(order))).all())

@@ -9,22 +9,24 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from esirules import model as m
-from esirules.check import check_file
-from esirules.compile import Evaluator, compile_ruleset
 from esirules.diagnostics import Diagnostic, DiagnosticError
-from esirules.evaluate import finish, merge, score_batch
-from esirules.evidence import Evidence
-from esirules.load import load_evidence, read_ruleset_reference
-from esirules.result import ColumnResult
+from esirules.evidence.cases import Evidence
+from esirules.evidence.load import load_evidence, read_ruleset_reference
+from esirules.evidence.sheet import ColumnSpec
+from esirules.language import model as m
+from esirules.language.check import check_file
+from esirules.progress import SILENT, Progress
+from esirules.scoring.compile import Evaluator, compile_ruleset
+from esirules.scoring.evaluate import finish, merge, score_batch
+from esirules.scoring.result import ColumnResult
 from esirules.span import Span
-from esirules.summary import ColumnSpec
 
 
 class Scorer:
     """Loads and compiles each ruleset once and each evidence file once per ruleset."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: Progress = SILENT) -> None:
+        self.progress = progress
         self.rulesets: dict[str, m.Ruleset | None] = {}
         self.evaluators: dict[str, Evaluator] = {}
         self.evidence: dict[tuple[str, str], Evidence | None] = {}
@@ -48,7 +50,7 @@ class Scorer:
             ruleset = self.rulesets[ruleset_path]
             assert ruleset is not None
             try:
-                self.evidence[key] = load_evidence(path, ruleset)
+                self.evidence[key] = load_evidence(path, ruleset, progress=self.progress)
             except DiagnosticError as error:
                 self.diagnostics.extend(error.diagnostics)
                 self.sources.update(error.sources)
@@ -101,7 +103,7 @@ class Scorer:
         results = []
         for column, ruleset_path, loaded in plans:
             evaluator = self.evaluators[ruleset_path]
-            partials = [score_batch(evaluator, e, column.sample) for e in loaded if e is not None]
+            partials = [score_batch(evaluator, e, column.sample, progress=self.progress) for e in loaded if e is not None]
             results.append(finish(merge(partials), label=column.label))
         return results
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from fractions import Fraction
 
-from esirules import model as m
-from esirules import syntax as s
 from esirules.diagnostics import Diagnostic, did_you_mean
+from esirules.language import model as m
+from esirules.language import syntax as s
 from esirules.span import Span
 
 Report = Callable[[str, str, Span, "str | None"], None]
@@ -131,7 +131,7 @@ def check_condition(
     node: s.ConditionNode, attributes: dict[str, m.Attribute]
 ) -> tuple[m.Condition | None, list[Diagnostic]]:
     """Check one condition on its own (typed on the command line) exactly as a ruleset's are."""
-    from esirules.check import MAX_CONDITION_DEPTH
+    from esirules.language.check import MAX_CONDITION_DEPTH
 
     found: list[Diagnostic] = []
     depth = condition_depth(node)

@@ -7,22 +7,22 @@ codes a column by looking at its few distinct texts, so the work per cell stays 
 
 from __future__ import annotations
 
-import contextlib
 import csv
-import gc
 import io
 import itertools
 import re
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from fractions import Fraction
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from esirules import conditions, model
+from esirules import collector
 from esirules.diagnostics import Diagnostic, did_you_mean
-from esirules.evidence import MISSING, NOT_APPLICABLE, UNANSWERED, CaseLocations, Cases, Location
+from esirules.evidence import conditions
+from esirules.evidence.cases import MISSING, NOT_APPLICABLE, UNANSWERED, CaseLocations, Cases, Location
+from esirules.language import model
 from esirules.span import Span
 
 Cells = Sequence[str | None]
@@ -173,7 +173,7 @@ class CaseTable:
 
 def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> CaseTable:
     """Read a CSV file's text into a case table, reporting its problems."""
-    with _no_garbage_collection():
+    with collector.paused():  # millions of small lists, none in cycles
         read = _records(file, text, problems)
         if read is None:
             return CaseTable(file, [])
@@ -255,18 +255,6 @@ def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> Cas
 
     table.cell_column = cell_column
     return table
-
-
-@contextlib.contextmanager
-def _no_garbage_collection() -> Iterator[None]:
-    """Millions of small lists are made and freed here, none in cycles; scanning them would cost seconds."""
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _records(file: str, text: str, problems: Problems) -> tuple[list[list[str]], Sequence[int]] | None:

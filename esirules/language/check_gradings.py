@@ -6,12 +6,12 @@ from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from esirules import model as m
-from esirules import syntax as s
+from esirules.language import model as m
+from esirules.language import syntax as s
 from esirules.span import Span
 
 if TYPE_CHECKING:
-    from esirules.check import _Builder
+    from esirules.language.check import _Builder
 
 _FIGURES_BY_USE = {
     "performance": ("performance", "actual"),

@@ -9,11 +9,12 @@ from fractions import Fraction
 
 import attrs
 
-from esirules import model as m
-from esirules import syntax as s
-from esirules.check_conditions import ConditionChecker, condition_depth
-from esirules.check_gradings import check_bands, check_grading, check_points
-from esirules.check_structure import (
+from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean, errors_only
+from esirules.language import model as m
+from esirules.language import syntax as s
+from esirules.language.check_conditions import ConditionChecker, condition_depth
+from esirules.language.check_gradings import check_bands, check_grading, check_points
+from esirules.language.check_structure import (
     check_exclusions,
     check_overall,
     check_sample,
@@ -21,8 +22,7 @@ from esirules.check_structure import (
     check_test,
     check_weights,
 )
-from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean, errors_only
-from esirules.parse import decode, parse_text
+from esirules.language.parse import decode, parse_text
 from esirules.span import Span
 
 MAX_CONDITION_DEPTH = 64

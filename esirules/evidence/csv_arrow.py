@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from esirules.diagnostics import Diagnostic
-from esirules.load_csv import CaseTable, Vocabulary, _heading_field
+from esirules.evidence.table import CaseTable, Vocabulary, _heading_field
 from esirules.span import Span
 
 # Smaller files are read by the csv module: as quick at that size, and pyarrow takes a tenth of

@@ -1,7 +1,7 @@
 """Grade rated items: bands turn figures into ratings, a grading's rules and caps turn ratings into a grade.
 
-Inputs are compiled gradings (esirules.compile) and item ratings; outputs are result-tree
-records (esirules.result) that keep every rule tried, every clause's need and finding.
+Inputs are compiled gradings (esirules.scoring.compile) and item ratings; outputs are result-tree
+records (esirules.scoring.result) that keep every rule tried, every clause's need and finding.
 """
 
 from __future__ import annotations
@@ -12,9 +12,9 @@ from fractions import Fraction
 
 import attrs
 
-from esirules import model as m
-from esirules.compile import CompiledGrading, value_text
-from esirules.result import (
+from esirules.language import model as m
+from esirules.scoring.compile import CompiledGrading, value_text
+from esirules.scoring.result import (
     BandResult,
     BandTrace,
     CapResult,

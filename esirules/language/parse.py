@@ -12,8 +12,8 @@ import attrs
 import lark
 from lark import Token
 
-from esirules import syntax as s
 from esirules.diagnostics import Diagnostic
+from esirules.language import syntax as s
 from esirules.span import Span
 
 MAX_ERRORS = 20
@@ -23,7 +23,7 @@ MAX_RECOVERIES = 2_000
 @functools.cache
 def parser() -> lark.Lark:
     """The LALR parser for esirules.lark (built once per process; it holds no state)."""
-    grammar = resources.files("esirules").joinpath("grammar/esirules.lark").read_text("utf-8")
+    grammar = resources.files("esirules.language").joinpath("grammar/esirules.lark").read_text("utf-8")
     # cache=True keeps the built parse tables in a file in the temporary folder, keyed by the
     # grammar's hash: a new process loads them instead of rebuilding them (cold start).
     return lark.Lark(
@@ -34,7 +34,7 @@ def parser() -> lark.Lark:
 @functools.cache
 def condition_parser() -> lark.Lark:
     """The same grammar started at `condition`: for conditions typed on the command line."""
-    grammar = resources.files("esirules").joinpath("grammar/esirules.lark").read_text("utf-8")
+    grammar = resources.files("esirules.language").joinpath("grammar/esirules.lark").read_text("utf-8")
     return lark.Lark(
         grammar,
         parser="lalr",

@@ -1,6 +1,6 @@
 """Case ids to their natural order (c2 before c10), computed once per column of ids.
 
-`natural_order(ids)` is the argsort that `sorted(ids, key=result.natural_key)` would give (a
+`natural_order(ids)` is the argsort that `sorted(ids, key=natural_key)` would give (a
 stable sort, so equal ids keep their order). Ids that are a common prefix and a number, as
 inspection case ids nearly always are (`F01`, `C1234`, `2004-17` is not), are ordered with
 numpy on their numbers; any other column of ids falls back to sorting by `natural_key`.
@@ -8,14 +8,22 @@ numpy on their numbers; any other column of ids falls back to sorting by `natura
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 import numpy as np
 import numpy.typing as npt
 
-from esirules.result import natural_key
-
 Order = npt.NDArray[np.intp]
+
+
+def natural_key(case_id: str) -> str:
+    """Sort key that puts c2 before c10 (numbers padded; the id itself breaks ties such as c01/c1)."""
+    return _DIGITS.sub(lambda digits: digits.group().zfill(20), case_id) + "\x00" + case_id
+
+
+_DIGITS = re.compile(r"\d+")
+
 
 _MAX_DIGITS = 18  # numbers below 10**18 fit int64 and zero-pad to the same 20-digit width
 

@@ -17,13 +17,14 @@ from typing import Literal
 import attrs
 import numpy as np
 
-from esirules import model as m
-from esirules.compile import Evaluator, value_text
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-from esirules.evidence import MISSING, NOT_APPLICABLE, Evidence, Location
-from esirules.explain import Explainer, Sources
-from esirules.explain_objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
-from esirules.result import ColumnResult, CriterionResult, natural_key
+from esirules.evidence.cases import MISSING, NOT_APPLICABLE, Evidence, Location
+from esirules.evidence.natural import natural_key
+from esirules.explain.explainer import Explainer, Sources
+from esirules.explain.objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
+from esirules.language import model as m
+from esirules.scoring.compile import Evaluator, value_text
+from esirules.scoring.result import ColumnResult, CriterionResult
 from esirules.span import Span
 
 TARGET = "TARGET"
@@ -191,7 +192,7 @@ def _status(
     case_id: str,
     why_not: str | None,
 ) -> CaseAnswer:
-    from esirules.result import QuestionResult
+    from esirules.scoring.result import QuestionResult
 
     base = CaseAnswer(criterion.id, question.id, question.text, answer, "not scored")
     if why_not is not None:  # said once, for the case as a whole
@@ -284,7 +285,7 @@ def explain(
         case: explain what this case contributed.
         all_cases: renderers list every case id instead of summarising long lists.
     """
-    from esirules.conditions import describe
+    from esirules.evidence.conditions import describe
 
     lines = Sources(sources)
     locations = {a.criterion: a.location for part in evidence for a in part.adjustments}

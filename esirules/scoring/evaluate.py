@@ -7,7 +7,6 @@ turns one into the ColumnResult, so `score` = finish(score_batch(...)).
 
 from __future__ import annotations
 
-import gc
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -16,15 +15,16 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from esirules import model as m
-from esirules import progress
-from esirules.aggregate import outside_sample, overall_result, section_results
-from esirules.compile import CompiledCondition, CompiledQuestion, Evaluator
-from esirules.descriptive import adjust, grade_descriptive
-from esirules.evidence import NOT_APPLICABLE, UNANSWERED, Adjustment, Cases, Evidence, MeasureFigures
-from esirules.grading import apply_bands
-from esirules.natural import natural_order
-from esirules.result import (
+from esirules import collector
+from esirules.evidence.cases import NOT_APPLICABLE, UNANSWERED, Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence.natural import natural_order
+from esirules.language import model as m
+from esirules.progress import SILENT, Progress
+from esirules.scoring.aggregate import outside_sample, overall_result, section_results
+from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator
+from esirules.scoring.descriptive import adjust, grade_descriptive
+from esirules.scoring.grading import apply_bands
+from esirules.scoring.result import (
     NOT_COMPUTABLE,
     CaseGroup,
     CaseList,
@@ -136,8 +136,8 @@ def score(
     """Score evidence under a compiled ruleset.
 
     Args:
-        evaluator: from esirules.compile.compile_ruleset.
-        evidence: the inspection's evidence (esirules.evidence).
+        evaluator: from esirules.scoring.compile.compile_ruleset.
+        evidence: the inspection's evidence (esirules.evidence.cases).
         sample: score only the cases of this sample, and only the sections it covers.
         label: the column's label; defaults to the sample's name, else the ruleset's.
 
@@ -147,7 +147,9 @@ def score(
     return finish(score_batch(evaluator, evidence, sample), label)
 
 
-def score_batch(evaluator: Evaluator, evidence: Evidence, sample: str | None = None) -> Partial:
+def score_batch(
+    evaluator: Evaluator, evidence: Evidence, sample: str | None = None, *, progress: Progress = SILENT
+) -> Partial:
     """Count one batch of cases (all questions, all cases at once per question)."""
     chosen = _sample(evaluator.ruleset, sample)
     cases = evidence.cases
@@ -310,13 +312,8 @@ def finish(partial: Partial, label: str | None = None) -> ColumnResult:
     """Turn counts into the column of results: criteria, sections, overall."""
     # Case lists of a large inspection are millions of references in a few hundred tuples, none
     # in cycles; the collector would scan them again and again while they are being made.
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with collector.paused():
         return _finish(partial, label)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _finish(partial: Partial, label: str | None) -> ColumnResult:

@@ -14,11 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from esirules import model as m
-from esirules.compile import Evaluator
-from esirules.counterfactual import SmallestChanges, smallest_changes
-from esirules.evidence import Location
-from esirules.explain_objects import (
+from esirules.evidence.cases import Location
+from esirules.explain.counterfactual import SmallestChanges, smallest_changes
+from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
     BandExplanation,
@@ -46,7 +44,9 @@ from esirules.explain_objects import (
     TermExplanation,
     condition_phrase,
 )
-from esirules.result import (
+from esirules.language import model as m
+from esirules.scoring.compile import Evaluator
+from esirules.scoring.result import (
     AggregateResult,
     BandResult,
     ClauseResult,
@@ -273,8 +273,8 @@ class Explainer:
         )
 
     def _grading(self, name: str, trace: object) -> GradingExplanation:
-        from esirules.counterfactual import is_monotone
-        from esirules.result import GradingTrace
+        from esirules.explain.counterfactual import is_monotone
+        from esirules.scoring.result import GradingTrace
 
         assert isinstance(trace, GradingTrace)
         compiled = self.evaluator.gradings[name]
@@ -309,7 +309,7 @@ class Explainer:
         models: Sequence[m.Clause],
         span: Span,
     ) -> RuleExplanation:
-        from esirules.result import CapResult
+        from esirules.scoring.result import CapResult
 
         if isinstance(result, CapResult):  # a cap reads like a rule that gives its grade
             result = RuleResult(
@@ -474,7 +474,7 @@ def _method(result: AggregateResult) -> str:
 
 
 def _test_text(test: m.FigureTest) -> str:
-    from esirules.result import number_text, percent_text
+    from esirules.scoring.result import number_text, percent_text
 
     if isinstance(test.operand, Fraction):
         operand = percent_text(test.operand) if test.percent else number_text(test.operand)

@@ -8,11 +8,11 @@ from typing import Literal
 
 import attrs
 
-from esirules import model as m
-from esirules.compile import Evaluator
-from esirules.descriptive import grade_items
-from esirules.grading import apply_bands
-from esirules.result import (
+from esirules.language import model as m
+from esirules.scoring.compile import Evaluator
+from esirules.scoring.descriptive import grade_items
+from esirules.scoring.grading import apply_bands
+from esirules.scoring.result import (
     NOT_COMPUTABLE,
     AggregateResult,
     CriterionResult,

@@ -19,10 +19,10 @@ from fractions import Fraction
 
 import attrs
 
-from esirules import model as m
-from esirules.compile import CompiledGrading, Evaluator
-from esirules.grading import clauses_hold, decide, weight_units
-from esirules.result import CriterionResult
+from esirules.language import model as m
+from esirules.scoring.compile import CompiledGrading, Evaluator
+from esirules.scoring.grading import clauses_hold, decide, weight_units
+from esirules.scoring.result import CriterionResult
 
 MAX_OPTIONS = 5
 BUDGET = 50_000  # gradings tried before the search gives up

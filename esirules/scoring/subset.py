@@ -12,14 +12,14 @@ from collections.abc import Sequence
 
 import attrs
 
-from esirules import model as m
-from esirules.check_conditions import check_condition
-from esirules.compile import Evaluator, compile_condition
 from esirules.diagnostics import DiagnosticError
-from esirules.evaluate import finish, merge, score_batch
-from esirules.evidence import Evidence
-from esirules.parse import parse_condition
-from esirules.result import ColumnResult
+from esirules.evidence.cases import Evidence
+from esirules.language import model as m
+from esirules.language.check_conditions import check_condition
+from esirules.language.parse import parse_condition
+from esirules.scoring.compile import Evaluator, compile_condition
+from esirules.scoring.evaluate import finish, merge, score_batch
+from esirules.scoring.result import ColumnResult
 
 WHERE = "--where"
 

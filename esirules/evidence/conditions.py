@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from esirules import model
-from esirules.evidence import MISSING
+from esirules.evidence.cases import MISSING
+from esirules.language import model
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
@@ -116,7 +116,7 @@ def mask(
     declared: Mapping[str, model.Attribute],
     size: int,
 ) -> Mask:
-    """For coded attribute columns (see `esirules.evidence`), where the condition holds."""
+    """For coded attribute columns (see `esirules.evidence.cases`), where the condition holds."""
     return truth(condition, columns, declared, size)[0]
 
 

@@ -15,11 +15,10 @@ from fractions import Fraction
 
 import yaml
 
-from esirules import model, progress
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-from esirules.evidence import Adjustment, Cases, Evidence, Location, MeasureFigures
-from esirules.load_arrow import FAST_PATH_BYTES, read_plain_csv
-from esirules.load_csv import (
+from esirules.evidence.cases import Adjustment, Cases, Evidence, Location, MeasureFigures
+from esirules.evidence.csv_arrow import FAST_PATH_BYTES, read_plain_csv
+from esirules.evidence.table import (
     CaseTable,
     Problems,
     Vocabulary,
@@ -29,6 +28,8 @@ from esirules.load_csv import (
     suggest,
     vocabulary,
 )
+from esirules.language import model
+from esirules.progress import SILENT, Progress
 from esirules.span import Span
 
 TOP_LEVEL = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments")
@@ -40,12 +41,13 @@ _NULL = "tag:yaml.org,2002:null"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_evidence(path: str, ruleset: model.Ruleset) -> Evidence:
+def load_evidence(path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT) -> Evidence:
     """Read and check one inspection's evidence.
 
     Args:
         path: a `.yaml`, `.yml` or `.json` evidence file, or a `.csv` file of cases alone.
         ruleset: the checked ruleset the evidence is scored under.
+        progress: told of the loading, for a display (nothing by default).
 
     Returns:
         The evidence, case data in columns.

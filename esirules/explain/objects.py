@@ -14,11 +14,11 @@ from typing import Literal
 
 import attrs
 
-from esirules import model as m
-from esirules.compile import value_text
-from esirules.counterfactual import SmallestChanges
-from esirules.evidence import Location
-from esirules.result import (
+from esirules.evidence.cases import Location
+from esirules.explain.counterfactual import SmallestChanges
+from esirules.language import model as m
+from esirules.scoring.compile import value_text
+from esirules.scoring.result import (
     AggregateResult,
     BandResult,
     CaseGroup,

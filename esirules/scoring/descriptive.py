@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
-from esirules import model as m
-from esirules.compile import CompiledGrading, Evaluator
-from esirules.evidence import Adjustment, MeasureFigures
-from esirules.grading import apply_bands, trace
-from esirules.result import (
+from esirules.evidence.cases import Adjustment, MeasureFigures
+from esirules.language import model as m
+from esirules.scoring.compile import CompiledGrading, Evaluator
+from esirules.scoring.grading import apply_bands, trace
+from esirules.scoring.result import (
     NOT_COMPUTABLE,
     AdjustmentResult,
     CriterionResult,
