@@ -23,10 +23,10 @@ from esirules.language.check_structure import (
     check_weights,
 )
 from esirules.language.parse import decode, parse_text
+from esirules.language.sources import MAX_RULESET_BYTES, FileSources, RulesetSources, SourceError
 from esirules.span import Span
 
 MAX_CONDITION_DEPTH = 64
-MAX_RULESET_BYTES = 2_000_000
 
 
 @attrs.define
@@ -44,11 +44,12 @@ class Checked:
 Memo = dict[str, Checked]
 
 
-def load_ruleset(path: str) -> m.Ruleset:
+def load_ruleset(path: str, sources: RulesetSources | None = None) -> m.Ruleset:
     """Read, parse and check a ruleset file.
 
     Args:
         path: the ruleset file (`.esi`); an `extends` inside it is read relative to it.
+        sources: where rulesets are read from; files on disk by default (see `sources`).
 
     Returns:
         The resolved model.
@@ -56,35 +57,34 @@ def load_ruleset(path: str) -> m.Ruleset:
     Raises:
         DiagnosticError: carrying every problem found, each with its location.
     """
-    checked = check_file(path)
+    checked = check_file(path, sources=sources)
     if checked.ruleset is None or errors_only(checked.diagnostics):
         raise DiagnosticError(errors_only(checked.diagnostics), checked.sources)
     return checked.ruleset
 
 
-def load_ruleset_text(text: str, path: str = "<text>") -> m.Ruleset:
+def load_ruleset_text(text: str, path: str = "<text>", sources: RulesetSources | None = None) -> m.Ruleset:
     """Check ruleset text held in memory (an `extends` is read relative to `path`)."""
-    checked = check_text(text.encode("utf-8"), path, {})
+    checked = check_text(text.encode("utf-8"), path, {}, sources=sources)
     if checked.ruleset is None or errors_only(checked.diagnostics):
         raise DiagnosticError(errors_only(checked.diagnostics), checked.sources)
     return checked.ruleset
 
 
-def check_file(path: str, memo: Memo | None = None) -> Checked:
+def check_file(path: str, memo: Memo | None = None, sources: RulesetSources | None = None) -> Checked:
     """Check a ruleset file, collecting every diagnostic instead of raising."""
+    sources = sources or FileSources.for_file(path)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        reason = error.strerror or str(error)
-        return Checked(None, [_cannot_read(path, reason)], {})
-    return check_text(data, path, {}, memo)
+        data = sources.read(path)
+    except SourceError as error:
+        return Checked(None, [_cannot_read(path, error.reason)], {})
+    return check_text(data, path, {}, memo, sources)
 
 
-def check_files(paths: list[str]) -> list[Checked]:
+def check_files(paths: list[str], sources: RulesetSources | None = None) -> list[Checked]:
     """Check several rulesets in one run; a parent they share is read and checked once."""
     memo: Memo = {}
-    return [check_file(path, memo) for path in paths]
+    return [check_file(path, memo, sources) for path in paths]
 
 
 def _cannot_read(path: str, reason: str, span: Span | None = None) -> Diagnostic:
@@ -96,21 +96,29 @@ def _cannot_read(path: str, reason: str, span: Span | None = None) -> Diagnostic
     )
 
 
-def check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo | None = None) -> Checked:
+def check_text(
+    data: bytes,
+    path: str,
+    chain: dict[str, Span],
+    memo: Memo | None = None,
+    sources: RulesetSources | None = None,
+) -> Checked:
     """Check ruleset bytes; `chain` holds the files already being read (for cycles)."""
     key = os.path.normpath(os.path.abspath(path))
     if memo is not None and key in memo:
         return memo[key]
-    checked = _check_text(data, path, chain, {} if memo is None else memo)
+    checked = _check_text(data, path, chain, {} if memo is None else memo, sources or FileSources.for_file(path))
     if memo is not None:
         memo[key] = checked
     return checked
 
 
-def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo) -> Checked:
+def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo, sources: RulesetSources) -> Checked:
     if len(data) > MAX_RULESET_BYTES:
+        # Only the limit and one byte more were read; a file on disk tells its whole size.
+        whole = os.path.getsize(path) if os.path.isfile(path) else len(data)
         # Just over the limit, "2.0 MB" would read as within it: give the bytes instead.
-        size = f"{len(data) / 1_000_000:.1f} MB" if len(data) >= 1.05 * MAX_RULESET_BYTES else f"{len(data):,} bytes"
+        size = f"{whole / 1_000_000:.1f} MB" if whole >= 1.05 * MAX_RULESET_BYTES else f"{whole:,} bytes"
         return Checked(None, [Diagnostic(
             "S005",
             f"this file is {size}; a ruleset may be at most "
@@ -119,13 +127,13 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo) -> C
             "a ruleset is a few hundred lines of text; check that the right file was given",
         )], {})
     text, problems = decode(data, path)
-    sources: dict[str, str] = {}
+    texts: dict[str, str] = {}
     if text is None:
-        return Checked(None, problems, sources)
-    sources[path] = text
+        return Checked(None, problems, texts)
+    texts[path] = text
     tree, problems = parse_text(text, path)
     if tree is None:
-        return Checked(None, problems, sources)
+        return Checked(None, problems, texts)
     parent: m.Ruleset | None = None
     parent_declarations: tuple[s.Declaration, ...] = ()
     diagnostics: list[Diagnostic] = []
@@ -135,9 +143,9 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo) -> C
             Diagnostic("R002", "a ruleset can extend only one other ruleset", extra.span, "keep one `extends` line")
         )
     if extends:
-        parent_checked = _check_parent(extends[0], path, chain, memo)
+        parent_checked = _check_parent(extends[0], path, chain, memo, sources)
         diagnostics.extend(parent_checked.diagnostics)
-        sources.update(parent_checked.sources)
+        texts.update(parent_checked.sources)
         parent = parent_checked.ruleset
         if parent is not None:
             parent_declarations = parent_checked.declarations
@@ -148,14 +156,30 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo) -> C
     ruleset = builder.build(tree, parent_declarations)
     diagnostics.extend(sorted(builder.diagnostics, key=_position))
     if errors_only(diagnostics):
-        return Checked(None, diagnostics, sources)
-    return Checked(ruleset, diagnostics, sources, _merge(parent_declarations, tree.declarations))
+        return Checked(None, diagnostics, texts)
+    return Checked(ruleset, diagnostics, texts, _merge(parent_declarations, tree.declarations))
 
 
-def _check_parent(extends: s.Extends, path: str, chain: dict[str, Span], memo: Memo) -> Checked:
-    base = os.path.dirname(os.path.abspath(path))
-    target = os.path.normpath(os.path.join(base, extends.target.text))
+def _check_parent(
+    extends: s.Extends, path: str, chain: dict[str, Span], memo: Memo, sources: RulesetSources
+) -> Checked:
     here = os.path.normpath(os.path.abspath(path))
+    try:
+        target = sources.locate(extends.target.text, path)
+        data = b"" if target in chain or target == here else sources.read(target)
+    except SourceError as error:
+        return Checked(
+            None,
+            [
+                Diagnostic(
+                    "R004",
+                    f"the ruleset `{extends.target.text}` that this one extends cannot be read: {error.reason}",
+                    extends.target.span,
+                    error.help or "the path is read relative to this file; check its spelling",
+                )
+            ],
+            {},
+        )
     if target in chain or target == here:
         cycle = " → ".join([os.path.basename(p) for p in [*chain, here, target]])
         return Checked(
@@ -170,24 +194,7 @@ def _check_parent(extends: s.Extends, path: str, chain: dict[str, Span], memo: M
             ],
             {},
         )
-    try:
-        with open(target, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        return Checked(
-            None,
-            [
-                Diagnostic(
-                    "R004",
-                    f"the ruleset `{extends.target.text}` that this one extends cannot be read: "
-                    f"{(error.strerror or str(error)).lower()}",
-                    extends.target.span,
-                    "the path is read relative to this file; check its spelling",
-                )
-            ],
-            {},
-        )
-    return check_text(data, target, {**chain, here: extends.span}, memo)
+    return check_text(data, target, {**chain, here: extends.span}, memo, sources)
 
 
 _HEADER_KINDS = (s.RulesetHeader, s.Title, s.Description, s.Extends)
