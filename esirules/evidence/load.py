@@ -28,6 +28,7 @@ from esirules.evidence.table import (
     suggest,
     vocabulary,
 )
+from esirules.files import DISK, FileProblem, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
 from esirules.span import Span
@@ -41,13 +42,17 @@ _NULL = "tag:yaml.org,2002:null"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
-def load_evidence(path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT) -> Evidence:
+def load_evidence(
+    path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT, files: InputFiles = DISK
+) -> Evidence:
     """Read and check one inspection's evidence.
 
     Args:
         path: a `.yaml`, `.yml` or `.json` evidence file, or a `.csv` file of cases alone.
         ruleset: the checked ruleset the evidence is scored under.
         progress: told of the loading, for a display (nothing by default).
+        files: the files the evidence may read (any on disk by default; the service gives only
+            the files uploaded).
 
     Returns:
         The evidence, case data in columns.
@@ -55,7 +60,7 @@ def load_evidence(path: str, ruleset: model.Ruleset, *, progress: Progress = SIL
     Raises:
         DiagnosticError: with every problem found, each with its file and line.
     """
-    reader = _Reader(path, ruleset)
+    reader = _Reader(path, ruleset, files)
     with progress.task(f"loading {os.path.basename(path)}"):
         evidence = reader.load()
     if reader.problems or evidence is None:
@@ -67,30 +72,32 @@ def load_evidence(path: str, ruleset: model.Ruleset, *, progress: Progress = SIL
     return evidence
 
 
-def read_ruleset_reference(path: str) -> str | None:
+def read_ruleset_reference(path: str, files: InputFiles = DISK) -> str | None:
     """The ruleset an evidence file names (`ruleset:`), resolved from the file's folder.
 
     Returns None for a CSV file or an evidence file that names no ruleset; raises
     `DiagnosticError` if the file cannot be read or the named ruleset does not exist.
     """
     problems: Problems = []
-    reference = _ruleset_reference(path, problems, {})
+    reference = _ruleset_reference(path, problems, {}, files)
     if problems:
         raise DiagnosticError(problems)
     return reference
 
 
-def check_ruleset_reference(path: str) -> list[Diagnostic]:
+def check_ruleset_reference(path: str, files: InputFiles = DISK) -> list[Diagnostic]:
     """The problems `read_ruleset_reference` would raise, as a list."""
     problems: Problems = []
-    _ruleset_reference(path, problems, {})
+    _ruleset_reference(path, problems, {}, files)
     return problems
 
 
-def _ruleset_reference(path: str, problems: Problems, sources: dict[str, str]) -> str | None:
+def _ruleset_reference(
+    path: str, problems: Problems, sources: dict[str, str], files: InputFiles
+) -> str | None:
     if path.lower().endswith(".csv"):
         return None
-    root = read_document(path, problems, sources)
+    root = read_document(path, problems, sources, files)
     if root is None:
         return None
     node = _mapping_value(root, "ruleset")
@@ -100,7 +107,7 @@ def _ruleset_reference(path: str, problems: Problems, sources: dict[str, str]) -
     if reference is None:
         return None
     resolved = _resolve(path, reference)
-    if not os.path.isfile(resolved):
+    if not files.is_file(resolved):
         problems.append(
             Diagnostic(
                 "E105",
@@ -117,7 +124,13 @@ def _ruleset_reference(path: str, problems: Problems, sources: dict[str, str]) -
 
 
 def _read_text(
-    path: str, problems: Problems, sources: dict[str, str], at: Span | None = None, *, lazy: bool = False
+    path: str,
+    problems: Problems,
+    sources: dict[str, str],
+    at: Span | None = None,
+    *,
+    lazy: bool = False,
+    files: InputFiles = DISK,
 ) -> tuple[str | None, bytes] | None:
     """A file's text and bytes, or None with a diagnostic if it is missing, empty, binary or not UTF-8.
 
@@ -126,10 +139,9 @@ def _read_text(
     """
     span = at or Span.point(path, 1, 1)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        reason = "it does not exist" if isinstance(error, FileNotFoundError) else error.strerror or str(error)
+        data = files.read(path)
+    except FileProblem as problem:
+        reason = "it does not exist" if problem.missing else problem.reason
         problems.append(
             Diagnostic("E101", f"cannot read `{path}`: {reason}", span, "check the file name and folder")
         )
@@ -169,7 +181,9 @@ def _read_text(
     return text, data
 
 
-def read_document(path: str, problems: Problems, sources: dict[str, str]) -> yaml.Node | None:
+def read_document(
+    path: str, problems: Problems, sources: dict[str, str], files: InputFiles = DISK
+) -> yaml.Node | None:
     """The YAML node tree of a YAML or JSON file, or None with a diagnostic."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (*YAML_SUFFIXES, ".json"):
@@ -182,7 +196,7 @@ def read_document(path: str, problems: Problems, sources: dict[str, str]) -> yam
             )
         )
         return None
-    read = _read_text(path, problems, sources)
+    read = _read_text(path, problems, sources, files=files)
     if read is None or read[0] is None:
         return None
     text = read[0]
@@ -326,8 +340,9 @@ def _expect(file: str, node: yaml.Node, kind: type, what: str, problems: Problem
 class _Reader:
     """One load: the files read, the problems found."""
 
-    def __init__(self, path: str, ruleset: model.Ruleset):
+    def __init__(self, path: str, ruleset: model.Ruleset, files: InputFiles):
         self.path = path
+        self.files = files
         self.ruleset = ruleset
         self.vocab: Vocabulary = vocabulary(ruleset)
         self.problems: Problems = []
@@ -341,7 +356,7 @@ class _Reader:
             if cases is None:
                 return None
             return Evidence(self.path, self.digest.hexdigest(), None, combine([cases], self.problems))
-        root = read_document(self.path, self.problems, self.sources)
+        root = read_document(self.path, self.problems, self.sources, self.files)
         if root is None:
             return None
         self.digest.update(self.sources[self.path].encode())
@@ -416,8 +431,8 @@ class _Reader:
         return [] if cases is None else [cases]
 
     def _csv_cases(self, path: str, at: Span | None) -> Cases | None:
-        large = os.path.getsize(path) >= FAST_PATH_BYTES if os.path.isfile(path) else False
-        read = _read_text(path, self.problems, self.sources, at, lazy=large)
+        large = self.files.size(path) >= FAST_PATH_BYTES
+        read = _read_text(path, self.problems, self.sources, at, lazy=large, files=self.files)
         if read is None:
             return None
         text, data = read
