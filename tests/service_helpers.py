@@ -8,11 +8,11 @@ import socket
 import subprocess
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
 import httpx
-from starlette.testclient import TestClient
 
 from esirules.service import migrate
 from esirules.service.app import create_app
@@ -20,6 +20,11 @@ from esirules.service.database import Database
 from esirules.service.messages import ROLES
 from esirules.service.operation import Settings
 from esirules.service.store import Actor, Store
+
+with warnings.catch_warnings():
+    # Starlette's test client says httpx is deprecated in favour of httpx2; it still works with httpx.
+    warnings.simplefilter("ignore")
+    from starlette.testclient import TestClient
 
 ROOT = Path(__file__).resolve().parent.parent
 HERTFORDSHIRE = ROOT / "examples" / "hertfordshire"

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import secrets
-import warnings
 from collections.abc import Iterator
 
 import pytest
@@ -17,10 +16,6 @@ from service_helpers import Service
 
 POSTGRES = os.environ.get("ESIRULES_TEST_POSTGRES", "")
 REQUIRE_POSTGRES = os.environ.get("ESIRULES_REQUIRE_POSTGRES") == "1"
-
-# Starlette's test client says httpx is deprecated in favour of httpx2; the client still works.
-warnings.filterwarnings("ignore", message=".*httpx.*starlette.testclient.*")
-warnings.filterwarnings("ignore", message=".*starlette.testclient.*httpx.*")
 
 
 def postgres_database() -> Iterator[str]:
