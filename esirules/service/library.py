@@ -38,6 +38,7 @@ K = TypeVar("K", bound=Hashable)
 V = TypeVar("V")
 
 ADJUSTMENTS_FILE = "adjustments/lead-inspector.json"
+ADJUSTMENT_FIELDS = ("criterion", "grade", "by", "reason")  # as an evidence file writes them
 DEFAULT_TITLE = "Scoring summary sheet"  # the command line's title for a sheet of several inspections
 
 
@@ -132,7 +133,9 @@ class RunInputs:
         """The adjustments as an evidence file of their own, scored before the evidence so they prevail."""
         if not self.adjustments:
             return None
-        return (json.dumps({"adjustments": [dict(a) for a in self.adjustments]}, indent=2, ensure_ascii=False) + "\n").encode()
+        # INVARIANT: the same adjustments give the same bytes, whatever order their fields came in
+        adjustments = [{field: a[field] for field in ADJUSTMENT_FIELDS} for a in self.adjustments]
+        return (json.dumps({"adjustments": adjustments}, indent=2, ensure_ascii=False) + "\n").encode()
 
 
 Fetch = Callable[[], tuple[str, Mapping[str, bytes]]]  # (main file, files) from the store
