@@ -16,7 +16,6 @@ from typing import Any
 
 import pytest
 from service_helpers import HERTFORDSHIRE, RULESETS, Service, upload
-from service_support import database_url, service  # noqa: F401  (fixtures)
 
 from esirules.cli.main import main as cli_main
 
