@@ -240,9 +240,15 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
         by_path.setdefault(operation.path, []).append(operation)
     routes = []
     for path, group in by_path.items():
-        for operation in group:
-            routes.append(Route(path, endpoint(context, operation), methods=[operation.method],
-                                name=operation.name, include_in_schema=False))
+        # One route per path, so a method it does not answer gets a 405 naming every one it does.
+        answers = {operation.method: endpoint(context, operation) for operation in group}
+        if "GET" in answers:
+            answers["HEAD"] = answers["GET"]
+
+        async def by_method(request: Request, answers: Mapping[str, Callable[[Request], Any]] = answers) -> Response:
+            return await answers[request.method](request)  # type: ignore[no-any-return]
+
+        routes.append(Route(path, by_method, methods=list(answers), include_in_schema=False))
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
     app.state.context = context
     app.state.operations = table
