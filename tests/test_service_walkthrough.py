@@ -11,6 +11,7 @@ aside). After a change to the output, rewrite the blocks by running this file:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -60,11 +61,8 @@ def run_session(folder: Path) -> tuple[list[str], Path]:
     try:
         out, err = process.communicate(timeout=240)
     finally:
-        if process.poll() is None or process.returncode is not None:
-            try:
-                os.killpg(process.pid, signal.SIGKILL)  # the server, if a block failed before stopping it
-            except ProcessLookupError:
-                pass
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)  # the server, if a block failed before stopping it
     assert process.returncode == 0, f"the walk-through failed:\n{out[-2000:]}\n{err[-3000:]}"
     printed = re.split(r"@@@ block \d+ @@@\n", out)[1:]
     return [p.rstrip("\n") for p in printed], folder

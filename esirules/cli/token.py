@@ -40,6 +40,9 @@ def run(args: argparse.Namespace) -> int:
         migrate.check_current(database)
         if args.action == "create":
             name = args.name or args.role
+            if not name.isprintable():
+                sys.stderr.write("esirules: error: --name must be printable text, without control characters\n")
+                return 2
             secret, row = store.write(actor, "command-line", lambda writer: writer.create_token(args.role, name))
             sys.stderr.write(f"token {row['id']} ({row['role']}, {row['name']}); keep it secret: it is not shown again\n")
             print(secret)

@@ -215,7 +215,8 @@ class TokenRequest:
     """A new API token for a person or a system."""
 
     role: Role = api_field("what the token may do: viewer < inspector < author < admin")
-    name: str = api_field("who holds it; recorded in the audit and as `by` of adjustments", minLength=1, maxLength=200)
+    name: str = api_field("who holds it; recorded in the audit and as `by` of adjustments", minLength=1, maxLength=200,
+                          pattern="^[^\\u0000-\\u001f\\u007f]+$", form="a name without control characters")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -170,6 +170,7 @@ class RequestInvalid(Exception):
 
 
 _INVALID = object()
+_SURROGATE = re.compile("[\ud800-\udfff]")  # JSON may escape one alone; no text encoding can hold it
 
 
 def decode(cls: type, data: Any) -> Any:
@@ -230,6 +231,10 @@ def _decode(tp: Any, value: Any, pointer: str, errors: list[FieldError]) -> Any:
         raise TypeError(f"cannot decode {tp!r}")
     if not isinstance(value, expected) or (expected is int and isinstance(value, bool)):
         errors.append(FieldError(pointer, f"must be {_expected(tp)}, not {_kind(value)}"))
+        return _INVALID
+    if isinstance(value, str) and _SURROGATE.search(value):
+        errors.append(FieldError(pointer, "is not valid Unicode text: it holds half of a surrogate pair",
+                                 "send bytes that are not text in base64"))
         return _INVALID
     return value
 

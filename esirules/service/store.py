@@ -39,6 +39,12 @@ def canonical(value: Any) -> str:
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def plain(text: str) -> str:
+    """Text for a column of the store: PostgreSQL's text holds no NUL, so one (from an evidence
+    file's title, say) is written as U+FFFD; the files themselves are stored as bytes, unchanged."""
+    return text.replace("\x00", "\ufffd")
+
+
 def bundle_hash(main: str, files: Mapping[str, bytes]) -> str:
     """The address of a ruleset or an evidence upload: its main file's name and every file's name and bytes."""
     return sha256(canonical({"main": main, "files": {name: sha256(data) for name, data in files.items()}}).encode())
@@ -79,8 +85,8 @@ class Writer:
 
     def audit(self, action: str, subject: str, details: Mapping[str, Any]) -> None:
         self.connection.execute(sa.insert(t.audit).values(
-            at=self.at, actor=self.actor.id, actor_name=self.actor.name, role=self.actor.role, action=action,
-            subject=subject, details=canonical(details), request_id=self.request_id,
+            at=self.at, actor=self.actor.id, actor_name=plain(self.actor.name), role=self.actor.role, action=action,
+            subject=plain(subject), details=canonical(details), request_id=plain(self.request_id),
         ))
 
     def _files(self, files: Mapping[str, bytes]) -> None:
@@ -93,7 +99,8 @@ class Writer:
         """Publish a checked ruleset; (its hash, whether it is new)."""
         address = bundle_hash(main, files)
         self._files(files)
-        row = {"hash": address, "main": main, "created_at": self.at, "created_by": self.actor.id, **meta}
+        row = {"hash": address, "main": main, "created_at": self.at, "created_by": self.actor.id,
+               **{key: plain(value) for key, value in meta.items()}}
         created = self.database.insert_new(self.connection, t.rulesets, [row]) == 1
         if created:
             self.connection.execute(sa.insert(t.ruleset_files), [
@@ -109,7 +116,7 @@ class Writer:
         """Store checked evidence; (its hash, whether it is new)."""
         address = bundle_hash(main, files)
         self._files(files)
-        row = {"hash": address, "main": main, "title": title, "cases": cases,
+        row = {"hash": address, "main": main, "title": plain(title), "cases": cases,
                "created_at": self.at, "created_by": self.actor.id}
         created = self.database.insert_new(self.connection, t.evidence, [row]) == 1
         if created:
@@ -136,7 +143,7 @@ class Writer:
         """A new token: (its secret, shown once; its row, which holds only the secret's hash)."""
         token_id = "t" + secrets.token_hex(8)
         secret = secrets.token_urlsafe(32)
-        row = {"id": token_id, "name": name, "role": role, "secret_sha256": sha256(secret.encode()),
+        row = {"id": token_id, "name": plain(name), "role": role, "secret_sha256": sha256(secret.encode()),
                "created_at": self.at, "revoked_at": None}
         self.connection.execute(sa.insert(t.tokens).values(**row))
         self.audit("token.create", token_id, {"role": role, "name": name})
