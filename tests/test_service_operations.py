@@ -161,8 +161,16 @@ def test_the_openapi_document_is_3_1_and_describes_every_operation(service: Serv
 
 def test_the_token_commands(sqlite_url: str) -> None:
     def esirules(*args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([sys.executable, "-m", "esirules.cli.main", *args, "--db", sqlite_url],
-                              capture_output=True, text=True, cwd=ROOT, timeout=60)
+        """`esirules ARGS --db URL`, run in process: its exit code, standard output and error."""
+        import contextlib
+        import io
+
+        from esirules.cli.main import main
+
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*args, "--db", sqlite_url])
+        return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
 
     assert esirules("db", "current").returncode == 1
     assert esirules("db", "upgrade").stdout == f"{sqlite_url}: schema upgraded from revision none to {migrate.head()}\n"
@@ -183,3 +191,14 @@ def test_the_command_lines_roles_are_the_services() -> None:
     from esirules.service.messages import ROLES
 
     assert COMMAND_LINE == ROLES
+
+
+def test_the_api_page_lists_every_operation_with_its_role() -> None:
+    import re
+
+    from esirules.service.routes import operations
+
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    table = page[page.index("## Operations"): page.index("## Problems")]
+    listed = {(m[1], m[2], m[3]) for m in re.finditer(r"^\| `(\w+) ([^`]+)` \| (\w+) \|", table, re.MULTILINE)}
+    assert listed == {(o.method, o.path, o.role or "none") for o in operations()}

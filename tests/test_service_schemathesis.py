@@ -25,7 +25,7 @@ from service_support import postgres_database
 from esirules.service.routes import operations
 
 OPERATIONS = [f"{o.method} {o.path}" for o in operations()]
-EXAMPLES = 10
+EXAMPLES = 6
 
 
 def config(token: str) -> Any:
