@@ -131,7 +131,9 @@ class Server:
             [sys.executable, "-m", "esirules.cli.main", "serve", "--db", url, "--port", str(self.port),
              "--workers", str(workers), *extra],
             stdout=out, stderr=out, start_new_session=True, cwd=ROOT,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            # Its temporary folders (the metrics of its workers) go beside its log, so a server
+            # killed with SIGKILL leaves nothing in the machine's /tmp.
+            env={**os.environ, "PYTHONUNBUFFERED": "1", **({"TMPDIR": str(log.parent)} if log is not None else {})},
         )
         self.wait_ready()
 
