@@ -113,6 +113,10 @@ def test_evidence_reaches_only_the_files_uploaded_with_it(service: Service, tmp_
         codes = [d["code"] for d in response.json()["diagnostics"]]
         assert codes == ["E101"], response.text
     assert service.get("/v1/evidence").json()["total"] == 0
+    dotted = text.replace("cases: followup-cases.csv", "cases: ./followup-cases.csv").encode()
+    body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "followup.yaml",
+            "files": [upload("followup.yaml", dotted), upload("followup-cases.csv")]}
+    assert service.post("/v1/evidence", body, role="inspector").status_code == 201
 
 
 def test_evidence_problems_are_the_loaders_own(service: Service, tmp_path: Path) -> None:

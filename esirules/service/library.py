@@ -14,6 +14,7 @@ with no cache at all.
 from __future__ import annotations
 
 import json
+import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -89,7 +90,7 @@ class ReadingFiles(InputFiles):
 
     def read(self, path: str, limit: int = -1) -> bytes:
         data = super().read(path, limit)
-        self.read_names.add(path)
+        self.read_names.add(os.path.normpath(path))
         return data
 
 
