@@ -1,0 +1,335 @@
+"""The impact of a ruleset change: evidence scored under an old and a new ruleset in, what moved out.
+
+Both rulesets score the evidence through the same `Scorer` the command line uses, so every
+figure is the one `esirules score` would print. From the two result trees this module reads:
+old → new for every criterion, section and the overall; how many criteria moved from each
+grade to each other grade; and, per question, the cases whose answers now count differently
+(newly excluded, newly not applicable, newly counted, now met, no longer met).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from fractions import Fraction
+from typing import Literal
+
+import attrs
+
+from esirules.evidence.natural import natural_key
+from esirules.evidence.sheet import ColumnSpec
+from esirules.language import model as m
+from esirules.scoring.columns import Scorer
+from esirules.scoring.result import (
+    ColumnResult,
+    CriterionResult,
+    OverallResult,
+    QuestionResult,
+    SectionResult,
+)
+
+# ---------------------------------------------------------------------------------------------
+# Records
+
+
+@attrs.frozen
+class Figure:
+    """One score or grade under one ruleset, as the score sheet shows it."""
+
+    value: Fraction | None
+    display: str
+    grade: str | None = None
+    reason: str | None = None
+
+    def words(self) -> str:
+        if self.value is None and self.grade is None:
+            return "not computable"
+        return " ".join(part for part in (self.display if self.value is not None else "", self.grade or "") if part)
+
+
+@attrs.frozen
+class Movement:
+    """A criterion, section or the overall: its figure under the old and the new ruleset."""
+
+    kind: Literal["criterion", "section", "overall"]
+    id: str
+    title: str
+    old: Figure | None  # None: the old ruleset has no such criterion or section
+    new: Figure | None
+
+    @property
+    def changed(self) -> bool:
+        return self.old != self.new
+
+
+@attrs.frozen
+class GradeTransition:
+    """How many criteria went from one grade to another (the same grade too), and which."""
+
+    old: str
+    new: str
+    criteria: tuple[str, ...]
+
+
+Shift = Literal["newly excluded", "newly not applicable", "newly counted", "now met", "no longer met"]
+SHIFTS: tuple[Shift, ...] = ("newly excluded", "newly not applicable", "newly counted", "now met", "no longer met")
+
+
+@attrs.frozen
+class CaseShift:
+    """Cases whose answer to one question counts differently, for one reason."""
+
+    shift: Shift
+    reason: str | None
+    cases: tuple[str, ...]  # in natural order
+
+
+@attrs.frozen
+class QuestionImpact:
+    """One question: the answers counted under each ruleset, and the cases that moved."""
+
+    id: str
+    text: str
+    counted_old: int
+    counted_new: int
+    shifts: tuple[CaseShift, ...]
+
+    def count(self, shift: Shift) -> int:
+        return sum(len(s.cases) for s in self.shifts if s.shift == shift)
+
+    def cases(self, shift: Shift) -> tuple[str, ...]:
+        found = [case for s in self.shifts if s.shift == shift for case in s.cases]
+        return tuple(sorted(found, key=natural_key))
+
+
+@attrs.frozen
+class Impact:
+    """One evidence file (and sample) scored under both rulesets."""
+
+    evidence: str
+    sample: str | None
+    old: ColumnResult
+    new: ColumnResult
+    movements: tuple[Movement, ...]
+    transitions: tuple[GradeTransition, ...]
+    questions: tuple[QuestionImpact, ...]  # only the questions whose cases moved
+
+    @property
+    def changed(self) -> tuple[Movement, ...]:
+        return tuple(m for m in self.movements if m.changed)
+
+
+# ---------------------------------------------------------------------------------------------
+# Scoring
+
+_NO_RULESET = m.Ruleset("", "", "", "", "")
+
+
+def score_impacts(
+    old_ruleset: str,
+    new_ruleset: str,
+    evidence: Sequence[str],
+    samples: Sequence[tuple[str | None, ColumnSpec | None]] = ((None, None),),
+    *,
+    scorer: Scorer | None = None,
+) -> list[Impact]:
+    """Score each evidence file (for each sample) under both rulesets and compare.
+
+    `samples` pairs each sample name with a column spec whose span says where it was typed,
+    so that an unknown sample is reported there.
+
+    Raises:
+        DiagnosticError: every problem in the rulesets, the evidence or the samples, each once.
+    """
+    from esirules.diagnostics import DiagnosticError
+
+    scorer = scorer or Scorer()
+    columns: list[ColumnSpec] = []
+    for path in evidence:
+        for sample, typed in samples:
+            span = typed.span if typed is not None else None
+            for side, ruleset in (("old", old_ruleset), ("new", new_ruleset)):
+                columns.append(ColumnSpec(f"{side} {path} {sample}", (path,), ruleset, sample, span))
+    try:
+        results = scorer.score(columns)
+    except DiagnosticError as error:
+        raise DiagnosticError(list(dict.fromkeys(error.diagnostics)), error.sources) from None
+    ladders = [
+        scale.values
+        for path in (new_ruleset, old_ruleset)
+        for scale in (scorer.rulesets[path] or _NO_RULESET).scales
+        if scale.is_ladder
+    ]
+    impacts = []
+    for index in range(0, len(results), 2):
+        spec = columns[index]
+        impacts.append(compare_columns(spec.evidence[0], spec.sample, results[index], results[index + 1], ladders))
+    return impacts
+
+
+# ---------------------------------------------------------------------------------------------
+# Comparing two result trees
+
+
+def compare_columns(
+    evidence: str, sample: str | None, old: ColumnResult, new: ColumnResult, ladders: Sequence[tuple[str, ...]] = ()
+) -> Impact:
+    """What moved between two columns of the same evidence scored under two rulesets.
+
+    `ladders` (best grade first) order the grade transitions; grades on none come last.
+    """
+    return Impact(
+        evidence,
+        sample,
+        old,
+        new,
+        tuple(_movements(old, new)),
+        tuple(_transitions(old, new, ladders)),
+        tuple(q for q in _questions(old, new) if q.shifts),
+    )
+
+
+def _movements(old: ColumnResult, new: ColumnResult) -> list[Movement]:
+    out = []
+    for cid in _union(new.criteria, old.criteria):
+        before, after = old.criteria.get(cid), new.criteria.get(cid)
+        title = (after or before).title  # type: ignore[union-attr]
+        out.append(Movement("criterion", cid, title, _criterion_figure(before), _criterion_figure(after)))
+    for sid in _union(new.sections, old.sections):
+        was, now = old.sections.get(sid), new.sections.get(sid)
+        title = (now or was).title  # type: ignore[union-attr]
+        out.append(Movement("section", sid, title, _figure(was), _figure(now)))
+    if old.overall is not None or new.overall is not None:
+        title = (new.overall or old.overall).title  # type: ignore[union-attr]
+        out.append(Movement("overall", "overall", title, _figure(old.overall), _figure(new.overall)))
+    return out
+
+
+def _union(first: dict, second: dict) -> list[str]:  # type: ignore[type-arg]
+    return list(dict.fromkeys([*first, *second]))
+
+
+def _criterion_figure(result: CriterionResult | None) -> Figure | None:
+    if result is None:
+        return None
+    return Figure(result.value, result.display, result.grade, result.reason)
+
+
+def _figure(result: SectionResult | OverallResult | None) -> Figure | None:
+    if result is None:
+        return None
+    return Figure(result.value, result.display, result.grade, result.reason)
+
+
+def _transitions(old: ColumnResult, new: ColumnResult, ladders: Sequence[tuple[str, ...]]) -> list[GradeTransition]:
+    moved: dict[tuple[str, str], list[str]] = defaultdict(list)
+    for cid, after in new.criteria.items():
+        before = old.criteria.get(cid)
+        if before is None or before.grade is None or after.grade is None:
+            continue
+        moved[(before.grade, after.grade)].append(cid)
+    rank: dict[str, int] = {}
+    for ladder in ladders:
+        for position, grade in enumerate(ladder):
+            rank.setdefault(grade, position)
+    return [
+        GradeTransition(a, b, tuple(ids))
+        for (a, b), ids in sorted(moved.items(), key=lambda item: (rank.get(item[0][0], 99), rank.get(item[0][1], 99)))
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# Cases that count differently
+
+
+def _questions(old: ColumnResult, new: ColumnResult) -> list[QuestionImpact]:
+    before = {q.id: q for c in old.criteria.values() for q in c.questions}
+    after = {q.id: q for c in new.criteria.values() for q in c.questions}
+    old_excluded = _excluded_cases(old)
+    new_excluded = _excluded_cases(new)
+    out = []
+    for qid in _union(after, before):
+        was, now = before.get(qid), after.get(qid)
+        text = (now or was).text  # type: ignore[union-attr]
+        out.append(
+            QuestionImpact(
+                qid,
+                text,
+                _counted(was),
+                _counted(now),
+                tuple(_shifts(was, now, old_excluded, new_excluded, new.ruleset.name, old.ruleset.name)),
+            )
+        )
+    return out
+
+
+def _counted(result: QuestionResult | None) -> int:
+    return 0 if result is None or result.excluded is not None else result.applicable
+
+
+def _excluded_cases(column: ColumnResult) -> dict[str, str]:
+    return {case: _reason(group.reason) for group in column.excluded_cases for case in group.cases}
+
+
+def _reason(reason: object) -> str:
+    """A case group's reason as words (the one place that reads a reason)."""
+    return str(reason)
+
+
+def _status(result: QuestionResult | None, excluded: dict[str, str], missing: str) -> dict[str, tuple[str, str | None]]:
+    """Each case's standing for a question: met, not met, excluded or not applicable (with why)."""
+    status: dict[str, tuple[str, str | None]] = {case: ("excluded", why) for case, why in excluded.items()}
+    if result is None:
+        return status | {"*": ("excluded", missing)}
+    for group in result.not_applicable:
+        kind = "excluded" if result.excluded is not None else "not applicable"
+        for case in group.cases:
+            status[case] = (kind, _reason(group.reason))
+    for case in result.met_cases:
+        status[case] = ("met", None)
+    for case in result.not_met_cases:
+        status[case] = ("not met", None)
+    return status
+
+
+def _shifts(
+    was: QuestionResult | None,
+    now: QuestionResult | None,
+    old_excluded: dict[str, str],
+    new_excluded: dict[str, str],
+    new_name: str,
+    old_name: str,
+) -> list[CaseShift]:
+    qid = (now or was).id  # type: ignore[union-attr]
+    before = _status(was, old_excluded, f"{old_name} has no question {qid}")
+    after = _status(now, new_excluded, f"{new_name} has no question {qid}")
+    grouped: dict[tuple[Shift, str | None], list[str]] = defaultdict(list)
+    for case in dict.fromkeys([*before, *after]):
+        if case == "*":
+            continue
+        then = before.get(case, before.get("*", ("absent", None)))
+        later = after.get(case, after.get("*", ("absent", None)))
+        shift = _shift(then[0], later[0])
+        if shift is None:
+            continue
+        reason = later[1] if shift in ("newly excluded", "newly not applicable") else (
+            then[1] if shift == "newly counted" else None
+        )
+        grouped[(shift, reason)].append(case)
+    return [
+        CaseShift(shift, reason, tuple(sorted(cases, key=natural_key)))
+        for (shift, reason), cases in sorted(grouped.items(), key=lambda item: SHIFTS.index(item[0][0]))
+    ]
+
+
+def _shift(then: str, later: str) -> Shift | None:
+    counted_then, counted_later = then in ("met", "not met"), later in ("met", "not met")
+    if counted_then and not counted_later:
+        return "newly excluded" if later in ("excluded", "absent") else "newly not applicable"
+    if counted_later and not counted_then:
+        return "newly counted"
+    if then == "not met" and later == "met":
+        return "now met"
+    if then == "met" and later == "not met":
+        return "no longer met"
+    return None
