@@ -75,10 +75,10 @@ def compare_exclusions(old: Loaded, new: Loaded) -> list[Change]:
     note = "every case it holds for is left out of every score"
     for text, condition in new_cases.items():
         if text not in old_cases:
-            out.append(Change("added", Subject("exclusion", f"cases where {text}"), note=note, new_at=condition.span))
+            out.append(Change("added", Subject("exclusion", f"cases where `{text}`"), note=note, new_at=condition.span))
     for text, condition in old_cases.items():
         if text not in new_cases:
-            out.append(Change("removed", Subject("exclusion", f"cases where {text}"),
+            out.append(Change("removed", Subject("exclusion", f"cases where `{text}`"),
                               note="those cases count again", old_at=condition.span))
     for source in sorted(after.sources - before.sources):
         out.append(Change("added", Subject("exclusion", f"source `{source}`"),
