@@ -207,9 +207,9 @@ def _questions_blocks(questions: Sequence[QuestionImpact]) -> list[Block]:
     )
     reasons: dict[tuple[str, str], list[str]] = defaultdict(list)
     for question in questions:
-        for shift in question.shifts:
-            if shift.reason:
-                reasons[(shift.shift, shift.reason)].append(question.id)
+        for moved in question.shifts:
+            if moved.reason:
+                reasons[(moved.shift, moved.reason)].append(question.id)
     entries = tuple(
         Entry(text(f"{shift}: {reason} ({len(ids)} question{'s' if len(ids) != 1 else ''})"))
         for (shift, reason), ids in reasons.items()
