@@ -26,7 +26,7 @@ def compare_header(old: Loaded, new: Loaded) -> list[Change]:
 
 
 def _parent(ruleset: m.Ruleset) -> str:
-    return "nothing" if ruleset.parent is None else f"{ruleset.parent.name} ({ruleset.parent.path})"
+    return "nothing" if ruleset.parent is None else ruleset.parent.name
 
 
 # ---------------------------------------------------------------------------------------------
@@ -41,18 +41,18 @@ def compare_samples(old: Loaded, new: Loaded) -> list[Change]:
         subject = Subject("sample", name)
         previous = before.get(name)
         if previous is None:
-            out.append(Change("added", subject, new=_sample_summary(sample), new_at=sample.span))
+            out.append(Change("added", subject, new=_sample_summary(sample, new.ruleset), new_at=sample.span))
             continue
         at = (previous.span, sample.span)
         out += changed(subject, "title", plain.quoted(previous.label), plain.quoted(sample.label), *at)
         out += changed(subject, "sections", _sections(previous), _sections(sample), *at)
-        out += changed(subject, "without questions", plain.names_text(sorted(previous.without_questions)),
-                       plain.names_text(sorted(sample.without_questions)), *at)
+        out += changed(subject, "without questions", _without(previous, old.ruleset), _without(sample, new.ruleset), *at)
         out += changed(subject, "description", plain.quoted(old.written.sample_descriptions.get(name, '')),
                        plain.quoted(new.written.sample_descriptions.get(name, '')), *at)
     for name, sample in before.items():
         if name not in after:
-            out.append(Change("removed", Subject("sample", name), old=_sample_summary(sample), old_at=sample.span))
+            out.append(Change("removed", Subject("sample", name), old=_sample_summary(sample, old.ruleset),
+                              old_at=sample.span))
     return out
 
 
@@ -60,10 +60,17 @@ def _sections(sample: m.Sample) -> str:
     return "all" if sample.sections is None else plain.names_text(sample.sections)
 
 
-def _sample_summary(sample: m.Sample) -> str:
+def _without(sample: m.Sample, ruleset: m.Ruleset) -> str:
+    """The questions a sample is without, in the ruleset's order."""
+    order = [q.id for q in ruleset.questions()]
+    ids = [q for q in order if q in sample.without_questions]
+    return plain.names_text(ids + sorted(sample.without_questions - set(ids)))
+
+
+def _sample_summary(sample: m.Sample, ruleset: m.Ruleset) -> str:
     text = f"“{sample.label}”, sections {_sections(sample)}"
     if sample.without_questions:
-        text += f", without questions {plain.names_text(sorted(sample.without_questions))}"
+        text += f", without questions {_without(sample, ruleset)}"
     return text
 
 

@@ -86,7 +86,7 @@ def change_entry(change: Change) -> Entry:
     if change.note:
         details.append(marked(change.note))
     details.append(locations(change.old_at, change.new_at))
-    return Entry(marked(headline), tuple(details))
+    return Entry(marked(headline[:1].upper() + headline[1:]), tuple(details))
 
 
 def locations(old_at: Span | None, new_at: Span | None) -> Text:

@@ -28,7 +28,7 @@ code { font-family: "DejaVu Sans Mono", Menlo, Consolas, monospace; font-size: 0
   background: #f1f3f5; padding: 0 0.2em; border-radius: 3px; }
 table { border-collapse: collapse; width: 100%; margin: 1rem 0 1.5rem; font-size: 0.95rem; }
 caption { text-align: left; font-weight: bold; padding-bottom: 0.4rem; }
-th, td { border: 1px solid #8a8f94; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
+th, td { min-width: 4.5em; border: 1px solid #8a8f94; padding: 0.35rem 0.5rem; text-align: left; vertical-align: top; }
 thead th { background: #e6ecf2; }
 tbody th { font-weight: normal; background: #f7f9fb; }
 td.figure, th.figure { text-align: right; white-space: nowrap; }
@@ -68,9 +68,12 @@ def document_html(document: Document) -> str:
     if document.subtitle:
         parts.append(f'<p class="subtitle">{escape(document.subtitle)}</p>')
     parts.append("</header>")
-    parts += _contents(document)
     open_part = False
+    contents = _contents(document)
     for block in document.blocks:
+        if contents and isinstance(block, Heading) and block.level == 2:
+            parts += contents  # after the introduction, before the first part
+            contents = []
         if isinstance(block, Heading) and block.level == 2:
             if open_part:
                 parts.append("</section>")

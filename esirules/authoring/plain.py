@@ -8,6 +8,7 @@ handbook says a rule exactly as an explanation does.
 
 from __future__ import annotations
 
+import re
 from fractions import Fraction
 
 from esirules.evidence.conditions import describe
@@ -101,6 +102,11 @@ def quoted(text: str) -> str:
     """A title or description in quotes, as one paragraph; "none" when there is none."""
     text = prose(text)
     return f"“{text}”" if text else "none"
+
+
+def curly(words: str) -> str:
+    """Straight quotes as a reader expects them: `at least "very strong"` → `at least “very strong”`."""
+    return re.sub(r'"([^"]*)"', "“\\1”", words)
 
 
 def values_text(values: tuple[str, ...], separator: str = " > ") -> str:

@@ -11,6 +11,7 @@ COMMANDS = {
     "score": ("esirules.cli.score", "score inspection evidence and print the scoring summary sheet"),
     "explain": ("esirules.cli.explain", "explain why a criterion, section or the overall scored as it did"),
     "diff": ("esirules.cli.diff", "show what changed between two rulesets, and what it does to inspection evidence"),
+    "handbook": ("esirules.cli.handbook", "write the inspection handbook of a ruleset as Markdown or HTML"),
 }
 
 
