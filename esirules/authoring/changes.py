@@ -63,7 +63,7 @@ class Subject:
         if kind == "cap":
             return f"the cap at {name} in {within.words() if within else 'the grading'}"
         if kind == "band":
-            return f"band {name} of `{within.name}`" if within else f"band {name}"
+            return f"band `{name}` of `{within.name}`" if within else f"band `{name}`"
         if kind == "exclusion":
             return f"the exclusion of {name}"
         return f"{kind} `{name}`"

@@ -130,11 +130,11 @@ def _bands(old: m.Bands, new: m.Bands, old_loaded: Loaded, new_loaded: Loaded) -
         out += _band(old.bands[i], new.bands[j], subject)
     for j in matching.added:
         band = new.bands[j]
-        out.append(Change("added", Subject("band", value_text(band.value), subject),
+        out.append(Change("added", Subject("band", band.value, subject),
                           new=_placed(plain.band_condition(band), j, new.bands), new_at=band.span))
     for i in matching.removed:
         band = old.bands[i]
-        out.append(Change("removed", Subject("band", value_text(band.value), subject),
+        out.append(Change("removed", Subject("band", band.value, subject),
                           old=_placed(plain.band_condition(band), i, old.bands), old_at=band.span))
     if matching.reordered:
         kept_old = [value_text(old.bands[i].value) for i in sorted(i for i, _ in matching.pairs)]
@@ -146,7 +146,7 @@ def _bands(old: m.Bands, new: m.Bands, old_loaded: Loaded, new_loaded: Loaded) -
 
 def _band(old: m.Band, new: m.Band, bands: Subject) -> list[Change]:
     """One band row: each threshold that moved (`performance at least 90% → 85%`), or its whole test."""
-    subject = Subject("band", value_text(new.value), bands)
+    subject = Subject("band", new.value, bands)
     same_shape = (
         old.otherwise == new.otherwise
         and len(old.tests) == len(new.tests)

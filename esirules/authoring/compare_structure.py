@@ -75,9 +75,13 @@ def _aggregate_at(aggregate: m.Aggregate | None, fallback: Span) -> Span:
 
 
 def _criterion_summary(criterion: m.Criterion) -> str:
-    kind = (f"{len(criterion.questions)} questions" if criterion.kind == "numerical"
-            else f"{len(criterion.items)} items, graded by {criterion.grading}")
+    kind = (_count(len(criterion.questions), "question") if criterion.kind == "numerical"
+            else f"{_count(len(criterion.items), 'item')}, graded by {criterion.grading}")
     return f"“{criterion.title}”, {plain.criterion_weight_text(criterion)}, {kind}"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _criterion(old: m.Criterion, new: m.Criterion, old_loaded: Loaded, new_loaded: Loaded) -> list[Change]:

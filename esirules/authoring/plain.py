@@ -58,11 +58,11 @@ def band_condition(band: m.Band) -> str:
 
 
 def rounding_text(rounding: m.Rounding) -> str:
-    """`whole percent, halves up` or `1 decimal place, halves to even`."""
+    """As written: `whole percent, halves up` or `1 decimal place, halves even`."""
     places = "whole percent" if rounding.places == 0 else (
         f"{rounding.places} decimal place{'s' if rounding.places != 1 else ''}"
     )
-    ties = {"up": "halves up", "down": "halves down", "even": "halves to even"}[rounding.ties]
+    ties = {"up": "halves up", "down": "halves down", "even": "halves even"}[rounding.ties]
     return f"{places}, {ties}"
 
 
