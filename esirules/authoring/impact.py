@@ -309,7 +309,7 @@ def _shifts(
             continue
         then = before.get(case, before.get("*", ("absent", None)))
         later = after.get(case, after.get("*", ("absent", None)))
-        shift = _shift(then[0], later[0])
+        shift = shift_of(then[0], later[0])
         if shift is None:
             continue
         reason = later[1] if shift in ("newly excluded", "newly not applicable") else (
@@ -322,7 +322,8 @@ def _shifts(
     ]
 
 
-def _shift(then: str, later: str) -> Shift | None:
+def shift_of(then: str, later: str) -> Shift | None:
+    """How a case moved for a question, from its standing under the old ruleset to the new."""
     counted_then, counted_later = then in ("met", "not met"), later in ("met", "not met")
     if counted_then and not counted_later:
         return "newly excluded" if later in ("excluded", "absent") else "newly not applicable"
