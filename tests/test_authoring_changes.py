@@ -286,7 +286,7 @@ def test_title(tmp_path):
     found, text = edited(tmp_path, 'title "Base inspection"', 'title "Base inspection, revised"')
     change = only(found)
     assert change.words() == "the ruleset: title “Base inspection” → “Base inspection, revised”"
-    assert lines(change) == (2, 2)
+    assert lines(change) == (line_of(BASE, "title"), line_of(text, "title"))
 
 
 def test_criterion_moved_to_another_section_and_order(tmp_path):

@@ -184,8 +184,8 @@ class Checker(HTMLParser):
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         values = dict(attrs)
-        if "id" in values and values["id"]:
-            self.ids.add(values["id"])
+        if values.get("id"):
+            self.ids.add(values["id"] or "")
         if "src" in values:
             self.external.append(f"{tag} src")
         if tag == "a" and values.get("href"):
