@@ -141,7 +141,7 @@ def test_band_threshold(tmp_path):
 
 def test_band_test_of_another_shape_is_shown_whole(tmp_path):
     found, _ = edited(tmp_path, '"Partly met" when score at least 50%', '"Partly met" when score above 50%')
-    assert only(found).words() == "band `Partly met` of `quality`: when score at least 50% → score above 50%"
+    assert only(found).words() == "band `Partly met` of `quality` reworded: score at least 50% → score above 50%"
 
 
 def test_band_row_removed_and_bands_ties(tmp_path):
@@ -158,7 +158,7 @@ def test_band_row_removed_and_bands_ties(tmp_path):
 def test_grading_rule_reworded(tmp_path):
     found, text = edited(tmp_path, "at least good on the majority of items", "at least good on some items")
     change = only(found)
-    assert change.headline() == 'the rule for "Partly met" in grading `management`: when'
+    assert change.headline() == 'the rule for "Partly met" in grading `management` reworded'
     assert change.old == "at least good on the majority of items and at least satisfactory on the others"
     assert change.new == "at least good on some items and at least satisfactory on the others"
     assert lines(change) == (line_of(BASE, '"Partly met" when at least'), line_of(text, '"Partly met" when at least'))

@@ -99,6 +99,8 @@ class Change:
         if self.action == "removed":
             where = f" from {within.words()}" if within and self.subject.kind in ("question", "item", "criterion") else ""
             return f"{subject} removed{where}"
+        if self.aspect == "when":  # a rule or band whose test is written anew
+            return f"{subject} reworded"
         return f"{subject}: {self.aspect}"
 
     def words(self) -> str:
@@ -108,7 +110,8 @@ class Change:
             return headline + (f": {self.new}" if self.new else "")
         if self.action == "removed":
             return headline + (f": {self.old}" if self.old else "")
-        return f"{headline} {self.old} → {self.new}"
+        joiner = ": " if self.aspect == "when" else " "
+        return f"{headline}{joiner}{self.old} → {self.new}"
 
 
 def changed(subject: Subject, aspect: str, old: str, new: str, old_at: Span | None, new_at: Span | None,

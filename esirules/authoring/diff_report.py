@@ -36,7 +36,7 @@ _POINTS = m.Rounding(places=1)
 
 def diff_document(diff: RulesetDiff, impacts: Sequence[Impact] = ()) -> Document:
     old, new = diff.old, diff.new
-    title = f"Changes from {old.name} to {new.name}"
+    title = f"Changes from {_named(old, new.name == old.name)} to {_named(new, new.name == old.name)}"
     subtitle = f"{shown_path(old.path)} ({_version(old)}) → {shown_path(new.path)} ({_version(new)})"
     blocks: list[Block] = [Paragraph(_summary(diff))]
     for area in AREAS:
@@ -47,6 +47,10 @@ def diff_document(diff: RulesetDiff, impacts: Sequence[Impact] = ()) -> Document
     for impact in impacts:
         blocks += impact_blocks(impact, old, new)
     return Document(title, tuple(blocks), subtitle)
+
+
+def _named(ruleset: m.Ruleset, with_version: bool) -> str:
+    return f"{ruleset.name} {ruleset.version}" if with_version and ruleset.version else ruleset.name
 
 
 def _version(ruleset: m.Ruleset) -> str:
@@ -114,14 +118,14 @@ def impact_blocks(impact: Impact, old: m.Ruleset, new: m.Ruleset) -> list[Block]
     old_out = sum(len(g.cases) for g in impact.old.excluded_cases)
     new_out = sum(len(g.cases) for g in impact.new.excluded_cases)
     moved = len(impact.changed)
-    shown = sum(1 for m in impact.changed if _shown(m.old) != _shown(m.new))
+    shown = sum(1 for m in impact.movements if _shown(m.old) != _shown(m.new))
     blocks.append(Paragraph(text(
         f"Scored under both rulesets: {impact.old.cases} cases in scope under {old.name}"
         + (f" ({old_out} excluded)" if old_out else "")
         + f", {impact.new.cases} under {new.name}"
         + (f" ({new_out} excluded)" if new_out else "")
         + f". {moved} of {len(impact.movements)} figures changed"
-        + (f", {shown} of them as shown (rounded)." if shown != moved else ".")
+        + (f" in exact value, {shown} as shown." if shown != moved else ".")
     )))
     blocks.append(_movements_table(impact, old, new))
     blocks.append(_heading(3, "Grade transitions"))

@@ -59,7 +59,12 @@ class Movement:
 
     @property
     def changed(self) -> bool:
-        return self.old != self.new
+        """The exact value, the grade or the reason differs (the rounding shown may differ alone)."""
+        return _exact(self.old) != _exact(self.new)
+
+
+def _exact(figure: Figure | None) -> tuple[object, ...] | None:
+    return None if figure is None else (figure.value, figure.grade, figure.reason)
 
 
 @attrs.frozen
