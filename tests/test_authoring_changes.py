@@ -402,6 +402,24 @@ def test_two_children_of_one_parent(tmp_path):
     assert diff.changes[0].note == "questions B2.kept count again"
 
 
+EXAMPLES = sorted(str(p) for p in (Path(__file__).resolve().parent.parent / "docs" / "examples").glob("*/*.esi"))
+
+
+@pytest.mark.parametrize("old", EXAMPLES, ids=[Path(p).name for p in EXAMPLES])
+def test_example_rulesets_diff_against_themselves_and_the_next(old):
+    new = EXAMPLES[(EXAMPLES.index(old) + 1) % len(EXAMPLES)]
+    (before, after), _, _ = read_rulesets([old, new])
+    assert diff_rulesets(before, before).identical
+    diff = diff_rulesets(before, after)
+    assert not diff.identical
+    for change in diff.changes:
+        for span in (change.old_at, change.new_at):
+            if span is not None:
+                text = Path(span.file).read_text(encoding="utf-8")
+                assert 1 <= span.line <= len(text.splitlines()), change.words()
+        assert change.old_at is not None or change.new_at is not None, change.words()
+
+
 # ---------------------------------------------------------------------------------------------
 # Matching
 

@@ -305,6 +305,22 @@ def test_html_escapes_text():
     assert "<title>&lt;T&gt;</title>" in page and "a &lt; b &amp; &quot;c&quot;" in page
 
 
+EXAMPLES = sorted((REPO / "docs" / "examples").glob("*/*.esi"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.name for p in EXAMPLES])
+def test_every_example_ruleset_has_a_well_formed_handbook(path):
+    (loaded,), _, _ = read_rulesets([str(path)])
+    document = handbook_document(loaded)
+    checker = Checker()
+    checker.feed(document_html(document))
+    checker.close()
+    assert checker.problems == [] and checker.stack == []
+    page = document_markdown(document)
+    assert "\\`" not in page, "a name meant as code was written as text"
+    assert page.count("\n## ") >= 3
+
+
 # ---------------------------------------------------------------------------------------------
 # The command
 

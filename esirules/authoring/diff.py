@@ -20,6 +20,7 @@ from esirules.authoring.compare_scope import (
 from esirules.authoring.compare_structure import compare_structure
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
+from esirules.span import NOWHERE, Span
 
 
 @attrs.frozen
@@ -49,7 +50,17 @@ def diff_rulesets(old: Loaded, new: Loaded) -> RulesetDiff:
         *compare_vocabulary(old, new),
     ]
     order = {area: index for index, area in enumerate(AREAS)}
-    return RulesetDiff(old.ruleset, new.ruleset, tuple(sorted(found, key=lambda c: order[c.area])))
+    located = [_located(c, old.ruleset.span, new.ruleset.span) for c in found]
+    return RulesetDiff(old.ruleset, new.ruleset, tuple(sorted(located, key=lambda c: order[c.area])))
+
+
+def _located(change: Change, old_default: Span, new_default: Span) -> Change:
+    """A default that no line declares (rounding without a `rounding` line) is located at the ruleset."""
+    if change.old_at is not None and change.old_at.file == NOWHERE.file:
+        change = attrs.evolve(change, old_at=old_default)
+    if change.new_at is not None and change.new_at.file == NOWHERE.file:
+        change = attrs.evolve(change, new_at=new_default)
+    return change
 
 
 def diff_with_parent(loaded: Loaded) -> RulesetDiff | None:

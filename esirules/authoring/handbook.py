@@ -26,6 +26,7 @@ from esirules.authoring.document import (
     anchor_of,
     code,
     emphasis,
+    marked,
     text,
 )
 from esirules.authoring.handbook_rules import bands_blocks, grading_blocks, points_blocks, vocabulary_blocks
@@ -123,7 +124,7 @@ def _overview(ruleset: m.Ruleset) -> list[Block]:
             text(section.id),
             text(section.title),
             text(plain.percent_words(share) if share is not None else "—"),
-            text(_section_method(section)),
+            marked(_section_method(section)),
         ))
     blocks.append(Table(
         (text("section"), text("title"), text("share of the overall score"), text("how it is assessed")),
@@ -134,7 +135,7 @@ def _overview(ruleset: m.Ruleset) -> list[Block]:
     ))
     overall = ruleset.overall
     if overall is not None:
-        blocks.append(Paragraph(text(_overall_words(overall, shares))))
+        blocks.append(Paragraph(marked(_overall_words(overall, shares))))
         if overall.description:
             blocks.append(Paragraph(text(plain.prose(overall.description))))
     classes = ruleset.weight_classes
@@ -217,10 +218,10 @@ def _section(section: m.Section, ruleset: m.Ruleset) -> list[Block]:
     shares = criterion_shares(section)
     overall_share = section_shares(ruleset).get(section.id)
     if section.score is not None:
-        blocks.append(Paragraph(text(f"The section's score is {_aggregate_words(section.score)}"
+        blocks.append(Paragraph(marked(f"The section's score is {_aggregate_words(section.score)}"
                                      + (", each counted by its weight." if section.score.kind == "weighted_mean" else "."))))
     if section.grade is not None:
-        blocks.append(Paragraph(text(f"The section's grade is {_aggregate_words(section.grade)}.")))
+        blocks.append(Paragraph(marked(f"The section's grade is {_aggregate_words(section.grade)}.")))
     if shares:
         rows = []
         for criterion in section.criteria:
@@ -287,10 +288,10 @@ def _criterion(
         facts.append(text(f"Scored from {len(criterion.questions)} question{'s' if len(criterion.questions) != 1 else ''}: "
                           f"its score is {how}."))
         if criterion.grading:
-            facts.append(text(f"Its score is turned into a grade by the bands `{criterion.grading}`."))
+            facts.append(marked(f"Its score is turned into a grade by the bands `{criterion.grading}`."))
     else:
         grading = _grading_label(ruleset, criterion.grading)
-        facts.append(text(f"Graded from {len(criterion.items)} evidence item{'s' if len(criterion.items) != 1 else ''} "
+        facts.append(marked(f"Graded from {len(criterion.items)} evidence item{'s' if len(criterion.items) != 1 else ''} "
                           f"by {grading} (see How grades are given)."))
     if share is not None:
         of_overall = f" and {plain.percent_words(share * overall_share)} of the overall score" if overall_share else ""
