@@ -36,7 +36,7 @@ def compare_structure(old: Loaded, new: Loaded) -> list[Change]:
                 out.append(Change("added", Subject("criterion", criterion.id, Subject("section", section.id)),
                                   new=_criterion_summary(criterion), new_at=criterion.span))
             else:
-                out += _criterion(previous, criterion, old, new)
+                out += _criterion(previous, criterion)
     for criterion in before.criteria():
         if criterion.id not in new_criteria:
             out.append(Change("removed", Subject("criterion", criterion.id, Subject("section", criterion.section)),
@@ -84,7 +84,7 @@ def _count(n: int, noun: str) -> str:
     return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
-def _criterion(old: m.Criterion, new: m.Criterion, old_loaded: Loaded, new_loaded: Loaded) -> list[Change]:
+def _criterion(old: m.Criterion, new: m.Criterion) -> list[Change]:
     subject = Subject("criterion", new.id)
     at = (old.span, new.span)
     out = changed(subject, "title", plain.quoted(old.title), plain.quoted(new.title), *at)

@@ -27,6 +27,7 @@ from esirules.scoring.result import (
     QuestionResult,
     SectionResult,
 )
+from esirules.span import Span
 
 # ---------------------------------------------------------------------------------------------
 # Records
@@ -134,14 +135,14 @@ def score_impacts(
     old_ruleset: str,
     new_ruleset: str,
     evidence: Sequence[str],
-    samples: Sequence[tuple[str | None, ColumnSpec | None]] = ((None, None),),
+    samples: Sequence[tuple[str | None, Span | None]] = ((None, None),),
     *,
     scorer: Scorer | None = None,
 ) -> list[Impact]:
     """Score each evidence file (for each sample) under both rulesets and compare.
 
-    `samples` pairs each sample name with a column spec whose span says where it was typed,
-    so that an unknown sample is reported there.
+    `samples` pairs each sample name (None: every case) with where it was typed, so that an
+    unknown sample is reported there.
 
     Raises:
         DiagnosticError: every problem in the rulesets, the evidence or the samples, each once.
@@ -151,8 +152,7 @@ def score_impacts(
     scorer = scorer or Scorer()
     columns: list[ColumnSpec] = []
     for path in evidence:
-        for sample, typed in samples:
-            span = typed.span if typed is not None else None
+        for sample, span in samples:
             for side, ruleset in (("old", old_ruleset), ("new", new_ruleset)):
                 columns.append(ColumnSpec(f"{side} {path} {sample}", (path,), ruleset, sample, span))
     try:
@@ -281,20 +281,33 @@ def _reason(reason: object) -> str:
     return str(reason)
 
 
-def _status(result: QuestionResult | None, excluded: dict[str, str], missing: str) -> dict[str, tuple[str, str | None]]:
-    """Each case's standing for a question: met, not met, excluded or not applicable (with why)."""
-    status: dict[str, tuple[str, str | None]] = {case: ("excluded", why) for case, why in excluded.items()}
+def _sets(result: QuestionResult | None) -> tuple[set[str], set[str]]:
+    """The cases that met a question, and those that did not (both empty without the question)."""
     if result is None:
-        return status | {"*": ("excluded", missing)}
+        return set(), set()
+    return set(result.met_cases), set(result.not_met_cases)
+
+
+def _standings(
+    cases: set[str], result: QuestionResult | None, excluded: dict[str, str], missing: str
+) -> dict[str, tuple[str, str | None]]:
+    """Why each of these cases is not counted for a question: excluded or not applicable, and the reason."""
+    out: dict[str, tuple[str, str | None]] = {}
+    rest = set(cases)
+    for case in rest & excluded.keys():
+        out[case] = ("excluded", excluded[case])
+    rest -= out.keys()
+    if result is None:
+        return out | dict.fromkeys(rest, ("absent", missing))
+    standing = "excluded" if result.excluded is not None else "not applicable"
     for group in result.not_applicable:
-        kind = "excluded" if result.excluded is not None else "not applicable"
-        for case in group.cases:
-            status[case] = (kind, _reason(group.reason))
-    for case in result.met_cases:
-        status[case] = ("met", None)
-    for case in result.not_met_cases:
-        status[case] = ("not met", None)
-    return status
+        if not rest:
+            break
+        hit = rest.intersection(group.cases)
+        reason = _reason(group.reason)
+        out.update(dict.fromkeys(hit, (standing, reason)))
+        rest -= hit
+    return out | dict.fromkeys(rest, ("absent", None))
 
 
 def _shifts(
@@ -305,25 +318,32 @@ def _shifts(
     new_name: str,
     old_name: str,
 ) -> list[CaseShift]:
+    """The cases that count differently for one question, grouped by how and why (set operations only,
+    so a large inspection is compared in about the time it takes to score it)."""
     qid = (now or was).id  # type: ignore[union-attr]
-    before = _status(was, old_excluded, f"{old_name} has no question {qid}")
-    after = _status(now, new_excluded, f"{new_name} has no question {qid}")
+    if (
+        was is not None
+        and now is not None
+        and was.met_cases == now.met_cases
+        and was.not_met_cases == now.not_met_cases
+    ):
+        return []  # the same cases met and not met: nothing moved (compared in C, no sets built)
+    old_met, old_not = _sets(was)
+    new_met, new_not = _sets(now)
+    old_counted, new_counted = old_met | old_not, new_met | new_not
     grouped: dict[tuple[Shift, str | None], list[str]] = defaultdict(list)
-    for case in dict.fromkeys([*before, *after]):
-        if case == "*":
-            continue
-        then = before.get(case, before.get("*", ("absent", None)))
-        later = after.get(case, after.get("*", ("absent", None)))
-        shift = shift_of(then[0], later[0])
-        if shift is None:
-            continue
-        reason = later[1] if shift in ("newly excluded", "newly not applicable") else (
-            then[1] if shift == "newly counted" else None
-        )
-        grouped[(shift, reason)].append(case)
+    lost = _standings(old_counted - new_counted, now, new_excluded, f"{new_name} has no question {qid}")
+    for case, (standing, reason) in lost.items():
+        grouped[(shift_of("met", standing) or "newly excluded", reason)].append(case)
+    gained = _standings(new_counted - old_counted, was, old_excluded, f"{old_name} has no question {qid}")
+    for case, (standing, reason) in gained.items():
+        grouped[(shift_of(standing, "met") or "newly counted", reason)].append(case)
+    grouped[("now met", None)] += old_not & new_met
+    grouped[("no longer met", None)] += old_met & new_not
     return [
         CaseShift(shift, reason, tuple(sorted(cases, key=natural_key)))
         for (shift, reason), cases in sorted(grouped.items(), key=lambda item: SHIFTS.index(item[0][0]))
+        if cases
     ]
 
 

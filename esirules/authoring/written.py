@@ -32,7 +32,7 @@ class Written:
     grading_descriptions: Mapping[str, str] = attrs.field(factory=dict)
     bands_descriptions: Mapping[str, str] = attrs.field(factory=dict)
     class_at: Mapping[str, Span] = attrs.field(factory=dict)
-    # ("cases", condition as written) / ("source", name) / ("question", id) -> where it is written
+    # ("source", name) / ("question", id) -> where the `exclude` line is (case conditions carry spans)
     exclusion_at: Mapping[tuple[str, str], Span] = attrs.field(factory=dict)
 
 
@@ -115,14 +115,6 @@ def _written(declarations: tuple[s.Declaration, ...], parent: Written | None) ->
     return Written(title_at, description_at, extends_at, samples, gradings, bands, classes, exclusions)
 
 
-def exclusion_at(loaded: Loaded, kind: str, name: str | m.Condition) -> Span | None:
-    """Where an exclusion is written: a case condition carries its own span; the others are looked up."""
-    if kind == "cases":
-        assert not isinstance(name, str)
-        return name.span
-    assert isinstance(name, str)
-    return loaded.written.exclusion_at.get((kind, name))
-
-
 def case_exclusion_text(condition: m.Condition) -> str:
+    """A case exclusion's condition as written: what identifies it across two rulesets."""
     return describe(condition)

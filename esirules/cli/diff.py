@@ -37,8 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def _samples(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Each sample with a column spec whose span underlines it as typed, and the command line's text."""
-    from esirules.evidence.sheet import ColumnSpec
+    """Each sample with the span that underlines it as typed, and the command line's text."""
     from esirules.span import Span
 
     command = f"esirules diff {args.old} {args.new} --evidence " + " ".join(args.evidence)
@@ -51,7 +50,7 @@ def _samples(args: argparse.Namespace):  # type: ignore[no-untyped-def]
         start = len(command)
         command += name
         span = Span(COMMAND_LINE, 1, start + 1, 1, start + 1 + len(name))
-        samples.append((name, ColumnSpec(name, (), None, name, span)))
+        samples.append((name, span))
     return samples, {COMMAND_LINE: command}
 
 
