@@ -65,7 +65,7 @@ def _summary(diff: RulesetDiff) -> Text:
     if diff.identical:
         return text(strong("No changes."), " The two rulesets score every inspection alike.")
     counts = [
-        f"{len(diff.in_area(area))} in {AREA_TITLES[area].lower().removeprefix('the ')}"
+        f"{len(diff.in_area(area))} in {AREA_TITLES[area].lower()}"
         for area in AREAS
         if diff.in_area(area)
     ]
@@ -161,7 +161,7 @@ def _movements_table(impact: Impact, old: m.Ruleset, new: m.Ruleset) -> Table:
             text(_change_words(movement)),
         ))
     return Table(
-        (text(""), text("title"), text(old.name), text(new.name), text("change")),
+        (text("figure"), text("title"), text(old.name), text(new.name), text("change")),
         tuple(rows),
         row_headers=True,
         numeric=(2, 3),
