@@ -72,7 +72,9 @@ class Lines:
 
     def _from_line_column(self, line: int, column: int) -> Position:
         text = self.line_text(line - 1)
-        return Position(max(line - 1, 0), _units(text[: max(column - 1, 0)], self.encoding))
+        within = text[: max(column - 1, 0)]
+        # A span may end one past the end of its line (the end of the file, a missing `}`).
+        return Position(max(line - 1, 0), _units(within, self.encoding) + max(column - 1 - len(text), 0))
 
 
 def _units(text: str, encoding: Encoding) -> int:
