@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from importlib import resources
+from typing import Any, ClassVar
 
 from pygments.lexer import RegexLexer, bygroups, words
 from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation, String, Whitespace
@@ -47,12 +48,12 @@ class EsirulesLexer(RegexLexer):
     """Rulesets written in the esirules language (`.esi`)."""
 
     name = "esirules"
-    aliases = ["esirules", "esi"]
-    filenames = ["*.esi"]
-    mimetypes = ["text/x-esirules"]
+    aliases: ClassVar[list[str]] = ["esirules", "esi"]
+    filenames: ClassVar[list[str]] = ["*.esi"]
+    mimetypes: ClassVar[list[str]] = ["text/x-esirules"]
     flags = re.MULTILINE
 
-    tokens = {
+    tokens: ClassVar[dict[str, list[Any]]] = {
         "root": [
             (r"^([ \t]*)(" + "|".join(NAMING_WORDS) + r")([ \t]+)(" + NAME + r")(?![\w.])",
              bygroups(Whitespace, Keyword.Declaration, Whitespace, Name.Class)),

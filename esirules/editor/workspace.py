@@ -219,27 +219,35 @@ class Workspace:
     # --- diagnostics ---------------------------------------------------------------------
 
     def diagnostics_to_publish(self) -> dict[str, tuple[Diagnostic, ...]]:
-        """Each file's diagnostics (from every open document's check) that differ from those
-        last published, by URI; a file no longer reported gets an empty list, and a document
-        just opened or changed gets its list even when it is empty."""
-        found: dict[str, dict[tuple[object, ...], Diagnostic]] = {}
+        """Each file's diagnostics that differ from those last published, by URI; a file no
+        longer reported gets an empty list, and a document just opened or changed gets its
+        list even when it is empty.
+
+        An open document's diagnostics are those of its own check, exactly as `esirules check`
+        gives them; a file that is not open (a parent) gets those that the check of the first
+        open document extending it found in it."""
+        found: dict[str, tuple[Diagnostic, ...]] = {}
+        own: dict[str, tuple[Diagnostic, ...]] = {}
         for document in list(self.documents.values()):
+            groups: dict[str, list[Diagnostic]] = {}
             for diagnostic in self.analysis(document).diagnostics:
                 file = diagnostic.span.file
-                if file != document.path and not os.path.isabs(file):
-                    continue
-                uri = document.uri if file == document.path else self.uri_of(file)
-                key = (diagnostic.code, diagnostic.message, diagnostic.span.line, diagnostic.span.column,
-                       diagnostic.span.end_line, diagnostic.span.end_column)
-                found.setdefault(uri, {}).setdefault(key, diagnostic)
+                if file == document.path:
+                    groups.setdefault(document.uri, []).append(diagnostic)
+                elif os.path.isabs(file) and file not in self.documents:
+                    groups.setdefault(self.uri_of(file), []).append(diagnostic)
+            own[document.uri] = tuple(groups.pop(document.uri, ()))
+            for uri, diagnostics in groups.items():
+                found.setdefault(uri, tuple(diagnostics))
+        found.update(own)
         changes: dict[str, tuple[Diagnostic, ...]] = {}
         fresh = {d.uri for d in self.documents.values() if d.uri not in self._sent}
         for uri in set(found) | set(self.published) | fresh:
-            now = tuple(found.get(uri, {}).values())
+            now = found.get(uri, ())
             if now != self.published.get(uri, ()) or uri in fresh:
                 changes[uri] = now
         self._sent = {d.uri for d in self.documents.values()}
-        self.published = {uri: tuple(d.values()) for uri, d in found.items()}
+        self.published = {uri: found_ for uri, found_ in found.items() if found_}
         return changes
 
     def uri_of(self, path: str) -> str:
