@@ -55,6 +55,16 @@ def test_positions_count_utf16_units_and_clamp() -> None:
     assert Lines("é", "utf-8").position(1) == Position(0, 2)
 
 
+def test_the_agreed_position_encoding_is_used() -> None:
+    from lsprotocol import types as t
+
+    from esirules.editor.server import encoding_of
+
+    assert encoding_of(t.PositionEncodingKind.Utf8) == "utf-8"
+    assert encoding_of(t.PositionEncodingKind.Utf32) == "utf-32"
+    assert encoding_of(None) == "utf-16" == encoding_of(t.PositionEncodingKind.Utf16)
+
+
 # --- salvage -------------------------------------------------------------------------------------
 
 

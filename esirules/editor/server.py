@@ -22,7 +22,7 @@ from esirules.editor.hover import hover_text
 from esirules.editor.index import Occurrence
 from esirules.editor.on_evidence import EvidenceScores, EvidenceSetting
 from esirules.editor.outline import Symbol, folds, symbols
-from esirules.editor.positions import Lines, Position, Range
+from esirules.editor.positions import Encoding, Lines, Position, Range
 from esirules.editor.salvage import braces
 from esirules.editor.workspace import Workspace, uri_to_path
 from esirules.span import Span
@@ -113,9 +113,14 @@ def initialize(ls: EsirulesServer, params: t.InitializeParams) -> None:
     if not roots and params.root_uri:
         roots = [uri_to_path(params.root_uri)]
     ls.state.roots = [r for r in roots if os.path.isabs(r)]
-    encoding = str(ls.workspace.position_encoding or "utf-16")
-    ls.state.encoding = encoding if encoding in ("utf-8", "utf-16", "utf-32") else "utf-16"  # type: ignore[assignment]
+    ls.state.encoding = encoding_of(ls.workspace.position_encoding)
     configure(ls, params.initialization_options)
+
+
+def encoding_of(chosen: object) -> Encoding:
+    """The position encoding pygls agreed with the editor (an lsprotocol enum or a string)."""
+    name = str(getattr(chosen, "value", chosen) or "utf-16")
+    return name if name in ("utf-8", "utf-32") else "utf-16"  # type: ignore[return-value]
 
 
 def configure(ls: EsirulesServer, options: object) -> None:

@@ -9,12 +9,14 @@ until it or a file it extends changes.
 
 from __future__ import annotations
 
+import functools
 import os
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from urllib.parse import unquote, urlparse
 
 import attrs
 
+from esirules import collector
 from esirules.diagnostics import Diagnostic
 from esirules.editor.index import Index, Occurrence, same_place
 from esirules.editor.positions import Encoding, Lines
@@ -48,16 +50,39 @@ def path_to_uri(path: str) -> str:
     return Path(path).as_uri()
 
 
-@attrs.frozen
 class Analysis:
     """What one version of a document gives: the check, the file's own syntax tree (salvaged
-    when half typed), and the names of the file and the files it extends."""
+    when half typed), and the names of the file and the files it extends.
 
-    checked: Checked
-    tree: s.RulesetFile | None
-    index: Index
-    chain: tuple[str, ...]  # the files read: this one, then its parent, and so on
-    braces: Braces
+    Only the check is made at once (diagnostics need nothing else); the tree, the names and
+    the braces are made when a request first needs them."""
+
+    def __init__(
+        self,
+        checked: Checked,
+        chain: tuple[str, ...],
+        text: str,
+        make_tree: Callable[[], s.RulesetFile | None],
+        make_index: Callable[[s.RulesetFile | None], Index],
+    ):
+        self.checked = checked
+        self.chain = chain  # the files read: this one, then its parent, and so on
+        self.text = text
+        self._make_tree = make_tree
+        self._make_index = make_index
+
+    @functools.cached_property
+    def tree(self) -> s.RulesetFile | None:
+        return self._make_tree()
+
+    @functools.cached_property
+    def index(self) -> Index:
+        with collector.paused():
+            return self._make_index(self.tree)
+
+    @functools.cached_property
+    def braces(self) -> Braces:
+        return braces(self.text)
 
     @property
     def model(self) -> m.Ruleset | None:
@@ -155,7 +180,8 @@ class Workspace:
 
     def analysis(self, document: Document) -> Analysis:
         if document.analysis is None:
-            document.analysis = self._analyse(document.path, document.text)
+            with collector.paused():  # parsing makes many small objects, none in cycles
+                document.analysis = self._analyse(document.path, document.text)
         return document.analysis
 
     def _analyse(self, path: str, text: str) -> Analysis:
@@ -163,16 +189,16 @@ class Workspace:
         self.memo.pop(os.path.normpath(os.path.abspath(path)), None)
         checked = check_text(text.encode("utf-8"), path, {}, self.memo, sources)
         chain = tuple(checked.sources) or (path,)
-        tree: s.RulesetFile | None
         if checked.ruleset is not None and checked.declarations:
-            own = tuple(d for d in checked.declarations if d.span.file == path)
-            tree = s.RulesetFile(path, own)
-            index = Index(checked.declarations)
-        else:
-            own_problems = [d for d in checked.diagnostics if d.span.file == path]
-            tree = self._tree(path, text, own_problems).tree
-            index = Index(self._chain_declarations(path, tree, sources))
-        return Analysis(checked, tree, index, chain, braces(text))
+            merged = checked.declarations
+            own = tuple(d for d in merged if d.span.file == path)
+            return Analysis(checked, chain, text, lambda: s.RulesetFile(path, own), lambda _: Index(merged))
+        problems = [d for d in checked.diagnostics if d.span.file == path]
+        return Analysis(
+            checked, chain, text,
+            lambda: self._tree(path, text, problems).tree,
+            lambda tree: Index(self._chain_declarations(path, tree, sources)),
+        )
 
     def _tree(self, path: str, text: str, problems: list[Diagnostic] | None = None) -> Salvaged:
         key = (path, text)
@@ -307,9 +333,12 @@ class Workspace:
         if cached is not None and cached[0] == stamp:
             return cached[1]
         text = data.decode("utf-8", "replace")
-        tree = self._tree(path, text).tree
-        index = Index(self._chain_declarations(path, tree, self.sources(path)))
-        analysis = Analysis(Checked(None, [], {path: text}), tree, index, (path,), braces(text))
+        sources = self.sources(path)
+        analysis = Analysis(
+            Checked(None, [], {path: text}), (path,), text,
+            lambda: self._tree(path, text).tree,
+            lambda tree: Index(self._chain_declarations(path, tree, sources)),
+        )
         self._disk[path] = (stamp, analysis)
         return analysis
 
