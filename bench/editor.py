@@ -30,7 +30,8 @@ from lsprotocol import types as t
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULESET = os.path.join(ROOT, "esirules", "rulesets", "esi-2003.esi")
 URI = "file://" + RULESET
-TEXT = open(RULESET, encoding="utf-8").read()
+with open(RULESET, encoding="utf-8") as file:
+    TEXT = file.read()
 # The edit: one character typed into a question's text, then taken out again.
 EDIT_AT = TEXT.index('question B1.incident "Risk of harm') + len('question B1.incident "Risk')
 HOVER_AT = TEXT.index("graded by management") + len("graded by ma")

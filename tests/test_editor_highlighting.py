@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
@@ -64,9 +65,11 @@ def test_every_keyword_of_the_grammar_is_highlighted_as_one() -> None:
 
 
 @pytest.fixture(scope="module")
-def textmate():  # type: ignore[no-untyped-def]
-    from textmate_grammar.parsers.base import LanguageParser
-    from textmate_grammar.utils.logger import LOGGER
+def textmate(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-untyped-def]
+    # textmate-grammar-python makes a cache folder in the working folder when first imported.
+    with contextlib.chdir(tmp_path_factory.mktemp("textmate")):
+        from textmate_grammar.parsers.base import LanguageParser
+        from textmate_grammar.utils.logger import LOGGER
 
     LOGGER.logger.setLevel(logging.ERROR)  # it reports each line of long text at INFO and WARNING
     return LanguageParser(json.loads(TM_GRAMMAR.read_text("utf-8")))

@@ -28,7 +28,8 @@ from esirules.language.sources import FileSources, MemorySources, SourceError
 from esirules.span import Span
 
 MAX_CHAIN = 16  # parents followed for names; the checker reports cycles, this only stops them
-MAX_WORKSPACE_FILES = 500
+MAX_WORKSPACE_FILES = 500  # rulesets under the workspace folders read for references
+MAX_WORKSPACE_FOLDERS = 5_000  # folders looked through for them
 
 
 def uri_to_path(uri: str) -> str:
@@ -314,8 +315,12 @@ class Workspace:
 
     def _workspace_files(self) -> list[str]:
         found: list[str] = []
+        folders = 0
         for root in self.roots:
             for folder, subfolders, files in os.walk(root):
+                folders += 1
+                if folders > MAX_WORKSPACE_FOLDERS:
+                    return found
                 subfolders[:] = sorted(f for f in subfolders if not f.startswith(".") and f not in ("node_modules", "__pycache__"))
                 found.extend(os.path.join(folder, f) for f in sorted(files) if f.endswith(".esi"))
                 if len(found) >= MAX_WORKSPACE_FILES:
