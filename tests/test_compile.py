@@ -8,7 +8,7 @@ from builders import F, cases, numerical, question, ruleset, section
 
 from esirules.evidence.cases import NOT_APPLICABLE, UNANSWERED
 from esirules.language import model as m
-from esirules.scoring.compile import CompileError, compile_condition, compile_ruleset, value_text
+from esirules.scoring.compile import CompileError, compile_condition, compile_ruleset
 
 # c1..c6; None is "not recorded".
 CASES = cases(
@@ -117,14 +117,6 @@ def test_condition_text_and_case_descriptions() -> None:
     ages = compile_condition(m.Comparison("age", ">", F(50)), RULESET)
     described = dict(ages.describe_cases(CASES, np.array([1, 2])))
     assert set(described) == {"age is 35.5", "age is not recorded"}
-
-
-def test_value_text_quotes_only_what_needs_it() -> None:
-    assert value_text("strong") == "strong"
-    assert value_text("very strong") == '"very strong"'
-    assert value_text("n/a") == '"n/a"'
-    assert value_text(F(5, 2)) == "2.5"
-    assert value_text(True) == "yes"
 
 
 def test_met_table_never_counts_blank_or_not_applicable_answers() -> None:

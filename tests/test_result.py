@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-from fractions import Fraction
-
-import pytest
 from builders import (
     F,
     cases,
@@ -18,65 +15,13 @@ from builders import (
     ruleset,
     section,
 )
-from hypothesis import given
-from hypothesis import strategies as st
 
 from esirules.evidence.cases import Adjustment
 from esirules.evidence.natural import natural_key
 from esirules.language import model as m
 from esirules.scoring.compile import compile_ruleset
 from esirules.scoring.evaluate import score
-from esirules.scoring.result import (
-    CaseGroup,
-    QuestionResult,
-    display_number,
-    display_percent,
-    fraction_text,
-    number_text,
-    percent_text,
-)
-
-WHOLE_UP = m.Rounding(0, "up")
-
-
-@pytest.mark.parametrize(
-    ("value", "places", "ties", "shown"),
-    [
-        (F(1, 3), 0, "up", "33%"),
-        (F(2, 3), 0, "up", "67%"),
-        (F(1, 200), 0, "up", "1%"),  # 0.5% -> halves up
-        (F(1, 200), 0, "down", "0%"),
-        (F(1, 200), 0, "even", "0%"),
-        (F(3, 200), 0, "even", "2%"),  # 1.5% -> to even
-        (F(5, 200), 0, "even", "2%"),  # 2.5% -> to even
-        (F(1, 3), 1, "up", "33.3%"),
-        (F(1, 2000), 1, "up", "0.1%"),  # 0.05%
-        (F(1, 2000), 1, "down", "0.0%"),
-        (F(1), 0, "up", "100%"),
-        (F(0), 2, "up", "0.00%"),
-        (F(-1, 200), 0, "up", "0%"),  # -0.5% rounds up, towards zero here
-        (F(-3, 200), 0, "down", "-2%"),
-    ],
-)
-def test_display_percent(value: Fraction, places: int, ties: str, shown: str) -> None:
-    assert display_percent(value, m.Rounding(places, ties)) == shown  # type: ignore[arg-type]
-
-
-@given(st.fractions(min_value=0, max_value=2), st.integers(min_value=0, max_value=3))
-def test_display_percent_is_within_half_a_unit(value: Fraction, places: int) -> None:
-    shown = display_percent(value, m.Rounding(places, "even"))
-    assert abs(Fraction(shown.rstrip("%")) - value * 100) <= Fraction(1, 2 * 10**places)
-
-
-def test_other_number_texts() -> None:
-    assert display_number(F(17, 2), WHOLE_UP) == "9"
-    assert display_number(F(17, 2), m.Rounding(2, "up")) == "8.50"
-    assert fraction_text(F(33, 100)) == "33/100"
-    assert fraction_text(F(6, 2)) == "3"
-    assert number_text(F(7, 2)) == "3.5"
-    assert number_text(F(1, 3)) == "1/3"
-    assert percent_text(F(11, 10)) == "110%"
-    assert percent_text(F(3, 4)) == "75%"
+from esirules.scoring.result import CaseGroup, QuestionResult
 
 
 def test_natural_order_of_case_ids() -> None:

@@ -58,6 +58,7 @@ from esirules.scoring.result import (
     SectionResult,
 )
 from esirules.span import Span
+from esirules.words import number_text, percent_text
 
 
 class Sources:
@@ -474,8 +475,6 @@ def _method(result: AggregateResult) -> str:
 
 
 def _test_text(test: m.FigureTest) -> str:
-    from esirules.scoring.result import number_text, percent_text
-
     if isinstance(test.operand, Fraction):
         operand = percent_text(test.operand) if test.percent else number_text(test.operand)
     else:

@@ -17,7 +17,6 @@ import attrs
 from esirules.evidence.cases import Location
 from esirules.explain.counterfactual import SmallestChanges
 from esirules.language import model as m
-from esirules.scoring.compile import value_text
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
@@ -30,13 +29,12 @@ from esirules.scoring.result import (
     RuleResult,
     SectionResult,
     Term,
-    display_percent,
 )
+from esirules.words import value_text
 
 SCHEMA = "esirules.explanation/1"
 CASE_LIST_LIMIT = 50  # a longer case list is summarised (count and first ids) unless all cases are asked for
 CASES_SHOWN = 10
-_TWO_PLACES = m.Rounding(places=2, ties="even")
 
 TargetKind = Literal["criterion", "section", "overall", "question", "item"]
 
@@ -46,11 +44,6 @@ def shown_cases(cases: Sequence[str], all_cases: bool) -> tuple[Sequence[str], b
     if all_cases or len(cases) <= CASE_LIST_LIMIT:
         return cases, True
     return cases[:CASES_SHOWN], False
-
-
-def approx_percent(value: Fraction) -> str:
-    """A proportion to two decimals, for checking by hand: 1/3 → "33.33%"."""
-    return display_percent(value, _TWO_PLACES)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,9 +23,10 @@ from esirules.evidence.natural import natural_key
 from esirules.explain.explainer import Explainer, Sources
 from esirules.explain.objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
 from esirules.language import model as m
-from esirules.scoring.compile import Evaluator, value_text
+from esirules.scoring.compile import Evaluator
 from esirules.scoring.result import ColumnResult, CriterionResult
 from esirules.span import Span
+from esirules.words import value_text
 
 TARGET = "TARGET"
 CASE = "--case"

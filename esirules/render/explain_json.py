@@ -34,7 +34,8 @@ from esirules.explain.objects import (
     shown_cases,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.scoring.result import ColumnResult, fraction_text
+from esirules.scoring.result import ColumnResult
+from esirules.words import fraction_text
 
 POOLING_FORMULAS = {
     "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",

@@ -24,11 +24,11 @@ from esirules.explain.objects import (
     QuestionTargetExplanation,
     RuleRef,
     SectionExplanation,
-    approx_percent,
     lower_first,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.scoring.result import OverallResult, SectionResult, number_text
+from esirules.scoring.result import OverallResult, SectionResult
+from esirules.words import approx_percent, number_text, plural
 
 
 def explanation_markdown(explanation: Explanation) -> str:
@@ -42,10 +42,6 @@ def cite(rule: RuleRef) -> str:
     if not relative.startswith(".."):
         path = relative
     return f"`{path}` line {rule.line}"
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class _Markdown:
@@ -135,7 +131,7 @@ class _Markdown:
         text = (
             f"For {who}, criterion {c.id}, {lower_first(c.title)}, scored **{c.display}**: "
             f"{number_text(c.met)} of the {number_text(c.applicable)} applicable answers to its "
-            f"{_plural(len(counted), 'question')} met the standard ({how}; {cite(body.pooling_rule)})."
+            f"{plural(len(counted), 'question')} met the standard ({how}; {cite(body.pooling_rule)})."
         )
         contribution = body.contribution
         if contribution.share is not None and contribution.weight is not None:
@@ -197,7 +193,7 @@ class _Markdown:
             out += ["", line]
             if others:
                 sizes = "; ".join(
-                    f"{h.grade}, {_plural(len(h.options[0]), 'item')} ({sum(ch.steps for ch in h.options[0])} steps)"
+                    f"{h.grade}, {plural(len(h.options[0]), 'item')} ({sum(ch.steps for ch in h.options[0])} steps)"
                     if h.options
                     else f"{h.grade}, none ({h.changes.reason})"
                     for h in others
@@ -225,7 +221,7 @@ class _Markdown:
             )
             groups.setdefault(r.rating or "not rated", []).append(name)
         parts = [
-            f"{rating} on {_plural(len(names), 'item')} ({'; '.join(names)})" for rating, names in groups.items() if names
+            f"{rating} on {plural(len(names), 'item')} ({'; '.join(names)})" for rating, names in groups.items() if names
         ]
         return "Performance was " + ", ".join(parts) + "."
 

@@ -28,12 +28,12 @@ from esirules.explain.objects import (
     QuestionTargetExplanation,
     RuleRef,
     SectionExplanation,
-    approx_percent,
     shown_cases,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.explain_json import POOLING_FORMULAS
-from esirules.scoring.result import ColumnResult, QuestionResult, fraction_text, number_text
+from esirules.scoring.result import ColumnResult, QuestionResult
+from esirules.words import approx_percent, fraction_text, number_text
 
 HOLDS, FAILS = "✓", "✗"
 

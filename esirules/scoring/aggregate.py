@@ -21,9 +21,8 @@ from esirules.scoring.result import (
     OverallResult,
     SectionResult,
     Term,
-    display_number,
-    display_percent,
 )
+from esirules.words import display_number, display_percent
 
 GRADED_NOT_SCORED = "graded, not scored"
 

@@ -7,9 +7,7 @@ attributes, the scales, ladders and bands each grading uses.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
-from fractions import Fraction
 
 import attrs
 import numpy as np
@@ -18,15 +16,13 @@ import numpy.typing as npt
 from esirules.evidence import conditions
 from esirules.evidence.cases import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
 from esirules.language import model as m
-from esirules.scoring.result import number_text
+from esirules.words import value_text
 
 Mask = npt.NDArray[np.bool_]
 Truth = tuple[Mask, Mask]  # (known true, known false); neither means unknown
 
 # Answer codes run from NOT_APPLICABLE (-2) upwards; this offset makes them table indexes.
 ANSWER_OFFSET = -NOT_APPLICABLE
-
-_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*|-?[0-9]+(\.[0-9]+)?")
 
 
 class CompileError(ValueError):
@@ -35,15 +31,6 @@ class CompileError(ValueError):
 
 # ---------------------------------------------------------------------------------------------
 # Conditions
-
-
-def value_text(value: str | Fraction | bool) -> str:
-    """A value as written: bare when it is one word or a number, quoted otherwise."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Fraction):
-        return number_text(value)
-    return value if _BARE.fullmatch(value) else f'"{value}"'
 
 
 @attrs.frozen(eq=False)

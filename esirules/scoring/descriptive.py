@@ -16,8 +16,8 @@ from esirules.scoring.result import (
     GradingTrace,
     ItemResult,
     MeasureResult,
-    display_percent,
 )
+from esirules.words import display_percent
 
 
 def grade_descriptive(

@@ -33,8 +33,8 @@ from esirules.scoring.result import (
     EvidenceRef,
     QuestionResult,
     RulesetRef,
-    display_percent,
 )
+from esirules.words import display_percent
 
 NO_APPLICABLE_CASES = "no applicable cases in this sample"
 ANSWERED_NOT_APPLICABLE = "answered not applicable"

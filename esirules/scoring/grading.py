@@ -13,7 +13,7 @@ from fractions import Fraction
 import attrs
 
 from esirules.language import model as m
-from esirules.scoring.compile import CompiledGrading, value_text
+from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import (
     BandResult,
     BandTrace,
@@ -22,12 +22,9 @@ from esirules.scoring.result import (
     FigureTestResult,
     GradingTrace,
     RuleResult,
-    display_percent,
-    number_text,
-    percent_text,
-    round_percent,
 )
 from esirules.span import NOWHERE
+from esirules.words import display_percent, number_text, percent_text, round_percent, value_text
 
 PERCENT_FIGURES = frozenset({"score", "performance"})
 _SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)

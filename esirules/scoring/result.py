@@ -18,86 +18,13 @@ import attrs
 
 from esirules.language.model import AggregateKind, Rounding
 from esirules.span import Span, span_field
+from esirules.words import fraction_text
 
 if TYPE_CHECKING:
     import numpy as np
     import numpy.typing as npt
 
 NOT_COMPUTABLE = "not computable"
-
-# ---------------------------------------------------------------------------------------------
-# Display: rounding happens here and only here.
-
-
-def round_percent(value: Fraction, rounding: Rounding) -> Fraction:
-    """The percentage value × 100, rounded to `rounding.places` decimals by its tie rule."""
-    return _round(value * 100, rounding)
-
-
-def display_percent(value: Fraction, rounding: Rounding) -> str:
-    """A proportion shown as a percentage: Fraction(1, 3) → "33%" (exact, no floats)."""
-    return _decimal_text(round_percent(value, rounding), rounding.places) + "%"
-
-
-def display_number(value: Fraction, rounding: Rounding) -> str:
-    """A plain figure (a points total, days of sickness) rounded to `rounding.places` decimals."""
-    return _decimal_text(_round(value, rounding), rounding.places)
-
-
-def fraction_text(value: Fraction) -> str:
-    """Exact text for JSON: "33/100", or "3" for a whole number."""
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def number_text(value: Fraction) -> str:
-    """A threshold as a person writes it: 4, 2.5, or 1/3 when no decimal is exact."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    denominator, places = value.denominator, 0
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    if denominator != 1:
-        return fraction_text(value)
-    while (value * 10**places).denominator != 1:
-        places += 1
-    return _decimal_text(value, places)
-
-
-def percent_text(value: Fraction) -> str:
-    """A proportion written as an exact percentage: Fraction(11, 10) → "110%"."""
-    return number_text(value * 100) + "%"
-
-
-def _round(value: Fraction, rounding: Rounding) -> Fraction:
-    scale = 10**rounding.places
-    scaled = value * scale
-    floor = scaled.numerator // scaled.denominator
-    rest = scaled - floor
-    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and _tie_goes_up(floor, rounding)):
-        floor += 1
-    return Fraction(floor, scale)
-
-
-def _tie_goes_up(floor: int, rounding: Rounding) -> bool:
-    if rounding.ties == "up":
-        return True
-    if rounding.ties == "down":
-        return False
-    return floor % 2 == 1  # halves to even
-
-
-def _decimal_text(value: Fraction, places: int) -> str:
-    units = value * 10**places
-    assert units.denominator == 1, "round before formatting"
-    sign = "-" if units < 0 else ""
-    digits = str(abs(units.numerator)).rjust(places + 1, "0")
-    if places == 0:
-        return sign + digits
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
-
-
-
 
 # ---------------------------------------------------------------------------------------------
 # Where the inputs came from
