@@ -584,11 +584,10 @@ class _Reader:
         return ratings
 
     def _item_scale(self, item: model.Item) -> model.Scale | None:
-        try:
-            grading = self.ruleset.criterion(item.criterion).grading
-            return self.ruleset.scale(self.ruleset.grading(grading).item_scale) if grading else None
-        except KeyError:
-            return None
+        """The scale an item is rated on: its criterion's grading's (None: the criterion names no grading)."""
+        # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
+        grading = self.ruleset.criterion(item.criterion).grading
+        return self.ruleset.scale(self.ruleset.grading(grading).item_scale) if grading else None
 
     def _measures(self, node: yaml.Node) -> dict[str, MeasureFigures]:
         measures: dict[str, MeasureFigures] = {}
@@ -779,13 +778,11 @@ class _Reader:
     def _ladder(self, criterion: model.Criterion) -> list[str]:
         """The grades an adjustment of a criterion may give."""
         name = criterion.grading
-        try:
-            if name and criterion.kind == "descriptive":
-                return list(self.ruleset.scale(self.ruleset.grading(name).ladder).values)
-            if name:
-                return list(self.ruleset.scale(self.ruleset.band_set(name).scale).values)
-        except KeyError:
-            pass
+        # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
+        if name and criterion.kind == "descriptive":
+            return list(self.ruleset.scale(self.ruleset.grading(name).ladder).values)
+        if name:
+            return list(self.ruleset.scale(self.ruleset.band_set(name).scale).values)
         ladders = [s for s in self.ruleset.scales if s.is_ladder]
         return list(dict.fromkeys(v for s in ladders for v in s.values))
 

@@ -21,7 +21,15 @@ import numpy.typing as npt
 from esirules import collector
 from esirules.diagnostics import Diagnostic, did_you_mean
 from esirules.evidence import conditions
-from esirules.evidence.cases import MISSING, NOT_APPLICABLE, UNANSWERED, CaseLocations, Cases, Location
+from esirules.evidence.cases import (
+    ANSWER_OFFSET,
+    MISSING,
+    NOT_APPLICABLE,
+    UNANSWERED,
+    CaseLocations,
+    Cases,
+    Location,
+)
 from esirules.language import model
 from esirules.span import Span
 
@@ -437,7 +445,8 @@ def _encode(
     table: CaseTable, field: str, lookup: dict[str, int], blank: int
 ) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.intp], npt.NDArray[np.int64]]:
     """A column's codes (`blank` for empty cells), the rows whose text is not in `lookup`, and
-    how many cells have each code (entry code + 2: a by-product, the texts are counted anyway)."""
+    how many cells have each code (at code + ANSWER_OFFSET, as `Cases.answer_counts` gives them:
+    a by-product, the texts are counted anyway)."""
     index = table.columns[field]
     size = int(index.max()) + 1 if len(index) else 0  # the texts this column uses are numbered below
     cells = np.bincount(index, minlength=size)
@@ -454,7 +463,8 @@ def _encode(
                 codes[number] = code
     rows = np.flatnonzero(np.isin(index, bad)) if bad else np.empty(0, dtype=np.intp)
     table.reported.update((field, i) for i in rows.tolist())
-    counts = np.bincount(codes.astype(np.intp) + 2, weights=cells, minlength=2).astype(np.int64)
+    counts = np.bincount(codes.astype(np.intp) + ANSWER_OFFSET, weights=cells, minlength=ANSWER_OFFSET)
+    counts = counts.astype(np.int64)
     return codes[index], rows, counts
 
 

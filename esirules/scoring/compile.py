@@ -14,15 +14,12 @@ import numpy as np
 import numpy.typing as npt
 
 from esirules.evidence import conditions
-from esirules.evidence.cases import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
+from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
 from esirules.words import value_text
 
 Mask = npt.NDArray[np.bool_]
 Truth = tuple[Mask, Mask]  # (known true, known false); neither means unknown
-
-# Answer codes run from NOT_APPLICABLE (-2) upwards; this offset makes them table indexes.
-ANSWER_OFFSET = -NOT_APPLICABLE
 
 
 class CompileError(ValueError):

@@ -16,7 +16,15 @@ import numpy as np
 import numpy.typing as npt
 
 from esirules import collector
-from esirules.evidence.cases import NOT_APPLICABLE, UNANSWERED, Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence.cases import (
+    ANSWER_OFFSET,
+    NOT_APPLICABLE,
+    UNANSWERED,
+    Adjustment,
+    Cases,
+    Evidence,
+    MeasureFigures,
+)
 from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
@@ -39,6 +47,8 @@ from esirules.words import display_percent
 NO_APPLICABLE_CASES = "no applicable cases in this sample"
 ANSWERED_NOT_APPLICABLE = "answered not applicable"
 NOT_ANSWERED = "not answered"
+
+NO_CODES = (NOT_APPLICABLE - 1,)  # a code no answer has: selects no case
 
 Mask = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.integer]  # type: ignore[type-arg]  # answer codes, or numbered combinations of values
@@ -230,11 +240,12 @@ def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sa
         # Every case in scope counts: the counts of the answer codes give it all, no pass over cases.
         counts = cases.answer_counts(question.question.id)
         if len(scope.dropped):
-            counts = counts - np.bincount(codes[scope.dropped].astype(np.intp) + 2, minlength=len(counts))
+            dropped = codes[scope.dropped].astype(np.intp) + ANSWER_OFFSET
+            counts = counts - np.bincount(dropped, minlength=len(counts))
         tally = counts.tolist()
-        met = sum(tally[c + 2] for c in met_codes if c + 2 < len(tally))
-        applicable = sum(tally[2:])
-        answered_na, blank = tally[0], tally[1]
+        met = sum(tally[c + ANSWER_OFFSET] for c in met_codes if c + ANSWER_OFFSET < len(tally))
+        applicable = sum(tally[ANSWER_OFFSET:])
+        answered_na, blank = tally[NOT_APPLICABLE + ANSWER_OFFSET], tally[UNANSWERED + ANSWER_OFFSET]
     else:
         met = int(np.count_nonzero(considered & _answer_in(codes, met_codes))) if met_codes else 0
         applicable = int(np.count_nonzero(considered & (codes >= 0)))
@@ -249,8 +260,8 @@ def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sa
     return QuestionTally(
         met,
         applicable,
-        Selection(met, considered, codes, met_codes or (-3,)),
-        Selection(applicable - met, considered, codes, not_met_codes or (-3,)),
+        Selection(met, considered, codes, met_codes or NO_CODES),
+        Selection(applicable - met, considered, codes, not_met_codes or NO_CODES),
         tuple(not_applicable),
     )
 
