@@ -7,8 +7,6 @@ attributes, the scales, ladders and bands each grading uses.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import attrs
 import numpy as np
 import numpy.typing as npt
@@ -37,18 +35,22 @@ class CompiledCondition:
     A comparison on an attribute the case lacks is unknown, not false; and/or/not follow
     three-valued logic (`x or unknown` is true when x is), and a condition whose outcome is
     unknown does not hold. So a case lacking an attribute fails the condition exactly when
-    the attribute's value could have mattered.
+    the attribute's value could have mattered. Data only (no closures), so it can be pickled.
     """
 
     condition: m.Condition
     text: str
     attributes: tuple[m.Attribute, ...]  # those it reads, in order of first use
-    _truth: Callable[[Cases], Truth]
     _combinations: list[tuple[bool, str]] | None = attrs.field(default=None, init=False)
+
+    def truth(self, cases: Cases) -> Truth:
+        """Where the condition is known true, and where known false (see `conditions.truth`)."""
+        columns = {a.name: _column(cases, a) for a in self.attributes}
+        return conditions.truth(self.condition, columns, {a.name: a for a in self.attributes}, len(cases))
 
     def mask(self, cases: Cases) -> Mask:
         """True where the condition holds."""
-        return self._truth(cases)[0]
+        return self.truth(cases)[0]
 
     def describe_cases(
         self, cases: Cases, index: npt.NDArray[np.intp]
@@ -141,13 +143,8 @@ def _radix(attribute: m.Attribute) -> int:
 
 
 def compile_condition(condition: m.Condition, ruleset: m.Ruleset) -> CompiledCondition:
-    used = {name: _attribute(ruleset, name) for name in _attributes_read(condition)}
-
-    def truth(cases: Cases) -> Truth:
-        columns = {name: _column(cases, attribute) for name, attribute in used.items()}
-        return conditions.truth(condition, columns, used, len(cases))
-
-    return CompiledCondition(condition, conditions.describe(condition), tuple(used.values()), truth)
+    used = tuple(_attribute(ruleset, name) for name in _attributes_read(condition))
+    return CompiledCondition(condition, conditions.describe(condition), used)
 
 
 def _attribute(ruleset: m.Ruleset, name: str) -> m.Attribute:

@@ -2,7 +2,8 @@
 
 Scoring is columnar: each question is evaluated over all cases at once. A batch of cases
 gives a Partial (per-question counts and each case's status); partials merge exactly, and `finish`
-turns one into the ColumnResult, so `score` = finish(score_batch(...)).
+turns one into the ColumnResult, so `score` = finish(score_batch(...)). A Partial is data only
+(the ruleset model, counts, numpy arrays), so it can be pickled and sent between processes.
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
 from esirules.scoring.aggregate import outside_sample, overall_result, section_results
-from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator
+from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
 from esirules.scoring.descriptive import adjust, grade_descriptive
 from esirules.scoring.grading import apply_bands
 from esirules.scoring.result import (
@@ -125,9 +126,9 @@ def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int]) -> QuestionT
 
 @attrs.frozen(eq=False)
 class Partial:
-    """What a batch of cases contributes to a column; see `merge` and `finish`."""
+    """What a batch of cases contributes to a column; see `merge` and `finish`. Data only: it pickles."""
 
-    evaluator: Evaluator
+    ruleset: m.Ruleset
     sample: str | None
     evidence: tuple[EvidenceRef, ...]
     cases: int  # in scope
@@ -154,7 +155,7 @@ def score(
     Returns:
         The column of results; values that cannot be computed are None with a reason.
     """
-    return finish(score_batch(evaluator, evidence, sample), label)
+    return finish(score_batch(evaluator, evidence, sample), label, evaluator=evaluator)
 
 
 def score_batch(
@@ -178,7 +179,7 @@ def score_batch(
             tallies[qid] = _tally(question, cases, scope, chosen)
             step.advance()
     return Partial(
-        evaluator,
+        evaluator.ruleset,
         sample,
         (EvidenceRef(evidence.path, evidence.content_hash),),
         scope.count,
@@ -274,13 +275,13 @@ def _exclusion(question: CompiledQuestion, sample: m.Sample | None) -> str | Non
 
 
 def merge(partials: Iterable[Partial]) -> Partial:
-    """Add up partials of the same evaluator and sample (batches of disjoint cases)."""
+    """Add up partials of the same ruleset and sample (batches of disjoint cases)."""
     parts = list(partials)
     if not parts:
         raise ValueError("nothing to merge")
     first = parts[0]
     for part in parts[1:]:
-        if part.evaluator is not first.evaluator and part.evaluator.ruleset != first.evaluator.ruleset:
+        if part.ruleset is not first.ruleset and part.ruleset != first.ruleset:
             raise ValueError("partials scored under different rulesets cannot be merged")
         if part.sample != first.sample:
             raise ValueError(f"partials of samples {first.sample} and {part.sample} cannot be merged")
@@ -295,7 +296,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
     case_ids = np.concatenate([p.case_ids for p in parts])
     order = natural_order(case_ids)
     return Partial(
-        first.evaluator,
+        first.ruleset,
         first.sample,
         tuple(dict.fromkeys(ref for p in parts for ref in p.evidence)),
         sum(p.cases for p in parts),
@@ -319,16 +320,26 @@ def _union(mappings: Iterable[Mapping[str, object]], what: str) -> dict:  # type
     return out
 
 
-def finish(partial: Partial, label: str | None = None) -> ColumnResult:
-    """Turn counts into the column of results: criteria, sections, overall."""
+def finish(partial: Partial, label: str | None = None, *, evaluator: Evaluator | None = None) -> ColumnResult:
+    """Turn counts into the column of results: criteria, sections, overall.
+
+    Args:
+        partial: from `score_batch` or `merge` (in this process or unpickled from another).
+        label: the column's label; defaults to the sample's name, else the ruleset's.
+        evaluator: the evaluator of the partial's ruleset, if the caller has it; otherwise the
+            ruleset is compiled again (about a millisecond).
+    """
+    if evaluator is None:
+        evaluator = compile_ruleset(partial.ruleset)
+    elif evaluator.ruleset is not partial.ruleset and evaluator.ruleset != partial.ruleset:
+        raise ValueError("the evaluator is not of the ruleset the partial was scored under")
     # Case lists of a large inspection are millions of references in a few hundred tuples, none
     # in cycles; the collector would scan them again and again while they are being made.
     with collector.paused():
-        return _finish(partial, label)
+        return _finish(partial, evaluator, label)
 
 
-def _finish(partial: Partial, label: str | None) -> ColumnResult:
-    evaluator = partial.evaluator
+def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> ColumnResult:
     ruleset = evaluator.ruleset
     sample = _sample(ruleset, partial.sample)
     order = CaseOrder(partial)
