@@ -75,11 +75,11 @@ def same_column(one: esirules.scoring.result.ColumnResult, other: esirules.scori
         for mine, theirs in zip(one.criteria[cid].questions, criterion.questions):
             assert tuple(mine.met_cases) == tuple(theirs.met_cases)
             assert tuple(mine.not_met_cases) == tuple(theirs.not_met_cases)
-            assert [(g.reason, tuple(g.cases)) for g in mine.not_applicable] == [
-                (g.reason, tuple(g.cases)) for g in theirs.not_applicable
+            assert [(g.cause, g.cause.span, tuple(g.cases)) for g in mine.not_applicable] == [
+                (g.cause, g.cause.span, tuple(g.cases)) for g in theirs.not_applicable
             ]
-    assert [(g.reason, tuple(g.cases)) for g in one.excluded_cases] == [
-        (g.reason, tuple(g.cases)) for g in other.excluded_cases
+    assert [(g.cause, g.cause.span, tuple(g.cases)) for g in one.excluded_cases] == [
+        (g.cause, g.cause.span, tuple(g.cases)) for g in other.excluded_cases
     ]
 
 

@@ -8,6 +8,7 @@ from builders import F, cases, numerical, question, ruleset, section
 
 from esirules.evidence.cases import NOT_APPLICABLE, UNANSWERED
 from esirules.language import model as m
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompileError, compile_condition, compile_ruleset
 
 # c1..c6; None is "not recorded".
@@ -141,9 +142,11 @@ def test_ruleset_exclusions_are_compiled() -> None:
             ),
         )
     )
-    assert evaluator.questions["B1.1"].excluded == "excluded by the ruleset: source offender_interview"
-    assert evaluator.questions["B1.2"].excluded is None
-    assert evaluator.questions["B1.3"].excluded == "excluded by the ruleset: question B1.3"
+    assert evaluator.questions["B1.1"].exclusion == Cause(
+        "source_excluded", "excluded by the ruleset: source offender_interview"
+    )
+    assert evaluator.questions["B1.2"].exclusion is None
+    assert evaluator.questions["B1.3"].exclusion == Cause("question_excluded", "excluded by the ruleset: question B1.3")
     assert [c.text for c in evaluator.case_exclusions] == ["order_type = cpo"]
 
 

@@ -19,6 +19,8 @@ from builders import (
 from esirules.evidence.cases import Adjustment
 from esirules.evidence.natural import natural_key
 from esirules.language import model as m
+from esirules.render.result_json import column_json
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import compile_ruleset
 from esirules.scoring.evaluate import score
 from esirules.scoring.result import CaseGroup, QuestionResult
@@ -38,7 +40,10 @@ def test_not_applicable_reasons_per_case() -> None:
         0,
         (),
         (),
-        (CaseGroup("not answered", ("a", "b")), CaseGroup("answered not applicable", ("c",))),
+        (
+            CaseGroup(Cause("not_answered", "not answered"), ("a", "b")),
+            CaseGroup(Cause("answered_not_applicable", "answered not applicable"), ("c",)),
+        ),
         None,
         "not computable",
     )
@@ -65,7 +70,7 @@ def test_column_to_json() -> None:
         ratings={"A1.1": "strong"},
         adjustments=[Adjustment("A1", "Partly met", "Lead inspector", "new manager")],
     )
-    out = score(compile_ruleset(rules), data, label="original").to_json()
+    out = column_json(score(compile_ruleset(rules), data, label="original"))
     assert out == {
         "label": "original",
         "ruleset": {"name": "test", "version": "1", "hash": "hash-test", "path": "test.esi"},
@@ -88,6 +93,8 @@ def test_column_to_json() -> None:
                     "by": "Lead inspector",
                     "reason": "new manager",
                     "applied": True,
+                    "note": None,
+                    "note_cause": None,
                 },
             },
             "B1": {
@@ -106,6 +113,7 @@ def test_column_to_json() -> None:
                 "value": None,
                 "display": "not computable",
                 "reason": "no score or grade of its own; its criteria are graded one by one",
+                "cause": {"kind": "no_aggregate", "rule": None, "evidence": None},  # a built ruleset has no spans
                 "weight": None,
             },
             "B": {"title": "section B", "value": "1/3", "display": "33%", "weight": "3/10"},

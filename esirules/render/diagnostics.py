@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 
 from esirules.diagnostics import Diagnostic
+from esirules.render.wording import shown_path
 
 
 def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> str:
@@ -22,14 +22,6 @@ def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> s
     if tally:
         blocks.append(", ".join(tally) + " found")
     return "\n\n".join(blocks) + "\n"
-
-
-def shown_path(path: str) -> str:
-    """A path as a person in the current folder would type it: relative when it lies below it."""
-    if not os.path.isabs(path):
-        return path
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
 
 
 def _one(d: Diagnostic, source: str | None) -> str:

@@ -14,6 +14,7 @@ import numpy.typing as npt
 from esirules.evidence import conditions
 from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
+from esirules.scoring.causes import Cause
 from esirules.words import value_text
 
 Mask = npt.NDArray[np.bool_]
@@ -198,9 +199,10 @@ class CompiledQuestion:
     question: m.Question
     met_table: npt.NDArray[np.bool_]  # indexed by answer code + ANSWER_OFFSET
     applies: CompiledCondition | None
-    excluded: str | None  # why the ruleset leaves it out, if it does
+    exclusion: Cause | None  # why the ruleset leaves it out, if it does
     met_codes: tuple[int, ...] = ()  # the answer codes that meet it
     not_met_codes: tuple[int, ...] = ()  # the other answers on the scale
+    scale: m.Scale | None = attrs.field(default=None, kw_only=True)  # its answers' scale
 
     def answers(self, cases: Cases) -> npt.NDArray[np.int16]:
         codes = cases.answers.get(self.question.id)
@@ -226,15 +228,21 @@ def compile_question(question: m.Question, ruleset: m.Ruleset) -> CompiledQuesti
     applies = None if question.applies is None else compile_condition(question.applies, ruleset)
     met_codes = tuple(code for code, value in enumerate(scale.values) if value in question.met)
     not_met_codes = tuple(code for code in range(len(scale.values)) if code not in met_codes)
-    excluded = _question_exclusion(question, ruleset.exclusions)
-    return CompiledQuestion(question, table, applies, excluded, met_codes, not_met_codes)
+    exclusion = _question_exclusion(question, ruleset.exclusions)
+    return CompiledQuestion(question, table, applies, exclusion, met_codes, not_met_codes, scale=scale)
 
 
-def _question_exclusion(question: m.Question, exclusions: m.Exclusions) -> str | None:
+def _question_exclusion(question: m.Question, exclusions: m.Exclusions) -> Cause | None:
     if question.source is not None and question.source in exclusions.sources:
-        return f"excluded by the ruleset: source {question.source}"
+        return Cause(
+            "source_excluded",
+            f"excluded by the ruleset: source {question.source}",
+            exclusions.source_span(question.source),
+        )
     if question.id in exclusions.questions:
-        return f"excluded by the ruleset: question {question.id}"
+        return Cause(
+            "question_excluded", f"excluded by the ruleset: question {question.id}", exclusions.question_span(question.id)
+        )
     return None
 
 

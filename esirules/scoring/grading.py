@@ -13,6 +13,7 @@ from fractions import Fraction
 import attrs
 
 from esirules.language import model as m
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import (
     BandResult,
@@ -60,7 +61,7 @@ def apply_bands(
         None,
         bands.ties,
         tuple(tried),
-        reason=f"no band of {bands.name} fits",
+        cause=Cause("no_band_fits", f"no band of {bands.name} fits", bands.span),
         span=bands.span,
     )
 
