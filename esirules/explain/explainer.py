@@ -12,7 +12,6 @@ subsets of cases in explain_scope.py.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 
 from esirules.evidence.cases import Location
 from esirules.explain.counterfactual import SmallestChanges, smallest_changes
@@ -47,6 +46,7 @@ from esirules.explain.objects import (
 from esirules.language import model as m
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator
+from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
@@ -60,7 +60,6 @@ from esirules.scoring.result import (
     SectionResult,
 )
 from esirules.span import Span
-from esirules.words import number_text, percent_text
 
 
 class Sources:
@@ -376,7 +375,7 @@ class Explainer:
                     band.value,
                     BandExplanation(
                         band.value, band.otherwise, True, self.ref(band.span),
-                        tuple(FigureTestExplanation(_test_text(t), "", True, self.ref(t.span)) for t in band.tests),
+                        tuple(FigureTestExplanation(figure_test_text(t), "", True, self.ref(t.span)) for t in band.tests),
                     ),
                 )
         return tuple(
@@ -476,11 +475,3 @@ def _method(result: AggregateResult) -> str:
     if result.kind == "score_banded":
         return f"score banded by {result.using}"
     return f"grading {result.using} over the {result.members_kind}"
-
-
-def _test_text(test: m.FigureTest) -> str:
-    if isinstance(test.operand, Fraction):
-        operand = percent_text(test.operand) if test.percent else number_text(test.operand)
-    else:
-        operand = test.operand
-    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"

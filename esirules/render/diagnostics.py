@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from esirules.diagnostics import Diagnostic
 from esirules.render.wording import shown_path
+from esirules.words import plural
 
 
 def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> str:
@@ -16,9 +17,9 @@ def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> s
     warnings = len(diagnostics) - errors
     tally = []
     if errors:
-        tally.append(f"{errors} error{'s' if errors != 1 else ''}")
+        tally.append(plural(errors, "error"))
     if warnings:
-        tally.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        tally.append(plural(warnings, "warning"))
     if tally:
         blocks.append(", ".join(tally) + " found")
     return "\n\n".join(blocks) + "\n"

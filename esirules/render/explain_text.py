@@ -34,7 +34,7 @@ from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.wording import POOLING_FORMULAS, shown_path
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
-from esirules.words import approx_percent, fraction_text, number_text
+from esirules.words import approx_percent, fraction_text, number_text, plural
 
 HOLDS, FAILS = "✓", "✗"
 
@@ -109,7 +109,7 @@ class _Text(Visitor[Tree]):
         parts = [f"column {column.label}", f"ruleset {column.ruleset.name} {column.ruleset.version}"]
         if column.sample is not None:
             parts.append(f"sample {column.sample} ({x.sample_label})")
-        parts.append(f"{column.cases} case{'s' if column.cases != 1 else ''}")
+        parts.append(plural(column.cases, "case"))
         excluded = sum(len(g.cases) for g in column.excluded_cases)
         if excluded:
             parts.append(f"{excluded} left out by the ruleset")
@@ -431,7 +431,7 @@ class _Text(Visitor[Tree]):
             steps = sum(c.steps for c in changes)
             label = "smallest change" if len(options) == 1 else f"smallest change, option {number}"
             node = parent.add(
-                Text(f"{label}: {len(changes)} item{'s' if len(changes) != 1 else ''}, {steps} step{'s' if steps != 1 else ''} up the scale")
+                Text(f"{label}: {plural(len(changes), 'item')}, {plural(steps, 'step')} up the scale")
             )
             for change in changes:
                 text = Text(f"raise {change.item} from {change.rating} to {change.to}")

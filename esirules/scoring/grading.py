@@ -73,12 +73,8 @@ def _figure_test(
     ties: str,
     lower_is_better: bool,
 ) -> FigureTestResult:
-    if isinstance(test.operand, Fraction):
-        operand: Fraction | None = test.operand
-        operand_text = percent_text(test.operand) if test.percent else number_text(test.operand)
-    else:
-        operand, operand_text = figures.get(test.operand), test.operand
-    text = f"{test.figure} {test.comparison.replace('_', ' ')} {operand_text}"
+    operand = test.operand if isinstance(test.operand, Fraction) else figures.get(test.operand)
+    text = figure_test_text(test)
     value = figures.get(test.figure)
     if value is None or operand is None:
         missing = test.figure if value is None else test.operand
@@ -92,6 +88,15 @@ def _figure_test(
     better_is_lower = lower_is_better and test.figure == "actual"
     holds = _compare(test.comparison, compared, operand, better_is_lower)
     return FigureTestResult(text, test.figure, value, compared, operand, shown, holds, span=test.span)
+
+
+def figure_test_text(test: m.FigureTest) -> str:
+    """A band's test as written: `performance at least 110%`, `actual at least national average`."""
+    if isinstance(test.operand, Fraction):
+        operand = percent_text(test.operand) if test.percent else number_text(test.operand)
+    else:
+        operand = test.operand
+    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"
 
 
 def _compare(comparison: str, value: Fraction, operand: Fraction, better_is_lower: bool) -> bool:
