@@ -53,7 +53,7 @@ def main(n_cases: int = 20_000, parts: int = 8) -> int:
     evaluator = esirules.compile_ruleset(ruleset)
     with tempfile.TemporaryDirectory() as directory:
         whole = generate(directory, n_cases, seed=7, json_cases=False)["csv"]
-        single = esirules.finish(esirules.score_batch(evaluator, esirules.load_evidence(whole, ruleset)))
+        single = esirules.finish(esirules.score_batch(evaluator, esirules.load_evidence(whole, ruleset)), evaluator=evaluator)
 
         def count(path: str) -> object:  # map: one partition
             return esirules.score_batch(evaluator, esirules.load_evidence(path, ruleset))
