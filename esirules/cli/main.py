@@ -10,6 +10,7 @@ COMMANDS = {
     "check": ("esirules.cli.check", "check rulesets and report every problem with its location"),
     "score": ("esirules.cli.score", "score inspection evidence and print the scoring summary sheet"),
     "explain": ("esirules.cli.explain", "explain why a criterion, section or the overall scored as it did"),
+    "lsp": ("esirules.cli.lsp", "run the language server for editors (over standard input and output)"),
 }
 
 

@@ -15,6 +15,7 @@ from collections.abc import Iterator
 import yaml
 
 from esirules.diagnostics import Diagnostic
+from esirules.files import DISK, FileProblem, InputFiles
 from esirules.span import Span
 
 YAML_SUFFIXES = (".yaml", ".yml")
@@ -25,7 +26,13 @@ Problems = list[Diagnostic]
 
 
 def read_text(
-    path: str, problems: Problems, sources: dict[str, str], at: Span | None = None, *, lazy: bool = False
+    path: str,
+    problems: Problems,
+    sources: dict[str, str],
+    at: Span | None = None,
+    *,
+    lazy: bool = False,
+    files: InputFiles = DISK,
 ) -> tuple[str | None, bytes] | None:
     """A file's text and bytes, or None with a diagnostic if it is missing, empty, binary or not UTF-8.
 
@@ -34,10 +41,9 @@ def read_text(
     """
     span = at or Span.point(path, 1, 1)
     try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as error:
-        reason = "it does not exist" if isinstance(error, FileNotFoundError) else error.strerror or str(error)
+        data = files.read(path)
+    except FileProblem as problem:
+        reason = "it does not exist" if problem.missing else problem.reason
         problems.append(
             Diagnostic("E101", f"cannot read `{path}`: {reason}", span, "check the file name and folder")
         )
@@ -77,7 +83,9 @@ def read_text(
     return text, data
 
 
-def read_document(path: str, problems: Problems, sources: dict[str, str]) -> yaml.Node | None:
+def read_document(
+    path: str, problems: Problems, sources: dict[str, str], files: InputFiles = DISK
+) -> yaml.Node | None:
     """The YAML node tree of a YAML or JSON file, or None with a diagnostic."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (*YAML_SUFFIXES, ".json"):
@@ -90,7 +98,7 @@ def read_document(path: str, problems: Problems, sources: dict[str, str]) -> yam
             )
         )
         return None
-    read = read_text(path, problems, sources)
+    read = read_text(path, problems, sources, files=files)
     if read is None or read[0] is None:
         return None
     text = read[0]

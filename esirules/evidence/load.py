@@ -36,6 +36,7 @@ from esirules.evidence.read_csv import read_csv
 from esirules.evidence.table import CaseTable
 from esirules.evidence.vocabulary import Vocabulary, vocabulary
 from esirules.evidence.yaml_cases import InlineCases
+from esirules.files import DISK, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
 from esirules.span import Span
@@ -43,13 +44,17 @@ from esirules.span import Span
 TOP_LEVEL = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments")
 
 
-def load_evidence(path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT) -> Evidence:
+def load_evidence(
+    path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT, files: InputFiles = DISK
+) -> Evidence:
     """Read and check one inspection's evidence.
 
     Args:
         path: a `.yaml`, `.yml` or `.json` evidence file, or a `.csv` file of cases alone.
         ruleset: the checked ruleset the evidence is scored under.
         progress: told of the loading, for a display (nothing by default).
+        files: the files the evidence may read (any on disk by default; the service gives only
+            the files uploaded).
 
     Returns:
         The evidence, case data in columns.
@@ -57,7 +62,7 @@ def load_evidence(path: str, ruleset: model.Ruleset, *, progress: Progress = SIL
     Raises:
         DiagnosticError: with every problem found, each with its file and line.
     """
-    reader = _Load(path, ruleset)
+    reader = _Load(path, ruleset, files)
     with progress.task(f"loading {os.path.basename(path)}"):
         evidence = reader.load()
     if reader.problems or evidence is None:
@@ -69,30 +74,32 @@ def load_evidence(path: str, ruleset: model.Ruleset, *, progress: Progress = SIL
     return evidence
 
 
-def read_ruleset_reference(path: str) -> str | None:
+def read_ruleset_reference(path: str, files: InputFiles = DISK) -> str | None:
     """The ruleset an evidence file names (`ruleset:`), resolved from the file's folder.
 
     Returns None for a CSV file or an evidence file that names no ruleset; raises
     `DiagnosticError` if the file cannot be read or the named ruleset does not exist.
     """
     problems: Problems = []
-    reference = _ruleset_reference(path, problems, {})
+    reference = _ruleset_reference(path, problems, {}, files)
     if problems:
         raise DiagnosticError(problems)
     return reference
 
 
-def check_ruleset_reference(path: str) -> list[Diagnostic]:
+def check_ruleset_reference(path: str, files: InputFiles = DISK) -> list[Diagnostic]:
     """The problems `read_ruleset_reference` would raise, as a list."""
     problems: Problems = []
-    _ruleset_reference(path, problems, {})
+    _ruleset_reference(path, problems, {}, files)
     return problems
 
 
-def _ruleset_reference(path: str, problems: Problems, sources: dict[str, str]) -> str | None:
+def _ruleset_reference(
+    path: str, problems: Problems, sources: dict[str, str], files: InputFiles
+) -> str | None:
     if path.lower().endswith(".csv"):
         return None
-    root = read_document(path, problems, sources)
+    root = read_document(path, problems, sources, files)
     if root is None:
         return None
     node = mapping_value(root, "ruleset")
@@ -102,7 +109,7 @@ def _ruleset_reference(path: str, problems: Problems, sources: dict[str, str]) -
     if reference is None:
         return None
     resolved = resolve(path, reference)
-    if not os.path.isfile(resolved):
+    if not files.is_file(resolved):
         problems.append(
             Diagnostic(
                 "E105",
@@ -121,8 +128,9 @@ def _ruleset_reference(path: str, problems: Problems, sources: dict[str, str]) -
 class _Load:
     """One load: the files read, the problems found."""
 
-    def __init__(self, path: str, ruleset: model.Ruleset):
+    def __init__(self, path: str, ruleset: model.Ruleset, files: InputFiles):
         self.path = path
+        self.files = files
         self.ruleset = ruleset
         self.vocab: Vocabulary = vocabulary(ruleset)
         self.problems: Problems = []
@@ -138,7 +146,7 @@ class _Load:
             if cases is None:
                 return None
             return Evidence(self.path, self.digest.hexdigest(), None, combine([cases], self.problems))
-        root = read_document(self.path, self.problems, self.sources)
+        root = read_document(self.path, self.problems, self.sources, self.files)
         if root is None:
             return None
         self.digest.update(self.sources[self.path].encode())
@@ -212,8 +220,8 @@ class _Load:
 
     def _csv_cases(self, path: str, named_at: Span | None) -> Cases | None:
         """A CSV file's cases: a large plain file by columns (`read_arrow`), any other by `read_csv`."""
-        large = os.path.getsize(path) >= FAST_PATH_BYTES if os.path.isfile(path) else False
-        read = read_text(path, self.problems, self.sources, named_at, lazy=large)
+        large = self.files.size(path) >= FAST_PATH_BYTES
+        read = read_text(path, self.problems, self.sources, named_at, lazy=large, files=self.files)
         if read is None:
             return None
         text, data = read
