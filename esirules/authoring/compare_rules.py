@@ -14,8 +14,7 @@ from esirules.authoring import plain
 from esirules.authoring.changes import Change, Subject, changed, match
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
-from esirules.scoring.compile import value_text
-from esirules.scoring.result import number_text
+from esirules.words import number_text, value_text
 
 
 def compare_rules(old: Loaded, new: Loaded) -> list[Change]:

@@ -8,7 +8,7 @@ from esirules.authoring import plain
 from esirules.authoring.changes import Change, Subject, changed
 from esirules.authoring.written import Loaded, case_exclusion_text
 from esirules.language import model as m
-from esirules.scoring.result import number_text
+from esirules.words import number_text
 
 
 def compare_header(old: Loaded, new: Loaded) -> list[Change]:

@@ -12,8 +12,8 @@ from esirules.authoring import plain
 from esirules.authoring.changes import Change, Subject, changed, match, reordered
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
-from esirules.scoring.result import number_text
 from esirules.span import Span
+from esirules.words import number_text
 
 
 def compare_structure(old: Loaded, new: Loaded) -> list[Change]:

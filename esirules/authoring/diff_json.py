@@ -13,9 +13,9 @@ from esirules.authoring.changes import Change
 from esirules.authoring.diff import RulesetDiff
 from esirules.authoring.impact import Figure, Impact, Movement, QuestionImpact
 from esirules.language import model as m
-from esirules.render.diagnostics import shown_path
-from esirules.scoring.result import fraction_text
+from esirules.render.wording import shown_path
 from esirules.span import Span
+from esirules.words import fraction_text
 
 SCHEMA = "esirules.diff/1"
 LONG_LIST = 50  # a case list longer than this is cut to its first CUT_TO ids unless all are asked for

@@ -25,9 +25,9 @@ from esirules.authoring.document import (
 )
 from esirules.authoring.impact import SHIFTS, Figure, Impact, Movement, QuestionImpact
 from esirules.language import model as m
-from esirules.render.diagnostics import shown_path
-from esirules.scoring.result import display_number
+from esirules.render.wording import shown_path
 from esirules.span import Span
+from esirules.words import display_number
 
 SHOWN_CASES = 3  # case ids shown in a table cell before "…"
 _SHORT = 90  # a change whose words fit in this many characters is shown on one line

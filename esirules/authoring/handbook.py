@@ -32,8 +32,8 @@ from esirules.authoring.document import (
 from esirules.authoring.handbook_rules import bands_blocks, grading_blocks, points_blocks, vocabulary_blocks
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
-from esirules.render.diagnostics import shown_path
-from esirules.scoring.result import number_text
+from esirules.render.wording import shown_path
+from esirules.words import number_text
 
 ADJUSTMENTS = "What the lead inspector may adjust"
 

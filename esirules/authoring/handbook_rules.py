@@ -16,7 +16,7 @@ from esirules.authoring.document import (
     text,
 )
 from esirules.language import model as m
-from esirules.scoring.result import number_text
+from esirules.words import number_text
 
 _FIGURES = {
     "score": "the score, as a percentage",

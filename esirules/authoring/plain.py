@@ -13,9 +13,8 @@ from fractions import Fraction
 
 from esirules.evidence.conditions import describe
 from esirules.language import model as m
-from esirules.scoring.compile import value_text
 from esirules.scoring.grading import clause_text
-from esirules.scoring.result import number_text, percent_text
+from esirules.words import number_text, percent_text, value_text
 
 # ---------------------------------------------------------------------------------------------
 # As written

@@ -23,7 +23,7 @@ from esirules.editor.index import KIND_WORDS, Index, Occurrence
 from esirules.editor.salvage import DECLARATION_START, Braces
 from esirules.language import syntax as s
 from esirules.language.parse import parser
-from esirules.scoring.compile import value_text
+from esirules.words import value_text
 
 MAX_RETRIES = 3
 _WORD = re.compile(r"[A-Za-z0-9_.]*\Z")

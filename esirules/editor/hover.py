@@ -15,10 +15,9 @@ from esirules.editor.index import KIND_WORDS, Index, Occurrence
 from esirules.explain.objects import condition_phrase
 from esirules.language import model as m
 from esirules.language import syntax as s
-from esirules.scoring.compile import value_text
 from esirules.scoring.grading import clause_text
-from esirules.scoring.result import number_text, percent_text
 from esirules.span import Span
+from esirules.words import number_text, percent_text, value_text
 
 TextOf = Callable[[str], "str | None"]
 
