@@ -254,7 +254,8 @@ def _question(b: _Builder, d: s.QuestionDecl, criterion: str) -> m.Question | No
         if weight <= 0:
             b.error("R020", f"question {d.id.text} must weigh more than 0", d.weight.span, None)
     return m.Question(
-        d.id.text, d.text.text, criterion, scale.name, frozenset(met), source, applies, weight, span=d.span
+        d.id.text, d.text.text, criterion, scale.name, frozenset(met), source, applies, weight, span=d.span,
+        met_span=met_rule.span,
     )
 
 
@@ -340,7 +341,11 @@ def check_exclusions(
                 questions.add(d.question.text)
             else:
                 b.unknown("question", d.question, known_questions)
-    return m.Exclusions(tuple(cases), frozenset(sources), frozenset(questions))
+    return m.Exclusions(
+        tuple(cases), frozenset(sources), frozenset(questions),
+        source_spans=tuple((d.source.text, d.span) for d in declarations if isinstance(d, s.ExcludeSource)),
+        question_spans=tuple((d.question.text, d.span) for d in declarations if isinstance(d, s.ExcludeQuestion)),
+    )
 
 
 def check_test(b: _Builder, d: s.TestDecl, sections: tuple[m.Section, ...]) -> m.RulesetTest | None:

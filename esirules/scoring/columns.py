@@ -116,7 +116,7 @@ class Scorer:
         for column, ruleset_path, loaded in plans:
             evaluator = self.evaluators[ruleset_path]
             partials = [score_batch(evaluator, e, column.sample, progress=self.progress) for e in loaded if e is not None]
-            results.append(finish(merge(partials), label=column.label))
+            results.append(finish(merge(partials), label=column.label, evaluator=evaluator))
         return results
 
 
