@@ -210,7 +210,8 @@ def test_an_adjustment_makes_a_new_run_citing_the_one_adjusted(service: Service)
     assert new["run"]["adjustments"] == [{**body, "by": "inspector holder"}]
     a2 = new["result"]["columns"][0]["criteria"]["A2"]
     assert a2["grade"] == "Well met" and a2["computed_grade"] == first["result"]["columns"][0]["criteria"]["A2"]["grade"]
-    assert a2["adjustment"] == {"grade": "Well met", "by": "inspector holder", "reason": body["reason"], "applied": True}
+    assert {k: a2["adjustment"][k] for k in ("grade", "by", "reason", "applied")} == {
+        "grade": "Well met", "by": "inspector holder", "reason": body["reason"], "applied": True}
     assert service.get(f"/v1/runs/{run}").json()["result"] == first["result"]  # the adjusted run is unchanged
     assert service.get(f"/v1/runs/{new['run']['id']}/verification").json()["identical"] is True
     explained = service.get(f"/v1/runs/{new['run']['id']}/explanations/A2").json()
