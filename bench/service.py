@@ -199,6 +199,15 @@ def main() -> None:
     parser.add_argument("--load-seconds", type=float, default=20.0)
     args = parser.parse_args()
     scratch = tempfile.mkdtemp(prefix="esirules-bench-")
+    try:
+        run_benchmark(args, scratch)
+    finally:
+        import shutil
+
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def run_benchmark(args: argparse.Namespace, scratch: str) -> None:
     db = args.db or str(Path(scratch) / "bench.db")
     esirules("db", "upgrade", "--db", db)
     tokens = {role: esirules("token", "create", "--role", role, "--db", db) for role in ("viewer", "inspector", "author")}
