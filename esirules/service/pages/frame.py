@@ -22,6 +22,7 @@ import attrs
 import jinja2
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
+from starlette.exceptions import HTTPException
 from starlette.datastructures import FormData, UploadFile
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
@@ -216,6 +217,8 @@ def page_route(context: Context, path: str, handler: Handler, *, role: str = "vi
                 limit = context.settings.max_body_bytes
                 return render(refusal_page(Refusal("too-large", f"the files may be at most {limit} bytes in all")),
                               call, request)
+            except HTTPException as error:  # a body that is not a form
+                return render(refusal_page(Refusal("invalid-request", str(error.detail).lower())), call, request)
             csrf = form.get("csrf")
             if not session.form_is_genuine(request, csrf if isinstance(csrf, str) else None):
                 return render(Page("expired.html.j2", "The form could not be accepted", status=403), call, request)

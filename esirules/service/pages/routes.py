@@ -11,13 +11,25 @@ from starlette.routing import BaseRoute, Route
 
 from esirules.service.operation import Context
 from esirules.service.pages import audit, evidence, rulesets, runs, session
-from esirules.service.pages.frame import HEADERS, Page, assets, page_route, redirect, render
+from esirules.service.pages.frame import (
+    HEADERS,
+    Page,
+    TooLarge,
+    assets,
+    limited,
+    page_route,
+    redirect,
+    render,
+)
+
+SMALL_FORM = 16 * 1024  # the sign-in and sign-out forms: a token and a few fields
 
 
-def sign_in_page(request: Request, *, problem: str = "", status: int = 200) -> Response:
+def sign_in_page(request: Request, *, problem: str = "", status: int = 200, going: str | None = None) -> Response:
     nonce = session.sign_in_nonce(request)
+    target = going if going is not None else request.query_params.get("next")
     page = Page("sign_in.html.j2", "Sign in", {"nonce": nonce, "problem": problem,
-                                              "next": session.safe_next(request.query_params.get("next"))}, status)
+                                              "next": session.safe_next(target)}, status)
     response = render(page, None, request)
     session.keep_nonce(response, request, nonce)
     return response
@@ -30,23 +42,30 @@ def routes(context: Context) -> list[BaseRoute]:
         request.state.route = "/sign-in"
         if request.method == "GET":
             return sign_in_page(request)
-        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
-        nonce, token = form.get("nonce"), form.get("token")
+        try:
+            form = await limited(request, SMALL_FORM).form(max_files=0, max_fields=10, max_part_size=SMALL_FORM)
+        except TooLarge:
+            return sign_in_page(request, problem="The form was too large.", status=413)
+        nonce, token, target = form.get("nonce"), form.get("token"), form.get("next")
+        going = target if isinstance(target, str) else None
         if not session.sign_in_is_genuine(request, nonce if isinstance(nonce, str) else None):
-            return sign_in_page(request, problem="The sign-in form had expired; please try again.", status=403)
+            return sign_in_page(request, problem="The sign-in form had expired; please try again.", status=403,
+                                going=going)
         token = token.strip() if isinstance(token, str) else ""
         if not token or await run_in_threadpool(context.store.token, token) is None:
             return sign_in_page(request, problem="That token is not valid: it is unknown, mistyped or revoked.",
-                                status=401)
-        target = form.get("next")
-        response = redirect(session.safe_next(target if isinstance(target, str) else None))
+                                status=401, going=going)
+        response = redirect(session.safe_next(going))
         session.start(response, request, token)
         return response
 
     async def sign_out(request: Request) -> Response:
         request.state.route = "/sign-out"
-        form = await request.form(max_files=0, max_fields=10, max_part_size=4096)
-        csrf = form.get("csrf")
+        try:
+            form = await limited(request, SMALL_FORM).form(max_files=0, max_fields=10, max_part_size=SMALL_FORM)
+        except TooLarge:
+            form = None
+        csrf = None if form is None else form.get("csrf")
         if not session.form_is_genuine(request, csrf if isinstance(csrf, str) else None):
             return render(Page("expired.html.j2", "The form could not be accepted", status=403), None, request)
         response = redirect("/sign-in")

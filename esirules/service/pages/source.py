@@ -33,10 +33,14 @@ class Line:
     problems: tuple[Problem, ...]
 
 
+PLAIN = {"", "w", "n", "p"}  # whitespace, plain names and punctuation: the default style leaves them as they are
+
+
 def _css_class(kind: _TokenType) -> str:
     while kind not in STANDARD_TYPES and kind.parent is not None:
         kind = kind.parent
-    return STANDARD_TYPES.get(kind, "")
+    css = STANDARD_TYPES.get(kind, "")
+    return "" if css in PLAIN else css
 
 
 def highlighted_lines(text: str) -> list[Markup]:
