@@ -173,6 +173,8 @@ def test_a1_shows_the_lead_inspectors_adjustment_and_the_smallest_change(browser
     assert changes.count() >= 1
     assert all(text.startswith("Raise A1.") for text in changes.all_inner_texts())
     assert page.get_by_role("button", name="Record the adjustment").count() == 0  # a viewer is not offered it
+    page.locator("details.higher").scroll_into_view_if_needed()
+    page.mouse.wheel(0, -120)
     shot(page, site, "explanation-a1")
     page.context.close()
 
@@ -270,6 +272,7 @@ def test_a_lead_inspectors_adjustment_is_recorded_with_its_reason_and_audited(br
     entry = admin.locator('tr[data-action="run.adjust"]').last
     assert "inspector holder (inspector)" in entry.inner_text()
     assert entry.locator("q.audit-reason").inner_text() == reason
+    entry.scroll_into_view_if_needed()
     shot(admin, site, "audit")
     admin.context.close()
 

@@ -22,7 +22,7 @@ from esirules.language.sources import MemorySources
 from esirules.service import messages as api
 from esirules.service.operation import Call, Context
 from esirules.service.pages.frame import Page, PageCall, page_route, redirect
-from esirules.service.pages.source import source_lines
+from esirules.service.pages.source import around_problems, source_lines
 from esirules.service.problems import Refusal, not_found
 from esirules.service.routes_store import publish_ruleset
 from esirules.service.schema import RequestInvalid, decode
@@ -178,7 +178,7 @@ def _where(pointer: str, uploads: Sequence[tuple[str, bytes]]) -> str:
 
 def _result(main: str, files: Mapping[str, bytes], diagnostics: Sequence[Diagnostic], status: int, **more: Any) -> dict[str, Any]:
     texts = _texts(files)
-    shown = {name: source_lines(name, text, diagnostics) for name, text in texts.items()
+    shown = {name: around_problems(source_lines(name, text, diagnostics)) for name, text in texts.items()
              if any(d.span.file == name for d in diagnostics)}
     return {"main": main, "diagnostics": diagnostics, "files": shown,
             "errors": sum(1 for d in diagnostics if d.severity == "error"), **more}

@@ -74,3 +74,15 @@ def source_lines(file: str, text: str, diagnostics: Sequence[Diagnostic] = ()) -
     if not highlighted:
         highlighted = [Markup("")]
     return [Line(number, html, tuple(under.get(number, ()))) for number, html in enumerate(highlighted, start=1)]
+
+
+def around_problems(lines: Sequence[Line], context: int = 3) -> list[Line | None]:
+    """Only the lines near a problem (None where lines are left out): a check's result, not the whole file."""
+    near = {n for line in lines if line.problems for n in range(line.number - context, line.number + context + 1)}
+    out: list[Line | None] = []
+    for line in lines:
+        if line.number in near:
+            out.append(line)
+        elif out and out[-1] is not None:
+            out.append(None)
+    return out
