@@ -158,3 +158,12 @@ def test_a_diagnostic_is_shown_on_its_line_with_its_span_marked() -> None:
     assert "at <code>f.yaml:3:18</code> (line 3, column 18)" in html
     assert "help: ratings are `strong`, `weak`" in html
     assert "1 error found" in html
+
+
+def test_the_guides_screenshots_are_there_and_each_is_taken_by_a_browser_test() -> None:
+    guide = (ROOT / "docs" / "inspectors-guide.md").read_text(encoding="utf-8")
+    shown = set(re.findall(r"\(images/(web-[a-z0-9-]+)\.png\)", guide))
+    taken = set(re.findall(r'shot\([a-z]+, site, "([a-z0-9-]+)"', (ROOT / "tests" / "test_web_pages.py").read_text()))
+    assert shown == {f"web-{name}" for name in taken}
+    for name in shown:
+        assert (ROOT / "docs" / "images" / f"{name}.png").stat().st_size < 400_000

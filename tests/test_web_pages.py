@@ -83,8 +83,9 @@ def signed_in(browser: Any, site: Site, role: str, **options: Any) -> Any:  # no
     return page
 
 
-def shot(page: Any, site: Site, name: str, *, full: bool = False) -> None:
-    page.screenshot(path=str(site.shots / f"web-{name}.png"), full_page=full)
+def shot(page: Any, site: Site, name: str, *, full: bool = False, height: int | None = None) -> None:
+    clip = None if height is None else {"x": 0, "y": 0, "width": VIEWPORT["width"], "height": height}
+    page.screenshot(path=str(site.shots / f"web-{name}.png"), full_page=full, clip=clip)
 
 
 def shown(page: Any, target: str, column: str) -> str:
@@ -232,7 +233,7 @@ def test_an_author_publishes_a_ruleset_and_a_viewer_cannot(browser: Any, site: S
     assert refused.status == 403 and "Not for your role" in refused.text()
     viewer.goto("/audit")
     assert viewer.locator("h1").inner_text() == "Not for your role"
-    shot(viewer, site, "forbidden")
+    shot(viewer, site, "forbidden", height=240)
     viewer.context.close()
 
     author = signed_in(browser, site, "author")
@@ -328,7 +329,7 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(browser: An
     page = context.new_page()
     page.goto("/sign-in")
     found["/sign-in"] = axe_violations(page)
-    shot(page, site, "sign-in")
+    shot(page, site, "sign-in", height=420)
     context.close()
     assert {path: v for path, v in found.items() if v} == {}
     assert len(found) == len(_pages(site)) + 2

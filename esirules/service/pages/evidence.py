@@ -10,14 +10,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from esirules.service import messages as api
 from esirules.service.operation import Call, Context
-from esirules.service.pages.frame import Page, PageCall, page_route, redirect
-from esirules.service.pages.rulesets import _source_file, _texts
+from esirules.service.pages.frame import Page, PageCall, page_route, redirect, texts_of, uploaded_file
 from esirules.service.problems import Refusal, not_found
 from esirules.service.routes_runs import run_info
 from esirules.service.routes_store import compiled_ruleset, upload_evidence
@@ -42,7 +40,7 @@ def upload(context: Context, call: PageCall) -> Page | Response:
     if len(mains) != 1:
         raise Refusal("unprocessable", "choose the inspection's evidence file (YAML, JSON or CSV)")
     uploads = [*mains, *call.uploads.get("cases", [])]
-    body = {"ruleset": ruleset, "main": mains[0][0], "files": [_source_file(name, data) for name, data in uploads]}
+    body = {"ruleset": ruleset, "main": mains[0][0], "files": [uploaded_file(name, data) for name, data in uploads]}
     try:
         request = decode(api.EvidenceUpload, body)
     except RequestInvalid as error:
@@ -52,7 +50,7 @@ def upload(context: Context, call: PageCall) -> Page | Response:
     except Refusal as refusal:
         if not refusal.diagnostics:
             raise
-        problems = diagnostics_fragment(refusal.diagnostics, _texts(dict(uploads)))
+        problems = diagnostics_fragment(refusal.diagnostics, texts_of(dict(uploads)))
         return Page("upload.html.j2", "Upload an inspection's evidence", {
             "rulesets": _rulesets(context), "problems": problems, "chosen": ruleset,
             "count": sum(1 for d in refusal.diagnostics if d.severity == "error"),
@@ -86,6 +84,3 @@ def routes(context: Context) -> list[BaseRoute]:
         page_route(context, "/evidence/upload", upload, role="inspector", methods=("POST",)),
         page_route(context, "/evidence/{hash}", evidence_page),
     ]
-
-
-__all__ = ["Markup", "routes"]

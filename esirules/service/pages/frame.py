@@ -12,6 +12,7 @@ no script at all.
 
 from __future__ import annotations
 
+import base64
 import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
@@ -22,8 +23,8 @@ import attrs
 import jinja2
 from markupsafe import Markup
 from starlette.concurrency import run_in_threadpool
-from starlette.exceptions import HTTPException
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
@@ -188,6 +189,19 @@ async def read_form(request: Request, limit: int) -> tuple[FormData, dict[str, l
             if value.filename:
                 uploads.setdefault(name, []).append((value.filename, data))
     return form, uploads
+
+
+def uploaded_file(name: str, data: bytes) -> dict[str, str]:
+    """An uploaded file as the API's body carries it: its text, or its bytes in base64 when not UTF-8."""
+    try:
+        return {"name": name, "content": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"name": name, "content": base64.b64encode(data).decode(), "encoding": "base64"}
+
+
+def texts_of(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Uploaded files as text, to show the lines their problems point at."""
+    return {name: data.decode("utf-8", "replace") for name, data in files.items()}
 
 
 def page_route(context: Context, path: str, handler: Handler, *, role: str = "viewer",

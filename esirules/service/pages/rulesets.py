@@ -9,7 +9,6 @@ API's handler, so it is refused, stored and audited exactly as over HTTP.
 
 from __future__ import annotations
 
-import base64
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -21,7 +20,7 @@ from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.language.sources import MemorySources
 from esirules.service import messages as api
 from esirules.service.operation import Call, Context
-from esirules.service.pages.frame import Page, PageCall, page_route, redirect
+from esirules.service.pages.frame import Page, PageCall, page_route, redirect, texts_of, uploaded_file
 from esirules.service.pages.source import around_problems, source_lines
 from esirules.service.problems import Refusal, not_found
 from esirules.service.routes_store import publish_ruleset
@@ -33,10 +32,6 @@ def _ruleset(context: Context, address: str) -> dict[str, Any]:
     if row is None:
         raise not_found("published ruleset", address, "{hash}")
     return row
-
-
-def _texts(files: Mapping[str, bytes]) -> dict[str, str]:
-    return {name: data.decode("utf-8", "replace") for name, data in files.items()}
 
 
 def list_rulesets(context: Context, call: PageCall) -> Page:
@@ -65,7 +60,7 @@ def _source_page(context: Context, call: PageCall, row: Mapping[str, Any], name:
     versions, _ = context.store.rulesets(row["name"], 100, 0)
     others, _ = context.store.rulesets(None, 500, 0)
     evidence, _ = context.store.evidence_list(200, 0)
-    lines = source_lines(name, _texts(files)[name], checked.diagnostics)
+    lines = source_lines(name, texts_of(files)[name], checked.diagnostics)
     return Page("ruleset.html.j2", f"{row['name']} {row['version']}".strip(), {
         "ruleset": row, "files": sorted(files), "shown": name, "lines": lines,
         "diagnostics": [d for d in checked.diagnostics if d.span.file == name],
@@ -154,19 +149,12 @@ def _bundle(call: PageCall) -> tuple[str, dict[str, bytes], Any]:
         raise Refusal("unprocessable", "choose the ruleset file (.esi) to check")
     main = main_files[0][0]
     uploads = [*main_files, *call.uploads.get("parents", [])]
-    body = {"main": main, "files": [_source_file(name, data) for name, data in uploads]}
+    body = {"main": main, "files": [uploaded_file(name, data) for name, data in uploads]}
     try:
         bundle = decode(api.RulesetBundle, body)
     except RequestInvalid as error:
         raise Refusal("unprocessable", "; ".join(f"{_where(e.pointer, uploads)}{e.message}" for e in error.errors)) from None
     return main, {name: data for name, data in uploads}, bundle
-
-
-def _source_file(name: str, data: bytes) -> dict[str, str]:
-    try:
-        return {"name": name, "content": data.decode("utf-8")}
-    except UnicodeDecodeError:
-        return {"name": name, "content": base64.b64encode(data).decode(), "encoding": "base64"}
 
 
 def _where(pointer: str, uploads: Sequence[tuple[str, bytes]]) -> str:
@@ -177,7 +165,7 @@ def _where(pointer: str, uploads: Sequence[tuple[str, bytes]]) -> str:
 
 
 def _result(main: str, files: Mapping[str, bytes], diagnostics: Sequence[Diagnostic], status: int, **more: Any) -> dict[str, Any]:
-    texts = _texts(files)
+    texts = texts_of(files)
     shown = {name: around_problems(source_lines(name, text, diagnostics)) for name, text in texts.items()
              if any(d.span.file == name for d in diagnostics)}
     return {"main": main, "diagnostics": diagnostics, "files": shown,

@@ -10,7 +10,7 @@ the API's own handlers (`adjust_run`, `create_run`), so they are checked, stored
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -23,7 +23,7 @@ from esirules.explain.objects import RuleRef
 from esirules.render.html.environment import Links
 from esirules.scoring.result import ColumnResult
 from esirules.service import messages as api
-from esirules.service.library import Column, RunInputs, sheet_title
+from esirules.service.library import RunInputs, sheet_title
 from esirules.service.operation import Call, Context
 from esirules.service.pages.frame import Page, PageCall, page_route, redirect
 from esirules.service.problems import Refusal, found_problems, not_found
@@ -249,7 +249,3 @@ def routes(context: Context) -> list[BaseRoute]:
         page_route(context, "/runs/{id}/adjust", adjust, role="inspector", methods=("POST",)),
         page_route(context, "/runs", make_run, role="inspector", methods=("POST",)),
     ]
-
-
-def column_labels(columns: Sequence[Column]) -> Mapping[str, str | None]:
-    return {c.label: c.sample for c in columns}
