@@ -137,7 +137,7 @@ def test_the_sheet_page_shows_the_published_hertfordshire_figures(browser: Any, 
 def test_clicking_b1_for_february_opens_its_explanation_whose_counts_recompute_to_33(browser: Any, site: Site) -> None:  # noqa: F811
     page = signed_in(browser, site, "viewer")
     page.goto("/sheet?" + "&".join(f"run={site.runs[label]}" for label in COLUMNS))
-    shot(page, site, "sheet", full=True)
+    shot(page, site, "sheet", full=True, height=1760)
     page.locator('tr[data-target="B1"] td[data-column="Feb"] a').first.click()
     page.wait_for_url(re.compile(r".*/runs/[0-9a-f]{64}/explain/B1\?column=Feb$"))
     assert "B1 Assessment of risk of harm (Feb)" in page.locator("h1").inner_text()

@@ -167,3 +167,29 @@ def test_a_form_larger_than_the_service_takes_is_refused(tmp_path: Any) -> None:
         assert big.status_code == 413 and "at most 2048 bytes" in big.text
     finally:
         service.close()
+
+
+def test_an_inspector_uploads_evidence_and_scores_it_from_the_pages(web: tuple[Service, dict[str, str]]) -> None:
+    from service_helpers import HERTFORDSHIRE
+
+    service, known = web
+    client = sign_in(service, "inspector")
+    token = csrf(client, "/evidence/upload")
+    yaml = (HERTFORDSHIRE / "followup.yaml").read_bytes().replace(b"A1.visibility: strong", b"A1.visibility: good")
+    stored = client.post("/evidence/upload", data={"csrf": token, "ruleset": known["esi-2004-followup.esi"]},
+                         files=[("evidence", ("followup.yaml", yaml, "application/yaml")),
+                                ("cases", ("followup-cases.csv", (HERTFORDSHIRE / "followup-cases.csv").read_bytes(),
+                                           "text/csv"))],
+                         follow_redirects=False)
+    assert stored.status_code == 303, stored.text
+    evidence = stored.headers["location"].split("/evidence/")[1].split("?")[0]
+    page = client.get(stored.headers["location"])
+    assert "Stored: the evidence had no problems" in page.text and 'value="february"' in page.text
+    scored = client.post("/runs", data={"csrf": token, "evidence": evidence, "ruleset": known["esi-2004-followup.esi"],
+                                        "sample": ["february", "september"]}, follow_redirects=False)
+    assert scored.status_code == 303
+    run = client.get(scored.headers["location"])
+    assert run.status_code == 200
+    assert re.findall(r'<th scope="col" class="figure">(\w+)<span', run.text)[:2] == ["february", "september"]
+    listed = service.get(f"/v1/runs?evidence={evidence}").json()["runs"]
+    assert [c["sample"] for c in listed[0]["columns"]] == ["february", "september"]

@@ -87,7 +87,7 @@ def inspections(context: Context, call: PageCall) -> Page:
     listed = []
     for row in rows:
         runs, _ = context.store.runs(None, row["hash"], 200, 0)
-        listed.append({"evidence": row, "runs": [run_info(r) for r in runs]})
+        listed.append({"evidence": row, "runs": [run_info(r) for r in reversed(runs)]})  # in the order scored
     return Page("inspections.html.j2", "Inspections and runs", {"inspections": listed, "total": total,
                                                                  "ruleset_names": names})
 
