@@ -29,7 +29,7 @@ from esirules.explain.objects import (
     shown_cases,
     visit,
 )
-from esirules.explain.scope import Explanation
+from esirules.explain.scope import Explanation, Target
 from esirules.render.html.environment import NOWHERE, Links, environment, standalone
 from esirules.render.wording import POOLING_FORMULAS, shown_path
 from esirules.scoring.causes import Cause
@@ -169,9 +169,12 @@ class _Body(Visitor[Markup]):
 
 def heading(explanation: Explanation) -> str:
     """`B1 Assessment of risk of harm (Feb)`: what is explained, in which column."""
-    t = explanation.target
+    return target_heading(explanation.target, explanation.column.label)
+
+
+def target_heading(t: Target, column: str) -> str:
     name = f"Section {t.id}: {t.title}" if t.kind == "section" else t.title if t.kind == "overall" else f"{t.id} {t.title}"
-    return f"{name} ({explanation.column.label})"
+    return f"{name} ({column})"
 
 
 def explanation_fragment(explanation: Explanation, links: Links = NOWHERE) -> Markup:

@@ -162,7 +162,7 @@ def _adjustable(context: Context, inputs: RunInputs) -> dict[str, list[str]]:
 def explanation(context: Context, call: PageCall) -> Page:
     from esirules.explain.scope import resolve_target
     from esirules.render.html.diagnostics import diagnostics_fragment
-    from esirules.render.html.explanation import explanation_fragment, heading
+    from esirules.render.html.explanation import explanation_fragment, target_heading
     from esirules.service.routes_runs import _column
 
     row, inputs = stored_run(context, call.path["id"])
@@ -181,8 +181,7 @@ def explanation(context: Context, call: PageCall) -> Page:
         raise found_problems(error.diagnostics, error.sources) from None
     key = (row["id"], column.label, target, where, case, all_cases, "html")
     fragment = library.explanations.get(key)
-    title = f"{resolved.id} {resolved.title} ({column.label})" if resolved.kind != "overall" else \
-        f"{resolved.title} ({column.label})"
+    title = target_heading(resolved, column.label)
     if fragment is None:
         scorer = library.scorer(scoring.compiled, scoring.main, scoring.evidence, inputs.overlay())
         try:
@@ -193,7 +192,6 @@ def explanation(context: Context, call: PageCall) -> Page:
             return Page("explanation.html.j2", title, {**values, "explanation": Markup("")}, 422)
         links = RunLinks(row["id"], inputs.ruleset, list(scoring.compiled.files), column.label, resolved.id)
         fragment = library.explanations.put(key, str(explanation_fragment(explained, links)))
-        title = heading(explained)
     if call.may("inspector") and resolved.kind == "criterion":
         grades = _adjustable(context, inputs).get(resolved.id)
         if grades is not None:
