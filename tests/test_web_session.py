@@ -193,3 +193,24 @@ def test_an_inspector_uploads_evidence_and_scores_it_from_the_pages(web: tuple[S
     assert re.findall(r'<th scope="col" class="figure">(\w+)<span', run.text)[:2] == ["february", "september"]
     listed = service.get(f"/v1/runs?evidence={evidence}").json()["runs"]
     assert [c["sample"] for c in listed[0]["columns"]] == ["february", "september"]
+
+
+def test_the_diff_page_shows_the_reports_adjusted_column_as_the_impact_of_the_follow_up_ruleset(
+    web: tuple[Service, dict[str, str]],
+) -> None:
+    from test_golden import CRITERIA, SECTIONS
+
+    service, known = web
+    client = sign_in(service, "viewer")
+    page = client.get(f"/rulesets/diff?old={known['esi-2003.esi']}&new={known['esi-2004-followup.esi']}"
+                      f"&evidence={known['original.yaml']}")
+    assert page.status_code == 200
+    assert "<h1>Changes from esi-2003 to esi-2004-followup</h1>" in page.text
+    found = re.findall(r'<tr><th scope="row">(?:section )?([A-D][0-9]?)</th><td>[^<]*</td>'
+                       r'<td class="figure">([^<]*)</td><td class="figure">([^<]*)</td>', page.text)
+    figures = {target: (old, new) for target, old, new in found}
+    rows = {**CRITERIA, **SECTIONS}
+    assert {target: (original, adjusted) for target, (original, adjusted, _, _) in rows.items()} == {
+        target: figures[target] for target in rows}  # the report's original and adjusted columns
+    handbook = client.get(f"/rulesets/{known['esi-2004-followup.esi']}/handbook")
+    assert handbook.status_code == 200 and "What the lead inspector may adjust" in handbook.text
