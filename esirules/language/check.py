@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 
 import attrs
 
@@ -198,4 +199,33 @@ def _check_parent(
             ],
             {},
         )
-    return check_text(data, target, {**chain, here: extends.span}, memo, sources)
+    checked = check_text(data, target, {**chain, here: extends.span}, memo, sources)
+    if checked.ruleset is None and _not_a_ruleset(checked, target):
+        # INVARIANT: nothing of a file that is not a ruleset reaches a diagnostic (it may be any
+        # file the parent's name reaches, and the diagnostics may be shown to someone else).
+        return Checked(
+            None,
+            [
+                Diagnostic(
+                    "R004",
+                    f"`{extends.target.text}`, which this ruleset extends, is not a ruleset",
+                    extends.target.span,
+                    "`extends` names the ruleset file this one builds on, which starts with a "
+                    "`ruleset` line; check the name",
+                )
+            ],
+            {},
+        )
+    return checked
+
+
+_RULESET_START = re.compile(r"(?:\s|#[^\n]*)*ruleset\b")
+
+
+def _not_a_ruleset(checked: Checked, path: str) -> bool:
+    """A parent with errors is taken for a ruleset only if it is text that starts (after comments)
+    with its `ruleset` line; a parent that is too large says so (S005) without its content."""
+    if any(d.code == "S005" for d in checked.diagnostics):
+        return False
+    text = checked.sources.get(path)
+    return text is None or _RULESET_START.match(text) is None
