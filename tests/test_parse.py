@@ -10,7 +10,7 @@ import pytest
 
 from esirules.language import syntax as s
 from esirules.language.describe import wording
-from esirules.language.parse import MAX_ERRORS, decode, parse_text
+from esirules.language.parse import MAX_ERRORS, decode, parse_condition, parse_text
 from esirules.language.tables import grammar_text
 
 
@@ -254,3 +254,9 @@ def test_every_example_mistake_gets_its_own_help():
 def test_common_mistakes_get_a_help_line(text, help_starts):
     _, errors = parse_text(text, "p.esi")
     assert errors[0].help is not None and errors[0].help.startswith(help_starts), errors
+
+
+def test_a_number_too_long_in_a_typed_condition():
+    node, errors = parse_condition("age > " + "9" * 4301, "--where")
+    assert node is None
+    assert [(e.code, e.span.file, e.span.column) for e in errors] == [("S006", "--where", 7)]

@@ -61,11 +61,15 @@ def _say(key: str, part: str = "message", /, **fields: object) -> str:
 
 
 class Describer:
-    """Turns Lark's exceptions into diagnostics that name what was expected in plain words."""
+    """Turns Lark's exceptions into diagnostics that name what was expected in plain words.
 
-    def __init__(self, text: str, path: str):
+    The example mistakes are matched by the ruleset parser's states; a mistake made with another
+    parser (the condition parser of `--where`) is described without them (`examples=False`)."""
+
+    def __init__(self, text: str, path: str, *, examples: bool = True):
         self.text = text
         self.path = path
+        self.examples = examples
 
     def __call__(self, error: lark.exceptions.UnexpectedInput) -> Diagnostic:
         if isinstance(error, lark.exceptions.UnexpectedCharacters):
@@ -84,7 +88,8 @@ class Describer:
         state = getattr(error.interactive_parser, "parser_state", None)
         blocks = open_blocks(state) if state is not None else []
         expected = _expected(acceptable, blocks[-1].opener if blocks else None)
-        help_line = _mistakes().get(_situation(error, acceptable)) or self._hint(
+        example = _mistakes().get(_situation(error, acceptable)) if self.examples else None
+        help_line = example or self._hint(
             token, set(error.expected), named_block=expected != _expected(acceptable)
         )
         return Diagnostic("S010", _say("S010", expected=expected, found=_found(token)), span, help_line)

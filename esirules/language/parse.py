@@ -60,7 +60,7 @@ def parse_condition(text: str, path: str = "<condition>") -> tuple[s.ConditionNo
     try:
         tree = condition_parser().parse(text, start="condition")
     except lark.exceptions.UnexpectedInput as error:
-        found = Describer(text, path)(error)
+        found = Describer(text, path, examples=False)(error)
         words = wording()["condition"]
         message = found.message
         for before, after in words["replace"]:
