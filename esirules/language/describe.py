@@ -7,7 +7,6 @@ read from the parser's own state and terminals.
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
 from typing import Any
 
@@ -24,6 +23,8 @@ WORDING = "grammar/syntax-errors.toml"
 
 @functools.cache
 def wording() -> dict[str, Any]:
+    import tomllib  # only when there is something to say: not on every start
+
     return tomllib.loads(resources.files("esirules.language").joinpath(WORDING).read_text("utf-8"))
 
 

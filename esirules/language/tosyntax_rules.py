@@ -244,7 +244,7 @@ class RuleNodes:
     def given_answers(self, meta: Any, children: list[Any]) -> p.GivenAnswers:
         question = self._name(children[0])
         counts: list[p.AnswerCount] = children[1:]
-        return p.GivenAnswers(tuple((question, c.value, c.count) for c in counts))
+        return p.GivenAnswers(tuple((question, c.value, c.times) for c in counts))
 
     def answer_count(self, meta: Any, children: list[Any]) -> p.AnswerCount:
         count = self._number(children[1]) if len(children) > 1 else 1
