@@ -8,9 +8,10 @@ scored in a single process from one file holding every case.
 
     python bench/distributed_example.py [N_CASES] [PARTITIONS]
 
-Workers here are threads of one process (Dask's local threaded scheduler): a Partial holds the
-compiled evaluator, whose conditions are Python closures, so it is not sent between processes;
-a cluster would give each worker the ruleset's path and have it compile its own evaluator.
+Workers here are processes of one machine (Dask's local multiprocessing scheduler): the
+evaluator and each partition's path go to a worker, and the Partial comes back, all pickled. A
+Partial is data only (the ruleset model, counts and numpy arrays), so `finish` needs no
+evaluator from the workers: it compiles the ruleset again, or takes the caller's.
 """
 
 from __future__ import annotations
@@ -52,7 +53,7 @@ def main(n_cases: int = 20_000, parts: int = 8) -> int:
     evaluator = esirules.compile_ruleset(ruleset)
     with tempfile.TemporaryDirectory() as directory:
         whole = generate(directory, n_cases, seed=7, json_cases=False)["csv"]
-        single = esirules.finish(esirules.score_batch(evaluator, esirules.load_evidence(whole, ruleset)))
+        single = esirules.finish(esirules.score_batch(evaluator, esirules.load_evidence(whole, ruleset)), evaluator=evaluator)
 
         def count(path: str) -> object:  # map: one partition
             return esirules.score_batch(evaluator, esirules.load_evidence(path, ruleset))
@@ -66,13 +67,13 @@ def main(n_cases: int = 20_000, parts: int = 8) -> int:
                 dask.delayed(add)(*partials[i : i + 2]) if i + 1 < len(partials) else partials[i]
                 for i in range(0, len(partials), 2)
             ]
-        (total,) = dask.compute(partials[0], scheduler="threads")
+        (total,) = dask.compute(partials[0], scheduler="processes", num_workers=2)
         distributed = esirules.finish(total)  # type: ignore[arg-type]
 
     assert distributed.criteria == single.criteria, "criteria differ"
     assert distributed.sections == single.sections and distributed.overall == single.overall
     assert distributed.cases == single.cases and distributed.excluded_cases == single.excluded_cases
-    print(f"{n_cases} cases in {parts} partitions, scored on Dask and merged: identical to one process")
+    print(f"{n_cases} cases in {parts} partitions, scored in Dask worker processes and merged: identical to one process")
     print(f"  overall {distributed.overall.display if distributed.overall else 'not computable'}; "
           + ", ".join(f"{s} {r.display}" for s, r in distributed.sections.items()))
     return 0

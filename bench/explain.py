@@ -76,7 +76,7 @@ def example(repeat: int) -> dict[str, Any]:
         evidence = [scorer.evidence[(p, path)] for p in spec.evidence]
 
         def scoring(ev: Any = evaluator, parts: Any = evidence, sample: Any = spec.sample) -> object:
-            return finish(merge([score_batch(ev, e, sample) for e in parts]))
+            return finish(merge([score_batch(ev, e, sample) for e in parts]), evaluator=ev)
 
         score_ms = median_ms(scoring, repeat)
         for target in targets(evaluator.ruleset):

@@ -148,7 +148,7 @@ class Esirules:
     def score(self, evidence: Any) -> Any:
         from esirules.scoring.evaluate import finish, score_batch
 
-        return finish(score_batch(self.evaluator, evidence))
+        return finish(score_batch(self.evaluator, evidence), evaluator=self.evaluator)
 
     def file_to_sheet(self, path: str) -> str:
         from esirules.render.sheet import build_sheet, sheet_csv

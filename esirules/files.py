@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Mapping, Sequence
 
 
 class FileProblem(Exception):
@@ -21,8 +22,9 @@ class FileProblem(Exception):
         self.missing = missing
 
 
-def read_limited(path: str, limit: int) -> bytes:
-    """At most `limit` bytes of a regular file (read `limit + 1` to learn a file is too large)."""
+def read_limited(path: str, limit: int = -1) -> bytes:
+    """At most `limit` bytes of a regular file, all of it if -1 (read `limit + 1` to learn that a
+    file is too large)."""
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError as error:
@@ -31,10 +33,56 @@ def read_limited(path: str, limit: int) -> bytes:
         raise FileProblem("it is a folder, not a file") from None
     except OSError as error:
         raise FileProblem((error.strerror or str(error)).lower()) from None
-    with os.fdopen(descriptor, "rb") as handle:
-        mode = os.fstat(descriptor).st_mode
+    mode = os.fstat(descriptor).st_mode
+    if not stat.S_ISREG(mode):
+        os.close(descriptor)
         if stat.S_ISDIR(mode):
             raise FileProblem("it is a folder, not a file")
-        if not stat.S_ISREG(mode):
-            raise FileProblem("it is not a regular file (a device, a pipe or a socket)")
+        raise FileProblem("it is not a regular file (a device, a pipe or a socket)")
+    with os.fdopen(descriptor, "rb") as handle:
         return handle.read(limit)
+
+
+class InputFiles:
+    """The files one run may read: some held in memory by name, others on disk under `folders`.
+
+    The command line reads any file it is pointed at (`folders` None). The service holds the
+    uploaded files in memory and allows no folder (`folders=()`), so a name inside an upload
+    (`cases: ../../secret.csv`) can reach nothing but the other files of the same upload.
+    """
+
+    def __init__(self, held: Mapping[str, bytes] | None = None, folders: Sequence[str] | None = None):
+        self.held = {os.path.normpath(name): data for name, data in (held or {}).items()}
+        self.folders = None if folders is None else [os.path.realpath(f) for f in folders]
+
+    def read(self, path: str, limit: int = -1) -> bytes:
+        """The bytes of a file (at most `limit` if it is not -1); raises FileProblem."""
+        data = self.held.get(os.path.normpath(path))
+        if data is not None:
+            return data if limit < 0 else data[:limit]
+        if not self.allows(path):
+            raise FileProblem("it lies outside the files this run may read")
+        return read_limited(path, limit)
+
+    def allows(self, path: str) -> bool:
+        """Whether `path` is held or lies under an allowed folder."""
+        if os.path.normpath(path) in self.held or self.folders is None:
+            return True
+        real = os.path.realpath(path)
+        return any(real == folder or real.startswith(folder + os.sep) for folder in self.folders)
+
+    def is_file(self, path: str) -> bool:
+        """Whether `path` names a file this run may read."""
+        if os.path.normpath(path) in self.held:
+            return True
+        return self.allows(path) and os.path.isfile(path)
+
+    def size(self, path: str) -> int:
+        """The size of a file this run may read (0 if it cannot)."""
+        data = self.held.get(os.path.normpath(path))
+        if data is not None:
+            return len(data)
+        return os.path.getsize(path) if self.is_file(path) else 0
+
+
+DISK = InputFiles()  # every file on disk: what the command line may read

@@ -21,6 +21,7 @@ from builders import (
 )
 
 from esirules.language import model as m
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import compile_ruleset
 from esirules.scoring.evaluate import score
 from esirules.scoring.result import ColumnResult, ExcludedMember, Term
@@ -69,8 +70,15 @@ def test_renormalise_over_the_computable_members() -> None:
     b = column(section("B", B_CRITERIA, score=mean_of(), missing="renormalise")).sections["B"]
     assert (b.value, b.display) == (F(5, 12), "42%")
     assert b.score is not None and b.score.renormalised
-    assert b.score.terms == (Term("B1", F(2), F(1, 4), "25%"), Term("B2", F(1), F(3, 4), "75%"))
-    assert b.score.excluded == (ExcludedMember("B3", "not computable: no applicable cases in this sample"),)
+    # Each term carries its product and its share of the mean (weight × value ÷ Σ weights).
+    assert b.score.terms == (
+        Term("B1", F(2), F(1, 4), "25%", product=F(1, 2), share=F(1, 6)),
+        Term("B2", F(1), F(3, 4), "75%", product=F(3, 4), share=F(1, 4)),
+    )
+    assert (b.score.total_weight, b.score.total) == (F(3), F(5, 4))
+    assert b.score.excluded == (
+        ExcludedMember("B3", Cause("member_not_computable", "not computable: no applicable cases in this sample")),
+    )
 
 
 def test_named_members_and_descriptive_criteria() -> None:
@@ -83,7 +91,7 @@ def test_named_members_and_descriptive_criteria() -> None:
     result = column(d, gradings=[grading()])
     assert result.sections["D"].value == F(1, 4)
     assert result.sections["D"].score is not None
-    assert result.sections["D"].score.excluded == (ExcludedMember("D3", "graded, not scored"),)
+    assert result.sections["D"].score.excluded == (ExcludedMember("D3", Cause("graded_not_scored", "graded, not scored")),)
     assert result.criteria["D3"].grade == "Well met"
     only_b2 = column(section("B", B_CRITERIA, score=mean_of("B2")))
     assert only_b2.sections["B"].value == F(3, 4)
@@ -102,7 +110,7 @@ def test_overall_weights_sections_and_skips_graded_ones() -> None:
     assert (result.overall.value, result.overall.display) == (F(33, 40), "83%")
     assert result.overall.score is not None
     assert [t.member for t in result.overall.score.terms] == ["B", "C"]
-    assert result.overall.score.excluded == (ExcludedMember("A", "graded, not scored"),)
+    assert result.overall.score.excluded == (ExcludedMember("A", Cause("graded_not_scored", "graded, not scored")),)
     a = result.sections["A"]
     assert (a.value, a.reason, a.grade, a.display) == (None, "graded, not scored", "Partly met", "Partly met")
 

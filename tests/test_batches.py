@@ -5,7 +5,10 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import multiprocessing
+import pickle
 import sys
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -14,6 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import esirules
+import esirules.scoring.result
 from esirules.cli.main import main
 from esirules.evidence.cases import Evidence
 
@@ -61,18 +65,64 @@ def test_merged_batches_equal_the_whole(
     if pairwise:  # merging merged partials, as a distributed reduce does
         while len(partials) > 1:
             partials = [esirules.merge(partials[i : i + 2]) for i in range(0, len(partials), 2)]
-    merged = esirules.finish(esirules.merge(partials))
-    assert merged == whole
-    for cid, criterion in whole.criteria.items():  # the case lists too, read in full
-        for mine, theirs in zip(merged.criteria[cid].questions, criterion.questions):
+    same_column(esirules.finish(esirules.merge(partials)), whole)
+
+
+def same_column(one: esirules.scoring.result.ColumnResult, other: esirules.scoring.result.ColumnResult) -> None:
+    """Equal results, the case lists read in full."""
+    assert one == other
+    for cid, criterion in other.criteria.items():
+        for mine, theirs in zip(one.criteria[cid].questions, criterion.questions):
             assert tuple(mine.met_cases) == tuple(theirs.met_cases)
             assert tuple(mine.not_met_cases) == tuple(theirs.not_met_cases)
-            assert [(g.reason, tuple(g.cases)) for g in mine.not_applicable] == [
-                (g.reason, tuple(g.cases)) for g in theirs.not_applicable
+            assert [(g.cause, g.cause.span, tuple(g.cases)) for g in mine.not_applicable] == [
+                (g.cause, g.cause.span, tuple(g.cases)) for g in theirs.not_applicable
             ]
-    assert [(g.reason, tuple(g.cases)) for g in merged.excluded_cases] == [
-        (g.reason, tuple(g.cases)) for g in whole.excluded_cases
+    assert [(g.cause, g.cause.span, tuple(g.cases)) for g in one.excluded_cases] == [
+        (g.cause, g.cause.span, tuple(g.cases)) for g in other.excluded_cases
     ]
+
+
+def round_trip(partial: object) -> object:
+    return pickle.loads(pickle.dumps(partial))
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    assignment=st.lists(st.integers(0, 3), min_size=N_CASES, max_size=N_CASES),
+    sample=st.sampled_from([None, "february", "september"]),
+)
+def test_pickled_partials_merge_into_the_whole(inspection: Evidence, assignment: list[int], sample: str | None) -> None:
+    """A partial is data only: pickled and unpickled (as between processes), merged in a tree whose
+    merged partials are pickled again, then finished without the evaluator, it gives the whole."""
+    whole = esirules.finish(esirules.score_batch(EVALUATOR, inspection, sample))
+    labels = np.array(assignment)
+    partials = [
+        round_trip(esirules.score_batch(EVALUATOR, batch(inspection, labels == k), sample))
+        for k in range(4)
+        if (labels == k).any()
+    ]
+    while len(partials) > 1:
+        partials = [round_trip(esirules.merge(partials[i : i + 2])) for i in range(0, len(partials), 2)]  # type: ignore[arg-type]
+    (total,) = partials
+    assert total.ruleset is not RULES and total.ruleset == RULES  # type: ignore[attr-defined]
+    same_column(esirules.finish(total), whole)  # type: ignore[arg-type]
+
+
+def test_batches_scored_in_other_processes_merge_into_the_whole(inspection: Evidence) -> None:
+    """The evaluator and the evidence go to fresh processes, the partials come back; nothing is shared."""
+    halves = [np.arange(N_CASES) % 2 == k for k in range(2)]
+    with ProcessPoolExecutor(2, mp_context=multiprocessing.get_context("spawn")) as pool:
+        futures = [pool.submit(esirules.score_batch, EVALUATOR, batch(inspection, half), "february") for half in halves]
+        partials = [future.result() for future in futures]
+    merged = esirules.finish(esirules.merge(partials), evaluator=EVALUATOR)
+    same_column(merged, esirules.finish(esirules.score_batch(EVALUATOR, inspection, "february")))
+
+
+def test_finish_refuses_an_evaluator_of_another_ruleset(inspection: Evidence) -> None:
+    other = esirules.compile_ruleset(esirules.load_ruleset(str(REPO / "rulesets" / "esi-2003.esi")))
+    with pytest.raises(ValueError, match="not of the ruleset"):
+        esirules.finish(esirules.score_batch(EVALUATOR, inspection), evaluator=other)
 
 
 def test_case_lists_are_in_natural_order(inspection: Evidence) -> None:

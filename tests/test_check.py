@@ -770,13 +770,34 @@ def test_a_misspelt_default_scale_is_reported_once():
     assert codes_of(body, vocabulary) == [("R030", 5)]
 
 
-def test_a_child_of_a_broken_parent_reports_only_the_parent(tmp_path):
+def test_a_child_is_checked_against_the_declarations_of_a_parent_with_mistakes(tmp_path):
+    """The parent's own mistake is reported once, in the parent; the child's names from the
+    parent resolve, so only the child's own mistake is reported with it."""
     (tmp_path / "base.esi").write_text(HEADER + VOCABULARY + 'scale answer: a > b\n'
                                        'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n')
     (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\nexclude question B1.1\n'
+                                        "exclude source nowhere\n"
                                         'section C "c" { criterion C1 "c" { question C1.1 "q" } }\n')
     checked = load_checked(tmp_path / "child.esi")
-    assert [(d.code, Path(d.span.file).name) for d in checked.diagnostics] == [("R010", "base.esi")]
+    assert [(d.code, Path(d.span.file).name, d.span.line) for d in checked.diagnostics] == [
+        ("R010", "base.esi", 13), ("R030", "child.esi", 4)
+    ]
+
+
+def test_a_child_of_a_parent_that_does_not_parse_reports_only_the_parent(tmp_path):
+    (tmp_path / "base.esi").write_text(HEADER + VOCABULARY + "scale answer yes > no\n")
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\nexclude question B1.1\n'
+                                        'section C "c" { criterion C1 "c" { question C1.1 "q" } }\n')
+    checked = load_checked(tmp_path / "child.esi")
+    assert [(d.code, Path(d.span.file).name) for d in checked.diagnostics] == [("S010", "base.esi")]
+
+
+def test_a_warning_of_a_parent_is_reported_once(tmp_path):
+    (tmp_path / "base.esi").write_text(HEADER + VOCABULARY + 'section B "b" { criterion B1 "c" '
+                                       '{ allows adjustment question B1.1 "q" } }\n')
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\n')
+    checked = load_checked(tmp_path / "child.esi")
+    assert [(d.code, Path(d.span.file).name) for d in checked.diagnostics] == [("W001", "base.esi")]
 
 
 def load_checked(path: Path):  # type: ignore[no-untyped-def]

@@ -8,7 +8,8 @@ from builders import F, cases, numerical, question, ruleset, section
 
 from esirules.evidence.cases import NOT_APPLICABLE, UNANSWERED
 from esirules.language import model as m
-from esirules.scoring.compile import CompileError, compile_condition, compile_ruleset, value_text
+from esirules.scoring.causes import Cause
+from esirules.scoring.compile import CompileError, compile_condition, compile_ruleset
 
 # c1..c6; None is "not recorded".
 CASES = cases(
@@ -119,14 +120,6 @@ def test_condition_text_and_case_descriptions() -> None:
     assert set(described) == {"age is 35.5", "age is not recorded"}
 
 
-def test_value_text_quotes_only_what_needs_it() -> None:
-    assert value_text("strong") == "strong"
-    assert value_text("very strong") == '"very strong"'
-    assert value_text("n/a") == '"n/a"'
-    assert value_text(F(5, 2)) == "2.5"
-    assert value_text(True) == "yes"
-
-
 def test_met_table_never_counts_blank_or_not_applicable_answers() -> None:
     evaluator = compile_ruleset(
         ruleset([section("B", [numerical("B1", [question("B1.1", ("yes", "partly"))])])])
@@ -149,9 +142,11 @@ def test_ruleset_exclusions_are_compiled() -> None:
             ),
         )
     )
-    assert evaluator.questions["B1.1"].excluded == "excluded by the ruleset: source offender_interview"
-    assert evaluator.questions["B1.2"].excluded is None
-    assert evaluator.questions["B1.3"].excluded == "excluded by the ruleset: question B1.3"
+    assert evaluator.questions["B1.1"].exclusion == Cause(
+        "source_excluded", "excluded by the ruleset: source offender_interview"
+    )
+    assert evaluator.questions["B1.2"].exclusion is None
+    assert evaluator.questions["B1.3"].exclusion == Cause("question_excluded", "excluded by the ruleset: question B1.3")
     assert [c.text for c in evaluator.case_exclusions] == ["order_type = cpo"]
 
 

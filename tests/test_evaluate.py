@@ -24,6 +24,7 @@ from esirules.evidence.cases import Cases, Evidence
 from esirules.explain.counterfactual import ItemChange, smallest_changes
 from esirules.language import model as m
 from esirules.language.check import load_ruleset_text
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import compile_ruleset
 from esirules.scoring.evaluate import finish, merge, score, score_batch
 from esirules.scoring.result import CaseGroup, CriterionResult
@@ -51,8 +52,8 @@ def test_pooled_criterion() -> None:
     assert (q1.met, q1.applicable, q1.value, q1.display) == (2, 3, F(2, 3), "67%")
     assert q1.met_cases == ("c1", "c3") and q1.not_met_cases == ("c2",)
     assert q1.not_applicable == (
-        CaseGroup("answered not applicable", ("c4",)),
-        CaseGroup("not answered", ("c5",)),
+        CaseGroup(Cause("answered_not_applicable", "answered not applicable"), ("c4",)),
+        CaseGroup(Cause("not_answered", "not answered"), ("c5",)),
     )
     assert (q2.met, q2.applicable) == (3, 5)
 
@@ -109,12 +110,12 @@ def test_exclusions_of_cases_sources_and_questions() -> None:
     rules = ruleset([section("B", [numerical("B1", questions)])], exclusions=exclusions)
     column = score(compile_ruleset(rules), evidence(data))
     assert column.cases == 2
-    assert column.excluded_cases == (CaseGroup("excluded by the ruleset: order_type = cpo", ("c2",)),)
+    assert column.excluded_cases == (CaseGroup(Cause("case_excluded", "excluded by the ruleset: order_type = cpo"), ("c2",)),)
     b1 = column.criteria["B1"]
     assert b1.value == F(1, 2)  # B1.1 only: c1 yes, c3 no
     assert b1.questions[1].excluded == "excluded by the ruleset: source offender_interview"
     assert b1.questions[1].not_applicable == (
-        CaseGroup("excluded by the ruleset: source offender_interview", ("c1", "c3")),
+        CaseGroup(Cause("source_excluded", "excluded by the ruleset: source offender_interview"), ("c1", "c3")),
     )
     assert b1.questions[2].excluded == "excluded by the ruleset: question B1.3"
     every = ruleset([section("B", [numerical("B1", questions[1:])])], exclusions=exclusions)
@@ -168,7 +169,7 @@ def test_samples_choose_cases_sections_and_questions() -> None:
     sep = score(evaluator, evidence(SAMPLED_CASES), "sep")
     assert sep.criteria["B1"].value == F(1)
     assert sep.criteria["B1"].questions[1].not_applicable == (
-        CaseGroup("sample sep is without this question", ("c3",)),
+        CaseGroup(Cause("not_in_sample", "sample sep is without this question"), ("c3",)),
     )
     assert sep.criteria["C1"].reason == "section C does not apply to sample sep"
     assert sep.sections["C"].reason == "section C does not apply to sample sep"

@@ -226,6 +226,26 @@ def references(node: Any, parent: Any = None, key: str = "") -> list[tuple[str, 
     return found
 
 
+# What the line a cause cites must contain, by the cause's kind (kinds that cite various
+# lines, such as a member's own cause restated by its aggregate, are not listed).
+CAUSE_WORDS = {
+    "case_excluded": ["exclude cases"],
+    "does_not_apply": ["applies when"],
+    "answered_not_applicable": ["scale", "not applicable"],
+    "not_answered": ["question"],
+    "source_excluded": ["exclude source"],
+    "question_excluded": ["exclude question"],
+    "not_in_sample": ["sample"],
+    "other_sample": ["sample"],
+    "section_not_in_sample": ["sample"],
+    "not_rated": ["item"],
+    "no_aggregate": [],
+    "graded_not_scored": [],
+    "no_rule_holds": ["grading"],
+    "no_band_fits": ["bands"],
+}
+
+
 def expected_words(key: str, owner: dict[str, Any]) -> list[str]:
     """What the referenced line must contain, by what the reference belongs to."""
     if key == "rule" and "method" in owner and "formula" in owner:  # pooling
@@ -256,12 +276,14 @@ def expected_words(key: str, owner: dict[str, Any]) -> list[str]:
         return [f"bands {owner['name']}"]
     if key == "rule" and "condition" in owner:  # applies when
         return ["applies when"]
+    if key == "rule" and set(owner) == {"kind", "rule", "evidence"}:  # a cause: the rule it comes from
+        return CAUSE_WORDS.get(owner["kind"], [])
+    if key == "rule" and "count" in owner and "reason" not in owner:  # cases met or not met
+        return ["met when"]
     if key == "rule" and "reason" in owner and "count" in owner:  # cases left out, and why
-        if owner["reason"].startswith("the question applies"):
-            return ["applies when"]
         if owner["reason"].startswith("sample "):
             return [" ".join(owner["reason"].split()[:2])]  # the sample's declaration
-        return ["exclude"]
+        return CAUSE_WORDS[owner["cause"]["kind"]]
     if key == "rule" and "kind" in owner:  # a member of a section or the overall
         return [owner["id"]]
     if key == "rules":  # the rules behind a higher grade not reached
@@ -290,3 +312,91 @@ def test_pooling_and_score_lines_are_cited(explanations: dict) -> None:
     assert b1["pooling"]["written"] and b1["pooling"]["rule"]["text"] == "pooling: pooled"
     section = explanations[("Feb", "B")]["explanation"]
     assert section["score"]["rule"]["text"] == "score: weighted mean of criteria"
+
+
+# ---------------------------------------------------------------------------------------------
+# Every reason carries its cause, and every cause cites a rule or the evidence
+
+# A reason's field, and the field of its cause beside it.
+CAUSE_OF = {"reason": "cause", "excluded": "exclusion", "note": "note_cause", "why_not_in_column": "why_not_cause"}
+
+
+def reasons(node: Any, path: str = "") -> list[tuple[str, str, dict[str, Any], Any]]:
+    """(path, reason field, owner, cause) for every reason given in an explanation."""
+    found = []
+    if isinstance(node, dict):
+        for field, cause_field in CAUSE_OF.items():
+            if node.get(field) is None or isinstance(node[field], list):
+                continue  # (an aggregate's `excluded` is its list of members left out, each with a reason)
+            if field == "reason" and ("by" in node or "options" in node):
+                continue  # an adjustment's reason is the inspector's; a search's is not a cause
+            found.append((path, field, node, node.get(cause_field, "missing")))
+        for key, value in node.items():
+            found += reasons(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for number, value in enumerate(node):
+            found += reasons(value, f"{path}[{number}]")
+    return found
+
+
+def case_explanations() -> list[dict[str, Any]]:
+    """`--case` explanations of a case left out by the ruleset and of a case of the other sample."""
+    sheet = read_sheet_file(str(SUMMARY))
+    assert sheet is not None
+    scorer = Scorer()
+    out = []
+    for spec, column in zip(sheet.columns, scorer.score(sheet.columns)):
+        if spec.label not in ("Adjusted", "Sept"):
+            continue
+        path = scorer.ruleset_path_for(spec)
+        assert path is not None
+        evaluator = scorer.evaluators[path]
+        evidence = [scorer.evidence[(p, path)] for p in spec.evidence]
+        if spec.label == "Adjusted":
+            case = column.excluded_cases[0].cases[0]  # a community punishment order, left out
+        else:
+            cases = evidence[0].cases  # type: ignore[union-attr]
+            case = next(i for i, s in zip(cases.ids, cases.samples) if s == "february")
+        target = next(t for t in targets(evaluator.ruleset) if t.id == "B")
+        out.append(explanation_data(explain(column, evaluator, scorer.sources, target, evidence=evidence, case=case)))  # type: ignore[arg-type]
+    return out
+
+
+def test_every_reason_carries_a_cause_that_cites_a_rule_or_the_evidence(
+    explanations: dict[tuple[str, str], dict[str, Any]],
+) -> None:
+    """Every case not applicable or not met, every case, question or member left out, every
+    value not computable and every adjustment not applied, in every explanation of the bundled
+    example, says why with a cause that points at a ruleset line or at the evidence."""
+    kinds: set[str] = set()
+    documents = [*explanations.values(), *case_explanations()]
+    for document in documents:
+        for path, field, owner, cause in reasons(document):
+            assert isinstance(cause, dict), (path, field, owner[field])
+            assert cause["rule"] is not None or cause["evidence"] is not None, (path, field, owner[field], cause)
+            if "count" in owner:  # a group of cases cites the same rule as its cause
+                assert owner["rule"] == cause["rule"], path
+            kinds.add(cause["kind"])
+        for path, lists in questions_case_lists(document):
+            for name, cases in lists:
+                assert cases["rule"] is not None and "met when" in cases["rule"]["text"], (path, name)
+    # The example has each of these reasons somewhere, so each is checked above.
+    assert kinds >= {
+        "case_excluded", "other_sample", "does_not_apply", "answered_not_applicable", "not_answered",
+        "source_excluded", "not_in_sample", "section_not_in_sample", "no_applicable_cases",
+        "member_not_computable", "graded_not_scored", "no_aggregate", "no_parent_score", "not_a_member",
+    }, kinds
+
+
+def questions_case_lists(node: Any, path: str = "") -> list[tuple[str, list[tuple[str, dict[str, Any]]]]]:
+    """The met and not met case lists of every question in a document."""
+    found = []
+    if isinstance(node, dict):
+        if "met_cases" in node:
+            found.append((path, [("met", node["met_cases"]), ("not met", node["not_met_cases"])]))
+        for key, value in node.items():
+            found += questions_case_lists(value, f"{path}.{key}")
+    elif isinstance(node, list):
+        for number, value in enumerate(node):
+            found += questions_case_lists(value, f"{path}[{number}]")
+    return found

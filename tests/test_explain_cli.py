@@ -139,7 +139,9 @@ def test_section_and_overall_terms() -> None:
     assert [m["id"] for m in body["members"]] == ["B", "C", "D"]
     section = explained(SUMMARY, "D", "--column", "Feb")["explanation"]
     assert [t["member"] for t in section["score"]["terms"]] == ["D1", "D2", "D4"]
-    assert section["score"]["excluded"] == [{"member": "D3", "reason": "graded, not scored"}]
+    [excluded] = section["score"]["excluded"]
+    assert (excluded["member"], excluded["reason"], excluded["cause"]["kind"]) == ("D3", "graded, not scored", "graded_not_scored")
+    assert excluded["cause"]["rule"]["text"].startswith("criterion D3 ")  # the member graded, not scored
 
 
 # ---------------------------------------------------------------------------------------------

@@ -68,6 +68,7 @@ class Walk:
             self.body(doc["where"]["explanation"])
         self.add("case", doc["case"])
         self.refs(doc)
+        self.causes(doc)
 
     def refs(self, node: Any) -> None:
         if isinstance(node, dict):
@@ -79,6 +80,17 @@ class Walk:
         elif isinstance(node, list):
             for value in node:
                 self.refs(value)
+
+    def causes(self, node: Any) -> None:
+        if isinstance(node, dict):
+            for key, value in node.items():
+                if key in ("cause", "exclusion", "note_cause", "why_not_cause") and value is not None:
+                    self.add("cause", value)
+                else:
+                    self.causes(value)
+        elif isinstance(node, list):
+            for value in node:
+                self.causes(value)
 
     def column(self, column: dict[str, Any]) -> None:
         self.add("column", column)

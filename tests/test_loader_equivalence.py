@@ -20,8 +20,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from esirules.diagnostics import DiagnosticError
-from esirules.evidence import csv_arrow as load_arrow
 from esirules.evidence import load
+from esirules.evidence import read_arrow as load_arrow
 from esirules.evidence.cases import Cases, Evidence
 from esirules.evidence.load import load_evidence
 from esirules.language import model as m

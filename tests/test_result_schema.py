@@ -31,10 +31,12 @@ COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "rounding", "criteria",
 RULESET_KEYS = {"name", "version", "hash", "path"}
 EVIDENCE_KEYS = {"path", "hash"}
 CRITERION_REQUIRED = {"title", "kind", "section", "weight", "weight_class", "value", "display"}
-CRITERION_OPTIONAL = {"reason", "grade", "computed_grade", "adjustment"}
-ADJUSTMENT_KEYS = {"grade", "by", "reason", "applied"}
+CRITERION_OPTIONAL = {"reason", "cause", "grade", "computed_grade", "adjustment"}
+ADJUSTMENT_KEYS = {"grade", "by", "reason", "applied", "note", "note_cause"}
 HEADLINE_REQUIRED = {"title", "value", "display"}
-HEADLINE_OPTIONAL = {"reason", "grade"}
+HEADLINE_OPTIONAL = {"reason", "cause", "grade"}
+CAUSE_KEYS = {"kind", "rule", "evidence"}
+SPAN_KEYS = {"file", "line", "column", "end_line", "end_column"}
 
 # "1", "0", "23/70": a whole number alone, otherwise numerator/denominator; no sign, no spaces.
 EXACT = re.compile(r"(0|[1-9][0-9]*)(/[1-9][0-9]*)?")
@@ -178,6 +180,7 @@ def test_criterion_keys_and_types(result):
         for key in ("reason", "grade"):
             if key in entry:
                 assert _is_text(entry[key]), f"{where}: {key}"
+        assert ("cause" in entry) == ("reason" in entry), where
 
 
 def test_criterion_values_are_exact_proportions(result):
@@ -224,6 +227,7 @@ def test_adjustments(result):
         for key in ("grade", "by", "reason"):
             assert _is_text(adjustment[key]), f"{where}: adjustment {key}"
         assert isinstance(adjustment["applied"], bool), where
+        assert (adjustment["note"] is None) == adjustment["applied"] == (adjustment["note_cause"] is None), where
         assert entry["computed_grade"] is None or _is_text(entry["computed_grade"]), where
         if adjustment["applied"]:
             assert entry["grade"] == adjustment["grade"], where
@@ -247,9 +251,10 @@ def test_headline_keys_and_types(result):
         assert _is_text(entry["title"]), where
         assert entry["value"] is None or isinstance(entry["value"], str), where
         assert _is_text(entry["display"]), where
-        for key in HEADLINE_OPTIONAL:
+        for key in HEADLINE_OPTIONAL - {"cause"}:
             if key in entry:
                 assert _is_text(entry[key]), f"{where}: {key}"
+        assert ("cause" in entry) == ("reason" in entry), where
 
 
 def test_headline_values_and_display(result):
@@ -264,6 +269,23 @@ def test_headline_values_and_display(result):
             assert entry["display"] in (NOT_COMPUTABLE, entry.get("grade")), where
             if "grade" not in entry:
                 assert entry["display"] == NOT_COMPUTABLE, where
+
+
+def test_causes(result):
+    """Every reason has its cause beside it: a kind, and the ruleset text it comes from."""
+    entries = [(f"{label} {cid}", e) for label, cid, e in _criteria(result)]
+    entries += [(f"{label} {what}", e) for label, what, e in _headlines(result)]
+    causes = [(where, e["cause"]) for where, e in entries if "cause" in e]
+    assert causes
+    for where, cause in causes:
+        assert set(cause) == CAUSE_KEYS, where
+        assert isinstance(cause["kind"], str) and re.fullmatch(r"[a-z_]+", cause["kind"]), where
+        assert cause["evidence"] is None or set(cause["evidence"]) == {"file", "line"}, where
+        assert cause["rule"] is not None and set(cause["rule"]) == SPAN_KEYS, where  # the example's all cite a rule
+        lines = Path(ROOT / cause["rule"]["file"]).read_text(encoding="utf-8").splitlines()
+        assert 1 <= cause["rule"]["line"] <= cause["rule"]["end_line"] <= len(lines), where
+    kinds = {cause["kind"] for _, cause in causes}
+    assert kinds == {"section_not_in_sample", "no_aggregate", "member_not_computable"}, kinds
 
 
 # ---------------------------------------------------------------------------------------------

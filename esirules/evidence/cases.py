@@ -24,6 +24,9 @@ import numpy.typing as npt
 MISSING = -1
 UNANSWERED = -1
 NOT_APPLICABLE = -2
+# INVARIANT: answer codes run from NOT_APPLICABLE upwards, so code + ANSWER_OFFSET is an index from 0:
+# not applicable at 0, blank at 1, the scale's answers from ANSWER_OFFSET on (the best first).
+ANSWER_OFFSET = -NOT_APPLICABLE
 
 Codes = npt.NDArray[np.int16]
 
@@ -120,14 +123,15 @@ class Cases:
         return self._memo["ids"]  # type: ignore[return-value]
 
     def answer_counts(self, question: str) -> npt.NDArray[np.int64]:
-        """How many cases give each answer code to a question, at entry code + 2 (made once).
+        """How many cases give each answer code to a question, at entry code + ANSWER_OFFSET (made once).
 
-        Entry 0 counts the not-applicable answers, entry 1 the blanks, entry 2 + k answer k.
+        So the not-applicable answers are counted first, then the blanks, then each answer k at
+        k + ANSWER_OFFSET.
         """
         key = "counts:" + question
         if key not in self._memo:
-            codes = self.answers[question].astype(np.intp) + 2
-            self._memo[key] = np.bincount(codes, minlength=2).astype(np.int64)
+            codes = self.answers[question].astype(np.intp) + ANSWER_OFFSET
+            self._memo[key] = np.bincount(codes, minlength=ANSWER_OFFSET).astype(np.int64)
         return self._memo[key]  # type: ignore[return-value]
 
     def note_answer_counts(self, counts: dict[str, npt.NDArray[np.int64]]) -> None:

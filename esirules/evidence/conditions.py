@@ -19,6 +19,7 @@ import numpy.typing as npt
 
 from esirules.evidence.cases import MISSING
 from esirules.language import model
+from esirules.words import value_text
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
@@ -46,9 +47,9 @@ def reads(condition: model.Condition | None) -> frozenset[str]:
 def describe(condition: model.Condition) -> str:
     """The condition written as in a ruleset, for messages."""
     if isinstance(condition, model.Comparison):
-        return f"{condition.attribute} {condition.op} {_text(condition.value)}"
+        return f"{condition.attribute} {condition.op} {value_text(condition.value)}"
     if isinstance(condition, model.Membership):
-        return f"{condition.attribute} in {{{', '.join(_text(v) for v in condition.values)}}}"
+        return f"{condition.attribute} in {{{', '.join(value_text(v) for v in condition.values)}}}"
     if isinstance(condition, model.Flag):
         return condition.attribute
     if isinstance(condition, model.Not):
@@ -182,15 +183,6 @@ def _compare_numbers(column: npt.NDArray, op: str, value: object) -> Mask:  # ty
         if op in ("<", "<="):
             return (column <= near) if below else (column < near)  # type: ignore[no-any-return]
         return (column > near) if below else (column >= near)  # type: ignore[no-any-return]
-
-
-def _text(value: object) -> str:
-    if value is True:
-        return "yes"
-    if value is False:
-        return "no"
-    text = str(value)
-    return f'"{text}"' if " " in text else text
 
 
 def _grouped(condition: model.Condition) -> str:

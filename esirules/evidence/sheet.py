@@ -113,7 +113,7 @@ def read_sheet_file(path: str) -> SheetSpec | None:
         DiagnosticError: the file cannot be read, or it is a sheet with problems.
     """
     from esirules.diagnostics import DiagnosticError
-    from esirules.evidence.load import YAML_SUFFIXES, read_document
+    from esirules.evidence.document import YAML_SUFFIXES, read_document
 
     if os.path.splitext(path)[1].lower() not in (*YAML_SUFFIXES, ".json"):
         return None

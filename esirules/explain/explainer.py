@@ -12,7 +12,6 @@ subsets of cases in explain_scope.py.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from fractions import Fraction
 
 from esirules.evidence.cases import Location
 from esirules.explain.counterfactual import SmallestChanges, smallest_changes
@@ -45,10 +44,13 @@ from esirules.explain.objects import (
     condition_phrase,
 )
 from esirules.language import model as m
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator
+from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
+    CaseGroup,
     ClauseResult,
     ColumnResult,
     CriterionResult,
@@ -66,6 +68,10 @@ class Sources:
     def __init__(self, texts: Mapping[str, str]):
         self._texts = texts
         self._lines: dict[str, list[str]] = {}
+
+    def cite(self, cause: Cause | None) -> RuleRef | None:
+        """The ruleset text a cause comes from, if it comes from the ruleset."""
+        return None if cause is None or cause.span is None else self.ref(cause.span)
 
     def ref(self, span: Span) -> RuleRef:
         if span.file not in self._lines:
@@ -124,7 +130,7 @@ class Explainer:
         if item is None:
             blank = ItemResult(
                 item_model.id, item_model.text, item_model.weight, None, False,
-                reason=descriptive.criterion.reason, span=item_model.span,
+                cause=descriptive.criterion.cause, span=item_model.span,
             )
             item = ItemExplanation(blank, self.ref(item_model.span), None)
         return ItemTargetExplanation(item, descriptive)
@@ -160,47 +166,41 @@ class Explainer:
         )
 
     def _question(self, result: QuestionResult) -> QuestionExplanation:
+        return self._question_explanation(result, tuple(self.group(g) for g in result.not_applicable))
+
+    def _question_explanation(
+        self, result: QuestionResult, groups: tuple[GroupExplanation, ...]
+    ) -> QuestionExplanation:
         question = self.ruleset_question(result.id)
         applies = self.evaluator.questions[result.id].applies
         applies_rule = None if question.applies is None else self.ref(question.applies.span)
-        groups = tuple(
-            GroupExplanation(group, self._group_rule(group.reason, applies_rule)) for group in result.not_applicable
-        )
         phrase = None if question.applies is None else condition_phrase(question.applies, self.ruleset)
+        met_span = result.met_span or question.met_span
         return QuestionExplanation(
-            result, self.ref(result.span), None if applies is None else applies.text, applies_rule, groups, phrase
+            result,
+            self.ref(result.span),
+            None if applies is None else applies.text,
+            applies_rule,
+            groups,
+            phrase,
+            None if met_span is None else self.ref(met_span),
         )
 
-    def _group_rule(self, reason: str, applies_rule: RuleRef | None) -> RuleRef | None:
-        if reason.startswith("the question applies when"):
-            return applies_rule
-        return self._exclusion_rule(reason)
-
-    def _exclusion_rule(self, reason: str) -> RuleRef | None:
-        """The ruleset line behind a reason for leaving cases or a question out, where it has a span."""
-        for condition in self.evaluator.case_exclusions:
-            if reason == f"excluded by the ruleset: {condition.text}":
-                return self.ref(condition.condition.span)
-        if reason.startswith("sample ") and self.column.sample is not None:
-            return self.ref(self.ruleset.sample(self.column.sample).span)
-        return None
+    def group(self, group: CaseGroup) -> GroupExplanation:
+        """Cases left out for one cause, with the rule it comes from (read from the cause)."""
+        return GroupExplanation(group, self.sources.cite(group.cause))
 
     def _placeholder_question(self, question_id: str, criterion: CriterionResult) -> QuestionExplanation:
         question = self.ruleset_question(question_id)
         result = QuestionResult(
             question.id, question.text, question.weight, question.source, 0, 0, (), (), (), None,
-            criterion.display, criterion.reason, None, span=question.span,
+            criterion.display, criterion.cause, None, span=question.span, met_span=question.met_span,
         )
-        applies = None if question.applies is None else self.ref(question.applies.span)
-        text = None if self.evaluator.questions[question_id].applies is None else (
-            self.evaluator.questions[question_id].applies.text  # type: ignore[union-attr]
-        )
-        phrase = None if question.applies is None else condition_phrase(question.applies, self.ruleset)
-        return QuestionExplanation(result, self.ref(question.span), text, applies, (), phrase)
+        return self._question_explanation(result, ())
 
     def excluded_cases(self) -> tuple[GroupExplanation, ...]:
-        """Cases the ruleset left out of the column, by reason."""
-        return tuple(GroupExplanation(g, self._exclusion_rule(g.reason)) for g in self.column.excluded_cases)
+        """Cases the ruleset left out of the column, by cause."""
+        return tuple(self.group(g) for g in self.column.excluded_cases)
 
     # --- contributions --------------------------------------------------------------------
 
@@ -208,7 +208,8 @@ class Explainer:
         section = self.column.sections.get(result.section)
         parent = f"section {result.section}"
         if section is None or section.score is None:
-            return Contribution(parent, "", reason=f"section {result.section} has no score")
+            span = result.span if section is None else section.span
+            return Contribution(parent, "", cause=Cause("no_parent_score", f"section {result.section} has no score", span))
         return _contribution(parent, section.score, result.id)
 
     def _section_contribution(self, result: SectionResult) -> Contribution | None:
@@ -216,7 +217,7 @@ class Explainer:
         if overall is None:
             return None
         if overall.score is None:
-            return Contribution("overall", "", reason="the overall has no score")
+            return Contribution("overall", "", cause=Cause("no_parent_score", "the overall has no score", overall.span))
         return _contribution("overall", overall.score, result.id)
 
     # --- bands and adjustments -------------------------------------------------------------
@@ -246,6 +247,7 @@ class Explainer:
             found.applied,
             found.note,
             self.adjustment_locations.get(result.id),
+            found.cause,
         )
 
     # --- descriptive criteria -------------------------------------------------------------
@@ -269,8 +271,16 @@ class Explainer:
             grading,
             higher,
             self._adjustment(result),
-            Contribution(f"section {result.section}", "", reason="graded, not scored"),
+            Contribution(f"section {result.section}", "", cause=self._graded_not_scored(result)),
         )
+
+    def _graded_not_scored(self, result: CriterionResult) -> Cause:
+        """A descriptive criterion has no part in its section's score: cite the section's `score:` line."""
+        section = self.column.sections.get(result.section)
+        span = result.span
+        if section is not None:
+            span = section.span if section.score is None else section.score.span
+        return Cause("graded_not_scored", "graded, not scored", span)
 
     def _grading(self, name: str, trace: object) -> GradingExplanation:
         from esirules.explain.counterfactual import is_monotone
@@ -365,7 +375,7 @@ class Explainer:
                     band.value,
                     BandExplanation(
                         band.value, band.otherwise, True, self.ref(band.span),
-                        tuple(FigureTestExplanation(_test_text(t), "", True, self.ref(t.span)) for t in band.tests),
+                        tuple(FigureTestExplanation(figure_test_text(t), "", True, self.ref(t.span)) for t in band.tests),
                     ),
                 )
         return tuple(
@@ -404,7 +414,7 @@ class Explainer:
             for member in [*(t.member for t in aggregate.terms), *(e.member for e in aggregate.excluded)]
         }
         members = tuple(
-            MemberSummary(s.id, s.title, "section", s.value, s.display, s.grade, s.reason, self.ref(s.span))
+            MemberSummary(s.id, s.title, "section", s.value, s.display, s.grade, s.cause, self.ref(s.span))
             for s in self.column.sections.values()
             if s.id in named or not named
         )
@@ -417,17 +427,10 @@ class Explainer:
         )
 
     def _criterion_summary(self, c: CriterionResult) -> MemberSummary:
-        return MemberSummary(c.id, c.title, c.kind, c.value, c.display, c.grade, c.reason, self.ref(c.span))
+        return MemberSummary(c.id, c.title, c.kind, c.value, c.display, c.grade, c.cause, self.ref(c.span))
 
     def _aggregate(self, result: AggregateResult) -> AggregateExplanation:
-        terms = tuple(
-            TermExplanation(t, None if t.weight is None or t.value is None else t.weight * t.value)
-            for t in result.terms
-        )
-        total_weight = total = None
-        if result.kind == "weighted_mean":
-            total_weight = sum((t.weight for t in result.terms if t.weight is not None), Fraction(0))
-            total = sum((t.product for t in terms if t.product is not None), Fraction(0))
+        terms = tuple(TermExplanation(t, t.product) for t in result.terms)
         grading = None
         if result.trace is not None and result.using is not None:
             grading = self._grading(result.using, result.trace)
@@ -436,29 +439,30 @@ class Explainer:
             self.ref(result.span),
             _method(result),
             terms,
-            total_weight,
-            total,
+            result.total_weight,
+            result.total,
             None if result.band is None else self._bands(result.band),
             grading,
         )
 
 
 def _contribution(parent: str, score: AggregateResult, member: str) -> Contribution:
+    """A member's part in its parent's weighted mean, as the result tree records it (`Term.share`)."""
     display = score.display
     excluded = next((e for e in score.excluded if e.member == member), None)
     if excluded is not None:
-        return Contribution(parent, display, reason=f"left out of the {parent} score: {excluded.reason}")
+        cause = excluded.cause.restated(f"left out of the {parent} score: {excluded.reason}")
+        return Contribution(parent, display, cause=cause)
     term = next((t for t in score.terms if t.member == member), None)
     if term is None:
-        return Contribution(parent, display, reason=f"not a member of the {parent} score")
-    if score.value is None or term.weight is None or term.value is None:
         return Contribution(
-            parent, display, term.weight, term.value, reason=f"the {parent} score is not computable: {score.reason}"
+            parent, display, cause=Cause("not_a_member", f"not a member of the {parent} score", score.span)
         )
-    total_weight = sum((t.weight for t in score.terms if t.weight is not None), Fraction(0))
-    return Contribution(
-        parent, display, term.weight, term.value, total_weight, term.weight * term.value / total_weight
-    )
+    if term.share is None:
+        inner = score.cause or Cause("no_parent_score", "no reason given", score.span)
+        cause = inner.restated(f"the {parent} score is not computable: {score.reason}")
+        return Contribution(parent, display, term.weight, term.value, cause=cause)
+    return Contribution(parent, display, term.weight, term.value, score.total_weight, term.share)
 
 
 def _method(result: AggregateResult) -> str:
@@ -471,13 +475,3 @@ def _method(result: AggregateResult) -> str:
     if result.kind == "score_banded":
         return f"score banded by {result.using}"
     return f"grading {result.using} over the {result.members_kind}"
-
-
-def _test_text(test: m.FigureTest) -> str:
-    from esirules.scoring.result import number_text, percent_text
-
-    if isinstance(test.operand, Fraction):
-        operand = percent_text(test.operand) if test.percent else number_text(test.operand)
-    else:
-        operand = test.operand
-    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"

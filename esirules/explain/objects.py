@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import Literal
+from typing import Generic, Literal, TypeVar
 
 import attrs
 
 from esirules.evidence.cases import Location
 from esirules.explain.counterfactual import SmallestChanges
 from esirules.language import model as m
-from esirules.scoring.compile import value_text
+from esirules.scoring.causes import Cause, words
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
@@ -30,13 +30,12 @@ from esirules.scoring.result import (
     RuleResult,
     SectionResult,
     Term,
-    display_percent,
 )
+from esirules.words import value_text
 
 SCHEMA = "esirules.explanation/1"
 CASE_LIST_LIMIT = 50  # a longer case list is summarised (count and first ids) unless all cases are asked for
 CASES_SHOWN = 10
-_TWO_PLACES = m.Rounding(places=2, ties="even")
 
 TargetKind = Literal["criterion", "section", "overall", "question", "item"]
 
@@ -46,11 +45,6 @@ def shown_cases(cases: Sequence[str], all_cases: bool) -> tuple[Sequence[str], b
     if all_cases or len(cases) <= CASE_LIST_LIMIT:
         return cases, True
     return cases[:CASES_SHOWN], False
-
-
-def approx_percent(value: Fraction) -> str:
-    """A proportion to two decimals, for checking by hand: 1/3 → "33.33%"."""
-    return display_percent(value, _TWO_PLACES)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -83,12 +77,16 @@ class Contribution:
     value: Fraction | None = None
     total_weight: Fraction | None = None
     share: Fraction | None = None
-    reason: str | None = None  # why there is none
+    cause: Cause | None = None  # why there is none
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
 class GroupExplanation:
-    """Cases a question did not apply to, for one reason, and the rule behind it if there is one."""
+    """Cases a question did not apply to (or the column left out), for one cause, and the rule it cites."""
 
     group: CaseGroup
     rule: RuleRef | None
@@ -102,6 +100,7 @@ class QuestionExplanation:
     applies_rule: RuleRef | None
     not_applicable: tuple[GroupExplanation, ...]
     applies_phrase: str | None = None  # the condition in words, for report text
+    met_rule: RuleRef | None = None  # `met when`: why the cases not met are not met
 
 
 @attrs.frozen
@@ -139,6 +138,7 @@ class AdjustmentExplanation:
     applied: bool
     note: str | None
     recorded: Location | None  # where the evidence records it
+    note_cause: Cause | None = None  # why it was not applied
 
 
 @attrs.frozen
@@ -258,8 +258,12 @@ class MemberSummary:
     value: Fraction | None
     display: str
     grade: str | None
-    reason: str | None
+    cause: Cause | None
     rule: RuleRef
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
@@ -309,6 +313,46 @@ Body = (
     | QuestionTargetExplanation
     | ItemTargetExplanation
 )
+
+T = TypeVar("T")
+
+
+class Visitor(Generic[T]):
+    """What a renderer does for each kind of explanation body; `visit` picks the method by type."""
+
+    def numerical(self, body: NumericalExplanation) -> T:
+        raise NotImplementedError
+
+    def descriptive(self, body: DescriptiveExplanation) -> T:
+        raise NotImplementedError
+
+    def section(self, body: SectionExplanation) -> T:
+        raise NotImplementedError
+
+    def overall(self, body: OverallExplanation) -> T:
+        raise NotImplementedError
+
+    def question_target(self, body: QuestionTargetExplanation) -> T:
+        raise NotImplementedError
+
+    def item_target(self, body: ItemTargetExplanation) -> T:
+        raise NotImplementedError
+
+
+_VISIT = {
+    NumericalExplanation: Visitor.numerical,
+    DescriptiveExplanation: Visitor.descriptive,
+    SectionExplanation: Visitor.section,
+    OverallExplanation: Visitor.overall,
+    QuestionTargetExplanation: Visitor.question_target,
+    ItemTargetExplanation: Visitor.item_target,
+}
+
+
+def visit(body: Body, visitor: Visitor[T]) -> T:
+    """Dispatch by type, in one place: the visitor's method for this kind of body."""
+    method = _VISIT[type(body)]
+    return getattr(visitor, method.__name__)(body)  # type: ignore[no-any-return]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -23,9 +23,11 @@ from esirules.evidence.natural import natural_key
 from esirules.explain.explainer import Explainer, Sources
 from esirules.explain.objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
 from esirules.language import model as m
-from esirules.scoring.compile import Evaluator, value_text
+from esirules.scoring.causes import Cause, words
+from esirules.scoring.compile import Evaluator
 from esirules.scoring.result import ColumnResult, CriterionResult
 from esirules.span import Span
+from esirules.words import value_text
 
 TARGET = "TARGET"
 CASE = "--case"
@@ -100,7 +102,11 @@ class CaseAnswer:
     text: str
     answer: str | None  # None: not answered
     status: Literal["met", "not met", "not applicable", "not scored"]
-    reason: str | None = None
+    cause: Cause | None = None  # why not applicable, or not scored
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
@@ -110,12 +116,16 @@ class CaseExplanation:
     id: str
     sample: str | None
     in_column: bool
-    why_not_in_column: str | None
+    why_not: Cause | None  # why the case is not in the column
     attributes: tuple[tuple[str, str, str], ...]  # name, label, value as written
     answers: tuple[CaseAnswer, ...]
     criteria: tuple[str, ...]
     graded_from_items: tuple[str, ...]  # criteria in scope that no case answers
     recorded: Location | None
+
+    @property
+    def why_not_in_column(self) -> str | None:
+        return words(self.why_not)
 
 
 def find_case(evidence: Sequence[Evidence], case_id: str) -> tuple[Evidence, int]:
@@ -150,9 +160,10 @@ def explain_case(
     why_not = None
     for group in column.excluded_cases:
         if _holds_case(group.cases, case_id):
-            why_not = group.reason
+            why_not = group.cause
     if why_not is None and column.sample is not None and sample != column.sample:
-        why_not = f"the case belongs to sample {sample or '(none)'}, and this column is sample {column.sample}"
+        words = f"the case belongs to sample {sample or '(none)'}, and this column is sample {column.sample}"
+        why_not = Cause("other_sample", words, ruleset.sample(column.sample).span, cases.locations[index] if cases.locations else None)
     attributes = tuple(
         (a.name, a.label, _attribute_text(a, cases.attributes.get(a.name), index)) for a in ruleset.attributes
     )
@@ -190,7 +201,7 @@ def _status(
     question: m.Question,
     answer: str | None,
     case_id: str,
-    why_not: str | None,
+    why_not: Cause | None,
 ) -> CaseAnswer:
     from esirules.scoring.result import QuestionResult
 
@@ -198,15 +209,17 @@ def _status(
     if why_not is not None:  # said once, for the case as a whole
         return base
     if not isinstance(result, QuestionResult):
-        return attrs.evolve(base, reason=f"{criterion.id} is not computable: {criterion.reason}")
+        inner = criterion.cause or Cause("member_not_computable", "no reason given", criterion.span)
+        return attrs.evolve(base, cause=inner.restated(f"{criterion.id} is not computable: {inner.words}"))
     if _holds_case(result.met_cases, case_id):
         return attrs.evolve(base, status="met")
     if _holds_case(result.not_met_cases, case_id):
         return attrs.evolve(base, status="not met")
     for group in result.not_applicable:
         if _holds_case(group.cases, case_id):
-            return attrs.evolve(base, status="not applicable", reason=group.reason)
-    return attrs.evolve(base, reason="the case is not in this question's results")
+            return attrs.evolve(base, status="not applicable", cause=group.cause)
+    # INVARIANT: a case in the column is met, not met or not applicable for every scored question.
+    raise AssertionError(f"case {case_id} is in none of question {question.id}'s case lists")
 
 
 def _attribute_text(attribute: m.Attribute, column: object, index: int) -> str:
@@ -260,6 +273,8 @@ class Explanation:
     case: CaseExplanation | None = None
     all_cases: bool = False
     schema: str = SCHEMA
+    # The ruleset texts, for citing the rule a cause comes from (`sources.cite(cause)`).
+    sources: Sources = attrs.field(factory=lambda: Sources({}), eq=False, repr=False, kw_only=True)
 
 
 def explain(
@@ -302,5 +317,6 @@ def explain(
     case_part = None if case is None else explain_case(column, evaluator, evidence, case, target)
     sample_label = None if column.sample is None else evaluator.ruleset.sample(column.sample).label
     return Explanation(
-        target, column, sample_label, explainer.excluded_cases(), body, where_part, case_part, all_cases
+        target, column, sample_label, explainer.excluded_cases(), body, where_part, case_part, all_cases,
+        sources=lines,
     )

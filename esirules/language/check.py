@@ -38,7 +38,8 @@ class Checked:
     ruleset: m.Ruleset | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
-    # The declarations the model was built from, its parents' merged in: what a child extends.
+    # The declarations the model was (or, on errors, would have been) built from, its parents'
+    # merged in: what a child extends. Empty when the text did not parse.
     declarations: tuple[s.Declaration, ...] = ()
 
 
@@ -149,20 +150,28 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo, sour
         diagnostics.extend(parent_checked.diagnostics)
         texts.update(parent_checked.sources)
         parent = parent_checked.ruleset
-        if parent is None:
-            # What this ruleset says about names, weights or defaults depends on its parent:
-            # checked without it, every such thing would be reported wrongly. Fix the parent first.
-            return Checked(None, diagnostics, texts)
         parent_declarations = parent_checked.declarations
+        if parent is None and not parent_declarations:
+            # The parent cannot be read, is not a ruleset or has syntax errors: what this ruleset
+            # says about names, weights or defaults depends on it, and checked without it every
+            # such thing would be reported wrongly. Only the parent's problem is reported.
+            return Checked(None, diagnostics, texts)
     digest = hashlib.sha256(data)
     if parent is not None:
         digest.update(parent.content_hash.encode())
     ctx = CheckContext(path)
     ruleset = check_ruleset(ctx, tree, parent_declarations, parent, digest.hexdigest())
-    diagnostics.extend(ctx.found())
+    found = ctx.found()
+    if parent is None:
+        # The parent's declarations were checked again with these; its own mistakes were
+        # reported by its own check (and, once a declaration failed, nothing depends on it here).
+        found = [d for d in found if d.span.file == path]
+    # A parent's warnings come back from checking its declarations again: report each once.
+    diagnostics = list(dict.fromkeys([*diagnostics, *found]))
+    declarations = merge(parent_declarations, tree.declarations)
     if errors_only(diagnostics):
-        return Checked(None, diagnostics, texts)
-    return Checked(ruleset, diagnostics, texts, merge(parent_declarations, tree.declarations))
+        return Checked(None, diagnostics, texts, declarations)
+    return Checked(ruleset, diagnostics, texts, declarations)
 
 
 def _check_parent(

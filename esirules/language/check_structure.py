@@ -260,7 +260,8 @@ def _checked_question(ctx: CheckContext, d: s.QuestionDecl, criterion: str) -> m
     if d.weight is not None:
         weight = ctx.weight(d.weight, f"question {d.id.text}", above_zero=True)
     return m.Question(
-        d.id.text, d.text.text, criterion, scale.name, frozenset(met), source, applies, weight, span=d.span
+        d.id.text, d.text.text, criterion, scale.name, frozenset(met), source, applies, weight, span=d.span,
+        met_span=met_rule.span,
     )
 
 
@@ -342,4 +343,8 @@ def check_exclusions(
                 questions.add(d.question.text)
             else:
                 ctx.unknown("question", d.question, known_questions)
-    return m.Exclusions(tuple(cases), frozenset(sources), frozenset(questions))
+    return m.Exclusions(
+        tuple(cases), frozenset(sources), frozenset(questions),
+        source_spans=tuple((d.source.text, d.span) for d in declarations if isinstance(d, s.ExcludeSource)),
+        question_spans=tuple((d.question.text, d.span) for d in declarations if isinstance(d, s.ExcludeQuestion)),
+    )

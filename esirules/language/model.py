@@ -151,6 +151,8 @@ class Question:
     applies: Condition | None = None
     weight: Fraction = Fraction(1)
     span: Span = span_field()
+    # Where its `met when` is written: on the question, or the `answers on ... met when` default.
+    met_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
@@ -352,6 +354,15 @@ class Exclusions:
     cases: tuple[Condition, ...] = ()
     sources: frozenset[str] = frozenset()
     questions: frozenset[str] = frozenset()
+    # Where each `exclude source` / `exclude question` line is written, by the name it excludes.
+    source_spans: tuple[tuple[str, Span], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    question_spans: tuple[tuple[str, Span], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+
+    def source_span(self, source: str) -> Span | None:
+        return dict(self.source_spans).get(source)
+
+    def question_span(self, question: str) -> Span | None:
+        return dict(self.question_spans).get(question)
 
 
 # ---------------------------------------------------------------------------------------------

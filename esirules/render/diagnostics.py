@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Sequence
 
 from esirules.diagnostics import Diagnostic
+from esirules.render.wording import shown_path
+from esirules.words import plural
 
 
 def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> str:
@@ -16,20 +17,12 @@ def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> s
     warnings = len(diagnostics) - errors
     tally = []
     if errors:
-        tally.append(f"{errors} error{'s' if errors != 1 else ''}")
+        tally.append(plural(errors, "error"))
     if warnings:
-        tally.append(f"{warnings} warning{'s' if warnings != 1 else ''}")
+        tally.append(plural(warnings, "warning"))
     if tally:
         blocks.append(", ".join(tally) + " found")
     return "\n\n".join(blocks) + "\n"
-
-
-def shown_path(path: str) -> str:
-    """A path as a person in the current folder would type it: relative when it lies below it."""
-    if not os.path.isabs(path):
-        return path
-    relative = os.path.relpath(path)
-    return path if relative.startswith("..") else relative
 
 
 def _one(d: Diagnostic, source: str | None) -> str:

@@ -1,14 +1,15 @@
 """Render an explanation as JSON: explanation objects in, the documented `esirules.explanation/1` data out.
 
 The schema is in docs/explanation-schema.md. Exact values are fractions as text ("1/3");
-every rule reference has the ruleset file, line and column and the line's text.
+every rule reference has the ruleset file, line and column and the line's text. The result
+records an explanation holds are written by the result serializer (`result_json`); next to each
+reason is its cause: its kind and the rule or evidence it comes from.
 """
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from fractions import Fraction
 from typing import Any
 
 from esirules.explain.objects import (
@@ -16,7 +17,6 @@ from esirules.explain.objects import (
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
-    Body,
     Contribution,
     DescriptiveExplanation,
     GradingExplanation,
@@ -31,15 +31,27 @@ from esirules.explain.objects import (
     RuleExplanation,
     RuleRef,
     SectionExplanation,
+    Visitor,
     shown_cases,
+    visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.scoring.result import ColumnResult, fraction_text
-
-POOLING_FORMULAS = {
-    "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",
-    "mean of questions": "Σ (weight × met ÷ applicable) ÷ Σ weight, over questions with applicable cases",
-}
+from esirules.render.result_json import (
+    Data,
+    cause_json,
+    evidence_json,
+    excluded_member_json,
+    fraction,
+    location_json,
+    measure_json,
+    rounding_json,
+    ruleset_json,
+    term_json,
+)
+from esirules.render.wording import POOLING_FORMULAS
+from esirules.scoring.causes import Cause
+from esirules.scoring.result import ColumnResult
+from esirules.span import Span
 
 
 def explanation_json(explanation: Explanation) -> str:
@@ -48,7 +60,7 @@ def explanation_json(explanation: Explanation) -> str:
 
 def explanation_data(explanation: Explanation) -> dict[str, Any]:
     """The explanation as JSON-ready data."""
-    render = _Renderer(explanation.all_cases)
+    render = _Renderer(explanation)
     column = explanation.column
     target = explanation.target
     where = explanation.where
@@ -62,28 +74,22 @@ def explanation_data(explanation: Explanation) -> dict[str, Any]:
             "section": target.section,
         },
         "column": render.column(column, explanation.sample_label, explanation.excluded),
-        "ruleset": {
-            "name": column.ruleset.name,
-            "version": column.ruleset.version,
-            "hash": column.ruleset.content_hash,
-            "path": column.ruleset.path,
-        },
-        "evidence": {"path": column.evidence.path, "hash": column.evidence.content_hash},
-        "explanation": render.body(explanation.body),
+        "ruleset": ruleset_json(column.ruleset),
+        "evidence": evidence_json(column.evidence),
+        "explanation": visit(explanation.body, render),
         "where": None
         if where is None
         else {
             "condition": where.condition,
             "phrase": where.phrase,
             "column": render.column(where.column, explanation.sample_label, where.excluded),
-            "explanation": render.body(where.body),
+            "explanation": visit(where.body, render),
         },
         "case": None if explanation.case is None else render.case(explanation.case),
     }
 
 
-def _fraction(value: Fraction | None) -> str | None:
-    return None if value is None else fraction_text(value)
+_fraction = fraction
 
 
 def ref(rule: RuleRef | None) -> dict[str, Any] | None:
@@ -99,16 +105,29 @@ def ref(rule: RuleRef | None) -> dict[str, Any] | None:
     }
 
 
-class _Renderer:
-    def __init__(self, all_cases: bool):
-        self.all_cases = all_cases
+class _Renderer(Visitor[Data]):
+    def __init__(self, explanation: Explanation):
+        self.all_cases = explanation.all_cases
+        self.sources = explanation.sources
+
+    def cite(self, span: Span) -> Data:
+        """A rule reference with its line's text, for a cause's span."""
+        return ref(self.sources.ref(span))  # type: ignore[return-value]
+
+    def cause(self, cause: Cause | None) -> Data | None:
+        return cause_json(cause, self.cite)
 
     def cases(self, ids: Sequence[str]) -> dict[str, Any]:
         shown, complete = shown_cases(ids, self.all_cases)
         return {"count": len(ids), "cases": list(shown), "complete": complete}
 
     def group(self, group: GroupExplanation) -> dict[str, Any]:
-        return {"reason": group.group.reason, "rule": ref(group.rule), **self.cases(group.group.cases)}
+        return {
+            "reason": group.group.reason,
+            "cause": self.cause(group.group.cause),
+            "rule": ref(group.rule),
+            **self.cases(group.group.cases),
+        }
 
     def column(self, column: ColumnResult, sample_label: str | None, excluded: Sequence[GroupExplanation]) -> dict[str, Any]:
         return {
@@ -116,22 +135,14 @@ class _Renderer:
             "sample": column.sample,
             "sample_label": sample_label,
             "cases": column.cases,
-            "rounding": {"places": column.rounding.places, "ties": column.rounding.ties},
+            "rounding": rounding_json(column.rounding),
             "excluded_cases": [self.group(g) for g in excluded],
         }
 
-    def body(self, body: Body) -> dict[str, Any]:
-        if isinstance(body, NumericalExplanation):
-            return self.numerical(body)
-        if isinstance(body, DescriptiveExplanation):
-            return self.descriptive(body)
-        if isinstance(body, SectionExplanation):
-            return self.section(body)
-        if isinstance(body, OverallExplanation):
-            return self.overall(body)
-        if isinstance(body, QuestionTargetExplanation):
-            return {"kind": "question", "question": self.question(body.question), "criterion": self.numerical(body.criterion)}
-        assert isinstance(body, ItemTargetExplanation)
+    def question_target(self, body: QuestionTargetExplanation) -> Data:
+        return {"kind": "question", "question": self.question(body.question), "criterion": self.numerical(body.criterion)}
+
+    def item_target(self, body: ItemTargetExplanation) -> Data:
         return {"kind": "item", "item": self.item(body.item), "criterion": self.descriptive(body.criterion)}
 
     # --- criteria ---------------------------------------------------------------------------
@@ -146,6 +157,7 @@ class _Renderer:
             "value": _fraction(c.value),
             "display": c.display,
             "reason": c.reason,
+            "cause": self.cause(c.cause),
             "rule": ref(body.rule),
             "weight": _fraction(c.weight),
             "weight_class": c.weight_class,
@@ -153,7 +165,7 @@ class _Renderer:
             "computed_grade": c.computed_grade,
         }
 
-    def numerical(self, body: NumericalExplanation) -> dict[str, Any]:
+    def numerical(self, body: NumericalExplanation) -> Data:
         c = body.criterion
         return {
             **self._criterion_head(body),
@@ -183,11 +195,13 @@ class _Renderer:
             "value": _fraction(r.value),
             "display": r.display,
             "reason": r.reason,
+            "cause": self.cause(r.cause),
             "excluded": r.excluded,
+            "exclusion": self.cause(r.exclusion),
             "rule": ref(q.rule),
             "applies_when": None if q.applies is None else {"condition": q.applies, "rule": ref(q.applies_rule)},
-            "met_cases": self.cases(r.met_cases),
-            "not_met_cases": self.cases(r.not_met_cases),
+            "met_cases": {**self.cases(r.met_cases), "rule": ref(q.met_rule)},
+            "not_met_cases": {**self.cases(r.not_met_cases), "rule": ref(q.met_rule)},
             "not_applicable": [self.group(g) for g in q.not_applicable],
         }
 
@@ -202,12 +216,12 @@ class _Renderer:
             "total_weight": _fraction(c.total_weight),
             "share": _fraction(c.share),
             "reason": c.reason,
+            "cause": self.cause(c.cause),
         }
 
     def adjustment(self, a: AdjustmentExplanation | None) -> dict[str, Any] | None:
         if a is None:
             return None
-        recorded = None if a.recorded is None else {"file": a.recorded.file, "line": a.recorded.line}
         return {
             "computed_grade": a.computed_grade,
             "grade": a.grade,
@@ -215,7 +229,8 @@ class _Renderer:
             "reason": a.reason,
             "applied": a.applied,
             "note": a.note,
-            "recorded": recorded,
+            "note_cause": self.cause(a.note_cause),
+            "recorded": location_json(a.recorded),
         }
 
     def band(self, b: BandExplanation) -> dict[str, Any]:
@@ -236,26 +251,13 @@ class _Renderer:
             "value": b.result.value,
             "ties": b.result.ties,
             "reason": b.result.reason,
+            "cause": self.cause(b.result.cause),
             "rule": ref(b.rule),
             "tried": [self.band(t) for t in b.tried],
         }
 
     def item(self, i: ItemExplanation) -> dict[str, Any]:
         r = i.result
-        measure = None
-        if r.measure is not None:
-            mr = r.measure
-            measure = {
-                "name": mr.measure,
-                "label": mr.label,
-                "unit": mr.unit,
-                "lower_is_better": mr.lower_is_better,
-                "actual": _fraction(mr.actual),
-                "target": _fraction(mr.target),
-                "national_average": _fraction(mr.national_average),
-                "performance": _fraction(mr.performance),
-                "performance_display": mr.performance_display,
-            }
         return {
             "id": r.id,
             "text": r.text,
@@ -263,8 +265,9 @@ class _Renderer:
             "rating": r.rating,
             "counted": r.counted,
             "reason": r.reason,
+            "cause": self.cause(r.cause),
             "rule": ref(i.rule),
-            "measure": measure,
+            "measure": None if r.measure is None else measure_json(r.measure),
             "bands": self.bands(i.bands),
         }
 
@@ -364,6 +367,7 @@ class _Renderer:
             "display": s.display,
             "grade": s.grade,
             "reason": s.reason,
+            "cause": self.cause(s.cause),
             "rule": ref(s.rule),
         }
 
@@ -380,20 +384,10 @@ class _Renderer:
             "display": r.display,
             "grade": r.grade,
             "reason": r.reason,
+            "cause": self.cause(r.cause),
             "renormalised": r.renormalised,
-            "terms": [
-                {
-                    "member": t.term.member,
-                    "weight": _fraction(t.term.weight),
-                    "value": _fraction(t.term.value),
-                    "display": t.term.display,
-                    "product": _fraction(t.product),
-                    "grade": t.term.grade,
-                    "points": _fraction(t.term.points),
-                }
-                for t in a.terms
-            ],
-            "excluded": [{"member": e.member, "reason": e.reason} for e in r.excluded],
+            "terms": [term_json(t.term) for t in a.terms],
+            "excluded": [excluded_member_json(e, self.cite) for e in r.excluded],
             "total_weight": _fraction(a.total_weight),
             "total": _fraction(a.total),
             "bands": self.bands(a.bands),
@@ -411,6 +405,7 @@ class _Renderer:
             "value": _fraction(s.value),
             "display": s.display,
             "reason": s.reason,
+            "cause": self.cause(s.cause),
             "grade": s.grade,
             "rule": ref(body.rule),
             "members": [self.member(m) for m in body.members],
@@ -428,6 +423,7 @@ class _Renderer:
             "value": _fraction(o.value),
             "display": o.display,
             "reason": o.reason,
+            "cause": self.cause(o.cause),
             "grade": o.grade,
             "rule": ref(body.rule),
             "members": [self.member(m) for m in body.members],
@@ -443,7 +439,8 @@ class _Renderer:
             "sample": c.sample,
             "in_column": c.in_column,
             "why_not_in_column": c.why_not_in_column,
-            "recorded": None if c.recorded is None else {"file": c.recorded.file, "line": c.recorded.line},
+            "why_not_cause": self.cause(c.why_not),
+            "recorded": location_json(c.recorded),
             "attributes": [{"name": n, "label": label, "value": v} for n, label, v in c.attributes],
             "criteria": list(c.criteria),
             "graded_from_items": list(c.graded_from_items),
@@ -455,6 +452,7 @@ class _Renderer:
                     "answer": a.answer,
                     "status": a.status,
                     "reason": a.reason,
+                    "cause": self.cause(a.cause),
                 }
                 for a in c.answers
             ],

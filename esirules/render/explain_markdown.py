@@ -9,7 +9,6 @@ condition in words ("where risk of harm is high or very high").
 
 from __future__ import annotations
 
-import os
 from fractions import Fraction
 
 from esirules.explain.objects import (
@@ -24,11 +23,14 @@ from esirules.explain.objects import (
     QuestionTargetExplanation,
     RuleRef,
     SectionExplanation,
-    approx_percent,
+    Visitor,
     lower_first,
+    visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.scoring.result import OverallResult, SectionResult, number_text
+from esirules.render.wording import POOLING_HOW, shown_path
+from esirules.scoring.result import OverallResult, SectionResult
+from esirules.words import approx_percent, number_text, plural
 
 
 def explanation_markdown(explanation: Explanation) -> str:
@@ -37,20 +39,13 @@ def explanation_markdown(explanation: Explanation) -> str:
 
 
 def cite(rule: RuleRef) -> str:
-    path = rule.file
-    relative = os.path.relpath(path) if os.path.isabs(path) else path
-    if not relative.startswith(".."):
-        path = relative
-    return f"`{path}` line {rule.line}"
+    return f"`{shown_path(rule.file)}` line {rule.line}"
 
 
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
-
-
-class _Markdown:
+class _Markdown(Visitor[list[str]]):
     def __init__(self, explanation: Explanation):
         self.x = explanation
+        self.subset = False  # rendering the subset's figures (`--where`), not the whole column's
         self.population = (
             "the cases" if explanation.sample_label is None else f"the {lower_first(explanation.sample_label)}"
         )
@@ -93,23 +88,26 @@ class _Markdown:
     # --- bodies -------------------------------------------------------------------------------
 
     def body(self, body: Body, subset: bool) -> list[str]:
-        if isinstance(body, NumericalExplanation):
-            return self.numerical(body, subset)
-        if isinstance(body, QuestionTargetExplanation):
-            return [self.finding(body.question, subset), "", *self.numerical_summary(body.criterion, subset)]
-        if isinstance(body, DescriptiveExplanation):
-            return self.descriptive(body)
-        if isinstance(body, ItemTargetExplanation):
-            return [self.item_finding(body.item), "", *self.descriptive(body.criterion)]
-        return self.aggregate_target(body, subset)
+        self.subset = subset
+        return visit(body, self)
+
+    def question_target(self, body: QuestionTargetExplanation) -> list[str]:
+        return [self.finding(body.question, self.subset), "", *self.numerical_summary(body.criterion, self.subset)]
+
+    def item_target(self, body: ItemTargetExplanation) -> list[str]:
+        return [self.item_finding(body.item), "", *self.descriptive(body.criterion)]
+
+    def section(self, body: SectionExplanation) -> list[str]:
+        return self.aggregate_target(body, self.subset)
+
+    def overall(self, body: OverallExplanation) -> list[str]:
+        return self.aggregate_target(body, self.subset)
 
     def finding(self, q: QuestionExplanation, subset: bool) -> str:
         r = q.result
         statement = lower_first(r.text).rstrip(".")
         condition = q.applies_phrase
-        applicable = any(
-            g.group.reason in ("answered not applicable", "not answered") for g in q.not_applicable
-        )
+        applicable = any(g.group.cause.kind in ("answered_not_applicable", "not_answered") for g in q.not_applicable)
         who = self.among(subset, condition, applicable)
         if r.excluded is not None:
             return f"- {r.text} ({r.id}) was not scored: {r.excluded}."
@@ -120,7 +118,8 @@ class _Markdown:
             return f"- Of {who}, {statement} in {r.display} ({r.met} of {r.applicable})."
         return f"- In {share} of {who} ({r.met} of {r.applicable}), {statement}."
 
-    def numerical(self, body: NumericalExplanation, subset: bool) -> list[str]:
+    def numerical(self, body: NumericalExplanation) -> list[str]:
+        subset = self.subset
         return self.numerical_summary(body, subset) + [""] + [
             self.finding(q, subset) for q in body.questions
         ] + [""] + self.question_table(body)
@@ -131,11 +130,11 @@ class _Markdown:
         if c.value is None:
             return [f"Criterion {c.id}, {lower_first(c.title)}, could not be scored for {who}: {c.reason}."]
         counted = [q for q in body.questions if q.result.excluded is None]
-        how = "pooling every applicable answer" if body.pooling == "pooled" else "averaging its questions' figures"
+        how = POOLING_HOW.get(body.pooling, body.pooling)
         text = (
             f"For {who}, criterion {c.id}, {lower_first(c.title)}, scored **{c.display}**: "
             f"{number_text(c.met)} of the {number_text(c.applicable)} applicable answers to its "
-            f"{_plural(len(counted), 'question')} met the standard ({how}; {cite(body.pooling_rule)})."
+            f"{plural(len(counted), 'question')} met the standard ({how}; {cite(body.pooling_rule)})."
         )
         contribution = body.contribution
         if contribution.share is not None and contribution.weight is not None:
@@ -197,7 +196,7 @@ class _Markdown:
             out += ["", line]
             if others:
                 sizes = "; ".join(
-                    f"{h.grade}, {_plural(len(h.options[0]), 'item')} ({sum(ch.steps for ch in h.options[0])} steps)"
+                    f"{h.grade}, {plural(len(h.options[0]), 'item')} ({sum(ch.steps for ch in h.options[0])} steps)"
                     if h.options
                     else f"{h.grade}, none ({h.changes.reason})"
                     for h in others
@@ -225,7 +224,7 @@ class _Markdown:
             )
             groups.setdefault(r.rating or "not rated", []).append(name)
         parts = [
-            f"{rating} on {_plural(len(names), 'item')} ({'; '.join(names)})" for rating, names in groups.items() if names
+            f"{rating} on {plural(len(names), 'item')} ({'; '.join(names)})" for rating, names in groups.items() if names
         ]
         return "Performance was " + ", ".join(parts) + "."
 
@@ -289,7 +288,7 @@ class _Markdown:
     # --- one case -----------------------------------------------------------------------------------
 
     def case(self, c: CaseExplanation) -> list[str]:
-        where = "" if c.recorded is None else f" (recorded at `{os.path.relpath(c.recorded.file)}` line {c.recorded.line})"
+        where = "" if c.recorded is None else f" (recorded at `{shown_path(c.recorded.file)}` line {c.recorded.line})"
         out = [f"Case **{c.id}**{where}" + ("." if c.in_column else f" is not in this column: {c.why_not_in_column}."), ""]
         out.append("Attributes: " + "; ".join(f"{lower_first(label)}: {value}" for _, label, value in c.attributes) + ".")
         out += ["", "| Criterion | Question | Answer | Counted as |", "|---|---|---|---|"]

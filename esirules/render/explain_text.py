@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from fractions import Fraction
 
@@ -15,7 +14,6 @@ from esirules.explain.objects import (
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
-    Body,
     Contribution,
     DescriptiveExplanation,
     GradingExplanation,
@@ -28,12 +26,15 @@ from esirules.explain.objects import (
     QuestionTargetExplanation,
     RuleRef,
     SectionExplanation,
-    approx_percent,
+    Visitor,
     shown_cases,
+    visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.render.explain_json import POOLING_FORMULAS
-from esirules.scoring.result import ColumnResult, QuestionResult, fraction_text, number_text
+from esirules.render.wording import POOLING_FORMULAS, shown_path
+from esirules.scoring.causes import Cause
+from esirules.scoring.result import ColumnResult, QuestionResult
+from esirules.words import approx_percent, fraction_text, number_text, plural
 
 HOLDS, FAILS = "✓", "✗"
 
@@ -45,14 +46,7 @@ def explanation_tree(explanation: Explanation) -> RenderableType:
 
 def where_text(ref: RuleRef, *, line: bool = True) -> Text:
     """`rulesets/esi-2003.esi:377` (relative to the working folder when inside it), dimmed."""
-    path = ref.file
-    try:
-        relative = os.path.relpath(path)
-        if not relative.startswith(".."):
-            path = relative
-    except ValueError:
-        pass
-    out = Text(f"  {path}:{ref.line}", style="dim")
+    out = Text(f"  {shown_path(ref.file)}:{ref.line}", style="dim")
     if line and ref.text:
         out.append(f"  {ref.text}", style="dim italic")
     return out
@@ -65,20 +59,29 @@ def _exact(value: Fraction | None) -> str:
     return f"{shown} = {approx_percent(value)}" if value.denominator != 1 or value <= 1 else shown
 
 
-def _headline(body: Body) -> str:
+class _Headline(Visitor[str]):
     """The figure an explanation is about, as shown."""
-    if isinstance(body, (NumericalExplanation, DescriptiveExplanation)):
+
+    def numerical(self, body: NumericalExplanation) -> str:
         return body.criterion.display
-    if isinstance(body, SectionExplanation):
+
+    def descriptive(self, body: DescriptiveExplanation) -> str:
+        return body.criterion.display
+
+    def section(self, body: SectionExplanation) -> str:
         return body.section.display
-    if isinstance(body, OverallExplanation):
+
+    def overall(self, body: OverallExplanation) -> str:
         return body.overall.display
-    if isinstance(body, QuestionTargetExplanation):
+
+    def question_target(self, body: QuestionTargetExplanation) -> str:
         return body.question.result.display
-    return body.item.result.rating or "no rating"
+
+    def item_target(self, body: ItemTargetExplanation) -> str:
+        return body.item.result.rating or "no rating"
 
 
-class _Text:
+class _Text(Visitor[Tree]):
     def __init__(self, explanation: Explanation):
         self.x = explanation
         self.all_cases = explanation.all_cases
@@ -91,7 +94,7 @@ class _Text:
         x = self.x
         body = x.body if x.where is None else x.where.body
         column = x.column if x.where is None else x.where.column
-        tree = self.body(body)
+        tree = visit(body, self)
         head = Group(tree.label, self.column_line(column)) if tree.label is not None else tree.label
         tree.label = head
         if x.case is not None:
@@ -106,15 +109,21 @@ class _Text:
         parts = [f"column {column.label}", f"ruleset {column.ruleset.name} {column.ruleset.version}"]
         if column.sample is not None:
             parts.append(f"sample {column.sample} ({x.sample_label})")
-        parts.append(f"{column.cases} case{'s' if column.cases != 1 else ''}")
+        parts.append(plural(column.cases, "case"))
         excluded = sum(len(g.cases) for g in column.excluded_cases)
         if excluded:
             parts.append(f"{excluded} left out by the ruleset")
         if x.where is not None:
             parts.append(
-                f"where {x.where.condition} (of all {x.column.cases} cases: {_headline(x.body)})"
+                f"where {x.where.condition} (of all {x.column.cases} cases: {visit(x.body, _Headline())})"
             )
         return Text(" · ".join(parts), style="dim")
+
+    def because(self, text: str, cause: Cause | None, style: str = "") -> Text:
+        """A line saying why, then the rule its cause comes from (if it comes from the ruleset)."""
+        out = Text(text, style=style)
+        rule = self.x.sources.cite(cause)
+        return out if rule is None else out.append_text(where_text(rule))
 
     def case_list(self, parent: Tree, label: str, ids: Sequence[str], rule: RuleRef | None = None) -> None:
         shown, complete = shown_cases(ids, self.all_cases)
@@ -135,7 +144,7 @@ class _Text:
         if c is None:
             return
         if c.share is None or c.weight is None or c.value is None or c.total_weight is None:
-            parent.add(Text(f"Contribution to the {c.parent} score: none — {c.reason}"))
+            parent.add(self.because(f"Contribution to the {c.parent} score: none — {c.reason}", c.cause))
             return
         parent.add(
             Text(
@@ -153,8 +162,11 @@ class _Text:
             text.append(f"computed {a.computed_grade} → final {a.grade}, by {a.by}")
         else:
             text.append(f"{a.grade} by {a.by} was NOT applied: {a.note}")
+            rule = self.x.sources.cite(a.note_cause)
+            if rule is not None:
+                text.append_text(where_text(rule))
         if a.recorded is not None:
-            text.append(f"  recorded at {os.path.relpath(a.recorded.file)}:{a.recorded.line}", style="dim")
+            text.append(f"  recorded at {shown_path(a.recorded.file)}:{a.recorded.line}", style="dim")
         node = parent.add(text)
         node.add(Text(f"why: {a.reason}", style="italic"))
 
@@ -178,17 +190,11 @@ class _Text:
 
     # --- bodies -----------------------------------------------------------------------------
 
-    def body(self, body: Body) -> Tree:
-        if isinstance(body, NumericalExplanation):
-            return self.numerical(body)
-        if isinstance(body, DescriptiveExplanation):
-            return self.descriptive(body)
-        if isinstance(body, (SectionExplanation, OverallExplanation)):
-            return self.aggregate_target(body)
-        if isinstance(body, QuestionTargetExplanation):
-            return self.question_target(body)
-        assert isinstance(body, ItemTargetExplanation)
-        return self.item_target(body)
+    def section(self, body: SectionExplanation) -> Tree:
+        return self.aggregate_target(body)
+
+    def overall(self, body: OverallExplanation) -> Tree:
+        return self.aggregate_target(body)
 
     def question_target(self, body: QuestionTargetExplanation) -> Tree:
         q, criterion = body.question, body.criterion
@@ -228,15 +234,22 @@ class _Text:
             head.append(f" {c.grade}", style="bold cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
         if c.value is None:
-            tree.add(Text(f"not computable: {c.reason}", style="red"))
+            tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
         formula = POOLING_FORMULAS.get(body.pooling, body.pooling)
         rule = Text(f"Rule: {body.pooling} — {formula}")
         if not body.pooling_written:
             rule.append(" (the default: no `pooling:` line)", style="dim")
         tree.add(rule.append_text(where_text(body.pooling_rule)))
-        node = tree.add(Text(f"Questions ({len(body.questions)})", style="bold"))
+        # Which answers are met is usually one rule for every question (`answers on ..., met
+        # when ...`): cite it once here, and under a question only where it has its own.
+        met_rules = {q.met_rule for q in body.questions if q.result.excluded is None}
+        shared = met_rules.pop() if len(met_rules) == 1 else None
+        header = Text(f"Questions ({len(body.questions)})", style="bold")
+        if shared is not None:
+            header.append_text(where_text(shared))
+        node = tree.add(header)
         for question in body.questions:
-            self.question(node, question)
+            self.question(node, question, shared)
         if c.questions:
             tree.add(self.pooled_sum(body))
         weight = f"Weight: {number_text(c.weight)}" + (f" ({c.weight_class})" if c.weight_class else "")
@@ -247,16 +260,16 @@ class _Text:
         self.adjustment(tree, body.adjustment)
         return tree
 
-    def question(self, parent: Tree, q: QuestionExplanation) -> None:
+    def question(self, parent: Tree, q: QuestionExplanation, shared_met_rule: RuleRef | None = None) -> None:
         r = q.result
         weight = "" if r.weight == 1 else f" (weight {number_text(r.weight)})"
         text = Text(r.id, style="bold").append(f" {r.text}{weight}")
-        self.question_details(parent.add(text.append_text(where_text(q.rule, line=False))), q)
+        self.question_details(parent.add(text.append_text(where_text(q.rule, line=False))), q, shared_met_rule)
 
-    def question_details(self, node: Tree, q: QuestionExplanation) -> None:
+    def question_details(self, node: Tree, q: QuestionExplanation, shared_met_rule: RuleRef | None = None) -> None:
         r = q.result
         if r.excluded is not None:
-            node.add(Text(f"contributes nothing: {r.excluded}", style="yellow"))
+            node.add(self.because(f"contributes nothing: {r.excluded}", r.exclusion, "yellow"))
         else:
             figure = Text(f"{r.met} met of {r.applicable} applicable = ")
             figure.append(r.display, style="bold")
@@ -267,7 +280,7 @@ class _Text:
         if q.applies is not None and q.applies_rule is not None:
             node.add(Text(f"applies when {q.applies}").append_text(where_text(q.applies_rule, line=False)))
         if r.excluded is None:
-            self.case_list(node, "not met", r.not_met_cases)
+            self.case_list(node, "not met", r.not_met_cases, None if q.met_rule == shared_met_rule else q.met_rule)
         if q.not_applicable:
             # The `applies when` line is cited once, above; other reasons cite their own rule.
             groups = [g if g.rule != q.applies_rule else GroupExplanation(g.group, None) for g in q.not_applicable]
@@ -284,8 +297,7 @@ class _Text:
         else:
             answered = [q for q in counted if q.value is not None]
             terms = " + ".join(f"{number_text(q.weight)} × {q.met}/{q.applicable}" for q in answered)
-            total = sum((q.weight for q in answered), Fraction(0))
-            text = f"Score: ({terms}) ÷ {number_text(total)}"
+            text = f"Score: ({terms}) ÷ {number_text(c.questions_weight or Fraction(0))}"
         out = Text(text, style="bold")
         if c.value is not None:
             out.append(f" = {_exact(c.value)}, shown as ")
@@ -303,9 +315,8 @@ class _Text:
             head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
         if c.grade is None:
-            tree.add(Text(f"not computable: {c.reason}", style="red"))
-        counted = sum((i.result.weight for i in body.items if i.result.counted), Fraction(0))
-        node = tree.add(Text(f"Items ({len(body.items)}, weighing {number_text(counted)})", style="bold"))
+            tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
+        node = tree.add(Text(f"Items ({len(body.items)}, weighing {number_text(c.items_weight)})", style="bold"))
         for item in body.items:
             self.item(node, item)
         if body.grading is not None:
@@ -333,6 +344,9 @@ class _Text:
         text = Text(r.id, style="bold").append(f" {r.text}{weight}: ")
         if r.rating is None:
             text.append(f"no rating — {r.reason}", style="red")
+            rule = self.x.sources.cite(r.cause)
+            if rule is not None and rule != i.rule:
+                text.append_text(where_text(rule, line=False))
         else:
             text.append(r.rating, style="bold")
             if not r.counted:
@@ -417,7 +431,7 @@ class _Text:
             steps = sum(c.steps for c in changes)
             label = "smallest change" if len(options) == 1 else f"smallest change, option {number}"
             node = parent.add(
-                Text(f"{label}: {len(changes)} item{'s' if len(changes) != 1 else ''}, {steps} step{'s' if steps != 1 else ''} up the scale")
+                Text(f"{label}: {plural(len(changes), 'item')}, {plural(steps, 'step')} up the scale")
             )
             for change in changes:
                 text = Text(f"raise {change.item} from {change.rating} to {change.to}")
@@ -438,7 +452,7 @@ class _Text:
             head.append(f" {result.grade}", style="bold cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
         if result.value is None and result.grade is None:
-            tree.add(Text(f"not computable: {result.reason}", style="red"))
+            tree.add(self.because(f"not computable: {result.reason}", result.cause, "red"))
         if body.score is not None:
             self.aggregate(tree, body.score, "Score")
         if body.grading is not None:
@@ -467,7 +481,7 @@ class _Text:
                 line.append(f"   exact: {weight} × {fraction_text(term.value)} = {fraction_text(t.product)}", style="dim")
                 node.add(line)
             for e in r.excluded:
-                node.add(Text(f"{e.member}: left out — {e.reason}", style="dim"))
+                node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
             if r.value is not None and a.total is not None and a.total_weight is not None:
                 weights = " + ".join(number_text(t.term.weight or Fraction(0)) for t in a.terms)
                 products = " + ".join(approx_percent(t.product) for t in a.terms if t.product is not None)
@@ -486,13 +500,13 @@ class _Text:
                 if r.renormalised:
                     node.add(Text("renormalised: members without a figure are left out (the ruleset says so)", style="yellow"))
             else:
-                node.add(Text(f"not computable: {r.reason}", style="red"))
+                node.add(self.because(f"not computable: {r.reason}", r.cause, "red"))
             return
         for t in a.terms:
             points = "" if t.term.points is None else f" = {number_text(t.term.points)} points"
             node.add(f"{t.term.member}: {t.term.grade}{points}")
         for e in r.excluded:
-            node.add(Text(f"{e.member}: left out — {e.reason}", style="dim"))
+            node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
         if r.kind == "points_total" and r.value is not None:
             node.add(f"total: {number_text(r.value)} points")
         if a.bands is not None:
@@ -509,7 +523,7 @@ class _Text:
             head.append(f" (sample {c.sample})")
         head.append(": in this column" if c.in_column else f": NOT in this column — {c.why_not_in_column}")
         if c.recorded is not None:
-            head.append(f"  recorded at {os.path.relpath(c.recorded.file)}:{c.recorded.line}", style="dim")
+            head.append(f"  recorded at {shown_path(c.recorded.file)}:{c.recorded.line}", style="dim")
         node = tree.add(head)
         node.add("Attributes: " + "; ".join(f"{name} {value}" for name, _, value in c.attributes))
         by_criterion: dict[str, Tree] = {}

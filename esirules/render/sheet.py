@@ -9,6 +9,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from esirules.render.result_json import result_data
 from esirules.scoring.result import ColumnResult, CriterionResult
 
 NOT_COMPUTABLE = "n/c"
@@ -164,8 +165,7 @@ def sheet_csv(sheet: Sheet) -> str:
 
 def sheet_json(title: str, columns: Sequence[ColumnResult]) -> str:
     """The documented JSON result (docs/result-schema.md)."""
-    payload = {"schema": "esirules.result/1", "title": title, "columns": [c.to_json() for c in columns]}
-    return json.dumps(payload, indent=2, ensure_ascii=False)
+    return json.dumps(result_data(title, list(columns)), indent=2, ensure_ascii=False)
 
 
 def sheet_table(sheet: Sheet):  # type: ignore[no-untyped-def]

@@ -9,6 +9,7 @@ from typing import Literal
 import attrs
 
 from esirules.language import model as m
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.descriptive import grade_items
 from esirules.scoring.grading import apply_bands
@@ -21,9 +22,9 @@ from esirules.scoring.result import (
     OverallResult,
     SectionResult,
     Term,
-    display_number,
-    display_percent,
 )
+from esirules.span import Span
+from esirules.words import display_number, display_percent
 
 GRADED_NOT_SCORED = "graded, not scored"
 
@@ -38,18 +39,20 @@ class Member:
     weight: Fraction
     value: Fraction | None
     display: str
-    reason: str | None
+    cause: Cause | None
     grade: str | None
     ladder: str | None
     scored: bool
     graded: bool
+    span: Span
 
 
-def outside_sample(section: m.Section, sample: m.Sample | None) -> str | None:
+def outside_sample(section: m.Section, sample: m.Sample | None) -> Cause | None:
     """Why a section does not apply to the sample, if it does not."""
     if sample is None or sample.sections is None or section.id in sample.sections:
         return None
-    return f"section {section.id} does not apply to sample {sample.name}"
+    words = f"section {section.id} does not apply to sample {sample.name}"
+    return Cause("section_not_in_sample", words, sample.span)
 
 
 def section_results(
@@ -77,7 +80,7 @@ def section_results(
             continue
         own = [members[c.id] for c in section.criteria]
         score, grading = _aggregates(evaluator, section.score, section.grade, own, members, section.missing)
-        value, display, reason, grade = _headline(score, grading)
+        value, display, cause, grade = _headline(score, grading, section.span)
         out[section.id] = SectionResult(
             section.id,
             section.title,
@@ -85,7 +88,7 @@ def section_results(
             True,
             value,
             display,
-            reason,
+            cause,
             grade,
             score,
             grading,
@@ -103,8 +106,8 @@ def overall_result(evaluator: Evaluator, sections: Mapping[str, SectionResult]) 
     score, grading = _aggregates(
         evaluator, overall.score, overall.grade, list(members.values()), members, overall.missing
     )
-    value, display, reason, grade = _headline(score, grading)
-    return OverallResult(overall.title, value, display, reason, grade, score, grading, span=overall.span)
+    value, display, cause, grade = _headline(score, grading, overall.span)
+    return OverallResult(overall.title, value, display, cause, grade, score, grading, span=overall.span)
 
 
 def _criterion_member(result: CriterionResult) -> Member:
@@ -115,11 +118,12 @@ def _criterion_member(result: CriterionResult) -> Member:
         result.weight,
         result.value,
         result.display,
-        result.reason,
+        result.cause,
         result.grade,
         result.ladder,
         result.kind == "numerical",
         result.ladder is not None,
+        result.span,
     )
 
 
@@ -132,11 +136,12 @@ def _section_member(section: m.Section, result: SectionResult) -> Member:
         Fraction(1) if result.weight is None else result.weight,
         result.value,
         result.display,
-        result.reason,
+        result.cause,
         result.grade,
         None if result.grading is None else result.grading.ladder,
         section.score is not None,
         section.grade is not None,
+        result.span,
     )
 
 
@@ -155,15 +160,18 @@ def _aggregates(
 
 
 def _headline(
-    score: AggregateResult | None, grading: AggregateResult | None
-) -> tuple[Fraction | None, str, str | None, str | None]:
-    """value, display, reason, grade of a section or the overall."""
+    score: AggregateResult | None, grading: AggregateResult | None, span: Span
+) -> tuple[Fraction | None, str, Cause | None, str | None]:
+    """value, display, cause, grade of a section or the overall (`span`: its declaration)."""
     grade = None if grading is None else grading.grade
     if score is not None:
-        return score.value, score.display, score.reason, grade
-    if grade is not None:
-        return None, grade, GRADED_NOT_SCORED, grade
-    return None, NOT_COMPUTABLE, "no score or grade of its own; its criteria are graded one by one" if grading is None else grading.reason, None
+        return score.value, score.display, score.cause, grade
+    if grading is not None and grade is not None:
+        return None, grade, Cause("graded_not_scored", GRADED_NOT_SCORED, grading.span), grade
+    if grading is not None:
+        return None, NOT_COMPUTABLE, grading.cause, None
+    words = "no score or grade of its own; its criteria are graded one by one"
+    return None, NOT_COMPUTABLE, Cause("no_aggregate", words, span), None
 
 
 def _select(
@@ -176,34 +184,43 @@ def _select(
     )
     for member in candidates:
         if isinstance(member, str):
-            excluded.append(ExcludedMember(member, f"there is no {rule.members_kind} {member}"))
+            cause = Cause("no_such_member", f"there is no {rule.members_kind} {member}", rule.span)
+            excluded.append(ExcludedMember(member, cause))
         elif wanted == "scored" and not member.scored:
-            excluded.append(ExcludedMember(member.id, GRADED_NOT_SCORED))
+            excluded.append(ExcludedMember(member.id, Cause("graded_not_scored", GRADED_NOT_SCORED, member.span)))
         elif wanted == "graded" and not member.graded:
-            excluded.append(ExcludedMember(member.id, "scored, not graded"))
+            excluded.append(ExcludedMember(member.id, Cause("scored_not_graded", "scored, not graded", member.span)))
         else:
             chosen.append(member)
     return chosen, excluded
 
 
 def _gaps(
+    rule: m.Aggregate,
     members: list[Member],
     has: Literal["value", "grade"],
     missing: m.MissingRule,
     excluded: list[ExcludedMember],
-) -> tuple[list[Member], str | None]:
+) -> tuple[list[Member], Cause | None]:
     """Apply the missing-data rule: the members to use, or why the aggregate is not computable."""
     absent = [mem for mem in members if getattr(mem, has) is None]
     if absent and missing == "not computable":
         first = absent[0]
         what = "is not computable" if has == "value" else "has no grade"
-        return members, f"{first.noun} {first.id} {what}: {first.reason or 'no reason given'}"
+        return members, _member_cause(first, f"{first.noun} {first.id} {what}: ")
     for mem in absent:
-        excluded.append(ExcludedMember(mem.id, f"not computable: {mem.reason or 'no reason given'}"))
+        excluded.append(ExcludedMember(mem.id, _member_cause(mem, "not computable: ")))
     present = [mem for mem in members if getattr(mem, has) is not None]
     if not present:
-        return members, f"no member is computable (members: {', '.join(m.id for m in members) or 'none'})"
+        words = f"no member is computable (members: {', '.join(m.id for m in members) or 'none'})"
+        return members, Cause("no_member_computable", words, rule.span)
     return present, None
+
+
+def _member_cause(member: Member, lead: str) -> Cause:
+    """A member's own cause, restated by its aggregate (it cites what the member's cause cites)."""
+    inner = member.cause or Cause("member_not_computable", "no reason given", member.span)
+    return inner.restated(lead + inner.words, "member_not_computable")
 
 
 def _weighted_mean(
@@ -214,27 +231,33 @@ def _weighted_mean(
     rounding: m.Rounding,
 ) -> AggregateResult:
     chosen, excluded = _select(rule, own, every, "scored")
-    used, reason = _gaps(chosen, "value", missing, excluded)
-    terms = tuple(Term(mem.id, mem.weight, mem.value, mem.display) for mem in used)
+    used, cause = _gaps(rule, chosen, "value", missing, excluded)
     renormalised = len(used) < len(chosen)
     total_weight = sum((mem.weight for mem in used), Fraction(0))
-    if reason is None and total_weight == 0:
-        reason = "the members' weights add up to 0"
-    value = None
-    if reason is None:
-        value = (
-            sum((mem.weight * mem.value for mem in used if mem.value is not None), Fraction(0)) / total_weight
+    products = [None if mem.value is None else mem.weight * mem.value for mem in used]
+    total = sum((p for p in products if p is not None), Fraction(0))
+    if cause is None and total_weight == 0:
+        cause = Cause("zero_weight", "the members' weights add up to 0", rule.span)
+    value = None if cause is not None else total / total_weight
+    terms = tuple(
+        Term(
+            mem.id, mem.weight, mem.value, mem.display, product=product,
+            share=None if value is None or product is None else product / total_weight,
         )
+        for mem, product in zip(used, products)
+    )
     return AggregateResult(
         rule.kind,
         rule.members_kind,
         value,
         NOT_COMPUTABLE if value is None else display_percent(value, rounding),
         None,
-        reason,
+        cause,
         terms,
         tuple(excluded),
-        renormalised and reason is None,
+        renormalised and cause is None,
+        total_weight=total_weight,
+        total=total,
         span=rule.span,
     )
 
@@ -255,58 +278,57 @@ def _grade(
         bands = ruleset.band_set(rule.using or "")
         result = attrs.evolve(result, ladder=bands.scale)
         if score is None or score.value is None:
-            return attrs.evolve(
-                result, reason="no score to band" + ("" if score is None else f": {score.reason}")
-            )
+            words = "no score to band" + ("" if score is None else f": {score.reason}")
+            inner = None if score is None else score.cause
+            span = rule.span if inner is None else inner.span
+            return attrs.evolve(result, cause=Cause("no_score_to_band", words, span))
         band = apply_bands(bands, {"score": score.value}, ruleset.rounding)
         return attrs.evolve(
-            result, value=score.value, display=score.display, grade=band.value, band=band, reason=band.reason
+            result, value=score.value, display=score.display, grade=band.value, band=band, cause=band.cause
         )
     chosen, excluded = _select(rule, own, every, "graded")
-    used, reason = _gaps(chosen, "grade", missing, excluded)
+    used, cause = _gaps(rule, chosen, "grade", missing, excluded)
     terms = tuple(Term(mem.id, mem.weight, grade=mem.grade) for mem in used)
     result = attrs.evolve(
-        result, terms=terms, excluded=tuple(excluded), renormalised=len(used) < len(chosen) and reason is None
+        result, terms=terms, excluded=tuple(excluded), renormalised=len(used) < len(chosen) and cause is None
     )
     if rule.kind == "lowest_of":
-        return _lowest(ruleset, result, used, reason)
+        return _lowest(ruleset, rule, result, used, cause)
     if rule.kind == "points_total":
-        return _points(ruleset, rule, result, used, reason)
-    return _graded_over(evaluator, rule, result, used, reason)
+        return _points(ruleset, rule, result, used, cause)
+    return _graded_over(evaluator, rule, result, used, cause)
 
 
 def _lowest(
-    ruleset: m.Ruleset, result: AggregateResult, used: list[Member], reason: str | None
+    ruleset: m.Ruleset, rule: m.Aggregate, result: AggregateResult, used: list[Member], cause: Cause | None
 ) -> AggregateResult:
     ladder = next((mem.ladder for mem in used if mem.ladder is not None), None)
     result = attrs.evolve(result, ladder=ladder)
-    if reason is not None or ladder is None:
-        return attrs.evolve(result, reason=reason or "no member has a grade")
+    if cause is not None or ladder is None:
+        return attrs.evolve(result, cause=cause or Cause("no_member_grade", "no member has a grade", rule.span))
     scale = ruleset.scale(ladder)
     off = [mem for mem in used if mem.grade not in scale.values]
     if off:
-        return attrs.evolve(
-            result, reason=f"the grade of {off[0].id}, `{off[0].grade}`, is not on ladder {ladder}"
-        )
+        words = f"the grade of {off[0].id}, `{off[0].grade}`, is not on ladder {ladder}"
+        return attrs.evolve(result, cause=Cause("grade_not_on_ladder", words, rule.span))
     lowest = min((mem.grade for mem in used if mem.grade is not None), key=scale.rank)
     return attrs.evolve(result, grade=lowest, display=lowest)
 
 
 def _points(
-    ruleset: m.Ruleset, rule: m.Aggregate, result: AggregateResult, used: list[Member], reason: str | None
+    ruleset: m.Ruleset, rule: m.Aggregate, result: AggregateResult, used: list[Member], cause: Cause | None
 ) -> AggregateResult:
     table = ruleset.points_table(rule.using or "")
     bands = ruleset.band_set(rule.bands or "")
     result = attrs.evolve(result, ladder=bands.scale)
-    if reason is not None:
-        return attrs.evolve(result, reason=reason)
+    if cause is not None:
+        return attrs.evolve(result, cause=cause)
     points = [table.for_grade(mem.grade or "") for mem in used]
     unpointed = [mem for mem, p in zip(used, points) if p is None]
     if unpointed:
         first = unpointed[0]
-        return attrs.evolve(
-            result, reason=f"the grade of {first.id}, `{first.grade}`, has no points in {table.name}"
-        )
+        words = f"the grade of {first.id}, `{first.grade}`, has no points in {table.name}"
+        return attrs.evolve(result, cause=Cause("grade_has_no_points", words, table.span))
     terms = tuple(attrs.evolve(term, points=p) for term, p in zip(result.terms, points))
     total = sum((p for p in points if p is not None), Fraction(0))
     band = apply_bands(bands, {"total": total}, ruleset.rounding)
@@ -317,17 +339,17 @@ def _points(
         display=display_number(total, ruleset.rounding),
         grade=band.value,
         band=band,
-        reason=band.reason,
+        cause=band.cause,
     )
 
 
 def _graded_over(
-    evaluator: Evaluator, rule: m.Aggregate, result: AggregateResult, used: list[Member], reason: str | None
+    evaluator: Evaluator, rule: m.Aggregate, result: AggregateResult, used: list[Member], cause: Cause | None
 ) -> AggregateResult:
     compiled = evaluator.gradings[rule.using or ""]
     result = attrs.evolve(result, ladder=compiled.ladder.name)
-    if reason is not None:
-        return attrs.evolve(result, reason=reason)
+    if cause is not None:
+        return attrs.evolve(result, cause=cause)
     scale = compiled.item_scale
     # INVARIANT: each member counts once (weight 1) as an item of the grading.
     items = tuple(
@@ -338,20 +360,20 @@ def _graded_over(
     )
     off = [item for item in items if item.counted and item.rating not in scale.values]
     if off:
-        return attrs.evolve(
-            result,
-            items=items,
-            reason=f"the grade of {off[0].id}, `{off[0].rating}`, is not on scale {scale.name}",
-        )
+        words = f"the grade of {off[0].id}, `{off[0].rating}`, is not on scale {scale.name}"
+        return attrs.evolve(result, items=items, cause=Cause("grade_not_on_scale", words, rule.span))
     if not any(item.counted for item in items):
-        return attrs.evolve(result, items=items, reason="every member is not applicable")
+        cause = Cause("all_items_not_applicable", "every member is not applicable", rule.span)
+        return attrs.evolve(result, items=items, cause=cause)
     graded = grade_items(compiled, items)
-    why = None if graded.grade is not None else f"no rule of grading {compiled.grading.name} holds"
+    why = None
+    if graded.grade is None:
+        why = Cause("no_rule_holds", f"no rule of grading {compiled.grading.name} holds", compiled.grading.span)
     return attrs.evolve(
         result,
         items=items,
         trace=graded,
         grade=graded.grade,
         display=graded.grade or NOT_COMPUTABLE,
-        reason=why,
+        cause=why,
     )

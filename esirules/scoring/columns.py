@@ -13,8 +13,10 @@ from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.cases import Evidence
 from esirules.evidence.load import load_evidence, read_ruleset_reference
 from esirules.evidence.sheet import ColumnSpec
+from esirules.files import DISK, InputFiles
 from esirules.language import model as m
 from esirules.language.check import check_file
+from esirules.language.sources import RulesetSources
 from esirules.progress import SILENT, Progress
 from esirules.scoring.compile import Evaluator, compile_ruleset
 from esirules.scoring.evaluate import finish, merge, score_batch
@@ -25,8 +27,18 @@ from esirules.span import Span
 class Scorer:
     """Loads and compiles each ruleset once and each evidence file once per ruleset."""
 
-    def __init__(self, progress: Progress = SILENT) -> None:
+    def __init__(
+        self,
+        progress: Progress = SILENT,
+        *,
+        files: InputFiles = DISK,
+        rulesets: RulesetSources | None = None,
+    ) -> None:
+        """`files`: the evidence files this scorer may read; `rulesets`: where rulesets are read
+        from (files on disk by default). The service gives both in memory."""
         self.progress = progress
+        self.files = files
+        self.ruleset_sources = rulesets
         self.rulesets: dict[str, m.Ruleset | None] = {}
         self.evaluators: dict[str, Evaluator] = {}
         self.evidence: dict[tuple[str, str], Evidence | None] = {}
@@ -35,7 +47,7 @@ class Scorer:
 
     def ruleset(self, path: str) -> m.Ruleset | None:
         if path not in self.rulesets:
-            checked = check_file(path)
+            checked = check_file(path, sources=self.ruleset_sources)
             self.sources.update(checked.sources)
             errors = [d for d in checked.diagnostics if d.severity == "error"]
             self.diagnostics.extend(errors)
@@ -50,7 +62,7 @@ class Scorer:
             ruleset = self.rulesets[ruleset_path]
             assert ruleset is not None
             try:
-                self.evidence[key] = load_evidence(path, ruleset, progress=self.progress)
+                self.evidence[key] = load_evidence(path, ruleset, progress=self.progress, files=self.files)
             except DiagnosticError as error:
                 self.diagnostics.extend(error.diagnostics)
                 self.sources.update(error.sources)
@@ -61,7 +73,7 @@ class Scorer:
         if column.ruleset is not None:
             return column.ruleset
         try:
-            reference = read_ruleset_reference(column.evidence[0])
+            reference = read_ruleset_reference(column.evidence[0], self.files)
         except DiagnosticError as error:
             self.diagnostics.extend(error.diagnostics)
             return None
@@ -104,7 +116,7 @@ class Scorer:
         for column, ruleset_path, loaded in plans:
             evaluator = self.evaluators[ruleset_path]
             partials = [score_batch(evaluator, e, column.sample, progress=self.progress) for e in loaded if e is not None]
-            results.append(finish(merge(partials), label=column.label))
+            results.append(finish(merge(partials), label=column.label, evaluator=evaluator))
         return results
 
 

@@ -7,26 +7,18 @@ attributes, the scales, ladders and bands each grading uses.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from fractions import Fraction
-
 import attrs
 import numpy as np
 import numpy.typing as npt
 
 from esirules.evidence import conditions
-from esirules.evidence.cases import MISSING, NOT_APPLICABLE, UNANSWERED, Cases
+from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
-from esirules.scoring.result import number_text
+from esirules.scoring.causes import Cause
+from esirules.words import value_text
 
 Mask = npt.NDArray[np.bool_]
 Truth = tuple[Mask, Mask]  # (known true, known false); neither means unknown
-
-# Answer codes run from NOT_APPLICABLE (-2) upwards; this offset makes them table indexes.
-ANSWER_OFFSET = -NOT_APPLICABLE
-
-_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*|-?[0-9]+(\.[0-9]+)?")
 
 
 class CompileError(ValueError):
@@ -37,15 +29,6 @@ class CompileError(ValueError):
 # Conditions
 
 
-def value_text(value: str | Fraction | bool) -> str:
-    """A value as written: bare when it is one word or a number, quoted otherwise."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, Fraction):
-        return number_text(value)
-    return value if _BARE.fullmatch(value) else f'"{value}"'
-
-
 @attrs.frozen(eq=False)
 class CompiledCondition:
     """A condition over case attributes, tested on all cases at once.
@@ -53,18 +36,22 @@ class CompiledCondition:
     A comparison on an attribute the case lacks is unknown, not false; and/or/not follow
     three-valued logic (`x or unknown` is true when x is), and a condition whose outcome is
     unknown does not hold. So a case lacking an attribute fails the condition exactly when
-    the attribute's value could have mattered.
+    the attribute's value could have mattered. Data only (no closures), so it can be pickled.
     """
 
     condition: m.Condition
     text: str
     attributes: tuple[m.Attribute, ...]  # those it reads, in order of first use
-    _truth: Callable[[Cases], Truth]
     _combinations: list[tuple[bool, str]] | None = attrs.field(default=None, init=False)
+
+    def truth(self, cases: Cases) -> Truth:
+        """Where the condition is known true, and where known false (see `conditions.truth`)."""
+        columns = {a.name: _column(cases, a) for a in self.attributes}
+        return conditions.truth(self.condition, columns, {a.name: a for a in self.attributes}, len(cases))
 
     def mask(self, cases: Cases) -> Mask:
         """True where the condition holds."""
-        return self._truth(cases)[0]
+        return self.truth(cases)[0]
 
     def describe_cases(
         self, cases: Cases, index: npt.NDArray[np.intp]
@@ -157,13 +144,8 @@ def _radix(attribute: m.Attribute) -> int:
 
 
 def compile_condition(condition: m.Condition, ruleset: m.Ruleset) -> CompiledCondition:
-    used = {name: _attribute(ruleset, name) for name in _attributes_read(condition)}
-
-    def truth(cases: Cases) -> Truth:
-        columns = {name: _column(cases, attribute) for name, attribute in used.items()}
-        return conditions.truth(condition, columns, used, len(cases))
-
-    return CompiledCondition(condition, conditions.describe(condition), tuple(used.values()), truth)
+    used = tuple(_attribute(ruleset, name) for name in _attributes_read(condition))
+    return CompiledCondition(condition, conditions.describe(condition), used)
 
 
 def _attribute(ruleset: m.Ruleset, name: str) -> m.Attribute:
@@ -217,9 +199,10 @@ class CompiledQuestion:
     question: m.Question
     met_table: npt.NDArray[np.bool_]  # indexed by answer code + ANSWER_OFFSET
     applies: CompiledCondition | None
-    excluded: str | None  # why the ruleset leaves it out, if it does
+    exclusion: Cause | None  # why the ruleset leaves it out, if it does
     met_codes: tuple[int, ...] = ()  # the answer codes that meet it
     not_met_codes: tuple[int, ...] = ()  # the other answers on the scale
+    scale: m.Scale | None = attrs.field(default=None, kw_only=True)  # its answers' scale
 
     def answers(self, cases: Cases) -> npt.NDArray[np.int16]:
         codes = cases.answers.get(self.question.id)
@@ -245,15 +228,21 @@ def compile_question(question: m.Question, ruleset: m.Ruleset) -> CompiledQuesti
     applies = None if question.applies is None else compile_condition(question.applies, ruleset)
     met_codes = tuple(code for code, value in enumerate(scale.values) if value in question.met)
     not_met_codes = tuple(code for code in range(len(scale.values)) if code not in met_codes)
-    excluded = _question_exclusion(question, ruleset.exclusions)
-    return CompiledQuestion(question, table, applies, excluded, met_codes, not_met_codes)
+    exclusion = _question_exclusion(question, ruleset.exclusions)
+    return CompiledQuestion(question, table, applies, exclusion, met_codes, not_met_codes, scale=scale)
 
 
-def _question_exclusion(question: m.Question, exclusions: m.Exclusions) -> str | None:
+def _question_exclusion(question: m.Question, exclusions: m.Exclusions) -> Cause | None:
     if question.source is not None and question.source in exclusions.sources:
-        return f"excluded by the ruleset: source {question.source}"
+        return Cause(
+            "source_excluded",
+            f"excluded by the ruleset: source {question.source}",
+            exclusions.source_span(question.source),
+        )
     if question.id in exclusions.questions:
-        return f"excluded by the ruleset: question {question.id}"
+        return Cause(
+            "question_excluded", f"excluded by the ruleset: question {question.id}", exclusions.question_span(question.id)
+        )
     return None
 
 

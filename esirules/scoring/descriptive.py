@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from esirules.evidence.cases import Adjustment, MeasureFigures
 from esirules.language import model as m
+from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledGrading, Evaluator
 from esirules.scoring.grading import apply_bands, trace
 from esirules.scoring.result import (
@@ -16,8 +17,8 @@ from esirules.scoring.result import (
     GradingTrace,
     ItemResult,
     MeasureResult,
-    display_percent,
 )
+from esirules.words import display_percent
 
 
 def grade_descriptive(
@@ -29,23 +30,27 @@ def grade_descriptive(
 ) -> CriterionResult:
     """Rate a descriptive criterion's items, grade them by its grading, apply any adjustment."""
     if criterion.grading is None:
-        return _descriptive(criterion, None, reason=f"criterion {criterion.id} names no grading")
+        cause = Cause("no_grading", f"criterion {criterion.id} names no grading", criterion.span)
+        return _descriptive(criterion, None, cause=cause)
     compiled = evaluator.gradings[criterion.grading]
     items = rate_items(compiled, criterion.items, ratings, measures, evaluator.ruleset)
     # An adjustment recorded for a criterion that cannot be graded is kept, not applied, so
     # every output still shows it and says why.
     unapplied, _ = adjust(criterion, None, compiled.ladder, adjustments)
-    unrated = [item for item in items if item.rating is None]
+    unrated = [item for item in items if item.cause is not None]
     if unrated:
-        reason = "; ".join(f"item {item.id} {item.reason}" for item in unrated)
-        return _descriptive(criterion, compiled, items=items, reason=reason, adjustment=unapplied)
+        words = "; ".join(f"item {item.id} {item.reason}" for item in unrated)
+        cause = unrated[0].cause.restated(words, "items_not_rated")  # type: ignore[union-attr]
+        return _descriptive(criterion, compiled, items=items, cause=cause, adjustment=unapplied)
     if not any(item.counted for item in items):
-        reason = "every item is rated not applicable"
-        return _descriptive(criterion, compiled, items=items, reason=reason, adjustment=unapplied)
+        # The ratings are the evidence's; the criterion's line lists the items rated.
+        cause = Cause("all_items_not_applicable", "every item is rated not applicable", criterion.span)
+        return _descriptive(criterion, compiled, items=items, cause=cause, adjustment=unapplied)
     graded = grade_items(compiled, items)
     if graded.grade is None:
-        reason = f"no rule of grading {compiled.grading.name} holds, and it has no otherwise rule"
-        return _descriptive(criterion, compiled, items=items, trace=graded, reason=reason, adjustment=unapplied)
+        words = f"no rule of grading {compiled.grading.name} holds, and it has no otherwise rule"
+        cause = Cause("no_rule_holds", words, compiled.grading.span)
+        return _descriptive(criterion, compiled, items=items, trace=graded, cause=cause, adjustment=unapplied)
     adjustment, grade = adjust(criterion, graded.grade, compiled.ladder, adjustments)
     return _descriptive(
         criterion,
@@ -64,7 +69,7 @@ def _descriptive(
     *,
     items: tuple[ItemResult, ...] = (),
     trace: GradingTrace | None = None,
-    reason: str | None = None,
+    cause: Cause | None = None,
     computed_grade: str | None = None,
     adjustment: AdjustmentResult | None = None,
     grade: str | None = None,
@@ -78,8 +83,9 @@ def _descriptive(
         criterion.weight_class,
         None,
         grade if grade is not None else NOT_COMPUTABLE,
-        reason,
+        cause,
         items=items,
+        items_weight=sum((item.weight for item in items if item.counted), Fraction(0)),
         trace=trace,
         ladder=None if compiled is None else compiled.ladder.name,
         computed_grade=computed_grade,
@@ -112,9 +118,10 @@ def rate_items(
             continue
         rating = ratings.get(item.id)
         if rating is None:
-            rated.append(_unrated(item, "is not rated"))
+            rated.append(_unrated(item, Cause("not_rated", "is not rated", item.span)))
         elif rating != scale.not_applicable and rating not in scale.values:
-            rated.append(_unrated(item, f"is rated `{rating}`, which is not on scale {scale.name}"))
+            words = f"is rated `{rating}`, which is not on scale {scale.name}"
+            rated.append(_unrated(item, Cause("rating_not_on_scale", words, item.span)))
         else:
             rated.append(
                 ItemResult(
@@ -129,7 +136,7 @@ def _rate_from_measure(
 ) -> ItemResult:
     assert item.measure is not None
     if figures is None:
-        return _unrated(item, f"has no target data for measure {item.measure}")
+        return _unrated(item, Cause("no_target_data", f"has no target data for measure {item.measure}", item.span))
     measure = ruleset.measure(item.measure)
     performance = _performance(figures, measure.lower_is_better)
     shown = "not computable" if performance is None else display_percent(performance, ruleset.rounding)
@@ -146,16 +153,13 @@ def _rate_from_measure(
     )
     if performance is None:
         divisor = "actual" if measure.lower_is_better else "target"
-        return _unrated(
-            item, f"has no performance figure for {measure.name}: its {divisor} is 0", measure=result
-        )
+        words = f"has no performance figure for {measure.name}: its {divisor} is 0"
+        cause = Cause("no_performance_figure", words, measure.span, figures.location)
+        return _unrated(item, cause, measure=result)
     bands = compiled.measure_bands
     if bands is None:
-        return _unrated(
-            item,
-            f"is rated from a measure, but grading {compiled.grading.name} names no bands for measures",
-            measure=result,
-        )
+        words = f"is rated from a measure, but grading {compiled.grading.name} names no bands for measures"
+        return _unrated(item, Cause("no_measure_bands", words, compiled.grading.span), measure=result)
     figure_values = {
         "performance": performance,
         "actual": figures.actual,
@@ -164,7 +168,8 @@ def _rate_from_measure(
     }
     band = apply_bands(bands, figure_values, ruleset.rounding, lower_is_better=measure.lower_is_better)
     if band.value is None:
-        return _unrated(item, f"fits no band of {bands.name}", measure=result)
+        cause = Cause("no_band_fits", f"fits no band of {bands.name}", bands.span, figures.location)
+        return _unrated(item, cause, measure=result)
     counted = band.value != compiled.item_scale.not_applicable
     return ItemResult(
         item.id, item.text, item.weight, band.value, counted, measure=result, band=band, span=item.span
@@ -178,10 +183,8 @@ def _performance(figures: MeasureFigures, lower_is_better: bool) -> Fraction | N
     return None if denominator == 0 else numerator / denominator
 
 
-def _unrated(item: m.Item, reason: str, *, measure: MeasureResult | None = None) -> ItemResult:
-    return ItemResult(
-        item.id, item.text, item.weight, None, False, measure=measure, reason=reason, span=item.span
-    )
+def _unrated(item: m.Item, cause: Cause, *, measure: MeasureResult | None = None) -> ItemResult:
+    return ItemResult(item.id, item.text, item.weight, None, False, measure=measure, cause=cause, span=item.span)
 
 
 def adjust(
@@ -193,11 +196,13 @@ def adjust(
         return None, computed
     note = None
     if not criterion.allows_adjustment:
-        note = f"criterion {criterion.id} does not allow adjustment"
+        words = f"criterion {criterion.id} does not allow adjustment"
+        note = Cause("adjustment_not_allowed", words, criterion.span, found.location)
     elif computed is None or ladder is None:
-        note = "there is no computed grade to adjust"
+        note = Cause("no_grade_to_adjust", "there is no computed grade to adjust", criterion.span, found.location)
     elif found.grade not in ladder.values:
-        note = f"`{found.grade}` is not a grade on ladder {ladder.name}"
+        words = f"`{found.grade}` is not a grade on ladder {ladder.name}"
+        note = Cause("adjustment_not_on_ladder", words, ladder.span, found.location)
     if note is not None:
         return AdjustmentResult(found.grade, found.by, found.reason, False, note), computed
     return AdjustmentResult(found.grade, found.by, found.reason, True), found.grade

@@ -2,7 +2,8 @@
 
 Scoring is columnar: each question is evaluated over all cases at once. A batch of cases
 gives a Partial (per-question counts and each case's status); partials merge exactly, and `finish`
-turns one into the ColumnResult, so `score` = finish(score_batch(...)).
+turns one into the ColumnResult, so `score` = finish(score_batch(...)). A Partial is data only
+(the ruleset model, counts, numpy arrays), so it can be pickled and sent between processes.
 """
 
 from __future__ import annotations
@@ -16,12 +17,21 @@ import numpy as np
 import numpy.typing as npt
 
 from esirules import collector
-from esirules.evidence.cases import NOT_APPLICABLE, UNANSWERED, Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence.cases import (
+    ANSWER_OFFSET,
+    NOT_APPLICABLE,
+    UNANSWERED,
+    Adjustment,
+    Cases,
+    Evidence,
+    MeasureFigures,
+)
 from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
 from esirules.scoring.aggregate import outside_sample, overall_result, section_results
-from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator
+from esirules.scoring.causes import Cause
+from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
 from esirules.scoring.descriptive import adjust, grade_descriptive
 from esirules.scoring.grading import apply_bands
 from esirules.scoring.result import (
@@ -33,12 +43,15 @@ from esirules.scoring.result import (
     EvidenceRef,
     QuestionResult,
     RulesetRef,
-    display_percent,
 )
+from esirules.span import Span
+from esirules.words import display_percent
 
 NO_APPLICABLE_CASES = "no applicable cases in this sample"
 ANSWERED_NOT_APPLICABLE = "answered not applicable"
 NOT_ANSWERED = "not answered"
+
+NO_CODES = (NOT_APPLICABLE - 1,)  # a code no answer has: selects no case
 
 Mask = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.integer]  # type: ignore[type-arg]  # answer codes, or numbered combinations of values
@@ -79,6 +92,9 @@ class Selection:
         return Selection(count, np.concatenate(masks))
 
 
+Groups = tuple[tuple[Cause, Selection], ...]  # cases not counted, by cause
+
+
 def _answer_in(answers: Codes, codes: tuple[int, ...]) -> Mask:
     """Where an answer code is one of `codes` (a run of codes is tested as a range)."""
     low, high = min(codes), max(codes)
@@ -95,35 +111,38 @@ class QuestionTally:
     applicable: int = 0
     met_cases: Selection | None = None
     not_met_cases: Selection | None = None
-    not_applicable: tuple[tuple[str, Selection], ...] = ()  # (reason, cases)
+    not_applicable: Groups = ()
 
 
 def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int]) -> QuestionTally:
-    reasons = dict.fromkeys(reason for t in tallies for reason, _ in t.not_applicable)
-    groups = []
-    for reason in reasons:
-        parts = [dict(t.not_applicable).get(reason) for t in tallies]
-        groups.append((reason, Selection.concatenate(parts, sizes)))
     return QuestionTally(
         sum(t.met for t in tallies),
         sum(t.applicable for t in tallies),
         Selection.concatenate([t.met_cases for t in tallies], sizes),
         Selection.concatenate([t.not_met_cases for t in tallies], sizes),
-        tuple(groups),
+        _join_groups([t.not_applicable for t in tallies], sizes),
+    )
+
+
+def _join_groups(batches: Sequence[Groups], sizes: Sequence[int]) -> Groups:
+    """The groups of consecutive batches as one, by cause (a cause missing from a batch: none of its cases)."""
+    causes = dict.fromkeys(cause for groups in batches for cause, _ in groups)
+    return tuple(
+        (cause, Selection.concatenate([dict(groups).get(cause) for groups in batches], sizes)) for cause in causes
     )
 
 
 @attrs.frozen(eq=False)
 class Partial:
-    """What a batch of cases contributes to a column; see `merge` and `finish`."""
+    """What a batch of cases contributes to a column; see `merge` and `finish`. Data only: it pickles."""
 
-    evaluator: Evaluator
+    ruleset: m.Ruleset
     sample: str | None
     evidence: tuple[EvidenceRef, ...]
     cases: int  # in scope
     case_ids: npt.NDArray[np.object_]  # every case of the batch, in scope or not
     case_order: Index | None  # the natural order of case_ids; None when they are in it
-    excluded_cases: tuple[tuple[str, Selection], ...]  # (reason, cases)
+    excluded_cases: Groups
     questions: dict[str, QuestionTally]
     ratings: dict[str, str]
     measures: dict[str, MeasureFigures]
@@ -144,7 +163,7 @@ def score(
     Returns:
         The column of results; values that cannot be computed are None with a reason.
     """
-    return finish(score_batch(evaluator, evidence, sample), label)
+    return finish(score_batch(evaluator, evidence, sample), label, evaluator=evaluator)
 
 
 def score_batch(
@@ -159,7 +178,8 @@ def score_batch(
         hit = keep & condition.mask(cases)
         count = int(np.count_nonzero(hit))
         if count:
-            excluded.append((f"excluded by the ruleset: {condition.text}", Selection(count, hit)))
+            cause = Cause("case_excluded", f"excluded by the ruleset: {condition.text}", condition.condition.span)
+            excluded.append((cause, Selection(count, hit)))
         keep &= ~hit
     scope = _Scope(cases, keep)
     tallies = {}
@@ -168,7 +188,7 @@ def score_batch(
             tallies[qid] = _tally(question, cases, scope, chosen)
             step.advance()
     return Partial(
-        evaluator,
+        evaluator.ruleset,
         sample,
         (EvidenceRef(evidence.path, evidence.content_hash),),
         scope.count,
@@ -192,17 +212,22 @@ class _Scope:
         self.dropped = np.flatnonzero(~keep) if len(keep) - self.count <= len(keep) // 8 else None
         self.conditions: dict[str, tuple[Mask, int, tuple[tuple[str, Selection], ...]]] = {}
 
-    def applying(self, condition: CompiledCondition) -> tuple[Mask, int, tuple[tuple[str, Selection], ...]]:
-        """The cases in scope that `condition` holds for, how many, and the others in groups."""
+    def applying(self, condition: CompiledCondition) -> tuple[Mask, int, Groups]:
+        """The cases in scope that `condition` holds for, how many, and the others in groups.
+
+        Questions with the same condition share its work; each group's cause cites the
+        question's own `applies when`."""
         if condition.text not in self.conditions:
             holds = condition.mask(self.cases)
             considered = self.keep & holds
-            groups = [
-                (f"the question applies when {condition.text}; {found}", Selection(count, self.keep, key, (number,)))
-                for found, key, number, count in condition.group_cases(self.cases, self.keep, holds)
-            ]
-            self.conditions[condition.text] = (considered, int(np.count_nonzero(considered)), tuple(groups))
-        return self.conditions[condition.text]
+            found = tuple(
+                (f"the question applies when {condition.text}; {words}", Selection(count, self.keep, key, (number,)))
+                for words, key, number, count in condition.group_cases(self.cases, self.keep, holds)
+            )
+            self.conditions[condition.text] = (considered, int(np.count_nonzero(considered)), found)
+        considered, count, groups = self.conditions[condition.text]
+        span = condition.condition.span
+        return considered, count, tuple((Cause("does_not_apply", words, span), cases) for words, cases in groups)
 
 
 def _sample(ruleset: m.Ruleset, name: str | None) -> m.Sample | None:
@@ -216,10 +241,10 @@ def _sample(ruleset: m.Ruleset, name: str | None) -> m.Sample | None:
 
 
 def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sample | None) -> QuestionTally:
-    excluded = _exclusion(question, sample)
-    if excluded is not None:
-        return QuestionTally(not_applicable=((excluded, Selection(scope.count, scope.keep)),) if scope.count else ())
-    groups: tuple[tuple[str, Selection], ...] = ()
+    exclusion = _exclusion(question, sample)
+    if exclusion is not None:
+        return QuestionTally(not_applicable=((exclusion, Selection(scope.count, scope.keep)),) if scope.count else ())
+    groups: Groups = ()
     if question.applies is None:
         considered, considered_count = scope.keep, scope.count
     else:
@@ -230,11 +255,12 @@ def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sa
         # Every case in scope counts: the counts of the answer codes give it all, no pass over cases.
         counts = cases.answer_counts(question.question.id)
         if len(scope.dropped):
-            counts = counts - np.bincount(codes[scope.dropped].astype(np.intp) + 2, minlength=len(counts))
+            dropped = codes[scope.dropped].astype(np.intp) + ANSWER_OFFSET
+            counts = counts - np.bincount(dropped, minlength=len(counts))
         tally = counts.tolist()
-        met = sum(tally[c + 2] for c in met_codes if c + 2 < len(tally))
-        applicable = sum(tally[2:])
-        answered_na, blank = tally[0], tally[1]
+        met = sum(tally[c + ANSWER_OFFSET] for c in met_codes if c + ANSWER_OFFSET < len(tally))
+        applicable = sum(tally[ANSWER_OFFSET:])
+        answered_na, blank = tally[NOT_APPLICABLE + ANSWER_OFFSET], tally[UNANSWERED + ANSWER_OFFSET]
     else:
         met = int(np.count_nonzero(considered & _answer_in(codes, met_codes))) if met_codes else 0
         applicable = int(np.count_nonzero(considered & (codes >= 0)))
@@ -243,54 +269,57 @@ def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sa
         blank = unanswered - answered_na  # INVARIANT: every code below 0 but NOT_APPLICABLE is UNANSWERED
     not_applicable = list(groups)
     if answered_na:
-        not_applicable.append((ANSWERED_NOT_APPLICABLE, Selection(answered_na, considered, codes, (NOT_APPLICABLE,))))
+        # The scale's declaration says which answer means not applicable.
+        cause = Cause("answered_not_applicable", ANSWERED_NOT_APPLICABLE, _scale_span(question))
+        not_applicable.append((cause, Selection(answered_na, considered, codes, (NOT_APPLICABLE,))))
     if blank:
-        not_applicable.append((NOT_ANSWERED, Selection(blank, considered, codes, (UNANSWERED,))))
+        cause = Cause("not_answered", NOT_ANSWERED, question.question.span)
+        not_applicable.append((cause, Selection(blank, considered, codes, (UNANSWERED,))))
     return QuestionTally(
         met,
         applicable,
-        Selection(met, considered, codes, met_codes or (-3,)),
-        Selection(applicable - met, considered, codes, not_met_codes or (-3,)),
+        Selection(met, considered, codes, met_codes or NO_CODES),
+        Selection(applicable - met, considered, codes, not_met_codes or NO_CODES),
         tuple(not_applicable),
     )
 
 
-def _exclusion(question: CompiledQuestion, sample: m.Sample | None) -> str | None:
+def _scale_span(question: CompiledQuestion) -> Span | None:
+    return None if question.scale is None else question.scale.span
+
+
+def _exclusion(question: CompiledQuestion, sample: m.Sample | None) -> Cause | None:
     """Why a question contributes nothing to this column, if it does not."""
-    if question.excluded is None and sample is not None and question.question.id in sample.without_questions:
-        return f"sample {sample.name} is without this question"
-    return question.excluded
+    if question.exclusion is None and sample is not None and question.question.id in sample.without_questions:
+        return Cause("not_in_sample", f"sample {sample.name} is without this question", sample.span)
+    return question.exclusion
 
 
 def merge(partials: Iterable[Partial]) -> Partial:
-    """Add up partials of the same evaluator and sample (batches of disjoint cases)."""
+    """Add up partials of the same ruleset and sample (batches of disjoint cases)."""
     parts = list(partials)
     if not parts:
         raise ValueError("nothing to merge")
     first = parts[0]
     for part in parts[1:]:
-        if part.evaluator is not first.evaluator and part.evaluator.ruleset != first.evaluator.ruleset:
+        if part.ruleset is not first.ruleset and part.ruleset != first.ruleset:
             raise ValueError("partials scored under different rulesets cannot be merged")
         if part.sample != first.sample:
             raise ValueError(f"partials of samples {first.sample} and {part.sample} cannot be merged")
     if len(parts) == 1:
         return first
     sizes = [len(p.case_ids) for p in parts]
-    excluded = []
-    for reason in dict.fromkeys(reason for p in parts for reason, _ in p.excluded_cases):
-        selections = [dict(p.excluded_cases).get(reason) for p in parts]
-        excluded.append((reason, Selection.concatenate(selections, sizes)))
     questions = {qid: _add_up([p.questions[qid] for p in parts], sizes) for qid in first.questions}
     case_ids = np.concatenate([p.case_ids for p in parts])
     order = natural_order(case_ids)
     return Partial(
-        first.evaluator,
+        first.ruleset,
         first.sample,
         tuple(dict.fromkeys(ref for p in parts for ref in p.evidence)),
         sum(p.cases for p in parts),
         case_ids,
         None if (order == np.arange(len(order))).all() else order,
-        tuple(excluded),
+        _join_groups([p.excluded_cases for p in parts], sizes),
         questions,
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
@@ -308,16 +337,26 @@ def _union(mappings: Iterable[Mapping[str, object]], what: str) -> dict:  # type
     return out
 
 
-def finish(partial: Partial, label: str | None = None) -> ColumnResult:
-    """Turn counts into the column of results: criteria, sections, overall."""
+def finish(partial: Partial, label: str | None = None, *, evaluator: Evaluator | None = None) -> ColumnResult:
+    """Turn counts into the column of results: criteria, sections, overall.
+
+    Args:
+        partial: from `score_batch` or `merge` (in this process or unpickled from another).
+        label: the column's label; defaults to the sample's name, else the ruleset's.
+        evaluator: the evaluator of the partial's ruleset, if the caller has it; otherwise the
+            ruleset is compiled again (about a millisecond).
+    """
+    if evaluator is None:
+        evaluator = compile_ruleset(partial.ruleset)
+    elif evaluator.ruleset is not partial.ruleset and evaluator.ruleset != partial.ruleset:
+        raise ValueError("the evaluator is not of the ruleset the partial was scored under")
     # Case lists of a large inspection are millions of references in a few hundred tuples, none
     # in cycles; the collector would scan them again and again while they are being made.
     with collector.paused():
-        return _finish(partial, label)
+        return _finish(partial, evaluator, label)
 
 
-def _finish(partial: Partial, label: str | None) -> ColumnResult:
-    evaluator = partial.evaluator
+def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> ColumnResult:
     ruleset = evaluator.ruleset
     sample = _sample(ruleset, partial.sample)
     order = CaseOrder(partial)
@@ -348,8 +387,8 @@ def _finish(partial: Partial, label: str | None) -> ColumnResult:
     )
 
 
-def _first(pair: tuple[str, object]) -> str:
-    return pair[0]
+def _words(group: tuple[Cause, object]) -> str:
+    return group[0].words
 
 
 class CaseOrder:
@@ -367,8 +406,8 @@ class CaseOrder:
             return CaseList(self.sorted_ids, selection.mask, selection.count)
         return CaseList(self.sorted_ids, lambda: selection.mask()[order], selection.count)
 
-    def groups(self, groups: tuple[tuple[str, Selection], ...]) -> tuple[CaseGroup, ...]:
-        return tuple(CaseGroup(reason, self.cases(cases)) for reason, cases in sorted(groups, key=_first))
+    def groups(self, groups: Groups) -> tuple[CaseGroup, ...]:
+        return tuple(CaseGroup(cause, self.cases(cases)) for cause, cases in sorted(groups, key=_words))
 
 
 def _evidence_ref(refs: tuple[EvidenceRef, ...]) -> EvidenceRef:
@@ -383,10 +422,13 @@ def _question_result(
     tally: QuestionTally,
     order: CaseOrder,
     rounding: m.Rounding,
-    excluded: str | None,
+    exclusion: Cause | None,
 ) -> QuestionResult:
     value = None if tally.applicable == 0 else Fraction(tally.met, tally.applicable)
-    reason = excluded if excluded is not None else (NO_APPLICABLE_CASES if value is None else None)
+    cause = exclusion
+    if cause is None and value is None:  # the rule that decides which cases are applicable
+        span = question.span if question.applies is None else question.applies.span
+        cause = Cause("no_applicable_cases", NO_APPLICABLE_CASES, span)
     return QuestionResult(
         question.id,
         question.text,
@@ -399,9 +441,10 @@ def _question_result(
         order.groups(tally.not_applicable),
         value,
         NOT_COMPUTABLE if value is None else display_percent(value, rounding),
-        reason,
-        excluded,
+        cause,
+        exclusion,
         span=question.span,
+        met_span=question.met_span,
     )
 
 
@@ -415,15 +458,15 @@ def _numerical(
     rounding = evaluator.ruleset.rounding
     results = []
     for question in criterion.questions:
-        excluded = _exclusion(evaluator.questions[question.id], sample)
-        results.append(_question_result(question, partial.questions[question.id], order, rounding, excluded))
-    counted = [r for r in results if r.excluded is None]
+        exclusion = _exclusion(evaluator.questions[question.id], sample)
+        results.append(_question_result(question, partial.questions[question.id], order, rounding, exclusion))
+    counted = [r for r in results if r.exclusion is None]
     if all(r.weight == 1 for r in counted):  # the usual case: whole counts, added as integers
         met, applicable = Fraction(sum(r.met for r in counted)), Fraction(sum(r.applicable for r in counted))
     else:
         met = sum((r.weight * r.met for r in counted), Fraction(0))
         applicable = sum((r.weight * r.applicable for r in counted), Fraction(0))
-    value, reason = _pool(criterion, counted, met, applicable)
+    value, cause, questions_weight = _pool(criterion, results, met, applicable)
     bands = grade = None
     if criterion.grading is not None and value is not None:
         bands = apply_bands(evaluator.ruleset.band_set(criterion.grading), {"score": value}, rounding)
@@ -439,11 +482,12 @@ def _numerical(
         criterion.weight_class,
         value,
         NOT_COMPUTABLE if value is None else display_percent(value, rounding),
-        reason,
+        cause,
         pooling=criterion.pooling,
         questions=tuple(results),
         met=met,
         applicable=applicable,
+        questions_weight=questions_weight,
         bands=bands,
         ladder=_name(ladder),
         computed_grade=grade,
@@ -455,21 +499,27 @@ def _numerical(
 
 
 def _pool(
-    criterion: m.Criterion, counted: list[QuestionResult], met: Fraction, applicable: Fraction
-) -> tuple[Fraction | None, str | None]:
+    criterion: m.Criterion, results: list[QuestionResult], met: Fraction, applicable: Fraction
+) -> tuple[Fraction | None, Cause | None, Fraction | None]:
+    """The criterion's value (or why there is none) and, for a mean of questions, the weight it divides by."""
+    counted = [r for r in results if r.exclusion is None]
     if not counted:
-        return None, f"every question of {criterion.id} is excluded"
+        # Cited: the rule that leaves out the first of its questions.
+        first = next((r.exclusion for r in results if r.exclusion is not None), None)
+        words = f"every question of {criterion.id} is excluded"
+        return None, Cause("all_questions_excluded", words, criterion.span if first is None else first.span), None
     if applicable == 0:
-        return None, NO_APPLICABLE_CASES
+        return None, Cause("no_applicable_cases", NO_APPLICABLE_CASES, criterion.span), None
     if criterion.pooling == "pooled":
-        return met / applicable, None
+        return met / applicable, None, None
     # INVARIANT: question weights are above 0 (the checker refuses others), so this is no 0 / 0.
     answered = [r for r in counted if r.value is not None]
     total = sum((r.weight * r.value for r in answered if r.value is not None), Fraction(0))
-    return total / sum(r.weight for r in answered), None
+    weight = sum((r.weight for r in answered), Fraction(0))
+    return total / weight, None, weight
 
 
-def _not_computable(evaluator: Evaluator, criterion: m.Criterion, reason: str) -> CriterionResult:
+def _not_computable(evaluator: Evaluator, criterion: m.Criterion, cause: Cause) -> CriterionResult:
     return CriterionResult(
         criterion.id,
         criterion.title,
@@ -479,7 +529,7 @@ def _not_computable(evaluator: Evaluator, criterion: m.Criterion, reason: str) -
         criterion.weight_class,
         None,
         NOT_COMPUTABLE,
-        reason,
+        cause,
         pooling=criterion.pooling if criterion.kind == "numerical" else None,
         ladder=_name(evaluator.criterion_ladder(criterion)),
         span=criterion.span,

@@ -13,7 +13,8 @@ from fractions import Fraction
 import attrs
 
 from esirules.language import model as m
-from esirules.scoring.compile import CompiledGrading, value_text
+from esirules.scoring.causes import Cause
+from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import (
     BandResult,
     BandTrace,
@@ -22,12 +23,9 @@ from esirules.scoring.result import (
     FigureTestResult,
     GradingTrace,
     RuleResult,
-    display_percent,
-    number_text,
-    percent_text,
-    round_percent,
 )
 from esirules.span import NOWHERE
+from esirules.words import display_percent, number_text, percent_text, round_percent, value_text
 
 PERCENT_FIGURES = frozenset({"score", "performance"})
 _SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)
@@ -63,7 +61,7 @@ def apply_bands(
         None,
         bands.ties,
         tuple(tried),
-        reason=f"no band of {bands.name} fits",
+        cause=Cause("no_band_fits", f"no band of {bands.name} fits", bands.span),
         span=bands.span,
     )
 
@@ -75,12 +73,8 @@ def _figure_test(
     ties: str,
     lower_is_better: bool,
 ) -> FigureTestResult:
-    if isinstance(test.operand, Fraction):
-        operand: Fraction | None = test.operand
-        operand_text = percent_text(test.operand) if test.percent else number_text(test.operand)
-    else:
-        operand, operand_text = figures.get(test.operand), test.operand
-    text = f"{test.figure} {test.comparison.replace('_', ' ')} {operand_text}"
+    operand = test.operand if isinstance(test.operand, Fraction) else figures.get(test.operand)
+    text = figure_test_text(test)
     value = figures.get(test.figure)
     if value is None or operand is None:
         missing = test.figure if value is None else test.operand
@@ -94,6 +88,15 @@ def _figure_test(
     better_is_lower = lower_is_better and test.figure == "actual"
     holds = _compare(test.comparison, compared, operand, better_is_lower)
     return FigureTestResult(text, test.figure, value, compared, operand, shown, holds, span=test.span)
+
+
+def figure_test_text(test: m.FigureTest) -> str:
+    """A band's test as written: `performance at least 110%`, `actual at least national average`."""
+    if isinstance(test.operand, Fraction):
+        operand = percent_text(test.operand) if test.percent else number_text(test.operand)
+    else:
+        operand = test.operand
+    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"
 
 
 def _compare(comparison: str, value: Fraction, operand: Fraction, better_is_lower: bool) -> bool:

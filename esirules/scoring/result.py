@@ -1,9 +1,11 @@
 """The result tree: what scoring evidence under a ruleset gives, with the provenance of every value.
 
 The single source for every output (score sheet, explanation, JSON, the service). Every value
-is an exact Fraction, or None with a `reason` when it is not computable; its `display` string
-is rounded per the ruleset's Rounding; its `span` is the ruleset text of the rule that produced
-it. Case lists are sequences of case ids in natural order (c2 before c10), so results do not
+is an exact Fraction, or None with a `cause` when it is not computable (a record: a stable kind,
+the words shown as `reason`, the ruleset span or evidence location behind it; see `causes`); its
+`display` string is rounded per the ruleset's Rounding; its `span` is the ruleset text of the
+rule that produced it. Derived figures later stages show (an aggregate's total weight, a term's
+product and share) are worked out here, so explanations and renderers only read them. Case lists are sequences of case ids in natural order (c2 before c10), so results do not
 depend on the order of cases in the evidence or on how scoring was split into batches; a
 `CaseList` equals the tuple of its ids and becomes one only when read.
 """
@@ -17,6 +19,7 @@ from typing import TYPE_CHECKING, Literal, overload
 import attrs
 
 from esirules.language.model import AggregateKind, Rounding
+from esirules.scoring.causes import Cause, words
 from esirules.span import Span, span_field
 
 if TYPE_CHECKING:
@@ -24,80 +27,6 @@ if TYPE_CHECKING:
     import numpy.typing as npt
 
 NOT_COMPUTABLE = "not computable"
-
-# ---------------------------------------------------------------------------------------------
-# Display: rounding happens here and only here.
-
-
-def round_percent(value: Fraction, rounding: Rounding) -> Fraction:
-    """The percentage value × 100, rounded to `rounding.places` decimals by its tie rule."""
-    return _round(value * 100, rounding)
-
-
-def display_percent(value: Fraction, rounding: Rounding) -> str:
-    """A proportion shown as a percentage: Fraction(1, 3) → "33%" (exact, no floats)."""
-    return _decimal_text(round_percent(value, rounding), rounding.places) + "%"
-
-
-def display_number(value: Fraction, rounding: Rounding) -> str:
-    """A plain figure (a points total, days of sickness) rounded to `rounding.places` decimals."""
-    return _decimal_text(_round(value, rounding), rounding.places)
-
-
-def fraction_text(value: Fraction) -> str:
-    """Exact text for JSON: "33/100", or "3" for a whole number."""
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def number_text(value: Fraction) -> str:
-    """A threshold as a person writes it: 4, 2.5, or 1/3 when no decimal is exact."""
-    if value.denominator == 1:
-        return str(value.numerator)
-    denominator, places = value.denominator, 0
-    for prime in (2, 5):
-        while denominator % prime == 0:
-            denominator //= prime
-    if denominator != 1:
-        return fraction_text(value)
-    while (value * 10**places).denominator != 1:
-        places += 1
-    return _decimal_text(value, places)
-
-
-def percent_text(value: Fraction) -> str:
-    """A proportion written as an exact percentage: Fraction(11, 10) → "110%"."""
-    return number_text(value * 100) + "%"
-
-
-def _round(value: Fraction, rounding: Rounding) -> Fraction:
-    scale = 10**rounding.places
-    scaled = value * scale
-    floor = scaled.numerator // scaled.denominator
-    rest = scaled - floor
-    if rest > Fraction(1, 2) or (rest == Fraction(1, 2) and _tie_goes_up(floor, rounding)):
-        floor += 1
-    return Fraction(floor, scale)
-
-
-def _tie_goes_up(floor: int, rounding: Rounding) -> bool:
-    if rounding.ties == "up":
-        return True
-    if rounding.ties == "down":
-        return False
-    return floor % 2 == 1  # halves to even
-
-
-def _decimal_text(value: Fraction, places: int) -> str:
-    units = value * 10**places
-    assert units.denominator == 1, "round before formatting"
-    sign = "-" if units < 0 else ""
-    digits = str(abs(units.numerator)).rjust(places + 1, "0")
-    if places == 0:
-        return sign + digits
-    return f"{sign}{digits[:-places]}.{digits[-places:]}"
-
-
-
 
 # ---------------------------------------------------------------------------------------------
 # Where the inputs came from
@@ -181,10 +110,14 @@ CaseIds = Sequence[str]  # a tuple, or a CaseList
 
 @attrs.frozen
 class CaseGroup:
-    """Cases that share one reason (for not being applicable, or for being excluded)."""
+    """Cases that share one cause (for not being applicable, or for being excluded)."""
 
-    reason: str
+    cause: Cause
     cases: CaseIds
+
+    @property
+    def reason(self) -> str:
+        return self.cause.words
 
 
 # ---------------------------------------------------------------------------------------------
@@ -206,9 +139,18 @@ class QuestionResult:
     not_applicable: tuple[CaseGroup, ...]
     value: Fraction | None
     display: str
-    reason: str | None = None  # why value is None
-    excluded: str | None = None  # why the question contributes nothing
+    cause: Cause | None = None  # why value is None
+    exclusion: Cause | None = None  # why the question contributes nothing
     span: Span = span_field()
+    met_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # `met when`
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
+
+    @property
+    def excluded(self) -> str | None:
+        return words(self.exclusion)
 
     def not_applicable_reasons(self) -> dict[str, str]:
         """Each not-applicable case with its reason."""
@@ -251,8 +193,12 @@ class BandResult:
     value: str | None
     ties: Literal["exact", "rounded"]
     tried: tuple[BandTrace, ...]  # the bands up to and including the one that gave the value
-    reason: str | None = None
+    cause: Cause | None = None
     span: Span = span_field()
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
@@ -281,8 +227,12 @@ class ItemResult:
     counted: bool
     measure: MeasureResult | None = None
     band: BandResult | None = None
-    reason: str | None = None  # why there is no rating
+    cause: Cause | None = None  # why there is no rating
     span: Span = span_field()
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
@@ -351,13 +301,17 @@ class GradingTrace:
 
 @attrs.frozen
 class AdjustmentResult:
-    """A lead inspector's adjustment; `applied` is False (with a note) when it could not be."""
+    """A lead inspector's adjustment; `applied` is False (with a cause, its `note`) when it could not be."""
 
     grade: str
     by: str
-    reason: str
+    reason: str  # the inspector's
     applied: bool
-    note: str | None = None
+    cause: Cause | None = None  # why it was not applied
+
+    @property
+    def note(self) -> str | None:
+        return words(self.cause)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -376,15 +330,17 @@ class CriterionResult:
     weight_class: str | None
     value: Fraction | None
     display: str
-    reason: str | None = None
+    cause: Cause | None = None  # why value (or grade) is None
     # numerical
     pooling: Literal["pooled", "mean of questions"] | None = None
     questions: tuple[QuestionResult, ...] = ()
     met: Fraction = Fraction(0)  # Σ weight × met over the questions
     applicable: Fraction = Fraction(0)  # Σ weight × applicable
+    questions_weight: Fraction | None = None  # mean of questions: Σ weight of those averaged
     bands: BandResult | None = None  # numerical criteria graded by bands
     # descriptive
     items: tuple[ItemResult, ...] = ()
+    items_weight: Fraction = Fraction(0)  # Σ weight of the items counted (rated, not n/a)
     trace: GradingTrace | None = None
     # grades
     ladder: str | None = None
@@ -394,10 +350,14 @@ class CriterionResult:
     span: Span = span_field()
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # as written
 
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
+
 
 @attrs.frozen
 class Term:
-    """A member of an aggregate: its weight and value, or its grade (and points)."""
+    """A member of an aggregate: its weight and value (their product, its share of the mean), or its grade (and points)."""
 
     member: str
     weight: Fraction | None = None
@@ -405,12 +365,18 @@ class Term:
     display: str = ""
     grade: str | None = None
     points: Fraction | None = None
+    product: Fraction | None = None  # weight × value
+    share: Fraction | None = None  # weight × value ÷ Σ weights: its part of the weighted mean
 
 
 @attrs.frozen
 class ExcludedMember:
     member: str
-    reason: str
+    cause: Cause
+
+    @property
+    def reason(self) -> str:
+        return self.cause.words
 
 
 @attrs.frozen
@@ -422,16 +388,22 @@ class AggregateResult:
     value: Fraction | None  # the weighted mean, or the points total
     display: str
     grade: str | None
-    reason: str | None
+    cause: Cause | None
     terms: tuple[Term, ...]
     excluded: tuple[ExcludedMember, ...] = ()
     renormalised: bool = False
+    total_weight: Fraction | None = None  # weighted mean: Σ weight of the terms
+    total: Fraction | None = None  # weighted mean: Σ weight × value of the terms
     using: str | None = None
     ladder: str | None = None
     band: BandResult | None = None
     items: tuple[ItemResult, ...] = ()  # graded_over: the members as rated items
     trace: GradingTrace | None = None  # graded_over: the grading applied
     span: Span = span_field()
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
@@ -442,11 +414,15 @@ class SectionResult:
     applies: bool
     value: Fraction | None
     display: str
-    reason: str | None
+    cause: Cause | None
     grade: str | None
     score: AggregateResult | None
     grading: AggregateResult | None
     span: Span = span_field()
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
@@ -454,11 +430,15 @@ class OverallResult:
     title: str
     value: Fraction | None
     display: str
-    reason: str | None
+    cause: Cause | None
     grade: str | None
     score: AggregateResult | None
     grading: AggregateResult | None
     span: Span = span_field()
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
 
 
 @attrs.frozen
@@ -475,66 +455,3 @@ class ColumnResult:
     criteria: dict[str, CriterionResult]  # in ruleset order
     sections: dict[str, SectionResult]
     overall: OverallResult | None
-
-    def to_json(self) -> dict[str, object]:
-        """The column as JSON-ready data; values are exact fractions as text ("33/100")."""
-        return {
-            "label": self.label,
-            "ruleset": {
-                "name": self.ruleset.name,
-                "version": self.ruleset.version,
-                "hash": self.ruleset.content_hash,
-                "path": self.ruleset.path,
-            },
-            "evidence": {"path": self.evidence.path, "hash": self.evidence.content_hash},
-            "sample": self.sample,
-            "rounding": {"places": self.rounding.places, "ties": self.rounding.ties},
-            "criteria": {cid: _criterion_json(c) for cid, c in self.criteria.items()},
-            "sections": {sid: _section_json(s) for sid, s in self.sections.items()},
-            "overall": None
-            if self.overall is None
-            else _headline_json(self.overall, title=self.overall.title),
-        }
-
-
-def _value_json(value: Fraction | None) -> str | None:
-    return None if value is None else fraction_text(value)
-
-
-def _criterion_json(criterion: CriterionResult) -> dict[str, object]:
-    out: dict[str, object] = {
-        "title": criterion.title,
-        "kind": criterion.kind,
-        "section": criterion.section,
-        "weight": fraction_text(criterion.weight),
-        "weight_class": criterion.weight_class,
-        "value": _value_json(criterion.value),
-        "display": criterion.display,
-    }
-    if criterion.reason is not None:
-        out["reason"] = criterion.reason
-    if criterion.grade is not None:
-        out["grade"] = criterion.grade
-    if criterion.adjustment is not None:
-        out["computed_grade"] = criterion.computed_grade
-        out["adjustment"] = {
-            "grade": criterion.adjustment.grade,
-            "by": criterion.adjustment.by,
-            "reason": criterion.adjustment.reason,
-            "applied": criterion.adjustment.applied,
-        }
-    return out
-
-
-def _section_json(section: SectionResult) -> dict[str, object]:
-    weight = None if section.weight is None else fraction_text(section.weight)
-    return {"title": section.title, "weight": weight, **_headline_json(section, title=section.title)}
-
-
-def _headline_json(result: SectionResult | OverallResult, *, title: str) -> dict[str, object]:
-    out: dict[str, object] = {"title": title, "value": _value_json(result.value), "display": result.display}
-    if result.reason is not None:
-        out["reason"] = result.reason
-    if result.grade is not None:
-        out["grade"] = result.grade
-    return out

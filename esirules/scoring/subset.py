@@ -48,4 +48,4 @@ def score_where(
     for part in evidence:
         chosen = part.cases.take(compiled.mask(part.cases))
         partials.append(score_batch(evaluator, attrs.evolve(part, cases=chosen), sample))
-    return finish(merge(partials), label)
+    return finish(merge(partials), label, evaluator=evaluator)

@@ -1,6 +1,6 @@
-"""A plain CSV file's bytes to a case table, read column by column by pyarrow (the fast path).
+"""Read a plain CSV file of cases by columns with pyarrow (the fast path): its bytes in, a case table (or None) out.
 
-`read_plain_csv` gives the same `CaseTable` contents as `load_csv.read_csv` for a plain file, or
+`read_plain_csv` gives the same `CaseTable` contents as `read_csv.read_csv` for a plain file, or
 None, and then the caller reads the file with `read_csv`, the exact path, which reports every
 problem with its row. Plain means: commas between cells; one record per line (no blank lines,
 no line breaks inside quotes, no lone carriage returns); every row as wide as the header;
@@ -20,7 +20,8 @@ import numpy as np
 import numpy.typing as npt
 
 from esirules.diagnostics import Diagnostic
-from esirules.evidence.table import CaseTable, Vocabulary, _heading_field
+from esirules.evidence.table import CaseTable
+from esirules.evidence.vocabulary import Vocabulary, heading_field
 from esirules.span import Span
 
 # Smaller files are read by the csv module: as quick at that size, and pyarrow takes a tenth of
@@ -54,7 +55,7 @@ def read_plain_csv(file: str, data: bytes, vocab: Vocabulary) -> CaseTable | Non
     for j, heading in enumerate(header):
         if not heading.strip():
             return None  # the exact path decides whether a blank heading matters
-        field = _heading_field(heading, True, Span.point(file, 1, 1), vocab, problems)
+        field = heading_field(heading, True, Span.point(file, 1, 1), vocab, problems)
         if problems:
             return None
         if field is not None:

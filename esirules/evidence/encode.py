@@ -1,0 +1,333 @@
+"""Check and code a case table against a ruleset: a case table in, columnar `Cases` out (the one encoder).
+
+Each column is coded by its few distinct texts (attribute values to their position, answers to
+their place on the scale, see `cases`), and every cell that is not a known value is reported with
+its place in the file. Then the cases are checked as a whole: the attributes that conditions
+need, answers to questions that do not apply (`conditions.truth`, the one definition the
+evaluator uses too), answers a sample does not ask for; and case ids used twice (`combine`).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from fractions import Fraction
+
+import numpy as np
+import numpy.typing as npt
+
+from esirules.diagnostics import Diagnostic
+from esirules.evidence import conditions
+from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, CaseLocations, Cases, Location
+from esirules.evidence.table import CaseTable
+from esirules.evidence.vocabulary import Problems, Vocabulary, suggest
+from esirules.language import model
+from esirules.span import Span
+
+Columns = dict[str, npt.NDArray]  # type: ignore[type-arg]
+NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
+
+
+def encode_cases(table: CaseTable, vocab: Vocabulary, problems: Problems) -> Cases:
+    """Check a case table against the ruleset and code it column by column."""
+    ids = _case_ids(table, problems)
+    sample_codes = _encode_samples(table, ids, vocab, problems)
+    sample_names = np.array([None, *(s.name for s in vocab.ruleset.samples)], dtype=object)
+    attributes: Columns = {}
+    for name, attribute in vocab.attributes.items():
+        attributes[name] = _encode_attribute(table, ids, attribute, vocab, problems)
+    counts: dict[str, npt.NDArray[np.int64]] = {}
+    answers = {qid: _encode_answers(table, ids, qid, vocab, problems, counts) for qid in vocab.questions}
+    _check_required(table, ids, attributes, vocab, problems)
+    _check_applicable(table, ids, attributes, answers, vocab, problems)
+    _check_sample_questions(table, ids, sample_codes, answers, vocab, problems)
+    cases = Cases(
+        ids=ids,
+        samples=sample_names[sample_codes + 1],
+        attributes=attributes,
+        answers=answers,
+        locations=CaseLocations(table.file, table.lines, ids),
+    )
+    cases.note_answer_counts(counts)
+    return cases
+
+
+def combine(parts: Sequence[Cases], problems: Problems) -> Cases:
+    """The cases of several tables as one, reporting case ids used twice."""
+    if len(parts) == 1:
+        cases = parts[0]
+    else:
+        first = parts[0]
+        cases = Cases(
+            ids=tuple(i for p in parts for i in p.ids),
+            samples=np.concatenate([p.samples for p in parts]),
+            attributes={k: np.concatenate([p.attributes[k] for p in parts]) for k in first.attributes},
+            answers={k: np.concatenate([p.answers[k] for p in parts]) for k in first.answers},
+            locations=tuple(loc for p in parts for loc in p.locations),
+        )
+    if len(set(cases.ids)) != len(cases.ids):
+        seen: dict[str, Location] = {}
+        for case, location in zip(cases.ids, cases.locations):
+            if case not in seen:
+                seen[case] = location
+                continue
+            before = seen[case]
+            elsewhere = "" if before.file == location.file else f" of `{before.file}`"
+            problems.append(
+                Diagnostic(
+                    "E110",
+                    f"case `{case}` appears twice",
+                    Span.point(location.file, location.line or 1, 1),
+                    f"it is also at line {before.line}{elsewhere}; give each case its own id",
+                )
+            )
+    return cases
+
+
+def _case_ids(table: CaseTable, problems: Problems) -> tuple[str, ...]:
+    if "id" not in table.columns:
+        table.columns["id"] = np.zeros(len(table), dtype=np.int32)
+    stripped = np.array([(s or "").strip() for s in table.strings], dtype=object)
+    ids: tuple[str, ...] = tuple(stripped[table.columns["id"]])
+    if "" in ids:
+        for i in [i for i, case in enumerate(ids) if not case]:
+            problems.append(
+                Diagnostic("E107", "case has no `id`", table.span("id", i), "give every case an id")
+            )
+        ids = tuple(case or f"(no id, line {line})" for case, line in zip(ids, table.lines))
+    return ids
+
+
+def _encode(
+    table: CaseTable, field: str, lookup: dict[str, int], blank: int
+) -> tuple[npt.NDArray[np.int16], npt.NDArray[np.intp], npt.NDArray[np.int64]]:
+    """A column's codes (`blank` for empty cells), the rows whose text is not in `lookup`, and
+    how many cells have each code (at code + ANSWER_OFFSET, as `Cases.answer_counts` gives them:
+    a by-product, the texts are counted anyway)."""
+    index = table.columns[field]
+    size = int(index.max()) + 1 if len(index) else 0  # the texts this column uses are numbered below
+    cells = np.bincount(index, minlength=size)
+    present = np.flatnonzero(cells)
+    codes = np.full(size, blank, dtype=np.int16)
+    bad = []
+    for number in present.tolist():
+        text = (table.strings[number] or "").strip().lower()
+        if text:
+            code = lookup.get(text)
+            if code is None:
+                bad.append(number)
+            else:
+                codes[number] = code
+    rows = np.flatnonzero(np.isin(index, bad)) if bad else np.empty(0, dtype=np.intp)
+    table.reported.update((field, i) for i in rows.tolist())
+    counts = np.bincount(codes.astype(np.intp) + ANSWER_OFFSET, weights=cells, minlength=ANSWER_OFFSET)
+    counts = counts.astype(np.int64)
+    return codes[index], rows, counts
+
+
+def _encode_samples(
+    table: CaseTable, ids: tuple[str, ...], vocab: Vocabulary, problems: Problems
+) -> npt.NDArray[np.int16]:
+    if "sample" not in table.columns:
+        return np.full(len(table), MISSING, dtype=np.int16)
+    index = {s.name: i for i, s in enumerate(vocab.ruleset.samples)}
+    codes, bad, _ = _encode(table, "sample", {k: index[v] for k, v in vocab.samples.items()}, MISSING)
+    for i in bad:
+        value = table.text("sample", i)
+        problems.append(
+            Diagnostic(
+                "E111",
+                f"case `{ids[i]}`: `{value}` is not a sample of ruleset `{vocab.ruleset.name}`",
+                table.span("sample", i),
+                suggest(value, index, "the samples")
+                or "leave `sample` blank: the ruleset declares no samples",
+            )
+        )
+    return codes
+
+
+def _encode_attribute(
+    table: CaseTable, ids: tuple[str, ...], attribute: model.Attribute, vocab: Vocabulary, problems: Problems
+) -> npt.NDArray:  # type: ignore[type-arg]
+    field = f"attribute:{attribute.name}"
+    if attribute.kind == "numeric":
+        return _encode_numbers(table, ids, attribute, problems)
+    if field not in table.columns:
+        return np.full(len(table), MISSING, dtype=np.int16)
+    codes, bad, _ = _encode(table, field, vocab.attribute_codes[attribute.name], MISSING)
+    allowed = ("yes", "no") if attribute.kind == "boolean" else attribute.values
+    for i in bad:
+        value = table.text(field, i)
+        problems.append(
+            Diagnostic(
+                "E114",
+                f"case `{ids[i]}`: `{value}` is not a value of attribute `{attribute.name}`",
+                table.span(field, i),
+                suggest(value, allowed, "the values"),
+            )
+        )
+    return codes
+
+
+def _encode_numbers(
+    table: CaseTable, ids: tuple[str, ...], attribute: model.Attribute, problems: Problems
+) -> npt.NDArray[np.float64]:
+    field = f"attribute:{attribute.name}"
+    if field not in table.columns:
+        return np.full(len(table), np.nan)
+    index = table.columns[field]
+    values = np.full(len(table.strings), np.nan)
+    wrong: dict[int, tuple[str, str, str]] = {}
+    low, high = attribute.minimum, attribute.maximum
+    for number in np.flatnonzero(np.bincount(index, minlength=len(table.strings))).tolist():
+        text = (table.strings[number] or "").strip()
+        if not text:
+            continue
+        if not NUMBER.fullmatch(text):
+            wrong[number] = ("E115", f"`{text}` is not a number", "write a number such as `42` or `3.5`")
+            continue
+        value = Fraction(text)
+        if (low is not None and value < low) or (high is not None and value > high):
+            wrong[number] = (
+                "E116",
+                f"`{text}` is out of range",
+                f"`{attribute.name}` must be {_bounds(low, high)}",
+            )
+            continue
+        values[number] = float(value)
+    for i in np.flatnonzero(np.isin(index, list(wrong))).tolist() if wrong else ():
+        code, what, help_ = wrong[index[i]]
+        message = f"case `{ids[i]}`: attribute `{attribute.name}`: {what}"
+        problems.append(Diagnostic(code, message, table.span(field, i), help_))
+        table.reported.add((field, i))
+    return values[index]  # type: ignore[no-any-return]
+
+
+def _bounds(low: Fraction | None, high: Fraction | None) -> str:
+    def shown(value: Fraction | None) -> str:
+        return str(value) if value is None or value.denominator != 1 else str(value.numerator)
+
+    if low is not None and high is not None:
+        return f"from {shown(low)} to {shown(high)}"
+    return f"at least {shown(low)}" if low is not None else f"at most {shown(high)}"
+
+
+def _encode_answers(
+    table: CaseTable,
+    ids: tuple[str, ...],
+    qid: str,
+    vocab: Vocabulary,
+    problems: Problems,
+    counts: dict[str, npt.NDArray[np.int64]],
+) -> npt.NDArray[np.int16]:
+    field = f"answer:{qid}"
+    if field not in table.columns:
+        return np.full(len(table), UNANSWERED, dtype=np.int16)
+    codes, bad, counts[qid] = _encode(table, field, vocab.answer_codes[qid], UNANSWERED)
+    if len(bad):
+        allowed = ", ".join(f"`{a}`" for a in vocab.allowed_answers(qid))
+        help_ = f"allowed answers are {allowed}; leave it blank if not answered"
+        for i in bad:
+            problems.append(
+                Diagnostic(
+                    "E121",
+                    f"case `{ids[i]}`: `{table.text(field, i)}` is not an answer to question `{qid}`",
+                    table.span(field, i),
+                    help_,
+                )
+            )
+    return codes
+
+
+def _check_required(
+    table: CaseTable, ids: tuple[str, ...], attributes: Columns, vocab: Vocabulary, problems: Problems
+) -> None:
+    for name in vocab.required:
+        field = f"attribute:{name}"
+        help_ = f"questions apply or cases are left out by `{name}`, so every case needs it"
+        if field not in table.columns and table.header_line is not None:
+            span = Span.point(table.file, table.header_line, 1)
+            problems.append(
+                Diagnostic("E113", f"the cases have no column for attribute `{name}`", span, help_)
+            )
+            continue
+        column = attributes[name]
+        absent = np.isnan(column) if column.dtype.kind == "f" else column == MISSING
+        for i in np.flatnonzero(absent).tolist():
+            if (field, i) not in table.reported:  # an invalid value, already reported
+                span = table.span(field if field in table.columns else "id", i)
+                problems.append(
+                    Diagnostic("E113", f"case `{ids[i]}`: attribute `{name}` is missing", span, help_)
+                )
+
+
+def _check_applicable(
+    table: CaseTable,
+    ids: tuple[str, ...],
+    attributes: Columns,
+    answers: dict[str, npt.NDArray[np.int16]],
+    vocab: Vocabulary,
+    problems: Problems,
+) -> None:
+    n = len(table)
+    known_cache: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
+    for qid, question in vocab.questions.items():
+        if question.applies is None or f"answer:{qid}" not in table.columns:
+            continue
+        reads = conditions.reads(question.applies)
+        if reads not in known_cache:
+            known = np.ones(n, dtype=bool)
+            for name in reads:
+                column = attributes.get(name)
+                if column is not None:
+                    known &= ~np.isnan(column) if column.dtype.kind == "f" else column != MISSING
+            known_cache[reads] = known
+        applies = conditions.mask(question.applies, attributes, vocab.attributes, n)
+        wrong = np.flatnonzero((answers[qid] >= 0) & known_cache[reads] & ~applies)
+        if not len(wrong):
+            continue
+        scale = vocab.ruleset.scale(question.scale)
+        rule = conditions.describe(question.applies)
+        blank = f"leave it blank{f' or record `{scale.not_applicable}`' if scale.not_applicable else ''}"
+        for i in wrong.tolist():
+            value = scale.values[answers[qid][i]]
+            problems.append(
+                Diagnostic(
+                    "E122",
+                    f"case `{ids[i]}`: question `{qid}` does not apply to this case, but is answered `{value}`",
+                    table.span(f"answer:{qid}", i),
+                    f"it applies only when {rule}; {blank}, or correct the case's attributes",
+                )
+            )
+
+
+def _check_sample_questions(
+    table: CaseTable,
+    ids: tuple[str, ...],
+    sample_codes: npt.NDArray[np.int16],
+    answers: dict[str, npt.NDArray[np.int16]],
+    vocab: Vocabulary,
+    problems: Problems,
+) -> None:
+    for index, sample in enumerate(vocab.ruleset.samples):
+        # Not asked: the questions the sample is without, and those of sections it leaves out.
+        not_asked = {qid: "" for qid in sample.without_questions}
+        if sample.sections is not None:
+            for question in vocab.ruleset.questions():
+                section = vocab.ruleset.criterion(question.criterion).section
+                if section not in sample.sections:
+                    not_asked[question.id] = f" (section {section} does not apply to it)"
+        for qid, why in sorted(not_asked.items()):
+            if f"answer:{qid}" not in table.columns or qid not in vocab.questions:
+                continue
+            scale = vocab.ruleset.scale(vocab.questions[qid].scale)
+            for i in np.flatnonzero((sample_codes == index) & (answers[qid] >= 0)).tolist():
+                problems.append(
+                    Diagnostic(
+                        "E123",
+                        f"case `{ids[i]}`: question `{qid}` is not asked in sample `{sample.name}`{why},"
+                        f" but is answered `{scale.values[answers[qid][i]]}`",
+                        table.span(f"answer:{qid}", i),
+                        "leave the answer blank, or correct the case's sample",
+                    )
+                )

@@ -1,0 +1,290 @@
+"""The evidence file's other fields: the `ratings`, `measures` and `adjustments` nodes in, checked values out.
+
+Item ratings are spelt as the item's scale spells them, target data are numbers in the measure's
+unit, and adjustments name a criterion that allows one and a grade on its ladder; everything
+else is reported with its line, in the words of docs/evidence-diagnostics.md.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+
+import yaml
+
+from esirules.diagnostics import Diagnostic, did_you_mean
+from esirules.evidence.cases import Adjustment, Location, MeasureFigures
+from esirules.evidence.document import Problems, at, expect, fields, scalar_text
+from esirules.evidence.vocabulary import suggest
+from esirules.language import model
+
+FIGURES = ("actual", "target", "national_average")
+ADJUSTMENT_FIELDS = ("criterion", "grade", "by", "reason")
+FIGURE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(.*)")
+
+
+class InspectionFields:
+    """Reads one evidence file's ratings, target data and adjustments against a ruleset."""
+
+    def __init__(self, path: str, ruleset: model.Ruleset, problems: Problems):
+        self.path = path
+        self.ruleset = ruleset
+        self.problems = problems
+
+    def ratings(self, node: yaml.Node) -> dict[str, str]:
+        ratings: dict[str, str] = {}
+        if not expect(self.path, node, yaml.MappingNode, "`ratings`", self.problems):
+            return ratings
+        items = {item.id.lower(): item for item in self.ruleset.items()}
+        for key, key_node, value_node in fields(self.path, node, self.problems):
+            item = items.get(key.lower())
+            if item is None:
+                self.problems.append(
+                    Diagnostic(
+                        "E130",
+                        f"`{key}` is not an item of ruleset `{self.ruleset.name}`",
+                        at(self.path, key_node),
+                        suggest(key, (i.id for i in self.ruleset.items()), "the items"),
+                    )
+                )
+                continue
+            value = scalar_text(self.path, value_node, f"the rating of `{item.id}`", self.problems)
+            if value is None or not value.strip():
+                continue  # not rated
+            scale = self._item_scale(item)
+            if scale is None:
+                ratings[item.id] = value.strip()
+                continue
+            allowed = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
+            rating = _canonical(value, allowed, scale.not_applicable)
+            if rating is None:
+                self.problems.append(
+                    Diagnostic(
+                        "E131",
+                        f"item `{item.id}`: `{value.strip()}` is not a rating on the `{scale.name}` scale",
+                        at(self.path, value_node),
+                        "ratings are " + ", ".join(f"`{a}`" for a in allowed),
+                    )
+                )
+                continue
+            ratings[item.id] = rating
+        return ratings
+
+    def _item_scale(self, item: model.Item) -> model.Scale | None:
+        """The scale an item is rated on: its criterion's grading's (None: the criterion names no grading)."""
+        # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
+        grading = self.ruleset.criterion(item.criterion).grading
+        return self.ruleset.scale(self.ruleset.grading(grading).item_scale) if grading else None
+
+    def measures(self, node: yaml.Node) -> dict[str, MeasureFigures]:
+        measures: dict[str, MeasureFigures] = {}
+        if not expect(self.path, node, yaml.MappingNode, "`measures`", self.problems):
+            return measures
+        known = {m.name.lower(): m for m in self.ruleset.measures}
+        for key, key_node, value_node in fields(self.path, node, self.problems):
+            measure = known.get(key.lower())
+            if measure is None:
+                self.problems.append(
+                    Diagnostic(
+                        "E140",
+                        f"`{key}` is not a measure of ruleset `{self.ruleset.name}`",
+                        at(self.path, key_node),
+                        suggest(key, (m.name for m in self.ruleset.measures), "the measures"),
+                    )
+                )
+                continue
+            if not expect(
+                self.path, value_node, yaml.MappingNode, f"measure `{measure.name}`", self.problems
+            ):
+                if isinstance(value_node, yaml.ScalarNode):  # blank: say what is needed
+                    self._missing_figures(measure, value_node, set())
+                continue
+            figures: dict[str, Fraction] = {}
+            for figure, figure_node, number_node in fields(self.path, value_node, self.problems):
+                name = figure.lower().replace(" ", "_")
+                if name not in FIGURES:
+                    self.problems.append(
+                        Diagnostic(
+                            "E104",
+                            f"measure `{measure.name}`: `{figure}` is not a figure of a measure",
+                            at(self.path, figure_node),
+                            did_you_mean(name, FIGURES)
+                            or "figures are `actual`, `target` and `national_average`",
+                        )
+                    )
+                    continue
+                number = self._figure(measure, name, number_node)
+                if number is not None:
+                    figures[name] = number
+            given = {f.lower().replace(" ", "_") for f, _, _ in fields(self.path, value_node, [])}
+            if self._missing_figures(measure, value_node, given) or len(figures) < len(FIGURES):
+                continue
+            location = Location(self.path, value_node.start_mark.line + 1, measure.name)
+            measures[measure.name] = MeasureFigures(
+                figures["actual"], figures["target"], figures["national_average"], location=location
+            )
+        return measures
+
+    def _missing_figures(self, measure: model.Measure, node: yaml.Node, given: set[str]) -> bool:
+        missing = [f for f in FIGURES if f not in given]
+        if missing:
+            self.problems.append(
+                Diagnostic(
+                    "E107",
+                    f"measure `{measure.name}` has no {' or '.join(f'`{f}`' for f in missing)} figure",
+                    at(self.path, node),
+                    "give all three figures, e.g. `{actual: 71, target: 90, national_average: 78}`",
+                )
+            )
+        return bool(missing)
+
+    def _figure(self, measure: model.Measure, name: str, node: yaml.Node) -> Fraction | None:
+        text = scalar_text(self.path, node, f"figure `{name}` of measure `{measure.name}`", self.problems)
+        if text is None:
+            return None  # blank: reported as missing below
+        match = FIGURE.fullmatch(text.strip())
+        unit = match.group(2).strip().lower() if match else ""
+        units = {"", measure.unit.lower(), measure.unit.lower().rstrip("s")}
+        if measure.unit.lower() in ("percent", "%", "per cent"):
+            units |= {"%", "percent", "per cent"}
+        if match is None or unit not in units:
+            self.problems.append(
+                Diagnostic(
+                    "E141",
+                    f"measure `{measure.name}`: {name.replace('_', ' ')} `{text.strip()}` is not {_unit_phrase(measure)}",
+                    at(self.path, node),
+                    "write a number such as `71`, `71%` or `10.7`",
+                )
+            )
+            return None
+        return Fraction(match.group(1))
+
+    def adjustments(self, node: yaml.Node) -> tuple[Adjustment, ...]:
+        adjustments: list[Adjustment] = []
+        if not expect(self.path, node, yaml.SequenceNode, "`adjustments`", self.problems):
+            return ()
+        criteria = {c.id.lower(): c for c in self.ruleset.criteria()}
+        adjusted: dict[str, Location] = {}
+        for entry in node.value:
+            if not expect(self.path, entry, yaml.MappingNode, "an adjustment", self.problems):
+                continue
+            here = at(self.path, entry)
+            given: dict[str, tuple[str, yaml.Node]] = {}
+            for key, key_node, value_node in fields(self.path, entry, self.problems):
+                if key not in ADJUSTMENT_FIELDS:
+                    self.problems.append(
+                        Diagnostic(
+                            "E104",
+                            f"`{key}` is not a field of an adjustment",
+                            at(self.path, key_node),
+                            did_you_mean(key, ADJUSTMENT_FIELDS)
+                            or "fields are `criterion`, `grade`, `by` and `reason`",
+                        )
+                    )
+                    continue
+                text = scalar_text(self.path, value_node, f"an adjustment's `{key}`", self.problems)
+                if text and text.strip():
+                    given[key] = (text.strip(), value_node)
+            for key in ("criterion", "grade"):
+                if key not in given:
+                    self.problems.append(
+                        Diagnostic(
+                            "E107",
+                            f"an adjustment has no `{key}`",
+                            here,
+                            "an adjustment names its criterion and grade",
+                        )
+                    )
+            for key in ("by", "reason"):
+                if key not in given:
+                    self.problems.append(
+                        Diagnostic(
+                            "E153",
+                            f"an adjustment has no `{key}`",
+                            here,
+                            "every adjustment records who made it (`by`) and why (`reason`)",
+                        )
+                    )
+            if "criterion" not in given:
+                continue
+            name, criterion_node = given["criterion"]
+            criterion = criteria.get(name.lower())
+            if criterion is None:
+                self.problems.append(
+                    Diagnostic(
+                        "E150",
+                        f"`{name}` is not a criterion of ruleset `{self.ruleset.name}`",
+                        at(self.path, criterion_node),
+                        suggest(name, (c.id for c in self.ruleset.criteria()), "the criteria"),
+                    )
+                )
+                continue
+            if not criterion.allows_adjustment:
+                self.problems.append(
+                    Diagnostic(
+                        "E151",
+                        f"criterion `{criterion.id}` does not allow an adjustment",
+                        at(self.path, criterion_node),
+                        "only criteria marked `allows adjustment` in the ruleset can be adjusted",
+                    )
+                )
+                continue
+            location = Location(self.path, entry.start_mark.line + 1, "adjustment")
+            if criterion.id in adjusted:
+                self.problems.append(
+                    Diagnostic(
+                        "E154",
+                        f"criterion `{criterion.id}` is adjusted twice",
+                        here,
+                        f"the other adjustment is at line {adjusted[criterion.id].line}; keep one",
+                    )
+                )
+                continue
+            adjusted[criterion.id] = location
+            if "grade" not in given:
+                continue
+            grade_text, grade_node = given["grade"]
+            ladder = self._ladder(criterion)
+            grade = _canonical(grade_text, ladder)
+            if grade is None:
+                self.problems.append(
+                    Diagnostic(
+                        "E152",
+                        f"criterion `{criterion.id}`: `{grade_text}` is not a grade",
+                        at(self.path, grade_node),
+                        "grades are " + ", ".join(f"`{g}`" for g in ladder),
+                    )
+                )
+                continue
+            if "by" in given and "reason" in given:
+                adjustments.append(
+                    Adjustment(criterion.id, grade, given["by"][0], given["reason"][0], location=location)
+                )
+        return tuple(adjustments)
+
+    def _ladder(self, criterion: model.Criterion) -> list[str]:
+        """The grades an adjustment of a criterion may give."""
+        name = criterion.grading
+        # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
+        if name and criterion.kind == "descriptive":
+            return list(self.ruleset.scale(self.ruleset.grading(name).ladder).values)
+        if name:
+            return list(self.ruleset.scale(self.ruleset.band_set(name).scale).values)
+        ladders = [s for s in self.ruleset.scales if s.is_ladder]
+        return list(dict.fromkeys(v for s in ladders for v in s.values))
+
+
+def _unit_phrase(measure: model.Measure) -> str:
+    percent = measure.unit.lower() in ("percent", "%", "per cent")
+    return "a percentage" if percent else f"a number of {measure.unit}"
+
+
+def _canonical(value: str, allowed: list[str], not_applicable: str | None = None) -> str | None:
+    """The ruleset's spelling of a value written in any case (`not applicable` for the scale's label)."""
+    wanted = " ".join(value.split()).lower()
+    for candidate in allowed:
+        if candidate.lower() == wanted:
+            return candidate
+    if wanted == "not applicable" and not_applicable:
+        return not_applicable
+    return None

@@ -1,0 +1,150 @@
+"""A ruleset's vocabulary for case data: the ruleset in, look-ups by spelling out (attributes, questions, samples, codes).
+
+Readers use it to name the columns of a case table (`heading_field`) and the encoder to check
+and code the cells; both report unknown names with the closest spelling (`suggest`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import attrs
+
+from esirules.diagnostics import Diagnostic, did_you_mean
+from esirules.evidence import conditions
+from esirules.evidence.cases import NOT_APPLICABLE
+from esirules.language import model
+from esirules.span import Span
+
+ID_HEADINGS = frozenset({"id", "case", "case id", "case_id"})
+YES_NO = {"yes": 1, "no": 0, "true": 1, "false": 0, "y": 1, "n": 0, "1": 1, "0": 0}
+
+Problems = list[Diagnostic]
+
+
+@attrs.frozen
+class Vocabulary:
+    """What a ruleset allows in case data, prepared once for look-ups by lower-cased spelling."""
+
+    ruleset: model.Ruleset
+    attributes: dict[str, model.Attribute]
+    attribute_names: dict[str, str]
+    attribute_codes: dict[str, dict[str, int]]
+    questions: dict[str, model.Question]
+    question_names: dict[str, str]
+    ignored_questions: frozenset[str]
+    answer_codes: dict[str, dict[str, int]]
+    samples: dict[str, str]
+    required: tuple[str, ...]
+
+    def resolve_attribute(self, name: str) -> str | None:
+        return self.attribute_names.get(name.strip().lower())
+
+    def resolve_question(self, name: str) -> str | None:
+        return self.question_names.get(name.strip().lower())
+
+    def is_ignored_question(self, name: str) -> bool:
+        """A question left out of this ruleset by derivation: its answers are not errors."""
+        return name.strip().lower() in self.ignored_questions
+
+    def allowed_answers(self, question: str) -> list[str]:
+        scale = self.ruleset.scale(self.questions[question].scale)
+        return [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
+
+
+def vocabulary(ruleset: model.Ruleset) -> Vocabulary:
+    """The look-up tables for checking case data against a ruleset."""
+    attributes = {a.name: a for a in ruleset.attributes}
+    names = {a.label.lower(): a.name for a in ruleset.attributes if a.label}
+    names.update({a.name.lower(): a.name for a in ruleset.attributes})
+    codes = {}
+    for a in ruleset.attributes:
+        if a.kind == "boolean":
+            codes[a.name] = YES_NO
+        elif a.kind != "numeric":
+            codes[a.name] = {v.lower(): i for i, v in enumerate(a.values)}
+    questions = {q.id: q for q in ruleset.questions()}
+    scale_codes: dict[str, dict[str, int]] = {}
+    for scale in ruleset.scales:
+        lookup = {v.lower(): i for i, v in enumerate(scale.values)}
+        if scale.not_applicable:
+            lookup.setdefault(scale.not_applicable.lower(), NOT_APPLICABLE)
+            lookup.setdefault("not applicable", NOT_APPLICABLE)
+        scale_codes[scale.name] = lookup
+    left_out = set(ruleset.exclusions.questions)
+    ancestor = ruleset.parent
+    while ancestor is not None:
+        left_out.update(q.id for q in ancestor.questions())
+        ancestor = ancestor.parent
+    reads = set().union(*(conditions.reads(q.applies) for q in questions.values()))
+    reads.update(*(conditions.reads(c) for c in ruleset.exclusions.cases))
+    samples = {s.label.lower(): s.name for s in ruleset.samples if s.label}
+    samples.update({s.name.lower(): s.name for s in ruleset.samples})
+    return Vocabulary(
+        ruleset=ruleset,
+        attributes=attributes,
+        attribute_names=names,
+        attribute_codes=codes,
+        questions=questions,
+        question_names={q.lower(): q for q in questions},
+        ignored_questions=frozenset(q.lower() for q in left_out if q not in questions),
+        answer_codes={q.id: scale_codes.get(q.scale, {}) for q in questions.values()},
+        samples=samples,
+        required=tuple(a.name for a in ruleset.attributes if a.name in reads),
+    )
+
+
+def suggest(name: str, candidates: Iterable[str], kind: str) -> str | None:
+    """A help line: the closest spelling if one is close, else the few `kind` there are."""
+    pool = list(dict.fromkeys(candidates))
+    hint = did_you_mean(name, pool)
+    if hint and hint.startswith("did you mean"):
+        return hint
+    if pool and len(pool) <= 12:
+        return f"{kind} are " + ", ".join(f"`{c}`" for c in pool)
+    return hint
+
+
+def heading_field(
+    heading: str, filled: bool, span: Span, vocab: Vocabulary, problems: Problems
+) -> str | None:
+    """The field a heading names (`id`, `sample`, `attribute:<name>`, `answer:<question>`), or None."""
+    name = heading.strip()
+    low = name.lower()
+    if not name:
+        if filled:
+            problems.append(
+                Diagnostic(
+                    "E103", "a column holds values but has no heading", span, "give the column a heading"
+                )
+            )
+        return None
+    if low in ID_HEADINGS:
+        return "id"
+    if low == "sample":
+        return "sample"
+    if (attribute := vocab.resolve_attribute(name)) is not None:
+        return f"attribute:{attribute}"
+    if (question := vocab.resolve_question(name)) is not None:
+        return f"answer:{question}"
+    if not vocab.is_ignored_question(name):
+        problems.append(unknown_column(name, span, vocab))
+    return None
+
+
+def unknown_column(name: str, span: Span, vocab: Vocabulary) -> Diagnostic:
+    """A column (or case field) that is neither an attribute nor a question of the ruleset."""
+    question_hint = did_you_mean(name, vocab.questions) if vocab.questions else None
+    if "." in name or (question_hint and question_hint.startswith("did you mean")):
+        return Diagnostic(
+            "E120",
+            f"`{name}` is not a question of ruleset `{vocab.ruleset.name}`",
+            span,
+            question_hint,
+        )
+    return Diagnostic(
+        "E112",
+        f"`{name}` is not a case attribute of ruleset `{vocab.ruleset.name}`",
+        span,
+        suggest(name, vocab.attributes, "the attributes"),
+    )

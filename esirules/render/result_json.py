@@ -1,0 +1,175 @@
+"""Serialise the result tree: result records in, JSON-ready data out.
+
+The one serializer of results: the sheet's document (`esirules.result/1`, docs/result-schema.md)
+is `column_json` of each column, and the explanation's (`esirules.explanation/1`) writes the
+result records it holds with the functions here. Exact values are fractions as text ("1/3"). A
+cause is written as its kind and where it comes from; a span is written by `cite`, which the
+sheet leaves at `span_json` and an explanation replaces by a reference with the line's text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from fractions import Fraction
+from typing import Any
+
+from esirules.evidence.cases import Location
+from esirules.language.model import Rounding
+from esirules.scoring.causes import Cause
+from esirules.scoring.result import (
+    AdjustmentResult,
+    ColumnResult,
+    CriterionResult,
+    EvidenceRef,
+    ExcludedMember,
+    MeasureResult,
+    OverallResult,
+    RulesetRef,
+    SectionResult,
+    Term,
+)
+from esirules.span import Span
+from esirules.words import fraction_text
+
+Data = dict[str, Any]
+Cite = Callable[[Span], Data]
+
+RESULT_SCHEMA = "esirules.result/1"
+
+
+def fraction(value: Fraction | None) -> str | None:
+    """An exact value: "33/100", "3", or None."""
+    return None if value is None else fraction_text(value)
+
+
+def span_json(span: Span) -> Data:
+    return span.to_json()
+
+
+def location_json(location: Location | None) -> Data | None:
+    """Where evidence records something: its file and line."""
+    return None if location is None else {"file": location.file, "line": location.line}
+
+
+def cause_json(cause: Cause | None, cite: Cite = span_json) -> Data | None:
+    """A cause's kind and where it comes from: the rule (ruleset span) and the evidence location."""
+    if cause is None:
+        return None
+    return {
+        "kind": cause.kind,
+        "rule": None if cause.span is None else cite(cause.span),
+        "evidence": location_json(cause.evidence),
+    }
+
+
+def ruleset_json(ruleset: RulesetRef) -> Data:
+    return {"name": ruleset.name, "version": ruleset.version, "hash": ruleset.content_hash, "path": ruleset.path}
+
+
+def evidence_json(evidence: EvidenceRef) -> Data:
+    return {"path": evidence.path, "hash": evidence.content_hash}
+
+
+def rounding_json(rounding: Rounding) -> Data:
+    return {"places": rounding.places, "ties": rounding.ties}
+
+
+def adjustment_json(adjustment: AdjustmentResult, cite: Cite = span_json) -> Data:
+    return {
+        "grade": adjustment.grade,
+        "by": adjustment.by,
+        "reason": adjustment.reason,
+        "applied": adjustment.applied,
+        "note": adjustment.note,
+        "note_cause": cause_json(adjustment.cause, cite),
+    }
+
+
+def measure_json(measure: MeasureResult) -> Data:
+    return {
+        "name": measure.measure,
+        "label": measure.label,
+        "unit": measure.unit,
+        "lower_is_better": measure.lower_is_better,
+        "actual": fraction(measure.actual),
+        "target": fraction(measure.target),
+        "national_average": fraction(measure.national_average),
+        "performance": fraction(measure.performance),
+        "performance_display": measure.performance_display,
+    }
+
+
+def term_json(term: Term) -> Data:
+    return {
+        "member": term.member,
+        "weight": fraction(term.weight),
+        "value": fraction(term.value),
+        "display": term.display,
+        "product": fraction(term.product),
+        "share": fraction(term.share),
+        "grade": term.grade,
+        "points": fraction(term.points),
+    }
+
+
+def excluded_member_json(excluded: ExcludedMember, cite: Cite = span_json) -> Data:
+    return {"member": excluded.member, "reason": excluded.reason, "cause": cause_json(excluded.cause, cite)}
+
+
+# ---------------------------------------------------------------------------------------------
+# The sheet's document: a column of results
+
+
+def result_data(title: str, columns: list[ColumnResult]) -> Data:
+    """The `esirules.result/1` document of a sheet's columns."""
+    return {"schema": RESULT_SCHEMA, "title": title, "columns": [column_json(c) for c in columns]}
+
+
+def column_json(column: ColumnResult) -> Data:
+    """One column: its provenance, then every criterion, section and the overall."""
+    return {
+        "label": column.label,
+        "ruleset": ruleset_json(column.ruleset),
+        "evidence": evidence_json(column.evidence),
+        "sample": column.sample,
+        "rounding": rounding_json(column.rounding),
+        "criteria": {cid: criterion_json(c) for cid, c in column.criteria.items()},
+        "sections": {sid: section_json(s) for sid, s in column.sections.items()},
+        "overall": None if column.overall is None else headline_json(column.overall),
+    }
+
+
+def criterion_json(criterion: CriterionResult) -> Data:
+    out: Data = {
+        "title": criterion.title,
+        "kind": criterion.kind,
+        "section": criterion.section,
+        "weight": fraction(criterion.weight),
+        "weight_class": criterion.weight_class,
+        "value": fraction(criterion.value),
+        "display": criterion.display,
+    }
+    if criterion.cause is not None:
+        out["reason"] = criterion.reason
+        out["cause"] = cause_json(criterion.cause)
+    if criterion.grade is not None:
+        out["grade"] = criterion.grade
+    if criterion.adjustment is not None:
+        out["computed_grade"] = criterion.computed_grade
+        out["adjustment"] = adjustment_json(criterion.adjustment)
+    return out
+
+
+def section_json(section: SectionResult) -> Data:
+    return {"title": section.title, "weight": fraction(section.weight), **headline_json(section)}
+
+
+def headline_json(result: SectionResult | OverallResult) -> Data:
+    """A section's or the overall's figure (and grade), or why there is none."""
+    out: Data = {"title": result.title, "value": fraction(result.value), "display": result.display}
+    if result.cause is not None:
+        out["reason"] = result.reason
+        out["cause"] = cause_json(result.cause)
+    if result.grade is not None:
+        out["grade"] = result.grade
+    return out

@@ -1,0 +1,133 @@
+"""Figures and values in words: exact Fractions and ruleset values in, the text every output shows out.
+
+The one place numbers are rounded and written, shared by every stage: the result tree's
+`display` strings (rounded once, as the ruleset declares), messages that quote a value from a
+ruleset, and the renderers. It sits below the language so that every stage can use it; a
+`Rounding` here is anything with `places` and `ties` (the model's `Rounding` is one).
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Protocol
+
+_HALF = Fraction(1, 2)
+_BARE = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z0-9_]+)*|-?[0-9]+(\.[0-9]+)?")
+
+
+class Rounding(Protocol):
+    """How a figure is shown: `places` decimals, halves going `up`, `down` or to `even`."""
+
+    @property
+    def places(self) -> int: ...
+
+    @property
+    def ties(self) -> str: ...
+
+
+class _Places:
+    """A rounding to a fixed number of places with halves to even, for figures shown to check by hand."""
+
+    def __init__(self, places: int):
+        self.places, self.ties = places, "even"
+
+
+_TWO_PLACES = _Places(2)
+
+# ---------------------------------------------------------------------------------------------
+# Rounded figures: what a person reads
+
+
+def round_percent(value: Fraction, rounding: Rounding) -> Fraction:
+    """The percentage value × 100, rounded to `rounding.places` decimals by its tie rule."""
+    return _round(value * 100, rounding)
+
+
+def display_percent(value: Fraction, rounding: Rounding) -> str:
+    """A proportion shown as a percentage: Fraction(1, 3) → "33%" (exact, no floats)."""
+    return _decimal_text(round_percent(value, rounding), rounding.places) + "%"
+
+
+def display_number(value: Fraction, rounding: Rounding) -> str:
+    """A plain figure (a points total, days of sickness) rounded to `rounding.places` decimals."""
+    return _decimal_text(_round(value, rounding), rounding.places)
+
+
+def approx_percent(value: Fraction) -> str:
+    """A proportion to two decimals, for checking by hand: 1/3 → "33.33%"."""
+    return display_percent(value, _TWO_PLACES)
+
+
+def _round(value: Fraction, rounding: Rounding) -> Fraction:
+    scale = 10**rounding.places
+    scaled = value * scale
+    floor = scaled.numerator // scaled.denominator
+    rest = scaled - floor
+    if rest > _HALF or (rest == _HALF and _tie_goes_up(floor, rounding)):
+        floor += 1
+    return Fraction(floor, scale)
+
+
+def _tie_goes_up(floor: int, rounding: Rounding) -> bool:
+    if rounding.ties == "up":
+        return True
+    if rounding.ties == "down":
+        return False
+    return floor % 2 == 1  # halves to even
+
+
+def _decimal_text(value: Fraction, places: int) -> str:
+    units = value * 10**places
+    assert units.denominator == 1, "round before formatting"
+    sign = "-" if units < 0 else ""
+    digits = str(abs(units.numerator)).rjust(places + 1, "0")
+    if places == 0:
+        return sign + digits
+    return f"{sign}{digits[:-places]}.{digits[-places:]}"
+
+
+# ---------------------------------------------------------------------------------------------
+# Exact figures: what a ruleset writes, and what JSON carries
+
+
+def fraction_text(value: Fraction) -> str:
+    """Exact text for JSON: "33/100", or "3" for a whole number."""
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def number_text(value: Fraction) -> str:
+    """A number as a person writes it: 4, 2.5, or 1/3 when no decimal is exact."""
+    if value.denominator == 1:
+        return str(value.numerator)
+    denominator, places = value.denominator, 0
+    for prime in (2, 5):
+        while denominator % prime == 0:
+            denominator //= prime
+    if denominator != 1:
+        return fraction_text(value)
+    while (value * 10**places).denominator != 1:
+        places += 1
+    return _decimal_text(value, places)
+
+
+def percent_text(value: Fraction) -> str:
+    """A proportion written as an exact percentage: Fraction(11, 10) → "110%"."""
+    return number_text(value * 100) + "%"
+
+
+def value_text(value: str | Fraction | bool) -> str:
+    """A ruleset value as written in a ruleset: bare when it is one word or a number, quoted otherwise.
+
+    `strong`, `"very strong"`, `"n/a"`, `2.5` (a Fraction), `yes` (True).
+    """
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Fraction):
+        return number_text(value)
+    return value if _BARE.fullmatch(value) else f'"{value}"'
+
+
+def plural(count: int, word: str, words: str | None = None) -> str:
+    """`1 case`, `2 cases` (`words` for an irregular plural)."""
+    return f"{count} {word if count == 1 else words or word + 's'}"

@@ -1,0 +1,190 @@
+"""End to end: `esirules lsp` started as a process, driven over stdio by pytest-lsp, capability by capability."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+import pytest_lsp
+from editor_helpers import CHILD, MISTAKES, PARENT, REPO, position_of, uri
+from lsprotocol import types as t
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+from esirules.language.check import check_file
+
+pytestmark = pytest.mark.asyncio(loop_scope="module")
+EVIDENCE = {"evidence": "examples/hertfordshire/followup.yaml", "sample": "february"}
+
+
+@pytest_lsp.fixture(
+    scope="module",
+    config=ClientServerConfig(server_command=[sys.executable, "-m", "esirules.cli.main", "lsp"]),
+)
+async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    await lsp_client.initialize_session(
+        t.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri=uri(REPO),
+            initialization_options=EVIDENCE,
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def _published(client: LanguageClient, *documents: str) -> None:
+    """Wait until new diagnostics have come for each of `documents`."""
+    before = {d: client.diagnostics.get(d) for d in documents}
+    while any(client.diagnostics.get(d) is before[d] for d in documents):
+        await client.wait_for_notification(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
+
+
+async def _open(client: LanguageClient, path, text: str | None = None) -> str:  # type: ignore[no-untyped-def]
+    text = path.read_text("utf-8") if text is None else text
+    client.text_document_did_open(t.DidOpenTextDocumentParams(t.TextDocumentItem(uri(path), "esirules", 1, text)))
+    await _published(client, uri(path))
+    return uri(path)
+
+
+def _at(document: str, text: str, needle: str, shift: int = 0) -> dict[str, object]:
+    line, character = position_of(text, needle, shift)
+    return {"text_document": t.TextDocumentIdentifier(document), "position": t.Position(line, character)}
+
+
+async def test_the_bundled_rulesets_open_without_problems(client: LanguageClient) -> None:
+    parent = await _open(client, PARENT)
+    child = await _open(client, CHILD)
+    assert list(client.diagnostics[parent]) == [] and list(client.diagnostics[child]) == []
+
+
+@pytest.mark.parametrize(
+    "name", ["met-value-not-on-scale", "block-not-closed", "quote-not-closed", "question-id-twice", "extends-missing-file"]
+)
+async def test_diagnostics_are_those_of_check(client: LanguageClient, name: str) -> None:
+    path = MISTAKES / f"{name}.bad"
+    document = await _open(client, path)
+    expected = check_file(str(path.resolve())).diagnostics
+    got = client.diagnostics[document]
+    assert [d.code for d in got] == [d.code for d in expected] != []
+    for lsp, ours in zip(got, expected):
+        assert lsp.message == f"{ours.message}\nhelp: {ours.help}" if ours.help else ours.message
+        assert (lsp.range.start.line + 1, lsp.range.start.character + 1) == (ours.span.line, ours.span.column)
+        assert (lsp.range.end.line + 1, lsp.range.end.character + 1) == (ours.span.end_line, ours.span.end_column)
+        assert lsp.severity == t.DiagnosticSeverity.Error and lsp.source == "esirules"
+
+
+async def test_an_edit_to_an_open_parent_checks_its_open_child_again(client: LanguageClient) -> None:
+    parent, child = uri(PARENT), uri(CHILD)
+    text = PARENT.read_text("utf-8")
+    line, character = position_of(text, "source offender_interview", len("source offender_interview"))
+    edit = t.TextDocumentContentChangePartial(t.Range(t.Position(line, character), t.Position(line, character)), "s")
+    client.text_document_did_change(t.DidChangeTextDocumentParams(t.VersionedTextDocumentIdentifier(2, parent), [edit]))
+    await _published(client, parent, child)
+    found = [(d.code, d.range.start.line) for d in client.diagnostics[child]]
+    child_line, _ = position_of(CHILD.read_text("utf-8"), "exclude source offender_interview")
+    assert ("R030", child_line) in found
+    undo = t.TextDocumentContentChangePartial(t.Range(t.Position(line, character), t.Position(line, character + 1)), "")
+    client.text_document_did_change(t.DidChangeTextDocumentParams(t.VersionedTextDocumentIdentifier(3, parent), [undo]))
+    await _published(client, parent, child)
+    assert list(client.diagnostics[child]) == []
+
+
+async def test_hover_names_what_a_name_declares(client: LanguageClient) -> None:
+    text = PARENT.read_text("utf-8")
+    answer = await client.text_document_hover_async(t.HoverParams(**_at(uri(PARENT), text, "graded by management", 11)))
+    assert answer is not None and isinstance(answer.contents, t.MarkupContent)
+    assert "**Satisfactorily met** when at least strong on the majority of items and at least satisfactory on the others" in answer.contents.value
+    question = await client.text_document_hover_async(t.HoverParams(**_at(uri(PARENT), text, "question B1.incident", 10)))
+    assert question is not None and "applies when significant incident is yes" in question.contents.value  # type: ignore[union-attr]
+    assert "source: Case file" in question.contents.value  # type: ignore[union-attr]
+    nothing = await client.text_document_hover_async(t.HoverParams(**_at(uri(PARENT), text, "# esi-2003.esi", 3)))
+    assert nothing is None
+
+
+async def test_definition_and_references_cross_files(client: LanguageClient) -> None:
+    child_text = CHILD.read_text("utf-8")
+    where = _at(uri(CHILD), child_text, "exclude source offender_interview", 16)
+    found = await client.text_document_definition_async(t.DefinitionParams(**where))
+    parent_text = PARENT.read_text("utf-8")
+    line, _ = position_of(parent_text, "source offender_interview ")
+    assert isinstance(found, list) and [(f.uri, f.range.start.line) for f in found] == [(uri(PARENT), line)]
+    references = await client.text_document_references_async(
+        t.ReferenceParams(context=t.ReferenceContext(include_declaration=False), **where)
+    )
+    assert references is not None
+    places = {(r.uri, r.range.start.line) for r in references}
+    assert (uri(CHILD), position_of(child_text, "exclude source offender_interview")[0]) in places
+    assert sum(1 for u, _ in places if u == uri(PARENT)) == parent_text.count("source offender_interview\n")
+    parent_file = await client.text_document_definition_async(t.DefinitionParams(**_at(uri(CHILD), child_text, 'extends "esi', 10)))
+    assert isinstance(parent_file, list) and parent_file[0].uri == uri(PARENT)
+
+
+async def test_completion_in_context(client: LanguageClient) -> None:
+    text = PARENT.read_text("utf-8")
+    after = await client.text_document_completion_async(
+        t.CompletionParams(**_at(uri(PARENT), text, "risk_of_harm >= ", len("risk_of_harm >= ")))
+    )
+    assert isinstance(after, t.CompletionList)
+    assert [i.label for i in after.items] == ["low", "medium", "high", "very high"]
+    assert after.items[-1].text_edit.new_text == '"very high"'  # type: ignore[union-attr]
+    graded = await client.text_document_completion_async(
+        t.CompletionParams(**_at(uri(PARENT), text, "graded by management", len("graded by ")))
+    )
+    assert isinstance(graded, t.CompletionList) and {"management", "npd_rating"} <= {i.label for i in graded.items}
+
+
+async def test_symbols_and_folding(client: LanguageClient) -> None:
+    symbols = await client.text_document_document_symbol_async(t.DocumentSymbolParams(t.TextDocumentIdentifier(uri(PARENT))))
+    assert symbols is not None
+    sections = [s for s in symbols if isinstance(s, t.DocumentSymbol) and s.kind == t.SymbolKind.Module]
+    assert [s.name for s in sections] == ["A", "B", "C", "D"]
+    b1 = sections[1].children[0]  # type: ignore[index]
+    assert b1.name == "B1" and [c.name for c in b1.children or []][:2] == ["B1.start", "B1.review_16wk"]
+    folds = await client.text_document_folding_range_async(t.FoldingRangeParams(t.TextDocumentIdentifier(uri(PARENT))))
+    assert folds is not None and any(f.kind == t.FoldingRangeKind.Comment for f in folds)
+    text = PARENT.read_text("utf-8")
+    section_a = position_of(text, 'section A "Quality')[0]
+    assert any(f.start_line == section_a and f.kind is None for f in folds)
+
+
+async def test_code_lens_and_explain_on_configured_evidence(client: LanguageClient) -> None:
+    # Figures from the report's scoring summary sheet (tests/test_golden.py): Feb B1 33%, A2 Partly met.
+    answer = await client.workspace_execute_command_async(
+        t.ExecuteCommandParams("esirules.explainCriterion", [uri(CHILD), "B1"])
+    )
+    assert answer["figure"] == "33%" and "scored **33%**" in answer["explanation"]
+    graded = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(CHILD), "A2"]))
+    assert graded["grade"] == "Partly met"
+    assert any("A2 on followup.yaml: Partly met" in m.message for m in client.messages)
+    lenses = await client.text_document_code_lens_async(t.CodeLensParams(t.TextDocumentIdentifier(uri(CHILD))))
+    assert list(lenses or []) == []  # the follow-up declares no criteria of its own
+    # esi-2003 has no sample `february`: one lens says the evidence cannot be scored, and why.
+    lenses = await client.text_document_code_lens_async(t.CodeLensParams(t.TextDocumentIdentifier(uri(PARENT))))
+    assert [lens.command.title for lens in lenses or [] if lens.command] == ["followup.yaml: cannot be scored, see why"]
+    why = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(PARENT), "A1"]))
+    assert "E203" in why["problems"]
+    # The original inspection's evidence under esi-2003: the Original column, A1 Poor and B1 33%.
+    client.workspace_did_change_configuration(
+        t.DidChangeConfigurationParams({"esirules": {"evidence": "examples/hertfordshire/original.yaml"}})
+    )
+    lenses = await client.text_document_code_lens_async(t.CodeLensParams(t.TextDocumentIdentifier(uri(PARENT))))
+    titles = {lens.command.arguments[1]: lens.command.title for lens in lenses or [] if lens.command}  # type: ignore[index]
+    assert titles["B1"] == "B1 on original.yaml: 33% · explain"
+    assert titles["A1"] == "A1 on original.yaml: Poor · explain"
+    assert len(titles) == 18
+    client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"esirules": EVIDENCE}))
+
+
+async def test_half_typed_text_still_answers(client: LanguageClient) -> None:
+    text = PARENT.read_text("utf-8")
+    cut = text.index("criterion B2")
+    half = text[:cut] + "criterion B2 \"Assess"
+    path = MISTAKES.parent / "half-typed.esi"  # never written: the editor holds it
+    document = await _open(client, path, half)
+    assert [d.code for d in client.diagnostics[document]] and all(d.code.startswith("S") for d in client.diagnostics[document])
+    hover = await client.text_document_hover_async(t.HoverParams(**_at(document, half, "question B1.incident", 10)))
+    assert hover is not None and "B1.incident" in hover.contents.value  # type: ignore[union-attr]
+    symbols = await client.text_document_document_symbol_async(t.DocumentSymbolParams(t.TextDocumentIdentifier(document)))
+    assert {"A", "B"} <= {s.name for s in symbols or []}
+    completion = await client.text_document_completion_async(t.CompletionParams(**_at(document, half, "      source case_file", 13)))
+    assert isinstance(completion, t.CompletionList) and "case_file" in {i.label for i in completion.items}

@@ -1,0 +1,234 @@
+"""Names, hover, completion and outline, on the bundled rulesets and the docs' examples, in process."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from editor_helpers import CHILD, EXAMPLES, PARENT, offset_of, uri
+
+from esirules.editor.completion import complete
+from esirules.editor.hover import hover_text
+from esirules.editor.outline import folds, symbols
+from esirules.editor.positions import Lines, Position
+from esirules.editor.salvage import braces, salvage
+from esirules.editor.workspace import Analysis, Workspace
+from esirules.language.check import check_file
+
+CLEAN = [PARENT, CHILD, *sorted(EXAMPLES.glob("*.esi"))]
+
+
+def _analyse(path: Path, text: str | None = None) -> tuple[Workspace, Analysis, str]:
+    workspace = Workspace()
+    text = path.read_text("utf-8") if text is None else text
+    workspace.open(uri(path), text)
+    document = workspace.document(uri(path))
+    assert document is not None
+    return workspace, workspace.analysis(document), text
+
+
+def _hover(path: Path, needle: str, shift: int = 0, nth: int = 1) -> str:
+    workspace, analysis, text = _analyse(path)
+    occurrence = analysis.index.at(str(path), offset_of(text, needle, shift, nth))
+    assert occurrence is not None, needle
+    found = hover_text(occurrence, analysis.index, analysis.model, workspace.text_of)
+    assert found is not None
+    return found
+
+
+def _complete(path: Path, needle: str, insert: str = "", shift: int | None = None) -> list[str]:
+    _, analysis, text = _analyse(path)
+    at = offset_of(text, needle, len(needle) if shift is None else shift)
+    text = text[:at] + insert + text[at:]
+    return [c.label for c in complete(text, at + len(insert), analysis.index, braces(text)).candidates]
+
+
+# --- positions ---------------------------------------------------------------------------------
+
+
+def test_positions_count_utf16_units_and_clamp() -> None:
+    lines = Lines('title "a😀b"\nx', "utf-16")
+    assert lines.position(10) == Position(0, 11)  # the emoji is two units
+    assert lines.offset(Position(0, 11)) == 10
+    assert lines.offset(Position(0, 10)) == 9  # inside the emoji: the character it starts
+    assert lines.offset(Position(7, 3)) == len(lines.text) and lines.offset(Position(-1, 0)) == 0
+    assert Lines("é", "utf-8").position(1) == Position(0, 2)
+
+
+def test_the_agreed_position_encoding_is_used() -> None:
+    from lsprotocol import types as t
+
+    from esirules.editor.server import encoding_of
+
+    assert encoding_of(t.PositionEncodingKind.Utf8) == "utf-8"
+    assert encoding_of(t.PositionEncodingKind.Utf32) == "utf-32"
+    assert encoding_of(None) == "utf-16" == encoding_of(t.PositionEncodingKind.Utf16)
+
+
+# --- salvage -------------------------------------------------------------------------------------
+
+
+def test_salvage_keeps_every_span_of_the_text_and_closes_open_blocks() -> None:
+    text = PARENT.read_text("utf-8")
+    cut = text.index("criterion B2")
+    half = text[:cut] + 'criterion B2 "Assess\n    question B2.x "y"\n'
+    salvaged = salvage(half, "x.esi")
+    assert salvaged.tree is not None and salvaged.left_out
+    section_b = next(d for d in salvaged.tree.declarations if getattr(getattr(d, "id", None), "text", "") == "B")
+    b1 = section_b.criteria[0]  # type: ignore[union-attr]
+    assert half[b1.id.span.start : b1.id.span.end] == "B1"
+    assert half[b1.questions[-1].id.span.start : b1.questions[-1].id.span.end] == b1.questions[-1].id.text
+
+
+def test_salvage_leaves_out_only_the_lines_that_do_not_parse() -> None:
+    found = salvage("scale a: x > y\n)))\nscale b: p > q", "x.esi")
+    assert found.tree is not None and [d.name.text for d in found.tree.declarations] == ["a", "b"]  # type: ignore[union-attr]
+    assert found.left_out == ((15, 18),)
+    noise = salvage('{{{ ]]] "', "x.esi")
+    assert noise.tree is not None and noise.tree.declarations == () and noise.left_out == ((0, 9),)
+
+
+# --- names ---------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("path", CLEAN, ids=lambda p: p.name)
+def test_every_reference_in_a_clean_ruleset_names_a_declaration(path: Path) -> None:
+    assert check_file(str(path)).ruleset is not None
+    _, analysis, _ = _analyse(path)
+    unresolved = [(o.kind, o.key, o.span.line) for o in analysis.index.occurrences
+                  if not o.declares and o.kind != "ruleset" and analysis.index.declaration(o) is None]
+    assert unresolved == []
+
+
+def test_references_resolve_as_the_checker_reads_them() -> None:
+    _, analysis, text = _analyse(PARENT)
+    index = analysis.index
+
+    def kind_at(needle: str, shift: int) -> tuple[str, tuple[str, ...]]:
+        found = index.at(str(PARENT), offset_of(text, needle, shift))
+        assert found is not None
+        declaration = index.declaration(found)
+        assert declaration is not None
+        return declaration.kind, declaration.key
+
+    assert kind_at('"Satisfactorily met" when', 1) == ("value", ("grade", "Satisfactorily met"))
+    assert kind_at("at least strong on the majority", 9) == ("value", ("performance", "strong"))
+    assert kind_at("risk_of_harm >= high", 16) == ("attribute value", ("risk_of_harm", "high"))
+    assert kind_at("given ratings A2.yardstick strong", 27) == ("value", ("performance", "strong"))
+    assert kind_at('expect grade "Partly met"', 14) == ("value", ("grade", "Partly met"))
+    assert kind_at("given answers B4.organised: yes", 28) == ("value", ("answer", "yes"))
+    assert kind_at("measures rated by npd_rating", 18) == ("bands", ("npd_rating",))
+    assert kind_at("weighted mean of sections B, C, D", 29) == ("section", ("C",))
+
+
+def test_a_replaced_criterion_is_named_by_its_replacement_and_the_original() -> None:
+    followup = EXAMPLES / "followup.esi"
+    _, analysis, text = _analyse(followup)
+    replacement = analysis.index.at(str(followup), offset_of(text, "replace criterion A2", 18))
+    assert replacement is not None and replacement.declares and replacement.replaces is not None
+    assert replacement.replaces.span.file == str(EXAMPLES / "original.esi")
+    assert analysis.index.refers_to(replacement, replacement.replaces)
+
+
+def test_references_across_files_find_the_child_on_disk() -> None:
+    workspace = Workspace(roots=[str(PARENT.parent)])
+    text = PARENT.read_text("utf-8")
+    workspace.open(uri(PARENT), text)
+    found = workspace.occurrence_at(uri(PARENT), offset_of(text, "source offender_interview ", 8))
+    assert found is not None
+    places = {(o.span.file, o.span.line) for o in workspace.references(found[1])}
+    child_line = CHILD.read_text("utf-8")[: offset_of(CHILD.read_text("utf-8"), "exclude source offender")].count("\n") + 1
+    assert (str(CHILD), child_line) in places  # the follow-up is not open: read from the folder
+
+
+# --- hover ---------------------------------------------------------------------------------------
+
+
+def test_hover_for_every_kind_of_name() -> None:
+    assert "**scale `answer`**: values, best first\n\n`yes` > `partly` > `no`" in _hover(PARENT, "answers on answer", 11)
+    assert "not applicable is answered `n/a`" in _hover(PARENT, "answers on answer", 11)
+    assert "**ladder `grade`**" in _hover(PARENT, "grades from grade", 12)
+    assert "grade 3 of 6 of the ladder `grade`" in _hover(PARENT, '"Satisfactorily met" when', 2)
+    assert "ordered: `low` < `medium` < `high` < `very high`" in _hover(PARENT, "attribute risk_of_harm", 11)
+    assert "a value of the attribute `order_type` (Order or licence)" in _hover(CHILD, "order_type = cpo", 13)
+    assert "**source `case_file`**: Case file" in _hover(PARENT, "      source case_file", 14)
+    assert "**weight class `critical`**: weight 2" in _hover(PARENT, 'risk of harm" critical', 15)
+    assert "in days, lower is better" in _hover(PARENT, "measure sickness_absence", 9)
+    assert "**section B**: Quality of assessment" in _hover(PARENT, 'section B "Quality', 8)
+    criterion = _hover(PARENT, 'criterion B1 "Assessment', 10)
+    assert "numerical in section B: 8 questions, pooled; class `critical`, weight 2" in criterion
+    item = _hover(PARENT, "item A1.dtto_starts", 5)
+    assert "rated from the measure `dtto_starts` (DTTO starts: % performance in relation to target); weight 2" in item
+    assert "- **Poor** otherwise" in _hover(PARENT, "graded by management", 11)
+    assert "band: **good** when performance at least 100%" in _hover(PARENT, "  good when performance", 3)
+    points = _hover(EXAMPLES / "bands-and-points.esi", "grade: points management_points", 15)
+    assert "- Very well met: 5 points" in points
+    assert "ties: rounded" in _hover(EXAMPLES / "bands-and-points.esi", "graded by quality", 11)
+    assert "**sample `september`**: Cases commencing September 2004" in _hover(CHILD, "sample september", 8)
+    assert "**test**" in _hover(PARENT, 'test "A2: good', 6)
+
+
+def test_hover_on_a_question_reads_its_condition_in_words() -> None:
+    found = _hover(EXAMPLES / "tour.esi", "question B1.plan", 10)
+    assert "applies when risk of harm is high or very high" in found
+
+
+def test_hover_on_a_name_declared_nowhere_says_so() -> None:
+    workspace, analysis, text = _analyse(EXAMPLES / "tour.esi", (EXAMPLES / "tour.esi").read_text("utf-8").replace(
+        "graded by management", "graded by nothing"))
+    occurrence = analysis.index.at(str(EXAMPLES / "tour.esi"), offset_of(text, "graded by nothing", 11))
+    assert occurrence is not None
+    assert hover_text(occurrence, analysis.index, analysis.model, workspace.text_of) == "no grading `nothing` is declared"
+
+
+# --- completion ----------------------------------------------------------------------------------
+
+
+def test_completion_offers_what_the_grammar_and_the_names_allow() -> None:
+    attributes = ["risk_of_harm", "order_type", "child_protection", "sex_offender", "domestic_violence",
+                  "significant_incident", "mappa"]
+    assert _complete(PARENT, "applies when ") == [*attributes, "not"]
+    assert _complete(PARENT, '"Satisfactorily met" when at least ') == ["very strong", "strong", "good", "satisfactory", "weak"]
+    assert _complete(PARENT, "given ratings A5.sentencer_views ") == ["very strong", "strong", "good", "satisfactory", "weak"]
+    grades = ["Very well met", "Well met", "Satisfactorily met", "Partly met", "Not met", "Poor"]
+    assert _complete(PARENT, 'expect grade "Partly met"', shift=13) == grades
+    assert _complete(PARENT, 'criterion B1 "Assessment of risk of harm" ') == ["critical", "important", "weight"]
+    assert _complete(PARENT, "  score: weighted mean of sections ")[:4] == ["A", "B", "C", "D"]
+    question = 'criterion D4 "Interventions demonstrate value for money" critical {\n'
+    assert _complete(PARENT, question, '    question D4.x "y" on ') == ["answer", "performance", "grade"]
+    assert _complete(PARENT, question, '    question D4.x "y" met when ') == ["yes", "partly", "no", "n/a", "at"]
+    keywords = _complete(PARENT, question, '    question D4.x "y" ')
+    assert {"source", "applies", "met", "on", "weight", "question", "item"} <= set(keywords)
+    assert _complete(PARENT, "# esi-2003.esi", shift=4) == []  # in a comment
+    assert _complete(PARENT, 'title "Effective', shift=8) == []  # in quoted text
+
+
+def test_completion_reads_past_a_half_typed_line_above() -> None:
+    text = PARENT.read_text("utf-8")
+    at = offset_of(text, "question B1.review_16wk")
+    half = text[:at] + "question B1.x \"unfinished\n      " + text[at:]
+    _, analysis, _ = _analyse(PARENT)
+    cursor = offset_of(half, "      source case_file", 13, 2)
+    labels = [c.label for c in complete(half, cursor, analysis.index, braces(half)).candidates]
+    assert "case_file" in labels
+
+
+# --- outline -------------------------------------------------------------------------------------
+
+
+def test_symbols_nest_sections_criteria_questions_and_values() -> None:
+    _, analysis, _ = _analyse(PARENT)
+    found = symbols(analysis.tree)
+    kinds = [s.kind for s in found]
+    assert kinds.count("section") == 4 and "grading" in kinds and "bands" in kinds and kinds.count("test") == 6
+    scale = next(s for s in found if s.name == "answer")
+    assert [v.name for v in scale.children] == ["yes", "partly", "no"]
+    section_d = next(s for s in found if s.name == "D")
+    assert [c.name for c in section_d.children] == ["D1", "D2", "D3", "D4"]
+    assert [i.kind for i in section_d.children[2].children] == ["item"] * 4
+
+
+def test_folds_cover_blocks_comment_runs_and_long_text() -> None:
+    text = "# one\n# two\nsection A \"a\" {\n  description \"\"\"x\n  y\"\"\"\n  criterion A1 \"b\" {\n  }\n}\n"
+    found = {(f.start_line, f.end_line, f.kind) for f in folds(Lines(text), braces(text))}
+    assert found == {(0, 1, "comment"), (2, 6, None), (3, 4, None), (5, 6, None)}
