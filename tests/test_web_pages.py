@@ -104,6 +104,8 @@ def percent(fraction: Fraction) -> str:
 
 def test_the_sheet_page_shows_the_published_hertfordshire_figures(browser: Any, site: Site) -> None:  # noqa: F811
     page = signed_in(browser, site, "viewer")
+    complaints: list[str] = []
+    page.on("console", lambda message: complaints.append(message.text) if message.type == "error" else None)
     for label in COLUMNS:
         page.locator(f'input[name="run"][value="{site.runs[label]}"]').check()
     page.get_by_role("button", name="Show the runs chosen on one sheet").click()
@@ -131,6 +133,9 @@ def test_the_sheet_page_shows_the_published_hertfordshire_figures(browser: Any, 
     b1 = next(part for part in described if part.startswith("B1 Assessment of risk of harm: "))
     assert sorted(b1.removeprefix("B1 Assessment of risk of harm: ").split(", ")) == sorted(
         f"{column} {figure}" for column, figure in zip(COLUMNS, CRITERIA["B1"]))
+    # The style sheets came from the service itself, and its Content-Security-Policy refused nothing.
+    assert page.evaluate("getComputedStyle(document.querySelector('header.site')).display") == "flex"
+    assert complaints == []
     page.context.close()
 
 
