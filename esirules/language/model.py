@@ -13,6 +13,7 @@ from typing import Literal
 import attrs
 
 from esirules.span import Span, span_field
+from esirules.words import plural
 
 # ---------------------------------------------------------------------------------------------
 # Vocabularies
@@ -462,11 +463,13 @@ class Ruleset:
     def summary(self) -> str:
         """One line: what the ruleset holds."""
         criteria = list(self.criteria())
-        return (
-            f"{' '.join(p for p in (self.name, self.version) if p)}: {len(self.sections)} sections, {len(criteria)} criteria, "
-            f"{sum(len(c.questions) for c in criteria)} questions, "
-            f"{sum(len(c.items) for c in criteria)} items"
+        counts = (
+            plural(len(self.sections), "section"),
+            plural(len(criteria), "criterion", "criteria"),
+            plural(sum(len(c.questions) for c in criteria), "question"),
+            plural(sum(len(c.items) for c in criteria), "item"),
         )
+        return f"{' '.join(p for p in (self.name, self.version) if p)}: {', '.join(counts)}"
 
 
 def _by_name(objects: tuple, name: str):  # type: ignore[no-untyped-def,type-arg]
