@@ -27,7 +27,7 @@ from esirules.scoring.causes import Cause, words
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.result import ColumnResult, CriterionResult
 from esirules.span import Span
-from esirules.words import value_text
+from esirules.words import plural, value_text
 
 TARGET = "TARGET"
 CASE = "--case"
@@ -139,7 +139,7 @@ def find_case(evidence: Sequence[Evidence], case_id: str) -> tuple[Evidence, int
     close = did_you_mean(case_id, ids[:5000], listing=False) if len(ids) <= 5000 else None
     total = len(ids)
     help_line = close or (
-        f"the evidence has {total} cases" + (f", from `{ids[0]}` to `{ids[-1]}`" if ids else "")
+        f"the evidence has {plural(total, 'case')}" + (f", from `{ids[0]}` to `{ids[-1]}`" if ids else "")
     )
     raise DiagnosticError(
         [Diagnostic("E303", f"there is no case `{case_id}` in the evidence",
