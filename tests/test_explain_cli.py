@@ -101,7 +101,10 @@ def test_text_is_a_tree_with_rule_lines() -> None:
     code, out, _ = run(SUMMARY, "B1", "--column", "Feb")
     assert code == 0
     assert out.startswith("B1 Assessment of risk of harm: 33%")
-    assert "├── Rule: pooled" in out and "pooling: pooled" in out
+    # The rule with its formula, and where its `pooling: pooled` line is (line 391 of the ruleset),
+    # without repeating the line's words after the rule that says them (issue 9, point 9).
+    assert "├── Rule: pooled — Σ (weight × met) ÷ Σ (weight × applicable)  rulesets/esi-2003.esi:391\n" in out
+    assert "pooling: pooled" not in out
     assert "9 met of 30 applicable = 30%" in out
 
 

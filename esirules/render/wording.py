@@ -65,25 +65,28 @@ def visible_lines(text: str) -> str:
 # Target data in words
 
 
+def measure_figure(value: Fraction, unit: str) -> str:
+    """A figure of target data in its unit: `87%`, `10.7 days`."""
+    if unit in ("%", "percent"):
+        return f"{number_text(value)}%"
+    return number_text(value) + (f" {unit}" if unit else "")
+
+
 def measure_comparison(
     actual: Fraction,
     target: Fraction,
     unit: str,
-    lower_is_better: bool,
     performance: Fraction | None,
     rounding: Rounding,
 ) -> str:
-    """`10.7 days against a target of 9 (lower is better): 16% worse than target`.
+    """`10.7 days against a target of 9: 16% worse than target`, in every output that shows target data.
 
-    The figure against the target, and how far it is from it in the words the bands use
-    (performance is actual ÷ target, or target ÷ actual when lower is better); the distance is
-    100% less the rounded performance, so the two figures shown always add up.
+    The figure against the target, and how far it is from it: performance is actual ÷ target
+    (target ÷ actual when lower is better), as the bands test it, and the distance is 100% less
+    the rounded performance, so the two figures shown always add up.
     """
-    unit_words = "" if unit in ("", "%", "percent") else f" {unit}"
-    percent = "%" if unit in ("%", "percent") else ""
-    text = f"{number_text(actual)}{percent}{unit_words} against a target of {number_text(target)}{percent}"
-    if lower_is_better:
-        text += " (lower is better)"
+    target_text = number_text(target) + ("%" if unit in ("%", "percent") else "")
+    text = f"{measure_figure(actual, unit)} against a target of {target_text}"
     if performance is None:
         return text + ": no performance figure"
     shown = round_percent(performance, rounding)
