@@ -59,26 +59,32 @@ def _run(words: list[str]) -> int:
     try:
         args = parser.parse_args(words)
     except SystemExit as done:  # --help, or a usage error: flush here, where a closed pipe is caught
-        sys.stdout.flush()
+        _flush()
         return done.code if isinstance(done.code, int) else 2
     args.words = words  # what was typed, for diagnostics that underline it
     if args.version:
         from esirules import __version__
 
         print(f"esirules {__version__}")
-        sys.stdout.flush()
+        _flush()
         return 0
     if not args.command:
         parser.print_help()
-        sys.stdout.flush()
+        _flush()
         return 2
     import importlib
 
     module = importlib.import_module(COMMANDS[args.command][0])
     code = int(module.run(args))
-    sys.stdout.flush()
-    sys.stderr.flush()
+    _flush()
     return code
+
+
+def _flush() -> None:
+    """Write out what is buffered now, where a reader that has gone is caught (not at exit)."""
+    for stream in (sys.stdout, sys.stderr):
+        if not stream.closed:  # the language server closes its streams when the editor ends it
+            stream.flush()
 
 
 if __name__ == "__main__":

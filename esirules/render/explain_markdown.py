@@ -217,7 +217,7 @@ class _Markdown(Visitor[list[str]]):
             out += ["", line]
             if others:
                 sizes = "; ".join(
-                    f"{h.grade}, {plural(len(h.options[0]), 'item')} ({sum(ch.steps for ch in h.options[0])} steps)"
+                    f"{h.grade}, {plural(len(h.options[0]), 'item')} ({plural(sum(ch.steps for ch in h.options[0]), 'step')})"
                     if h.options
                     else f"{h.grade}, none ({h.changes.reason})"
                     for h in others

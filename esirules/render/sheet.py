@@ -110,7 +110,9 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                 )
             rows.append(Row("criterion", f"{criterion_id}: {criterion_title}", tuple(cells)))
         scored = [c.sections.get(section_id) for c in columns]
-        if any(s is not None and s.score is not None for s in scored):
+        has_score = any(s is not None and s.score is not None for s in scored)
+        has_grade = any(s is not None and s.grading is not None for s in scored)
+        if has_score:
             cells = []
             for column, section in zip(columns, scored):
                 if section is None:
@@ -120,12 +122,12 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                 else:
                     cells.append(Cell(section.display))
             rows.append(Row("section", f"Score for section {section_id}", tuple(cells)))
-        if any(s is not None and s.grading is not None for s in scored):
+        if has_grade:
             cells = [Cell((s.grade or NOT_COMPUTABLE) if s is not None else "") for s in scored]
             rows.append(Row("section", f"Grade for section {section_id}", tuple(cells)))
         for column, section in zip(columns, scored):
             # A section with neither a score nor a grade of its own has no figure on the sheet.
-            if section is not None and (section.score is not None or section.grading is not None):
+            if section is not None and (has_score or has_grade):
                 records.append(_headline_record(section_id, "section", section, column))
     overall_title = next((c.overall.title for c in columns if c.overall is not None), None)
     if overall_title is not None:
