@@ -97,7 +97,8 @@ def test_markdown_for_an_adjusted_grade_names_who_and_why() -> None:
     assert "The smallest change in the ratings that would reach it" in out
 
 
-def test_text_is_a_tree_with_rule_lines() -> None:
+def test_text_is_a_tree_with_rule_lines(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("COLUMNS", "200")  # one line per node
     code, out, _ = run(SUMMARY, "B1", "--column", "Feb")
     assert code == 0
     assert out.startswith("B1 Assessment of risk of harm: 33%")
