@@ -294,11 +294,25 @@ def test_explain_underlines_the_target_and_the_condition_where_they_were_typed()
 # Help for every option of every command (point 12)
 
 
+def parsers(parser: argparse.ArgumentParser, name: str) -> list[tuple[str, argparse.ArgumentParser]]:
+    """A parser and every parser below it (commands, and actions of commands such as `db upgrade`)."""
+    found = [(name, parser)]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            helped = {choice.dest for choice in action._choices_actions if choice.help}
+            assert helped == set(action.choices), f"{name}: a command without a description"
+            for sub, subparser in action.choices.items():
+                found += parsers(subparser, f"{name} {sub}")
+    return found
+
+
 def test_every_option_of_every_command_says_what_it_does() -> None:
     parser = build_parser()
-    subparsers = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    assert set(subparsers.choices) == set(COMMANDS)
-    for name, command in [("esirules", parser), *subparsers.choices.items()]:
+    commands = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    assert set(commands.choices) == set(COMMANDS)
+    walked = parsers(parser, "esirules")
+    assert {name for name, _ in walked} >= {f"esirules {c}" for c in COMMANDS}
+    for name, command in walked:
         for action in command._actions:
             if isinstance(action, (argparse._HelpAction, argparse._SubParsersAction)):
                 continue

@@ -20,9 +20,9 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from esirules.cli.explain import explain_spec
 from esirules.cli.main import main
 from esirules.evidence.sheet import read_sheet_file
+from esirules.explain.request import explain_spec
 from esirules.render.explain_json import explanation_data
 from esirules.scoring.columns import Scorer
 
