@@ -319,3 +319,17 @@ def test_every_option_of_every_command_says_what_it_does() -> None:
             assert action.help and action.help.strip(), f"{name} {action.option_strings or action.dest}"
     code, out, _ = run("score", "--help")
     assert code == 0 and re.search(r"--format \{table,json,csv,markdown\}\s+how to print the sheet", out)
+
+
+def test_a_progress_bar_shows_a_file_name_as_written(monkeypatch: pytest.MonkeyPatch) -> None:
+    from esirules.cli import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
+    with progress.TerminalProgress(stream).task(f"loading [/x]{ESC}[2J.csv") as task:
+        task._show()  # as the timer would, after the delay
+    assert "[/x]\\x1b[2J.csv" in stream.getvalue() and ESC + "[2J" not in stream.getvalue()
