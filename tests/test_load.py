@@ -20,6 +20,13 @@ from esirules.language import model
 from esirules.span import Span
 
 FIXTURES = Path(__file__).parent / "fixtures" / "evidence"
+
+
+def _as_named(path: Path) -> str:
+    """A file named in an evidence file, as the loader writes it: relative to the working folder
+    when it lies under it (the command line's way of naming it), else in full."""
+    relative = os.path.relpath(path)
+    return os.path.normpath(str(path)) if relative.startswith("..") else relative
 AT = Span("tiny.esi", 1, 1, 1, 1)
 
 
@@ -194,7 +201,7 @@ def test_yaml_evidence_is_coded_by_column():
     evidence = load_evidence(str(FIXTURES / "good.yaml"), RULESET)
     cases = evidence.cases
     assert evidence.title == "Tiny inspection (synthetic cases)"
-    assert evidence.ruleset_ref == os.path.normpath(str(FIXTURES / "tiny.esi"))
+    assert evidence.ruleset_ref == _as_named(FIXTURES / "tiny.esi")
     assert cases.ids == ("C01", "C02", "C03")
     assert list(cases.samples) == ["february", "september", None]
     assert cases.attributes["risk_of_harm"].tolist() == [2, 3, 0]
@@ -347,7 +354,7 @@ def test_case_problem_help_lines():
     assert "from 16 to 99" in (_find(problems, "E116", "12").help or "")
     assert "line 4" in (_find(problems, "E110", "X01").help or "")
     span = _find(problems, "E114", "hihg").span
-    assert (span.line, span.column, span.end_column) == (6, 19, 20)
+    assert (span.line, span.column, span.end_column) == (6, 19, 23)  # the whole of `hihg`
 
 
 def test_missing_required_column_is_reported_once(tmp_path):
@@ -510,7 +517,7 @@ def test_cases_naming_a_file_that_is_not_csv(tmp_path):
 
 
 def test_ruleset_reference_resolves_from_the_evidence_folder():
-    assert read_ruleset_reference(str(FIXTURES / "good.yaml")) == os.path.normpath(str(FIXTURES / "tiny.esi"))
+    assert read_ruleset_reference(str(FIXTURES / "good.yaml")) == _as_named(FIXTURES / "tiny.esi")
     assert check_ruleset_reference(str(FIXTURES / "good.json")) == []
 
 
