@@ -27,7 +27,7 @@ SCHEMA = "esirules.result/1"
 NOT_COMPUTABLE = "not computable"
 
 TOP_KEYS = {"schema", "title", "columns"}
-COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "rounding", "criteria", "sections", "overall"}
+COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "rounding", "criteria", "sections", "overall", "warnings"}
 RULESET_KEYS = {"name", "version", "hash", "path"}
 EVIDENCE_KEYS = {"path", "hash"}
 CRITERION_REQUIRED = {"title", "kind", "section", "weight", "weight_class", "value", "display"}
@@ -128,6 +128,7 @@ def test_columns(result):
         assert isinstance(column["criteria"], dict) and column["criteria"]
         assert isinstance(column["sections"], dict) and column["sections"]
         assert column["overall"] is None or isinstance(column["overall"], dict)
+        assert column["warnings"] == []  # the example's evidence has nothing to warn of
 
 
 def test_provenance(result):

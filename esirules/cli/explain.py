@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from esirules.evidence.sheet import ColumnSpec
     from esirules.explain.scope import Explanation
+    from esirules.files import InputFiles
     from esirules.scoring.columns import Scorer
 
 COLUMN = "--column"
@@ -44,9 +45,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--all-cases", action="store_true", help="list every case id (long lists are otherwise summarised)"
     )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings about the evidence as errors (nothing is explained)"
+    )
 
 
-def column_spec(args: argparse.Namespace) -> ColumnSpec:
+def column_spec(args: argparse.Namespace, files: InputFiles | None = None) -> ColumnSpec:
     """The column to explain: one column of a summary sheet, or the evidence file (and sample) itself.
 
     Raises:
@@ -57,13 +61,12 @@ def column_spec(args: argparse.Namespace) -> ColumnSpec:
     from esirules.evidence.sheet import ColumnSpec, read_sheet_file
     from esirules.span import Span
 
-    sheet = read_sheet_file(args.evidence)
+    sheet = read_sheet_file(args.evidence, files or input_files(args))
     if sheet is None:
         if args.column is not None:
             raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file")
         label = args.sample or os.path.basename(args.evidence)
-        ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
-        return ColumnSpec(label, (os.path.abspath(args.evidence),), ruleset, args.sample)
+        return ColumnSpec(label, (os.path.normpath(args.evidence),), args.ruleset or None, args.sample)
     if args.ruleset or args.sample:
         raise UsageError("a summary sheet file names its own rulesets and samples; choose a column with --column")
     labels = [c.label for c in sheet.columns]
@@ -152,14 +155,24 @@ def explain_spec(
     )
 
 
+def input_files(args: argparse.Namespace) -> InputFiles:
+    """The files the command may read: those named on its command line, and those they name."""
+    from esirules.files import InputFiles
+
+    return InputFiles.for_command_line([args.evidence, args.ruleset])
+
+
 def run(args: argparse.Namespace) -> int:
     from esirules.diagnostics import DiagnosticError
     from esirules.render.diagnostics import render_text
+    from esirules.scoring.columns import Scorer
 
+    files = input_files(args)
+    scorer = Scorer(files=files, strict=args.strict)
     try:
-        spec = column_spec(args)
+        spec = column_spec(args, files)
         explanation = explain_spec(
-            spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases
+            spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases, scorer=scorer
         )
     except UsageError as error:
         sys.stderr.write(f"esirules: error: {error}\n")
@@ -167,6 +180,9 @@ def run(args: argparse.Namespace) -> int:
     except DiagnosticError as error:
         sys.stderr.write(render_text(error.diagnostics, error.sources))
         return 1
+    warnings = scorer.warnings()
+    if warnings:
+        sys.stderr.write(render_text(warnings, scorer.sources))
     if args.format == "json":
         from esirules.render.explain_json import explanation_json
 
