@@ -4,22 +4,33 @@ Every stage that reads a file named by a user (rulesets, evidence, case tables, 
 reads it here. Only regular files are read (a FIFO, a device or a folder is refused without
 blocking: the file is opened non-blocking and checked before anything is read), and never more
 than `limit` bytes, so a file named by mistake cannot hang or exhaust a run.
+
+`InputFiles` says which files a run may read. On the command line (`for_command_line`) that is
+the files named on it, and the files they name (an evidence file's `ruleset:` and `cases:`, a
+summary sheet's `evidence:` and `ruleset:`) when these lie, symbolic links resolved, under the
+working folder, under the folder of a file named on the command line, or under a folder listed
+in ESIRULES_EVIDENCE_PATH or ESIRULES_RULESET_PATH (separated like PATH). A file elsewhere is
+never opened, so no file outside them can reach a diagnostic (docs/evidence-format.md).
 """
 
 from __future__ import annotations
 
 import os
 import stat
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
+
+EVIDENCE_PATH_VARIABLE = "ESIRULES_EVIDENCE_PATH"
+RULESET_PATH_VARIABLE = "ESIRULES_RULESET_PATH"  # the variable `language.sources` reads for `extends`
 
 
 class FileProblem(Exception):
     """A file cannot be read; `reason` says why in plain words (lowercase, no full stop)."""
 
-    def __init__(self, reason: str, *, missing: bool = False):
+    def __init__(self, reason: str, *, missing: bool = False, outside: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.missing = missing
+        self.outside = outside
 
 
 def read_limited(path: str, limit: int = -1) -> bytes:
@@ -55,13 +66,35 @@ class InputFiles:
         self.held = {os.path.normpath(name): data for name, data in (held or {}).items()}
         self.folders = None if folders is None else [os.path.realpath(f) for f in folders]
 
+    @property
+    def refusal_help(self) -> str:
+        """What to do about a file this run may not read (a help line)."""
+        if not self.folders:
+            return "name only the files given with it"
+        return (
+            "keep it under the working folder or the folder of a file named on the command line,"
+            f" or list its folder in {EVIDENCE_PATH_VARIABLE} (for rulesets: {RULESET_PATH_VARIABLE})"
+        )
+
+    @classmethod
+    def for_command_line(cls, named: Iterable[str | None]) -> InputFiles:
+        """The files a command may read: those `named` on its command line, and the files they
+        name under the working folder, a named file's folder or a configured folder (see the module)."""
+        folders = [os.getcwd()]
+        for path in named:
+            if path:
+                folders += [os.path.dirname(os.path.abspath(path)), os.path.dirname(os.path.realpath(path))]
+        for variable in (EVIDENCE_PATH_VARIABLE, RULESET_PATH_VARIABLE):
+            folders += [folder for folder in os.environ.get(variable, "").split(os.pathsep) if folder]
+        return cls(folders=folders)
+
     def read(self, path: str, limit: int = -1) -> bytes:
         """The bytes of a file (at most `limit` if it is not -1); raises FileProblem."""
         data = self.held.get(os.path.normpath(path))
         if data is not None:
             return data if limit < 0 else data[:limit]
         if not self.allows(path):
-            raise FileProblem("it lies outside the files this run may read")
+            raise FileProblem("it lies outside the files this run may read", outside=True)
         return read_limited(path, limit)
 
     def allows(self, path: str) -> bool:
@@ -69,7 +102,7 @@ class InputFiles:
         if os.path.normpath(path) in self.held or self.folders is None:
             return True
         real = os.path.realpath(path)
-        return any(real == folder or real.startswith(folder + os.sep) for folder in self.folders)
+        return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in self.folders)
 
     def is_file(self, path: str) -> bool:
         """Whether `path` names a file this run may read."""

@@ -84,9 +84,10 @@ def read_ruleset_reference(path: str, files: InputFiles = DISK) -> str | None:
     `DiagnosticError` if the file cannot be read or the named ruleset does not exist.
     """
     problems: Problems = []
-    reference = _ruleset_reference(path, problems, {}, files)
+    sources: dict[str, str] = {}
+    reference = _ruleset_reference(path, problems, sources, files)
     if problems:
-        raise DiagnosticError(problems)
+        raise DiagnosticError(problems, sources)
     return reference
 
 

@@ -96,6 +96,7 @@ class Scorer:
             reference = read_ruleset_reference(column.evidence[0], self.files)
         except DiagnosticError as error:
             self.diagnostics.extend(error.diagnostics)
+            self.sources.update(error.sources)
             return None
         if reference is None:
             self.diagnostics.append(
