@@ -11,6 +11,7 @@ A field added to the output must be added to docs/result-schema.md and to the ke
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -330,3 +331,34 @@ def test_a_section_recomputes_from_the_json_alone(result):
             total = sum(Fraction(s["weight"]) for s in weighted)
             mean = sum(Fraction(s["weight"]) * Fraction(s["value"]) for s in weighted) / total
             assert mean == Fraction(overall["value"]), column["label"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The page's example (a snapshot of the real output, abridged)
+
+
+def test_the_documented_example_is_the_real_output_abridged(printed):
+    """Every line of the page's example is a line of the output, in order; a line `...` stands for
+    any number of lines left out (and nothing else may be left out)."""
+
+    page = (ROOT / "docs" / "result-schema.md").read_text(encoding="utf-8")
+    block = page.split("esirules score examples/hertfordshire/summary.yaml --format json\n```\n\n```text\n", 1)[1]
+    shown = block.split("\n```", 1)[0].splitlines()
+    lines = printed.splitlines()
+
+    @functools.cache
+    def matches(i: int, k: int) -> bool:  # shown[i:] is an abridgement of lines[k:]
+        if i == len(shown):
+            return k == len(lines)
+        if shown[i].strip() == "...":
+            return any(matches(i + 1, j) for j in range(k, len(lines) + 1))
+        return k < len(lines) and shown[i] == lines[k] and matches(i + 1, k + 1)
+
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * (len(shown) + len(lines))))
+    try:
+        assert matches(0, 0), "the example is not the output of the command with lines left out at `...`"
+    finally:
+        sys.setrecursionlimit(limit)

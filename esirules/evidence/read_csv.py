@@ -61,7 +61,7 @@ def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> Cas
     table = CaseTable(file, line_numbers(lines), strings, header_line=header_line, cells=cells)
     where: dict[str, int] = {}
     for j, heading in enumerate(header):
-        span = cells.between(*header_cells[j]) if j < len(header_cells) else Span.point(file, header_line, 1)
+        span = cells.value(*header_cells[j]) if j < len(header_cells) else Span.point(file, header_line, 1)
         field = heading_field(heading, bool(filled[:, j].any()), span, vocab, problems)
         if field is None:
             continue

@@ -85,7 +85,10 @@ class CsvCells:
         if column >= len(cells):
             end = cells[-1][1]
             return self.between(end, end)
-        start, end = cells[column]
+        return self.value(*cells[column])
+
+    def value(self, start: int, end: int) -> Span:
+        """The span of the value in the cell from offset `start` to `end` (see `span`)."""
         text = self.text()
         if end - start >= 2 and text[start] == '"':
             start, end = start + 1, end - 1
