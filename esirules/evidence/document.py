@@ -339,7 +339,7 @@ def fields(file: str, node: yaml.Node, problems: Problems) -> Iterator[tuple[str
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(
-                Diagnostic("E103", "a field name must be a single word or id", at(file, key_node))
+                Diagnostic("E103", "a field name must be a single word or id", at(file, key_node), "write the name alone before the `:`")
             )
             continue
         key = key_node.value.strip()
@@ -351,7 +351,7 @@ def fields(file: str, node: yaml.Node, problems: Problems) -> Iterator[tuple[str
                     "E106",
                     f"`{key}` is given twice",
                     at(file, key_node),
-                    "keep one; the second would silently win",
+                    "keep one, with what both hold: only the first is read",
                 )
             )
             continue
@@ -375,7 +375,12 @@ def scalar_text(file: str, node: yaml.Node, what: str, problems: Problems) -> st
         text = str(node.value)
         return text if _plain_text(file, node, text, what, problems, TEXT_CONTROL) else None
     problems.append(
-        Diagnostic("E103", f"{what} must be a single value, not a {node_kind(node)}", at(file, node))
+        Diagnostic(
+            "E103",
+            f"{what} must be a single value, not a {node_kind(node)}",
+            at(file, node),
+            "write one value here, without brackets (quote it if it holds `: ` or ` #`)",
+        )
     )
     return None
 
@@ -402,5 +407,13 @@ def expect(file: str, node: yaml.Node, kind: type, what: str, problems: Problems
     if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
         return False  # a blank field: nothing given
     wanted = "list" if kind is yaml.SequenceNode else "set of fields"
-    problems.append(Diagnostic("E103", f"{what} must be a {wanted}, not a {node_kind(node)}", at(file, node)))
+    example = "each item on a line of its own starting with `- `" if kind is yaml.SequenceNode else "`name: value`, one a line"
+    problems.append(
+        Diagnostic(
+            "E103",
+            f"{what} must be a {wanted}, not a {node_kind(node)}",
+            at(file, node),
+            f"write a {wanted} here: {example} (see docs/evidence-format.md)",
+        )
+    )
     return False

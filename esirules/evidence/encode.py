@@ -52,6 +52,8 @@ def encode_cases(
     """Check a case table against the ruleset and code it column by column."""
     _refuse_control_characters(table, problems)
     ids = _case_ids(table, problems)
+    if len(set(ids)) != len(ids):
+        _report_ids_used_twice(table, ids, problems)
     sample_codes = _encode_samples(table, ids, vocab, problems)
     sample_names = np.array([None, *(s.name for s in vocab.ruleset.samples)], dtype=object)
     attributes: Columns = {}
@@ -74,35 +76,54 @@ def encode_cases(
 
 
 def combine(parts: Sequence[Cases], problems: Problems) -> Cases:
-    """The cases of several tables as one, reporting case ids used twice."""
+    """The cases of several tables as one, reporting case ids used in two of them (the encoder
+    reports those used twice in one)."""
     if len(parts) == 1:
-        cases = parts[0]
-    else:
-        first = parts[0]
-        cases = Cases(
-            ids=tuple(i for p in parts for i in p.ids),
-            samples=np.concatenate([p.samples for p in parts]),
-            attributes={k: np.concatenate([p.attributes[k] for p in parts]) for k in first.attributes},
-            answers={k: np.concatenate([p.answers[k] for p in parts]) for k in first.answers},
-            locations=tuple(loc for p in parts for loc in p.locations),
-        )
+        return parts[0]
+    first = parts[0]
+    cases = Cases(
+        ids=tuple(i for p in parts for i in p.ids),
+        samples=np.concatenate([p.samples for p in parts]),
+        attributes={k: np.concatenate([p.attributes[k] for p in parts]) for k in first.attributes},
+        answers={k: np.concatenate([p.answers[k] for p in parts]) for k in first.answers},
+        locations=tuple(loc for p in parts for loc in p.locations),
+    )
     if len(set(cases.ids)) != len(cases.ids):
-        seen: dict[str, Location] = {}
-        for case, location in zip(cases.ids, cases.locations):
-            if case not in seen:
-                seen[case] = location
-                continue
-            before = seen[case]
-            elsewhere = "" if before.file == location.file else f" of `{before.file}`"
-            problems.append(
-                Diagnostic(
-                    "E110",
-                    f"case `{case}` appears twice",
-                    Span.point(location.file, location.line or 1, 1),
-                    f"it is also at line {before.line}{elsewhere}; give each case its own id",
+        seen: dict[str, tuple[int, Location]] = {}
+        for part, table in enumerate(parts):
+            for case, location in zip(table.ids, table.locations):
+                if case not in seen:
+                    seen[case] = (part, location)
+                    continue
+                other, before = seen[case]
+                if other == part:
+                    continue  # reported with its table
+                elsewhere = "" if before.file == location.file else f" of `{before.file}`"
+                problems.append(
+                    Diagnostic(
+                        "E110",
+                        f"case `{case}` appears twice",
+                        Span.point(location.file, location.line or 1, 1),
+                        f"it is also at line {before.line}{elsewhere}; give each case its own id",
+                    )
                 )
-            )
     return cases
+
+
+def _report_ids_used_twice(table: CaseTable, ids: tuple[str, ...], problems: Problems) -> None:
+    first: dict[str, int] = {}
+    for i, case in enumerate(ids):
+        if case not in first:
+            first[case] = i
+            continue
+        problems.append(
+            Diagnostic(
+                "E110",
+                f"case `{case}` appears twice",
+                table.span("id", i),
+                f"it is also at line {table.lines[first[case]]}; give each case its own id",
+            )
+        )
 
 
 def _case_ids(table: CaseTable, problems: Problems) -> tuple[str, ...]:

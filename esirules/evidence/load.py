@@ -130,7 +130,8 @@ def _ruleset_reference(
             Diagnostic(
                 "E105",
                 f"the ruleset `{reference}` named by this evidence file "
-                + ("is not a regular file" if exists else f"does not exist (looked for `{resolved}`)"),
+                + ("is not a regular file" if exists else "does not exist")
+                + ("" if exists or resolved == reference else f" (looked for `{resolved}`)"),
                 at(path, node),
                 "the path is relative to the evidence file's folder; correct it, or name the ruleset on the command line",
             )

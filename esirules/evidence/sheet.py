@@ -43,6 +43,14 @@ COLUMN_FIELDS = ("label", "evidence", "ruleset", "sample")
 
 
 @attrs.frozen
+class SheetFile:
+    """The summary sheet file a column is given in: its path, and its text to show a problem there."""
+
+    path: str
+    text: str = attrs.field(repr=False)
+
+
+@attrs.frozen
 class ColumnSpec:
     """One column: evidence files (merged when several), a ruleset (None: the evidence's own).
 
@@ -56,7 +64,7 @@ class ColumnSpec:
     sample: str | None = None
     span: Span | None = attrs.field(default=None, eq=False)
     sample_span: Span | None = attrs.field(default=None, eq=False)
-    sheet: str | None = attrs.field(default=None, eq=False)
+    sheet: SheetFile | None = attrs.field(default=None, eq=False)
 
 
 @attrs.frozen
@@ -80,7 +88,7 @@ def read_sheet_file(path: str, files: InputFiles = DISK) -> SheetSpec | None:
         raise DiagnosticError(problems, sources)
     if not is_sheet(root):
         return None
-    sheet = _Sheet(path, files, problems).read(root)
+    sheet = _Sheet(SheetFile(path, sources.get(path, "")), files, problems).read(root)
     if problems:
         raise DiagnosticError(problems, sources)
     return sheet
@@ -111,8 +119,9 @@ def _holds_columns(node: yaml.Node) -> bool:
 class _Sheet:
     """Reads one sheet file's columns, reporting every problem (E201) and every file it may not name (E108)."""
 
-    def __init__(self, path: str, files: InputFiles, problems: Problems):
-        self.path, self.files, self.problems = path, files, problems
+    def __init__(self, sheet: SheetFile, files: InputFiles, problems: Problems):
+        self.sheet, self.files, self.problems = sheet, files, problems
+        self.path = sheet.path
 
     def problem(self, message: str, node: yaml.Node, help_: str | None = None) -> None:
         self.problems.append(Diagnostic("E201", message, at(self.path, node), help_))
@@ -186,7 +195,7 @@ class _Sheet:
             sample.strip() if sample else None,
             at(self.path, node),
             None if sample_node is None else at(self.path, sample_node),
-            self.path,
+            self.sheet,
         )
 
     def _text(self, node: yaml.Node | None, what: str) -> str | None:

@@ -99,6 +99,7 @@ class Scorer:
             self.sources.update(error.sources)
             return None
         if reference is None:
+            self._show_sheet(column)
             self.diagnostics.append(
                 Diagnostic(
                     "E202",
@@ -108,6 +109,11 @@ class Scorer:
                 )
             )
         return reference
+
+    def _show_sheet(self, column: ColumnSpec) -> None:
+        """Keep the text of the sheet a column is given in, to show a problem located there."""
+        if column.sheet is not None:
+            self.sources.setdefault(column.sheet.path, column.sheet.text)
 
     def score(self, columns: Sequence[ColumnSpec]) -> list[ColumnResult]:
         """Every column scored, or a DiagnosticError with every problem found in any input."""
@@ -120,6 +126,7 @@ class Scorer:
             assert ruleset is not None
             if column.sample is not None and column.sample not in {s.name for s in ruleset.samples}:
                 known = ", ".join(f"`{s.name}`" for s in ruleset.samples) or "none"
+                self._show_sheet(column)
                 self.diagnostics.append(
                     Diagnostic(
                         "E203",
