@@ -30,11 +30,14 @@ BLOCK_ROWS = 8192  # rows numbered at a time: their strings are freed block by b
 def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> CaseTable:
     """Read a CSV file's text into a case table, reporting its problems."""
     cells = CsvCells(file, lambda: text)
-    reader = csv.reader(_lines(text), strict=True)
+    returns = text.count("\r")
+    lone_returns = returns - (text.count("\r\n") if returns else 0)
+    line_count = text.count("\n") + lone_returns + 1
+    reader = csv.reader(_lines(text, lone_returns > 0), strict=True)
     found = len(problems)
     try:
         with collector.paused():  # many small lists, none in cycles
-            read = _read(file, text, reader, cells, problems)
+            read = _read(file, line_count, reader, cells, problems)
     except csv.Error as error:
         del problems[found:]  # the file cannot be read: its rows' problems would mislead
         problems.append(
@@ -94,7 +97,7 @@ def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> Cas
 
 
 def _read(
-    file: str, text: str, reader: Iterator[list[str]], cells: CsvCells, problems: Problems
+    file: str, line_count: int, reader: Iterator[list[str]], cells: CsvCells, problems: Problems
 ) -> tuple[list[str], int, npt.NDArray[np.int32], array[int], list[str | None]] | None:
     """The header, its line, every cell's number (row after row), each row's line and the texts numbered."""
     end = 0  # the last line read
@@ -121,7 +124,6 @@ def _read(
     interner = Interner({"": 0})  # INVARIANT: number 0 is a blank cell
     number = interner.__getitem__
     # At most one row a line: room for them all, of which only the pages written are ever used.
-    line_count = text.count("\n") + text.count("\r") - text.count("\r\n") + 1
     numbers = np.empty((line_count - end + 1) * width, dtype=np.int32)
     filled = 0
     lines: array[int] = array("i")
@@ -164,11 +166,11 @@ def _regular(row: list[str], width: int, line: int, cells: CsvCells, problems: P
     return row[:width] + [""] * (width - len(row))
 
 
-def _lines(text: str) -> Iterator[str]:
+def _lines(text: str, lone_returns: bool) -> Iterator[str]:
     """The lines of a text as the csv module wants them, each with its line end, without a copy of
     the whole text (an `io.StringIO` holds four bytes a character)."""
-    if text.count("\r") != text.count("\r\n"):
-        yield from io.StringIO(text, newline="")  # lone carriage returns: lines end there too
+    if lone_returns:
+        yield from io.StringIO(text, newline="")  # carriage returns alone: lines end there too
         return
     find, start = text.find, 0
     while True:

@@ -36,32 +36,43 @@ class Interner(dict[str | None, int]):
 # line breaks inside, or unquoted up to the next comma or line end.
 _CELL = re.compile(r'"(?:[^"]|"")*"|[^,\r\n]*')
 _LINE_END = re.compile(r"\r\n|\r|\n")
+FIRST_INDEX_CHUNK = 1 << 16  # the characters whose line starts are indexed first
 
 
 class CsvCells:
     """Where the cells of a CSV file are: its text in, the span of a cell out.
 
-    The text is asked for, and its lines indexed, only when a span is first wanted (a file with
-    no problems never needs one). Lines are counted as the csv module counts them (a line ends
-    at a line feed, a carriage return, or both), so a record's line is its line here.
+    The text is asked for only when a span is first wanted (a file with no problems never needs
+    one), and its lines are indexed only as far as the spans wanted reach, in chunks that double,
+    so placing the header's cells costs nothing like indexing a large file. Lines are counted as
+    the csv module counts them (a line ends at a line feed, a carriage return, or both), so a
+    record's line is its line here.
     """
 
     def __init__(self, file: str, text: Callable[[], str]):
         self.file = file
         self._text: Callable[[], str] | str = text
-        self._starts: array[int] | None = None
+        self._starts: array[int] = array("q", [0])  # where each line indexed so far starts
+        self._indexed = 0  # the text is indexed up to here
 
     def text(self) -> str:
         if not isinstance(self._text, str):
             self._text = self._text()
         return self._text
 
+    def _index(self, position: int, lines: int = 0) -> None:
+        """Index the line starts up to offset `position`, or until `lines` lines are known."""
+        text = self.text()
+        while self._indexed < len(text) and (self._indexed <= position or len(self._starts) < lines):
+            stop = min(len(text), max(position + 1, 2 * self._indexed, FIRST_INDEX_CHUNK))
+            if text[stop - 1 : stop + 1] == "\r\n":
+                stop += 1  # (a line end is not cut in two)
+            self._starts.extend(match.end() for match in _LINE_END.finditer(text, self._indexed, stop))
+            self._indexed = stop
+
     def offset(self, line: int) -> int:
         """Where a line starts in the text."""
-        if self._starts is None:
-            starts = array("q", [0])
-            starts.extend(match.end() for match in _LINE_END.finditer(self.text()))
-            self._starts = starts
+        self._index(0, line)
         return self._starts[min(max(line, 1), len(self._starts)) - 1]
 
     def record(self, line: int) -> list[tuple[int, int]]:
@@ -101,8 +112,7 @@ class CsvCells:
 
     def between(self, start: int, end: int) -> Span:
         """The span from offset `start` to offset `end` of the text."""
-        self.offset(1)
-        assert self._starts is not None
+        self._index(end)
         line = bisect_right(self._starts, start)
         end_line = bisect_right(self._starts, end, lo=line - 1)
         return Span(
