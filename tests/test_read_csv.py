@@ -89,7 +89,7 @@ def test_cells_are_found_across_quoted_line_breaks() -> None:
     assert (last.line, last.column, last.end_column, text[last.start : last.end]) == (4, 4, 7, "y,z")
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(
     lines=st.lists(st.text(alphabet="ab,\"", max_size=30), min_size=1, max_size=40),
     ends=st.lists(st.sampled_from(["\n", "\r\n", "\r"]), min_size=40, max_size=40),
