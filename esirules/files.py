@@ -6,11 +6,14 @@ blocking: the file is opened non-blocking and checked before anything is read), 
 than `limit` bytes, so a file named by mistake cannot hang or exhaust a run.
 
 `InputFiles` says which files a run may read. On the command line (`for_command_line`) that is
-the files named on it, and the files they name (an evidence file's `ruleset:` and `cases:`, a
-summary sheet's `evidence:` and `ruleset:`) when these lie, symbolic links resolved, under the
-working folder, under the folder of a file named on the command line, or under a folder listed
-in ESIRULES_EVIDENCE_PATH or ESIRULES_RULESET_PATH (separated like PATH). A file elsewhere is
-never opened, so no file outside them can reach a diagnostic (docs/evidence-format.md).
+the files named on it, and the evidence and case files they name (a summary sheet's `evidence:`,
+an evidence file's `cases:`) when these lie, symbolic links resolved, under the working folder,
+under the folder of a file named on the command line, or under a folder listed in
+ESIRULES_EVIDENCE_PATH (separated like PATH). A file elsewhere is never opened, so no line of it
+can reach a diagnostic. A ruleset they name (`ruleset:`) may lie anywhere, but only a file whose
+real name (symbolic links followed) ends in `.esi` is read as one (`allows_ruleset`), so only a
+ruleset's text can be shown; its own `extends` keep the rule of `language.sources`. The service
+allows none but the files uploaded. The rule is in docs/evidence-format.md.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import stat
 from collections.abc import Iterable, Mapping, Sequence
 
 EVIDENCE_PATH_VARIABLE = "ESIRULES_EVIDENCE_PATH"
-RULESET_PATH_VARIABLE = "ESIRULES_RULESET_PATH"  # the variable `language.sources` reads for `extends`
+RULESET_SUFFIX = ".esi"
 
 
 class FileProblem(Exception):
@@ -62,9 +65,16 @@ class InputFiles:
     (`cases: ../../secret.csv`) can reach nothing but the other files of the same upload.
     """
 
-    def __init__(self, held: Mapping[str, bytes] | None = None, folders: Sequence[str] | None = None):
+    def __init__(
+        self,
+        held: Mapping[str, bytes] | None = None,
+        folders: Sequence[str] | None = None,
+        *,
+        rulesets_anywhere: bool = False,
+    ):
         self.held = {os.path.normpath(name): data for name, data in (held or {}).items()}
         self.folders = None if folders is None else [os.path.realpath(f) for f in folders]
+        self.rulesets_anywhere = rulesets_anywhere
 
     @property
     def refusal_help(self) -> str:
@@ -73,7 +83,7 @@ class InputFiles:
             return "name only the files given with it"
         return (
             "keep it under the working folder or the folder of a file named on the command line,"
-            f" or list its folder in {EVIDENCE_PATH_VARIABLE} (for rulesets: {RULESET_PATH_VARIABLE})"
+            f" or list its folder in {EVIDENCE_PATH_VARIABLE}"
         )
 
     @classmethod
@@ -84,9 +94,8 @@ class InputFiles:
         for path in named:
             if path:
                 folders += [os.path.dirname(os.path.abspath(path)), os.path.dirname(os.path.realpath(path))]
-        for variable in (EVIDENCE_PATH_VARIABLE, RULESET_PATH_VARIABLE):
-            folders += [folder for folder in os.environ.get(variable, "").split(os.pathsep) if folder]
-        return cls(folders=folders)
+        folders += [folder for folder in os.environ.get(EVIDENCE_PATH_VARIABLE, "").split(os.pathsep) if folder]
+        return cls(folders=folders, rulesets_anywhere=True)
 
     def read(self, path: str, limit: int = -1) -> bytes:
         """The bytes of a file (at most `limit` if it is not -1); raises FileProblem."""
@@ -103,6 +112,13 @@ class InputFiles:
             return True
         real = os.path.realpath(path)
         return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in self.folders)
+
+    def allows_ruleset(self, path: str) -> bool:
+        """Whether `path` may be read as a ruleset: held or under an allowed folder, or (on the
+        command line) anywhere if its real name ends in `.esi`."""
+        if self.allows(path):
+            return True
+        return self.rulesets_anywhere and os.path.realpath(path).lower().endswith(RULESET_SUFFIX)
 
     def is_file(self, path: str) -> bool:
         """Whether `path` names a file this run may read."""

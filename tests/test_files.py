@@ -155,15 +155,14 @@ def test_files_named_by_evidence_outside_its_folders_are_refused_unread(
     secret = tmp_path / "private" / "secret.csv"
     secret.parent.mkdir()
     secret.write_text("top secret first line,x\n")
-    (secret.parent / "rules.esi").write_text("top secret ruleset line\n")
     work = _work(tmp_path)
     (work / "linked.csv").symlink_to(secret)
+    (work / "linked.esi").symlink_to(secret)  # a ruleset's name, but not a ruleset's real name
     names = {
         "cases: ../private/secret.csv": "private/secret.csv",
         "cases: linked.csv": "linked.csv",
         f"cases: {secret}": "private/secret.csv",
-        "ruleset: ../private/rules.esi": "private/rules.esi",
-        "ruleset: /etc/passwd.esi": "/etc/passwd.esi",
+        "ruleset: linked.esi": "linked.esi",
     }
     for line, shown in names.items():
         text = line if line.startswith("ruleset") else "ruleset: ruleset.esi\n" + line
@@ -181,10 +180,25 @@ def test_files_named_by_evidence_outside_its_folders_are_refused_unread(
 def test_a_ruleset_named_by_evidence_must_be_a_ruleset_file(tmp_path: pathlib.Path) -> None:
     work = _work(tmp_path)
     (work / "notes.txt").write_text("top secret first line\n")
-    (work / "e.yaml").write_text("inspection: x\nruleset: notes.txt\ncases: cases.csv\n")
-    code, _, err = _score(work, "e.yaml")
-    assert code == 1 and "error[E105]" in err and "top secret" not in err
-    assert "not a ruleset" in err
+    for named in ("notes.txt", "../../../../../../etc/passwd"):
+        (work / "e.yaml").write_text(f"inspection: x\nruleset: {named}\ncases: cases.csv\n")
+        code, _, err = _score(work, "e.yaml")
+        assert code == 1 and "error[E105]" in err and "not a ruleset" in err, err
+        assert "top secret" not in err and "root:" not in err
+
+
+def test_a_ruleset_named_by_evidence_may_lie_anywhere(tmp_path: pathlib.Path) -> None:
+    """As the example keeps them: `../../rulesets/x.esi` from the evidence, run in its folder."""
+    from evidence_helpers import EXAMPLES
+
+    rules = tmp_path / "rulesets"
+    rules.mkdir()
+    (rules / "x.esi").write_text(EXAMPLES.read_text())
+    work = _work(tmp_path / "inspections")
+    (work / "e.yaml").write_text("inspection: x\nruleset: ../../rulesets/x.esi\ncases: cases.csv\n")
+    code, out, err = _score(work, "e.yaml", "--format", "json")
+    assert code == 0, err
+    assert '"path": "../../rulesets/x.esi"' in out
 
 
 def test_files_named_on_the_command_line_are_read_wherever_they_are(tmp_path: pathlib.Path) -> None:

@@ -119,5 +119,4 @@ def test_column_to_json() -> None:
             "B": {"title": "section B", "value": "1/3", "display": "33%", "weight": "3/10"},
         },
         "overall": {"title": "Overall", "value": "1/3", "display": "33%"},
-        "warnings": [],
     }

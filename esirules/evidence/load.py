@@ -113,9 +113,7 @@ def _ruleset_reference(
     if reference is None:
         return None
     resolved = resolve(path, reference)
-    if not files.allows(resolved):
-        problems.append(outside(resolved, at(path, node), files))
-    elif not resolved.lower().endswith(".esi"):
+    if not resolved.lower().endswith(".esi"):
         problems.append(
             Diagnostic(
                 "E105",
@@ -124,7 +122,9 @@ def _ruleset_reference(
                 "name the ruleset file here, or name it on the command line with `--ruleset`",
             )
         )
-    elif not files.is_file(resolved):
+    elif not files.allows_ruleset(resolved):
+        problems.append(outside(resolved, at(path, node), files))
+    elif not (files.is_file(resolved) or os.path.isfile(resolved)):
         exists = os.path.exists(resolved)
         problems.append(
             Diagnostic(

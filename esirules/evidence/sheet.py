@@ -183,7 +183,13 @@ class _Sheet:
         ruleset_node = given.get("ruleset")
         ruleset = self._text(ruleset_node, f"the `ruleset` of column {index}")
         if ruleset_node is not None and ruleset:
-            ruleset = self._named(ruleset, ruleset_node)
+            if not ruleset.lower().endswith(".esi"):
+                self.problem(
+                    f"the `ruleset` of column {index} is not a ruleset file",
+                    ruleset_node,
+                    "name a ruleset file (its name ends in `.esi`), relative to this sheet",
+                )
+            ruleset = self._named(ruleset, ruleset_node, ruleset=True)
         sample_node = given.get("sample")
         sample = self._text(sample_node, f"the `sample` of column {index}")
         if evidence is None:
@@ -214,9 +220,9 @@ class _Sheet:
             return None
         return tuple(self._named(name, item) for name, item in names if name)
 
-    def _named(self, name: str, node: yaml.Node) -> str:
-        """A file the sheet names, from the sheet's folder; reported if this run may not read there."""
+    def _named(self, name: str, node: yaml.Node, *, ruleset: bool = False) -> str:
+        """A file the sheet names, from the sheet's folder; reported if this run may not read it."""
         path = resolve(self.path, name)
-        if not self.files.allows(path):
+        if not (self.files.allows_ruleset(path) if ruleset else self.files.allows(path)):
             self.problems.append(outside(path, at(self.path, node), self.files))
         return path
