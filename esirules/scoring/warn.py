@@ -44,8 +44,8 @@ class Unanswered:
             message = f"{n} questions are answered by no case of {_columns(labels)}: {_listed(self.questions)}"
         them = "it" if n == 1 else "them"
         help_ = (
-            f"{'it applies' if n == 1 else 'they apply'} to cases there, whose answers are all blank: add the answers"
-            f" (a column of the cases for each question); if the inspection did not ask {them}, leave {them} out of"
+            f"every case {'it applies' if n == 1 else 'they apply'} to leaves {them} blank: add the answers to the"
+            f" evidence (a column of the cases for each question); if the inspection did not ask {them}, leave {them} out of"
             f" the ruleset (`exclude question {self.questions[0]}`, or `without questions` in the sample)"
         )
         return EvidenceWarning("E210", message, help_, n, self.places[:SHOWN])
