@@ -11,6 +11,7 @@ several columns as one warning naming them all.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 
 import attrs
@@ -189,8 +190,8 @@ def _samples_together(
     second: Location | None = None
     for e in evidence:
         samples = e.cases.samples.tolist()
-        for name in samples:
-            counts[name] += 1
+        for name, n in Counter(samples).items():
+            counts[name] += n
         if second is None and e.cases.locations:
             at = next((i for i, name in enumerate(samples) if name == present[1]), None)
             if at is not None:
