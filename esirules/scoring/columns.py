@@ -125,7 +125,7 @@ class Scorer:
                 text = self.files.read(location.file).decode("utf-8")
             except (FileProblem, UnicodeDecodeError):
                 return Span(location.file, 1, 1, 1, 2)
-        lines = text.split("\n")
+        lines = text.split("\n", line)  # (no further than the line: a case file may be large)
         if line > len(lines):
             return Span(location.file, 1, 1, 1, 2)
         start = sum(len(x) + 1 for x in lines[: line - 1])
