@@ -5,7 +5,7 @@ computable for want of data (not for not applying); E212 cases of several sample
 column. Like the evidence's warnings (E122) they change no figure, are shown on standard error
 by `score` and `explain`, kept in each column's JSON `warnings` and the service's runs, and
 `--strict` makes them errors. `esirules score` scores each sample as a column of its own unless
-`--pooled` asks for one column of all cases. The small evidence files are scored under the
+`--pool-samples` asks for one column of all cases. The small evidence files are scored under the
 evidence examples' ruleset (tests/fixtures/evidence/examples.esi): A1 (three items, two from
 measures with no bands in the ruleset, so never gradable), A2 (one item), B1 (B1.start, which
 applies to high risk of harm only, and B1.review, which sample september does not ask).
@@ -175,8 +175,8 @@ def test_the_follow_up_is_scored_sample_by_sample_as_the_report_does() -> None:
     assert columns[1]["overall"]["value"] is None and OVERALL[COLUMNS.index("Sept")] is None
 
 
-def test_pooled_scores_one_column_and_says_what_it_mixes() -> None:
-    code, data, err = _score("examples/hertfordshire/followup.yaml", "--pooled")
+def test_pool_samples_scores_one_column_and_says_what_it_mixes() -> None:
+    code, data, err = _score("examples/hertfordshire/followup.yaml", "--pool-samples")
     assert code == 0
     (column,) = data["columns"]
     assert column["sample"] is None and column["overall"]["value"] is not None
@@ -190,7 +190,7 @@ def test_pooled_scores_one_column_and_says_what_it_mixes() -> None:
 
 
 def test_strict_makes_the_scoring_warnings_errors(tmp_path: Path) -> None:
-    code, out, err = run("score", "examples/hertfordshire/followup.yaml", "--pooled", "--strict", cwd=ROOT)
+    code, out, err = run("score", "examples/hertfordshire/followup.yaml", "--pool-samples", "--strict", cwd=ROOT)
     assert (code, out) == (1, "") and "error[E212]" in err and "warning" not in err
     path = inspection(tmp_path, case("F01", start="yes"))
     code, out, err = run("score", str(path), "--strict", cwd=tmp_path)
@@ -206,9 +206,9 @@ def test_explain_shows_the_warnings_of_the_column_it_explains(tmp_path: Path) ->
     assert code == 0 and out and err == ""
 
 
-def test_pooled_and_sample_do_not_go_together() -> None:
-    code, _, err = run("score", "examples/hertfordshire/followup.yaml", "--pooled", "--sample", "february", cwd=ROOT)
-    assert code == 2 and "--pooled scores every sample together, and --sample one sample" in err
+def test_pool_samples_and_sample_do_not_go_together() -> None:
+    code, _, err = run("score", "examples/hertfordshire/followup.yaml", "--pool-samples", "--sample", "february", cwd=ROOT)
+    assert code == 2 and "--pool-samples scores every sample together, and --sample one sample" in err
 
 
 @pytest.mark.parametrize(
@@ -227,12 +227,12 @@ def test_the_bundled_examples_have_nothing_to_warn_of(args: tuple[str, ...]) -> 
 
 def test_a_service_run_carries_the_warnings(sqlite_service) -> None:  # type: ignore[no-untyped-def]
     """The service scores through the same Scorer: a run of all cases of the follow-up is the
-    command line's `--pooled` column, warning included."""
+    command line's `--pool-samples` column, warning included."""
     hashes = sqlite_service.hertfordshire()
     made = sqlite_service.run(hashes["esi-2004-followup.esi"], hashes["followup.yaml"])
     (column,) = made["result"]["columns"]
     (warning,) = column["warnings"]
     assert warning["code"] == "E212" and warning["locations"][0]["file"].endswith("followup-cases.csv")
-    _, data, _ = _score("examples/hertfordshire/followup.yaml", "--pooled")
+    _, data, _ = _score("examples/hertfordshire/followup.yaml", "--pool-samples")
     assert warning["message"] == data["columns"][0]["warnings"][0]["message"]
     assert warning["help"] == data["columns"][0]["warnings"][0]["help"]

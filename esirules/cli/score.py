@@ -22,7 +22,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         " the cases belong to is a column of its own)",
     )
     parser.add_argument(
-        "--pooled",
+        "--pool-samples",
         action="store_true",
         help="score the cases of every sample together in one column (a warning says what is mixed)",
     )
@@ -51,7 +51,7 @@ def columns_from_arguments(args: argparse.Namespace, scorer):  # type: ignore[no
     """Column specs for plain evidence arguments (one per file, or merged, times one per sample),
     and the command line as typed, so a bad `--sample` is underlined where it was typed.
 
-    Without `--sample` (and `--pooled`), a file whose cases belong to samples the ruleset
+    Without `--sample` (and `--pool-samples`), a file whose cases belong to samples the ruleset
     declares gives one column per sample, in the ruleset's order, as the report's sheet does."""
     import os
 
@@ -70,7 +70,7 @@ def columns_from_arguments(args: argparse.Namespace, scorer):  # type: ignore[no
         name = " + ".join(os.path.basename(p) for p in group)
         paths = tuple(os.path.normpath(p) for p in group)
         samples: list[str | None] = list(args.sample or [None])
-        if not args.sample and not args.pooled:
+        if not args.sample and not args.pool_samples:
             samples = list(scorer.samples_in(ColumnSpec(name, paths, ruleset)) or [None])
         for sample in samples:
             label = name if sample is None else (sample if len(groups) == 1 else f"{name} ({sample})")
@@ -103,14 +103,14 @@ def run(args: argparse.Namespace) -> int:
     try:
         sheet = read_sheet_file(args.evidence[0], files) if len(args.evidence) == 1 else None
         if sheet is not None:
-            if args.ruleset or args.sample or args.merge or args.pooled:
+            if args.ruleset or args.sample or args.merge or args.pool_samples:
                 output.error("a summary sheet file names its own rulesets and samples")
                 return 2
             columns = list(sheet.columns)
             title = title or sheet.title
         else:
-            if args.sample and args.pooled:
-                output.error("--pooled scores every sample together, and --sample one sample: give one or the other")
+            if args.sample and args.pool_samples:
+                output.error("--pool-samples scores every sample together, and --sample one sample: give one or the other")
                 return 2
             columns, command_line = columns_from_arguments(args, scorer)
             scorer.sources.update(command_line)
