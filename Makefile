@@ -21,6 +21,7 @@ lint: $(STAMP)
 
 test: lint
 	$(VENV)/bin/esirules check rulesets/*.esi
+	$(VENV)/bin/esirules fmt --check rulesets/*.esi docs/examples/language/*.esi
 	$(VENV)/bin/pytest -q
 
 bench: $(STAMP)

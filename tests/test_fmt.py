@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import re
+import sys
+
 import pytest
+from conftest import REPO
 from fmt_helpers import BUNDLED, DOC_EXAMPLES, FIXTURES
 
 from esirules.authoring import fmt, fmt_lines
@@ -65,7 +69,7 @@ def test_empty_text_and_text_of_comments_only():
 
 
 def test_a_condition_nested_thousands_deep_is_formatted_without_recursion():
-    depth = 5000
+    depth = 2 * sys.getrecursionlimit()
     text = f'ruleset "deep" version "1"\nexclude cases where {"(" * depth}a = b{")" * depth}\n'
     assert _formatted(text) == text
     negated = f'ruleset "deep" version "1"\nexclude cases where {"not " * depth}a\n'
@@ -92,3 +96,11 @@ def test_comments_are_read_from_between_the_tokens_only():
     text = 'ruleset "a # not a comment" version "1"  # one\n# two\ndescription """# not one either"""\n'
     placed = fmt.place(fmt.parse_layout(text))
     assert fmt_lines.comments_of(text, placed) == ["# one", "# two"]
+
+
+def test_the_language_pages_example_is_what_fmt_does():
+    page = (REPO / "docs" / "language.md").read_text("utf-8")
+    before = re.search(r"```esi fmt-before\n(.*?)```", page, re.S)
+    after = re.search(r"```esi fmt-after\n(.*?)```", page, re.S)
+    assert before and after
+    assert _formatted(before.group(1)) == after.group(1)
