@@ -104,3 +104,13 @@ def test_the_language_pages_example_is_what_fmt_does():
     after = re.search(r"```esi fmt-after\n(.*?)```", page, re.S)
     assert before and after
     assert _formatted(before.group(1)) == after.group(1)
+
+
+def test_every_layout_hint_names_a_rule_of_the_grammar():
+    # A rule renamed in the grammar must not leave its hint behind, silently unused.
+    from esirules.authoring import fmt_layout
+
+    rules = fmt_layout.layout_parser().rules
+    names = {r.origin.name for r in rules} | {r.alias for r in rules if r.alias}
+    hinted = fmt_layout.INLINE_BRACES | fmt_layout.ATOMS | {rule for rule, _ in fmt_layout.GLUED_AFTER}
+    assert hinted <= names, hinted - names
