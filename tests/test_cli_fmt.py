@@ -107,7 +107,7 @@ def test_a_file_that_cannot_be_written_is_reported_and_left_as_it_was(tmp_path, 
 def test_a_fault_in_the_formatter_leaves_the_file_as_it_was(tmp_path, capsys, monkeypatch):
     messy = write(tmp_path, "messy.esi", MESSY)
     writer = fmt.write_lines
-    monkeypatch.setattr(fmt, "write_lines", lambda text, placed: writer(text, placed).replace("# the", "# a"))
+    monkeypatch.setattr(fmt, "write_lines", lambda text, placed, starts=None: writer(text, placed, starts).replace("# the", "# a"))
     code, out, err = run(capsys, str(messy))
     assert (code, out) == (2, "")
     assert f"`{messy}` was left as it was" in err and "a fault in esirules" in err

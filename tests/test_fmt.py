@@ -87,7 +87,7 @@ def test_a_condition_nested_thousands_deep_is_formatted_without_recursion():
 )
 def test_a_formatter_that_would_change_the_ruleset_is_caught(monkeypatch, spoil, fault):
     writer = fmt.write_lines
-    monkeypatch.setattr(fmt, "write_lines", lambda source, placed: spoil(writer(source, placed)))
+    monkeypatch.setattr(fmt, "write_lines", lambda source, placed, starts=None: spoil(writer(source, placed, starts)))
     with pytest.raises(FormatterFault, match=fault):
         format_text('ruleset "x" version "1"  # kept\nscale answer: yes > no\n')
 
@@ -114,3 +114,12 @@ def test_every_layout_hint_names_a_rule_of_the_grammar():
     names = {r.origin.name for r in rules} | {r.alias for r in rules if r.alias}
     hinted = fmt_layout.INLINE_BRACES | fmt_layout.ATOMS | {rule for rule, _ in fmt_layout.GLUED_AFTER}
     assert hinted <= names, hinted - names
+
+
+def test_a_count_is_written_against_its_x_except_where_the_two_would_read_as_a_name():
+    # After a number the lexer may take `x5` for a name (the grammar allows a name there), so the
+    # space stays; after a word or a quoted value `x5` reads as `x` and 5.
+    text = 'ruleset "t"\ntest "t" {\n  given answers q: 3 x 5, yes x 2, "n/a" x 4, 1.5 x 1\n}\n'
+    expected = 'ruleset "t"\ntest "t" {\n  given answers q: 3 x 5, yes x2, "n/a" x4, 1.5 x 1\n}\n'
+    assert _formatted(text) == expected
+    assert parse_text(expected.replace("3 x 5", "3 x5"), "t.esi")[0] is None

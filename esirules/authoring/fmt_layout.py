@@ -39,7 +39,8 @@ ATOMS = frozenset({
     "figure_test", "missing_rule", "whole_percent", "decimal_places", "rounding_ties", "numeric_kind",
     "boolean_kind",
 })
-# Fixed words written against the token after them: `yes x3`.
+# Fixed words written against the token after them: `yes x3` (but `3 x 5`: where the two would
+# read back as one word, `x5`, a name, the formatter puts the space back).
 GLUED_AFTER = frozenset({("answer_count", "x")})
 
 # Fixed marks (by their text) written against the token before them, or against the one after.
@@ -55,15 +56,19 @@ JOIN = 4  # joined to the token before it (unless a comment ends the line betwee
 
 
 class Placed(NamedTuple):
-    """One token and its place: `kind` (above), the `depth` of its declaration or part (or of
-    the block, for `{` and `}`), and whether a space separates it from the token before."""
+    """One token (its terminal's name, `type`) and its place: `kind` (above), the `depth` of its
+    declaration or part (or of the block, for `{` and `}`), whether a space separates it from the
+    token before, and whether it is written against that token only by a GLUED_AFTER hint (so a
+    space may be put back)."""
 
     start: int
     end: int
     text: str
+    type: str
     kind: int
     depth: int
     space: bool
+    hinted: bool = False
 
 
 class _Terminal(NamedTuple):
@@ -110,6 +115,7 @@ def place(tree: Tree[Token]) -> list[Placed]:
     breaks_after: list[bool] = []
     breaks_before: list[bool] = []
     glue_after: list[bool] = []
+    hinted_after: list[bool] = []
     atom_starts: list[int] = []
     pending_start: int | None = None
     # INVARIANT: an explicit stack, not recursion: a condition nested thousands deep is fine.
@@ -138,10 +144,12 @@ def place(tree: Tree[Token]) -> list[Placed]:
         closing = terminal.fixed and (text in GLUE_LEFT or (inline and text == "}"))
         opening = terminal.fixed and (text in GLUE_RIGHT or (inline and text == "{"))
         space = bool(placed) and not (closing or glue_after[-1])
-        placed.append(Placed(item.start_pos or 0, item.end_pos or 0, text, kind, depth, space))
+        hinted = bool(placed) and not space and not closing and hinted_after[-1]
+        placed.append(Placed(item.start_pos or 0, item.end_pos or 0, text, item.type, kind, depth, space, hinted))
         breaks_before.append(not closing and kind != OPEN)
         breaks_after.append(not (terminal.fixed and text not in GLUE_LEFT and text != "}"))
-        glue_after.append(opening or (parent, text) in GLUED_AFTER)
+        hinted_after.append(not opening and (parent, text) in GLUED_AFTER)
+        glue_after.append(opening or hinted_after[-1])
     for i in range(1, len(placed)):
         if placed[i].kind == SOFT and not (breaks_after[i - 1] and breaks_before[i]):
             placed[i] = placed[i]._replace(kind=JOIN)

@@ -66,13 +66,16 @@ class _Writer:
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.line = ""
+        self.written = 0  # the length of the lines written, line breaks included
         self.fresh = True  # nothing written yet in this block (or file): no blank line here
 
     def new_line(self, level: int, text: str, blank: bool = False) -> None:
         if self.line:
             self.lines.append(self.line)
+            self.written += len(self.line) + 1
         if blank and not self.fresh and self.lines and self.lines[-1]:
             self.lines.append("")
+            self.written += 1
         self.line = INDENT * level + text
         self.fresh = False
 
@@ -85,8 +88,9 @@ class _Writer:
         return gap.trailing is not None or bool(gap.comments)
 
 
-def write_lines(text: str, placed: Sequence[Placed]) -> str:
-    """The formatted text: `placed` are the tokens of `text`, in order, with their places."""
+def write_lines(text: str, placed: Sequence[Placed], starts: list[int] | None = None) -> str:
+    """The formatted text: `placed` are the tokens of `text`, in order, with their places; where
+    each token starts in the formatted text is appended to `starts` if it is given."""
     writer = _Writer()
     previous: Placed | None = None
     for token in placed:
@@ -102,6 +106,8 @@ def write_lines(text: str, placed: Sequence[Placed]) -> str:
             writer.new_line(token.depth + 1, token.text)
         else:
             writer.line += (" " if token.space and token.kind != CLOSE else "") + token.text
+        if starts is not None:
+            starts.append(writer.written + len(writer.line) - len(token.text))
         previous = token
     writer.comments(read_gap(text, previous.end if previous else 0, len(text), previous is None), 0, True)
     if writer.line:
