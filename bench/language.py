@@ -100,7 +100,8 @@ def formatting(repeat: int = 21) -> dict[str, float]:
 
 
 def cold_start(repeat: int = 7) -> dict[str, float]:
-    """New processes: `esirules --help` and `esirules check` on the bundled rulesets."""
+    """New processes: `esirules --help`, and `esirules check` and `esirules fmt --check` on the
+    bundled rulesets."""
     python = sys.executable
 
     def run(args: list[str]) -> Callable[[], object]:
@@ -109,10 +110,12 @@ def cold_start(repeat: int = 7) -> dict[str, float]:
     bare = median_seconds(run([python, "-c", "pass"]), repeat)
     help_s = median_seconds(run([python, "-m", "esirules.cli.main", "--help"]), repeat)
     check_s = median_seconds(run([python, "-m", "esirules.cli.main", "check", *RULESETS]), repeat)
+    fmt_s = median_seconds(run([python, "-m", "esirules.cli.main", "fmt", "--check", *RULESETS]), repeat)
     return {
         "python_bare_s": bare,
         "help_s": help_s,
         "check_s": check_s,
+        "fmt_check_s": fmt_s,
         "check_ratio_to_bare_python": check_s / bare,
     }
 

@@ -125,7 +125,10 @@ def language_figures(repeat: int) -> dict[str, Any]:
         "parse_check_compile_ms": per_ruleset,
         "parse_check_compile_all_ms": median_s(every, repeat * 4) * 1000,
         "format_esi_2003": language.formatting(repeat * 4),
-        "cold_start_s": {"python_bare": cold["python_bare_s"], "help": cold["help_s"], "check": cold["check_s"]},
+        "cold_start_s": {
+            "python_bare": cold["python_bare_s"], "help": cold["help_s"], "check": cold["check_s"],
+            "fmt_check": cold["fmt_check_s"],
+        },
     }
 
 

@@ -123,3 +123,25 @@ def test_a_count_is_written_against_its_x_except_where_the_two_would_read_as_a_n
     expected = 'ruleset "t"\ntest "t" {\n  given answers q: 3 x 5, yes x2, "n/a" x4, 1.5 x 1\n}\n'
     assert _formatted(text) == expected
     assert parse_text(expected.replace("3 x 5", "3 x5"), "t.esi")[0] is None
+
+
+def test_the_layout_parser_from_the_shipped_tables_keeps_every_token_as_one_built_from_the_grammar(monkeypatch):
+    import lark
+
+    from esirules.authoring import fmt_layout
+    from esirules.language import tables
+
+    built = lark.Lark(tables.grammar_text(), parser="lalr", maybe_placeholders=False, keep_all_tokens=True)
+    shipped = fmt_layout.layout_parser()
+    for path in BUNDLED + DOC_EXAMPLES + IDENTITY:
+        text = path.read_text("utf-8")
+        assert shipped.parse(text) == built.parse(text), path
+    # Tables that do not match the grammar (it is being edited): the parser is built from it.
+    monkeypatch.setattr(tables, "read_shipped", lambda grammar=None: None)
+    fmt_layout.layout_parser.cache_clear()
+    try:
+        text = IDENTITY[0].read_text("utf-8")
+        assert fmt_layout.layout_parser().parse(text) == built.parse(text)
+        assert _formatted(text) == text
+    finally:
+        fmt_layout.layout_parser.cache_clear()

@@ -22,11 +22,12 @@ broken inside (ATOMS), or if a fixed word in it runs into the next token (GLUED_
 from __future__ import annotations
 
 import functools
-from importlib import resources
 from typing import NamedTuple
 
 import lark
 from lark import Token, Tree
+
+from esirules.language import tables
 
 # ---------------------------------------------------------------------------------------------
 # Layout hints (grammar rule or alias names)
@@ -78,10 +79,28 @@ class _Terminal(NamedTuple):
 
 @functools.cache
 def layout_parser() -> lark.Lark:
-    """The ruleset grammar with every token kept in the tree (for layout only; built once)."""
-    grammar = resources.files("esirules.language").joinpath("grammar/esirules.lark").read_text("utf-8")
-    # cache=True keeps the parse tables in the temporary folder, keyed by grammar and options.
-    return lark.Lark(grammar, parser="lalr", keep_all_tokens=True, maybe_placeholders=False, cache=True)
+    """The ruleset grammar with every token kept in the tree (for layout only; made once).
+
+    Keeping every token changes what the tree builder keeps, not the parse tables, so the parser
+    is loaded from the tables shipped with the language (esirules.language.tables), its rules
+    told to keep their tokens; when those tables do not match the grammar (it is being edited),
+    it is built from the grammar in memory. Lark's own cache is never used: it keeps a pickle in
+    the shared temporary folder.
+    """
+    shipped = tables.read_shipped()
+    if shipped is None:
+        return lark.Lark(tables.grammar_text(), **{**tables.OPTIONS, "propagate_positions": False},
+                         start="start", keep_all_tokens=True)
+    serialised = shipped["parsers"]["ruleset"]
+    for entry in serialised["memo"].values():
+        if entry.get("__type__") == "Rule":
+            entry["options"]["keep_all_tokens"] = True
+            for symbol in entry["expansion"]:
+                if symbol.get("__type__") == "Terminal":
+                    symbol["filter_out"] = False
+    # Tokens carry their positions; the trees need none.
+    serialised["data"]["options"].update(keep_all_tokens=True, propagate_positions=False)
+    return lark.Lark.load(serialised)  # type: ignore[arg-type]  # Lark takes a dict too
 
 
 @functools.cache
