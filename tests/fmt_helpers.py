@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from esirules.authoring.fmt_layout import layout_parser, parse_layout, place
 
 BUNDLED = sorted((REPO / "esirules" / "rulesets").glob("*.esi"))
-DOC_EXAMPLES = sorted((REPO / "docs" / "examples" / "language").glob("*.esi"))
+DOC_EXAMPLES = sorted((REPO / "docs" / "examples").glob("*/*.esi"))
 FIXTURES = REPO / "tests" / "fixtures" / "fmt"
 
 
