@@ -384,6 +384,70 @@ class ReplaceCriterion:
     span: Span = span_field()
 
 
+@attrs.frozen
+class ReplaceGrading:
+    grading: GradingDecl
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ReplaceBands:
+    bands: BandsDecl
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Remove:
+    """`remove question C2.review_16wk`: kind is criterion, question, item, grading or bands."""
+
+    kind: str
+    name: Name
+    span: Span = span_field()
+
+
+ChangeValue = Text | Value | Name | ConditionNode | MetRule
+
+
+@attrs.frozen
+class Change:
+    """`change section C weight 45%`: one part (`weight`; `applies when`, `met when`) set anew.
+
+    kind is section, criterion, class, question or item. The value is as written: text, a number
+    or percentage (Value), a name, a condition (`applies when`) or a met rule (`met when`).
+    """
+
+    kind: str
+    name: Name
+    part: Name
+    value: ChangeValue
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AddToCriterion:
+    """`add to criterion B1 { question ... item ... }`."""
+
+    criterion: Name
+    questions: tuple[QuestionDecl, ...] = ()
+    items: tuple[ItemDecl, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AddToSection:
+    """`add to section C { criterion ... }`."""
+
+    section: Name
+    criteria: tuple[CriterionDecl, ...] = ()
+    span: Span = span_field()
+
+
+# The statements by which a ruleset that extends another changes it.
+Derivation = (
+    ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddToCriterion | AddToSection
+)
+
+
 # --- tests ----------------------------------------------------------------------------------
 
 
@@ -402,7 +466,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddToCriterion | AddToSection | TestDecl
 
 
 @attrs.frozen
