@@ -101,6 +101,7 @@ class QuestionExplanation:
     not_applicable: tuple[GroupExplanation, ...]
     applies_phrase: str | None = None  # the condition in words, for report text
     met_rule: RuleRef | None = None  # `met when`: why the cases not met are not met
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
@@ -153,6 +154,7 @@ class NumericalExplanation:
     bands: BandsExplanation | None
     adjustment: AdjustmentExplanation | None
     kind: Literal["numerical criterion"] = "numerical criterion"
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
@@ -160,6 +162,7 @@ class ItemExplanation:
     result: ItemResult
     rule: RuleRef
     bands: BandsExplanation | None
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
@@ -228,12 +231,14 @@ class DescriptiveExplanation:
     adjustment: AdjustmentExplanation | None
     contribution: Contribution
     kind: Literal["descriptive criterion"] = "descriptive criterion"
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
 class TermExplanation:
     term: Term
     product: Fraction | None  # weight × value
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set the member's weight
 
 
 @attrs.frozen
@@ -275,6 +280,7 @@ class SectionExplanation:
     grading: AggregateExplanation | None
     contribution: Contribution | None
     kind: Literal["section"] = "section"
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
