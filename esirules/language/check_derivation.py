@@ -59,7 +59,8 @@ _PARTS: dict[str, dict[str, str]] = {
 }
 _VALUE_WORDS = {"text": "quoted text", "percent": "a percentage", "number": "a number", "name": "a name"}
 _EXAMPLE_VALUES = {
-    "text": '"..."', "percent": "45%", "number": "2", "class": "important", "source": "case_file", "on": "answer",
+    "text": '"..."', "percent": "45%", "number": "2", "name": "a_name",
+    "class": "important", "source": "case_file", "on": "answer",
 }
 
 # Where a thing is declared: the declaration; the criterion in its section; and the question or
@@ -411,7 +412,7 @@ def _users(
                     (kind == "grading" and criterion.items) or (kind == "bands" and not criterion.items)
                 ):
                     yield f"criterion {criterion.id.text} ({_where(criterion.span, path)})"
-            yield from _aggregate_users(d.aggregates, kind, names, f"the section {d.id.text}", where)
+            yield from _aggregate_users(d.aggregates, kind, names, f"section {d.id.text}", where)
         elif isinstance(d, s.OverallDecl):
             yield from _aggregate_users(d.aggregates, kind, names, "the overall", where)
         elif isinstance(d, s.GradingDecl) and kind == "bands" and d.measure_bands is not None:
@@ -454,7 +455,7 @@ def _aggregate_users(
         elif kind == "grading":
             uses = aggregate.kind == "graded_over" and aggregate.using is not None and aggregate.using.text in names
         if uses:
-            yield f"the {'score' if aggregate.target == 'score' else 'grade'} of {owner.removeprefix('the ')} ({where})"
+            yield f"the {aggregate.target} of {owner} ({where})"
 
 
 def _elements(
