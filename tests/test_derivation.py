@@ -169,6 +169,17 @@ def test_remove_a_criterion_takes_its_questions_with_it():
     ]
 
 
+def test_remove_a_section_with_everything_in_it():
+    # Section A holds A1, the only criterion graded by `management`, which alone rates by `rating`.
+    child = derive("remove section A\nremove grading management\nremove bands rating\n")
+    assert [s.id for s in child.sections] == ["B", "C"]
+    assert (child.gradings, child.bands) == ((), ())
+    assert [(d.action, d.kind, d.name) for d in child.derived[:5]] == [
+        ("removed", "section", "A"), ("removed", "criterion", "A1"), ("removed", "item", "A1.plan"),
+        ("removed", "item", "A1.staff"), ("removed", "item", "A1.completions"),
+    ]
+
+
 def test_remove_bands_and_grading_once_nothing_uses_them():
     # The grading that rated measures by the bands is replaced first, without them.
     child = derive("""\
@@ -381,6 +392,35 @@ def test_a_change_of_a_part_the_thing_does_not_have_or_of_the_wrong_kind(stateme
     assert (diagnostic.message, diagnostic.help) == (message, help)
 
 
+@pytest.mark.parametrize(("statement", "column", "message", "help"), [
+    ("remove questions B1.review", 8,
+     "a ruleset can remove a section, a criterion, a question, an item, a grading or a set of bands, not "
+     "`questions`",
+     "did you mean `question`?"),
+    ("remove source interview", 8,
+     "a ruleset can remove a section, a criterion, a question, an item, a grading or a set of bands, not "
+     "`source`",
+     "to leave cases, a source or a question out of the scores, write `exclude` instead"),
+    ("change sectoin B weight 10%", 8,
+     "a ruleset can change a section, a criterion, a weight class, a question or an item, not `sectoin`",
+     "did you mean `section`?"),
+    ("change bands rating ties exact", 8,
+     "a ruleset can change a section, a criterion, a weight class, a question or an item, not `bands`",
+     "write the whole set of bands anew: `replace bands rating ...`"),
+    ('add to sections C { criterion C2 "c" { question C2.x "x" } }', 8,
+     "a ruleset can add to a criterion or a section, not `sections`", "did you mean `section`?"),
+    ('add to section C { question C1.x "x" }', 29, "questions and items are added to a criterion, not to a section",
+     "write `add to criterion ... { ... }`"),
+    ('add to criterion B1 { criterion B9 "c" { question B9.x "x" } }', 33,
+     "criteria are added to a section, not to a criterion", "write `add to section ... { ... }`"),
+])
+def test_a_statement_about_something_it_cannot_change(statement, column, message, help):
+    checked = check(statement + "\n")
+    (diagnostic,) = checked.diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("R072", 3, column)
+    assert (diagnostic.message, diagnostic.help) == (message, help)
+
+
 def test_removing_something_still_used_is_one_error_at_the_remove_line():
     # Used by the grading (measures rated by) and by nothing else: one error, no unknown name in base.esi.
     assert problems("remove bands rating\n") == [
@@ -408,14 +448,27 @@ def test_removing_a_criterion_named_by_a_score_or_a_test():
                         "  criterion B1")
     assert problems('remove criterion B2\ntest "t" { criterion B2 given answers B2.needs: yes expect score 100% }\n',
                     base=base) == [
-        ("R071", 3, 18, "the criterion `B2` cannot be removed: the score of section B (base.esi:38) and the test "
+        ("R071", 3, 18, "the criterion `B2` cannot be removed: the score of section B (base.esi:39) and the test "
          '"t" (line 4) still use it'),
+    ]
+
+
+def test_removing_a_section_named_by_the_overall_or_a_sample():
+    assert problems('sample spring "Spring" { sections B, C }\nremove section C\n') == [
+        ("R071", 4, 16, "the section `C` cannot be removed: the score of the overall (base.esi:56) and the sample "
+         "`spring` (line 3) still use it"),
+    ]
+
+
+def test_removing_the_last_criterion_of_a_section():
+    assert problems("remove criterion A1\nremove grading management\nremove bands rating\n") == [
+        ("R071", 3, 18, "removing criterion `A1` leaves section A with no criteria"),
     ]
 
 
 def test_removing_the_last_question_of_a_criterion():
     assert problems("remove question B2.needs\n") == [
-        ("R071", 3, 17, "removing question `B2.needs` leaves criterion B2 with nothing to score it"),
+        ("R071", 3, 17, "removing question `B2.needs` leaves criterion B2 with no questions or items"),
     ]
     # ... unless a question is added to it afterwards.
     derive('remove question B2.needs\nadd to criterion B2 { question B2.other "Other" }\n')

@@ -46,6 +46,19 @@ _NOUNS = {
     "class": ("weight class", "name"),
 }
 
+# What each statement can be done to, and what to do instead with anything else.
+_KINDS = {
+    "remove": ("section", "criterion", "question", "item", "grading", "bands"),
+    "change": ("section", "criterion", "class", "question", "item"),
+    "add to": ("criterion", "section"),
+}
+_KIND_HELP = {
+    "remove": "to leave cases, a source or a question out of the scores, write `exclude` instead",
+    "change": "a grading or a set of bands is written anew with `replace`; other declarations cannot be changed",
+    "add to": "questions and items are added to a criterion, criteria to a section; "
+              "anything else new is simply declared",
+}
+
 # The parts a `change` may set, by kind, and the kind of value each takes.
 _PARTS: dict[str, dict[str, str]] = {
     "section": {"title": "text", "description": "text", "weight": "percent"},
@@ -103,7 +116,7 @@ class _Applying:
         self.ctx = ctx
         self.out = declarations
         self.removed: list[tuple[s.Remove, s.Declaration | s.CriterionDecl | s.QuestionDecl | s.ItemDecl]] = []
-        self.emptied: dict[str, s.Remove] = {}  # criterion id -> the removal that may leave it empty
+        self.emptied: dict[tuple[str, str], s.Remove] = {}  # a criterion or section -> the removal that may empty it
 
     # --- dispatch ---
     def apply(self, d: s.Derivation, own: bool) -> None:
@@ -114,13 +127,51 @@ class _Applying:
         elif isinstance(d, s.ReplaceBands):
             self.replace(d, "bands", d.bands.name, d.bands)
         elif isinstance(d, s.Remove):
-            self.remove(d, own)
+            if self.kind_fits(d, "remove", d.kind):
+                self.remove(d, own)
         elif isinstance(d, s.Change):
-            self.change(d)
-        elif isinstance(d, s.AddToCriterion):
+            if self.kind_fits(d, "change", d.kind):
+                self.change(d)
+        elif not self.kind_fits(d, "add to", d.kind) or not self.contents_fit(d):
+            self.fail_contents(d)
+        elif d.kind.text == "criterion":
             self.add_to_criterion(d)
         else:
             self.add_to_section(d)
+
+    def kind_fits(self, d: s.Derivation, verb: str, kind: s.Name) -> bool:
+        """Whether `remove`, `change` or `add to` can be done to the kind of thing named (R072)."""
+        kinds = _KINDS[verb]
+        if kind.text in kinds:
+            return True
+        help = did_you_mean(kind.text, kinds, listing=False)
+        if help is None and isinstance(d, s.Change) and kind.text in ("grading", "bands"):
+            help = f"write the whole {_NOUNS[kind.text][0]} anew: `replace {kind.text} {d.name.text} ...`"
+        self.ctx.error(
+            "R072",
+            f"a ruleset can {verb} {_listing([_article(_NOUNS[k][0]) + ' ' + _NOUNS[k][0] for k in kinds], 'or')}, "
+            f"not `{kind.text}`",
+            kind.span,
+            help or _KIND_HELP[verb],
+        )
+        return False
+
+    def contents_fit(self, d: s.AddTo) -> bool:
+        """Questions and items are added to a criterion, criteria to a section (R072)."""
+        wrong: tuple[s.CriterionDecl | s.QuestionDecl | s.ItemDecl, ...] = (
+            d.criteria if d.kind.text == "criterion" else (*d.questions, *d.items)
+        )
+        if not wrong:
+            return True
+        what = "criteria are" if d.kind.text == "criterion" else "questions and items are"
+        into = "section" if d.kind.text == "criterion" else "criterion"
+        self.ctx.error(
+            "R072",
+            f"{what} added to a {into}, not to a {d.kind.text}",
+            wrong[0].id.span,
+            f"write `add to {into} ... {{ ... }}`",
+        )
+        return False
 
     # --- replace ---
     def replace(self, d: s.Derivation, kind: str, name: s.Name, node: s.Declaration | s.CriterionDecl) -> None:
@@ -134,17 +185,21 @@ class _Applying:
 
     # --- remove ---
     def remove(self, d: s.Remove, own: bool) -> None:
-        location = self.target(d, "remove", d.kind, d.name)
+        kind = d.kind.text
+        location = self.target(d, "remove", kind, d.name)
         if location is None:
             return
         node = self.node(location)
         emptied = self.criterion_of(location)
-        self.forget_changes(d.kind, node)
+        self.forget_changes(kind, node)
         self.put(location, None)
-        self.ctx.derived.append(m.Derived("removed", d.kind, d.name.text, span=d.span))
-        if isinstance(node, s.CriterionDecl):
-            for kind, element in _elements(node.questions, node.items):
-                self.ctx.derived.append(m.Derived("removed", kind, element.id.text, span=d.span))
+        self.ctx.derived.append(m.Derived("removed", kind, d.name.text, span=d.span))
+        criteria = node.criteria if isinstance(node, s.SectionDecl) else (node,) if isinstance(node, s.CriterionDecl) else ()
+        for criterion in criteria:
+            if criterion is not node:
+                self.ctx.derived.append(m.Derived("removed", "criterion", criterion.id.text, span=d.span))
+            for element_kind, element in _elements(criterion.questions, criterion.items):
+                self.ctx.derived.append(m.Derived("removed", element_kind, element.id.text, span=d.span))
         if own:
             self.removed.append((d, node))
             if emptied is not None:
@@ -152,8 +207,9 @@ class _Applying:
 
     # --- change ---
     def change(self, d: s.Change) -> None:
-        noun = _NOUNS[d.kind][0]
-        parts = _PARTS[d.kind]
+        kind = d.kind.text
+        noun = _NOUNS[kind][0]
+        parts = _PARTS[kind]
         wanted = parts.get(d.part.text)
         if wanted is None:
             listed = _listing([f"`{part}`" for part in parts])
@@ -171,19 +227,19 @@ class _Applying:
                 "R072",
                 f"the {d.part.text} of {_article(noun)} {noun} is {_VALUE_WORDS[wanted]}",
                 _value_span(d.value, d.span),
-                f"write it as in `change {d.kind} {d.name.text} {d.part.text} {example}`",
+                f"write it as in `change {kind} {d.name.text} {d.part.text} {example}`",
             )
             return
-        location = self.target(d, "change", d.kind, d.name)
+        location = self.target(d, "change", kind, d.name)
         if location is None:
             return
         self.put(location, _changed(self.node(location), d))
-        self.ctx.changes.setdefault((d.kind, d.name.text), {})[d.part.text] = d.span
-        self.ctx.derived.append(m.Derived("changed", d.kind, d.name.text, d.part.text, span=d.span))
+        self.ctx.changes.setdefault((kind, d.name.text), {})[d.part.text] = d.span
+        self.ctx.derived.append(m.Derived("changed", kind, d.name.text, d.part.text, span=d.span))
 
     # --- add to ---
-    def add_to_criterion(self, d: s.AddToCriterion) -> None:
-        location = self.target(d, "add to", "criterion", d.criterion)
+    def add_to_criterion(self, d: s.AddTo) -> None:
+        location = self.target(d, "add to", "criterion", d.target)
         if location is None:
             self.fail_contents(d)
             return
@@ -208,8 +264,8 @@ class _Applying:
         for kind, element in _elements(d.questions, d.items):
             self.ctx.derived.append(m.Derived("added", kind, element.id.text, span=element.span))
 
-    def add_to_section(self, d: s.AddToSection) -> None:
-        location = self.target(d, "add to", "section", d.section)
+    def add_to_section(self, d: s.AddTo) -> None:
+        location = self.target(d, "add to", "section", d.target)
         if location is None:
             self.fail_contents(d)
             return
@@ -285,13 +341,14 @@ class _Applying:
         criterion = d.criteria[j]
         return criterion if k is None else getattr(criterion, field)[k]  # type: ignore[no-any-return]
 
-    def criterion_of(self, location: Location) -> str | None:
-        """The id of the criterion a question or an item is in (None for anything else)."""
+    def criterion_of(self, location: Location) -> tuple[str, str] | None:
+        """What a removal at `location` may leave empty: ("criterion", id) for a question or an
+        item, ("section", id) for a criterion, None for anything else."""
         index, j, k, _ = location
         d = self.out[index]
-        if k is None or j is None or not isinstance(d, s.SectionDecl):
+        if j is None or not isinstance(d, s.SectionDecl):
             return None
-        return d.criteria[j].id.text
+        return ("section", d.id.text) if k is None else ("criterion", d.criteria[j].id.text)
 
     def put(self, location: Location, node: Any) -> None:
         """Put `node` where `location` is (None: take what is there out)."""
@@ -339,9 +396,9 @@ class _Applying:
             self.ctx.fail("grading", d.grading.name.text)
         elif isinstance(d, s.ReplaceBands):
             self.ctx.fail("bands", d.bands.name.text)
-        elif isinstance(d, s.AddToCriterion):
-            _fail_elements(self.ctx, d.questions, d.items)
-        elif isinstance(d, (s.ReplaceCriterion, s.AddToSection)):
+        elif isinstance(d, (s.ReplaceCriterion, s.AddTo)):
+            if isinstance(d, s.AddTo):
+                _fail_elements(self.ctx, d.questions, d.items)
             for criterion in (d.criterion,) if isinstance(d, s.ReplaceCriterion) else d.criteria:
                 self.ctx.fail("criterion", criterion.id.text)
                 _fail_elements(self.ctx, criterion.questions, criterion.items)
@@ -349,40 +406,48 @@ class _Applying:
     def forget_changes(self, kind: str, node: object) -> None:
         """A replaced or removed element takes the parts its `change` lines set with it."""
         self.ctx.changes.pop((kind, _name_of(node).text), None)
-        if isinstance(node, s.CriterionDecl):
-            for element_kind, element in _elements(node.questions, node.items):
-                self.ctx.changes.pop((element_kind, element.id.text), None)
+        for criterion in node.criteria if isinstance(node, s.SectionDecl) else (node,):
+            if isinstance(criterion, s.CriterionDecl):
+                if criterion is not node:
+                    self.ctx.changes.pop(("criterion", criterion.id.text), None)
+                for element_kind, element in _elements(criterion.questions, criterion.items):
+                    self.ctx.changes.pop((element_kind, element.id.text), None)
 
     # --- what is removed must not be used ---
     def still_used(self) -> None:
         for d, node in self.removed:
-            users = _grouped(list(_users(self.out, self.ctx.path, d.kind, node)))
+            kind = d.kind.text
+            users = _grouped(list(_users(self.out, self.ctx.path, kind, node)))
             if users:
                 self.ctx.error(
                     "R071",
-                    f"the {_NOUNS[d.kind][0]} `{d.name.text}` cannot be removed: {_listing(users)} still "
+                    f"the {_NOUNS[kind][0]} `{d.name.text}` cannot be removed: {_listing(users)} still "
                     f"{'uses' if len(users) == 1 and not users[0].startswith('criteria ') else 'use'} it",
                     d.name.span,
-                    _HELP_STILL_USED.get(d.kind, "remove or change what uses it first, or keep it"),
+                    _HELP_STILL_USED.get(kind, "remove or change what uses it first, or keep it"),
                 )
-                self.ctx.fail(d.kind, d.name.text)
-                if isinstance(node, s.CriterionDecl):
-                    _fail_elements(self.ctx, node.questions, node.items)
-        for criterion_id, d in self.emptied.items():
-            location = self.find("criterion", criterion_id)
+                self.ctx.fail(kind, d.name.text)
+                for criterion in node.criteria if isinstance(node, s.SectionDecl) else (node,):
+                    if isinstance(criterion, s.CriterionDecl):
+                        self.ctx.fail("criterion", criterion.id.text)
+                        _fail_elements(self.ctx, criterion.questions, criterion.items)
+        for (kind, name), d in self.emptied.items():
+            location = self.find(kind, name)
             if location is None:
                 continue
-            criterion = self.node(location)
-            assert isinstance(criterion, s.CriterionDecl)
-            if not criterion.questions and not criterion.items:
-                self.ctx.error(
-                    "R071",
-                    f"removing {d.kind} `{d.name.text}` leaves criterion {criterion_id} with nothing to score it",
-                    d.name.span,
-                    f"remove the criterion as well (`remove criterion {criterion_id}`), or add to it "
-                    f"(`add to criterion {criterion_id} {{ ... }}`)",
-                )
-                self.ctx.fail("criterion", criterion_id)
+            node = self.node(location)
+            left = (node.questions or node.items) if isinstance(node, s.CriterionDecl) else getattr(node, "criteria", ())
+            if left:
+                continue
+            within, what = ("criterion", "questions or items") if kind == "criterion" else ("section", "criteria")
+            self.ctx.error(
+                "R071",
+                f"removing {d.kind.text} `{d.name.text}` leaves {within} {name} with no {what}",
+                d.name.span,
+                f"remove the {within} as well (`remove {within} {name}`), or add to it "
+                f"(`add to {within} {name} {{ ... }}`)",
+            )
+            self.ctx.fail(kind, name)
 
 
 _HELP_STILL_USED = {
@@ -390,43 +455,66 @@ _HELP_STILL_USED = {
     "bands": "replace or change what uses them first, or keep them",
     "grading": "replace what is graded by it first, or keep it",
     "criterion": "change what names it first, or keep it",
+    "section": "change what names it first, or keep it",
 }
 
 
-def _users(
-    declarations: list[s.Declaration], path: str, kind: str, node: object
-) -> Iterator[str]:
-    """What in the declarations still names the removed `node` (of `kind`), in words."""
-    names = {_name_of(node).text}
-    questions = {q.id.text for q in node.questions} if isinstance(node, s.CriterionDecl) else set()
-    items = {i.id.text for i in node.items} if isinstance(node, s.CriterionDecl) else set()
-    if kind == "question":
-        questions = names
-    elif kind == "item":
-        items = names
+@attrs.frozen
+class _Removed:
+    """The names a removal takes out: of its kind, and the criteria, questions and items in it."""
+
+    kind: str
+    names: frozenset[str]
+    criteria: frozenset[str] = frozenset()
+    questions: frozenset[str] = frozenset()
+    items: frozenset[str] = frozenset()
+
+    @classmethod
+    def of(cls, kind: str, node: object) -> _Removed:
+        criteria: tuple[s.CriterionDecl, ...] = ()
+        if isinstance(node, s.SectionDecl):
+            criteria = node.criteria
+        elif isinstance(node, s.CriterionDecl):
+            criteria = (node,)
+        name = _name_of(node).text
+        return cls(
+            kind,
+            frozenset({name}),
+            frozenset(c.id.text for c in criteria),
+            frozenset(q.id.text for c in criteria for q in c.questions) | ({name} if kind == "question" else set()),
+            frozenset(i.id.text for c in criteria for i in c.items) | ({name} if kind == "item" else set()),
+        )
+
+
+def _users(declarations: list[s.Declaration], path: str, kind: str, node: object) -> Iterator[str]:
+    """What in the declarations still names the removed `node` (of `kind`), or what is in it, in words."""
+    gone = _Removed.of(kind, node)
     for d in declarations:
         where = _where(d.span, path)
         if isinstance(d, s.SectionDecl):
             for criterion in d.criteria:
-                if criterion.graded_by is not None and criterion.graded_by.text in names and (
+                if criterion.graded_by is not None and criterion.graded_by.text in gone.names and (
                     (kind == "grading" and criterion.items) or (kind == "bands" and not criterion.items)
                 ):
                     yield f"criterion {criterion.id.text} ({_where(criterion.span, path)})"
-            yield from _aggregate_users(d.aggregates, kind, names, f"section {d.id.text}", where)
+            yield from _aggregate_users(d.aggregates, gone, f"section {d.id.text}", path)
         elif isinstance(d, s.OverallDecl):
-            yield from _aggregate_users(d.aggregates, kind, names, "the overall", where)
+            yield from _aggregate_users(d.aggregates, gone, "the overall", path)
         elif isinstance(d, s.GradingDecl) and kind == "bands" and d.measure_bands is not None:
-            if d.measure_bands.text in names:
+            if d.measure_bands.text in gone.names:
                 yield f"the grading `{d.name.text}` ({where})"
-        elif isinstance(d, s.SampleDecl) and any(n.text in questions for n in d.without_questions):
+        elif isinstance(d, s.SampleDecl) and (
+            any(n.text in gone.questions for n in d.without_questions)
+            or (kind == "section" and any(n.text in gone.names for n in d.sections or ()))
+        ):
             yield f"the sample `{d.name.text}` ({where})"
-        elif isinstance(d, s.ExcludeQuestion) and d.question.text in questions:
+        elif isinstance(d, s.ExcludeQuestion) and d.question.text in gone.questions:
             yield f"`exclude question {d.question.text}` ({where})"
         elif isinstance(d, s.TestDecl) and d.span.file == path:
             used = (
-                (kind == "criterion" and d.criterion is not None and d.criterion.text in names)
-                or any(q.text in questions for q, _, _ in d.answers)
-                or any(i.text in items for i, _ in d.ratings)
+                (d.criterion is not None and d.criterion.text in gone.criteria)
+                or any(q.text in gone.questions for q, _, _ in d.answers)
+                or any(i.text in gone.items for i, _ in d.ratings)
             )
             if used:
                 yield f'the test "{d.name.text}" ({where})'
@@ -441,21 +529,21 @@ def _grouped(users: list[str]) -> list[str]:
     return [f"criteria {_listing(ids)}", *(u for u in users if u not in criteria)]
 
 
-def _aggregate_users(
-    aggregates: tuple[s.AggregateDecl, ...], kind: str, names: set[str], owner: str, where: str
-) -> Iterator[str]:
+def _aggregate_users(aggregates: tuple[s.AggregateDecl, ...], gone: _Removed, owner: str, path: str) -> Iterator[str]:
     for aggregate in aggregates:
-        uses = False
-        if kind == "criterion" and aggregate.members is not None and aggregate.members.kind == "criteria":
-            uses = any(n.text in names for n in aggregate.members.members)
-        elif kind == "bands":
-            uses = (aggregate.kind == "score_banded" and aggregate.using is not None and aggregate.using.text in names) or (
-                aggregate.bands is not None and aggregate.bands.text in names
-            )
-        elif kind == "grading":
-            uses = aggregate.kind == "graded_over" and aggregate.using is not None and aggregate.using.text in names
+        members = {n.text for n in aggregate.members.members} if aggregate.members is not None else set()
+        named = {aggregate.using.text} if aggregate.using is not None else set()
+        if aggregate.bands is not None:
+            named.add(aggregate.bands.text)
+        uses = (
+            bool(members & (gone.criteria if aggregate.members and aggregate.members.kind == "criteria" else set()))
+            or (gone.kind == "section" and bool(members & gone.names) and aggregate.members is not None
+                and aggregate.members.kind == "sections")
+            or (gone.kind == "bands" and aggregate.kind in ("score_banded", "points_total") and bool(named & gone.names))
+            or (gone.kind == "grading" and aggregate.kind == "graded_over" and bool(named & gone.names))
+        )
         if uses:
-            yield f"the {aggregate.target} of {owner} ({where})"
+            yield f"the {aggregate.target} of {owner} ({_where(aggregate.span, path)})"
 
 
 def _elements(
@@ -476,9 +564,9 @@ def _fail_elements(ctx: CheckContext, questions: tuple[s.QuestionDecl, ...], ite
 def _changed(node: object, d: s.Change) -> object:
     """The node with the part a `change` names set anew."""
     part, value = d.part.text, d.value
-    if d.kind == "class":
+    if d.kind.text == "class":
         return attrs.evolve(node, weight=value, span=d.span)  # type: ignore[misc]
-    if part == "weight" and d.kind == "criterion":
+    if part == "weight" and d.kind.text == "criterion":
         return attrs.evolve(node, weight=value, weight_class=None)  # type: ignore[misc]
     if part == "class":
         return attrs.evolve(node, weight_class=value, weight=None)  # type: ignore[misc]
@@ -543,5 +631,5 @@ def _article(noun: str) -> str:
     return "an" if noun[0] in "aeiou" else "a"
 
 
-def _listing(words: list[str]) -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
+def _listing(words: list[str], last: str = "and") -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]

@@ -398,9 +398,10 @@ class ReplaceBands:
 
 @attrs.frozen
 class Remove:
-    """`remove question C2.review_16wk`: kind is criterion, question, item, grading or bands."""
+    """`remove question C2.review_16wk`: what is removed (criterion, question, item, grading,
+    bands: checked by the checker) and its name."""
 
-    kind: str
+    kind: Name
     name: Name
     span: Span = span_field()
 
@@ -412,11 +413,12 @@ ChangeValue = Text | Value | Name | ConditionNode | MetRule
 class Change:
     """`change section C weight 45%`: one part (`weight`; `applies when`, `met when`) set anew.
 
-    kind is section, criterion, class, question or item. The value is as written: text, a number
-    or percentage (Value), a name, a condition (`applies when`) or a met rule (`met when`).
+    What is changed (section, criterion, class, question, item) and the part are as written,
+    checked by the checker. The value is as written: text, a number or percentage (Value), a
+    name, a condition (`applies when`) or a met rule (`met when`).
     """
 
-    kind: str
+    kind: Name
     name: Name
     part: Name
     value: ChangeValue
@@ -424,28 +426,20 @@ class Change:
 
 
 @attrs.frozen
-class AddToCriterion:
-    """`add to criterion B1 { question ... item ... }`."""
+class AddTo:
+    """`add to criterion B1 { question ... }`, `add to section C { criterion ... }`: what is added
+    to (criterion or section: checked by the checker), its id, and what is added."""
 
-    criterion: Name
+    kind: Name
+    target: Name
     questions: tuple[QuestionDecl, ...] = ()
     items: tuple[ItemDecl, ...] = ()
-    span: Span = span_field()
-
-
-@attrs.frozen
-class AddToSection:
-    """`add to section C { criterion ... }`."""
-
-    section: Name
     criteria: tuple[CriterionDecl, ...] = ()
     span: Span = span_field()
 
 
 # The statements by which a ruleset that extends another changes it.
-Derivation = (
-    ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddToCriterion | AddToSection
-)
+Derivation = ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddTo
 
 
 # --- tests ----------------------------------------------------------------------------------
@@ -466,7 +460,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddToCriterion | AddToSection | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

@@ -220,11 +220,13 @@ class RuleNodes:
         return s.ReplaceBands(children[0], span=self._span(meta))
 
     def remove(self, meta: Any, children: list[Token]) -> s.Remove:
-        return s.Remove(str(children[0]), self._name(children[1]), span=self._span(meta))
+        return s.Remove(self._name(children[0]), self._name(children[1]), span=self._span(meta))
 
     def change(self, meta: Any, children: list[Any]) -> s.Change:
         setting: p.Setting = children[2]
-        return s.Change(str(children[0]), self._name(children[1]), setting.part, setting.value, span=self._span(meta))
+        return s.Change(
+            self._name(children[0]), self._name(children[1]), setting.part, setting.value, span=self._span(meta)
+        )
 
     def set_part(self, meta: Any, children: list[Any]) -> p.Setting:
         return p.Setting(self._name(children[0]), children[1])
@@ -238,16 +240,15 @@ class RuleNodes:
     def name_value(self, meta: Any, children: list[Token]) -> s.Name:
         return self._name(children[0])
 
-    def add_to_criterion(self, meta: Any, children: list[Any]) -> s.AddToCriterion:
-        return s.AddToCriterion(
+    def add_to(self, meta: Any, children: list[Any]) -> s.AddTo:
+        return s.AddTo(
             self._name(children[0]),
+            self._name(children[1]),
             tuple(self._all(children, s.QuestionDecl)),
             tuple(self._all(children, s.ItemDecl)),
+            tuple(self._all(children, s.CriterionDecl)),
             span=self._span(meta),
         )
-
-    def add_to_section(self, meta: Any, children: list[Any]) -> s.AddToSection:
-        return s.AddToSection(self._name(children[0]), tuple(self._all(children, s.CriterionDecl)), span=self._span(meta))
 
     # --- tests ---
     def test(self, meta: Any, children: list[Any]) -> s.TestDecl:
