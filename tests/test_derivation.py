@@ -496,7 +496,7 @@ def test_declaring_a_parents_name_again_says_how_to_change_it():
     checked = check('bands rating on performance { weak otherwise }\n')
     (diagnostic,) = checked.diagnostics
     assert (diagnostic.code, diagnostic.message) == (
-        "R010", "the bands `rating` is declared again: the ruleset this one extends declares it")
+        "R010", "the set of bands `rating` is declared again: the ruleset this one extends declares it")
     assert diagnostic.help == (
         "it is declared at base.esi:14; to change it here, write `replace bands rating on ... { ... }`")
 

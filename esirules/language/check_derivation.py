@@ -452,7 +452,7 @@ class _Applying:
 
 _HELP_STILL_USED = {
     "question": "to leave the question out of the scores but keep it known, write `exclude question` instead",
-    "bands": "replace or change what uses them first, or keep them",
+    "bands": "replace what uses it first, or keep it",
     "grading": "replace what is graded by it first, or keep it",
     "criterion": "change what names it first, or keep it",
     "section": "change what names it first, or keep it",

@@ -104,10 +104,11 @@ class CheckContext:
         key = (kind, name.text)
         if key in self._declared:
             first = self._declared[key]
+            noun = "set of bands" if kind == "bands" else kind
             if first.file == name.span.file:
                 self.error(
                     "R010",
-                    f"the {kind} `{name.text}` is declared twice",
+                    f"the {noun} `{name.text}` is declared twice",
                     name.span,
                     f"it was first declared at line {first.line}; give this one another name or remove it",
                 )
@@ -116,7 +117,7 @@ class CheckContext:
                 change = _CHANGED_BY.get(kind)
                 self.error(
                     "R010",
-                    f"the {kind} `{name.text}` is declared again: the ruleset this one extends declares it",
+                    f"the {noun} `{name.text}` is declared again: the ruleset this one extends declares it",
                     name.span,
                     f"it is declared at {where}; "
                     + (f"to change it here, write {change.format(name=name.text)}" if change
