@@ -10,7 +10,8 @@ parents' before its own), and each is checked here:
   is written in the same file (R073);
 - a `change` must set a part that the thing has, to a value of the right kind (R072), and
   `add to` may not give a criterion both questions and items (R031);
-- what is removed must not be used by what remains, and must not leave a criterion empty (R071).
+- what is removed must not be used by what remains (`check_derivation_uses`), nor leave a
+  criterion or a section empty (R071).
 
 A statement that cannot be applied is recorded as failed (`CheckContext.fail`), with what it
 would have declared, so nothing that depends on it is reported again.
@@ -23,7 +24,6 @@ element is found only in `Ruleset.derived`.
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from typing import Any
 
@@ -32,6 +32,7 @@ import attrs
 from esirules.diagnostics import did_you_mean
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_derivation_uses import grouped, listing, name_of, users
 from esirules.language.context import CheckContext
 from esirules.span import Span
 
@@ -149,7 +150,7 @@ class _Applying:
             help = f"write the whole {_NOUNS[kind.text][0]} anew: `replace {kind.text} {d.name.text} ...`"
         self.ctx.error(
             "R072",
-            f"a ruleset can {verb} {_listing([_article(_NOUNS[k][0]) + ' ' + _NOUNS[k][0] for k in kinds], 'or')}, "
+            f"a ruleset can {verb} {listing([_article(_NOUNS[k][0]) + ' ' + _NOUNS[k][0] for k in kinds], 'or')}, "
             f"not `{kind.text}`",
             kind.span,
             help or _KIND_HELP[verb],
@@ -212,7 +213,7 @@ class _Applying:
         parts = _PARTS[kind]
         wanted = parts.get(d.part.text)
         if wanted is None:
-            listed = _listing([f"`{part}`" for part in parts])
+            listed = listing([f"`{part}`" for part in parts])
             self.ctx.error(
                 "R072",
                 f"{_article(noun)} {noun} has no `{d.part.text}` to change",
@@ -290,7 +291,7 @@ class _Applying:
                 or f"`{verb}` changes {_article(noun)} {noun} of the ruleset this one extends; check the {id_word}",
             )
             return None
-        declared = _name_of(self.node(location))
+        declared = name_of(self.node(location))
         if declared.span.file == d.span.file:
             self.ctx.error(
                 "R073",
@@ -330,7 +331,7 @@ class _Applying:
                         for element in criterion.questions if kind == "question" else criterion.items:
                             yield element.id.text, element.id.span
             elif _top_name(d, kind) is not None:
-                yield _name_of(d).text, _name_of(d).span
+                yield name_of(d).text, name_of(d).span
 
     def node(self, location: Location) -> s.Declaration | s.CriterionDecl | s.QuestionDecl | s.ItemDecl:
         index, j, k, field = location
@@ -405,7 +406,7 @@ class _Applying:
 
     def forget_changes(self, kind: str, node: object) -> None:
         """A replaced or removed element takes the parts its `change` lines set with it."""
-        self.ctx.changes.pop((kind, _name_of(node).text), None)
+        self.ctx.changes.pop((kind, name_of(node).text), None)
         for criterion in node.criteria if isinstance(node, s.SectionDecl) else (node,):
             if isinstance(criterion, s.CriterionDecl):
                 if criterion is not node:
@@ -417,12 +418,12 @@ class _Applying:
     def still_used(self) -> None:
         for d, node in self.removed:
             kind = d.kind.text
-            users = _grouped(list(_users(self.out, self.ctx.path, kind, node)))
-            if users:
+            using = grouped(list(users(self.out, self.ctx.path, kind, node)))
+            if using:
                 self.ctx.error(
                     "R071",
-                    f"the {_NOUNS[kind][0]} `{d.name.text}` cannot be removed: {_listing(users)} still "
-                    f"{'uses' if len(users) == 1 and not users[0].startswith('criteria ') else 'use'} it",
+                    f"the {_NOUNS[kind][0]} `{d.name.text}` cannot be removed: {listing(using)} still "
+                    f"{'uses' if len(using) == 1 and not using[0].startswith('criteria ') else 'use'} it",
                     d.name.span,
                     _HELP_STILL_USED.get(kind, "remove or change what uses it first, or keep it"),
                 )
@@ -457,93 +458,6 @@ _HELP_STILL_USED = {
     "criterion": "change what names it first, or keep it",
     "section": "change what names it first, or keep it",
 }
-
-
-@attrs.frozen
-class _Removed:
-    """The names a removal takes out: of its kind, and the criteria, questions and items in it."""
-
-    kind: str
-    names: frozenset[str]
-    criteria: frozenset[str] = frozenset()
-    questions: frozenset[str] = frozenset()
-    items: frozenset[str] = frozenset()
-
-    @classmethod
-    def of(cls, kind: str, node: object) -> _Removed:
-        criteria: tuple[s.CriterionDecl, ...] = ()
-        if isinstance(node, s.SectionDecl):
-            criteria = node.criteria
-        elif isinstance(node, s.CriterionDecl):
-            criteria = (node,)
-        name = _name_of(node).text
-        return cls(
-            kind,
-            frozenset({name}),
-            frozenset(c.id.text for c in criteria),
-            frozenset(q.id.text for c in criteria for q in c.questions) | ({name} if kind == "question" else set()),
-            frozenset(i.id.text for c in criteria for i in c.items) | ({name} if kind == "item" else set()),
-        )
-
-
-def _users(declarations: list[s.Declaration], path: str, kind: str, node: object) -> Iterator[str]:
-    """What in the declarations still names the removed `node` (of `kind`), or what is in it, in words."""
-    gone = _Removed.of(kind, node)
-    for d in declarations:
-        where = _where(d.span, path)
-        if isinstance(d, s.SectionDecl):
-            for criterion in d.criteria:
-                if criterion.graded_by is not None and criterion.graded_by.text in gone.names and (
-                    (kind == "grading" and criterion.items) or (kind == "bands" and not criterion.items)
-                ):
-                    yield f"criterion {criterion.id.text} ({_where(criterion.span, path)})"
-            yield from _aggregate_users(d.aggregates, gone, f"section {d.id.text}", path)
-        elif isinstance(d, s.OverallDecl):
-            yield from _aggregate_users(d.aggregates, gone, "the overall", path)
-        elif isinstance(d, s.GradingDecl) and kind == "bands" and d.measure_bands is not None:
-            if d.measure_bands.text in gone.names:
-                yield f"the grading `{d.name.text}` ({where})"
-        elif isinstance(d, s.SampleDecl) and (
-            any(n.text in gone.questions for n in d.without_questions)
-            or (kind == "section" and any(n.text in gone.names for n in d.sections or ()))
-        ):
-            yield f"the sample `{d.name.text}` ({where})"
-        elif isinstance(d, s.ExcludeQuestion) and d.question.text in gone.questions:
-            yield f"`exclude question {d.question.text}` ({where})"
-        elif isinstance(d, s.TestDecl) and d.span.file == path:
-            used = (
-                (d.criterion is not None and d.criterion.text in gone.criteria)
-                or any(q.text in gone.questions for q, _, _ in d.answers)
-                or any(i.text in gone.items for i, _ in d.ratings)
-            )
-            if used:
-                yield f'the test "{d.name.text}" ({where})'
-
-
-def _grouped(users: list[str]) -> list[str]:
-    """Several criteria named together (`criteria A1, A2 and D3`), without their lines."""
-    criteria = [u for u in users if u.startswith("criterion ")]
-    if len(criteria) < 2:
-        return users
-    ids = [u.split()[1] for u in criteria]
-    return [f"criteria {_listing(ids)}", *(u for u in users if u not in criteria)]
-
-
-def _aggregate_users(aggregates: tuple[s.AggregateDecl, ...], gone: _Removed, owner: str, path: str) -> Iterator[str]:
-    for aggregate in aggregates:
-        members = {n.text for n in aggregate.members.members} if aggregate.members is not None else set()
-        named = {aggregate.using.text} if aggregate.using is not None else set()
-        if aggregate.bands is not None:
-            named.add(aggregate.bands.text)
-        uses = (
-            bool(members & (gone.criteria if aggregate.members and aggregate.members.kind == "criteria" else set()))
-            or (gone.kind == "section" and bool(members & gone.names) and aggregate.members is not None
-                and aggregate.members.kind == "sections")
-            or (gone.kind == "bands" and aggregate.kind in ("score_banded", "points_total") and bool(named & gone.names))
-            or (gone.kind == "grading" and aggregate.kind == "graded_over" and bool(named & gone.names))
-        )
-        if uses:
-            yield f"the {aggregate.target} of {owner} ({_where(aggregate.span, path)})"
 
 
 def _elements(
@@ -591,15 +505,7 @@ def _value_span(value: s.ChangeValue, fallback: Span) -> Span:
 def _top_name(d: s.Declaration, kind: str) -> str | None:
     types = {"section": s.SectionDecl, "grading": s.GradingDecl, "bands": s.BandsDecl, "class": s.WeightClass}
     wanted = types.get(kind)
-    return _name_of(d).text if wanted is not None and isinstance(d, wanted) else None
-
-
-def _name_of(node: object) -> s.Name:
-    for field in ("id", "name"):
-        found = getattr(node, field, None)
-        if isinstance(found, s.Name):
-            return found
-    raise TypeError(f"{type(node).__name__} has no name")
+    return name_of(d).text if wanted is not None and isinstance(d, wanted) else None
 
 
 def _criteria(declarations: list[s.Declaration]) -> Iterator[tuple[s.SectionDecl, s.CriterionDecl]]:
@@ -623,13 +529,5 @@ def _verbs(verb: str) -> str:
     return {"add to": "adds to", "change": "changes", "remove": "removes"}.get(verb, "replaces")
 
 
-def _where(span: Span, path: str) -> str:
-    return f"line {span.line}" if span.file == path else f"{os.path.basename(span.file)}:{span.line}"
-
-
 def _article(noun: str) -> str:
     return "an" if noun[0] in "aeiou" else "a"
-
-
-def _listing(words: list[str], last: str = "and") -> str:
-    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + f" {last} " + words[-1]
