@@ -152,6 +152,18 @@ def test_a_parent_that_is_not_a_ruleset_is_one_error_without_its_content(tmp_pat
     assert_well_formed(checked, (tmp_path / "child.esi").read_bytes())
 
 
+def test_a_misspelt_parent_is_one_error_that_names_the_ruleset_beside_it(tmp_path):
+    (tmp_path / "esi-2003.esi").write_text('ruleset "base"\n')
+    (tmp_path / "notes.txt").write_text("not a ruleset\n")
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "esi2003.esi"\nremove section B\n')
+    checked = check_file(str(tmp_path / "child.esi"))
+    assert found(checked) == {("R004", 2, 9)}
+    assert checked.diagnostics[0].help == "did you mean `esi-2003.esi`?"
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "child2.esi"\n')
+    checked = check_file(str(tmp_path / "child.esi"))
+    assert checked.diagnostics[0].help == "the path is read relative to this file; check its spelling"
+
+
 def test_a_parent_that_is_a_ruleset_shows_its_own_mistakes(tmp_path):
     (tmp_path / "base.esi").write_text('# the original\nruleset "base"\nscale s: a > b\nscale s c\n')
     (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\n')
