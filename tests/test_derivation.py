@@ -148,6 +148,35 @@ def test_replace_criterion_keeps_its_place_and_section():
     assert b1.span.file == "child.esi"
 
 
+def test_replace_in_a_criterion_puts_each_question_and_item_in_place_of_the_old():
+    child = derive("""\
+change question B1.review weight 3
+replace in criterion B1 {
+  question B1.review "Reviewed every 16 weeks" source interview
+}
+replace in criterion A1 {
+  item A1.plan "Plans are reviewed yearly" weight 2
+  item A1.staff "Staff are supervised monthly"
+}
+""")
+    review = child.criterion("B1").questions[1]
+    # What the replacement does not say, it does not keep: no condition, no weight from `change`.
+    assert (review.id, review.text, review.source, review.applies, review.weight) == (
+        "B1.review", "Reviewed every 16 weeks", "interview", None, 1)
+    assert (review.span.file, review.span.line) == ("child.esi", 5)
+    assert review.changed_at == ()
+    assert [q.id for q in child.criterion("B1").questions] == ["B1.start", "B1.review"]
+    items = child.criterion("A1").items
+    assert [(i.id, i.text, i.weight) for i in items] == [
+        ("A1.plan", "Plans are reviewed yearly", 2), ("A1.staff", "Staff are supervised monthly", 1),
+        ("A1.completions", "Programme completions", 1),
+    ]
+    assert [(d.action, d.kind, d.name, d.span.line) for d in child.derived] == [
+        ("changed", "question", "B1.review", 3), ("replaced", "question", "B1.review", 5),
+        ("replaced", "item", "A1.plan", 8), ("replaced", "item", "A1.staff", 9),
+    ]
+
+
 # --- remove ----------------------------------------------------------------------------------
 
 
@@ -361,6 +390,12 @@ def test_the_checked_declarations_keep_the_statements_and_the_resolved_ones_appl
      "did you mean `critical`?"),
     ('add to criterion B9 { question B9.x "x" }', 18, "`add to criterion B9` adds to nothing: no criterion has that id",
      "known names are `A1`, `B1`, `B2`, `C1`"),
+    ('replace in criterion B1 { question B1.reveiw "x" }', 36, "criterion B1 has no question `B1.reveiw` to replace",
+     "did you mean `B1.review`?"),
+    ('replace in criterion A1 { item A1.training "x" }', 32, "criterion A1 has no item `A1.training` to replace",
+     "to add an item, write `add to criterion A1 { ... }`"),
+    ('replace in criterion B3 { question B3.x "x" }', 22,
+     "`replace in criterion B3` replaces nothing: no criterion has that id", "known names are `A1`, `B1`, `B2`, `C1`"),
 ])
 def test_a_statement_that_names_nothing(statement, column, message, help):
     checked = check(statement + "\n")
@@ -413,6 +448,10 @@ def test_a_change_of_a_part_the_thing_does_not_have_or_of_the_wrong_kind(stateme
      "write `add to criterion ... { ... }`"),
     ('add to criterion B1 { criterion B9 "c" { question B9.x "x" } }', 33,
      "criteria are added to a section, not to a criterion", "write `add to section ... { ... }`"),
+    ('replace in section B { criterion B1 "c" { question B1.x "x" } }', 12,
+     "questions and items are replaced in a criterion, not in a section",
+     "write `replace criterion ID ...` to replace a whole criterion, `replace in criterion ID { ... }` to replace "
+     "its questions or items"),
 ])
 def test_a_statement_about_something_it_cannot_change(statement, column, message, help):
     checked = check(statement + "\n")
@@ -491,6 +530,10 @@ def test_a_statement_changes_what_the_parent_declares_not_what_is_written_beside
         ("R073", 4, 16, "section `D` is written in this file (line 3), so `change` has nothing to change"),
     ]
 
+    assert problems('add to criterion B1 { question B1.x "x" }\nreplace in criterion B1 { question B1.x "y" }\n') == [
+        ("R073", 4, 36, "question `B1.x` is written in this file, so `replace in` has nothing to change"),
+    ]
+
 
 def test_declaring_a_parents_name_again_says_how_to_change_it():
     checked = check('bands rating on performance { weak otherwise }\n')
@@ -518,6 +561,11 @@ add to criterion B9 { question B9.x "x" }
 sample spring "Spring" { without questions B9.x }
 """)
     assert [f[0] for f in found] == ["R070"]
+    found = problems("""\
+replace in criterion B1 { question B1.revue "x" }
+sample spring "Spring" { without questions B1.revue }
+""")
+    assert [f[0] for f in found] == ["R070"]
 
 
 def test_a_removal_still_used_by_six_criteria_is_one_error():
@@ -542,3 +590,10 @@ test "t" { criterion B1 given answers B1.start: yes expect score 100% }
 """
     checked = check(statements, head='ruleset "child"\nextends "bsae.esi"\n')
     assert [d.code for d in checked.diagnostics] == ["R004"]
+
+
+def test_a_question_replaced_on_its_own_line_is_told_to_go_inside_its_criterion():
+    checked = check('replace question B1.review "Reviewed"\n')
+    (diagnostic,) = checked.diagnostics
+    assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("S010", 3, 9)
+    assert diagnostic.help == 'a question or an item is replaced inside its criterion: `replace in criterion B1 { question B1.x "..." }`'

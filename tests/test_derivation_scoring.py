@@ -113,6 +113,22 @@ def test_a_question_that_applies_to_more_cases():
     assert result.criteria["B1"].value == F(5, 7)
 
 
+def test_a_question_and_an_item_replaced_in_their_criteria():
+    result = scored(derive("""\
+replace in criterion B1 {
+  question B1.review "Reviewed" applies when risk_of_harm >= medium met when yes or no
+}
+replace in criterion A1 { item A1.plan "Plans are reviewed" weight 3 }
+"""))
+    # B1.review now applies to c2, c3 and c4, and every answer given counts as met: 3 of 3;
+    # B1 = (3 + 3) / (4 + 3) = 6/7.
+    review = result.criteria["B1"].questions[1]
+    assert (review.met, review.applicable) == (3, 3)
+    assert result.criteria["B1"].value == F(6, 7)
+    # plan (weight 3, satisfactory) of 5 by weight is at least satisfactory: more than half, Partly met.
+    assert result.criteria["A1"].grade == "Partly met"
+
+
 def test_an_item_weighed_more():
     result = scored(derive("change item A1.plan weight 3\n"))
     # plan (3) of 5 by weight is at least satisfactory: more than half, Partly met.

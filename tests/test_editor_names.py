@@ -130,6 +130,17 @@ def test_a_replaced_criterion_is_named_by_its_replacement_and_the_original() -> 
     assert analysis.index.refers_to(replacement, replacement.replaces)
 
 
+def test_a_question_replaced_in_a_criterion_is_named_by_its_replacement_and_the_original() -> None:
+    new_year = EXAMPLES / "new-year.esi"
+    _, analysis, text = _analyse(new_year)
+    target = analysis.index.at(str(new_year), offset_of(text, "replace in criterion B4", 21))
+    assert target is not None and (target.kind, target.key) == ("criterion", ("B4",))
+    replacement = analysis.index.at(str(new_year), offset_of(text, "question B4.records", 9))
+    assert replacement is not None and replacement.declares and replacement.replaces is not None
+    assert replacement.replaces.span.file == str(EXAMPLES / "original.esi")
+    assert analysis.index.refers_to(replacement, replacement.replaces)
+
+
 def test_references_across_files_find_the_child_on_disk() -> None:
     workspace = Workspace(roots=[str(PARENT.parent)])
     text = PARENT.read_text("utf-8")

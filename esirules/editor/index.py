@@ -193,6 +193,16 @@ class Index:
             section = self.node("section", d.target.text) if d.kind.text == "section" else None
             for criterion in d.criteria:
                 self._declare_criterion(criterion, section)
+        elif isinstance(d, s.ReplaceIn):
+            # Each replacement is the question or item from here on; its id also names the one replaced.
+            within = self._criteria.get(d.target.text)
+            elements: list[tuple[Kind, s.QuestionDecl | s.ItemDecl]] = [
+                *(("question", q) for q in d.questions), *(("item", i) for i in d.items)
+            ]
+            for element_kind, element in elements:
+                key = (element.id.text,)
+                self._add(element_kind, key, element.id.span, declares=True, node=element, owner=within,
+                          replaces=self.definitions.get((element_kind, key)))
         elif isinstance(d, s.TestDecl):
             self._add("test", (d.name.text,), d.name.span, declares=True, node=d)
         else:
@@ -267,7 +277,7 @@ class Index:
             self._grading(d.grading)
         elif isinstance(d, s.ReplaceBands):
             self._bands_refs(d.bands)
-        elif isinstance(d, (s.Remove, s.Change, s.AddTo)):
+        elif isinstance(d, (s.Remove, s.Change, s.AddTo, s.ReplaceIn)):
             self._derivation(d)
         elif isinstance(d, s.OverallDecl):
             self._aggregates(d.aggregates)
@@ -298,7 +308,7 @@ class Index:
         for band in d.bands:
             self._values(d.scale.text, [band.value], band)
 
-    def _derivation(self, d: s.Remove | s.Change | s.AddTo) -> None:
+    def _derivation(self, d: s.Remove | s.Change | s.AddTo | s.ReplaceIn) -> None:
         """`remove question X`, `change class critical ...`, `add to criterion B1 { ... }`: the
         thing named, and the names a change's value or the additions refer to."""
         kinds: dict[str, Kind] = {
@@ -307,8 +317,8 @@ class Index:
         }
         kind = kinds.get(d.kind.text)
         if kind is not None:
-            self._ref(kind, d.target if isinstance(d, s.AddTo) else d.name)
-        if isinstance(d, s.AddTo):
+            self._ref(kind, d.target if isinstance(d, (s.AddTo, s.ReplaceIn)) else d.name)
+        if isinstance(d, (s.AddTo, s.ReplaceIn)):
             self._refer_elements(d.questions, d.items)
             for criterion in d.criteria:
                 self._refer_criterion(criterion)

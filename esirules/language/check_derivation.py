@@ -1,7 +1,8 @@
 """Apply a derived ruleset's statements: its parents' declarations and its own in, the
 declarations its model is built from out.
 
-`replace`, `remove`, `change` and `add to` change what a ruleset extended declares. They are
+`replace` (a criterion, grading or bands; `replace in criterion` its questions and items),
+`remove`, `change` and `add to` change what a ruleset extended declares. They are
 applied in the order written, the parents' statements first (a child's declarations list its
 parents' before its own), and each is checked here:
 
@@ -127,6 +128,8 @@ class _Applying:
             self.replace(d, "grading", d.grading.name, d.grading)
         elif isinstance(d, s.ReplaceBands):
             self.replace(d, "bands", d.bands.name, d.bands)
+        elif isinstance(d, s.ReplaceIn):
+            self.replace_in(d)
         elif isinstance(d, s.Remove):
             if self.kind_fits(d, "remove", d.kind):
                 self.remove(d, own)
@@ -183,6 +186,47 @@ class _Applying:
         self.forget_changes(kind, self.node(location))
         self.put(location, node)
         self.ctx.derived.append(m.Derived("replaced", kind, name.text, span=d.span))
+
+    def replace_in(self, d: s.ReplaceIn) -> None:
+        """Each question or item in the block takes the place of the one of its id in the criterion."""
+        if d.kind.text != "criterion" or d.criteria:
+            at = d.kind if d.kind.text != "criterion" else d.criteria[0].id
+            self.ctx.error(
+                "R072",
+                f"questions and items are replaced in a criterion, not in a {d.kind.text}"
+                if d.kind.text != "criterion" else "a criterion cannot be replaced inside another criterion",
+                at.span,
+                "write `replace criterion ID ...` to replace a whole criterion, "
+                "`replace in criterion ID { ... }` to replace its questions or items",
+            )
+            self.fail_contents(d)
+            return
+        location = self.target(d, "replace in", "criterion", d.target)
+        if location is None:
+            self.fail_contents(d)
+            return
+        criterion = self.node(location)
+        assert isinstance(criterion, s.CriterionDecl)
+        for kind, element in _elements(d.questions, d.items):
+            field = "questions" if kind == "question" else "items"
+            existing: tuple[s.QuestionDecl | s.ItemDecl, ...] = getattr(criterion, field)
+            k = next((k for k, old in enumerate(existing) if old.id.text == element.id.text), None)
+            if k is None or existing[k].span.file == d.span.file:
+                self.ctx.error(
+                    "R070" if k is None else "R073",
+                    f"criterion {criterion.id.text} has no {kind} `{element.id.text}` to replace" if k is None
+                    else f"{kind} `{element.id.text}` is written in this file, so `replace in` has nothing to change",
+                    element.id.span,
+                    (did_you_mean(element.id.text, [old.id.text for old in existing], listing=False)
+                     or f"to add {_article(kind)} {kind}, write `add to criterion {criterion.id.text} {{ ... }}`") if k is None
+                    else "change it where it is written",
+                )
+                self.ctx.fail(kind, element.id.text)
+                continue
+            self.forget_changes(kind, existing[k])
+            criterion = attrs.evolve(criterion, **{field: (*existing[:k], element, *existing[k + 1:])})  # type: ignore[arg-type]
+            self.ctx.derived.append(m.Derived("replaced", kind, element.id.text, span=element.span))
+        self.put(location, criterion)
 
     # --- remove ---
     def remove(self, d: s.Remove, own: bool) -> None:
@@ -397,8 +441,8 @@ class _Applying:
             self.ctx.fail("grading", d.grading.name.text)
         elif isinstance(d, s.ReplaceBands):
             self.ctx.fail("bands", d.bands.name.text)
-        elif isinstance(d, (s.ReplaceCriterion, s.AddTo)):
-            if isinstance(d, s.AddTo):
+        elif isinstance(d, (s.ReplaceCriterion, s.AddTo, s.ReplaceIn)):
+            if isinstance(d, (s.AddTo, s.ReplaceIn)):
                 _fail_elements(self.ctx, d.questions, d.items)
             for criterion in (d.criterion,) if isinstance(d, s.ReplaceCriterion) else d.criteria:
                 self.ctx.fail("criterion", criterion.id.text)
@@ -516,7 +560,7 @@ def _criteria(declarations: list[s.Declaration]) -> Iterator[tuple[s.SectionDecl
 
 
 def _keyword(d: s.Derivation) -> str:
-    if isinstance(d, (s.ReplaceCriterion, s.ReplaceGrading, s.ReplaceBands)):
+    if isinstance(d, (s.ReplaceCriterion, s.ReplaceGrading, s.ReplaceBands, s.ReplaceIn)):
         return "replace"
     if isinstance(d, s.Remove):
         return "remove"

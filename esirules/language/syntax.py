@@ -438,8 +438,22 @@ class AddTo:
     span: Span = span_field()
 
 
+@attrs.frozen
+class ReplaceIn:
+    """`replace in criterion B1 { question B1.understood ... }`: what the replacements are in
+    (a criterion: checked by the checker), its id, and the questions and items that take the
+    places of those of the same ids (criteria here are refused by the checker)."""
+
+    kind: Name
+    target: Name
+    questions: tuple[QuestionDecl, ...] = ()
+    items: tuple[ItemDecl, ...] = ()
+    criteria: tuple[CriterionDecl, ...] = ()
+    span: Span = span_field()
+
+
 # The statements by which a ruleset that extends another changes it.
-Derivation = ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddTo
+Derivation = ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo
 
 
 # --- tests ----------------------------------------------------------------------------------
@@ -460,7 +474,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | Remove | Change | AddTo | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

@@ -250,6 +250,16 @@ class RuleNodes:
             span=self._span(meta),
         )
 
+    def replace_in(self, meta: Any, children: list[Any]) -> s.ReplaceIn:
+        return s.ReplaceIn(
+            self._name(children[0]),
+            self._name(children[1]),
+            tuple(self._all(children, s.QuestionDecl)),
+            tuple(self._all(children, s.ItemDecl)),
+            tuple(self._all(children, s.CriterionDecl)),
+            span=self._span(meta),
+        )
+
     # --- tests ---
     def test(self, meta: Any, children: list[Any]) -> s.TestDecl:
         parts = children[1:]
