@@ -214,6 +214,16 @@ def test_completion_offers_what_the_grammar_and_the_names_allow() -> None:
     assert _complete(PARENT, 'title "Effective', shift=8) == []  # in quoted text
 
 
+def test_completion_offers_what_a_derived_ruleset_can_change() -> None:
+    questions = _complete(CHILD, "exclude source offender_interview\n", "remove question ")
+    assert questions[:2] == ["B1.start", "B1.review_16wk"] and "C2.smart_review" in questions
+    assert _complete(CHILD, "exclude source offender_interview\n", "change section ") == ["A", "B", "C", "D"]
+    assert _complete(CHILD, "exclude source offender_interview\n", "change class ") == ["critical", "important"]
+    assert "B4" in _complete(CHILD, "exclude source offender_interview\n", "replace in criterion ")
+    assert "B4" in _complete(CHILD, "exclude source offender_interview\n", "add to criterion ")
+    assert "npd_rating" in _complete(CHILD, "exclude source offender_interview\n", "remove bands ")
+
+
 def test_completion_reads_past_a_half_typed_line_above() -> None:
     text = PARENT.read_text("utf-8")
     at = offset_of(text, "question B1.review_16wk")
