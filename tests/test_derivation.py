@@ -597,3 +597,22 @@ def test_a_question_replaced_on_its_own_line_is_told_to_go_inside_its_criterion(
     (diagnostic,) = checked.diagnostics
     assert (diagnostic.code, diagnostic.span.line, diagnostic.span.column) == ("S010", 3, 9)
     assert diagnostic.help == 'a question or an item is replaced inside its criterion: `replace in criterion B1 { question B1.x "..." }`'
+
+
+def test_what_names_something_a_statement_did_not_find_is_not_reported_again():
+    found = problems("""\
+change criterion B9 weight 2
+test "t" { criterion B9 given answers B1.start: yes x1 expect score 100% }
+""")
+    assert [(f[0], f[1]) for f in found] == [("R070", 3)]
+
+
+def test_bands_replaced_on_a_misspelt_scale_are_one_error_not_one_more_in_the_grading():
+    found = problems("""\
+replace bands rating on performnce {
+  strong when performance at least 100%
+  weak otherwise
+}
+""")
+    # The grading in base.esi rates measures by these bands; it is not reported as on another scale.
+    assert [(f[0], f[1], f[3]) for f in found] == [("R030", 3, "there is no scale called `performnce`")]

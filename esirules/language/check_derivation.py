@@ -334,6 +334,7 @@ class _Applying:
                 did_you_mean(name.text, known)
                 or f"`{verb}` changes {_article(noun)} {noun} of the ruleset this one extends; check the {id_word}",
             )
+            self.ctx.fail(kind, name.text)  # what else names it shares the mistake: not reported again
             return None
         declared = name_of(self.node(location))
         if declared.span.file == d.span.file:

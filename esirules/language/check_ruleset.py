@@ -79,8 +79,9 @@ def check_ruleset(
             ctx.default_scale = declaration.scale
             ctx.default_met = declaration.met
             ctx.scale_ref(declaration.scale)
-    gradings = tuple(g for g in (check_grading(ctx, d) for d in ctx.gradings.values()) if g)
+    # Bands first: a grading's measures rated by bands that failed are not reported again.
     bands = tuple(b for b in (check_bands(ctx, d) for d in ctx.bands.values()) if b)
+    gradings = tuple(g for g in (check_grading(ctx, d) for d in ctx.gradings.values()) if g)
     points = tuple(p for p in (check_points(ctx, d) for d in ctx.points.values()) if p)
     sections = tuple(
         section
