@@ -6,6 +6,7 @@ and optionally `# help: CODE text` (some diagnostic with that code has that text
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -159,6 +160,8 @@ def test_a_misspelt_parent_is_one_error_that_names_the_ruleset_beside_it(tmp_pat
     checked = check_file(str(tmp_path / "child.esi"))
     assert found(checked) == {("R004", 2, 9)}
     assert checked.diagnostics[0].help == "did you mean `esi-2003.esi`?"
+    with contextlib.chdir(tmp_path):  # named relative to the working folder, as on the command line
+        assert check_file("child.esi").diagnostics[0].help == "did you mean `esi-2003.esi`?"
     (tmp_path / "child.esi").write_text('ruleset "child"\nextends "child2.esi"\n')
     checked = check_file(str(tmp_path / "child.esi"))
     assert checked.diagnostics[0].help == "the path is read relative to this file; check its spelling"

@@ -112,7 +112,7 @@ class MemorySources:
 
 def _nearest(target: str, located: str, extended_from: str) -> str | None:
     """`did you mean ...?` naming a ruleset beside the missing one whose name is close, if any."""
-    folder = os.path.dirname(located)
+    folder = os.path.dirname(located) or os.curdir
     try:
         names = [n for n in os.listdir(folder) if n.endswith(".esi") and os.path.isfile(os.path.join(folder, n))]
     except OSError:
