@@ -199,3 +199,36 @@ def test_any_table_reads_the_same_from_a_workbook_and_a_csv_file(
     assert [w.message.replace(str(book), "FILE") for w in from_book.warnings] == [
         w.message.replace(str(csv_path), "FILE") for w in from_csv.warnings
     ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The example workbooks and the pages that show them
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, EXAMPLE / "mistakes"])
+def test_the_example_workbooks_hold_the_example_evidence(folder: Path) -> None:
+    """docs/examples/inspector/{,mistakes/}inspection.xlsx were written by `evidence_sheets` from
+    the YAML beside them: they must stay the same evidence."""
+    book = folder / "inspection.xlsx"
+    try:
+        from_yaml = load_evidence(str(folder / "inspection.yaml"), RULES)
+    except DiagnosticError as error:
+        assert words(problems(book), book) == words(list(error.diagnostics), folder / "cases.csv")
+        return
+    from_book = load_evidence(str(book), RULES)
+    assert from_book.cases.same_as(from_yaml.cases)
+    assert (from_book.ratings, from_book.measures, from_book.adjustments) == (
+        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments,
+    )
+
+
+def test_the_format_page_shows_what_esirules_prints_for_the_workbook_of_mistakes() -> None:
+    from evidence_helpers import run
+
+    command = (
+        "score docs/examples/inspector/mistakes/inspection.xlsx --ruleset rulesets/esi-2004-followup.esi --sample february"
+    )
+    text = (REPO / "docs" / "evidence-format.md").read_text(encoding="utf-8")
+    shown = text.split(f"```sh\nesirules {command}\n```\n\n```text\n", 1)[1].split("```", 1)[0]
+    status, _, err = run(*command.split(), cwd=REPO)
+    assert status == 1 and shown == err
