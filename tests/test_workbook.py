@@ -12,7 +12,7 @@ import pytest
 from builders import AGE, ORDER, RISK, SEX_OFFENDER, numerical, question, ruleset, section
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from workbook_helpers import csv_rows, evidence_sheets, write_workbook
+from workbook_helpers import csv_rows, evidence_sheets, write_ods, write_workbook
 
 from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.load import load_evidence
@@ -85,6 +85,21 @@ def test_the_bundled_mistakes_are_reported_the_same_at_their_cells(tmp_path: Pat
     shown = render_text(from_book, {})
     assert "  --> " + str(book) + ", cases!C3\n" in shown
     assert "error[E114]: case `F02`: `meduim` is not a value of attribute `risk_of_harm`" in shown
+
+
+def test_an_opendocument_spreadsheet_reads_as_the_same_evidence_and_problems(tmp_path: Path) -> None:
+    book = write_ods(tmp_path / "inspection.ods", evidence_sheets(EXAMPLE / "inspection.yaml"))
+    from_book = load_evidence(str(book), RULES)
+    from_yaml = load_evidence(str(EXAMPLE / "inspection.yaml"), RULES)
+    assert from_book.cases.same_as(from_yaml.cases)
+    assert (from_book.ratings, from_book.measures, from_book.adjustments) == (
+        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments,
+    )
+    mistakes = EXAMPLE / "mistakes"
+    book = write_ods(tmp_path / "mistakes.ods", evidence_sheets(mistakes / "inspection.yaml"))
+    found = problems(book)
+    assert words(found, book) == words(problems(mistakes / "cases.csv"), mistakes / "cases.csv")
+    assert [d.span.cell for d in found] == ["cases!C3", "cases!L4"]
 
 
 def test_cells_are_placed_from_the_sheet_corner_whatever_the_first_cell_used(tmp_path: Path) -> None:
