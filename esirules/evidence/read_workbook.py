@@ -56,11 +56,11 @@ class SheetColumns:
     numbers: list[npt.NDArray[np.int32]]
     texts: list[str | None]
     rows: int
+    blank: npt.NDArray[np.bool_]  # which texts are blank or spaces
 
     def filled(self, k: int) -> npt.NDArray[np.bool_]:
         """Which rows of column k hold something other than spaces."""
-        blank = np.array([not (t and t.strip()) for t in self.texts], dtype=np.bool_)
-        return ~blank[self.numbers[k]]
+        return ~self.blank[self.numbers[k]]
 
     def text(self, k: int, row: int) -> str:
         """The text of column k in sheet row `row` (from 1), "" if blank."""
@@ -101,7 +101,8 @@ def _by_columns(name: str, table: Any, columns: list[int]) -> SheetColumns:
         texts.extend(encoded.dictionary.to_pylist())
         indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
         numbers.append(np.where(indices < 0, 0, indices + offset).astype(np.int32))
-    return SheetColumns(name, columns, numbers, texts, table.num_rows)
+    blank = np.fromiter((not (t and t.strip()) for t in texts), dtype=np.bool_, count=len(texts))
+    return SheetColumns(name, columns, numbers, texts, table.num_rows, blank)
 
 
 def _reason(error: Exception) -> str:
