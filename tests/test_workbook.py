@@ -140,6 +140,20 @@ def test_problems_in_the_other_sheets_keep_their_yaml_words(tmp_path: Path) -> N
     assert from_book == from_yaml
 
 
+def test_a_misspelt_sheet_and_an_unknown_heading_are_reported_with_the_likely_names(tmp_path: Path) -> None:
+    sheets = {
+        "cases": csv_rows(EXAMPLE / "cases.csv"),
+        "Rating": [["item", "rating"], ["A1.oasys", "good"]],
+        "measures": [["measure", "actual", "target", "national average", "figure"]],
+    }
+    found = problems(write_workbook(tmp_path / "book.xlsx", sheets))
+    assert [(d.code, d.message, d.span.cell, d.help) for d in found] == [
+        ("E104", "`Rating` is not a sheet of an evidence workbook", "Rating!A1", "did you mean `ratings`?"),
+        ("E104", "`figure` is not a column of the `measures` sheet", "measures!E1",
+         "its columns are `measure`, `actual`, `target`, `national_average`"),
+    ]
+
+
 def test_a_sheet_without_its_naming_column_and_an_unreadable_file(tmp_path: Path) -> None:
     book = write_workbook(
         tmp_path / "book.xlsx", {"cases": csv_rows(EXAMPLE / "cases.csv"), "ratings": [["rating"], ["strong"]]}

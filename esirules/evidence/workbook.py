@@ -193,7 +193,7 @@ class _WorkbookLoad:
                     "E104",
                     f"`{name}` is not a sheet of an evidence workbook",
                     cell_span(self.path, name, 1, 1),
-                    did_you_mean(name.strip().lower(), SHEETS)
+                    did_you_mean(name.strip().lower(), SHEETS, listing=False)
                     or "known sheets are " + ", ".join(f"`{s}`" for s in SHEETS) + "; rename it or remove it",
                 )
             )
@@ -284,7 +284,7 @@ class _WorkbookLoad:
                         "E104",
                         f"`{heading}` is not a column of the `{field}` sheet",
                         cell_span(self.path, sheet.name, header_row, column),
-                        did_you_mean(low, headings) or "its columns are " + ", ".join(f"`{h}`" for h in headings),
+                        did_you_mean(low, headings, listing=False) or "its columns are " + ", ".join(f"`{h}`" for h in headings),
                     )
                 )
             elif low in column_of:
