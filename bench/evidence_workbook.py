@@ -9,7 +9,8 @@ this run:
   `--openpyxl-rows` rows only, scaled up to the whole sheet, as it takes minutes). This chose
   the reader (docs/architecture.md "Decisions").
 - load: `load_evidence` of the workbook and of the CSV file, file to checked `Cases`, medians of
-  `--repeat` runs: answers per second each, and the workbook's time over the CSV file's.
+  `--repeat` interleaved runs: answers per second each (by CPU time, the steadier figure on a
+  shared machine; wall-clock time is reported too), and the workbook's time over the CSV file's.
 
     python bench/evidence_workbook.py [--cases N] [--repeat R] [--json]
 """
@@ -56,33 +57,48 @@ def files(n: int) -> tuple[str, str, int]:
     return book, table, sum(1 for h in header if h in questions)
 
 
-def seconds(work: Callable[[], object], repeat: int) -> float:
-    times = []
+def seconds(work: Callable[[], object], repeat: int) -> tuple[float, float]:
+    """Median wall-clock and CPU seconds of `repeat` runs. On a shared machine the CPU time is the
+    steadier figure: the wall-clock time grows with the load of the other processes."""
+    walls, cpus = [], []
     for _ in range(repeat):
-        start = time.perf_counter()
+        wall, cpu = time.perf_counter(), time.process_time()
         work()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+        walls.append(time.perf_counter() - wall)
+        cpus.append(time.process_time() - cpu)
+    return statistics.median(walls), statistics.median(cpus)
 
 
-def readers(book: str, n: int, openpyxl_rows: int) -> dict[str, float]:
-    """Seconds each reader takes for the whole cases sheet (openpyxl's scaled up from a part)."""
-    found: dict[str, float] = {}
+def paired(works: dict[str, Callable[[], object]], repeat: int) -> dict[str, dict[str, float]]:
+    """Each work's median wall-clock and CPU seconds, the works interleaved run by run."""
+    runs: dict[str, list[tuple[float, float]]] = {name: [] for name in works}
+    for _ in range(repeat):
+        for name, work in works.items():
+            runs[name].append(seconds(work, 1))
+    return {
+        name: {"wall_s": statistics.median(r[0] for r in found), "cpu_s": statistics.median(r[1] for r in found)}
+        for name, found in runs.items()
+    }
 
-    def fastexcel_read() -> None:
-        import fastexcel
 
-        fastexcel.read_excel(book).load_sheet("cases", header_row=None, skip_rows=0, dtypes="string").to_arrow()
+def readers(book: str, n: int, openpyxl_rows: int, repeat: int) -> dict[str, dict[str, float]]:
+    """Seconds each reader takes for the whole cases sheet, interleaved (openpyxl's scaled up from a part)."""
+    import fastexcel
 
-    found["fastexcel"] = seconds(fastexcel_read, 1)
+    works: dict[str, Callable[[], object]] = {
+        "fastexcel": lambda: fastexcel.read_excel(book)
+        .load_sheet("cases", header_row=None, skip_rows=0, dtypes="string")
+        .to_arrow()
+    }
     try:
         from python_calamine import CalamineWorkbook
 
-        found["python-calamine"] = seconds(
-            lambda: CalamineWorkbook.from_path(book).get_sheet_by_name("cases").to_python(skip_empty_area=False), 1
+        works["python-calamine"] = lambda: CalamineWorkbook.from_path(book).get_sheet_by_name("cases").to_python(
+            skip_empty_area=False
         )
     except ImportError:
         pass
+    found = paired(works, repeat)
     try:
         import openpyxl
     except ImportError:
@@ -95,7 +111,8 @@ def readers(book: str, n: int, openpyxl_rows: int) -> dict[str, float]:
             if count == rows:
                 break
 
-    found["openpyxl"] = seconds(openpyxl_read, 1) * (n + 1) / rows
+    wall, cpu = seconds(openpyxl_read, 1)
+    found["openpyxl"] = {"wall_s": wall * (n + 1) / rows, "cpu_s": cpu * (n + 1) / rows}
     return found
 
 
@@ -114,28 +131,28 @@ def main(argv: list[str] | None = None) -> int:
     book, table, questions = files(args.cases)
     ruleset = load_ruleset(RULESET)
     answers = args.cases * questions
-    book_s = seconds(lambda: load_evidence(book, ruleset), args.repeat)
-    csv_s = seconds(lambda: load_evidence(table, ruleset), args.repeat)
+    loads = paired({"workbook": lambda: load_evidence(book, ruleset), "csv": lambda: load_evidence(table, ruleset)}, args.repeat)
+    book_s, csv_s = loads["workbook"]["cpu_s"], loads["csv"]["cpu_s"]
     results: dict[str, Any] = {
         "cases": args.cases,
         "answers": answers,
         "workbook_bytes": os.path.getsize(book),
         "csv_bytes": os.path.getsize(table),
-        "workbook_load_s": book_s,
-        "csv_load_s": csv_s,
+        "load": loads,
         "workbook_answers_per_s": answers / book_s,
         "csv_answers_per_s": answers / csv_s,
         "workbook_over_csv": book_s / csv_s,
-        "readers_s": readers(book, args.cases, args.openpyxl_rows),
+        "readers": readers(book, args.cases, args.openpyxl_rows, args.repeat),
+        "load_average": os.getloadavg()[0],
     }
     if args.json:
         print(json.dumps(results, indent=2))
         return 0
     print(f"{args.cases:,} cases, {answers:,} answers; workbook {results['workbook_bytes'] / 1e6:.1f} MB")
-    print(f"workbook: {book_s:.2f} s, {answers / book_s / 1e6:.2f} M answers/s")
-    print(f"CSV:      {csv_s:.2f} s, {answers / csv_s / 1e6:.2f} M answers/s  (workbook {book_s / csv_s:.1f}x)")
-    for name, spent in results["readers_s"].items():
-        print(f"reader {name}: {spent:.2f} s")
+    print(f"workbook: {book_s:.2f} s CPU, {answers / book_s / 1e6:.2f} M answers/s")
+    print(f"CSV:      {csv_s:.2f} s CPU, {answers / csv_s / 1e6:.2f} M answers/s  (workbook {book_s / csv_s:.1f}x)")
+    for name, spent in results["readers"].items():
+        print(f"reader {name}: {spent['cpu_s']:.2f} s CPU, {spent['wall_s']:.2f} s wall")
     return 0
 
 
