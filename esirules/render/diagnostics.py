@@ -15,6 +15,7 @@ from collections.abc import Mapping, Sequence
 
 from esirules.diagnostics import Diagnostic
 from esirules.render.wording import place, visible
+from esirules.render.wording import shown_path as shown_path  # (imported from here by its users)
 from esirules.words import plural
 
 LISTED_PER_CODE = 20
