@@ -160,6 +160,9 @@ def test_a_sheet_without_its_naming_column_and_an_unreadable_file(tmp_path: Path
     )
     (found,) = problems(book)
     assert (found.code, found.message, found.span.cell) == ("E107", "the `ratings` sheet has no `item` column", "ratings!A1")
+    ratings_only = write_workbook(tmp_path / "ratings.xlsx", {"ratings": [["item", "rating"], ["A1.oasys", "good"]]})
+    (found,) = problems(ratings_only)
+    assert (found.code, found.message) == ("E107", f"the workbook `{ratings_only}` has no `cases` sheet")
     broken = tmp_path / "broken.xlsx"
     broken.write_bytes(b"PK\x03\x04 not really a workbook")
     (found,) = problems(broken)

@@ -106,6 +106,8 @@ class _WorkbookLoad:
             )
             return None
         named = self._sheets(book)
+        if CASES not in named:
+            return None
         self.sheet_order = {name: i for i, name in enumerate(book.sheet_names)}
         try:
             cases_sheet = book.sheet(named[CASES])
@@ -198,7 +200,14 @@ class _WorkbookLoad:
                 )
             )
         if CASES not in named:
-            named[CASES] = book.sheet_names[0] if book.sheet_names else CASES
+            self.problems.append(
+                Diagnostic(
+                    "E107",
+                    f"the workbook `{self.path}` has no `cases` sheet",
+                    Span.point(self.path, 1, 1),
+                    "name the sheet of cases `cases` (one row per case, as in a CSV file of cases)",
+                )
+            )
         return named
 
     def _holds_anything(self, book: Workbook, name: str) -> bool:
