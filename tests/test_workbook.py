@@ -123,6 +123,7 @@ def test_problems_in_the_other_sheets_keep_their_yaml_words(tmp_path: Path) -> N
     assert by_code[("E130", "ratings!A38")] == "`A1.visiblity` is not an item of ruleset `esi-2004-followup`"
     assert by_code[("E106", "ratings!A39")] == "`A1.oasys` is given twice"
     assert ("E104", "notes!A1") in by_code
+    assert not any(d.span.cell.startswith("Sheet3") for d in found)
     assert [d.span.cell.split("!")[0] for d in found] == sorted(
         (d.span.cell.split("!")[0] for d in found), key=["cases", "ratings", "measures", "adjustments", "notes"].index
     )
