@@ -265,3 +265,14 @@ def test_the_format_page_shows_what_esirules_prints_for_the_workbook_of_mistakes
     shown = text.split(f"```sh\nesirules {command}\n```\n\n```text\n", 1)[1].split("```", 1)[0]
     status, _, err = run(*command.split(), cwd=REPO)
     assert status == 1 and shown == err
+
+
+def test_a_warning_in_a_workbook_is_placed_at_its_cell(tmp_path: Path) -> None:
+    rows = csv_rows(EXAMPLE / "cases.csv")
+    column = rows[0].index("B1.rmp_5days")
+    rows[3][column] = "yes"  # F03 is low risk: the question does not apply (E122, a warning)
+    evidence = load_evidence(str(write_workbook(tmp_path / "book.xlsx", {"cases": rows})), RULES)
+    (warning,) = evidence.warnings
+    assert warning.code == "E122"
+    assert warning.places[0].cell == f"cases!{column_letters(column + 1)}4"
+    assert warning.to_json()["locations"][0]["cell"] == warning.places[0].cell  # type: ignore[index]
