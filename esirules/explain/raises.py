@@ -117,27 +117,30 @@ class Raises:
         """`weights` are the kinds' weights in units; `ranks` and `units` are every counted item's."""
         self.kinds, self.weights, self.top, self.budget = kinds, weights, top, budget
         self.item_ranks, self.item_units = ranks, units
-        self._choices: dict[tuple[int, ...], list[tuple[Choice, ...]]] = {}
+        self._choices: dict[tuple[tuple[int, ...], int], list[tuple[Choice, ...]]] = {}
 
-    def choices(self, at: tuple[int, ...]) -> list[tuple[Choice, ...]]:
-        """For each kind, every way to raise some of its members to ranks among `at` (sorted)."""
-        if at not in self._choices:
-            self._choices[at] = [
-                kind_choices(kind.rank, len(kind.members), weight, at, self.top)
+    def choices(self, at: tuple[int, ...], floor: int) -> list[tuple[Choice, ...]]:
+        """For each kind, every way to raise some of its members to ranks among `at` (sorted), none left below `floor`."""
+        if (at, floor) not in self._choices:
+            self._choices[at, floor] = [
+                kind_choices(kind.rank, len(kind.members), weight, at, self.top, floor)
                 for kind, weight in zip(self.kinds, self.weights)
             ]
-        return self._choices[at]
+        return self._choices[at, floor]
 
     def start(self, at: tuple[int, ...]) -> State:
         """The weight at or above each rank of `at` before any raise."""
         return tuple(sum(u for r, u in zip(self.item_ranks, self.item_units) if r >= rank) for rank in at)
 
-    def table(
-        self, demands: Sequence[Demand], choices: Sequence[Sequence[Choice]] | None = None
-    ) -> tuple[Table, State]:
+    def table(self, demands: Sequence[Demand]) -> tuple[Table, State]:
+        """The table for meeting one of `demands`, and the state before any raise."""
         at = tuple(sorted({rank for demand in demands for rank, _ in demand}))
         goals = [tuple(dict(demand).get(rank, 0) for rank in at) for demand in demands]
-        table = Table(self.choices(at) if choices is None else choices, goals, self.budget)
+        # A need of all the weight at a rank is a floor: every item that weighs anything must
+        # reach it. Items are raised to at least the lowest floor of the demands at once.
+        total = sum(self.item_units)
+        floor = min(max((rank for rank, need in demand if need >= total), default=0) for demand in demands)
+        table = Table(self.choices(at, floor), goals, self.budget)
         start = self.start(at)
         return table, tuple(min(cap, s) for cap, s in zip(table.caps, start))
 
@@ -227,16 +230,20 @@ class Raises:
 
 
 @functools.lru_cache(maxsize=1024)
-def kind_choices(rank: int, members: int, weight: int, at: tuple[int, ...], top: int) -> tuple[Choice, ...]:
+def kind_choices(
+    rank: int, members: int, weight: int, at: tuple[int, ...], top: int, floor: int = 0
+) -> tuple[Choice, ...]:
     """Every way to raise some of `members` items of `rank` and `weight` to ranks among `at`, fewest first.
 
-    Cached: the higher grades of one criterion, and the criteria of one ruleset, ask the same
-    of the same kinds again and again.
+    Below `floor`, an item that weighs anything must be raised to it or above: then every
+    member is raised. Cached: the higher grades of one criterion, and the criteria of one
+    ruleset, ask the same of the same kinds again and again.
     """
-    points = [r for r in reversed(at) if rank < r <= top]  # highest first
+    forced = weight > 0 and rank < floor
+    points = [r for r in reversed(at) if rank < r <= top and (r >= floor or not forced)]  # highest first
     most = members if weight > 0 else 0  # raising an item of no weight meets nothing
     out = []
-    for count in range(most + 1):
+    for count in range(members if forced else 0, most + 1):
         for raised in itertools.combinations_with_replacement(points, count):
             extras = tuple(r - rank - 1 for r in raised)
             gains = tuple(weight * sum(1 for r in raised if r >= t) if t > rank else 0 for t in at)
