@@ -1,0 +1,188 @@
+"""Benchmark scoring on a Dask cluster: blocks of a large inspection counted by worker processes and merged, against one process.
+
+The inspection comes from bench/generate.py (seeded; written once into bench/data/) and is cut
+into blocks of whole rows (bench/blocks.py), each with an evidence file of its own. On the
+cluster (by default a `dask.distributed` LocalCluster of 2 worker processes, one thread each,
+on loopback): the ruleset and the evaluator are sent to every worker once; each block is loaded
+and counted on a worker (`load_evidence`, `score_batch`); the partials are merged pairwise on
+the workers (`merge`); the one merged partial is fetched and finished here (`finish`). The
+baseline, in the same run, is one process scoring the whole file (`load_evidence`,
+`score_batch`, `finish`). The two columns are checked equal before anything is timed.
+
+Figures are medians of `--repeat` runs after a warm-up (which also starts the workers' imports):
+
+- *single process* and *cluster*: file(s) to column, in seconds and answers per second
+  (answers: cases × the 71 question columns of the case file);
+- the cluster's phases: *count* (every block loaded and counted), *merge* (the tree of merges
+  on the workers, and fetching the result), *finish*;
+- *merge cost*: the blocks' partials fetched to this process (timed), then merged here in one
+  call; the size of a pickled partial per case, and the time to pickle and unpickle one.
+
+    python bench/dask_cluster.py [--cases N] [--blocks B] [--repeat R] [--scheduler ADDRESS] [--json]
+
+With `--scheduler tcp://host:8786` it runs on that cluster instead; the workers must have
+esirules installed and see the block files at the same paths (a shared file system).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import os
+import pickle
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from typing import Any
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+sys.path.insert(0, HERE)
+
+from blocks import write_blocks  # noqa: E402
+from generate import DATA, RULESET, generate  # noqa: E402
+
+import esirules  # noqa: E402
+
+QUESTION_COLUMNS = 71  # answers per case in bench/generate.py's case file (see docs/performance.md)
+
+
+def timed(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
+    """The median seconds of `repeat` runs after a warm-up, and the last run's result."""
+    result = work()
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        result = work()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times), result
+
+
+def tree_merge(client: Any, partials: list[Any]) -> Any:
+    """Merge pairwise on the workers until one partial is left."""
+    while len(partials) > 1:
+        partials = [
+            client.submit(esirules.merge, partials[i : i + 2]) if i + 1 < len(partials) else partials[i]
+            for i in range(0, len(partials), 2)
+        ]
+    return partials[0]
+
+
+def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]:
+    from distributed import wait
+
+    paths = generate(DATA, n_cases, seed=0, json_cases=False)
+    blocks = write_blocks(paths["yaml"], paths["csv"], n_blocks)
+    ruleset = esirules.load_ruleset(RULESET)
+    evaluator = esirules.compile_ruleset(ruleset)
+    answers = n_cases * QUESTION_COLUMNS
+    sent = client.scatter([ruleset, evaluator], broadcast=True)
+
+    def single() -> Any:
+        evidence = esirules.load_evidence(paths["yaml"], ruleset)
+        return esirules.finish(esirules.score_batch(evaluator, evidence), evaluator=evaluator)
+
+    phases: dict[str, list[float]] = {"count": [], "merge": [], "finish": []}
+
+    def counted() -> list[Any]:
+        evidence = client.map(esirules.load_evidence, blocks, ruleset=sent[0], pure=False)
+        partials = client.map(esirules.score_batch, [sent[1]] * len(blocks), evidence, pure=False)
+        wait(partials)
+        return partials
+
+    def on_cluster() -> Any:
+        start = time.perf_counter()
+        partials = counted()
+        counted_at = time.perf_counter()
+        total = tree_merge(client, partials).result()
+        merged_at = time.perf_counter()
+        column = esirules.finish(total, evaluator=evaluator)
+        phases["count"].append(counted_at - start)
+        phases["merge"].append(merged_at - counted_at)
+        phases["finish"].append(time.perf_counter() - merged_at)
+        return column
+
+    single_s, whole = timed(single, repeat)
+    cluster_s, column = timed(on_cluster, repeat)
+    same = column.criteria == whole.criteria and column.sections == whole.sections
+    same = same and column.overall == whole.overall and column.cases == whole.cases
+    assert same and column.excluded_cases == whole.excluded_cases, "the cluster's column differs"
+
+    futures = counted()
+    fetch_s, partials = timed(lambda: client.gather(futures), repeat)
+    client.cancel(futures)
+    merge_s, merged = timed(lambda: esirules.merge(partials), repeat)
+    finish_s, _ = timed(lambda: esirules.finish(merged, evaluator=evaluator), repeat)
+    pickled = [len(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL)) for p in partials]
+    round_trip_s, _ = timed(lambda: pickle.loads(pickle.dumps(partials[0], protocol=pickle.HIGHEST_PROTOCOL)), repeat)
+    block_cases = [p.case_ids.shape[0] for p in partials]
+    workers = client.scheduler_info()["workers"]
+    return {
+        "cases": n_cases,
+        "answers": answers,
+        "blocks": n_blocks,
+        "workers": len(workers),
+        "threads": sum(w.get("nthreads", 1) for w in workers.values()),
+        "single_process_s": single_s,
+        "single_process_answers_per_s": answers / single_s,
+        "cluster_s": cluster_s,
+        "cluster_answers_per_s": answers / cluster_s,
+        "speed_up": single_s / cluster_s,
+        "cluster_phases_s": {name: statistics.median(times[1:]) for name, times in phases.items()},
+        "merge_cost": {
+            "fetch_partials_s": fetch_s,
+            "merge_in_one_process_s": merge_s,
+            "merge_per_case_us": merge_s / n_cases * 1e6,
+            "finish_s": finish_s,
+            "pickled_partial_bytes_per_case": statistics.median(b / c for b, c in zip(pickled, block_cases)),
+            "pickle_round_trip_of_one_partial_s": round_trip_s,
+            "cases_per_block": statistics.median(block_cases),
+        },
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=1_000_000, help="size of the synthetic inspection")
+    parser.add_argument("--blocks", type=int, default=8)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
+    parser.add_argument("--json", action="store_true", help="print every figure as JSON")
+    args = parser.parse_args(argv)
+
+    from distributed import Client, LocalCluster
+
+    if args.scheduler:
+        with Client(args.scheduler, timeout=60) as client:
+            results = run(client, args.cases, args.blocks, args.repeat)
+    else:
+        with (
+            LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
+                silence_logs=logging.ERROR,
+            ) as cluster,
+            Client(cluster, timeout=60) as client,
+        ):
+            results = run(client, args.cases, args.blocks, args.repeat)
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return 0
+    r, cost, phases = results, results["merge_cost"], results["cluster_phases_s"]
+    print(f"{r['cases']} cases ({r['answers'] / 1e6:.1f} million answers) in {r['blocks']} blocks, "
+          f"{r['workers']} worker processes of {r['threads'] // r['workers']} thread each")
+    print(f"  single process: {r['single_process_s']:.2f} s ({r['single_process_answers_per_s'] / 1e6:.1f} million answers/s)")
+    print(f"  cluster:        {r['cluster_s']:.2f} s ({r['cluster_answers_per_s'] / 1e6:.1f} million answers/s), "
+          f"{r['speed_up']:.2f}× one process")
+    print(f"    count {phases['count']:.2f} s, merge on the workers and fetch {phases['merge']:.2f} s, "
+          f"finish {phases['finish']:.3f} s")
+    print(f"  merge cost: {cost['merge_in_one_process_s'] * 1000:.0f} ms to merge the {r['blocks']} partials in one "
+          f"process ({cost['merge_per_case_us']:.2f} µs per case), after {cost['fetch_partials_s'] * 1000:.0f} ms "
+          f"to fetch them; finish {cost['finish_s'] * 1000:.0f} ms")
+    print(f"  a partial pickles to {cost['pickled_partial_bytes_per_case']:.0f} bytes per case; pickling and "
+          f"unpickling one of {cost['cases_per_block']:.0f} cases takes {cost['pickle_round_trip_of_one_partial_s'] * 1000:.0f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
