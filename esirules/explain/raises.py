@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import itertools
+import math
 import operator
 from collections.abc import Iterator, Sequence
 
@@ -122,6 +123,8 @@ class Raises:
     def choices(self, at: tuple[int, ...], floor: int) -> list[tuple[Choice, ...]]:
         """For each kind, every way to raise some of its members to ranks among `at` (sorted), none left below `floor`."""
         if (at, floor) not in self._choices:
+            for kind, weight in zip(self.kinds, self.weights):  # a kind's choices are counted before they are listed
+                self.budget.spend(_how_many_choices(kind.rank, len(kind.members), weight, at, self.top, floor))
             self._choices[at, floor] = [
                 kind_choices(kind.rank, len(kind.members), weight, at, self.top, floor)
                 for kind, weight in zip(self.kinds, self.weights)
@@ -178,13 +181,14 @@ class Raises:
         if k == len(self.kinds):
             yield counts
             return
+        by_count: dict[int, list[Choice]] = {}
+        for choice in table.choices[k]:
+            by_count.setdefault(choice.count, []).append(choice)
         for count in range(min(len(self.kinds[k].members), optimum[0] - used), -1, -1):
             after: dict[State, int] = {}
-            self.budget.spend(len(states) * len(table.choices[k]))
+            self.budget.spend(len(states) * len(by_count.get(count, ())))
             for state, steps in states.items():
-                for choice in table.choices[k]:
-                    if choice.count != count:
-                        continue
+                for choice in by_count.get(count, ()):
                     new, total = table.add(state, choice), steps + choice.steps
                     rest = table.best(k + 1, new) if table.alive(k + 1, new) else None
                     # INVARIANT: only states on the way to a smallest raise are kept.
@@ -200,13 +204,14 @@ class Raises:
         if k == len(self.kinds):
             yield extras
             return
-        for extra in sorted({c.extra for c in table.choices[k]}, reverse=True):
+        by_extra: dict[int, list[Choice]] = {}
+        for choice in table.choices[k]:
+            by_extra.setdefault(choice.extra, []).append(choice)
+        for extra in sorted(by_extra, reverse=True):
             after = set()
-            self.budget.spend(len(states) * len(table.choices[k]))
+            self.budget.spend(len(states) * len(by_extra[extra]))
             for state in states:
-                for choice in table.choices[k]:
-                    if choice.extra != extra:
-                        continue
+                for choice in by_extra[extra]:
                     new = table.add(state, choice)
                     rest = table.best(k + 1, new) if table.alive(k + 1, new) else None
                     if rest is not None and used + choice.steps + rest[1] == steps:
@@ -249,3 +254,14 @@ def kind_choices(
             gains = tuple(weight * sum(1 for r in raised if r >= t) if t > rank else 0 for t in at)
             out.append(Choice(extras, gains, count, sum(extras)))
     return tuple(out)
+
+
+def _how_many_choices(rank: int, members: int, weight: int, at: tuple[int, ...], top: int, floor: int) -> int:
+    """How many choices `kind_choices` lists for these arguments."""
+    if weight == 0:
+        return 1
+    if rank < floor:  # every member raised, to one of the ranks from the floor up
+        points = sum(1 for r in at if floor <= r <= top)
+        return math.comb(members + points - 1, members) if points else int(members == 0)
+    points = sum(1 for r in at if rank < r <= top)
+    return math.comb(members + points, members)
