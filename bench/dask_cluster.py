@@ -4,8 +4,8 @@ The inspection comes from bench/generate.py (seeded; written once into bench/dat
 into blocks of whole rows (bench/blocks.py), each with an evidence file of its own. On the
 cluster (by default a `dask.distributed` LocalCluster of 2 worker processes, one thread each,
 on loopback): the ruleset and the evaluator are sent to every worker once; each block is loaded
-and counted on a worker (`load_evidence`, `score_batch`); the partials are merged pairwise on
-the workers (`merge`); the one merged partial is fetched and finished here (`finish`). The
+and counted on a worker (`load_evidence`, `score_batch`); each worker merges the partials it
+holds (`merge`), and those are fetched, merged and finished here (`finish`). The
 baseline, in the same run, is one process scoring the whole file (`load_evidence`,
 `score_batch`, `finish`). The two columns are checked equal before anything is timed.
 
@@ -13,10 +13,13 @@ Figures are medians of `--repeat` runs after a warm-up (which also starts the wo
 
 - *single process* and *cluster*: file(s) to column, in seconds and answers per second
   (answers: cases × the 71 question columns of the case file);
-- the cluster's phases: *count* (every block loaded and counted), *merge* (the tree of merges
-  on the workers, and fetching the result), *finish*;
+- the cluster's phases: *count* (every block loaded and counted), *merge* (each worker merges
+  the partials it holds, and the one partial per worker is fetched and merged here; for
+  comparison, a tree of pairwise merges on the workers and fetching its result), *finish*;
+  the cluster's figure is count + merge + finish;
 - *merge cost*: the blocks' partials fetched to this process (timed), then merged here in one
-  call; the size of a pickled partial per case, and the time to pickle and unpickle one.
+  call; the size of pickled partials per case (a block's, the blocks' merged, all cases counted
+  as one batch), and the time to pickle and unpickle a block's.
 
     python bench/dask_cluster.py [--cases N] [--blocks B] [--repeat R] [--scheduler ADDRESS] [--json]
 
@@ -60,13 +63,26 @@ def timed(work: Callable[[], Any], repeat: int) -> tuple[float, Any]:
 
 
 def tree_merge(client: Any, partials: list[Any]) -> Any:
-    """Merge pairwise on the workers until one partial is left."""
+    """Merge pairwise on the workers until one partial is left, and fetch it."""
     while len(partials) > 1:
         partials = [
             client.submit(esirules.merge, partials[i : i + 2]) if i + 1 < len(partials) else partials[i]
             for i in range(0, len(partials), 2)
         ]
-    return partials[0]
+    return partials[0].result()
+
+
+def merge_where_held(client: Any, partials: list[Any]) -> Any:
+    """Merge the partials each worker holds on that worker, fetch one partial per worker, merge those here."""
+    held = client.who_has(partials)
+    by_worker: dict[str, list[Any]] = {}
+    for future in partials:
+        by_worker.setdefault(held[future.key][0], []).append(future)
+    merged = [
+        client.submit(esirules.merge, group, workers=[worker], allow_other_workers=False)
+        for worker, group in by_worker.items()
+    ]
+    return esirules.merge(client.gather(merged))
 
 
 def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]:
@@ -83,31 +99,37 @@ def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]
         evidence = esirules.load_evidence(paths["yaml"], ruleset)
         return esirules.finish(esirules.score_batch(evaluator, evidence), evaluator=evaluator)
 
-    phases: dict[str, list[float]] = {"count": [], "merge": [], "finish": []}
-
     def counted() -> list[Any]:
         evidence = client.map(esirules.load_evidence, blocks, ruleset=sent[0], pure=False)
         partials = client.map(esirules.score_batch, [sent[1]] * len(blocks), evidence, pure=False)
         wait(partials)
         return partials
 
-    def on_cluster() -> Any:
+    single_s, whole = timed(single, repeat)
+    phases: dict[str, list[float]] = {"count": [], "tree": [], "where_held": [], "finish": []}
+    for run_number in range(repeat + 1):  # the first run warms the workers
         start = time.perf_counter()
         partials = counted()
         counted_at = time.perf_counter()
-        total = tree_merge(client, partials).result()
-        merged_at = time.perf_counter()
-        column = esirules.finish(total, evaluator=evaluator)
-        phases["count"].append(counted_at - start)
-        phases["merge"].append(merged_at - counted_at)
-        phases["finish"].append(time.perf_counter() - merged_at)
-        return column
-
-    single_s, whole = timed(single, repeat)
-    cluster_s, column = timed(on_cluster, repeat)
-    same = column.criteria == whole.criteria and column.sections == whole.sections
-    same = same and column.overall == whole.overall and column.cases == whole.cases
-    assert same and column.excluded_cases == whole.excluded_cases, "the cluster's column differs"
+        by_tree = tree_merge(client, partials)
+        tree_at = time.perf_counter()
+        where_held = merge_where_held(client, partials)
+        held_at = time.perf_counter()
+        esirules.finish(where_held, evaluator=evaluator)
+        finished_at = time.perf_counter()
+        client.cancel(partials)
+        for merged in (by_tree, where_held):
+            other = esirules.finish(merged, evaluator=evaluator)
+            same = other.criteria == whole.criteria and other.sections == whole.sections
+            same = same and other.overall == whole.overall and other.cases == whole.cases
+            assert same and other.excluded_cases == whole.excluded_cases, "the cluster's column differs"
+        if run_number:
+            phases["count"].append(counted_at - start)
+            phases["tree"].append(tree_at - counted_at)
+            phases["where_held"].append(held_at - tree_at)
+            phases["finish"].append(finished_at - held_at)
+    phase = {name: statistics.median(times) for name, times in phases.items()}
+    cluster_s = phase["count"] + phase["where_held"] + phase["finish"]
 
     futures = counted()
     fetch_s, partials = timed(lambda: client.gather(futures), repeat)
@@ -115,6 +137,9 @@ def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]
     merge_s, merged = timed(lambda: esirules.merge(partials), repeat)
     finish_s, _ = timed(lambda: esirules.finish(merged, evaluator=evaluator), repeat)
     pickled = [len(pickle.dumps(p, protocol=pickle.HIGHEST_PROTOCOL)) for p in partials]
+    merged_bytes = len(pickle.dumps(merged, protocol=pickle.HIGHEST_PROTOCOL))
+    one_batch = esirules.score_batch(evaluator, esirules.load_evidence(paths["yaml"], ruleset))
+    one_batch_bytes = len(pickle.dumps(one_batch, protocol=pickle.HIGHEST_PROTOCOL))
     round_trip_s, _ = timed(lambda: pickle.loads(pickle.dumps(partials[0], protocol=pickle.HIGHEST_PROTOCOL)), repeat)
     block_cases = [p.case_ids.shape[0] for p in partials]
     workers = client.scheduler_info()["workers"]
@@ -126,17 +151,26 @@ def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]
         "threads": sum(w.get("nthreads", 1) for w in workers.values()),
         "single_process_s": single_s,
         "single_process_answers_per_s": answers / single_s,
+        "single_process_us_per_case": single_s / n_cases * 1e6,
         "cluster_s": cluster_s,
         "cluster_answers_per_s": answers / cluster_s,
         "speed_up": single_s / cluster_s,
-        "cluster_phases_s": {name: statistics.median(times[1:]) for name, times in phases.items()},
+        "cluster_phases_s": {
+            "count": phase["count"],
+            "merge_where_held_and_fetch": phase["where_held"],
+            "merge_as_a_tree_on_the_workers_and_fetch": phase["tree"],
+            "finish": phase["finish"],
+        },
+        "count_us_per_case_per_worker": phase["count"] * len(workers) / n_cases * 1e6,
         "merge_cost": {
             "fetch_partials_s": fetch_s,
             "merge_in_one_process_s": merge_s,
             "merge_per_case_us": merge_s / n_cases * 1e6,
             "finish_s": finish_s,
-            "pickled_partial_bytes_per_case": statistics.median(b / c for b, c in zip(pickled, block_cases)),
-            "pickle_round_trip_of_one_partial_s": round_trip_s,
+            "pickled_block_partial_bytes_per_case": statistics.median(b / c for b, c in zip(pickled, block_cases)),
+            "pickled_merged_partial_bytes_per_case": merged_bytes / n_cases,
+            "pickled_one_batch_partial_bytes_per_case": one_batch_bytes / n_cases,
+            "pickle_round_trip_of_one_block_partial_s": round_trip_s,
             "cases_per_block": statistics.median(block_cases),
         },
     }
@@ -144,7 +178,7 @@ def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=1_000_000, help="size of the synthetic inspection")
+    parser.add_argument("--cases", type=int, default=400_000, help="size of the synthetic inspection")
     parser.add_argument("--blocks", type=int, default=8)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--scheduler", help="address of a running Dask scheduler (default: a LocalCluster)")
@@ -160,7 +194,7 @@ def main(argv: list[str] | None = None) -> int:
         with (
             LocalCluster(
                 n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1", dashboard_address=None,
-                silence_logs=logging.ERROR,
+                scheduler_kwargs={"dashboard_address": "127.0.0.1:0"}, silence_logs=logging.ERROR,
             ) as cluster,
             Client(cluster, timeout=60) as client,
         ):
@@ -171,16 +205,21 @@ def main(argv: list[str] | None = None) -> int:
     r, cost, phases = results, results["merge_cost"], results["cluster_phases_s"]
     print(f"{r['cases']} cases ({r['answers'] / 1e6:.1f} million answers) in {r['blocks']} blocks, "
           f"{r['workers']} worker processes of {r['threads'] // r['workers']} thread each")
-    print(f"  single process: {r['single_process_s']:.2f} s ({r['single_process_answers_per_s'] / 1e6:.1f} million answers/s)")
+    print(f"  single process: {r['single_process_s']:.2f} s ({r['single_process_answers_per_s'] / 1e6:.1f} million "
+          f"answers/s, {r['single_process_us_per_case']:.1f} µs per case)")
     print(f"  cluster:        {r['cluster_s']:.2f} s ({r['cluster_answers_per_s'] / 1e6:.1f} million answers/s), "
           f"{r['speed_up']:.2f}× one process")
-    print(f"    count {phases['count']:.2f} s, merge on the workers and fetch {phases['merge']:.2f} s, "
+    print(f"    count {phases['count']:.2f} s ({r['count_us_per_case_per_worker']:.1f} µs per case per worker); "
+          f"merge where held and fetch {phases['merge_where_held_and_fetch']:.2f} s "
+          f"(as a tree on the workers: {phases['merge_as_a_tree_on_the_workers_and_fetch']:.2f} s); "
           f"finish {phases['finish']:.3f} s")
     print(f"  merge cost: {cost['merge_in_one_process_s'] * 1000:.0f} ms to merge the {r['blocks']} partials in one "
           f"process ({cost['merge_per_case_us']:.2f} µs per case), after {cost['fetch_partials_s'] * 1000:.0f} ms "
           f"to fetch them; finish {cost['finish_s'] * 1000:.0f} ms")
-    print(f"  a partial pickles to {cost['pickled_partial_bytes_per_case']:.0f} bytes per case; pickling and "
-          f"unpickling one of {cost['cases_per_block']:.0f} cases takes {cost['pickle_round_trip_of_one_partial_s'] * 1000:.0f} ms")
+    print(f"  pickled partials, bytes per case: a block's {cost['pickled_block_partial_bytes_per_case']:.0f}, "
+          f"the blocks merged {cost['pickled_merged_partial_bytes_per_case']:.0f}, all cases as one batch "
+          f"{cost['pickled_one_batch_partial_bytes_per_case']:.0f}; pickling and unpickling a block's "
+          f"({cost['cases_per_block']:.0f} cases) takes {cost['pickle_round_trip_of_one_block_partial_s'] * 1000:.0f} ms")
     return 0
 
 

@@ -42,6 +42,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
         processes=True,
         host="127.0.0.1",
         dashboard_address=None,
+        scheduler_kwargs={"dashboard_address": "127.0.0.1:0"},  # its HTTP server on a free port, never 8787
         local_directory=str(tmp_path_factory.mktemp("dask")),
         silence_logs=logging.ERROR,
     )
