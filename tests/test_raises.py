@@ -18,6 +18,7 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_counterfactual import ODD
 
+from esirules.explain import demands as demands_module
 from esirules.explain.counterfactual import is_monotone, raise_to
 from esirules.explain.demands import Demand, Unreadable, demands
 from esirules.explain.search import Search
@@ -167,6 +168,23 @@ def test_equally_small_raises_come_in_the_searchs_order() -> None:
     expected = [([3, 1], "Well met"), ([2, 2], "Well met")]
     assert raise_to(two_ways, [0, 0], [F(1), F(1)], "Well met") == expected
     assert Search(two_ways, [0, 0], [F(1), F(1)], "Well met", 10_000, monotone=False).run() == expected
+
+
+def test_too_many_demands_leave_the_answer_to_the_search(monkeypatch: pytest.MonkeyPatch) -> None:
+    two_ways = compiled(
+        grading(
+            rules=[
+                rule("Well met", clause("at_least", GO, "each")),
+                rule("Well met", clause("at_least", ST, "some"), clause("at_least", SA, "each")),
+                otherwise("Poor"),
+            ]
+        )
+    )
+    monkeypatch.setattr(demands_module, "MAX_DEMANDS", 1)
+    assert read(two_ways, "Well met", [F(1)] * 3) is None
+    ranks, weights = [0, 1, 0], [F(1)] * 3
+    exhaustive = Search(two_ways, ranks, weights, "Well met", 10_000, monotone=False).run()
+    assert raise_to(two_ways, ranks, weights, "Well met") == exhaustive != []
 
 
 def test_gradings_that_are_not_monotone_are_not_read() -> None:

@@ -55,10 +55,10 @@ def demands(compiled: CompiledGrading, target: int, total: int, unit: int) -> li
     rules = [(ladder.rank(rule.grade), rule) for rule in grading.rules]
     if any(later > earlier for (earlier, _), (later, _) in itertools.pairwise(rules)):
         raise Unreadable  # a later rule for a better grade: reaching it is not one rule holding
-    below: dict[int, list[m.GradeRule]] = {}
+    by_grade: dict[int, list[m.GradeRule]] = {}  # the rules of each grade, but `otherwise`
     for rank, rule in rules:
         if not rule.otherwise:
-            below.setdefault(rank, []).append(rule)
+            by_grade.setdefault(rank, []).append(rule)
     alternatives: _Alternatives = []
     for rank, rule in rules:
         if rank < target:
@@ -67,7 +67,7 @@ def demands(compiled: CompiledGrading, target: int, total: int, unit: int) -> li
         if grading.cumulative:  # and each lower grade that has rules must have one of them hold
             these += [
                 _any(*(_rule_needs(r, scale, total, unit) for r in lower))
-                for grade, lower in below.items()
+                for grade, lower in by_grade.items()
                 if grade < rank
             ]
         combined = _all(these, top, total)
