@@ -9,7 +9,9 @@ holds (`merge`), and those are fetched, merged and finished here (`finish`). The
 baseline, in the same run, is one process scoring the whole file (`load_evidence`,
 `score_batch`, `finish`). The two columns are checked equal before anything is timed.
 
-Figures are medians of `--repeat` runs after a warm-up (which also starts the workers' imports):
+Figures are medians of `--repeat` runs after a warm-up (which also starts the workers' imports),
+in wall-clock time and, since other work on a shared machine moves that, in processor time
+(every thread of the workers and of this process, per case):
 
 - *single process* and *cluster*: file(s) to column, in seconds and answers per second
   (answers: cases × the 71 question columns of the case file);
@@ -105,16 +107,33 @@ def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]
         wait(partials)
         return partials
 
+    def processor_s() -> float:
+        """Processor time used so far by the workers and this process (every thread of each)."""
+        return sum(client.run(time.process_time).values()) + time.process_time()
+
     single_s, whole = timed(single, repeat)
+    single_cpu = []
+    for _ in range(repeat):
+        before = time.process_time()
+        single()
+        single_cpu.append(time.process_time() - before)
     phases: dict[str, list[float]] = {"count": [], "tree": [], "where_held": [], "finish": []}
+    cpu: dict[str, list[float]] = {"count": [], "tree": [], "where_held": []}
     for run_number in range(repeat + 1):  # the first run warms the workers
+        cpu_start = processor_s()
         start = time.perf_counter()
         partials = counted()
         counted_at = time.perf_counter()
+        cpu_counted = processor_s()
+        counted_end = time.perf_counter()
         by_tree = tree_merge(client, partials)
         tree_at = time.perf_counter()
+        cpu_tree = processor_s()
+        tree_end = time.perf_counter()
         where_held = merge_where_held(client, partials)
         held_at = time.perf_counter()
+        cpu_held = processor_s()
+        held_end = time.perf_counter()
         esirules.finish(where_held, evaluator=evaluator)
         finished_at = time.perf_counter()
         client.cancel(partials)
@@ -125,10 +144,14 @@ def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]
             assert same and other.excluded_cases == whole.excluded_cases, "the cluster's column differs"
         if run_number:
             phases["count"].append(counted_at - start)
-            phases["tree"].append(tree_at - counted_at)
-            phases["where_held"].append(held_at - tree_at)
-            phases["finish"].append(finished_at - held_at)
+            phases["tree"].append(tree_at - counted_end)
+            phases["where_held"].append(held_at - tree_end)
+            phases["finish"].append(finished_at - held_end)
+            cpu["count"].append(cpu_counted - cpu_start)
+            cpu["tree"].append(cpu_tree - cpu_counted)
+            cpu["where_held"].append(cpu_held - cpu_tree)
     phase = {name: statistics.median(times) for name, times in phases.items()}
+    phase_cpu = {name: statistics.median(times) for name, times in cpu.items()}
     cluster_s = phase["count"] + phase["where_held"] + phase["finish"]
 
     futures = counted()
@@ -162,6 +185,12 @@ def run(client: Any, n_cases: int, n_blocks: int, repeat: int) -> dict[str, Any]
             "finish": phase["finish"],
         },
         "count_us_per_case_per_worker": phase["count"] * len(workers) / n_cases * 1e6,
+        "processor_us_per_case": {
+            "single_process": statistics.median(single_cpu) / n_cases * 1e6,
+            "cluster_count": phase_cpu["count"] / n_cases * 1e6,
+            "cluster_merge_where_held_and_fetch": phase_cpu["where_held"] / n_cases * 1e6,
+            "cluster_merge_as_a_tree_and_fetch": phase_cpu["tree"] / n_cases * 1e6,
+        },
         "merge_cost": {
             "fetch_partials_s": fetch_s,
             "merge_in_one_process_s": merge_s,
@@ -213,6 +242,10 @@ def main(argv: list[str] | None = None) -> int:
           f"merge where held and fetch {phases['merge_where_held_and_fetch']:.2f} s "
           f"(as a tree on the workers: {phases['merge_as_a_tree_on_the_workers_and_fetch']:.2f} s); "
           f"finish {phases['finish']:.3f} s")
+    cpu = r["processor_us_per_case"]
+    print(f"  processor time per case: one process {cpu['single_process']:.1f} µs; cluster counting "
+          f"{cpu['cluster_count']:.1f} µs, merging where held {cpu['cluster_merge_where_held_and_fetch']:.1f} µs "
+          f"(as a tree {cpu['cluster_merge_as_a_tree_and_fetch']:.1f} µs)")
     print(f"  merge cost: {cost['merge_in_one_process_s'] * 1000:.0f} ms to merge the {r['blocks']} partials in one "
           f"process ({cost['merge_per_case_us']:.2f} µs per case), after {cost['fetch_partials_s'] * 1000:.0f} ms "
           f"to fetch them; finish {cost['finish_s'] * 1000:.0f} ms")
