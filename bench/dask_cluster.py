@@ -214,8 +214,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print every figure as JSON")
     args = parser.parse_args(argv)
 
+    import pyarrow
     from distributed import Client, LocalCluster
 
+    # Starting workers sets OMP_NUM_THREADS=1 in this process's environment too (Dask's nanny does,
+    # for its workers), and pyarrow sizes its thread pool from it when first used: make the pool
+    # now, so the one-process baseline reads with every CPU, as a process of its own would.
+    pyarrow.cpu_count()
     if args.scheduler:
         with Client(args.scheduler, timeout=60) as client:
             results = run(client, args.cases, args.blocks, args.repeat)

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import attrs
+import pyarrow
 import pytest
 from distributed import Client, Future, LocalCluster, wait
 
@@ -36,6 +37,10 @@ TIMEOUT = 60  # seconds for any one wait on the cluster; a healthy run takes a f
 
 @pytest.fixture(scope="module")
 def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
+    # Starting workers sets OMP_NUM_THREADS=1 in this process's environment too, and pyarrow sizes
+    # its thread pool from it when first used: make the pool now, and put the environment back after.
+    pyarrow.cpu_count()
+    environment = dict(os.environ)
     cluster = LocalCluster(
         n_workers=2,
         threads_per_worker=1,
@@ -52,6 +57,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Client]:
             yield connected
     finally:
         cluster.close(timeout=TIMEOUT)
+        os.environ.clear()
+        os.environ.update(environment)
 
 
 @pytest.fixture(scope="module")
