@@ -19,8 +19,9 @@ class Span:
 
     @classmethod
     def from_meta(cls, file: str, meta: object) -> Span:
-        """The one place that turns Lark's position metadata into a span."""
-        if getattr(meta, "empty", True):
+        """The one place that turns Lark's position metadata into a span: a rule's `meta` or a
+        token (both carry line, column, end_line, end_column, start_pos and end_pos)."""
+        if getattr(meta, "empty", False) or getattr(meta, "line", None) is None:
             return cls(file, 1, 1, 1, 1)
         return cls(
             file,

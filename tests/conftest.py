@@ -8,6 +8,9 @@ from esirules.language.check import Checked, check_text
 
 REPO = Path(__file__).resolve().parent.parent
 
+# The service tests' fixtures (a store on SQLite and on PostgreSQL, the app with a token per role).
+pytest_plugins = ["service_support"]
+
 
 def check_source(text: str, path: str = "t.esi") -> Checked:
     """Check ruleset text as if read from `path`, collecting diagnostics instead of raising."""

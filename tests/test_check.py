@@ -704,3 +704,128 @@ def test_a_banded_numerical_criterion_may_allow_adjustment():
     assert checked.ruleset is not None
     assert checked.ruleset.criterion("B1").allows_adjustment
     assert checked.ruleset.tests[0].adjustment == ("Not met", "lead", "why")
+
+
+# --- follow-on diagnostics (issue 9.2) ---------------------------------------------------------
+# A diagnostic caused by an earlier error is not reported: it would say something that stops
+# being true, or give advice that becomes wrong, once the earlier error is fixed.
+
+GRADED = VOCABULARY + """\
+grading management {
+  items rated on performance
+  grades from grade
+  "Well met" when at least good on each item
+  "Not met" otherwise
+}
+"""
+
+
+def codes_of(body: str, vocabulary: str = VOCABULARY) -> list[tuple[str, int]]:
+    checked = check_source(HEADER + vocabulary + body)
+    return [(d.code, d.span.line) for d in checked.diagnostics]
+
+
+def test_a_misspelt_grading_gives_no_advice_about_the_tests_of_its_criterion():
+    body = (
+        'section A "a" {\n'
+        '  criterion A1 "c" { graded by managment item A1.a "x" }\n'
+        "}\n"
+        'test "t" { criterion A1 given ratings A1.a: strong expect grade "Well met" }\n'
+    )
+    checked = check_source(HEADER + GRADED + body)
+    assert [(d.code, d.message) for d in checked.diagnostics] == [
+        ("R030", "there is no grading called `managment`")
+    ]
+
+
+def test_a_test_of_a_criterion_that_is_not_graded_still_says_so():
+    body = 'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n' \
+           'test "t" { criterion B1 given answers B1.1: yes expect grade "Well met" }\n'
+    assert codes_of(body) == [("R080", 14)]
+
+
+def test_a_question_that_could_not_be_checked_is_not_unknown_later():
+    body = (
+        'section B "b" { criterion B1 "c" { question B1.1 "q" on answr } }\n'
+        'sample feb "February" { without questions B1.1 }\n'
+        "exclude question B1.1\n"
+        'test "t" { criterion B1 given answers B1.1: yes expect score 100% }\n'
+    )
+    assert codes_of(body) == [("R030", 13)]
+
+
+def test_the_criteria_of_a_section_declared_twice_are_not_unknown_later():
+    body = (
+        'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n'
+        'section B "again" { criterion B2 "d" { question B2.1 "q" } }\n'
+        'sample feb "February" { without questions B2.1 }\n'
+        'test "t" { criterion B2 given answers B2.1: yes expect score 100% }\n'
+    )
+    assert codes_of(body) == [("R010", 14)]
+
+
+def test_a_misspelt_default_scale_is_reported_once():
+    body = 'section B "b" { criterion B1 "c" { question B1.1 "q" question B1.2 "q" } }\n'
+    vocabulary = VOCABULARY.replace("answers on answer", "answers on answr")
+    assert codes_of(body, vocabulary) == [("R030", 5)]
+
+
+def test_a_child_is_checked_against_the_declarations_of_a_parent_with_mistakes(tmp_path):
+    """The parent's own mistake is reported once, in the parent; the child's names from the
+    parent resolve, so only the child's own mistake is reported with it."""
+    (tmp_path / "base.esi").write_text(HEADER + VOCABULARY + 'scale answer: a > b\n'
+                                       'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n')
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\nexclude question B1.1\n'
+                                        "exclude source nowhere\n"
+                                        'section C "c" { criterion C1 "c" { question C1.1 "q" } }\n')
+    checked = load_checked(tmp_path / "child.esi")
+    assert [(d.code, Path(d.span.file).name, d.span.line) for d in checked.diagnostics] == [
+        ("R010", "base.esi", 13), ("R030", "child.esi", 4)
+    ]
+
+
+def test_a_child_of_a_parent_that_does_not_parse_reports_only_the_parent(tmp_path):
+    (tmp_path / "base.esi").write_text(HEADER + VOCABULARY + "scale answer yes > no\n")
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\nexclude question B1.1\n'
+                                        'section C "c" { criterion C1 "c" { question C1.1 "q" } }\n')
+    checked = load_checked(tmp_path / "child.esi")
+    assert [(d.code, Path(d.span.file).name) for d in checked.diagnostics] == [("S010", "base.esi")]
+
+
+def test_a_warning_of_a_parent_is_reported_once(tmp_path):
+    (tmp_path / "base.esi").write_text(HEADER + VOCABULARY + 'section B "b" { criterion B1 "c" '
+                                       '{ allows adjustment question B1.1 "q" } }\n')
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\n')
+    checked = load_checked(tmp_path / "child.esi")
+    assert [(d.code, Path(d.span.file).name) for d in checked.diagnostics] == [("W001", "base.esi")]
+
+
+def load_checked(path: Path):  # type: ignore[no-untyped-def]
+    from esirules.language.check import check_file
+
+    return check_file(str(path))
+
+
+# --- numbers, plurals --------------------------------------------------------------------------
+
+
+def test_a_number_too_long_raises_a_diagnostic_error():
+    """F06: load_ruleset raised ValueError (Python's limit on integer strings) instead."""
+    with pytest.raises(DiagnosticError) as raised:
+        load_ruleset_text(HEADER + "class critical weight " + "9" * 4301 + "\n", "n.esi")
+    assert [(d.code, d.span.line) for d in raised.value.diagnostics] == [("S006", 2)]
+
+
+@pytest.mark.parametrize(
+    ("body", "summary"),
+    [
+        ('section B "b" { criterion B1 "c" { question B1.1 "q" } }\n',
+         "t 1: 1 section, 1 criterion, 1 question, 0 items"),
+        ('section B "b" { criterion B1 "c" { question B1.1 "q" question B1.2 "q" } '
+         'criterion B2 "c" { question B2.1 "q" } }\n'
+         'section C "c" { criterion C1 "c" { graded by management item C1.a "x" } }\n',
+         "t 1: 2 sections, 3 criteria, 3 questions, 1 item"),
+    ],
+)
+def test_the_summary_counts_in_words(body, summary):
+    assert load(body, GRADED).summary() == summary

@@ -97,10 +97,16 @@ def test_the_bad_example_gives_its_code_and_the_fixed_one_checks(code, tmp_path)
         assert bad[0].startswith("sh "), f"no fixed example for {code}"
 
 
-def test_the_introduction_example(tmp_path):
+def example_names() -> list[str]:
+    return [info.removeprefix("esi example-") for info in doc_blocks() if info.startswith("esi example-")]
+
+
+@pytest.mark.parametrize("name", example_names())
+def test_the_other_examples(name, tmp_path):
+    """Examples besides each code's bad one (`esi example-NAME`) show their real output too."""
     blocks = doc_blocks()
-    checked = run_example("intro", *blocks["esi example-intro"], tmp_path)
-    assert blocks["text output-intro"][1] == output(checked)
+    checked = run_example(name, *blocks[f"esi example-{name}"], tmp_path)
+    assert blocks[f"text output-{name}"][1] == output(checked)
 
 
 def regenerate() -> None:

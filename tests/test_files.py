@@ -75,7 +75,10 @@ def test_extends_outside_the_rulesets_folders_is_refused_and_never_read(
     assert "outside the folders" in checked.diagnostics[0].message
     assert all("top secret" not in text for text in checked.sources.values())
     monkeypatch.setenv("ESIRULES_RULESET_PATH", str(secret.parent))
-    assert [d.code for d in check_file("child.esi").diagnostics] != ["R004"]
+    # Now it is read, and found not to be a ruleset: said once, without its content.
+    allowed = check_file("child.esi")
+    assert [d.message for d in allowed.diagnostics] == ["`../secret/notes.esi`, which this ruleset extends, is not a ruleset"]
+    assert all("top secret" not in text for text in allowed.sources.values())
 
 
 def test_a_ruleset_path_on_disk_follows_symbolic_links(tmp_path: pathlib.Path) -> None:

@@ -11,6 +11,7 @@ from conftest import REPO
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from esirules.diagnostics import Diagnostic
 from esirules.language.check import check_text
 from esirules.render.diagnostics import render_json, render_text
 
@@ -110,11 +111,25 @@ def test_mutants_give_a_model_or_located_diagnostics(folder, name, mutations):
     errors = [d for d in checked.diagnostics if d.severity == "error"]
     assert (checked.ruleset is None) == bool(errors)
     for diagnostic in checked.diagnostics:
-        assert diagnostic.span.line >= 1 and diagnostic.span.column >= 1, diagnostic
         assert diagnostic.message
         assert Path(diagnostic.span.file).parent == folder
+        assert_inside(diagnostic, checked.sources.get(diagnostic.span.file), data)
     render_text(checked.diagnostics, checked.sources)
     render_json(checked.diagnostics)
+
+
+def assert_inside(diagnostic: Diagnostic, text: str | None, data: bytes) -> None:
+    """The span starts and ends inside the file: on one of its lines, at most one column past
+    the end of that line (a point at the end of a line or of the file)."""
+    span = diagnostic.span
+    if text is None:  # not decoded (S001, S002): the span points at a byte, columns count bytes
+        lines = [len(line) for line in data.replace(b"\r\n", b"\n").replace(b"\r", b"\n").split(b"\n")]
+    else:
+        lines = [len(line) for line in text.split("\n")]
+    assert 1 <= span.line <= span.end_line <= len(lines), diagnostic
+    assert 1 <= span.column <= lines[span.line - 1] + 1, diagnostic
+    assert 1 <= span.end_column <= lines[span.end_line - 1] + 2, diagnostic
+    assert span.end_line > span.line or span.end_column >= span.column, diagnostic
 
 
 def test_the_unmutated_rulesets_check(folder):

@@ -9,7 +9,9 @@ import lark
 import pytest
 
 from esirules.language import syntax as s
-from esirules.language.parse import MAX_ERRORS, decode, parse_text, parser
+from esirules.language.describe import wording
+from esirules.language.parse import MAX_ERRORS, decode, parse_condition, parse_text
+from esirules.language.tables import grammar_text
 
 
 def parse(text: str) -> s.RulesetFile:
@@ -28,7 +30,7 @@ def errors_of(text: str) -> list[tuple[str, int, int]]:
 def test_the_grammar_has_no_conflicts(caplog):
     """Lark settles a shift/reduce conflict silently by shifting, which can make a documented
     construct unparseable (as `points p of criteria A1, A2, banded by b` once was)."""
-    source = parser().source_grammar
+    source = grammar_text()
     with caplog.at_level(logging.DEBUG, logger="lark"):
         lark.Lark(source, parser="lalr", debug=True)
     assert "conflict" not in caplog.text.lower()
@@ -173,3 +175,88 @@ def test_error_count_is_capped():
 )
 def test_empty_files_parse_to_nothing(text):
     assert parse(text).declarations == ()
+
+
+# --- what users tripped over (issue 9) ---------------------------------------------------------
+
+
+def test_a_block_left_open_before_the_next_declaration_says_so():
+    """Issue 9.1: the message said "expected a new declaration", contradicting its own help."""
+    text = (
+        'section B "b" {\n'
+        '  criterion B1 "c" {\n'
+        '    question B1.1 "q"\n'
+        '  criterion B2 "d" { question B2.1 "q" }\n'
+        "}\n"
+    )
+    _, errors = parse_text(text, "p.esi")
+    (error,) = errors
+    assert (error.code, error.span.line, error.span.column) == ("S011", 4, 3)
+    assert error.message == "the block of criterion B1 opened at line 2 is not closed before the next `criterion`"
+    assert error.help == "add `}` where criterion B1 ends"
+
+
+def test_a_section_left_open_before_the_next_section():
+    _, errors = parse_text('section A "a" {\n  criterion A1 "c" { question A1.1 "q" }\n'
+                           'section B "b" { }\n', "p.esi")
+    (error,) = errors
+    assert error.message == "the block of section A opened at line 1 is not closed before the next `section`"
+
+
+@pytest.mark.parametrize("ending", ["\r", "\r\n"])
+def test_carriage_returns_end_lines(ending):
+    """M03: with CR-only line ends the first comment ran to the end of the file."""
+    text, problems = decode(ending.join(['ruleset "x"', "# a comment", "scale a: b > c", ""]).encode(), "d.esi")
+    assert (text, problems) == ('ruleset "x"\n# a comment\nscale a: b > c\n', [])
+
+
+def test_carriage_returns_keep_line_numbers_right():
+    text, _ = decode(b'ruleset "x"\r# comment\rscale a: b c\r', "d.esi")
+    assert text is not None
+    assert errors_of(text) == [("S010", 3, 12)]
+
+
+@pytest.mark.parametrize("number", ["9" * 4301, "0." + "1" * 4301, "9" * 101])
+def test_a_number_too_long_is_a_located_error(number):
+    """F06: over 4,300 digits Python refuses to convert a number, which used to escape as ValueError."""
+    tree, errors = parse_text(f'ruleset "x"\nclass critical weight {number}\n', "p.esi")
+    assert tree is None
+    (error,) = errors
+    assert (error.code, error.span.line, error.span.column) == ("S006", 2, 23)
+    assert error.span.end_column == 23 + len(number)
+    assert "digits" in error.message
+
+
+def test_a_number_of_a_hundred_digits_is_read():
+    (weight_class,) = parse("class critical weight " + "1" * 100).declarations
+    assert weight_class.weight.number == int("1" * 100)
+
+
+def test_every_example_mistake_gets_its_own_help():
+    """The wording data's example mistakes are told apart by where they leave the parser."""
+    for mistake in wording()["mistake"]:
+        for example in mistake["examples"]:
+            _, errors = parse_text(example, "p.esi")
+            assert errors and errors[0].help == mistake["help"], example
+
+
+@pytest.mark.parametrize(
+    ("text", "help_starts"),
+    [
+        ('ruleset "x"\nscale performance: "very strong" > good > weak\nladder grade: Well met > "Not met"\n',
+         "a value of more than one word"),
+        ('ruleset "x"\nscale answer: yes, partly, no\n', "the values of a scale or ladder"),
+        ('section B "b" weight 40 {\n}\n', "a section's weight is a percentage"),
+        ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q" on answer\n      met when yes partly\n'
+         "  }\n}\n", "join the answers that count as met with `or`"),
+    ],
+)
+def test_common_mistakes_get_a_help_line(text, help_starts):
+    _, errors = parse_text(text, "p.esi")
+    assert errors[0].help is not None and errors[0].help.startswith(help_starts), errors
+
+
+def test_a_number_too_long_in_a_typed_condition():
+    node, errors = parse_condition("age > " + "9" * 4301, "--where")
+    assert node is None
+    assert [(e.code, e.span.file, e.span.column) for e in errors] == [("S006", "--where", 7)]

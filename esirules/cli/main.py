@@ -13,6 +13,9 @@ COMMANDS = {
     "diff": ("esirules.cli.diff", "show what changed between two rulesets, and what it does to inspection evidence"),
     "handbook": ("esirules.cli.handbook", "write the inspection handbook of a ruleset as Markdown or HTML"),
     "lsp": ("esirules.cli.lsp", "run the language server for editors (over standard input and output)"),
+    "serve": ("esirules.cli.serve", "run the HTTP service over a SQLite file or PostgreSQL"),
+    "db": ("esirules.cli.db", "create or migrate the service's database"),
+    "token": ("esirules.cli.token", "create, list or revoke the service's API tokens"),
 }
 
 

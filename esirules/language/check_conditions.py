@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from fractions import Fraction
 
-from esirules.diagnostics import Diagnostic, did_you_mean
+from esirules.diagnostics import Diagnostic
 from esirules.language import model as m
 from esirules.language import syntax as s
-from esirules.span import Span
-
-Report = Callable[[str, str, Span, "str | None"], None]
+from esirules.language.context import CheckContext
+from esirules.language.limits import MAX_CONDITION_DEPTH
 
 _BOOLEAN_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 
@@ -29,12 +27,26 @@ def condition_depth(node: s.ConditionNode) -> int:
     return deepest
 
 
-class ConditionChecker:
+def check_condition_node(ctx: CheckContext, node: s.ConditionNode) -> m.Condition | None:
+    """Check a condition: not nested too deeply (R041), then each test against the attributes."""
+    depth = condition_depth(node)
+    if depth > MAX_CONDITION_DEPTH:
+        ctx.error(
+            "R041",
+            f"this condition is nested {depth} levels deep; the most a ruleset may use is "
+            f"{MAX_CONDITION_DEPTH}",
+            node.span,
+            "split it into simpler conditions; a condition this deep cannot be read by a person",
+        )
+        return None
+    return _ConditionChecker(ctx).check(node)
+
+
+class _ConditionChecker:
     """Resolves attribute names and values in a condition and checks each test makes sense."""
 
-    def __init__(self, attributes: dict[str, m.Attribute], report: Report):
-        self.attributes = attributes
-        self.report = report
+    def __init__(self, ctx: CheckContext):
+        self.ctx = ctx
 
     def check(self, node: s.ConditionNode) -> m.Condition | None:
         if isinstance(node, s.Negation):
@@ -51,7 +63,7 @@ class ConditionChecker:
             return None
         if isinstance(node, s.FlagTest):
             if attribute.kind != "boolean":
-                self.report(
+                self.ctx.error(
                     "R040",
                     f"`{attribute.name}` is not a yes-or-no attribute, so it cannot stand alone as a test",
                     node.span,
@@ -69,7 +81,7 @@ class ConditionChecker:
         if value is None:
             return None
         if node.op in ("<", "<=", ">", ">=") and attribute.kind not in ("ordered", "numeric"):
-            self.report(
+            self.ctx.error(
                 "R040",
                 f"`{attribute.name}` has no order, so `{node.op}` cannot compare it",
                 node.span,
@@ -79,20 +91,15 @@ class ConditionChecker:
         return m.Comparison(attribute.name, node.op, value, span=node.span)  # type: ignore[arg-type]
 
     def _attribute(self, name: s.Name) -> m.Attribute | None:
-        attribute = self.attributes.get(name.text)
+        attribute = self.ctx.attributes.get(name.text)
         if attribute is None:
-            self.report(
-                "R030",
-                f"there is no case attribute called `{name.text}`",
-                name.span,
-                did_you_mean(name.text, self.attributes) or "declare it with `attribute ...` first",
-            )
+            self.ctx.unknown("case attribute", name, self.ctx.attributes, "declare it with `attribute ...` first")
         return attribute
 
     def _value(self, attribute: m.Attribute, value: s.Value) -> str | Fraction | bool | None:
         if attribute.kind == "numeric":
             if value.number is None:
-                self.report(
+                self.ctx.error(
                     "R033",
                     f"`{attribute.name}` is a number, but `{value.text}` is not",
                     value.span,
@@ -102,23 +109,14 @@ class ConditionChecker:
         if attribute.kind == "boolean":
             if value.text.lower() in _BOOLEAN_WORDS:
                 return _BOOLEAN_WORDS[value.text.lower()]
-            self.report(
+            self.ctx.error(
                 "R033",
                 f"`{attribute.name}` is yes or no, but the condition compares it with `{value.text}`",
                 value.span,
                 f"write `{attribute.name} = yes`, `{attribute.name} = no`, or just `{attribute.name}`",
             )
             return None
-        if value.text in attribute.values:
-            return value.text
-        self.report(
-            "R033",
-            f"`{value.text}` is not a value of the attribute `{attribute.name}`",
-            value.span,
-            did_you_mean(value.text, attribute.values, listing=False)
-            or "its values are " + ", ".join(f"`{v}`" for v in attribute.values),
-        )
-        return None
+        return self.ctx.value_of(value, attribute.values, f"attribute `{attribute.name}`")
 
 
 def _example(attribute: m.Attribute) -> str:
@@ -131,24 +129,8 @@ def check_condition(
     node: s.ConditionNode, attributes: dict[str, m.Attribute]
 ) -> tuple[m.Condition | None, list[Diagnostic]]:
     """Check one condition on its own (typed on the command line) exactly as a ruleset's are."""
-    from esirules.language.check import MAX_CONDITION_DEPTH
-
-    found: list[Diagnostic] = []
-    depth = condition_depth(node)
-    if depth > MAX_CONDITION_DEPTH:
-        found.append(
-            Diagnostic(
-                "R041",
-                f"this condition is nested {depth} levels deep; the most a ruleset may use is "
-                f"{MAX_CONDITION_DEPTH}",
-                node.span,
-                "split it into simpler conditions; a condition this deep cannot be read by a person",
-            )
-        )
-        return None, found
-
-    def report(code: str, message: str, span: Span, help: str | None = None) -> None:
-        found.append(Diagnostic(code, message, span, help))
-
-    condition = ConditionChecker(attributes, report).check(node)
+    ctx = CheckContext(node.span.file)
+    ctx.attributes.update(attributes)
+    condition = check_condition_node(ctx, node)
+    found = ctx.found()
     return (None if found else condition), found

@@ -4,55 +4,54 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from fractions import Fraction
-from typing import TYPE_CHECKING
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.context import CheckContext
 from esirules.span import Span
-
-if TYPE_CHECKING:
-    from esirules.language.check import _Builder
 
 _FIGURES_BY_USE = {
     "performance": ("performance", "actual"),
 }
 
 
-def check_grading(b: _Builder, d: s.GradingDecl) -> m.Grading | None:
+def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
     """A grading needs an item scale, a ladder, rules on both, and a final `otherwise`."""
     if d.item_scale is None or d.ladder is None:
         missing = "items rated on <scale>" if d.item_scale is None else "grades from <ladder>"
-        b.error(
+        ctx.error(
             "R053",
             f"the grading `{d.name.text}` does not say `{missing}`",
             d.name.span,
             "a grading needs a line `items rated on performance` and a line `grades from grade`",
         )
+        ctx.fail("grading", d.name.text)
         return None
-    scale = b._scale_ref(d.item_scale)
-    ladder = b._scale_ref(d.ladder, ladder=True)
+    scale = ctx.scale_ref(d.item_scale)
+    ladder = ctx.scale_ref(d.ladder, ladder=True)
     if scale is None or ladder is None:
+        ctx.fail("grading", d.name.text)
         return None
     rules = []
     for node in d.rules:
-        grade = b._on_scale(node.grade, ladder)
-        clauses = check_clauses(b, node.clauses, scale)
+        grade = ctx.on_scale(node.grade, ladder)
+        clauses = check_clauses(ctx, node.clauses, scale)
         if grade is not None and clauses is not None:
             rules.append(m.GradeRule(grade, clauses, node.otherwise, span=node.span))
     caps = []
     for cap in d.caps:
-        grade = b._on_scale(cap.grade, ladder)
-        clauses = check_clauses(b, cap.clauses, scale)
+        grade = ctx.on_scale(cap.grade, ladder)
+        clauses = check_clauses(ctx, cap.clauses, scale)
         if grade is not None and clauses is not None:
             caps.append(m.CapRule(grade, clauses, span=cap.span))
-    _check_otherwise(b, d.rules, f"grading `{d.name.text}`", d.span)
+    _check_otherwise(ctx, d.rules, f"grading `{d.name.text}`", d.span)
     measure_bands = None
     if d.measure_bands is not None:
-        bands = b.bands.get(d.measure_bands.text)
+        bands = ctx.bands.get(d.measure_bands.text)
         if bands is None:
-            b.unknown("set of bands", d.measure_bands, b.bands)
+            ctx.unknown("set of bands", d.measure_bands, ctx.bands)
         elif bands.scale.text != scale.name:
-            b.error(
+            ctx.error(
                 "R053",
                 f"the bands `{bands.name.text}` give values of `{bands.scale.text}`, "
                 f"but this grading's items are rated on `{scale.name}`",
@@ -68,22 +67,22 @@ def check_grading(b: _Builder, d: s.GradingDecl) -> m.Grading | None:
     )
 
 
-def check_clauses(b: _Builder, clauses: tuple[s.ClauseNode, ...], scale: m.Scale) -> tuple[m.Clause, ...] | None:
+def check_clauses(ctx: CheckContext, clauses: tuple[s.ClauseNode, ...], scale: m.Scale) -> tuple[m.Clause, ...] | None:
     out = []
     ok = True
     for index, clause in enumerate(clauses):
-        value = b._on_scale(clause.value, scale)
+        value = ctx.on_scale(clause.value, scale)
         if not clause.written and value is not None:
-            b.warn(
+            ctx.warn(
                 "W002",
                 f"`{value}` on its own means exactly {value}: items rated better or worse do not count",
                 clause.value.span,
                 f"write `at least {clause.value.text}` (or `at best {clause.value.text}`) if better "
                 f"(or worse) ratings should count too, or `exactly {clause.value.text}` to keep this meaning",
             )
-        quantifier = _quantifier(b, clause.quantifier)
+        quantifier = _quantifier(ctx, clause.quantifier)
         if clause.quantifier.kind == "others" and index == 0:
-            b.error(
+            ctx.error(
                 "R050",
                 "`the others` needs a clause before it to say which items are counted first",
                 clause.quantifier.span,
@@ -97,11 +96,11 @@ def check_clauses(b: _Builder, clauses: tuple[s.ClauseNode, ...], scale: m.Scale
     return tuple(out) if ok else None
 
 
-def _quantifier(b: _Builder, node: s.QuantifierNode) -> m.Quantifier | None:
+def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | None:
     if node.kind == "at_least_share":
         share = node.share.number if node.share else None
         if share is None or not 0 <= share <= 1:
-            b.error(
+            ctx.error(
                 "R020",
                 f"a share of items must lie between 0% and 100%, not {node.share.text if node.share else '?'}",
                 node.span,
@@ -111,7 +110,7 @@ def _quantifier(b: _Builder, node: s.QuantifierNode) -> m.Quantifier | None:
         return m.Quantifier("at_least_share", share=share)
     if node.kind == "at_least_count":
         if node.count is None:
-            b.error(
+            ctx.error(
                 "R020",
                 "a number of items must be a whole number of 0 or more",
                 node.span,
@@ -123,11 +122,11 @@ def _quantifier(b: _Builder, node: s.QuantifierNode) -> m.Quantifier | None:
 
 
 def _check_otherwise(
-    b: _Builder, rules: Sequence[s.GradeRuleNode | s.BandNode], owner: str, span: Span
+    ctx: CheckContext, rules: Sequence[s.GradeRuleNode | s.BandNode], owner: str, span: Span
 ) -> None:
     otherwise = [i for i, r in enumerate(rules) if r.otherwise]
     if not otherwise:
-        b.error(
+        ctx.error(
             "R052",
             f"the {owner} has no `otherwise` rule, so some evidence would get no grade at all",
             span,
@@ -136,7 +135,7 @@ def _check_otherwise(
         return
     for index in otherwise:
         if index != len(rules) - 1:
-            b.error(
+            ctx.error(
                 "R051",
                 "`otherwise` must be the last rule: the rules after it could never apply",
                 rules[index].span,
@@ -144,20 +143,21 @@ def _check_otherwise(
             )
 
 
-def check_bands(b: _Builder, d: s.BandsDecl) -> m.Bands | None:
-    scale = b._scale_ref(d.scale)
+def check_bands(ctx: CheckContext, d: s.BandsDecl) -> m.Bands | None:
+    scale = ctx.scale_ref(d.scale)
     if scale is None:
+        ctx.fail("bands", d.name.text)
         return None
     bands = []
     for node in d.bands:
-        value = b._on_scale(node.value, scale)
+        value = ctx.on_scale(node.value, scale)
         tests = []
         for test in node.tests:
             operand: Fraction | str
             if isinstance(test.operand, str):
                 operand = test.operand
                 if test.figure != "actual":
-                    b.error(
+                    ctx.error(
                         "R040",
                         f"`{test.figure}` cannot be compared with `{test.operand}`; only `actual` can",
                         test.span,
@@ -171,32 +171,33 @@ def check_bands(b: _Builder, d: s.BandsDecl) -> m.Bands | None:
             )
         if value is not None:
             bands.append(m.Band(value, tuple(tests), node.otherwise, span=node.span))
-    _check_otherwise(b, d.bands, f"set of bands `{d.name.text}`", d.span)
+    _check_otherwise(ctx, d.bands, f"set of bands `{d.name.text}`", d.span)
     ties = d.ties or "exact"
     return m.Bands(d.name.text, scale.name, tuple(bands), ties, span=d.span)  # type: ignore[arg-type]
 
 
-def check_points(b: _Builder, d: s.PointsDecl) -> m.Points | None:
-    ladder = b._scale_ref(d.ladder)
+def check_points(ctx: CheckContext, d: s.PointsDecl) -> m.Points | None:
+    ladder = ctx.scale_ref(d.ladder)
     if ladder is None:
+        ctx.fail("points table", d.name.text)
         return None
     points = []
     seen: set[str] = set()
     for grade, number in d.points:
-        value = b._on_scale(grade, ladder)
+        value = ctx.on_scale(grade, ladder)
         if value is None:
             continue
         if value in seen:
-            b.error("R011", f"`{value}` is given points twice", grade.span, "give each grade its points once")
+            ctx.error("R011", f"`{value}` is given points twice", grade.span, "give each grade its points once")
         seen.add(value)
         if number.number is None or number.number < 0:
-            b.error("R020", f"points must be zero or more, not {number.text}", number.span, None)
+            ctx.error("R020", f"points must be zero or more, not {number.text}", number.span, None)
             continue
         points.append((value, number.number))
     missing = [v for v in ladder.values if v not in seen]
     if missing:
         listed = ", ".join(f"`{v}`" for v in missing)
-        b.error(
+        ctx.error(
             "R033",
             f"the points table `{d.name.text}` gives no points for {listed}",
             d.name.span,

@@ -462,11 +462,14 @@ class Ruleset:
     def summary(self) -> str:
         """One line: what the ruleset holds."""
         criteria = list(self.criteria())
-        return (
-            f"{' '.join(p for p in (self.name, self.version) if p)}: {len(self.sections)} sections, {len(criteria)} criteria, "
-            f"{sum(len(c.questions) for c in criteria)} questions, "
-            f"{sum(len(c.items) for c in criteria)} items"
+        counts = (
+            (len(self.sections), "section", "sections"),
+            (len(criteria), "criterion", "criteria"),
+            (sum(len(c.questions) for c in criteria), "question", "questions"),
+            (sum(len(c.items) for c in criteria), "item", "items"),
         )
+        held = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
+        return f"{' '.join(p for p in (self.name, self.version) if p)}: {held}"
 
 
 def _by_name(objects: tuple, name: str):  # type: ignore[no-untyped-def,type-arg]

@@ -19,8 +19,8 @@ from collections.abc import Mapping, Sequence
 from typing import Protocol
 
 from esirules.files import FileProblem, read_limited
+from esirules.language.limits import MAX_RULESET_BYTES
 
-MAX_RULESET_BYTES = 2_000_000
 PATH_VARIABLE = "ESIRULES_RULESET_PATH"
 
 

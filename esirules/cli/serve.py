@@ -1,0 +1,100 @@
+"""`esirules serve`: a database URL and an address in, the HTTP service running until stopped (exit 0).
+
+The server and the database layer are imported only here, in run(): the rest of the command
+line never loads them. docs/deploy.md describes running it for real.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+
+
+def add_database_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        default=os.environ.get("ESIRULES_DB"),
+        help="the store: a SQLite file (default: esirules.db in the working folder) or postgresql://USER@HOST/NAME; "
+        "or set ESIRULES_DB",
+    )
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    add_database_argument(parser)
+    parser.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1)")
+    parser.add_argument("--port", type=int, default=8080, help="the port to listen on (default 8080)")
+    parser.add_argument("--workers", type=int, default=1, metavar="N", help="worker processes (default 1)")
+    parser.add_argument(
+        "--max-body-bytes", type=int, default=64 << 20, metavar="N", help="the largest request body (default 64 MiB)"
+    )
+    parser.add_argument(
+        "--forwarded-allow-ips",
+        default="127.0.0.1",
+        metavar="IPS",
+        help="proxies trusted to set X-Forwarded-For/-Proto (comma-separated; default 127.0.0.1)",
+    )
+    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info")
+
+
+def open_database(url: str | None):  # type: ignore[no-untyped-def]
+    """The database for `--db`, or None after saying why it cannot be used (on standard error)."""
+    from esirules.service.database import Database, UnsupportedDatabase
+
+    try:
+        return Database(url or "")
+    except UnsupportedDatabase as error:
+        sys.stderr.write(f"esirules: error: {error}\n")
+        return None
+
+
+def run(args: argparse.Namespace) -> int:
+    import shutil
+    import tempfile
+
+    import uvicorn
+
+    from esirules.service import migrate, observe
+    from esirules.service.database import DatabaseUnavailable, shown_url
+
+    if args.workers < 1 or not 0 < args.port < 65536 or args.max_body_bytes < 1:
+        sys.stderr.write("esirules: error: --workers and --max-body-bytes must be positive, --port 1 to 65535\n")
+        return 2
+    database = open_database(args.db)
+    if database is None:
+        return 2
+    try:
+        migrate.check_current(database)
+    except migrate.SchemaNotCurrent as error:
+        sys.stderr.write(f"esirules: error: {error}\n")
+        return 1
+    except DatabaseUnavailable as error:
+        sys.stderr.write(f"esirules: error: cannot reach the database {shown_url(database.url)}: {error}\n")
+        return 1
+    finally:
+        database.dispose()
+    os.environ["ESIRULES_DB"] = database.url
+    os.environ["ESIRULES_MAX_BODY_BYTES"] = str(args.max_body_bytes)
+    os.environ["ESIRULES_LOG_LEVEL"] = args.log_level
+    metrics_folder = None
+    if args.workers > 1:
+        metrics_folder = tempfile.mkdtemp(prefix="esirules-metrics-")
+        os.environ[observe.MULTIPROCESS] = metrics_folder
+    try:
+        uvicorn.run(
+            "esirules.service.app:app_from_environment",
+            factory=True,
+            host=args.host,
+            port=args.port,
+            workers=args.workers,
+            log_config=observe.log_config(args.log_level),
+            access_log=False,
+            forwarded_allow_ips=args.forwarded_allow_ips,
+            server_header=False,
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        if metrics_folder is not None:
+            shutil.rmtree(metrics_folder, ignore_errors=True)
+    return 0

@@ -1,0 +1,145 @@
+"""Check one ruleset's declarations (its parent's merged in): syntax tree in, resolved model out.
+
+The order matters and is fixed here: vocabularies first (every later declaration may use them,
+wherever they are written), then gradings, bands and points, sections, the overall, samples,
+exclusions, tests and the weights across sections. Each concern has its own module; they
+report through the checking context (`context.CheckContext`).
+"""
+
+from __future__ import annotations
+
+import os
+
+import attrs
+
+from esirules.language import model as m
+from esirules.language import syntax as s
+from esirules.language.check_gradings import check_bands, check_grading, check_points
+from esirules.language.check_structure import (
+    check_exclusions,
+    check_overall,
+    check_sample,
+    check_section,
+    check_weights,
+)
+from esirules.language.check_tests import check_test
+from esirules.language.check_vocabulary import check_rounding, check_vocabulary
+from esirules.language.context import CheckContext
+from esirules.span import Span
+
+_HEADER_KINDS = (s.RulesetHeader, s.Title, s.Description, s.Extends)
+_KEYWORDS = {s.Title: "title", s.Rounding: "rounding", s.AnswersDefault: "answers on"}
+
+
+def merge(parent: tuple[s.Declaration, ...], child: tuple[s.Declaration, ...]) -> tuple[s.Declaration, ...]:
+    """The parent's declarations (less its header) followed by the child's own."""
+    inherited = tuple(d for d in parent if not isinstance(d, _HEADER_KINDS))
+    return inherited + tuple(child)
+
+
+def check_ruleset(
+    ctx: CheckContext,
+    tree: s.RulesetFile,
+    inherited: tuple[s.Declaration, ...],
+    parent: m.Ruleset | None,
+    content_hash: str,
+) -> m.Ruleset:
+    own = tree.declarations
+    declarations = _apply_replacements(ctx, merge(inherited, own))
+    headers = [d for d in own if isinstance(d, s.RulesetHeader)]
+    if not headers:
+        ctx.error(
+            "R001",
+            "the file does not say which ruleset it is",
+            Span(ctx.path, 1, 1, 1, 1),
+            'start the file with a line such as `ruleset "esi-2003" version "2003"`',
+        )
+    for extra in headers[1:]:
+        ctx.error("R002", "the `ruleset` line appears more than once", extra.span, "keep only the first")
+    for kind, keyword in _KEYWORDS.items():
+        for repeated in [d for d in own if isinstance(d, kind)][1:]:
+            ctx.error("R002", f"`{keyword}` is given more than once", repeated.span, "keep only one")
+    header = headers[0] if headers else None
+    name = header.name.text if header else os.path.basename(ctx.path)
+    version = header.version.text if header and header.version else ""
+    titles = [d for d in own if isinstance(d, s.Title)]
+    descriptions = [d for d in own if isinstance(d, s.Description)]
+    title = titles[0].text.text if titles else (parent.title if parent else name)
+    description = descriptions[0].text.text if descriptions else (parent.description if parent else "")
+
+    rounding = m.Rounding()
+    for declaration in declarations:
+        check_vocabulary(ctx, declaration)
+        if isinstance(declaration, s.Rounding):
+            rounding = check_rounding(ctx, declaration)
+    for declaration in declarations:
+        if isinstance(declaration, s.AnswersDefault):
+            ctx.default_scale = declaration.scale
+            ctx.default_met = declaration.met
+            ctx.scale_ref(declaration.scale)
+    gradings = tuple(g for g in (check_grading(ctx, d) for d in ctx.gradings.values()) if g)
+    bands = tuple(b for b in (check_bands(ctx, d) for d in ctx.bands.values()) if b)
+    points = tuple(p for p in (check_points(ctx, d) for d in ctx.points.values()) if p)
+    sections = tuple(
+        section
+        for section in (check_section(ctx, d) for d in declarations if isinstance(d, s.SectionDecl))
+        if section is not None
+    )
+    overalls = [d for d in declarations if isinstance(d, s.OverallDecl)]
+    for again in overalls[1:]:
+        if again.span.file == overalls[0].span.file:
+            ctx.error("R002", "`overall` is given more than once", again.span, "keep only one")
+    overall = check_overall(ctx, overalls[-1], sections) if overalls else None
+    samples = tuple(check_sample(ctx, d, sections) for d in declarations if isinstance(d, s.SampleDecl))
+    exclusions = check_exclusions(ctx, declarations, sections)
+    tests = tuple(t for t in (check_test(ctx, d, sections) for d in own if isinstance(d, s.TestDecl)) if t)
+    check_weights(ctx, sections)
+    return m.Ruleset(
+        name=name,
+        version=version,
+        title=title,
+        path=ctx.path,
+        content_hash=content_hash,
+        description=description,
+        parent=parent,
+        rounding=rounding,
+        scales=tuple(ctx.scales.values()),
+        attributes=tuple(ctx.attributes.values()),
+        sources=tuple(ctx.sources.values()),
+        measures=tuple(ctx.measures.values()),
+        weight_classes=tuple(ctx.classes.items()),
+        samples=samples,
+        sections=sections,
+        overall=overall,
+        gradings=gradings,
+        bands=bands,
+        points=points,
+        exclusions=exclusions,
+        tests=tests,
+        span=tree.span,
+    )
+
+
+def _apply_replacements(ctx: CheckContext, declarations: tuple[s.Declaration, ...]) -> tuple[s.Declaration, ...]:
+    replacements = [d for d in declarations if isinstance(d, s.ReplaceCriterion)]
+    if not replacements:
+        return declarations
+    pending = {r.criterion.id.text: r for r in replacements}
+    out: list[s.Declaration] = []
+    for declaration in declarations:
+        if isinstance(declaration, s.SectionDecl):
+            criteria = []
+            for criterion in declaration.criteria:
+                replacement = pending.pop(criterion.id.text, None)
+                criteria.append(replacement.criterion if replacement else criterion)
+            declaration = attrs.evolve(declaration, criteria=tuple(criteria))
+        if not isinstance(declaration, s.ReplaceCriterion):
+            out.append(declaration)
+    for replacement in pending.values():
+        ctx.error(
+            "R070",
+            f"`replace criterion {replacement.criterion.id.text}` replaces nothing: no criterion has that id",
+            replacement.criterion.id.span,
+            "`replace` changes a criterion of the ruleset this one extends; check the id",
+        )
+    return tuple(out)

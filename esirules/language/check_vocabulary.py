@@ -1,0 +1,112 @@
+"""Check a ruleset's vocabularies: scales, ladders, attributes, sources, weight classes, measures
+and rounding (syntax in, recorded in the checking context or returned as model objects)."""
+
+from __future__ import annotations
+
+from esirules.language import model as m
+from esirules.language import syntax as s
+from esirules.language.context import CheckContext
+
+
+def check_vocabulary(ctx: CheckContext, declaration: s.Declaration) -> None:
+    """Record one declaration of a name later declarations may use (a scale, a grading ...)."""
+    if isinstance(declaration, s.ScaleDecl):
+        _scale(ctx, declaration)
+    elif isinstance(declaration, s.AttributeDecl):
+        _attribute(ctx, declaration)
+    elif isinstance(declaration, s.SourceDecl):
+        if ctx.unique("source", declaration.name):
+            label = declaration.label.text if declaration.label else declaration.name.text
+            ctx.sources[declaration.name.text] = m.Source(declaration.name.text, label, span=declaration.span)
+    elif isinstance(declaration, s.WeightClass):
+        if ctx.unique("weight class", declaration.name):
+            ctx.classes[declaration.name.text] = ctx.weight(
+                declaration.weight,
+                f"class `{declaration.name.text}`",
+                "weights must be zero or more; critical criteria usually weigh 2, important 1",
+            )
+    elif isinstance(declaration, s.MeasureDecl):
+        if ctx.unique("measure", declaration.name):
+            ctx.measures[declaration.name.text] = m.Measure(
+                declaration.name.text,
+                declaration.label.text,
+                declaration.unit.text if declaration.unit else "percent",
+                declaration.lower_is_better,
+                span=declaration.span,
+            )
+    elif isinstance(declaration, s.GradingDecl):
+        if ctx.unique("grading", declaration.name):
+            ctx.gradings[declaration.name.text] = declaration
+    elif isinstance(declaration, s.BandsDecl):
+        if ctx.unique("bands", declaration.name):
+            ctx.bands[declaration.name.text] = declaration
+    elif isinstance(declaration, s.PointsDecl) and ctx.unique("points table", declaration.name):
+        ctx.points[declaration.name.text] = declaration
+
+
+def check_rounding(ctx: CheckContext, declaration: s.Rounding) -> m.Rounding:
+    if declaration.places > 6:
+        ctx.error(
+            "R090",
+            f"rounding to {declaration.places} decimal places is more than a report can show",
+            declaration.span,
+            "use `whole percent` or up to 6 decimal places",
+        )
+    ties = declaration.ties if declaration.ties in ("up", "even", "down") else "up"
+    return m.Rounding(declaration.places, ties, span=declaration.span)  # type: ignore[arg-type]
+
+
+def _scale(ctx: CheckContext, declaration: s.ScaleDecl) -> None:
+    kind = "ladder" if declaration.is_ladder else "scale"
+    if not ctx.unique("scale or ladder", declaration.name):
+        return
+    values = _distinct_values(ctx, declaration.values, kind, declaration.name.text)
+    na = None
+    if declaration.has_not_applicable:
+        na = declaration.not_applicable.text if declaration.not_applicable else "not applicable"
+        if na in values:
+            ctx.error(
+                "R011",
+                f"`{na}` is both a value of the scale and its not-applicable answer",
+                declaration.not_applicable.span if declaration.not_applicable else declaration.span,
+                "give not applicable a spelling of its own, such as \"n/a\"",
+            )
+    ctx.scales[declaration.name.text] = m.Scale(
+        declaration.name.text, tuple(values), na, declaration.is_ladder, span=declaration.span
+    )
+
+
+def _distinct_values(ctx: CheckContext, values: tuple[s.Value, ...], kind: str, owner: str) -> list[str]:
+    out: list[str] = []
+    for value in values:
+        if value.text in out:
+            ctx.error(
+                "R011",
+                f"the value `{value.text}` appears twice in the {kind} `{owner}`",
+                value.span,
+                "each value of a scale, ladder or attribute must be different; remove one",
+            )
+        else:
+            out.append(value.text)
+    return out
+
+
+def _attribute(ctx: CheckContext, declaration: s.AttributeDecl) -> None:
+    if not ctx.unique("attribute", declaration.name):
+        return
+    name = declaration.name.text
+    label = declaration.label.text if declaration.label else name.replace("_", " ")
+    values = tuple(_distinct_values(ctx, declaration.values, "attribute", name))
+    low = declaration.minimum.number if declaration.minimum else None
+    high = declaration.maximum.number if declaration.maximum else None
+    if low is not None and high is not None and low > high and declaration.maximum:
+        ctx.error(
+            "R012",
+            f"the attribute `{name}` runs from {declaration.minimum.text if declaration.minimum else ''} "
+            f"to {declaration.maximum.text}, which is backwards",
+            declaration.maximum.span,
+            "write the smaller number after `from` and the larger after `to`",
+        )
+    ctx.attributes[name] = m.Attribute(
+        name, label, declaration.kind, values, low, high, span=declaration.span  # type: ignore[arg-type]
+    )

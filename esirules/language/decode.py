@@ -1,0 +1,49 @@
+"""Decode a ruleset file: bytes in, text with `\\n` line ends (or S001/S002 diagnostics) out."""
+
+from __future__ import annotations
+
+from esirules.diagnostics import Diagnostic
+from esirules.span import Span
+
+
+def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
+    """Turn file bytes into text, or explain why they are not ruleset text.
+
+    Windows (CRLF) and classic Mac (CR) line ends are read as line ends: the text returned ends
+    its lines with `\\n` only, so every later stage counts lines the same way.
+    """
+    if b"\x00" in data:
+        offset = data.index(b"\x00")
+        return None, [
+            Diagnostic(
+                "S001",
+                "this file holds binary data, not ruleset text",
+                _point(data, offset, path),
+                "a ruleset is plain text saved as UTF-8; check that the right file was given",
+            )
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        offset = error.start
+        return None, [
+            Diagnostic(
+                "S002",
+                f"this file is not UTF-8 text (byte 0x{data[offset]:02x} cannot be read)",
+                _point(data, offset, path),
+                "save the ruleset as UTF-8 in your editor",
+            )
+        ]
+    # Editors on Windows often start UTF-8 files with an invisible byte order mark.
+    text = text.removeprefix("\ufeff")
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, []
+
+
+def _point(data: bytes, offset: int, path: str) -> Span:
+    """Where a bad byte is, counting CR-only line ends as line ends too."""
+    before = data[:offset].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    line = before.count(b"\n") + 1
+    column = len(before) - (before.rfind(b"\n") + 1) + 1
+    return Span.point(path, line, column, len(before))

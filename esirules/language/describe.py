@@ -1,0 +1,219 @@
+"""Describe a syntax error: Lark's exception in, a located diagnostic in plain words out.
+
+The wording is data beside the grammar (`grammar/syntax-errors.toml`); what may come next is
+read from the parser's own state and terminals.
+"""
+
+from __future__ import annotations
+
+import functools
+from importlib import resources
+from typing import Any
+
+import lark
+from lark import Token
+
+from esirules.diagnostics import Diagnostic
+from esirules.language.grammar import fixed_words, parser, starts
+from esirules.language.recovery import closes_to_accept, open_blocks
+from esirules.span import Span
+
+WORDING = "grammar/syntax-errors.toml"
+
+
+@functools.cache
+def wording() -> dict[str, Any]:
+    import tomllib  # only when there is something to say: not on every start
+
+    return tomllib.loads(resources.files("esirules.language").joinpath(WORDING).read_text("utf-8"))
+
+
+@functools.cache
+def _mistakes() -> dict[Situation, str]:
+    """Where a mistake leaves the parser -> help, from the example mistakes (parsed once).
+
+    As Lark's `match_examples` with `use_accepts`: the same parser state, the same kind of token,
+    and the same words acceptable there (a state after a value is shared by every kind of value).
+    Lark's also compares the depth of the stack, which differs with what comes before, and
+    parses every example again for each mistake; this index is built once."""
+    index: dict[Situation, str] = {}
+    for mistake in wording()["mistake"]:
+        for example in mistake["examples"]:
+            try:
+                parser().parse(example)
+            except lark.exceptions.UnexpectedToken as error:
+                index.setdefault(_situation(error, _acceptable(error)), mistake["help"])
+                continue
+            raise AssertionError(f"the example mistake parses without error: {example!r}")
+    return index
+
+
+Situation = tuple[int, str, frozenset[str]]
+
+
+def _situation(error: lark.exceptions.UnexpectedToken, acceptable: set[str]) -> Situation:
+    """The parser state a mistake stopped in (the top of its stack), the kind of token found,
+    and what could have come instead."""
+    return int(error.state.position), error.token.type, frozenset(acceptable)
+
+
+def _say(key: str, part: str = "message", /, **fields: object) -> str:
+    return str(wording()[key][part]).format(**fields)
+
+
+class Describer:
+    """Turns Lark's exceptions into diagnostics that name what was expected in plain words.
+
+    The example mistakes are matched by the ruleset parser's states; a mistake made with another
+    parser (the condition parser of `--where`) is described without them (`examples=False`)."""
+
+    def __init__(self, text: str, path: str, *, examples: bool = True):
+        self.text = text
+        self.path = path
+        self.examples = examples
+
+    def __call__(self, error: lark.exceptions.UnexpectedInput) -> Diagnostic:
+        if isinstance(error, lark.exceptions.UnexpectedCharacters):
+            return self._character(error)
+        if isinstance(error, lark.exceptions.UnexpectedEOF) or (
+            isinstance(error, lark.exceptions.UnexpectedToken) and error.token.type == "$END"
+        ):
+            return self._end_of_file(error)
+        assert isinstance(error, lark.exceptions.UnexpectedToken)
+        token = error.token
+        span = Span.from_meta(self.path, token)
+        acceptable = _acceptable(error)
+        unclosed = self._unclosed_before(error, acceptable)
+        if unclosed is not None:
+            return unclosed
+        state = getattr(error.interactive_parser, "parser_state", None)
+        blocks = open_blocks(state) if state is not None else []
+        expected = _expected(acceptable, blocks[-1].opener if blocks else None)
+        example = _mistakes().get(_situation(error, acceptable)) if self.examples else None
+        help_line = example or self._hint(
+            token, set(error.expected), named_block=expected != _expected(acceptable)
+        )
+        return Diagnostic("S010", _say("S010", expected=expected, found=_found(token)), span, help_line)
+
+    def _unclosed_before(self, error: lark.exceptions.UnexpectedToken, acceptable: set[str]) -> Diagnostic | None:
+        """S011 when the word found would fit once the block before it were closed."""
+        token = error.token
+        words = starts()
+        state = getattr(error.interactive_parser, "parser_state", None)
+        if state is None or words.close_brace not in acceptable:
+            return None
+        # A word that may also go on what came before (`source`, `description`) proves nothing.
+        opens = (words.declarations | words.parts) - words.both
+        if token.type not in opens or not closes_to_accept(state, token.type):
+            return None
+        block = open_blocks(state)[-1]
+        fields: dict[str, object] = {"block": block.opener, "line": block.brace.line, "found": _found(token)}
+        if block.opener is None:
+            message, help_line = _say("S011-before", "unnamed", **fields), _say("S011-before", "unnamed-help")
+        else:
+            message, help_line = _say("S011-before", **fields), _say("S011-before", "help", **fields)
+        return Diagnostic("S011", message, Span.from_meta(self.path, token), help_line)
+
+    def _character(self, error: lark.exceptions.UnexpectedCharacters) -> Diagnostic:
+        offset = max(error.pos_in_stream or 0, 0)
+        char = self.text[offset] if offset < len(self.text) else ""
+        span = Span.point(self.path, max(error.line, 1), max(error.column, 1), offset)
+        if char == '"':
+            return Diagnostic("S004", _say("S004"), span, _say("S004", "help"))
+        shown = repr(char)[1:-1] if not char.isprintable() else char
+        expected = _expected(error.allowed or set())
+        return Diagnostic("S003", _say("S003", char=shown, expected=expected), span, _say("S003", "help"))
+
+    def _end_of_file(self, error: lark.exceptions.UnexpectedInput) -> Diagnostic:
+        end = len(self.text)
+        line = self.text.count("\n") + 1
+        column = end - (self.text.rfind("\n") + 1) + 1
+        span = Span.point(self.path, line, column, end)
+        opened = unclosed_block(self.text)
+        if opened is not None:
+            open_line, _ = opened
+            lines = self.text.split("\n")
+            snippet = lines[open_line - 1].strip() if open_line - 1 < len(lines) else ""
+            return Diagnostic("S011", _say("S011"), span, _say("S011", "help", line=open_line, snippet=snippet))
+        return Diagnostic("S012", _say("S012", expected=_expected(_acceptable(error))), span, None)
+
+    def _hint(self, token: Token, expected: set[str], named_block: bool) -> str | None:
+        words = starts()
+        if token.type == words.close_brace:
+            return _say("hints", "close-brace")
+        if words.close_brace in expected and not named_block:  # else the message names the block
+            opened = unclosed_block(self.text[: token.start_pos or 0])
+            if opened is not None:
+                return _say("hints", "missing-close-brace", line=opened[0])
+        if token.type == "NAME" and "STRING" in expected:
+            return _say("hints", "name-for-text")
+        return None
+
+
+def _expected(names: set[str], block: str | None = None) -> str:
+    """What could come next, in words: fixed words as written, other terminals described; when
+    that is many things, in the words of where the parser is (`block`: `criterion B1`)."""
+    described = wording()["terminals"]
+    fixed = fixed_words()
+    words = sorted({described.get(n) or (f"`{fixed[n]}`" if n in fixed else n.lower().replace("_", " ")) for n in names})
+    if not words:
+        return str(wording()["expected"]["nothing"])
+    if len(words) > 8 and names & starts().declarations:
+        return str(wording()["expected"]["declaration"])
+    if len(words) > 8 and block is not None:
+        ending = "part-or-end" if starts().close_brace in names else "part"
+        return _say("expected", ending, block=block)
+    if len(words) > 8:
+        return _say("expected", "many", first=", ".join(words[:8]))
+    if len(words) == 1:
+        return words[0]
+    return ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def _acceptable(error: lark.exceptions.UnexpectedInput) -> set[str]:
+    """What could really come next: Lark's `expected` is the set of a merged parser state, so
+    after a value it lists everything that may follow a value anywhere; trying each is exact."""
+    expected = set(getattr(error, "expected", None) or ())
+    interactive = getattr(error, "interactive_parser", None)
+    if interactive is not None and isinstance(error, lark.exceptions.UnexpectedToken):
+        try:
+            return set(interactive.accepts()) or expected
+        except lark.exceptions.LarkError:
+            return expected
+    return expected
+
+
+def _found(token: Token) -> str:
+    found = wording()["found"]
+    return str(found.get(token.type) or found["other"].format(token=token))
+
+
+def unclosed_block(text: str) -> tuple[int, int] | None:
+    """The line and column of the innermost `{` left open, skipping comments and quoted text."""
+    stack: list[tuple[int, int]] = []
+    line, column, i, n = 1, 1, 0, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if char == '"':
+            closing = '"""' if text.startswith('"""', i) else '"'
+            end = text.find(closing, i + len(closing))
+            stop = n if end < 0 else end + len(closing)
+            chunk = text[i:stop]
+            line += chunk.count("\n")
+            column = (len(chunk) - chunk.rfind("\n")) if "\n" in chunk else column + len(chunk)
+            i = stop
+            continue
+        if char == "{":
+            stack.append((line, column))
+        elif char == "}" and stack:
+            stack.pop()
+        if char == "\n":
+            line, column = line + 1, 1
+        else:
+            column += 1
+        i += 1
+    return stack[-1] if stack else None

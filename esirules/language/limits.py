@@ -1,0 +1,10 @@
+"""The language's limits: bounds far beyond any real ruleset that keep later stages free of
+pathological input (each is reported as a located diagnostic, never a crash)."""
+
+from __future__ import annotations
+
+MAX_RULESET_BYTES = 2_000_000  # S005: a ruleset is a few hundred lines
+MAX_NUMBER_DIGITS = 100  # S006: Python refuses to read integers of over 4,300 digits
+MAX_CONDITION_DEPTH = 64  # R041: nesting a person can still read
+MAX_SYNTAX_ERRORS = 20  # syntax errors reported per file before parsing stops
+MAX_RECOVERIES = 2_000  # tokens the parser may skip or re-read while recovering

@@ -1,0 +1,127 @@
+"""Parts of declarations: the typed nodes a grammar rule's option becomes before its declaration
+is assembled (`graded by management` -> GradedBy), so no part is told apart by a tag string.
+
+They are NamedTuples rather than attrs classes: they live only while ToSyntax assembles a
+declaration, and creating two dozen attrs classes would add some 15 ms to every start of
+`esirules`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from esirules.language import syntax as s
+
+
+class ClassWeight(NamedTuple):
+    name: s.Name
+
+
+class ExplicitWeight(NamedTuple):
+    value: s.Value
+
+
+class Pooling(NamedTuple):
+    name: s.Name
+
+
+class GradedBy(NamedTuple):
+    name: s.Name
+
+
+class AllowsAdjustment(NamedTuple):
+    pass
+
+
+class AnsweredOn(NamedTuple):
+    scale: s.Name
+
+
+class MetWhen(NamedTuple):
+    rule: s.MetRule
+
+
+class QuestionSource(NamedTuple):
+    source: s.Name
+
+
+class AppliesWhen(NamedTuple):
+    condition: s.ConditionNode
+
+
+class QuestionWeight(NamedTuple):
+    value: s.Value
+
+
+class ItemsRatedOn(NamedTuple):
+    scale: s.Name
+
+
+class GradesFrom(NamedTuple):
+    ladder: s.Name
+
+
+class Cumulative(NamedTuple):
+    pass
+
+
+class MeasuresRatedBy(NamedTuple):
+    bands: s.Name
+
+
+class Ties(NamedTuple):
+    rule: str
+
+
+class SampleSections(NamedTuple):
+    names: tuple[s.Name, ...]
+
+
+class SampleWithout(NamedTuple):
+    names: tuple[s.Name, ...]
+
+
+class AttributeKind(NamedTuple):
+    kind: str  # enumerated | ordered | boolean | numeric
+    values: tuple[s.Value, ...] = ()
+    minimum: s.Value | None = None
+    maximum: s.Value | None = None
+
+
+class Comparison(NamedTuple):
+    kind: str  # at_least | at_best | exactly
+    value: s.Value
+    written: bool  # False for a bare value, which means exactly
+
+
+class TestTarget(NamedTuple):
+    criterion: s.Name
+
+
+class GivenRatings(NamedTuple):
+    ratings: tuple[tuple[s.Name, s.Value], ...]
+
+
+class AnswerCount(NamedTuple):
+    value: s.Value
+    times: int  # `x 3`: how many cases gave the answer
+
+
+class GivenAnswers(NamedTuple):
+    answers: tuple[tuple[s.Name, s.Value, int], ...]
+
+
+class GivenMeasure(NamedTuple):
+    measure: tuple[s.Name, s.Value, s.Value, s.Value]
+
+
+class GivenAdjustment(NamedTuple):
+    adjustment: tuple[s.Value, s.Text, s.Text]
+
+
+class ExpectGrade(NamedTuple):
+    grade: s.Value
+
+
+class ExpectScore(NamedTuple):
+    score: s.Value

@@ -1,0 +1,164 @@
+"""Recover from a syntax error: Lark's parser state at a mistake in, the state to go on from out.
+
+After a mistake the parser resumes in the innermost open construct that can take the next brace
+or fixed word (panic mode), so that one run reports every independent mistake of a file. The
+words it may resume at come from the grammar (`grammar.starts`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import Any
+
+import attrs
+import lark
+from lark import Token
+
+from esirules.language.grammar import fixed_words, starts
+
+
+@attrs.frozen
+class OpenBlock:
+    """A `{` not yet closed: what opened it (`criterion B1`; None for a list of values), the brace,
+    and the value-stack indexes of the brace and of the start of its construct."""
+
+    opener: str | None
+    brace: Token
+    brace_index: int
+    start: int
+
+
+def open_blocks(state: Any) -> list[OpenBlock]:
+    """The blocks open in a parser state, outermost first."""
+    values = state.value_stack
+    words = starts()
+    found = []
+    boundary = 0
+    for index, value in enumerate(values):
+        if isinstance(value, Token) and value.type == words.open_brace:
+            opener, start = _opener(values, boundary, index)
+            found.append(OpenBlock(opener, value, index, start))
+            boundary = index + 1
+    return found
+
+
+def closes_to_accept(state: Any, terminal: str) -> bool:
+    """Whether `terminal` would fit once the innermost open block (at least) were closed."""
+    blocks = open_blocks(state)
+    if not blocks:
+        return False
+    table = state.parse_conf.states
+    stack = state.state_stack
+    return any(terminal in table[stack[i]] for i in range(blocks[-1].start, -1, -1))
+
+
+def _opener(values: list[Any], boundary: int, brace: int) -> tuple[str | None, int]:
+    """What opens the block whose `{` is at `brace` (`criterion B1`, `test "A2"`) and where it
+    starts; a `{` straight after a fixed word (`in {`) opens a list of values, not a block."""
+    words = starts()
+    openers = words.declarations | words.parts
+    before = values[brace - 1] if brace else None
+    if isinstance(before, Token) and before.type in fixed_words():
+        return None, brace
+    tokens = [(i, v) for i, v in enumerate(values[boundary:brace], boundary) if isinstance(v, Token)]
+    for position, (index, token) in enumerate(tokens):
+        if token.type not in openers:
+            continue
+        rest = [v for _, v in tokens[position + 1 :]]
+        if rest and rest[0].type in openers:  # `replace criterion A2`: the criterion is the block
+            continue
+        following = values[index + 1] if index + 1 < brace else None
+        if isinstance(following, Token) and following.type == "NAME":
+            return f"{token} {following}", index
+        if isinstance(following, lark.Tree) and following.data == "text":
+            return f"{token} {following.children[0]}", index
+        return str(token), index
+    return None, brace
+
+
+class Recovery:
+    """Panic-mode recovery: after a mistake, resume in the innermost open construct that can take
+    the next brace or keyword.
+
+    Without it Lark drops the bad token and stays where it was, so every later token fails too
+    and one mistake is reported twenty times. Errors that follow an error with no token read in
+    between are such echoes and are not reported. The tree is discarded when there were errors,
+    so the stacks may be cut freely.
+    """
+
+    def __init__(self, text: str):
+        self.text = text
+        self.attempts = 0
+        self.last_end: int | None = None
+
+    @staticmethod
+    def where(error: lark.exceptions.UnexpectedInput) -> tuple[int, int]:
+        token = getattr(error, "token", None)
+        if isinstance(error, lark.exceptions.UnexpectedToken) and token is not None and token.type != "$END":
+            start = token.start_pos or 0
+            return start, max(token.end_pos or start, start)
+        start = max(getattr(error, "pos_in_stream", None) or 0, 0)
+        return start, start + 1
+
+    def is_cascade(self, error: lark.exceptions.UnexpectedInput) -> bool:
+        """True if nothing but space and comments lies between the last error and this one."""
+        if self.last_end is None:
+            return False
+        start, _ = self.where(error)
+        between = self.text[self.last_end : start]
+        return not "".join(line.split("#", 1)[0] for line in between.split("\n")).strip()
+
+    def recover(self, error: lark.exceptions.UnexpectedInput) -> None:
+        self.attempts += 1
+        self.last_end = self.where(error)[1]
+        token = getattr(error, "token", None)
+        parser_ = getattr(error, "interactive_parser", None)
+        if isinstance(error, lark.exceptions.UnexpectedCharacters) and parser_ is not None:
+            self._close_quote(error, parser_)
+            return
+        if not isinstance(error, lark.exceptions.UnexpectedToken) or parser_ is None:
+            return
+        if token is None or token.type == "$END":
+            return
+        words = starts()
+        if token.type in words.parts or token.type in words.braces:
+            closes_blocks = False
+        elif token.type in words.declarations:
+            # Words that only start a declaration may close the blocks left open to resume.
+            closes_blocks = True
+        else:
+            return  # skip ahead to a brace or a word that starts a declaration or a part
+        state = parser_.parser_state
+        table = state.parse_conf.states
+        stack = state.state_stack
+        floor = 0
+        if not closes_blocks and token.type != words.close_brace:
+            # stay inside the innermost open block: the state just after its `{`
+            blocks = open_blocks(state)
+            floor = blocks[-1].brace_index + 1 if blocks else 0
+        depth = next((i for i in range(len(stack) - 1, floor - 1, -1) if token.type in table[stack[i]]), None)
+        if depth is None:
+            return  # no open construct takes this token: drop it
+        del stack[depth + 1 :]
+        del state.value_stack[depth:]
+        with contextlib.suppress(lark.exceptions.UnexpectedInput):  # did not fit after all: dropped
+            state.feed_token(token)
+
+    def _close_quote(self, error: lark.exceptions.UnexpectedCharacters, parser_: Any) -> None:
+        """Read an unclosed quote as text running to the end of its line (or to a final `{`)."""
+        start = error.pos_in_stream
+        if start is None or not self.text.startswith('"', start):
+            return
+        end = self.text.find("\n", start)
+        body = self.text[start : len(self.text) if end < 0 else end]
+        if body.rstrip().endswith("{") and len(body.rstrip()) > 1:
+            body = body.rstrip()[:-1].rstrip()
+        lexer = parser_.lexer_thread.state
+        if lexer.line_ctr.char_pos != start:
+            return
+        lexer.line_ctr.feed(body)
+        self.last_end = start + len(body)
+        line, column = error.line, error.column
+        text = Token("STRING", body + '"', start, line, column, line, column + len(body), start + len(body))
+        with contextlib.suppress(lark.exceptions.UnexpectedInput):  # no text expected here: skipped
+            parser_.feed_token(text)

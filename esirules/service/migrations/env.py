@@ -1,0 +1,10 @@
+"""Alembic's entry: runs the migrations on the connection `esirules.service.migrate` hands it."""
+
+from __future__ import annotations
+
+from alembic import context
+
+connection = context.config.attributes["connection"]
+context.configure(connection=connection, transactional_ddl=True)
+with context.begin_transaction():
+    context.run_migrations()

@@ -1,0 +1,280 @@
+"""The service's resources against the command line: the same checks, results, sheets and explanations.
+
+Each service answer is compared with what `esirules` prints for the same files. The only
+difference allowed is where a file is: the command line writes the paths it was given, the
+service the names files were uploaded under (`same_but_paths`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from service_helpers import HERTFORDSHIRE, RULESETS, Service, upload
+
+from esirules.cli.main import main as cli_main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cli(*args: str, cwd: Path = ROOT) -> str:
+    """What `esirules ARGS` prints on standard output (run in process, in `cwd`)."""
+    out = io.StringIO()
+    previous = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            cli_main(list(args))
+    finally:
+        os.chdir(previous)
+    return out.getvalue()
+
+
+def same_but_paths(data: Any) -> Any:
+    """`data` with every file path cut to its file name (`path` and `file` fields, and `a; b` lists)."""
+    if isinstance(data, dict):
+        return {k: ("; ".join(os.path.basename(p) for p in v.split("; ")) if k in ("path", "file") and isinstance(v, str)
+                    else same_but_paths(v)) for k, v in data.items()}
+    if isinstance(data, list):
+        return [same_but_paths(v) for v in data]
+    return data
+
+
+def test_a_ruleset_checks_as_the_command_line_checks_it(service: Service, tmp_path: Path) -> None:
+    bad = b'ruleset "x" version "1"\nscale answer: yes > no\nanswers on answer, met when yes\nsection B "b" {\n' \
+          b'  criterion B1 "c" weight -1 { question B1.1 "q" }\n  criterion B1 "d" { question B1.2 "q" }\n}\n'
+    (tmp_path / "bad.esi").write_bytes(bad)
+    expected = json.loads(cli("check", "bad.esi", "--format", "json", cwd=tmp_path))
+    checked = service.post("/v1/rulesets/check", {"main": "bad.esi", "files": [upload("bad.esi", bad)]}, role="viewer")
+    assert checked.status_code == 200
+    assert checked.json() == expected and expected["ok"] is False and len(expected["diagnostics"]) >= 2
+    published = service.post("/v1/rulesets", {"main": "bad.esi", "files": [upload("bad.esi", bad)]}, role="author")
+    assert published.status_code == 422
+    problem = published.json()
+    assert problem["type"] == "urn:esirules:problem:diagnostics"
+    assert problem["diagnostics"] == expected["diagnostics"]
+    assert service.get("/v1/rulesets").json()["total"] == 0
+
+    good = {"main": "esi-2004-followup.esi",
+            "files": [upload(n, RULESETS[n]) for n in ("esi-2003.esi", "esi-2004-followup.esi")]}
+    report = service.post("/v1/rulesets/check", good, role="viewer").json()
+    assert report == json.loads(cli("check", "esi-2004-followup.esi", "--format", "json", cwd=ROOT / "rulesets"))
+
+
+def test_a_ruleset_is_stored_by_the_hash_of_its_sources_once(service: Service) -> None:
+    hashes = service.publish_bundled()
+    again = service.post("/v1/rulesets", {"main": "esi-2003.esi", "files": [upload("esi-2003.esi", RULESETS["esi-2003.esi"])]},
+                         role="author")
+    assert again.status_code == 200 and again.json()["created"] is False
+    info = again.json()["ruleset"]
+    assert info["hash"] == hashes["esi-2003.esi"] and info["name"] == "esi-2003" and info["version"] == "2003"
+    listing = service.get("/v1/rulesets").json()
+    assert listing["total"] == 2 and {r["hash"] for r in listing["rulesets"]} == set(hashes.values())
+    source = service.get(f"/v1/rulesets/{hashes['esi-2004-followup.esi']}/files/esi-2003.esi")
+    assert source.content == RULESETS["esi-2003.esi"] and source.headers["content-type"].startswith("text/plain")
+    follow = service.get(f"/v1/rulesets/{hashes['esi-2004-followup.esi']}").json()
+    assert [f["name"] for f in follow["files"]] == ["esi-2003.esi", "esi-2004-followup.esi"]
+    actions = [e["action"] for e in service.get("/v1/audit", role="admin").json()["entries"]]
+    assert actions.count("ruleset.publish") == 3  # the repeat is audited too
+
+
+def test_extends_reaches_only_the_files_published_with_it(service: Service, tmp_path: Path) -> None:
+    secret = tmp_path / "secret.esi"
+    secret.write_text('ruleset "secret"\n# top secret\n')
+    for target in ("../../etc/passwd", str(secret), "../secret.esi", "gone.esi"):
+        child = f'ruleset "c"\nextends "{target}"\n'.encode()
+        response = service.post("/v1/rulesets", {"main": "child.esi", "files": [upload("child.esi", child)]},
+                                role="author")
+        assert response.status_code == 422, target
+        assert [d["code"] for d in response.json()["diagnostics"]] == ["R004"], response.text
+        assert "top secret" not in response.text and "root:" not in response.text
+    unused = service.post("/v1/rulesets", {"main": "esi-2003.esi", "files": [
+        upload("esi-2003.esi", RULESETS["esi-2003.esi"]), upload("esi-2004-followup.esi", RULESETS["esi-2004-followup.esi"])]},
+        role="author")
+    assert unused.status_code == 422 and unused.json()["errors"][0]["pointer"] == "/files/1/name"
+
+
+def test_evidence_reaches_only_the_files_uploaded_with_it(service: Service, tmp_path: Path) -> None:
+    hashes = service.publish_bundled()
+    outside = tmp_path / "outside-cases.csv"
+    outside.write_text((HERTFORDSHIRE / "followup-cases.csv").read_text())
+    text = (HERTFORDSHIRE / "followup.yaml").read_text()
+    for reference in (str(outside), "../outside-cases.csv", "followup-cases.csv"):
+        evidence = text.replace("cases: followup-cases.csv", f"cases: {reference}").encode()
+        body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "followup.yaml",
+                "files": [upload("followup.yaml", evidence)]}
+        response = service.post("/v1/evidence", body, role="inspector")
+        assert response.status_code == 422, reference
+        codes = [d["code"] for d in response.json()["diagnostics"]]
+        assert codes == ["E101"], response.text
+    assert service.get("/v1/evidence").json()["total"] == 0
+    dotted = text.replace("cases: followup-cases.csv", "cases: ./followup-cases.csv").encode()
+    body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "followup.yaml",
+            "files": [upload("followup.yaml", dotted), upload("followup-cases.csv")]}
+    assert service.post("/v1/evidence", body, role="inspector").status_code == 201
+
+
+def test_evidence_problems_are_the_loaders_own(service: Service, tmp_path: Path) -> None:
+    hashes = service.publish_bundled()
+    text = (HERTFORDSHIRE / "followup.yaml").read_text().replace("A1.visibility: strong", "A1.visibility: stronk")
+    text = text.replace("inspection:", "inspecton:")
+    body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "followup.yaml",
+            "files": [upload("followup.yaml", text.encode()), upload("followup-cases.csv")]}
+    problem = service.post("/v1/evidence", body, role="inspector").json()
+    from esirules.diagnostics import DiagnosticError
+    from esirules.evidence.load import load_evidence
+    from esirules.files import InputFiles
+    from esirules.language.check import load_ruleset
+    from esirules.language.sources import MemorySources
+
+    ruleset = load_ruleset("esi-2004-followup.esi", sources=MemorySources(RULESETS))
+    files = InputFiles({"followup.yaml": text.encode(), "followup-cases.csv": (HERTFORDSHIRE / "followup-cases.csv").read_bytes()},
+                       folders=())
+    with pytest.raises(DiagnosticError) as raised:
+        load_evidence("followup.yaml", ruleset, files=files)
+    assert problem["diagnostics"] == [d.to_json() for d in raised.value.diagnostics]
+    assert [(d["code"], d["location"]["line"]) for d in problem["diagnostics"]] == [("E104", 6), ("E131", 12)]
+
+
+def test_a_run_is_the_command_lines_result_and_verifies(service: Service) -> None:
+    hashes = service.hertfordshire()
+    made = service.run(hashes["esi-2004-followup.esi"], hashes["followup.yaml"], {"sample": "february"},
+                       {"sample": "september"})
+    assert made["created"] is True
+    expected = json.loads(cli("score", "followup.yaml", "--sample", "february", "--sample", "september",
+                              "--format", "json", "--quiet", "--ruleset", "../../rulesets/esi-2004-followup.esi",
+                              cwd=HERTFORDSHIRE))
+    assert same_but_paths(made["result"]) == same_but_paths(expected)
+    run_id = made["run"]["id"]
+    raw = service.get(f"/v1/runs/{run_id}/result")
+    assert json.loads(raw.content) == made["result"] and raw.content.endswith(b"}\n")
+    import hashlib
+
+    assert hashlib.sha256(raw.content).hexdigest() == made["run"]["result_sha256"]
+    verified = service.get(f"/v1/runs/{run_id}/verification").json()
+    assert verified["identical"] is True and verified["rescored_sha256"] == verified["result_sha256"]
+    again = service.run(hashes["esi-2004-followup.esi"], hashes["followup.yaml"], {"sample": "february"},
+                        {"sample": "september"})
+    assert again["created"] is False and again["run"]["id"] == run_id
+    listed = service.get(f"/v1/runs?evidence={hashes['followup.yaml']}").json()
+    assert listed["total"] == 1 and listed["runs"][0]["columns"] == [{"label": "february", "sample": "february"},
+                                                                     {"label": "september", "sample": "september"}]
+    bad = service.post("/v1/runs", {"ruleset": hashes["esi-2004-followup.esi"], "evidence": hashes["followup.yaml"],
+                                    "columns": [{"sample": "febuary"}]}, role="inspector")
+    assert bad.status_code == 422 and [d["code"] for d in bad.json()["diagnostics"]] == ["E203"]
+    missing = service.post("/v1/runs", {"ruleset": "0" * 64, "evidence": hashes["followup.yaml"]}, role="inspector")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["pointer"] == "/ruleset"
+
+
+def test_explanations_are_the_command_lines(service: Service) -> None:
+    hashes = service.hertfordshire()
+    run = service.run(hashes["esi-2004-followup.esi"], hashes["followup.yaml"], {"sample": "february", "label": "Feb"},
+                      {"sample": "september", "label": "Sept"})["run"]["id"]
+    asks = [("B1", "Feb", []), ("B1", "Sept", ["where=risk_of_harm >= high"]), ("overall", "Feb", []),
+            ("B1.start", "Feb", ["case=F07"])]
+    for target, column, extra in asks:
+        query = "&".join([f"column={column}", *extra])
+        response = service.get(f"/v1/runs/{run}/explanations/{target}?{query}")
+        assert response.status_code == 200, response.text
+        sample = "february" if column == "Feb" else "september"
+        options = [o for e in extra for o in (f"--{e.split('=')[0]}", e.split("=", 1)[1])]
+        printed = cli("explain", "followup.yaml", target, "--sample", sample, "--format", "json", *options,
+                      cwd=HERTFORDSHIRE)
+        expected = json.loads(printed)
+        expected["column"]["label"] = column  # the command line labels a column by its sample
+        if expected["where"] is not None:
+            expected["where"]["column"]["label"] = column
+        assert same_but_paths(response.json()) == same_but_paths(expected), (target, column)
+    markdown = service.get(f"/v1/runs/{run}/explanations/B1?column=Feb&format=markdown")
+    assert markdown.headers["content-type"].startswith("text/markdown") and "B1" in markdown.text
+    several = service.get(f"/v1/runs/{run}/explanations/B1")
+    assert several.status_code == 422 and "`Feb`, `Sept`" in several.json()["errors"][0]["help"]
+    unknown = service.get(f"/v1/runs/{run}/explanations/B9?column=Feb")
+    assert unknown.status_code == 422 and unknown.json()["diagnostics"][0]["code"] == "E301"
+
+
+def test_an_adjustment_makes_a_new_run_citing_the_one_adjusted(service: Service) -> None:
+    hashes = service.hertfordshire()
+    first = service.run(hashes["esi-2004-followup.esi"], hashes["followup.yaml"], {"sample": "february", "label": "Feb"})
+    run = first["run"]["id"]
+    body = {"criterion": "A2", "grade": "Well met", "reason": "the lead inspector's judgement"}
+    adjusted = service.post(f"/v1/runs/{run}/adjustments", body, role="inspector")
+    assert adjusted.status_code == 201, adjusted.text
+    new = adjusted.json()
+    assert new["run"]["adjusts"] == run and new["run"]["id"] != run
+    assert new["run"]["adjustments"] == [{**body, "by": "inspector holder"}]
+    a2 = new["result"]["columns"][0]["criteria"]["A2"]
+    assert a2["grade"] == "Well met" and a2["computed_grade"] == first["result"]["columns"][0]["criteria"]["A2"]["grade"]
+    assert {k: a2["adjustment"][k] for k in ("grade", "by", "reason", "applied")} == {
+        "grade": "Well met", "by": "inspector holder", "reason": body["reason"], "applied": True}
+    assert service.get(f"/v1/runs/{run}").json()["result"] == first["result"]  # the adjusted run is unchanged
+    assert service.get(f"/v1/runs/{new['run']['id']}/verification").json()["identical"] is True
+    explained = service.get(f"/v1/runs/{new['run']['id']}/explanations/A2").json()
+    assert "the lead inspector's judgement" in json.dumps(explained)
+    # A second adjustment builds on the first; the evidence's own (A1) is kept where not replaced.
+    second = service.post(f"/v1/runs/{new['run']['id']}/adjustments",
+                          {"criterion": "A3", "grade": "Not met", "reason": "second look"}, role="admin").json()
+    criteria = second["result"]["columns"][0]["criteria"]
+    assert criteria["A2"]["grade"] == "Well met" and criteria["A3"]["grade"] == "Not met"
+    assert criteria["A1"]["adjustment"]["by"] == "Lead inspector"
+    bad = service.post(f"/v1/runs/{run}/adjustments", {"criterion": "A2", "grade": "Wel met", "reason": "x"},
+                       role="inspector")
+    assert bad.status_code == 422
+    diagnostic = bad.json()["diagnostics"][0]
+    assert diagnostic["code"] == "E152" and diagnostic["location"]["file"] in bad.json()["sources"]
+    numerical = service.post(f"/v1/runs/{run}/adjustments", {"criterion": "B1", "grade": "Well met", "reason": "x"},
+                             role="inspector")
+    assert numerical.status_code == 422 and numerical.json()["diagnostics"]
+
+
+def test_a_batch_gives_one_run_per_item_or_stores_nothing(service: Service) -> None:
+    hashes = service.publish_bundled()
+    followup = (HERTFORDSHIRE / "followup.yaml").read_text()
+    items = [{"main": "followup.yaml", "files": [upload("followup.yaml"), upload("followup-cases.csv")]},
+             {"main": "area-2.yaml", "files": [upload("area-2.yaml", followup.replace("Hertfordshire", "Area 2").encode()),
+                                               upload("followup-cases.csv")]}]
+    body = {"ruleset": hashes["esi-2004-followup.esi"], "items": items, "columns": [{"sample": "february"}]}
+    made = service.post("/v1/batches", body, role="inspector")
+    assert made.status_code == 201, made.text
+    runs = made.json()["runs"]
+    assert [r["index"] for r in runs] == [0, 1] and len({r["run"] for r in runs}) == 2
+    for item in runs:
+        run = service.get(f"/v1/runs/{item['run']}").json()
+        assert run["run"]["batch"] == made.json()["batch"] and run["run"]["evidence"] == item["evidence"]
+        single = service.run(hashes["esi-2004-followup.esi"], item["evidence"], {"sample": "february"})
+        assert single["run"]["id"] == item["run"] and single["created"] is False
+    broken = [items[0], {"main": "bad.yaml", "files": [upload("bad.yaml", b"inspection: [\n")]},
+              {"main": "worse.yaml", "files": [upload("worse.yaml", followup.replace("strong", "stronk").encode()),
+                                               upload("followup-cases.csv")]}]
+    before = service.get("/v1/evidence").json()["total"]
+    refused = service.post("/v1/batches", {**body, "items": broken}, role="inspector")
+    assert refused.status_code == 422
+    files = {d["location"]["file"] for d in refused.json()["diagnostics"]}
+    assert files == {"bad.yaml", "worse.yaml"}
+    assert service.get("/v1/evidence").json()["total"] == before
+
+
+def test_the_sheet_of_four_runs_is_the_command_lines_sheet(service: Service) -> None:
+    hashes = service.hertfordshire()
+    original, followup = hashes["original.yaml"], hashes["followup.yaml"]
+    runs = [
+        service.run(hashes["esi-2003.esi"], original, {"label": "Original"}),
+        service.run(hashes["esi-2004-followup.esi"], original, {"label": "Adjusted"}),
+        service.run(hashes["esi-2004-followup.esi"], followup, {"sample": "february", "label": "Feb"}),
+        service.run(hashes["esi-2004-followup.esi"], followup, {"sample": "september", "label": "Sept"}),
+    ]
+    title = "Scoring summary sheet: Hertfordshire follow-up (synthetic cases reproducing the published figures)"
+    query = [("run", r["run"]["id"]) for r in runs] + [("title", title)]
+    for fmt in ("csv", "markdown"):
+        sheet = service.get("/v1/sheet", params=[*query, ("format", fmt)])
+        assert sheet.text == cli("score", "summary.yaml", "--format", fmt, cwd=HERTFORDSHIRE)
+    sheet = service.get("/v1/sheet", params=query).json()
+    assert same_but_paths(sheet) == same_but_paths(json.loads(cli("score", "summary.yaml", "--format", "json",
+                                                                  cwd=HERTFORDSHIRE)))
+    missing = service.get(f"/v1/sheet?run={'0' * 64}")
+    assert missing.status_code == 404 and missing.json()["errors"][0]["pointer"] == "?run/0"

@@ -1,0 +1,204 @@
+"""The service's own operations: health, start-up on an old schema, problems, request ids, metrics, audit, migrations."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from service_helpers import Service
+
+from esirules.service import migrate, tables
+from esirules.service.app import create_app
+from esirules.service.database import Database
+from esirules.service.operation import Settings
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_migrations_make_exactly_the_tables_the_queries_use(database_url: str) -> None:
+    database = Database(database_url)
+    try:
+        assert migrate.upgrade(database) == (None, migrate.head())
+        assert migrate.upgrade(database) == (migrate.head(), migrate.head())
+        with database.engine.connect() as connection:
+            differences = compare_metadata(MigrationContext.configure(connection), tables.metadata)
+        assert differences == []
+    finally:
+        database.dispose()
+
+
+def test_the_audit_and_the_records_cannot_be_changed(service: Service) -> None:
+    service.publish_bundled()
+    for statement in ("UPDATE audit SET actor = 'someone else'", "DELETE FROM audit",
+                      "UPDATE rulesets SET name = 'other'", "UPDATE blobs SET size = 0"):
+        with pytest.raises(sa.exc.DBAPIError, match="written once and never changed"):
+            service.database.write(lambda connection, s=statement: connection.execute(sa.text(s)))
+    entries = service.get("/v1/audit", role="admin").json()["entries"]
+    assert [e["action"] for e in entries][-2:] == ["ruleset.publish", "ruleset.publish"]
+    assert entries[-1]["actor_name"] == "author holder" and entries[-1]["role"] == "author"
+    assert set(entries[-1]["details"]["files"]) == {"esi-2003.esi", "esi-2004-followup.esi"}
+    page = service.get(f"/v1/audit?after={entries[0]['id']}&limit=1", role="admin").json()
+    assert [e["id"] for e in page["entries"]] == [entries[1]["id"]] and page["next_after"] == entries[1]["id"]
+
+
+def test_the_server_refuses_to_start_on_an_old_schema(sqlite_url: str) -> None:
+    empty = Database(sqlite_url)
+    with pytest.raises(migrate.SchemaNotCurrent, match="esirules db upgrade"):
+        create_app(Settings(database=sqlite_url), database=empty)
+    run = subprocess.run([sys.executable, "-m", "esirules.cli.main", "serve", "--db", sqlite_url, "--port", "9"],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert run.returncode == 1
+    assert run.stderr == (f"esirules: error: the database {sqlite_url} has no esirules tables yet; "
+                          f"create them with `esirules db upgrade --db {sqlite_url}`\n")
+    app = create_app(Settings(database=sqlite_url, check_schema=False), database=empty)
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as client:
+        ready = client.get("/health/ready")
+        assert ready.status_code == 503 and ready.json()["schema_revision"] is None
+        assert "esirules db upgrade" in ready.json()["detail"]
+        assert client.get("/health/live").json() == {"status": "ok"}
+    empty.dispose()
+
+
+def test_an_unreachable_database_is_a_503_not_a_500(tmp_path: Path) -> None:
+    url = str(tmp_path / "no-such-folder" / "store.db")
+    database = Database(url)
+    app = create_app(Settings(database=url, check_schema=False), database=database)
+    from starlette.testclient import TestClient
+
+    with TestClient(app) as client:
+        response = client.get("/v1/status", headers={"Authorization": "Bearer esirules_t0123456789abcdef_x"})
+        assert response.status_code == 503 and response.headers["retry-after"] == "5"
+        assert response.json()["type"] == "urn:esirules:problem:unavailable"
+        assert client.get("/health/ready").json()["database"] == "unreachable"
+
+
+def test_requests_and_problems_carry_a_request_id(service: Service) -> None:
+    given = service.client.get("/v1/status", headers={**service.headers("viewer"), "X-Request-ID": "proxy-42.a"})
+    assert given.headers["x-request-id"] == "proxy-42.a"
+    refused = service.client.get("/v1/status", headers={"X-Request-ID": "bad id with spaces"})
+    assert refused.status_code == 401
+    assert refused.headers["x-request-id"] != "bad id with spaces"
+    assert refused.json()["request_id"] == refused.headers["x-request-id"]
+    nowhere = service.get("/v1/nowhere")
+    assert nowhere.status_code == 404 and nowhere.headers["content-type"] == "application/problem+json"
+    wrong = service.client.put("/v1/runs", headers=service.headers("admin"))
+    assert wrong.status_code == 405 and "GET" in wrong.headers["allow"] and "POST" in wrong.headers["allow"]
+
+
+def test_bad_bodies_are_refused_with_the_right_status(service: Service) -> None:
+    small = Service.start(service.url.replace("store.db", "small.db") if service.url.endswith(".db") else service.url,
+                          Settings(database=service.url, max_body_bytes=1000))
+    try:
+        big = {"main": "x.esi", "files": [{"name": "x.esi", "content": "#" * 2000}]}
+        assert small.post("/v1/rulesets/check", big).status_code == 413
+        sneaky = small.client.post("/v1/rulesets/check", content=b"{" + b" " * 5000 + b"}",
+                                   headers={**small.headers("admin"), "content-type": "application/json",
+                                            "content-length": "10"})
+        assert sneaky.status_code in (400, 413)
+    finally:
+        small.close()
+    text = service.client.post("/v1/runs", content=b"{}", headers={**service.headers("admin"), "content-type": "text/plain"})
+    assert text.status_code == 415
+    unknown = service.post("/v1/runs", {"ruleset": "0" * 64, "evidence": "0" * 64, "colums": [], "columns": [{"sampel": 1}]})
+    assert unknown.status_code == 400
+    errors = {e["pointer"]: e for e in unknown.json()["errors"]}
+    assert set(errors) == {"/colums", "/columns/0/sampel"}
+    assert errors["/colums"]["help"] == "did you mean `columns`?"
+    typed = service.post("/v1/runs", {"ruleset": "x", "evidence": 7})
+    assert typed.status_code == 400
+    assert [e["pointer"] for e in typed.json()["errors"]] == ["/ruleset", "/evidence"]
+    query = service.get("/v1/runs?limit=0&colour=red")
+    assert query.status_code == 400 and {e["pointer"] for e in query.json()["errors"]} == {"?limit", "?colour"}
+
+
+def test_an_unforeseen_failure_is_a_500_problem_without_a_traceback(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object) -> object:
+        raise RuntimeError("boom: a secret internal detail")
+
+    monkeypatch.setattr(service.app.state.context.store, "counts", broken)
+    response = service.get("/v1/status")
+    assert response.status_code == 500 and response.headers["content-type"] == "application/problem+json"
+    assert "boom" not in response.text and "Traceback" not in response.text
+    assert response.json()["request_id"] == response.headers["x-request-id"]
+
+
+def test_status_and_metrics_count_what_happened(service: Service) -> None:
+    hashes = service.hertfordshire()
+    run = service.run(hashes["esi-2004-followup.esi"], hashes["followup.yaml"], {"sample": "february"})["run"]["id"]
+    for _ in range(2):
+        assert service.get(f"/v1/runs/{run}/explanations/B1").status_code == 200
+    status = service.get("/v1/status").json()
+    assert status["counts"] == {"rulesets": 2, "evidence": 2, "runs": 1, "tokens": 4, "audit": status["counts"]["audit"]}
+    assert status["database"] == ("postgresql" if service.url.startswith("postgresql") else "sqlite")
+    assert status["schema_revision"] == migrate.head()
+    metrics = service.get("/metrics")
+    assert metrics.headers["content-type"].startswith("text/plain")
+    text = metrics.text
+    assert 'esirules_http_requests_total{method="GET",route="/v1/runs/{id}/explanations/{target}",status="200"}' in text
+    assert 'esirules_http_request_duration_seconds_bucket{le="0.05",method="POST",route="/v1/runs"}' in text
+    assert 'esirules_runs_scored_total{kind="run.create"}' in text
+    assert 'esirules_explanations_served_total{source="cache"}' in text
+
+
+def test_the_openapi_document_is_3_1_and_describes_every_operation(service: Service) -> None:
+    from esirules.service.routes import operations
+
+    document = service.get("/openapi.json").json()
+    assert document["openapi"] == "3.1.0"
+    described = {(method.upper(), path) for path, item in document["paths"].items() for method in item}
+    assert described == {(o.method, o.path) for o in operations()}
+    assert document["paths"]["/health/live"]["get"]["security"] == []
+    assert "RunRequest" in document["components"]["schemas"]
+    assert document["components"]["schemas"]["RunRequest"]["additionalProperties"] is False
+
+
+def test_the_token_commands(sqlite_url: str) -> None:
+    def esirules(*args: str) -> subprocess.CompletedProcess[str]:
+        """`esirules ARGS --db URL`, run in process: its exit code, standard output and error."""
+        import contextlib
+        import io
+
+        from esirules.cli.main import main
+
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main([*args, "--db", sqlite_url])
+        return subprocess.CompletedProcess(args, code, out.getvalue(), err.getvalue())
+
+    assert esirules("db", "current").returncode == 1
+    assert esirules("db", "upgrade").stdout == f"{sqlite_url}: schema upgraded from revision none to {migrate.head()}\n"
+    assert esirules("db", "current").returncode == 0
+    made = esirules("token", "create", "--role", "author", "--name", "Methodology")
+    assert made.returncode == 0 and made.stdout.startswith("esirules_t")
+    secret = made.stdout.strip()
+    listed = esirules("token", "list").stdout
+    token_id = secret.split("_")[1]
+    assert f"{token_id}\tauthor\tMethodology\t" in listed and secret.split("_", 2)[2] not in listed
+    assert esirules("token", "revoke", token_id).returncode == 0
+    assert "revoked" in esirules("token", "list").stdout
+    assert esirules("token", "revoke", "t0000000000000000").returncode == 1
+
+
+def test_the_command_lines_roles_are_the_services() -> None:
+    from esirules.cli.token import ROLES as COMMAND_LINE
+    from esirules.service.messages import ROLES
+
+    assert COMMAND_LINE == ROLES
+
+
+def test_the_api_page_lists_every_operation_with_its_role() -> None:
+    import re
+
+    from esirules.service.routes import operations
+
+    page = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    table = page[page.index("## Operations"): page.index("## Problems")]
+    listed = {(m[1], m[2], m[3]) for m in re.finditer(r"^\| `(\w+) ([^`]+)` \| (\w+) \|", table, re.MULTILINE)}
+    assert listed == {(o.method, o.path, o.role or "none") for o in operations()}
