@@ -9,8 +9,10 @@ finished here. Everything that crosses is pickled, as on a cluster of machines.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import re
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -99,3 +101,50 @@ def test_blocks_scored_in_dask_workers_merge_into_the_single_process_result(
     assert column.evidence.path == "; ".join(blocks)
     assert column.cases == single.cases > N_CASES // 3
     same_column(attrs.evolve(column, evidence=single.evidence), single)
+
+
+def python_blocks(page: Path) -> list[str]:
+    """The ```python blocks of a docs page, in order."""
+    return re.findall(
+        r"^```python\n(.*?)^```$", page.read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL
+    )
+
+
+def test_the_code_in_docs_scale_runs_and_gives_the_single_process_result(
+    client: Client, inspection: tuple[str, list[str]], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """docs/scale.md shows the three calls in one process and on a LocalCluster: both run as shown.
+
+    The page's LocalCluster is this module's (already started): its arguments must be the ones
+    the fixture starts it with, and the page's `with` blocks must not close it.
+    """
+    whole, blocks = inspection
+    in_process, on_dask, *_ = python_blocks(REPO / "docs" / "scale.md")
+    monkeypatch.chdir(REPO)  # the page names the ruleset from the repository's top, as locations will
+    rules = esirules.load_ruleset(os.path.relpath(RULESET))
+    evaluator = esirules.compile_ruleset(rules)
+    single = esirules.finish(
+        esirules.score_batch(evaluator, esirules.load_evidence(whole, rules)), evaluator=evaluator
+    )
+
+    scope: dict[str, object] = {"paths": blocks}
+    exec(in_process, scope)
+    same_column(attrs.evolve(scope["column"], evidence=single.evidence), single)
+
+    asked: dict[str, object] = {}
+
+    @contextlib.contextmanager
+    def local_cluster(**options: object) -> Iterator[None]:
+        asked.update(options)
+        yield None
+
+    @contextlib.contextmanager
+    def connect(cluster: object) -> Iterator[Client]:
+        yield client
+
+    code = on_dask.replace("from distributed import Client, LocalCluster\n", "")
+    assert code != on_dask, "the page imports Client and LocalCluster from distributed"
+    scope = {"block_paths": blocks, "LocalCluster": local_cluster, "Client": connect}
+    exec(code, scope)
+    assert asked == {"n_workers": 2, "threads_per_worker": 1, "processes": True, "dashboard_address": None}
+    same_column(attrs.evolve(scope["column"], evidence=single.evidence), single)
