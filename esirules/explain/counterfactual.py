@@ -20,6 +20,7 @@ from fractions import Fraction
 import attrs
 
 from esirules.language import model as m
+from esirules.language import semantics
 from esirules.scoring.compile import CompiledGrading, Evaluator
 from esirules.scoring.grading import clauses_hold, decide, weight_units
 from esirules.scoring.result import CriterionResult
@@ -250,37 +251,9 @@ class _Search:
 
 
 def is_monotone(compiled: CompiledGrading) -> bool:
-    """Whether raising a rating can never lower the grade, judged from the rules' form.
-
-    True when the rules are written best grade first, every rule's clauses hold more easily
-    as ratings rise (`at least` on some, each, the majority, a count, a share, the others),
-    and every cap's clauses hold less easily (`at best` on ..., or `at least` on none).
-    """
-    grading, ladder = compiled.grading, compiled.ladder
-    ranks = [ladder.rank(rule.grade) for rule in grading.rules]
-    if any(later > earlier for earlier, later in itertools.pairwise(ranks)):
-        return False
-    rising = all(_rises(c, i, rule.clauses) for rule in grading.rules for i, c in enumerate(rule.clauses))
-    falling = all(_falls(c) for cap in grading.caps for c in cap.clauses)
-    return rising and falling
-
-
-def _rises(clause: m.Clause, index: int, clauses: Sequence[m.Clause]) -> bool:
-    kind = clause.quantifier.kind
-    if kind == "others":
-        return index > 0 and clause.comparison == "at_least" and clauses[index - 1].comparison == "at_least"
-    if kind == "none":
-        return clause.comparison == "at_best"
-    return clause.comparison == "at_least"
-
-
-def _falls(clause: m.Clause) -> bool:
-    kind = clause.quantifier.kind
-    if kind == "others":
-        return False
-    if kind == "none":
-        return clause.comparison == "at_least"
-    return clause.comparison == "at_best"
+    """Whether raising a rating can never lower the grade, judged from the rules' form
+    (`semantics.is_monotone`, which the checker's analysis uses too)."""
+    return semantics.is_monotone(compiled.meaning)
 
 
 def _assignments(
