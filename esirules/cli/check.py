@@ -9,6 +9,12 @@ import sys
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="ruleset files (.esi)")
     parser.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
+    parser.add_argument(
+        "--analysis",
+        action="store_true",
+        help="also show what the analysis found: how many rating profiles each grading rule grades "
+        "(and what falls through to `otherwise`), and what figures each band takes",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -32,8 +38,17 @@ def run(args: argparse.Namespace) -> int:
                 if checked.diagnostics:
                     sys.stderr.write(render_text(checked.diagnostics, checked.sources))
                 print(f"{path}: ok — {ruleset.summary()}")
-            summaries.append({"file": path, "ruleset": ruleset.name, "version": ruleset.version,
-                              "hash": ruleset.content_hash, "summary": ruleset.summary()})
+                if args.analysis and checked.analysis is not None:
+                    from esirules.render.analysis import analysis_text
+
+                    sys.stdout.write(analysis_text(checked.analysis))
+            summary: dict[str, object] = {"file": path, "ruleset": ruleset.name, "version": ruleset.version,
+                                          "hash": ruleset.content_hash, "summary": ruleset.summary()}
+            if args.analysis and checked.analysis is not None:
+                from esirules.render.analysis import analysis_json
+
+                summary["analysis"] = analysis_json(checked.analysis)
+            summaries.append(summary)
     if args.format == "json":
         import json
 

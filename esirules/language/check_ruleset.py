@@ -2,7 +2,7 @@
 
 The order matters and is fixed here: vocabularies first (every later declaration may use them,
 wherever they are written), then gradings, bands and points, sections, the overall, samples,
-exclusions, tests and the weights across sections. Each concern has its own module; they
+exclusions, tests and the weights across sections; then the analysis of the model (`analysis`). Each concern has its own module; they
 report through the checking context (`context.CheckContext`).
 """
 
@@ -14,6 +14,7 @@ import attrs
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.analysis import analyse
 from esirules.language.check_gradings import check_bands, check_grading, check_points
 from esirules.language.check_structure import (
     check_exclusions,
@@ -94,7 +95,7 @@ def check_ruleset(
     exclusions = check_exclusions(ctx, declarations, sections)
     tests = tuple(t for t in (check_test(ctx, d, sections) for d in own if isinstance(d, s.TestDecl)) if t)
     check_weights(ctx, sections)
-    return m.Ruleset(
+    ruleset = m.Ruleset(
         name=name,
         version=version,
         title=title,
@@ -118,6 +119,8 @@ def check_ruleset(
         tests=tests,
         span=tree.span,
     )
+    ctx.analysis = analyse(ctx, ruleset)
+    return ruleset
 
 
 def _apply_replacements(ctx: CheckContext, declarations: tuple[s.Declaration, ...]) -> tuple[s.Declaration, ...]:
