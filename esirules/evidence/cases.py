@@ -190,3 +190,5 @@ class Evidence:
     measures: dict[str, MeasureFigures] = attrs.field(factory=dict)
     adjustments: tuple[Adjustment, ...] = ()
     title: str = ""
+    # Where each rating is recorded, so an explanation can cite it.
+    rating_locations: dict[str, Location] = attrs.field(factory=dict, kw_only=True)

@@ -30,6 +30,7 @@ class InspectionFields:
         self.path = path
         self.ruleset = ruleset
         self.problems = problems
+        self.rating_locations: dict[str, Location] = {}  # filled by `ratings`
 
     def ratings(self, node: yaml.Node) -> dict[str, str]:
         ratings: dict[str, str] = {}
@@ -54,6 +55,7 @@ class InspectionFields:
             scale = self._item_scale(item)
             if scale is None:
                 ratings[item.id] = value.strip()
+                self.rating_locations[item.id] = Location(self.path, value_node.start_mark.line + 1, item.id)
                 continue
             allowed = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
             rating = _canonical(value, allowed, scale.not_applicable)
@@ -68,6 +70,7 @@ class InspectionFields:
                 )
                 continue
             ratings[item.id] = rating
+            self.rating_locations[item.id] = Location(self.path, value_node.start_mark.line + 1, item.id)
         return ratings
 
     def _item_scale(self, item: model.Item) -> model.Scale | None:

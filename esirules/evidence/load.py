@@ -183,7 +183,8 @@ class _Load:
             parts = [encode_cases(CaseTable(self.path, []), self.vocab, self.problems)]
         cases = combine(parts, self.problems)
         return Evidence(
-            self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title
+            self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title,
+            rating_locations=self.fields.rating_locations,
         )
 
     def _cases(self, node: yaml.Node) -> list[Cases]:

@@ -28,7 +28,7 @@ from esirules.scoring.result import (
     RuleResult,
 )
 from esirules.span import NOWHERE
-from esirules.words import display_percent, number_text, percent_text, value_text
+from esirules.words import display_percent, number_text, percent_text, plural, value_text
 
 _SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)
 
@@ -310,7 +310,7 @@ def clause_text(clause: m.Clause) -> str:
 def quantifier_text(quantifier: m.Quantifier) -> str:
     kind = quantifier.kind
     if kind == "at_least_count":
-        return f"at least {quantifier.count} items"
+        return f"at least {plural(quantifier.count or 0, 'item')}"
     if kind == "at_least_share":
         return f"at least {percent_text(quantifier.share or Fraction(1))} of items"
     words = {"each": "each item", "majority": "the majority of items", "some": "some items"}
