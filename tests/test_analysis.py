@@ -131,6 +131,22 @@ def test_section_weights_of_30_50_30_say_what_the_overall_divides_by(tmp_path):
     assert "B counts for 27.3% of it, C for 45.5% and D for 27.3%" in warning.message
 
 
+def test_an_overall_of_some_sections_whose_weights_all_add_up_to_100_is_no_warning(tmp_path):
+    """Leaving section D out of the overall is a choice (as the 2005 draft does); weights that
+    do not add up are still reported, with what the overall of B and C divides by."""
+    text = ESI.read_text(encoding="utf-8")
+    subset = text.replace("score: weighted mean of sections B, C, D", "score: weighted mean of sections B, C")
+    assert subset != text
+    assert checked_copy(tmp_path, subset).diagnostics == []
+    heavier = subset.replace('section C "Quality of interventions" weight 40%', 'section C "Quality of interventions" weight 50%')
+    (warning,) = checked_copy(tmp_path, heavier).diagnostics
+    assert warning.code == "W009"
+    assert warning.message.endswith(
+        "the overall score divides by the total of the weights of sections B and C (80%), "
+        "so B counts for 37.5% of it and C for 62.5%"
+    )
+
+
 @pytest.mark.parametrize("path", [ESI, FOLLOWUP], ids=lambda p: p.name)
 def test_the_bundled_rulesets_give_no_warning(path):
     checked = check_file(str(path))

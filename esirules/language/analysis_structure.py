@@ -17,23 +17,33 @@ _SHARES = m.Rounding(places=1)
 
 
 def section_weights(ctx: CheckContext, ruleset: m.Ruleset) -> None:
-    """W009: the overall's weighted mean divides by the weights' total; say so when it is not 100%."""
+    """W009: the sections' weights are the shares they count for only when they add up to 100%;
+    the overall's weighted mean divides by the total of the weights it averages, so say what
+    each then counts for. An overall that averages some of the sections, whose weights (all of
+    them) add up to 100%, leaves the others out on purpose: no warning."""
     overall = ruleset.overall
     if overall is None or overall.score is None or overall.score.kind != "weighted_mean":
         return
-    named = overall.score.members
-    sections = [s for s in ruleset.sections if (s.id in named if named else s.weight is not None)]
-    weighted = [s for s in sections if s.weight is not None]
+    weighted = [s for s in ruleset.sections if s.weight is not None]
     total = sum((s.weight for s in weighted if s.weight is not None), Fraction(0))
-    if not weighted or total == 0 or total == 1:
+    if not weighted or total in (0, 1):
+        return
+    named = overall.score.members
+    members = [s for s in weighted if s.id in named] if named else weighted
+    averaged = sum((s.weight for s in members if s.weight is not None), Fraction(0))
+    if not members or averaged == 0:
         return
     listed = _and([f"{s.id} {percent_text(s.weight)}" for s in weighted if s.weight is not None])
-    shares = [f"{s.id} for {display_percent(s.weight / total, _SHARES)}" for s in weighted if s.weight is not None]
-    shares[0] = shares[0] + " of it"
+    shares = [f"{s.id} for {display_percent(s.weight / averaged, _SHARES)}" for s in members if s.weight is not None]
+    shares[0] = shares[0].replace(" for ", " counts for ", 1) + " of it"
+    divides = (
+        "their total" if len(members) == len(weighted)
+        else f"the total of the weights of sections {_and([s.id for s in members])} ({percent_text(averaged)})"
+    )
     ctx.warn(
         "W009",
-        f"the weights of the sections in the overall score add up to {percent_text(total)}, not 100% "
-        f"({listed}): the overall score divides by their total, so {_and(shares).replace(' for ', ' counts for ', 1)}",
+        f"the weights of the sections add up to {percent_text(total)}, not 100% ({listed}): the overall "
+        f"score divides by {divides}, so {_and(shares)}",
         overall.score.span,
         "give the sections weights that add up to 100%, so that each weight is the share it counts for",
     )
