@@ -70,16 +70,25 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
     no_errors = not any(d.severity == "error" for d in ctx.diagnostics)
     first = len(ctx.diagnostics)
     bands_found: list[BandsSummary] = []
+    tried_by_name: dict[str, analysis_bands.BandsFindings] = {}
     for bands in ruleset.bands:
         if ctx.failed("bands", bands.name) or ctx.errors_within(bands.span):
             continue
-        tried = analysis_bands.findings(bands, ruleset.rounding, analysis_bands.uses(ruleset, bands))
+        used = analysis_bands.uses(ruleset, bands)
+        tried = analysis_bands.findings(bands, ruleset.rounding, used)
+        if any(use == "measure" for use, _ in used):
+            tried_by_name[bands.name] = tried
         analysis_bands.report(ctx, bands, ruleset.scale(bands.scale), tried)
         bands_found.append(_bands_summary(bands, ruleset.scale(bands.scale), tried))
 
     def band_values(name: str, lower: bool) -> frozenset[str]:
+        """The values the bands give a measure (better when lower, or higher): from the figures
+        tried above when they were tried for such a measure."""
         bands = ruleset.band_set(name)
-        return analysis_bands.findings(bands, ruleset.rounding, (("measure", lower),)).values(bands)
+        tried = tried_by_name.get(name)
+        if tried is None or not any(p.use == "measure" and p.lower_is_better == lower for p in tried.points):
+            tried = analysis_bands.findings(bands, ruleset.rounding, (("measure", lower),))
+        return tried.values(bands, lower)
 
     gradings_found: list[GradingSummary] = []
     for grading in ruleset.gradings:

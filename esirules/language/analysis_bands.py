@@ -54,11 +54,11 @@ class BandsFindings:
     chosen: tuple[int | None, ...]
 
     def values(self, bands: m.Bands, lower_is_better: bool | None = None) -> frozenset[str]:
-        """The values the bands give (to a measure whose better direction is given)."""
+        """The values the bands give (to a measure, if its better direction is given)."""
         return frozenset(
             bands.bands[c].value
             for p, c in zip(self.points, self.chosen)
-            if c is not None and (lower_is_better is None or p.lower_is_better == lower_is_better)
+            if c is not None and (lower_is_better is None or (p.use == "measure" and p.lower_is_better == lower_is_better))
         )
 
 
