@@ -140,7 +140,9 @@ def _bands_summary(bands: m.Bands, scale: m.Scale, found: analysis_bands.BandsFi
     rows = []
     for number, row in enumerate(bands.bands):
         taken = [k for k, c in enumerate(found.chosen) if c == number]
-        example = None if not taken else analysis_bands.describe(found.points[taken[len(taken) // 2]])
+        # The example: from the usual direction (higher is better) when the band takes such figures.
+        usual = [k for k in taken if not found.points[k].lower_is_better] or taken
+        example = None if not usual else analysis_bands.describe(found.points[usual[len(usual) // 2]])
         rows.append(RuleSummary(row.value, row.otherwise, row.span.line, len(taken), example))
     unfit = sum(1 for c in found.chosen if c is None)
     skipped = analysis_bands.skipped_values(bands, scale, found)
