@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from esirules.evidence.sheet import ColumnSpec
+    from esirules.files import InputFiles
     from esirules.span import Span
 
 COLUMN = "--column"
@@ -48,9 +49,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--all-cases", action="store_true", help="list every case id (long lists are otherwise summarised)"
     )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings about the evidence as errors (nothing is explained)"
+    )
 
 
-def column_spec(args: argparse.Namespace, sample_typed: Span | None = None) -> ColumnSpec:
+def column_spec(
+    args: argparse.Namespace, sample_typed: Span | None = None, files: InputFiles | None = None
+) -> ColumnSpec:
     """The column to explain: one column of a summary sheet, or the evidence file (and sample) itself.
 
     Raises:
@@ -62,13 +68,14 @@ def column_spec(args: argparse.Namespace, sample_typed: Span | None = None) -> C
     from esirules.span import Span
     from esirules.words import plural
 
-    sheet = read_sheet_file(args.evidence)
+    sheet = read_sheet_file(args.evidence, files or input_files(args))
     if sheet is None:
         if args.column is not None:
             raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file")
         label = args.sample or os.path.basename(args.evidence)
-        ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
-        return ColumnSpec(label, (os.path.abspath(args.evidence),), ruleset, args.sample, sample_typed)
+        return ColumnSpec(
+            label, (os.path.normpath(args.evidence),), args.ruleset or None, args.sample, sample_typed
+        )
     if args.ruleset or args.sample:
         raise UsageError("a summary sheet file names its own rulesets and samples; choose a column with --column")
     labels = [c.label for c in sheet.columns]
@@ -99,14 +106,24 @@ def column_spec(args: argparse.Namespace, sample_typed: Span | None = None) -> C
     )
 
 
+def input_files(args: argparse.Namespace) -> InputFiles:
+    """The files the command may read: those named on its command line, and those they name."""
+    from esirules.files import InputFiles
+
+    return InputFiles.for_command_line([args.evidence, args.ruleset])
+
+
 def run(args: argparse.Namespace) -> int:
     from esirules.cli import output
     from esirules.cli.command_line import COMMAND_LINE, CommandLine, moved
     from esirules.diagnostics import DiagnosticError
     from esirules.explain.request import explain_spec
     from esirules.explain.scope import CASE, TARGET
+    from esirules.scoring.columns import Scorer
     from esirules.scoring.subset import WHERE
 
+    files = input_files(args)
+    scorer = Scorer(files=files, strict=args.strict)
     line = CommandLine(getattr(args, "words", None) or ["explain", args.evidence, args.target])
     evidence_typed = line.word(args.evidence)
     typed = {
@@ -116,9 +133,9 @@ def run(args: argparse.Namespace) -> int:
         COLUMN: line.option("--column") if args.column is not None else evidence_typed,
     }
     try:
-        spec = column_spec(args, line.option("--sample"))
+        spec = column_spec(args, line.option("--sample"), files)
         explanation = explain_spec(
-            spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases
+            spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases, scorer=scorer
         )
     except UsageError as error:
         output.error(str(error))
@@ -130,6 +147,9 @@ def run(args: argparse.Namespace) -> int:
             error = DiagnosticError(error.diagnostics, {**error.sources, **line.sources})
         output.diagnostics(error.diagnostics, error.sources)
         return 1
+    warnings = scorer.warnings()
+    if warnings:
+        output.diagnostics(warnings, scorer.sources)
     if args.format == "json":
         from esirules.render.explain_json import explanation_json
 

@@ -34,6 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--title", help="the title printed above the sheet")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings about the evidence as errors (nothing is scored)"
+    )
 
 
 def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped-def]
@@ -45,7 +48,7 @@ def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped
     from esirules.evidence.sheet import ColumnSpec
     from esirules.span import Span
 
-    ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
+    ruleset = args.ruleset or None
     groups = [tuple(args.evidence)] if args.merge else [(path,) for path in args.evidence]
     line = CommandLine(getattr(args, "words", None) or ["score", *args.evidence])
     where: dict[str | None, Span | None] = {None: None}
@@ -56,7 +59,7 @@ def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped
         for sample in args.sample or [None]:
             name = " + ".join(os.path.basename(p) for p in group)
             label = name if sample is None else (sample if len(groups) == 1 else f"{name} ({sample})")
-            paths = tuple(os.path.abspath(p) for p in group)
+            paths = tuple(os.path.normpath(p) for p in group)
             columns.append(ColumnSpec(label, paths, ruleset, sample, where[sample]))
     return columns, line.sources
 
@@ -76,13 +79,15 @@ def run(args: argparse.Namespace) -> int:
     from esirules.cli import output
     from esirules.diagnostics import DiagnosticError
     from esirules.evidence.sheet import read_sheet_file
+    from esirules.files import InputFiles
     from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown
     from esirules.scoring.columns import Scorer
 
     title = args.title
-    scorer = Scorer(progress_display(args.quiet))
+    files = InputFiles.for_command_line([*args.evidence, args.ruleset])
+    scorer = Scorer(progress_display(args.quiet), files=files, strict=args.strict)
     try:
-        sheet = read_sheet_file(args.evidence[0]) if len(args.evidence) == 1 else None
+        sheet = read_sheet_file(args.evidence[0], files) if len(args.evidence) == 1 else None
         if sheet is not None:
             if args.ruleset or args.sample or args.merge:
                 output.error("a summary sheet file names its own rulesets and samples")
@@ -96,6 +101,9 @@ def run(args: argparse.Namespace) -> int:
     except DiagnosticError as error:
         output.diagnostics(error.diagnostics, error.sources)
         return 1
+    warnings = scorer.warnings()
+    if warnings:
+        output.diagnostics(warnings, scorer.sources)
     # Without a title of its own, a sheet of one inspection is headed by that inspection's title.
     inspections = {e.title for e in scorer.evidence.values() if e is not None and e.title}
     title = title or (inspections.pop() if len(inspections) == 1 else "Scoring summary sheet")
