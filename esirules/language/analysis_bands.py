@@ -7,7 +7,7 @@ stretch fits the same bands. The analysis tries one figure at every number named
 the lowest and one above the highest, with the actual figure better than, equal to and worse
 than the target and the national average; each is decided by `semantics.band_outcomes`, as
 scoring decides it. It finds a band that is never chosen (W006), two bands that overlap
-(W007), and figures no band fits or a value skipped between two the bands give (W008).
+(W007), and figures no band fits (W008).
 """
 
 from __future__ import annotations
@@ -262,61 +262,12 @@ def _gaps(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFinding
             "add a band for these figures, or end the bands with one such as "
             f"`{value_text(scale.values[-1])} otherwise`",
         )
-    for value in skipped_values(bands, scale, found):
-        _skipped(ctx, bands, scale, found, value)
-
-
-def _skipped(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindings, value: str) -> None:
-    """W008: figures rise from a value worse than `value` straight to a better one; the row
-    that gave `value` in between is missing. Shown at the closest such step."""
-    rank = scale.rank(value)
-
-    def given(k: int) -> int | None:
-        chosen = found.chosen[k]
-        return None if chosen is None else scale.rank(bands.bands[chosen].value)
-
-    steps = []
-    for k, point in enumerate(found.points):
-        line = _line(found, point) if point.axis is not None else []
-        at = line.index(k) if line else -1
-        if at < 0 or at + 1 == len(line):
-            continue
-        here, there = given(k), given(line[at + 1])
-        if here is None or there is None:
-            continue
-        if here < rank < there:
-            steps.append((there - here, k, line[at + 1]))
-        elif there < rank < here:
-            steps.append((here - there, line[at + 1], k))
-    if not steps:
-        return
-    _, worse, better = min(steps)
-    worse_value = bands.bands[found.chosen[worse] or 0].value
-    better_value = bands.bands[found.chosen[better] or 0].value
-    run = _run(found, worse, lambda k: found.chosen[k] == found.chosen[worse])
-    uniform = _uniform(found, run)
-    ctx.warn(
-        "W008",
-        f"the bands `{bands.name}` never give `{value}`, which lies between `{better_value}` and `{worse_value}`: "
-        f"{_stretch_words(found, run, uniform)} gets `{worse_value}`, and {_words(found.points[better])} "
-        f"gets `{better_value}`",
-        bands.span,
-        f"add a band that gives `{value}` to figures between those that get `{worse_value}` and `{better_value}`",
-    )
-
-
-def _uniform(found: BandsFindings, run: list[int]) -> bool:
-    """Whether every point with the main figure of these points gets the same band, whatever the others are."""
-    axes = {found.points[k].axis for k in run}
-    use = found.points[run[0]].use
-    chosen = found.chosen[run[0]]
-    return all(c == chosen for p, c in zip(found.points, found.chosen) if p.use == use and p.axis in axes)
 
 
 def skipped_values(bands: m.Bands, scale: m.Scale, found: BandsFindings) -> tuple[str, ...]:
-    """Values of the scale the bands never give, though they give a better and a worse one: a
-    gap (W008), as when a row was deleted. Bands may rate on the top or the bottom part of a
-    scale alone; they may not step over a value in the middle."""
+    """Values of the scale the bands never give, though they give a better and a worse one (for
+    the summary, not a warning: bands often rate on part of a scale, as strong, satisfactory and
+    weak of five ratings)."""
     given = {scale.rank(bands.bands[c].value) for c in found.chosen if c is not None}
     if not given:
         return ()

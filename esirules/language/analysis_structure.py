@@ -92,6 +92,10 @@ def unused(ctx: CheckContext, ruleset: m.Ruleset) -> None:
 
 
 def _unused(ctx: CheckContext, kind: str, name: str, span: Span, message: str, help_line: str) -> None:
+    """Only what the file checked declares: a derived ruleset that stops using what it extends
+    (a thematic inspection leaving out the graded section) cannot take it out of its parent."""
+    if span.file != ctx.path:
+        return
     ctx.warn("W010", message, ctx.declared_at(kind, name) or span, help_line)
 
 

@@ -39,9 +39,12 @@ class Checked:
     ruleset: m.Ruleset | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
-    # The declarations the model was (or, on errors, would have been) built from, its parents'
-    # merged in: what a child extends. Empty when the text did not parse.
+    # The declarations as written, its parents' before its own: what a child extends (and applies
+    # the statements of again). Empty when the text did not parse.
     declarations: tuple[s.Declaration, ...] = ()
+    # The declarations the model was (or, on errors, would have been) built from: the above with
+    # every `replace`, `remove`, `change` and `add to` applied.
+    resolved: tuple[s.Declaration, ...] = ()
     # What the analysis found for each grading and set of bands (None when not checked that far).
     analysis: Analysis | None = None
 
@@ -174,8 +177,8 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo, sour
     declarations = merge(parent_declarations, tree.declarations)
     analysis = ctx.analysis if isinstance(ctx.analysis, Analysis) else None
     if errors_only(diagnostics):
-        return Checked(None, diagnostics, texts, declarations, analysis)
-    return Checked(ruleset, diagnostics, texts, declarations, analysis)
+        return Checked(None, diagnostics, texts, declarations, ctx.resolved, analysis)
+    return Checked(ruleset, diagnostics, texts, declarations, ctx.resolved, analysis)
 
 
 def _check_parent(
