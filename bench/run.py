@@ -31,6 +31,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 
+import analysis  # noqa: E402
 import language  # noqa: E402
 from generate import RULESET, generate  # noqa: E402
 
@@ -129,6 +130,7 @@ def language_figures(repeat: int) -> dict[str, Any]:
             "python_bare": cold["python_bare_s"], "help": cold["help_s"], "check": cold["check_s"],
             "fmt_check": cold["fmt_check_s"],
         },
+        "analysis": analysis.per_ruleset(repeat * 4),
     }
 
 
@@ -413,6 +415,9 @@ def targets(results: dict[str, Any], largest: int) -> list[dict[str, Any]]:
     target("parse + check + compile of a bundled ruleset, warm (the slowest)", slowest[1], 20.0,
            slowest[1] < 20.0, "ms", f"{slowest[0]}; all bundled rulesets together "
            f"{language_['parse_check_compile_all_ms']:.1f} ms")
+    analysed = language_["analysis"]["all_bundled_ms"]
+    target("the checker's analysis of the bundled rulesets, warm (findings not remembered)", analysed, 100.0,
+           analysed < 100.0, "ms")
     for command in ("help", "check"):
         seconds = language_["cold_start_s"][command]
         target(f"`esirules {'--help' if command == 'help' else 'check'}` cold start", seconds, 0.5,

@@ -14,6 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="how to print the problems found: text with each line underlined (the default), or JSON",
     )
+    parser.add_argument(
+        "--analysis",
+        action="store_true",
+        help="also show what the analysis found: how many rating profiles each grading rule grades "
+        "(and what falls through to `otherwise`), and what figures each band takes",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -41,8 +47,17 @@ def run(args: argparse.Namespace) -> int:
             ruleset = checked.ruleset
             if args.format == "text":
                 output.write(f"{path}: ok — {ruleset.summary()}\n")
-            summaries.append({"file": path, "ruleset": ruleset.name, "version": ruleset.version,
-                              "hash": ruleset.content_hash, "summary": ruleset.summary()})
+                if args.analysis and checked.analysis is not None:
+                    from esirules.render.analysis import analysis_text
+
+                    output.write(analysis_text(checked.analysis))
+            summary: dict[str, object] = {"file": path, "ruleset": ruleset.name, "version": ruleset.version,
+                                          "hash": ruleset.content_hash, "summary": ruleset.summary()}
+            if args.analysis and checked.analysis is not None:
+                from esirules.render.analysis import analysis_json
+
+                summary["analysis"] = analysis_json(checked.analysis)
+            summaries.append(summary)
     if args.format == "text" and all_diagnostics:
         files = len(args.files)
         where = f" in {with_problems} of {files} files" if files > 1 else ""

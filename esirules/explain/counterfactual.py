@@ -14,16 +14,14 @@ within a budget; both give the same options in the same order.
 
 from __future__ import annotations
 
-import itertools
-from collections.abc import Sequence
 from fractions import Fraction
 
 import attrs
 
-from esirules.explain.demands import demands
+from esirules.explain.demands import Unreadable, demands
 from esirules.explain.raises import Budget, Raises
 from esirules.explain.search import MAX_OPTIONS, OutOfBudget, Raise, Search, kinds_of
-from esirules.language import model as m
+from esirules.language import semantics
 from esirules.scoring.compile import CompiledGrading, Evaluator
 from esirules.scoring.grading import decide, weight_units
 from esirules.scoring.result import CriterionResult
@@ -115,14 +113,19 @@ def raise_to(
 ) -> list[Raise]:
     """Up to `MAX_OPTIONS` smallest raises of `ranks` that grade `target` or better, each with its grade.
 
-    A monotone grading is read as demands and solved exactly; any other, or one with too many
-    demands, is searched raise by raise. Raises OutOfBudget when the budget runs out.
+    A monotone grading is read as demands and solved exactly; any other, one with too many
+    demands, or one whose monotone rules are not all written as demands (a clause that holds
+    whatever the ratings, such as `at least weak on none of the items` when weak is the lowest
+    rating), is searched raise by raise. Raises OutOfBudget when the budget runs out.
     """
     monotone = is_monotone(compiled)
     if monotone:
         units, unit = weight_units(weights)
         top = len(compiled.item_scale.values) - 1
-        wanted = demands(compiled, compiled.ladder.rank(target), sum(units), unit)
+        try:
+            wanted = demands(compiled, compiled.ladder.rank(target), sum(units), unit)
+        except Unreadable:
+            wanted = None
         if wanted is not None:
             kinds = kinds_of(ranks, weights, top)
             kind_units = [units[kind.members[0]] for kind in kinds]
@@ -142,34 +145,6 @@ def raise_to(
 
 
 def is_monotone(compiled: CompiledGrading) -> bool:
-    """Whether raising a rating can never lower the grade, judged from the rules' form.
-
-    True when the rules are written best grade first, every rule's clauses hold more easily
-    as ratings rise (`at least` on some, each, the majority, a count, a share, the others),
-    and every cap's clauses hold less easily (`at best` on ..., or `at least` on none).
-    """
-    grading, ladder = compiled.grading, compiled.ladder
-    ranks = [ladder.rank(rule.grade) for rule in grading.rules]
-    if any(later > earlier for earlier, later in itertools.pairwise(ranks)):
-        return False
-    rising = all(_rises(c, i, rule.clauses) for rule in grading.rules for i, c in enumerate(rule.clauses))
-    falling = all(_falls(c) for cap in grading.caps for c in cap.clauses)
-    return rising and falling
-
-
-def _rises(clause: m.Clause, index: int, clauses: Sequence[m.Clause]) -> bool:
-    kind = clause.quantifier.kind
-    if kind == "others":
-        return index > 0 and clause.comparison == "at_least" and clauses[index - 1].comparison == "at_least"
-    if kind == "none":
-        return clause.comparison == "at_best"
-    return clause.comparison == "at_least"
-
-
-def _falls(clause: m.Clause) -> bool:
-    kind = clause.quantifier.kind
-    if kind == "others":
-        return False
-    if kind == "none":
-        return clause.comparison == "at_least"
-    return clause.comparison == "at_best"
+    """Whether raising a rating can never lower the grade, judged from the rules' form
+    (`semantics.is_monotone`, which the checker's analysis uses too)."""
+    return semantics.is_monotone(compiled.meaning)
