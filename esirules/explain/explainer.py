@@ -152,7 +152,7 @@ class Explainer:
         pooling_rule = self.ref(result.pooling_span) if result.pooling_span is not None else rule
         model = self.ruleset.criterion(result.id)
         questions = tuple(self._question(q) for q in result.questions)
-        bands = None if result.bands is None else self._bands(result.bands)
+        bands = None if result.bands is None else self.bands(result.bands)
         return NumericalExplanation(
             result,
             rule,
@@ -222,7 +222,8 @@ class Explainer:
 
     # --- bands and adjustments -------------------------------------------------------------
 
-    def _bands(self, result: BandResult) -> BandsExplanation:
+    def bands(self, result: BandResult) -> BandsExplanation:
+        """A figure banded: every band tried, down to the one that gave the value."""
         tried = tuple(
             BandExplanation(
                 band.value,
@@ -254,7 +255,7 @@ class Explainer:
 
     def _descriptive(self, result: CriterionResult, higher_grades: bool = True) -> DescriptiveExplanation:
         items = tuple(
-            ItemExplanation(item, self.ref(item.span), None if item.band is None else self._bands(item.band))
+            ItemExplanation(item, self.ref(item.span), None if item.band is None else self.bands(item.band))
             for item in result.items
         )
         model = self.ruleset.criterion(result.id)
@@ -441,7 +442,7 @@ class Explainer:
             terms,
             result.total_weight,
             result.total,
-            None if result.band is None else self._bands(result.band),
+            None if result.band is None else self.bands(result.band),
             grading,
         )
 

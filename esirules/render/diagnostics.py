@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 from esirules.diagnostics import Diagnostic
 from esirules.render.wording import shown_path
+from esirules.span import Span
 from esirules.words import plural
 
 
@@ -26,16 +27,23 @@ def render_text(diagnostics: Sequence[Diagnostic], sources: dict[str, str]) -> s
 
 
 def _one(d: Diagnostic, source: str | None) -> str:
-    where = f"{shown_path(d.span.file)}:{d.span.line}:{d.span.column}"
-    lines = [f"{d.severity}[{d.code}]: {d.message}", f"  --> {where}"]
-    text_line = _line(source, d.span.line)
+    lines = [f"{d.severity}[{d.code}]: {d.message}", *located(d.span, source)]
+    if d.help:
+        lines.append(f"  = help: {d.help}")
+    return "\n".join(lines)
+
+
+def located(span: Span, source: str | None) -> list[str]:
+    """`  --> file:line:column`, then the source line with the span underlined (if the source is known)."""
+    lines = [f"  --> {shown_path(span.file)}:{span.line}:{span.column}"]
+    text_line = _line(source, span.line)
     if text_line is not None:
-        number = str(d.span.line)
+        number = str(span.line)
         pad = " " * len(number)
         shown = text_line.expandtabs(4) if "\t" not in text_line else text_line.replace("\t", " ")
-        start = max(d.span.column, 1)
-        if d.span.end_line == d.span.line:
-            width = max(d.span.end_column - d.span.column, 1)
+        start = max(span.column, 1)
+        if span.end_line == span.line:
+            width = max(span.end_column - span.column, 1)
         else:
             width = max(len(shown) - start + 1, 1)
         width = min(width, max(len(shown) - start + 1, 1))
@@ -45,9 +53,7 @@ def _one(d: Diagnostic, source: str | None) -> str:
             start = start - cut + (1 if cut else 0)
             width = min(width, 160)
         lines += [f" {pad} |", f" {number} | {shown}", f" {pad} | {' ' * (start - 1)}{'^' * width}"]
-    if d.help:
-        lines.append(f"  = help: {d.help}")
-    return "\n".join(lines)
+    return lines
 
 
 def _line(source: str | None, number: int) -> str | None:

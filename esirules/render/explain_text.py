@@ -52,6 +52,32 @@ def where_text(ref: RuleRef, *, line: bool = True) -> Text:
     return out
 
 
+def bands_tree(b: BandsExplanation) -> Tree:
+    """A figure banded, on its own: the value it got, and every band tried down to it."""
+    tree = Tree(Text(f"{b.result.figure} banded by {b.result.bands}: ", style="bold")
+                .append(b.result.value or "no value", style="bold cyan"))
+    add_bands(tree, b, "bands")
+    return tree
+
+
+def add_bands(parent: Tree, b: BandsExplanation, title: str) -> None:
+    node = parent.add(Text(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
+    for band in b.tried:
+        _band(node, band)
+    if b.result.reason:
+        node.add(Text(b.result.reason, style="red"))
+
+
+def _band(parent: Tree, band: BandExplanation) -> None:
+    sign = (HOLDS if band.holds else FAILS) + " "
+    if band.otherwise:
+        text = Text(f"{sign}{band.value} otherwise")
+    else:
+        tests = " and ".join(f"{t.text} (found {t.found} {HOLDS if t.holds else FAILS})" for t in band.tests)
+        text = Text(f"{sign}{band.value} when {tests}")
+    parent.add(text.append_text(where_text(band.rule, line=False)))
+
+
 def _exact(value: Fraction | None) -> str:
     if value is None:
         return "—"
@@ -171,22 +197,7 @@ class _Text(Visitor[Tree]):
         node.add(Text(f"why: {a.reason}", style="italic"))
 
     def bands(self, parent: Tree, b: BandsExplanation, title: str) -> None:
-        node = parent.add(Text(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
-        for band in b.tried:
-            self.band(node, band)
-        if b.result.reason:
-            node.add(Text(b.result.reason, style="red"))
-
-    def band(self, parent: Tree, band: BandExplanation, mark: bool = True) -> None:
-        sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
-        if band.otherwise:
-            text = Text(f"{sign}{band.value} otherwise")
-        else:
-            tests = " and ".join(
-                f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
-            )
-            text = Text(f"{sign}{band.value} when {tests}")
-        parent.add(text.append_text(where_text(band.rule, line=False)))
+        add_bands(parent, b, title)
 
     # --- bodies -----------------------------------------------------------------------------
 
