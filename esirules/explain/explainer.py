@@ -69,6 +69,10 @@ class Sources:
         self._texts = texts
         self._lines: dict[str, list[str]] = {}
 
+    def text(self, file: str) -> str | None:
+        """A ruleset's whole text, as the checker read it (None if it did not)."""
+        return self._texts.get(file)
+
     def cite(self, cause: Cause | None) -> RuleRef | None:
         """The ruleset text a cause comes from, if it comes from the ruleset."""
         return None if cause is None or cause.span is None else self.ref(cause.span)
