@@ -31,9 +31,10 @@ def run(args: argparse.Namespace) -> int:
             if args.format == "text":
                 if checked.diagnostics:
                     sys.stderr.write(render_text(checked.diagnostics, checked.sources))
-                print(f"{path}: ok — {ruleset.summary()}")
+                print(f"{path}: ok — {ruleset.summary()}; {_tests(len(ruleset.tests))}")
             summaries.append({"file": path, "ruleset": ruleset.name, "version": ruleset.version,
-                              "hash": ruleset.content_hash, "summary": ruleset.summary()})
+                              "hash": ruleset.content_hash, "summary": ruleset.summary(),
+                              "tests": len(ruleset.tests)})
     if args.format == "json":
         import json
 
@@ -42,3 +43,10 @@ def run(args: argparse.Namespace) -> int:
         payload["ok"] = not failed
         print(json.dumps(payload, indent=2, ensure_ascii=False))
     return 1 if failed else 0
+
+
+def _tests(count: int) -> str:
+    """How many tests the ruleset holds (its own: a derived ruleset does not take its parent's)."""
+    if count == 0:
+        return "no tests"
+    return f"{count} test{'' if count == 1 else 's'} (run {'it' if count == 1 else 'them'} with esirules test)"
