@@ -1,4 +1,5 @@
-"""Check the examples of docs/language.md: good rulesets check clean, each mistake gives its code.
+"""Check the examples of docs/language.md: good rulesets check clean and pass their tests, each
+mistake gives its code.
 
 Run from the project root:  .venv/bin/python docs/examples/language/check_examples.py
 """
@@ -20,6 +21,11 @@ def check(path: pathlib.Path) -> tuple[int, list[str]]:
     run = subprocess.run([str(ESIRULES), "check", "--format", "json", str(path)], capture_output=True, text=True)
     codes = [d["code"] for d in json.loads(run.stdout)["diagnostics"]]
     return run.returncode, codes
+
+
+def tests_pass(path: pathlib.Path) -> bool:
+    run = subprocess.run([str(ESIRULES), "test", str(path)], capture_output=True, text=True)
+    return run.returncode == 0
 
 
 def fragments_found(examples: list[pathlib.Path]) -> list[str]:
@@ -59,6 +65,8 @@ def main() -> int:
         code, codes = check(path)
         if code != 0 or codes:
             failures.append(f"{path.name}: exit {code}, diagnostics {codes}")
+        elif not tests_pass(path):
+            failures.append(f"{path.name}: a test fails (run `esirules test` on it)")
     for path in sorted((HERE / "mistakes").glob("*.bad")):
         expected = re.search(r"# expect: (\w+)", path.read_text(errors="replace")).group(1)  # type: ignore[union-attr]
         code, codes = check(path)
