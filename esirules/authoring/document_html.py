@@ -68,6 +68,16 @@ def document_html(document: Document) -> str:
     if document.subtitle:
         parts.append(f'<p class="subtitle">{escape(document.subtitle)}</p>')
     parts.append("</header>")
+    body = document_body(document)
+    if body:
+        parts.append(body)
+    parts += ["</main>", "</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def document_body(document: Document) -> str:
+    """The document's parts without its title: for a page that has a heading and a style of its own."""
+    parts = []
     open_part = False
     contents = _contents(document)
     for block in document.blocks:
@@ -83,8 +93,7 @@ def document_html(document: Document) -> str:
         parts.append(_block(block))
     if open_part:
         parts.append("</section>")
-    parts += ["</main>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    return "\n".join(parts)
 
 
 def inline(value: Text) -> str:

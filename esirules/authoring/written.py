@@ -18,6 +18,7 @@ from esirules.evidence.conditions import describe
 from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.check import Checked, Memo, check_file
+from esirules.language.sources import RulesetSources
 from esirules.span import Span
 
 
@@ -45,8 +46,11 @@ class Loaded:
     parent: Loaded | None = None
 
 
-def read_rulesets(paths: Sequence[str]) -> tuple[list[Loaded], list[Diagnostic], dict[str, str]]:
-    """Check each ruleset (a shared parent once) and read it for the authoring tools.
+def read_rulesets(
+    paths: Sequence[str], read_from: RulesetSources | None = None
+) -> tuple[list[Loaded], list[Diagnostic], dict[str, str]]:
+    """Check each ruleset (a shared parent once) and read it for the authoring tools, from files on
+    disk or from `read_from` (the service's published rulesets).
 
     Returns:
         The rulesets in the order given, the warnings checking gave (each once), and the texts
@@ -56,7 +60,7 @@ def read_rulesets(paths: Sequence[str]) -> tuple[list[Loaded], list[Diagnostic],
         DiagnosticError: every error found in any of them.
     """
     memo: Memo = {}
-    checked = [check_file(path, memo) for path in paths]
+    checked = [check_file(path, memo, read_from) for path in paths]
     errors: list[Diagnostic] = []
     warnings: list[Diagnostic] = []
     sources: dict[str, str] = {}

@@ -37,7 +37,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="CONDITION",
         help="the same breakdown for the cases where CONDITION holds, e.g. \"risk_of_harm >= high\"",
     )
-    parser.add_argument("--format", choices=["text", "json", "markdown"], default="text")
+    parser.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
     parser.add_argument(
         "--all-cases", action="store_true", help="list every case id (long lists are otherwise summarised)"
     )
@@ -111,6 +111,10 @@ def run(args: argparse.Namespace) -> int:
         from esirules.render.explain_json import explanation_json
 
         print(explanation_json(explanation))
+    elif args.format == "html":
+        from esirules.render.html.explanation import explanation_page
+
+        sys.stdout.write(explanation_page(explanation))
     elif args.format == "markdown":
         from esirules.render.explain_markdown import explanation_markdown
 

@@ -25,7 +25,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="merge several evidence files into one column (e.g. one CSV per area) instead of one column each",
     )
-    parser.add_argument("--format", choices=["table", "json", "csv", "markdown"], default="table")
+    parser.add_argument("--format", choices=["table", "json", "csv", "markdown", "html"], default="table")
     parser.add_argument("--title", help="the title printed above the sheet")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
 
@@ -100,6 +100,11 @@ def run(args: argparse.Namespace) -> int:
     title = title or (inspections.pop() if len(inspections) == 1 else "Scoring summary sheet")
     if args.format == "json":
         print(sheet_json(title, results))
+        return 0
+    if args.format == "html":
+        from esirules.render.html.sheet import sheet_page
+
+        sys.stdout.write(sheet_page(title, results, rulesets=scorer.rulesets.values()))
         return 0
     built = build_sheet(title, results)
     if args.format == "csv":

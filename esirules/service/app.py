@@ -24,7 +24,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from esirules.service import observe
@@ -217,11 +217,21 @@ async def _http_exception(request: Request, error: Exception) -> Response:
     request_id = _request_id(request.scope)
     if error.status_code == 405:
         refusal = Refusal("method-not-allowed", f"`{request.method}` is not answered here", headers=error.headers or {})
+    elif error.status_code == 404 and _wants_a_page(request):
+        from esirules.service.pages.routes import not_found
+
+        return not_found(request)
     elif error.status_code == 404:
         refusal = Refusal("not-found", f"there is nothing at `{request.url.path}`; the API is described at /openapi.json")
     else:
         refusal = Refusal("invalid-request", str(error.detail).lower())
     return _problem_response(refusal, request.url.path, request_id)
+
+
+def _wants_a_page(request: Request) -> bool:
+    """A browser asking for a page (not a client of the API) gets the pages' 404, not a problem document."""
+    api = request.url.path.startswith(("/v1/", "/health/", "/metrics", "/openapi.json"))
+    return not api and "text/html" in request.headers.get("accept", "")
 
 
 def create_app(settings: Settings, *, database: Database | None = None) -> Starlette:
@@ -238,7 +248,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
     by_path: dict[str, list[Operation]] = {}
     for operation in table:
         by_path.setdefault(operation.path, []).append(operation)
-    routes = []
+    routes: list[BaseRoute] = []
     for path, group in by_path.items():
         # One route per path, so a method it does not answer gets a 405 naming every one it does.
         answers = {operation.method: endpoint(context, operation) for operation in group}
@@ -249,6 +259,9 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
             return await answers[request.method](request)  # type: ignore[no-any-return]
 
         routes.append(Route(path, by_method, methods=list(answers), include_in_schema=False))
+    from esirules.service.pages.routes import routes as pages
+
+    routes += pages(context)  # the web pages (esirules/service/pages/): a browser's surface of the same service
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
     app.state.context = context
     app.state.operations = table

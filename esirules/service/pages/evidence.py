@@ -1,0 +1,86 @@
+"""Evidence as pages: uploaded files in, every problem at its line and row, or the stored evidence and its runs, out.
+
+The upload is the API's handler (`upload_evidence`): the loader checks the files against the
+ruleset chosen and reports every problem with its file, line and column, shown here on the line
+itself; nothing is stored unless there is none. Stored evidence is scored by the API's
+`create_run` from the page of the evidence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from starlette.responses import Response
+from starlette.routing import BaseRoute
+
+from esirules.service import messages as api
+from esirules.service.operation import Call, Context
+from esirules.service.pages.frame import Page, PageCall, page_route, redirect, texts_of, uploaded_file
+from esirules.service.problems import Refusal, not_found
+from esirules.service.routes_runs import run_info
+from esirules.service.routes_store import compiled_ruleset, upload_evidence
+from esirules.service.schema import RequestInvalid, decode
+
+
+def _rulesets(context: Context) -> list[dict[str, Any]]:
+    rows, _ = context.store.rulesets(None, 500, 0)
+    return rows
+
+
+def upload_form(context: Context, call: PageCall) -> Page:
+    return Page("upload.html.j2", "Upload an inspection's evidence", {"rulesets": _rulesets(context), "problems": None,
+                                                                      "chosen": call.first("ruleset") or ""})
+
+
+def upload(context: Context, call: PageCall) -> Page | Response:
+    from esirules.render.html.diagnostics import diagnostics_fragment
+
+    ruleset = call.first("ruleset") or ""
+    mains = call.uploads.get("evidence", [])
+    if len(mains) != 1:
+        raise Refusal("unprocessable", "choose the inspection's evidence file (YAML, JSON or CSV)")
+    uploads = [*mains, *call.uploads.get("cases", [])]
+    body = {"ruleset": ruleset, "main": mains[0][0], "files": [uploaded_file(name, data) for name, data in uploads]}
+    try:
+        request = decode(api.EvidenceUpload, body)
+    except RequestInvalid as error:
+        raise Refusal("unprocessable", "; ".join(e.message for e in error.errors)) from None
+    try:
+        reply = upload_evidence(context, Call(call.actor, call.request.state.request_id, request, None, {}))
+    except Refusal as refusal:
+        if not refusal.diagnostics:
+            raise
+        problems = diagnostics_fragment(refusal.diagnostics, texts_of(dict(uploads)))
+        return Page("upload.html.j2", "Upload an inspection's evidence", {
+            "rulesets": _rulesets(context), "problems": problems, "chosen": ruleset,
+            "count": sum(1 for d in refusal.diagnostics if d.severity == "error"),
+            "files": [name for name, _ in uploads]}, 422)
+    stored: api.EvidenceStored = reply.content
+    return redirect(f"/evidence/{stored.evidence.hash}?stored=yes&ruleset={stored.checked_with}")
+
+
+def evidence_page(context: Context, call: PageCall) -> Page:
+    address = call.path["hash"]
+    row = context.store.evidence(address) if len(address) == 64 else None
+    if row is None:
+        raise not_found("stored evidence", address, "{hash}")
+    files = context.store.evidence_files(address, data=False)
+    runs, _ = context.store.runs(None, address, 200, 0)
+    rulesets = _rulesets(context)
+    chosen = call.first("ruleset") or (rulesets[0]["hash"] if rulesets else "")
+    samples: list[Any] = []
+    if chosen and any(r["hash"] == chosen for r in rulesets):
+        samples = list(compiled_ruleset(context, chosen, "?ruleset").ruleset.samples)
+    names = {r["hash"]: f"{r['name']} {r['version']}".strip() for r in rulesets}
+    return Page("evidence.html.j2", row["title"] or row["main"], {
+        "evidence": row, "files": list(files.values()), "runs": [run_info(r) for r in runs], "rulesets": rulesets,
+        "chosen": chosen, "samples": samples, "names": names, "stored": call.first("stored") == "yes",
+    })
+
+
+def routes(context: Context) -> list[BaseRoute]:
+    return [
+        page_route(context, "/evidence/upload", upload_form, role="inspector"),
+        page_route(context, "/evidence/upload", upload, role="inspector", methods=("POST",)),
+        page_route(context, "/evidence/{hash}", evidence_page),
+    ]

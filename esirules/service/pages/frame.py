@@ -1,0 +1,264 @@
+"""What every page shares: a handler and the role it needs in, a Starlette route that signs in, checks and renders out.
+
+A page's handler runs in a worker thread, like an API handler, and returns a `Page` (a template
+and its values) or a redirect. The route around it does the rest, the same way for every page:
+no session sends the browser to sign in; a role too low gets the 403 page (and the navigation
+never offers what the role may not do); a POST must carry the session's CSRF token and, if the
+browser sends `Origin`, come from this service; a form is read with the service's body limit; an
+API refusal becomes a page with the problem in words (and the library's diagnostics at their
+lines). Every page is sent with a Content-Security-Policy that allows nothing from elsewhere and
+no script at all.
+"""
+
+from __future__ import annotations
+
+import base64
+import functools
+import hashlib
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import quote
+
+import attrs
+import jinja2
+from markupsafe import Markup
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.routing import Route
+from starlette.types import Message
+
+from esirules.render.html.environment import make_environment, stylesheet
+from esirules.service.database import DatabaseUnavailable
+from esirules.service.messages import role_at_least
+from esirules.service.operation import Context
+from esirules.service.pages import session
+from esirules.service.problems import Refusal
+from esirules.service.store import Actor
+
+HEADERS = {
+    "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
+                               "frame-ancestors 'none'; base-uri 'none'",
+    "Referrer-Policy": "same-origin",
+    "Cache-Control": "no-store",
+}
+ROLE_WORDS = {"viewer": "a viewer", "inspector": "an inspector", "author": "an author", "admin": "an administrator"}
+
+
+@attrs.frozen
+class Page:
+    """A page to render: its template, title and values, and its status."""
+
+    template: str
+    title: str
+    values: Mapping[str, Any] = attrs.field(factory=dict)
+    status: int = 200
+
+
+@attrs.frozen
+class PageCall:
+    """One request from a browser, signed in: who, the path's parameters, the query, the form."""
+
+    request: Request
+    actor: Actor
+    path: Mapping[str, str]
+    query: Mapping[str, list[str]]
+    form: FormData | None
+    uploads: Mapping[str, list[tuple[str, bytes]]]  # field -> (file name, bytes), for file fields
+    csrf: str
+
+    def first(self, name: str, default: str | None = None) -> str | None:
+        """A query parameter (its first value), or a form field for a POST."""
+        if self.form is not None and name in self.form:
+            value = self.form.get(name)
+            return value if isinstance(value, str) else default
+        return self.query.get(name, [default])[0]
+
+    def may(self, role: str) -> bool:
+        return role_at_least(self.actor.role, role)
+
+
+Handler = Callable[[Context, PageCall], "Page | Response"]
+
+
+class TooLarge(Exception):
+    """A form larger than the service accepts."""
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering
+
+
+@functools.cache
+def environment() -> jinja2.Environment:
+    return make_environment([jinja2.PackageLoader("esirules.service.pages", "templates")])
+
+
+@functools.cache
+def assets() -> dict[str, tuple[bytes, str]]:
+    """The files the pages use, by name (all of them here: nothing is fetched from elsewhere)."""
+    from importlib import resources
+
+    from pygments.formatters import HtmlFormatter
+
+    pages = resources.files("esirules.service.pages").joinpath("static/pages.css").read_text(encoding="utf-8")
+    highlighting = HtmlFormatter(style="default").get_style_defs(".source")
+    css = "text/css; charset=utf-8"
+    return {
+        "esirules.css": (stylesheet().encode(), css),
+        "pages.css": ((pages + "\n/* Ruleset highlighting (Pygments, style `default`) */\n" + highlighting).encode(), css),
+    }
+
+
+@functools.cache
+def asset_url(name: str) -> str:
+    """An asset's address with its content hash, so a browser may keep it as long as it likes."""
+    return f"/static/{name}?v={hashlib.sha256(assets()[name][0]).hexdigest()[:12]}"
+
+
+def render(page: Page, call: PageCall | None, request: Request) -> HTMLResponse:
+    actor = None if call is None else call.actor
+    values = {
+        "title": page.title,
+        "actor": actor,
+        "csrf": "" if call is None else call.csrf,
+        "may": (lambda role: actor is not None and role_at_least(actor.role, role)),
+        "asset": asset_url,
+        "here": request.url.path,
+        **page.values,
+    }
+    html = environment().get_template(page.template).render(values)
+    return HTMLResponse(html, status_code=page.status, headers=HEADERS)
+
+
+def refusal_page(refusal: Refusal, title: str | None = None) -> Page:
+    """An API refusal as a page: the problem in words, with the diagnostics at their lines."""
+    from esirules.render.html.diagnostics import diagnostics_fragment
+
+    diagnostics = Markup("")
+    if refusal.diagnostics:
+        diagnostics = diagnostics_fragment(refusal.diagnostics, refusal.sources or {})
+    return Page("problem.html.j2", title or _TITLES.get(refusal.status, "The request could not be carried out"),
+                {"detail": refusal.detail, "errors": refusal.errors or (), "diagnostics": diagnostics},
+                refusal.status)
+
+
+_TITLES = {403: "Not for your role", 404: "Not found", 413: "Too large", 422: "Problems found",
+           503: "The service cannot answer now"}
+
+
+def forbidden_page(actor: Actor, needed: str) -> Page:
+    return Page("forbidden.html.j2", "Not for your role", {"needed": needed, "role_words": ROLE_WORDS}, 403)
+
+
+def redirect(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303, headers=HEADERS)
+
+
+# ---------------------------------------------------------------------------------------------
+# Routes
+
+
+def limited(request: Request, limit: int) -> Request:
+    """The request with a body that may be at most `limit` bytes (TooLarge past it)."""
+    declared = request.headers.get("content-length")
+    if declared is not None and declared.isdigit() and int(declared) > limit:
+        raise TooLarge
+    received = 0
+
+    async def receive() -> Message:
+        nonlocal received
+        message = await request.receive()
+        if message["type"] == "http.request":
+            received += len(message.get("body", b""))
+            if received > limit:
+                raise TooLarge
+        return message
+
+    return Request(request.scope, receive)
+
+
+async def read_form(request: Request, limit: int) -> tuple[FormData, dict[str, list[tuple[str, bytes]]]]:
+    form = await limited(request, limit).form(max_files=64, max_fields=200, max_part_size=limit)
+    uploads: dict[str, list[tuple[str, bytes]]] = {}
+    for name, value in form.multi_items():
+        if isinstance(value, UploadFile):
+            data = await value.read()
+            if value.filename:
+                uploads.setdefault(name, []).append((value.filename, data))
+    return form, uploads
+
+
+def uploaded_file(name: str, data: bytes) -> dict[str, str]:
+    """An uploaded file as the API's body carries it: its text, or its bytes in base64 when not UTF-8."""
+    try:
+        return {"name": name, "content": data.decode("utf-8")}
+    except UnicodeDecodeError:
+        return {"name": name, "content": base64.b64encode(data).decode(), "encoding": "base64"}
+
+
+def texts_of(files: Mapping[str, bytes]) -> dict[str, str]:
+    """Uploaded files as text, to show the lines their problems point at."""
+    return {name: data.decode("utf-8", "replace") for name, data in files.items()}
+
+
+def page_route(context: Context, path: str, handler: Handler, *, role: str = "viewer",
+               methods: Sequence[str] = ("GET",)) -> Route:
+    """A signed-in page: `role` or above may see it; others get the 403 page."""
+
+    async def endpoint(request: Request) -> Response:
+        request.state.route = path
+        try:
+            actor = await run_in_threadpool(session.actor_of, context, request)
+        except DatabaseUnavailable:
+            return render(refusal_page(Refusal("unavailable", "the database cannot answer now; try again shortly")),
+                          None, request)
+        if actor is None:
+            if request.method == "GET":
+                here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+                return redirect(f"/sign-in?next={quote(here, safe='/')}")
+            return render(Page("signed_out.html.j2", "Please sign in again", status=401), None, request)
+        token = session.session_token(request) or ""
+        call = PageCall(request, actor, dict(request.path_params), _query(request), None, {}, session.csrf_token(token))
+        if not role_at_least(actor.role, role):
+            return render(forbidden_page(actor, role), call, request)
+        if request.method == "POST":
+            try:
+                form, uploads = await read_form(request, context.settings.max_body_bytes)
+            except TooLarge:
+                limit = context.settings.max_body_bytes
+                return render(refusal_page(Refusal("too-large", f"the files may be at most {limit} bytes in all")),
+                              call, request)
+            except HTTPException as error:  # a body that is not a form
+                return render(refusal_page(Refusal("invalid-request", str(error.detail).lower())), call, request)
+            csrf = form.get("csrf")
+            if not session.form_is_genuine(request, csrf if isinstance(csrf, str) else None):
+                return render(Page("expired.html.j2", "The form could not be accepted", status=403), call, request)
+            call = attrs.evolve(call, form=form, uploads=uploads)
+        try:
+            reply = await run_in_threadpool(_answer, handler, context, call)
+        except Refusal as refusal:
+            return render(refusal_page(refusal), call, request)
+        except DatabaseUnavailable:
+            busy = Refusal("unavailable", "the database cannot answer now; try again shortly")
+            return render(refusal_page(busy), call, request)
+        return reply if isinstance(reply, Response) else render(reply, call, request)
+
+    return Route(path, endpoint, methods=list(methods), include_in_schema=False)
+
+
+def _answer(handler: Handler, context: Context, call: PageCall) -> Page | Response:
+    reply = handler(context, call)
+    if isinstance(reply, Page):
+        # Rendered here, in the worker thread, not in the event loop.
+        return render(reply, call, call.request)
+    return reply
+
+
+def _query(request: Request) -> dict[str, list[str]]:
+    out: dict[str, list[str]] = {}
+    for key, value in request.query_params.multi_items():
+        out.setdefault(key, []).append(value)
+    return out

@@ -1,0 +1,216 @@
+"""The pages' guards, without a browser: CSRF on every form, the session cookie, roles, limits and the 403/404 pages.
+
+Each write refused here is checked by what the store holds afterwards: nothing was written.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from service_helpers import Service
+
+from esirules.service.pages import session
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Service, dict[str, str]]]:
+    service = Service.start(str(tmp_path_factory.mktemp("pages") / "store.db"))
+    try:
+        known = service.hertfordshire()
+        run = service.run(known["esi-2004-followup.esi"], known["followup.yaml"], {"sample": "february", "label": "Feb"})
+        yield service, {**known, "run": run["run"]["id"]}
+    finally:
+        service.close()
+
+
+def sign_in(service: Service, role: str) -> Any:
+    """A fresh client signed in through the sign-in form (so its cookies are its own)."""
+    from starlette.testclient import TestClient
+
+    client = TestClient(service.app, raise_server_exceptions=False, base_url="http://testserver")
+    form = client.get("/sign-in")
+    nonce = re.search(r'name="nonce" value="([^"]+)"', form.text)
+    assert nonce is not None
+    answer = client.post("/sign-in", data={"nonce": nonce[1], "token": service.tokens[role], "next": "/rulesets"},
+                         follow_redirects=False)
+    assert answer.status_code == 303 and answer.headers["location"] == "/rulesets"
+    return client
+
+
+def csrf(client: Any, path: str = "/rulesets") -> str:
+    found = re.search(r'name="csrf" value="([^"]+)"', client.get(path).text)
+    assert found is not None
+    return found[1]
+
+
+def audit_size(service: Service) -> int:
+    return service.store.counts()["audit"]
+
+
+def test_the_session_cookie_is_httponly_strict_and_holds_what_the_store_checks(web: tuple[Service, dict[str, str]]) -> None:
+    service, _ = web
+    client = sign_in(service, "viewer")
+    cookie = next(c for c in client.cookies.jar if c.name == session.SESSION)
+    assert cookie.has_nonstandard_attr("HttpOnly") and cookie.get_nonstandard_attr("SameSite") == "strict"
+    page = client.get("/inspections")
+    assert page.status_code == 200
+    assert page.headers["content-security-policy"].startswith("default-src 'none'")
+    assert page.headers["cache-control"] == "no-store"
+    assert "Signed in as <strong>viewer holder</strong> (viewer)" in page.text
+
+
+def test_the_api_never_takes_the_cookie_for_a_token(web: tuple[Service, dict[str, str]]) -> None:
+    service, _ = web
+    client = sign_in(service, "admin")
+    assert client.get("/v1/status").status_code == 401  # only `Authorization: Bearer` opens the API
+
+
+def test_a_form_without_the_sessions_csrf_token_or_from_another_origin_does_nothing(web: tuple[Service, dict[str, str]]) -> None:
+    service, known = web
+    client = sign_in(service, "inspector")
+    before = audit_size(service)
+    adjustment = {"criterion": "A2", "grade": "Well met", "reason": "a forged request"}
+    for extra, headers in (({}, {}), ({"csrf": "0" * 40}, {}),
+                           ({"csrf": csrf(client)}, {"origin": "https://elsewhere.example"})):
+        answer = client.post(f"/runs/{known['run']}/adjust", data={**adjustment, **extra}, headers=headers,
+                             follow_redirects=False)
+        assert answer.status_code == 403 and "nothing was done" in answer.text
+    assert audit_size(service) == before
+    made = client.post(f"/runs/{known['run']}/adjust", data={**adjustment, "csrf": csrf(client)},
+                       headers={"origin": "http://testserver"}, follow_redirects=False)
+    assert made.status_code == 303 and "/explain/A2?column=Feb" in made.headers["location"]
+    assert audit_size(service) == before + 1
+
+
+def test_a_role_too_low_gets_the_403_page_and_nothing_is_written(web: tuple[Service, dict[str, str]]) -> None:
+    service, known = web
+    client = sign_in(service, "viewer")
+    before = audit_size(service)
+    answer = client.post(f"/runs/{known['run']}/adjust",
+                         data={"criterion": "A2", "grade": "Not met", "reason": "?", "csrf": csrf(client)})
+    assert answer.status_code == 403
+    assert "This needs the role\n<strong>inspector</strong> or above" in answer.text
+    assert audit_size(service) == before
+    page = client.get(f"/runs/{known['run']}/explain/A1?column=Feb")
+    assert page.status_code == 200 and "Record the adjustment" not in page.text
+    assert "Upload evidence" not in page.text and "Audit" not in page.text  # not offered
+    assert client.get("/evidence/upload").status_code == 403
+
+
+def test_signing_in_needs_the_forms_own_nonce_and_goes_only_to_this_site(web: tuple[Service, dict[str, str]]) -> None:
+    service, _ = web
+    from starlette.testclient import TestClient
+
+    client = TestClient(service.app, raise_server_exceptions=False)
+    client.get("/sign-in")
+    forged = client.post("/sign-in", data={"nonce": "guessed", "token": service.tokens["admin"]})
+    assert forged.status_code == 403 and session.SESSION not in client.cookies
+    for target, expected in (("//elsewhere.example/x", "/inspections"), ("https://elsewhere.example", "/inspections"),
+                             ("/runs", "/runs"), ("/\\elsewhere.example", "/inspections")):
+        assert session.safe_next(target) == expected
+
+
+def test_signing_out_forgets_the_token(web: tuple[Service, dict[str, str]]) -> None:
+    service, _ = web
+    client = sign_in(service, "viewer")
+    out = client.post("/sign-out", data={"csrf": csrf(client)}, follow_redirects=False)
+    assert out.status_code == 303 and session.SESSION not in client.cookies
+    assert client.get("/inspections", follow_redirects=False).headers["location"] == "/sign-in?next=/inspections"
+
+
+def test_a_revoked_token_stops_working_at_once(web: tuple[Service, dict[str, str]]) -> None:
+    service, _ = web
+    client = sign_in(service, "viewer")
+    client.cookies.set(session.SESSION, service.tokens["revoked"])
+    assert client.get("/inspections", follow_redirects=False).status_code == 303
+
+
+def test_a_browser_gets_pages_for_missing_things_and_an_api_client_problem_documents(web: tuple[Service, dict[str, str]]) -> None:
+    service, _ = web
+    client = sign_in(service, "viewer")
+    page = client.get("/no-such-page", headers={"accept": "text/html"})
+    assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+    problem = client.get("/no-such-page")
+    assert problem.headers["content-type"] == "application/problem+json"
+    missing = client.get("/runs/" + "0" * 64)
+    assert missing.status_code == 404 and "There is no run" in missing.text
+    assert client.get("/sheet").status_code == 422
+
+
+def test_the_style_sheets_are_served_here_and_kept(web: tuple[Service, dict[str, str]]) -> None:
+    service, _ = web
+    client = sign_in(service, "viewer")
+    page = client.get("/inspections").text
+    links = re.findall(r'<link rel="stylesheet" href="(/static/[^"]+)">', page)
+    assert [link.split("?")[0] for link in links] == ["/static/esirules.css", "/static/pages.css"]
+    for link in links:
+        sheet = client.get(link)
+        assert sheet.status_code == 200 and sheet.headers["content-type"].startswith("text/css")
+        assert "immutable" in sheet.headers["cache-control"]
+    assert ".source .k " in client.get(links[1]).text  # the ruleset highlighting's colours
+    assert client.get("/static/elsewhere.js").status_code == 404
+
+
+def test_a_form_larger_than_the_service_takes_is_refused(tmp_path: Any) -> None:
+    from esirules.service.operation import Settings
+
+    url = str(tmp_path / "store.db")
+    service = Service(url, Settings(database=url, max_body_bytes=2048))
+    try:
+        client = sign_in(service, "admin")
+        token = csrf(client, "/rulesets/publish")
+        big = client.post("/rulesets/check", data={"csrf": token},
+                          files={"ruleset": ("big.esi", b"# x\n" * 4000, "text/plain")})
+        assert big.status_code == 413 and "at most 2048 bytes" in big.text
+    finally:
+        service.close()
+
+
+def test_an_inspector_uploads_evidence_and_scores_it_from_the_pages(web: tuple[Service, dict[str, str]]) -> None:
+    from service_helpers import HERTFORDSHIRE
+
+    service, known = web
+    client = sign_in(service, "inspector")
+    token = csrf(client, "/evidence/upload")
+    yaml = (HERTFORDSHIRE / "followup.yaml").read_bytes().replace(b"A1.visibility: strong", b"A1.visibility: good")
+    stored = client.post("/evidence/upload", data={"csrf": token, "ruleset": known["esi-2004-followup.esi"]},
+                         files=[("evidence", ("followup.yaml", yaml, "application/yaml")),
+                                ("cases", ("followup-cases.csv", (HERTFORDSHIRE / "followup-cases.csv").read_bytes(),
+                                           "text/csv"))],
+                         follow_redirects=False)
+    assert stored.status_code == 303, stored.text
+    evidence = stored.headers["location"].split("/evidence/")[1].split("?")[0]
+    page = client.get(stored.headers["location"])
+    assert "Stored: the evidence had no problems" in page.text and 'value="february"' in page.text
+    scored = client.post("/runs", data={"csrf": token, "evidence": evidence, "ruleset": known["esi-2004-followup.esi"],
+                                        "sample": ["february", "september"]}, follow_redirects=False)
+    assert scored.status_code == 303
+    run = client.get(scored.headers["location"])
+    assert run.status_code == 200
+    assert re.findall(r'<th scope="col" class="figure">(\w+)<span', run.text)[:2] == ["february", "september"]
+    listed = service.get(f"/v1/runs?evidence={evidence}").json()["runs"]
+    assert [c["sample"] for c in listed[0]["columns"]] == ["february", "september"]
+
+
+def test_the_diff_page_shows_the_reports_adjusted_column_as_the_impact_of_the_follow_up_ruleset(
+    web: tuple[Service, dict[str, str]],
+) -> None:
+    from test_golden import CRITERIA, SECTIONS
+
+    service, known = web
+    client = sign_in(service, "viewer")
+    page = client.get(f"/rulesets/diff?old={known['esi-2003.esi']}&new={known['esi-2004-followup.esi']}"
+                      f"&evidence={known['original.yaml']}")
+    assert page.status_code == 200
+    assert "<h1>Changes from esi-2003 to esi-2004-followup</h1>" in page.text
+    found = re.findall(r'<tr><th scope="row">(?:section )?([A-D][0-9]?)</th><td>[^<]*</td>'
+                       r'<td class="figure">([^<]*)</td><td class="figure">([^<]*)</td>', page.text)
+    figures = {target: (old, new) for target, old, new in found}
+    rows = {**CRITERIA, **SECTIONS}
+    assert {target: (original, adjusted) for target, (original, adjusted, _, _) in rows.items()} == {
+        target: figures[target] for target in rows}  # the report's original and adjusted columns
+    handbook = client.get(f"/rulesets/{known['esi-2004-followup.esi']}/handbook")
+    assert handbook.status_code == 200 and "What the lead inspector may adjust" in handbook.text
