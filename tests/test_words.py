@@ -89,3 +89,9 @@ def test_approx_percent_and_plural() -> None:
     assert plural(1, "case") == "1 case"
     assert plural(2, "case") == "2 cases"
     assert plural(0, "query", "queries") == "0 queries"
+
+
+def test_plural_counts_whole_numbers_fractions_and_irregular_words() -> None:
+    assert plural(1, "case") == "1 case" and plural(0, "case") == "0 cases" and plural(2, "case") == "2 cases"
+    assert plural(1, "criterion", "criteria") == "1 criterion" and plural(3, "criterion", "criteria") == "3 criteria"
+    assert plural(F(1), "point") == "1 point" and plural(F(5, 2), "point") == "2.5 points"

@@ -29,9 +29,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     from esirules.authoring.coverage import coverage
     from esirules.authoring.testing import run_tests
+    from esirules.cli import output
     from esirules.diagnostics import Diagnostic
     from esirules.language.check import check_files
-    from esirules.render.diagnostics import render_text
 
     runs: list[RulesetRun] = []
     coverages: dict[str, Coverage] = {}
@@ -40,7 +40,7 @@ def run(args: argparse.Namespace) -> int:
         errors = [d for d in checked.diagnostics if d.severity == "error"]
         if errors or checked.ruleset is None:
             problems += errors
-            sys.stderr.write(render_text(errors, checked.sources))
+            output.diagnostics(errors, checked.sources)
             continue
         found = run_tests(checked.ruleset, checked.sources)
         runs.append(found)
@@ -53,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         from esirules.render.diagnostics import render_json
 
         diagnostics = json.loads(render_json(problems))["diagnostics"]
-        print(json.dumps(runs_data(runs, coverages, diagnostics), indent=2, ensure_ascii=False))
+        output.write_json(json.dumps(runs_data(runs, coverages, diagnostics), indent=2, ensure_ascii=False))
     else:
         _print_text(runs, coverages, unchecked=len(args.files) - len(runs))
     failed = any(r.failed for r in runs)
@@ -61,30 +61,29 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _print_text(runs: list[RulesetRun], coverages: dict[str, Coverage], unchecked: int) -> None:
-    from rich.console import Console
-
     from esirules.authoring.testing_report import coverage_text, failure_text, ruleset_line, total_line
+    from esirules.cli import output
     from esirules.explain.objects import BandsExplanation
     from esirules.render.explain_text import bands_tree, explanation_tree
 
-    console = Console(highlight=False)
+    console = output.console()
     for found in runs:
         for result in found.failed:
             if result.problem is not None:
-                sys.stdout.write(failure_text(found, result, None) + "\n")
+                output.write(failure_text(found, result, None) + "\n")
                 continue
             for outcome in result.expectations:
                 if outcome.passed:
                     continue
-                sys.stdout.write(failure_text(found, result, outcome))
+                output.write(failure_text(found, result, outcome))
                 sys.stdout.flush()
                 explanation = outcome.explanation
                 if isinstance(explanation, BandsExplanation):
                     console.print(bands_tree(explanation))
                 elif explanation is not None:
                     console.print(explanation_tree(explanation))
-                sys.stdout.write("\n")
-        sys.stdout.write(ruleset_line(found) + "\n")
+                output.write("\n")
+        output.write(ruleset_line(found) + "\n")
         if found.path in coverages:
-            sys.stdout.write(coverage_text(coverages[found.path]))
-    sys.stdout.write(("\n" if runs else "") + total_line(runs, unchecked) + "\n")
+            output.write(coverage_text(coverages[found.path]))
+    output.write(("\n" if runs else "") + total_line(runs, unchecked) + "\n")

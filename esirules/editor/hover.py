@@ -17,7 +17,7 @@ from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.scoring.grading import clause_text
 from esirules.span import Span
-from esirules.words import number_text, percent_text, value_text
+from esirules.words import number_text, percent_text, plural, value_text
 
 TextOf = Callable[[str], "str | None"]
 
@@ -124,7 +124,7 @@ class _Describer:
         facts = []
         if node.weight is not None:
             facts.append(f"weight {node.weight.text}")
-        facts.append(f"{len(node.criteria)} criteria: " + ", ".join(c.id.text for c in node.criteria))
+        facts.append(plural(len(node.criteria), "criterion", "criteria") + ": " + ", ".join(c.id.text for c in node.criteria))
         out += "\n\n" + "; ".join(facts)
         for aggregate in node.aggregates:
             out += f"\n\n`{self.written(aggregate.span)}`"
@@ -137,10 +137,10 @@ class _Describer:
         facts = []
         if node.items:
             grading = f", graded by `{node.graded_by.text}`" if node.graded_by else ""
-            facts.append(f"descriptive{where}: {len(node.items)} items{grading}")
+            facts.append(f"descriptive{where}: {plural(len(node.items), 'item')}{grading}")
         else:
             pooling = node.pooling.text if node.pooling else "pooled"
-            facts.append(f"numerical{where}: {len(node.questions)} questions, {pooling}")
+            facts.append(f"numerical{where}: {plural(len(node.questions), 'question')}, {pooling}")
         facts.append(self._weight(node))
         if node.allows_adjustment:
             facts.append("allows adjustment")
@@ -243,7 +243,11 @@ class _Describer:
         return out
 
     def _points(self, d: Occurrence, node: s.PointsDecl) -> str:
-        rows = "\n".join(f"- {grade.text}: {points.text} points" for grade, points in node.points)
+        rows = "\n".join(
+            f"- {grade.text}: "
+            + (plural(points.number, "point") if points.number is not None else f"{points.text} points")
+            for grade, points in node.points
+        )
         return f"**points `{d.name}`** on `{node.ladder.text}`\n\n{rows}"
 
     def _test(self, d: Occurrence, node: s.TestDecl) -> str:

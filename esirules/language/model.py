@@ -13,6 +13,7 @@ from typing import Literal
 import attrs
 
 from esirules.span import Span, span_field
+from esirules.words import plural
 
 # ---------------------------------------------------------------------------------------------
 # Vocabularies
@@ -507,13 +508,12 @@ class Ruleset:
         """One line: what the ruleset holds."""
         criteria = list(self.criteria())
         counts = (
-            (len(self.sections), "section", "sections"),
-            (len(criteria), "criterion", "criteria"),
-            (sum(len(c.questions) for c in criteria), "question", "questions"),
-            (sum(len(c.items) for c in criteria), "item", "items"),
+            plural(len(self.sections), "section"),
+            plural(len(criteria), "criterion", "criteria"),
+            plural(sum(len(c.questions) for c in criteria), "question"),
+            plural(sum(len(c.items) for c in criteria), "item"),
         )
-        held = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
-        return f"{' '.join(p for p in (self.name, self.version) if p)}: {held}"
+        return f"{' '.join(p for p in (self.name, self.version) if p)}: {', '.join(counts)}"
 
 
 def _by_name(objects: tuple, name: str):  # type: ignore[no-untyped-def,type-arg]

@@ -25,7 +25,7 @@ from esirules.scoring.result import (
     RuleResult,
 )
 from esirules.span import NOWHERE
-from esirules.words import display_percent, number_text, percent_text, round_percent, value_text
+from esirules.words import display_percent, number_text, percent_text, plural, round_percent, value_text
 
 PERCENT_FIGURES = frozenset({"score", "performance"})
 _SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)
@@ -335,7 +335,7 @@ def clause_text(clause: m.Clause) -> str:
 def quantifier_text(quantifier: m.Quantifier) -> str:
     kind = quantifier.kind
     if kind == "at_least_count":
-        return f"at least {quantifier.count} items"
+        return f"at least {plural(quantifier.count or 0, 'item')}"
     if kind == "at_least_share":
         return f"at least {percent_text(quantifier.share or Fraction(1))} of items"
     words = {"each": "each item", "majority": "the majority of items", "some": "some items"}
