@@ -23,7 +23,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="also list the grading rules, caps, band rows, questions and items no test exercises",
     )
-    parser.add_argument("--format", choices=["text", "json"], default="text")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="how to print the results: text with each failure explained (the default), or JSON "
+        "(docs/authoring-tools.md)",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
