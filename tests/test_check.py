@@ -546,7 +546,8 @@ def test_test_with_ratings_measure_adjustment_and_grade():
     assert test == m.RulesetTest(
         "A1 follow-up", "A1", (("A1.a", "strong"), ("A1.b", "good")), (),
         (("psr", Fraction(80), Fraction(90), Fraction(171, 2)),),
-        ("Well met", "Lead inspector", "new evidence"), "Well met", None,
+        (m.TestAdjustment("A1", "Well met", "Lead inspector", "new evidence"),),
+        (m.Expectation("criterion", "A1", "grade", "Well met", value="Well met"),),
     )
 
 
@@ -558,13 +559,14 @@ def test_test_with_answers_and_score(written, expected):
     )
     (test,) = ruleset.tests
     assert test.answers == (("B1.1", "yes", 3), ("B1.1", "no", 1), ("B1.1", "n/a", 2))
-    assert test.expect_score == expected
-    assert test.expect_grade is None
+    (expectation,) = test.expectations
+    assert (expectation.target, expectation.id, expectation.what, expectation.score) == (
+        "criterion", "B1", "score", expected)
 
 
 def test_test_expecting_grade_of_banded_numerical_criterion():
     ruleset = load(TESTS + 'test "B1 grade" { criterion B1 given answers B1.1: yes expect grade "Well met" }')
-    assert ruleset.tests[0].expect_grade == "Well met"
+    assert [(e.what, e.value) for e in ruleset.tests[0].expectations] == [("grade", "Well met")]
 
 
 # --- extends -----------------------------------------------------------------------------------
@@ -709,7 +711,7 @@ def test_a_banded_numerical_criterion_may_allow_adjustment():
     assert checked.diagnostics == []
     assert checked.ruleset is not None
     assert checked.ruleset.criterion("B1").allows_adjustment
-    assert checked.ruleset.tests[0].adjustment == ("Not met", "lead", "why")
+    assert checked.ruleset.tests[0].adjustments == (m.TestAdjustment("B1", "Not met", "lead", "why"),)
 
 
 # --- follow-on diagnostics (issue 9.2) ---------------------------------------------------------

@@ -211,7 +211,7 @@ def test_the_summary_speaks_of_one_section_and_one_criterion(tmp_path):
     path = write(tmp_path, "one.esi", PRELUDE + 'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n')
     result = run(path)
     assert result.returncode == 0
-    assert result.stdout == f"{path}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items\n"
+    assert result.stdout == f"{path}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items; no tests\n"
 
 
 def test_analysis_in_json_counts_the_profiles_each_rule_grades():
@@ -241,3 +241,18 @@ def test_analysis_is_shown_only_when_asked():
     assert "rating profiles" not in plain.stdout
     shown = run("--analysis", "rulesets/esi-2003.esi")
     assert "grading `management` (line 151): 21,211 rating profiles" in shown.stdout
+
+
+def test_the_summary_says_how_many_tests_there_are_and_what_runs_them(tmp_path):
+    body = PRELUDE + 'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n'
+    one = 'test "t1" { criterion B1 given answers B1.1: yes expect score 100% }\n'
+    two = 'test "t2" { criterion B1 given answers B1.1: no expect score 0% }\n'
+    single, double = write(tmp_path, "one.esi", body + one), write(tmp_path, "two.esi", body + one + two)
+    result = run(single, double)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        f"{single}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items; 1 test (run it with esirules test)",
+        f"{double}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items; 2 tests (run them with esirules test)",
+    ]
+    summaries = json.loads(run("--format", "json", single, double).stdout)["rulesets"]
+    assert [s["tests"] for s in summaries] == [1, 2]

@@ -46,13 +46,14 @@ def run(args: argparse.Namespace) -> int:
         if not errors and checked.ruleset is not None:
             ruleset = checked.ruleset
             if args.format == "text":
-                output.write(f"{path}: ok — {ruleset.summary()}\n")
+                output.write(f"{path}: ok — {ruleset.summary()}; {_tests(len(ruleset.tests))}\n")
                 if args.analysis and checked.analysis is not None:
                     from esirules.render.analysis import analysis_text
 
                     output.write(analysis_text(checked.analysis))
             summary: dict[str, object] = {"file": path, "ruleset": ruleset.name, "version": ruleset.version,
-                                          "hash": ruleset.content_hash, "summary": ruleset.summary()}
+                                          "hash": ruleset.content_hash, "summary": ruleset.summary(),
+                                          "tests": len(ruleset.tests)}
             if args.analysis and checked.analysis is not None:
                 from esirules.render.analysis import analysis_json
 
@@ -70,3 +71,10 @@ def run(args: argparse.Namespace) -> int:
         payload["ok"] = not failed
         output.write_json(json.dumps(payload, indent=2, ensure_ascii=False))
     return 1 if failed else 0
+
+
+def _tests(count: int) -> str:
+    """How many tests the ruleset holds (its own: a derived ruleset does not take its parent's)."""
+    if count == 0:
+        return "no tests"
+    return f"{count} test{'' if count == 1 else 's'} (run {'it' if count == 1 else 'them'} with esirules test)"

@@ -23,6 +23,7 @@ from esirules.language.check_structure import (
     check_section,
     check_weights,
 )
+from esirules.language.check_test_needs import RulesetParts
 from esirules.language.check_tests import check_test
 from esirules.language.check_vocabulary import check_rounding, check_vocabulary
 from esirules.language.context import CheckContext
@@ -96,7 +97,8 @@ def check_ruleset(
     overall = check_overall(ctx, overalls[-1], sections) if overalls else None
     samples = tuple(check_sample(ctx, d, sections) for d in declarations if isinstance(d, s.SampleDecl))
     exclusions = check_exclusions(ctx, declarations, sections)
-    tests = tuple(t for t in (check_test(ctx, d, sections) for d in own if isinstance(d, s.TestDecl)) if t)
+    parts = RulesetParts(sections, overall, gradings, bands, exclusions)
+    tests = tuple(t for t in (check_test(ctx, d, parts) for d in own if isinstance(d, s.TestDecl)) if t)
     check_weights(ctx, sections)
     ruleset = m.Ruleset(
         name=name,
