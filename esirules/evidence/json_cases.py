@@ -14,6 +14,7 @@ never reports anything itself.
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
@@ -45,44 +46,50 @@ def read_json_cases(
     listed = bytes(region)
     if not listed.startswith(b"[") or b'\\":' in listed:
         return None
-    case_type, fields, questions = _types(vocab)
+    case_type, answer_type, fields, questions = _types(vocab)
     try:
         cases = msgspec.json.decode(listed, type=list[case_type])  # type: ignore[valid-type]
     except (msgspec.DecodeError, msgspec.ValidationError):
         return None
     n = len(cases)
-    columns: dict[str, list[Any]] = {"id": [None] * n}
+    unset = msgspec.UNSET
+    columns: dict[str, list[Any]] = {"id": [unset] * n}
     names_written = 0
     for name, field in fields.items():
-        values = [getattr(case, name) for case in cases]
-        given = n - values.count(msgspec.UNSET)
+        values = list(map(attrgetter(name), cases))
+        given = n - values.count(unset)
         names_written += given
         if given and name != "answers":
             columns[field] = values
     if "answers" in fields:
-        answers = [case.answers for case in cases]  # type: ignore[attr-defined]
+        none = answer_type()  # (all unset) for a case without answers
+        answers = [none if a is None or a is unset else a for a in map(attrgetter("answers"), cases)]
         for name, question in questions.items():
-            values = [None if a is None or a is msgspec.UNSET else getattr(a, name) for a in answers]
-            given = n - values.count(msgspec.UNSET)
+            values = list(map(attrgetter(name), answers))
+            given = n - values.count(unset)
             names_written += given
             if given:
                 columns[f"answer:{question}"] = values
     if names_written != listed.count(b'":'):
         return None  # a field given twice (only the last is decoded), or a name not ended by `":`
-    strings: set[str] = set()
-    for values in columns.values():
-        for i, value in enumerate(values):
-            if value is msgspec.UNSET:
-                values[i] = None
-        strings.update(v for v in set(values) if v is not None)
-    if any(TEXT_CONTROL.search(s) for s in strings):
+    # Each distinct text numbered, as CaseTable.from_cells numbers them (0: blank, or not given).
+    numbers: dict[Any, int] = {None: 0, unset: 0}
+    strings: list[str | None] = [None]
+    coded = {}
+    for field, values in columns.items():
+        for value in set(values):
+            if value not in numbers:
+                numbers[value] = len(strings)
+                strings.append(value)
+        coded[field] = np.fromiter(map(numbers.__getitem__, values), dtype=np.int32, count=n)
+    if any(TEXT_CONTROL.search(text) for text in strings[1:] if text):
         return None
     lines = _lines(data, start, listed, n)
     rest = data[:start] + b"[]" + data[start + len(listed) :]
-    return _blanked(text, data, start, listed), rest, CaseTable.from_cells(file, lines, columns)
+    return _blanked(text, data, start, listed), rest, CaseTable(file, lines, strings, coded)
 
 
-def _types(vocab: Vocabulary) -> tuple[type, dict[str, str], dict[str, str]]:
+def _types(vocab: Vocabulary) -> tuple[type, type, dict[str, str], dict[str, str]]:
     """msgspec types of a case and of its answers, named exactly as the ruleset names them, with
     the table field each decodes to (`attribute:NAME`, `answer:QUESTION`)."""
     import msgspec
@@ -110,7 +117,7 @@ def _types(vocab: Vocabulary) -> tuple[type, dict[str, str], dict[str, str]]:
         rename={name: a for name, a in attributes.items()},
         forbid_unknown_fields=True,
     )
-    return case_type, {**fields, "answers": "answers"}, questions
+    return case_type, answer_type, {**fields, "answers": "answers"}, questions
 
 
 def _lines(data: bytes, start: int, listed: bytes, n: int) -> list[int]:
