@@ -36,7 +36,7 @@ def read_json_cases(
         return None  # (a surrogate pair is one character to JSON, two to YAML)
     try:
         top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     raw = top.get("cases")
     if raw is None:
@@ -49,7 +49,7 @@ def read_json_cases(
     case_type, answer_type, fields, questions = _types(vocab)
     try:
         cases = msgspec.json.decode(listed, type=list[case_type])  # type: ignore[valid-type]
-    except (msgspec.DecodeError, msgspec.ValidationError):
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
     n = len(cases)
     unset = msgspec.UNSET
