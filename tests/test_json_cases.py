@@ -8,6 +8,7 @@ diagnostics, and a plain file must really take the fast path.
 
 from __future__ import annotations
 
+import csv
 import json
 import sys
 from pathlib import Path
@@ -103,18 +104,20 @@ def test_a_generated_inspection_takes_the_fast_path_and_reads_the_same(
 
 
 def test_the_examples_cases_read_the_same_inline_in_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """The bundled follow-up example's cases, written inline in a JSON file with its ratings."""
+    """The bundled follow-up example's cases (its CSV file), written inline in a JSON file with its ratings."""
     example = load_evidence(str(REPO / "examples" / "hertfordshire" / "followup.yaml"), RULES)
+    attributes = {a.name for a in RULES.attributes}
+    with open(REPO / "examples" / "hertfordshire" / "followup-cases.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
     cases = []
-    for i, case in enumerate(example.cases.ids):
-        record: dict[str, Any] = {"id": case}
-        if example.cases.samples[i] is not None:
-            record["sample"] = example.cases.samples[i]
-        record["answers"] = {}
-        cases.append(record)
+    for row in rows:
+        case: dict[str, Any] = {k: v for k, v in row.items() if (k in ("id", "sample") or k in attributes) and v}
+        case["answers"] = {k: v for k, v in row.items() if k not in case and k not in attributes and v}
+        cases.append(case)
     path = tmp_path / "followup.json"
     path.write_text(json.dumps({"ruleset": RULESET, "cases": cases, "ratings": example.ratings}), encoding="utf-8")
     fast, exact, taken = both(path, monkeypatch)
+    assert taken == 1 and isinstance(exact, Evidence) and exact.cases.same_as(example.cases)
     assert_same(fast, exact)
 
 
