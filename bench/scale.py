@@ -145,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--update", metavar="RESULTS", help="put the figures and targets into this results file")
     args = parser.parse_args(argv)
     only = set(args.only or ["floor", "inline"])
-    found: dict[str, Any] = {}
+    found: dict[str, Any] = {"load_average_at_start": list(os.getloadavg())}
     if "floor" in only:
         found["floor"] = floor_figures(args.cases, args.repeat)
         print(json.dumps(found["floor"]), flush=True)
