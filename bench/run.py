@@ -124,7 +124,11 @@ def language_figures(repeat: int) -> dict[str, Any]:
         "rulesets": [os.path.basename(p) for p in paths],
         "parse_check_compile_ms": per_ruleset,
         "parse_check_compile_all_ms": median_s(every, repeat * 4) * 1000,
-        "cold_start_s": {"python_bare": cold["python_bare_s"], "help": cold["help_s"], "check": cold["check_s"]},
+        "format_esi_2003": language.formatting(repeat * 4),
+        "cold_start_s": {
+            "python_bare": cold["python_bare_s"], "help": cold["help_s"], "check": cold["check_s"],
+            "fmt_check": cold["fmt_check_s"],
+        },
     }
 
 
@@ -501,6 +505,9 @@ def print_summary(results: dict[str, Any]) -> None:
         if isinstance(figures, dict):
             print(f"  {name:12} {peers['cases']:>7} cases                {mega(figures['score_answers_per_s'])}  "
                   f"{mega(figures['file_to_sheet_answers_per_s'])}")
+    formatted = results["language"]["format_esi_2003"]
+    print(f"\nesirules fmt of esi-2003.esi, warm: {formatted['format_ms']:.0f} ms "
+          f"({formatted['ratio_to_check']:.1f}× its check_text)")
     print("\ntargets")
     for t in results["targets"]:
         print(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['target']}: {t['figure']:.3g} {t['unit']} "

@@ -1,4 +1,4 @@
-"""Reading input files safely: a path and a size limit in, the file's bytes out.
+"""Reading input files safely, writing files whole: a path and a size limit in, the file's bytes out.
 
 Every stage that reads a file named by a user (rulesets, evidence, case tables, summary sheets)
 reads it here. Only regular files are read (a FIFO, a device or a folder is refused without
@@ -18,8 +18,10 @@ allows none but the files uploaded. The rule is in docs/evidence-format.md.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
+import tempfile
 from collections.abc import Iterable, Mapping, Sequence
 
 EVIDENCE_PATH_VARIABLE = "ESIRULES_EVIDENCE_PATH"
@@ -135,3 +137,36 @@ class InputFiles:
 
 
 DISK = InputFiles()  # every file on disk: what the command line may read
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file at `path` with `data` whole or not at all; raises FileProblem.
+
+    The bytes go to a temporary file in the same folder, which then takes the file's place in
+    one rename, so a reader (or a crash) never sees half a file. The file keeps its permissions;
+    a symbolic link keeps pointing where it did, and the file it points to is replaced.
+    """
+    target = os.path.realpath(path)
+    folder, name = os.path.split(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise FileProblem((error.strerror or str(error)).lower()) from None
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise FileProblem((error.strerror or str(error)).lower()) from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise FileProblem((error.strerror or str(error)).lower()) from None

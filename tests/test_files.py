@@ -239,3 +239,48 @@ def test_special_files_are_refused_by_every_route_without_blocking(tmp_path: pat
         assert (status, out) == (1, ""), (args, err)
         assert f"error[{code}]" in err, (args, err)
         assert "not a regular file" in err or code in ("E108",), (args, err)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing a file whole (esirules fmt)
+
+
+def test_a_file_written_atomically_is_replaced_whole_and_keeps_its_permissions(tmp_path):
+    from esirules.files import write_atomically
+
+    path = tmp_path / "r.esi"
+    path.write_text("before\n")
+    path.chmod(0o640)
+    write_atomically(str(path), b"after\n")
+    assert path.read_bytes() == b"after\n"
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.esi"]  # no temporary file left
+
+
+def test_writing_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path):
+    from esirules.files import write_atomically
+
+    target = tmp_path / "real.esi"
+    target.write_text("before\n")
+    link = tmp_path / "link.esi"
+    link.symlink_to(target)
+    write_atomically(str(link), b"after\n")
+    assert link.is_symlink() and target.read_bytes() == b"after\n"
+
+
+def test_a_write_that_fails_leaves_the_file_as_it_was_and_no_temporary_file(tmp_path, monkeypatch):
+    from esirules.files import write_atomically
+
+    path = tmp_path / "r.esi"
+    path.write_text("before\n")
+
+    def refused(source: str, target: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(FileProblem, match="permission denied"):
+        write_atomically(str(path), b"after\n")
+    assert path.read_text() == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.esi"]
+    with pytest.raises(FileProblem):
+        write_atomically(str(path / "inside-a-file.esi"), b"x")

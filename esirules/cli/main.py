@@ -12,6 +12,7 @@ COMMANDS = {
     "explain": ("esirules.cli.explain", "explain why a criterion, section or the overall scored as it did"),
     "diff": ("esirules.cli.diff", "show what changed between two rulesets, and what it does to inspection evidence"),
     "handbook": ("esirules.cli.handbook", "write the inspection handbook of a ruleset as Markdown or HTML"),
+    "fmt": ("esirules.cli.fmt", "rewrite rulesets in the canonical layout, or check that they are"),
     "lsp": ("esirules.cli.lsp", "run the language server for editors (over standard input and output)"),
     "serve": ("esirules.cli.serve", "run the HTTP service over a SQLite file or PostgreSQL"),
     "db": ("esirules.cli.db", "create or migrate the service's database"),
