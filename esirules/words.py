@@ -128,6 +128,8 @@ def value_text(value: str | Fraction | bool) -> str:
     return value if _BARE.fullmatch(value) else f'"{value}"'
 
 
-def plural(count: int, word: str, words: str | None = None) -> str:
-    """`1 case`, `2 cases` (`words` for an irregular plural)."""
-    return f"{count} {word if count == 1 else words or word + 's'}"
+def plural(count: int | Fraction, word: str, words: str | None = None) -> str:
+    """`1 case`, `2 cases`, `1.5 points` (`words` for an irregular plural): the one place a
+    count and its noun are written together, so no output says "1 points" or "1 criteria"."""
+    shown = number_text(count) if isinstance(count, Fraction) else str(count)
+    return f"{shown} {word if count == 1 else words or word + 's'}"

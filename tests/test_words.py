@@ -89,3 +89,16 @@ def test_approx_percent_and_plural() -> None:
     assert plural(1, "case") == "1 case"
     assert plural(2, "case") == "2 cases"
     assert plural(0, "query", "queries") == "0 queries"
+
+
+def test_counts_and_their_nouns_agree() -> None:
+    # One helper writes every count with its noun (issue 11, point 9: no "1 points", "1 criteria").
+    from fractions import Fraction
+
+    from esirules.words import plural
+
+    assert plural(1, "criterion", "criteria") == "1 criterion"
+    assert plural(2, "criterion", "criteria") == "2 criteria"
+    assert plural(Fraction(1), "point") == "1 point"
+    assert plural(Fraction(3, 2), "point") == "1.5 points"
+    assert plural(0, "section") == "0 sections"

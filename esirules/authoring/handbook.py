@@ -33,7 +33,7 @@ from esirules.authoring.handbook_rules import bands_blocks, grading_blocks, poin
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
 from esirules.render.wording import shown_path
-from esirules.words import number_text
+from esirules.words import number_text, plural
 
 ADJUSTMENTS = "What the lead inspector may adjust"
 
@@ -259,7 +259,7 @@ def _section(section: m.Section, ruleset: m.Ruleset) -> list[Block]:
 def _assessed(criterion: m.Criterion) -> str:
     if criterion.kind == "numerical":
         return f"scored from {len(criterion.questions)} questions"
-    return f"graded from {len(criterion.items)} items"
+    return f"graded from {plural(len(criterion.items), 'item')}"
 
 
 def _weight_words(criterion: m.Criterion) -> str:

@@ -17,7 +17,7 @@ from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.scoring.grading import clause_text
 from esirules.span import Span
-from esirules.words import number_text, percent_text, value_text
+from esirules.words import number_text, percent_text, plural, value_text
 
 TextOf = Callable[[str], "str | None"]
 
@@ -124,7 +124,7 @@ class _Describer:
         facts = []
         if node.weight is not None:
             facts.append(f"weight {node.weight.text}")
-        facts.append(f"{len(node.criteria)} criteria: " + ", ".join(c.id.text for c in node.criteria))
+        facts.append(f"{plural(len(node.criteria), 'criterion', 'criteria')}: " + ", ".join(c.id.text for c in node.criteria))
         out += "\n\n" + "; ".join(facts)
         for aggregate in node.aggregates:
             out += f"\n\n`{self.written(aggregate.span)}`"
@@ -137,7 +137,7 @@ class _Describer:
         facts = []
         if node.items:
             grading = f", graded by `{node.graded_by.text}`" if node.graded_by else ""
-            facts.append(f"descriptive{where}: {len(node.items)} items{grading}")
+            facts.append(f"descriptive{where}: {plural(len(node.items), 'item')}{grading}")
         else:
             pooling = node.pooling.text if node.pooling else "pooled"
             facts.append(f"numerical{where}: {len(node.questions)} questions, {pooling}")
@@ -243,7 +243,7 @@ class _Describer:
         return out
 
     def _points(self, d: Occurrence, node: s.PointsDecl) -> str:
-        rows = "\n".join(f"- {grade.text}: {points.text} points" for grade, points in node.points)
+        rows = "\n".join(f"- {grade.text}: {points.text} point{'' if points.number == 1 else 's'}" for grade, points in node.points)
         return f"**points `{d.name}`** on `{node.ladder.text}`\n\n{rows}"
 
     def _test(self, d: Occurrence, node: s.TestDecl) -> str:
@@ -280,7 +280,7 @@ def rule_words(rule: s.GradeRuleNode | s.CapRuleNode) -> str:
 
 def _clause(clause: s.ClauseNode) -> m.Clause:
     share = clause.quantifier.share.number if clause.quantifier.share is not None else None
-    quantifier = m.Quantifier(clause.quantifier.kind, clause.quantifier.count, share)  # type: ignore[arg-type]
+    quantifier = m.Quantifier(clause.quantifier.kind, clause.quantifier.count, share, clause.quantifier.noun)  # type: ignore[arg-type]
     return m.Clause(clause.comparison, clause.value.text, quantifier)  # type: ignore[arg-type]
 
 

@@ -107,7 +107,7 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 75% of the items`",
             )
             return None
-        return m.Quantifier("at_least_share", share=share)
+        return m.Quantifier("at_least_share", share=share, noun=node.noun)
     if node.kind == "at_least_count":
         if node.count is None:
             ctx.error(
@@ -117,8 +117,8 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 2 items`",
             )
             return None
-        return m.Quantifier("at_least_count", count=node.count)
-    return m.Quantifier(node.kind)  # type: ignore[arg-type]
+        return m.Quantifier("at_least_count", count=node.count, noun=node.noun)
+    return m.Quantifier(node.kind, noun=node.noun)  # type: ignore[arg-type]
 
 
 def _check_otherwise(

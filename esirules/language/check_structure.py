@@ -24,7 +24,9 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
         )
     ids = [c.id for c in criteria]
     score, grade = _aggregates(ctx, d.aggregates, "criteria", ids, {c.id: c for c in criteria})
-    if score is None and any(c.kind == "numerical" for c in criteria):
+    if score is None and grade is None and any(c.kind == "numerical" for c in criteria):
+        # INVARIANT: only a section that says nothing of how it combines its criteria is given
+        # the weighted mean of their scores; one with a `grade:` line alone has a grade, no score.
         score = m.Aggregate("weighted_mean", (), "criteria", span=d.span)
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "criterion")

@@ -23,6 +23,7 @@ class Quantifier:
     kind: QuantifierKind
     count: int | None = None
     share: Fraction | None = None
+    noun: str = "items"  # what the rule counts, as written: "items", "criteria" or "sections"
 
 
 @attrs.frozen

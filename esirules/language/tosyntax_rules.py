@@ -124,7 +124,7 @@ class RuleNodes:
 
     def _quantifier(self, kind: str, meta: Any, children: list[Any], **kw: Any) -> s.QuantifierNode:
         nouns = [str(c) for c in children if isinstance(c, Token) and c.type == "NOUN"]
-        noun = "criteria" if nouns and nouns[0].startswith("criteri") else "items"
+        noun = {"criteri": "criteria", "section": "sections"}.get(nouns[0][:7], "items") if nouns else "items"
         return s.QuantifierNode(kind, noun=noun, span=self._span(meta), **kw)
 
     def each(self, meta: Any, children: list[Any]) -> s.QuantifierNode:

@@ -290,6 +290,7 @@ class _Renderer(Visitor[Data]):
                         "kind": c.clause.quantifier.kind,
                         "count": c.clause.quantifier.count,
                         "share": _fraction(c.clause.quantifier.share),
+                        "noun": c.clause.quantifier.noun,
                     },
                     "domain": list(c.result.domain),
                     "satisfying": list(c.result.satisfying),

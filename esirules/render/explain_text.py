@@ -503,12 +503,12 @@ class _Text(Visitor[Tree]):
                 node.add(self.because(f"not computable: {r.reason}", r.cause, "red"))
             return
         for t in a.terms:
-            points = "" if t.term.points is None else f" = {number_text(t.term.points)} points"
+            points = "" if t.term.points is None else f" = {plural(t.term.points, 'point')}"
             node.add(f"{t.term.member}: {t.term.grade}{points}")
         for e in r.excluded:
             node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
         if r.kind == "points_total" and r.value is not None:
-            node.add(f"total: {number_text(r.value)} points")
+            node.add(f"total: {plural(r.value, 'point')}")
         if a.bands is not None:
             self.bands(node, a.bands, "banded by")
         if a.grading is not None:

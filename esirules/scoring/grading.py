@@ -25,7 +25,7 @@ from esirules.scoring.result import (
     RuleResult,
 )
 from esirules.span import NOWHERE
-from esirules.words import display_percent, number_text, percent_text, round_percent, value_text
+from esirules.words import display_percent, number_text, percent_text, plural, round_percent, value_text
 
 PERCENT_FIGURES = frozenset({"score", "performance"})
 _SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)
@@ -332,14 +332,19 @@ def clause_text(clause: m.Clause) -> str:
     return f"{comparison[clause.comparison]} on {quantifier_text(clause.quantifier)}"
 
 
+_SINGULAR = {"items": "item", "criteria": "criterion", "sections": "section"}
+
+
 def quantifier_text(quantifier: m.Quantifier) -> str:
-    kind = quantifier.kind
+    """A quantifier as written, counting what the rule counts: `at least 1 section`, `each criterion`."""
+    kind, nouns = quantifier.kind, quantifier.noun
+    noun = _SINGULAR.get(nouns, nouns)
     if kind == "at_least_count":
-        return f"at least {quantifier.count} items"
+        return f"at least {plural(quantifier.count or 0, noun, nouns)}"
     if kind == "at_least_share":
-        return f"at least {percent_text(quantifier.share or Fraction(1))} of items"
-    words = {"each": "each item", "majority": "the majority of items", "some": "some items"}
-    return words.get(kind, "none of the items" if kind == "none" else "the others")
+        return f"at least {percent_text(quantifier.share or Fraction(1))} of {nouns}"
+    words = {"each": f"each {noun}", "majority": f"the majority of {nouns}", "some": f"some {nouns}"}
+    return words.get(kind, f"none of the {nouns}" if kind == "none" else "the others")
 
 
 def _needed(quantifier: m.Quantifier, domain: Fraction) -> str:
