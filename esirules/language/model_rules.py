@@ -23,7 +23,9 @@ class Quantifier:
     kind: QuantifierKind
     count: int | None = None
     share: Fraction | None = None
-    noun: str = "items"  # what the rule counts, as written: "items", "criteria" or "sections"
+    # What the rule counts, as written ("items", "criteria" or "sections"): wording only, so two
+    # quantifiers that differ only in it are equal (the word does not change the meaning).
+    noun: str = attrs.field(default="items", eq=False)
 
 
 @attrs.frozen
