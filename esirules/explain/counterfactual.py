@@ -265,20 +265,26 @@ def is_monotone(compiled: CompiledGrading) -> bool:
     return rising and falling
 
 
+# Quantifiers that bound the members satisfying a clause from above: fewer satisfying is easier.
+_UPPER = frozenset({"none", "at_most_count", "fewer_than_count", "at_most_share"})
+
+
 def _rises(clause: m.Clause, index: int, clauses: Sequence[m.Clause]) -> bool:
     kind = clause.quantifier.kind
     if kind == "others":
         return index > 0 and clause.comparison == "at_least" and clauses[index - 1].comparison == "at_least"
-    if kind == "none":
+    if kind == "exactly_count":  # raising a rating can make it hold or stop holding
+        return False
+    if kind in _UPPER:
         return clause.comparison == "at_best"
     return clause.comparison == "at_least"
 
 
 def _falls(clause: m.Clause) -> bool:
     kind = clause.quantifier.kind
-    if kind == "others":
+    if kind in ("others", "exactly_count"):
         return False
-    if kind == "none":
+    if kind in _UPPER:
         return clause.comparison == "at_least"
     return clause.comparison == "at_best"
 

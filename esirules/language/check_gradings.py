@@ -97,7 +97,7 @@ def check_clauses(ctx: CheckContext, clauses: tuple[s.ClauseNode, ...], scale: m
 
 
 def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | None:
-    if node.kind == "at_least_share":
+    if node.kind in m.SHARED:
         share = node.share.number if node.share else None
         if share is None or not 0 <= share <= 1:
             ctx.error(
@@ -107,8 +107,8 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 75% of the items`",
             )
             return None
-        return m.Quantifier("at_least_share", share=share, noun=node.noun)
-    if node.kind == "at_least_count":
+        quantifier = m.Quantifier(node.kind, share=share, noun=node.noun)  # type: ignore[arg-type]
+    elif node.kind in m.COUNTED:
         if node.count is None:
             ctx.error(
                 "R020",
@@ -117,8 +117,21 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 2 items`",
             )
             return None
-        return m.Quantifier("at_least_count", count=node.count, noun=node.noun)
-    return m.Quantifier(node.kind, noun=node.noun)  # type: ignore[arg-type]
+        quantifier = m.Quantifier(node.kind, count=node.count, noun=node.noun)  # type: ignore[arg-type]
+    else:
+        return m.Quantifier(node.kind, noun=node.noun)  # type: ignore[arg-type]
+    _warn_if_fixed(ctx, node, quantifier)
+    return quantifier
+
+
+def _warn_if_fixed(ctx: CheckContext, node: s.QuantifierNode, quantifier: m.Quantifier) -> None:
+    """W101: a bound that no weighing of the members can break (or meet) says nothing."""
+    if quantifier.kind == "fewer_than_count" and quantifier.count == 0:
+        ctx.warn("W101", f"`fewer than 0 {quantifier.noun}` can never hold: no count is below 0", node.span,
+                 f"write `none of the {quantifier.noun}` if that is what you mean")
+    elif quantifier.kind == "at_most_share" and quantifier.share == 1:
+        ctx.warn("W101", f"`no more than 100% of {quantifier.noun}` always holds: no share is above 100%", node.span,
+                 "write a share below 100%, or leave the clause out")
 
 
 def _check_otherwise(

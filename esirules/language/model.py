@@ -24,6 +24,8 @@ from esirules.language.model_conditions import (  # noqa: F401 (re-exported)
     Not,
 )
 from esirules.language.model_rules import (  # noqa: F401 (re-exported)
+    COUNTED,
+    SHARED,
     Band,
     Bands,
     CapRule,

@@ -15,7 +15,13 @@ from esirules.span import Span, span_field
 # ---------------------------------------------------------------------------------------------
 # Threshold rules over items (gradings)
 
-QuantifierKind = Literal["each", "majority", "some", "none", "at_least_count", "at_least_share", "others"]
+QuantifierKind = Literal[
+    "each", "majority", "some", "none", "at_least_count", "at_least_share", "others",
+    "at_most_count", "fewer_than_count", "exactly_count", "at_most_share",
+]
+# Quantifiers with a number of members (`count`) and with a share of their weight (`share`).
+COUNTED = frozenset({"at_least_count", "at_most_count", "fewer_than_count", "exactly_count"})
+SHARED = frozenset({"at_least_share", "at_most_share"})
 
 
 @attrs.frozen

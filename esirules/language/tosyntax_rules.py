@@ -139,14 +139,29 @@ class RuleNodes:
     def none(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return self._quantifier("none", meta, children)
 
-    def at_least_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+    def _counted(self, kind: str, meta: Any, children: list[Any]) -> s.QuantifierNode:
         number = self._number(next(c for c in children if c.type in ("INT", "SIGNED_NUMBER")))
         # A count that is not a whole number of 0 or more is left None for the checker to report.
         count = int(number) if number is not None and number >= 0 and number.denominator == 1 else None
-        return self._quantifier("at_least_count", meta, children, count=count)
+        return self._quantifier(kind, meta, children, count=count)
+
+    def at_least_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("at_least_count", meta, children)
+
+    def at_most_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("at_most_count", meta, children)
+
+    def fewer_than_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("fewer_than_count", meta, children)
+
+    def exactly_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("exactly_count", meta, children)
 
     def at_least_share(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return self._quantifier("at_least_share", meta, children, share=self._first(children, s.Value))
+
+    def at_most_share(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._quantifier("at_most_share", meta, children, share=self._first(children, s.Value))
 
     def others(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return s.QuantifierNode("others", span=self._span(meta))

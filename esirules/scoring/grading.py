@@ -246,7 +246,15 @@ def _quantifier_holds(quantifier: m.Quantifier, satisfying: int, domain: int, un
         return satisfying == 0
     if kind == "at_least_count":
         return satisfying >= (quantifier.count or 0) * unit
+    if kind == "at_most_count":
+        return satisfying <= (quantifier.count or 0) * unit
+    if kind == "fewer_than_count":
+        return satisfying < (quantifier.count or 0) * unit
+    if kind == "exactly_count":
+        return satisfying == (quantifier.count or 0) * unit
     share = quantifier.share if quantifier.share is not None else Fraction(1)
+    if kind == "at_most_share":  # holds for no members at all: none of them is more than the share
+        return satisfying * share.denominator <= share.numerator * domain
     return domain > 0 and satisfying * share.denominator >= share.numerator * domain  # at_least_share
 
 
@@ -333,16 +341,21 @@ def clause_text(clause: m.Clause) -> str:
 
 
 _SINGULAR = {"items": "item", "criteria": "criterion", "sections": "section"}
+_BOUNDS = {
+    "at_least_count": "at least", "at_most_count": "at most", "fewer_than_count": "fewer than",
+    "exactly_count": "exactly", "at_least_share": "at least", "at_most_share": "no more than",
+}
 
 
 def quantifier_text(quantifier: m.Quantifier) -> str:
     """A quantifier as written, counting what the rule counts: `at least 1 section`, `each criterion`."""
     kind, nouns = quantifier.kind, quantifier.noun
     noun = _SINGULAR.get(nouns, nouns)
-    if kind == "at_least_count":
-        return f"at least {plural(quantifier.count or 0, noun, nouns)}"
-    if kind == "at_least_share":
-        return f"at least {percent_text(quantifier.share or Fraction(1))} of {nouns}"
+    bound = _BOUNDS.get(kind)
+    if kind in m.COUNTED and bound is not None:
+        return f"{bound} {plural(quantifier.count or 0, noun, nouns)}"
+    if kind in m.SHARED and bound is not None:
+        return f"{bound} {percent_text(quantifier.share or Fraction(1))} of {nouns}"
     words = {"each": f"each {noun}", "majority": f"the majority of {nouns}", "some": f"some {nouns}"}
     return words.get(kind, f"none of the {nouns}" if kind == "none" else "the others")
 
@@ -360,13 +373,13 @@ def _needed(quantifier: m.Quantifier, domain: Fraction) -> str:
         return f"more than 0 {of}"
     if kind == "none":
         return f"0 {of}"
-    if kind == "at_least_count":
-        return f"at least {quantifier.count} {of}"
-    return f"at least {percent_text(quantifier.share or Fraction(1))} {of}"
+    if kind in m.COUNTED:
+        return f"{_BOUNDS[kind]} {quantifier.count} {of}"
+    return f"{_BOUNDS[kind]} {percent_text(quantifier.share or Fraction(1))} {of}"
 
 
 def _found(quantifier: m.Quantifier, satisfying: Fraction, domain: Fraction) -> str:
     found = number_text(satisfying)
-    if quantifier.kind == "at_least_share" and domain > 0:
+    if quantifier.kind in m.SHARED and domain > 0:
         found += f" ({display_percent(satisfying / domain, _SHARE_ROUNDING)})"
     return found
