@@ -106,6 +106,7 @@ def smallest_changes(
         [i.weight for i in items],
         target_grade,
         budget,
+        [i.id for i in items],
     )
     try:
         solutions = search.run()
@@ -133,9 +134,21 @@ def smallest_changes(
 
 class _Search:
     def __init__(
-        self, compiled: CompiledGrading, ranks: list[int], weights: list[Fraction], target: str, budget: int
+        self,
+        compiled: CompiledGrading,
+        ranks: list[int],
+        weights: list[Fraction],
+        target: str,
+        budget: int,
+        ids: Sequence[str] = (),
     ) -> None:
         self.compiled, self.ranks, self.weights, self.budget = compiled, ranks, weights, budget
+        self.ids = tuple(ids)
+        # A grading that names members tells items apart; one that does not counts only ratings.
+        grading = compiled.grading
+        self.names = any(m.named_members(r.clauses) for r in grading.rules) or any(
+            m.named_members(c.clauses) for c in grading.caps
+        )
         self.target = compiled.ladder.rank(target)
         top = len(compiled.item_scale.values) - 1
         groups: dict[tuple[int, Fraction], list[int]] = {}
@@ -164,14 +177,14 @@ class _Search:
         for kind, count, steps in zip(self.kinds, counts, extras):
             for member, extra in zip(kind.members[:count], steps):
                 new[member] = kind.rank + 1 + extra
-        # A grading counts ratings by weight and never names items, so equal multisets of
+        # A grading that never names items counts ratings by weight, so equal multisets of
         # (rating, weight) get the same grade: decide each multiset once.
-        key = tuple(sorted(zip(new, self.units[0])))
+        key = tuple(zip(new, self.units[0])) if self.names else tuple(sorted(zip(new, self.units[0])))
         if self.deciding_rules is not None and not self._some_deciding_rule_holds(key, new):
             return None
         grade = self.decided.get(key, _UNDECIDED)
         if grade is _UNDECIDED:
-            grade = decide(self.compiled, new, self.weights, every_rule=False, units=self.units).grade
+            grade = decide(self.compiled, new, self.weights, every_rule=False, units=self.units, ids=self.ids).grade
             self.decided[key] = grade
         if grade is None or self.compiled.ladder.rank(grade) < self.target:
             return None
@@ -184,7 +197,7 @@ class _Search:
             units, unit = self.units
             scale = self.compiled.item_scale
             held = any(
-                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit)
+                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit, self.ids)
                 for rule in self.deciding_rules
             )
             self.held[key] = held
@@ -273,8 +286,8 @@ def _rises(clause: m.Clause, index: int, clauses: Sequence[m.Clause]) -> bool:
     kind = clause.quantifier.kind
     if kind == "others":
         return index > 0 and clause.comparison == "at_least" and clauses[index - 1].comparison == "at_least"
-    if kind == "exactly_count":  # raising a rating can make it hold or stop holding
-        return False
+    if kind == "exactly_count" or (kind == "named" and clause.comparison == "exactly"):
+        return False  # raising a rating can make it hold or stop holding
     if kind in _UPPER:
         return clause.comparison == "at_best"
     return clause.comparison == "at_least"
@@ -282,7 +295,7 @@ def _rises(clause: m.Clause, index: int, clauses: Sequence[m.Clause]) -> bool:
 
 def _falls(clause: m.Clause) -> bool:
     kind = clause.quantifier.kind
-    if kind in ("others", "exactly_count"):
+    if kind in ("others", "exactly_count") or (kind == "named" and clause.comparison == "exactly"):
         return False
     if kind in _UPPER:
         return clause.comparison == "at_least"

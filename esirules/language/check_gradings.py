@@ -81,6 +81,15 @@ def check_clauses(ctx: CheckContext, clauses: tuple[s.ClauseNode, ...], scale: m
                 f"(or worse) ratings should count too, or `exactly {clause.value.text}` to keep this meaning",
             )
         quantifier = _quantifier(ctx, clause.quantifier)
+        if clause.quantifier.other and not any(c.member is not None for c in clauses):
+            ctx.error(
+                "R101",
+                f"`other {clause.quantifier.noun}` needs a member named in the same rule to be other than",
+                clause.quantifier.span,
+                f"name one in the rule, as in `leadership is Inadequate and at best Inadequate on some other "
+                f"{clause.quantifier.noun}`, or leave out `other`",
+            )
+            ok = False
         if clause.quantifier.kind == "others" and index == 0:
             ctx.error(
                 "R050",
@@ -92,7 +101,8 @@ def check_clauses(ctx: CheckContext, clauses: tuple[s.ClauseNode, ...], scale: m
         if value is None or quantifier is None:
             ok = False
             continue
-        out.append(m.Clause(clause.comparison, value, quantifier, span=clause.span))  # type: ignore[arg-type]
+        member = clause.member.text if clause.member is not None else None
+        out.append(m.Clause(clause.comparison, value, quantifier, member, span=clause.span))  # type: ignore[arg-type]
     return tuple(out) if ok else None
 
 
@@ -107,7 +117,7 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 75% of the items`",
             )
             return None
-        quantifier = m.Quantifier(node.kind, share=share, noun=node.noun)  # type: ignore[arg-type]
+        quantifier = m.Quantifier(node.kind, share=share, noun=node.noun, other=node.other)  # type: ignore[arg-type]
     elif node.kind in m.COUNTED:
         if node.count is None:
             ctx.error(
@@ -117,9 +127,9 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 2 items`",
             )
             return None
-        quantifier = m.Quantifier(node.kind, count=node.count, noun=node.noun)  # type: ignore[arg-type]
+        quantifier = m.Quantifier(node.kind, count=node.count, noun=node.noun, other=node.other)  # type: ignore[arg-type]
     else:
-        return m.Quantifier(node.kind, noun=node.noun)  # type: ignore[arg-type]
+        return m.Quantifier(node.kind, noun=node.noun, other=node.other)  # type: ignore[arg-type]
     _warn_if_fixed(ctx, node, quantifier)
     return quantifier
 

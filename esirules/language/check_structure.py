@@ -113,6 +113,8 @@ def _aggregates(
                 ctx.unknown("set of bands", node.bands, ctx.bands)
         elif node.kind == "graded_over" and node.using is not None and node.using.text not in ctx.gradings:
             ctx.unknown("grading", node.using, ctx.gradings)
+        elif node.kind == "graded_over" and node.using is not None:
+            names_members(ctx, node.using, members or tuple(known), members_kind)
         elif node.kind == "score_banded" and node.using is not None and node.using.text not in ctx.bands:
             ctx.unknown("set of bands", node.using, ctx.bands)
         aggregate = m.Aggregate(
@@ -171,6 +173,8 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
         name = d.graded_by.text
         if (kind == "descriptive" and name in ctx.gradings) or (kind == "numerical" and name in ctx.bands):
             grading = name
+            if kind == "descriptive":
+                names_members(ctx, d.graded_by, tuple(i.id.text for i in d.items), f"items of criterion {d.id.text}")
         else:
             known = ctx.gradings if kind == "descriptive" else ctx.bands
             what = "grading" if kind == "descriptive" else "set of bands"
@@ -350,3 +354,19 @@ def check_exclusions(
         source_spans=tuple((d.source.text, d.span) for d in declarations if isinstance(d, s.ExcludeSource)),
         question_spans=tuple((d.question.text, d.span) for d in declarations if isinstance(d, s.ExcludeQuestion)),
     )
+
+
+def names_members(ctx: CheckContext, using: s.Name, members: tuple[str, ...], what: str) -> None:
+    """R102: a grading applied here names only members it is applied to (`leadership is ...`)."""
+    decl = ctx.gradings[using.text]
+    clauses = [c for r in decl.rules for c in r.clauses] + [c for r in decl.caps for c in r.clauses]
+    for clause in clauses:
+        if clause.member is not None and clause.member.text not in members:
+            listed = ", ".join(f"`{name}`" for name in members)
+            ctx.error(
+                "R102",
+                f"the grading `{using.text}` names `{clause.member.text}`, which is not one of the {what} "
+                "it grades here",
+                using.span,
+                f"name one of {listed} in the grading, or grade these {what} with another grading",
+            )

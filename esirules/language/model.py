@@ -37,6 +37,7 @@ from esirules.language.model_rules import (  # noqa: F401 (re-exported)
     Points,
     Quantifier,
     QuantifierKind,
+    named_members,
 )
 from esirules.span import Span, span_field
 

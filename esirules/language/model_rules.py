@@ -17,7 +17,7 @@ from esirules.span import Span, span_field
 
 QuantifierKind = Literal[
     "each", "majority", "some", "none", "at_least_count", "at_least_share", "others",
-    "at_most_count", "fewer_than_count", "exactly_count", "at_most_share",
+    "at_most_count", "fewer_than_count", "exactly_count", "at_most_share", "named",
 ]
 # Quantifiers with a number of members (`count`) and with a share of their weight (`share`).
 COUNTED = frozenset({"at_least_count", "at_most_count", "fewer_than_count", "exactly_count"})
@@ -32,6 +32,7 @@ class Quantifier:
     # What the rule counts, as written ("items", "criteria" or "sections"): wording only, so two
     # quantifiers that differ only in it are equal (the word does not change the meaning).
     noun: str = attrs.field(default="items", eq=False)
+    other: bool = False  # `other criteria`: leaves out the members named in the same rule
 
 
 @attrs.frozen
@@ -41,7 +42,13 @@ class Clause:
     comparison: Literal["at_least", "at_best", "exactly"]
     value: str
     quantifier: Quantifier
+    member: str | None = None  # for a named clause (`leadership is ...`): the member named
     span: Span = span_field()
+
+
+def named_members(clauses: tuple[Clause, ...]) -> tuple[str, ...]:
+    """The members a rule names (`leadership is ...`), in the order written."""
+    return tuple(dict.fromkeys(c.member for c in clauses if c.member is not None))
 
 
 @attrs.frozen

@@ -64,6 +64,7 @@ class QuantifierNode:
     count: int | None = None
     share: Value | None = None
     noun: str = "items"
+    other: bool = False  # `other criteria`: the members not named in the same rule
     span: Span = span_field()
 
 
@@ -73,6 +74,7 @@ class ClauseNode:
     value: Value
     quantifier: QuantifierNode
     written: bool = True  # False for a bare value, which means exactly
+    member: Name | None = None  # `leadership is ...`: the member named (the quantifier is "named")
     span: Span = span_field()
 
 

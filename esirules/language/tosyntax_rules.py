@@ -108,9 +108,22 @@ class RuleNodes:
         return s.CapRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
 
     def clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        if isinstance(children[0], s.ClauseNode):
+            return children[0]  # a named clause
         comparison: p.Comparison = children[0]
         return s.ClauseNode(
             comparison.kind, comparison.value, children[1], comparison.written, span=self._span(meta)
+        )
+
+    def named_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        member, comparison = self._name(children[0]), children[1]
+        return s.ClauseNode(
+            comparison.kind,
+            comparison.value,
+            s.QuantifierNode("named", span=member.span),
+            True,  # `leadership is "Good"` means exactly Good, plainly: no W002
+            member,
+            span=self._span(meta),
         )
 
     def at_least(self, meta: Any, children: list[s.Value]) -> p.Comparison:
@@ -125,7 +138,8 @@ class RuleNodes:
     def _quantifier(self, kind: str, meta: Any, children: list[Any], **kw: Any) -> s.QuantifierNode:
         nouns = [str(c) for c in children if isinstance(c, Token) and c.type == "NOUN"]
         noun = {"criteri": "criteria", "section": "sections"}.get(nouns[0][:7], "items") if nouns else "items"
-        return s.QuantifierNode(kind, noun=noun, span=self._span(meta), **kw)
+        other = any(isinstance(c, Token) and c.type == "OTHER" for c in children)
+        return s.QuantifierNode(kind, noun=noun, other=other, span=self._span(meta), **kw)
 
     def each(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return self._quantifier("each", meta, children)

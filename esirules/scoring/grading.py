@@ -156,18 +156,20 @@ def decide(
     *,
     every_rule: bool = True,
     units: tuple[list[int], int] | None = None,
+    ids: Sequence[str] = (),
 ) -> Decision:
     """Apply a grading to items given by their rank on the item scale and their weight.
 
     With every_rule=False, rules after the one that gives the grade are not tried (unless
     the grading is cumulative); searches that need only the grade use this. Searches that
     call this many times for the same items pass `units = weight_units(weights)` once.
+    `ids` name the items, in the order of `ranks`, for rules that name members.
     """
     grading, ladder = compiled.grading, compiled.ladder
     units_list, unit = units if units is not None else weight_units(weights)
     rules: list[tuple[Outcome, ...]] = []
     for rule in grading.rules:
-        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units_list, unit))
+        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units_list, unit, ids))
         if not every_rule and not grading.cumulative and all(o.holds for o in rules[-1]):
             break
     clauses_hold = [all(o.holds for o in outcomes) for outcomes in rules]
@@ -177,7 +179,7 @@ def decide(
     )
     chosen = next((i for i, ok in enumerate(clauses_hold) if ok and not gated_by[i]), None)
     rule_grade = None if chosen is None else grading.rules[chosen].grade
-    caps = tuple(_clauses(c.clauses, compiled.item_scale, ranks, units_list, unit) for c in grading.caps)
+    caps = tuple(_clauses(c.clauses, compiled.item_scale, ranks, units_list, unit, ids) for c in grading.caps)
     grade, applied = rule_grade, []
     for cap, outcomes in zip(grading.caps, caps):
         lowers = (
@@ -192,10 +194,15 @@ def decide(
 
 
 def clauses_hold(
-    clauses: Sequence[m.Clause], scale: m.Scale, ranks: Sequence[int], units: Sequence[int], unit: int
+    clauses: Sequence[m.Clause],
+    scale: m.Scale,
+    ranks: Sequence[int],
+    units: Sequence[int],
+    unit: int,
+    ids: Sequence[str] = (),
 ) -> bool:
     """Whether every clause of one rule holds for these items (ranks and whole weight units)."""
-    return all(outcome.holds for outcome in _clauses(clauses, scale, ranks, units, unit))
+    return all(outcome.holds for outcome in _clauses(clauses, scale, ranks, units, unit, ids))
 
 
 def _failed_lower_grades(
@@ -210,14 +217,24 @@ def _failed_lower_grades(
 
 
 def _clauses(
-    clauses: Sequence[m.Clause], scale: m.Scale, ranks: Sequence[int], units: Sequence[int], unit: int
+    clauses: Sequence[m.Clause],
+    scale: m.Scale,
+    ranks: Sequence[int],
+    units: Sequence[int],
+    unit: int,
+    ids: Sequence[str] = (),
 ) -> tuple[Outcome, ...]:
     outcomes: list[Outcome] = []
+    named = set(m.named_members(tuple(clauses)))
     for clause in clauses:
         if clause.quantifier.kind == "others" and outcomes:
             previous = outcomes[-1]
             taken = set(previous.satisfying)
             domain = tuple(i for i in previous.domain if i not in taken)
+        elif clause.member is not None:  # the named member alone, if it is rated
+            domain = tuple(i for i, id_ in enumerate(ids) if id_ == clause.member)
+        elif clause.quantifier.other:  # every member but those the rule names
+            domain = tuple(i for i in range(len(ranks)) if i >= len(ids) or ids[i] not in named)
         else:
             domain = tuple(range(len(ranks)))
         threshold = scale.rank(clause.value)
@@ -236,6 +253,8 @@ def _clauses(
 
 def _quantifier_holds(quantifier: m.Quantifier, satisfying: int, domain: int, unit: int) -> bool:
     kind = quantifier.kind
+    if kind == "named":  # the member is rated and its rating satisfies the comparison
+        return domain > 0 and satisfying == domain
     if kind in ("each", "others"):
         return satisfying == domain
     if kind == "majority":
@@ -267,7 +286,7 @@ def trace(
 ) -> GradingTrace:
     """Apply a grading to rated items and record every rule and cap tried, in words."""
     grading = compiled.grading
-    decision = decide(compiled, ranks, weights)
+    decision = decide(compiled, ranks, weights, ids=ids)
     rules = []
     for number, (rule, outcomes) in enumerate(zip(grading.rules, decision.rules)):
         clauses_hold = all(o.holds for o in outcomes)
@@ -320,7 +339,7 @@ def _clause_results(
                 tuple(ids[i] for i in outcome.satisfying),
                 domain,
                 satisfying,
-                _needed(clause.quantifier, domain),
+                f"{clause.member} rated so" if clause.member is not None else _needed(clause.quantifier, domain),
                 _found(clause.quantifier, satisfying, domain),
                 outcome.holds,
                 span=clause.span,
@@ -330,13 +349,16 @@ def _clause_results(
 
 
 def clause_text(clause: m.Clause) -> str:
-    """A clause as written: `at least strong on the majority of items`."""
+    """A clause as written: `at least strong on the majority of items`, `leadership is at best good`."""
     value = value_text(clause.value)
     comparison = {
         "at_least": f"at least {value}",
         "at_best": f"at best {value}",
         "exactly": f"exactly {value}",
     }
+    if clause.member is not None:
+        shown = value if clause.comparison == "exactly" else comparison[clause.comparison]
+        return f"{clause.member} is {shown}"
     return f"{comparison[clause.comparison]} on {quantifier_text(clause.quantifier)}"
 
 
@@ -351,6 +373,8 @@ def quantifier_text(quantifier: m.Quantifier) -> str:
     """A quantifier as written, counting what the rule counts: `at least 1 section`, `each criterion`."""
     kind, nouns = quantifier.kind, quantifier.noun
     noun = _SINGULAR.get(nouns, nouns)
+    if quantifier.other:
+        noun, nouns = f"other {noun}", f"other {nouns}"
     bound = _BOUNDS.get(kind)
     if kind in m.COUNTED and bound is not None:
         return f"{bound} {plural(quantifier.count or 0, noun, nouns)}"
@@ -379,6 +403,8 @@ def _needed(quantifier: m.Quantifier, domain: Fraction) -> str:
 
 
 def _found(quantifier: m.Quantifier, satisfying: Fraction, domain: Fraction) -> str:
+    if quantifier.kind == "named":
+        return "not rated" if domain == 0 else "yes" if satisfying == domain else "no"
     found = number_text(satisfying)
     if quantifier.kind in m.SHARED and domain > 0:
         found += f" ({display_percent(satisfying / domain, _SHARE_ROUNDING)})"
