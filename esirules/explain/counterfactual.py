@@ -107,6 +107,7 @@ def smallest_changes(
         target_grade,
         budget,
         [i.id for i in items],
+        [i.group for i in items],
     )
     try:
         solutions = search.run()
@@ -141,21 +142,23 @@ class _Search:
         target: str,
         budget: int,
         ids: Sequence[str] = (),
+        groups: Sequence[str | None] = (),
     ) -> None:
         self.compiled, self.ranks, self.weights, self.budget = compiled, ranks, weights, budget
-        self.ids = tuple(ids)
+        self.ids, self.groups = tuple(ids), tuple(groups)
         # A grading that names members tells items apart; one that does not counts only ratings.
         grading = compiled.grading
-        self.names = any(m.named_members(r.clauses) for r in grading.rules) or any(
-            m.named_members(c.clauses) for c in grading.caps
-        )
+        clauses = [c for r in grading.rules for c in r.clauses] + [c for r in grading.caps for c in r.clauses]
+        self.names = any(c.member is not None or c.quantifier.group is not None for c in clauses)
         self.target = compiled.ladder.rank(target)
         top = len(compiled.item_scale.values) - 1
-        groups: dict[tuple[int, Fraction], list[int]] = {}
+        # Items of one rating and weight are interchangeable unless the grading tells them apart
+        # (by name or group): then each item is a kind of its own.
+        alike: dict[tuple[int, Fraction, int], list[int]] = {}
         for index, (rank, weight) in enumerate(zip(ranks, weights)):
             if rank < top:
-                groups.setdefault((rank, weight), []).append(index)
-        self.kinds = [_Kind(rank, tuple(members), top - rank - 1) for (rank, _), members in groups.items()]
+                alike.setdefault((rank, weight, index if self.names else -1), []).append(index)
+        self.kinds = [_Kind(rank, tuple(members), top - rank - 1) for (rank, _, _), members in alike.items()]
         self.monotone = is_monotone(compiled)
         self.units = weight_units(weights)
         # A monotone grading without caps or gating reaches the target exactly when one of the
@@ -184,7 +187,9 @@ class _Search:
             return None
         grade = self.decided.get(key, _UNDECIDED)
         if grade is _UNDECIDED:
-            grade = decide(self.compiled, new, self.weights, every_rule=False, units=self.units, ids=self.ids).grade
+            grade = decide(
+                self.compiled, new, self.weights, every_rule=False, units=self.units, ids=self.ids, groups=self.groups
+            ).grade
             self.decided[key] = grade
         if grade is None or self.compiled.ladder.rank(grade) < self.target:
             return None
@@ -197,7 +202,7 @@ class _Search:
             units, unit = self.units
             scale = self.compiled.item_scale
             held = any(
-                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit, self.ids)
+                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit, self.ids, self.groups)
                 for rule in self.deciding_rules
             )
             self.held[key] = held

@@ -117,7 +117,7 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 75% of the items`",
             )
             return None
-        quantifier = m.Quantifier(node.kind, share=share, noun=node.noun, other=node.other)  # type: ignore[arg-type]
+        quantifier = m.Quantifier(node.kind, share=share, noun=node.noun, other=node.other, group=_group(node))  # type: ignore[arg-type]
     elif node.kind in m.COUNTED:
         if node.count is None:
             ctx.error(
@@ -127,9 +127,9 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 2 items`",
             )
             return None
-        quantifier = m.Quantifier(node.kind, count=node.count, noun=node.noun, other=node.other)  # type: ignore[arg-type]
+        quantifier = m.Quantifier(node.kind, count=node.count, noun=node.noun, other=node.other, group=_group(node))  # type: ignore[arg-type]
     else:
-        return m.Quantifier(node.kind, noun=node.noun, other=node.other)  # type: ignore[arg-type]
+        return m.Quantifier(node.kind, noun=node.noun, other=node.other, group=_group(node))  # type: ignore[arg-type]
     _warn_if_fixed(ctx, node, quantifier)
     return quantifier
 
@@ -227,3 +227,7 @@ def check_points(ctx: CheckContext, d: s.PointsDecl) -> m.Points | None:
             "give every grade of the ladder its points (0 if it earns none)",
         )
     return m.Points(d.name.text, ladder.name, tuple(points), span=d.span)
+
+
+def _group(node: s.QuantifierNode) -> str | None:
+    return node.group.text if node.group is not None else None

@@ -174,7 +174,10 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
         if (kind == "descriptive" and name in ctx.gradings) or (kind == "numerical" and name in ctx.bands):
             grading = name
             if kind == "descriptive":
-                names_members(ctx, d.graded_by, tuple(i.id.text for i in d.items), f"items of criterion {d.id.text}")
+                names_members(
+                    ctx, d.graded_by, tuple(i.id.text for i in d.items), f"items of criterion {d.id.text}",
+                    {i.group.text for i in d.items if i.group is not None},
+                )
         else:
             known = ctx.gradings if kind == "descriptive" else ctx.bands
             what = "grading" if kind == "descriptive" else "set of bands"
@@ -282,7 +285,8 @@ def _item(ctx: CheckContext, d: s.ItemDecl, criterion: str) -> m.Item | None:
             ctx.unknown("measure", d.measure, ctx.measures)
     weight = ctx.weight(d.weight, f"item {d.id.text}") if d.weight is not None else Fraction(1)
     text = d.text.text if d.text else (ctx.measures[measure].label if measure else d.id.text)
-    return m.Item(d.id.text, text, criterion, weight, measure, span=d.span)
+    group = d.group.text if d.group else None
+    return m.Item(d.id.text, text, criterion, weight, measure, group, span=d.span)
 
 
 def check_weights(ctx: CheckContext, sections: tuple[m.Section, ...]) -> None:
@@ -356,11 +360,24 @@ def check_exclusions(
     )
 
 
-def names_members(ctx: CheckContext, using: s.Name, members: tuple[str, ...], what: str) -> None:
-    """R102: a grading applied here names only members it is applied to (`leadership is ...`)."""
+def names_members(
+    ctx: CheckContext, using: s.Name, members: tuple[str, ...], what: str, groups: set[str] | None = None
+) -> None:
+    """R102: a grading applied here names only members it is applied to (`leadership is ...`);
+    R103: it counts only groups its items have (`each item of group "level 3"`)."""
     decl = ctx.gradings[using.text]
     clauses = [c for r in decl.rules for c in r.clauses] + [c for r in decl.caps for c in r.clauses]
     for clause in clauses:
+        group = clause.quantifier.group
+        if group is not None and group.text not in (groups or set()):
+            known = ", ".join(f'"{g}"' for g in sorted(groups or ())) or "none"
+            ctx.error(
+                "R103",
+                f'the grading `{using.text}` counts the items of group "{group.text}", but the {what} it grades '
+                "here have no such group",
+                using.span,
+                f"give items `group \"{group.text}\"` (groups here: {known}), or grade them with another grading",
+            )
         if clause.member is not None and clause.member.text not in members:
             listed = ", ".join(f"`{name}`" for name in members)
             ctx.error(

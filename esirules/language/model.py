@@ -139,6 +139,7 @@ class Item:
     criterion: str
     weight: Fraction = Fraction(1)
     measure: str | None = None
+    group: str | None = None  # `group "level 3"`: a named group of the criterion's items
     span: Span = span_field()
 
 

@@ -33,6 +33,7 @@ class Quantifier:
     # quantifiers that differ only in it are equal (the word does not change the meaning).
     noun: str = attrs.field(default="items", eq=False)
     other: bool = False  # `other criteria`: leaves out the members named in the same rule
+    group: str | None = None  # `each item of group "level 3"`: only the items of that group
 
 
 @attrs.frozen

@@ -157,6 +157,7 @@ class ItemDecl:
     text: Text | None
     measure: Name | None = None
     weight: Value | None = None
+    group: Text | None = None  # `group "level 3"`
     span: Span = span_field()
 
 

@@ -65,6 +65,7 @@ class QuantifierNode:
     share: Value | None = None
     noun: str = "items"
     other: bool = False  # `other criteria`: the members not named in the same rule
+    group: Text | None = None  # `each item of group "level 3"`
     span: Span = span_field()
 
 

@@ -139,7 +139,13 @@ class RuleNodes:
         nouns = [str(c) for c in children if isinstance(c, Token) and c.type == "NOUN"]
         noun = {"criteri": "criteria", "section": "sections"}.get(nouns[0][:7], "items") if nouns else "items"
         other = any(isinstance(c, Token) and c.type == "OTHER" for c in children)
-        return s.QuantifierNode(kind, noun=noun, other=other, span=self._span(meta), **kw)
+        group = self._first(children, p.Group)
+        return s.QuantifierNode(
+            kind, noun=noun, other=other, group=group.text if group else None, span=self._span(meta), **kw
+        )
+
+    def quantifier_group(self, meta: Any, children: list[s.Text]) -> p.Group:
+        return p.Group(children[0])
 
     def each(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return self._quantifier("each", meta, children)

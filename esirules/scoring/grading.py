@@ -157,19 +157,21 @@ def decide(
     every_rule: bool = True,
     units: tuple[list[int], int] | None = None,
     ids: Sequence[str] = (),
+    groups: Sequence[str | None] = (),
 ) -> Decision:
     """Apply a grading to items given by their rank on the item scale and their weight.
 
     With every_rule=False, rules after the one that gives the grade are not tried (unless
     the grading is cumulative); searches that need only the grade use this. Searches that
     call this many times for the same items pass `units = weight_units(weights)` once.
-    `ids` name the items, in the order of `ranks`, for rules that name members.
+    `ids` name the items, in the order of `ranks`, for rules that name members; `groups` give
+    each item's group, for quantifiers over one group.
     """
     grading, ladder = compiled.grading, compiled.ladder
     units_list, unit = units if units is not None else weight_units(weights)
     rules: list[tuple[Outcome, ...]] = []
     for rule in grading.rules:
-        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units_list, unit, ids))
+        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units_list, unit, ids, groups))
         if not every_rule and not grading.cumulative and all(o.holds for o in rules[-1]):
             break
     clauses_hold = [all(o.holds for o in outcomes) for outcomes in rules]
@@ -179,7 +181,9 @@ def decide(
     )
     chosen = next((i for i, ok in enumerate(clauses_hold) if ok and not gated_by[i]), None)
     rule_grade = None if chosen is None else grading.rules[chosen].grade
-    caps = tuple(_clauses(c.clauses, compiled.item_scale, ranks, units_list, unit, ids) for c in grading.caps)
+    caps = tuple(
+        _clauses(c.clauses, compiled.item_scale, ranks, units_list, unit, ids, groups) for c in grading.caps
+    )
     grade, applied = rule_grade, []
     for cap, outcomes in zip(grading.caps, caps):
         lowers = (
@@ -200,9 +204,10 @@ def clauses_hold(
     units: Sequence[int],
     unit: int,
     ids: Sequence[str] = (),
+    groups: Sequence[str | None] = (),
 ) -> bool:
     """Whether every clause of one rule holds for these items (ranks and whole weight units)."""
-    return all(outcome.holds for outcome in _clauses(clauses, scale, ranks, units, unit, ids))
+    return all(outcome.holds for outcome in _clauses(clauses, scale, ranks, units, unit, ids, groups))
 
 
 def _failed_lower_grades(
@@ -223,6 +228,7 @@ def _clauses(
     units: Sequence[int],
     unit: int,
     ids: Sequence[str] = (),
+    groups: Sequence[str | None] = (),
 ) -> tuple[Outcome, ...]:
     outcomes: list[Outcome] = []
     named = set(m.named_members(tuple(clauses)))
@@ -237,6 +243,8 @@ def _clauses(
             domain = tuple(i for i in range(len(ranks)) if i >= len(ids) or ids[i] not in named)
         else:
             domain = tuple(range(len(ranks)))
+        if clause.quantifier.group is not None:  # only the items of that group
+            domain = tuple(i for i in domain if i < len(groups) and groups[i] == clause.quantifier.group)
         threshold = scale.rank(clause.value)
         if clause.comparison == "at_least":
             satisfying = tuple(i for i in domain if ranks[i] >= threshold)
@@ -282,11 +290,15 @@ def _quantifier_holds(quantifier: m.Quantifier, satisfying: int, domain: int, un
 
 
 def trace(
-    compiled: CompiledGrading, ids: Sequence[str], ranks: Sequence[int], weights: Sequence[Fraction]
+    compiled: CompiledGrading,
+    ids: Sequence[str],
+    ranks: Sequence[int],
+    weights: Sequence[Fraction],
+    groups: Sequence[str | None] = (),
 ) -> GradingTrace:
     """Apply a grading to rated items and record every rule and cap tried, in words."""
     grading = compiled.grading
-    decision = decide(compiled, ranks, weights, ids=ids)
+    decision = decide(compiled, ranks, weights, ids=ids, groups=groups)
     rules = []
     for number, (rule, outcomes) in enumerate(zip(grading.rules, decision.rules)):
         clauses_hold = all(o.holds for o in outcomes)
@@ -375,6 +387,9 @@ def quantifier_text(quantifier: m.Quantifier) -> str:
     noun = _SINGULAR.get(nouns, nouns)
     if quantifier.other:
         noun, nouns = f"other {noun}", f"other {nouns}"
+    if quantifier.group is not None:
+        group = f" of group {value_text(quantifier.group)}"
+        noun, nouns = noun + group, nouns + group
     bound = _BOUNDS.get(kind)
     if kind in m.COUNTED and bound is not None:
         return f"{bound} {plural(quantifier.count or 0, noun, nouns)}"

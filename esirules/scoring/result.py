@@ -228,6 +228,7 @@ class ItemResult:
     measure: MeasureResult | None = None
     band: BandResult | None = None
     cause: Cause | None = None  # why there is no rating
+    group: str | None = None  # the item's group in its criterion (`group "level 3"`)
     span: Span = span_field()
 
     @property
