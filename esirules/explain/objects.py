@@ -275,6 +275,7 @@ class SectionExplanation:
     grading: AggregateExplanation | None
     contribution: Contribution | None
     kind: Literal["section"] = "section"
+    adjustment: AdjustmentExplanation | None = None
 
 
 @attrs.frozen
@@ -285,6 +286,7 @@ class OverallExplanation:
     score: AggregateExplanation | None
     grading: AggregateExplanation | None
     kind: Literal["overall"] = "overall"
+    adjustment: AdjustmentExplanation | None = None
 
 
 @attrs.frozen

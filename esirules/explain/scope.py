@@ -303,7 +303,7 @@ def explain(
     from esirules.evidence.conditions import describe
 
     lines = Sources(sources)
-    locations = {a.criterion: a.location for part in evidence for a in part.adjustments}
+    locations = {a.target: a.location for part in evidence for a in part.adjustments}
     explainer = Explainer(column, evaluator, lines, locations)
     body = explainer.body(target.kind, target.id)
     where_part = None

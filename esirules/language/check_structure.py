@@ -8,6 +8,7 @@ from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.check_conditions import check_condition_node
 from esirules.language.context import CheckContext
+from esirules.span import Span
 
 
 def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
@@ -30,9 +31,10 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
         score = m.Aggregate("weighted_mean", (), "criteria", span=d.span)
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "criterion")
+    _adjustable(ctx, d.allows_adjustment, grade, f"section {d.id.text}", d.id.span)
     return m.Section(
         d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
-        score, grade, missing, span=d.span,
+        score, grade, missing, d.allows_adjustment, span=d.span,
     )
 
 
@@ -51,9 +53,22 @@ def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section
                 )
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "section")
+    _adjustable(ctx, d.allows_adjustment, grade, "the overall", d.title.span)
     return m.Overall(
-        d.title.text, score, grade, missing, d.description.text if d.description else "", span=d.span
+        d.title.text, score, grade, missing, d.description.text if d.description else "", d.allows_adjustment,
+        span=d.span,
     )
+
+
+def _adjustable(ctx: CheckContext, allows: bool, grade: m.Aggregate | None, what: str, span: Span) -> None:
+    """W102: only a section (or overall) with a `grade:` line has a grade to adjust."""
+    if allows and grade is None:
+        ctx.warn(
+            "W102",
+            f"{what} allows adjustment, but it has no `grade:` line, so no grade to adjust",
+            span,
+            "remove `allows adjustment`, or give it a grade (a `grade:` line)",
+        )
 
 
 def _check_banded_score(ctx: CheckContext, score: m.Aggregate | None, grade: m.Aggregate | None) -> None:

@@ -196,6 +196,7 @@ class Section:
     score: Aggregate | None = None
     grade: Aggregate | None = None
     missing: MissingRule = "not computable"
+    allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
 
 
@@ -206,6 +207,7 @@ class Overall:
     grade: Aggregate | None = None
     missing: MissingRule = "not computable"
     description: str = ""
+    allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
 
 

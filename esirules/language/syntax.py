@@ -209,6 +209,7 @@ class SectionDecl:
     criteria: tuple[CriterionDecl, ...] = ()
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
+    allows_adjustment: bool = False
     span: Span = span_field()
 
 
@@ -218,6 +219,7 @@ class OverallDecl:
     description: Text | None = None
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
+    allows_adjustment: bool = False
     span: Span = span_field()
 
 

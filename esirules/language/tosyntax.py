@@ -165,6 +165,7 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.CriterionDecl)),
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
+            bool(self._all(children, p.AllowsAdjustment)),
             span=self._span(meta),
         )
 
@@ -174,6 +175,7 @@ class ToSyntax(RuleNodes):
             self._description(children),
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
+            bool(self._all(children, p.AllowsAdjustment)),
             span=self._span(meta),
         )
 

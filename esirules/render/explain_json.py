@@ -417,6 +417,8 @@ class _Renderer(Visitor[Data]):
             "score": self.aggregate(body.score),
             "grading": self.aggregate(body.grading),
             "contribution": self.contribution(body.contribution),
+            "computed_grade": s.computed_grade,
+            "adjustment": self.adjustment(body.adjustment),
         }
 
     def overall(self, body: OverallExplanation) -> dict[str, Any]:
@@ -434,6 +436,8 @@ class _Renderer(Visitor[Data]):
             "members": [self.member(m) for m in body.members],
             "score": self.aggregate(body.score),
             "grading": self.aggregate(body.grading),
+            "computed_grade": o.computed_grade,
+            "adjustment": self.adjustment(body.adjustment),
         }
 
     # --- one case ---------------------------------------------------------------------------

@@ -420,6 +420,8 @@ class SectionResult:
     score: AggregateResult | None
     grading: AggregateResult | None
     span: Span = span_field()
+    computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
+    adjustment: AdjustmentResult | None = None
 
     @property
     def reason(self) -> str | None:
@@ -436,6 +438,8 @@ class OverallResult:
     score: AggregateResult | None
     grading: AggregateResult | None
     span: Span = span_field()
+    computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
+    adjustment: AdjustmentResult | None = None
 
     @property
     def reason(self) -> str | None:
