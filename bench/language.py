@@ -1,8 +1,8 @@
-"""Benchmark the language stages: parse + check of the bundled rulesets, and CLI cold start.
+"""Benchmark the language stages: parse + check of the bundled rulesets, formatting, and CLI cold start.
 
 Each figure is reported with a baseline measured in the same run, so the ratio holds across
-machines of different speed: Lark's bare parse of the same text for parse + check, and a bare
-`python -c pass` for cold start.
+machines of different speed: Lark's bare parse of the same text for parse + check, `check_text`
+of the same file for formatting, and a bare `python -c pass` for cold start.
 """
 
 from __future__ import annotations
@@ -19,12 +19,12 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 RULESETS = sorted(glob.glob(os.path.join(ROOT, "esirules", "rulesets", "*.esi")))
 
 
-def median_seconds(work: Callable[[], object], repeat: int) -> float:
+def median_seconds(work: Callable[[], object], repeat: int, clock: Callable[[], float] = time.perf_counter) -> float:
     times = []
     for _ in range(repeat):
-        start = time.perf_counter()
+        start = clock()
         work()
-        times.append(time.perf_counter() - start)
+        times.append(clock() - start)
     return statistics.median(times)
 
 
@@ -58,8 +58,50 @@ def parse_and_check(repeat: int = 30) -> dict[str, float]:
     }
 
 
+def formatting(repeat: int = 21) -> dict[str, float]:
+    """Warm `esirules fmt` of esi-2003.esi: as it is (already formatted: the usual case, e.g.
+    `--check` in CI), and with the indentation of every line taken away (all but the lines inside
+    triple quotes move)."""
+    import re
+    from pathlib import Path
+
+    from esirules.authoring.fmt import format_text
+    from esirules.authoring.fmt_layout import parse_layout, place
+    from esirules.language.check import check_text
+
+    path = os.path.join(ROOT, "esirules", "rulesets", "esi-2003.esi")
+    text = Path(path).read_text(encoding="utf-8")
+    pieces, position = [], 0
+    for token in place(parse_layout(text)):
+        pieces += [re.sub(r"\n[ \t]+", "\n", text[position : token.start]), text[token.start : token.end]]
+        position = token.end
+    flat = "".join(pieces) + text[position:]
+    assert format_text(flat, path).text == text  # warm, and the flat text formats back exactly
+
+    def check() -> None:
+        check_text(text.encode("utf-8"), path, {})
+
+    format_s = median_seconds(lambda: format_text(text, path), repeat)
+    flat_s = median_seconds(lambda: format_text(flat, path), repeat)
+    check_s = median_seconds(check, repeat)
+    # CPU time of this process too: on a shared machine it moves less with the load than the clock.
+    format_cpu_s = median_seconds(lambda: format_text(text, path), repeat, time.process_time)
+    check_cpu_s = median_seconds(check, repeat, time.process_time)
+    return {
+        "lines": text.count("\n"),
+        "format_ms": format_s * 1000,
+        "format_unindented_ms": flat_s * 1000,
+        "baseline_check_text_ms": check_s * 1000,
+        "ratio_to_check": format_s / check_s,
+        "format_cpu_ms": format_cpu_s * 1000,
+        "baseline_check_text_cpu_ms": check_cpu_s * 1000,
+        "cpu_ratio_to_check": format_cpu_s / check_cpu_s,
+    }
+
+
 def cold_start(repeat: int = 7) -> dict[str, float]:
-    """New processes: `esirules --help` and `esirules check` on the bundled rulesets."""
+    """New processes: `esirules --help`, and `esirules check` and `esirules fmt --check` on the
+    bundled rulesets."""
     python = sys.executable
 
     def run(args: list[str]) -> Callable[[], object]:
@@ -68,10 +110,12 @@ def cold_start(repeat: int = 7) -> dict[str, float]:
     bare = median_seconds(run([python, "-c", "pass"]), repeat)
     help_s = median_seconds(run([python, "-m", "esirules.cli.main", "--help"]), repeat)
     check_s = median_seconds(run([python, "-m", "esirules.cli.main", "check", *RULESETS]), repeat)
+    fmt_s = median_seconds(run([python, "-m", "esirules.cli.main", "fmt", "--check", *RULESETS]), repeat)
     return {
         "python_bare_s": bare,
         "help_s": help_s,
         "check_s": check_s,
+        "fmt_check_s": fmt_s,
         "check_ratio_to_bare_python": check_s / bare,
     }
 
@@ -79,4 +123,4 @@ def cold_start(repeat: int = 7) -> dict[str, float]:
 if __name__ == "__main__":
     import json
 
-    print(json.dumps({"parse_check": parse_and_check(), "cold_start": cold_start()}, indent=2))
+    print(json.dumps({"parse_check": parse_and_check(), "format": formatting(), "cold_start": cold_start()}, indent=2))

@@ -124,7 +124,11 @@ def language_figures(repeat: int) -> dict[str, Any]:
         "rulesets": [os.path.basename(p) for p in paths],
         "parse_check_compile_ms": per_ruleset,
         "parse_check_compile_all_ms": median_s(every, repeat * 4) * 1000,
-        "cold_start_s": {"python_bare": cold["python_bare_s"], "help": cold["help_s"], "check": cold["check_s"]},
+        "format_esi_2003": language.formatting(repeat * 4),
+        "cold_start_s": {
+            "python_bare": cold["python_bare_s"], "help": cold["help_s"], "check": cold["check_s"],
+            "fmt_check": cold["fmt_check_s"],
+        },
     }
 
 
@@ -467,7 +471,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  peers done ({time.perf_counter() - started:.0f} s)", flush=True)
     results["explain"] = explain_figures(3, sizes[-1])
     print(f"  explain done ({time.perf_counter() - started:.0f} s)", flush=True)
-    results["targets"] = targets(results, sizes[-1])
+    import evidence_csv
+
+    results["evidence_csv"] = evidence_csv.figures(sizes[-1], 1_000 if args.quick else 5_000)
+    print(f"  CSV off the fast path done ({time.perf_counter() - started:.0f} s)", flush=True)
+    results["targets"] = targets(results, sizes[-1]) + evidence_csv.targets(results["evidence_csv"])
     results["seconds"] = time.perf_counter() - started
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as handle:
@@ -497,6 +505,9 @@ def print_summary(results: dict[str, Any]) -> None:
         if isinstance(figures, dict):
             print(f"  {name:12} {peers['cases']:>7} cases                {mega(figures['score_answers_per_s'])}  "
                   f"{mega(figures['file_to_sheet_answers_per_s'])}")
+    formatted = results["language"]["format_esi_2003"]
+    print(f"\nesirules fmt of esi-2003.esi, warm: {formatted['format_ms']:.0f} ms "
+          f"({formatted['ratio_to_check']:.1f}× its check_text)")
     print("\ntargets")
     for t in results["targets"]:
         print(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['target']}: {t['figure']:.3g} {t['unit']} "

@@ -1,25 +1,41 @@
-"""Reading input files safely: a path and a size limit in, the file's bytes out.
+"""Reading input files safely, writing files whole: a path and a size limit in, the file's bytes out.
 
 Every stage that reads a file named by a user (rulesets, evidence, case tables, summary sheets)
 reads it here. Only regular files are read (a FIFO, a device or a folder is refused without
 blocking: the file is opened non-blocking and checked before anything is read), and never more
 than `limit` bytes, so a file named by mistake cannot hang or exhaust a run.
+
+`InputFiles` says which files a run may read. On the command line (`for_command_line`) that is
+the files named on it, and the evidence and case files they name (a summary sheet's `evidence:`,
+an evidence file's `cases:`) when these lie, symbolic links resolved, under the working folder,
+under the folder of a file named on the command line, or under a folder listed in
+ESIRULES_EVIDENCE_PATH (separated like PATH). A file elsewhere is never opened, so no line of it
+can reach a diagnostic. A ruleset they name (`ruleset:`) may lie anywhere, but only a file whose
+real name (symbolic links followed) ends in `.esi` is read as one (`allows_ruleset`), so only a
+ruleset's text can be shown; its own `extends` keep the rule of `language.sources`. The service
+allows none but the files uploaded. The rule is in docs/evidence-format.md.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import stat
-from collections.abc import Mapping, Sequence
+import tempfile
+from collections.abc import Iterable, Mapping, Sequence
+
+EVIDENCE_PATH_VARIABLE = "ESIRULES_EVIDENCE_PATH"
+RULESET_SUFFIX = ".esi"
 
 
 class FileProblem(Exception):
     """A file cannot be read; `reason` says why in plain words (lowercase, no full stop)."""
 
-    def __init__(self, reason: str, *, missing: bool = False):
+    def __init__(self, reason: str, *, missing: bool = False, outside: bool = False):
         super().__init__(reason)
         self.reason = reason
         self.missing = missing
+        self.outside = outside
 
 
 def read_limited(path: str, limit: int = -1) -> bytes:
@@ -51,9 +67,37 @@ class InputFiles:
     (`cases: ../../secret.csv`) can reach nothing but the other files of the same upload.
     """
 
-    def __init__(self, held: Mapping[str, bytes] | None = None, folders: Sequence[str] | None = None):
+    def __init__(
+        self,
+        held: Mapping[str, bytes] | None = None,
+        folders: Sequence[str] | None = None,
+        *,
+        rulesets_anywhere: bool = False,
+    ):
         self.held = {os.path.normpath(name): data for name, data in (held or {}).items()}
         self.folders = None if folders is None else [os.path.realpath(f) for f in folders]
+        self.rulesets_anywhere = rulesets_anywhere
+
+    @property
+    def refusal_help(self) -> str:
+        """What to do about a file this run may not read (a help line)."""
+        if not self.folders:
+            return "name only the files given with it"
+        return (
+            "keep it under the working folder or the folder of a file named on the command line,"
+            f" or list its folder in {EVIDENCE_PATH_VARIABLE}"
+        )
+
+    @classmethod
+    def for_command_line(cls, named: Iterable[str | None]) -> InputFiles:
+        """The files a command may read: those `named` on its command line, and the files they
+        name under the working folder, a named file's folder or a configured folder (see the module)."""
+        folders = [os.getcwd()]
+        for path in named:
+            if path:
+                folders += [os.path.dirname(os.path.abspath(path)), os.path.dirname(os.path.realpath(path))]
+        folders += [folder for folder in os.environ.get(EVIDENCE_PATH_VARIABLE, "").split(os.pathsep) if folder]
+        return cls(folders=folders, rulesets_anywhere=True)
 
     def read(self, path: str, limit: int = -1) -> bytes:
         """The bytes of a file (at most `limit` if it is not -1); raises FileProblem."""
@@ -61,7 +105,7 @@ class InputFiles:
         if data is not None:
             return data if limit < 0 else data[:limit]
         if not self.allows(path):
-            raise FileProblem("it lies outside the files this run may read")
+            raise FileProblem("it lies outside the files this run may read", outside=True)
         return read_limited(path, limit)
 
     def allows(self, path: str) -> bool:
@@ -69,7 +113,14 @@ class InputFiles:
         if os.path.normpath(path) in self.held or self.folders is None:
             return True
         real = os.path.realpath(path)
-        return any(real == folder or real.startswith(folder + os.sep) for folder in self.folders)
+        return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in self.folders)
+
+    def allows_ruleset(self, path: str) -> bool:
+        """Whether `path` may be read as a ruleset: held or under an allowed folder, or (on the
+        command line) anywhere if its real name ends in `.esi`."""
+        if self.allows(path):
+            return True
+        return self.rulesets_anywhere and os.path.realpath(path).lower().endswith(RULESET_SUFFIX)
 
     def is_file(self, path: str) -> bool:
         """Whether `path` names a file this run may read."""
@@ -86,3 +137,36 @@ class InputFiles:
 
 
 DISK = InputFiles()  # every file on disk: what the command line may read
+
+
+def write_atomically(path: str, data: bytes) -> None:
+    """Replace the file at `path` with `data` whole or not at all; raises FileProblem.
+
+    The bytes go to a temporary file in the same folder, which then takes the file's place in
+    one rename, so a reader (or a crash) never sees half a file. The file keeps its permissions;
+    a symbolic link keeps pointing where it did, and the file it points to is replaced.
+    """
+    target = os.path.realpath(path)
+    folder, name = os.path.split(target)
+    try:
+        mode = stat.S_IMODE(os.stat(target).st_mode)
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise FileProblem((error.strerror or str(error)).lower()) from None
+    try:
+        descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    except OSError as error:
+        raise FileProblem((error.strerror or str(error)).lower()) from None
+    try:
+        with os.fdopen(descriptor, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if mode is not None:
+            os.chmod(temporary, mode)
+        os.replace(temporary, target)
+    except OSError as error:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise FileProblem((error.strerror or str(error)).lower()) from None

@@ -129,7 +129,9 @@ def value_text(value: str | Fraction | bool) -> str:
 
 
 def plural(count: int | Fraction, word: str, words: str | None = None) -> str:
-    """`1 case`, `2 cases`, `1.5 points` (`words` for an irregular plural): the one place a
-    count and its noun are written together, so no output says "1 points" or "1 criteria"."""
+    """`1 case`, `2 cases`, `2.5 points` (`words` for an irregular plural: `1 criterion`, `2 criteria`).
+
+    The one way every output writes a count with its noun.
+    """
     shown = number_text(count) if isinstance(count, Fraction) else str(count)
     return f"{shown} {word if count == 1 else words or word + 's'}"

@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 from esirules.language.check import Checked, check_text
 
@@ -20,3 +23,28 @@ def check_source(text: str, path: str = "t.esi") -> Checked:
 def found(checked: Checked) -> set[tuple[str, int, int]]:
     """The (code, line, column) of every diagnostic."""
     return {(d.code, d.span.line, d.span.column) for d in checked.diagnostics}
+
+
+@pytest.fixture(scope="session")
+def bundled_explanations() -> dict[tuple[str, str], dict[str, Any]]:
+    """The JSON explanation of every target in every column of the bundled sheet
+    (examples/hertfordshire/summary.yaml), built as `esirules explain` builds them, once per run."""
+    from esirules.evidence.sheet import read_sheet_file
+    from esirules.explain.scope import explain, targets
+    from esirules.render.explain_json import explanation_data
+    from esirules.scoring.columns import Scorer
+
+    sheet = read_sheet_file(str(REPO / "examples" / "hertfordshire" / "summary.yaml"))
+    assert sheet is not None
+    scorer = Scorer()
+    columns = scorer.score(sheet.columns)
+    out = {}
+    for spec, column in zip(sheet.columns, columns):
+        ruleset_path = scorer.ruleset_path_for(spec)
+        assert ruleset_path is not None
+        evaluator = scorer.evaluators[ruleset_path]
+        evidence = [scorer.evidence[(path, ruleset_path)] for path in spec.evidence]
+        for target in targets(evaluator.ruleset):
+            explanation = explain(column, evaluator, scorer.sources, target, evidence=evidence)  # type: ignore[arg-type]
+            out[(spec.label, target.id)] = explanation_data(explanation)
+    return out

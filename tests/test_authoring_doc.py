@@ -1,7 +1,9 @@
-"""docs/authoring-tools.md shows what the commands print.
+"""docs/authoring-tools.md shows what the commands print: a SNAPSHOT TEST.
 
 Each ```sh block of the page is run in the repository folder and what it prints must be the
-fenced block after it (```text, ```json or ```markdown), exactly. After a change to the output,
+fenced block after it (```text, ```json or ```markdown), exactly. That guards against a stale
+page, not a wrong one: what the diff says is tested in tests/test_authoring_changes.py, and the
+figures of its impact against the published report in tests/test_authoring_impact.py. After a change to the output,
 rewrite the blocks by running this file: `.venv/bin/python tests/test_authoring_doc.py`.
 """
 

@@ -183,11 +183,10 @@ def test_exclusion_removed_counts_cases_again(rows):
     assert {s.reason for s in question.shifts} == {"excluded by the ruleset: order_type = cpo"}
 
 
-def test_evidence_the_new_ruleset_refuses_is_reported(tmp_path):
-    """A narrower `applies when` makes answers to a question that no longer applies: the evidence
-    is not valid under the new ruleset, and the diff says so where the answers are."""
-    from esirules.diagnostics import DiagnosticError
-
+def test_answers_the_new_ruleset_does_not_count_are_newly_not_applicable(tmp_path, rows):
+    """A narrower `applies when` makes answers to a question that no longer applies: they change
+    no figure under the new ruleset (a warning, not an error), so the impact is worked out and
+    shows those cases as newly not applicable; the new column's warning says where they are."""
     variant = _variant(
         tmp_path,
         'question B1.start "Risk of harm assessment at the start of supervision was satisfactory"\n'
@@ -195,11 +194,14 @@ def test_evidence_the_new_ruleset_refuses_is_reported(tmp_path):
         'question B1.start "Risk of harm assessment at the start of supervision was satisfactory"\n'
         "      source case_file\n      applies when risk_of_harm >= high",
     )
-    with pytest.raises(DiagnosticError) as raised:
-        score_impacts(str(REPO / OLD), variant, [str(REPO / EVIDENCE)])
-    first = raised.value.diagnostics[0]
-    assert first.span.file.endswith("original-cases.csv")
-    assert "B1.start" in first.message and "does not apply" in first.message
+    (impact,) = score_impacts(str(REPO / OLD), variant, [str(REPO / EVIDENCE)])
+    (question,) = [q for q in impact.questions if q.id == "B1.start"]
+    low = [r for r in rows if r["risk_of_harm"] in ("low", "medium") and r["B1.start"] in COUNTED]
+    assert question.cases("newly not applicable") == tuple(r["id"] for r in low)
+    (warning,) = impact.new.warnings
+    assert warning.code == "E122" and warning.count == len(low)
+    assert warning.places[0].file.endswith("original-cases.csv")
+    assert f"does not apply to {len(low)} cases" in warning.message and not impact.old.warnings
 
 
 @pytest.mark.parametrize(

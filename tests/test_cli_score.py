@@ -48,13 +48,6 @@ INVALID = {
     "missing attribute": (HEADER + GOOD_ROW.replace("low", ""), "", "E113", "risk_of_harm", 2),
     "duplicate case": (HEADER + GOOD_ROW + GOOD_ROW, "", "E110", "F01", 3),
     "unknown sample": (HEADER + GOOD_ROW.replace("february", "march"), "", "E111", "march", 2),
-    "answer to a question that does not apply": (
-        HEADER.replace("B2.instrument", "B1.rmp_5days") + GOOD_ROW,
-        "",
-        "E122",
-        "B1.rmp_5days",
-        2,
-    ),
     "answer in a section the sample leaves out": (
         HEADER.replace("B2.instrument", "D2.reintegration") + GOOD_ROW.replace("february", "september"),
         "",

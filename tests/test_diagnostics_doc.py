@@ -2,8 +2,11 @@
 
 Each section holds a bad example (```esi bad-CODE, or ```sh bad-CODE for problems with the file
 itself), the output of `esirules check` on it (```text output-CODE) and the fixed example
-(```esi fixed-CODE). Run this file with Python to rewrite the output blocks after a message
-changes: `.venv/bin/python tests/test_diagnostics_doc.py`.
+(```esi fixed-CODE). That the bad example gives its code and the fixed one checks is tested
+here on its own terms; the output blocks are a SNAPSHOT: they must be what `esirules check`
+prints, which guards against a stale page, not a wrong message (the messages themselves are
+tested in tests/test_diagnostics.py and the checker's tests). Run this file with Python to
+rewrite the output blocks after a message changes: `.venv/bin/python tests/test_diagnostics_doc.py`.
 """
 
 from __future__ import annotations

@@ -26,8 +26,9 @@ def _loaded(argv: list[str]) -> str:
     return done.stdout.strip().splitlines()[-1]
 
 
-def test_check_and_help_load_no_editor_library() -> None:
+def test_check_fmt_and_help_load_no_editor_library() -> None:
     assert _loaded(["check", str(PARENT)]) == "esirules"
+    assert _loaded(["fmt", "--check", str(PARENT)]) == "esirules"
     assert _loaded(["--help"]) == "esirules"
 
 

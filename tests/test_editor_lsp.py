@@ -14,6 +14,7 @@ from esirules.language.check import check_file
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 EVIDENCE = {"evidence": "examples/hertfordshire/followup.yaml", "sample": "february"}
+SERVER: dict[str, t.ServerCapabilities] = {}  # what the server said it can do, on initialize
 
 
 @pytest_lsp.fixture(
@@ -21,13 +22,14 @@ EVIDENCE = {"evidence": "examples/hertfordshire/followup.yaml", "sample": "febru
     config=ClientServerConfig(server_command=[sys.executable, "-m", "esirules.cli.main", "lsp"]),
 )
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
-    await lsp_client.initialize_session(
+    initialized = await lsp_client.initialize_session(
         t.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
             root_uri=uri(REPO),
             initialization_options=EVIDENCE,
         )
     )
+    SERVER["capabilities"] = initialized.capabilities
     yield
     await lsp_client.shutdown_session()
 
@@ -188,3 +190,25 @@ async def test_half_typed_text_still_answers(client: LanguageClient) -> None:
     assert {"A", "B"} <= {s.name for s in symbols or []}
     completion = await client.text_document_completion_async(t.CompletionParams(**_at(document, half, "      source case_file", 13)))
     assert isinstance(completion, t.CompletionList) and "case_file" in {i.label for i in completion.items}
+
+
+async def test_formatting_is_that_of_esirules_fmt(client: LanguageClient) -> None:
+    from esirules.authoring.fmt import format_text
+
+    assert SERVER["capabilities"].document_formatting_provider
+    options = t.FormattingOptions(tab_size=4, insert_spaces=True)
+    # The bundled ruleset is in the canonical layout already: no edit.
+    neat = await _open(client, MISTAKES.parent / "neat.esi", PARENT.read_text("utf-8"))  # never written
+    already = await client.text_document_formatting_async(t.DocumentFormattingParams(t.TextDocumentIdentifier(neat), options))
+    assert already is not None and list(already) == []
+    # A messy one (with a dash beyond ASCII, so UTF-16 positions matter): one edit, the whole text.
+    messy = 'ruleset "messy – x" version "1"\nscale answer : yes>no   # the answers\nsection B "b" { criterion B1 "c" { question B1.q "q" } }'
+    document = await _open(client, MISTAKES.parent / "messy.esi", messy)  # never written
+    edits = await client.text_document_formatting_async(t.DocumentFormattingParams(t.TextDocumentIdentifier(document), options))
+    assert edits is not None and len(edits) == 1
+    assert edits[0].new_text == format_text(messy).text
+    assert edits[0].range == t.Range(t.Position(0, 0), t.Position(2, len(messy.splitlines()[2])))
+    # A ruleset with syntax errors is not formatted (its diagnostics say why).
+    broken = await _open(client, MISTAKES.parent / "broken.esi", 'ruleset "x"\nsection B "b" {\n')  # never written
+    answer = await client.text_document_formatting_async(t.DocumentFormattingParams(t.TextDocumentIdentifier(broken), options))
+    assert answer is None

@@ -4,7 +4,7 @@ Each example opens a real ruleset (a bundled one or one of the docs' examples) i
 in this process, applies a few edits (characters deleted, fragments of the language or stray
 characters inserted, lines doubled), and after every edit asks for everything the server
 answers: diagnostics, hover, definition, references, completion, symbols, folding ranges,
-code lenses and the explain command, at the edit and at positions anywhere (some beyond the
+code lenses, formatting and the explain command, at the edit and at positions anywhere (some beyond the
 end of the text). Every answer must come back, and its ranges must be well formed.
 """
 
@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from lsprotocol import types as t
 
+from esirules.authoring.fmt import format_text
 from esirules.editor import server as lsp
 from esirules.editor.on_evidence import EvidenceSetting
 from esirules.language.check import check_text
@@ -108,5 +109,8 @@ def test_no_edit_makes_a_request_fail(path, changes, where) -> None:  # type: ig
         for line, character in where:
             _ask_everything(server, document, line, character)
     _well_formed(lsp.code_lenses(server, t.CodeLensParams(t.TextDocumentIdentifier(document))))
+    formatted = lsp.formatting(server, t.DocumentFormattingParams(t.TextDocumentIdentifier(document), t.FormattingOptions(2, True)))
+    _well_formed(formatted)
+    assert formatted is None or [e.new_text for e in formatted] in ([], [format_text(text).text])
     answer = lsp.explain_criterion(server, document, "B1")
     assert set(answer) & {"figure", "problems"}

@@ -175,7 +175,7 @@ def test_samples_choose_cases_sections_and_questions() -> None:
     assert sep.sections["C"].reason == "section C does not apply to sample sep"
     assert not sep.sections["C"].applies
     assert sep.overall is not None and sep.overall.value is None
-    assert sep.overall.reason == "section C is not computable: section C does not apply to sample sep"
+    assert sep.overall.reason == "section C does not apply to sample sep"
 
 
 # ---------------------------------------------------------------------------------------------

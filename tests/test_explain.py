@@ -46,22 +46,9 @@ def scored() -> dict[str, Any]:
 
 
 @pytest.fixture(scope="module")
-def explanations() -> dict[tuple[str, str], dict[str, Any]]:
+def explanations(bundled_explanations: dict[tuple[str, str], dict[str, Any]]) -> dict[tuple[str, str], dict[str, Any]]:
     """The JSON explanation of every target in every column, built as the command builds them."""
-    sheet = read_sheet_file(str(SUMMARY))
-    assert sheet is not None
-    scorer = Scorer()
-    columns = scorer.score(sheet.columns)
-    out = {}
-    for spec, column in zip(sheet.columns, columns):
-        ruleset_path = scorer.ruleset_path_for(spec)
-        assert ruleset_path is not None
-        evaluator = scorer.evaluators[ruleset_path]
-        evidence = [scorer.evidence[(path, ruleset_path)] for path in spec.evidence]
-        for target in targets(evaluator.ruleset):
-            explanation = explain(column, evaluator, scorer.sources, target, evidence=evidence)  # type: ignore[arg-type]
-            out[(spec.label, target.id)] = explanation_data(explanation)
-    return out
+    return bundled_explanations
 
 
 def F(text: str | None) -> Fraction | None:
@@ -286,6 +273,10 @@ def expected_words(key: str, owner: dict[str, Any]) -> list[str]:
         return CAUSE_WORDS[owner["cause"]["kind"]]
     if key == "rule" and "kind" in owner:  # a member of a section or the overall
         return [owner["id"]]
+    if key == "rule" and "to_display" in owner:  # a contribution: the parent's weighted mean
+        return ["score:"]
+    if key == "rule" and "member" in owner and "product" in owner:  # a term: its member's declaration
+        return [owner["member"]]
     if key == "rules":  # the rules behind a higher grade not reached
         return []
     raise AssertionError(f"unexpected rule reference under {key!r}: {owner}")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 
@@ -174,6 +175,12 @@ def made_up_evidence(ruleset: m.Ruleset, folder: Path) -> Path:
     return path
 
 
+# Python's None in a sentence (the English "None of the cases" is fine), or a count of one with a plural.
+UNWRITTEN = re.compile(
+    r"\bNone\b(?! of)|(?<![\d.])1 (points|items|cases|questions|steps|sections|criteria|answers|errors|columns)\b"
+)
+
+
 @pytest.mark.parametrize("name", ["bands-and-points.esi", "gradings.esi", "scores-and-samples.esi"])
 def test_every_kind_of_rule_explains_in_every_format(name: str, tmp_path: Path) -> None:
     ruleset = load_ruleset(str(LANGUAGE / name))
@@ -191,6 +198,8 @@ def test_every_kind_of_rule_explains_in_every_format(name: str, tmp_path: Path) 
                                 ["explain", str(evidence), target.id, *extra, "--format", form])
                 assert code == 0, err.getvalue()
                 assert out.getvalue().strip()
+                if form != "json":  # words for people: never Python's None, never "1 points" (issue 9, point 9)
+                    assert not UNWRITTEN.search(out.getvalue()), UNWRITTEN.search(out.getvalue())
                 if form == "json":
                     body = json.loads(out.getvalue())["explanation"]
                     if body["kind"] in ("section", "overall") and body["score"] and body["value"] is not None:

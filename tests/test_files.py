@@ -111,8 +111,9 @@ def test_evidence_held_in_memory_reaches_only_the_files_given() -> None:
     alone = InputFiles({"followup.yaml": evidence}, folders=())
     with pytest.raises(DiagnosticError) as raised:
         load_evidence("followup.yaml", ruleset, files=alone)
-    assert [d.code for d in raised.value.diagnostics] == ["E101"]
+    assert [d.code for d in raised.value.diagnostics] == ["E108"]
     assert "outside the files this run may read" in raised.value.diagnostics[0].message
+    assert raised.value.diagnostics[0].help == "name only the files given with it"
 
 
 def test_a_scorer_in_memory_gives_the_same_column_as_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -125,3 +126,161 @@ def test_a_scorer_in_memory_gives_the_same_column_as_on_disk(monkeypatch: pytest
     on_disk_spec = ColumnSpec("Feb", ("followup.yaml",), "../../rulesets/esi-2004-followup.esi", "february")
     (on_disk,) = Scorer().score([on_disk_spec])
     assert in_memory.criteria == on_disk.criteria and in_memory.sections == on_disk.sections
+
+
+# ---------------------------------------------------------------------------------------------
+# Evidence on the command line (issue 9, F12 and F13): what a file may name, and special files
+
+
+def _score(folder: pathlib.Path, *args: str) -> tuple[int, str, str]:
+    """`esirules score ARGS` from `folder`, failing (instead of hanging the suite) if it blocks."""
+    from evidence_helpers import run
+
+    outcome = _in_thread(lambda: run("score", *args, cwd=folder))
+    assert isinstance(outcome, tuple), outcome
+    return outcome  # type: ignore[return-value]
+
+
+def _work(tmp_path: pathlib.Path) -> pathlib.Path:
+    from evidence_helpers import HEADER, HIGH, folder_with_ruleset
+
+    work = folder_with_ruleset(tmp_path / "work")
+    (work / "cases.csv").write_text(HEADER + HIGH)
+    return work
+
+
+def test_files_named_by_evidence_outside_its_folders_are_refused_unread(
+    tmp_path: pathlib.Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    secret = tmp_path / "private" / "secret.csv"
+    secret.parent.mkdir()
+    secret.write_text("top secret first line,x\n")
+    work = _work(tmp_path)
+    (work / "linked.csv").symlink_to(secret)
+    (work / "linked.esi").symlink_to(secret)  # a ruleset's name, but not a ruleset's real name
+    names = {
+        "cases: ../private/secret.csv": "private/secret.csv",
+        "cases: linked.csv": "linked.csv",
+        f"cases: {secret}": "private/secret.csv",
+        "ruleset: linked.esi": "linked.esi",
+    }
+    for line, shown in names.items():
+        text = line if line.startswith("ruleset") else "ruleset: ruleset.esi\n" + line
+        (work / "e.yaml").write_text(f"inspection: x\n{text}\n")
+        code, out, err = _score(work, "e.yaml")
+        assert (code, out) == (1, ""), line
+        assert "error[E108]" in err and shown in err and "top secret" not in err, (line, err)
+        assert "ESIRULES_EVIDENCE_PATH" in err
+    monkeypatch.setenv("ESIRULES_EVIDENCE_PATH", str(secret.parent))
+    (work / "e.yaml").write_text("inspection: x\nruleset: ruleset.esi\ncases: ../private/secret.csv\n")
+    code, _, err = _score(work, "e.yaml")
+    assert "E108" not in err and "error[E107]" in err  # read now: it has no `id` column
+
+
+def test_a_ruleset_named_by_evidence_must_be_a_ruleset_file(tmp_path: pathlib.Path) -> None:
+    work = _work(tmp_path)
+    (work / "notes.txt").write_text("top secret first line\n")
+    for named in ("notes.txt", "../../../../../../etc/passwd"):
+        (work / "e.yaml").write_text(f"inspection: x\nruleset: {named}\ncases: cases.csv\n")
+        code, _, err = _score(work, "e.yaml")
+        assert code == 1 and "error[E105]" in err and "not a ruleset" in err, err
+        assert "top secret" not in err and "root:" not in err
+
+
+def test_a_ruleset_named_by_evidence_may_lie_anywhere(tmp_path: pathlib.Path) -> None:
+    """As the example keeps them: `../../rulesets/x.esi` from the evidence, run in its folder."""
+    from evidence_helpers import EXAMPLES
+
+    rules = tmp_path / "rulesets"
+    rules.mkdir()
+    (rules / "x.esi").write_text(EXAMPLES.read_text())
+    work = _work(tmp_path / "inspections")
+    (work / "e.yaml").write_text("inspection: x\nruleset: ../../rulesets/x.esi\ncases: cases.csv\n")
+    code, out, err = _score(work, "e.yaml", "--format", "json")
+    assert code == 0, err
+    assert '"path": "../../rulesets/x.esi"' in out
+
+
+def test_files_named_on_the_command_line_are_read_wherever_they_are(tmp_path: pathlib.Path) -> None:
+    work = _work(tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    (elsewhere / "e.yaml").write_text(f"inspection: x\nruleset: {work / 'ruleset.esi'}\ncases: c.csv\n")
+    (elsewhere / "c.csv").write_text((work / "cases.csv").read_text())
+    code, _, err = _score(work, str(elsewhere / "e.yaml"), "--sample", "february", "--format", "json")
+    assert code == 0, err  # its folder may be read, and the ruleset lies under the working folder
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_special_files_are_refused_by_every_route_without_blocking(tmp_path: pathlib.Path, kind: str) -> None:
+    work = _work(tmp_path)
+
+    def special(name: str) -> str:
+        path = work / name
+        if kind == "fifo":
+            os.mkfifo(path)
+        else:
+            path.symlink_to("/dev/zero")
+        return name
+
+    ruleset, evidence, table, sheet = special("r.esi"), special("s.yaml"), special("t.csv"), special("u.json")
+    (work / "e.yaml").write_text(f"ruleset: ruleset.esi\ncases: {table}\n")
+    (work / "named.yaml").write_text(f"columns:\n  - {{label: x, evidence: {evidence}}}\n")
+    routes = {
+        ("cases.csv", "--ruleset", ruleset): "R003",  # --ruleset
+        (evidence,): "E101",  # evidence (or a summary sheet) on the command line
+        (table, "--ruleset", "ruleset.esi"): "E101",  # a CSV file on the command line
+        (sheet,): "E101",  # a JSON evidence file or sheet
+        ("e.yaml",): "E101" if kind == "fifo" else "E108",  # a CSV file named by evidence
+        ("named.yaml",): "E101" if kind == "fifo" else "E108",  # evidence named by a summary sheet
+    }
+    for args, code in routes.items():
+        status, out, err = _score(work, *args)
+        assert (status, out) == (1, ""), (args, err)
+        assert f"error[{code}]" in err, (args, err)
+        assert "not a regular file" in err or code in ("E108",), (args, err)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing a file whole (esirules fmt)
+
+
+def test_a_file_written_atomically_is_replaced_whole_and_keeps_its_permissions(tmp_path):
+    from esirules.files import write_atomically
+
+    path = tmp_path / "r.esi"
+    path.write_text("before\n")
+    path.chmod(0o640)
+    write_atomically(str(path), b"after\n")
+    assert path.read_bytes() == b"after\n"
+    assert path.stat().st_mode & 0o777 == 0o640
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.esi"]  # no temporary file left
+
+
+def test_writing_through_a_symbolic_link_replaces_the_file_it_points_to(tmp_path):
+    from esirules.files import write_atomically
+
+    target = tmp_path / "real.esi"
+    target.write_text("before\n")
+    link = tmp_path / "link.esi"
+    link.symlink_to(target)
+    write_atomically(str(link), b"after\n")
+    assert link.is_symlink() and target.read_bytes() == b"after\n"
+
+
+def test_a_write_that_fails_leaves_the_file_as_it_was_and_no_temporary_file(tmp_path, monkeypatch):
+    from esirules.files import write_atomically
+
+    path = tmp_path / "r.esi"
+    path.write_text("before\n")
+
+    def refused(source: str, target: str) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(os, "replace", refused)
+    with pytest.raises(FileProblem, match="permission denied"):
+        write_atomically(str(path), b"after\n")
+    assert path.read_text() == "before\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["r.esi"]
+    with pytest.raises(FileProblem):
+        write_atomically(str(path / "inside-a-file.esi"), b"x")

@@ -20,6 +20,13 @@ from esirules.language import model
 from esirules.span import Span
 
 FIXTURES = Path(__file__).parent / "fixtures" / "evidence"
+
+
+def _as_named(path: Path) -> str:
+    """A file named in an evidence file, as the loader writes it: relative to the working folder
+    when it lies under it (the command line's way of naming it), else in full."""
+    relative = os.path.relpath(path)
+    return os.path.normpath(str(path)) if relative.startswith("..") else relative
 AT = Span("tiny.esi", 1, 1, 1, 1)
 
 
@@ -194,7 +201,7 @@ def test_yaml_evidence_is_coded_by_column():
     evidence = load_evidence(str(FIXTURES / "good.yaml"), RULESET)
     cases = evidence.cases
     assert evidence.title == "Tiny inspection (synthetic cases)"
-    assert evidence.ruleset_ref == os.path.normpath(str(FIXTURES / "tiny.esi"))
+    assert evidence.ruleset_ref == _as_named(FIXTURES / "tiny.esi")
     assert cases.ids == ("C01", "C02", "C03")
     assert list(cases.samples) == ["february", "september", None]
     assert cases.attributes["risk_of_harm"].tolist() == [2, 3, 0]
@@ -347,7 +354,7 @@ def test_case_problem_help_lines():
     assert "from 16 to 99" in (_find(problems, "E116", "12").help or "")
     assert "line 4" in (_find(problems, "E110", "X01").help or "")
     span = _find(problems, "E114", "hihg").span
-    assert (span.line, span.column, span.end_column) == (6, 19, 20)
+    assert (span.line, span.column, span.end_column) == (6, 19, 23)  # the whole of `hihg`
 
 
 def test_missing_required_column_is_reported_once(tmp_path):
@@ -510,7 +517,7 @@ def test_cases_naming_a_file_that_is_not_csv(tmp_path):
 
 
 def test_ruleset_reference_resolves_from_the_evidence_folder():
-    assert read_ruleset_reference(str(FIXTURES / "good.yaml")) == os.path.normpath(str(FIXTURES / "tiny.esi"))
+    assert read_ruleset_reference(str(FIXTURES / "good.yaml")) == _as_named(FIXTURES / "tiny.esi")
     assert check_ruleset_reference(str(FIXTURES / "good.json")) == []
 
 
@@ -665,3 +672,41 @@ def test_evidence_for_the_follow_up_ruleset():
     assert evidence.cases.answers["C2.offender_view"].tolist() == [0]
     assert evidence.ratings == {"A1.visibility": "strong"}
     assert evidence.adjustments[0].grade == "Partly met"
+
+
+# ---------------------------------------------------------------------------------------------
+# Where a problem is: the whole value underlined (issue 9, point 5)
+
+
+@pytest.mark.parametrize(
+    ("row", "start", "end"),
+    [
+        ("C1,meduim,cro,no\n", 4, 10),  # an unquoted cell
+        ('C1,"meduim",cro,no\n', 5, 11),  # the text between the quotes
+        ("C1,  meduim ,cro,no\n", 6, 12),  # without the spaces around it
+        ('"C,1",meduim,cro,no\n', 7, 13),  # after a quoted cell holding a comma
+    ],
+)
+def test_a_csv_problem_underlines_the_whole_cell(tmp_path, row, start, end):
+    (problem,) = _problems(_write(tmp_path, "c.csv", "id,risk_of_harm,order_type,sex_offender\n" + row))
+    assert problem.code == "E114"
+    assert (problem.span.line, problem.span.column, problem.span.end_line, problem.span.end_column) == (
+        2,
+        start,
+        2,
+        end,
+    )
+
+
+def test_a_csv_heading_problem_underlines_the_whole_heading(tmp_path):
+    text = 'id,risk_of_harm,order_type,sex_offender,"Colour of file"\nC1,low,cro,no,red\n'
+    (problem,) = _problems(_write(tmp_path, "c.csv", text))
+    assert (problem.code, problem.span.column, problem.span.end_column) == ("E112", 42, 56)  # within its quotes
+
+
+def test_a_yaml_or_json_problem_underlines_the_whole_value(tmp_path):
+    cases = '{"id": "C1", "risk_of_harm": "meduim", "order_type": "cro", "sex_offender": "no"}'
+    (in_json,) = _problems(_write(tmp_path, "e.json", '{"cases": [\n  ' + cases + "\n]}\n"))
+    assert (in_json.span.line, in_json.span.column, in_json.span.end_column) == (2, 32, 40)  # with its quotes
+    (in_yaml,) = _problems(_write(tmp_path, "e.yaml", "cases:\n  - {id: C1, risk_of_harm: very  hihg, order_type: cro, sex_offender: no}\n"))
+    assert (in_yaml.span.column, in_yaml.span.end_column) == (28, 38)  # `very  hihg`, both words

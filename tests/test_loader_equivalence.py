@@ -42,8 +42,8 @@ class Paths:
         self.fast: list[str] = []
         real = load_arrow.read_plain_csv
 
-        def spy(file: str, data: bytes, vocab: Any) -> Any:
-            table = real(file, data, vocab)
+        def spy(file: str, data: bytes, vocab: Any, *text: Any) -> Any:
+            table = real(file, data, vocab, *text)
             if table is not None:
                 self.fast.append(file)
             return table

@@ -11,6 +11,7 @@ A field added to the output must be added to docs/result-schema.md and to the ke
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import subprocess
@@ -28,6 +29,7 @@ NOT_COMPUTABLE = "not computable"
 
 TOP_KEYS = {"schema", "title", "columns"}
 COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "rounding", "criteria", "sections", "overall"}
+COLUMN_OPTIONAL = {"warnings"}  # present when the evidence has warnings (tests/test_evidence_warnings.py)
 RULESET_KEYS = {"name", "version", "hash", "path"}
 EVIDENCE_KEYS = {"path", "hash"}
 CRITERION_REQUIRED = {"title", "kind", "section", "weight", "weight_class", "value", "display"}
@@ -122,12 +124,13 @@ def test_output_is_plain_json_with_two_space_indent(printed):
 
 def test_columns(result):
     for column in _columns(result):
-        assert set(column) == COLUMN_KEYS, column.get("label")
+        assert COLUMN_KEYS <= set(column) <= COLUMN_KEYS | COLUMN_OPTIONAL, column.get("label")
         assert _is_text(column["label"])
         assert column["sample"] is None or _is_text(column["sample"])
         assert isinstance(column["criteria"], dict) and column["criteria"]
         assert isinstance(column["sections"], dict) and column["sections"]
         assert column["overall"] is None or isinstance(column["overall"], dict)
+        assert "warnings" not in column  # the example's evidence has nothing to warn of
 
 
 def test_provenance(result):
@@ -329,3 +332,34 @@ def test_a_section_recomputes_from_the_json_alone(result):
             total = sum(Fraction(s["weight"]) for s in weighted)
             mean = sum(Fraction(s["weight"]) * Fraction(s["value"]) for s in weighted) / total
             assert mean == Fraction(overall["value"]), column["label"]
+
+
+# ---------------------------------------------------------------------------------------------
+# The page's example (a snapshot of the real output, abridged)
+
+
+def test_the_documented_example_is_the_real_output_abridged(printed):
+    """Every line of the page's example is a line of the output, in order; a line `...` stands for
+    any number of lines left out (and nothing else may be left out)."""
+
+    page = (ROOT / "docs" / "result-schema.md").read_text(encoding="utf-8")
+    block = page.split("esirules score examples/hertfordshire/summary.yaml --format json\n```\n\n```text\n", 1)[1]
+    shown = block.split("\n```", 1)[0].splitlines()
+    lines = printed.splitlines()
+
+    @functools.cache
+    def matches(i: int, k: int) -> bool:  # shown[i:] is an abridgement of lines[k:]
+        if i == len(shown):
+            return k == len(lines)
+        if shown[i].strip() == "...":
+            return any(matches(i + 1, j) for j in range(k, len(lines) + 1))
+        return k < len(lines) and shown[i] == lines[k] and matches(i + 1, k + 1)
+
+    import sys
+
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, 4 * (len(shown) + len(lines))))
+    try:
+        assert matches(0, 0), "the example is not the output of the command with lines left out at `...`"
+    finally:
+        sys.setrecursionlimit(limit)

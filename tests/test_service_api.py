@@ -111,7 +111,7 @@ def test_evidence_reaches_only_the_files_uploaded_with_it(service: Service, tmp_
         response = service.post("/v1/evidence", body, role="inspector")
         assert response.status_code == 422, reference
         codes = [d["code"] for d in response.json()["diagnostics"]]
-        assert codes == ["E101"], response.text
+        assert codes == ["E108"], response.text  # a file outside those uploaded with it
     assert service.get("/v1/evidence").json()["total"] == 0
     dotted = text.replace("cases: followup-cases.csv", "cases: ./followup-cases.csv").encode()
     body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "followup.yaml",

@@ -91,14 +91,7 @@ def test_approx_percent_and_plural() -> None:
     assert plural(0, "query", "queries") == "0 queries"
 
 
-def test_counts_and_their_nouns_agree() -> None:
-    # One helper writes every count with its noun (issue 11, point 9: no "1 points", "1 criteria").
-    from fractions import Fraction
-
-    from esirules.words import plural
-
-    assert plural(1, "criterion", "criteria") == "1 criterion"
-    assert plural(2, "criterion", "criteria") == "2 criteria"
-    assert plural(Fraction(1), "point") == "1 point"
-    assert plural(Fraction(3, 2), "point") == "1.5 points"
-    assert plural(0, "section") == "0 sections"
+def test_plural_counts_whole_numbers_fractions_and_irregular_words() -> None:
+    assert plural(1, "case") == "1 case" and plural(0, "case") == "0 cases" and plural(2, "case") == "2 cases"
+    assert plural(1, "criterion", "criteria") == "1 criterion" and plural(3, "criterion", "criteria") == "3 criteria"
+    assert plural(F(1), "point") == "1 point" and plural(F(5, 2), "point") == "2.5 points"

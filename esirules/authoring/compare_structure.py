@@ -13,7 +13,7 @@ from esirules.authoring.changes import Change, Subject, changed, match, reordere
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
 from esirules.span import Span
-from esirules.words import number_text
+from esirules.words import number_text, plural
 
 
 def compare_structure(old: Loaded, new: Loaded) -> list[Change]:
@@ -75,13 +75,9 @@ def _aggregate_at(aggregate: m.Aggregate | None, fallback: Span) -> Span:
 
 
 def _criterion_summary(criterion: m.Criterion) -> str:
-    kind = (_count(len(criterion.questions), "question") if criterion.kind == "numerical"
-            else f"{_count(len(criterion.items), 'item')}, graded by {criterion.grading}")
+    kind = (plural(len(criterion.questions), "question") if criterion.kind == "numerical"
+            else f"{plural(len(criterion.items), 'item')}, graded by {criterion.grading}")
     return f"“{criterion.title}”, {plain.criterion_weight_text(criterion)}, {kind}"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}{'s' if n != 1 else ''}"
 
 
 def _criterion(old: m.Criterion, new: m.Criterion) -> list[Change]:

@@ -27,7 +27,7 @@ from esirules.authoring.impact import SHIFTS, Figure, Impact, Movement, Question
 from esirules.language import model as m
 from esirules.render.wording import shown_path
 from esirules.span import Span
-from esirules.words import display_number
+from esirules.words import display_number, plural
 
 SHOWN_CASES = 3  # case ids shown in a table cell before "…"
 _SHORT = 90  # a change whose words fit in this many characters is shown on one line
@@ -70,7 +70,7 @@ def _summary(diff: RulesetDiff) -> Text:
         if diff.in_area(area)
     ]
     total = len(diff.changes)
-    return text(strong(f"{total} change{'s' if total != 1 else ''}"), ": " + "; ".join(counts) + ".")
+    return text(strong(plural(total, "change")), ": " + "; ".join(counts) + ".")
 
 
 def change_entry(change: Change) -> Entry:
@@ -215,7 +215,7 @@ def _questions_blocks(questions: Sequence[QuestionImpact]) -> list[Block]:
             if moved.reason:
                 reasons[(moved.shift, moved.reason)].append(question.id)
     entries = tuple(
-        Entry(text(f"{shift}: {reason} ({len(ids)} question{'s' if len(ids) != 1 else ''})"))
+        Entry(text(f"{shift}: {reason} ({plural(len(ids), 'question')})"))
         for (shift, reason), ids in reasons.items()
     )
     return [table, Paragraph(text("Why:")), Entries(entries)] if entries else [table]

@@ -155,7 +155,7 @@ def _overview(ruleset: m.Ruleset) -> list[Block]:
 
 def _rounding_words(rounding: m.Rounding) -> str:
     places = "whole percentages" if rounding.places == 0 else (
-        f"percentages to {rounding.places} decimal place{'s' if rounding.places != 1 else ''}"
+        f"percentages to {plural(rounding.places, 'decimal place')}"
     )
     ties = {"up": "halves rounded up", "down": "halves rounded down", "even": "halves rounded to the even figure"}
     return f"{places}, {ties[rounding.ties]}"
@@ -258,7 +258,7 @@ def _section(section: m.Section, ruleset: m.Ruleset) -> list[Block]:
 
 def _assessed(criterion: m.Criterion) -> str:
     if criterion.kind == "numerical":
-        return f"scored from {len(criterion.questions)} questions"
+        return f"scored from {plural(len(criterion.questions), 'question')}"
     return f"graded from {plural(len(criterion.items), 'item')}"
 
 
@@ -285,13 +285,13 @@ def _criterion(
             if criterion.pooling == "pooled"
             else "the mean of its questions' percentages, each question counted by its weight"
         )
-        facts.append(text(f"Scored from {len(criterion.questions)} question{'s' if len(criterion.questions) != 1 else ''}: "
+        facts.append(text(f"Scored from {plural(len(criterion.questions), 'question')}: "
                           f"its score is {how}."))
         if criterion.grading:
             facts.append(marked(f"Its score is turned into a grade by the bands `{criterion.grading}`."))
     else:
         grading = _grading_label(ruleset, criterion.grading)
-        facts.append(marked(f"Graded from {len(criterion.items)} evidence item{'s' if len(criterion.items) != 1 else ''} "
+        facts.append(marked(f"Graded from {plural(len(criterion.items), 'evidence item')} "
                           f"by {grading} (see How grades are given)."))
     if share is not None:
         of_overall = f" and {plain.percent_words(share * overall_share)} of the overall score" if overall_share else ""

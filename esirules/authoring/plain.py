@@ -14,7 +14,7 @@ from fractions import Fraction
 from esirules.evidence.conditions import describe
 from esirules.language import model as m
 from esirules.scoring.grading import clause_text
-from esirules.words import number_text, percent_text, value_text
+from esirules.words import number_text, percent_text, plural, value_text
 
 # ---------------------------------------------------------------------------------------------
 # As written
@@ -59,7 +59,7 @@ def band_condition(band: m.Band) -> str:
 def rounding_text(rounding: m.Rounding) -> str:
     """As written: `whole percent, halves up` or `1 decimal place, halves even`."""
     places = "whole percent" if rounding.places == 0 else (
-        f"{rounding.places} decimal place{'s' if rounding.places != 1 else ''}"
+        plural(rounding.places, "decimal place")
     )
     ties = {"up": "halves up", "down": "halves down", "even": "halves even"}[rounding.ties]
     return f"{places}, {ties}"

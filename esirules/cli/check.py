@@ -8,37 +8,50 @@ import sys
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("files", nargs="+", metavar="FILE", help="ruleset files (.esi)")
-    parser.add_argument("--format", choices=["text", "json"], default="text", help="how to print problems")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json"],
+        default="text",
+        help="how to print the problems found: text with each line underlined (the default), or JSON",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
+    from esirules.cli import output
     from esirules.diagnostics import Diagnostic
     from esirules.language.check import check_files
-    from esirules.render.diagnostics import render_json, render_text
+    from esirules.render.diagnostics import render_json, tally_line
 
     all_diagnostics: list[Diagnostic] = []
+    with_problems = 0
     summaries: list[dict[str, object]] = []
     failed = False
     for path, checked in zip(args.files, check_files(args.files)):
         all_diagnostics.extend(checked.diagnostics)
+        with_problems += bool(checked.diagnostics)
         errors = [d for d in checked.diagnostics if d.severity == "error"]
         if errors or checked.ruleset is None:
             failed = True
-            if args.format == "text":
-                sys.stderr.write(render_text(checked.diagnostics, checked.sources))
-        else:
+        if args.format == "text" and checked.diagnostics:
+            # The count comes once, for every file, at the end.
+            if with_problems > 1:
+                sys.stderr.write("\n")
+            output.diagnostics(checked.diagnostics, checked.sources, tally=False)
+        if not errors and checked.ruleset is not None:
             ruleset = checked.ruleset
             if args.format == "text":
-                if checked.diagnostics:
-                    sys.stderr.write(render_text(checked.diagnostics, checked.sources))
-                print(f"{path}: ok — {ruleset.summary()}")
+                output.write(f"{path}: ok — {ruleset.summary()}\n")
             summaries.append({"file": path, "ruleset": ruleset.name, "version": ruleset.version,
                               "hash": ruleset.content_hash, "summary": ruleset.summary()})
+    if args.format == "text" and all_diagnostics:
+        files = len(args.files)
+        where = f" in {with_problems} of {files} files" if files > 1 else ""
+        sys.stderr.write(f"\n{tally_line(all_diagnostics)}{where}\n")
     if args.format == "json":
         import json
 
         payload = json.loads(render_json(all_diagnostics))
         payload["rulesets"] = summaries
         payload["ok"] = not failed
-        print(json.dumps(payload, indent=2, ensure_ascii=False))
+        output.write_json(json.dumps(payload, indent=2, ensure_ascii=False))
     return 1 if failed else 0

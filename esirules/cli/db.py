@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import sys
 
 from esirules.cli.serve import add_database_argument
 
@@ -17,6 +16,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from esirules.cli import output
     from esirules.cli.serve import open_database
     from esirules.service import migrate
     from esirules.service.database import DatabaseUnavailable, shown_url
@@ -29,15 +29,15 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "upgrade":
             before, after = migrate.upgrade(database)
             if before == after:
-                print(f"{where}: schema already at revision {after}")
+                output.write(f"{where}: schema already at revision {after}\n")
             else:
-                print(f"{where}: schema upgraded from revision {before or 'none'} to {after}")
+                output.write(f"{where}: schema upgraded from revision {before or 'none'} to {after}\n")
             return 0
         found = migrate.current(database)
-        print(f"{where}: schema revision {found or 'none'} (this esirules needs {migrate.head()})")
+        output.write(f"{where}: schema revision {found or 'none'} (this esirules needs {migrate.head()})\n")
         return 0 if found == migrate.head() else 1
     except DatabaseUnavailable as error:
-        sys.stderr.write(f"esirules: error: cannot reach the database {where}: {error}\n")
+        output.error(f"cannot reach the database {where}: {error}")
         return 1
     finally:
         database.dispose()

@@ -8,9 +8,6 @@ standard output); 2 when the options do not go together.
 from __future__ import annotations
 
 import argparse
-import sys
-
-COMMAND_LINE = "<command line>"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -30,50 +27,53 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         help="with --evidence: score these samples (cohorts) one by one; both rulesets must declare them",
     )
-    parser.add_argument("--format", choices=["text", "markdown", "json"], default="text")
+    parser.add_argument(
+        "--format",
+        choices=["text", "markdown", "json"],
+        default="text",
+        help="how to print the changes: text for the terminal (the default), Markdown, or JSON (docs/diff-schema.md)",
+    )
     parser.add_argument(
         "--all-cases", action="store_true", help="with --format json: list every case id (long lists are cut)"
     )
 
 
 def _samples(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """Each sample with the span that underlines it as typed, and the command line's text."""
-    from esirules.span import Span
+    """Each sample with the span that underlines it where it was typed, and the command line as typed."""
+    from esirules.cli.command_line import CommandLine
 
-    command = f"esirules diff {args.old} {args.new} --evidence " + " ".join(args.evidence)
+    line = CommandLine(getattr(args, "words", None) or ["diff", args.old, args.new, "--evidence", *args.evidence])
     if not args.sample:
         return [(None, None)], {}
-    command += " --sample"
-    samples = []
-    for name in args.sample:
-        command += " "
-        start = len(command)
-        command += name
-        span = Span(COMMAND_LINE, 1, start + 1, 1, start + 1 + len(name))
-        samples.append((name, span))
-    return samples, {COMMAND_LINE: command}
+    return [(name, _sample_span(line, name)) for name in args.sample], line.sources
+
+
+def _sample_span(line, name: str):  # type: ignore[no-untyped-def]
+    """`--sample a b` takes several names: the first word equal to the name after a `--sample`."""
+    start = next((i for i, word in enumerate(line.words) if word.startswith("--sam")), 0)
+    return line.word(name, after=start)
 
 
 def run(args: argparse.Namespace) -> int:
     from esirules.authoring.diff import diff_rulesets
     from esirules.authoring.impact import Impact, score_impacts
     from esirules.authoring.written import read_rulesets
+    from esirules.cli import output
     from esirules.diagnostics import DiagnosticError
-    from esirules.render.diagnostics import render_text
 
     if args.sample and not args.evidence:
-        sys.stderr.write("esirules: error: --sample chooses the cases of --evidence to score; give --evidence too\n")
+        output.error("--sample chooses the cases of --evidence to score; give --evidence too")
         return 2
     if args.all_cases and args.format != "json":
-        sys.stderr.write("esirules: error: --all-cases is for --format json; text and Markdown show the first few\n")
+        output.error("--all-cases is for --format json; text and Markdown show the first few")
         return 2
     try:
         (old, new), warnings, sources = read_rulesets([args.old, args.new])
     except DiagnosticError as error:
-        sys.stderr.write(render_text(error.diagnostics, error.sources))
+        output.diagnostics(error.diagnostics, error.sources)
         return 1
     if warnings:
-        sys.stderr.write(render_text(warnings, sources))
+        output.diagnostics(warnings, sources)
     diff = diff_rulesets(old, new)
     impacts: list[Impact] = []
     if args.evidence:
@@ -81,12 +81,12 @@ def run(args: argparse.Namespace) -> int:
         try:
             impacts = score_impacts(args.old, args.new, args.evidence, samples)
         except DiagnosticError as error:
-            sys.stderr.write(render_text(error.diagnostics, {**error.sources, **command_line}))
+            output.diagnostics(error.diagnostics, {**error.sources, **command_line})
             return 1
     if args.format == "json":
         from esirules.authoring.diff_json import diff_json
 
-        print(diff_json(diff, impacts, all_cases=args.all_cases))
+        output.write_json(diff_json(diff, impacts, all_cases=args.all_cases))
         return 0
     from esirules.authoring.diff_report import diff_document
 
@@ -94,9 +94,9 @@ def run(args: argparse.Namespace) -> int:
     if args.format == "markdown":
         from esirules.authoring.document_markdown import document_markdown
 
-        sys.stdout.write(document_markdown(document))
+        output.write(document_markdown(document))
     else:
         from esirules.authoring.document_text import document_text
 
-        sys.stdout.write(document_text(document))
+        output.write(document_text(document))
     return 0

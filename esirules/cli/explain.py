@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from esirules.evidence.sheet import ColumnSpec
+    from esirules.files import InputFiles
+    from esirules.span import Span
 
 COLUMN = "--column"
 
@@ -37,13 +38,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="CONDITION",
         help="the same breakdown for the cases where CONDITION holds, e.g. \"risk_of_harm >= high\"",
     )
-    parser.add_argument("--format", choices=["text", "json", "markdown", "html"], default="text")
+    parser.add_argument(
+        "--format",
+        choices=["text", "json", "markdown", "html"],
+        default="text",
+        help="how to print the explanation: a tree for the terminal (the default), JSON with every figure "
+        "exact and every rule located, Markdown findings in the style of an inspection report, or HTML "
+        "(one self-contained page)",
+    )
     parser.add_argument(
         "--all-cases", action="store_true", help="list every case id (long lists are otherwise summarised)"
     )
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings about the evidence as errors (nothing is explained)"
+    )
 
 
-def column_spec(args: argparse.Namespace) -> ColumnSpec:
+def column_spec(
+    args: argparse.Namespace, sample_typed: Span | None = None, files: InputFiles | None = None
+) -> ColumnSpec:
     """The column to explain: one column of a summary sheet, or the evidence file (and sample) itself.
 
     Raises:
@@ -53,14 +66,16 @@ def column_spec(args: argparse.Namespace) -> ColumnSpec:
     from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
     from esirules.evidence.sheet import ColumnSpec, read_sheet_file
     from esirules.span import Span
+    from esirules.words import plural
 
-    sheet = read_sheet_file(args.evidence)
+    sheet = read_sheet_file(args.evidence, files or input_files(args))
     if sheet is None:
         if args.column is not None:
             raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file")
         label = args.sample or os.path.basename(args.evidence)
-        ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
-        return ColumnSpec(label, (os.path.abspath(args.evidence),), ruleset, args.sample)
+        return ColumnSpec(
+            label, (os.path.normpath(args.evidence),), args.ruleset or None, args.sample, sample_typed
+        )
     if args.ruleset or args.sample:
         raise UsageError("a summary sheet file names its own rulesets and samples; choose a column with --column")
     labels = [c.label for c in sheet.columns]
@@ -73,9 +88,9 @@ def column_spec(args: argparse.Namespace) -> ColumnSpec:
         return chosen[0]
     listing = ", ".join(f"`{label}`" for label in labels)
     if args.column is None:
-        message = f"the summary sheet has {len(labels)} columns; say which one to explain"
+        message = f"the summary sheet has {plural(len(labels), 'column')}; say which one to explain"
         help_line = f"add `--column LABEL`; its columns are {listing}"
-        text = ""
+        text = args.evidence  # underlined where the summary sheet file was typed
     else:
         message = f"the summary sheet has no column `{args.column}`"
         given = args.column.lower()
@@ -91,38 +106,64 @@ def column_spec(args: argparse.Namespace) -> ColumnSpec:
     )
 
 
+def input_files(args: argparse.Namespace) -> InputFiles:
+    """The files the command may read: those named on its command line, and those they name."""
+    from esirules.files import InputFiles
+
+    return InputFiles.for_command_line([args.evidence, args.ruleset])
+
+
 def run(args: argparse.Namespace) -> int:
+    from esirules.cli import output
+    from esirules.cli.command_line import COMMAND_LINE, CommandLine, moved
     from esirules.diagnostics import DiagnosticError
     from esirules.explain.request import explain_spec
-    from esirules.render.diagnostics import render_text
+    from esirules.explain.scope import CASE, TARGET
+    from esirules.scoring.columns import Scorer
+    from esirules.scoring.subset import WHERE
 
+    files = input_files(args)
+    scorer = Scorer(files=files, strict=args.strict)
+    line = CommandLine(getattr(args, "words", None) or ["explain", args.evidence, args.target])
+    evidence_typed = line.word(args.evidence)
+    typed = {
+        TARGET: line.word(args.target, after=line.words.index(args.evidence) + 1 if evidence_typed else 0),
+        CASE: line.option("--case"),
+        WHERE: line.option("--where"),
+        COLUMN: line.option("--column") if args.column is not None else evidence_typed,
+    }
     try:
-        spec = column_spec(args)
+        spec = column_spec(args, line.option("--sample"), files)
         explanation = explain_spec(
-            spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases
+            spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases, scorer=scorer
         )
     except UsageError as error:
-        sys.stderr.write(f"esirules: error: {error}\n")
+        output.error(str(error))
         return 2
     except DiagnosticError as error:
-        sys.stderr.write(render_text(error.diagnostics, error.sources))
+        for origin, span in typed.items():
+            error = moved(error, origin, span, line)
+        if any(d.span.file == COMMAND_LINE for d in error.diagnostics):
+            error = DiagnosticError(error.diagnostics, {**error.sources, **line.sources})
+        output.diagnostics(error.diagnostics, error.sources)
         return 1
+    warnings = scorer.warnings()
+    if warnings:
+        output.diagnostics(warnings, scorer.sources)
     if args.format == "json":
         from esirules.render.explain_json import explanation_json
 
-        print(explanation_json(explanation))
+        output.write_json(explanation_json(explanation))
     elif args.format == "html":
         from esirules.render.html.explanation import explanation_page
 
-        sys.stdout.write(explanation_page(explanation))
+        output.write(explanation_page(explanation))
     elif args.format == "markdown":
         from esirules.render.explain_markdown import explanation_markdown
 
-        sys.stdout.write(explanation_markdown(explanation))
+        output.write(explanation_markdown(explanation))
     else:
-        from rich.console import Console
-
         from esirules.render.explain_text import explanation_tree
 
-        Console().print(explanation_tree(explanation), highlight=False)
+        output.console().print(explanation_tree(explanation))
     return 0

@@ -7,28 +7,29 @@ location; no file is written); 2 when the options are wrong.
 from __future__ import annotations
 
 import argparse
-import sys
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("ruleset", metavar="RULESET", help="the ruleset (.esi)")
-    parser.add_argument("--format", choices=["markdown", "html"], default="markdown")
+    parser.add_argument(
+        "--format", choices=["markdown", "html"], default="markdown", help="Markdown (the default) or a web page (HTML)"
+    )
     parser.add_argument("--output", metavar="FILE", help="write the handbook to FILE instead of standard output")
 
 
 def run(args: argparse.Namespace) -> int:
     from esirules.authoring.handbook import handbook_document
     from esirules.authoring.written import read_rulesets
+    from esirules.cli import output
     from esirules.diagnostics import DiagnosticError
-    from esirules.render.diagnostics import render_text
 
     try:
         (loaded,), warnings, sources = read_rulesets([args.ruleset])
     except DiagnosticError as error:
-        sys.stderr.write(render_text(error.diagnostics, error.sources))
+        output.diagnostics(error.diagnostics, error.sources)
         return 1
     if warnings:
-        sys.stderr.write(render_text(warnings, sources))
+        output.diagnostics(warnings, sources)
     document = handbook_document(loaded)
     if args.format == "html":
         from esirules.authoring.document_html import document_html
@@ -39,13 +40,13 @@ def run(args: argparse.Namespace) -> int:
 
         written = document_markdown(document)
     if args.output is None:
-        sys.stdout.write(written)
+        output.write(written)
         return 0
     try:
         with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(written)
+            output.write(written, handle)
     except OSError as error:
         reason = (error.strerror or str(error)).lower()
-        sys.stderr.write(f"esirules: error: cannot write `{args.output}`: {reason}\n")
+        output.error(f"cannot write `{args.output}`: {reason}")
         return 2
     return 0

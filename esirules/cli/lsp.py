@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -11,9 +12,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
+class _EditorGone(logging.Filter):
+    """A reply that cannot be sent because the editor closed its end is no error to report."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info is not None and isinstance(record.exc_info[1], BrokenPipeError))
+
+
 def run(args: argparse.Namespace) -> int:
     # pygls and lsprotocol are imported here only, so no other command loads them.
     from esirules.editor.server import serve
 
+    for name in ("pygls.protocol.json_rpc", "concurrent.futures"):  # where pygls reports a reply it could not send
+        logging.getLogger(name).addFilter(_EditorGone())
     serve()
     return 0

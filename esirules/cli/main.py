@@ -12,6 +12,7 @@ COMMANDS = {
     "explain": ("esirules.cli.explain", "explain why a criterion, section or the overall scored as it did"),
     "diff": ("esirules.cli.diff", "show what changed between two rulesets, and what it does to inspection evidence"),
     "handbook": ("esirules.cli.handbook", "write the inspection handbook of a ruleset as Markdown or HTML"),
+    "fmt": ("esirules.cli.fmt", "rewrite rulesets in the canonical layout, or check that they are"),
     "lsp": ("esirules.cli.lsp", "run the language server for editors (over standard input and output)"),
     "serve": ("esirules.cli.serve", "run the HTTP service over a SQLite file or PostgreSQL"),
     "db": ("esirules.cli.db", "create or migrate the service's database"),
@@ -44,25 +45,50 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    words = list(sys.argv[1:] if argv is None else argv)
+    try:
+        return _run(words)
+    except BrokenPipeError:
+        # The reader stopped early (`esirules score ... | head`): that is not a failure.
+        from esirules.cli.output import silence
+
+        silence(sys.stdout)
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def _run(words: list[str]) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
+    try:
+        args = parser.parse_args(words)
+    except SystemExit as done:  # --help, or a usage error: flush here, where a closed pipe is caught
+        _flush()
+        return done.code if isinstance(done.code, int) else 2
+    args.words = words  # what was typed, for diagnostics that underline it
     if args.version:
         from esirules import __version__
 
         print(f"esirules {__version__}")
+        _flush()
         return 0
     if not args.command:
         parser.print_help()
+        _flush()
         return 2
     import importlib
 
     module = importlib.import_module(COMMANDS[args.command][0])
-    try:
-        return int(module.run(args))
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
-        return 0
+    code = int(module.run(args))
+    _flush()
+    return code
+
+
+def _flush() -> None:
+    """Write out what is buffered now, where a reader that has gone is caught (not at exit)."""
+    for stream in (sys.stdout, sys.stderr):
+        if not stream.closed:  # the language server closes its streams when the editor ends it
+            stream.flush()
 
 
 if __name__ == "__main__":

@@ -67,16 +67,19 @@ class Task:
             from rich.console import Console
             from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
+            from esirules.render.wording import visible
+
             display = Progress(
                 SpinnerColumn(),
-                TextColumn("{task.description}"),
+                TextColumn("{task.description}", markup=False),  # a file's name is shown as written
                 BarColumn(),
                 TextColumn("{task.completed}/{task.total}" if self.total else ""),
                 TimeElapsedColumn(),
                 console=Console(file=self._stream),
                 transient=True,
             )
-            self._task_id = display.add_task(self.description, total=self.total, completed=self.done)
+            description = visible(self.description)
+            self._task_id = display.add_task(description, total=self.total, completed=self.done)
             display.start()
             self._display = display
 

@@ -25,39 +25,43 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         action="store_true",
         help="merge several evidence files into one column (e.g. one CSV per area) instead of one column each",
     )
-    parser.add_argument("--format", choices=["table", "json", "csv", "markdown", "html"], default="table")
+    parser.add_argument(
+        "--format",
+        choices=["table", "json", "csv", "markdown", "html"],
+        default="table",
+        help="how to print the sheet: a table for the terminal (the default), JSON with every figure exact, "
+        "CSV with one row per figure for spreadsheets, Markdown, or HTML (one self-contained page)",
+    )
     parser.add_argument("--title", help="the title printed above the sheet")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
-
-
-COMMAND_LINE = "<command line>"
+    parser.add_argument(
+        "--strict", action="store_true", help="treat warnings about the evidence as errors (nothing is scored)"
+    )
 
 
 def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped-def]
     """Column specs for plain evidence arguments (one per file, or merged, times one per sample),
-    and the command line as a source text, so a bad `--sample` is underlined where it was typed."""
+    and the command line as typed, so a bad `--sample` is underlined where it was typed."""
     import os
 
+    from esirules.cli.command_line import CommandLine
     from esirules.evidence.sheet import ColumnSpec
     from esirules.span import Span
 
-    ruleset = os.path.abspath(args.ruleset) if args.ruleset else None
+    ruleset = args.ruleset or None
     groups = [tuple(args.evidence)] if args.merge else [(path,) for path in args.evidence]
-    command = "esirules score " + " ".join(args.evidence)
+    line = CommandLine(getattr(args, "words", None) or ["score", *args.evidence])
     where: dict[str | None, Span | None] = {None: None}
-    for sample in args.sample or []:
-        command += " --sample "
-        start = len(command)
-        command += sample
-        where[sample] = Span(COMMAND_LINE, 1, start + 1, 1, start + 1 + len(sample))
+    for occurrence, sample in enumerate(args.sample or []):
+        where.setdefault(sample, line.option("--sample", occurrence))
     columns = []
     for group in groups:
         for sample in args.sample or [None]:
             name = " + ".join(os.path.basename(p) for p in group)
             label = name if sample is None else (sample if len(groups) == 1 else f"{name} ({sample})")
-            paths = tuple(os.path.abspath(p) for p in group)
+            paths = tuple(os.path.normpath(p) for p in group)
             columns.append(ColumnSpec(label, paths, ruleset, sample, where[sample]))
-    return columns, {COMMAND_LINE: command}
+    return columns, line.sources
 
 
 def progress_display(quiet: bool):  # type: ignore[no-untyped-def]
@@ -72,19 +76,21 @@ def progress_display(quiet: bool):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace) -> int:
+    from esirules.cli import output
     from esirules.diagnostics import DiagnosticError
     from esirules.evidence.sheet import read_sheet_file
-    from esirules.render.diagnostics import render_text
-    from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown, sheet_table
+    from esirules.files import InputFiles
+    from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown
     from esirules.scoring.columns import Scorer
 
     title = args.title
-    scorer = Scorer(progress_display(args.quiet))
+    files = InputFiles.for_command_line([*args.evidence, args.ruleset])
+    scorer = Scorer(progress_display(args.quiet), files=files, strict=args.strict)
     try:
-        sheet = read_sheet_file(args.evidence[0]) if len(args.evidence) == 1 else None
+        sheet = read_sheet_file(args.evidence[0], files) if len(args.evidence) == 1 else None
         if sheet is not None:
             if args.ruleset or args.sample or args.merge:
-                sys.stderr.write("esirules: error: a summary sheet file names its own rulesets and samples\n")
+                output.error("a summary sheet file names its own rulesets and samples")
                 return 2
             columns = list(sheet.columns)
             title = title or sheet.title
@@ -93,29 +99,30 @@ def run(args: argparse.Namespace) -> int:
             scorer.sources.update(command_line)
         results = scorer.score(columns)
     except DiagnosticError as error:
-        sys.stderr.write(render_text(error.diagnostics, error.sources))
+        output.diagnostics(error.diagnostics, error.sources)
         return 1
+    warnings = scorer.warnings()
+    if warnings:
+        output.diagnostics(warnings, scorer.sources)
     # Without a title of its own, a sheet of one inspection is headed by that inspection's title.
     inspections = {e.title for e in scorer.evidence.values() if e is not None and e.title}
     title = title or (inspections.pop() if len(inspections) == 1 else "Scoring summary sheet")
     if args.format == "json":
-        print(sheet_json(title, results))
+        output.write_json(sheet_json(title, results))
         return 0
     if args.format == "html":
         from esirules.render.html.sheet import sheet_page
 
-        sys.stdout.write(sheet_page(title, results, rulesets=scorer.rulesets.values()))
+        output.write(sheet_page(title, results, rulesets=scorer.rulesets.values()))
         return 0
     built = build_sheet(title, results)
     if args.format == "csv":
-        sys.stdout.write(sheet_csv(built))
+        output.write(sheet_csv(built))
     elif args.format == "markdown":
-        sys.stdout.write(sheet_markdown(built))
+        output.write(sheet_markdown(built))
     else:
-        from rich.console import Console
+        from esirules.render.sheet_table import sheet_table
 
-        console = Console()
-        console.print(sheet_table(built))
-        for number, note in enumerate(built.notes, start=1):
-            console.print(f"[{number}] {note}", highlight=False)
+        console = output.console()
+        console.print(sheet_table(built, console.width))
     return 0

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import sys
 
 
 def add_database_argument(parser: argparse.ArgumentParser) -> None:
@@ -35,17 +34,23 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="IPS",
         help="proxies trusted to set X-Forwarded-For/-Proto (comma-separated; default 127.0.0.1)",
     )
-    parser.add_argument("--log-level", choices=["debug", "info", "warning", "error"], default="info")
+    parser.add_argument(
+        "--log-level",
+        choices=["debug", "info", "warning", "error"],
+        default="info",
+        help="how much the server logs on standard error (default info)",
+    )
 
 
 def open_database(url: str | None):  # type: ignore[no-untyped-def]
     """The database for `--db`, or None after saying why it cannot be used (on standard error)."""
+    from esirules.cli import output
     from esirules.service.database import Database, UnsupportedDatabase
 
     try:
         return Database(url or "")
     except UnsupportedDatabase as error:
-        sys.stderr.write(f"esirules: error: {error}\n")
+        output.error(str(error))
         return None
 
 
@@ -55,11 +60,12 @@ def run(args: argparse.Namespace) -> int:
 
     import uvicorn
 
+    from esirules.cli import output
     from esirules.service import migrate, observe
     from esirules.service.database import DatabaseUnavailable, shown_url
 
     if args.workers < 1 or not 0 < args.port < 65536 or args.max_body_bytes < 1:
-        sys.stderr.write("esirules: error: --workers and --max-body-bytes must be positive, --port 1 to 65535\n")
+        output.error("--workers and --max-body-bytes must be positive, --port 1 to 65535")
         return 2
     database = open_database(args.db)
     if database is None:
@@ -67,10 +73,10 @@ def run(args: argparse.Namespace) -> int:
     try:
         migrate.check_current(database)
     except migrate.SchemaNotCurrent as error:
-        sys.stderr.write(f"esirules: error: {error}\n")
+        output.error(str(error))
         return 1
     except DatabaseUnavailable as error:
-        sys.stderr.write(f"esirules: error: cannot reach the database {shown_url(database.url)}: {error}\n")
+        output.error(f"cannot reach the database {shown_url(database.url)}: {error}")
         return 1
     finally:
         database.dispose()

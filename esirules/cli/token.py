@@ -26,6 +26,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 def run(args: argparse.Namespace) -> int:
     import getpass
 
+    from esirules.cli import output
     from esirules.cli.serve import open_database
     from esirules.service import migrate
     from esirules.service.database import DatabaseUnavailable, shown_url
@@ -41,27 +42,29 @@ def run(args: argparse.Namespace) -> int:
         if args.action == "create":
             name = args.name or args.role
             if not name.isprintable():
-                sys.stderr.write("esirules: error: --name must be printable text, without control characters\n")
+                output.error("--name must be printable text, without control characters")
                 return 2
             secret, row = store.write(actor, "command-line", lambda writer: writer.create_token(args.role, name))
-            sys.stderr.write(f"token {row['id']} ({row['role']}, {row['name']}); keep it secret: it is not shown again\n")
-            print(secret)
+            output.write(
+                f"token {row['id']} ({row['role']}, {row['name']}); keep it secret: it is not shown again\n", sys.stderr
+            )
+            output.write(secret + "\n")
         elif args.action == "list":
             for row in store.tokens():
                 state = f"revoked {row['revoked_at']}" if row["revoked_at"] else "active"
-                print(f"{row['id']}\t{row['role']}\t{row['name']}\t{row['created_at']}\t{state}")
+                output.write(f"{row['id']}\t{row['role']}\t{row['name']}\t{row['created_at']}\t{state}\n")
         else:
             revoked = store.write(actor, "command-line", lambda writer: writer.revoke_token(args.id))
             if revoked is None:
-                sys.stderr.write(f"esirules: error: there is no token `{args.id}`\n")
+                output.error(f"there is no token `{args.id}`")
                 return 1
-            print(f"token {args.id} revoked")
+            output.write(f"token {args.id} revoked\n")
         return 0
     except migrate.SchemaNotCurrent as error:
-        sys.stderr.write(f"esirules: error: {error}\n")
+        output.error(str(error))
         return 1
     except DatabaseUnavailable as error:
-        sys.stderr.write(f"esirules: error: cannot reach the database {shown_url(database.url)}: {error}\n")
+        output.error(f"cannot reach the database {shown_url(database.url)}: {error}")
         return 1
     finally:
         database.dispose()

@@ -124,7 +124,7 @@ class _Describer:
         facts = []
         if node.weight is not None:
             facts.append(f"weight {node.weight.text}")
-        facts.append(f"{plural(len(node.criteria), 'criterion', 'criteria')}: " + ", ".join(c.id.text for c in node.criteria))
+        facts.append(plural(len(node.criteria), "criterion", "criteria") + ": " + ", ".join(c.id.text for c in node.criteria))
         out += "\n\n" + "; ".join(facts)
         for aggregate in node.aggregates:
             out += f"\n\n`{self.written(aggregate.span)}`"
@@ -140,7 +140,7 @@ class _Describer:
             facts.append(f"descriptive{where}: {plural(len(node.items), 'item')}{grading}")
         else:
             pooling = node.pooling.text if node.pooling else "pooled"
-            facts.append(f"numerical{where}: {len(node.questions)} questions, {pooling}")
+            facts.append(f"numerical{where}: {plural(len(node.questions), 'question')}, {pooling}")
         facts.append(self._weight(node))
         if node.allows_adjustment:
             facts.append("allows adjustment")
@@ -243,7 +243,11 @@ class _Describer:
         return out
 
     def _points(self, d: Occurrence, node: s.PointsDecl) -> str:
-        rows = "\n".join(f"- {grade.text}: {points.text} point{'' if points.number == 1 else 's'}" for grade, points in node.points)
+        rows = "\n".join(
+            f"- {grade.text}: "
+            + (plural(points.number, "point") if points.number is not None else f"{points.text} points")
+            for grade, points in node.points
+        )
         return f"**points `{d.name}`** on `{node.ladder.text}`\n\n{rows}"
 
     def _test(self, d: Occurrence, node: s.TestDecl) -> str:

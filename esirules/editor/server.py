@@ -16,6 +16,7 @@ from lsprotocol import types as t
 from pygls.lsp.server import LanguageServer
 
 from esirules import __version__
+from esirules.authoring.fmt import FormatterFault, format_text
 from esirules.diagnostics import Diagnostic
 from esirules.editor.completion import complete
 from esirules.editor.hover import hover_text
@@ -294,6 +295,25 @@ def folding_ranges(ls: EsirulesServer, params: t.FoldingRangeParams) -> list[t.F
     return [t.FoldingRange(f.start_line, f.end_line, kind=kinds.get(f.kind or "")) for f in found]
 
 
+def formatting(ls: EsirulesServer, params: t.DocumentFormattingParams) -> list[t.TextEdit] | None:
+    """The whole document in the canonical layout of `esirules fmt`, as one edit (none if it is
+    already so); nothing while it has syntax errors, which the diagnostics already show."""
+    document = ls.state.document(params.text_document.uri)
+    if document is None:
+        return None
+    try:
+        formatted = format_text(document.text, document.path)
+    except FormatterFault as fault:
+        ls.window_show_message(t.ShowMessageParams(t.MessageType.Error, f"esirules fmt left the text as it was: {fault}"))
+        return None
+    if formatted.text is None:
+        return None
+    if formatted.text == document.text:
+        return []
+    lines = ls.state.lines(document)
+    return [t.TextEdit(_range(Range(lines.position(0), lines.position(len(document.text)))), formatted.text)]
+
+
 def code_lenses(ls: EsirulesServer, params: t.CodeLensParams) -> list[t.CodeLens]:
     """Where an evidence file is configured: each criterion's figure on it, to click for the explanation."""
     document = ls.state.document(params.text_document.uri)
@@ -350,7 +370,7 @@ def _explain_command(ls: EsirulesServer, *arguments: Any) -> dict[str, object]:
 
 
 def make_server() -> EsirulesServer:
-    """A server with every handler registered (formatting is left to the `esirules fmt` command)."""
+    """A server with every handler registered."""
     server = EsirulesServer()
     server.feature(t.INITIALIZE)(initialize)
     server.feature(t.TEXT_DOCUMENT_DID_OPEN)(did_open)
@@ -364,6 +384,7 @@ def make_server() -> EsirulesServer:
     server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", ",", "{"]))(completion)
     server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbols)
     server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)(folding_ranges)
+    server.feature(t.TEXT_DOCUMENT_FORMATTING)(formatting)
     server.feature(t.TEXT_DOCUMENT_CODE_LENS, t.CodeLensOptions(resolve_provider=False))(code_lenses)
     server.command(EXPLAIN_COMMAND)(_explain_command)
     return server

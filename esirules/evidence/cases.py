@@ -21,6 +21,9 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from esirules.diagnostics import Diagnostic
+from esirules.span import Span
+
 MISSING = -1
 UNANSWERED = -1
 NOT_APPLICABLE = -2
@@ -185,9 +188,41 @@ def _take_locations(locations: Sequence[Location], index: npt.NDArray[np.intp]) 
     return tuple(locations[i] for i in index.tolist()) if locations else ()
 
 
+FIRST_PLACES = 5  # the places a warning lists (its count says how many there are)
+
+
+@attrs.frozen
+class EvidenceWarning:
+    """A problem in the evidence that changes no figure (docs/evidence-diagnostics.md lists which),
+    found `count` times: the message says so, `places` keeps the first few."""
+
+    code: str
+    message: str
+    help: str | None
+    count: int
+    places: tuple[Span, ...]
+
+    def diagnostic(self, severity: str = "warning") -> Diagnostic:
+        """The warning shown at its first place (as an error with `--strict`)."""
+        return Diagnostic(self.code, self.message, self.places[0], self.help, severity)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "code": self.code,
+            "message": self.message,
+            "help": self.help,
+            "count": self.count,
+            "locations": [place.to_json() for place in self.places],
+        }
+
+
 @attrs.frozen(eq=False)
 class Evidence:
-    """One inspection's evidence, validated against a ruleset."""
+    """One inspection's evidence, validated against a ruleset.
+
+    `warnings` are the problems found that change no figure; `sources` holds the text of the
+    files they are in, up to the last line they cite, so they can be shown.
+    """
 
     path: str
     content_hash: str
@@ -197,3 +232,7 @@ class Evidence:
     measures: dict[str, MeasureFigures] = attrs.field(factory=dict)
     adjustments: tuple[Adjustment, ...] = ()
     title: str = ""
+    warnings: tuple[EvidenceWarning, ...] = ()
+    sources: dict[str, str] = attrs.field(factory=dict, repr=False)
+    # Where each rating is recorded, so an explanation can cite it.
+    rating_locations: dict[str, Location] = attrs.field(factory=dict, kw_only=True)

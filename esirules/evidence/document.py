@@ -1,26 +1,37 @@
 """Evidence files as text and as YAML: a path in, the file's text, or its YAML node tree, out.
 
 Reading is where the first problems are found: a file that is missing, empty, binary or not
-UTF-8 (E101), not valid YAML or JSON (E102), or not a set of fields (E103). JSON is read as YAML
-(JSON is YAML) after a strict JSON check, so both give the same node tree, every value with its
-line. The helpers below read the fields and values of that tree and report values of the wrong
-shape; the readers of an evidence file's parts (`yaml_cases`, `inspection`) use them.
+UTF-8 (E101), not valid YAML or JSON (E102), or not a set of fields (E103); a file named where
+this run may not read (E108); a file beyond the limits an evidence file keeps to (E109: its
+size, JSON nested too deep, YAML anchors and aliases, which can repeat a value without end). JSON
+is read as YAML (JSON is YAML) after a strict JSON check, so both give the same node tree, every
+value with its place. The helpers below read the fields and values of that tree and report
+values of the wrong shape or holding control characters; the readers of an evidence file's
+parts (`yaml_cases`, `inspection`) use them.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 
+import numpy as np
 import yaml
 
 from esirules.diagnostics import Diagnostic
+from esirules.evidence.vocabulary import CONTROL, TEXT_CONTROL, shown
 from esirules.files import DISK, FileProblem, InputFiles
 from esirules.span import Span
 
 YAML_SUFFIXES = (".yaml", ".yml")
 NULL = "tag:yaml.org,2002:null"
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+# The limits an evidence file keeps to (docs/evidence-format.md), far beyond any real inspection.
+MAX_DOCUMENT_BYTES = 64 << 20  # an evidence file or summary sheet (YAML or JSON): 64 MB
+MAX_TABLE_BYTES = 4 << 30  # a CSV file of cases: 4 GB
+MAX_JSON_DEPTH = 100  # lists and sets of fields inside each other, in a JSON file
 
 Problems = list[Diagnostic]
 
@@ -33,19 +44,37 @@ def read_text(
     *,
     lazy: bool = False,
     files: InputFiles = DISK,
+    limit: int | None = None,
 ) -> tuple[str | None, bytes] | None:
-    """A file's text and bytes, or None with a diagnostic if it is missing, empty, binary or not UTF-8.
+    """A file's text and bytes, or None with a diagnostic if it is missing, empty, binary, not
+    UTF-8, larger than `limit` bytes (MAX_DOCUMENT_BYTES by default) or where this run may not read.
 
     With `lazy`, a file of ASCII bytes (valid UTF-8 whatever it holds) is not decoded: the text
-    is None, and the caller decodes it if it needs it (see `_Reader.text`).
+    is None, and the caller decodes it if it needs it (see `_Load.text`).
     """
     span = at or Span.point(path, 1, 1)
+    limit = MAX_DOCUMENT_BYTES if limit is None else limit
     try:
-        data = files.read(path)
+        data = files.read(path, limit + 1)
     except FileProblem as problem:
+        if problem.outside:
+            problems.append(outside(path, span, files))
+            return None
         reason = "it does not exist" if problem.missing else problem.reason
         problems.append(
             Diagnostic("E101", f"cannot read `{path}`: {reason}", span, "check the file name and folder")
+        )
+        return None
+    if len(data) > limit:
+        problems.append(
+            Diagnostic(
+                "E109",
+                f"`{path}` is larger than the {_size(limit)} an evidence file may be",
+                span,
+                "keep the cases in CSV files (up to 4 GB each), or split the inspection into several files"
+                if limit < MAX_TABLE_BYTES
+                else "split the cases into several CSV files and name them all under `cases:`",
+            )
         )
         return None
     if not data[:4096].strip() and not data.strip():  # (a large file is not copied to be stripped)
@@ -53,12 +82,14 @@ def read_text(
             Diagnostic("E101", f"`{path}` is empty", span, "an evidence file needs at least one field")
         )
         return None
-    if b"\0" in data[:8192] or data.startswith(b"PK\x03\x04"):
+    nul = data.find(b"\0")
+    if nul >= 0 or data.startswith(b"PK\x03\x04"):
+        where = Span.point(path, 1, 1) if nul < 0 or nul < 8192 else _byte_place(path, data, nul)
         problems.append(
             Diagnostic(
                 "E101",
-                f"`{path}` is not a text file",
-                span,
+                f"`{path}` is not a text file" + ("" if nul < 8192 else ": it holds a NUL character"),
+                where,
                 "a spreadsheet must be saved as CSV (comma-separated values, UTF-8) first",
             )
         )
@@ -68,13 +99,11 @@ def read_text(
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        line = data.count(b"\n", 0, error.start) + 1
-        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         problems.append(
             Diagnostic(
                 "E101",
                 f"`{path}` is not UTF-8 text (byte {error.start + 1} cannot be read)",
-                Span.point(path, line, column),
+                _byte_place(path, data, error.start),
                 "save the file with the UTF-8 encoding (in a spreadsheet: CSV UTF-8)",
             )
         )
@@ -83,41 +112,55 @@ def read_text(
     return text, data
 
 
+def outside(path: str, span: Span, files: InputFiles) -> Diagnostic:
+    """A file named where this run may not read (E108)."""
+    return Diagnostic("E108", f"`{path}` lies outside the files this run may read", span, files.refusal_help)
+
+
+def _size(limit: int) -> str:
+    for unit, shift in (("GB", 30), ("MB", 20)):
+        if limit >= 1 << shift:
+            return f"{limit >> shift} {unit}"
+    return f"{limit} bytes"
+
+
+def _byte_place(path: str, data: bytes, offset: int) -> Span:
+    """The line and column of byte `offset`."""
+    start = data.rfind(b"\n", 0, offset) + 1
+    column = len(data[start:offset].decode("utf-8", errors="replace")) + 1
+    return Span.point(path, data.count(b"\n", 0, offset) + 1, column)
+
+
 def read_document(
-    path: str, problems: Problems, sources: dict[str, str], files: InputFiles = DISK
-) -> yaml.Node | None:
-    """The YAML node tree of a YAML or JSON file, or None with a diagnostic."""
+    path: str,
+    problems: Problems,
+    sources: dict[str, str],
+    files: InputFiles = DISK,
+    named_at: Span | None = None,
+) -> yaml.MappingNode | None:
+    """The YAML node tree of a YAML or JSON file, or None with a diagnostic (at `named_at`, where
+    the file is named, if it cannot be read)."""
     suffix = os.path.splitext(path)[1].lower()
     if suffix not in (*YAML_SUFFIXES, ".json"):
         problems.append(
             Diagnostic(
                 "E101",
                 f"cannot tell the format of `{path}` from its name",
-                Span.point(path, 1, 1),
+                named_at or Span.point(path, 1, 1),
                 "evidence files end in `.yaml`, `.yml` or `.json`; case tables in `.csv`",
             )
         )
         return None
-    read = read_text(path, problems, sources, files=files)
+    read = read_text(path, problems, sources, named_at, files=files)
     if read is None or read[0] is None:
         return None
-    text = read[0]
+    text, data = read[0], read[1]
     if suffix == ".json":
-        import json
-
-        try:
-            json.loads(text)
-        except json.JSONDecodeError as error:
-            problems.append(
-                Diagnostic(
-                    "E102",
-                    f"`{path}` is not valid JSON: {error.msg.lower()}",
-                    Span.point(path, error.lineno, error.colno),
-                    "check the commas, quotes and brackets here (JSON allows no comma before `}` or `]`)",
-                )
-            )
+        if not _valid_json(path, text, data, problems):
             return None
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML does not; strings hold none
+    if "&" in text and not _no_anchors(path, text, problems):
+        return None
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -126,14 +169,20 @@ def read_document(
         problem = (error.problem or "unreadable").rstrip(".")
         tab = mark is not None and "\t" in text[text.rfind("\n", 0, mark.index) + 1 : mark.index + 1]
         help_ = "indent with spaces, not tabs" if tab else _yaml_help(error)
-        problems.append(
-            Diagnostic(
-                "E102", f"`{path}` is not valid YAML: {problem}", Span.point(path, line, column), help_
-            )
-        )
+        if suffix == ".json":  # valid JSON that YAML cannot read: say so in JSON's words
+            message, help_ = f"`{path}` cannot be read as JSON text: {problem}", _json_help(problem)
+        else:
+            message = f"`{path}` is not valid YAML: {problem}"
+        problems.append(Diagnostic("E102", message, Span.point(path, line, column), help_))
         return None
     except yaml.YAMLError as error:
-        problems.append(Diagnostic("E102", f"`{path}` is not valid YAML: {error}", Span.point(path, 1, 1)))
+        kind = "JSON" if suffix == ".json" else "YAML"
+        problems.append(Diagnostic("E102", f"`{path}` is not valid {kind}: {error}", Span.point(path, 1, 1)))
+        return None
+    except RecursionError:  # (only without libyaml, which refuses nesting over 1000 deep itself)
+        problems.append(
+            Diagnostic("E102", f"`{path}` is not valid YAML: it is nested too deeply", Span.point(path, 1, 1))
+        )
         return None
     if root is None:
         problems.append(
@@ -158,13 +207,110 @@ def read_document(
     return root
 
 
+def _valid_json(path: str, text: str, data: bytes, problems: Problems) -> bool:
+    """Whether a text is JSON (strictly: no comments, no trailing commas) within the nesting limit."""
+    import json
+
+    deep = _too_deep(data)
+    if deep is not None:
+        problems.append(
+            Diagnostic(
+                "E109",
+                f"`{path}` nests lists and fields more than {MAX_JSON_DEPTH} deep",
+                _byte_place(path, data, deep),
+                "an evidence file needs only a few levels: cases, a case, its answers",
+            )
+        )
+        return False
+    try:  # numbers are kept as text (as YAML keeps them): no figure of any length is converted here
+        json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
+    except json.JSONDecodeError as error:
+        problems.append(
+            Diagnostic(
+                "E102",
+                f"`{path}` is not valid JSON: {error.msg.lower()}",
+                Span.point(path, error.lineno, error.colno),
+                "check the commas, quotes and brackets here (JSON allows no comma before `}` or `]`)",
+            )
+        )
+        return False
+    return True
+
+
+_QUOTE, _BACKSLASH = ord('"'), ord("\\")
+_OPEN, _CLOSE = (ord("["), ord("{")), (ord("]"), ord("}"))
+
+
+def _too_deep(data: bytes) -> int | None:
+    """The offset of the first bracket of a JSON text nested deeper than MAX_JSON_DEPTH, if one is.
+
+    Brackets inside strings do not count: a quote opens or closes a string unless it follows a
+    run of backslashes of odd length. (In UTF-8 no byte of a longer character is one of these.)
+    """
+    if data.count(b"[") + data.count(b"{") <= MAX_JSON_DEPTH:
+        return None
+    text = np.frombuffer(data, dtype=np.uint8)
+    opening, closing = np.isin(text, _OPEN), np.isin(text, _CLOSE)
+    marks = np.flatnonzero((text == _QUOTE) | (text == _BACKSLASH) | opening | closing)
+    kind = text[marks]
+    backslash = kind == _BACKSLASH
+    after = np.zeros(len(marks), dtype=np.bool_)  # right after a backslash
+    after[1:] = backslash[:-1] & (marks[1:] == marks[:-1] + 1)
+    run_starts = np.flatnonzero(backslash & ~after)
+    run = np.cumsum(backslash & ~after)  # which run of backslashes each mark is in or after
+    length = np.arange(len(marks)) - run_starts[np.maximum(run - 1, 0)] + 1 if len(run_starts) else run
+    escaped = np.zeros(len(marks), dtype=np.bool_)
+    escaped[1:] = after[1:] & (length[:-1] % 2 == 1)
+    quote = (kind == _QUOTE) & ~escaped
+    inside = (np.cumsum(quote) - quote) % 2 == 1  # after an odd number of quotes: within a string
+    step = (opening[marks].astype(np.int64) - closing[marks]) * ~inside
+    over = np.flatnonzero(np.cumsum(step) > MAX_JSON_DEPTH)
+    return int(marks[over[0]]) if len(over) else None
+
+
+def _no_anchors(path: str, text: str, problems: Problems) -> bool:
+    """Whether a YAML text has no anchors (`&name`) and so no aliases (`*name`); reports each anchor."""
+    found = len(problems)
+    try:
+        for event in yaml.parse(text, Loader=_Loader):
+            anchor = getattr(event, "anchor", None)
+            if anchor is None or isinstance(event, yaml.AliasEvent):
+                continue
+            mark = event.start_mark
+            assert mark is not None  # INVARIANT: the parser marks every event
+            problems.append(
+                Diagnostic(
+                    "E109",
+                    f"`&{shown(anchor)}` marks a value to be repeated elsewhere (an anchor), which evidence files do not use",
+                    Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2 + len(anchor)),
+                    "write each value out where it belongs (anchors and aliases can repeat text without end)",
+                )
+            )
+    except yaml.YAMLError:
+        pass  # composing reports it
+    return len(problems) == found
+
+
 def _yaml_help(error: yaml.MarkedYAMLError) -> str:
     context = f"{error.context}; " if error.context else ""
     return f"{context}check indentation, and quote values that contain `:` or `#`"
 
 
+def _json_help(problem: str) -> str:
+    if "unicode" in problem.lower():
+        return "a `\\u` escape must name a whole character (`\\ud800` alone is half of one)"
+    return "check the text here"
+
+
 def resolve(path: str, reference: str) -> str:
-    return os.path.normpath(os.path.join(os.path.dirname(path), os.path.expanduser(reference)))
+    """A file named in the file `path`, from that file's folder, written as the command line would
+    name it: relative to the working folder when it lies under it (so no output depends on where
+    a copy of the files is kept)."""
+    resolved = os.path.normpath(os.path.join(os.path.dirname(path), os.path.expanduser(reference)))
+    if os.path.isabs(resolved):
+        relative = os.path.relpath(resolved)
+        return resolved if relative.startswith("..") else relative
+    return resolved
 
 
 # ---------------------------------------------------------------------------------------------
@@ -172,8 +318,11 @@ def resolve(path: str, reference: str) -> str:
 
 
 def at(file: str, node: yaml.Node) -> Span:
-    mark = node.start_mark
-    return Span.point(file, mark.line + 1, mark.column + 1, mark.index)
+    """Where a node is written: the whole value (a list or set of fields from its start to its end)."""
+    start, end = node.start_mark, node.end_mark
+    if end is None or end.index <= start.index:
+        return Span.point(file, start.line + 1, start.column + 1, start.index)
+    return Span(file, start.line + 1, start.column + 1, end.line + 1, end.column + 1, start.index, end.index)
 
 
 def node_kind(node: yaml.Node) -> str:
@@ -190,17 +339,19 @@ def fields(file: str, node: yaml.Node, problems: Problems) -> Iterator[tuple[str
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(
-                Diagnostic("E103", "a field name must be a single word or id", at(file, key_node))
+                Diagnostic("E103", "a field name must be a single word or id", at(file, key_node), "write the name alone before the `:`")
             )
             continue
         key = key_node.value.strip()
+        if not _plain_text(file, key_node, key, "a field name", problems, CONTROL):
+            continue
         if key in seen:
             problems.append(
                 Diagnostic(
                     "E106",
                     f"`{key}` is given twice",
                     at(file, key_node),
-                    "keep one; the second would silently win",
+                    "keep one, with what both hold: only the first is read",
                 )
             )
             continue
@@ -216,13 +367,38 @@ def mapping_value(node: yaml.Node, key: str) -> yaml.Node | None:
 
 
 def scalar_text(file: str, node: yaml.Node, what: str, problems: Problems) -> str | None:
-    """A single value's text; None for a blank (and a diagnostic for a list or set of fields)."""
+    """A single value's text; None for a blank (and a diagnostic for a list or set of fields, or
+    for a value holding a control character other than a tab or a line break)."""
     if isinstance(node, yaml.ScalarNode):
-        return None if node.tag == NULL else str(node.value)
+        if node.tag == NULL:
+            return None
+        text = str(node.value)
+        return text if _plain_text(file, node, text, what, problems, TEXT_CONTROL) else None
     problems.append(
-        Diagnostic("E103", f"{what} must be a single value, not a {node_kind(node)}", at(file, node))
+        Diagnostic(
+            "E103",
+            f"{what} must be a single value, not a {node_kind(node)}",
+            at(file, node),
+            "write one value here, without brackets (quote it if it holds `: ` or ` #`)",
+        )
     )
     return None
+
+
+def _plain_text(file: str, node: yaml.Node, text: str, what: str, problems: Problems, control: re.Pattern[str]) -> bool:
+    """Whether a value holds no control character; reports the first it holds."""
+    found = control.search(text)
+    if found is None:
+        return True
+    problems.append(
+        Diagnostic(
+            "E117",
+            f"{what} `{shown(text)}` holds a control character (`{shown(found.group())}`)",
+            at(file, node),
+            "remove it: values are plain text (a program may have written a character it could not show)",
+        )
+    )
+    return False
 
 
 def expect(file: str, node: yaml.Node, kind: type, what: str, problems: Problems) -> bool:
@@ -231,5 +407,13 @@ def expect(file: str, node: yaml.Node, kind: type, what: str, problems: Problems
     if isinstance(node, yaml.ScalarNode) and node.tag == NULL:
         return False  # a blank field: nothing given
     wanted = "list" if kind is yaml.SequenceNode else "set of fields"
-    problems.append(Diagnostic("E103", f"{what} must be a {wanted}, not a {node_kind(node)}", at(file, node)))
+    example = "each item on a line of its own starting with `- `" if kind is yaml.SequenceNode else "`name: value`, one a line"
+    problems.append(
+        Diagnostic(
+            "E103",
+            f"{what} must be a {wanted}, not a {node_kind(node)}",
+            at(file, node),
+            f"write a {wanted} here: {example} (see docs/evidence-format.md)",
+        )
+    )
     return False

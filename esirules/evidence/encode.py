@@ -1,10 +1,11 @@
 """Check and code a case table against a ruleset: a case table in, columnar `Cases` out (the one encoder).
 
 Each column is coded by its few distinct texts (attribute values to their position, answers to
-their place on the scale, see `cases`), and every cell that is not a known value is reported with
-its place in the file. Then the cases are checked as a whole: the attributes that conditions
-need, answers to questions that do not apply (`conditions.truth`, the one definition the
-evaluator uses too), answers a sample does not ask for; and case ids used twice (`combine`).
+their place on the scale, see `cases`), and every cell that is not a known value, or that holds a
+control character, is reported with its place in the file. Then the cases are checked as a
+whole: the attributes that conditions need, answers a sample does not ask for, and case ids used
+twice (`combine`). Answers to questions that do not apply (`conditions.truth`, the one definition
+the evaluator uses too) change no figure, so they are warnings, one per question, not errors.
 """
 
 from __future__ import annotations
@@ -18,9 +19,26 @@ import numpy.typing as npt
 
 from esirules.diagnostics import Diagnostic
 from esirules.evidence import conditions
-from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, CaseLocations, Cases, Location
+from esirules.evidence.cases import (
+    ANSWER_OFFSET,
+    FIRST_PLACES,
+    MISSING,
+    UNANSWERED,
+    CaseLocations,
+    Cases,
+    EvidenceWarning,
+    Location,
+)
 from esirules.evidence.table import CaseTable
-from esirules.evidence.vocabulary import Problems, Vocabulary, suggest
+from esirules.evidence.vocabulary import (
+    CONTROL,
+    MAX_DIGITS,
+    TEXT_CONTROL,
+    Problems,
+    Vocabulary,
+    shown,
+    suggest,
+)
 from esirules.language import model
 from esirules.span import Span
 
@@ -28,9 +46,14 @@ Columns = dict[str, npt.NDArray]  # type: ignore[type-arg]
 NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
-def encode_cases(table: CaseTable, vocab: Vocabulary, problems: Problems) -> Cases:
+def encode_cases(
+    table: CaseTable, vocab: Vocabulary, problems: Problems, warnings: list[EvidenceWarning]
+) -> Cases:
     """Check a case table against the ruleset and code it column by column."""
+    _refuse_control_characters(table, problems)
     ids = _case_ids(table, problems)
+    if len(set(ids)) != len(ids):
+        _report_ids_used_twice(table, ids, problems)
     sample_codes = _encode_samples(table, ids, vocab, problems)
     sample_names = np.array([None, *(s.name for s in vocab.ruleset.samples)], dtype=object)
     attributes: Columns = {}
@@ -39,7 +62,7 @@ def encode_cases(table: CaseTable, vocab: Vocabulary, problems: Problems) -> Cas
     counts: dict[str, npt.NDArray[np.int64]] = {}
     answers = {qid: _encode_answers(table, ids, qid, vocab, problems, counts) for qid in vocab.questions}
     _check_required(table, ids, attributes, vocab, problems)
-    _check_applicable(table, ids, attributes, answers, vocab, problems)
+    _check_applicable(table, ids, attributes, answers, vocab, warnings)
     _check_sample_questions(table, ids, sample_codes, answers, vocab, problems)
     cases = Cases(
         ids=ids,
@@ -53,35 +76,54 @@ def encode_cases(table: CaseTable, vocab: Vocabulary, problems: Problems) -> Cas
 
 
 def combine(parts: Sequence[Cases], problems: Problems) -> Cases:
-    """The cases of several tables as one, reporting case ids used twice."""
+    """The cases of several tables as one, reporting case ids used in two of them (the encoder
+    reports those used twice in one)."""
     if len(parts) == 1:
-        cases = parts[0]
-    else:
-        first = parts[0]
-        cases = Cases(
-            ids=tuple(i for p in parts for i in p.ids),
-            samples=np.concatenate([p.samples for p in parts]),
-            attributes={k: np.concatenate([p.attributes[k] for p in parts]) for k in first.attributes},
-            answers={k: np.concatenate([p.answers[k] for p in parts]) for k in first.answers},
-            locations=tuple(loc for p in parts for loc in p.locations),
-        )
+        return parts[0]
+    first = parts[0]
+    cases = Cases(
+        ids=tuple(i for p in parts for i in p.ids),
+        samples=np.concatenate([p.samples for p in parts]),
+        attributes={k: np.concatenate([p.attributes[k] for p in parts]) for k in first.attributes},
+        answers={k: np.concatenate([p.answers[k] for p in parts]) for k in first.answers},
+        locations=tuple(loc for p in parts for loc in p.locations),
+    )
     if len(set(cases.ids)) != len(cases.ids):
-        seen: dict[str, Location] = {}
-        for case, location in zip(cases.ids, cases.locations):
-            if case not in seen:
-                seen[case] = location
-                continue
-            before = seen[case]
-            elsewhere = "" if before.file == location.file else f" of `{before.file}`"
-            problems.append(
-                Diagnostic(
-                    "E110",
-                    f"case `{case}` appears twice",
-                    Span.point(location.file, location.line or 1, 1),
-                    f"it is also at line {before.line}{elsewhere}; give each case its own id",
+        seen: dict[str, tuple[int, Location]] = {}
+        for part, table in enumerate(parts):
+            for case, location in zip(table.ids, table.locations):
+                if case not in seen:
+                    seen[case] = (part, location)
+                    continue
+                other, before = seen[case]
+                if other == part:
+                    continue  # reported with its table
+                elsewhere = "" if before.file == location.file else f" of `{before.file}`"
+                problems.append(
+                    Diagnostic(
+                        "E110",
+                        f"case `{case}` appears twice",
+                        Span.point(location.file, location.line or 1, 1),
+                        f"it is also at line {before.line}{elsewhere}; give each case its own id",
+                    )
                 )
-            )
     return cases
+
+
+def _report_ids_used_twice(table: CaseTable, ids: tuple[str, ...], problems: Problems) -> None:
+    first: dict[str, int] = {}
+    for i, case in enumerate(ids):
+        if case not in first:
+            first[case] = i
+            continue
+        problems.append(
+            Diagnostic(
+                "E110",
+                f"case `{case}` appears twice",
+                table.span("id", i),
+                f"it is also at line {table.lines[first[case]]}; give each case its own id",
+            )
+        )
 
 
 def _case_ids(table: CaseTable, problems: Problems) -> tuple[str, ...]:
@@ -91,6 +133,8 @@ def _case_ids(table: CaseTable, problems: Problems) -> tuple[str, ...]:
     ids: tuple[str, ...] = tuple(stripped[table.columns["id"]])
     if "" in ids:
         for i in [i for i, case in enumerate(ids) if not case]:
+            if ("id", i) in table.reported:
+                continue  # a control character, already reported
             problems.append(
                 Diagnostic("E107", "case has no `id`", table.span("id", i), "give every case an id")
             )
@@ -137,7 +181,7 @@ def _encode_samples(
         problems.append(
             Diagnostic(
                 "E111",
-                f"case `{ids[i]}`: `{value}` is not a sample of ruleset `{vocab.ruleset.name}`",
+                f"case `{ids[i]}`: `{shown(value)}` is not a sample of ruleset `{vocab.ruleset.name}`",
                 table.span("sample", i),
                 suggest(value, index, "the samples")
                 or "leave `sample` blank: the ruleset declares no samples",
@@ -161,7 +205,7 @@ def _encode_attribute(
         problems.append(
             Diagnostic(
                 "E114",
-                f"case `{ids[i]}`: `{value}` is not a value of attribute `{attribute.name}`",
+                f"case `{ids[i]}`: `{shown(value)}` is not a value of attribute `{attribute.name}`",
                 table.span(field, i),
                 suggest(value, allowed, "the values"),
             )
@@ -184,7 +228,14 @@ def _encode_numbers(
         if not text:
             continue
         if not NUMBER.fullmatch(text):
-            wrong[number] = ("E115", f"`{text}` is not a number", "write a number such as `42` or `3.5`")
+            wrong[number] = ("E115", f"`{shown(text)}` is not a number", "write a number such as `42` or `3.5`")
+            continue
+        if len(text) > MAX_DIGITS:
+            wrong[number] = (
+                "E115",
+                f"`{shown(text)}` has more than {MAX_DIGITS} digits",
+                "write the number with fewer digits",
+            )
             continue
         value = Fraction(text)
         if (low is not None and value < low) or (high is not None and value > high):
@@ -231,7 +282,7 @@ def _encode_answers(
             problems.append(
                 Diagnostic(
                     "E121",
-                    f"case `{ids[i]}`: `{table.text(field, i)}` is not an answer to question `{qid}`",
+                    f"case `{ids[i]}`: `{shown(table.text(field, i))}` is not an answer to question `{qid}`",
                     table.span(field, i),
                     help_,
                 )
@@ -267,8 +318,9 @@ def _check_applicable(
     attributes: Columns,
     answers: dict[str, npt.NDArray[np.int16]],
     vocab: Vocabulary,
-    problems: Problems,
+    warnings: list[EvidenceWarning],
 ) -> None:
+    """Warn of answers to questions that do not apply to their case: scoring leaves them out."""
     n = len(table)
     known_cache: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
     for qid, question in vocab.questions.items():
@@ -287,18 +339,65 @@ def _check_applicable(
         if not len(wrong):
             continue
         scale = vocab.ruleset.scale(question.scale)
-        rule = conditions.describe(question.applies)
+        first = wrong[:FIRST_PLACES].tolist()
+        if len(wrong) == 1:
+            (i,) = first
+            message = (
+                f"case `{ids[i]}`: question `{qid}` does not apply to this case,"
+                f" but is answered `{scale.values[answers[qid][i]]}`"
+            )
+        else:
+            listed = ", ".join(f"`{ids[i]}` (line {table.lines[i]})" for i in first)
+            more = f" and {len(wrong) - len(first)} more" if len(wrong) > len(first) else ""
+            message = f"question `{qid}` does not apply to {len(wrong)} cases, but they answer it: {listed}{more}"
         blank = f"leave it blank{f' or record `{scale.not_applicable}`' if scale.not_applicable else ''}"
-        for i in wrong.tolist():
-            value = scale.values[answers[qid][i]]
+        help_ = (
+            f"it applies only when `{conditions.describe(question.applies)}`, so the answer is not scored;"
+            f" {blank}, or correct the case's attributes"
+        )
+        places = tuple(table.span(f"answer:{qid}", i) for i in first)
+        warnings.append(EvidenceWarning("E122", message, help_, len(wrong), places))
+
+
+def _refuse_control_characters(table: CaseTable, problems: Problems) -> None:
+    """Report every cell holding a control character (ids: a tab or line break too), and read it
+    as blank (it was reported)."""
+    texts = [text or "" for text in table.strings]
+    if not CONTROL.search(" ".join(texts)):
+        return
+    ids = table.columns.get("id")
+    in_id = {int(n) for n in np.unique(ids)} if ids is not None else set()
+    bad = {
+        number
+        for number, text in enumerate(texts)
+        if (CONTROL if number in in_id else TEXT_CONTROL).search(text)
+    }
+    for field, column in table.columns.items():
+        pattern = CONTROL if field == "id" else TEXT_CONTROL
+        for i in np.flatnonzero(np.isin(column, list(bad))).tolist():
+            text = texts[column[i]]
+            character = pattern.search(text)
+            if character is None:
+                continue  # a line break in a value: not refused here
+            case = "" if ids is None or int(ids[i]) in bad or field == "id" else f"case `{texts[ids[i]].strip()}`: "
             problems.append(
                 Diagnostic(
-                    "E122",
-                    f"case `{ids[i]}`: question `{qid}` does not apply to this case, but is answered `{value}`",
-                    table.span(f"answer:{qid}", i),
-                    f"it applies only when {rule}; {blank}, or correct the case's attributes",
+                    "E117",
+                    f"{case}{_field_words(field)} `{shown(text)}` holds a control character (`{shown(character.group())}`)",
+                    table.span(field, i),
+                    "remove it: values are plain text (a program may have written a character it could not show)",
                 )
             )
+            table.reported.add((field, i))
+    for number in bad:
+        table.strings[number] = None
+
+
+def _field_words(field: str) -> str:
+    if field == "id":
+        return "the case id"
+    kind, _, name = field.partition(":")
+    return {"attribute": f"attribute `{name}`", "answer": f"the answer to `{name}`"}.get(kind, f"`{field}`")
 
 
 def _check_sample_questions(

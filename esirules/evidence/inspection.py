@@ -15,7 +15,7 @@ import yaml
 from esirules.diagnostics import Diagnostic, did_you_mean
 from esirules.evidence.cases import Adjustment, Location, MeasureFigures
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
-from esirules.evidence.vocabulary import suggest
+from esirules.evidence.vocabulary import MAX_DIGITS, shown, suggest
 from esirules.language import model
 from esirules.span import Span
 
@@ -31,6 +31,7 @@ class InspectionFields:
         self.path = path
         self.ruleset = ruleset
         self.problems = problems
+        self.rating_locations: dict[str, Location] = {}  # filled by `ratings`
 
     def ratings(self, node: yaml.Node) -> dict[str, str]:
         ratings: dict[str, str] = {}
@@ -43,7 +44,7 @@ class InspectionFields:
                 self.problems.append(
                     Diagnostic(
                         "E130",
-                        f"`{key}` is not an item of ruleset `{self.ruleset.name}`",
+                        f"`{shown(key)}` is not an item of ruleset `{self.ruleset.name}`",
                         at(self.path, key_node),
                         suggest(key, (i.id for i in self.ruleset.items()), "the items"),
                     )
@@ -55,6 +56,7 @@ class InspectionFields:
             scale = self._item_scale(item)
             if scale is None:
                 ratings[item.id] = value.strip()
+                self.rating_locations[item.id] = Location(self.path, value_node.start_mark.line + 1, item.id)
                 continue
             allowed = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
             rating = _canonical(value, allowed, scale.not_applicable)
@@ -62,13 +64,14 @@ class InspectionFields:
                 self.problems.append(
                     Diagnostic(
                         "E131",
-                        f"item `{item.id}`: `{value.strip()}` is not a rating on the `{scale.name}` scale",
+                        f"item `{item.id}`: `{shown(value.strip())}` is not a rating on the `{scale.name}` scale",
                         at(self.path, value_node),
                         "ratings are " + ", ".join(f"`{a}`" for a in allowed),
                     )
                 )
                 continue
             ratings[item.id] = rating
+            self.rating_locations[item.id] = Location(self.path, value_node.start_mark.line + 1, item.id)
         return ratings
 
     def _item_scale(self, item: model.Item) -> model.Scale | None:
@@ -88,7 +91,7 @@ class InspectionFields:
                 self.problems.append(
                     Diagnostic(
                         "E140",
-                        f"`{key}` is not a measure of ruleset `{self.ruleset.name}`",
+                        f"`{shown(key)}` is not a measure of ruleset `{self.ruleset.name}`",
                         at(self.path, key_node),
                         suggest(key, (m.name for m in self.ruleset.measures), "the measures"),
                     )
@@ -152,9 +155,19 @@ class InspectionFields:
             self.problems.append(
                 Diagnostic(
                     "E141",
-                    f"measure `{measure.name}`: {name.replace('_', ' ')} `{text.strip()}` is not {_unit_phrase(measure)}",
+                    f"measure `{measure.name}`: {name.replace('_', ' ')} `{shown(text.strip())}` is not {_unit_phrase(measure)}",
                     at(self.path, node),
                     "write a number such as `71`, `71%` or `10.7`",
+                )
+            )
+            return None
+        if len(match.group(1)) > MAX_DIGITS:
+            self.problems.append(
+                Diagnostic(
+                    "E141",
+                    f"measure `{measure.name}`: {name.replace('_', ' ')} `{shown(text.strip())}` has more than {MAX_DIGITS} digits",
+                    at(self.path, node),
+                    "write the figure with fewer digits (as published: `71`, `10.7`)",
                 )
             )
             return None
@@ -171,20 +184,24 @@ class InspectionFields:
                 continue
             here = at(self.path, entry)
             given: dict[str, tuple[str, yaml.Node]] = {}
+            unreadable: set[str] = set()
             for key, key_node, value_node in fields(self.path, entry, self.problems):
                 if key not in ADJUSTMENT_FIELDS:
                     self.problems.append(
                         Diagnostic(
                             "E104",
-                            f"`{key}` is not a field of an adjustment",
+                            f"`{shown(key)}` is not a field of an adjustment",
                             at(self.path, key_node),
                             did_you_mean(key, ADJUSTMENT_FIELDS)
                             or "fields are `criterion`, `grade`, `by` and `reason`",
                         )
                     )
                     continue
+                found = len(self.problems)
                 text = scalar_text(self.path, value_node, f"an adjustment's `{key}`", self.problems)
-                if text and text.strip():
+                if len(self.problems) > found:
+                    unreadable.add(key)  # reported: not missing too
+                elif text and text.strip():
                     given[key] = (text.strip(), value_node)
             level = [key for key in ("criterion", "section", "overall") if key in given]
             if level and level[0] != "criterion":
@@ -193,7 +210,7 @@ class InspectionFields:
                     adjustments.append(adjustment)
                 continue
             for key in ("criterion", "grade"):
-                if key not in given:
+                if key not in given and key not in unreadable:
                     self.problems.append(
                         Diagnostic(
                             "E107",
@@ -203,7 +220,7 @@ class InspectionFields:
                         )
                     )
             for key in ("by", "reason"):
-                if key not in given:
+                if key not in given and key not in unreadable:
                     self.problems.append(
                         Diagnostic(
                             "E153",
@@ -220,7 +237,7 @@ class InspectionFields:
                 self.problems.append(
                     Diagnostic(
                         "E150",
-                        f"`{name}` is not a criterion of ruleset `{self.ruleset.name}`",
+                        f"`{shown(name)}` is not a criterion of ruleset `{self.ruleset.name}`",
                         at(self.path, criterion_node),
                         suggest(name, (c.id for c in self.ruleset.criteria()), "the criteria"),
                     )
@@ -257,7 +274,7 @@ class InspectionFields:
                 self.problems.append(
                     Diagnostic(
                         "E152",
-                        f"criterion `{criterion.id}`: `{grade_text}` is not a grade",
+                        f"criterion `{criterion.id}`: `{shown(grade_text)}` is not a grade",
                         at(self.path, grade_node),
                         "grades are " + ", ".join(f"`{g}`" for g in ladder),
                     )

@@ -4,7 +4,8 @@ The route is one way: each format has one reader to a case table (`yaml_cases` f
 in the evidence file, `read_arrow` for plain large CSV files, `read_csv` for every other CSV
 file), and one encoder (`encode`) checks and codes every table into `Cases`; the file's other
 fields are read by `inspection`. All problems are collected and raised together as one
-`DiagnosticError`. The format is in docs/evidence-format.md.
+`DiagnosticError`; problems that change no figure are warnings, kept with the evidence. The
+format, and the files an evidence file may name, are in docs/evidence-format.md.
 """
 
 from __future__ import annotations
@@ -13,17 +14,20 @@ import hashlib
 import os
 import threading
 
+import attrs
 import yaml
 
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-from esirules.evidence.cases import Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence.cases import Adjustment, Cases, Evidence, EvidenceWarning, MeasureFigures
 from esirules.evidence.document import (
+    MAX_TABLE_BYTES,
     NULL,
     Problems,
     at,
     expect,
     fields,
     mapping_value,
+    outside,
     read_document,
     read_text,
     resolve,
@@ -34,7 +38,7 @@ from esirules.evidence.inspection import InspectionFields
 from esirules.evidence.read_arrow import FAST_PATH_BYTES, read_plain_csv
 from esirules.evidence.read_csv import read_csv
 from esirules.evidence.table import CaseTable
-from esirules.evidence.vocabulary import Vocabulary, vocabulary
+from esirules.evidence.vocabulary import Vocabulary, shown, vocabulary
 from esirules.evidence.yaml_cases import InlineCases
 from esirules.files import DISK, InputFiles
 from esirules.language import model
@@ -67,11 +71,10 @@ def load_evidence(
         evidence = reader.load()
     if reader.problems or evidence is None:
         reader.decode_all()
-        problems = sorted(
-            reader.problems, key=lambda d: (d.span.file != path, d.span.file, d.span.line, d.span.column)
-        )
+        found = [*reader.problems, *(w.diagnostic() for w in reader.warnings)]
+        problems = sorted(found, key=lambda d: (d.span.file != path, d.span.file, d.span.line, d.span.column))
         raise DiagnosticError(problems, reader.sources)
-    return evidence
+    return attrs.evolve(evidence, warnings=tuple(reader.warnings), sources=reader.cited())
 
 
 def read_ruleset_reference(path: str, files: InputFiles = DISK) -> str | None:
@@ -81,9 +84,10 @@ def read_ruleset_reference(path: str, files: InputFiles = DISK) -> str | None:
     `DiagnosticError` if the file cannot be read or the named ruleset does not exist.
     """
     problems: Problems = []
-    reference = _ruleset_reference(path, problems, {}, files)
+    sources: dict[str, str] = {}
+    reference = _ruleset_reference(path, problems, sources, files)
     if problems:
-        raise DiagnosticError(problems)
+        raise DiagnosticError(problems, sources)
     return reference
 
 
@@ -109,11 +113,25 @@ def _ruleset_reference(
     if reference is None:
         return None
     resolved = resolve(path, reference)
-    if not files.is_file(resolved):
+    if not resolved.lower().endswith(".esi"):
         problems.append(
             Diagnostic(
                 "E105",
-                f"the ruleset `{reference}` named by this evidence file does not exist (looked for `{resolved}`)",
+                f"`{reference}` named by this evidence file is not a ruleset (a ruleset's name ends in `.esi`)",
+                at(path, node),
+                "name the ruleset file here, or name it on the command line with `--ruleset`",
+            )
+        )
+    elif not files.allows_ruleset(resolved):
+        problems.append(outside(resolved, at(path, node), files))
+    elif not (files.is_file(resolved) or os.path.isfile(resolved)):
+        exists = os.path.exists(resolved)
+        problems.append(
+            Diagnostic(
+                "E105",
+                f"the ruleset `{reference}` named by this evidence file "
+                + ("is not a regular file" if exists else "does not exist")
+                + ("" if exists or resolved == reference else f" (looked for `{resolved}`)"),
                 at(path, node),
                 "the path is relative to the evidence file's folder; correct it, or name the ruleset on the command line",
             )
@@ -134,6 +152,7 @@ class _Load:
         self.ruleset = ruleset
         self.vocab: Vocabulary = vocabulary(ruleset)
         self.problems: Problems = []
+        self.warnings: list[EvidenceWarning] = []
         self.sources: dict[str, str] = {}
         self.digest = hashlib.sha256()
         self.undecoded: dict[str, bytes] = {}  # ASCII files read but not yet decoded
@@ -173,17 +192,18 @@ class _Load:
                 self.problems.append(
                     Diagnostic(
                         "E104",
-                        f"`{key}` is not a field of an evidence file",
+                        f"`{shown(key)}` is not a field of an evidence file",
                         at(self.path, key_node),
                         did_you_mean(key, TOP_LEVEL)
                         or "known fields are " + ", ".join(f"`{k}`" for k in TOP_LEVEL),
                     )
                 )
         if not parts:
-            parts = [encode_cases(CaseTable(self.path, []), self.vocab, self.problems)]
+            parts = [encode_cases(CaseTable(self.path, []), self.vocab, self.problems, self.warnings)]
         cases = combine(parts, self.problems)
         return Evidence(
-            self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title
+            self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title,
+            rating_locations=self.fields.rating_locations,
         )
 
     def _cases(self, node: yaml.Node) -> list[Cases]:
@@ -195,7 +215,7 @@ class _Load:
         run: list[yaml.Node] = []
         for item in [*node.value, None]:
             if (item is None or isinstance(item, yaml.ScalarNode)) and run:
-                parts.append(encode_cases(self.inline.table(run), self.vocab, self.problems))
+                parts.append(encode_cases(self.inline.table(run), self.vocab, self.problems, self.warnings))
                 run = []
             if isinstance(item, yaml.ScalarNode):
                 parts.extend(self._csv_reference(item))
@@ -221,28 +241,37 @@ class _Load:
     def _csv_cases(self, path: str, named_at: Span | None) -> Cases | None:
         """A CSV file's cases: a large plain file by columns (`read_arrow`), any other by `read_csv`."""
         large = self.files.size(path) >= FAST_PATH_BYTES
-        read = read_text(path, self.problems, self.sources, named_at, lazy=large, files=self.files)
+        read = read_text(
+            path, self.problems, self.sources, named_at, lazy=large, files=self.files, limit=MAX_TABLE_BYTES
+        )
         if read is None:
             return None
         text, data = read
+        del read
         if text is None:
             self.undecoded[path] = data
         for part in (b"\0", os.path.basename(path).encode(), b"\0"):
             self.digest.update(part)
         if len(data) < FAST_PATH_BYTES:
             self.digest.update(data)
-            return encode_cases(read_csv(path, self.text(path), self.vocab, self.problems), self.vocab, self.problems)
+            del data, text
+            return self._exact_csv_cases(path)
         # The content hash of a large file is worked out beside the reading (hashlib lets go of the GIL).
         hashing = threading.Thread(target=self.digest.update, args=(data,))
         hashing.start()
         try:
             cases = self._plain_csv_cases(path, data)
-            if cases is None:
-                table = read_csv(path, self.text(path), self.vocab, self.problems)
-                cases = encode_cases(table, self.vocab, self.problems)
         finally:
             hashing.join()
-        return cases
+        if cases is not None:
+            return cases
+        del data, text, hashing  # the exact path reads the text alone
+        return self._exact_csv_cases(path)
+
+    def _exact_csv_cases(self, path: str) -> Cases:
+        return encode_cases(
+            read_csv(path, self.text(path), self.vocab, self.problems), self.vocab, self.problems, self.warnings
+        )
 
     def text(self, path: str) -> str:
         """The text of a file read, decoding it now if it was left undecoded."""
@@ -255,15 +284,33 @@ class _Load:
         for path in list(self.undecoded):
             self.text(path)
 
+    def cited(self) -> dict[str, str]:
+        """The text of each file a warning cites, up to the end of the last line cited."""
+        ends: dict[str, int] = {}
+        for warning in self.warnings:
+            for place in warning.places:
+                ends[place.file] = max(ends.get(place.file, 0), place.end, place.start)
+        texts = {}
+        for file, end in ends.items():
+            text = self.text(file) if file in self.undecoded or file in self.sources else ""
+            line_end = text.find("\n", end)
+            texts[file] = text if line_end < 0 else text[: line_end + 1]
+        return texts
+
     def _plain_csv_cases(self, path: str, data: bytes) -> Cases | None:
         """The cases of a plain CSV file read by columns, or None to read it the exact way.
 
-        Any problem at all sends the file down the exact path, which reports it just as it
-        would have: the fast path never reports anything itself.
+        Any problem but a warning sends the file down the exact path, which reports it just as
+        it would have: the fast path never reports an error itself. Warnings are found by the
+        encoder, as on the exact path, and located in the same text.
         """
-        table = read_plain_csv(path, data, self.vocab)
+        table = read_plain_csv(path, data, self.vocab, lambda: self.text(path))
         if table is None:
             return None
         problems: Problems = []
-        cases = encode_cases(table, self.vocab, problems)
-        return None if problems else cases
+        warnings: list[EvidenceWarning] = []
+        cases = encode_cases(table, self.vocab, problems, warnings)
+        if problems:
+            return None
+        self.warnings.extend(warnings)
+        return cases

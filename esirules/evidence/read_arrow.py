@@ -14,13 +14,14 @@ from __future__ import annotations
 import codecs
 import csv
 import os
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
 from esirules.diagnostics import Diagnostic
-from esirules.evidence.table import CaseTable
+from esirules.evidence.table import CaseTable, CsvCells
 from esirules.evidence.vocabulary import Vocabulary, heading_field
 from esirules.span import Span
 
@@ -31,8 +32,13 @@ FAST_PATH_BYTES = 1 << 20
 _COMMA, _QUOTE, _LF, _CR = ord(","), ord('"'), ord("\n"), ord("\r")
 
 
-def read_plain_csv(file: str, data: bytes, vocab: Vocabulary) -> CaseTable | None:
-    """The case table of a plain CSV file, or None if the file is not plain (see the module)."""
+def read_plain_csv(
+    file: str, data: bytes, vocab: Vocabulary, text: Callable[[], str] | None = None
+) -> CaseTable | None:
+    """The case table of a plain CSV file, or None if the file is not plain (see the module).
+
+    `text` gives the file's text (decoded once by the caller) if a cell must be located.
+    """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
     if not _one_record_per_line(data):
@@ -68,7 +74,10 @@ def read_plain_csv(file: str, data: bytes, vocab: Vocabulary) -> CaseTable | Non
     if table is None:
         return None  # a row of another width
     # INVARIANT: no blank lines and no line breaks inside quotes, so record k is on line k + 2
-    return _case_table(file, table, fields, table.num_rows)
+    cases = _case_table(file, table, fields, table.num_rows)
+    cases.cells = CsvCells(file, text or (lambda: data.decode("utf-8-sig")))
+    cases.column_of = {field: j for j, field in fields.items()}
+    return cases
 
 
 def _one_record_per_line(data: bytes) -> bool:

@@ -1,8 +1,10 @@
 """Read a CSV file of cases exactly: its text in, a case table out, every problem reported with its row.
 
-The csv module reads the records; each distinct cell text is numbered once. This is the path of
-every small file, and of any file the columnar reader (`read_arrow`) does not take, so it is the
-one source of diagnostics for CSV files.
+The csv module reads the records one by one and each cell becomes the number of its distinct
+text at once, in blocks of rows, so memory holds the cell numbers (four bytes a cell) and the
+distinct texts, never the rows of strings. This is the path of every small file, and of any file
+the columnar reader (`read_arrow`) does not take, so it is the one source of diagnostics for CSV
+files.
 """
 
 from __future__ import annotations
@@ -10,67 +12,59 @@ from __future__ import annotations
 import csv
 import io
 import itertools
-from collections.abc import Sequence
+from array import array
+from collections.abc import Callable, Iterator
 
 import numpy as np
+import numpy.typing as npt
 
 from esirules import collector
 from esirules.diagnostics import Diagnostic
-from esirules.evidence.table import CaseTable, Interner
+from esirules.evidence.table import CaseTable, CsvCells, Interner, line_numbers
 from esirules.evidence.vocabulary import Problems, Vocabulary, heading_field
 from esirules.span import Span
+
+BLOCK_ROWS = 8192  # rows numbered at a time: their strings are freed block by block
 
 
 def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> CaseTable:
     """Read a CSV file's text into a case table, reporting its problems."""
-    with collector.paused():  # millions of small lists, none in cycles
-        read = _records(file, text, problems)
-        if read is None:
-            return CaseTable(file, [])
-        records, lines = read
-        del read  # INVARIANT: nothing else holds the records, so they are freed before collection resumes
-        if not records:
-            problems.append(
-                Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1))
+    cells = CsvCells(file, lambda: text)
+    returns = text.count("\r")
+    lone_returns = returns - (text.count("\r\n") if returns else 0)
+    line_count = text.count("\n") + lone_returns + 1
+    reader = csv.reader(_lines(text, lone_returns > 0), strict=True)
+    found = len(problems)
+    try:
+        with collector.paused():  # many small lists, none in cycles
+            read = _read(file, line_count, reader, cells, problems)
+    except csv.Error as error:
+        del problems[found:]  # the file cannot be read: its rows' problems would mislead
+        problems.append(
+            Diagnostic(
+                "E102",
+                f"`{file}` is not a valid CSV file: {error}",
+                Span.point(file, reader.line_num or 1, 1),
+                'check the quotes on this line: a quoted cell must end with `"`',
             )
-            return CaseTable(file, [])
-        header, header_line = records[0], lines[0]
-        separator = next((c for c in ";\t|" if len(header) == 1 and c in header[0]), None)
-        if separator is not None:
-            shown = "tab" if separator == "\t" else f"`{separator}`"
-            problems.append(
-                Diagnostic(
-                    "E102",
-                    f"`{file}` separates its columns with {shown}, not commas",
-                    Span.point(file, header_line, 1),
-                    "save the spreadsheet as CSV with commas (in Excel: CSV UTF-8 (Comma delimited))",
-                )
-            )
-            return CaseTable(file, [])
-        width = len(header)
-        rows = _regular_rows(file, records[1:], lines[1:], width, problems)
-        del records
-        interner = Interner({"": 0})  # INVARIANT: number 0 is a blank cell
-        flat = itertools.chain.from_iterable(rows)
-        numbers = np.fromiter(map(interner.__getitem__, flat), dtype=np.int32, count=len(rows) * width)
-        del flat, rows  # from here on a cell's text is `strings[matrix[row, column]]`
-        strings: list[str | None] = list(interner)
-        del interner
+        )
+        return CaseTable(file, [])
+    if read is None:
+        return CaseTable(file, [])
+    header, header_line, numbers, lines, strings = read
+    width = len(header)
     matrix = numbers.reshape(-1, width)
     blank = [number for number, text in enumerate(strings) if not (text and text.strip())]
     filled = ~np.isin(matrix, blank) if len(blank) > 1 else matrix != 0
     keep = filled.any(axis=1)
     if not keep.all():  # rows of blank cells, as spreadsheets often leave at the end
         matrix, filled = matrix[keep], filled[keep]
-        body = lines[1:]
-        lines = [body[i] for i in np.flatnonzero(keep).tolist()]
-    else:
-        lines = lines[1:]
-    starts = [1 + sum(len(h) + 1 for h in header[:j]) for j in range(width)]
-    table = CaseTable(file, lines, strings, header_line=header_line)
+        lines = array("i", (lines[i] for i in np.flatnonzero(keep).tolist()))
+    header_cells = cells.record(header_line)
+    table = CaseTable(file, line_numbers(lines), strings, header_line=header_line, cells=cells)
     where: dict[str, int] = {}
     for j, heading in enumerate(header):
-        span = Span.point(file, header_line, starts[j])
+        span = cells.value(*header_cells[j]) if j < len(header_cells) else Span.point(file, header_line, 1)
         field = heading_field(heading, bool(filled[:, j].any()), span, vocab, problems)
         if field is None:
             continue
@@ -97,69 +91,93 @@ def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> Cas
             )
         )
         table.columns["id"] = np.arange(len(strings), len(strings) + len(lines), dtype=np.int32)
-        strings.extend(f"line {line}" for line in lines)
-
-    def cell_column(field: str, index: int) -> int:
-        j = where.get(field)
-        return 1 if j is None else 1 + sum(len(strings[k] or "") + 1 for k in matrix[index, :j])
-
-    table.cell_column = cell_column
+        strings.extend(f"line {line}" for line in table.lines)
+    table.column_of = where
     return table
 
 
-def _records(file: str, text: str, problems: Problems) -> tuple[list[list[str]], Sequence[int]] | None:
-    """The non-blank records of a CSV text and the line each starts on."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines: Sequence[int]
-    try:
-        records = list(reader)
-    except csv.Error as error:
+def _read(
+    file: str, line_count: int, reader: Iterator[list[str]], cells: CsvCells, problems: Problems
+) -> tuple[list[str], int, npt.NDArray[np.int32], array[int], list[str | None]] | None:
+    """The header, its line, every cell's number (row after row), each row's line and the texts numbered."""
+    end = 0  # the last line read
+    for header in reader:
+        header_line, end = end + 1, reader.line_num  # type: ignore[attr-defined]
+        if header:
+            break
+    else:
+        problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1)))
+        return None
+    separator = next((c for c in ";\t|" if len(header) == 1 and c in header[0]), None)
+    if separator is not None:
+        shown = "tab" if separator == "\t" else f"`{separator}`"
         problems.append(
             Diagnostic(
                 "E102",
-                f"`{file}` is not a valid CSV file: {error}",
-                Span.point(file, reader.line_num or 1, 1),
-                'check the quotes on this line: a quoted cell must end with `"`',
+                f"`{file}` separates its columns with {shown}, not commas",
+                Span.point(file, header_line, 1),
+                "save the spreadsheet as CSV with commas (in Excel: CSV UTF-8 (Comma delimited))",
             )
         )
         return None
-    ends_line = 0 if text.endswith(("\n", "\r")) else 1
-    if text.count("\n") == len(records) - ends_line and text.count("\r") == text.count("\r\n"):
-        lines = range(1, len(records) + 1)
-    else:
-        lines = _record_lines(text)
-    if [] in records:  # blank lines
-        keep = [i for i, r in enumerate(records) if r]
-        records, lines = [records[i] for i in keep], [lines[i] for i in keep]
-    return records, lines
+    width = len(header)
+    interner = Interner({"": 0})  # INVARIANT: number 0 is a blank cell
+    number = interner.__getitem__
+    # At most one row a line: room for them all, of which only the pages written are ever used.
+    numbers = np.empty((line_count - end + 1) * width, dtype=np.int32)
+    filled = 0
+    lines: array[int] = array("i")
+    block: list[list[str]] = []
+    for row in reader:
+        start, end = end + 1, reader.line_num  # type: ignore[attr-defined]
+        if not row:
+            continue  # a blank line
+        if len(row) != width:
+            row = _regular(row, width, start, cells, problems)
+        block.append(row)
+        lines.append(start)
+        if len(block) == BLOCK_ROWS:
+            filled = _number(block, number, numbers, filled)
+            block = []
+    filled = _number(block, number, numbers, filled)
+    return header, header_line, numbers[:filled], lines, list(interner)
 
 
-def _record_lines(text: str) -> list[int]:
-    """The starting line of each record, for texts with quoted line breaks or odd line ends."""
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    lines, end = [], 0
-    for _ in reader:
-        lines.append(end + 1)
-        end = reader.line_num
-    return lines
+def _number(block: list[list[str]], number: Callable[[str], int], into: npt.NDArray[np.int32], at: int) -> int:
+    """Put the numbers of a block of rows' texts into `into` from `at`; where the next block goes."""
+    count = sum(map(len, block))
+    into[at : at + count] = np.fromiter(map(number, itertools.chain.from_iterable(block)), dtype=np.int32, count=count)
+    return at + count
 
 
-def _regular_rows(
-    file: str, rows: list[list[str]], lines: Sequence[int], width: int, problems: Problems
-) -> list[list[str]]:
-    """The rows cut or padded to the header's width (spreadsheets leave off trailing blank cells)."""
-    if not set(map(len, rows)) - {width}:
-        return rows
-    regular = []
-    for row, line in zip(rows, lines):
-        if len(row) > width and any(c.strip() for c in row[width:]):
-            problems.append(
-                Diagnostic(
-                    "E103",
-                    f"row has {len(row)} cells but the header names only {width} columns",
-                    Span.point(file, line, 1 + sum(len(c) + 1 for c in row[:width])),
-                    "add a heading for the extra cells, or remove them",
-                )
+def _regular(row: list[str], width: int, line: int, cells: CsvCells, problems: Problems) -> list[str]:
+    """A row cut or padded to the header's width (spreadsheets leave off trailing blank cells)."""
+    if len(row) > width and any(c.strip() for c in row[width:]):
+        record = cells.record(line)
+        span = cells.between(record[width][0], record[-1][1]) if len(record) > width else Span.point(cells.file, line, 1)
+        problems.append(
+            Diagnostic(
+                "E103",
+                f"row has {len(row)} cells but the header names only {width} columns",
+                span,
+                "add a heading for the extra cells, or remove them",
             )
-        regular.append(row[:width] + [""] * (width - len(row)))
-    return regular
+        )
+    return row[:width] + [""] * (width - len(row))
+
+
+def _lines(text: str, lone_returns: bool) -> Iterator[str]:
+    """The lines of a text as the csv module wants them, each with its line end, without a copy of
+    the whole text (an `io.StringIO` holds four bytes a character)."""
+    if lone_returns:
+        yield from io.StringIO(text, newline="")  # carriage returns alone: lines end there too
+        return
+    find, start = text.find, 0
+    while True:
+        end = find("\n", start) + 1
+        if not end:
+            if start < len(text):
+                yield text[start:]
+            return
+        yield text[start:end]
+        start = end

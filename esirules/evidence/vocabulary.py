@@ -6,6 +6,7 @@ and code the cells; both report unknown names with the closest spelling (`sugges
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
 import attrs
@@ -20,6 +21,21 @@ ID_HEADINGS = frozenset({"id", "case", "case id", "case_id"})
 YES_NO = {"yes": 1, "no": 0, "true": 1, "false": 0, "y": 1, "n": 0, "1": 1, "0": 0}
 
 Problems = list[Diagnostic]
+
+CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")  # control characters: never part of an id or a field name
+# ...nor of any other value, but for tabs and line breaks (a reason, or a spreadsheet cell, may
+# run over several lines)
+TEXT_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+MAX_DIGITS = 40  # a number in evidence has at most this many characters (far beyond any real figure)
+SHOWN_LENGTH = 60
+
+
+def shown(text: str) -> str:
+    """A value as a message quotes it: control characters written as escapes (`\\x1b`), and a long
+    value cut short with `…`."""
+    if len(text) > SHOWN_LENGTH:
+        text = text[: SHOWN_LENGTH - 1] + "…"
+    return CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
 
 
 @attrs.frozen
@@ -138,13 +154,13 @@ def unknown_column(name: str, span: Span, vocab: Vocabulary) -> Diagnostic:
     if "." in name or (question_hint and question_hint.startswith("did you mean")):
         return Diagnostic(
             "E120",
-            f"`{name}` is not a question of ruleset `{vocab.ruleset.name}`",
+            f"`{shown(name)}` is not a question of ruleset `{vocab.ruleset.name}`",
             span,
             question_hint,
         )
     return Diagnostic(
         "E112",
-        f"`{name}` is not a case attribute of ruleset `{vocab.ruleset.name}`",
+        f"`{shown(name)}` is not a case attribute of ruleset `{vocab.ruleset.name}`",
         span,
         suggest(name, vocab.attributes, "the attributes"),
     )

@@ -13,7 +13,8 @@ import yaml
 from esirules.diagnostics import Diagnostic, did_you_mean
 from esirules.evidence.document import Problems, at, expect, fields, node_kind, scalar_text
 from esirules.evidence.table import CaseTable
-from esirules.evidence.vocabulary import Vocabulary, suggest
+from esirules.evidence.vocabulary import Vocabulary, shown, suggest
+from esirules.span import Span
 
 
 class InlineCases:
@@ -34,18 +35,19 @@ class InlineCases:
                 self.problems.append(Diagnostic("E103", message, at(file, node)))
         cases = [node for node in nodes if isinstance(node, yaml.MappingNode)]
         columns: dict[str, list[str | None]] = {"id": [None] * len(cases)}
-        positions: dict[tuple[str, int], tuple[int, int]] = {}
+        positions: dict[tuple[str, int], Span] = {}
         reported: set[tuple[str, int]] = set()
 
         def put(field: str, index: int, node: yaml.Node, what: str) -> None:
+            found = len(self.problems)
             value = scalar_text(file, node, what, self.problems)
-            if value is None and not isinstance(node, yaml.ScalarNode):
+            if len(self.problems) > found:  # not a single value, or not plain text: reported
                 reported.add((field, index))
             columns.setdefault(field, [None] * len(cases))[index] = value
-            positions[field, index] = (node.start_mark.line + 1, node.start_mark.column + 1)
+            positions[field, index] = at(file, node)
 
         for index, case in enumerate(cases):
-            positions["id", index] = (case.start_mark.line + 1, case.start_mark.column + 1)
+            positions["id", index] = Span.point(file, case.start_mark.line + 1, case.start_mark.column + 1)
             for key, key_node, value in fields(file, case, self.problems):
                 if key == "id":
                     put("id", index, value, "a case's `id`")
@@ -59,7 +61,7 @@ class InlineCases:
                     self.problems.append(
                         Diagnostic(
                             "E112",
-                            f"`{key}` is a question, not a case attribute",
+                            f"`{shown(key)}` is a question, not a case attribute",
                             at(file, key_node),
                             f"put answers under `answers:`, e.g. `answers: {{{key}: yes}}`",
                         )
@@ -81,7 +83,7 @@ class InlineCases:
                 self.problems.append(
                     Diagnostic(
                         "E120",
-                        f"`{key}` is not a question of ruleset `{self.ruleset.name}`",
+                        f"`{shown(key)}` is not a question of ruleset `{self.ruleset.name}`",
                         at(self.path, key_node),
                         did_you_mean(key, self.vocab.questions),
                     )
@@ -98,7 +100,7 @@ class InlineCases:
             help_ = f"{close_question} answers go under `answers:`"
         return Diagnostic(
             "E112",
-            f"`{key}` is not a case attribute of ruleset `{self.ruleset.name}`",
+            f"`{shown(key)}` is not a case attribute of ruleset `{self.ruleset.name}`",
             at(self.path, key_node),
             help_,
         )

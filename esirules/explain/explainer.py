@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+import attrs
+
 from esirules.evidence.cases import Location
 from esirules.explain.counterfactual import SmallestChanges, smallest_changes
 from esirules.explain.objects import (
@@ -63,6 +65,19 @@ from esirules.scoring.result import (
 from esirules.span import Span
 
 
+@attrs.frozen
+class Recorded:
+    """Where the evidence records each item's rating and each measure's figures."""
+
+    ratings: Mapping[str, Location] = attrs.field(factory=dict)
+    measures: Mapping[str, Location | None] = attrs.field(factory=dict)
+
+    def item(self, item: m.Item) -> Location | None:
+        if item.measure is not None:
+            return self.measures.get(item.measure)
+        return self.ratings.get(item.id)
+
+
 class Sources:
     """The ruleset texts the checker read, split into lines once, for rule references."""
 
@@ -95,12 +110,19 @@ class Explainer:
         evaluator: Evaluator,
         sources: Mapping[str, str] | Sources,
         adjustment_locations: Mapping[str, Location | None] | None = None,
+        *,
+        recorded: Recorded | None = None,
+        whole: tuple[str, ColumnResult] | None = None,
     ):
+        """`recorded`: where the evidence records ratings and target data; `whole`: for a subset of
+        the column's cases, its condition and the whole column (a contribution names both figures)."""
         self.column = column
         self.evaluator = evaluator
         self.ruleset = evaluator.ruleset
         self.sources = sources if isinstance(sources, Sources) else Sources(sources)
         self.adjustment_locations = dict(adjustment_locations or {})
+        self.recorded = recorded or Recorded()
+        self.whole = whole
 
     def ref(self, span: Span) -> RuleRef:
         return self.sources.ref(span)
@@ -211,7 +233,8 @@ class Explainer:
         if section is None or section.score is None:
             span = result.span if section is None else section.span
             return Contribution(parent, "", cause=Cause("no_parent_score", f"section {result.section} has no score", span))
-        return _contribution(parent, section.score, result.id)
+        whole = None if self.whole is None else self.whole[1].sections.get(result.section)
+        return self._labelled(_contribution(parent, section.score, result.id), whole)
 
     def _section_contribution(self, result: SectionResult) -> Contribution | None:
         overall = self.column.overall
@@ -219,7 +242,25 @@ class Explainer:
             return None
         if overall.score is None:
             return Contribution("overall", "", cause=Cause("no_parent_score", "the overall has no score", overall.span))
-        return _contribution("overall", overall.score, result.id)
+        whole = None if self.whole is None else self.whole[1].overall
+        return self._labelled(_contribution("overall", overall.score, result.id), whole)
+
+    def _labelled(self, contribution: Contribution, whole: SectionResult | OverallResult | None) -> Contribution:
+        """The rule of the parent's score; for a subset, its condition and the parent's figure for all cases."""
+        aggregate_span = self._parent_score_span(contribution.parent)
+        rule = None if aggregate_span is None else self.ref(aggregate_span)
+        if self.whole is None:
+            return attrs.evolve(contribution, rule=rule)
+        return attrs.evolve(
+            contribution, rule=rule, subset=self.whole[0], whole_display=None if whole is None else whole.display
+        )
+
+    def _parent_score_span(self, parent: str) -> Span | None:
+        if parent == "overall":
+            overall = self.column.overall
+            return None if overall is None or overall.score is None else overall.score.span
+        section = self.column.sections.get(parent.removeprefix("section "))
+        return None if section is None or section.score is None else section.score.span
 
     # --- bands and adjustments -------------------------------------------------------------
 
@@ -257,8 +298,14 @@ class Explainer:
     # --- descriptive criteria -------------------------------------------------------------
 
     def _descriptive(self, result: CriterionResult, higher_grades: bool = True) -> DescriptiveExplanation:
+        models = {i.id: i for i in self.ruleset.criterion(result.id).items}
         items = tuple(
-            ItemExplanation(item, self.ref(item.span), None if item.band is None else self._bands(item.band))
+            ItemExplanation(
+                item,
+                self.ref(item.span),
+                None if item.band is None else self._bands(item.band),
+                self.recorded.item(models[item.id]) if item.id in models else None,
+            )
             for item in result.items
         )
         model = self.ruleset.criterion(result.id)
@@ -435,8 +482,15 @@ class Explainer:
     def _criterion_summary(self, c: CriterionResult) -> MemberSummary:
         return MemberSummary(c.id, c.title, c.kind, c.value, c.display, c.grade, c.cause, self.ref(c.span))
 
+    def _member_rule(self, result: AggregateResult, member: str) -> RuleRef | None:
+        """Where a member of an aggregate is written: its criterion's or section's rule."""
+        found: CriterionResult | SectionResult | None = (
+            self.column.criteria.get(member) if result.members_kind == "criteria" else self.column.sections.get(member)
+        )
+        return None if found is None else self.ref(found.span)
+
     def _aggregate(self, result: AggregateResult) -> AggregateExplanation:
-        terms = tuple(TermExplanation(t, t.product) for t in result.terms)
+        terms = tuple(TermExplanation(t, t.product, self._member_rule(result, t.member)) for t in result.terms)
         grading = None
         if result.trace is not None and result.using is not None:
             grading = self._grading(result.using, result.trace)

@@ -69,7 +69,11 @@ class RuleRef:
 
 @attrs.frozen
 class Contribution:
-    """A member's part in its parent's weighted mean: weight × value ÷ Σ weights, exactly."""
+    """A member's part in its parent's weighted mean: weight × value ÷ Σ weights, exactly.
+
+    For a subset of cases (`--where`), `subset` is its condition and `parent_display` the subset's
+    figure; `whole_display` is then the parent's figure for every case of the column, as on the sheet.
+    """
 
     parent: str  # "section B" or "overall"
     parent_display: str
@@ -78,6 +82,9 @@ class Contribution:
     total_weight: Fraction | None = None
     share: Fraction | None = None
     cause: Cause | None = None  # why there is none
+    rule: RuleRef | None = None  # the parent's score rule
+    subset: str | None = None
+    whole_display: str | None = None
 
     @property
     def reason(self) -> str | None:
@@ -160,6 +167,7 @@ class ItemExplanation:
     result: ItemResult
     rule: RuleRef
     bands: BandsExplanation | None
+    recorded: Location | None = None  # where the evidence records its rating, or its measure's figures
 
 
 @attrs.frozen
@@ -234,6 +242,7 @@ class DescriptiveExplanation:
 class TermExplanation:
     term: Term
     product: Fraction | None  # weight × value
+    rule: RuleRef | None = None  # the member's own rule, where its figure comes from
 
 
 @attrs.frozen

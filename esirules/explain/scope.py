@@ -20,14 +20,14 @@ import numpy as np
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.cases import MISSING, NOT_APPLICABLE, Evidence, Location
 from esirules.evidence.natural import natural_key
-from esirules.explain.explainer import Explainer, Sources
+from esirules.explain.explainer import Explainer, Recorded, Sources
 from esirules.explain.objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
 from esirules.language import model as m
 from esirules.scoring.causes import Cause, words
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.result import ColumnResult, CriterionResult
 from esirules.span import Span
-from esirules.words import value_text
+from esirules.words import plural, value_text
 
 TARGET = "TARGET"
 CASE = "--case"
@@ -139,7 +139,7 @@ def find_case(evidence: Sequence[Evidence], case_id: str) -> tuple[Evidence, int
     close = did_you_mean(case_id, ids[:5000], listing=False) if len(ids) <= 5000 else None
     total = len(ids)
     help_line = close or (
-        f"the evidence has {total} cases" + (f", from `{ids[0]}` to `{ids[-1]}`" if ids else "")
+        f"the evidence has {plural(total, 'case')}" + (f", from `{ids[0]}` to `{ids[-1]}`" if ids else "")
     )
     raise DiagnosticError(
         [Diagnostic("E303", f"there is no case `{case_id}` in the evidence",
@@ -304,14 +304,19 @@ def explain(
 
     lines = Sources(sources)
     locations = {a.target: a.location for part in evidence for a in part.adjustments}
-    explainer = Explainer(column, evaluator, lines, locations)
+    recorded = Recorded(
+        {item: location for part in evidence for item, location in part.rating_locations.items()},
+        {name: figures.location for part in evidence for name, figures in part.measures.items()},
+    )
+    explainer = Explainer(column, evaluator, lines, locations, recorded=recorded)
     body = explainer.body(target.kind, target.id)
     where_part = None
     if where is not None:
         condition, subset = where
-        sub = Explainer(subset, evaluator, lines, locations)
+        written = describe(condition)
+        sub = Explainer(subset, evaluator, lines, locations, recorded=recorded, whole=(written, column))
         where_part = WhereExplanation(
-            describe(condition), condition_phrase(condition, evaluator.ruleset), subset, sub.excluded_cases(),
+            written, condition_phrase(condition, evaluator.ruleset), subset, sub.excluded_cases(),
             sub.body(target.kind, target.id),
         )
     case_part = None if case is None else explain_case(column, evaluator, evidence, case, target)

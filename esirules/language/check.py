@@ -180,7 +180,9 @@ def _check_parent(
     here = os.path.normpath(os.path.abspath(path))
     try:
         target = sources.locate(extends.target.text, path)
-        data = b"" if target in chain or target == here else sources.read(target)
+        key = os.path.normpath(os.path.abspath(target))  # (the chain is keyed by absolute paths)
+        seen = key in chain or key == here
+        data = b"" if seen else sources.read(target)
     except SourceError as error:
         return Checked(
             None,
@@ -194,7 +196,7 @@ def _check_parent(
             ],
             {},
         )
-    if target in chain or target == here:
+    if seen:
         cycle = " → ".join([os.path.basename(p) for p in [*chain, here, target]])
         return Checked(
             None,

@@ -40,6 +40,7 @@ from esirules.language.model_rules import (  # noqa: F401 (re-exported)
     named_members,
 )
 from esirules.span import Span, span_field
+from esirules.words import plural
 
 # ---------------------------------------------------------------------------------------------
 # Vocabularies
@@ -338,13 +339,12 @@ class Ruleset:
         """One line: what the ruleset holds."""
         criteria = list(self.criteria())
         counts = (
-            (len(self.sections), "section", "sections"),
-            (len(criteria), "criterion", "criteria"),
-            (sum(len(c.questions) for c in criteria), "question", "questions"),
-            (sum(len(c.items) for c in criteria), "item", "items"),
+            plural(len(self.sections), "section"),
+            plural(len(criteria), "criterion", "criteria"),
+            plural(sum(len(c.questions) for c in criteria), "question"),
+            plural(sum(len(c.items) for c in criteria), "item"),
         )
-        held = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in counts)
-        return f"{' '.join(p for p in (self.name, self.version) if p)}: {held}"
+        return f"{' '.join(p for p in (self.name, self.version) if p)}: {', '.join(counts)}"
 
 
 def _by_name(objects: tuple, name: str):  # type: ignore[no-untyped-def,type-arg]

@@ -65,8 +65,8 @@ class FileSources:
             raise SourceError(problem.reason) from None
 
     def locate(self, target: str, extended_from: str) -> str:
-        base = os.path.dirname(os.path.abspath(extended_from))
-        located = os.path.normpath(os.path.join(base, target))
+        # Named as the child is (relative stays relative), so no output depends on where the files are kept.
+        located = os.path.normpath(os.path.join(os.path.dirname(extended_from), target))
         real = _real(located)
         if self.roots and not any(real == root or real.startswith(root + os.sep) for root in self.roots):
             raise SourceError(

@@ -217,6 +217,9 @@ class _Renderer(Visitor[Data]):
             "share": _fraction(c.share),
             "reason": c.reason,
             "cause": self.cause(c.cause),
+            "rule": ref(c.rule),
+            "where": c.subset,
+            "whole_display": c.whole_display,
         }
 
     def adjustment(self, a: AdjustmentExplanation | None) -> dict[str, Any] | None:
@@ -268,6 +271,7 @@ class _Renderer(Visitor[Data]):
             "reason": r.reason,
             "cause": self.cause(r.cause),
             "rule": ref(i.rule),
+            "recorded": location_json(i.recorded),
             "measure": None if r.measure is None else measure_json(r.measure),
             "bands": self.bands(i.bands),
         }
@@ -391,7 +395,7 @@ class _Renderer(Visitor[Data]):
             "reason": r.reason,
             "cause": self.cause(r.cause),
             "renormalised": r.renormalised,
-            "terms": [term_json(t.term) for t in a.terms],
+            "terms": [{**term_json(t.term), "rule": ref(t.rule)} for t in a.terms],
             "excluded": [excluded_member_json(e, self.cite) for e in r.excluded],
             "total_weight": _fraction(a.total_weight),
             "total": _fraction(a.total),

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+from esirules.evidence.cases import Location
 from esirules.explain.objects import (
     AggregateExplanation,
     Body,
@@ -28,8 +29,8 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.render.wording import POOLING_HOW, shown_path
-from esirules.scoring.result import OverallResult, SectionResult
+from esirules.render.wording import POOLING_HOW, measure_comparison, measure_figure, shown_path
+from esirules.scoring.result import ItemResult, OverallResult, SectionResult
 from esirules.words import approx_percent, number_text, plural
 
 
@@ -40,6 +41,13 @@ def explanation_markdown(explanation: Explanation) -> str:
 
 def cite(rule: RuleRef) -> str:
     return f"`{shown_path(rule.file)}` line {rule.line}"
+
+
+def cite_recorded(location: Location | None) -> str:
+    """`followup.yaml` line 23: where the evidence records a rating or target data."""
+    if location is None:
+        return ""
+    return f"`{shown_path(location.file)}`" + ("" if location.line is None else f" line {location.line}")
 
 
 class _Markdown(Visitor[list[str]]):
@@ -110,9 +118,10 @@ class _Markdown(Visitor[list[str]]):
         applicable = any(g.group.cause.kind in ("answered_not_applicable", "not_answered") for g in q.not_applicable)
         who = self.among(subset, condition, applicable)
         if r.excluded is not None:
-            return f"- {r.text} ({r.id}) was not scored: {r.excluded}."
+            rule = self.x.sources.cite(r.exclusion)
+            return f"- {r.text} ({r.id}) was not scored: {r.excluded}" + (f" ({cite(rule)})." if rule else ".")
         if r.value is None:
-            return f"- None of {who} could be assessed on this: {r.text.lower()} ({r.id}; {r.reason})."
+            return f"- None of {who} could be assessed on this: {r.text.lower()} ({r.id}; {r.reason or 'no reason given'})."
         share = "none" if r.met == 0 else "all" if r.met == r.applicable else r.display
         if subset:
             return f"- Of {who}, {statement} in {r.display} ({r.met} of {r.applicable})."
@@ -128,7 +137,7 @@ class _Markdown(Visitor[list[str]]):
         c = body.criterion
         who = self.among(subset)
         if c.value is None:
-            return [f"Criterion {c.id}, {lower_first(c.title)}, could not be scored for {who}: {c.reason}."]
+            return [f"Criterion {c.id}, {lower_first(c.title)}, could not be scored for {who}: {c.reason or 'no reason given'}."]
         counted = [q for q in body.questions if q.result.excluded is None]
         how = POOLING_HOW.get(body.pooling, body.pooling)
         text = (
@@ -138,25 +147,36 @@ class _Markdown(Visitor[list[str]]):
         )
         contribution = body.contribution
         if contribution.share is not None and contribution.weight is not None:
+            points = approx_percent(contribution.share).removesuffix("%")
             text += (
                 f" With weight {number_text(contribution.weight)}"
                 + (f" ({c.weight_class})" if c.weight_class else "")
-                + f" it accounts for {approx_percent(contribution.share).removesuffix('%')} percentage points"
-                f" of the {contribution.parent} score of {contribution.parent_display}."
+                + f" it accounts for {points} percentage points"
             )
+            if contribution.subset is None:
+                text += f" of the {contribution.parent} score of {contribution.parent_display}."
+            else:
+                text += (
+                    f" of these cases' {contribution.parent} score of {contribution.parent_display}"
+                    f" (for all of them, the sheet's {contribution.parent} score is {contribution.whole_display})."
+                )
         return [text]
 
     def question_table(self, body: NumericalExplanation) -> list[str]:
-        rows = ["| Question | Met | Applicable | Score |", "|---|---:|---:|---:|"]
+        rows = ["| Question | Met | Applicable | Score | Rule |", "|---|---:|---:|---:|---|"]
         for q in body.questions:
             r = q.result
             if r.excluded is not None:
-                rows.append(f"| {r.id} {r.text} | | | not scored: {r.excluded} |")
+                rule = self.x.sources.cite(r.exclusion)
+                rows.append(f"| {r.id} {r.text} | | | not scored: {r.excluded} | {cite(rule) if rule else ''} |")
             else:
-                rows.append(f"| {r.id} {r.text} | {r.met} | {r.applicable} | {r.display} |")
+                rows.append(f"| {r.id} {r.text} | {r.met} | {r.applicable} | {r.display} | {cite(q.rule)} |")
         c = body.criterion
         if c.value is not None:
-            rows.append(f"| **{c.id}** ({body.pooling}) | {number_text(c.met)} | {number_text(c.applicable)} | **{c.display}** |")
+            rows.append(
+                f"| **{c.id}** ({body.pooling}) | {number_text(c.met)} | {number_text(c.applicable)} | **{c.display}** "
+                f"| {cite(body.pooling_rule)} |"
+            )
         return rows
 
     # --- descriptive ----------------------------------------------------------------------------
@@ -164,7 +184,7 @@ class _Markdown(Visitor[list[str]]):
     def descriptive(self, body: DescriptiveExplanation) -> list[str]:
         c = body.criterion
         if c.grade is None:
-            return [f"Criterion {c.id}, {lower_first(c.title)}, could not be graded: {c.reason}."]
+            return [f"Criterion {c.id}, {lower_first(c.title)}, could not be graded: {c.reason or 'no reason given'}."]
         head = f"Criterion {c.id}, {lower_first(c.title)}, was graded **{c.grade}**"
         adjustment = body.adjustment
         if adjustment is not None and adjustment.applied:
@@ -175,7 +195,8 @@ class _Markdown(Visitor[list[str]]):
         else:
             head += "."
             if adjustment is not None:
-                head += f" An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {adjustment.note}."
+                note = adjustment.note or "no reason given"
+                head += f" An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {note}."
         out = [head, "", self.ratings(body)]
         grading = body.grading
         if grading is not None:
@@ -196,13 +217,30 @@ class _Markdown(Visitor[list[str]]):
             out += ["", line]
             if others:
                 sizes = "; ".join(
-                    f"{h.grade}, {plural(len(h.options[0]), 'item')} ({sum(ch.steps for ch in h.options[0])} steps)"
+                    f"{h.grade}, {plural(len(h.options[0]), 'item')} ({plural(sum(ch.steps for ch in h.options[0]), 'step')})"
                     if h.options
                     else f"{h.grade}, none ({h.changes.reason})"
                     for h in others
                 )
                 out += ["", f"Smallest changes for the grades above: {sizes}."]
-        return out
+        return [*out, "", *self.items_table(body)]
+
+    def items_table(self, body: DescriptiveExplanation) -> list[str]:
+        """Every item's rating and where it comes from: the evidence, or target data and the bands."""
+        rows = ["| Item | Weight | Rating | From |", "|---|---:|---|---|"]
+        for item in body.items:
+            r = item.result
+            recorded = cite_recorded(item.recorded)
+            if r.rating is None:
+                rating, source = "not rated", r.reason or ""
+            elif item.bands is not None:
+                chosen = item.bands.tried[-1]
+                rating = r.rating
+                source = f"bands {item.bands.result.bands} ({cite(chosen.rule)}), target data {recorded}".rstrip(", ")
+            else:
+                rating, source = r.rating, recorded
+            rows.append(f"| {r.id} {r.text} | {number_text(r.weight)} | {rating} | {source} |")
+        return rows
 
     def item_name(self, body: DescriptiveExplanation, item_id: str) -> str:
         item = next((i for i in body.items if i.result.id == item_id), None)
@@ -218,9 +256,7 @@ class _Markdown(Visitor[list[str]]):
         for item in body.items:
             r = item.result
             name = (
-                f"{lower_first(r.measure.label)} ({r.measure.performance_display} of target)"
-                if r.measure is not None
-                else lower_first(r.text)
+                f"{lower_first(r.measure.label)} ({self.comparison(r)})" if r.measure is not None else lower_first(r.text)
             )
             groups.setdefault(r.rating or "not rated", []).append(name)
         parts = [
@@ -236,12 +272,19 @@ class _Markdown(Visitor[list[str]]):
         if r.measure is not None and item.bands is not None:
             chosen = item.bands.tried[-1]
             text += (
-                f": actual {number_text(r.measure.actual)} against a target of {number_text(r.measure.target)}"
-                f" (performance {r.measure.performance_display}), national average"
-                f" {number_text(r.measure.national_average)}; bands {item.bands.result.bands} give {chosen.value}"
-                f" ({cite(chosen.rule)})"
+                f" ({self.comparison(r)}; performance {r.measure.performance_display}, national average"
+                f" {measure_figure(r.measure.national_average, r.measure.unit)}): bands {item.bands.result.bands}"
+                f" give {chosen.value} ({cite(chosen.rule)})"
             )
+        elif item.recorded is not None:
+            text += f" ({cite_recorded(item.recorded)})"
         return text + "."
+
+    def comparison(self, item: ItemResult) -> str:
+        """`10.7 days against a target of 9: 16% worse than target`, as the terminal says it."""
+        m = item.measure
+        assert m is not None
+        return measure_comparison(m.actual, m.target, m.unit, m.performance, self.x.column.rounding)
 
     # --- sections and the overall -------------------------------------------------------------------
 
@@ -255,7 +298,7 @@ class _Markdown(Visitor[list[str]]):
             result = body.overall
             name = f"The {lower_first(result.title)}"
         if result.value is None and result.grade is None:
-            return [f"{name} could not be given for {who}: {result.reason}."]
+            return [f"{name} could not be given for {who}: {result.reason or 'no reason given'}."]
         out = []
         if body.score is not None and result.value is not None:
             out.append(f"{name} was **{result.display}** for {who}: {self.terms_sentence(body.score)}.")
@@ -282,15 +325,16 @@ class _Markdown(Visitor[list[str]]):
         return f"the {a.method} {terms}" + (f"; {left}" if left else "")
 
     def terms_table(self, a: AggregateExplanation) -> list[str]:
-        rows = ["| Member | Weight | Score | Weight × score |", "|---|---:|---:|---:|"]
+        rows = ["| Member | Weight | Score | Weight × score | Rule |", "|---|---:|---:|---:|---|"]
         for t in a.terms:
             product = "" if t.product is None else approx_percent(t.product)
             value = t.term.display if t.term.value is None else approx_percent(t.term.value)
-            rows.append(f"| {t.term.member} | {number_text(t.term.weight or Fraction(0))} | {value} | {product} |")
+            rule = "" if t.rule is None else cite(t.rule)
+            rows.append(f"| {t.term.member} | {number_text(t.term.weight or Fraction(0))} | {value} | {product} | {rule} |")
         if a.result.value is not None and a.total is not None and a.total_weight is not None:
             rows.append(
                 f"| **Total** | {number_text(a.total_weight)} | **{a.result.display}** "
-                f"({approx_percent(a.total)} ÷ {number_text(a.total_weight)}) | {approx_percent(a.total)} |"
+                f"({approx_percent(a.total)} ÷ {number_text(a.total_weight)}) | {approx_percent(a.total)} | {cite(a.rule)} |"
             )
         return rows
 

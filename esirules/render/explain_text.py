@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from rich.tree import Tree
 
+from esirules.evidence.cases import Location
 from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
@@ -31,7 +32,8 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.render.wording import POOLING_FORMULAS, shown_path
+from esirules.render.terminal import Plain
+from esirules.render.wording import POOLING_FORMULAS, measure_comparison, measure_figure, shown_path
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
 from esirules.words import approx_percent, fraction_text, number_text, plural
@@ -46,10 +48,18 @@ def explanation_tree(explanation: Explanation) -> RenderableType:
 
 def where_text(ref: RuleRef, *, line: bool = True) -> Text:
     """`rulesets/esi-2003.esi:377` (relative to the working folder when inside it), dimmed."""
-    out = Text(f"  {shown_path(ref.file)}:{ref.line}", style="dim")
+    out = Plain(f"  {shown_path(ref.file)}:{ref.line}", style="dim")
     if line and ref.text:
         out.append(f"  {ref.text}", style="dim italic")
     return out
+
+
+def recorded_text(location: Location | None) -> Text:
+    """`  recorded at examples/hertfordshire/followup.yaml:23`, dimmed: where the evidence says so."""
+    if location is None:
+        return Plain("")
+    line = "" if location.line is None else f":{location.line}"
+    return Plain(f"  recorded at {shown_path(location.file)}{line}", style="dim")
 
 
 def _exact(value: Fraction | None) -> str:
@@ -57,6 +67,13 @@ def _exact(value: Fraction | None) -> str:
         return "—"
     shown = fraction_text(value)
     return f"{shown} = {approx_percent(value)}" if value.denominator != 1 or value <= 1 else shown
+
+
+def _items_count(count: int, weight: Fraction) -> str:
+    """`8`, `16, weighing 24` (target items weigh more), or `1, none counted`."""
+    if weight == 0:
+        return f"{count}, none counted"
+    return str(count) if weight == count else f"{count}, weighing {number_text(weight)}"
 
 
 class _Headline(Visitor[str]):
@@ -108,7 +125,7 @@ class _Text(Visitor[Tree]):
         x = self.x
         parts = [f"column {column.label}", f"ruleset {column.ruleset.name} {column.ruleset.version}"]
         if column.sample is not None:
-            parts.append(f"sample {column.sample} ({x.sample_label})")
+            parts.append(f"sample {column.sample}" + (f" ({x.sample_label})" if x.sample_label else ""))
         parts.append(plural(column.cases, "case"))
         excluded = sum(len(g.cases) for g in column.excluded_cases)
         if excluded:
@@ -117,17 +134,17 @@ class _Text(Visitor[Tree]):
             parts.append(
                 f"where {x.where.condition} (of all {x.column.cases} cases: {visit(x.body, _Headline())})"
             )
-        return Text(" · ".join(parts), style="dim")
+        return Plain(" · ".join(parts), style="dim")
 
     def because(self, text: str, cause: Cause | None, style: str = "") -> Text:
         """A line saying why, then the rule its cause comes from (if it comes from the ruleset)."""
-        out = Text(text, style=style)
+        out = Plain(text, style=style)
         rule = self.x.sources.cite(cause)
         return out if rule is None else out.append_text(where_text(rule))
 
     def case_list(self, parent: Tree, label: str, ids: Sequence[str], rule: RuleRef | None = None) -> None:
         shown, complete = shown_cases(ids, self.all_cases)
-        text = Text(f"{label} ({len(ids)})")
+        text = Plain(f"{label} ({len(ids)})")
         if ids:
             text.append(": " + ", ".join(shown) + ("" if complete else f", … and {len(ids) - len(shown)} more"))
         if rule is not None:
@@ -136,56 +153,55 @@ class _Text(Visitor[Tree]):
 
     def groups(self, parent: Tree, label: str, groups: Sequence[GroupExplanation]) -> None:
         total = sum(len(g.group.cases) for g in groups)
-        node = parent.add(f"{label} ({total})")
+        node = parent.add(Plain(f"{label} ({total})"))
         for group in groups:
             self.case_list(node, group.group.reason, group.group.cases, group.rule)
 
     def contribution(self, parent: Tree, c: Contribution | None) -> None:
         if c is None:
             return
+        score = f"the {c.parent} score" + (f" of the cases where {c.subset}" if c.subset else "")
         if c.share is None or c.weight is None or c.value is None or c.total_weight is None:
-            parent.add(self.because(f"Contribution to the {c.parent} score: none — {c.reason}", c.cause))
+            parent.add(self.because(f"Contribution to {score}: none — {c.reason or 'no reason given'}", c.cause))
             return
-        parent.add(
-            Text(
-                f"Contribution to the {c.parent} score ({c.parent_display}): weight × value ÷ Σ weights = "
-                f"{number_text(c.weight)} × {fraction_text(c.value)} ÷ {number_text(c.total_weight)} = "
-                f"{fraction_text(c.share)} ({approx_percent(c.share).removesuffix('%')} percentage points)"
-            )
+        figure = c.parent_display if c.subset is None else f"{c.parent_display}; all cases: {c.whole_display or 'none'}"
+        text = Plain(
+            f"Contribution to {score} ({figure}): weight × value ÷ Σ weights = "
+            f"{number_text(c.weight)} × {fraction_text(c.value)} ÷ {number_text(c.total_weight)} = "
+            f"{fraction_text(c.share)} ({approx_percent(c.share).removesuffix('%')} percentage points)"
         )
+        parent.add(text if c.rule is None else text.append_text(where_text(c.rule, line=False)))
 
     def adjustment(self, parent: Tree, a: AdjustmentExplanation | None) -> None:
         if a is None:
             return
-        text = Text("Adjustment: ", style="bold")
+        text = Plain("Adjustment: ", style="bold")
         if a.applied:
             text.append(f"computed {a.computed_grade} → final {a.grade}, by {a.by}")
         else:
-            text.append(f"{a.grade} by {a.by} was NOT applied: {a.note}")
+            text.append(f"{a.grade} by {a.by} was NOT applied: {a.note or 'no reason given'}")
             rule = self.x.sources.cite(a.note_cause)
             if rule is not None:
                 text.append_text(where_text(rule))
-        if a.recorded is not None:
-            text.append(f"  recorded at {shown_path(a.recorded.file)}:{a.recorded.line}", style="dim")
-        node = parent.add(text)
-        node.add(Text(f"why: {a.reason}", style="italic"))
+        node = parent.add(text.append_text(recorded_text(a.recorded)))
+        node.add(Plain(f"why: {a.reason}", style="italic"))
 
     def bands(self, parent: Tree, b: BandsExplanation, title: str) -> None:
-        node = parent.add(Text(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
+        node = parent.add(Plain(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
         for band in b.tried:
             self.band(node, band)
         if b.result.reason:
-            node.add(Text(b.result.reason, style="red"))
+            node.add(Plain(b.result.reason, style="red"))
 
     def band(self, parent: Tree, band: BandExplanation, mark: bool = True) -> None:
         sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
         if band.otherwise:
-            text = Text(f"{sign}{band.value} otherwise")
+            text = Plain(f"{sign}{band.value} otherwise")
         else:
             tests = " and ".join(
                 f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
             )
-            text = Text(f"{sign}{band.value} when {tests}")
+            text = Plain(f"{sign}{band.value} when {tests}")
         parent.add(text.append_text(where_text(band.rule, line=False)))
 
     # --- bodies -----------------------------------------------------------------------------
@@ -199,10 +215,11 @@ class _Text(Visitor[Tree]):
     def question_target(self, body: QuestionTargetExplanation) -> Tree:
         q, criterion = body.question, body.criterion
         r, c = q.result, criterion.criterion
-        tree = Tree(Text(r.id, style="bold").append(f" {r.text}: ").append(r.display, style="bold cyan")
+        tree = Tree(Plain(r.id, style="bold").append(f" {r.text}: ").append(r.display, style="bold cyan")
                     .append_text(where_text(q.rule, line=False)))
         self.question_details(tree, q)
-        part = Text(f"Pooled into {c.id} {c.title} ({c.display}): ", style="bold")
+        figure = c.display if self.x.where is None else f"{c.display} where {self.x.where.condition}"
+        part = Plain(f"Pooled into {c.id} {c.title} ({figure}): ", style="bold")
         if c.value is not None and r.excluded is None:
             part.append(
                 f"{r.met} of its {number_text(c.met)} met and {r.applicable} of its {number_text(c.applicable)} "
@@ -211,15 +228,24 @@ class _Text(Visitor[Tree]):
         else:
             part.append(r.excluded or c.reason or "")
         node = tree.add(part)
-        node.add(Text(f"Rule: {criterion.pooling}").append_text(where_text(criterion.pooling_rule)))
+        node.add(self.pooling(criterion))
         return tree
+
+    def pooling(self, body: NumericalExplanation) -> Text:
+        """`Rule: pooled — Σ (weight × met) ÷ Σ (weight × applicable)` and where the rule is written."""
+        formula = POOLING_FORMULAS.get(body.pooling, body.pooling)
+        rule = Plain(f"Rule: {body.pooling} — {formula}")
+        if not body.pooling_written:
+            rule.append(" (the default: no `pooling:` line)", style="dim")
+        # The `pooling:` line says no more than the rule above it: cite its place only.
+        return rule.append_text(where_text(body.pooling_rule, line=not body.pooling_written))
 
     def item_target(self, body: ItemTargetExplanation) -> Tree:
         i, criterion = body.item, body.criterion
         tree = Tree(self.item_label(i))
         self.item_details(tree, i, full=True)
         c = criterion.criterion
-        head = Text(f"Graded in {c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
+        head = Plain(f"Graded in {c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if criterion.adjustment is not None and criterion.adjustment.applied:
             head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
         node = tree.add(head.append_text(where_text(criterion.rule, line=False)))
@@ -229,22 +255,18 @@ class _Text(Visitor[Tree]):
 
     def numerical(self, body: NumericalExplanation) -> Tree:
         c = body.criterion
-        head = Text(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
+        head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if c.grade is not None:
             head.append(f" {c.grade}", style="bold cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
         if c.value is None:
             tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
-        formula = POOLING_FORMULAS.get(body.pooling, body.pooling)
-        rule = Text(f"Rule: {body.pooling} — {formula}")
-        if not body.pooling_written:
-            rule.append(" (the default: no `pooling:` line)", style="dim")
-        tree.add(rule.append_text(where_text(body.pooling_rule)))
+        tree.add(self.pooling(body))
         # Which answers are met is usually one rule for every question (`answers on ..., met
         # when ...`): cite it once here, and under a question only where it has its own.
         met_rules = {q.met_rule for q in body.questions if q.result.excluded is None}
         shared = met_rules.pop() if len(met_rules) == 1 else None
-        header = Text(f"Questions ({len(body.questions)})", style="bold")
+        header = Plain(f"Questions ({len(body.questions)})", style="bold")
         if shared is not None:
             header.append_text(where_text(shared))
         node = tree.add(header)
@@ -253,7 +275,7 @@ class _Text(Visitor[Tree]):
         if c.questions:
             tree.add(self.pooled_sum(body))
         weight = f"Weight: {number_text(c.weight)}" + (f" ({c.weight_class})" if c.weight_class else "")
-        tree.add(Text(weight).append_text(where_text(body.rule)))
+        tree.add(Plain(weight).append_text(where_text(body.rule)))
         self.contribution(tree, body.contribution)
         if body.bands is not None:
             self.bands(tree, body.bands, "Graded by bands")
@@ -263,7 +285,7 @@ class _Text(Visitor[Tree]):
     def question(self, parent: Tree, q: QuestionExplanation, shared_met_rule: RuleRef | None = None) -> None:
         r = q.result
         weight = "" if r.weight == 1 else f" (weight {number_text(r.weight)})"
-        text = Text(r.id, style="bold").append(f" {r.text}{weight}")
+        text = Plain(r.id, style="bold").append(f" {r.text}{weight}")
         self.question_details(parent.add(text.append_text(where_text(q.rule, line=False))), q, shared_met_rule)
 
     def question_details(self, node: Tree, q: QuestionExplanation, shared_met_rule: RuleRef | None = None) -> None:
@@ -271,14 +293,14 @@ class _Text(Visitor[Tree]):
         if r.excluded is not None:
             node.add(self.because(f"contributes nothing: {r.excluded}", r.exclusion, "yellow"))
         else:
-            figure = Text(f"{r.met} met of {r.applicable} applicable = ")
+            figure = Plain(f"{r.met} met of {r.applicable} applicable = ")
             figure.append(r.display, style="bold")
             whole = self.whole_questions.get(r.id)
             if whole is not None:
                 figure.append(f"   (all cases in the column: {whole.met} of {whole.applicable} = {whole.display})", style="dim")
             node.add(figure)
         if q.applies is not None and q.applies_rule is not None:
-            node.add(Text(f"applies when {q.applies}").append_text(where_text(q.applies_rule, line=False)))
+            node.add(Plain(f"applies when {q.applies}").append_text(where_text(q.applies_rule, line=False)))
         if r.excluded is None:
             self.case_list(node, "not met", r.not_met_cases, None if q.met_rule == shared_met_rule else q.met_rule)
         if q.not_applicable:
@@ -298,7 +320,7 @@ class _Text(Visitor[Tree]):
             answered = [q for q in counted if q.value is not None]
             terms = " + ".join(f"{number_text(q.weight)} × {q.met}/{q.applicable}" for q in answered)
             text = f"Score: ({terms}) ÷ {number_text(c.questions_weight or Fraction(0))}"
-        out = Text(text, style="bold")
+        out = Plain(text, style="bold")
         if c.value is not None:
             out.append(f" = {_exact(c.value)}, shown as ")
             out.append(c.display, style="bold cyan")
@@ -310,27 +332,27 @@ class _Text(Visitor[Tree]):
 
     def descriptive(self, body: DescriptiveExplanation) -> Tree:
         c = body.criterion
-        head = Text(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
+        head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
             head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
         if c.grade is None:
             tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
-        node = tree.add(Text(f"Items ({len(body.items)}, weighing {number_text(c.items_weight)})", style="bold"))
+        node = tree.add(Plain(f"Items ({_items_count(len(body.items), c.items_weight)})", style="bold"))
         for item in body.items:
             self.item(node, item)
         if body.grading is not None:
             self.grading(tree, body.grading)
         self.adjustment(tree, body.adjustment)
         if body.higher:
-            higher = tree.add(Text(f"Higher grades (the computed grade is {c.computed_grade})", style="bold"))
+            higher = tree.add(Plain(f"Higher grades (the computed grade is {c.computed_grade})", style="bold"))
             for h in body.higher:
-                grade = Text(f"{h.grade}", style="bold")
+                grade = Plain(f"{h.grade}", style="bold")
                 if c.adjustment is not None and c.adjustment.applied and c.grade == h.grade:
                     grade.append(" — the final grade, given by the adjustment, not by the rules", style="cyan")
                 node = higher.add(grade)
                 for why in h.why_not:
-                    node.add(Text(f"not reached: {why}"))
+                    node.add(Plain(f"not reached: {why}"))
                 self.changes(node, h.options, h.changes.reason)
         self.contribution(tree, body.contribution)
         return tree
@@ -341,7 +363,7 @@ class _Text(Visitor[Tree]):
     def item_label(self, i: ItemExplanation) -> Text:
         r = i.result
         weight = "" if r.weight == 1 else f" (weight {number_text(r.weight)})"
-        text = Text(r.id, style="bold").append(f" {r.text}{weight}: ")
+        text = Plain(r.id, style="bold").append(f" {r.text}{weight}: ")
         if r.rating is None:
             text.append(f"no rating — {r.reason}", style="red")
             rule = self.x.sources.cite(r.cause)
@@ -351,18 +373,22 @@ class _Text(Visitor[Tree]):
             text.append(r.rating, style="bold")
             if not r.counted:
                 text.append(" (not counted)", style="dim")
+            if r.measure is None:
+                text.append_text(recorded_text(i.recorded))
         return text.append_text(where_text(i.rule, line=False))
 
     def item_details(self, node: Tree, i: ItemExplanation, full: bool = False) -> None:
         r = i.result
         if r.measure is not None:
             mr = r.measure
-            direction = ", lower is better" if mr.lower_is_better else ""
+            direction = " (lower is better)" if mr.lower_is_better else ""
+            comparison = measure_comparison(mr.actual, mr.target, mr.unit, mr.performance, self.x.column.rounding)
             node.add(
-                f"from measure {mr.measure} ({mr.unit}{direction}): actual {number_text(mr.actual)}, "
-                f"target {number_text(mr.target)}, national average {number_text(mr.national_average)}; "
-                f"performance {mr.performance_display}"
-                + ("" if mr.performance is None else f" ({fraction_text(mr.performance)})")
+                Plain(
+                    f"from measure {mr.measure}{direction}: {comparison}; performance {mr.performance_display}"
+                    + ("" if mr.performance is None else f" ({fraction_text(mr.performance)})")
+                    + f"; national average {measure_figure(mr.national_average, mr.unit)}"
+                ).append_text(recorded_text(i.recorded))
             )
         if i.bands is None:
             return
@@ -376,23 +402,23 @@ class _Text(Visitor[Tree]):
             label += " otherwise"
         else:
             label += " when " + " and ".join(f"{t.text} (found {t.found})" for t in chosen.tests)
-        band_node = node.add(Text(label).append_text(where_text(chosen.rule, line=False)))
+        band_node = node.add(Plain(label).append_text(where_text(chosen.rule, line=False)))
         higher = [
             f"{b.value}: " + ", ".join(f"{t.text} (found {t.found})" for t in b.tests if not t.holds)
             for b in i.bands.tried[:-1]
         ]
         if higher:
-            band_node.add(Text("not higher: " + "; ".join(higher), style="dim"))
+            band_node.add(Plain("not higher: " + "; ".join(higher), style="dim"))
 
     def grading(self, parent: Tree, g: GradingExplanation, only: str | None = None) -> None:
-        text = Text(f"Grading {g.name}: rules tried in order, the first that holds gives the grade", style="bold")
+        text = Plain(f"Grading {g.name}: rules tried in order, the first that holds gives the grade", style="bold")
         if g.cumulative:
             text.append(" (cumulative)")
         node = parent.add(text.append_text(where_text(g.rule, line=False)))
         for rule in g.rules:
             r = rule.result
             sign = HOLDS if r.holds else FAILS
-            label = Text(f"{sign} {r.grade}", style="bold" if r.chosen else "")
+            label = Plain(f"{sign} {r.grade}", style="bold" if r.chosen else "")
             if r.otherwise:
                 label.append(" otherwise")
             if r.chosen:
@@ -400,7 +426,7 @@ class _Text(Visitor[Tree]):
             rule_node = node.add(label.append_text(where_text(rule.rule, line=False)))
             for clause in rule.clauses:
                 mark = HOLDS if clause.result.holds else FAILS
-                text = Text(f"{mark} {clause.sentence}")
+                text = Plain(f"{mark} {clause.sentence}")
                 if only is not None:
                     counted = only in clause.result.satisfying
                     inside = only in clause.result.domain
@@ -410,31 +436,31 @@ class _Text(Visitor[Tree]):
                     )
                 rule_node.add(text.append_text(where_text(clause.rule, line=False)))
             if r.gated_by:
-                rule_node.add(f"lower grades not reached (cumulative): {', '.join(r.gated_by)}")
+                rule_node.add(Plain(f"lower grades not reached (cumulative): {', '.join(r.gated_by)}"))
         for cap in g.caps:
             r = cap.result
-            label = Text(f"{HOLDS if r.holds else FAILS} cap: no better than {r.grade}")
+            label = Plain(f"{HOLDS if r.holds else FAILS} cap: no better than {r.grade}")
             if r.chosen:
                 label.append("  ← lowered the grade", style="bold cyan")
             cap_node = node.add(label.append_text(where_text(cap.rule, line=False)))
             for clause in cap.clauses:
-                cap_node.add(f"{HOLDS if clause.result.holds else FAILS} {clause.sentence}")
+                cap_node.add(Plain(f"{HOLDS if clause.result.holds else FAILS} {clause.sentence}"))
 
     def changes(self, parent: Tree, options: Sequence[Sequence[object]], reason: str | None) -> None:
         from esirules.explain.objects import ChangeExplanation
 
         if not options:
-            parent.add(Text(f"no smallest change: {reason}", style="yellow"))
+            parent.add(Plain(f"no smallest change: {reason}", style="yellow"))
             return
         for number, option in enumerate(options, start=1):
             changes = [c for c in option if isinstance(c, ChangeExplanation)]
             steps = sum(c.steps for c in changes)
             label = "smallest change" if len(options) == 1 else f"smallest change, option {number}"
             node = parent.add(
-                Text(f"{label}: {plural(len(changes), 'item')}, {plural(steps, 'step')} up the scale")
+                Plain(f"{label}: {plural(len(changes), 'item')}, {plural(steps, 'step')} up the scale")
             )
             for change in changes:
-                text = Text(f"raise {change.item} from {change.rating} to {change.to}")
+                text = Plain(f"raise {change.item} from {change.rating} to {change.to}")
                 band = change.band
                 if change.measure is not None and band is not None:
                     tests = "otherwise" if band.otherwise else "when " + " and ".join(t.text for t in band.tests)
@@ -447,7 +473,7 @@ class _Text(Visitor[Tree]):
     def aggregate_target(self, body: SectionExplanation | OverallExplanation) -> Tree:
         result = body.section if isinstance(body, SectionExplanation) else body.overall
         name = f"Section {body.section.id} {body.section.title}" if isinstance(body, SectionExplanation) else result.title
-        head = Text(f"{name}: ", style="bold").append(result.display, style="bold cyan")
+        head = Plain(f"{name}: ", style="bold").append(result.display, style="bold cyan")
         if result.grade is not None and result.value is not None:
             head.append(f" {result.grade}", style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
@@ -460,9 +486,9 @@ class _Text(Visitor[Tree]):
             self.aggregate(tree, body.score, "Score")
         if body.grading is not None:
             self.aggregate(tree, body.grading, "Grade")
-        members = tree.add(Text("Members", style="bold"))
+        members = tree.add(Plain("Members", style="bold"))
         for member in body.members:
-            text = Text(f"{member.id} {member.title}: {member.display}")
+            text = Plain(f"{member.id} {member.title}: {member.display}")
             if member.reason and member.value is None:
                 text.append(f" — {member.reason}", style="dim")
             members.add(text.append_text(where_text(member.rule, line=False)))
@@ -472,15 +498,15 @@ class _Text(Visitor[Tree]):
 
     def aggregate(self, parent: Tree, a: AggregateExplanation, what: str) -> None:
         r = a.result
-        node = parent.add(Text(f"{what}: {a.method}", style="bold").append_text(where_text(a.rule)))
+        node = parent.add(Plain(f"{what}: {a.method}", style="bold").append_text(where_text(a.rule)))
         if r.kind == "weighted_mean":
             for t in a.terms:
                 term = t.term
                 weight = number_text(term.weight or Fraction(0))
                 if term.value is None or t.product is None:
-                    node.add(f"{term.member}: weight {weight} × — ({term.display})")
+                    node.add(Plain(f"{term.member}: weight {weight} × — ({term.display})"))
                     continue
-                line = Text(f"{term.member}: weight {weight} × {approx_percent(term.value)} = {approx_percent(t.product)}")
+                line = Plain(f"{term.member}: weight {weight} × {approx_percent(term.value)} = {approx_percent(t.product)}")
                 line.append(f"   exact: {weight} × {fraction_text(term.value)} = {fraction_text(t.product)}", style="dim")
                 node.add(line)
             for e in r.excluded:
@@ -488,57 +514,55 @@ class _Text(Visitor[Tree]):
             if r.value is not None and a.total is not None and a.total_weight is not None:
                 weights = " + ".join(number_text(t.term.weight or Fraction(0)) for t in a.terms)
                 products = " + ".join(approx_percent(t.product) for t in a.terms if t.product is not None)
-                total = Text(
+                total = Plain(
                     f"Σ (weight × value) ÷ Σ weight = ({products}) ÷ ({weights}) = "
                     f"{approx_percent(a.total)} ÷ {number_text(a.total_weight)} = {approx_percent(r.value)}, shown as ",
                     style="bold",
                 )
                 total_node = node.add(total.append(r.display, style="bold cyan"))
                 total_node.add(
-                    Text(
+                    Plain(
                         f"exact: {fraction_text(a.total)} ÷ {number_text(a.total_weight)} = {fraction_text(r.value)}",
                         style="dim",
                     )
                 )
                 if r.renormalised:
-                    node.add(Text("renormalised: members without a figure are left out (the ruleset says so)", style="yellow"))
+                    node.add(Plain("renormalised: members without a figure are left out (the ruleset says so)", style="yellow"))
             else:
                 node.add(self.because(f"not computable: {r.reason}", r.cause, "red"))
             return
         for t in a.terms:
             points = "" if t.term.points is None else f" = {plural(t.term.points, 'point')}"
-            node.add(f"{t.term.member}: {t.term.grade}{points}")
+            node.add(Plain(f"{t.term.member}: {t.term.grade or 'no grade'}{points}"))
         for e in r.excluded:
             node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
         if r.kind == "points_total" and r.value is not None:
-            node.add(f"total: {plural(r.value, 'point')}")
+            node.add(Plain(f"total: {plural(r.value, 'point')}"))
         if a.bands is not None:
             self.bands(node, a.bands, "banded by")
         if a.grading is not None:
             self.grading(node, a.grading)
-        node.add(Text(f"grade: {r.grade}" if r.grade else f"not computable: {r.reason}", style="bold"))
+        node.add(Plain(f"grade: {r.grade}" if r.grade else f"not computable: {r.reason}", style="bold"))
 
     # --- one case -------------------------------------------------------------------------------
 
     def case(self, tree: Tree, c: CaseExplanation) -> None:
-        head = Text(f"Case {c.id}", style="bold")
+        head = Plain(f"Case {c.id}", style="bold")
         if c.sample:
             head.append(f" (sample {c.sample})")
         head.append(": in this column" if c.in_column else f": NOT in this column — {c.why_not_in_column}")
-        if c.recorded is not None:
-            head.append(f"  recorded at {shown_path(c.recorded.file)}:{c.recorded.line}", style="dim")
-        node = tree.add(head)
-        node.add("Attributes: " + "; ".join(f"{name} {value}" for name, _, value in c.attributes))
+        node = tree.add(head.append_text(recorded_text(c.recorded)))
+        node.add(Plain("Attributes: " + "; ".join(f"{name} {value}" for name, _, value in c.attributes)))
         by_criterion: dict[str, Tree] = {}
         for answer in c.answers:
             parent = by_criterion.get(answer.criterion)
             if parent is None:
-                parent = by_criterion[answer.criterion] = node.add(Text(answer.criterion, style="bold"))
-            text = Text(f"{answer.question}: ").append(answer.answer or "(not answered)", style="bold")
+                parent = by_criterion[answer.criterion] = node.add(Plain(answer.criterion, style="bold"))
+            text = Plain(f"{answer.question}: ").append(answer.answer or "(not answered)", style="bold")
             style = {"met": "green", "not met": "red"}.get(answer.status, "yellow")
             text.append(f" — {answer.status}", style=style)
             if answer.reason:
                 text.append(f": {answer.reason}")
             parent.add(text)
         if c.graded_from_items:
-            node.add(Text(f"graded from items, not from cases: {', '.join(c.graded_from_items)}", style="dim"))
+            node.add(Plain(f"graded from items, not from cases: {', '.join(c.graded_from_items)}", style="dim"))

@@ -136,6 +136,8 @@ def column_json(column: ColumnResult) -> Data:
         "criteria": {cid: criterion_json(c) for cid, c in column.criteria.items()},
         "sections": {sid: section_json(s) for sid, s in column.sections.items()},
         "overall": None if column.overall is None else headline_json(column.overall),
+        # (only when there are some: the document of evidence without warnings keeps its bytes)
+        **({"warnings": [warning.to_json() for warning in column.warnings]} if column.warnings else {}),
     }
 
 

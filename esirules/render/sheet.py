@@ -1,25 +1,62 @@
-"""Render the scoring summary sheet: column results in, a sheet as text, Markdown, CSV or JSON."""
+"""Render the scoring summary sheet: column results in, a sheet as Markdown, CSV or JSON (the terminal's is sheet_table.py).
+
+`build_sheet` lays the columns out as the report's sheet (section headings, criteria, section
+and overall scores, numbered notes) and, beside it, one record per target and column for the CSV
+(docs/inspectors-guide.md, "Other formats"): every cell comes from the result tree as it is.
+"""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
+import re
 from collections.abc import Sequence
+from fractions import Fraction
+from typing import Literal
 
 import attrs
 
 from esirules.render.result_json import result_data
-from esirules.scoring.result import ColumnResult, CriterionResult
+from esirules.scoring.result import ColumnResult, CriterionResult, OverallResult, SectionResult
+from esirules.words import fraction_text
 
 NOT_COMPUTABLE = "n/c"
+DECIMAL_PLACES = 12  # a CSV value that has no exact decimal is rounded to this many places
+
+
+@attrs.frozen
+class Cell:
+    """One figure of the sheet as shown, and the number of its note (if it has one)."""
+
+    shown: str
+    note: int | None = None
+
+    @property
+    def text(self) -> str:
+        return self.shown if self.note is None else f"{self.shown} [{self.note}]"
 
 
 @attrs.frozen
 class Row:
-    kind: str  # heading | criterion | section | overall
-    label: str
-    cells: tuple[str, ...]
+    kind: Literal["heading", "criterion", "section", "overall"]
+    label: str  # `A1: Leadership and planning`, `Score for section B`
+    cells: tuple[Cell, ...]
+
+
+@attrs.frozen
+class Record:
+    """One target in one column, for the CSV: the figure exactly, as shown, its grade and its note."""
+
+    target: str  # `A1`, `B`, `overall`
+    kind: Literal["criterion", "section", "overall"]
+    title: str
+    column: str
+    value: Fraction | None  # a percentage as a proportion (0.33 for 33%); a points total as points
+    display: str
+    grade: str | None
+    computed_grade: str | None
+    note: str | None
 
 
 @attrs.frozen
@@ -30,83 +67,111 @@ class Sheet:
     headers: tuple[str, ...]
     rows: tuple[Row, ...]
     notes: tuple[str, ...]
+    records: tuple[Record, ...] = ()
+
+
+class _Notes:
+    """Numbered notes; one per column and reason (a whole section out of a sample is one note)."""
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def number(self, column: ColumnResult, text: str, subject: str | None = None) -> int:
+        noted = f"{column.label}, {subject}: {text}" if subject else f"{column.label}: {text}"
+        if noted not in self.texts:
+            self.texts.append(noted)
+        return self.texts.index(noted) + 1
 
 
 def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
     """Lay the columns out side by side; every cell comes from the result tree as it is."""
-    notes: list[str] = []
-
-    def note(column: ColumnResult, what: str, reason: str | None) -> str:
-        # One note per column and reason: a whole section out of a sample is one note, not five.
-        text = f"{column.label}: {reason or f'{what} is not computable'}"
-        if text not in notes:
-            notes.append(text)
-        return f"{NOT_COMPUTABLE} [{notes.index(text) + 1}]"
-
+    notes = _Notes()
     rows: list[Row] = []
+    records: list[Record] = []
+
+    def noted(column: ColumnResult, shown: str, note: str | None, subject: str | None = None) -> Cell:
+        return Cell(shown, None if note is None else notes.number(column, note, subject))
+
     for section_id, section_title in _sections_in_order(columns):
-        rows.append(Row("heading", f"Section {section_id}: {section_title}", tuple(c.label for c in columns)))
+        rows.append(Row("heading", f"Section {section_id}: {section_title}", tuple(Cell(c.label) for c in columns)))
         for criterion_id, criterion_title in _criteria_in_order(columns, section_id):
             cells = []
             for column in columns:
                 criterion = column.criteria.get(criterion_id)
                 if criterion is None:
-                    cells.append("")
-                else:
-                    cell = _criterion_cell(criterion, lambda r, c=column, i=criterion_id: note(c, i, r))
-                    adjustment = criterion.adjustment
-                    if adjustment is not None and adjustment.applied:
-                        text = (
-                            f"{column.label}, {criterion_id}: computed {criterion.computed_grade}; "
-                            f"adjusted to {adjustment.grade} by {adjustment.by}"
-                        )
-                        if text not in notes:
-                            notes.append(text)
-                        cell = f"{criterion.grade} [{notes.index(text) + 1}]"
-                    cells.append(cell)
+                    cells.append(Cell(""))
+                    continue
+                shown, note = _criterion_cell(criterion)
+                adjusted = criterion.adjustment is not None and criterion.adjustment.applied
+                cells.append(noted(column, shown, note, criterion_id if adjusted else None))
+                records.append(
+                    Record(criterion_id, "criterion", criterion_title, column.label, criterion.value,
+                           criterion.display, criterion.grade, criterion.computed_grade if adjusted else None, note)
+                )
             rows.append(Row("criterion", f"{criterion_id}: {criterion_title}", tuple(cells)))
         scored = [c.sections.get(section_id) for c in columns]
-        if any(s is not None and s.score is not None for s in scored):
+        has_score = any(s is not None and s.score is not None for s in scored)
+        has_grade = any(s is not None and s.grading is not None for s in scored)
+        if has_score:
             cells = []
             for column, section in zip(columns, scored):
                 if section is None:
-                    cells.append("")
+                    cells.append(Cell(""))
                 elif section.value is None:
-                    cells.append(note(column, f"section {section_id}", section.reason))
+                    cells.append(noted(column, NOT_COMPUTABLE, section.reason or f"section {section_id} is not computable"))
                 else:
-                    cells.append(section.display)
+                    cells.append(Cell(section.display))
             rows.append(Row("section", f"Score for section {section_id}", tuple(cells)))
-        if any(s is not None and s.grading is not None for s in scored):
-            cells = [(s.grade or NOT_COMPUTABLE) if s is not None else "" for s in scored]
+        if has_grade:
+            cells = [Cell((s.grade or NOT_COMPUTABLE) if s is not None else "") for s in scored]
             rows.append(Row("section", f"Grade for section {section_id}", tuple(cells)))
+        for column, section in zip(columns, scored):
+            # A section with neither a score nor a grade of its own has no figure on the sheet.
+            if section is not None and (has_score or has_grade):
+                records.append(_headline_record(section_id, "section", section, column))
     overall_title = next((c.overall.title for c in columns if c.overall is not None), None)
     if overall_title is not None:
         cells = []
         for column in columns:
             overall = column.overall
             if overall is None:
-                cells.append("")
-            elif overall.value is None and overall.grade is None:
-                cells.append(note(column, "overall", overall.reason))
+                cells.append(Cell(""))
+                continue
+            if overall.value is None and overall.grade is None:
+                cells.append(noted(column, NOT_COMPUTABLE, overall.reason or "the overall is not computable"))
             else:
                 parts = [overall.display] if overall.value is not None else []
                 if overall.grade is not None:
                     parts.append(overall.grade)
-                cells.append(" ".join(parts))
+                cells.append(Cell(" ".join(parts)))
+            records.append(_headline_record("overall", "overall", overall, column))
         rows.append(Row("overall", overall_title, tuple(cells)))
-    return Sheet(title, tuple(c.label for c in columns), tuple(rows), tuple(notes))
+    return Sheet(title, tuple(c.label for c in columns), tuple(rows), tuple(notes.texts), tuple(records))
 
 
-def _criterion_cell(criterion: CriterionResult, note) -> str:  # type: ignore[no-untyped-def]
+def _criterion_cell(criterion: CriterionResult) -> tuple[str, str | None]:
+    """A criterion's cell and its note: why it is not computable, or who adjusted its grade."""
+    adjustment = criterion.adjustment
+    if adjustment is not None and adjustment.applied:
+        return str(criterion.grade), (
+            f"computed {criterion.computed_grade}; adjusted to {adjustment.grade} by {adjustment.by}"
+        )
     if criterion.kind == "descriptive":
         if criterion.grade is None:
-            return str(note(criterion.reason))
-        return criterion.grade
+            return NOT_COMPUTABLE, criterion.reason or f"criterion {criterion.id} has no grade"
+        return criterion.grade, None
     if criterion.value is None:
-        return str(note(criterion.reason))
+        return NOT_COMPUTABLE, criterion.reason or f"criterion {criterion.id} is not computable"
     if criterion.grade is not None:
-        return f"{criterion.display} {criterion.grade}"
-    return criterion.display
+        return f"{criterion.display} {criterion.grade}", None
+    return criterion.display, None
+
+
+def _headline_record(
+    target: str, kind: Literal["section", "overall"], result: SectionResult | OverallResult, column: ColumnResult
+) -> Record:
+    return Record(target, kind, result.title, column.label, result.value, result.display, result.grade, None,
+                  result.reason)
 
 
 def _sections_in_order(columns: Sequence[ColumnResult]) -> list[tuple[str, str]]:
@@ -133,56 +198,69 @@ def _criteria_in_order(columns: Sequence[ColumnResult], section_id: str) -> list
 def sheet_markdown(sheet: Sheet) -> str:
     lines = [f"# {sheet.title}", ""]
     # Each section is its own table, headed by the section's title, as on the report's sheet.
-    header = "| | " + " | ".join(sheet.headers) + " |"
+    header = "| | " + " | ".join(_cell_md(h) for h in sheet.headers) + " |"
     rule = "|---|" + "---|" * len(sheet.headers)
     for row in sheet.rows:
         if row.kind == "heading":
             lines += [*([""] if lines[-1] else []), f"**{row.label}**", "", header, rule]
             continue
-        label = f"**{row.label}**" if row.kind in ("section", "overall") else row.label
+        label = f"**{row.label}**" if row.kind in ("section", "overall") else _cell_md(row.label)
         if row.kind == "overall":
             lines += ["", header, rule]
-        lines.append(f"| {label} | " + " | ".join(c.replace("|", "\\|") for c in row.cells) + " |")
+        lines.append(f"| {label} | " + " | ".join(_cell_md(c.text) for c in row.cells) + " |")
     if sheet.notes:
         lines += ["", "Notes:", ""]
         lines += [f"{i}. {n}" for i, n in enumerate(sheet.notes, start=1)]
     return "\n".join(lines) + "\n"
 
 
+def _cell_md(text: str) -> str:
+    return text.replace("|", "\\|")
+
+
+CSV_COLUMNS = ("target", "kind", "title", "column", "value", "exact", "display", "grade", "computed_grade", "note")
+
+
 def sheet_csv(sheet: Sheet) -> str:
+    """One tidy table: a row per target and column; numbers as numbers; notes in their own column."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["row", *sheet.headers])
-    for row in sheet.rows:
-        if row.kind != "heading":
-            writer.writerow([row.label, *row.cells])
-    if sheet.notes:
-        writer.writerow([])
-        for number, text in enumerate(sheet.notes, start=1):
-            writer.writerow([f"[{number}]", text])
+    writer.writerow(CSV_COLUMNS)
+    for r in sheet.records:
+        writer.writerow(
+            [
+                *(spreadsheet_text(t) for t in (r.target, r.kind, r.title, r.column)),
+                "" if r.value is None else decimal_text(r.value),
+                "" if r.value is None else fraction_text(r.value),
+                *(spreadsheet_text(t or "") for t in (r.display, r.grade, r.computed_grade, r.note)),
+            ]
+        )
     return out.getvalue()
+
+
+def decimal_text(value: Fraction) -> str:
+    """A number a spreadsheet reads: exact when it has a decimal of DECIMAL_PLACES places at most,
+    else rounded to that many (the `exact` column has the fraction)."""
+    scaled = value * 10**DECIMAL_PLACES
+    units = round(scaled)  # halves to even; exact when the decimal ends in time
+    sign = "-" if units < 0 else ""
+    digits = str(abs(units)).rjust(DECIMAL_PLACES + 1, "0")
+    whole, fraction = digits[:-DECIMAL_PLACES], digits[-DECIMAL_PLACES:].rstrip("0")
+    return f"{sign}{whole}.{fraction}" if fraction else f"{sign}{whole}"
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)%?")
+
+
+def spreadsheet_text(text: str) -> str:
+    """Text a spreadsheet shows as text: one that would start a formula gets a leading `'`."""
+    if text.startswith(_FORMULA_START) and not _NUMBER.fullmatch(text):
+        return "'" + text
+    return text
 
 
 def sheet_json(title: str, columns: Sequence[ColumnResult]) -> str:
     """The documented JSON result (docs/result-schema.md)."""
     return json.dumps(result_data(title, list(columns)), indent=2, ensure_ascii=False)
 
-
-def sheet_table(sheet: Sheet):  # type: ignore[no-untyped-def]
-    """A rich Table for the terminal (rich is imported here only)."""
-    from rich.table import Table
-    from rich.text import Text
-
-    table = Table(title=sheet.title, show_lines=False, header_style="bold")
-    table.add_column("", no_wrap=False, max_width=60)
-    for header in sheet.headers:
-        table.add_column(header, justify="right")
-    for row in sheet.rows:
-        if row.kind == "heading":
-            table.add_section()
-            table.add_row(Text(row.label, style="bold underline"), *[Text(c, style="bold") for c in row.cells])
-        elif row.kind in ("section", "overall"):
-            table.add_row(Text(row.label, style="bold"), *[Text(c, style="bold") for c in row.cells])
-        else:
-            table.add_row(row.label, *row.cells)
-    return table

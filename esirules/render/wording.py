@@ -1,12 +1,16 @@
-"""Phrases only renderers use: how pooling is written as a formula, how a file is cited.
+"""Phrases only renderers use: pooling as a formula, a file as cited, target data in words, text made safe to show.
 
 The wording shared by every stage (numbers, percentages, values, plurals) is `esirules.words`;
-what is here is said only by the outputs of `render/`.
+what is here is said only by the outputs of `render/` (and the surfaces above them).
 """
 
 from __future__ import annotations
 
 import os
+import re
+from fractions import Fraction
+
+from esirules.words import Rounding, number_text, round_percent
 
 POOLING_FORMULAS = {
     "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",
@@ -25,3 +29,68 @@ def shown_path(path: str) -> str:
         return path
     relative = os.path.relpath(path)
     return path if relative.startswith("..") else relative
+
+
+# ---------------------------------------------------------------------------------------------
+# Text from rulesets, evidence and the command line, made safe to show
+
+# C0 controls, DEL, C1 controls, and the Unicode controls that reorder text on screen.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_NAMED = {"\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _written_out(match: re.Match[str]) -> str:
+    char = match.group()
+    if char in _NAMED:
+        return _NAMED[char]
+    code = ord(char)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """One value with its control characters written out (ESC as `\\x1b`, a newline as `\\n`).
+
+    Whatever a ruleset, an evidence file or the command line holds is shown, never obeyed: no
+    escape sequence reaches the terminal, no line break or carriage return rewrites the layout.
+    """
+    return _CONTROL.sub(_written_out, text) if _CONTROL.search(text) else text
+
+
+def visible_lines(text: str) -> str:
+    """A whole output (lines and tabs kept) with every other control character written out."""
+    return "\n".join(visible(line).replace("\\t", "\t") for line in text.split("\n"))
+
+
+# ---------------------------------------------------------------------------------------------
+# Target data in words
+
+
+def measure_figure(value: Fraction, unit: str) -> str:
+    """A figure of target data in its unit: `87%`, `10.7 days`."""
+    if unit in ("%", "percent"):
+        return f"{number_text(value)}%"
+    return number_text(value) + (f" {unit}" if unit else "")
+
+
+def measure_comparison(
+    actual: Fraction,
+    target: Fraction,
+    unit: str,
+    performance: Fraction | None,
+    rounding: Rounding,
+) -> str:
+    """`10.7 days against a target of 9: 16% worse than target`, in every output that shows target data.
+
+    The figure against the target, and how far it is from it: performance is actual ÷ target
+    (target ÷ actual when lower is better), as the bands test it, and the distance is 100% less
+    the rounded performance, so the two figures shown always add up.
+    """
+    target_text = number_text(target) + ("%" if unit in ("%", "percent") else "")
+    text = f"{measure_figure(actual, unit)} against a target of {target_text}"
+    if performance is None:
+        return text + ": no performance figure"
+    shown = round_percent(performance, rounding)
+    if shown == 100:
+        return text + ": on target"
+    distance = number_text(abs(100 - shown))
+    return text + f": {distance}% {'better' if shown > 100 else 'worse'} than target"

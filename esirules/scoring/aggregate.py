@@ -10,7 +10,7 @@ import attrs
 
 from esirules.evidence.cases import Adjustment
 from esirules.language import model as m
-from esirules.scoring.causes import Cause
+from esirules.scoring.causes import Cause, about
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.descriptive import grade_items
 from esirules.scoring.grading import apply_bands
@@ -256,9 +256,9 @@ def _gaps(
     if absent and missing == "not computable":
         first = absent[0]
         what = "is not computable" if has == "value" else "has no grade"
-        return members, _member_cause(first, f"{first.noun} {first.id} {what}: ")
+        return members, _member_cause(first, f"{first.noun} {first.id}", what)
     for mem in absent:
-        excluded.append(ExcludedMember(mem.id, _member_cause(mem, "not computable: ")))
+        excluded.append(ExcludedMember(mem.id, _member_cause(mem, None, "not computable")))
     present = [mem for mem in members if getattr(mem, has) is not None]
     if not present:
         words = f"no member is computable (members: {', '.join(m.id for m in members) or 'none'})"
@@ -266,10 +266,11 @@ def _gaps(
     return present, None
 
 
-def _member_cause(member: Member, lead: str) -> Cause:
+def _member_cause(member: Member, subject: str | None, what: str) -> Cause:
     """A member's own cause, restated by its aggregate (it cites what the member's cause cites)."""
     inner = member.cause or Cause("member_not_computable", "no reason given", member.span)
-    return inner.restated(lead + inner.words, "member_not_computable")
+    words = f"{what}: {inner.words}" if subject is None else about(subject, what, inner)
+    return inner.restated(words, "member_not_computable")
 
 
 def _weighted_mean(

@@ -80,6 +80,14 @@ class Cause:
         return attrs.evolve(self, words=words, kind=kind or self.kind)
 
 
+def about(subject: str, what: str, cause: Cause) -> str:
+    """`criterion B2 is not computable: no applicable cases in this sample`, or the cause's words
+    alone when they already say it of the subject (`section D does not apply to sample september`)."""
+    if cause.words.startswith(subject + " "):
+        return cause.words
+    return f"{subject} {what}: {cause.words}"
+
+
 def words(cause: Cause | None) -> str | None:
     """A cause's words, or None."""
     return None if cause is None else cause.words

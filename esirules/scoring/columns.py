@@ -2,12 +2,17 @@
 
 This is the library entry point the command line and the service share. Every problem in
 every ruleset and evidence file is collected before anything is scored; if there is one, a
-single DiagnosticError carries them all and no result is produced.
+single DiagnosticError carries them all and no result is produced. Problems in the evidence
+that change no figure are warnings: each column's result lists those of its evidence, and
+`warnings` gives them to show; a strict scorer (`--strict`) takes them as errors.
 """
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+
+import attrs
 
 from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.cases import Evidence
@@ -33,12 +38,15 @@ class Scorer:
         *,
         files: InputFiles = DISK,
         rulesets: RulesetSources | None = None,
+        strict: bool = False,
     ) -> None:
         """`files`: the evidence files this scorer may read; `rulesets`: where rulesets are read
-        from (files on disk by default). The service gives both in memory."""
+        from (files on disk by default). The service gives both in memory. `strict`: evidence
+        warnings are errors."""
         self.progress = progress
         self.files = files
         self.ruleset_sources = rulesets
+        self.strict = strict
         self.rulesets: dict[str, m.Ruleset | None] = {}
         self.evaluators: dict[str, Evaluator] = {}
         self.evidence: dict[tuple[str, str], Evidence | None] = {}
@@ -62,12 +70,24 @@ class Scorer:
             ruleset = self.rulesets[ruleset_path]
             assert ruleset is not None
             try:
-                self.evidence[key] = load_evidence(path, ruleset, progress=self.progress, files=self.files)
+                evidence = load_evidence(path, ruleset, progress=self.progress, files=self.files)
             except DiagnosticError as error:
-                self.diagnostics.extend(error.diagnostics)
+                self.diagnostics.extend(
+                    attrs.evolve(d, severity="error") if self.strict else d for d in error.diagnostics
+                )
                 self.sources.update(error.sources)
                 self.evidence[key] = None
+                return None
+            self.evidence[key] = evidence
+            self.sources.update(evidence.sources)
+            if self.strict:
+                self.diagnostics.extend(w.diagnostic("error") for w in evidence.warnings)
         return self.evidence[key]
+
+    def warnings(self) -> list[Diagnostic]:
+        """The warnings of every evidence file loaded, once each, to show with `sources`."""
+        found = (w for e in self.evidence.values() if e is not None for w in e.warnings)
+        return [w.diagnostic() for w in dict.fromkeys(found)]
 
     def ruleset_path_for(self, column: ColumnSpec) -> str | None:
         if column.ruleset is not None:
@@ -76,17 +96,24 @@ class Scorer:
             reference = read_ruleset_reference(column.evidence[0], self.files)
         except DiagnosticError as error:
             self.diagnostics.extend(error.diagnostics)
+            self.sources.update(error.sources)
             return None
         if reference is None:
+            self._show_sheet(column)
             self.diagnostics.append(
                 Diagnostic(
                     "E202",
                     f"no ruleset is given for column `{column.label}`",
                     column.span or Span(column.evidence[0], 1, 1, 1, 2),
-                    "add `ruleset: path/to/ruleset.esi` to the evidence file, or use --ruleset",
+                    _ruleset_advice(column),
                 )
             )
         return reference
+
+    def _show_sheet(self, column: ColumnSpec) -> None:
+        """Keep the text of the sheet a column is given in, to show a problem located there."""
+        if column.sheet is not None:
+            self.sources.setdefault(column.sheet.path, column.sheet.text)
 
     def score(self, columns: Sequence[ColumnSpec]) -> list[ColumnResult]:
         """Every column scored, or a DiagnosticError with every problem found in any input."""
@@ -99,25 +126,44 @@ class Scorer:
             assert ruleset is not None
             if column.sample is not None and column.sample not in {s.name for s in ruleset.samples}:
                 known = ", ".join(f"`{s.name}`" for s in ruleset.samples) or "none"
+                self._show_sheet(column)
                 self.diagnostics.append(
                     Diagnostic(
                         "E203",
                         f"the ruleset `{ruleset.name}` declares no sample called `{column.sample}`",
-                        column.span or Span(ruleset_path, 1, 1, 1, 2),
+                        column.sample_span or column.span or Span(ruleset_path, 1, 1, 1, 2),
                         f"its samples are: {known}",
                     )
                 )
                 continue
             loaded = [self.load(path, ruleset_path) for path in column.evidence]
             plans.append((column, ruleset_path, loaded))
-        if self.diagnostics:
-            raise DiagnosticError(self.diagnostics, self.sources)
+        if self.diagnostics:  # (shown with the warnings found, so that all are seen at once)
+            raise DiagnosticError([*self.diagnostics, *([] if self.strict else self.warnings())], self.sources)
         results = []
         for column, ruleset_path, loaded in plans:
             evaluator = self.evaluators[ruleset_path]
-            partials = [score_batch(evaluator, e, column.sample, progress=self.progress) for e in loaded if e is not None]
-            results.append(finish(merge(partials), label=column.label, evaluator=evaluator))
+            evidence = [e for e in loaded if e is not None]
+            partials = [score_batch(evaluator, e, column.sample, progress=self.progress) for e in evidence]
+            result = finish(merge(partials), label=column.label, evaluator=evaluator)
+            warnings = tuple(dict.fromkeys(w for e in evidence for w in e.warnings))
+            results.append(attrs.evolve(result, warnings=warnings) if warnings else result)
         return results
+
+
+def _ruleset_advice(column: ColumnSpec) -> str:
+    """How to name the ruleset of a column that has none, for where the column comes from."""
+    tables = all(path.lower().endswith(".csv") for path in column.evidence)
+    if column.sheet is not None:
+        evidence = "" if tables else ", or to its evidence file"
+        return f"add `ruleset: path/to/ruleset.esi` to this column of the summary sheet{evidence}"
+    if tables:
+        name = os.path.basename(column.evidence[0])
+        return (
+            "a CSV file cannot name its ruleset: add `--ruleset path/to/ruleset.esi`, or score an"
+            f" evidence file (YAML) that names both, with `ruleset: path/to/ruleset.esi` and `cases: {name}`"
+        )
+    return "add `ruleset: path/to/ruleset.esi` to the evidence file, or use `--ruleset`"
 
 
 def score_columns(columns: Sequence[ColumnSpec]) -> list[ColumnResult]:

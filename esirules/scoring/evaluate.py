@@ -45,7 +45,7 @@ from esirules.scoring.result import (
     RulesetRef,
 )
 from esirules.span import Span
-from esirules.words import display_percent
+from esirules.words import display_percent, plural
 
 NO_APPLICABLE_CASES = "no applicable cases in this sample"
 ANSWERED_NOT_APPLICABLE = "answered not applicable"
@@ -183,7 +183,7 @@ def score_batch(
         keep &= ~hit
     scope = _Scope(cases, keep)
     tallies = {}
-    with progress.task(f"scoring {len(cases)} cases", total=len(evaluator.questions)) as step:
+    with progress.task(f"scoring {plural(len(cases), 'case')}", total=len(evaluator.questions)) as step:
         for qid, question in evaluator.questions.items():
             tallies[qid] = _tally(question, cases, scope, chosen)
             step.advance()

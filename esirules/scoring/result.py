@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
+from esirules.evidence.cases import EvidenceWarning
 from esirules.language.model import AggregateKind, Rounding
 from esirules.scoring.causes import Cause, words
 from esirules.span import Span, span_field
@@ -460,3 +461,4 @@ class ColumnResult:
     criteria: dict[str, CriterionResult]  # in ruleset order
     sections: dict[str, SectionResult]
     overall: OverallResult | None
+    warnings: tuple[EvidenceWarning, ...] = ()  # problems in the evidence that change no figure

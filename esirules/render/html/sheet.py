@@ -9,7 +9,6 @@ chart, and makes every figure a link to its explanation when the page has somewh
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
@@ -18,10 +17,9 @@ from markupsafe import Markup
 from esirules.language import model as m
 from esirules.render.html.charts import chart_svg, section_chart
 from esirules.render.html.environment import NOWHERE, Links, environment, standalone
+from esirules.render.sheet import Cell as SheetCell
 from esirules.render.sheet import Row, build_sheet
 from esirules.scoring.result import ColumnResult
-
-_NOTED = re.compile(r"(?P<shown>.*) \[(?P<note>\d+)\]")
 
 
 @attrs.frozen
@@ -96,7 +94,7 @@ def sheet_view(
         if row.kind == "overall" and heading:
             close()
             heading, section, rows = "", "", []
-        cells = tuple(_cell(text, index, columns[index], target, row, links) for index, text in enumerate(row.cells))
+        cells = tuple(_cell(cell, index, columns[index], target, row, links) for index, cell in enumerate(row.cells))
         rows.append(SheetRow(row.kind, row.label, target, cells))
     close()
     heads = tuple(Column(c.label, _column_of(c)) for c in columns)
@@ -129,9 +127,8 @@ def _row_targets(rows: Sequence[Row], columns: Sequence[ColumnResult]) -> list[s
     return out
 
 
-def _cell(text: str, index: int, column: ColumnResult, target: str, row: Row, links: Links) -> Cell:
-    found = _NOTED.fullmatch(text)
-    shown, note = (found["shown"], int(found["note"])) if found else (text, None)
+def _cell(figure: SheetCell, index: int, column: ColumnResult, target: str, row: Row, links: Links) -> Cell:
+    shown, note = figure.shown, figure.note
     present = (
         target in column.criteria if row.kind == "criterion"
         else column.overall is not None if target == "overall"

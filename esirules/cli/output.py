@@ -1,0 +1,78 @@
+"""What a command prints: text, JSON, rich renderables and diagnostics in, standard output and error out.
+
+Every command writes through here, so that three rules hold for all of them:
+- user text is plain text: rich never reads markup or emoji codes in it (`console`), and the
+  renderers build rich `Text` from it, never markup strings;
+- control characters are shown, not obeyed (`visible_lines`; in JSON the ones JSON itself
+  leaves raw are escaped);
+- a reader that stops early (`| head`) ends the command quietly with exit code 0
+  (`main` catches the BrokenPipeError this module lets through, and `silence`s the stream).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
+
+from esirules.render.wording import visible, visible_lines
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from esirules.diagnostics import Diagnostic
+
+# json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw.
+_RAW_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def write(text: str, stream: TextIO | None = None) -> None:
+    """Text (a sheet, Markdown, CSV, a report) with its control characters shown."""
+    (stream or sys.stdout).write(visible_lines(text))
+
+
+def write_json(text: str) -> None:
+    """A JSON document, with the characters a terminal would obey escaped as \\uXXXX."""
+    sys.stdout.write(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
+
+
+def error(message: str) -> None:
+    """`esirules: error: ...` on standard error, for a command that could not run (exit 2)."""
+    sys.stderr.write(f"esirules: error: {visible(message)}\n")
+
+
+def diagnostics(found: Sequence[Diagnostic], sources: Mapping[str, str], *, tally: bool = True) -> None:
+    """Diagnostics as text on standard error (render.diagnostics shows their text safely)."""
+    from esirules.render.diagnostics import render_text
+
+    sys.stderr.write(render_text(found, sources, tally=tally))
+
+
+def console(stream: TextIO | None = None) -> Console:
+    """A rich console that takes every string as plain text and lets a closed pipe end the command."""
+    from rich.console import Console
+
+    class _Console(Console):
+        def render_str(self, text: str, **options: Any):  # type: ignore[no-untyped-def]
+            options.update(markup=False, emoji=False, highlight=False)
+            return super().render_str(visible(text), **options)
+
+        def on_broken_pipe(self) -> None:
+            # rich's own answer is exit code 1; a reader that stopped early is not a failure.
+            self.quiet = True
+            raise BrokenPipeError
+
+    return _Console(file=stream, markup=False, emoji=False, highlight=False)
+
+
+def silence(stream: TextIO) -> None:
+    """Point a stream whose reader has gone at /dev/null, so flushing it at exit cannot fail."""
+    try:
+        descriptor = stream.fileno()
+    except (AttributeError, OSError, ValueError):
+        return  # not a file (a test's StringIO): nothing will flush it at exit
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
