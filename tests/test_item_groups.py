@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from beyond import LADDER, PERFORMANCE, codes, header, ruleset_of, score_text
+from test_explain_provenance import unsourced
 
 from esirules.explain.counterfactual import smallest_changes
 from esirules.language import model as m
@@ -72,6 +73,7 @@ def test_the_explanation_shows_the_group_and_can_be_recomputed(tmp_path: Path) -
     assert clause["domain"] == [i for i, g in groups.items() if g == "level 3"]
     assert (clause["satisfying"], clause["holds"]) == (["A1.a"], False)
     assert 'at least strong on each item of group "level 3": needs all of 3 (by weight); found 1' in shown["text"]
+    assert unsourced(shown["json"]) == []
 
 
 def test_the_smallest_change_raises_the_item_of_the_group(tmp_path: Path) -> None:

@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 from beyond import LADDER, PERFORMANCE, checked, codes, header, ruleset_of, score_text
+from test_explain_provenance import unsourced
 
 from esirules.diagnostics import DiagnosticError
 from esirules.evidence.load import load_evidence
@@ -63,8 +64,14 @@ def test_a_section_adjusted_and_the_overall_follows_it(tmp_path: Path) -> None:
     data = column_json(scored.column)
     assert data["sections"]["A"]["computed_grade"] == "Partly met"
     assert data["sections"]["A"]["adjustment"]["reason"] == "A2's evidence arrived late"
-    rows = {row.label: row.cells for row in build_sheet("t", [scored.column]).rows}
-    assert rows["Grade for section A"] == ("Well met",)
+    sheet = build_sheet("t", [scored.column])
+    rows = {row.label: [cell.shown for cell in row.cells] for row in sheet.rows}
+    assert rows["Grade for section A"] == ["Well met"]
+    # The sheet notes who adjusted it, as it does for a criterion.
+    assert [c.note for r in sheet.rows if r.label == "Grade for section A" for c in r.cells] == [1]
+    assert "computed Partly met; adjusted to Well met by Lead inspector" in sheet.notes[0]
+    record = next(r for r in sheet.records if r.target == "A")
+    assert (record.grade, record.computed_grade) == ("Well met", "Partly met")
 
 
 def test_the_overall_adjusted(tmp_path: Path) -> None:
@@ -84,6 +91,7 @@ def test_the_overall_adjusted(tmp_path: Path) -> None:
     assert "computed Well met → final Partly met, by Chief inspector" in shown["text"]
     assert "adjusted to Partly met by Chief inspector (moderation)" in shown["markdown"]
     assert "Chief inspector" in shown["html"]
+    assert unsourced(shown["json"]) == []  # every value cites its rule or where the evidence records it
 
 
 def test_an_explained_section_shows_its_adjustment(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from beyond import codes, header, ruleset_of, score_text
+from test_explain_provenance import unsourced
 
 from esirules.explain.counterfactual import is_monotone
 from esirules.language import model as m
@@ -94,6 +95,7 @@ def test_the_explanation_shows_the_named_member_and_the_others(tmp_path: Path) -
     assert others["domain"] == [k for k in KEY if k != "well_led"] and others["satisfying"] == ["caring"]
     assert others["quantifier"]["other"] is True and others["holds"] is True
     assert "well_led is Inadequate: needs well_led rated so; found yes" in shown["text"]
+    assert unsourced(shown["json"]) == []
 
 
 def test_a_grading_that_names_members_is_searched_member_by_member(tmp_path: Path) -> None:
