@@ -550,3 +550,30 @@ def role_at_least(role: str, needed: str) -> bool:
     """Whether `role` may do what `needed` may (viewer < inspector < author < admin)."""
     return ROLES.index(role) >= ROLES.index(needed)
 
+
+
+@attrs.frozen
+class HandbookQuery:
+    format: Literal["markdown", "html"] = api_field(
+        "Markdown as `esirules handbook` writes it, or the self-contained page of `--format html`", default="markdown")
+
+
+@attrs.frozen
+class DiffQuery:
+    evidence: str | None = api_field("stored evidence to score under both rulesets, to show the change's impact",
+                                     default=None, **HASH)
+    sample: tuple[str, ...] = api_field("the samples of the evidence to score, each as its own impact "
+                                        "(none: all the cases together)", default=(), maxItems=20, maxLength=200)
+    all_cases: bool = api_field("list every case whose answers count differently (long lists are otherwise cut)",
+                                default=False)
+    format: Literal["json", "markdown"] = api_field(
+        "JSON as `esirules diff --format json` prints it (docs/diff-schema.md), or Markdown", default="json")
+
+
+DIFF: dict[str, Any] = {
+    "type": "object",
+    "description": "What `esirules diff --format json` prints (docs/diff-schema.md).",
+    "required": ["schema", "old", "new", "identical", "changes", "impact"],
+    "properties": {"schema": {"const": "esirules.diff/1"}},
+}
+

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from esirules.service import routes_admin, routes_runs, routes_store
+from esirules.service import routes_admin, routes_authoring, routes_runs, routes_store
 from esirules.service.operation import Operation
 
 
 def operations() -> list[Operation]:
-    return [*routes_admin.operations(), *routes_store.operations(), *routes_runs.operations()]
+    return [*routes_admin.operations(), *routes_store.operations(), *routes_authoring.operations(),
+            *routes_runs.operations()]

@@ -16,9 +16,10 @@ from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
-from esirules.diagnostics import Diagnostic, DiagnosticError
-from esirules.language.sources import MemorySources
+from esirules.diagnostics import Diagnostic
+from esirules.service import authoring
 from esirules.service import messages as api
+from esirules.service.authoring import loaded_ruleset, published
 from esirules.service.operation import Call, Context
 from esirules.service.pages.frame import Page, PageCall, page_route, redirect, texts_of, uploaded_file
 from esirules.service.pages.source import around_problems, source_lines
@@ -27,11 +28,8 @@ from esirules.service.routes_store import publish_ruleset
 from esirules.service.schema import RequestInvalid, decode
 
 
-def _ruleset(context: Context, address: str) -> dict[str, Any]:
-    row = context.store.ruleset(address) if len(address) == 64 else None
-    if row is None:
-        raise not_found("published ruleset", address, "{hash}")
-    return row
+def _ruleset(context: Context, address: str) -> Mapping[str, Any]:
+    return published(context, address)
 
 
 def list_rulesets(context: Context, call: PageCall) -> Page:
@@ -69,21 +67,12 @@ def _source_page(context: Context, call: PageCall, row: Mapping[str, Any], name:
     })
 
 
-def _loaded(context: Context, address: str) -> Any:
-    from esirules.authoring.written import read_rulesets
-
-    row = _ruleset(context, address)
-    files = context.store.ruleset_files(address)
-    (loaded,), _, _ = read_rulesets([row["main"]], MemorySources(files))
-    return loaded
-
-
 def handbook(context: Context, call: PageCall) -> Page:
     from esirules.authoring.document_html import document_body
     from esirules.authoring.handbook import handbook_document
 
     row = _ruleset(context, call.path["hash"])
-    document = handbook_document(_loaded(context, row["hash"]))
+    document = handbook_document(loaded_ruleset(context, row["hash"]))
     return Page("document.html.j2", document.title, {"subtitle": document.subtitle, "ruleset": row,
                                                      "body": Markup(document_body(document)), "kind": "handbook"})
 
@@ -95,42 +84,14 @@ def diff(context: Context, call: PageCall) -> Page:
 
     old, new = call.first("old") or "", call.first("new") or ""
     old_row, new_row = _ruleset(context, old), _ruleset(context, new)
-    changes = diff_rulesets(_loaded(context, old), _loaded(context, new))
+    changes = diff_rulesets(loaded_ruleset(context, old), loaded_ruleset(context, new))
     evidence = call.first("evidence") or ""
     samples: list[str | None] = [s.strip() for s in call.query.get("sample", []) if s.strip()] or [None]
-    impacts = _impacts(context, old, new, evidence, samples) if evidence else []
+    impacts = authoring.impacts(context, old, new, evidence, samples) if evidence else []
     document = diff_document(changes, impacts)
     return Page("document.html.j2", document.title, {"subtitle": document.subtitle, "ruleset": new_row,
                                                      "old": old_row, "body": Markup(document_body(document)),
                                                      "kind": "diff"})
-
-
-def _impacts(context: Context, old: str, new: str, evidence: str, samples: Sequence[str | None]) -> list[Any]:
-    """The evidence scored under both rulesets, for each sample, compared (what `esirules diff --evidence` does)."""
-    from esirules.authoring.impact import compare_columns
-    from esirules.evidence.sheet import ColumnSpec
-    from esirules.service.problems import found_problems
-    from esirules.service.routes_store import compiled_ruleset
-
-    stored = context.store.evidence(evidence) if len(evidence) == 64 else None
-    if stored is None:
-        raise not_found("stored evidence", evidence, "?evidence")
-    compiled = [compiled_ruleset(context, address, "?old" if address == old else "?new") for address in (old, new)]
-    ladders = [s.values for c in reversed(compiled) for s in c.ruleset.scales if s.is_ladder]
-    impacts = []
-    for sample in samples:
-        columns = []
-        for one in compiled:
-            try:
-                main, loaded = context.library.loaded(
-                    one, evidence, lambda: (stored["main"], context.store.evidence_files(evidence)))
-                scorer = context.library.scorer(one, main, loaded, None)
-                (column,) = scorer.score([ColumnSpec(stored["title"] or main, (main,), one.main, sample)])
-            except DiagnosticError as error:
-                raise found_problems(error.diagnostics) from None
-            columns.append(column)
-        impacts.append(compare_columns(stored["title"] or stored["main"], sample, columns[0], columns[1], ladders))
-    return impacts
 
 
 # ---------------------------------------------------------------------------------------------
