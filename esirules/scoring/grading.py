@@ -231,7 +231,7 @@ def _clauses(
     groups: Sequence[str | None] = (),
 ) -> tuple[Outcome, ...]:
     outcomes: list[Outcome] = []
-    named = set(m.named_members(tuple(clauses)))
+    named: set[str] | None = None  # the members the rule names, found only if `other` needs them
     for clause in clauses:
         if clause.quantifier.kind == "others" and outcomes:
             previous = outcomes[-1]
@@ -240,6 +240,7 @@ def _clauses(
         elif clause.member is not None:  # the named member alone, if it is rated
             domain = tuple(i for i, id_ in enumerate(ids) if id_ == clause.member)
         elif clause.quantifier.other:  # every member but those the rule names
+            named = set(m.named_members(tuple(clauses))) if named is None else named
             domain = tuple(i for i in range(len(ranks)) if i >= len(ids) or ids[i] not in named)
         else:
             domain = tuple(range(len(ranks)))
