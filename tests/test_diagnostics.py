@@ -6,6 +6,7 @@ and optionally `# help: CODE text` (some diagnostic with that code has that text
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 from pathlib import Path
@@ -150,6 +151,20 @@ def test_a_parent_that_is_not_a_ruleset_is_one_error_without_its_content(tmp_pat
     shown = render_text(checked.diagnostics, checked.sources)
     assert "secret" not in shown and "profile" not in shown
     assert_well_formed(checked, (tmp_path / "child.esi").read_bytes())
+
+
+def test_a_misspelt_parent_is_one_error_that_names_the_ruleset_beside_it(tmp_path):
+    (tmp_path / "esi-2003.esi").write_text('ruleset "base"\n')
+    (tmp_path / "notes.txt").write_text("not a ruleset\n")
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "esi2003.esi"\nremove section B\n')
+    checked = check_file(str(tmp_path / "child.esi"))
+    assert found(checked) == {("R004", 2, 9)}
+    assert checked.diagnostics[0].help == "did you mean `esi-2003.esi`?"
+    with contextlib.chdir(tmp_path):  # named relative to the working folder, as on the command line
+        assert check_file("child.esi").diagnostics[0].help == "did you mean `esi-2003.esi`?"
+    (tmp_path / "child.esi").write_text('ruleset "child"\nextends "child2.esi"\n')
+    checked = check_file(str(tmp_path / "child.esi"))
+    assert checked.diagnostics[0].help == "the path is read relative to this file; check its spelling"
 
 
 def test_a_parent_that_is_a_ruleset_shows_its_own_mistakes(tmp_path):

@@ -130,6 +130,17 @@ def test_a_replaced_criterion_is_named_by_its_replacement_and_the_original() -> 
     assert analysis.index.refers_to(replacement, replacement.replaces)
 
 
+def test_a_question_replaced_in_a_criterion_is_named_by_its_replacement_and_the_original() -> None:
+    new_year = EXAMPLES / "new-year.esi"
+    _, analysis, text = _analyse(new_year)
+    target = analysis.index.at(str(new_year), offset_of(text, "replace in criterion B4", 21))
+    assert target is not None and (target.kind, target.key) == ("criterion", ("B4",))
+    replacement = analysis.index.at(str(new_year), offset_of(text, "question B4.records", 9))
+    assert replacement is not None and replacement.declares and replacement.replaces is not None
+    assert replacement.replaces.span.file == str(EXAMPLES / "original.esi")
+    assert analysis.index.refers_to(replacement, replacement.replaces)
+
+
 def test_references_across_files_find_the_child_on_disk() -> None:
     workspace = Workspace(roots=[str(PARENT.parent)])
     text = PARENT.read_text("utf-8")
@@ -201,6 +212,16 @@ def test_completion_offers_what_the_grammar_and_the_names_allow() -> None:
     assert {"source", "applies", "met", "on", "weight", "question", "item"} <= set(keywords)
     assert _complete(PARENT, "# esi-2003.esi", shift=4) == []  # in a comment
     assert _complete(PARENT, 'title "Effective', shift=8) == []  # in quoted text
+
+
+def test_completion_offers_what_a_derived_ruleset_can_change() -> None:
+    questions = _complete(CHILD, "exclude source offender_interview\n", "remove question ")
+    assert questions[:2] == ["B1.start", "B1.review_16wk"] and "C2.smart_review" in questions
+    assert _complete(CHILD, "exclude source offender_interview\n", "change section ") == ["A", "B", "C", "D"]
+    assert _complete(CHILD, "exclude source offender_interview\n", "change class ") == ["critical", "important"]
+    assert "B4" in _complete(CHILD, "exclude source offender_interview\n", "replace in criterion ")
+    assert "B4" in _complete(CHILD, "exclude source offender_interview\n", "add to criterion ")
+    assert "npd_rating" in _complete(CHILD, "exclude source offender_interview\n", "remove bands ")
 
 
 def test_completion_reads_past_a_half_typed_line_above() -> None:

@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from esirules.authoring import plain
 from esirules.authoring.changes import Change, Subject, changed, match
-from esirules.authoring.written import Loaded
+from esirules.authoring.written import Loaded, removed_at
 from esirules.language import model as m
 from esirules.words import number_text, value_text
 
@@ -20,15 +20,17 @@ from esirules.words import number_text, value_text
 def compare_rules(old: Loaded, new: Loaded) -> list[Change]:
     out: list[Change] = []
     out += _named(old.ruleset.gradings, new.ruleset.gradings, "grading", _grading_summary,
-                  lambda a, b: _grading(a, b, old, new))
+                  lambda a, b: _grading(a, b, old, new), new.ruleset)
     out += _named(old.ruleset.bands, new.ruleset.bands, "bands", _bands_summary,
-                  lambda a, b: _bands(a, b, old, new))
-    out += _named(old.ruleset.points, new.ruleset.points, "points table", _points_summary, _points)
+                  lambda a, b: _bands(a, b, old, new), new.ruleset)
+    out += _named(old.ruleset.points, new.ruleset.points, "points table", _points_summary, _points, new.ruleset)
     return out
 
 
-def _named(old: Sequence, new: Sequence, kind: str, summary: Callable, compare: Callable) -> list[Change]:  # type: ignore[type-arg]
-    """Declarations matched by name: added, removed, or compared."""
+def _named(old: Sequence, new: Sequence, kind: str, summary: Callable, compare: Callable,  # type: ignore[type-arg]
+           ruleset: m.Ruleset) -> list[Change]:
+    """Declarations matched by name: added, removed (where a derived ruleset's `remove` took it
+    out, that line is its new location), or compared."""
     out: list[Change] = []
     before = {x.name: x for x in old}
     after = {x.name: x for x in new}
@@ -39,7 +41,8 @@ def _named(old: Sequence, new: Sequence, kind: str, summary: Callable, compare: 
             out.append(Change("added", Subject(kind, name), new=summary(declared), new_at=declared.span))
     for name, declared in before.items():
         if name not in after:
-            out.append(Change("removed", Subject(kind, name), old=summary(declared), old_at=declared.span))
+            out.append(Change("removed", Subject(kind, name), old=summary(declared), old_at=declared.span,
+                              new_at=removed_at(ruleset, kind, name)))
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from esirules.authoring import plain
 from esirules.authoring.changes import Change, Subject, changed, match, reordered
-from esirules.authoring.written import Loaded
+from esirules.authoring.written import Loaded, removed_at
 from esirules.language import model as m
 from esirules.span import Span
 from esirules.words import number_text, plural
@@ -40,7 +40,8 @@ def compare_structure(old: Loaded, new: Loaded) -> list[Change]:
     for criterion in before.criteria():
         if criterion.id not in new_criteria:
             out.append(Change("removed", Subject("criterion", criterion.id, Subject("section", criterion.section)),
-                              old=_criterion_summary(criterion), old_at=criterion.span))
+                              old=_criterion_summary(criterion), old_at=criterion.span,
+                              new_at=removed_at(after, "criterion", criterion.id)))
     out += _questions(old, new)
     out += _items(before, after)
     for i in sections.removed:
@@ -58,9 +59,11 @@ def _section_summary(section: m.Section) -> str:
 def _section(old: m.Section, new: m.Section) -> list[Change]:
     subject = Subject("section", new.id)
     at = (old.span, new.span)
-    out = changed(subject, "title", plain.quoted(old.title), plain.quoted(new.title), *at)
-    out += changed(subject, "weight", plain.section_weight_text(old.weight), plain.section_weight_text(new.weight), *at)
-    out += changed(subject, "description", plain.quoted(old.description), plain.quoted(new.description), *at)
+    out = changed(subject, "title", plain.quoted(old.title), plain.quoted(new.title), *_written(old, new, "title"))
+    out += changed(subject, "weight", plain.section_weight_text(old.weight), plain.section_weight_text(new.weight),
+                   *_written(old, new, "weight"))
+    out += changed(subject, "description", plain.quoted(old.description), plain.quoted(new.description),
+                   *_written(old, new, "description"))
     out += changed(subject, "score", plain.aggregate_text(old.score), plain.aggregate_text(new.score),
                    _aggregate_at(old.score, old.span), _aggregate_at(new.score, new.span))
     out += changed(subject, "grade", plain.aggregate_text(old.grade), plain.aggregate_text(new.grade),
@@ -68,6 +71,15 @@ def _section(old: m.Section, new: m.Section) -> list[Change]:
     out += changed(subject, "if a criterion has no data", old.missing, new.missing, *at)
     out += reordered(subject, "order of criteria", [c.id for c in old.criteria], [c.id for c in new.criteria], *at)
     return out
+
+
+def _written(old: m.Section | m.Criterion | m.Question | m.Item, new: m.Section | m.Criterion | m.Question | m.Item,
+             *parts: str) -> tuple[Span, Span]:
+    """Where each side of a part is written: a derived ruleset's `change` line that set it (the
+    first of `parts` one set), else the declaration."""
+    def at(element: m.Section | m.Criterion | m.Question | m.Item) -> Span:
+        return next((span for part in parts if (span := element.changed_by_derivation(part))), element.span)
+    return at(old), at(new)
 
 
 def _aggregate_at(aggregate: m.Aggregate | None, fallback: Span) -> Span:
@@ -83,13 +95,15 @@ def _criterion_summary(criterion: m.Criterion) -> str:
 def _criterion(old: m.Criterion, new: m.Criterion) -> list[Change]:
     subject = Subject("criterion", new.id)
     at = (old.span, new.span)
-    out = changed(subject, "title", plain.quoted(old.title), plain.quoted(new.title), *at)
+    out = changed(subject, "title", plain.quoted(old.title), plain.quoted(new.title), *_written(old, new, "title"))
     out += changed(subject, "section", old.section, new.section, *at)
     out += changed(subject, "kind", old.kind, new.kind, *at)
     if old.weight_class != new.weight_class or (old.weight_class is None and old.weight != new.weight):
         # A class whose weight changed shows as a change of the class, not of each of its criteria.
-        out += changed(subject, "weight", plain.criterion_weight_text(old), plain.criterion_weight_text(new), *at)
-    out += changed(subject, "description", plain.quoted(old.description), plain.quoted(new.description), *at)
+        out += changed(subject, "weight", plain.criterion_weight_text(old), plain.criterion_weight_text(new),
+                       *_written(old, new, "class", "weight"))
+    out += changed(subject, "description", plain.quoted(old.description), plain.quoted(new.description),
+                   *_written(old, new, "description"))
     if old.kind == new.kind == "numerical":
         out += changed(subject, "pooling", old.pooling, new.pooling,
                        old.pooling_span or old.span, new.pooling_span or new.span)
@@ -127,20 +141,25 @@ def _questions(old: Loaded, new: Loaded) -> list[Change]:
             continue
         subject = Subject("question", qid, within)
         at = (previous.span, question.span)
-        out += changed(subject, "text", plain.quoted(previous.text), plain.quoted(question.text), *at)
+        out += changed(subject, "text", plain.quoted(previous.text), plain.quoted(question.text),
+                       *_written(previous, question, "text"))
         out += changed(subject, "criterion", previous.criterion, question.criterion, *at)
-        out += changed(subject, "scale", previous.scale, question.scale, *at)
-        out += changed(subject, "met when", plain.met_text(previous, old.ruleset), plain.met_text(question, new.ruleset), *at)
-        out += changed(subject, "source", previous.source or "none", question.source or "none", *at)
+        out += changed(subject, "scale", previous.scale, question.scale, *_written(previous, question, "on"))
+        out += changed(subject, "met when", plain.met_text(previous, old.ruleset), plain.met_text(question, new.ruleset),
+                       *_written(previous, question, "met when", "on"))
+        out += changed(subject, "source", previous.source or "none", question.source or "none",
+                       *_written(previous, question, "source"))
         out += changed(subject, "applies when", plain.condition_text(previous.applies),
                        plain.condition_text(question.applies),
                        previous.applies.span if previous.applies is not None else previous.span,
                        question.applies.span if question.applies is not None else question.span)
-        out += changed(subject, "weight", number_text(previous.weight), number_text(question.weight), *at)
+        out += changed(subject, "weight", number_text(previous.weight), number_text(question.weight),
+                       *_written(previous, question, "weight"))
     for qid, question in before.items():
         if qid not in after:
             out.append(Change("removed", Subject("question", qid, Subject("criterion", question.criterion)),
-                              old=_question_summary(question, old.ruleset), old_at=question.span))
+                              old=_question_summary(question, old.ruleset), old_at=question.span,
+                              new_at=removed_at(new.ruleset, "question", qid)))
     return out
 
 
@@ -165,14 +184,16 @@ def _items(old: m.Ruleset, new: m.Ruleset) -> list[Change]:
             continue
         subject = Subject("item", iid, within)
         at = (previous.span, item.span)
-        out += changed(subject, "text", plain.quoted(previous.text), plain.quoted(item.text), *at)
+        out += changed(subject, "text", plain.quoted(previous.text), plain.quoted(item.text),
+                       *_written(previous, item, "text"))
         out += changed(subject, "criterion", previous.criterion, item.criterion, *at)
         out += changed(subject, "measure", previous.measure or "none", item.measure or "none", *at)
-        out += changed(subject, "weight", number_text(previous.weight), number_text(item.weight), *at)
+        out += changed(subject, "weight", number_text(previous.weight), number_text(item.weight),
+                       *_written(previous, item, "weight"))
     for iid, item in before.items():
         if iid not in after:
             out.append(Change("removed", Subject("item", iid, Subject("criterion", item.criterion)),
-                              old=_item_summary(item), old_at=item.span))
+                              old=_item_summary(item), old_at=item.span, new_at=removed_at(new, "item", iid)))
     return out
 
 

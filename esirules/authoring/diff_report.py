@@ -89,16 +89,18 @@ def change_entry(change: Change) -> Entry:
             details.append(marked(change.old or ""))
     if change.note:
         details.append(marked(change.note))
-    details.append(locations(change.old_at, change.new_at))
+    details.append(locations(change.old_at, change.new_at, removed=change.action == "removed"))
     return Entry(marked(headline[:1].upper() + headline[1:]), tuple(details))
 
 
-def locations(old_at: Span | None, new_at: Span | None) -> Text:
+def locations(old_at: Span | None, new_at: Span | None, *, removed: bool = False) -> Text:
     parts: list[Text] = []
     if old_at is not None:
         parts.append(text("was at ", code(_where(old_at))))
     if new_at is not None:
-        parts.append(text("now at " if old_at is not None else "at ", code(_where(new_at))))
+        # Something removed has a new location only where a derived ruleset's `remove` took it out.
+        now = "removed at " if removed else "now at " if old_at is not None else "at "
+        parts.append(text(now, code(_where(new_at))))
     if not parts:
         return text("not written in either file")
     return text(*parts[0], *(text("; ", *p) for p in parts[1:]))

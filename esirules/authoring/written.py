@@ -3,7 +3,8 @@
 The resolved model keeps what scoring needs. A diff and a handbook need a little more of what
 the file says: where the title, the description, each weight class and each exclusion are
 written, and the descriptions of samples, gradings and bands. `Written` takes those from the
-checked declarations (the parent's merged in), once, so nothing else reads syntax nodes.
+checked declarations (the parent's merged in, every `replace`, `remove`, `change` and `add to`
+applied), once, so nothing else reads syntax nodes.
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ def _loaded(checked: Checked, memo: Memo) -> Loaded:
             parent = _loaded(parent_checked, memo)
         else:
             parent = Loaded(ruleset.parent, Written())
-    return Loaded(ruleset, _written(checked.declarations, parent.written if parent else None), parent)
+    return Loaded(ruleset, _written(checked.resolved, parent.written if parent else None), parent)
 
 
 def _written(declarations: tuple[s.Declaration, ...], parent: Written | None) -> Written:
@@ -117,6 +118,12 @@ def _written(declarations: tuple[s.Declaration, ...], parent: Written | None) ->
         elif isinstance(d, s.ExcludeQuestion):
             exclusions.setdefault(("question", d.question.text), d.span)
     return Written(title_at, description_at, extends_at, samples, gradings, bands, classes, exclusions)
+
+
+def removed_at(ruleset: m.Ruleset, kind: str, name: str) -> Span | None:
+    """The `remove` line of a derived ruleset that took the `kind` called `name` out, if one did."""
+    found = ruleset.derivation("removed", kind, name)
+    return None if found is None else found.span
 
 
 def case_exclusion_text(condition: m.Condition) -> str:

@@ -211,6 +211,10 @@ def _expected(values: list[str], types: list[str], index: Index) -> tuple[tuple[
         ("exclude", "source"): ("source",), ("exclude", "question"): ("question",),
         ("replace", "criterion"): ("criterion",), ("given", "ratings"): ("item",), ("given", "answers"): ("question",),
         ("without", "questions"): ("question",), ("grade", ":"): ("grading",),
+        # A derived ruleset's statements: what they name is the ruleset extended's.
+        ("to", "criterion"): ("criterion",), ("to", "section"): ("section",), ("in", "criterion"): ("criterion",),
+        **{(verb, kind): (kind,) for verb in ("remove", "change") for kind in ("section", "criterion", "question", "item")},
+        ("remove", "grading"): ("grading",), ("remove", "bands"): ("bands",), ("change", "class"): ("class",),
     }
     if (before, last) in simple:
         return simple[(before, last)], None

@@ -181,6 +181,28 @@ class Index:
             original = self.definitions.get(("criterion", (d.criterion.id.text,)))
             owner = original.owner if original is not None else None
             self._declare_criterion(d.criterion, owner, replaces=original)
+        elif isinstance(d, (s.ReplaceGrading, s.ReplaceBands)):
+            self._declare_replacement(d.grading if isinstance(d, s.ReplaceGrading) else d.bands)
+        elif isinstance(d, s.AddTo):
+            added_to = self._criteria.get(d.target.text) if d.kind.text == "criterion" else None
+            for question in d.questions:
+                self._add("question", (question.id.text,), question.id.span, declares=True, node=question,
+                          owner=added_to)
+            for item in d.items:
+                self._add("item", (item.id.text,), item.id.span, declares=True, node=item, owner=added_to)
+            section = self.node("section", d.target.text) if d.kind.text == "section" else None
+            for criterion in d.criteria:
+                self._declare_criterion(criterion, section)
+        elif isinstance(d, s.ReplaceIn):
+            # Each replacement is the question or item from here on; its id also names the one replaced.
+            within = self._criteria.get(d.target.text)
+            elements: list[tuple[Kind, s.QuestionDecl | s.ItemDecl]] = [
+                *(("question", q) for q in d.questions), *(("item", i) for i in d.items)
+            ]
+            for element_kind, element in elements:
+                key = (element.id.text,)
+                self._add(element_kind, key, element.id.span, declares=True, node=element, owner=within,
+                          replaces=self.definitions.get((element_kind, key)))
         elif isinstance(d, s.TestDecl):
             self._add("test", (d.name.text,), d.name.span, declares=True, node=d)
         else:
@@ -196,6 +218,17 @@ class Index:
                 self._gradings.setdefault(d.name.text, d)
             elif isinstance(d, s.BandsDecl):
                 self._bands.setdefault(d.name.text, d)
+
+    def _declare_replacement(self, d: s.GradingDecl | s.BandsDecl) -> None:
+        """`replace grading X { ... }`: the new declaration is X from here on, and names the old."""
+        kind: Kind = "grading" if isinstance(d, s.GradingDecl) else "bands"
+        original = self.definitions.get((kind, (d.name.text,)))
+        self.occurrences.append(Occurrence(kind, (d.name.text,), d.name.span, True, d, replaces=original))
+        self.definitions[(kind, (d.name.text,))] = self.occurrences[-1]
+        if isinstance(d, s.GradingDecl):
+            self._gradings[d.name.text] = d
+        else:
+            self._bands[d.name.text] = d
 
     def _declare_criterion(self, d: s.CriterionDecl, section: object, replaces: Occurrence | None = None) -> None:
         if replaces is None:
@@ -240,6 +273,12 @@ class Index:
             self._aggregates(d.aggregates)
         elif isinstance(d, s.ReplaceCriterion):
             self._refer_criterion(d.criterion)
+        elif isinstance(d, s.ReplaceGrading):
+            self._grading(d.grading)
+        elif isinstance(d, s.ReplaceBands):
+            self._bands_refs(d.bands)
+        elif isinstance(d, (s.Remove, s.Change, s.AddTo, s.ReplaceIn)):
+            self._derivation(d)
         elif isinstance(d, s.OverallDecl):
             self._aggregates(d.aggregates)
         elif isinstance(d, s.SampleDecl):
@@ -250,9 +289,7 @@ class Index:
         elif isinstance(d, s.GradingDecl):
             self._grading(d)
         elif isinstance(d, s.BandsDecl):
-            self._ref("scale", d.scale)
-            for band in d.bands:
-                self._values(d.scale.text, [band.value], band)
+            self._bands_refs(d)
         elif isinstance(d, s.PointsDecl):
             self._ref("scale", d.ladder)
             for grade, _ in d.points:
@@ -266,11 +303,43 @@ class Index:
         elif isinstance(d, s.TestDecl):
             self._test(d)
 
+    def _bands_refs(self, d: s.BandsDecl) -> None:
+        self._ref("scale", d.scale)
+        for band in d.bands:
+            self._values(d.scale.text, [band.value], band)
+
+    def _derivation(self, d: s.Remove | s.Change | s.AddTo | s.ReplaceIn) -> None:
+        """`remove question X`, `change class critical ...`, `add to criterion B1 { ... }`: the
+        thing named, and the names a change's value or the additions refer to."""
+        kinds: dict[str, Kind] = {
+            "criterion": "criterion", "question": "question", "item": "item", "grading": "grading",
+            "bands": "bands", "section": "section", "class": "class",
+        }
+        kind = kinds.get(d.kind.text)
+        if kind is not None:
+            self._ref(kind, d.target if isinstance(d, (s.AddTo, s.ReplaceIn)) else d.name)
+        if isinstance(d, (s.AddTo, s.ReplaceIn)):
+            self._refer_elements(d.questions, d.items)
+            for criterion in d.criteria:
+                self._refer_criterion(criterion)
+        elif isinstance(d, s.Change):
+            value = d.value
+            part = d.part.text
+            if isinstance(value, s.Name) and part in ("class", "source", "on"):
+                self._ref({"class": "class", "source": "source", "on": "scale"}[part], value)  # type: ignore[arg-type]
+            elif part == "applies when" and not isinstance(value, (s.Text, s.Value, s.Name, s.MetRule)):
+                self._condition(value)
+            elif part == "met when" and isinstance(value, s.MetRule):
+                self._values(self.scale_of_question(d.name.text), value.values, value)
+
     def _refer_criterion(self, d: s.CriterionDecl) -> None:
         self._ref("class", d.weight_class)
         if d.graded_by is not None:
             self._ref("grading" if d.items else "bands", d.graded_by)
-        for question in d.questions:
+        self._refer_elements(d.questions, d.items)
+
+    def _refer_elements(self, questions: Iterable[s.QuestionDecl], items: Iterable[s.ItemDecl]) -> None:
+        for question in questions:
             scale = question.scale.text if question.scale is not None else self.default_scale
             self._questions[question.id.text] = scale
             self._ref("scale", question.scale)
@@ -279,7 +348,7 @@ class Index:
             self._ref("source", question.source)
             if question.applies is not None:
                 self._condition(question.applies)
-        for item in d.items:
+        for item in items:
             self._ref("measure", item.measure)
 
     def _aggregates(self, aggregates: Iterable[s.AggregateDecl]) -> None:

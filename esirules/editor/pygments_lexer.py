@@ -21,7 +21,7 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 DECLARATION_WORDS = (
     "ruleset", "title", "description", "extends", "rounding", "answers", "scale", "ladder", "attribute",
     "source", "class", "measure", "sample", "section", "overall", "grading", "bands", "points", "exclude",
-    "replace", "test", "criterion", "question", "item",
+    "replace", "remove", "change", "add", "test", "criterion", "question", "item",
 )
 # Of those, the ones followed by the name they declare when they begin a line.
 NAMING_WORDS = (

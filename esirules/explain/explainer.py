@@ -155,7 +155,7 @@ class Explainer:
                 item_model.id, item_model.text, item_model.weight, None, False,
                 cause=descriptive.criterion.cause, span=item_model.span,
             )
-            item = ItemExplanation(blank, self.ref(item_model.span), None)
+            item = ItemExplanation(blank, self.ref(item_model.span), None, weight_rule=self._weight_rule(item_model))
         return ItemTargetExplanation(item, descriptive)
 
     def ruleset_question(self, question_id: str) -> m.Question:
@@ -186,6 +186,7 @@ class Explainer:
             self._criterion_contribution(result),
             bands,
             self._adjustment(result),
+            weight_rule=self._weight_rule(model),
         )
 
     def _question(self, result: QuestionResult) -> QuestionExplanation:
@@ -207,7 +208,15 @@ class Explainer:
             groups,
             phrase,
             None if met_span is None else self.ref(met_span),
+            self._weight_rule(question),
         )
+
+    def _weight_rule(self, element: m.Section | m.Criterion | m.Question | m.Item | None) -> RuleRef | None:
+        """Where a derived ruleset's `change` set an element's weight (None if none did)."""
+        if element is None:
+            return None
+        span = element.changed_by_derivation("weight") or element.changed_by_derivation("class")
+        return None if span is None else self.ref(span)
 
     def group(self, group: CaseGroup) -> GroupExplanation:
         """Cases left out for one cause, with the rule it comes from (read from the cause)."""
@@ -298,17 +307,18 @@ class Explainer:
     # --- descriptive criteria -------------------------------------------------------------
 
     def _descriptive(self, result: CriterionResult, higher_grades: bool = True) -> DescriptiveExplanation:
-        models = {i.id: i for i in self.ruleset.criterion(result.id).items}
+        model = self.ruleset.criterion(result.id)
+        models = {i.id: i for i in model.items}
         items = tuple(
             ItemExplanation(
                 item,
                 self.ref(item.span),
                 None if item.band is None else self._bands(item.band),
                 self.recorded.item(models[item.id]) if item.id in models else None,
+                self._weight_rule(models.get(item.id)),
             )
             for item in result.items
         )
-        model = self.ruleset.criterion(result.id)
         grading = None
         if result.trace is not None and model.grading is not None:
             grading = self._grading(model.grading, result.trace)
@@ -323,6 +333,7 @@ class Explainer:
             higher,
             self._adjustment(result),
             Contribution(f"section {result.section}", "", cause=self._graded_not_scored(result)),
+            weight_rule=self._weight_rule(model),
         )
 
     def _graded_not_scored(self, result: CriterionResult) -> Cause:
@@ -454,6 +465,7 @@ class Explainer:
             None if result.grading is None else self._aggregate(result.grading),
             self._section_contribution(result),
             adjustment=self._adjustment(result, f"section {result.id}"),
+            weight_rule=self._weight_rule(self.ruleset.section(result.id)),
         )
 
     def overall(self) -> OverallExplanation:
@@ -490,7 +502,14 @@ class Explainer:
         return None if found is None else self.ref(found.span)
 
     def _aggregate(self, result: AggregateResult) -> AggregateExplanation:
-        terms = tuple(TermExplanation(t, t.product, self._member_rule(result, t.member)) for t in result.terms)
+        members: dict[str, m.Section | m.Criterion] = (
+            {s.id: s for s in self.ruleset.sections} if result.members_kind == "sections"
+            else {c.id: c for c in self.ruleset.criteria()}
+        )
+        terms = tuple(
+            TermExplanation(t, t.product, self._member_rule(result, t.member), self._weight_rule(members.get(t.member)))
+            for t in result.terms
+        )
         grading = None
         if result.trace is not None and result.using is not None:
             grading = self._grading(result.using, result.trace)

@@ -108,6 +108,7 @@ class QuestionExplanation:
     not_applicable: tuple[GroupExplanation, ...]
     applies_phrase: str | None = None  # the condition in words, for report text
     met_rule: RuleRef | None = None  # `met when`: why the cases not met are not met
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
@@ -160,6 +161,7 @@ class NumericalExplanation:
     bands: BandsExplanation | None
     adjustment: AdjustmentExplanation | None
     kind: Literal["numerical criterion"] = "numerical criterion"
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
@@ -168,6 +170,7 @@ class ItemExplanation:
     rule: RuleRef
     bands: BandsExplanation | None
     recorded: Location | None = None  # where the evidence records its rating, or its measure's figures
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
@@ -236,6 +239,7 @@ class DescriptiveExplanation:
     adjustment: AdjustmentExplanation | None
     contribution: Contribution
     kind: Literal["descriptive criterion"] = "descriptive criterion"
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen
@@ -243,6 +247,7 @@ class TermExplanation:
     term: Term
     product: Fraction | None  # weight × value
     rule: RuleRef | None = None  # the member's own rule, where its figure comes from
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set the member's weight
 
 
 @attrs.frozen
@@ -285,6 +290,7 @@ class SectionExplanation:
     contribution: Contribution | None
     kind: Literal["section"] = "section"
     adjustment: AdjustmentExplanation | None = None
+    weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
 @attrs.frozen

@@ -38,9 +38,12 @@ class Checked:
     ruleset: m.Ruleset | None
     diagnostics: list[Diagnostic]
     sources: dict[str, str]
-    # The declarations the model was (or, on errors, would have been) built from, its parents'
-    # merged in: what a child extends. Empty when the text did not parse.
+    # The declarations as written, its parents' before its own: what a child extends (and applies
+    # the statements of again). Empty when the text did not parse.
     declarations: tuple[s.Declaration, ...] = ()
+    # The declarations the model was (or, on errors, would have been) built from: the above with
+    # every `replace`, `remove`, `change` and `add to` applied.
+    resolved: tuple[s.Declaration, ...] = ()
 
 
 # One check run's results by absolute path, so a parent shared by several files is read once.
@@ -170,8 +173,8 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo, sour
     diagnostics = list(dict.fromkeys([*diagnostics, *found]))
     declarations = merge(parent_declarations, tree.declarations)
     if errors_only(diagnostics):
-        return Checked(None, diagnostics, texts, declarations)
-    return Checked(ruleset, diagnostics, texts, declarations)
+        return Checked(None, diagnostics, texts, declarations, ctx.resolved)
+    return Checked(ruleset, diagnostics, texts, declarations, ctx.resolved)
 
 
 def _check_parent(

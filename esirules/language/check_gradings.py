@@ -57,6 +57,7 @@ def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
                 f"but this grading's items are rated on `{scale.name}`",
                 d.measure_bands.span,
                 f"declare the bands `on {scale.name}`",
+                about=[("bands", bands.name.text)],  # bands on an unknown scale are reported already
             )
         else:
             measure_bands = bands.name.text

@@ -1,7 +1,8 @@
 """Check one ruleset's declarations (its parent's merged in): syntax tree in, resolved model out.
 
-The order matters and is fixed here: vocabularies first (every later declaration may use them,
-wherever they are written), then gradings, bands and points, sections, the overall, samples,
+The order matters and is fixed here: a derived ruleset's statements (`replace`, `remove`,
+`change`, `add to`) are applied first (check_derivation), then vocabularies (every later
+declaration may use them, wherever they are written), then gradings, bands and points, sections, the overall, samples,
 exclusions, tests and the weights across sections. Each concern has its own module; they
 report through the checking context (`context.CheckContext`).
 """
@@ -10,10 +11,9 @@ from __future__ import annotations
 
 import os
 
-import attrs
-
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_derivation import apply_derivations
 from esirules.language.check_gradings import check_bands, check_grading, check_points
 from esirules.language.check_structure import (
     check_exclusions,
@@ -45,7 +45,9 @@ def check_ruleset(
     content_hash: str,
 ) -> m.Ruleset:
     own = tree.declarations
-    declarations = _apply_replacements(ctx, merge(inherited, own))
+    extends = any(isinstance(d, s.Extends) for d in own)
+    declarations = apply_derivations(ctx, merge(inherited, own), extends)
+    ctx.resolved = declarations
     headers = [d for d in own if isinstance(d, s.RulesetHeader)]
     if not headers:
         ctx.error(
@@ -77,8 +79,9 @@ def check_ruleset(
             ctx.default_scale = declaration.scale
             ctx.default_met = declaration.met
             ctx.scale_ref(declaration.scale)
-    gradings = tuple(g for g in (check_grading(ctx, d) for d in ctx.gradings.values()) if g)
+    # Bands first: a grading's measures rated by bands that failed are not reported again.
     bands = tuple(b for b in (check_bands(ctx, d) for d in ctx.bands.values()) if b)
+    gradings = tuple(g for g in (check_grading(ctx, d) for d in ctx.gradings.values()) if g)
     points = tuple(p for p in (check_points(ctx, d) for d in ctx.points.values()) if p)
     sections = tuple(
         section
@@ -117,29 +120,5 @@ def check_ruleset(
         exclusions=exclusions,
         tests=tests,
         span=tree.span,
+        derived=tuple(ctx.derived),
     )
-
-
-def _apply_replacements(ctx: CheckContext, declarations: tuple[s.Declaration, ...]) -> tuple[s.Declaration, ...]:
-    replacements = [d for d in declarations if isinstance(d, s.ReplaceCriterion)]
-    if not replacements:
-        return declarations
-    pending = {r.criterion.id.text: r for r in replacements}
-    out: list[s.Declaration] = []
-    for declaration in declarations:
-        if isinstance(declaration, s.SectionDecl):
-            criteria = []
-            for criterion in declaration.criteria:
-                replacement = pending.pop(criterion.id.text, None)
-                criteria.append(replacement.criterion if replacement else criterion)
-            declaration = attrs.evolve(declaration, criteria=tuple(criteria))
-        if not isinstance(declaration, s.ReplaceCriterion):
-            out.append(declaration)
-    for replacement in pending.values():
-        ctx.error(
-            "R070",
-            f"`replace criterion {replacement.criterion.id.text}` replaces nothing: no criterion has that id",
-            replacement.criterion.id.span,
-            "`replace` changes a criterion of the ruleset this one extends; check the id",
-        )
-    return tuple(out)

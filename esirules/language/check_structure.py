@@ -34,7 +34,7 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
     _adjustable(ctx, d.allows_adjustment, grade, f"section {d.id.text}", d.id.span)
     return m.Section(
         d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
-        score, grade, missing, d.allows_adjustment, span=d.span,
+        score, grade, missing, d.allows_adjustment, span=d.span, changed_at=ctx.changed_at("section", d.id.text),
     )
 
 
@@ -178,6 +178,7 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
             f"criterion {d.id.text} has no questions and no items, so nothing can score it",
             d.id.span,
             "add `question` lines (a numerical criterion) or `item` lines (a descriptive criterion)",
+            about=[("criterion", d.id.text)],
         )
         ctx.fail("criterion", d.id.text)
     kind = "descriptive" if d.items else "numerical"
@@ -219,8 +220,18 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
         d.id.text, d.title.text, section, kind, weight, weight_class,  # type: ignore[arg-type]
         d.description.text if d.description else "", questions, items, pooling,  # type: ignore[arg-type]
         grading, d.allows_adjustment, span=d.span,
-        pooling_span=d.pooling.span if d.pooling else None,
+        pooling_span=d.pooling.span if d.pooling else None, changed_at=_criterion_changes(ctx, d, weight_class),
     )
+
+
+def _criterion_changes(ctx: CheckContext, d: s.CriterionDecl, weight_class: str | None) -> m.ChangedAt:
+    """Where `change` lines set the criterion's parts; a weight from a class whose weight was
+    changed is set where the class was changed."""
+    changes = dict(ctx.changed_at("criterion", d.id.text))
+    class_weight = dict(ctx.changed_at("class", weight_class)).get("weight") if weight_class else None
+    if class_weight is not None and "weight" not in changes:
+        changes["weight"] = class_weight
+    return tuple(changes.items())
 
 
 def _criterion_weight(ctx: CheckContext, d: s.CriterionDecl) -> tuple[Fraction, str | None]:
@@ -285,7 +296,7 @@ def _checked_question(ctx: CheckContext, d: s.QuestionDecl, criterion: str) -> m
         weight = ctx.weight(d.weight, f"question {d.id.text}", above_zero=True)
     return m.Question(
         d.id.text, d.text.text, criterion, scale.name, frozenset(met), source, applies, weight, span=d.span,
-        met_span=met_rule.span,
+        met_span=met_rule.span, changed_at=ctx.changed_at("question", d.id.text),
     )
 
 
@@ -301,7 +312,9 @@ def _item(ctx: CheckContext, d: s.ItemDecl, criterion: str) -> m.Item | None:
     weight = ctx.weight(d.weight, f"item {d.id.text}") if d.weight is not None else Fraction(1)
     text = d.text.text if d.text else (ctx.measures[measure].label if measure else d.id.text)
     group = d.group.text if d.group else None
-    return m.Item(d.id.text, text, criterion, weight, measure, group, span=d.span)
+    return m.Item(
+        d.id.text, text, criterion, weight, measure, group, span=d.span, changed_at=ctx.changed_at("item", d.id.text)
+    )
 
 
 def check_weights(ctx: CheckContext, sections: tuple[m.Section, ...]) -> None:

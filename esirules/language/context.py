@@ -12,6 +12,7 @@ such a name is not "unknown", and a diagnostic raised `about` it is dropped.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Collection, Iterable
 from fractions import Fraction
 
@@ -30,6 +31,17 @@ _DECLARED_AS = {
 }
 
 Declared = tuple[str, str]  # (kind, name): what `unique` records and `fail` marks
+
+# How a derived ruleset changes what its parent declares, by the kind `unique` is given.
+_CHANGED_BY = {
+    "section": "`change section {name} ...` (its title, description or weight) or `add to section {name} {{ ... }}`",
+    "criterion": "`replace criterion {name} ...`, `change criterion {name} ...` or `add to criterion {name} {{ ... }}`",
+    "question": "`change question {name} ...`, or `remove question {name}` and add the new one",
+    "item": "`change item {name} ...`, or `remove item {name}` and add the new one",
+    "grading": "`replace grading {name} {{ ... }}`",
+    "bands": "`replace bands {name} on ... {{ ... }}`",
+    "weight class": "`change class {name} weight ...`",
+}
 
 
 class CheckContext:
@@ -50,6 +62,12 @@ class CheckContext:
         self.default_met: s.MetRule | None = None
         self._declared: dict[Declared, Span] = {}
         self._failed: set[Declared] = set()
+        # A derived ruleset's statements, as applied (check_derivation): what each did, and where
+        # `change` lines set the parts of a section, criterion, question, item or class.
+        self.derived: list[m.Derived] = []
+        self.changes: dict[Declared, dict[str, Span]] = {}
+        # The declarations the model is built from: every derivation statement applied.
+        self.resolved: tuple[s.Declaration, ...] = ()
 
     # --- diagnostics ---
     def error(
@@ -77,18 +95,34 @@ class CheckContext:
     def failed(self, kind: str, name: str) -> bool:
         return (kind, name) in self._failed
 
+    def changed_at(self, kind: str, name: str) -> m.ChangedAt:
+        """Where `change` lines set parts of the `kind` called `name`: (part, span) pairs."""
+        return tuple(self.changes.get((kind, name), {}).items())
+
     def unique(self, kind: str, name: s.Name) -> bool:
         """Record a declared name; report a duplicate of the same kind."""
         key = (kind, name.text)
         if key in self._declared:
             first = self._declared[key]
-            where = f"line {first.line}" if first.file == name.span.file else f"{first.file}:{first.line}"
-            self.error(
-                "R010",
-                f"the {kind} `{name.text}` is declared twice",
-                name.span,
-                f"it was first declared at {where}; give this one another name or remove it",
-            )
+            noun = "set of bands" if kind == "bands" else kind
+            if first.file == name.span.file:
+                self.error(
+                    "R010",
+                    f"the {noun} `{name.text}` is declared twice",
+                    name.span,
+                    f"it was first declared at line {first.line}; give this one another name or remove it",
+                )
+            else:
+                where = f"{os.path.basename(first.file)}:{first.line}"
+                change = _CHANGED_BY.get(kind)
+                self.error(
+                    "R010",
+                    f"the {noun} `{name.text}` is declared again: the ruleset this one extends declares it",
+                    name.span,
+                    f"it is declared at {where}; "
+                    + (f"to change it here, write {change.format(name=name.text)}" if change
+                       else "give this one another name, or use the one declared there"),
+                )
             return False
         self._declared[key] = name.span
         return True

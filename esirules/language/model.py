@@ -42,6 +42,28 @@ from esirules.language.model_rules import (  # noqa: F401 (re-exported)
 from esirules.span import Span, span_field
 from esirules.words import plural
 
+# Where a derived ruleset's `change` statements set an object's parts: (part, span) pairs, such
+# as ("weight", the line `change section C weight 45%`). Empty for what no `change` touched.
+ChangedAt = tuple[tuple[str, Span], ...]
+
+
+class _Written:
+    """Where the parts of a section, criterion, question or item are finally written."""
+
+    __slots__ = ()
+    span: Span
+    changed_at: ChangedAt
+
+    def written_at(self, part: str) -> Span:
+        """The `change` line that set `part` (weight, title, description, class, text, source,
+        on, applies when, met when), else the declaration itself."""
+        return dict(self.changed_at).get(part, self.span)
+
+    def changed_by_derivation(self, part: str) -> Span | None:
+        """The `change` line that set `part`, if a derived ruleset set it."""
+        return dict(self.changed_at).get(part)
+
+
 # ---------------------------------------------------------------------------------------------
 # Vocabularies
 
@@ -115,7 +137,7 @@ class Rounding:
 
 
 @attrs.frozen
-class Question:
+class Question(_Written):
     """A case-level question; a case meets it when its answer is in `met`."""
 
     id: str
@@ -129,10 +151,11 @@ class Question:
     span: Span = span_field()
     # Where its `met when` is written: on the question, or the `answers on ... met when` default.
     met_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
-class Item:
+class Item(_Written):
     """An evidence item of a descriptive criterion, rated on the grading's scale."""
 
     id: str
@@ -142,6 +165,7 @@ class Item:
     measure: str | None = None
     group: str | None = None  # `group "level 3"`: a named group of the criterion's items
     span: Span = span_field()
+    changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 
@@ -167,7 +191,7 @@ MissingRule = Literal["not computable", "renormalise"]
 
 
 @attrs.frozen
-class Criterion:
+class Criterion(_Written):
     """A criterion: numerical (questions pooled) or descriptive (items graded)."""
 
     id: str
@@ -185,10 +209,11 @@ class Criterion:
     span: Span = span_field()
     # Where `pooling:` is written (None when the default applies); explanations cite it.
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
-class Section:
+class Section(_Written):
     id: str
     title: str
     criteria: tuple[Criterion, ...]
@@ -199,6 +224,7 @@ class Section:
     missing: MissingRule = "not computable"
     allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
+    changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
 @attrs.frozen
@@ -239,6 +265,26 @@ class Exclusions:
 
     def question_span(self, question: str) -> Span | None:
         return dict(self.question_spans).get(question)
+
+
+# ---------------------------------------------------------------------------------------------
+# Derivation
+
+DerivedAction = Literal["replaced", "removed", "changed", "added"]
+
+
+@attrs.frozen
+class Derived:
+    """What one statement of a derived ruleset did, and where it is written: `replaced` bands
+    `npd_rating`, `removed` question `C2.review_16wk`, `changed` the `weight` of section `C`,
+    `added` question `B1.victim` (kind: section, criterion, question, item, grading, bands or
+    class)."""
+
+    action: DerivedAction
+    kind: str
+    name: str
+    part: str | None = None
+    span: Span = span_field()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -288,6 +334,15 @@ class Ruleset:
     exclusions: Exclusions = Exclusions()
     tests: tuple[RulesetTest, ...] = ()
     span: Span = span_field()
+    # What the `replace`, `remove`, `change` and `add to` statements of this ruleset and the
+    # rulesets it extends did, in the order applied (a removed element is found only here).
+    derived: tuple[Derived, ...] = ()
+
+    def derivation(self, action: DerivedAction, kind: str, name: str) -> Derived | None:
+        """The last statement that did `action` to the `kind` called `name`, if any did."""
+        return next(
+            (d for d in reversed(self.derived) if (d.action, d.kind, d.name) == (action, kind, name)), None
+        )
 
     # Look-ups by name. The tuples above keep declaration order; these are conveniences.
     def scale(self, name: str) -> Scale:

@@ -73,6 +73,13 @@ class Ties(NamedTuple):
     rule: str
 
 
+class Setting(NamedTuple):
+    """`weight 45%` after `change section C`: the part named and its new value."""
+
+    part: s.Name
+    value: s.ChangeValue
+
+
 class SampleSections(NamedTuple):
     names: tuple[s.Name, ...]
 

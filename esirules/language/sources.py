@@ -14,6 +14,7 @@ cannot block or exhaust a run.
 
 from __future__ import annotations
 
+import difflib
 import os
 from collections.abc import Mapping, Sequence
 from typing import Protocol
@@ -73,6 +74,8 @@ class FileSources:
                 "it lies outside the folders rulesets are read from",
                 f"keep parent rulesets under this ruleset's folder or the working folder, or list their folder in {PATH_VARIABLE}",
             )
+        if not os.path.lexists(located):
+            raise SourceError("no such file or directory", _nearest(target, located, extended_from))
         return located
 
 
@@ -105,6 +108,20 @@ class MemorySources:
         if located.startswith("..") or os.path.isabs(located):
             raise SourceError("it lies outside the rulesets given", "name a ruleset given with this one")
         return located
+
+
+def _nearest(target: str, located: str, extended_from: str) -> str | None:
+    """`did you mean ...?` naming a ruleset beside the missing one whose name is close, if any."""
+    folder = os.path.dirname(located) or os.curdir
+    try:
+        names = [n for n in os.listdir(folder) if n.endswith(".esi") and os.path.isfile(os.path.join(folder, n))]
+    except OSError:
+        return None
+    names = [n for n in names if _real(os.path.join(folder, n)) != _real(extended_from)]
+    close = difflib.get_close_matches(os.path.basename(located), sorted(names), n=1, cutoff=0.6)
+    if not close:
+        return None
+    return f"did you mean `{os.path.join(os.path.dirname(target), close[0])}`?"
 
 
 def _real(path: str) -> str:

@@ -250,6 +250,78 @@ class ReplaceCriterion:
     span: Span = span_field()
 
 
+@attrs.frozen
+class ReplaceGrading:
+    grading: GradingDecl
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ReplaceBands:
+    bands: BandsDecl
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Remove:
+    """`remove question C2.review_16wk`: what is removed (criterion, question, item, grading,
+    bands: checked by the checker) and its name."""
+
+    kind: Name
+    name: Name
+    span: Span = span_field()
+
+
+ChangeValue = Text | Value | Name | ConditionNode | MetRule
+
+
+@attrs.frozen
+class Change:
+    """`change section C weight 45%`: one part (`weight`; `applies when`, `met when`) set anew.
+
+    What is changed (section, criterion, class, question, item) and the part are as written,
+    checked by the checker. The value is as written: text, a number or percentage (Value), a
+    name, a condition (`applies when`) or a met rule (`met when`).
+    """
+
+    kind: Name
+    name: Name
+    part: Name
+    value: ChangeValue
+    span: Span = span_field()
+
+
+@attrs.frozen
+class AddTo:
+    """`add to criterion B1 { question ... }`, `add to section C { criterion ... }`: what is added
+    to (criterion or section: checked by the checker), its id, and what is added."""
+
+    kind: Name
+    target: Name
+    questions: tuple[QuestionDecl, ...] = ()
+    items: tuple[ItemDecl, ...] = ()
+    criteria: tuple[CriterionDecl, ...] = ()
+    span: Span = span_field()
+
+
+@attrs.frozen
+class ReplaceIn:
+    """`replace in criterion B1 { question B1.understood ... }`: what the replacements are in
+    (a criterion: checked by the checker), its id, and the questions and items that take the
+    places of those of the same ids (criteria here are refused by the checker)."""
+
+    kind: Name
+    target: Name
+    questions: tuple[QuestionDecl, ...] = ()
+    items: tuple[ItemDecl, ...] = ()
+    criteria: tuple[CriterionDecl, ...] = ()
+    span: Span = span_field()
+
+
+# The statements by which a ruleset that extends another changes it.
+Derivation = ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo
+
+
 # --- tests ----------------------------------------------------------------------------------
 
 
@@ -268,7 +340,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

@@ -248,6 +248,53 @@ class RuleNodes:
     def replace_criterion(self, meta: Any, children: list[s.CriterionDecl]) -> s.ReplaceCriterion:
         return s.ReplaceCriterion(children[0], span=self._span(meta))
 
+    def replace_grading(self, meta: Any, children: list[s.GradingDecl]) -> s.ReplaceGrading:
+        return s.ReplaceGrading(children[0], span=self._span(meta))
+
+    def replace_bands(self, meta: Any, children: list[s.BandsDecl]) -> s.ReplaceBands:
+        return s.ReplaceBands(children[0], span=self._span(meta))
+
+    def remove(self, meta: Any, children: list[Token]) -> s.Remove:
+        return s.Remove(self._name(children[0]), self._name(children[1]), span=self._span(meta))
+
+    def change(self, meta: Any, children: list[Any]) -> s.Change:
+        setting: p.Setting = children[2]
+        return s.Change(
+            self._name(children[0]), self._name(children[1]), setting.part, setting.value, span=self._span(meta)
+        )
+
+    def set_part(self, meta: Any, children: list[Any]) -> p.Setting:
+        return p.Setting(self._name(children[0]), children[1])
+
+    def set_applies(self, meta: Any, children: list[Any]) -> p.Setting:
+        return p.Setting(s.Name("applies when", span=self._span(meta)), children[0])
+
+    def set_met(self, meta: Any, children: list[s.MetRule]) -> p.Setting:
+        return p.Setting(s.Name("met when", span=self._span(meta)), children[0])
+
+    def name_value(self, meta: Any, children: list[Token]) -> s.Name:
+        return self._name(children[0])
+
+    def add_to(self, meta: Any, children: list[Any]) -> s.AddTo:
+        return s.AddTo(
+            self._name(children[0]),
+            self._name(children[1]),
+            tuple(self._all(children, s.QuestionDecl)),
+            tuple(self._all(children, s.ItemDecl)),
+            tuple(self._all(children, s.CriterionDecl)),
+            span=self._span(meta),
+        )
+
+    def replace_in(self, meta: Any, children: list[Any]) -> s.ReplaceIn:
+        return s.ReplaceIn(
+            self._name(children[0]),
+            self._name(children[1]),
+            tuple(self._all(children, s.QuestionDecl)),
+            tuple(self._all(children, s.ItemDecl)),
+            tuple(self._all(children, s.CriterionDecl)),
+            span=self._span(meta),
+        )
+
     # --- tests ---
     def test(self, meta: Any, children: list[Any]) -> s.TestDecl:
         parts = children[1:]

@@ -151,6 +151,7 @@ class _Markdown(Visitor[list[str]]):
             text += (
                 f" With weight {number_text(contribution.weight)}"
                 + (f" ({c.weight_class})" if c.weight_class else "")
+                + (f" (set at {cite(body.weight_rule)})" if body.weight_rule else "")
                 + f" it accounts for {points} percentage points"
             )
             if contribution.subset is None:
@@ -319,7 +320,9 @@ class _Markdown(Visitor[list[str]]):
 
     def terms_sentence(self, a: AggregateExplanation) -> str:
         terms = ", ".join(
-            f"{t.term.member} {t.term.display} (weight {number_text(t.term.weight or Fraction(0))})" for t in a.terms
+            f"{t.term.member} {t.term.display} (weight {number_text(t.term.weight or Fraction(0))}"
+            + (f", set at {cite(t.weight_rule)})" if t.weight_rule else ")")
+            for t in a.terms
         )
         left = "; ".join(f"{e.member} is left out ({e.reason})" for e in a.result.excluded)
         return f"the {a.method} {terms}" + (f"; {left}" if left else "")

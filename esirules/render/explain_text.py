@@ -54,6 +54,14 @@ def where_text(ref: RuleRef, *, line: bool = True) -> Text:
     return out
 
 
+def weight_set_at(ref: RuleRef) -> Text:
+    """`  weight set at y.esi:14  change criterion B1 class important`: a derived ruleset's line."""
+    out = Plain(f"  weight set at {shown_path(ref.file)}:{ref.line}", style="dim")
+    if ref.text:
+        out.append(f"  {ref.text}", style="dim italic")
+    return out
+
+
 def recorded_text(location: Location | None) -> Text:
     """`  recorded at examples/hertfordshire/followup.yaml:23`, dimmed: where the evidence says so."""
     if location is None:
@@ -157,7 +165,7 @@ class _Text(Visitor[Tree]):
         for group in groups:
             self.case_list(node, group.group.reason, group.group.cases, group.rule)
 
-    def contribution(self, parent: Tree, c: Contribution | None) -> None:
+    def contribution(self, parent: Tree, c: Contribution | None, weight_rule: RuleRef | None = None) -> None:
         if c is None:
             return
         score = f"the {c.parent} score" + (f" of the cases where {c.subset}" if c.subset else "")
@@ -170,7 +178,9 @@ class _Text(Visitor[Tree]):
             f"{number_text(c.weight)} × {fraction_text(c.value)} ÷ {number_text(c.total_weight)} = "
             f"{fraction_text(c.share)} ({approx_percent(c.share).removesuffix('%')} percentage points)"
         )
-        parent.add(text if c.rule is None else text.append_text(where_text(c.rule, line=False)))
+        if c.rule is not None:
+            text.append_text(where_text(c.rule, line=False))
+        parent.add(text if weight_rule is None else text.append_text(weight_set_at(weight_rule)))
 
     def adjustment(self, parent: Tree, a: AdjustmentExplanation | None) -> None:
         if a is None:
@@ -275,7 +285,7 @@ class _Text(Visitor[Tree]):
         if c.questions:
             tree.add(self.pooled_sum(body))
         weight = f"Weight: {number_text(c.weight)}" + (f" ({c.weight_class})" if c.weight_class else "")
-        tree.add(Plain(weight).append_text(where_text(body.rule)))
+        tree.add(Plain(weight).append_text(where_text(body.weight_rule or body.rule)))
         self.contribution(tree, body.contribution)
         if body.bands is not None:
             self.bands(tree, body.bands, "Graded by bands")
@@ -285,8 +295,10 @@ class _Text(Visitor[Tree]):
     def question(self, parent: Tree, q: QuestionExplanation, shared_met_rule: RuleRef | None = None) -> None:
         r = q.result
         weight = "" if r.weight == 1 else f" (weight {number_text(r.weight)})"
-        text = Plain(r.id, style="bold").append(f" {r.text}{weight}")
-        self.question_details(parent.add(text.append_text(where_text(q.rule, line=False))), q, shared_met_rule)
+        text = Plain(r.id, style="bold").append(f" {r.text}{weight}").append_text(where_text(q.rule, line=False))
+        if q.weight_rule is not None:
+            text.append_text(weight_set_at(q.weight_rule))
+        self.question_details(parent.add(text), q, shared_met_rule)
 
     def question_details(self, node: Tree, q: QuestionExplanation, shared_met_rule: RuleRef | None = None) -> None:
         r = q.result
@@ -375,7 +387,8 @@ class _Text(Visitor[Tree]):
                 text.append(" (not counted)", style="dim")
             if r.measure is None:
                 text.append_text(recorded_text(i.recorded))
-        return text.append_text(where_text(i.rule, line=False))
+        text.append_text(where_text(i.rule, line=False))
+        return text if i.weight_rule is None else text.append_text(weight_set_at(i.weight_rule))
 
     def item_details(self, node: Tree, i: ItemExplanation, full: bool = False) -> None:
         r = i.result
@@ -493,7 +506,7 @@ class _Text(Visitor[Tree]):
                 text.append(f" — {member.reason}", style="dim")
             members.add(text.append_text(where_text(member.rule, line=False)))
         if isinstance(body, SectionExplanation):
-            self.contribution(tree, body.contribution)
+            self.contribution(tree, body.contribution, body.weight_rule)
         return tree
 
     def aggregate(self, parent: Tree, a: AggregateExplanation, what: str) -> None:
@@ -504,11 +517,12 @@ class _Text(Visitor[Tree]):
                 term = t.term
                 weight = number_text(term.weight or Fraction(0))
                 if term.value is None or t.product is None:
-                    node.add(Plain(f"{term.member}: weight {weight} × — ({term.display})"))
+                    line = Plain(f"{term.member}: weight {weight} × — ({term.display})")
+                    node.add(line if t.weight_rule is None else line.append_text(weight_set_at(t.weight_rule)))
                     continue
                 line = Plain(f"{term.member}: weight {weight} × {approx_percent(term.value)} = {approx_percent(t.product)}")
                 line.append(f"   exact: {weight} × {fraction_text(term.value)} = {fraction_text(t.product)}", style="dim")
-                node.add(line)
+                node.add(line if t.weight_rule is None else line.append_text(weight_set_at(t.weight_rule)))
             for e in r.excluded:
                 node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
             if r.value is not None and a.total is not None and a.total_weight is not None:
