@@ -16,6 +16,8 @@ class Span:
     end_column: int
     start: int = 0
     end: int = 0
+    # A workbook cell (`cases!F12`): then `line` is its row and `column` its column, counted from 1.
+    cell: str = attrs.field(default="", kw_only=True)
 
     @classmethod
     def from_meta(cls, file: str, meta: object) -> Span:
@@ -39,16 +41,19 @@ class Span:
         return cls(file, line, column, line, column + 1, offset, offset + 1)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}:{self.column}"
+        return f"{self.file}, {self.cell}" if self.cell else f"{self.file}:{self.line}:{self.column}"
 
     def to_json(self) -> dict[str, object]:
-        return {
+        found: dict[str, object] = {
             "file": self.file,
             "line": self.line,
             "column": self.column,
             "end_line": self.end_line,
             "end_column": self.end_column,
         }
+        if self.cell:
+            found["cell"] = self.cell
+        return found
 
 
 NOWHERE = Span("<unknown>", 1, 1, 1, 1)

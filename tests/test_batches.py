@@ -148,9 +148,14 @@ def test_cli_merge_of_two_csv_halves_equals_the_whole(tmp_path: Path) -> None:
         halves.append(str(tmp_path / name))
     whole = score_json([str(tmp_path / "whole.csv")])
     merged = score_json(["--merge", *halves])
-    [whole_column], [merged_column] = whole["columns"], merged["columns"]  # type: ignore[misc]
-    assert merged_column["label"] == "first.csv + second.csv"
-    for column in (whole_column, merged_column):
-        del column["label"], column["evidence"]
-    assert merged_column == whole_column
-    assert whole_column["criteria"]["B1"]["value"] is not None
+    # The cases belong to two samples: a column of each, from the whole file as from its halves.
+    assert [c["label"] for c in merged["columns"]] == [c["label"] for c in whole["columns"]] == [
+        "february",
+        "september",
+    ]
+    assert all(c["evidence"]["path"].endswith("first.csv; " + halves[1]) for c in merged["columns"])
+    for whole_column, merged_column in zip(whole["columns"], merged["columns"], strict=True):
+        for column in (whole_column, merged_column):
+            del column["label"], column["evidence"]
+        assert merged_column == whole_column
+        assert whole_column["criteria"]["B1"]["value"] is not None

@@ -20,7 +20,12 @@ from esirules.evidence.cases import FIRST_PLACES
 from esirules.evidence.sheet import ColumnSpec
 from esirules.scoring.columns import Scorer
 
-INSPECTION = "inspection: Anyshire\nruleset: ruleset.esi\ncases: cases.csv\nratings: {A2.budget: good}\n"
+# Every item rated and every measure given, so that scoring finds nothing missing (E21x) either.
+INSPECTION = (
+    "inspection: Anyshire\nruleset: ruleset.esi\ncases: cases.csv\nratings: {A1.visibility: good, A2.budget: good}\n"
+    "measures:\n  psr_timeliness: {actual: 71, target: 90, national_average: 78}\n"
+    "  sickness_absence: {actual: 10.7, target: 9, national_average: 8}\n"
+)
 
 
 def _rows(stray: int, answered: bool = True) -> str:

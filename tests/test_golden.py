@@ -433,8 +433,9 @@ def sheet() -> dict[str, dict]:
 
 @pytest.fixture(scope="module")
 def followup() -> dict:
-    """The follow-up inspection as a whole (no sample chosen)."""
-    data = _score_json(str(FOLLOWUP))
+    """The follow-up inspection as a whole: its two samples pooled into one column (without
+    `--pool-samples`, each sample is a column of its own)."""
+    data = _score_json(str(FOLLOWUP), "--pool-samples")
     assert len(data["columns"]) == 1
     return data["columns"][0]
 

@@ -11,6 +11,7 @@ COMMANDS = {
     "score": ("esirules.cli.score", "score inspection evidence and print the scoring summary sheet"),
     "explain": ("esirules.cli.explain", "explain why a criterion, section or the overall scored as it did"),
     "diff": ("esirules.cli.diff", "show what changed between two rulesets, and what it does to inspection evidence"),
+    "template": ("esirules.cli.template", "write a template workbook (.xlsx) for recording a ruleset's evidence"),
     "handbook": ("esirules.cli.handbook", "write the inspection handbook of a ruleset as Markdown or HTML"),
     "fmt": ("esirules.cli.fmt", "rewrite rulesets in the canonical layout, or check that they are"),
     "lsp": ("esirules.cli.lsp", "run the language server for editors (over standard input and output)"),

@@ -18,7 +18,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--sample",
         action="append",
         metavar="NAME",
-        help="score one sample (cohort) only; repeat for one column per sample",
+        help="score one sample (cohort) only; repeat for one column per sample (without it, each sample"
+        " the cases belong to is a column of its own)",
+    )
+    parser.add_argument(
+        "--pool-samples",
+        action="store_true",
+        help="score the cases of every sample together in one column (a warning says what is mixed)",
     )
     parser.add_argument(
         "--merge",
@@ -35,13 +41,18 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--title", help="the title printed above the sheet")
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     parser.add_argument(
-        "--strict", action="store_true", help="treat warnings about the evidence as errors (nothing is scored)"
+        "--strict",
+        action="store_true",
+        help="treat warnings about the evidence and its scoring as errors (nothing is scored)",
     )
 
 
-def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+def columns_from_arguments(args: argparse.Namespace, scorer):  # type: ignore[no-untyped-def]
     """Column specs for plain evidence arguments (one per file, or merged, times one per sample),
-    and the command line as typed, so a bad `--sample` is underlined where it was typed."""
+    and the command line as typed, so a bad `--sample` is underlined where it was typed.
+
+    Without `--sample` (and `--pool-samples`), a file whose cases belong to samples the ruleset
+    declares gives one column per sample, in the ruleset's order, as the report's sheet does."""
     import os
 
     from esirules.cli.command_line import CommandLine
@@ -56,11 +67,14 @@ def columns_from_arguments(args: argparse.Namespace):  # type: ignore[no-untyped
         where.setdefault(sample, line.option("--sample", occurrence))
     columns = []
     for group in groups:
-        for sample in args.sample or [None]:
-            name = " + ".join(os.path.basename(p) for p in group)
+        name = " + ".join(os.path.basename(p) for p in group)
+        paths = tuple(os.path.normpath(p) for p in group)
+        samples: list[str | None] = list(args.sample or [None])
+        if not args.sample and not args.pool_samples:
+            samples = list(scorer.samples_in(ColumnSpec(name, paths, ruleset)) or [None])
+        for sample in samples:
             label = name if sample is None else (sample if len(groups) == 1 else f"{name} ({sample})")
-            paths = tuple(os.path.normpath(p) for p in group)
-            columns.append(ColumnSpec(label, paths, ruleset, sample, where[sample]))
+            columns.append(ColumnSpec(label, paths, ruleset, sample, where.get(sample)))
     return columns, line.sources
 
 
@@ -89,13 +103,16 @@ def run(args: argparse.Namespace) -> int:
     try:
         sheet = read_sheet_file(args.evidence[0], files) if len(args.evidence) == 1 else None
         if sheet is not None:
-            if args.ruleset or args.sample or args.merge:
+            if args.ruleset or args.sample or args.merge or args.pool_samples:
                 output.error("a summary sheet file names its own rulesets and samples")
                 return 2
             columns = list(sheet.columns)
             title = title or sheet.title
         else:
-            columns, command_line = columns_from_arguments(args)
+            if args.sample and args.pool_samples:
+                output.error("--pool-samples scores every sample together, and --sample one sample: give one or the other")
+                return 2
+            columns, command_line = columns_from_arguments(args, scorer)
             scorer.sources.update(command_line)
         results = scorer.score(columns)
     except DiagnosticError as error:

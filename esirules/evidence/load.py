@@ -37,6 +37,7 @@ from esirules.evidence.encode import combine, encode_cases
 from esirules.evidence.inspection import InspectionFields
 from esirules.evidence.read_arrow import FAST_PATH_BYTES, read_plain_csv
 from esirules.evidence.read_csv import read_csv
+from esirules.evidence.read_workbook import is_workbook
 from esirules.evidence.table import CaseTable
 from esirules.evidence.vocabulary import Vocabulary, shown, vocabulary
 from esirules.evidence.yaml_cases import InlineCases
@@ -54,7 +55,8 @@ def load_evidence(
     """Read and check one inspection's evidence.
 
     Args:
-        path: a `.yaml`, `.yml` or `.json` evidence file, or a `.csv` file of cases alone.
+        path: a `.yaml`, `.yml` or `.json` evidence file, a `.csv` file of cases alone, or a
+            workbook (`.xlsx`, `.ods`: `workbook`).
         ruleset: the checked ruleset the evidence is scored under.
         progress: told of the loading, for a display (nothing by default).
         files: the files the evidence may read (any on disk by default; the service gives only
@@ -66,6 +68,10 @@ def load_evidence(
     Raises:
         DiagnosticError: with every problem found, each with its file and line.
     """
+    if is_workbook(path):
+        from esirules.evidence.workbook import load_workbook
+
+        return load_workbook(path, ruleset, progress=progress, files=files)
     reader = _Load(path, ruleset, files)
     with progress.task(f"loading {os.path.basename(path)}"):
         evidence = reader.load()
@@ -101,7 +107,7 @@ def check_ruleset_reference(path: str, files: InputFiles = DISK) -> list[Diagnos
 def _ruleset_reference(
     path: str, problems: Problems, sources: dict[str, str], files: InputFiles
 ) -> str | None:
-    if path.lower().endswith(".csv"):
+    if path.lower().endswith(".csv") or is_workbook(path):
         return None
     root = read_document(path, problems, sources, files)
     if root is None:

@@ -14,7 +14,8 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 
 from esirules.diagnostics import Diagnostic
-from esirules.render.wording import shown_path, visible
+from esirules.render.wording import place, visible
+from esirules.render.wording import shown_path as shown_path  # (imported from here by its users)
 from esirules.words import plural
 
 LISTED_PER_CODE = 20
@@ -87,7 +88,7 @@ def tally_line(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _one(d: Diagnostic, text_line: str | None) -> str:
-    where = f"{visible(shown_path(d.span.file))}:{d.span.line}:{d.span.column}"
+    where = visible(place(d.span))
     lines = [f"{d.severity}[{d.code}]: {visible(d.message)}", f"  --> {where}"]
     if text_line is not None:
         number = str(d.span.line)

@@ -10,6 +10,7 @@ import os
 import re
 from fractions import Fraction
 
+from esirules.span import Span
 from esirules.words import Rounding, number_text, round_percent
 
 POOLING_FORMULAS = {
@@ -21,6 +22,13 @@ POOLING_HOW = {
     "pooled": "pooling every applicable answer",
     "mean of questions": "averaging its questions' figures",
 }
+
+
+def place(span: Span) -> str:
+    """Where a span is, as shown: `file:line:column`, or `book.xlsx, cases!F12` for a workbook cell."""
+    if span.cell:
+        return f"{shown_path(span.file)}, {span.cell}"
+    return f"{shown_path(span.file)}:{span.line}:{span.column}"
 
 
 def shown_path(path: str) -> str:

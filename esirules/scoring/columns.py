@@ -4,21 +4,24 @@ This is the library entry point the command line and the service share. Every pr
 every ruleset and evidence file is collected before anything is scored; if there is one, a
 single DiagnosticError carries them all and no result is produced. Problems in the evidence
 that change no figure are warnings: each column's result lists those of its evidence, and
-`warnings` gives them to show; a strict scorer (`--strict`) takes them as errors.
+those scoring finds (scoring/warn.py: a question no case answers, a criterion without data,
+samples scored together); `warnings` gives them to show; a strict scorer (`--strict`) takes
+them as errors, and then nothing is scored.
 """
 
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Sequence
 
 import attrs
 
 from esirules.diagnostics import Diagnostic, DiagnosticError
-from esirules.evidence.cases import Evidence
+from esirules.evidence.cases import Evidence, Location
 from esirules.evidence.load import load_evidence, read_ruleset_reference
 from esirules.evidence.sheet import ColumnSpec
-from esirules.files import DISK, InputFiles
+from esirules.files import DISK, FileProblem, InputFiles
 from esirules.language import model as m
 from esirules.language.check import check_file
 from esirules.language.sources import RulesetSources
@@ -26,6 +29,7 @@ from esirules.progress import SILENT, Progress
 from esirules.scoring.compile import Evaluator, compile_ruleset
 from esirules.scoring.evaluate import finish, merge, score_batch
 from esirules.scoring.result import ColumnResult
+from esirules.scoring.warn import Finding, column_warnings, samples_present, sheet_warnings
 from esirules.span import Span
 
 
@@ -52,6 +56,7 @@ class Scorer:
         self.evidence: dict[tuple[str, str], Evidence | None] = {}
         self.diagnostics: list[Diagnostic] = []
         self.sources: dict[str, str] = {}
+        self.found: list[tuple[str, Finding]] = []  # what scoring found, by column label
 
     def ruleset(self, path: str) -> m.Ruleset | None:
         if path not in self.rulesets:
@@ -85,9 +90,53 @@ class Scorer:
         return self.evidence[key]
 
     def warnings(self) -> list[Diagnostic]:
-        """The warnings of every evidence file loaded, once each, to show with `sources`."""
-        found = (w for e in self.evidence.values() if e is not None for w in e.warnings)
-        return [w.diagnostic() for w in dict.fromkeys(found)]
+        """The warnings of every evidence file loaded and of every column scored, once each, to
+        show with `sources`."""
+        found = [w for e in self.evidence.values() if e is not None for w in e.warnings]
+        return [w.diagnostic() for w in dict.fromkeys([*found, *sheet_warnings(self.found)])]
+
+    def samples_in(self, column: ColumnSpec) -> list[str] | None:
+        """The samples a column's cases belong to, in the ruleset's order, when each can be its
+        own column: the ruleset declares samples and every case is of one. None otherwise (and
+        when the inputs have problems: scoring the column reports them)."""
+        before = len(self.diagnostics)
+        ruleset_path = self.ruleset_path_for(column)
+        del self.diagnostics[before:]  # (scoring the column finds them again)
+        if ruleset_path is None or self.ruleset(ruleset_path) is None:
+            return None
+        ruleset = self.rulesets[ruleset_path]
+        assert ruleset is not None
+        if not ruleset.samples:
+            return None
+        loaded = [self.load(path, ruleset_path) for path in column.evidence]
+        evidence = [e for e in loaded if e is not None]
+        if len(evidence) < len(loaded):
+            return None
+        present = samples_present(ruleset, evidence)
+        return None if not present or None in present else [name for name in present if name is not None]
+
+    def _locate(self, location: Location, word: str) -> Span:
+        """The span of `word` on a line of evidence (else the whole line), kept to show; the
+        file's first character if the line cannot be read."""
+        line = location.line or 1
+        text = self.sources.get(location.file)
+        if text is None or text.count("\n") < line:
+            try:
+                text = self.files.read(location.file).decode("utf-8")
+            except (FileProblem, UnicodeDecodeError):
+                return Span(location.file, 1, 1, 1, 2)
+        lines = text.split("\n", line)  # (no further than the line: a case file may be large)
+        if line > len(lines):
+            return Span(location.file, 1, 1, 1, 2)
+        start = sum(len(x) + 1 for x in lines[: line - 1])
+        written = lines[line - 1].rstrip("\r")
+        found = re.search(rf"(?<![\w.-]){re.escape(word)}(?![\w.-])", written)
+        column, length = (found.start() + 1, len(word)) if found else (1, max(len(written), 1))
+        known = self.sources.get(location.file, "")
+        if len(known) < start + len(written):
+            self.sources[location.file] = text[: start + len(lines[line - 1]) + 1]
+        begin = start + column - 1
+        return Span(location.file, line, column, line, column + length, begin, begin + length)
 
     def ruleset_path_for(self, column: ColumnSpec) -> str | None:
         if column.ruleset is not None:
@@ -146,8 +195,12 @@ class Scorer:
             evidence = [e for e in loaded if e is not None]
             partials = [score_batch(evaluator, e, column.sample, progress=self.progress) for e in evidence]
             result = finish(merge(partials), label=column.label, evaluator=evaluator)
-            warnings = tuple(dict.fromkeys(w for e in evidence for w in e.warnings))
+            found, scored = column_warnings(result, evaluator.ruleset, evidence, self._locate)
+            self.found.extend((column.label, finding) for finding in found)
+            warnings = tuple(dict.fromkeys([*(w for e in evidence for w in e.warnings), *scored]))
             results.append(attrs.evolve(result, warnings=warnings) if warnings else result)
+        if self.strict and self.found:
+            raise DiagnosticError([w.diagnostic("error") for w in sheet_warnings(self.found)], self.sources)
         return results
 
 

@@ -13,7 +13,7 @@ from markupsafe import Markup
 
 from esirules.diagnostics import Diagnostic
 from esirules.render.html.environment import environment
-from esirules.render.wording import shown_path
+from esirules.render.wording import place
 
 LONGEST_LINE = 240  # characters of a line shown around its span
 
@@ -53,7 +53,7 @@ def excerpt(text: str | None, d: Diagnostic) -> Excerpt | None:
 
 def diagnostics_fragment(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) -> Markup:
     shown = [
-        Shown(d, f"{shown_path(d.span.file)}:{d.span.line}:{d.span.column}", excerpt(sources.get(d.span.file), d))
+        Shown(d, place(d.span), excerpt(sources.get(d.span.file), d))
         for d in diagnostics
     ]
     errors = sum(1 for d in diagnostics if d.severity == "error")

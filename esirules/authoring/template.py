@@ -1,0 +1,121 @@
+"""A template workbook for a ruleset's evidence: a checked ruleset in, the bytes of an `.xlsx` file out.
+
+The `cases` sheet has the columns a workbook of evidence reads (docs/evidence-format.md): the
+case id, the sample (if the ruleset has samples), one column per attribute and one per
+question, each heading with a comment (the question's text, the attribute's title) and each
+column with a drop-down of the values allowed. The `ratings` sheet lists every item, for its
+rating; the `measures` and `adjustments` sheets have their headings and drop-downs. The writer
+is xlsxwriter (docs/architecture.md "Decisions"), imported only here.
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES
+from esirules.language import model
+from esirules.words import number_text
+
+LAST_ROW = 1_048_575  # a sheet's last row, from 0: the drop-downs reach every row
+LIST_LIMIT = 255  # the characters a drop-down written in the cell rule may hold
+
+
+def template_workbook(ruleset: model.Ruleset) -> bytes:
+    """The template workbook of a ruleset, as the bytes of an `.xlsx` file."""
+    import xlsxwriter
+
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    heading = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
+    _Sheet(book.add_worksheet("cases"), heading).columns(_case_columns(ruleset))
+    items = list(ruleset.items())
+    ratings = _Sheet(book.add_worksheet("ratings"), heading)
+    ratings.columns(
+        [
+            ("item", "The item's id (one row per item; leave the rating blank if it was not rated).", None),
+            ("rating", "The item's rating on its scale.", _item_ratings(ruleset)),
+        ]
+    )
+    for row, item in enumerate(items, start=1):
+        ratings.sheet.write_string(row, 0, item.id)
+        ratings.sheet.write_comment(row, 0, item.text, {"x_scale": 2, "y_scale": 2})
+    measures = [m.name for m in ruleset.measures]
+    _Sheet(book.add_worksheet("measures"), heading).columns(
+        [("measure", "The measure (one row per measure with target data).", measures or None)]
+        + [(figure, f"The {figure.replace('_', ' ')} figure.", None) for figure in FIGURES]
+    )
+    adjustable = [c.id for c in ruleset.criteria() if c.allows_adjustment]
+    what = dict(zip(ADJUSTMENT_FIELDS, (
+        "A criterion that allows adjustment.", "The new grade, on the criterion's ladder.",
+        "Who made the adjustment.", "Why.",
+    )))
+    _Sheet(book.add_worksheet("adjustments"), heading).columns(
+        [(field, what[field], adjustable or None if field == "criterion" else None) for field in ADJUSTMENT_FIELDS]
+    )
+    book.close()
+    return buffer.getvalue()
+
+
+Column = tuple[str, str, list[str] | None]  # heading, its comment, the values of its drop-down
+
+
+def _case_columns(ruleset: model.Ruleset) -> list[Column]:
+    columns: list[Column] = [("id", "The case's id: different for every case.", None)]
+    if ruleset.samples:
+        columns.append(("sample", "The sample (cohort) of the case.", [s.name for s in ruleset.samples]))
+    for attribute in ruleset.attributes:
+        about = attribute.label or attribute.name
+        if attribute.kind == "boolean":
+            columns.append((attribute.name, f"{about}: yes or no.", ["yes", "no"]))
+        elif attribute.kind == "numeric":
+            low, high = attribute.minimum, attribute.maximum
+            between = (
+                f" from {number_text(low)} to {number_text(high)}" if low is not None and high is not None else ""
+            )
+            columns.append((attribute.name, f"{about}: a number{between}.", None))
+        else:
+            columns.append((attribute.name, f"{about}.", list(attribute.values)))
+    for question in ruleset.questions():
+        scale = ruleset.scale(question.scale)
+        allowed = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
+        columns.append((question.id, question.text, allowed))
+    return columns
+
+
+def _item_ratings(ruleset: model.Ruleset) -> list[str] | None:
+    """The ratings every item is rated on, if all items share one scale."""
+    scales = set()
+    for criterion in ruleset.criteria():
+        if criterion.items and criterion.grading:
+            scales.add(ruleset.grading(criterion.grading).item_scale)
+    if len(scales) != 1:
+        return None
+    scale = ruleset.scale(scales.pop())
+    return [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
+
+
+class _Sheet:
+    def __init__(self, sheet: Any, heading: Any):
+        self.sheet = sheet
+        self.heading = heading
+
+    def columns(self, columns: list[Column]) -> None:
+        for j, (name, comment, allowed) in enumerate(columns):
+            self.sheet.write_string(0, j, name, self.heading)
+            if allowed and len(",".join(allowed)) > LIST_LIMIT:  # too long for a drop-down: listed here
+                comment += " One of: " + ", ".join(allowed) + "."
+            self.sheet.write_comment(0, j, comment, {"x_scale": 2, "y_scale": 2})
+            self.sheet.set_column(j, j, max(12, len(name) + 2))
+            if allowed and len(",".join(allowed)) <= LIST_LIMIT:
+                self.sheet.data_validation(
+                    1, j, LAST_ROW, j,
+                    {
+                        "validate": "list",
+                        "source": allowed,
+                        "error_type": "warning",
+                        "error_title": name,
+                        "error_message": "Not one of " + ", ".join(allowed) + ".",
+                    },
+                )
+        self.sheet.freeze_panes(1, 1)

@@ -1,0 +1,74 @@
+"""`esirules template RULESET`: a ruleset in, a template workbook for its evidence written to a file.
+
+Exit 0 when the workbook is written; 1 when the ruleset has problems (each printed with its
+location); 2 when the options are wrong or the file cannot be written. The file is written
+whole or not at all (a temporary file beside it, renamed into place), and an existing file is
+replaced only with `--force`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("ruleset", metavar="RULESET", help="the ruleset (.esi)")
+    parser.add_argument("--format", choices=["xlsx"], default="xlsx", help="an Excel workbook (the only format)")
+    parser.add_argument(
+        "--output", "-o", metavar="FILE", help="where to write the workbook (default: the ruleset's name, .xlsx, here)"
+    )
+    parser.add_argument("--force", action="store_true", help="replace FILE if it exists")
+
+
+def run(args: argparse.Namespace) -> int:
+    from esirules.authoring.template import template_workbook
+    from esirules.authoring.written import read_rulesets
+    from esirules.cli import output
+    from esirules.diagnostics import DiagnosticError
+
+    try:
+        (loaded,), warnings, sources = read_rulesets([args.ruleset])
+        ruleset = loaded.ruleset
+    except DiagnosticError as error:
+        output.diagnostics(error.diagnostics, error.sources)
+        return 1
+    if warnings:
+        output.diagnostics(warnings, sources)
+    target = args.output or f"{ruleset.name}.{args.format}"
+    if os.path.lexists(target) and not args.force:
+        output.error(f"`{target}` already exists; add `--force` to replace it, or name another file with `--output`")
+        return 2
+    data = template_workbook(ruleset)
+    try:
+        _write_whole(target, data)
+    except OSError as error:
+        reason = (error.strerror or str(error)).lower()
+        output.error(f"cannot write `{target}`: {reason}")
+        return 2
+    output.write(f"wrote {target}: a template for evidence under ruleset `{ruleset.name}`\n")
+    return 0
+
+
+def _write_whole(target: str, data: bytes) -> None:
+    """Write beside the target, then rename: a reader sees the old file or the new one, never half."""
+    import tempfile
+
+    folder = os.path.dirname(os.path.abspath(target))
+    handle, temporary = tempfile.mkstemp(prefix=".esirules-", suffix=".xlsx", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as file:
+            file.write(data)
+            file.flush()
+            os.fsync(file.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())
+        os.replace(temporary, target)
+    except BaseException:
+        os.unlink(temporary)
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

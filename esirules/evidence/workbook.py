@@ -1,0 +1,370 @@
+"""Load a workbook of evidence (`.xlsx`, `.ods`) against a ruleset: a path in, `Evidence` out.
+
+The `cases` sheet (or the first sheet, if none is called that) is laid out as a CSV file of
+cases and becomes the same case table (`encode` checks and codes it); the optional `ratings`,
+`measures` and `adjustments` sheets are read as the evidence file's fields of those names, by
+`inspection`. So every problem has the code and the words it has in a CSV or YAML file; only
+its place differs, a sheet and a cell (`cases!F12`). docs/evidence-format.md describes the
+layout.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+
+import attrs
+import numpy as np
+import yaml
+
+from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from esirules.evidence.cases import Evidence, EvidenceWarning, Location
+from esirules.evidence.document import NULL, Problems, outside
+from esirules.evidence.encode import combine, encode_cases
+from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES, InspectionFields
+from esirules.evidence.read_workbook import (
+    MAX_WORKBOOK_BYTES,
+    SheetColumns,
+    Workbook,
+    WorkbookProblem,
+    cell_name,
+)
+from esirules.evidence.table import CaseTable, CsvCells, line_numbers
+from esirules.evidence.vocabulary import Vocabulary, heading_field, vocabulary
+from esirules.files import DISK, FileProblem, InputFiles
+from esirules.language import model
+from esirules.progress import SILENT, Progress
+from esirules.span import Span
+
+CASES = "cases"
+# The other sheets, each with its columns; the first names the row (the key of the YAML field).
+OTHER_SHEETS = {
+    "ratings": ("item", "rating"),
+    "measures": ("measure", *FIGURES),
+    "adjustments": ADJUSTMENT_FIELDS,
+}
+SHEETS = (CASES, *OTHER_SHEETS)
+_STR = "tag:yaml.org,2002:str"
+
+
+def load_workbook(
+    path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT, files: InputFiles = DISK
+) -> Evidence:
+    """Read and check the evidence in a workbook (see `load.load_evidence`, which calls this)."""
+    load = _WorkbookLoad(path, ruleset)
+    with progress.task(f"loading {os.path.basename(path)}"):
+        evidence = load.load(files)
+    if load.problems or evidence is None:
+        found = [*load.problems, *(w.diagnostic() for w in load.warnings)]
+        shown = sorted((load.placed(d) for d in found), key=load.order)
+        raise DiagnosticError(shown, {})
+    warnings = tuple(attrs.evolve(w, places=tuple(map(load.place, w.places))) for w in load.warnings)
+    return attrs.evolve(evidence, warnings=warnings)
+
+
+class SheetCells(CsvCells):
+    """Where the cells of a sheet are: a case table's spans, as cells of the sheet."""
+
+    def __init__(self, file: str, sheet: str, columns: list[int]):
+        super().__init__(file, lambda: "")
+        self.sheet = sheet
+        self.columns = columns
+
+    def span(self, line: int, column: int) -> Span:
+        return cell_span(self.file, self.sheet, line, self.columns[column])
+
+
+def cell_span(file: str, sheet: str, row: int, column: int) -> Span:
+    return Span(file, row, column, row, column + 1, cell=cell_name(sheet, row, column))
+
+
+class _WorkbookLoad:
+    def __init__(self, path: str, ruleset: model.Ruleset):
+        self.path = path
+        self.ruleset = ruleset
+        self.vocab: Vocabulary = vocabulary(ruleset)
+        self.problems: Problems = []
+        self.warnings: list[EvidenceWarning] = []
+        self.sheet_of: dict[str, str] = {}  # the file name each other sheet's spans carry: its sheet
+        self.sheet_order: dict[str, int] = {}
+        self.cases_sheet = CASES
+
+    def load(self, files: InputFiles) -> Evidence | None:
+        data = self._read(files)
+        if data is None:
+            return None
+        try:
+            book = Workbook(data)
+        except WorkbookProblem as problem:
+            self.problems.append(
+                Diagnostic(
+                    "E102",
+                    f"`{self.path}` is not a workbook that can be read: {problem}",
+                    Span.point(self.path, 1, 1),
+                    "save it again from the spreadsheet as an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods)",
+                )
+            )
+            return None
+        named = self._sheets(book)
+        if CASES not in named:
+            return None
+        self.sheet_order = {name: i for i, name in enumerate(book.sheet_names)}
+        try:
+            cases_sheet = book.sheet(named[CASES])
+            others = {field: book.sheet(name) for field, name in named.items() if field != CASES}
+        except WorkbookProblem as problem:
+            self.problems.append(
+                Diagnostic(
+                    "E102", f"`{self.path}` is not a workbook that can be read: {problem}", Span.point(self.path, 1, 1),
+                    "save it again from the spreadsheet as an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods)",
+                )
+            )
+            return None
+        self.cases_sheet = cases_sheet.name
+        table = self._case_table(cases_sheet)
+        cases = combine([encode_cases(table, self.vocab, self.problems, self.warnings)], self.problems)
+        found: dict[str, object] = {}
+        locations: dict[str, Location] = {}
+        for field, sheet in others.items():
+            key = f"{self.path}!{sheet.name}"
+            self.sheet_of[key] = sheet.name
+            reader = InspectionFields(key, self.ruleset, self.problems)
+            node = self._node(field, sheet, key)
+            if node is None:
+                continue
+            found[field] = getattr(reader, field)(node)
+            locations.update(
+                {item: attrs.evolve(where, file=self.path) for item, where in reader.rating_locations.items()}
+            )
+        return Evidence(
+            self.path,
+            hashlib.sha256(data).hexdigest(),
+            None,
+            cases,
+            found.get("ratings", {}),  # type: ignore[arg-type]
+            found.get("measures", {}),  # type: ignore[arg-type]
+            tuple(
+                attrs.evolve(a, location=attrs.evolve(a.location, file=self.path))
+                for a in found.get("adjustments", ())  # type: ignore[attr-defined]
+            ),
+            rating_locations=locations,
+        )
+
+    def _read(self, files: InputFiles) -> bytes | None:
+        span = Span.point(self.path, 1, 1)
+        try:
+            data = files.read(self.path, MAX_WORKBOOK_BYTES + 1)
+        except FileProblem as problem:
+            if problem.outside:
+                self.problems.append(outside(self.path, span, files))
+                return None
+            reason = "it does not exist" if problem.missing else problem.reason
+            self.problems.append(
+                Diagnostic("E101", f"cannot read `{self.path}`: {reason}", span, "check the file name and folder")
+            )
+            return None
+        if len(data) > MAX_WORKBOOK_BYTES:
+            self.problems.append(
+                Diagnostic(
+                    "E109",
+                    f"`{self.path}` is larger than the 256 MB a workbook may be",
+                    span,
+                    "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file",
+                )
+            )
+            return None
+        return data
+
+    def _sheets(self, book: Workbook) -> dict[str, str]:
+        """The field each sheet holds (`cases`, `ratings`, ...): its name in the workbook."""
+        named: dict[str, str] = {}
+        for name in book.sheet_names:
+            field = name.strip().lower()
+            if field in SHEETS and field not in named:
+                named[field] = name
+        if CASES not in named and book.sheet_names:
+            first = book.sheet_names[0]
+            if first.strip().lower() not in SHEETS:
+                named[CASES] = first  # a workbook of cases alone, its one sheet named as the spreadsheet chose
+        known = set(named.values())
+        for name in book.sheet_names:
+            if name in known or not self._holds_anything(book, name):
+                continue
+            self.problems.append(
+                Diagnostic(
+                    "E104",
+                    f"`{name}` is not a sheet of an evidence workbook",
+                    cell_span(self.path, name, 1, 1),
+                    did_you_mean(name.strip().lower(), SHEETS, listing=False)
+                    or "known sheets are " + ", ".join(f"`{s}`" for s in SHEETS) + "; rename it or remove it",
+                )
+            )
+        if CASES not in named:
+            self.problems.append(
+                Diagnostic(
+                    "E107",
+                    f"the workbook `{self.path}` has no `cases` sheet",
+                    Span.point(self.path, 1, 1),
+                    "name the sheet of cases `cases` (one row per case, as in a CSV file of cases)",
+                )
+            )
+        return named
+
+    def _holds_anything(self, book: Workbook, name: str) -> bool:
+        try:
+            sheet = book.sheet(name)
+        except WorkbookProblem:
+            return True
+        return any(sheet.filled(k).any() for k in range(len(sheet.columns)))
+
+    # -----------------------------------------------------------------------------------------
+    # The cases sheet: as `read_csv.read_csv` reads a CSV file
+
+    def _case_table(self, sheet: SheetColumns) -> CaseTable:
+        file, problems = self.path, self.problems
+        width = len(sheet.columns)
+        filled = np.zeros((sheet.rows, width), dtype=np.bool_)
+        for k in range(width):
+            filled[:, k] = sheet.filled(k)
+        used = np.flatnonzero(filled.any(axis=1))
+        if not len(used):
+            problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1)))
+            return CaseTable(file, [])
+        header_row = int(used[0]) + 1
+        rows = used[1:]  # rows of blank cells, as spreadsheets often leave, are not cases
+        lines = line_numbers(np.asarray(rows + 1, dtype=np.int32).tolist()) if len(rows) else range(0)  # type: ignore[arg-type]
+        cells = SheetCells(file, sheet.name, sheet.columns)
+        table = CaseTable(file, lines, sheet.texts, header_line=header_row, cells=cells)
+        where: dict[str, int] = {}
+        for k in range(width):
+            heading = sheet.text(k, header_row)
+            span = cells.span(header_row, k)
+            field = heading_field(heading, bool(filled[rows, k].any()), span, self.vocab, problems)
+            if field is None:
+                continue
+            if field in where:
+                first = sheet.text(where[field], header_row).strip()
+                problems.append(
+                    Diagnostic(
+                        "E106",
+                        f"columns `{first}` and `{heading.strip()}` both hold `{field.split(':')[-1]}`",
+                        span,
+                        "keep one of the two columns",
+                    )
+                )
+                continue
+            where[field] = k
+            table.columns[field] = sheet.numbers[k][rows]
+        if "id" not in where:
+            problems.append(
+                Diagnostic(
+                    "E107",
+                    f"the cases file `{file}` has no `id` column",
+                    Span.point(file, header_row, 1),
+                    "add a column headed `id` that names each case",
+                )
+            )
+            start = len(table.strings)
+            table.columns["id"] = np.arange(start, start + len(lines), dtype=np.int32)
+            table.strings = [*table.strings, *(f"line {line}" for line in lines)]
+        table.column_of = where
+        return table
+
+    # -----------------------------------------------------------------------------------------
+    # The other sheets: as the evidence file's fields
+
+    def _node(self, field: str, sheet: SheetColumns, key: str) -> yaml.Node | None:
+        """The sheet as the YAML node its field would be in an evidence file, each value at its cell."""
+        headings = OTHER_SHEETS[field]
+        filled = [sheet.filled(k) for k in range(len(sheet.columns))]
+        used = sorted({int(r) + 1 for f in filled for r in np.flatnonzero(f)})
+        if not used:
+            return None
+        header_row, rows = used[0], used[1:]
+        column_of: dict[str, int] = {}
+        for k, column in enumerate(sheet.columns):
+            heading = sheet.text(k, header_row).strip()
+            low = heading.lower().replace(" ", "_")
+            if not heading:
+                continue
+            if low not in headings:
+                self.problems.append(
+                    Diagnostic(
+                        "E104",
+                        f"`{heading}` is not a column of the `{field}` sheet",
+                        cell_span(self.path, sheet.name, header_row, column),
+                        did_you_mean(low, headings, listing=False) or "its columns are " + ", ".join(f"`{h}`" for h in headings),
+                    )
+                )
+            elif low in column_of:
+                self.problems.append(
+                    Diagnostic(
+                        "E106", f"`{heading}` is given twice", cell_span(self.path, sheet.name, header_row, column),
+                        "keep one of the two columns",
+                    )
+                )
+            else:
+                column_of[low] = k
+        name = headings[0]
+        if name not in column_of:
+            self.problems.append(
+                Diagnostic(
+                    "E107",
+                    f"the `{field}` sheet has no `{name}` column",
+                    cell_span(self.path, sheet.name, header_row, 1),
+                    f"head the sheet's columns {', '.join(f'`{h}`' for h in headings)}",
+                )
+            )
+            return None
+
+        def scalar(heading: str, row: int) -> yaml.ScalarNode:
+            k = column_of[heading]
+            mark = yaml.Mark(key, 0, row - 1, sheet.columns[k] - 1, None, 0)
+            text = sheet.text(k, row).strip()
+            return yaml.ScalarNode(_STR if text else NULL, text if text else "", mark, mark)
+
+        def record(row: int, *, without: str = "") -> yaml.MappingNode:
+            """A row as a set of fields: one for each cell filled, under its column's heading."""
+            pairs: list[tuple[yaml.Node, yaml.Node]] = []
+            for heading in headings:
+                if heading != without and heading in column_of and sheet.text(column_of[heading], row).strip():
+                    value = scalar(heading, row)
+                    pairs.append((yaml.ScalarNode(_STR, heading, value.start_mark, value.end_mark), value))
+            first = scalar(name, row)
+            return yaml.MappingNode("tag:yaml.org,2002:map", pairs, first.start_mark, first.end_mark)
+
+        start = yaml.Mark(key, 0, header_row - 1, 0, None, 0)
+        if field == "adjustments":
+            return yaml.SequenceNode("tag:yaml.org,2002:seq", [record(row) for row in rows], start, start)
+        entries: list[tuple[yaml.Node, yaml.Node]] = []
+        for row in rows:
+            key_node = scalar(name, row)
+            value: yaml.Node
+            if field == "measures":
+                value = record(row, without=name)
+            elif "rating" in column_of:
+                value = scalar("rating", row)
+            else:
+                value = yaml.ScalarNode(NULL, "", key_node.start_mark, key_node.end_mark)
+            entries.append((key_node, value))
+        return yaml.MappingNode("tag:yaml.org,2002:map", entries, start, start)
+
+    # -----------------------------------------------------------------------------------------
+    # Places: every span of the workbook as a sheet and a cell
+
+    def place(self, span: Span) -> Span:
+        if span.cell:
+            return span
+        if span.file == self.path:
+            return cell_span(self.path, self.cases_sheet, span.line, max(span.column, 1))
+        sheet = self.sheet_of.get(span.file)
+        if sheet is None:
+            return span
+        return cell_span(self.path, sheet, span.line, max(span.column, 1))
+
+    def placed(self, diagnostic: Diagnostic) -> Diagnostic:
+        return attrs.evolve(diagnostic, span=self.place(diagnostic.span))
+
+    def order(self, diagnostic: Diagnostic) -> tuple[int, int, int]:
+        sheet = diagnostic.span.cell.rsplit("!", 1)[0].strip("'") if diagnostic.span.cell else ""
+        return (self.sheet_order.get(sheet, -1), diagnostic.span.line, diagnostic.span.column)

@@ -1,0 +1,278 @@
+"""Evidence in a workbook (.xlsx) reads as the same evidence in CSV and YAML: the same cases, ratings,
+target data and adjustments, the same scores, and the same problems (code, words, row), each at
+its sheet and cell."""
+
+from __future__ import annotations
+
+import csv
+import re
+from pathlib import Path
+
+import pytest
+from builders import AGE, ORDER, RISK, SEX_OFFENDER, numerical, question, ruleset, section
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from workbook_helpers import csv_rows, evidence_sheets, write_ods, write_workbook
+
+from esirules.diagnostics import Diagnostic, DiagnosticError
+from esirules.evidence.load import load_evidence
+from esirules.evidence.read_workbook import cell_name, column_letters
+from esirules.evidence.sheet import ColumnSpec
+from esirules.language import model as m
+from esirules.language.check import load_ruleset
+from esirules.render.diagnostics import render_text
+from esirules.scoring.columns import score_columns
+
+REPO = Path(__file__).resolve().parent.parent
+RULESET = REPO / "rulesets" / "esi-2004-followup.esi"
+EXAMPLE = REPO / "docs" / "examples" / "inspector"
+RULES = load_ruleset(str(RULESET))
+
+
+def problems(path: Path, rules: m.Ruleset = RULES) -> list[Diagnostic]:
+    with pytest.raises(DiagnosticError) as raised:
+        load_evidence(str(path), rules)
+    return list(raised.value.diagnostics)
+
+
+def words(found: list[Diagnostic], *files: Path) -> list[tuple[str, str, str, str | None, int]]:
+    """Each problem's severity, code, message and help (file names left out) and its line or row."""
+
+    def plain(text: str | None) -> str | None:
+        for file in files:
+            text = None if text is None else text.replace(str(file), "FILE")
+        return text
+
+    return [(d.severity, d.code, plain(d.message) or "", plain(d.help), d.span.line) for d in found]
+
+
+def test_column_letters_and_cell_names() -> None:
+    assert [column_letters(n) for n in (1, 6, 26, 27, 52, 53, 702, 703)] == [
+        "A", "F", "Z", "AA", "AZ", "BA", "ZZ", "AAA",
+    ]
+    assert cell_name("cases", 12, 6) == "cases!F12"
+    assert cell_name("My cases", 2, 1) == "'My cases'!A2"
+
+
+def test_the_bundled_example_as_a_workbook_is_the_same_evidence_and_scores_the_same(tmp_path: Path) -> None:
+    book = write_workbook(tmp_path / "inspection.xlsx", evidence_sheets(EXAMPLE / "inspection.yaml"))
+    from_book = load_evidence(str(book), RULES)
+    from_yaml = load_evidence(str(EXAMPLE / "inspection.yaml"), RULES)
+    assert from_book.cases.same_as(from_yaml.cases)
+    assert [loc.line for loc in from_book.cases.locations] == [loc.line for loc in from_yaml.cases.locations]
+    assert {loc.file for loc in from_book.cases.locations} == {str(book)}
+    assert from_book.ratings == from_yaml.ratings and len(from_book.ratings) == 36
+    assert from_book.measures == from_yaml.measures and len(from_book.measures) == 8
+    assert from_book.adjustments == from_yaml.adjustments and len(from_book.adjustments) == 1
+    assert from_book.adjustments[0].location is not None and from_book.adjustments[0].location.file == str(book)
+    assert {where.file for where in from_book.rating_locations.values()} == {str(book)}
+    for sample in ("february", "september"):
+        (book_result,) = score_columns([ColumnSpec("book", (str(book),), str(RULESET), sample)])
+        (yaml_result,) = score_columns([ColumnSpec("yaml", (str(EXAMPLE / "inspection.yaml"),), None, sample)])
+        assert book_result.cases == yaml_result.cases > 0
+        assert book_result.criteria == yaml_result.criteria
+        assert book_result.sections == yaml_result.sections
+        assert book_result.overall == yaml_result.overall
+
+
+def test_the_bundled_mistakes_are_reported_the_same_at_their_cells(tmp_path: Path) -> None:
+    mistakes = EXAMPLE / "mistakes"
+    book = write_workbook(tmp_path / "inspection.xlsx", evidence_sheets(mistakes / "inspection.yaml"))
+    from_book = problems(book)
+    from_csv = problems(mistakes / "cases.csv")
+    assert words(from_book, book) == words(from_csv, mistakes / "cases.csv")
+    assert [d.span.cell for d in from_book] == ["cases!C3", "cases!L4"]
+    shown = render_text(from_book, {})
+    assert "  --> " + str(book) + ", cases!C3\n" in shown
+    assert "error[E114]: case `F02`: `meduim` is not a value of attribute `risk_of_harm`" in shown
+
+
+def test_an_opendocument_spreadsheet_reads_as_the_same_evidence_and_problems(tmp_path: Path) -> None:
+    book = write_ods(tmp_path / "inspection.ods", evidence_sheets(EXAMPLE / "inspection.yaml"))
+    from_book = load_evidence(str(book), RULES)
+    from_yaml = load_evidence(str(EXAMPLE / "inspection.yaml"), RULES)
+    assert from_book.cases.same_as(from_yaml.cases)
+    assert (from_book.ratings, from_book.measures, from_book.adjustments) == (
+        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments,
+    )
+    mistakes = EXAMPLE / "mistakes"
+    book = write_ods(tmp_path / "mistakes.ods", evidence_sheets(mistakes / "inspection.yaml"))
+    found = problems(book)
+    assert words(found, book) == words(problems(mistakes / "cases.csv"), mistakes / "cases.csv")
+    assert [d.span.cell for d in found] == ["cases!C3", "cases!L4"]
+
+
+def test_cells_are_placed_from_the_sheet_corner_whatever_the_first_cell_used(tmp_path: Path) -> None:
+    rows = csv_rows(EXAMPLE / "mistakes" / "cases.csv")
+    book = write_workbook(tmp_path / "cases.xlsx", {"Sheet1": rows}, corner=(2, 3))
+    found = problems(book)
+    assert [d.span.cell for d in found] == ["Sheet1!F5", "Sheet1!O6"]
+    assert [d.span.to_json()["cell"] for d in found] == ["Sheet1!F5", "Sheet1!O6"]
+
+
+def test_problems_in_the_other_sheets_keep_their_yaml_words(tmp_path: Path) -> None:
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    sheets["ratings"] += [["A1.visiblity", "strong"], ["A1.oasys", "gud"]]
+    sheets["measures"].append(["psr_timeliness", "7O", "90", "78"])
+    sheets["adjustments"].append(["A9", "Met", "Lead inspector", ""])
+    sheets["notes"] = [["to do"]]
+    sheets["Sheet3"] = []  # an empty sheet, as spreadsheets leave, is no problem
+    book = write_workbook(tmp_path / "inspection.xlsx", sheets)
+    found = problems(book)
+    by_code = {(d.code, d.span.cell): d.message for d in found}
+    assert by_code[("E130", "ratings!A38")] == "`A1.visiblity` is not an item of ruleset `esi-2004-followup`"
+    assert by_code[("E106", "ratings!A39")] == "`A1.oasys` is given twice"
+    assert ("E104", "notes!A1") in by_code
+    assert not any(d.span.cell.startswith("Sheet3") for d in found)
+    assert [d.span.cell.split("!")[0] for d in found] == sorted(
+        (d.span.cell.split("!")[0] for d in found), key=["cases", "ratings", "measures", "adjustments", "notes"].index
+    )
+    # The same values written in YAML give the same codes and words.
+    text = (EXAMPLE / "inspection.yaml").read_text(encoding="utf-8")
+    text = text.replace("cases: cases.csv", "cases: " + str(EXAMPLE / "cases.csv"))
+    text = text.replace("../../../rulesets", str(REPO / "rulesets"))
+    text = text.replace("  D3.reconviction_data: satisfactory\n", "  D3.reconviction_data: satisfactory\n  A1.visiblity: strong\n  A1.oasys: gud\n")
+    text = text.replace("  victim_contact: {", "  psr_timeliness: {actual: 7O, target: 90, national_average: 78}\n  victim_contact: {")
+    text += "  - {criterion: A9, grade: Met, by: Lead inspector}\n"
+    written = tmp_path / "inspection.yaml"
+    written.write_text(text, encoding="utf-8")
+    from_yaml = {(d.code, d.message.replace(str(written), "FILE")) for d in problems(written)}
+    from_book = {(d.code, d.message.replace(str(book), "FILE")) for d in found if d.code != "E104"}
+    assert from_book == from_yaml
+
+
+def test_a_misspelt_sheet_and_an_unknown_heading_are_reported_with_the_likely_names(tmp_path: Path) -> None:
+    sheets = {
+        "cases": csv_rows(EXAMPLE / "cases.csv"),
+        "Rating": [["item", "rating"], ["A1.oasys", "good"]],
+        "measures": [["measure", "actual", "target", "national average", "figure"]],
+    }
+    found = problems(write_workbook(tmp_path / "book.xlsx", sheets))
+    assert [(d.code, d.message, d.span.cell, d.help) for d in found] == [
+        ("E104", "`Rating` is not a sheet of an evidence workbook", "Rating!A1", "did you mean `ratings`?"),
+        ("E104", "`figure` is not a column of the `measures` sheet", "measures!E1",
+         "its columns are `measure`, `actual`, `target`, `national_average`"),
+    ]
+
+
+def test_a_sheet_without_its_naming_column_and_an_unreadable_file(tmp_path: Path) -> None:
+    book = write_workbook(
+        tmp_path / "book.xlsx", {"cases": csv_rows(EXAMPLE / "cases.csv"), "ratings": [["rating"], ["strong"]]}
+    )
+    (found,) = problems(book)
+    assert (found.code, found.message, found.span.cell) == ("E107", "the `ratings` sheet has no `item` column", "ratings!A1")
+    ratings_only = write_workbook(tmp_path / "ratings.xlsx", {"ratings": [["item", "rating"], ["A1.oasys", "good"]]})
+    (found,) = problems(ratings_only)
+    assert (found.code, found.message) == ("E107", f"the workbook `{ratings_only}` has no `cases` sheet")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(b"PK\x03\x04 not really a workbook")
+    (found,) = problems(broken)
+    assert found.code == "E102" and found.message.startswith(f"`{broken}` is not a workbook that can be read: ")
+    (found,) = problems(tmp_path / "absent.xlsx")
+    assert found.code == "E101"
+
+
+# ---------------------------------------------------------------------------------------------
+# Any table of cases, good or bad, by property: the workbook and the CSV file agree
+
+QUESTIONS = ("B1.1", "B1.2", "B1.3")
+SMALL = ruleset(
+    [section("B", [numerical("B1", [question(q) for q in QUESTIONS])])],
+    samples=(m.Sample("feb", "February"), m.Sample("sep", "September")),
+)
+TEXTS = {
+    "sample": ["feb", "sep", "Feb", "", "february", "march"],
+    RISK.name: ["low", "medium", "High", " very high ", "meduim", ""],
+    ORDER.name: ["cro", "CPO", "licence", ""],
+    SEX_OFFENDER.name: ["yes", "no", "Y", "n", "true", "False", "1", "0", "maybe", ""],
+    AGE.name: ["16", "42", "99", "17.5", " 30 ", "old", "-3", ""],
+}
+ANSWERS = ["yes", "partly", "no", "Yes", " no ", "n/a", "N/A", "not applicable", "", "mostly"]
+NUMBERS = {"16": 16, "42": 42, "99": 99, "17.5": 17.5, "-3": -3, "1": 1, "0": 0}
+
+
+@st.composite
+def tables(draw: st.DrawFn) -> tuple[list[str], list[list[str]]]:
+    headings = ["id", *TEXTS, *QUESTIONS]
+    if draw(st.booleans()):
+        headings.append(draw(st.sampled_from(["B1.9", "colour", "Risk of harm", "ID"])))
+    n = draw(st.integers(1, 12))
+    rows = []
+    for i in range(n):
+        row = [draw(st.sampled_from([f"c{i}", f"c{i}", "c0", ""]))]
+        row += [draw(st.sampled_from(TEXTS[h])) for h in TEXTS]
+        row += [draw(st.sampled_from(ANSWERS)) for _ in QUESTIONS]
+        row += [draw(st.sampled_from(["", "x"]))] * (len(headings) - len(row))
+        rows.append(row if draw(st.integers(0, 9)) else [""] * len(headings))  # now and then a blank row
+    return headings, rows
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(table=tables(), numbers_as_numbers=st.booleans())
+def test_any_table_reads_the_same_from_a_workbook_and_a_csv_file(
+    tmp_path_factory: pytest.TempPathFactory, table: tuple[list[str], list[list[str]]], numbers_as_numbers: bool
+) -> None:
+    directory = tmp_path_factory.mktemp("table")
+    headings, rows = table
+    csv_path = directory / "cases.csv"
+    with open(csv_path, "w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([headings, *rows])
+    typed = [[NUMBERS.get(cell, cell) if numbers_as_numbers else cell for cell in row] for row in rows]
+    book = write_workbook(directory / "cases.xlsx", {"cases": [headings, *typed]})
+    try:
+        from_csv = load_evidence(str(csv_path), SMALL)
+    except DiagnosticError as error:
+        found = problems(book, SMALL)
+        assert words(found, book) == words(list(error.diagnostics), csv_path)
+        assert all(re.fullmatch(r"cases![A-Z]+\d+", d.span.cell) for d in found)
+        return
+    from_book = load_evidence(str(book), SMALL)
+    assert from_book.cases.same_as(from_csv.cases)
+    assert [loc.line for loc in from_book.cases.locations] == [loc.line for loc in from_csv.cases.locations]
+    assert [w.message.replace(str(book), "FILE") for w in from_book.warnings] == [
+        w.message.replace(str(csv_path), "FILE") for w in from_csv.warnings
+    ]
+
+
+# ---------------------------------------------------------------------------------------------
+# The example workbooks and the pages that show them
+
+
+@pytest.mark.parametrize("folder", [EXAMPLE, EXAMPLE / "mistakes"])
+def test_the_example_workbooks_hold_the_example_evidence(folder: Path) -> None:
+    """docs/examples/inspector/{,mistakes/}inspection.xlsx were written by `evidence_sheets` from
+    the YAML beside them: they must stay the same evidence."""
+    book = folder / "inspection.xlsx"
+    try:
+        from_yaml = load_evidence(str(folder / "inspection.yaml"), RULES)
+    except DiagnosticError as error:
+        assert words(problems(book), book) == words(list(error.diagnostics), folder / "cases.csv")
+        return
+    from_book = load_evidence(str(book), RULES)
+    assert from_book.cases.same_as(from_yaml.cases)
+    assert (from_book.ratings, from_book.measures, from_book.adjustments) == (
+        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments,
+    )
+
+
+def test_the_format_page_shows_what_esirules_prints_for_the_workbook_of_mistakes() -> None:
+    from evidence_helpers import run
+
+    command = (
+        "score docs/examples/inspector/mistakes/inspection.xlsx --ruleset rulesets/esi-2004-followup.esi --sample february"
+    )
+    text = (REPO / "docs" / "evidence-format.md").read_text(encoding="utf-8")
+    shown = text.split(f"```sh\nesirules {command}\n```\n\n```text\n", 1)[1].split("```", 1)[0]
+    status, _, err = run(*command.split(), cwd=REPO)
+    assert status == 1 and shown == err
+
+
+def test_a_warning_in_a_workbook_is_placed_at_its_cell(tmp_path: Path) -> None:
+    rows = csv_rows(EXAMPLE / "cases.csv")
+    column = rows[0].index("B1.rmp_5days")
+    rows[3][column] = "yes"  # F03 is low risk: the question does not apply (E122, a warning)
+    evidence = load_evidence(str(write_workbook(tmp_path / "book.xlsx", {"cases": rows})), RULES)
+    (warning,) = evidence.warnings
+    assert warning.code == "E122"
+    assert warning.places[0].cell == f"cases!{column_letters(column + 1)}4"
+    assert warning.to_json()["locations"][0]["cell"] == warning.places[0].cell  # type: ignore[index]
