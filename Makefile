@@ -23,6 +23,7 @@ lint: $(STAMP)
 test: lint
 	$(VENV)/bin/esirules check rulesets/*.esi
 	$(VENV)/bin/esirules fmt --check rulesets/*.esi docs/examples/*/*.esi
+	$(VENV)/bin/esirules test rulesets/*.esi
 	$(VENV)/bin/pytest -q
 
 bench: $(STAMP)

@@ -235,6 +235,21 @@ def generate(
     return paths
 
 
+def write_yaml_cases(paths: dict[str, str]) -> str:
+    """The JSON evidence file's document written again as YAML (block style, cases inline), beside it."""
+    import yaml
+
+    path = paths["json"][: -len(".json")] + "-inline.yaml"
+    if os.path.exists(path) and os.path.getmtime(path) >= os.path.getmtime(paths["json"]):
+        return path
+    with open(paths["json"], encoding="utf-8") as handle:
+        document = json.load(handle)
+    with open(path, "w", encoding="utf-8") as handle:
+        yaml.dump(document, handle, Dumper=getattr(yaml, "CSafeDumper", yaml.SafeDumper), sort_keys=False,
+                  allow_unicode=True, width=1000)
+    return path
+
+
 def _written(paths: dict[str, str], title: str) -> bool:
     """Whether these files exist, written with this title (size, seed and generator version)."""
     if not all(os.path.exists(p) for p in paths.values()):

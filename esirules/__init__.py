@@ -11,7 +11,7 @@ called.
 
 `score_batch` counts one batch of cases, `merge` adds up batches exactly, `finish` turns the
 sum into a column of results; `score_columns` does all of it for column specs, as the command
-line does. See docs/performance.md for batches on a distributed engine.
+line does. See docs/scale.md for batches on a distributed engine.
 """
 
 from __future__ import annotations

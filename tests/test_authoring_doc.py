@@ -52,7 +52,11 @@ def test_the_page_shows_the_required_examples():
     )
     assert any(c.startswith("esirules handbook ") for c in commands)
     assert any(c.endswith("--format json") for c in commands)
-    assert len(commands) == 6
+    assert "esirules check --analysis rulesets/esi-2003.esi" in commands
+    assert "esirules test rulesets/esi-2003.esi rulesets/esi-2004-followup.esi" in commands
+    assert any(c.startswith("esirules test --coverage ") for c in commands)
+    assert any(c.startswith("esirules test ") and c.endswith("--format json") for c in commands)
+    assert len(commands) == 12
 
 
 @pytest.mark.parametrize(("command", "output"), EXAMPLES, ids=[c for c, _ in EXAMPLES])

@@ -28,4 +28,5 @@ def test_the_example_has_tests_of_the_new_constructs() -> None:
 @pytest.mark.parametrize("test", _tests(), ids=lambda t: t.name)  # type: ignore[attr-defined]
 def test_each_in_language_test_passes(tmp_path: Path, test) -> None:  # type: ignore[no-untyped-def]
     scored = score_text(tmp_path, EXAMPLE.read_text("utf-8"), {"ratings": dict(test.ratings)})
-    assert scored.column.criteria[test.criterion].grade == test.expect_grade
+    expected = next(e.value for e in test.expectations if e.what == "grade" and e.id == test.criterion)
+    assert scored.column.criteria[test.criterion].grade == expected

@@ -27,6 +27,10 @@ source case_file "Case file"
 class critical weight 2
 measure psr "PSR timeliness"
 """
+PERFORMANCE_LINE = 'scale performance: "very strong" > strong > good > satisfactory > weak\n'
+LADDER_LINE = 'ladder grade: "Very well met" > "Well met" > "Partly met" > "Not met"\n'
+# The vocabulary for rulesets that grade nothing: a scale or ladder nothing reads is a warning (W010).
+UNGRADED = VOCABULARY.replace(PERFORMANCE_LINE, "").replace(LADDER_LINE, "")
 
 
 def load(body: str, vocabulary: str = VOCABULARY) -> m.Ruleset:
@@ -542,7 +546,8 @@ def test_test_with_ratings_measure_adjustment_and_grade():
     assert test == m.RulesetTest(
         "A1 follow-up", "A1", (("A1.a", "strong"), ("A1.b", "good")), (),
         (("psr", Fraction(80), Fraction(90), Fraction(171, 2)),),
-        ("Well met", "Lead inspector", "new evidence"), "Well met", None,
+        (m.TestAdjustment("A1", "Well met", "Lead inspector", "new evidence"),),
+        (m.Expectation("criterion", "A1", "grade", "Well met", value="Well met"),),
     )
 
 
@@ -554,13 +559,14 @@ def test_test_with_answers_and_score(written, expected):
     )
     (test,) = ruleset.tests
     assert test.answers == (("B1.1", "yes", 3), ("B1.1", "no", 1), ("B1.1", "n/a", 2))
-    assert test.expect_score == expected
-    assert test.expect_grade is None
+    (expectation,) = test.expectations
+    assert (expectation.target, expectation.id, expectation.what, expectation.score) == (
+        "criterion", "B1", "score", expected)
 
 
 def test_test_expecting_grade_of_banded_numerical_criterion():
     ruleset = load(TESTS + 'test "B1 grade" { criterion B1 given answers B1.1: yes expect grade "Well met" }')
-    assert ruleset.tests[0].expect_grade == "Well met"
+    assert [(e.what, e.value) for e in ruleset.tests[0].expectations] == [("grade", "Well met")]
 
 
 # --- extends -----------------------------------------------------------------------------------
@@ -685,7 +691,7 @@ def test_spans_do_not_take_part_in_equality():
 
 
 def test_warning_keeps_the_model():
-    checked = check_source(HEADER + VOCABULARY + 'section B "b" { criterion B1 "c" { allows adjustment '
+    checked = check_source(HEADER + UNGRADED + 'section B "b" { criterion B1 "c" { allows adjustment '
                            'question B1.1 "q" } }')
     assert checked.ruleset is not None
     assert [(d.code, d.severity) for d in checked.diagnostics] == [("W001", "warning")]
@@ -695,7 +701,9 @@ def test_warning_keeps_the_model():
 
 def test_a_banded_numerical_criterion_may_allow_adjustment():
     checked = check_source(
-        HEADER + VOCABULARY + 'bands q on grade { "Well met" when score at least 50%  "Not met" otherwise }\n'
+        HEADER + VOCABULARY.replace(PERFORMANCE_LINE, "")
+        + 'bands q on grade { "Well met" when score at least 50%  "Partly met" when score at least 25%\n'
+        '  "Not met" otherwise }\n'
         'section B "b" { criterion B1 "c" { graded by q allows adjustment question B1.1 "q" } }\n'
         'test "t" { criterion B1 given answers B1.1: yes given adjustment "Not met" by "lead" because "why" '
         'expect grade "Not met" }\n'
@@ -703,7 +711,7 @@ def test_a_banded_numerical_criterion_may_allow_adjustment():
     assert checked.diagnostics == []
     assert checked.ruleset is not None
     assert checked.ruleset.criterion("B1").allows_adjustment
-    assert checked.ruleset.tests[0].adjustment == ("Not met", "lead", "why")
+    assert checked.ruleset.tests[0].adjustments == (m.TestAdjustment("B1", "Not met", "lead", "why"),)
 
 
 # --- follow-on diagnostics (issue 9.2) ---------------------------------------------------------
@@ -793,7 +801,7 @@ def test_a_child_of_a_parent_that_does_not_parse_reports_only_the_parent(tmp_pat
 
 
 def test_a_warning_of_a_parent_is_reported_once(tmp_path):
-    (tmp_path / "base.esi").write_text(HEADER + VOCABULARY + 'section B "b" { criterion B1 "c" '
+    (tmp_path / "base.esi").write_text(HEADER + UNGRADED + 'section B "b" { criterion B1 "c" '
                                        '{ allows adjustment question B1.1 "q" } }\n')
     (tmp_path / "child.esi").write_text('ruleset "child"\nextends "base.esi"\n')
     checked = load_checked(tmp_path / "child.esi")

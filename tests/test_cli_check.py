@@ -211,4 +211,48 @@ def test_the_summary_speaks_of_one_section_and_one_criterion(tmp_path):
     path = write(tmp_path, "one.esi", PRELUDE + 'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n')
     result = run(path)
     assert result.returncode == 0
-    assert result.stdout == f"{path}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items\n"
+    assert result.stdout == f"{path}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items; no tests\n"
+
+
+def test_analysis_in_json_counts_the_profiles_each_rule_grades():
+    """`--analysis --format json`: the management grading's rules share out every rating profile
+    of its items (no profile graded twice, none left), and each band row takes figures."""
+    result = run("--analysis", "--format", "json", "rulesets/esi-2003.esi")
+    assert result.returncode == 0, result.stderr
+    (ruleset,) = json.loads(result.stdout)["rulesets"]
+    (grading,) = ruleset["analysis"]["gradings"]
+    assert grading["name"] == "management" and grading["monotone"] == "by form"
+    # D3's four items on five ratings: C(8, 4) = 70 profiles; A1's 16 items, eight of weight 2:
+    # 24 units of weight at five ratings, C(28, 4) = 20,475.
+    sizes = {s["items_of"]: s["profiles"] for s in grading["item_sets"]}
+    assert sizes["D3"] == 70 and sizes["A1"] == 20475
+    assert grading["profiles"] == sum(sizes.values())
+    assert sum(r["taken"] for r in grading["rules"]) == grading["profiles"] and grading["no_grade"] == 0
+    assert grading["rules"][0] == {
+        "value": "Very well met", "otherwise": False, "line": 157, "taken": 5,
+        "first": "4 items (D3) rated all `very strong`",
+    }
+    (bands,) = ruleset["analysis"]["bands"]
+    assert bands["no_band"] == 0 and all(row["taken"] > 0 for row in bands["rows"])
+
+
+def test_analysis_is_shown_only_when_asked():
+    plain = run("rulesets/esi-2003.esi")
+    assert "rating profiles" not in plain.stdout
+    shown = run("--analysis", "rulesets/esi-2003.esi")
+    assert "grading `management` (line 151): 21,211 rating profiles" in shown.stdout
+
+
+def test_the_summary_says_how_many_tests_there_are_and_what_runs_them(tmp_path):
+    body = PRELUDE + 'section B "b" { criterion B1 "c" { question B1.1 "q" } }\n'
+    one = 'test "t1" { criterion B1 given answers B1.1: yes expect score 100% }\n'
+    two = 'test "t2" { criterion B1 given answers B1.1: no expect score 0% }\n'
+    single, double = write(tmp_path, "one.esi", body + one), write(tmp_path, "two.esi", body + one + two)
+    result = run(single, double)
+    assert result.returncode == 0
+    assert result.stdout.splitlines() == [
+        f"{single}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items; 1 test (run it with esirules test)",
+        f"{double}: ok — x 1: 1 section, 1 criterion, 1 question, 0 items; 2 tests (run them with esirules test)",
+    ]
+    summaries = json.loads(run("--format", "json", single, double).stdout)["rulesets"]
+    assert [s["tests"] for s in summaries] == [1, 2]

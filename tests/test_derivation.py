@@ -342,10 +342,12 @@ def test_title_description_and_rounding_are_written_anew():
 
 
 def test_a_grandchild_builds_on_what_its_parent_changed():
+    # The middle ruleset's section weights add up to 100% too (the check warns otherwise, W009).
     middle = HEAD.replace('"child"', '"middle"') + """\
 change section B weight 50%
 add to criterion B1 { question B1.victim "Victim" }
 remove question B1.review
+change section C weight 50%
 """
     child = derive(
         "change question B1.victim source case_file\nchange section C weight 50%\n",
@@ -358,7 +360,7 @@ remove question B1.review
     assert child.section("C").written_at("weight").file == "child.esi"
     assert [(d.action, d.name, d.span.file) for d in child.derived] == [
         ("changed", "B", "middle.esi"), ("added", "B1.victim", "middle.esi"), ("removed", "B1.review", "middle.esi"),
-        ("changed", "B1.victim", "child.esi"), ("changed", "C", "child.esi"),
+        ("changed", "C", "middle.esi"), ("changed", "B1.victim", "child.esi"), ("changed", "C", "child.esi"),
     ]
 
 

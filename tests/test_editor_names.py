@@ -241,7 +241,7 @@ def test_symbols_nest_sections_criteria_questions_and_values() -> None:
     _, analysis, _ = _analyse(PARENT)
     found = symbols(analysis.tree)
     kinds = [s.kind for s in found]
-    assert kinds.count("section") == 4 and "grading" in kinds and "bands" in kinds and kinds.count("test") == 6
+    assert kinds.count("section") == 4 and "grading" in kinds and "bands" in kinds and kinds.count("test") == 13
     scale = next(s for s in found if s.name == "answer")
     assert [v.name for v in scale.children] == ["yes", "partly", "no"]
     section_d = next(s for s in found if s.name == "D")

@@ -8,6 +8,7 @@ that parses, each laid out anew at random; and on small rulesets written from th
 from __future__ import annotations
 
 import functools
+import re
 
 import attrs
 import pytest
@@ -28,6 +29,8 @@ BLOCKS = [(name, text, "block.esi") for name, text in doc_blocks() if parse_text
 # from all of them, keep the module to seconds.
 PER_FILE = settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 OVER_BLOCKS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# A line a message names (`at line 155`, `(line 6)`, `above lines 12 and 15`).
+LINE_NAMED = re.compile(r"\b(lines?) \d+(?: and \d+)*")
 
 
 def _formatted(text: str, path: str = "t.esi") -> str:
@@ -39,10 +42,13 @@ def _formatted(text: str, path: str = "t.esi") -> str:
 @functools.cache
 def _checked(text: str, path: str) -> tuple[m.Ruleset | None, tuple[tuple[str, str, str], ...]]:
     """The model of the text checked as the file at `path` (its content hash left out) and its
-    diagnostics in words (code, severity, message: spans move when lines do)."""
+    diagnostics in words (code, severity, message: spans move when lines do, and so do the lines
+    a message names, as the analysis's `the rule for `Not met` at line 155`), in the order of
+    their words: diagnostics are listed by place, and a diagnostic placed at the end of the file
+    (R001) moves past one placed on a line when the layout changes where the file ends)."""
     checked = check_text(text.encode("utf-8"), path, {})
     model = None if checked.ruleset is None else attrs.evolve(checked.ruleset, content_hash="")
-    return model, tuple((d.code, d.severity, d.message) for d in checked.diagnostics)
+    return model, tuple(sorted((d.code, d.severity, LINE_NAMED.sub(r"\1 N", d.message)) for d in checked.diagnostics))
 
 
 def _comments(text: str) -> list[str]:

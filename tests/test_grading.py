@@ -19,7 +19,7 @@ from builders import (
     ruleset,
     section,
 )
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from esirules.evidence.cases import Adjustment, MeasureFigures
@@ -338,6 +338,7 @@ MONOTONE = grading(
 RATING_VALUES = [VS, ST, GO, SA, WE]
 
 
+@settings(deadline=None)  # no timing in tests: a loaded machine took 269 ms for one example
 @given(
     st.lists(
         st.tuples(st.sampled_from(RATING_VALUES), st.integers(min_value=1, max_value=3)),

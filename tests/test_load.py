@@ -212,7 +212,7 @@ def test_yaml_evidence_is_coded_by_column():
     assert cases.answers["B1.start"].tolist() == [0, 2, NOT_APPLICABLE]
     assert cases.answers["B1.review"].tolist() == [1, UNANSWERED, UNANSWERED]
     assert cases.answers["B1.offender"].tolist() == [NOT_APPLICABLE, 0, UNANSWERED]
-    assert cases.answers["B1.start"].dtype == np.int16
+    assert cases.answers["B1.start"].dtype == np.int8  # a scale of a few values: one byte a code (encode.answer_dtype)
     assert "B1.old" not in cases.answers
     assert [(loc.line, loc.case) for loc in cases.locations] == [(4, "C01"), (11, "C02"), (19, "C03")]
     assert evidence.ratings == {"A1.monitoring": "strong", "A1.psr": "very strong"}

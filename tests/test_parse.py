@@ -108,7 +108,8 @@ def test_at_least_a_number_of_items():
 
 def test_expected_score_as_a_fraction():
     (test,) = parse('test "t" { criterion B1 expect score 2/3 }').declarations
-    assert (test.expect_score.text, test.expect_score.number) == ("2/3", Fraction(2, 3))
+    (expect,) = test.expectations
+    assert (expect.subject, expect.what, expect.value.text, expect.value.number) == ("", "score", "2/3", Fraction(2, 3))
 
 
 def test_points_with_listed_members_then_bands():

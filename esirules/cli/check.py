@@ -14,6 +14,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         default="text",
         help="how to print the problems found: text with each line underlined (the default), or JSON",
     )
+    parser.add_argument(
+        "--analysis",
+        action="store_true",
+        help="also show what the analysis found: how many rating profiles each grading rule grades "
+        "(and what falls through to `otherwise`), and what figures each band takes",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -40,9 +46,19 @@ def run(args: argparse.Namespace) -> int:
         if not errors and checked.ruleset is not None:
             ruleset = checked.ruleset
             if args.format == "text":
-                output.write(f"{path}: ok — {ruleset.summary()}\n")
-            summaries.append({"file": path, "ruleset": ruleset.name, "version": ruleset.version,
-                              "hash": ruleset.content_hash, "summary": ruleset.summary()})
+                output.write(f"{path}: ok — {ruleset.summary()}; {_tests(len(ruleset.tests))}\n")
+                if args.analysis and checked.analysis is not None:
+                    from esirules.render.analysis import analysis_text
+
+                    output.write(analysis_text(checked.analysis))
+            summary: dict[str, object] = {"file": path, "ruleset": ruleset.name, "version": ruleset.version,
+                                          "hash": ruleset.content_hash, "summary": ruleset.summary(),
+                                          "tests": len(ruleset.tests)}
+            if args.analysis and checked.analysis is not None:
+                from esirules.render.analysis import analysis_json
+
+                summary["analysis"] = analysis_json(checked.analysis)
+            summaries.append(summary)
     if args.format == "text" and all_diagnostics:
         files = len(args.files)
         where = f" in {with_problems} of {files} files" if files > 1 else ""
@@ -55,3 +71,10 @@ def run(args: argparse.Namespace) -> int:
         payload["ok"] = not failed
         output.write_json(json.dumps(payload, indent=2, ensure_ascii=False))
     return 1 if failed else 0
+
+
+def _tests(count: int) -> str:
+    """How many tests the ruleset holds (its own: a derived ruleset does not take its parent's)."""
+    if count == 0:
+        return "no tests"
+    return f"{count} test{'' if count == 1 else 's'} (run {'it' if count == 1 else 'them'} with esirules test)"

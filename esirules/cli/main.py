@@ -8,6 +8,7 @@ from collections.abc import Sequence
 
 COMMANDS = {
     "check": ("esirules.cli.check", "check rulesets and report every problem with its location"),
+    "test": ("esirules.cli.test", "run the tests written in rulesets, explain each failure, and report coverage"),
     "score": ("esirules.cli.score", "score inspection evidence and print the scoring summary sheet"),
     "explain": ("esirules.cli.explain", "explain why a criterion, section or the overall scored as it did"),
     "diff": ("esirules.cli.diff", "show what changed between two rulesets, and what it does to inspection evidence"),

@@ -254,10 +254,10 @@ class _Describer:
         out = f"**test** \"{d.name}\""
         if node.criterion is not None:
             out += f" of criterion {node.criterion.text}"
-        if node.expect_grade is not None:
-            out += f"\n\nexpects grade `{node.expect_grade.text}`"
-        if node.expect_score is not None:
-            out += f"\n\nexpects score {node.expect_score.text}"
+        for expect in node.expectations:
+            about = " ".join(part for part in (expect.subject, expect.name.text if expect.name else "") if part)
+            value = expect.value.text if expect.what == "score" else f"`{expect.value.text}`"
+            out += f"\n\nexpects {about + ' ' if about else ''}{expect.what} {value}"
         return out
 
     def row(self, context: object, index: Index) -> str | None:

@@ -393,21 +393,37 @@ class Index:
 
     def _test(self, d: s.TestDecl) -> None:
         self._ref("criterion", d.criterion)
-        criterion = d.criterion.text if d.criterion else ""
-        ratings = self.ratings_of(criterion)
+        tested = d.criterion.text if d.criterion else ""
         for item, value in d.ratings:
             self._ref("item", item)
-            self._values(ratings, [value], d)
+            self._values(self.ratings_of(self._criterion_of_item(item.text) or tested), [value], d)
         for question, value, _ in d.answers:
             self._ref("question", question)
             self._values(self._questions.get(question.text, self.default_scale), [value], d)
         for measure, *_ in d.measures:
             self._ref("measure", measure)
-        grades = self.grades_of(criterion)
-        if d.adjustment is not None:
-            self._values(grades, [d.adjustment[0]], d)
-        if d.expect_grade is not None:
-            self._values(grades, [d.expect_grade], d)
+        for adjustment in d.adjustments:
+            self._ref("criterion", adjustment.criterion)
+            criterion = adjustment.criterion.text if adjustment.criterion else tested
+            self._values(self.grades_of(criterion), [adjustment.grade], d)
+        for expect in d.expectations:
+            if expect.subject in ("", "criterion"):
+                self._ref("criterion", expect.name)
+                if expect.what == "grade":
+                    criterion = expect.name.text if expect.name else tested
+                    self._values(self.grades_of(criterion), [expect.value], d)
+            elif expect.subject in ("section", "item", "bands"):
+                self._ref(expect.subject, expect.name)  # type: ignore[arg-type]
+                if expect.subject == "item" and expect.name is not None:
+                    self._values(self.ratings_of(self._criterion_of_item(expect.name.text) or ""), [expect.value], d)
+                elif expect.subject == "bands" and expect.name is not None:
+                    bands = self._bands.get(expect.name.text)
+                    self._values(bands.scale.text if bands else None, [expect.value], d)
+            if expect.figure is not None:
+                self._ref("measure", expect.figure.measure)
+
+    def _criterion_of_item(self, item_id: str) -> str | None:
+        return next((c.id.text for c in self._criteria.values() if any(i.id.text == item_id for i in c.items)), None)
 
 
 def same_place(a: Span, b: Span) -> bool:

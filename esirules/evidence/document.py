@@ -161,6 +161,14 @@ def read_document(
         text = text.replace("\t", " ")  # JSON allows tabs between tokens, YAML does not; strings hold none
     if "&" in text and not _no_anchors(path, text, problems):
         return None
+    return compose(path, suffix, text, problems)
+
+
+def compose(path: str, suffix: str, text: str, problems: Problems) -> yaml.MappingNode | None:
+    """The YAML node tree of a text read and checked by `read_document` (or, for JSON, decoded
+    by `json_cases`: valid JSON, with tabs only between tokens), or None with a diagnostic."""
+    if suffix == ".json" and "\t" in text:
+        text = text.replace("\t", " ")
     try:
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
@@ -239,6 +247,11 @@ def _valid_json(path: str, text: str, data: bytes, problems: Problems) -> bool:
 
 _QUOTE, _BACKSLASH = ord('"'), ord("\\")
 _OPEN, _CLOSE = (ord("["), ord("{")), (ord("]"), ord("}"))
+
+
+def too_deep(data: bytes) -> bool:
+    """Whether a JSON text nests lists and fields deeper than MAX_JSON_DEPTH."""
+    return _too_deep(data) is not None
 
 
 def _too_deep(data: bytes) -> int | None:

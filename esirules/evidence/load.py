@@ -24,6 +24,7 @@ from esirules.evidence.document import (
     NULL,
     Problems,
     at,
+    compose,
     expect,
     fields,
     mapping_value,
@@ -32,9 +33,11 @@ from esirules.evidence.document import (
     read_text,
     resolve,
     scalar_text,
+    too_deep,
 )
 from esirules.evidence.encode import combine, encode_cases
 from esirules.evidence.inspection import InspectionFields
+from esirules.evidence.json_cases import read_json_cases
 from esirules.evidence.read_arrow import FAST_PATH_BYTES, read_plain_csv
 from esirules.evidence.read_csv import read_csv
 from esirules.evidence.read_workbook import is_workbook
@@ -72,8 +75,15 @@ def load_evidence(
         from esirules.evidence.workbook import load_workbook
 
         return load_workbook(path, ruleset, progress=progress, files=files)
-    reader = _Load(path, ruleset, files)
     with progress.task(f"loading {os.path.basename(path)}"):
+        if path.lower().endswith(".json"):
+            # Cases in JSON are decoded straight into columns (json_cases); a file that is not
+            # plain, or has any problem or warning, is read again the exact way, which reports it.
+            fast = _Load(path, ruleset, files, fast=True)
+            evidence = fast.load()
+            if evidence is not None and fast.fast_table is not None and not fast.problems and not fast.warnings:
+                return attrs.evolve(evidence, warnings=(), sources=fast.cited())
+        reader = _Load(path, ruleset, files)
         evidence = reader.load()
     if reader.problems or evidence is None:
         reader.decode_all()
@@ -152,8 +162,11 @@ def _ruleset_reference(
 class _Load:
     """One load: the files read, the problems found."""
 
-    def __init__(self, path: str, ruleset: model.Ruleset, files: InputFiles):
+    def __init__(self, path: str, ruleset: model.Ruleset, files: InputFiles, *, fast: bool = False):
+        """`fast`: read a JSON file's cases by `json_cases` (`load` gives None if it cannot)."""
         self.path = path
+        self.fast = fast
+        self.fast_table: CaseTable | None = None
         self.files = files
         self.ruleset = ruleset
         self.vocab: Vocabulary = vocabulary(ruleset)
@@ -171,7 +184,7 @@ class _Load:
             if cases is None:
                 return None
             return Evidence(self.path, self.digest.hexdigest(), None, combine([cases], self.problems))
-        root = read_document(self.path, self.problems, self.sources, self.files)
+        root = self._fast_root() if self.fast else read_document(self.path, self.problems, self.sources, self.files)
         if root is None:
             return None
         self.digest.update(self.sources[self.path].encode())
@@ -186,6 +199,8 @@ class _Load:
             elif key == "ruleset":
                 text = scalar_text(self.path, node, "`ruleset`", self.problems)
                 reference = resolve(self.path, text) if text else None
+            elif key == "cases" and self.fast_table is not None:
+                parts = [encode_cases(self.fast_table, self.vocab, self.problems, self.warnings)]
             elif key == "cases":
                 parts = self._cases(node)
             elif key == "ratings":
@@ -211,6 +226,17 @@ class _Load:
             self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title,
             rating_locations=self.fields.rating_locations,
         )
+
+    def _fast_root(self) -> yaml.MappingNode | None:
+        """The node tree of a plain JSON file with its cases decoded aside, or None."""
+        read = read_text(self.path, self.problems, self.sources, files=self.files)
+        if read is None or read[0] is None:
+            return None
+        found = read_json_cases(self.path, read[0], read[1], self.vocab)
+        if found is None or too_deep(found[1]):
+            return None  # (the cases themselves are typed three deep)
+        text, _, self.fast_table = found
+        return compose(self.path, ".json", text, self.problems)
 
     def _cases(self, node: yaml.Node) -> list[Cases]:
         if isinstance(node, yaml.ScalarNode) and node.tag != NULL:

@@ -3,10 +3,11 @@
 `read_plain_csv` gives the same `CaseTable` contents as `read_csv.read_csv` for a plain file, or
 None, and then the caller reads the file with `read_csv`, the exact path, which reports every
 problem with its row. Plain means: commas between cells; one record per line (no blank lines,
-no line breaks inside quotes, no lone carriage returns); every row as wide as the header;
-quotes only around whole cells, with inner quotes doubled; and headings that are all known,
-distinct and non-blank. Each column is read dictionary-encoded, so only its few distinct texts
-become Python strings; the case ids are read as they are.
+no line breaks inside quotes, no lone carriage returns: pyarrow reads as many records as there
+are lines); every row as wide as the header; quotes only around whole cells, with inner quotes
+doubled; and headings that are all known, distinct and non-blank. Each column is read
+dictionary-encoded, so only its few distinct texts become Python strings; the case ids are
+read as they are.
 """
 
 from __future__ import annotations
@@ -41,7 +42,8 @@ def read_plain_csv(
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    if not _one_record_per_line(data):
+    lines = _lines(data)
+    if lines is None:
         return None
     end = data.find(b"\n")
     if end <= 0:
@@ -71,8 +73,8 @@ def read_plain_csv(
     if "id" not in fields.values():
         return None
     table = _read_columns(data, len(header), fields)
-    if table is None:
-        return None  # a row of another width
+    if table is None or table.num_rows + 1 != lines:
+        return None  # a row of another width, or a blank line
     # INVARIANT: no blank lines and no line breaks inside quotes, so record k is on line k + 2
     cases = _case_table(file, table, fields, table.num_rows)
     cases.cells = CsvCells(file, text or (lambda: data.decode("utf-8-sig")))
@@ -80,22 +82,17 @@ def read_plain_csv(
     return cases
 
 
-def _one_record_per_line(data: bytes) -> bool:
-    """No blank lines (pyarrow skips them, and later rows would lose their lines) and no carriage
-    return but before a line feed (the csv module, like pyarrow, ends a line there too)."""
+def _lines(data: bytes) -> int | None:
+    """The number of lines if every carriage return is before a line feed (the csv module, like
+    pyarrow, ends a record at a lone one too, and later rows would lose their lines), else None.
+
+    Blank lines are found by the caller: pyarrow skips them, so it reads fewer records than lines.
+    """
     text = np.frombuffer(data, dtype=np.uint8)
-    breaks = np.flatnonzero(text == _LF)
-    if len(breaks) and breaks[0] == 0:
-        return False
-    gaps = np.diff(breaks)
-    if (gaps == 1).any():
-        return False  # LF LF
-    if data.find(b"\r") < 0:
-        return True
-    crlf = text[np.maximum(breaks - 1, 0)] == _CR
-    if (crlf[1:] & (gaps == 2)).any():
-        return False  # LF CR LF
-    return int(np.count_nonzero(text == _CR)) == int(np.count_nonzero(crlf))
+    returns = np.flatnonzero(text == _CR)
+    if len(returns) and (returns[-1] + 1 == len(text) or (text[returns + 1] != _LF).any()):
+        return None
+    return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
 def _quotes_are_plain(data: bytes) -> bool:

@@ -18,6 +18,7 @@ to the working folder when they lie under it.
 from __future__ import annotations
 
 import os
+import re
 
 import attrs
 import yaml
@@ -31,6 +32,7 @@ from esirules.evidence.document import (
     node_kind,
     outside,
     read_document,
+    read_text,
     resolve,
     scalar_text,
 )
@@ -83,6 +85,8 @@ def read_sheet_file(path: str, files: InputFiles = DISK) -> SheetSpec | None:
         return None
     problems: Problems = []
     sources: dict[str, str] = {}
+    if _plainly_evidence(path, files):
+        return None
     root = read_document(path, problems, sources, files)
     if root is None:
         raise DiagnosticError(problems, sources)
@@ -92,6 +96,31 @@ def read_sheet_file(path: str, files: InputFiles = DISK) -> SheetSpec | None:
     if problems:
         raise DiagnosticError(problems, sources)
     return sheet
+
+
+def _plainly_evidence(path: str, files: InputFiles) -> bool:
+    """Whether a file's top-level fields are plainly an inspection's, found without reading it
+    as YAML nodes (which takes longer than scoring it): a JSON object's keys as msgspec reads them
+    (skipping the values), or YAML fields written at the start of a line. Then `is_sheet` would
+    say no; anything else (unreadable, or not plain) is left to it, and to its diagnostics."""
+    problems: Problems = []
+    read = read_text(path, problems, {}, files=files)
+    if read is None or read[0] is None:
+        return False
+    text, data = read[0], read[1]
+    if path.lower().endswith(".json"):
+        import msgspec
+
+        try:
+            keys = set(msgspec.json.decode(data, type=dict[str, msgspec.Raw]))
+        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+            return False
+    else:
+        keys = set(_TOP_LEVEL_FIELD.findall(text))
+    return "columns" not in keys and any(key in EVIDENCE_FIELDS for key in keys)
+
+
+_TOP_LEVEL_FIELD = re.compile(r"^([a-z]+)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 def is_sheet(root: yaml.MappingNode) -> bool:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from array import array
 from bisect import bisect_right
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import attrs
 import numpy as np
@@ -138,7 +138,7 @@ class CaseTable:
     strings: list[str | None] = attrs.Factory(lambda: [None])
     columns: dict[str, Index] = attrs.Factory(dict)
     header_line: int | None = None  # a CSV file: where missing columns are reported
-    positions: dict[tuple[str, int], Span] = attrs.Factory(dict)  # YAML: each value's own span
+    positions: Mapping[tuple[str, int], Span] = attrs.Factory(dict)  # YAML: each value's own span
     reported: set[tuple[str, int]] = attrs.Factory(set)  # cells whose problem is already reported
     cells: CsvCells | None = None  # a CSV file: where its cells are
     column_of: dict[str, int] = attrs.Factory(dict)  # a CSV file: the column (from 0) of each field

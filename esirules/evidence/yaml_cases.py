@@ -6,7 +6,7 @@ keeps the line and column it was written at, so the encoder reports problems the
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 
 import yaml
 
@@ -35,19 +35,22 @@ class InlineCases:
                 self.problems.append(Diagnostic("E103", message, at(file, node)))
         cases = [node for node in nodes if isinstance(node, yaml.MappingNode)]
         columns: dict[str, list[str | None]] = {"id": [None] * len(cases)}
-        positions: dict[tuple[str, int], Span] = {}
+        written: dict[tuple[str, int], yaml.Node] = {}
         reported: set[tuple[str, int]] = set()
+        blank: list[str | None] = [None] * len(cases)
 
         def put(field: str, index: int, node: yaml.Node, what: str) -> None:
             found = len(self.problems)
             value = scalar_text(file, node, what, self.problems)
             if len(self.problems) > found:  # not a single value, or not plain text: reported
                 reported.add((field, index))
-            columns.setdefault(field, [None] * len(cases))[index] = value
-            positions[field, index] = at(file, node)
+            column = columns.get(field)
+            if column is None:
+                column = columns[field] = blank.copy()
+            column[index] = value
+            written[field, index] = node
 
         for index, case in enumerate(cases):
-            positions["id", index] = Span.point(file, case.start_mark.line + 1, case.start_mark.column + 1)
             for key, key_node, value in fields(file, case, self.problems):
                 if key == "id":
                     put("id", index, value, "a case's `id`")
@@ -69,7 +72,7 @@ class InlineCases:
                 elif not vocab.is_ignored_question(key):
                     self.problems.append(self._unknown_attribute(key, key_node))
         table = CaseTable.from_cells(file, [case.start_mark.line + 1 for case in cases], columns)
-        table.positions, table.reported = positions, reported
+        table.positions, table.reported = _Positions(file, cases, written), reported
         return table
 
     def _answers(self, index: int, node: yaml.Node, put: Callable[[str, int, yaml.Node, str], None]) -> None:
@@ -104,3 +107,33 @@ class InlineCases:
             at(self.path, key_node),
             help_,
         )
+
+
+class _Positions(Mapping[tuple[str, int], Span]):
+    """Where each value of a case is written (its case's start for the `id` of a case without
+    one), made only for the few values a problem or warning is reported at."""
+
+    def __init__(self, file: str, cases: list[yaml.MappingNode], nodes: dict[tuple[str, int], yaml.Node]):
+        self.file, self.cases, self.nodes = file, cases, nodes
+
+    def __getitem__(self, key: tuple[str, int]) -> Span:
+        node = self.nodes.get(key)
+        if node is not None:
+            return at(self.file, node)
+        field, index = key
+        if field != "id" or not 0 <= index < len(self.cases):
+            raise KeyError(key)
+        mark = self.cases[index].start_mark
+        return Span.point(self.file, mark.line + 1, mark.column + 1)
+
+    def __contains__(self, key: object) -> bool:
+        if key in self.nodes:
+            return True
+        return isinstance(key, tuple) and len(key) == 2 and key[0] == "id" and 0 <= key[1] < len(self.cases)
+
+    def __iter__(self) -> Iterator[tuple[str, int]]:
+        yield from self.nodes
+        yield from (("id", i) for i in range(len(self.cases)) if ("id", i) not in self.nodes)
+
+    def __len__(self) -> int:
+        return len(self.nodes) + sum(("id", i) not in self.nodes for i in range(len(self.cases)))

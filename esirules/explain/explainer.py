@@ -85,6 +85,10 @@ class Sources:
         self._texts = texts
         self._lines: dict[str, list[str]] = {}
 
+    def text(self, file: str) -> str | None:
+        """A ruleset's whole text, as the checker read it (None if it did not)."""
+        return self._texts.get(file)
+
     def cite(self, cause: Cause | None) -> RuleRef | None:
         """The ruleset text a cause comes from, if it comes from the ruleset."""
         return None if cause is None or cause.span is None else self.ref(cause.span)
@@ -175,7 +179,7 @@ class Explainer:
         pooling_rule = self.ref(result.pooling_span) if result.pooling_span is not None else rule
         model = self.ruleset.criterion(result.id)
         questions = tuple(self._question(q) for q in result.questions)
-        bands = None if result.bands is None else self._bands(result.bands)
+        bands = None if result.bands is None else self.bands(result.bands)
         return NumericalExplanation(
             result,
             rule,
@@ -273,7 +277,8 @@ class Explainer:
 
     # --- bands and adjustments -------------------------------------------------------------
 
-    def _bands(self, result: BandResult) -> BandsExplanation:
+    def bands(self, result: BandResult) -> BandsExplanation:
+        """A figure banded: every band tried, down to the one that gave the value."""
         tried = tuple(
             BandExplanation(
                 band.value,
@@ -313,7 +318,7 @@ class Explainer:
             ItemExplanation(
                 item,
                 self.ref(item.span),
-                None if item.band is None else self._bands(item.band),
+                None if item.band is None else self.bands(item.band),
                 self.recorded.item(models[item.id]) if item.id in models else None,
                 self._weight_rule(models.get(item.id)),
             )
@@ -520,7 +525,7 @@ class Explainer:
             terms,
             result.total_weight,
             result.total,
-            None if result.band is None else self._bands(result.band),
+            None if result.band is None else self.bands(result.band),
             grading,
         )
 

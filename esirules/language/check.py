@@ -11,6 +11,7 @@ import attrs
 from esirules.diagnostics import Diagnostic, DiagnosticError, errors_only
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.analysis import Analysis
 from esirules.language.check_ruleset import check_ruleset, merge
 from esirules.language.context import CheckContext
 from esirules.language.decode import decode
@@ -44,6 +45,8 @@ class Checked:
     # The declarations the model was (or, on errors, would have been) built from: the above with
     # every `replace`, `remove`, `change` and `add to` applied.
     resolved: tuple[s.Declaration, ...] = ()
+    # What the analysis found for each grading and set of bands (None when not checked that far).
+    analysis: Analysis | None = None
 
 
 # One check run's results by absolute path, so a parent shared by several files is read once.
@@ -172,9 +175,10 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo, sour
     # A parent's warnings come back from checking its declarations again: report each once.
     diagnostics = list(dict.fromkeys([*diagnostics, *found]))
     declarations = merge(parent_declarations, tree.declarations)
+    analysis = ctx.analysis if isinstance(ctx.analysis, Analysis) else None
     if errors_only(diagnostics):
-        return Checked(None, diagnostics, texts, declarations, ctx.resolved)
-    return Checked(ruleset, diagnostics, texts, declarations, ctx.resolved)
+        return Checked(None, diagnostics, texts, declarations, ctx.resolved, analysis)
+    return Checked(ruleset, diagnostics, texts, declarations, ctx.resolved, analysis)
 
 
 def _check_parent(

@@ -8,7 +8,6 @@ from fractions import Fraction
 from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.context import CheckContext
-from esirules.span import Span
 
 _FIGURES_BY_USE = {
     "performance": ("performance", "actual"),
@@ -16,7 +15,7 @@ _FIGURES_BY_USE = {
 
 
 def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
-    """A grading needs an item scale, a ladder, rules on both, and a final `otherwise`."""
+    """A grading needs an item scale, a ladder, and rules on both (`otherwise`, if any, last)."""
     if d.item_scale is None or d.ladder is None:
         missing = "items rated on <scale>" if d.item_scale is None else "grades from <ladder>"
         ctx.error(
@@ -44,7 +43,7 @@ def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
         clauses = check_clauses(ctx, cap.clauses, scale)
         if grade is not None and clauses is not None:
             caps.append(m.CapRule(grade, clauses, span=cap.span))
-    _check_otherwise(ctx, d.rules, f"grading `{d.name.text}`", d.span)
+    _check_otherwise(ctx, d.rules)
     measure_bands = None
     if d.measure_bands is not None:
         bands = ctx.bands.get(d.measure_bands.text)
@@ -145,24 +144,14 @@ def _warn_if_fixed(ctx: CheckContext, node: s.QuantifierNode, quantifier: m.Quan
                  "write a share below 100%, or leave the clause out")
 
 
-def _check_otherwise(
-    ctx: CheckContext, rules: Sequence[s.GradeRuleNode | s.BandNode], owner: str, span: Span
-) -> None:
-    otherwise = [i for i, r in enumerate(rules) if r.otherwise]
-    if not otherwise:
-        ctx.error(
-            "R052",
-            f"the {owner} has no `otherwise` rule, so some evidence would get no grade at all",
-            span,
-            'end the rules with a line such as `"Poor" otherwise`',
-        )
-        return
-    for index in otherwise:
-        if index != len(rules) - 1:
+def _check_otherwise(ctx: CheckContext, rules: Sequence[s.GradeRuleNode | s.BandNode]) -> None:
+    """`otherwise` goes last. Whether rules without one grade everything is for the analysis (R052)."""
+    for index, rule in enumerate(rules):
+        if rule.otherwise and index != len(rules) - 1:
             ctx.error(
                 "R051",
                 "`otherwise` must be the last rule: the rules after it could never apply",
-                rules[index].span,
+                rule.span,
                 "move the `otherwise` rule to the end",
             )
 
@@ -195,7 +184,7 @@ def check_bands(ctx: CheckContext, d: s.BandsDecl) -> m.Bands | None:
             )
         if value is not None:
             bands.append(m.Band(value, tuple(tests), node.otherwise, span=node.span))
-    _check_otherwise(ctx, d.bands, f"set of bands `{d.name.text}`", d.span)
+    _check_otherwise(ctx, d.bands)
     ties = d.ties or "exact"
     return m.Bands(d.name.text, scale.name, tuple(bands), ties, span=d.span)  # type: ignore[arg-type]
 

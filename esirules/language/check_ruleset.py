@@ -3,7 +3,7 @@
 The order matters and is fixed here: a derived ruleset's statements (`replace`, `remove`,
 `change`, `add to`) are applied first (check_derivation), then vocabularies (every later
 declaration may use them, wherever they are written), then gradings, bands and points, sections, the overall, samples,
-exclusions, tests and the weights across sections. Each concern has its own module; they
+exclusions, tests and the weights across sections; then the analysis of the model (`analysis`). Each concern has its own module; they
 report through the checking context (`context.CheckContext`).
 """
 
@@ -13,6 +13,7 @@ import os
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.analysis import analyse
 from esirules.language.check_derivation import apply_derivations
 from esirules.language.check_gradings import check_bands, check_grading, check_points
 from esirules.language.check_structure import (
@@ -22,6 +23,7 @@ from esirules.language.check_structure import (
     check_section,
     check_weights,
 )
+from esirules.language.check_test_needs import RulesetParts
 from esirules.language.check_tests import check_test
 from esirules.language.check_vocabulary import check_rounding, check_vocabulary
 from esirules.language.context import CheckContext
@@ -95,9 +97,10 @@ def check_ruleset(
     overall = check_overall(ctx, overalls[-1], sections) if overalls else None
     samples = tuple(check_sample(ctx, d, sections) for d in declarations if isinstance(d, s.SampleDecl))
     exclusions = check_exclusions(ctx, declarations, sections)
-    tests = tuple(t for t in (check_test(ctx, d, sections) for d in own if isinstance(d, s.TestDecl)) if t)
+    parts = RulesetParts(sections, overall, gradings, bands, exclusions)
+    tests = tuple(t for t in (check_test(ctx, d, parts) for d in own if isinstance(d, s.TestDecl)) if t)
     check_weights(ctx, sections)
-    return m.Ruleset(
+    ruleset = m.Ruleset(
         name=name,
         version=version,
         title=title,
@@ -122,3 +125,5 @@ def check_ruleset(
         span=tree.span,
         derived=tuple(ctx.derived),
     )
+    ctx.analysis = analyse(ctx, ruleset)
+    return ruleset

@@ -61,6 +61,7 @@ class CheckContext:
         self.default_scale: s.Name | None = None
         self.default_met: s.MetRule | None = None
         self._declared: dict[Declared, Span] = {}
+        self.analysis: object = None  # the analysis's summary (`analysis.Analysis`), once the model is built
         self._failed: set[Declared] = set()
         # A derived ruleset's statements, as applied (check_derivation): what each did, and where
         # `change` lines set the parts of a section, criterion, question, item or class.
@@ -126,6 +127,17 @@ class CheckContext:
             return False
         self._declared[key] = name.span
         return True
+
+    def declared_at(self, kind: str, name: str) -> Span | None:
+        """Where the name of a declaration of `kind` is written, as `unique` recorded it."""
+        return self._declared.get((kind, name))
+
+    def errors_within(self, span: Span) -> bool:
+        """Whether an error was reported inside `span` (a declaration's text)."""
+        return any(
+            d.severity == "error" and d.span.file == span.file and span.line <= d.span.line <= span.end_line
+            for d in self.diagnostics
+        )
 
     def unknown(
         self, kind: str, name: s.Name, known: Iterable[str], help: str | None = None, *, declared_as: str | None = None

@@ -2,7 +2,8 @@
 
 Everything the parser's error handling needs to know about the language is read from the
 grammar itself, not copied into Python: which terminal is which fixed word, which words start
-a declaration, and which start a part of a block (rules named `*_part` or `*_option`).
+a declaration, and which start a part of a block (rules named `*_part` or `*_option`; rules
+named `*_ref` refer to a declaration by its keyword, which still only starts declarations).
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def starts() -> Starts:
 
 
 def _terminals_under(rules: Iterable[lark.grammar.Rule], names: set[str]) -> set[str]:
-    """Every terminal the rules `names`, and the rules they use, are written with."""
+    """Every terminal the rules `names`, and the rules they use, are written with; not those of
+    rules named `*_ref`, which name a declaration by its keyword (`expect section B ...`)."""
     by_origin: dict[str, list[lark.grammar.Rule]] = {}
     for rule in rules:
         by_origin.setdefault(rule.origin.name, []).append(rule)
@@ -87,7 +89,7 @@ def _terminals_under(rules: Iterable[lark.grammar.Rule], names: set[str]) -> set
             for symbol in rule.expansion:
                 if symbol.is_term:
                     terminals.add(symbol.name)
-                elif symbol.name not in seen:
+                elif symbol.name not in seen and not symbol.name.endswith("_ref"):
                     seen.add(symbol.name)
                     pending.append(symbol.name)
     return terminals

@@ -291,16 +291,60 @@ class Derived:
 # Tests written in the language
 
 
+TargetKind = Literal["criterion", "item", "bands", "section", "overall"]
+
+
+@attrs.frozen
+class Expectation:
+    """One `expect` line of a test: something the ruleset computes, and what it must be.
+
+    `target` and `id` say what (`id` is "overall" for the overall); `what` is a score (an exact
+    Fraction; a percentage is compared rounded to the `places` it is written with, a fraction
+    exactly, `places` None) or a grade, rating or value (`value`). Bands are given a figure:
+    `figure` is score or total (`number`), or measure (`measure`, whose target data the test gives).
+    """
+
+    target: TargetKind
+    id: str
+    what: Literal["score", "grade", "rating", "value"]
+    written: str  # the expected value as written: `70%`, `3/4`, `Partly met`
+    score: Fraction | None = None
+    places: int | None = None
+    value: str | None = None
+    figure: Literal["score", "total", "measure"] | None = None
+    number: Fraction | None = None
+    measure: str | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class TestAdjustment:
+    """A lead inspector's adjustment a test gives: the criterion, the grade, by whom and why."""
+
+    criterion: str
+    grade: str
+    by: str
+    reason: str
+    span: Span = span_field()
+
+    __test__ = False  # not a pytest test class
+
+
 @attrs.frozen
 class RulesetTest:
+    """A test written in the ruleset: evidence given, expectations of what the rules compute.
+
+    `criterion` is the criterion the test is about, if it names one (its short `expect grade`
+    and `expect score` lines are about it). Answers are (question, answer, how many cases).
+    """
+
     name: str
-    criterion: str
+    criterion: str | None = None
     ratings: tuple[tuple[str, str], ...] = ()
     answers: tuple[tuple[str, str, int], ...] = ()
     measures: tuple[tuple[str, Fraction, Fraction, Fraction], ...] = ()
-    adjustment: tuple[str, str, str] | None = None  # grade, by, reason
-    expect_grade: str | None = None
-    expect_score: Fraction | None = None
+    adjustments: tuple[TestAdjustment, ...] = ()
+    expectations: tuple[Expectation, ...] = ()
     span: Span = span_field()
 
 

@@ -128,13 +128,8 @@ class GivenMeasure(NamedTuple):
     measure: tuple[s.Name, s.Value, s.Value, s.Value]
 
 
-class GivenAdjustment(NamedTuple):
-    adjustment: tuple[s.Value, s.Text, s.Text]
+class Subject(NamedTuple):
+    """What an `expect` is about: `criterion B1`, `section B`, `overall`."""
 
-
-class ExpectGrade(NamedTuple):
-    grade: s.Value
-
-
-class ExpectScore(NamedTuple):
-    score: s.Value
+    kind: str
+    name: s.Name | None

@@ -131,12 +131,16 @@ class Recovery:
         state = parser_.parser_state
         table = state.parse_conf.states
         stack = state.state_stack
-        floor = 0
+        floor, ceiling = 0, len(stack) - 1
+        blocks = open_blocks(state)
         if not closes_blocks and token.type != words.close_brace:
             # stay inside the innermost open block: the state just after its `{`
-            blocks = open_blocks(state)
             floor = blocks[-1].brace_index + 1 if blocks else 0
-        depth = next((i for i in range(len(stack) - 1, floor - 1, -1) if token.type in table[stack[i]]), None)
+        elif closes_blocks and blocks:
+            # resume outside the innermost open block, even where its parts name the word
+            # (`expect section B ...` in a test): the word starts a declaration after it
+            ceiling = blocks[-1].start
+        depth = next((i for i in range(ceiling, floor - 1, -1) if token.type in table[stack[i]]), None)
         if depth is None:
             return  # no open construct takes this token: drop it
         del stack[depth + 1 :]

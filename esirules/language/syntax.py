@@ -326,15 +326,47 @@ Derivation = ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remo
 
 
 @attrs.frozen
+class GivenAdjustment:
+    """`given adjustment [A3:] "Partly met" by "..." because "..."`; no criterion: the test's."""
+
+    criterion: Name | None
+    grade: Value
+    by: Text
+    reason: Text
+    span: Span = span_field()
+
+
+@attrs.frozen
+class BandFigure:
+    """What `expect bands ... for` bands: `score 79.6%`, `total 12` or `measure enforcement`."""
+
+    figure: str  # score | total | measure
+    number: Value | None = None
+    measure: Name | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Expect:
+    """One `expect` line: what it is about (`subject`, `name`) and what it must be."""
+
+    subject: str  # "" (the test's criterion), criterion, section, overall, item or bands
+    name: Name | None
+    what: str  # score | grade | rating | gives
+    value: Value
+    figure: BandFigure | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
 class TestDecl:
     name: Text
     criterion: Name | None = None
     ratings: tuple[tuple[Name, Value], ...] = ()
     answers: tuple[tuple[Name, Value, int], ...] = ()
     measures: tuple[tuple[Name, Value, Value, Value], ...] = ()
-    adjustment: tuple[Value, Text, Text] | None = None
-    expect_grade: Value | None = None
-    expect_score: Value | None = None
+    adjustments: tuple[GivenAdjustment, ...] = ()
+    expectations: tuple[Expect, ...] = ()
     span: Span = span_field()
 
     __test__ = False  # not a pytest test class

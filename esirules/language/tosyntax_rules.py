@@ -299,18 +299,14 @@ class RuleNodes:
     def test(self, meta: Any, children: list[Any]) -> s.TestDecl:
         parts = children[1:]
         target = self._last(parts, p.TestTarget)
-        adjustment = self._last(parts, p.GivenAdjustment)
-        grade = self._last(parts, p.ExpectGrade)
-        score = self._last(parts, p.ExpectScore)
         return s.TestDecl(
             children[0],
             target.criterion if target else None,
             tuple(r for part in self._all(parts, p.GivenRatings) for r in part.ratings),
             tuple(a for part in self._all(parts, p.GivenAnswers) for a in part.answers),
             tuple(part.measure for part in self._all(parts, p.GivenMeasure)),
-            adjustment.adjustment if adjustment else None,
-            grade.grade if grade else None,
-            score.score if score else None,
+            tuple(self._all(parts, s.GivenAdjustment)),
+            tuple(self._all(parts, s.Expect)),
             span=self._span(meta),
         )
 
@@ -335,14 +331,54 @@ class RuleNodes:
     def given_measure(self, meta: Any, children: list[Any]) -> p.GivenMeasure:
         return p.GivenMeasure((self._name(children[0]), children[1], children[2], children[3]))
 
-    def given_adjustment(self, meta: Any, children: list[Any]) -> p.GivenAdjustment:
-        return p.GivenAdjustment((children[0], children[1], children[2]))
+    def given_adjustment(self, meta: Any, children: list[Any]) -> s.GivenAdjustment:
+        criterion = self._name(children[0]) if isinstance(children[0], Token) else None
+        grade, by, reason = children[-3:]
+        return s.GivenAdjustment(criterion, grade, by, reason, span=self._span(meta))
 
-    def expect_grade(self, meta: Any, children: list[s.Value]) -> p.ExpectGrade:
-        return p.ExpectGrade(children[0])
+    def _expect(self, meta: Any, what: str, children: list[Any], figure: s.BandFigure | None = None) -> s.Expect:
+        subject = self._first(children, p.Subject)
+        return s.Expect(
+            subject.kind if subject else "",
+            subject.name if subject else None,
+            what,
+            children[-1],
+            figure,
+            span=self._span(meta),
+        )
 
-    def expect_score(self, meta: Any, children: list[s.Value]) -> p.ExpectScore:
-        return p.ExpectScore(children[0])
+    def expect_grade(self, meta: Any, children: list[Any]) -> s.Expect:
+        return self._expect(meta, "grade", children)
+
+    def expect_score(self, meta: Any, children: list[Any]) -> s.Expect:
+        return self._expect(meta, "score", children)
+
+    def expect_rating(self, meta: Any, children: list[Any]) -> s.Expect:
+        return self._expect(meta, "rating", [p.Subject("item", self._name(children[0])), children[1]])
+
+    def expect_band(self, meta: Any, children: list[Any]) -> s.Expect:
+        return self._expect(meta, "gives", [children[0], children[2]], children[1])
+
+    def bands_ref(self, meta: Any, children: list[Token]) -> p.Subject:
+        return p.Subject("bands", self._name(children[0]))
+
+    def criterion_subject(self, meta: Any, children: list[Token]) -> p.Subject:
+        return p.Subject("criterion", self._name(children[0]))
+
+    def section_subject(self, meta: Any, children: list[Token]) -> p.Subject:
+        return p.Subject("section", self._name(children[0]))
+
+    def overall_subject(self, meta: Any, children: list[Any]) -> p.Subject:
+        return p.Subject("overall", None)
+
+    def score_figure(self, meta: Any, children: list[s.Value]) -> s.BandFigure:
+        return s.BandFigure("score", children[0], span=self._span(meta))
+
+    def total_figure(self, meta: Any, children: list[s.Value]) -> s.BandFigure:
+        return s.BandFigure("total", children[0], span=self._span(meta))
+
+    def measure_figure(self, meta: Any, children: list[Token]) -> s.BandFigure:
+        return s.BandFigure("measure", measure=self._name(children[0]), span=self._span(meta))
 
     def fraction(self, meta: Any, children: list[Token]) -> s.Value:
         numerator, denominator = self._number(children[0]), self._number(children[1])

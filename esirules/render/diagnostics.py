@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from esirules.diagnostics import Diagnostic
 from esirules.render.wording import place, visible
 from esirules.render.wording import shown_path as shown_path  # (imported from here by its users)
+from esirules.span import Span
 from esirules.words import plural
 
 LISTED_PER_CODE = 20
@@ -88,22 +89,31 @@ def tally_line(diagnostics: Sequence[Diagnostic]) -> str:
 
 
 def _one(d: Diagnostic, text_line: str | None) -> str:
-    where = visible(place(d.span))
-    lines = [f"{d.severity}[{d.code}]: {visible(d.message)}", f"  --> {where}"]
-    if text_line is not None:
-        number = str(d.span.line)
-        pad = " " * len(number)
-        shown, start, width = _underlined(d, text_line)
-        lines += [f" {pad} |", f" {number} | {shown}", f" {pad} | {' ' * start}{'^' * width}"]
+    lines = [f"{d.severity}[{d.code}]: {visible(d.message)}", *_located(d.span, text_line)]
     if d.help:
         lines.append(f"  = help: {visible(d.help)}")
     return "\n".join(lines)
 
 
-def _underlined(d: Diagnostic, text_line: str) -> tuple[str, int, int]:
+def located(span: Span, source: str | None) -> list[str]:
+    """`  --> file:line:column`, then the source line with the span underlined (if the source is known)."""
+    return _located(span, None if source is None else _Lines({span.file: source}).line(span.file, span.line))
+
+
+def _located(span: Span, text_line: str | None) -> list[str]:
+    lines = [f"  --> {visible(place(span))}"]
+    if text_line is not None:
+        number = str(span.line)
+        pad = " " * len(number)
+        shown, start, width = _underlined(span, text_line)
+        lines += [f" {pad} |", f" {number} | {shown}", f" {pad} | {' ' * start}{'^' * width}"]
+    return lines
+
+
+def _underlined(span: Span, text_line: str) -> tuple[str, int, int]:
     """The line as shown, the characters before the span and the width of the span, as shown."""
-    start = min(max(d.span.column, 1), len(text_line) + 1) - 1
-    end = d.span.end_column - 1 if d.span.end_line == d.span.line else len(text_line)
+    start = min(max(span.column, 1), len(text_line) + 1) - 1
+    end = span.end_column - 1 if span.end_line == span.line else len(text_line)
     end = min(max(end, start), len(text_line))
 
     def show(part: str) -> str:

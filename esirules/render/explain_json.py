@@ -12,6 +12,7 @@ import json
 from collections.abc import Sequence
 from typing import Any
 
+from esirules.explain.explainer import Sources
 from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
@@ -60,7 +61,7 @@ def explanation_json(explanation: Explanation) -> str:
 
 def explanation_data(explanation: Explanation) -> dict[str, Any]:
     """The explanation as JSON-ready data."""
-    render = _Renderer(explanation)
+    render = _Renderer(explanation.all_cases, explanation.sources)
     column = explanation.column
     target = explanation.target
     where = explanation.where
@@ -89,6 +90,11 @@ def explanation_data(explanation: Explanation) -> dict[str, Any]:
     }
 
 
+def bands_data(bands: BandsExplanation, sources: Sources) -> dict[str, Any]:
+    """A figure banded (every band tried, down to the one that gave the value) as JSON-ready data."""
+    return _Renderer(False, sources).bands(bands)  # type: ignore[return-value]
+
+
 _fraction = fraction
 
 
@@ -106,9 +112,9 @@ def ref(rule: RuleRef | None) -> dict[str, Any] | None:
 
 
 class _Renderer(Visitor[Data]):
-    def __init__(self, explanation: Explanation):
-        self.all_cases = explanation.all_cases
-        self.sources = explanation.sources
+    def __init__(self, all_cases: bool, sources: Sources):
+        self.all_cases = all_cases
+        self.sources = sources
 
     def cite(self, span: Span) -> Data:
         """A rule reference with its line's text, for a cause's span."""

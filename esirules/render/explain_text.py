@@ -54,6 +54,36 @@ def where_text(ref: RuleRef, *, line: bool = True) -> Text:
     return out
 
 
+def bands_tree(b: BandsExplanation) -> Tree:
+    """A figure banded, on its own: the value it got, and every band tried down to it."""
+    tree = Tree(Plain(f"{b.result.figure} banded by {b.result.bands}: ", style="bold")
+                .append(b.result.value or "no value", style="bold cyan"))
+    add_bands(tree, b, "bands")
+    return tree
+
+
+def add_bands(parent: Tree, b: BandsExplanation, title: str) -> None:
+    """Every band tried, each with its tests and the figures found, under `parent`."""
+    node = parent.add(Plain(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
+    for band in b.tried:
+        add_band(node, band)
+    if b.result.reason:
+        node.add(Plain(b.result.reason, style="red"))
+
+
+def add_band(parent: Tree, band: BandExplanation, mark: bool = True) -> None:
+    """One band: its value and tests, marked held or failed (with the figure found) when `mark`."""
+    sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
+    if band.otherwise:
+        text = Plain(f"{sign}{band.value} otherwise")
+    else:
+        tests = " and ".join(
+            f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
+        )
+        text = Plain(f"{sign}{band.value} when {tests}")
+    parent.add(text.append_text(where_text(band.rule, line=False)))
+
+
 def weight_set_at(ref: RuleRef) -> Text:
     """`  weight set at y.esi:14  change criterion B1 class important`: a derived ruleset's line."""
     out = Plain(f"  weight set at {shown_path(ref.file)}:{ref.line}", style="dim")
@@ -197,22 +227,10 @@ class _Text(Visitor[Tree]):
         node.add(Plain(f"why: {a.reason}", style="italic"))
 
     def bands(self, parent: Tree, b: BandsExplanation, title: str) -> None:
-        node = parent.add(Plain(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
-        for band in b.tried:
-            self.band(node, band)
-        if b.result.reason:
-            node.add(Plain(b.result.reason, style="red"))
+        add_bands(parent, b, title)
 
     def band(self, parent: Tree, band: BandExplanation, mark: bool = True) -> None:
-        sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
-        if band.otherwise:
-            text = Plain(f"{sign}{band.value} otherwise")
-        else:
-            tests = " and ".join(
-                f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
-            )
-            text = Plain(f"{sign}{band.value} when {tests}")
-        parent.add(text.append_text(where_text(band.rule, line=False)))
+        add_band(parent, band, mark)
 
     # --- bodies -----------------------------------------------------------------------------
 

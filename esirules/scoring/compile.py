@@ -14,6 +14,7 @@ import numpy.typing as npt
 from esirules.evidence import conditions
 from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
+from esirules.language.semantics import GradingMeaning
 from esirules.scoring.causes import Cause
 from esirules.words import value_text
 
@@ -252,12 +253,17 @@ def _question_exclusion(question: m.Question, exclusions: m.Exclusions) -> Cause
 
 @attrs.frozen(eq=False)
 class CompiledGrading:
-    """A grading with the scales it reads resolved."""
+    """A grading with the scales it reads resolved, and what its rules mean over ranks."""
 
     grading: m.Grading
     item_scale: m.Scale
     ladder: m.Scale
     measure_bands: m.Bands | None
+    meaning: GradingMeaning = attrs.field(init=False)
+
+    @meaning.default
+    def _meaning(self) -> GradingMeaning:
+        return GradingMeaning.of(self.grading, self.item_scale, self.ladder)
 
 
 @attrs.frozen(eq=False)

@@ -13,6 +13,7 @@ from esirules.scoring.grading import apply_bands, trace
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     AdjustmentResult,
+    BandResult,
     CriterionResult,
     GradingTrace,
     ItemResult,
@@ -163,13 +164,7 @@ def _rate_from_measure(
     if bands is None:
         words = f"is rated from a measure, but grading {compiled.grading.name} names no bands for measures"
         return _unrated(item, Cause("no_measure_bands", words, compiled.grading.span), measure=result)
-    figure_values = {
-        "performance": performance,
-        "actual": figures.actual,
-        "target": figures.target,
-        "national average": figures.national_average,
-    }
-    band = apply_bands(bands, figure_values, ruleset.rounding, lower_is_better=measure.lower_is_better)
+    band = band_target_data(bands, performance, figures, measure, ruleset.rounding)
     if band.value is None:
         cause = Cause("no_band_fits", f"fits no band of {bands.name}", bands.span, figures.location)
         return _unrated(item, cause, measure=result)
@@ -178,6 +173,26 @@ def _rate_from_measure(
         item.id, item.text, item.weight, band.value, counted, measure=result, band=band, group=item.group,
         span=item.span,
     )
+
+
+def band_target_data(
+    bands: m.Bands, performance: Fraction, figures: MeasureFigures, measure: m.Measure, rounding: m.Rounding
+) -> BandResult:
+    """A measure's target data banded: performance, actual, target and national average, in the
+    measure's better direction."""
+    values = {
+        "performance": performance,
+        "actual": figures.actual,
+        "target": figures.target,
+        "national average": figures.national_average,
+    }
+    return apply_bands(bands, values, rounding, lower_is_better=measure.lower_is_better)
+
+
+def performance(figures: MeasureFigures, measure: m.Measure) -> Fraction | None:
+    """The area's figure as a share of the target (the target's of the area's, when lower is
+    better); None when the divisor is 0."""
+    return _performance(figures, measure.lower_is_better)
 
 
 def _performance(figures: MeasureFigures, lower_is_better: bool) -> Fraction | None:

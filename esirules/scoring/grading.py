@@ -13,6 +13,9 @@ from fractions import Fraction
 import attrs
 
 from esirules.language import model as m
+from esirules.language import semantics
+from esirules.language.profiles import Profiles, width_for
+from esirules.language.semantics import PERCENT_FIGURES
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import (
@@ -25,9 +28,8 @@ from esirules.scoring.result import (
     RuleResult,
 )
 from esirules.span import NOWHERE
-from esirules.words import display_percent, number_text, percent_text, plural, round_percent, value_text
+from esirules.words import display_percent, number_text, percent_text, plural, value_text
 
-PERCENT_FIGURES = frozenset({"score", "performance"})
 _SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)
 
 # ---------------------------------------------------------------------------------------------
@@ -44,16 +46,16 @@ def apply_bands(
     """Turn figures into a value of `bands.scale`: the first band whose tests all hold.
 
     `figures` holds what the tests may read: score, total, performance, actual, and the
-    operands target and national average. `actual` compares in the measure's better
-    direction: with `lower_is_better`, "actual at least target" means actual <= target.
+    operands target and national average. What a test means is `semantics.figure_test`.
     """
     tried = []
     figure = next((t.figure for b in bands.bands for t in b.tests), "score")
-    for band in bands.bands:
-        tests = tuple(_figure_test(t, figures, rounding, bands.ties, lower_is_better) for t in band.tests)
-        holds = band.otherwise or all(t.holds for t in tests)
-        tried.append(BandTrace(band.value, tests, band.otherwise, holds, span=band.span))
-        if holds:
+    outcomes = semantics.band_outcomes(bands, figures, rounding, lower_is_better)
+    chosen = semantics.chosen_band([fits for _, fits in outcomes])
+    for number, (band, (tests, fits)) in enumerate(zip(bands.bands, outcomes)):
+        results = tuple(_figure_test(t, o, rounding) for t, o in zip(band.tests, tests))
+        tried.append(BandTrace(band.value, results, band.otherwise, fits, span=band.span))
+        if number == chosen:
             return BandResult(bands.name, figure, band.value, bands.ties, tuple(tried), span=band.span)
     return BandResult(
         bands.name,
@@ -66,28 +68,19 @@ def apply_bands(
     )
 
 
-def _figure_test(
-    test: m.FigureTest,
-    figures: dict[str, Fraction],
-    rounding: m.Rounding,
-    ties: str,
-    lower_is_better: bool,
-) -> FigureTestResult:
-    operand = test.operand if isinstance(test.operand, Fraction) else figures.get(test.operand)
+def _figure_test(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding: m.Rounding) -> FigureTestResult:
     text = figure_test_text(test)
-    value = figures.get(test.figure)
-    if value is None or operand is None:
-        missing = test.figure if value is None else test.operand
+    if outcome.value is None or outcome.operand is None:
+        missing = test.figure if outcome.value is None else test.operand
         return FigureTestResult(
-            text, test.figure, value, None, operand, f"{missing} not available", False, span=test.span
+            text, test.figure, outcome.value, None, outcome.operand, f"{missing} not available", False,
+            span=test.span,
         )
-    compared = value
-    if ties == "rounded" and test.figure in PERCENT_FIGURES:
-        compared = round_percent(value, rounding) / 100
+    value = outcome.value
     shown = display_percent(value, rounding) if test.figure in PERCENT_FIGURES else number_text(value)
-    better_is_lower = lower_is_better and test.figure == "actual"
-    holds = _compare(test.comparison, compared, operand, better_is_lower)
-    return FigureTestResult(text, test.figure, value, compared, operand, shown, holds, span=test.span)
+    return FigureTestResult(
+        text, test.figure, value, outcome.compared, outcome.operand, shown, outcome.holds, span=test.span
+    )
 
 
 def figure_test_text(test: m.FigureTest) -> str:
@@ -97,18 +90,6 @@ def figure_test_text(test: m.FigureTest) -> str:
     else:
         operand = test.operand
     return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"
-
-
-def _compare(comparison: str, value: Fraction, operand: Fraction, better_is_lower: bool) -> bool:
-    if better_is_lower:
-        value, operand = -value, -operand
-    if comparison == "at_least":
-        return value >= operand
-    if comparison == "above":
-        return value > operand
-    if comparison == "below":
-        return value < operand
-    return value <= operand  # at_most
 
 
 # ---------------------------------------------------------------------------------------------
@@ -161,40 +142,38 @@ def decide(
 ) -> Decision:
     """Apply a grading to items given by their rank on the item scale and their weight.
 
-    With every_rule=False, rules after the one that gives the grade are not tried (unless
-    the grading is cumulative); searches that need only the grade use this. Searches that
-    call this many times for the same items pass `units = weight_units(weights)` once.
-    `ids` name the items, in the order of `ranks`, for rules that name members; `groups` give
-    each item's group, for quantifiers over one group.
+    The decision is `semantics.decide` on the items' rating profile; this adds which items each
+    clause counted. With every_rule=False only the grade is wanted (the clauses' items are not
+    listed); searches that call this many times for the same items pass
+    `units = weight_units(weights)` once. `ids` name the items, in the order of `ranks`, for
+    rules that name members; `groups` give each item's group, for quantifiers over one group.
     """
-    grading, ladder = compiled.grading, compiled.ladder
+    grading, ladder, meaning = compiled.grading, compiled.ladder, compiled.meaning
     units_list, unit = units if units is not None else weight_units(weights)
-    rules: list[tuple[Outcome, ...]] = []
-    for rule in grading.rules:
-        rules.append(_clauses(rule.clauses, compiled.item_scale, ranks, units_list, unit, ids, groups))
-        if not every_rule and not grading.cumulative and all(o.holds for o in rules[-1]):
-            break
-    clauses_hold = [all(o.holds for o in outcomes) for outcomes in rules]
-    gated_by = tuple(
-        _failed_lower_grades(grading, ladder, rule.grade, clauses_hold) if grading.cumulative else ()
-        for rule in grading.rules[: len(rules)]
-    )
-    chosen = next((i for i, ok in enumerate(clauses_hold) if ok and not gated_by[i]), None)
+    columns = _columns(meaning.classes, meaning.ranks, ranks, ids, groups)
+    profile = _profile(meaning, columns, units_list, unit)
+    verdict = semantics.decide(meaning, profile)
+    grade_of = {rank: grade for rank, grade in enumerate(reversed(ladder.values))}
+    chosen = next((i for i, truth in enumerate(verdict.chosen) if truth), None)
     rule_grade = None if chosen is None else grading.rules[chosen].grade
-    caps = tuple(
-        _clauses(c.clauses, compiled.item_scale, ranks, units_list, unit, ids, groups) for c in grading.caps
+    final = next((rank for rank, truth in verdict.grades.items() if truth), None)
+    listed = every_rule
+    return Decision(
+        tuple(
+            _outcomes(rule.clauses, truths, columns, units_list, listed)
+            for rule, truths in zip(meaning.rules, verdict.clauses)
+        ),
+        tuple(tuple(grade_of[g] for g, truth in lacks if truth) for lacks in verdict.lacking),
+        chosen,
+        tuple(
+            _outcomes(cap.clauses, truths, columns, units_list, listed)
+            for cap, truths in zip(meaning.caps, verdict.cap_clauses)
+        ),
+        tuple(bool(truth) for truth in verdict.capped),
+        rule_grade,
+        None if final is None else grade_of[final],
+        unit,
     )
-    grade, applied = rule_grade, []
-    for cap, outcomes in zip(grading.caps, caps):
-        lowers = (
-            grade is not None
-            and all(o.holds for o in outcomes)
-            and ladder.rank(cap.grade) < ladder.rank(grade)
-        )
-        if lowers:
-            grade = cap.grade
-        applied.append(lowers)
-    return Decision(tuple(rules), gated_by, chosen, caps, tuple(applied), rule_grade, grade, unit)
 
 
 def clauses_hold(
@@ -207,83 +186,73 @@ def clauses_hold(
     groups: Sequence[str | None] = (),
 ) -> bool:
     """Whether every clause of one rule holds for these items (ranks and whole weight units)."""
-    return all(outcome.holds for outcome in _clauses(clauses, scale, ranks, units, unit, ids, groups))
+    classes = semantics.item_classes(clauses)
+    meanings = semantics.clause_meanings(clauses, scale, classes)
+    columns = _columns(classes, len(scale.values), ranks, ids, groups)
+    profile = _profile_of(len(classes) * len(scale.values), meanings, columns, units, unit)
+    return all(semantics.clause_truth(c, profile) for c in meanings)
 
 
-def _failed_lower_grades(
-    grading: m.Grading, ladder: m.Scale, grade: str, clauses_hold: list[bool]
-) -> tuple[str, ...]:
-    """Cumulative gradings: the lower grades none of whose (non-otherwise) rules held."""
-    held: dict[str, bool] = {}
-    for rule, ok in zip(grading.rules, clauses_hold):
-        if not rule.otherwise and ladder.rank(rule.grade) < ladder.rank(grade):
-            held[rule.grade] = held.get(rule.grade, False) or ok
-    return tuple(g for g, ok in held.items() if not ok)
+def _columns(
+    classes: Sequence[semantics.ItemClass],
+    size: int,
+    ranks: Sequence[int],
+    ids: Sequence[str],
+    groups: Sequence[str | None],
+) -> Sequence[int]:
+    """Each item's column in a profile: its class·size + its rank (its rank when items are not told apart)."""
+    if len(classes) == 1:
+        return ranks
+    return [
+        semantics.class_of(
+            classes, ids[i] if i < len(ids) else None, groups[i] if i < len(groups) else None
+        ) * size + rank
+        for i, rank in enumerate(ranks)
+    ]
 
 
-def _clauses(
-    clauses: Sequence[m.Clause],
-    scale: m.Scale,
+def _profile(meaning: semantics.GradingMeaning, columns: Sequence[int], units: Sequence[int], unit: int) -> Profiles:
+    weights = [0] * meaning.columns
+    for column, weight in zip(columns, units):
+        weights[column] += weight
+    return Profiles.single(weights, unit, width_for(meaning.tests(), sum(units), unit))
+
+
+def _profile_of(
+    size: int, meanings: Sequence[semantics.ClauseMeaning], ranks: Sequence[int], units: Sequence[int], unit: int
+) -> Profiles:
+    weights = [0] * size
+    for rank, weight in zip(ranks, units):
+        weights[rank] += weight
+    tests = [t for c in meanings for t in c.tests]  # `ranks` here are the items' columns
+    return Profiles.single(weights, unit, width_for(tests, sum(units), unit))
+
+
+def _outcomes(
+    clauses: Sequence[semantics.ClauseMeaning],
+    truths: Sequence[int],
     ranks: Sequence[int],
     units: Sequence[int],
-    unit: int,
-    ids: Sequence[str] = (),
-    groups: Sequence[str | None] = (),
+    listed: bool,
 ) -> tuple[Outcome, ...]:
-    outcomes: list[Outcome] = []
-    named: set[str] | None = None  # the members the rule names, found only if `other` needs them
-    for clause in clauses:
-        if clause.quantifier.kind == "others" and outcomes:
-            previous = outcomes[-1]
-            taken = set(previous.satisfying)
-            domain = tuple(i for i in previous.domain if i not in taken)
-        elif clause.member is not None:  # the named member alone, if it is rated
-            domain = tuple(i for i, id_ in enumerate(ids) if id_ == clause.member)
-        elif clause.quantifier.other:  # every member but those the rule names
-            named = set(m.named_members(tuple(clauses))) if named is None else named
-            domain = tuple(i for i in range(len(ranks)) if i >= len(ids) or ids[i] not in named)
+    """Each clause's items: those it counts and those that satisfy it, and whether it held."""
+    out = []
+    for clause, truth in zip(clauses, truths):
+        if listed:
+            domain = tuple(i for i, r in enumerate(ranks) if r in clause.domain)
+            satisfying = tuple(i for i in domain if ranks[i] in clause.satisfying)
         else:
-            domain = tuple(range(len(ranks)))
-        if clause.quantifier.group is not None:  # only the items of that group
-            domain = tuple(i for i in domain if i < len(groups) and groups[i] == clause.quantifier.group)
-        threshold = scale.rank(clause.value)
-        if clause.comparison == "at_least":
-            satisfying = tuple(i for i in domain if ranks[i] >= threshold)
-        elif clause.comparison == "at_best":
-            satisfying = tuple(i for i in domain if ranks[i] <= threshold)
-        else:
-            satisfying = tuple(i for i in domain if ranks[i] == threshold)
-        domain_weight = sum(units[i] for i in domain)
-        satisfying_weight = sum(units[i] for i in satisfying)
-        holds = _quantifier_holds(clause.quantifier, satisfying_weight, domain_weight, unit)
-        outcomes.append(Outcome(domain, satisfying, domain_weight, satisfying_weight, holds))
-    return tuple(outcomes)
-
-
-def _quantifier_holds(quantifier: m.Quantifier, satisfying: int, domain: int, unit: int) -> bool:
-    kind = quantifier.kind
-    if kind == "named":  # the member is rated and its rating satisfies the comparison
-        return domain > 0 and satisfying == domain
-    if kind in ("each", "others"):
-        return satisfying == domain
-    if kind == "majority":
-        return satisfying * 2 > domain
-    if kind == "some":
-        return satisfying > 0
-    if kind == "none":
-        return satisfying == 0
-    if kind == "at_least_count":
-        return satisfying >= (quantifier.count or 0) * unit
-    if kind == "at_most_count":
-        return satisfying <= (quantifier.count or 0) * unit
-    if kind == "fewer_than_count":
-        return satisfying < (quantifier.count or 0) * unit
-    if kind == "exactly_count":
-        return satisfying == (quantifier.count or 0) * unit
-    share = quantifier.share if quantifier.share is not None else Fraction(1)
-    if kind == "at_most_share":  # holds for no members at all: none of them is more than the share
-        return satisfying * share.denominator <= share.numerator * domain
-    return domain > 0 and satisfying * share.denominator >= share.numerator * domain  # at_least_share
+            domain = satisfying = ()
+        out.append(
+            Outcome(
+                domain,
+                satisfying,
+                sum(units[i] for i in domain),
+                sum(units[i] for i in satisfying),
+                bool(truth),
+            )
+        )
+    return tuple(out)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -166,7 +166,7 @@ class Library:
         ok = not errors and ruleset is not None
         payload["rulesets"] = [] if not ok or ruleset is None else [
             {"file": main, "ruleset": ruleset.name, "version": ruleset.version,
-             "hash": ruleset.content_hash, "summary": ruleset.summary()}
+             "hash": ruleset.content_hash, "summary": ruleset.summary(), "tests": len(ruleset.tests)}
         ]
         payload["ok"] = ok
         return payload

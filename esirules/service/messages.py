@@ -64,8 +64,9 @@ _CHECK_REPORT: dict[str, Any] = {
         "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}},
         "rulesets": {"type": "array", "items": {
             "type": "object",
-            "required": ["file", "ruleset", "version", "hash", "summary"],
-            "properties": {k: {"type": "string"} for k in ("file", "ruleset", "version", "hash", "summary")},
+            "required": ["file", "ruleset", "version", "hash", "summary", "tests"],
+            "properties": {**{k: {"type": "string"} for k in ("file", "ruleset", "version", "hash", "summary")},
+                           "tests": {"type": "integer", "description": "how many tests the ruleset holds (`esirules test` runs them)"}},
         }},
         "ok": {"type": "boolean"},
     },

@@ -1,4 +1,5 @@
-"""Check the examples of docs/language.md: good rulesets check clean, each mistake gives its code.
+"""Check the examples of docs/language.md: good rulesets check clean and pass their tests, each
+mistake gives its code.
 
 Run from the project root:  .venv/bin/python docs/examples/language/check_examples.py
 """
@@ -22,6 +23,15 @@ def check(path: pathlib.Path) -> tuple[int, list[str]]:
     codes = [d.code for d in checked.diagnostics]
     errors = checked.ruleset is None or any(d.severity == "error" for d in checked.diagnostics)
     return (1 if errors else 0), codes
+
+
+def tests_pass(path: pathlib.Path) -> bool:
+    """Whether every test the file holds passes, run in this process as `esirules test` runs them."""
+    from esirules.authoring.testing import run_tests
+
+    checked = check_file(str(path))
+    assert checked.ruleset is not None  # INVARIANT: called only for a file that checked clean
+    return not run_tests(checked.ruleset, checked.sources).failed
 
 
 def fragments_found(examples: list[pathlib.Path]) -> list[str]:
@@ -61,6 +71,8 @@ def main() -> int:
         code, codes = check(path)
         if code != 0 or codes:
             failures.append(f"{path.name}: exit {code}, diagnostics {codes}")
+        elif not tests_pass(path):
+            failures.append(f"{path.name}: a test fails (run `esirules test` on it)")
     for path in sorted((HERE / "mistakes").glob("*.bad")):
         expected = re.search(r"# expect: (\w+)", path.read_text(errors="replace")).group(1)  # type: ignore[union-attr]
         code, codes = check(path)

@@ -1,0 +1,92 @@
+"""Render the checker's analysis summary (`language.analysis.Analysis`) as text or JSON, for `esirules check --analysis`."""
+
+from __future__ import annotations
+
+from esirules.language.analysis import Analysis, GradingSummary, RuleSummary
+
+
+def analysis_text(analysis: Analysis) -> str:
+    """Each grading's rules with the rating profiles they grade, each set of bands' rows with
+    the figures they take; every line indented under the ruleset's `ok` line."""
+    lines: list[str] = []
+    for grading in analysis.gradings:
+        lines += _grading_lines(grading)
+    for bands in analysis.bands:
+        lines.append(
+            f"  bands `{bands.name}` (line {bands.span.line}): {plural(bands.figures, 'figure')} tried, "
+            "one in each stretch between the numbers its tests name"
+        )
+        for row in bands.rows:
+            lines.append("    " + _row(row, "figure"))
+        if bands.unfit:
+            lines.append(f"    no band: {plural(bands.unfit, 'figure')}")
+        if bands.skipped:
+            never = ", ".join(f"`{v}`" for v in bands.skipped)
+            lines.append(f"    never given, though better and worse values are: {never}")
+    return "".join(line + "\n" for line in lines)
+
+
+def _grading_lines(grading: GradingSummary) -> list[str]:
+    owners = "; ".join(f"{who} ({count:,})" for who, count in grading.item_sets) or "no items"
+    monotone = {
+        "by form": "monotone, by the form of its rules",
+        "searched": "monotone, found by trying every raise",
+        "no": "not monotone",
+    }[grading.monotone]
+    lines = [
+        f"  grading `{grading.name}` (line {grading.span.line}): {plural(grading.profiles, 'rating profile')} "
+        f"of the items of {owners}; {monotone}"
+    ]
+    for rule in grading.rules:
+        lines.append("    " + _row(rule, "profile"))
+    if grading.ungraded:
+        lines.append(f"    no grade: {plural(grading.ungraded, 'profile')}")
+    for who in grading.too_many:
+        lines.append(f"    not analysed (too many profiles): the items of {who}")
+    return lines
+
+
+def _row(rule: RuleSummary, noun: str) -> str:
+    name = f"`{rule.value}` otherwise" if rule.otherwise else f"`{rule.value}`"
+    taken = plural(rule.taken, noun)
+    lead = "the first" if noun == "profile" else "for example"
+    example = "" if rule.example is None else f", {lead}: {rule.example}"
+    return f"{name} (line {rule.line}): {taken}{example}"
+
+
+def plural(count: int, noun: str) -> str:
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
+def analysis_json(analysis: Analysis) -> dict[str, object]:
+    return {
+        "gradings": [
+            {
+                "name": g.name,
+                "line": g.span.line,
+                "profiles": g.profiles,
+                "item_sets": [{"items_of": who, "profiles": n} for who, n in g.item_sets],
+                "rules": [_row_json(r) for r in g.rules],
+                "no_grade": g.ungraded,
+                "monotone": g.monotone,
+                "not_analysed": list(g.too_many),
+            }
+            for g in analysis.gradings
+        ],
+        "bands": [
+            {
+                "name": b.name,
+                "line": b.span.line,
+                "figures_tried": b.figures,
+                "rows": [_row_json(r) for r in b.rows],
+                "no_band": b.unfit,
+                "never_given": list(b.skipped),
+            }
+            for b in analysis.bands
+        ],
+    }
+
+
+def _row_json(rule: RuleSummary) -> dict[str, object]:
+    return {"value": rule.value, "otherwise": rule.otherwise, "line": rule.line, "taken": rule.taken,
+            "first": rule.example}

@@ -1,0 +1,172 @@
+"""Cases in JSON evidence: the msgspec fast path (json_cases) and the exact YAML-node path give the same evidence, or the same diagnostics.
+
+The exact path is forced by making `read_json_cases` give None. Every difference in the files
+below (an unknown field, a field given twice, a number, a control character, a bad answer, a
+pretty-printed file) must either be read identically by both or be refused with identical
+diagnostics, and a plain file must really take the fast path.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from esirules.diagnostics import DiagnosticError
+from esirules.evidence import json_cases, load
+from esirules.evidence.cases import Evidence
+from esirules.evidence.load import load_evidence
+from esirules.language.check import load_ruleset
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO / "bench"))
+
+from generate import RULESET, generate  # noqa: E402
+
+RULES = load_ruleset(RULESET)
+
+
+class Spy:
+    """Counts the files the fast path read; `exact()` turns it off."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+        self.fast = 0
+        self.monkeypatch = monkeypatch
+        real = json_cases.read_json_cases
+
+        def spy(*args: Any) -> Any:
+            found = real(*args)
+            self.fast += found is not None
+            return found
+
+        monkeypatch.setattr(load, "read_json_cases", spy)
+
+    def exact(self) -> None:
+        self.monkeypatch.setattr(load, "read_json_cases", lambda *args: None)
+
+
+def outcome(path: Path) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:
+    try:
+        return load_evidence(str(path), RULES)
+    except DiagnosticError as error:
+        return [(d.code, d.severity, d.message, d.span.line, d.span.column, d.help) for d in error.diagnostics]
+
+
+def assert_same(fast: Any, exact: Any) -> None:
+    if isinstance(exact, list):
+        assert fast == exact
+        return
+    assert isinstance(fast, Evidence) and isinstance(exact, Evidence)
+    assert fast.cases.same_as(exact.cases)
+    assert list(fast.cases.locations) == list(exact.cases.locations)
+    for field in attrs.fields(Evidence):
+        if field.name != "cases":
+            assert getattr(fast, field.name) == getattr(exact, field.name), field.name
+    assert [w.diagnostic() for w in fast.warnings] == [w.diagnostic() for w in exact.warnings]
+
+
+def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:
+    spy = Spy(monkeypatch)
+    fast = outcome(path)
+    taken = spy.fast
+    spy.exact()
+    return fast, outcome(path), taken
+
+
+@pytest.fixture(scope="module")
+def inspection(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """A generated inspection of 300 cases, as its JSON document."""
+    paths = generate(str(tmp_path_factory.mktemp("gen")), 300, seed=3)
+    document: dict[str, Any] = json.loads(Path(paths["json"]).read_text(encoding="utf-8"))
+    document["ruleset"] = RULESET
+    return document
+
+
+@pytest.mark.parametrize("indent", [None, 2])
+def test_a_generated_inspection_takes_the_fast_path_and_reads_the_same(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, indent: int | None
+) -> None:
+    path = tmp_path / "inspection.json"
+    path.write_text(json.dumps(inspection, indent=indent), encoding="utf-8")
+    fast, exact, taken = both(path, monkeypatch)
+    assert taken == 1
+    assert isinstance(exact, Evidence) and len(exact.cases) == 300
+    assert_same(fast, exact)
+    if indent:  # cases on lines of their own: each case's line is its own
+        assert len({location.line for location in exact.cases.locations}) == 300
+
+
+def test_the_examples_cases_read_the_same_inline_in_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The bundled follow-up example's cases (its CSV file), written inline in a JSON file with its ratings."""
+    example = load_evidence(str(REPO / "examples" / "hertfordshire" / "followup.yaml"), RULES)
+    attributes = {a.name for a in RULES.attributes}
+    with open(REPO / "examples" / "hertfordshire" / "followup-cases.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    cases = []
+    for row in rows:
+        case: dict[str, Any] = {k: v for k, v in row.items() if (k in ("id", "sample") or k in attributes) and v}
+        case["answers"] = {k: v for k, v in row.items() if k not in case and k not in attributes and v}
+        cases.append(case)
+    path = tmp_path / "followup.json"
+    path.write_text(json.dumps({"ruleset": RULESET, "cases": cases, "ratings": example.ratings}), encoding="utf-8")
+    fast, exact, taken = both(path, monkeypatch)
+    assert taken == 1 and isinstance(exact, Evidence) and exact.cases.same_as(example.cases)
+    assert_same(fast, exact)
+
+
+FIELDS = ("id", "sample", "risk_of_harm", "order_type", "mappa", "answers", "Risk_Of_Harm", "unknown", "B1.start")
+VALUES = ("C1", "C2", "february", "september", "low", "medium", "yes", "no", "partly", "n/a", "", None, 3,
+          True, "a\u0007b", "caf\u00e9", "x\ty", "Feb", "maybe", "C 2")
+
+
+@st.composite
+def documents(draw: st.DrawFn, inspection: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """Cases of the generated inspection with a few changes; and text edits to make after dumping."""
+    cases = [dict(case, answers=dict(case["answers"])) for case in inspection["cases"][: draw(st.integers(0, 12))]]
+    edits: list[str] = []
+    for _ in range(draw(st.integers(0, 3))):
+        if not cases:
+            break
+        case = draw(st.sampled_from(cases))
+        change = draw(st.sampled_from(["set", "drop", "answer", "twice", "answers"]))
+        if change == "set":
+            case[draw(st.sampled_from(FIELDS))] = draw(st.sampled_from(VALUES))
+        elif change == "drop" and len(case) > 1:
+            del case[draw(st.sampled_from(sorted(case)))]
+        elif change == "answer" and isinstance(case.get("answers"), dict) and case["answers"]:
+            case["answers"][draw(st.sampled_from(sorted(case["answers"])))] = draw(st.sampled_from(VALUES))
+        elif change == "twice":
+            edits.append(case["id"] if isinstance(case.get("id"), str) else "")
+        elif change == "answers":
+            case["answers"] = draw(st.sampled_from([None, [], "yes", {}]))
+    document = {key: value for key, value in inspection.items() if key != "cases"}
+    document["cases"] = cases
+    return document, edits
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data(), indent=st.sampled_from([None, 1]))
+def test_changed_files_read_the_same_or_are_refused_the_same(
+    inspection: dict[str, Any],
+    tmp_path_factory: pytest.TempPathFactory,
+    monkeypatch: pytest.MonkeyPatch,
+    data: st.DataObject,
+    indent: int | None,
+) -> None:
+    document, edits = data.draw(documents(inspection))
+    text = json.dumps(document, indent=indent)
+    for case in edits:  # a field given twice: `"id":"C1"` becomes `"id":"C1","id":"C1"`
+        written = json.dumps({"id": case})[1:-1]
+        text = text.replace(written, f"{written},{written}", 1)
+    path = tmp_path_factory.mktemp("json") / "evidence.json"
+    path.write_text(text, encoding="utf-8")
+    with monkeypatch.context() as patch:
+        fast, exact, _ = both(path, patch)
+    assert_same(fast, exact)
