@@ -146,7 +146,7 @@ KINDS: list[tuple[Callable[[Data], bool], Callable[[Data], str | None]]] = [
 # aggregate), a smallest change (checked against the criterion's items below), the met and
 # not-met cases of a question (checked with it), a condition, a pooling rule.
 PARTS: list[Callable[[Data], bool]] = [
-    lambda o: set(o) == {"kind", "count", "share"},
+    lambda o: {"kind", "count", "share"} <= set(o) <= {"kind", "count", "share", "noun", "other", "group"},
     lambda o: "performance_display" in o,
     lambda o: "excluded_cases" in o and "rounding" in o,
     lambda o: "member" in o and "product" in o,

@@ -44,7 +44,7 @@ def test_the_cases_sheet_has_a_column_per_question_with_its_text_and_answers(tem
     items = [row[0].value for row in book["ratings"].iter_rows(min_row=2)]
     assert items == [i.id for i in RULES.items()]
     assert [c.value for c in book["measures"][1]] == ["measure", "actual", "target", "national_average"]
-    assert [c.value for c in book["adjustments"][1]] == ["criterion", "grade", "by", "reason"]
+    assert [c.value for c in book["adjustments"][1]] == ["criterion", "section", "overall", "grade", "by", "reason"]
 
 
 def test_the_template_as_written_is_evidence_with_no_cases(template: Path) -> None:

@@ -46,10 +46,14 @@ def template_workbook(ruleset: model.Ruleset) -> bytes:
         + [(figure, f"The {figure.replace('_', ' ')} figure.", None) for figure in FIGURES]
     )
     adjustable = [c.id for c in ruleset.criteria() if c.allows_adjustment]
-    what = dict(zip(ADJUSTMENT_FIELDS, (
-        "A criterion that allows adjustment.", "The new grade, on the criterion's ladder.",
-        "Who made the adjustment.", "Why.",
-    )))
+    what = {
+        "criterion": "A criterion that allows adjustment.",
+        "section": "Or a section that allows adjustment (its id).",
+        "overall": "Or `yes` to adjust the overall grade, if the ruleset allows it.",
+        "grade": "The new grade, on the criterion's (section's, overall's) ladder.",
+        "by": "Who made the adjustment.",
+        "reason": "Why.",
+    }
     _Sheet(book.add_worksheet("adjustments"), heading).columns(
         [(field, what[field], adjustable or None if field == "criterion" else None) for field in ADJUSTMENT_FIELDS]
     )

@@ -284,8 +284,11 @@ def rule_words(rule: s.GradeRuleNode | s.CapRuleNode) -> str:
 
 def _clause(clause: s.ClauseNode) -> m.Clause:
     share = clause.quantifier.share.number if clause.quantifier.share is not None else None
-    quantifier = m.Quantifier(clause.quantifier.kind, clause.quantifier.count, share)  # type: ignore[arg-type]
-    return m.Clause(clause.comparison, clause.value.text, quantifier)  # type: ignore[arg-type]
+    q = clause.quantifier
+    group = q.group.text if q.group is not None else None
+    quantifier = m.Quantifier(q.kind, q.count, share, q.noun, q.other, group)  # type: ignore[arg-type]
+    member = clause.member.text if clause.member is not None else None
+    return m.Clause(clause.comparison, clause.value.text, quantifier, member)  # type: ignore[arg-type]
 
 
 def band_words(band: s.BandNode) -> str:

@@ -96,11 +96,18 @@ class MeasureFigures:
 class Adjustment:
     """A lead inspector's discretionary adjustment of a descriptive criterion's grade."""
 
-    criterion: str
+    criterion: str  # "" when a section or the overall is adjusted
     grade: str
     by: str
     reason: str
     location: Location | None = attrs.field(default=None, eq=False)
+    section: str | None = None  # the section adjusted (`section: B`)
+    overall: bool = False  # the overall adjusted (`overall: yes`)
+
+    @property
+    def target(self) -> str:
+        """What it adjusts: a criterion id, `section B` or `overall`."""
+        return "overall" if self.overall else f"section {self.section}" if self.section else self.criterion
 
 
 @attrs.frozen(eq=False)

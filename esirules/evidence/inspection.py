@@ -17,9 +17,10 @@ from esirules.evidence.cases import Adjustment, Location, MeasureFigures
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
 from esirules.evidence.vocabulary import MAX_DIGITS, shown, suggest
 from esirules.language import model
+from esirules.span import Span
 
 FIGURES = ("actual", "target", "national_average")
-ADJUSTMENT_FIELDS = ("criterion", "grade", "by", "reason")
+ADJUSTMENT_FIELDS = ("criterion", "section", "overall", "grade", "by", "reason")
 FIGURE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(.*)")
 
 
@@ -202,6 +203,12 @@ class InspectionFields:
                     unreadable.add(key)  # reported: not missing too
                 elif text and text.strip():
                     given[key] = (text.strip(), value_node)
+            level = [key for key in ("criterion", "section", "overall") if key in given]
+            if level and level[0] != "criterion":
+                adjustment = self._adjust_level(level[0], given, here, entry, adjusted)
+                if adjustment is not None:
+                    adjustments.append(adjustment)
+                continue
             for key in ("criterion", "grade"):
                 if key not in given and key not in unreadable:
                     self.problems.append(
@@ -278,6 +285,85 @@ class InspectionFields:
                     Adjustment(criterion.id, grade, given["by"][0], given["reason"][0], location=location)
                 )
         return tuple(adjustments)
+
+    def _adjust_level(
+        self,
+        level: str,
+        given: dict[str, tuple[str, yaml.Node]],
+        here: Span,
+        entry: yaml.Node,
+        adjusted: dict[str, Location],
+    ) -> Adjustment | None:
+        """An adjustment of a section's (`section: B`) or the overall's (`overall: yes`) grade."""
+        name, node = given[level]
+        aggregate: model.Aggregate | None
+        if level == "section":
+            section = next((s for s in self.ruleset.sections if s.id.lower() == name.lower()), None)
+            if section is None:
+                self.problems.append(Diagnostic(
+                    "E150", f"`{name}` is not a section of ruleset `{self.ruleset.name}`", at(self.path, node),
+                    suggest(name, (s.id for s in self.ruleset.sections), "the sections"),
+                ))
+                return None
+            what, key, allows, aggregate = f"section `{section.id}`", f"section {section.id}", \
+                section.allows_adjustment, section.grade
+        else:
+            overall = self.ruleset.overall
+            if name.lower() not in ("yes", "true") or overall is None:
+                words = "the ruleset has no overall" if overall is None else f"`overall: {name}` adjusts nothing"
+                self.problems.append(Diagnostic(
+                    "E150", words, at(self.path, node), "write `overall: yes` to adjust the overall grade",
+                ))
+                return None
+            what, key, allows, aggregate = "the overall", "overall", overall.allows_adjustment, overall.grade
+        if not allows:
+            self.problems.append(Diagnostic(
+                "E151", f"{what} does not allow an adjustment", at(self.path, node),
+                "only a section or overall marked `allows adjustment` in the ruleset can be adjusted",
+            ))
+            return None
+        location = Location(self.path, entry.start_mark.line + 1, "adjustment")
+        if key in adjusted:
+            self.problems.append(Diagnostic(
+                "E154", f"{what} is adjusted twice", here,
+                f"the other adjustment is at line {adjusted[key].line}; keep one",
+            ))
+            return None
+        adjusted[key] = location
+        for field in ("grade", "by", "reason"):
+            if field not in given:
+                code = "E107" if field == "grade" else "E153"
+                self.problems.append(Diagnostic(
+                    code, f"an adjustment has no `{field}`", here,
+                    "every adjustment records the grade, who made it (`by`) and why (`reason`)",
+                ))
+        if any(field not in given for field in ("grade", "by", "reason")):
+            return None
+        grade_text, grade_node = given["grade"]
+        ladder = self._aggregate_ladder(aggregate)
+        grade = _canonical(grade_text, ladder)
+        if grade is None:
+            self.problems.append(Diagnostic(
+                "E152", f"{what}: `{grade_text}` is not a grade", at(self.path, grade_node),
+                "grades are " + ", ".join(f"`{g}`" for g in ladder),
+            ))
+            return None
+        section_id = key.removeprefix("section ") if level == "section" else None
+        return Adjustment(
+            "", grade, given["by"][0], given["reason"][0], location=location,
+            section=section_id, overall=level == "overall",
+        )
+
+    def _aggregate_ladder(self, aggregate: model.Aggregate | None) -> list[str]:
+        """The grades a section's or the overall's `grade:` line can give."""
+        ruleset = self.ruleset
+        if aggregate is not None and aggregate.kind == "graded_over" and aggregate.using:
+            return list(ruleset.scale(ruleset.grading(aggregate.using).ladder).values)
+        bands = aggregate.bands or aggregate.using if aggregate is not None else None
+        if aggregate is not None and aggregate.kind in ("points_total", "score_banded") and bands:
+            return list(ruleset.scale(ruleset.band_set(bands).scale).values)
+        ladders = [s for s in ruleset.scales if s.is_ladder]
+        return list(dict.fromkeys(v for s in ladders for v in s.values))
 
     def _ladder(self, criterion: model.Criterion) -> list[str]:
         """The grades an adjustment of a criterion may give."""

@@ -14,6 +14,7 @@ within a budget; both give the same options in the same order.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 import attrs
@@ -89,7 +90,15 @@ def smallest_changes(
     items = [item for item in criterion.items if item.counted and item.rating is not None]
     ranks = [scale.rank(i.rating) for i in items if i.rating is not None]
     try:
-        solutions = raise_to(compiled, ranks, [i.weight for i in items], target_grade, budget)
+        solutions = raise_to(
+            compiled,
+            ranks,
+            [i.weight for i in items],
+            target_grade,
+            budget,
+            ids=[i.id for i in items],
+            groups=[i.group for i in items],
+        )
     except OutOfBudget:
         return attrs.evolve(found, reason=f"no change found within {budget} tries; search stopped")
     if not solutions:
@@ -109,14 +118,23 @@ def smallest_changes(
 
 
 def raise_to(
-    compiled: CompiledGrading, ranks: list[int], weights: list[Fraction], target: str, budget: int = BUDGET
+    compiled: CompiledGrading,
+    ranks: list[int],
+    weights: list[Fraction],
+    target: str,
+    budget: int = BUDGET,
+    *,
+    ids: Sequence[str] = (),
+    groups: Sequence[str | None] = (),
 ) -> list[Raise]:
     """Up to `MAX_OPTIONS` smallest raises of `ranks` that grade `target` or better, each with its grade.
 
     A monotone grading is read as demands and solved exactly; any other, one with too many
     demands, or one whose monotone rules are not all written as demands (a clause that holds
     whatever the ratings, such as `at least weak on none of the items` when weak is the lowest
-    rating), is searched raise by raise. Raises OutOfBudget when the budget runs out.
+    rating), is searched raise by raise. `ids` and `groups` name each item and its group, for
+    gradings that name members or count groups (never monotone by form, so always searched).
+    Raises OutOfBudget when the budget runs out.
     """
     monotone = is_monotone(compiled)
     if monotone:
@@ -136,12 +154,14 @@ def raise_to(
                 for kind, choice in zip(kinds, choices):
                     for member, extra in zip(kind.members, choice.extras):
                         new[member] = kind.rank + 1 + extra
-                grade = decide(compiled, new, weights, every_rule=False, units=(units, unit)).grade
+                grade = decide(
+                    compiled, new, weights, every_rule=False, units=(units, unit), ids=ids, groups=groups
+                ).grade
                 # INVARIANT: a raise that meets a demand reaches the target (demands.py reads the rules exactly).
                 assert grade is not None and compiled.ladder.rank(grade) >= compiled.ladder.rank(target)
                 out.append((new, grade))
             return out
-    return Search(compiled, ranks, weights, target, budget, monotone=monotone).run()
+    return Search(compiled, ranks, weights, target, budget, monotone=monotone, ids=ids, groups=groups).run()
 
 
 def is_monotone(compiled: CompiledGrading) -> bool:

@@ -87,6 +87,7 @@ def _rule_needs(rule: m.GradeRule, scale: m.Scale, total: int, unit: int) -> _Al
     needs: dict[int, int] = {}
     lowest: int | None = None  # the lowest rank an item must have to be outside `the others` so far
     for clause in rule.clauses:
+        _check_whole(clause)
         kind, rank = clause.quantifier.kind, scale.rank(clause.value)
         if kind == "others":
             if clause.comparison != "at_least" or lowest is None:
@@ -106,6 +107,15 @@ def _rule_needs(rule: m.GradeRule, scale: m.Scale, total: int, unit: int) -> _Al
             return []
         needs[need[0]] = max(needs.get(need[0], 0), need[1])
     return [needs]
+
+
+def _check_whole(clause: m.Clause) -> None:
+    """A clause that names a member or counts only some items (`other ...`, a group) is no need
+    on the weight of all the items: raise Unreadable. So is any quantifier not read below (`at
+    most`, `fewer than`, `exactly`, `no more than`): those raise Unreadable where they are met."""
+    quantifier = clause.quantifier
+    if clause.member is not None or quantifier.kind == "named" or quantifier.other or quantifier.group is not None:
+        raise Unreadable
 
 
 def _at_least(quantifier: m.Quantifier, rank: int, total: int, unit: int) -> tuple[int, int] | None:
@@ -131,6 +141,7 @@ def _cap_fails(cap: m.CapRule, scale: m.Scale, total: int, unit: int) -> _Altern
     """The ways a cap can fail to hold: one of its clauses fails, each a need."""
     alternatives: _Alternatives = []
     for clause in cap.clauses:
+        _check_whole(clause)
         kind, rank = clause.quantifier.kind, scale.rank(clause.value)
         if kind == "none":
             if clause.comparison != "at_least":

@@ -291,10 +291,13 @@ class Explainer:
         )
         return BandsExplanation(result, self.ref(self.ruleset.band_set(result.bands).span), tried)
 
-    def _adjustment(self, result: CriterionResult) -> AdjustmentExplanation | None:
+    def _adjustment(
+        self, result: CriterionResult | SectionResult | OverallResult, key: str | None = None
+    ) -> AdjustmentExplanation | None:
         found = result.adjustment
         if found is None:
             return None
+        key = key if key is not None else getattr(result, "id", "overall")
         return AdjustmentExplanation(
             result.computed_grade,
             found.grade,
@@ -302,7 +305,7 @@ class Explainer:
             found.reason,
             found.applied,
             found.note,
-            self.adjustment_locations.get(result.id),
+            self.adjustment_locations.get(key),
             found.cause,
         )
 
@@ -466,6 +469,7 @@ class Explainer:
             None if result.score is None else self._aggregate(result.score),
             None if result.grading is None else self._aggregate(result.grading),
             self._section_contribution(result),
+            adjustment=self._adjustment(result, f"section {result.id}"),
             weight_rule=self._weight_rule(self.ruleset.section(result.id)),
         )
 
@@ -489,6 +493,7 @@ class Explainer:
             members,
             None if overall.score is None else self._aggregate(overall.score),
             None if overall.grading is None else self._aggregate(overall.grading),
+            adjustment=self._adjustment(overall, "overall"),
         )
 
     def _criterion_summary(self, c: CriterionResult) -> MemberSummary:

@@ -289,6 +289,7 @@ class SectionExplanation:
     grading: AggregateExplanation | None
     contribution: Contribution | None
     kind: Literal["section"] = "section"
+    adjustment: AdjustmentExplanation | None = None
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
 
 
@@ -300,6 +301,7 @@ class OverallExplanation:
     score: AggregateExplanation | None
     grading: AggregateExplanation | None
     kind: Literal["overall"] = "overall"
+    adjustment: AdjustmentExplanation | None = None
 
 
 @attrs.frozen

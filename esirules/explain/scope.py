@@ -303,7 +303,7 @@ def explain(
     from esirules.evidence.conditions import describe
 
     lines = Sources(sources)
-    locations = {a.criterion: a.location for part in evidence for a in part.adjustments}
+    locations = {a.target: a.location for part in evidence for a in part.adjustments}
     recorded = Recorded(
         {item: location for part in evidence for item, location in part.rating_locations.items()},
         {name: figures.location for part in evidence for name, figures in part.measures.items()},

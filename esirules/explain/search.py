@@ -42,13 +42,16 @@ class OutOfBudget(Exception):
     """The search tried as many raises as it was allowed and stopped."""
 
 
-def kinds_of(ranks: Sequence[int], weights: Sequence[Fraction], top: int) -> list[Kind]:
-    """The kinds of items that can be raised (below the top rank), in order of their first member."""
-    groups: dict[tuple[int, Fraction], list[int]] = {}
+def kinds_of(ranks: Sequence[int], weights: Sequence[Fraction], top: int, apart: bool = False) -> list[Kind]:
+    """The kinds of items that can be raised (below the top rank), in order of their first member.
+
+    Items of one rating and weight are interchangeable unless the grading tells them apart (by
+    name or group; `apart`): then each item is a kind of its own."""
+    alike: dict[tuple[int, Fraction, int], list[int]] = {}
     for index, (rank, weight) in enumerate(zip(ranks, weights)):
         if rank < top:
-            groups.setdefault((rank, weight), []).append(index)
-    return [Kind(rank, tuple(members), top - rank - 1) for (rank, _), members in groups.items()]
+            alike.setdefault((rank, weight, index if apart else -1), []).append(index)
+    return [Kind(rank, tuple(members), top - rank - 1) for (rank, _, _), members in alike.items()]
 
 
 class Search:
@@ -69,10 +72,14 @@ class Search:
         budget: int,
         *,
         monotone: bool,
+        ids: Sequence[str] = (),
+        groups: Sequence[str | None] = (),
     ) -> None:
         self.compiled, self.ranks, self.weights, self.budget = compiled, ranks, weights, budget
+        self.ids, self.groups = tuple(ids), tuple(groups)
+        self.apart = compiled.meaning.tells_items_apart  # the grading names members or counts groups
         self.target = compiled.ladder.rank(target)
-        self.kinds = kinds_of(ranks, weights, len(compiled.item_scale.values) - 1)
+        self.kinds = kinds_of(ranks, weights, len(compiled.item_scale.values) - 1, self.apart)
         self.monotone = monotone
         self.units = weight_units(weights)
         # A monotone grading without caps or gating reaches the target exactly when one of the
@@ -94,15 +101,17 @@ class Search:
         for kind, count, steps in zip(self.kinds, counts, extras):
             for member, extra in zip(kind.members[:count], steps):
                 new[member] = kind.rank + 1 + extra
-        # A grading counts ratings by weight and never names items, so equal multisets of
+        # A grading that never names items counts ratings by weight, so equal multisets of
         # (rating, weight) get the same grade: decide each multiset once.
-        key = tuple(sorted(zip(new, self.units[0])))
+        key = tuple(zip(new, self.units[0])) if self.apart else tuple(sorted(zip(new, self.units[0])))
         if self.deciding_rules is not None and not self._some_deciding_rule_holds(key, new):
             return None
         if key in self.decided:
             grade = self.decided[key]
         else:
-            grade = decide(self.compiled, new, self.weights, every_rule=False, units=self.units).grade
+            grade = decide(
+                self.compiled, new, self.weights, every_rule=False, units=self.units, ids=self.ids, groups=self.groups
+            ).grade
             self.decided[key] = grade
         if grade is None or self.compiled.ladder.rank(grade) < self.target:
             return None
@@ -115,7 +124,7 @@ class Search:
             units, unit = self.units
             scale = self.compiled.item_scale
             held = any(
-                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit)
+                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit, self.ids, self.groups)
                 for rule in self.deciding_rules
             )
             self.held[key] = held

@@ -95,8 +95,21 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         if ctx.failed("grading", grading.name) or ctx.errors_within(grading.span):
             continue
         scale, ladder = ruleset.scale(grading.item_scale), ruleset.scale(grading.ladder)
-        sets, unit = analysis_gradings.item_sets(ruleset, grading, band_values)
         meaning = GradingMeaning.of(grading, scale, ladder)
+        if meaning.tells_items_apart:
+            # A grading that names members or counts groups decides on which items are rated
+            # what, not on weight per rating alone: its profiles are not analysed (yet), so, as
+            # for items rated in too many ways, it needs its `otherwise` (R052).
+            if not any(r.otherwise for r in grading.rules):
+                ctx.error(
+                    "R052",
+                    f"the grading `{grading.name}` has no `otherwise` rule, and it names members or counts "
+                    "groups, so its rules cannot be checked to grade every rating of its items",
+                    grading.span,
+                    f"end the rules with a line such as `\"{ladder.values[-1]}\" otherwise`",
+                )
+            continue
+        sets, unit = analysis_gradings.item_sets(ruleset, grading, band_values)
         found = analysis_gradings.findings(meaning, sets, unit, grading.rules)
         analysis_gradings.report(ctx, grading, scale, ladder, found, unit)
         gradings_found.append(_grading_summary(grading, scale, found, unit))

@@ -81,6 +81,15 @@ def check_clauses(ctx: CheckContext, clauses: tuple[s.ClauseNode, ...], scale: m
                 f"(or worse) ratings should count too, or `exactly {clause.value.text}` to keep this meaning",
             )
         quantifier = _quantifier(ctx, clause.quantifier)
+        if clause.quantifier.other and not any(c.member is not None for c in clauses):
+            ctx.error(
+                "R101",
+                f"`other {clause.quantifier.noun}` needs a member named in the same rule to be other than",
+                clause.quantifier.span,
+                f"name one in the rule, as in `leadership is Inadequate and at best Inadequate on some other "
+                f"{clause.quantifier.noun}`, or leave out `other`",
+            )
+            ok = False
         if clause.quantifier.kind == "others" and index == 0:
             ctx.error(
                 "R050",
@@ -92,12 +101,13 @@ def check_clauses(ctx: CheckContext, clauses: tuple[s.ClauseNode, ...], scale: m
         if value is None or quantifier is None:
             ok = False
             continue
-        out.append(m.Clause(clause.comparison, value, quantifier, span=clause.span))  # type: ignore[arg-type]
+        member = clause.member.text if clause.member is not None else None
+        out.append(m.Clause(clause.comparison, value, quantifier, member, span=clause.span))  # type: ignore[arg-type]
     return tuple(out) if ok else None
 
 
 def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | None:
-    if node.kind == "at_least_share":
+    if node.kind in m.SHARED:
         share = node.share.number if node.share else None
         if share is None or not 0 <= share <= 1:
             ctx.error(
@@ -107,8 +117,8 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 75% of the items`",
             )
             return None
-        return m.Quantifier("at_least_share", share=share)
-    if node.kind == "at_least_count":
+        quantifier = m.Quantifier(node.kind, share=share, noun=node.noun, other=node.other, group=_group(node))  # type: ignore[arg-type]
+    elif node.kind in m.COUNTED:
         if node.count is None:
             ctx.error(
                 "R020",
@@ -117,8 +127,21 @@ def _quantifier(ctx: CheckContext, node: s.QuantifierNode) -> m.Quantifier | Non
                 "write for example `at least 2 items`",
             )
             return None
-        return m.Quantifier("at_least_count", count=node.count)
-    return m.Quantifier(node.kind)  # type: ignore[arg-type]
+        quantifier = m.Quantifier(node.kind, count=node.count, noun=node.noun, other=node.other, group=_group(node))  # type: ignore[arg-type]
+    else:
+        return m.Quantifier(node.kind, noun=node.noun, other=node.other, group=_group(node))  # type: ignore[arg-type]
+    _warn_if_fixed(ctx, node, quantifier)
+    return quantifier
+
+
+def _warn_if_fixed(ctx: CheckContext, node: s.QuantifierNode, quantifier: m.Quantifier) -> None:
+    """W101: a bound that no weighing of the members can break (or meet) says nothing."""
+    if quantifier.kind == "fewer_than_count" and quantifier.count == 0:
+        ctx.warn("W101", f"`fewer than 0 {quantifier.noun}` can never hold: no count is below 0", node.span,
+                 f"write `none of the {quantifier.noun}` if that is what you mean")
+    elif quantifier.kind == "at_most_share" and quantifier.share == 1:
+        ctx.warn("W101", f"`no more than 100% of {quantifier.noun}` always holds: no share is above 100%", node.span,
+                 "write a share below 100%, or leave the clause out")
 
 
 def _check_otherwise(ctx: CheckContext, rules: Sequence[s.GradeRuleNode | s.BandNode]) -> None:
@@ -194,3 +217,7 @@ def check_points(ctx: CheckContext, d: s.PointsDecl) -> m.Points | None:
             "give every grade of the ladder its points (0 if it earns none)",
         )
     return m.Points(d.name.text, ladder.name, tuple(points), span=d.span)
+
+
+def _group(node: s.QuantifierNode) -> str | None:
+    return node.group.text if node.group is not None else None

@@ -8,6 +8,7 @@ from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.check_conditions import check_condition_node
 from esirules.language.context import CheckContext
+from esirules.span import Span
 
 
 def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
@@ -24,13 +25,16 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
         )
     ids = [c.id for c in criteria]
     score, grade = _aggregates(ctx, d.aggregates, "criteria", ids, {c.id: c for c in criteria})
-    if score is None and any(c.kind == "numerical" for c in criteria):
+    if score is None and grade is None and any(c.kind == "numerical" for c in criteria):
+        # INVARIANT: only a section that says nothing of how it combines its criteria is given
+        # the weighted mean of their scores; one with a `grade:` line alone has a grade, no score.
         score = m.Aggregate("weighted_mean", (), "criteria", span=d.span)
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "criterion")
+    _adjustable(ctx, d.allows_adjustment, grade, f"section {d.id.text}", d.id.span)
     return m.Section(
         d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
-        score, grade, missing, span=d.span, changed_at=ctx.changed_at("section", d.id.text),
+        score, grade, missing, d.allows_adjustment, span=d.span, changed_at=ctx.changed_at("section", d.id.text),
     )
 
 
@@ -49,9 +53,22 @@ def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section
                 )
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "section")
+    _adjustable(ctx, d.allows_adjustment, grade, "the overall", d.title.span)
     return m.Overall(
-        d.title.text, score, grade, missing, d.description.text if d.description else "", span=d.span
+        d.title.text, score, grade, missing, d.description.text if d.description else "", d.allows_adjustment,
+        span=d.span,
     )
+
+
+def _adjustable(ctx: CheckContext, allows: bool, grade: m.Aggregate | None, what: str, span: Span) -> None:
+    """W102: only a section (or overall) with a `grade:` line has a grade to adjust."""
+    if allows and grade is None:
+        ctx.warn(
+            "W102",
+            f"{what} allows adjustment, but it has no `grade:` line, so no grade to adjust",
+            span,
+            "remove `allows adjustment`, or give it a grade (a `grade:` line)",
+        )
 
 
 def _check_banded_score(ctx: CheckContext, score: m.Aggregate | None, grade: m.Aggregate | None) -> None:
@@ -111,6 +128,8 @@ def _aggregates(
                 ctx.unknown("set of bands", node.bands, ctx.bands)
         elif node.kind == "graded_over" and node.using is not None and node.using.text not in ctx.gradings:
             ctx.unknown("grading", node.using, ctx.gradings)
+        elif node.kind == "graded_over" and node.using is not None:
+            names_members(ctx, node.using, members or tuple(known), members_kind)
         elif node.kind == "score_banded" and node.using is not None and node.using.text not in ctx.bands:
             ctx.unknown("set of bands", node.using, ctx.bands)
         aggregate = m.Aggregate(
@@ -170,6 +189,11 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
         name = d.graded_by.text
         if (kind == "descriptive" and name in ctx.gradings) or (kind == "numerical" and name in ctx.bands):
             grading = name
+            if kind == "descriptive":
+                names_members(
+                    ctx, d.graded_by, tuple(i.id.text for i in d.items), f"items of criterion {d.id.text}",
+                    {i.group.text for i in d.items if i.group is not None},
+                )
         else:
             known = ctx.gradings if kind == "descriptive" else ctx.bands
             what = "grading" if kind == "descriptive" else "set of bands"
@@ -287,7 +311,10 @@ def _item(ctx: CheckContext, d: s.ItemDecl, criterion: str) -> m.Item | None:
             ctx.unknown("measure", d.measure, ctx.measures)
     weight = ctx.weight(d.weight, f"item {d.id.text}") if d.weight is not None else Fraction(1)
     text = d.text.text if d.text else (ctx.measures[measure].label if measure else d.id.text)
-    return m.Item(d.id.text, text, criterion, weight, measure, span=d.span, changed_at=ctx.changed_at("item", d.id.text))
+    group = d.group.text if d.group else None
+    return m.Item(
+        d.id.text, text, criterion, weight, measure, group, span=d.span, changed_at=ctx.changed_at("item", d.id.text)
+    )
 
 
 def check_weights(ctx: CheckContext, sections: tuple[m.Section, ...]) -> None:
@@ -359,3 +386,32 @@ def check_exclusions(
         source_spans=tuple((d.source.text, d.span) for d in declarations if isinstance(d, s.ExcludeSource)),
         question_spans=tuple((d.question.text, d.span) for d in declarations if isinstance(d, s.ExcludeQuestion)),
     )
+
+
+def names_members(
+    ctx: CheckContext, using: s.Name, members: tuple[str, ...], what: str, groups: set[str] | None = None
+) -> None:
+    """R102: a grading applied here names only members it is applied to (`leadership is ...`);
+    R103: it counts only groups its items have (`each item of group "level 3"`)."""
+    decl = ctx.gradings[using.text]
+    clauses = [c for r in decl.rules for c in r.clauses] + [c for r in decl.caps for c in r.clauses]
+    for clause in clauses:
+        group = clause.quantifier.group
+        if group is not None and group.text not in (groups or set()):
+            known = ", ".join(f'"{g}"' for g in sorted(groups or ())) or "none"
+            ctx.error(
+                "R103",
+                f'the grading `{using.text}` counts the items of group "{group.text}", but the {what} it grades '
+                "here have no such group",
+                using.span,
+                f"give items `group \"{group.text}\"` (groups here: {known}), or grade them with another grading",
+            )
+        if clause.member is not None and clause.member.text not in members:
+            listed = ", ".join(f"`{name}`" for name in members)
+            ctx.error(
+                "R102",
+                f"the grading `{using.text}` names `{clause.member.text}`, which is not one of the {what} "
+                "it grades here",
+                using.span,
+                f"name one of {listed} in the grading, or grade these {what} with another grading",
+            )

@@ -12,6 +12,33 @@ from typing import Literal
 
 import attrs
 
+# The model is written in three modules (conditions and rules beside this one); it is read from this one.
+from esirules.language.model_conditions import (  # noqa: F401 (re-exported)
+    AllOf,
+    AnyOf,
+    Comparator,
+    Comparison,
+    Condition,
+    Flag,
+    Membership,
+    Not,
+)
+from esirules.language.model_rules import (  # noqa: F401 (re-exported)
+    COUNTED,
+    SHARED,
+    Band,
+    Bands,
+    CapRule,
+    Clause,
+    Figure,
+    FigureTest,
+    GradeRule,
+    Grading,
+    Points,
+    Quantifier,
+    QuantifierKind,
+    named_members,
+)
 from esirules.span import Span, span_field
 from esirules.words import plural
 
@@ -106,58 +133,6 @@ class Rounding:
 
 
 # ---------------------------------------------------------------------------------------------
-# Conditions over case attributes
-
-Comparator = Literal["=", "!=", "<", "<=", ">", ">="]
-
-
-@attrs.frozen
-class Comparison:
-    """`attribute op value`; for ordered attributes, < and > follow the declared order."""
-
-    attribute: str
-    op: Comparator
-    value: str | Fraction | bool
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Membership:
-    attribute: str
-    values: tuple[str | Fraction | bool, ...]
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Flag:
-    """A yes-or-no attribute that must be yes."""
-
-    attribute: str
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Not:
-    operand: Condition
-    span: Span = span_field()
-
-
-@attrs.frozen
-class AllOf:
-    operands: tuple[Condition, ...]
-    span: Span = span_field()
-
-
-@attrs.frozen
-class AnyOf:
-    operands: tuple[Condition, ...]
-    span: Span = span_field()
-
-
-Condition = Comparison | Membership | Flag | Not | AllOf | AnyOf
-
-
-# ---------------------------------------------------------------------------------------------
 # Evidence definitions
 
 
@@ -188,112 +163,10 @@ class Item(_Written):
     criterion: str
     weight: Fraction = Fraction(1)
     measure: str | None = None
+    group: str | None = None  # `group "level 3"`: a named group of the criterion's items
     span: Span = span_field()
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
-
-# ---------------------------------------------------------------------------------------------
-# Threshold rules over items (gradings)
-
-QuantifierKind = Literal["each", "majority", "some", "none", "at_least_count", "at_least_share", "others"]
-
-
-@attrs.frozen
-class Quantifier:
-    kind: QuantifierKind
-    count: int | None = None
-    share: Fraction | None = None
-
-
-@attrs.frozen
-class Clause:
-    """`at least strong on the majority of items`: a comparison on the scale and a quantifier."""
-
-    comparison: Literal["at_least", "at_best", "exactly"]
-    value: str
-    quantifier: Quantifier
-    span: Span = span_field()
-
-
-@attrs.frozen
-class GradeRule:
-    """A grade and the clauses (all must hold) that award it; no clauses for `otherwise`."""
-
-    grade: str
-    clauses: tuple[Clause, ...]
-    otherwise: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class CapRule:
-    """`no better than X when ...`: caps the grade after the ladder is applied."""
-
-    grade: str
-    clauses: tuple[Clause, ...]
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Grading:
-    """An ordered list of threshold rules that grade a set of rated items."""
-
-    name: str
-    label: str
-    item_scale: str
-    ladder: str
-    rules: tuple[GradeRule, ...]
-    caps: tuple[CapRule, ...] = ()
-    cumulative: bool = False
-    measure_bands: str | None = None
-    span: Span = span_field()
-
-
-# ---------------------------------------------------------------------------------------------
-# Banded thresholds and points
-
-Figure = Literal["score", "total", "performance", "actual"]
-
-
-@attrs.frozen
-class FigureTest:
-    """`score at least 75%`, `actual at least national average`."""
-
-    figure: Figure
-    comparison: Literal["at_least", "above", "below", "at_most"]
-    operand: Fraction | Literal["target", "national average"]
-    percent: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Band:
-    value: str
-    tests: tuple[FigureTest, ...]
-    otherwise: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Bands:
-    """Ordered thresholds that turn a figure into a value of `scale`; first match wins."""
-
-    name: str
-    scale: str
-    bands: tuple[Band, ...]
-    ties: Literal["exact", "rounded"] = "exact"
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Points:
-    name: str
-    ladder: str
-    points: tuple[tuple[str, Fraction], ...]
-    span: Span = span_field()
-
-    def for_grade(self, grade: str) -> Fraction | None:
-        return dict(self.points).get(grade)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -349,6 +222,7 @@ class Section(_Written):
     score: Aggregate | None = None
     grade: Aggregate | None = None
     missing: MissingRule = "not computable"
+    allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
@@ -360,6 +234,7 @@ class Overall:
     grade: Aggregate | None = None
     missing: MissingRule = "not computable"
     description: str = ""
+    allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
 
 

@@ -95,6 +95,12 @@ class AttributeKind(NamedTuple):
     maximum: s.Value | None = None
 
 
+class Group(NamedTuple):
+    """`group "level 3"` on an item, or `of group "level 3"` in a quantifier."""
+
+    text: s.Text
+
+
 class Comparison(NamedTuple):
     kind: str  # at_least | at_best | exactly
     value: s.Value

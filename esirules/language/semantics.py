@@ -10,7 +10,9 @@ them that satisfy its comparison are each a set of ratings, fixed by the rule's 
 items are rated what never matters, only how much weight sits at each rating. So a clause's
 meaning is two sets of ranks and a quantifier's linear tests (`Test`), and a decision is a
 function of a rating profile (`profiles.Profiles`). A new quantifier is a new set of tests; a
-new kind of clause is a new way of choosing its two sets of ranks.
+new kind of clause is a new way of choosing its two sets of ranks. A grading that names
+members (`leadership is ...`) or counts a group (`each item of group "level 3"`) tells those
+items apart: its profile holds weight per (item class, rating) instead (`item_classes`).
 """
 
 from __future__ import annotations
@@ -41,9 +43,20 @@ def quantifier_tests(quantifier: m.Quantifier) -> tuple[Test, ...]:
         return (Test(1, strict=True),)  # S > 0
     if kind == "none":
         return (Test(-1),)  # S = 0
+    if kind == "named":
+        return (Test(1, -1), Test(0, 1, strict=True))  # the member is rated (D > 0) and satisfies it (S = D)
+    count = quantifier.count or 0
     if kind == "at_least_count":
-        return (Test(1, 0, -(quantifier.count or 0)),)  # S ≥ count items
+        return (Test(1, 0, -count),)  # S ≥ count items
+    if kind == "at_most_count":
+        return (Test(-1, 0, count),)  # S ≤ count items
+    if kind == "fewer_than_count":
+        return (Test(-1, 0, count, strict=True),)  # S < count items
+    if kind == "exactly_count":
+        return (Test(1, 0, -count), Test(-1, 0, count))  # S = count items
     share = quantifier.share if quantifier.share is not None else Fraction(1)
+    if kind == "at_most_share":
+        return (Test(-share.denominator, share.numerator),)  # S / D ≤ share (holds when D = 0)
     return (Test(share.denominator, -share.numerator), Test(0, 1, strict=True))  # S / D ≥ share, D > 0
 
 
@@ -58,9 +71,32 @@ def compared_ranks(comparison: str, value: str, scale: m.Scale) -> frozenset[int
     return frozenset({threshold})
 
 
+# Items a grading tells apart: by the member it names (`leadership is ...`) and by the group a
+# quantifier counts (`each item of group "level 3"`). An item's *class* is (its id if the grading
+# names it, its group if the grading counts that group); a grading that does neither has the one
+# class (None, None). A profile then holds weight per (class, rank): column class·ranks + rank.
+ItemClass = tuple[str | None, str | None]
+ONE_CLASS: tuple[ItemClass, ...] = ((None, None),)
+
+
+def item_classes(clauses: Sequence[m.Clause]) -> tuple[ItemClass, ...]:
+    """The classes of items these clauses tell apart (`ONE_CLASS` when they tell none apart)."""
+    members = tuple(dict.fromkeys(c.member for c in clauses if c.member is not None))
+    groups = tuple(dict.fromkeys(c.quantifier.group for c in clauses if c.quantifier.group is not None))
+    return tuple(itertools.product((*members, None), (*groups, None)))
+
+
+def class_of(classes: Sequence[ItemClass], item_id: str | None, group: str | None) -> int:
+    """The index in `classes` of an item with this id and group."""
+    members = {c[0] for c in classes}
+    groups = {c[1] for c in classes}
+    key = (item_id if item_id in members else None, group if group in groups else None)
+    return classes.index(key)
+
+
 @attrs.frozen
 class ClauseMeaning:
-    """A clause: the ranks of the items it counts, the ranks of those that satisfy it, its tests."""
+    """A clause: the columns (class·ranks + rank) of the items it counts, of those that satisfy it, its tests."""
 
     domain: frozenset[int]
     satisfying: frozenset[int]
@@ -83,32 +119,64 @@ class GradingMeaning:
     cumulative: bool
     ranks: int
     grades: int
+    classes: tuple[ItemClass, ...] = ONE_CLASS
 
     @classmethod
     def of(cls, grading: m.Grading, item_scale: m.Scale, ladder: m.Scale) -> GradingMeaning:
+        every = [c for r in grading.rules for c in r.clauses] + [c for r in grading.caps for c in r.clauses]
+        classes = item_classes(every)
         rules = tuple(
-            RuleMeaning(ladder.rank(r.grade), clause_meanings(r.clauses, item_scale), r.otherwise)
+            RuleMeaning(ladder.rank(r.grade), clause_meanings(r.clauses, item_scale, classes), r.otherwise)
             for r in grading.rules
         )
-        caps = tuple(RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale)) for c in grading.caps)
-        return cls(rules, caps, grading.cumulative, len(item_scale.values), len(ladder.values))
+        caps = tuple(
+            RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale, classes)) for c in grading.caps
+        )
+        return cls(rules, caps, grading.cumulative, len(item_scale.values), len(ladder.values), classes)
+
+    @property
+    def columns(self) -> int:
+        """How many figures a profile has: one per (class, rank)."""
+        return len(self.classes) * self.ranks
+
+    @property
+    def tells_items_apart(self) -> bool:
+        """Whether some clause names a member or counts a group (so a profile is not weight per rank)."""
+        return len(self.classes) > 1
 
     def tests(self) -> tuple[Test, ...]:
         return tuple(t for rule in (*self.rules, *self.caps) for c in rule.clauses for t in c.tests)
 
 
-def clause_meanings(clauses: Sequence[m.Clause], scale: m.Scale) -> tuple[ClauseMeaning, ...]:
+def clause_meanings(
+    clauses: Sequence[m.Clause], scale: m.Scale, classes: Sequence[ItemClass] = ONE_CLASS
+) -> tuple[ClauseMeaning, ...]:
     """Each clause's domain: every item, or for `the others` the items of the clause before
-    that did not satisfy it."""
-    everything = frozenset(range(len(scale.values)))
+    that did not satisfy it, or for a named member that member's items, or for `other ...`
+    every item but the members the rule names; a quantifier over a group keeps only that group's."""
+    size = len(scale.values)
+
+    def columns(picked: Sequence[int]) -> frozenset[int]:
+        return frozenset(k * size + r for k in picked for r in range(size))
+
+    every_class = range(len(classes))
+    named = set(m.named_members(tuple(clauses)))
     out: list[ClauseMeaning] = []
     for clause in clauses:
-        if clause.quantifier.kind == "others" and out:
+        quantifier = clause.quantifier
+        if quantifier.kind == "others" and out:
             domain = out[-1].domain - out[-1].satisfying
+        elif clause.member is not None:
+            domain = columns([k for k in every_class if classes[k][0] == clause.member])
+        elif quantifier.other:
+            domain = columns([k for k in every_class if classes[k][0] not in named])
         else:
-            domain = everything
-        satisfying = domain & compared_ranks(clause.comparison, clause.value, scale)
-        out.append(ClauseMeaning(domain, satisfying, quantifier_tests(clause.quantifier)))
+            domain = columns(every_class)
+        if quantifier.group is not None:
+            domain &= columns([k for k in every_class if classes[k][1] == quantifier.group])
+        compared = compared_ranks(clause.comparison, clause.value, scale)
+        satisfying = frozenset(c for c in domain if c % size in compared)
+        out.append(ClauseMeaning(domain, satisfying, quantifier_tests(quantifier)))
     return tuple(out)
 
 
@@ -208,8 +276,11 @@ def is_monotone(meaning: GradingMeaning) -> bool:
     the items it picks out are the better ratings and its tests weigh them positively (or the
     worse ratings, weighed negatively: `at best weak on none of the items`); `the others` rises
     when the clause before it and it together pick out the better ratings and it needs all of them.
-    A grading this says nothing about may still be monotone; the analysis then searches.
+    A grading this says nothing about may still be monotone; the analysis then searches. A
+    grading that names members or counts groups is never called monotone here.
     """
+    if meaning.tells_items_apart:
+        return False
     grades = [rule.grade for rule in meaning.rules]
     if any(later > earlier for earlier, later in itertools.pairwise(grades)):
         return False

@@ -6,36 +6,28 @@ turns this tree into the resolved model (esirules.language.model).
 
 from __future__ import annotations
 
-from fractions import Fraction
-
 import attrs
 
+from esirules.language.syntax_rules import (  # noqa: F401 (re-exported)
+    AllOf,
+    AnyOf,
+    BandNode,
+    BandsDecl,
+    CapRuleNode,
+    ClauseNode,
+    ComparisonTest,
+    ConditionNode,
+    FigureTestNode,
+    FlagTest,
+    GradeRuleNode,
+    GradingDecl,
+    MembershipTest,
+    Negation,
+    PointsDecl,
+    QuantifierNode,
+)
+from esirules.language.syntax_words import Name, Text, Value
 from esirules.span import Span, span_field
-
-
-@attrs.frozen
-class Name:
-    """A name as written, with where it was written (for diagnostics about references)."""
-
-    text: str
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Value:
-    """A scale point, grade or attribute value: bare (`strong`), quoted, or a number."""
-
-    text: str
-    number: Fraction | None = None
-    quoted: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Text:
-    text: str
-    span: Span = span_field()
-
 
 # --- header ---------------------------------------------------------------------------------
 
@@ -136,50 +128,6 @@ class SampleDecl:
     span: Span = span_field()
 
 
-# --- conditions -----------------------------------------------------------------------------
-
-
-@attrs.frozen
-class ComparisonTest:
-    attribute: Name
-    op: str
-    value: Value
-    span: Span = span_field()
-
-
-@attrs.frozen
-class MembershipTest:
-    attribute: Name
-    values: tuple[Value, ...]
-    span: Span = span_field()
-
-
-@attrs.frozen
-class FlagTest:
-    attribute: Name
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Negation:
-    operand: ConditionNode
-    span: Span = span_field()
-
-
-@attrs.frozen
-class AllOf:
-    operands: tuple[ConditionNode, ...]
-    span: Span = span_field()
-
-
-@attrs.frozen
-class AnyOf:
-    operands: tuple[ConditionNode, ...]
-    span: Span = span_field()
-
-
-ConditionNode = ComparisonTest | MembershipTest | FlagTest | Negation | AllOf | AnyOf
-
 
 # --- structure ------------------------------------------------------------------------------
 
@@ -209,6 +157,7 @@ class ItemDecl:
     text: Text | None
     measure: Name | None = None
     weight: Value | None = None
+    group: Text | None = None  # `group "level 3"`
     span: Span = span_field()
 
 
@@ -260,6 +209,7 @@ class SectionDecl:
     criteria: tuple[CriterionDecl, ...] = ()
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
+    allows_adjustment: bool = False
     span: Span = span_field()
 
 
@@ -269,91 +219,7 @@ class OverallDecl:
     description: Text | None = None
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
-    span: Span = span_field()
-
-
-# --- gradings, bands, points ----------------------------------------------------------------
-
-
-@attrs.frozen
-class QuantifierNode:
-    kind: str
-    count: int | None = None
-    share: Value | None = None
-    noun: str = "items"
-    span: Span = span_field()
-
-
-@attrs.frozen
-class ClauseNode:
-    comparison: str  # at_least | at_best | exactly
-    value: Value
-    quantifier: QuantifierNode
-    written: bool = True  # False for a bare value, which means exactly
-    span: Span = span_field()
-
-
-@attrs.frozen
-class GradeRuleNode:
-    grade: Value
-    clauses: tuple[ClauseNode, ...]
-    otherwise: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class CapRuleNode:
-    grade: Value
-    clauses: tuple[ClauseNode, ...]
-    span: Span = span_field()
-
-
-@attrs.frozen
-class GradingDecl:
-    name: Name
-    label: Text | None
-    item_scale: Name | None = None
-    ladder: Name | None = None
-    measure_bands: Name | None = None
-    cumulative: bool = False
-    rules: tuple[GradeRuleNode, ...] = ()
-    caps: tuple[CapRuleNode, ...] = ()
-    description: Text | None = None
-    span: Span = span_field()
-
-
-@attrs.frozen
-class FigureTestNode:
-    figure: str
-    comparison: str
-    operand: Value | str  # a number or percent Value, or "target" / "national average"
-    percent: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class BandNode:
-    value: Value
-    tests: tuple[FigureTestNode, ...]
-    otherwise: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class BandsDecl:
-    name: Name
-    scale: Name
-    bands: tuple[BandNode, ...] = ()
-    ties: str | None = None
-    description: Text | None = None
-    span: Span = span_field()
-
-
-@attrs.frozen
-class PointsDecl:
-    name: Name
-    ladder: Name
-    points: tuple[tuple[Value, Value], ...]
+    allows_adjustment: bool = False
     span: Span = span_field()
 
 

@@ -165,6 +165,7 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.CriterionDecl)),
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
+            bool(self._all(children, p.AllowsAdjustment)),
             span=self._span(meta),
         )
 
@@ -174,6 +175,7 @@ class ToSyntax(RuleNodes):
             self._description(children),
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
+            bool(self._all(children, p.AllowsAdjustment)),
             span=self._span(meta),
         )
 
@@ -276,7 +278,12 @@ class ToSyntax(RuleNodes):
     def item(self, meta: Any, children: list[Any]) -> s.ItemDecl:
         tokens = [c for c in children if isinstance(c, Token)]
         measure = self._name(tokens[1]) if len(tokens) > 1 else None
+        group = self._first(children, p.Group)
         return s.ItemDecl(
             self._name(tokens[0]), self._first(children, s.Text), measure, self._first(children, s.Value),
+            group.text if group else None,
             span=self._span(meta),
         )
+
+    def item_group(self, meta: Any, children: list[s.Text]) -> p.Group:
+        return p.Group(children[0])

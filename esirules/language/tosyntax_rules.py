@@ -108,9 +108,22 @@ class RuleNodes:
         return s.CapRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
 
     def clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        if isinstance(children[0], s.ClauseNode):
+            return children[0]  # a named clause
         comparison: p.Comparison = children[0]
         return s.ClauseNode(
             comparison.kind, comparison.value, children[1], comparison.written, span=self._span(meta)
+        )
+
+    def named_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        member, comparison = self._name(children[0]), children[1]
+        return s.ClauseNode(
+            comparison.kind,
+            comparison.value,
+            s.QuantifierNode("named", span=member.span),
+            True,  # `leadership is "Good"` means exactly Good, plainly: no W002
+            member,
+            span=self._span(meta),
         )
 
     def at_least(self, meta: Any, children: list[s.Value]) -> p.Comparison:
@@ -124,8 +137,15 @@ class RuleNodes:
 
     def _quantifier(self, kind: str, meta: Any, children: list[Any], **kw: Any) -> s.QuantifierNode:
         nouns = [str(c) for c in children if isinstance(c, Token) and c.type == "NOUN"]
-        noun = "criteria" if nouns and nouns[0].startswith("criteri") else "items"
-        return s.QuantifierNode(kind, noun=noun, span=self._span(meta), **kw)
+        noun = {"criteri": "criteria", "section": "sections"}.get(nouns[0][:7], "items") if nouns else "items"
+        other = any(isinstance(c, Token) and c.type == "OTHER" for c in children)
+        group = self._first(children, p.Group)
+        return s.QuantifierNode(
+            kind, noun=noun, other=other, group=group.text if group else None, span=self._span(meta), **kw
+        )
+
+    def quantifier_group(self, meta: Any, children: list[s.Text]) -> p.Group:
+        return p.Group(children[0])
 
     def each(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return self._quantifier("each", meta, children)
@@ -139,14 +159,29 @@ class RuleNodes:
     def none(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return self._quantifier("none", meta, children)
 
-    def at_least_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+    def _counted(self, kind: str, meta: Any, children: list[Any]) -> s.QuantifierNode:
         number = self._number(next(c for c in children if c.type in ("INT", "SIGNED_NUMBER")))
         # A count that is not a whole number of 0 or more is left None for the checker to report.
         count = int(number) if number is not None and number >= 0 and number.denominator == 1 else None
-        return self._quantifier("at_least_count", meta, children, count=count)
+        return self._quantifier(kind, meta, children, count=count)
+
+    def at_least_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("at_least_count", meta, children)
+
+    def at_most_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("at_most_count", meta, children)
+
+    def fewer_than_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("fewer_than_count", meta, children)
+
+    def exactly_count(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._counted("exactly_count", meta, children)
 
     def at_least_share(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return self._quantifier("at_least_share", meta, children, share=self._first(children, s.Value))
+
+    def at_most_share(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
+        return self._quantifier("at_most_share", meta, children, share=self._first(children, s.Value))
 
     def others(self, meta: Any, children: list[Any]) -> s.QuantifierNode:
         return s.QuantifierNode("others", span=self._span(meta))

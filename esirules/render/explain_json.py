@@ -276,6 +276,7 @@ class _Renderer(Visitor[Data]):
             "weight_rule": ref(i.weight_rule),
             "rating": r.rating,
             "counted": r.counted,
+            "group": r.group,
             "reason": r.reason,
             "cause": self.cause(r.cause),
             "rule": ref(i.rule),
@@ -303,7 +304,11 @@ class _Renderer(Visitor[Data]):
                         "kind": c.clause.quantifier.kind,
                         "count": c.clause.quantifier.count,
                         "share": _fraction(c.clause.quantifier.share),
+                        "noun": c.clause.quantifier.noun,
+                        "other": c.clause.quantifier.other,
+                        "group": c.clause.quantifier.group,
                     },
+                    "member": c.clause.member,
                     "domain": list(c.result.domain),
                     "satisfying": list(c.result.satisfying),
                     "domain_weight": _fraction(c.result.domain_weight),
@@ -426,6 +431,8 @@ class _Renderer(Visitor[Data]):
             "score": self.aggregate(body.score),
             "grading": self.aggregate(body.grading),
             "contribution": self.contribution(body.contribution),
+            "computed_grade": s.computed_grade,
+            "adjustment": self.adjustment(body.adjustment),
         }
 
     def overall(self, body: OverallExplanation) -> dict[str, Any]:
@@ -443,6 +450,8 @@ class _Renderer(Visitor[Data]):
             "members": [self.member(m) for m in body.members],
             "score": self.aggregate(body.score),
             "grading": self.aggregate(body.grading),
+            "computed_grade": o.computed_grade,
+            "adjustment": self.adjustment(body.adjustment),
         }
 
     # --- one case ---------------------------------------------------------------------------

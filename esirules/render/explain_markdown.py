@@ -303,8 +303,17 @@ class _Markdown(Visitor[list[str]]):
         out = []
         if body.score is not None and result.value is not None:
             out.append(f"{name} was **{result.display}** for {who}: {self.terms_sentence(body.score)}.")
-        if result.grade is not None:
+        adjustment = body.adjustment
+        if adjustment is not None and adjustment.applied:
+            out.append(
+                f"Its grade was **{result.grade}**: {body.grading.method if body.grading else 'the grade line'} gave "
+                f"{result.computed_grade}, and it was adjusted to {adjustment.grade} by {adjustment.by} "
+                f"({adjustment.reason.rstrip('.')})."
+            )
+        elif result.grade is not None:
             out.append(f"Its grade was **{result.grade}** ({body.grading.method if body.grading else 'graded'}).")
+        if adjustment is not None and not adjustment.applied:
+            out.append(f"An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {adjustment.note}.")
         if body.score is not None:
             out += ["", *self.terms_table(body.score)]
         return out

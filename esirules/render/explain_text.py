@@ -507,7 +507,10 @@ class _Text(Visitor[Tree]):
         head = Plain(f"{name}: ", style="bold").append(result.display, style="bold cyan")
         if result.grade is not None and result.value is not None:
             head.append(f" {result.grade}", style="bold cyan")
+        if body.adjustment is not None and body.adjustment.applied:
+            head.append(f" (adjusted; computed {result.computed_grade})", style="cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        self.adjustment(tree, body.adjustment)
         if result.value is None and result.grade is None:
             tree.add(self.because(f"not computable: {result.reason}", result.cause, "red"))
         if body.score is not None:

@@ -174,4 +174,7 @@ def headline_json(result: SectionResult | OverallResult) -> Data:
         out["cause"] = cause_json(result.cause)
     if result.grade is not None:
         out["grade"] = result.grade
+    if result.adjustment is not None:
+        out["computed_grade"] = result.computed_grade
+        out["adjustment"] = adjustment_json(result.adjustment)
     return out

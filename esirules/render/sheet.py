@@ -123,7 +123,12 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                     cells.append(Cell(section.display))
             rows.append(Row("section", f"Score for section {section_id}", tuple(cells)))
         if has_grade:
-            cells = [Cell((s.grade or NOT_COMPUTABLE) if s is not None else "") for s in scored]
+            cells = [
+                Cell("") if s is None
+                else noted(c, str(s.grade), _adjusted(s), f"section {section_id}") if _adjusted(s)
+                else Cell(s.grade or NOT_COMPUTABLE)
+                for c, s in zip(columns, scored)
+            ]
             rows.append(Row("section", f"Grade for section {section_id}", tuple(cells)))
         for column, section in zip(columns, scored):
             # A section with neither a score nor a grade of its own has no figure on the sheet.
@@ -143,7 +148,7 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                 parts = [overall.display] if overall.value is not None else []
                 if overall.grade is not None:
                     parts.append(overall.grade)
-                cells.append(Cell(" ".join(parts)))
+                cells.append(noted(column, " ".join(parts), _adjusted(overall), "overall" if _adjusted(overall) else None))
             records.append(_headline_record("overall", "overall", overall, column))
         rows.append(Row("overall", overall_title, tuple(cells)))
     return Sheet(title, tuple(c.label for c in columns), tuple(rows), tuple(notes.texts), tuple(records))
@@ -170,8 +175,17 @@ def _criterion_cell(criterion: CriterionResult) -> tuple[str, str | None]:
 def _headline_record(
     target: str, kind: Literal["section", "overall"], result: SectionResult | OverallResult, column: ColumnResult
 ) -> Record:
-    return Record(target, kind, result.title, column.label, result.value, result.display, result.grade, None,
-                  result.reason)
+    adjusted = result.adjustment is not None and result.adjustment.applied
+    return Record(target, kind, result.title, column.label, result.value, result.display, result.grade,
+                  result.computed_grade if adjusted else None, result.reason)
+
+
+def _adjusted(result: SectionResult | OverallResult) -> str | None:
+    """The note of an applied adjustment of a section's or the overall's grade: who changed what."""
+    a = result.adjustment
+    if a is None or not a.applied:
+        return None
+    return f"computed {result.computed_grade}; adjusted to {a.grade} by {a.by}"
 
 
 def _sections_in_order(columns: Sequence[ColumnResult]) -> list[tuple[str, str]]:

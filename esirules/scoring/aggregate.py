@@ -8,6 +8,7 @@ from typing import Literal
 
 import attrs
 
+from esirules.evidence.cases import Adjustment
 from esirules.language import model as m
 from esirules.scoring.causes import Cause, about
 from esirules.scoring.compile import Evaluator
@@ -15,6 +16,7 @@ from esirules.scoring.descriptive import grade_items
 from esirules.scoring.grading import apply_bands
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
+    AdjustmentResult,
     AggregateResult,
     CriterionResult,
     ExcludedMember,
@@ -56,9 +58,12 @@ def outside_sample(section: m.Section, sample: m.Sample | None) -> Cause | None:
 
 
 def section_results(
-    evaluator: Evaluator, criteria: Mapping[str, CriterionResult], sample: m.Sample | None
+    evaluator: Evaluator,
+    criteria: Mapping[str, CriterionResult],
+    sample: m.Sample | None,
+    adjustments: Sequence[Adjustment] = (),
 ) -> dict[str, SectionResult]:
-    """Each section's score and grade from its criteria, in ruleset order."""
+    """Each section's score and grade from its criteria (and its adjustment, if any), in ruleset order."""
     members = {cid: _criterion_member(c) for cid, c in criteria.items()}
     out = {}
     for section in evaluator.ruleset.sections:
@@ -80,7 +85,13 @@ def section_results(
             continue
         own = [members[c.id] for c in section.criteria]
         score, grading = _aggregates(evaluator, section.score, section.grade, own, members, section.missing)
-        value, display, cause, grade = _headline(score, grading, section.span)
+        value, display, cause, computed = _headline(score, grading, section.span)
+        found = next((a for a in adjustments if a.section == section.id), None)
+        adjustment, grade = adjust_aggregate(
+            evaluator, f"section {section.id}", section.allows_adjustment, section.span, grading, computed, found
+        )
+        if adjustment is not None and adjustment.applied and value is None:
+            display = grade or display
         out[section.id] = SectionResult(
             section.id,
             section.title,
@@ -93,12 +104,16 @@ def section_results(
             score,
             grading,
             span=section.span,
+            computed_grade=computed if found is not None else None,
+            adjustment=adjustment,
         )
     return out
 
 
-def overall_result(evaluator: Evaluator, sections: Mapping[str, SectionResult]) -> OverallResult | None:
-    """The overall score and grade from the sections, if the ruleset has an overall."""
+def overall_result(
+    evaluator: Evaluator, sections: Mapping[str, SectionResult], adjustments: Sequence[Adjustment] = ()
+) -> OverallResult | None:
+    """The overall score and grade from the sections (and its adjustment), if the ruleset has an overall."""
     overall = evaluator.ruleset.overall
     if overall is None:
         return None
@@ -106,8 +121,42 @@ def overall_result(evaluator: Evaluator, sections: Mapping[str, SectionResult]) 
     score, grading = _aggregates(
         evaluator, overall.score, overall.grade, list(members.values()), members, overall.missing
     )
-    value, display, cause, grade = _headline(score, grading, overall.span)
-    return OverallResult(overall.title, value, display, cause, grade, score, grading, span=overall.span)
+    value, display, cause, computed = _headline(score, grading, overall.span)
+    found = next((a for a in adjustments if a.overall), None)
+    adjustment, grade = adjust_aggregate(
+        evaluator, "the overall", overall.allows_adjustment, overall.span, grading, computed, found
+    )
+    if adjustment is not None and adjustment.applied and value is None:
+        display = grade or display
+    return OverallResult(
+        overall.title, value, display, cause, grade, score, grading, span=overall.span,
+        computed_grade=computed if found is not None else None, adjustment=adjustment,
+    )
+
+
+def adjust_aggregate(
+    evaluator: Evaluator,
+    what: str,
+    allows: bool,
+    span: Span,
+    grading: AggregateResult | None,
+    computed: str | None,
+    found: Adjustment | None,
+) -> tuple[AdjustmentResult | None, str | None]:
+    """A section's or the overall's final grade: the adjustment when there is one and it can apply."""
+    if found is None:
+        return None, computed
+    note = None
+    if not allows:
+        note = Cause("adjustment_not_allowed", f"{what} does not allow adjustment", span, found.location)
+    elif computed is None or grading is None or grading.ladder is None:
+        note = Cause("no_grade_to_adjust", "there is no computed grade to adjust", span, found.location)
+    elif found.grade not in evaluator.ruleset.scale(grading.ladder).values:
+        words = f"`{found.grade}` is not a grade on ladder {grading.ladder}"
+        note = Cause("adjustment_not_on_ladder", words, span, found.location)
+    if note is not None:
+        return AdjustmentResult(found.grade, found.by, found.reason, False, note), computed
+    return AdjustmentResult(found.grade, found.by, found.reason, True), found.grade
 
 
 def _criterion_member(result: CriterionResult) -> Member:

@@ -100,7 +100,9 @@ def grade_items(compiled: CompiledGrading, items: Sequence[ItemResult]) -> Gradi
     """Apply a grading to the counted items (every one must have a rating on its item scale)."""
     counted = [item for item in items if item.counted]
     ranks = [compiled.item_scale.rank(item.rating) for item in counted if item.rating is not None]
-    return trace(compiled, [item.id for item in counted], ranks, [item.weight for item in counted])
+    return trace(
+        compiled, [item.id for item in counted], ranks, [item.weight for item in counted], [i.group for i in counted]
+    )
 
 
 def rate_items(
@@ -126,7 +128,8 @@ def rate_items(
         else:
             rated.append(
                 ItemResult(
-                    item.id, item.text, item.weight, rating, rating != scale.not_applicable, span=item.span
+                    item.id, item.text, item.weight, rating, rating != scale.not_applicable,
+                    group=item.group, span=item.span,
                 )
             )
     return tuple(rated)
@@ -167,7 +170,8 @@ def _rate_from_measure(
         return _unrated(item, cause, measure=result)
     counted = band.value != compiled.item_scale.not_applicable
     return ItemResult(
-        item.id, item.text, item.weight, band.value, counted, measure=result, band=band, span=item.span
+        item.id, item.text, item.weight, band.value, counted, measure=result, band=band, group=item.group,
+        span=item.span,
     )
 
 
@@ -199,7 +203,9 @@ def _performance(figures: MeasureFigures, lower_is_better: bool) -> Fraction | N
 
 
 def _unrated(item: m.Item, cause: Cause, *, measure: MeasureResult | None = None) -> ItemResult:
-    return ItemResult(item.id, item.text, item.weight, None, False, measure=measure, cause=cause, span=item.span)
+    return ItemResult(
+        item.id, item.text, item.weight, None, False, measure=measure, cause=cause, group=item.group, span=item.span
+    )
 
 
 def adjust(

@@ -372,7 +372,7 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
                 criteria[criterion.id] = grade_descriptive(
                     evaluator, criterion, partial.ratings, partial.measures, partial.adjustments
                 )
-    sections = section_results(evaluator, criteria, sample)
+    sections = section_results(evaluator, criteria, sample, partial.adjustments)
     return ColumnResult(
         label or partial.sample or ruleset.name,
         RulesetRef(ruleset.name, ruleset.version, ruleset.content_hash, ruleset.path),
@@ -383,7 +383,7 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
         order.groups(partial.excluded_cases),
         criteria,
         sections,
-        overall_result(evaluator, sections),
+        overall_result(evaluator, sections, partial.adjustments),
     )
 
 

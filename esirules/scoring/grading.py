@@ -137,17 +137,21 @@ def decide(
     *,
     every_rule: bool = True,
     units: tuple[list[int], int] | None = None,
+    ids: Sequence[str] = (),
+    groups: Sequence[str | None] = (),
 ) -> Decision:
     """Apply a grading to items given by their rank on the item scale and their weight.
 
     The decision is `semantics.decide` on the items' rating profile; this adds which items each
     clause counted. With every_rule=False only the grade is wanted (the clauses' items are not
     listed); searches that call this many times for the same items pass
-    `units = weight_units(weights)` once.
+    `units = weight_units(weights)` once. `ids` name the items, in the order of `ranks`, for
+    rules that name members; `groups` give each item's group, for quantifiers over one group.
     """
     grading, ladder, meaning = compiled.grading, compiled.ladder, compiled.meaning
     units_list, unit = units if units is not None else weight_units(weights)
-    profile = _profile(meaning, ranks, units_list, unit)
+    columns = _columns(meaning.classes, meaning.ranks, ranks, ids, groups)
+    profile = _profile(meaning, columns, units_list, unit)
     verdict = semantics.decide(meaning, profile)
     grade_of = {rank: grade for rank, grade in enumerate(reversed(ladder.values))}
     chosen = next((i for i, truth in enumerate(verdict.chosen) if truth), None)
@@ -156,13 +160,13 @@ def decide(
     listed = every_rule
     return Decision(
         tuple(
-            _outcomes(rule.clauses, truths, ranks, units_list, listed)
+            _outcomes(rule.clauses, truths, columns, units_list, listed)
             for rule, truths in zip(meaning.rules, verdict.clauses)
         ),
         tuple(tuple(grade_of[g] for g, truth in lacks if truth) for lacks in verdict.lacking),
         chosen,
         tuple(
-            _outcomes(cap.clauses, truths, ranks, units_list, listed)
+            _outcomes(cap.clauses, truths, columns, units_list, listed)
             for cap, truths in zip(meaning.caps, verdict.cap_clauses)
         ),
         tuple(bool(truth) for truth in verdict.capped),
@@ -173,18 +177,44 @@ def decide(
 
 
 def clauses_hold(
-    clauses: Sequence[m.Clause], scale: m.Scale, ranks: Sequence[int], units: Sequence[int], unit: int
+    clauses: Sequence[m.Clause],
+    scale: m.Scale,
+    ranks: Sequence[int],
+    units: Sequence[int],
+    unit: int,
+    ids: Sequence[str] = (),
+    groups: Sequence[str | None] = (),
 ) -> bool:
     """Whether every clause of one rule holds for these items (ranks and whole weight units)."""
-    meanings = semantics.clause_meanings(clauses, scale)
-    profile = _profile_of(len(scale.values), meanings, ranks, units, unit)
+    classes = semantics.item_classes(clauses)
+    meanings = semantics.clause_meanings(clauses, scale, classes)
+    columns = _columns(classes, len(scale.values), ranks, ids, groups)
+    profile = _profile_of(len(classes) * len(scale.values), meanings, columns, units, unit)
     return all(semantics.clause_truth(c, profile) for c in meanings)
 
 
-def _profile(meaning: semantics.GradingMeaning, ranks: Sequence[int], units: Sequence[int], unit: int) -> Profiles:
-    weights = [0] * meaning.ranks
-    for rank, weight in zip(ranks, units):
-        weights[rank] += weight
+def _columns(
+    classes: Sequence[semantics.ItemClass],
+    size: int,
+    ranks: Sequence[int],
+    ids: Sequence[str],
+    groups: Sequence[str | None],
+) -> Sequence[int]:
+    """Each item's column in a profile: its class·size + its rank (its rank when items are not told apart)."""
+    if len(classes) == 1:
+        return ranks
+    return [
+        semantics.class_of(
+            classes, ids[i] if i < len(ids) else None, groups[i] if i < len(groups) else None
+        ) * size + rank
+        for i, rank in enumerate(ranks)
+    ]
+
+
+def _profile(meaning: semantics.GradingMeaning, columns: Sequence[int], units: Sequence[int], unit: int) -> Profiles:
+    weights = [0] * meaning.columns
+    for column, weight in zip(columns, units):
+        weights[column] += weight
     return Profiles.single(weights, unit, width_for(meaning.tests(), sum(units), unit))
 
 
@@ -194,7 +224,7 @@ def _profile_of(
     weights = [0] * size
     for rank, weight in zip(ranks, units):
         weights[rank] += weight
-    tests = [t for c in meanings for t in c.tests]
+    tests = [t for c in meanings for t in c.tests]  # `ranks` here are the items' columns
     return Profiles.single(weights, unit, width_for(tests, sum(units), unit))
 
 
@@ -230,11 +260,15 @@ def _outcomes(
 
 
 def trace(
-    compiled: CompiledGrading, ids: Sequence[str], ranks: Sequence[int], weights: Sequence[Fraction]
+    compiled: CompiledGrading,
+    ids: Sequence[str],
+    ranks: Sequence[int],
+    weights: Sequence[Fraction],
+    groups: Sequence[str | None] = (),
 ) -> GradingTrace:
     """Apply a grading to rated items and record every rule and cap tried, in words."""
     grading = compiled.grading
-    decision = decide(compiled, ranks, weights)
+    decision = decide(compiled, ranks, weights, ids=ids, groups=groups)
     rules = []
     for number, (rule, outcomes) in enumerate(zip(grading.rules, decision.rules)):
         clauses_hold = all(o.holds for o in outcomes)
@@ -287,7 +321,7 @@ def _clause_results(
                 tuple(ids[i] for i in outcome.satisfying),
                 domain,
                 satisfying,
-                _needed(clause.quantifier, domain),
+                f"{clause.member} rated so" if clause.member is not None else _needed(clause.quantifier, domain),
                 _found(clause.quantifier, satisfying, domain),
                 outcome.holds,
                 span=clause.span,
@@ -297,24 +331,42 @@ def _clause_results(
 
 
 def clause_text(clause: m.Clause) -> str:
-    """A clause as written: `at least strong on the majority of items`."""
+    """A clause as written: `at least strong on the majority of items`, `leadership is at best good`."""
     value = value_text(clause.value)
     comparison = {
         "at_least": f"at least {value}",
         "at_best": f"at best {value}",
         "exactly": f"exactly {value}",
     }
+    if clause.member is not None:
+        shown = value if clause.comparison == "exactly" else comparison[clause.comparison]
+        return f"{clause.member} is {shown}"
     return f"{comparison[clause.comparison]} on {quantifier_text(clause.quantifier)}"
 
 
+_SINGULAR = {"items": "item", "criteria": "criterion", "sections": "section"}
+_BOUNDS = {
+    "at_least_count": "at least", "at_most_count": "at most", "fewer_than_count": "fewer than",
+    "exactly_count": "exactly", "at_least_share": "at least", "at_most_share": "no more than",
+}
+
+
 def quantifier_text(quantifier: m.Quantifier) -> str:
-    kind = quantifier.kind
-    if kind == "at_least_count":
-        return f"at least {plural(quantifier.count or 0, 'item')}"
-    if kind == "at_least_share":
-        return f"at least {percent_text(quantifier.share or Fraction(1))} of items"
-    words = {"each": "each item", "majority": "the majority of items", "some": "some items"}
-    return words.get(kind, "none of the items" if kind == "none" else "the others")
+    """A quantifier as written, counting what the rule counts: `at least 1 section`, `each criterion`."""
+    kind, nouns = quantifier.kind, quantifier.noun
+    noun = _SINGULAR.get(nouns, nouns)
+    if quantifier.other:
+        noun, nouns = f"other {noun}", f"other {nouns}"
+    if quantifier.group is not None:
+        group = f" of group {value_text(quantifier.group)}"
+        noun, nouns = noun + group, nouns + group
+    bound = _BOUNDS.get(kind)
+    if kind in m.COUNTED and bound is not None:
+        return f"{bound} {plural(quantifier.count or 0, noun, nouns)}"
+    if kind in m.SHARED and bound is not None:
+        return f"{bound} {percent_text(quantifier.share or Fraction(1))} of {nouns}"
+    words = {"each": f"each {noun}", "majority": f"the majority of {nouns}", "some": f"some {nouns}"}
+    return words.get(kind, f"none of the {nouns}" if kind == "none" else "the others")
 
 
 def _needed(quantifier: m.Quantifier, domain: Fraction) -> str:
@@ -330,13 +382,15 @@ def _needed(quantifier: m.Quantifier, domain: Fraction) -> str:
         return f"more than 0 {of}"
     if kind == "none":
         return f"0 {of}"
-    if kind == "at_least_count":
-        return f"at least {quantifier.count} {of}"
-    return f"at least {percent_text(quantifier.share or Fraction(1))} {of}"
+    if kind in m.COUNTED:
+        return f"{_BOUNDS[kind]} {quantifier.count} {of}"
+    return f"{_BOUNDS[kind]} {percent_text(quantifier.share or Fraction(1))} {of}"
 
 
 def _found(quantifier: m.Quantifier, satisfying: Fraction, domain: Fraction) -> str:
+    if quantifier.kind == "named":
+        return "not rated" if domain == 0 else "yes" if satisfying == domain else "no"
     found = number_text(satisfying)
-    if quantifier.kind == "at_least_share" and domain > 0:
+    if quantifier.kind in m.SHARED and domain > 0:
         found += f" ({display_percent(satisfying / domain, _SHARE_ROUNDING)})"
     return found

@@ -229,6 +229,7 @@ class ItemResult:
     measure: MeasureResult | None = None
     band: BandResult | None = None
     cause: Cause | None = None  # why there is no rating
+    group: str | None = None  # the item's group in its criterion (`group "level 3"`)
     span: Span = span_field()
 
     @property
@@ -420,6 +421,8 @@ class SectionResult:
     score: AggregateResult | None
     grading: AggregateResult | None
     span: Span = span_field()
+    computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
+    adjustment: AdjustmentResult | None = None
 
     @property
     def reason(self) -> str | None:
@@ -436,6 +439,8 @@ class OverallResult:
     score: AggregateResult | None
     grading: AggregateResult | None
     span: Span = span_field()
+    computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
+    adjustment: AdjustmentResult | None = None
 
     @property
     def reason(self) -> str | None:

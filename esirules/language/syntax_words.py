@@ -1,0 +1,36 @@
+"""The words of a ruleset as written: names, values and text, each with its span.
+
+Part of the syntax tree (esirules.language.syntax re-exports these).
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+import attrs
+
+from esirules.span import Span, span_field
+
+
+@attrs.frozen
+class Name:
+    """A name as written, with where it was written (for diagnostics about references)."""
+
+    text: str
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Value:
+    """A scale point, grade or attribute value: bare (`strong`), quoted, or a number."""
+
+    text: str
+    number: Fraction | None = None
+    quoted: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Text:
+    text: str
+    span: Span = span_field()
