@@ -32,6 +32,7 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.render.headline import Headline
 from esirules.render.terminal import Plain
 from esirules.render.wording import POOLING_FORMULAS, measure_comparison, measure_figure, shown_path
 from esirules.scoring.causes import Cause
@@ -114,28 +115,6 @@ def _items_count(count: int, weight: Fraction) -> str:
     return str(count) if weight == count else f"{count}, weighing {number_text(weight)}"
 
 
-class _Headline(Visitor[str]):
-    """The figure an explanation is about, as shown."""
-
-    def numerical(self, body: NumericalExplanation) -> str:
-        return body.criterion.display
-
-    def descriptive(self, body: DescriptiveExplanation) -> str:
-        return body.criterion.display
-
-    def section(self, body: SectionExplanation) -> str:
-        return body.section.display
-
-    def overall(self, body: OverallExplanation) -> str:
-        return body.overall.display
-
-    def question_target(self, body: QuestionTargetExplanation) -> str:
-        return body.question.result.display
-
-    def item_target(self, body: ItemTargetExplanation) -> str:
-        return body.item.result.rating or "no rating"
-
-
 class _Text(Visitor[Tree]):
     def __init__(self, explanation: Explanation):
         self.x = explanation
@@ -170,7 +149,7 @@ class _Text(Visitor[Tree]):
             parts.append(f"{excluded} left out by the ruleset")
         if x.where is not None:
             parts.append(
-                f"where {x.where.condition} (of all {x.column.cases} cases: {visit(x.body, _Headline())})"
+                f"where {x.where.condition} (of all {x.column.cases} cases: {visit(x.body, Headline())})"
             )
         return Plain(" · ".join(parts), style="dim")
 

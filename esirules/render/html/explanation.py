@@ -30,6 +30,7 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import Explanation, Target
+from esirules.render.headline import Headline
 from esirules.render.html.environment import NOWHERE, Links, environment, standalone
 from esirules.render.wording import POOLING_FORMULAS, shown_path
 from esirules.scoring.causes import Cause
@@ -112,27 +113,12 @@ class Helpers:
         return " · ".join(parts)
 
 
-class Headline(Visitor[str]):
-    """The figure an explanation is about, as shown."""
+class _Headline(Headline):
+    """The figure, and a numerical criterion's grade beside its score."""
 
     def numerical(self, body: NumericalExplanation) -> str:
         c = body.criterion
         return c.display + (f" {c.grade}" if c.grade is not None and c.value is not None else "")
-
-    def descriptive(self, body: DescriptiveExplanation) -> str:
-        return body.criterion.display
-
-    def section(self, body: SectionExplanation) -> str:
-        return body.section.display
-
-    def overall(self, body: OverallExplanation) -> str:
-        return body.overall.display
-
-    def question_target(self, body: QuestionTargetExplanation) -> str:
-        return body.question.result.display
-
-    def item_target(self, body: ItemTargetExplanation) -> str:
-        return body.item.result.rating or "no rating"
 
 
 class _Body(Visitor[Markup]):
@@ -187,8 +173,8 @@ def explanation_fragment(explanation: Explanation, links: Links = NOWHERE) -> Ma
     template = environment().get_template("explanation.html.j2")
     return Markup(template.render(
         x=x, h=helpers, body=body, subset=subset,
-        figure=visit(x.body, Headline()),
-        subset_figure=None if where is None else visit(where.body, Headline()),
+        figure=visit(x.body, _Headline()),
+        subset_figure=None if where is None else visit(where.body, _Headline()),
     ))
 
 
