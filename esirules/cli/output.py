@@ -34,7 +34,7 @@ def write(text: str, stream: TextIO | None = None) -> None:
 
 
 def write_json(text: str) -> None:
-    """A JSON document, with the characters a terminal would obey escaped as \\uXXXX."""
+    """A JSON document, with the characters a terminal would obey written as JSON escapes (ESC as \\u001b)."""
     sys.stdout.write(_RAW_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text) + "\n")
 
 
