@@ -288,7 +288,14 @@ def _clause(clause: s.ClauseNode) -> m.Clause:
     group = q.group.text if q.group is not None else None
     quantifier = m.Quantifier(q.kind, q.count, share, q.noun, q.other, group)  # type: ignore[arg-type]
     member = clause.member.text if clause.member is not None else None
-    return m.Clause(clause.comparison, clause.value.text, quantifier, member)  # type: ignore[arg-type]
+    figure = clause.figure
+    spec = None
+    if figure is not None:
+        operand = figure.operand.number if figure.operand.number is not None else Fraction(0)
+        members = tuple(n.text for n in figure.members)
+        spec = m.FigureSpec(figure.figure, figure.comparison, operand, figure.of_possible, members, figure.rated)  # type: ignore[arg-type]
+    value = clause.value.text if clause.value is not None else ""
+    return m.Clause(clause.comparison, value, quantifier, member, figure=spec)  # type: ignore[arg-type]
 
 
 def band_words(band: s.BandNode) -> str:

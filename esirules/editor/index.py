@@ -371,7 +371,7 @@ class Index:
         rules: list[s.GradeRuleNode | s.CapRuleNode] = [*d.rules, *d.caps]
         for rule in rules:
             self._values(ladder, [rule.grade], rule)
-            self._values(scale, [clause.value for clause in rule.clauses], rule)
+            self._values(scale, [clause.value for clause in rule.clauses if clause.value is not None], rule)
 
     def _condition(self, node: s.ConditionNode) -> None:
         stack: list[s.ConditionNode] = [node]

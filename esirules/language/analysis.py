@@ -78,6 +78,8 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         tried = analysis_bands.findings(bands, ruleset.rounding, used)
         if any(use == "measure" for use, _ in used):
             tried_by_name[bands.name] = tried
+        if any(use == "figures" for use, _ in used):
+            continue  # bands on a sum or mean are not searched (analysis_bands._points)
         analysis_bands.report(ctx, bands, ruleset.scale(bands.scale), tried)
         bands_found.append(_bands_summary(bands, ruleset.scale(bands.scale), tried))
 

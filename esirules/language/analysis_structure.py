@@ -66,7 +66,7 @@ def unused(ctx: CheckContext, ruleset: m.Ruleset) -> None:
     used_gradings |= {a.using for a in aggregates if a.kind == "graded_over"}
     used_bands = {c.grading for c in ruleset.criteria() if c.kind == "numerical"}
     used_bands |= {g.measure_bands for g in ruleset.gradings}
-    used_bands |= {a.using for a in aggregates if a.kind == "score_banded"}
+    used_bands |= {a.using for a in aggregates if a.kind in ("score_banded", "sum_banded", "mean_banded")}
     used_bands |= {a.bands for a in aggregates if a.kind == "points_total"}
     used_points = {a.using for a in aggregates if a.kind == "points_total"}
     for scale in ruleset.scales:
@@ -194,7 +194,7 @@ def _ladder_of(
     grade = section.grade
     if grade.kind == "graded_over" and grade.using is not None:
         return ruleset.grading(grade.using).ladder
-    if grade.kind == "score_banded" and grade.using is not None:
+    if grade.kind in ("score_banded", "sum_banded", "mean_banded") and grade.using is not None:
         return ruleset.band_set(grade.using).scale
     if grade.kind == "points_total" and grade.bands is not None:
         return ruleset.band_set(grade.bands).scale

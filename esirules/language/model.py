@@ -31,12 +31,15 @@ from esirules.language.model_rules import (  # noqa: F401 (re-exported)
     CapRule,
     Clause,
     Figure,
+    FigureSpec,
     FigureTest,
     GradeRule,
     Grading,
     Points,
     Quantifier,
     QuantifierKind,
+    Rounding,
+    figure_members,
     named_members,
 )
 from esirules.span import Span, span_field
@@ -77,6 +80,19 @@ class Scale:
     not_applicable: str | None = None
     is_ladder: bool = False
     span: Span = span_field()
+    # Each level's number, in the order of `values` (issue 11, point 1); () when the levels have none.
+    numbers: tuple[Fraction, ...] = ()
+
+    def number(self, value: str) -> Fraction | None:
+        """The number of a level, or None (a scale without numbers, or not one of its levels)."""
+        if not self.numbers or value not in self.values:
+            return None
+        return self.numbers[self.values.index(value)]
+
+    @property
+    def largest(self) -> Fraction | None:
+        """The largest number a level has (whatever its place in the order); None without numbers."""
+        return max(self.numbers) if self.numbers else None
 
     def rank(self, value: str) -> int:
         """Higher is better: the best value has rank len(values) - 1, the worst 0."""
@@ -123,15 +139,6 @@ class Measure:
     span: Span = span_field()
 
 
-@attrs.frozen
-class Rounding:
-    """How figures are shown: `places` decimal places of a percentage; `ties` for halves."""
-
-    places: int = 0
-    ties: Literal["up", "even", "down"] = "up"
-    span: Span = span_field()
-
-
 # ---------------------------------------------------------------------------------------------
 # Evidence definitions
 
@@ -172,7 +179,9 @@ class Item(_Written):
 # ---------------------------------------------------------------------------------------------
 # Structure
 
-AggregateKind = Literal["weighted_mean", "lowest_of", "points_total", "graded_over", "score_banded"]
+AggregateKind = Literal[
+    "weighted_mean", "lowest_of", "points_total", "graded_over", "score_banded", "sum_banded", "mean_banded"
+]
 
 
 @attrs.frozen
@@ -185,6 +194,8 @@ class Aggregate:
     using: str | None = None  # the points, grading or bands named
     bands: str | None = None  # for points_total: the bands on the total
     span: Span = span_field()
+    # sum_banded, mean_banded: how the mean is rounded (the block's `means:` part); None: exact
+    means: Rounding | None = None
 
 
 MissingRule = Literal["not computable", "renormalise"]
@@ -363,7 +374,7 @@ class Ruleset:
     content_hash: str
     description: str = ""
     parent: Ruleset | None = None
-    rounding: Rounding = Rounding()
+    rounding: Rounding = Rounding()  # noqa: RUF009 (frozen, so one shared default is safe)
     scales: tuple[Scale, ...] = ()
     attributes: tuple[Attribute, ...] = ()
     sources: tuple[Source, ...] = ()

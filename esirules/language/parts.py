@@ -101,6 +101,28 @@ class Group(NamedTuple):
     text: s.Text
 
 
+class ValuedLevel(NamedTuple):
+    """`good = 3`: a level of a scale with a number of its own (issue 11, point 1)."""
+
+    value: s.Value
+    number: s.Value
+
+
+class FigureMembers(NamedTuple):
+    """`items of group "level 3"`, `criteria A1, A2`, `items rated at least good`: what a figure is of."""
+
+    noun: str
+    group: s.Text | None
+    members: tuple[s.Name, ...]
+    rated: Comparison | None
+
+
+class SharePossible(NamedTuple):
+    """`75% of possible`."""
+
+    share: s.Value
+
+
 class Comparison(NamedTuple):
     kind: str  # at_least | at_best | exactly
     value: s.Value

@@ -18,7 +18,8 @@ items apart: its profile holds weight per (item class, rating) instead (`item_cl
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+import math
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
@@ -26,7 +27,7 @@ import attrs
 
 from esirules.language import model as m
 from esirules.language.profiles import Profiles, Test
-from esirules.words import round_percent
+from esirules.words import round_number, round_percent
 
 # ---------------------------------------------------------------------------------------------
 # Quantifiers and clauses
@@ -81,7 +82,8 @@ ONE_CLASS: tuple[ItemClass, ...] = ((None, None),)
 
 def item_classes(clauses: Sequence[m.Clause]) -> tuple[ItemClass, ...]:
     """The classes of items these clauses tell apart (`ONE_CLASS` when they tell none apart)."""
-    members = tuple(dict.fromkeys(c.member for c in clauses if c.member is not None))
+    named = [c.member for c in clauses if c.member is not None]
+    members = tuple(dict.fromkeys([*named, *m.figure_members(tuple(clauses))]))
     groups = tuple(dict.fromkeys(c.quantifier.group for c in clauses if c.quantifier.group is not None))
     return tuple(itertools.product((*members, None), (*groups, None)))
 
@@ -95,12 +97,36 @@ def class_of(classes: Sequence[ItemClass], item_id: str | None, group: str | Non
 
 
 @attrs.frozen
+class LinearTest:
+    """`Σ coefficient·W(column) + test.domain·D + test.items·U ≥ 0` (`> 0` if strict): a figure
+    clause's test, where W(column) is the weight rated at that column and `test.satisfying` is 1."""
+
+    coefficients: tuple[tuple[int, int], ...]  # (column, coefficient)
+    test: Test
+
+    def figure(self, profiles: Profiles) -> int:
+        """The column of Σ coefficient·W(column), in every profile at once."""
+        return sum((c * profiles.weights[col] for col, c in self.coefficients), 0)
+
+    def bound(self) -> Test:
+        """A test as large as this one's figure, for `width_for`."""
+        largest = max((abs(c) for _, c in self.coefficients), default=0)
+        return Test(largest, self.test.domain, self.test.items)
+
+
+@attrs.frozen
 class ClauseMeaning:
-    """A clause: the columns (class·ranks + rank) of the items it counts, of those that satisfy it, its tests."""
+    """A clause: the columns (class·ranks + rank) of the items it counts, of those that satisfy it, its tests.
+
+    A figure clause (`sum of items at most 15`) adds `forms`: linear tests on the items' numbers."""
 
     domain: frozenset[int]
     satisfying: frozenset[int]
     tests: tuple[Test, ...]
+    forms: tuple[LinearTest, ...] = ()
+
+    def width_tests(self) -> tuple[Test, ...]:
+        return (*self.tests, *(f.bound() for f in self.forms))
 
 
 @attrs.frozen
@@ -125,14 +151,18 @@ class GradingMeaning:
     def of(cls, grading: m.Grading, item_scale: m.Scale, ladder: m.Scale) -> GradingMeaning:
         every = [c for r in grading.rules for c in r.clauses] + [c for r in grading.caps for c in r.clauses]
         classes = item_classes(every)
+        means = grading.means
         rules = tuple(
-            RuleMeaning(ladder.rank(r.grade), clause_meanings(r.clauses, item_scale, classes), r.otherwise)
+            RuleMeaning(ladder.rank(r.grade), clause_meanings(r.clauses, item_scale, classes, means), r.otherwise)
             for r in grading.rules
         )
         caps = tuple(
-            RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale, classes)) for c in grading.caps
+            RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale, classes, means))
+            for c in grading.caps
         )
         return cls(rules, caps, grading.cumulative, len(item_scale.values), len(ladder.values), classes)
+
+
 
     @property
     def columns(self) -> int:
@@ -145,15 +175,25 @@ class GradingMeaning:
         return len(self.classes) > 1
 
     def tests(self) -> tuple[Test, ...]:
-        return tuple(t for rule in (*self.rules, *self.caps) for c in rule.clauses for t in c.tests)
+        return tuple(t for rule in (*self.rules, *self.caps) for c in rule.clauses for t in c.width_tests())
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether some clause is a figure clause (`sum of items at most 15`)."""
+        return any(c.forms for rule in (*self.rules, *self.caps) for c in rule.clauses)
 
 
 def clause_meanings(
-    clauses: Sequence[m.Clause], scale: m.Scale, classes: Sequence[ItemClass] = ONE_CLASS
+    clauses: Sequence[m.Clause],
+    scale: m.Scale,
+    classes: Sequence[ItemClass] = ONE_CLASS,
+    means: m.Rounding | None = None,
 ) -> tuple[ClauseMeaning, ...]:
     """Each clause's domain: every item, or for `the others` the items of the clause before
     that did not satisfy it, or for a named member that member's items, or for `other ...`
-    every item but the members the rule names; a quantifier over a group keeps only that group's."""
+    every item but the members the rule names; a quantifier over a group keeps only that group's;
+    a figure clause over named members (`max of criteria A1, A2`) only theirs. A figure
+    clause's tests are on its items' numbers (`figure_forms`), a mean rounded by `means`."""
     size = len(scale.values)
 
     def columns(picked: Sequence[int]) -> frozenset[int]:
@@ -168,6 +208,8 @@ def clause_meanings(
             domain = out[-1].domain - out[-1].satisfying
         elif clause.member is not None:
             domain = columns([k for k in every_class if classes[k][0] == clause.member])
+        elif clause.figure is not None and clause.figure.members:
+            domain = columns([k for k in every_class if classes[k][0] in clause.figure.members])
         elif quantifier.other:
             domain = columns([k for k in every_class if classes[k][0] not in named])
         else:
@@ -176,8 +218,204 @@ def clause_meanings(
             domain &= columns([k for k in every_class if classes[k][1] == quantifier.group])
         compared = compared_ranks(clause.comparison, clause.value, scale)
         satisfying = frozenset(c for c in domain if c % size in compared)
-        out.append(ClauseMeaning(domain, satisfying, quantifier_tests(quantifier)))
+        if clause.figure is not None:
+            tests, forms = figure_forms(clause.figure, scale, domain, satisfying, means)
+            out.append(ClauseMeaning(domain, satisfying, tests, forms))
+        else:
+            out.append(ClauseMeaning(domain, satisfying, quantifier_tests(quantifier)))
     return tuple(out)
+
+
+# ---------------------------------------------------------------------------------------------
+# Figures over the members' numbers (issue 11, point 1)
+
+_RATED = Test(0, 1, strict=True)  # D > 0: some member is rated
+
+
+def figure_forms(
+    figure: m.FigureSpec,
+    scale: m.Scale,
+    domain: frozenset[int],
+    counted: frozenset[int],
+    means: m.Rounding | None = None,
+) -> tuple[tuple[Test, ...], tuple[LinearTest, ...]]:
+    """A figure clause as linear tests on the weight at each column of `domain` (the rated
+    members it is over; `counted`: those a `count ... rated ...` counts).
+
+    With W(c) the weight at column c, v(c) its level's number and U one item's weight:
+    sum = Σ v·W, count = Σ W over `counted`, mean = sum / Σ W, min/max over the columns with
+    weight. `possible` is Σ W · (largest number) for a sum, Σ W for a count, the largest number
+    for a mean, min or max. A mean, min or max of no rated member fails (test D > 0). A rounded
+    mean compared with c is the exact mean compared with the edge of the values rounding to c
+    (`mean_edge`), so every figure test stays linear and exact.
+    """
+    size = len(scale.values)
+    kind, comparison = figure.kind, figure.comparison
+    number = {c: (Fraction(1) if c in counted else Fraction(0)) if kind == "count" else _number(scale, c % size)
+              for c in domain}
+    largest = Fraction(1) if kind == "count" else (scale.largest or Fraction(0))
+    bound = figure.operand * largest if figure.of_possible else figure.operand
+    if kind in ("sum", "count"):
+        if figure.of_possible:  # Σ (v - share·largest)·W compared with 0
+            form = {c: number[c] - bound for c in domain}
+            return (), _compared(form, Fraction(0), comparison)
+        return (), _compared(dict(number), -bound, comparison)
+    if kind == "mean":
+        return (_RATED,), _mean_forms(number, bound, comparison, means)
+    return (_RATED,), _extreme_forms(kind, number, bound, comparison)
+
+
+@attrs.frozen
+class FigureFacts:
+    """A figure clause worked out directly on its members, for explanations: the figure exactly,
+    the figure compared (a mean rounded by `means:`), what was possible, the number it is compared
+    with, and whether it holds. Scoring's decision is `figure_forms` on the rating profile; the
+    tests hold the two to the same answer on every profile."""
+
+    value: Fraction | None
+    compared: Fraction | None
+    possible: Fraction
+    bound: Fraction
+    holds: bool
+
+
+def figure_facts(
+    figure: m.FigureSpec,
+    numbers: Sequence[Fraction],
+    weights: Sequence[Fraction],
+    counted: Sequence[bool],
+    largest: Fraction,
+    means: m.Rounding | None = None,
+) -> FigureFacts:
+    """The figure of the rated members a clause is over (each with its number, weight, and
+    whether a `count ... rated ...` counts it), compared as the clause says."""
+    kind = figure.kind
+    total_weight = sum(weights, Fraction(0))
+    value: Fraction | None
+    if kind == "sum":
+        value = sum((w * v for w, v in zip(weights, numbers)), Fraction(0))
+        possible = total_weight * largest
+    elif kind == "count":
+        value = sum((w for w, c in zip(weights, counted) if c), Fraction(0))
+        possible = total_weight
+    else:
+        possible = largest
+        if not numbers:
+            value = None
+        elif kind == "mean":
+            value = sum((w * v for w, v in zip(weights, numbers)), Fraction(0)) / total_weight
+        else:
+            value = min(numbers) if kind == "min" else max(numbers)
+    bound = figure.operand * possible if figure.of_possible else figure.operand
+    compared = value
+    if kind == "mean" and means is not None and value is not None:
+        compared = round_number(value, means)
+    holds = compared is not None and (
+        compared == bound if figure.comparison == "is" else compare(figure.comparison, compared, bound)
+    )
+    return FigureFacts(value, compared, possible, bound, holds)
+
+
+def _number(scale: m.Scale, rank: int) -> Fraction:
+    found = scale.number(scale.value_at(rank))
+    return found if found is not None else Fraction(0)
+
+
+def _linear(form: dict[int, Fraction], items: Fraction, sign: int, strict: bool) -> LinearTest:
+    """sign·(Σ form[c]·W(c) + items·U) ≥ 0 (> 0 if strict), in whole numbers."""
+    scale = math.lcm(items.denominator, *(f.denominator for f in form.values()))
+    coefficients = tuple((c, sign * int(f * scale)) for c, f in sorted(form.items()) if f)
+    return LinearTest(coefficients, Test(1, 0, sign * int(items * scale), strict))
+
+
+def _compared(form: dict[int, Fraction], items: Fraction, comparison: str) -> tuple[LinearTest, ...]:
+    """F = Σ form·W + items·U compared with 0: at least F ≥ 0, above F > 0, at most F ≤ 0, below F < 0, is F = 0."""
+    if comparison == "at_least":
+        return (_linear(form, items, 1, False),)
+    if comparison == "above":
+        return (_linear(form, items, 1, True),)
+    if comparison == "at_most":
+        return (_linear(form, items, -1, False),)
+    if comparison == "below":
+        return (_linear(form, items, -1, True),)
+    return (_linear(form, items, 1, False), _linear(form, items, -1, False))
+
+
+def mean_edge(bound: Fraction, rounding: m.Rounding | None) -> tuple[Fraction, bool]:
+    """Where the (rounded) mean reaches `bound`: the means that round to `bound` or more are
+    those ≥ edge (True) or > edge (False). Exact: the edge is `bound` itself, inclusive."""
+    if rounding is None:
+        return bound, True
+    step = Fraction(1, 10**rounding.places)
+    grid = math.ceil(bound / step) * step  # the least rounded value at or above `bound`
+    edge = grid - step / 2
+    return edge, round_number(edge, rounding) >= grid
+
+
+def _next_up(bound: Fraction, rounding: m.Rounding | None) -> tuple[Fraction, bool]:
+    """Where the (rounded) mean goes above `bound`: ≥ edge (True) or > edge (False)."""
+    if rounding is None:
+        return bound, False
+    step = Fraction(1, 10**rounding.places)
+    grid = (math.floor(bound / step) + 1) * step  # the least rounded value above `bound`
+    return mean_edge(grid, rounding)
+
+
+def _mean_forms(
+    number: Mapping[int, Fraction], bound: Fraction, comparison: str, rounding: m.Rounding | None
+) -> tuple[LinearTest, ...]:
+    """mean ≥ e is Σ (v - e)·W ≥ 0 when some member is rated; `at most`/`below` are the negations."""
+
+    def at_or_above(edge: Fraction, inclusive: bool, holds: bool) -> LinearTest:
+        form = {c: v - edge for c, v in number.items()}
+        if holds:  # mean ≥ edge (or >)
+            return _linear(form, Fraction(0), 1, not inclusive)
+        return _linear(form, Fraction(0), -1, inclusive)  # mean < edge (or ≤)
+
+    least, least_inclusive = mean_edge(bound, rounding)
+    over, over_inclusive = _next_up(bound, rounding)
+    if comparison == "at_least":
+        return (at_or_above(least, least_inclusive, True),)
+    if comparison == "above":
+        return (at_or_above(over, over_inclusive, True),)
+    if comparison == "below":
+        return (at_or_above(least, least_inclusive, False),)
+    if comparison == "at_most":
+        return (at_or_above(over, over_inclusive, False),)
+    return (at_or_above(least, least_inclusive, True), at_or_above(over, over_inclusive, False))
+
+
+def _extreme_forms(
+    kind: str, number: Mapping[int, Fraction], bound: Fraction, comparison: str
+) -> tuple[LinearTest, ...]:
+    """min/max compared with `bound`: no weight on some numbers (the figure cannot be there), or
+    some weight on others (the figure is there or beyond)."""
+
+    def none_where(pick: Callable[[Fraction], bool]) -> LinearTest:
+        return _linear({c: Fraction(1) for c, v in number.items() if pick(v)}, Fraction(0), -1, False)
+
+    def some_where(pick: Callable[[Fraction], bool]) -> LinearTest:
+        return _linear({c: Fraction(1) for c, v in number.items() if pick(v)}, Fraction(0), 1, True)
+
+    if kind == "max":  # the largest compared: mirror of min
+        if comparison == "at_most":
+            return (none_where(lambda v: v > bound),)
+        if comparison == "below":
+            return (none_where(lambda v: v >= bound),)
+        if comparison == "at_least":
+            return (some_where(lambda v: v >= bound),)
+        if comparison == "above":
+            return (some_where(lambda v: v > bound),)
+        return (none_where(lambda v: v > bound), some_where(lambda v: v == bound))
+    if comparison == "at_least":
+        return (none_where(lambda v: v < bound),)
+    if comparison == "above":
+        return (none_where(lambda v: v <= bound),)
+    if comparison == "at_most":
+        return (some_where(lambda v: v <= bound),)
+    if comparison == "below":
+        return (some_where(lambda v: v < bound),)
+    return (none_where(lambda v: v < bound), some_where(lambda v: v == bound))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -242,9 +480,12 @@ def decide(meaning: GradingMeaning, profiles: Profiles) -> Verdict:
 
 
 def clause_truth(clause: ClauseMeaning, profiles: Profiles) -> int:
-    """Where a clause holds: every one of its quantifier's tests."""
+    """Where a clause holds: every one of its quantifier's tests (and a figure clause's forms)."""
     satisfying, domain = profiles.weight(clause.satisfying), profiles.weight(clause.domain)
-    return profiles.all_of(profiles.test(t, satisfying, domain) for t in clause.tests)
+    truth = profiles.all_of(profiles.test(t, satisfying, domain) for t in clause.tests)
+    for form in clause.forms:
+        truth &= profiles.test(form.test, form.figure(profiles), domain)
+    return truth
 
 
 def _lacking(
@@ -277,9 +518,10 @@ def is_monotone(meaning: GradingMeaning) -> bool:
     worse ratings, weighed negatively: `at best weak on none of the items`); `the others` rises
     when the clause before it and it together pick out the better ratings and it needs all of them.
     A grading this says nothing about may still be monotone; the analysis then searches. A
-    grading that names members or counts groups is never called monotone here.
+    grading that names members, counts groups or has figure clauses (whose numbers need not
+    follow the order) is never called monotone here.
     """
-    if meaning.tells_items_apart:
+    if meaning.tells_items_apart or meaning.has_figures:
         return False
     grades = [rule.grade for rule in meaning.rules]
     if any(later > earlier for earlier, later in itertools.pairwise(grades)):
@@ -347,7 +589,7 @@ def _downward(ranks: frozenset[int], within: frozenset[int]) -> bool:
 # Bands
 
 PERCENT_FIGURES = frozenset({"score", "performance"})
-Comparison = Literal["at_least", "above", "below", "at_most"]
+Comparison = Literal["at_least", "above", "below", "at_most", "is"]
 
 
 @attrs.frozen
@@ -370,6 +612,10 @@ def figure_test(
     """A band's test on the figures: a figure that is not there fails it. `actual` compares in
     the measure's better direction (with `lower_is_better`, "at least target" is actual ≤ target)."""
     operand = test.operand if isinstance(test.operand, Fraction) else figures.get(test.operand)
+    if test.of_possible and isinstance(test.operand, Fraction):
+        # `total at least 75% of possible`: of the possible total; `mean ...`: of the largest number
+        possible = figures.get("possible" if test.figure == "total" else "largest")
+        operand = None if possible is None else test.operand * possible
     value = figures.get(test.figure)
     if value is None or operand is None:
         return FigureOutcome(value, None, operand, False)
@@ -389,6 +635,8 @@ def compare(comparison: str, value: Fraction, operand: Fraction, better_is_lower
         return value > operand
     if comparison == "below":
         return value < operand
+    if comparison == "is":
+        return value == operand
     return value <= operand  # at_most
 
 

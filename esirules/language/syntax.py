@@ -17,10 +17,12 @@ from esirules.language.syntax_rules import (  # noqa: F401 (re-exported)
     ClauseNode,
     ComparisonTest,
     ConditionNode,
+    FigureNode,
     FigureTestNode,
     FlagTest,
     GradeRuleNode,
     GradingDecl,
+    MeansRoundingNode,
     MembershipTest,
     Negation,
     PointsDecl,
@@ -81,6 +83,8 @@ class ScaleDecl:
     is_ladder: bool = False
     not_applicable: Text | None = None
     has_not_applicable: bool = False
+    # `good = 3`: each level's number written after `=`, None where none is (issue 11, point 1)
+    numbers: tuple[Value | None, ...] = ()
     span: Span = span_field()
 
 
@@ -185,12 +189,15 @@ class MemberSet:
 
 @attrs.frozen
 class AggregateDecl:
-    kind: str  # weighted_mean | lowest_of | points_total | graded_over | score_banded
+    kind: str  # weighted_mean | lowest_of | points_total | graded_over | score_banded | sum_banded | mean_banded
     target: str  # score | grade
     members: MemberSet | None = None
     using: Name | None = None
     bands: Name | None = None
     span: Span = span_field()
+
+
+MeansRounding = MeansRoundingNode
 
 
 @attrs.frozen
@@ -210,6 +217,7 @@ class SectionDecl:
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
+    means: MeansRounding | None = None
     span: Span = span_field()
 
 
@@ -220,6 +228,7 @@ class OverallDecl:
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
+    means: MeansRounding | None = None
     span: Span = span_field()
 
 

@@ -55,8 +55,18 @@ class ToSyntax(RuleNodes):
     def name_list(self, meta: Any, children: list[Token]) -> tuple[s.Name, ...]:
         return tuple(self._name(t) for t in children)
 
-    def value_chain(self, meta: Any, children: list[s.Value]) -> tuple[s.Value, ...]:
+    def value_chain(self, meta: Any, children: list[s.Value | p.ValuedLevel]) -> tuple[s.Value | p.ValuedLevel, ...]:
         return tuple(children)
+
+    def valued_level(self, meta: Any, children: list[s.Value]) -> p.ValuedLevel:
+        return p.ValuedLevel(children[0], children[1])
+
+    @staticmethod
+    def _levels(chain: tuple[s.Value | p.ValuedLevel, ...]) -> tuple[tuple[s.Value, ...], tuple[s.Value | None, ...]]:
+        """A chain's levels and the number written after each level's `=` (None where none is)."""
+        values = tuple(c.value if isinstance(c, p.ValuedLevel) else c for c in chain)
+        numbers = tuple(c.number if isinstance(c, p.ValuedLevel) else None for c in chain)
+        return values, numbers if any(n is not None for n in numbers) else ()
 
     # --- header ---
     def ruleset_header(self, meta: Any, children: list[s.Text]) -> s.RulesetHeader:
@@ -81,6 +91,10 @@ class ToSyntax(RuleNodes):
     def rounding_ties(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
 
+    def means_rounding(self, meta: Any, children: list[Any]) -> s.MeansRoundingNode:
+        ties = children[1] if len(children) > 1 else "up"
+        return s.MeansRoundingNode(children[0], ties, span=self._span(meta))
+
     def rounding(self, meta: Any, children: list[Any]) -> s.Rounding:
         ties = children[1] if len(children) > 1 else "up"
         return s.Rounding(children[0], ties, span=self._span(meta))
@@ -99,10 +113,14 @@ class ToSyntax(RuleNodes):
     def scale(self, meta: Any, children: list[Any]) -> s.ScaleDecl:
         has_na = any(isinstance(c, Token) and c.type == "NOT_APPLICABLE" for c in children)
         label = self._first(children, s.Text)
-        return s.ScaleDecl(self._name(children[0]), children[1], False, label, has_na, span=self._span(meta))
+        values, numbers = self._levels(children[1])
+        return s.ScaleDecl(
+            self._name(children[0]), values, False, label, has_na, numbers, span=self._span(meta)
+        )
 
     def ladder(self, meta: Any, children: list[Any]) -> s.ScaleDecl:
-        return s.ScaleDecl(self._name(children[0]), children[1], True, span=self._span(meta))
+        values, numbers = self._levels(children[1])
+        return s.ScaleDecl(self._name(children[0]), values, True, numbers=numbers, span=self._span(meta))
 
     def attribute(self, meta: Any, children: list[Any]) -> s.AttributeDecl:
         kind: p.AttributeKind = children[-1]
@@ -166,6 +184,7 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
             bool(self._all(children, p.AllowsAdjustment)),
+            self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
         )
 
@@ -176,6 +195,7 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
             bool(self._all(children, p.AllowsAdjustment)),
+            self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
         )
 
@@ -204,6 +224,10 @@ class ToSyntax(RuleNodes):
 
     def score_banded(self, meta: Any, children: list[Any]) -> s.AggregateDecl:
         return s.AggregateDecl("score_banded", "grade", None, self._name(children[0]), span=self._span(meta))
+
+    def figure_banded(self, meta: Any, children: list[Any]) -> s.AggregateDecl:
+        kind = f"{children[0]}_banded"  # sum_banded | mean_banded
+        return s.AggregateDecl(kind, "grade", children[1], self._name(children[2]), span=self._span(meta))
 
     def missing_rule(self, meta: Any, children: list[Token]) -> s.MissingRule:
         return s.MissingRule(str(children[0]), " ".join(str(children[1]).split()), span=self._span(meta))

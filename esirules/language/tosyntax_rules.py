@@ -83,6 +83,7 @@ class RuleNodes:
             tuple(self._all(children, s.GradeRuleNode)),
             tuple(self._all(children, s.CapRuleNode)),
             self._description(children),
+            self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
         )
 
@@ -114,6 +115,45 @@ class RuleNodes:
         return s.ClauseNode(
             comparison.kind, comparison.value, children[1], comparison.written, span=self._span(meta)
         )
+
+    def figure_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        kind, members, comparison, bound = children
+        operand = bound.share if isinstance(bound, p.SharePossible) else bound
+        figure = s.FigureNode(
+            str(kind), comparison, operand, isinstance(bound, p.SharePossible), members.members,
+            members.rated is not None, span=self._span(meta),
+        )
+        quantifier = s.QuantifierNode(
+            "figure", noun=members.noun, group=members.group, span=self._span(meta)
+        )
+        rated = members.rated
+        return s.ClauseNode(
+            rated.kind if rated else "at_least", rated.value if rated else None, quantifier,
+            rated.written if rated else True, figure=figure, span=self._span(meta),
+        )
+
+    def figure_members(self, meta: Any, children: list[Any]) -> p.FigureMembers:
+        noun = {"criteri": "criteria", "section": "sections"}.get(str(children[0])[:7], "items")
+        group = self._first(children[1:], p.Group)
+        names = next((c for c in children[1:] if isinstance(c, tuple) and not isinstance(c, p.Comparison)
+                      and not isinstance(c, p.Group)), ())
+        rated = self._first(children[1:], p.Comparison)
+        return p.FigureMembers(noun, group.text if group else None, tuple(names), rated)
+
+    def figure_rated(self, meta: Any, children: list[p.Comparison]) -> p.Comparison:
+        return children[0]
+
+    def share_of_possible(self, meta: Any, children: list[s.Value]) -> p.SharePossible:
+        return p.SharePossible(children[0])
+
+    def figure_kind(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def figure_aggregate(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def fig_is(self, meta: Any, children: list[Any]) -> str:
+        return "is"
 
     def named_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
         member, comparison = self._name(children[0]), children[1]
@@ -209,6 +249,8 @@ class RuleNodes:
 
     def figure_test(self, meta: Any, children: list[Any]) -> s.FigureTestNode:
         figure, comparison, operand = children
+        if isinstance(operand, p.SharePossible):
+            return s.FigureTestNode(str(figure), comparison, operand.share, True, True, span=self._span(meta))
         if isinstance(operand, Token):
             return s.FigureTestNode(str(figure), comparison, " ".join(str(operand).split()), span=self._span(meta))
         return s.FigureTestNode(

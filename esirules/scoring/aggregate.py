@@ -26,7 +26,7 @@ from esirules.scoring.result import (
     Term,
 )
 from esirules.span import Span
-from esirules.words import display_number, display_percent
+from esirules.words import display_number, display_percent, round_number
 
 GRADED_NOT_SCORED = "graded, not scored"
 
@@ -337,6 +337,8 @@ def _grade(
             result, value=score.value, display=score.display, grade=band.value, band=band, cause=band.cause
         )
     chosen, excluded = _select(rule, own, every, "graded")
+    if rule.kind in ("sum_banded", "mean_banded"):
+        return _figure_banded(ruleset, rule, result, chosen, excluded)
     used, cause = _gaps(rule, chosen, "grade", missing, excluded)
     terms = tuple(Term(mem.id, mem.weight, grade=mem.grade) for mem in used)
     result = attrs.evolve(
@@ -390,6 +392,54 @@ def _points(
         grade=band.value,
         band=band,
         cause=band.cause,
+    )
+
+
+def _figure_banded(
+    ruleset: m.Ruleset, rule: m.Aggregate, result: AggregateResult, chosen: list[Member], excluded: list[ExcludedMember]
+) -> AggregateResult:
+    """`grade: sum of criteria banded by B` (or `mean of ...`): each member with a grade counts
+    once with its grade's number; a member without a grade drops out of the total, the count
+    `rated` and `possible` (Σ of the largest number on each rated member's ladder)."""
+    bands = ruleset.band_set(rule.using or "")
+    result = attrs.evolve(result, ladder=bands.scale)
+    rated: list[tuple[Member, Fraction, Fraction]] = []  # member, its number, the largest on its ladder
+    for mem in chosen:
+        scale = ruleset.scale(mem.ladder) if mem.grade is not None and mem.ladder is not None else None
+        number = None if scale is None else scale.number(mem.grade or "")
+        if number is None or scale is None or scale.largest is None:
+            words = "has no grade" if mem.grade is None else f"its grade `{mem.grade}` has no number"
+            excluded.append(ExcludedMember(mem.id, _member_cause(mem, None, words)))
+            continue
+        rated.append((mem, number, scale.largest))
+    total = sum((n for _, n, _ in rated), Fraction(0))
+    possible = sum((largest for _, _, largest in rated), Fraction(0))
+    count = len(rated)
+    mean = total / count if count else None
+    means = rule.means
+    banded = mean if mean is None or means is None else round_number(mean, means)
+    figures: dict[str, Fraction] = {"total": total, "rated": Fraction(count), "possible": possible}
+    if banded is not None:
+        figures["mean"] = banded
+        figures["largest"] = max(largest for _, _, largest in rated)
+    band = apply_bands(bands, figures, ruleset.rounding)
+    shown = total if rule.kind == "sum_banded" else mean
+    display = NOT_COMPUTABLE if shown is None else display_number(shown, means or ruleset.rounding)
+    return attrs.evolve(
+        result,
+        terms=tuple(Term(mem.id, Fraction(1), grade=mem.grade, points=n) for mem, n, _ in rated),
+        excluded=tuple(excluded),
+        value=shown,
+        display=display,
+        grade=band.value,
+        band=band,
+        cause=band.cause,
+        total=total,
+        rated=count,
+        possible=possible,
+        mean=mean,
+        banded_mean=banded,
+        means=None if means is None else (means.places, means.ties),
     )
 
 

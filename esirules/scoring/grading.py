@@ -16,6 +16,7 @@ from esirules.language import model as m
 from esirules.language import semantics
 from esirules.language.profiles import Profiles, width_for
 from esirules.language.semantics import PERCENT_FIGURES
+from esirules.scoring import figures
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import (
@@ -277,7 +278,7 @@ def trace(
             RuleResult(
                 rule.grade,
                 rule.otherwise,
-                _clause_results(rule.clauses, outcomes, ids, decision.unit),
+                _clause_results(rule.clauses, outcomes, ids, decision.unit, (compiled, ranks, weights)),
                 clauses_hold,
                 gated,
                 clauses_hold and not gated,
@@ -288,7 +289,7 @@ def trace(
     caps = tuple(
         CapResult(
             cap.grade,
-            _clause_results(cap.clauses, outcomes, ids, decision.unit),
+            _clause_results(cap.clauses, outcomes, ids, decision.unit, (compiled, ranks, weights)),
             all(o.holds for o in outcomes),
             applied,
             span=cap.span,
@@ -309,11 +310,18 @@ def trace(
 
 
 def _clause_results(
-    clauses: Sequence[m.Clause], outcomes: Sequence[Outcome], ids: Sequence[str], unit: int
+    clauses: Sequence[m.Clause],
+    outcomes: Sequence[Outcome],
+    ids: Sequence[str],
+    unit: int,
+    items: tuple[CompiledGrading, Sequence[int], Sequence[Fraction]],
 ) -> tuple[ClauseResult, ...]:
     results = []
     for clause, outcome in zip(clauses, outcomes):
         domain, satisfying = Fraction(outcome.domain_weight, unit), Fraction(outcome.satisfying_weight, unit)
+        if clause.figure is not None:
+            results.append(_figure_clause_result(clause, outcome, ids, items, domain, satisfying))
+            continue
         results.append(
             ClauseResult(
                 clause_text(clause),
@@ -330,8 +338,45 @@ def _clause_results(
     return tuple(results)
 
 
+def _figure_clause_result(
+    clause: m.Clause,
+    outcome: Outcome,
+    ids: Sequence[str],
+    items: tuple[CompiledGrading, Sequence[int], Sequence[Fraction]],
+    domain: Fraction,
+    satisfying: Fraction,
+) -> ClauseResult:
+    """A figure clause's record: its members with their numbers, the figure, what it needed."""
+    compiled, ranks, weights = items
+    means = compiled.grading.means
+    counted = set(outcome.satisfying)
+    figure = figures.figure_result(
+        clause,
+        compiled.item_scale,
+        [ids[i] for i in outcome.domain],
+        [ranks[i] for i in outcome.domain],
+        [weights[i] for i in outcome.domain],
+        [i in counted for i in outcome.domain],
+        means,
+    )
+    return ClauseResult(
+        clause_text(clause),
+        tuple(ids[i] for i in outcome.domain),
+        tuple(ids[i] for i in outcome.satisfying),
+        domain,
+        satisfying,
+        figures.figure_needed(clause, figure),
+        figures.figure_found(clause, figure, means),
+        outcome.holds,
+        span=clause.span,
+        figure=figure,
+    )
+
+
 def clause_text(clause: m.Clause) -> str:
     """A clause as written: `at least strong on the majority of items`, `leadership is at best good`."""
+    if clause.figure is not None:
+        return figures.figure_clause_text(clause)
     value = value_text(clause.value)
     comparison = {
         "at_least": f"at least {value}",

@@ -238,6 +238,23 @@ class ItemResult:
 
 
 @attrs.frozen
+class FigureResult:
+    """A figure clause worked out (issue 11, point 1): every member with its number and weight,
+    so the figure can be recomputed by hand; the figure exactly, as compared (a mean rounded by
+    `rounding`), what was possible, and the number it was compared with."""
+
+    kind: str  # sum | mean | count | min | max
+    members: tuple[str, ...]  # the rated members it is over, in order
+    numbers: tuple[Fraction, ...]  # each member's number (for count: 1 if counted, else 0)
+    weights: tuple[Fraction, ...]
+    value: Fraction | None  # exact; None for a mean, min or max of no member
+    compared: Fraction | None  # the mean rounded by `rounding`; otherwise `value`
+    possible: Fraction
+    bound: Fraction
+    rounding: tuple[int, str] | None = None  # a mean's (places, ties), when `means:` rounds it
+
+
+@attrs.frozen
 class ClauseResult:
     """One clause of a rule: what it needed, what it found, whether it held."""
 
@@ -250,6 +267,7 @@ class ClauseResult:
     found: str
     holds: bool
     span: Span = span_field()
+    figure: FigureResult | None = None  # a figure clause's members, numbers and figures
 
 
 @attrs.frozen
@@ -402,6 +420,13 @@ class AggregateResult:
     items: tuple[ItemResult, ...] = ()  # graded_over: the members as rated items
     trace: GradingTrace | None = None  # graded_over: the grading applied
     span: Span = span_field()
+    # sum_banded, mean_banded (issue 11, point 1): how many members were rated, the largest total
+    # they could have had, their exact mean, the mean as banded (rounded by `means:`), its rounding
+    rated: int | None = None
+    possible: Fraction | None = None
+    mean: Fraction | None = None
+    banded_mean: Fraction | None = None
+    means: tuple[int, str] | None = None
 
     @property
     def reason(self) -> str | None:
