@@ -558,4 +558,8 @@ def _method(result: AggregateResult) -> str:
         return f"points per grade ({result.using}), the total banded"
     if result.kind == "score_banded":
         return f"score banded by {result.using}"
+    if result.kind == "sum_banded":
+        return f"total of the numbers of the {result.members_kind}' grades, banded by {result.using}"
+    if result.kind == "mean_banded":
+        return f"mean of the numbers of the {result.members_kind}' grades, banded by {result.using}"
     return f"grading {result.using} over the {result.members_kind}"

@@ -37,11 +37,13 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.language import model as m
 from esirules.render.result_json import (
     Data,
     cause_json,
     evidence_json,
     excluded_member_json,
+    figures_json,
     fraction,
     location_json,
     measure_json,
@@ -51,7 +53,7 @@ from esirules.render.result_json import (
 )
 from esirules.render.wording import POOLING_FORMULAS
 from esirules.scoring.causes import Cause
-from esirules.scoring.result import ColumnResult
+from esirules.scoring.result import ColumnResult, FigureResult
 from esirules.span import Span
 
 
@@ -316,6 +318,7 @@ class _Renderer(Visitor[Data]):
                     "needed": c.result.needed,
                     "found": c.result.found,
                     "holds": c.result.holds,
+                    **({"figure": figure_clause_json(c.clause, c.result.figure)} if c.result.figure else {}),
                     "sentence": c.sentence,
                     "rule": ref(c.rule),
                 }
@@ -410,6 +413,7 @@ class _Renderer(Visitor[Data]):
             "total": _fraction(a.total),
             "bands": self.bands(a.bands),
             "grading": self.grading(a.grading),
+            **({"figures": figures} if (figures := figures_json(r)) is not None else {}),
         }
 
     def section(self, body: SectionExplanation) -> dict[str, Any]:
@@ -480,3 +484,25 @@ class _Renderer(Visitor[Data]):
                 for a in c.answers
             ],
         }
+
+
+def figure_clause_json(clause: m.Clause, figure: FigureResult) -> dict[str, Any]:
+    """A figure clause (issue 11, point 1): what it compares, and every member's number and
+    weight, so the figure and whether it held can be recomputed from the JSON alone."""
+    spec = clause.figure
+    assert spec is not None
+    return {
+        "kind": figure.kind,
+        "comparison": spec.comparison,
+        "operand": _fraction(spec.operand),
+        "of_possible": spec.of_possible,
+        "members": [
+            {"member": member, "number": _fraction(number), "weight": _fraction(weight)}
+            for member, number, weight in zip(figure.members, figure.numbers, figure.weights)
+        ],
+        "value": _fraction(figure.value),
+        "compared": _fraction(figure.compared),
+        "possible": _fraction(figure.possible),
+        "bound": _fraction(figure.bound),
+        "rounding": None if figure.rounding is None else {"places": figure.rounding[0], "ties": figure.rounding[1]},
+    }

@@ -29,7 +29,7 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.render.wording import POOLING_HOW, measure_comparison, measure_figure, shown_path
+from esirules.render.wording import POOLING_HOW, figure_lines, measure_comparison, measure_figure, shown_path
 from esirules.scoring.result import ItemResult, OverallResult, SectionResult
 from esirules.words import approx_percent, number_text, plural
 
@@ -312,6 +312,10 @@ class _Markdown(Visitor[list[str]]):
             )
         elif result.grade is not None:
             out.append(f"Its grade was **{result.grade}** ({body.grading.method if body.grading else 'graded'}).")
+        grading = body.grading.result if body.grading is not None else None
+        if grading is not None and grading.kind in ("sum_banded", "mean_banded"):
+            members = ", ".join(f"{t.member} {t.grade} = {number_text(t.points)}" for t in grading.terms if t.points is not None)
+            out.append(f"Members: {members or 'none rated'}; " + "; ".join(figure_lines(grading)) + ".")
         if adjustment is not None and not adjustment.applied:
             out.append(f"An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {adjustment.note}.")
         if body.score is not None:

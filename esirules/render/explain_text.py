@@ -34,7 +34,13 @@ from esirules.explain.objects import (
 from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.headline import Headline
 from esirules.render.terminal import Plain
-from esirules.render.wording import POOLING_FORMULAS, measure_comparison, measure_figure, shown_path
+from esirules.render.wording import (
+    POOLING_FORMULAS,
+    figure_lines,
+    measure_comparison,
+    measure_figure,
+    shown_path,
+)
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
 from esirules.words import approx_percent, fraction_text, number_text, plural
@@ -542,13 +548,19 @@ class _Text(Visitor[Tree]):
             else:
                 node.add(self.because(f"not computable: {r.reason}", r.cause, "red"))
             return
+        figures = r.kind in ("sum_banded", "mean_banded")
         for t in a.terms:
             points = "" if t.term.points is None else f" = {plural(t.term.points, 'point')}"
+            if figures and t.term.points is not None:
+                points = f" = {number_text(t.term.points)}"
             node.add(Plain(f"{t.term.member}: {t.term.grade or 'no grade'}{points}"))
         for e in r.excluded:
             node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
         if r.kind == "points_total" and r.value is not None:
             node.add(Plain(f"total: {plural(r.value, 'point')}"))
+        if figures:
+            for shown in figure_lines(r):
+                node.add(Plain(shown))
         if a.bands is not None:
             self.bands(node, a.bands, "banded by")
         if a.grading is not None:
@@ -577,3 +589,4 @@ class _Text(Visitor[Tree]):
             parent.add(text)
         if c.graded_from_items:
             node.add(Plain(f"graded from items, not from cases: {', '.join(c.graded_from_items)}", style="dim"))
+

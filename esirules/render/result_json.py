@@ -18,6 +18,7 @@ from esirules.language.model import Rounding
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import (
     AdjustmentResult,
+    AggregateResult,
     ColumnResult,
     CriterionResult,
     EvidenceRef,
@@ -177,4 +178,25 @@ def headline_json(result: SectionResult | OverallResult) -> Data:
     if result.adjustment is not None:
         out["computed_grade"] = result.computed_grade
         out["adjustment"] = adjustment_json(result.adjustment)
+    figures = figures_json(result.grading)
+    if figures is not None:
+        out["figures"] = figures
     return out
+
+
+def figures_json(aggregate: AggregateResult | None) -> Data | None:
+    """A total or mean of grades banded (issue 11, point 1): every member's number and the
+    figures the bands read, so the grade can be recomputed. None for other aggregates."""
+    if aggregate is None or aggregate.kind not in ("sum_banded", "mean_banded"):
+        return None
+    means = aggregate.means
+    return {
+        "kind": "sum" if aggregate.kind == "sum_banded" else "mean",
+        "members": {term.member: fraction(term.points) for term in aggregate.terms},
+        "total": fraction(aggregate.total),
+        "rated": aggregate.rated,
+        "possible": fraction(aggregate.possible),
+        "mean": fraction(aggregate.mean),
+        "banded_mean": fraction(aggregate.banded_mean),
+        "means": None if means is None else {"places": means[0], "ties": means[1]},
+    }

@@ -80,6 +80,8 @@ def figure_needed(clause: m.Clause, result: FigureResult) -> str:
     figure = clause.figure
     assert figure is not None
     needed = comparison_text(figure.comparison, figure.operand, figure.of_possible)
+    if figure.comparison == "is":
+        needed = "exactly " + needed.removeprefix("is ")
     if figure.of_possible:
         needed += f" ({number_text(result.bound)} of {number_text(result.possible)})"
     return needed

@@ -79,6 +79,8 @@ def _figure_test(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding:
         )
     value = outcome.value
     shown = display_percent(value, rounding) if test.figure in PERCENT_FIGURES else number_text(value)
+    if test.of_possible:  # the share of possible worked out: `7, needs 6 (75% of 8)`
+        shown += f", needs {number_text(outcome.operand)}"
     return FigureTestResult(
         text, test.figure, value, outcome.compared, outcome.operand, shown, outcome.holds, span=test.span
     )
@@ -88,6 +90,8 @@ def figure_test_text(test: m.FigureTest) -> str:
     """A band's test as written: `performance at least 110%`, `actual at least national average`."""
     if isinstance(test.operand, Fraction):
         operand = percent_text(test.operand) if test.percent else number_text(test.operand)
+        if test.of_possible:
+            operand += " of possible"
     else:
         operand = test.operand
     return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"
@@ -185,10 +189,12 @@ def clauses_hold(
     unit: int,
     ids: Sequence[str] = (),
     groups: Sequence[str | None] = (),
+    means: m.Rounding | None = None,
 ) -> bool:
-    """Whether every clause of one rule holds for these items (ranks and whole weight units)."""
+    """Whether every clause of one rule holds for these items (ranks and whole weight units);
+    `means`: the grading's rounding of a mean before it is compared."""
     classes = semantics.item_classes(clauses)
-    meanings = semantics.clause_meanings(clauses, scale, classes)
+    meanings = semantics.clause_meanings(clauses, scale, classes, means)
     columns = _columns(classes, len(scale.values), ranks, ids, groups)
     profile = _profile_of(len(classes) * len(scale.values), meanings, columns, units, unit)
     return all(semantics.clause_truth(c, profile) for c in meanings)
@@ -225,7 +231,7 @@ def _profile_of(
     weights = [0] * size
     for rank, weight in zip(ranks, units):
         weights[rank] += weight
-    tests = [t for c in meanings for t in c.tests]  # `ranks` here are the items' columns
+    tests = [t for c in meanings for t in c.width_tests()]  # `ranks` here are the items' columns
     return Profiles.single(weights, unit, width_for(tests, sum(units), unit))
 
 

@@ -32,7 +32,7 @@ from esirules.explain.objects import (
 from esirules.explain.scope import Explanation, Target
 from esirules.render.headline import Headline
 from esirules.render.html.environment import NOWHERE, Links, environment, standalone
-from esirules.render.wording import POOLING_FORMULAS, shown_path
+from esirules.render.wording import POOLING_FORMULAS, figure_lines, shown_path
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult
 from esirules.words import approx_percent, fraction_text, number_text, plural
@@ -51,6 +51,7 @@ class Helpers:
         self.approx = approx_percent
         self.plural = plural
         self.path = shown_path
+        self.figure_lines = figure_lines
 
     def cite(self, rule: RuleRef | None, line: bool = True) -> Markup:
         """`esi-2003.esi:387` (a link to the line, where there is one) and the line's text."""
