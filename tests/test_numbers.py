@@ -335,7 +335,7 @@ def test_a_figure_clause_recomputed_from_the_explanation(tmp_path: Path) -> None
     first = rules[0]["clauses"]
     assert [c["holds"] for c in first] == [True, False]
     assert first[1]["found"] == "10 (H1.handling 0, H1.structure 5, H1.management 10)"
-    found = "sum of items at most 15: needs at most 15; found 15 (H1.handling 0 + H1.structure 5 + H1.management 10)"
+    found = "sum of items at most 20: needs at most 20; found 15 (H1.handling 0 + H1.structure 5 + H1.management 10)"
     assert found in shown["markdown"] and found in shown["html"]
 
 
