@@ -318,7 +318,7 @@ class _Renderer(Visitor[Data]):
                     "needed": c.result.needed,
                     "found": c.result.found,
                     "holds": c.result.holds,
-                    **({"figure": figure_clause_json(c.clause, c.result.figure)} if c.result.figure else {}),
+                    "figure": None if c.result.figure is None else figure_clause_json(c.clause, c.result.figure),
                     "sentence": c.sentence,
                     "rule": ref(c.rule),
                 }
@@ -413,7 +413,7 @@ class _Renderer(Visitor[Data]):
             "total": _fraction(a.total),
             "bands": self.bands(a.bands),
             "grading": self.grading(a.grading),
-            **({"figures": figures} if (figures := figures_json(r)) is not None else {}),
+            "figures": figures_json(r),
         }
 
     def section(self, body: SectionExplanation) -> dict[str, Any]:
