@@ -103,7 +103,12 @@ def _section(
         chosen = [c for c in members if c.kind == "numerical"]
     else:
         chosen = [c for c in members if c.grading is not None]
-    return _missing(section.missing, [_criterion(c, parts, given) for c in chosen])
+    return _missing(_drops_out(rule, section.missing), [_criterion(c, parts, given) for c in chosen])
+
+
+def _drops_out(rule: m.Aggregate, missing: m.MissingRule) -> m.MissingRule:
+    """A total or mean of grades leaves out a member without a grade, whatever the block says."""
+    return "renormalise" if rule.kind in ("sum_banded", "mean_banded") else missing
 
 
 def _overall(what: str, criteria: dict[str, m.Criterion], parts: RulesetParts, given: Given) -> list[Gap]:
@@ -116,7 +121,7 @@ def _overall(what: str, criteria: dict[str, m.Criterion], parts: RulesetParts, g
     sections = [s for s in parts.sections if not rule.members or s.id in rule.members]
     member_what = "score" if rule.kind == "weighted_mean" else "grade"
     chosen = [s for s in sections if (s.score if member_what == "score" else s.grade) is not None]
-    return _missing(overall.missing, [_section(s, member_what, criteria, parts, given) for s in chosen])
+    return _missing(_drops_out(rule, overall.missing), [_section(s, member_what, criteria, parts, given) for s in chosen])
 
 
 def _missing(rule: m.MissingRule, per_member: Sequence[list[Gap]]) -> list[Gap]:

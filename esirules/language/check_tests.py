@@ -31,6 +31,9 @@ def check_test(ctx: CheckContext, d: s.TestDecl, parts: RulesetParts) -> m.Rules
     return checker.check()
 
 
+# `expect section B total 9`: the figures of a total or mean of grades (issue 11, point 1).
+FIGURES = frozenset({"total", "mean", "rated"})
+
 class _TestChecker:
     def __init__(
         self,
@@ -202,6 +205,10 @@ class _TestChecker:
         if criterion is None:
             return None
         about = [("criterion", criterion.id)]
+        if e.what in FIGURES:
+            self.ctx.error("R116", f"a criterion has no {e.what} of its own, so a test cannot expect one", e.span,
+                           f"expect its grade, or the {e.what} of a section or the overall graded by a total or mean")
+            return None
         if e.what == "score":
             if criterion.kind != "numerical":
                 self.ctx.error("R080", f"criterion {criterion.id} is graded, not scored, so a test cannot expect "
@@ -282,6 +289,15 @@ class _TestChecker:
                 return None
             owner, score, grade, target_id = "the overall", overall.score, overall.grade, "overall"
         target: m.TargetKind = "section" if e.subject == "section" else "overall"
+        if e.what in FIGURES:
+            if grade is None or grade.kind not in ("sum_banded", "mean_banded"):
+                self.ctx.error("R116", f"{owner} is not graded by a total or mean of grades, so a test cannot "
+                               f"expect its {e.what}", e.span,
+                               "expect its grade, or grade it by one: `grade: sum of criteria banded by totals`")
+                return None
+            if e.value.number is None:
+                return None
+            return m.Expectation(target, target_id, e.what, e.value.text, score=e.value.number, span=e.span)  # type: ignore[arg-type]
         if e.what == "score":
             if score is None:
                 self.ctx.error("R080", f"{owner} has no score, so a test cannot expect one", e.span,
@@ -320,7 +336,7 @@ class _TestChecker:
         if grade.kind == "graded_over":
             grading = self.ctx.gradings.get(grade.using or "")
             return self.ctx.scales.get(grading.ladder.text) if grading and grading.ladder else None
-        if grade.kind in ("points_total", "score_banded"):
+        if grade.kind in ("points_total", "score_banded", "sum_banded", "mean_banded"):
             bands = self.ctx.bands.get((grade.bands if grade.kind == "points_total" else grade.using) or "")
             return self.ctx.scales.get(bands.scale.text) if bands else None
         # `lowest of`: the grade of a member, on the members' ladder when the ruleset has one.

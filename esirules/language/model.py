@@ -317,7 +317,7 @@ class Expectation:
 
     target: TargetKind
     id: str
-    what: Literal["score", "grade", "rating", "value"]
+    what: Literal["score", "grade", "rating", "value", "total", "mean", "rated"]
     written: str  # the expected value as written: `70%`, `3/4`, `Partly met`
     score: Fraction | None = None
     places: int | None = None

@@ -401,6 +401,19 @@ class RuleNodes:
     def expect_band(self, meta: Any, children: list[Any]) -> s.Expect:
         return self._expect(meta, "gives", [children[0], children[2]], children[1])
 
+    def expect_figure(self, meta: Any, children: list[Any]) -> s.Expect:
+        figure = next(c for c in children if isinstance(c, str))
+        return self._expect(meta, figure, [c for c in children if not isinstance(c, str)])
+
+    def expected_total(self, meta: Any, children: list[Any]) -> str:
+        return "total"
+
+    def expected_mean(self, meta: Any, children: list[Any]) -> str:
+        return "mean"
+
+    def expected_rated(self, meta: Any, children: list[Any]) -> str:
+        return "rated"
+
     def bands_ref(self, meta: Any, children: list[Token]) -> p.Subject:
         return p.Subject("bands", self._name(children[0]))
 
