@@ -25,7 +25,9 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
             d.weight, f"section {d.id.text}", "section weights are shares of the overall score, such as 30%"
         )
     ids = [c.id for c in criteria]
-    score, grade = _aggregates(ctx, d.aggregates, "criteria", ids, {c.id: c for c in criteria}, d.means)
+    score, grade = _aggregates(
+        ctx, d.aggregates, "criteria", ids, {c.id: c for c in criteria}, d.means, f"section {d.id.text}"
+    )
     if score is None and grade is None and any(c.kind == "numerical" for c in criteria):
         # INVARIANT: only a section that says nothing of how it combines its criteria is given
         # the weighted mean of their scores; one with a `grade:` line alone has a grade, no score.
@@ -41,7 +43,7 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
 
 def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section, ...]) -> m.Overall:
     by_id = {section.id: section for section in sections}
-    score, grade = _aggregates(ctx, d.aggregates, "sections", list(by_id), by_id, d.means)
+    score, grade = _aggregates(ctx, d.aggregates, "sections", list(by_id), by_id, d.means, "the overall")
     if score is not None and score.kind == "weighted_mean":
         for member in score.members or tuple(by_id):
             section = by_id.get(member)
@@ -104,9 +106,10 @@ def _aggregates(
     known: list[str],
     objects: dict,  # type: ignore[type-arg]
     means_node: s.MeansRoundingNode | None = None,
+    where: str = "this block",
 ) -> tuple[m.Aggregate | None, m.Aggregate | None]:
     uses_mean = any(node.kind == "mean_banded" for node in nodes)
-    means = check_means(ctx, means_node, uses_mean, "this block")
+    means = check_means(ctx, means_node, uses_mean, where)
     score: m.Aggregate | None = None
     grade: m.Aggregate | None = None
     for node in nodes:
