@@ -380,3 +380,42 @@ def test_every_target_explains_without_none(tmp_path: Path) -> None:
     ratings = {"P1.a": "good", "P1.b": "good", "P1.c": "fair", "P2.a": "excellent", "P2.b": "not applicable"}
     scored = score_text(tmp_path, practice(), {"ratings": ratings})
     assert scored.every_target()  # each format, each target: no `None` shown (render_all checks)
+
+
+# --- the analysis of bands over a total or mean of grades ------------------------------------
+
+BANDED = header() + """
+ladder quality: good = 3 > fair = 2 > poor = 1
+scale s: a > b
+grading g { items rated on s  grades from quality  good when at least a on each item  fair when at least b on each item  poor otherwise }
+section A "A" {
+  criterion A1 "A1" { graded by g  item A1.x "x" }
+  criterion A2 "A2" { graded by g  item A2.x "x" }
+  grade: sum of criteria banded by totals
+}
+bands totals on quality {
+  BANDS
+}
+"""
+
+
+def test_bands_of_a_total_are_tried_on_every_figure_the_members_can_give(tmp_path: Path) -> None:
+    # Two members graded 1 to 3: rated is never 3, so that band is never chosen (W006); a total
+    # of 6 is only reached with both rated, so the first band takes it and nothing is left (no W008).
+    never = BANDED.replace("BANDS", 'good when rated at least 3  fair when total at least 6  poor otherwise')
+    found = codes(tmp_path, never)
+    assert "W006" in found and "W008" not in found
+    gap = BANDED.replace("BANDS", 'good when total at least 5  fair when total at least 3 and total below 5')
+    found = codes(tmp_path, gap)
+    assert found.count("W008") == 1  # a total below 3 (one member graded, or none) gets no value
+    clean = BANDED.replace("BANDS", 'good when total at least 90% of possible  poor otherwise')
+    assert not {"W006", "W007", "W008"} & set(codes(tmp_path, clean))
+
+
+def test_the_gap_is_named_by_figures_the_members_can_give(tmp_path: Path) -> None:
+    from beyond import checked
+
+    # A total of 3 from one member graded good gets no value; from two members (1 + 2) it is fair.
+    gap = BANDED.replace("BANDS", 'good when total at least 5  fair when rated at least 2  poor when rated is 0')
+    (warning,) = [d for d in checked(tmp_path, gap).diagnostics if d.code == "W008"]
+    assert "no value to a total of" in warning.message and "(1 rated, of a possible 3" in warning.message

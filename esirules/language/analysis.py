@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import attrs
 
-from esirules.language import analysis_bands, analysis_gradings, analysis_structure
+from esirules.language import analysis_bands, analysis_figures, analysis_gradings, analysis_structure
 from esirules.language import model as m
 from esirules.language.analysis_gradings import ProfileWords
 from esirules.language.context import CheckContext
@@ -55,6 +55,7 @@ class BandsSummary:
     unfit: int  # points no band fits
     skipped: tuple[str, ...]  # values never given, between values given
     span: Span
+    by_members: bool = False  # a total or mean of grades: every set of figures its members can give was tried
 
 
 @attrs.frozen
@@ -79,7 +80,12 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         if any(use == "measure" for use, _ in used):
             tried_by_name[bands.name] = tried
         if any(use == "figures" for use, _ in used):
-            continue  # bands on a sum or mean are not searched (analysis_bands._points)
+            # Bands on a total or mean of grades: every figure its members can give is tried
+            # (analysis_figures); when they cannot all be tried, nothing is said of the bands.
+            figures = analysis_figures.figure_findings(ruleset, bands)
+            if figures is None:
+                continue
+            tried = figures
         analysis_bands.report(ctx, bands, ruleset.scale(bands.scale), tried)
         bands_found.append(_bands_summary(bands, ruleset.scale(bands.scale), tried))
 
@@ -161,4 +167,5 @@ def _bands_summary(bands: m.Bands, scale: m.Scale, found: analysis_bands.BandsFi
         rows.append(RuleSummary(row.value, row.otherwise, row.span.line, len(taken), example))
     unfit = sum(1 for c in found.chosen if c is None)
     skipped = analysis_bands.skipped_values(bands, scale, found)
-    return BandsSummary(bands.name, len(found.points), tuple(rows), unfit, skipped, bands.span)
+    by_members = any(p.use == "figures" for p in found.points)
+    return BandsSummary(bands.name, len(found.points), tuple(rows), unfit, skipped, bands.span, by_members)

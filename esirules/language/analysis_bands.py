@@ -121,7 +121,7 @@ def _points(bands: m.Bands, rounding: m.Rounding, use: Use, lower: bool) -> list
     if use == "figures":
         # A total, a mean and a count of rated members move together (and `possible` with the
         # count), so single stretches of one figure would try figures no members can have: the
-        # bands of a sum or mean are not searched, and nothing is said about them.
+        # figures of a sum or mean are tried member by member (`analysis_figures`), not here.
         return []
     tests = [t for b in bands.bands for t in b.tests]
     if use in ("score", "total"):
@@ -364,6 +364,10 @@ def _words(point: Point, bare: bool = False) -> str:
 
 
 def _rest_words(point: Point) -> str:
+    if point.use == "figures":  # a total or mean of grades: how many were rated, what was possible
+        rated, possible, mean = point.rest
+        words = f" ({number_text(rated)} rated, of a possible {number_text(possible)}"  # type: ignore[arg-type]
+        return words + ("" if mean is None else f", a mean of {number_text(mean)}") + ")"  # type: ignore[arg-type]
     if point.use != "measure":
         return ""
     actual, target_side, average_side, lower = point.rest

@@ -141,7 +141,7 @@ def member_ladders(ctx: CheckContext, ruleset: m.Ruleset) -> None:
         scale = ruleset.scale(reads)
         off: dict[str, list[str]] = {}
         for member in aggregate.members or tuple(own):
-            ladder = _ladder_of(ruleset, criteria.get(member), sections.get(member), criteria)
+            ladder = ladder_of(ruleset, criteria.get(member), sections.get(member), criteria)
             if ladder is not None and ladder != reads and any(v not in scale.values for v in ruleset.scale(ladder).values):
                 off.setdefault(ladder, []).append(member)
         for ladder, members in off.items():
@@ -175,7 +175,7 @@ def _reads(ruleset: m.Ruleset, aggregate: m.Aggregate) -> str | None:
     return None
 
 
-def _ladder_of(
+def ladder_of(
     ruleset: m.Ruleset,
     criterion: m.Criterion | None,
     section: m.Section | None,
@@ -199,7 +199,7 @@ def _ladder_of(
     if grade.kind == "points_total" and grade.bands is not None:
         return ruleset.band_set(grade.bands).scale
     ladders = {
-        _ladder_of(ruleset, criteria.get(mid), None, criteria, depth + 1)
+        ladder_of(ruleset, criteria.get(mid), None, criteria, depth + 1)
         for mid in (grade.members or tuple(c.id for c in section.criteria))
     } - {None}
     return ladders.pop() if len(ladders) == 1 else None
