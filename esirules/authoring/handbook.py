@@ -186,6 +186,13 @@ def _aggregate_words(aggregate: m.Aggregate) -> str:
         return f"the points (`{aggregate.using}`) of the grades of {members}{banded}"
     if aggregate.kind == "graded_over":
         return f"the grading `{aggregate.using}` applied to the grades of {members}"
+    if aggregate.kind in ("sum_banded", "mean_banded"):
+        figure = "total" if aggregate.kind == "sum_banded" else "mean"
+        rounded = "" if aggregate.means is None else f" (rounded to {plural(aggregate.means.places, 'decimal place')}, halves {aggregate.means.ties})"
+        return (
+            f"the {figure} of the numbers of the grades of {members}{rounded}, banded by `{aggregate.using}`; "
+            "a member without a grade is left out of the total, the count of those rated and what was possible"
+        )
     return f"the score banded by `{aggregate.using}`"
 
 
@@ -200,7 +207,10 @@ def _overall_words(overall: m.Overall, shares: dict[str, Fraction]) -> str:
         parts.append("has no score.")
     if overall.grade is not None:
         parts.append(f"Its grade is {_aggregate_words(overall.grade)}.")
-    if overall.missing == "not computable":
+    figures = overall.grade is not None and overall.grade.kind in ("sum_banded", "mean_banded")
+    if figures and overall.score is None:
+        pass  # a total or mean of grades leaves out a section without one (said above)
+    elif overall.missing == "not computable":
         parts.append("If a section it needs has no data, the overall is not computable, and says why.")
     else:
         parts.append("If a section it needs has no data, the others are weighted up to make the whole.")

@@ -48,7 +48,8 @@ def figure_test_text(test: m.FigureTest) -> str:
 def operand_text(test: m.FigureTest) -> str:
     """What a band's test compares with: `110%`, `23`, `national average`."""
     if isinstance(test.operand, Fraction):
-        return percent_text(test.operand) if test.percent else number_text(test.operand)
+        shown = percent_text(test.operand) if test.percent else number_text(test.operand)
+        return f"{shown} of possible" if test.of_possible else shown
     return test.operand
 
 
@@ -89,6 +90,8 @@ def aggregate_text(aggregate: m.Aggregate | None) -> str:
         return f"points {aggregate.using} of {members}{banded}"
     if aggregate.kind == "graded_over":
         return f"{aggregate.using} over {members}"
+    if aggregate.kind in ("sum_banded", "mean_banded"):
+        return f"{aggregate.kind.removesuffix('_banded')} of {members} banded by {aggregate.using}"
     return f"score banded by {aggregate.using}"
 
 
