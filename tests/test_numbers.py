@@ -419,3 +419,18 @@ def test_the_gap_is_named_by_figures_the_members_can_give(tmp_path: Path) -> Non
     gap = BANDED.replace("BANDS", 'good when total at least 5  fair when rated at least 2  poor when rated is 0')
     (warning,) = [d for d in checked(tmp_path, gap).diagnostics if d.code == "W008"]
     assert "no value to a total of" in warning.message and "(1 rated, of a possible 3" in warning.message
+
+
+def test_the_handbook_says_how_totals_and_means_are_worked_out(tmp_path: Path) -> None:
+    from esirules.authoring.document_markdown import document_markdown
+    from esirules.authoring.handbook import handbook_document
+    from esirules.authoring.written import read_rulesets
+
+    path = tmp_path / "r.esi"
+    path.write_text(practice(), encoding="utf-8")
+    (loaded,), _, _ = read_rulesets([str(path)])
+    shown = document_markdown(handbook_document(loaded))
+    assert "the total of the numbers of the grades of its criteria, banded by `totals`" in shown
+    assert "the mean of the numbers of the grades of its sections (rounded to 2 decimal places, halves up)" in shown
+    assert "excellent (4), good (3), fair (2), poor (1)" in shown
+    assert "total at least 90% of possible" in shown
