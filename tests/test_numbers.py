@@ -434,3 +434,9 @@ def test_the_handbook_says_how_totals_and_means_are_worked_out(tmp_path: Path) -
     assert "the mean of the numbers of the grades of its sections (rounded to 2 decimal places, halves up)" in shown
     assert "excellent (4), good (3), fair (2), poor (1)" in shown
     assert "total at least 90% of possible" in shown
+
+
+def test_bands_a_total_uses_cannot_be_removed_by_a_derived_ruleset(tmp_path: Path) -> None:
+    (tmp_path / "base.esi").write_text(practice(), encoding="utf-8")
+    child = 'ruleset "child" version "2"\nextends "base.esi"\nremove bands totals\n'
+    assert codes(tmp_path, child) == ["R071"]

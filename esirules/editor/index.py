@@ -357,7 +357,10 @@ class Index:
                 kind: Kind = "section" if aggregate.members.kind == "sections" else "criterion"
                 for member in aggregate.members.members:
                     self._ref(kind, member)
-            using: dict[str, Kind] = {"points_total": "points", "graded_over": "grading", "score_banded": "bands"}
+            using: dict[str, Kind] = {
+                "points_total": "points", "graded_over": "grading", "score_banded": "bands",
+                "sum_banded": "bands", "mean_banded": "bands",
+            }
             if aggregate.kind in using:
                 self._ref(using[aggregate.kind], aggregate.using)
             self._ref("bands", aggregate.bands)

@@ -360,7 +360,7 @@ class InspectionFields:
         if aggregate is not None and aggregate.kind == "graded_over" and aggregate.using:
             return list(ruleset.scale(ruleset.grading(aggregate.using).ladder).values)
         bands = aggregate.bands or aggregate.using if aggregate is not None else None
-        if aggregate is not None and aggregate.kind in ("points_total", "score_banded") and bands:
+        if aggregate is not None and aggregate.kind in ("points_total", "score_banded", "sum_banded", "mean_banded") and bands:
             return list(ruleset.scale(ruleset.band_set(bands).scale).values)
         ladders = [s for s in ruleset.scales if s.is_ladder]
         return list(dict.fromkeys(v for s in ladders for v in s.values))

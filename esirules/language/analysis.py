@@ -82,7 +82,7 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         if any(use == "figures" for use, _ in used):
             # Bands on a total or mean of grades: every figure its members can give is tried
             # (analysis_figures); when they cannot all be tried, nothing is said of the bands.
-            figures = analysis_figures.figure_findings(ruleset, bands)
+            figures = analysis_figures.figure_findings(ruleset, bands) if no_errors else None
             if figures is None:
                 continue
             tried = figures
