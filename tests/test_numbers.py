@@ -440,3 +440,33 @@ def test_bands_a_total_uses_cannot_be_removed_by_a_derived_ruleset(tmp_path: Pat
     (tmp_path / "base.esi").write_text(practice(), encoding="utf-8")
     child = 'ruleset "child" version "2"\nextends "base.esi"\nremove bands totals\n'
     assert codes(tmp_path, child) == ["R071"]
+
+
+def test_a_figure_caps_a_grade(tmp_path: Path) -> None:
+    text = header() + """
+scale s: four = 4 > three = 3 > two = 2 > one = 1
+ladder g: top > middle > bottom
+grading x { items rated on s grades from g
+  top when at least three on the majority of items
+  middle when at least two on each item
+  bottom otherwise
+  no better than middle when min of items below 2 }
+section A "A" { criterion A1 "A1" { graded by x  item A1.a "a" item A1.b "b" item A1.c "c" } }
+"""
+    capped = score_text(tmp_path, text, {"ratings": {"A1.a": "four", "A1.b": "four", "A1.c": "one"}})
+    result = capped.column.criteria["A1"]
+    assert result.grade == "middle" and result.trace is not None and result.trace.rule_grade == "top"
+    (cap,) = result.trace.caps
+    assert cap.applied and cap.clauses[0].found == "1 (A1.a 4, A1.b 4, A1.c 1)"
+    free = score_text(tmp_path, text, {"ratings": {"A1.a": "four", "A1.b": "four", "A1.c": "two"}})
+    assert free.column.criteria["A1"].grade == "top"
+
+
+def test_a_band_can_ask_for_an_exact_figure(tmp_path: Path) -> None:
+    text = practice().replace("good when mean at least 2.5", "good when mean is 3")
+    ratings = {"P1.a": "good", "P1.b": "good", "P1.c": "good", "P2.a": "good", "P2.b": "good", "P3.a": "good"}
+    scored = score_text(tmp_path, text, {"ratings": ratings})
+    overall = scored.column.overall
+    assert overall is not None and overall.grading is not None
+    # section P: total 9 of 12 (75%): good = 3; the overall's mean of one section: exactly 3
+    assert overall.grading.banded_mean == 3 and overall.grade == "good"
