@@ -470,3 +470,23 @@ def test_a_band_can_ask_for_an_exact_figure(tmp_path: Path) -> None:
     assert overall is not None and overall.grading is not None
     # section P: total 9 of 12 (75%): good = 3; the overall's mean of one section: exactly 3
     assert overall.grading.banded_mean == 3 and overall.grade == "good"
+
+
+def test_many_profiles_packed_together_decide_as_each_alone() -> None:
+    """The analysis decides every profile at once, one field each: a figure's negative
+    coefficients must not carry from one field into the next."""
+    generator = random.Random(5)
+    every = frozenset(range(len(SCALE.values)))
+    figure = m.FigureSpec("mean", "at_least", F(3))
+    tests, forms = semantics.figure_forms(figure, SCALE, every, every, m.Rounding(1, "up"))
+    meaning = semantics.ClauseMeaning(every, every, tests, forms)
+    profiles = [[generator.randrange(4) for _ in range(4)] for _ in range(60)]
+    total = max(sum(p) for p in profiles)
+    width = width_for(meaning.width_tests(), total, 1)
+    columns = [sum(p[r] << (width * i) for i, p in enumerate(profiles)) for r in range(4)]
+    packed = Profiles(len(profiles), width, columns, 1)
+    truth = semantics.clause_truth(meaning, packed)
+    assert 0 < Profiles.number(truth) < len(profiles)  # some profiles hold, some do not
+    for index, profile in enumerate(profiles):
+        alone = Profiles.single(profile, 1, width_for(meaning.width_tests(), sum(profile), 1))
+        assert packed.holds_at(truth, index) == bool(semantics.clause_truth(meaning, alone)), profile
