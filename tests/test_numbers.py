@@ -148,6 +148,16 @@ def test_misuse_is_reported(tmp_path: Path, text: str, code: str) -> None:
     assert code in codes(tmp_path, header() + text + "\n")
 
 
+def test_a_mean_is_rounded_to_decimal_places_not_to_a_percent(tmp_path: Path) -> None:
+    text = header() + """
+scale s: a = 1 > b = 0
+ladder g: y > n
+grading x { items rated on s grades from g  means: whole percent  y when mean of items at least 1  n otherwise }
+"""
+    assert codes(tmp_path, text) == ["S010"]
+    assert ruleset_of(tmp_path, text.replace("whole percent", "0 decimal places")).grading("x").means == m.Rounding(0, "up")
+
+
 def test_a_count_needs_no_numbers(tmp_path: Path) -> None:
     text = header() + """
 scale s: a > b

@@ -91,6 +91,9 @@ class ToSyntax(RuleNodes):
     def rounding_ties(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
 
+    def means_places(self, meta: Any, children: list[Token]) -> int:
+        return self.decimal_places(meta, children)
+
     def means_rounding(self, meta: Any, children: list[Any]) -> s.MeansRoundingNode:
         ties = children[1] if len(children) > 1 else "up"
         return s.MeansRoundingNode(children[0], ties, span=self._span(meta))
