@@ -15,6 +15,7 @@ from esirules.language.syntax_rules import (  # noqa: F401 (re-exported)
     BandsDecl,
     CapRuleNode,
     ClauseNode,
+    FactClauseNode,
     ComparisonTest,
     ConditionNode,
     FigureTestNode,
@@ -92,6 +93,20 @@ class AttributeDecl:
     values: tuple[Value, ...] = ()
     minimum: Value | None = None
     maximum: Value | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class FactDecl:
+    """`fact breach "A breach was found": yes or no, default no` (issue 11, point 4)."""
+
+    name: Name
+    label: Text | None
+    kind: str  # enumerated | ordered | boolean | numeric
+    values: tuple[Value, ...] = ()
+    minimum: Value | None = None
+    maximum: Value | None = None
+    default: Value | None = None
     span: Span = span_field()
 
 
@@ -174,6 +189,7 @@ class CriterionDecl:
     graded_by: Name | None = None
     allows_adjustment: bool = False
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -211,6 +227,7 @@ class SectionDecl:
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -221,6 +238,7 @@ class OverallDecl:
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 # --- derivation -----------------------------------------------------------------------------
@@ -368,11 +386,12 @@ class TestDecl:
     adjustments: tuple[GivenAdjustment, ...] = ()
     expectations: tuple[Expect, ...] = ()
     span: Span = span_field()
+    facts: tuple[tuple[Name, Value], ...] = attrs.field(default=(), kw_only=True)  # `given facts breach yes`
 
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | FactDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from esirules.evidence import conditions
 from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
-from esirules.language.semantics import GradingMeaning
+from esirules.language.semantics import FactTruth, GradingMeaning
 from esirules.scoring.causes import Cause
 from esirules.words import value_text
 
@@ -259,6 +259,9 @@ class CompiledGrading:
     item_scale: m.Scale
     ladder: m.Scale
     measure_bands: m.Bands | None
+    # Whether a fact condition holds for the inspection graded: set for a grading that tests
+    # facts (`scoring.facts.InspectionFacts.bind`); deciding such a grading needs it.
+    facts: FactTruth | None = None
     meaning: GradingMeaning = attrs.field(init=False)
 
     @meaning.default
