@@ -117,6 +117,9 @@ class RuleNodes:
             comparison.kind, comparison.value, children[1], comparison.written, span=self._span(meta)
         )
 
+    def fact_number(self, meta: Any, children: list[Token]) -> s.Value:
+        return s.Value(str(children[0]), number=self._number(children[0]), span=self._span(meta))
+
     def fact_clause(self, meta: Any, children: list[Any]) -> s.FactClauseNode:
         return s.FactClauseNode(children[0], span=self._span(meta))
 

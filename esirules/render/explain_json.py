@@ -20,6 +20,7 @@ from esirules.explain.objects import (
     BandsExplanation,
     Contribution,
     DescriptiveExplanation,
+    FactConditionExplanation,
     GradingExplanation,
     GroupExplanation,
     ItemExplanation,
@@ -39,9 +40,12 @@ from esirules.explain.objects import (
 from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.result_json import (
     Data,
+    caps_json,
     cause_json,
     evidence_json,
     excluded_member_json,
+    fact_condition_json,
+    fact_json,
     fraction,
     location_json,
     measure_json,
@@ -143,6 +147,8 @@ class _Renderer(Visitor[Data]):
             "cases": column.cases,
             "rounding": rounding_json(column.rounding),
             "excluded_cases": [self.group(g) for g in excluded],
+            # (only for a ruleset that declares facts: the explanations of others keep their bytes)
+            **({"facts": {f.name: fact_json(f) for f in column.facts}} if column.facts else {}),
         }
 
     def question_target(self, body: QuestionTargetExplanation) -> Data:
@@ -188,6 +194,7 @@ class _Renderer(Visitor[Data]):
             "contribution": self.contribution(body.contribution),
             "bands": self.bands(body.bands),
             "adjustment": self.adjustment(body.adjustment),
+            **self.caps(body),
         }
 
     def question(self, q: QuestionExplanation) -> dict[str, Any]:
@@ -285,6 +292,24 @@ class _Renderer(Visitor[Data]):
             "bands": self.bands(i.bands),
         }
 
+    def fact_condition(self, f: FactConditionExplanation) -> dict[str, Any]:
+        return {**fact_condition_json(f.result, self.cite), "sentence": f.sentence}
+
+    def caps(self, body: NumericalExplanation | DescriptiveExplanation | SectionExplanation | OverallExplanation) -> Data:
+        """A level's caps (issue 11, point 4): every one tried, as in the result, with the grade each
+        lowered (`before`), and the grade before them; nothing for a level without caps, so the
+        explanations of other rulesets keep their bytes."""
+        result = body.criterion if isinstance(body, (NumericalExplanation, DescriptiveExplanation)) else (
+            body.section if isinstance(body, SectionExplanation) else body.overall
+        )
+        data = caps_json(result, self.cite)
+        if not data:
+            return {}
+        befores = iter([cap.before for cap in body.caps])
+        for cap, entry in zip(result.caps, data["caps"]):
+            entry["before"] = next(befores) if cap.applied else None
+        return {"uncapped_grade": result.uncapped_grade, "caps": data["caps"]}
+
     def rule(self, r: RuleExplanation) -> dict[str, Any]:
         res = r.result
         return {
@@ -321,6 +346,8 @@ class _Renderer(Visitor[Data]):
                 }
                 for c in r.clauses
             ],
+            # (only for a rule with fact conditions: other explanations keep their bytes)
+            **({"facts": [self.fact_condition(f) for f in r.facts]} if r.facts else {}),
         }
 
     def grading(self, g: GradingExplanation | None) -> dict[str, Any] | None:
@@ -372,6 +399,7 @@ class _Renderer(Visitor[Data]):
             ],
             "adjustment": self.adjustment(body.adjustment),
             "contribution": self.contribution(body.contribution),
+            **self.caps(body),
         }
 
     # --- sections and overall ---------------------------------------------------------------
@@ -433,6 +461,7 @@ class _Renderer(Visitor[Data]):
             "contribution": self.contribution(body.contribution),
             "computed_grade": s.computed_grade,
             "adjustment": self.adjustment(body.adjustment),
+            **self.caps(body),
         }
 
     def overall(self, body: OverallExplanation) -> dict[str, Any]:
@@ -452,6 +481,7 @@ class _Renderer(Visitor[Data]):
             "grading": self.aggregate(body.grading),
             "computed_grade": o.computed_grade,
             "adjustment": self.adjustment(body.adjustment),
+            **self.caps(body),
         }
 
     # --- one case ---------------------------------------------------------------------------

@@ -15,8 +15,10 @@ from esirules.explain.objects import (
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
+    CapExplanation,
     Contribution,
     DescriptiveExplanation,
+    FactConditionExplanation,
     GradingExplanation,
     GroupExplanation,
     ItemExplanation,
@@ -205,6 +207,19 @@ class _Text(Visitor[Tree]):
         node = parent.add(text.append_text(recorded_text(a.recorded)))
         node.add(Plain(f"why: {a.reason}", style="italic"))
 
+    def caps(self, parent: Tree, caps: Sequence[CapExplanation]) -> None:
+        """A level's caps that lowered its grade: computed → capped, the cap's line and the facts."""
+        for cap in caps:
+            text = Plain("Capped: ", style="bold").append(f"{cap.before} → {cap.result.grade}, no better than ")
+            node = parent.add(text.append(cap.result.grade).append_text(where_text(cap.rule)))
+            for condition in cap.conditions:
+                self.fact_condition(node, condition)
+
+    def fact_condition(self, parent: Tree, f: FactConditionExplanation) -> None:
+        text = Plain(f"{HOLDS if f.result.holds else FAILS} {f.sentence}").append_text(where_text(f.rule, line=False))
+        recorded = [r.location for r in f.result.facts if r.location is not None]
+        parent.add(text.append_text(recorded_text(recorded[0])) if len(recorded) == 1 else text)
+
     def bands(self, parent: Tree, b: BandsExplanation, title: str) -> None:
         add_bands(parent, b, title)
 
@@ -265,6 +280,8 @@ class _Text(Visitor[Tree]):
         head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if c.grade is not None:
             head.append(f" {c.grade}", style="bold cyan")
+        if c.uncapped_grade is not None:
+            head.append(f" (capped; computed {c.uncapped_grade})", style="cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
         if c.value is None:
             tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
@@ -286,6 +303,7 @@ class _Text(Visitor[Tree]):
         self.contribution(tree, body.contribution)
         if body.bands is not None:
             self.bands(tree, body.bands, "Graded by bands")
+        self.caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
         return tree
 
@@ -344,6 +362,8 @@ class _Text(Visitor[Tree]):
         head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
             head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
+        if c.uncapped_grade is not None:
+            head.append(f" (capped; computed {c.uncapped_grade})", style="cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
         if c.grade is None:
             tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
@@ -352,6 +372,7 @@ class _Text(Visitor[Tree]):
             self.item(node, item)
         if body.grading is not None:
             self.grading(tree, body.grading)
+        self.caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
         if body.higher:
             higher = tree.add(Plain(f"Higher grades (the computed grade is {c.computed_grade})", style="bold"))
@@ -445,6 +466,8 @@ class _Text(Visitor[Tree]):
                         style="cyan",
                     )
                 rule_node.add(text.append_text(where_text(clause.rule, line=False)))
+            for f in rule.facts:
+                self.fact_condition(rule_node, f)
             if r.gated_by:
                 rule_node.add(Plain(f"lower grades not reached (cumulative): {', '.join(r.gated_by)}"))
         for cap in g.caps:
@@ -455,6 +478,8 @@ class _Text(Visitor[Tree]):
             cap_node = node.add(label.append_text(where_text(cap.rule, line=False)))
             for clause in cap.clauses:
                 cap_node.add(Plain(f"{HOLDS if clause.result.holds else FAILS} {clause.sentence}"))
+            for f in cap.facts:
+                self.fact_condition(cap_node, f)
 
     def changes(self, parent: Tree, options: Sequence[Sequence[object]], reason: str | None) -> None:
         from esirules.explain.objects import ChangeExplanation
@@ -488,7 +513,10 @@ class _Text(Visitor[Tree]):
             head.append(f" {result.grade}", style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
             head.append(f" (adjusted; computed {result.computed_grade})", style="cyan")
+        if result.uncapped_grade is not None:
+            head.append(f" (capped; computed {result.uncapped_grade})", style="cyan")
         tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        self.caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
         if result.value is None and result.grade is None:
             tree.add(self.because(f"not computable: {result.reason}", result.cause, "red"))

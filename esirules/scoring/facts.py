@@ -12,6 +12,7 @@ hold lowers a better grade to its own.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from fractions import Fraction
 
 import attrs
 
@@ -19,6 +20,7 @@ from esirules.evidence import conditions
 from esirules.evidence.cases import RecordedFact
 from esirules.evidence.facts import fact_text
 from esirules.language import model as m
+from esirules.language.check_facts import fact_value
 from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import CapResult, FactConditionResult, FactReading
 
@@ -35,6 +37,21 @@ class InspectionFacts:
     @classmethod
     def of(cls, ruleset: m.Ruleset, recorded: Mapping[str, RecordedFact]) -> InspectionFacts:
         return cls(dict(recorded), {fact.name: fact for fact in ruleset.facts})
+
+    @classmethod
+    def of_readings(cls, ruleset: m.Ruleset, readings: Sequence[FactReading]) -> InspectionFacts:
+        """The facts a scored column records (`ColumnResult.facts`), read back into values."""
+        declared = {fact.name: fact for fact in ruleset.facts}
+        recorded = {}
+        for reading in readings:
+            fact = declared.get(reading.name)
+            if fact is None or reading.value == NOT_RECORDED:
+                continue
+            number = Fraction(reading.value) if fact.kind == "numeric" else None
+            value = fact_value(fact, reading.value, number)
+            if value is not None:
+                recorded[reading.name] = RecordedFact(reading.name, value, reading.defaulted, reading.location)
+        return cls(recorded, declared)
 
     def holds(self, condition: m.Condition) -> bool:
         """Whether a fact condition holds for the inspection (unknown: it does not)."""
@@ -55,7 +72,7 @@ class InspectionFacts:
         """Each fact condition decided, with the facts it read."""
         return tuple(
             FactConditionResult(
-                conditions.describe(condition),
+                condition_text(condition),
                 self.holds(condition),
                 tuple(self.reading(name) for name in sorted(conditions.reads(condition))),
                 span=condition.span,
@@ -71,6 +88,12 @@ class InspectionFacts:
 
 
 NO_FACTS = InspectionFacts({}, {})
+
+
+def condition_text(condition: m.Condition) -> str:
+    """A fact condition as written after `fact`: `breach`, `not breach`, `(breach or rate > 10)`."""
+    text = conditions.describe(condition)
+    return f"({text})" if isinstance(condition, (m.AllOf, m.AnyOf)) else text
 
 
 def apply_caps(
