@@ -253,8 +253,10 @@ def facts_read(ruleset: m.Ruleset) -> frozenset[str]:
     names = {f.name for f in ruleset.facts}
     conditions: list[m.Condition] = []
     for grading in ruleset.gradings:
-        for rule in (*grading.rules, *grading.caps):
+        for rule in grading.rules:
             conditions.extend(rule.facts)
+        for cap in grading.caps:
+            conditions.extend(cap.facts)
     levels: list[tuple[m.CapRule, ...]] = [c.caps for c in ruleset.criteria()]
     levels.extend(section.caps for section in ruleset.sections)
     if ruleset.overall is not None:

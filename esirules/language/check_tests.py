@@ -14,8 +14,8 @@ from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
-from esirules.language.check_test_needs import Given, RulesetParts, gaps_of, report_gaps
 from esirules.language.check_facts import test_facts
+from esirules.language.check_test_needs import Given, RulesetParts, gaps_of, report_gaps
 from esirules.language.context import CheckContext
 from esirules.span import Span
 

@@ -409,7 +409,11 @@ class Ruleset:
         return _by_name(self.scales, name)
 
     def attribute(self, name: str) -> Attribute:
-        return _by_name(self.attributes, name)
+        """The case attribute called `name`, else the fact (a condition may name either)."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute
+        return _by_name(self.facts, name)
 
     def fact(self, name: str) -> Fact:
         return _by_name(self.facts, name)

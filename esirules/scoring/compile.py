@@ -278,6 +278,16 @@ class Evaluator:
     case_exclusions: tuple[CompiledCondition, ...]
     gradings: dict[str, CompiledGrading]
 
+    @property
+    def facts_read_by_cases(self) -> tuple[m.Fact, ...]:
+        """The facts the questions' `applies when` conditions read (as constant case columns)."""
+        found = {
+            a.name: a
+            for q in self.questions.values() if q.applies is not None
+            for a in q.applies.attributes if isinstance(a, m.Fact)
+        }
+        return tuple(found.values())
+
     def criterion_ladder(self, criterion: m.Criterion) -> m.Scale | None:
         """The ladder (or scale) a criterion's grade is on, if it has one."""
         if criterion.grading is None:

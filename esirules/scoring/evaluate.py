@@ -34,7 +34,7 @@ from esirules.scoring.aggregate import outside_sample, overall_result, section_r
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
 from esirules.scoring.descriptive import adjust, grade_descriptive
-from esirules.scoring.facts import InspectionFacts, apply_caps, uncapped
+from esirules.scoring.facts import InspectionFacts, apply_caps, uncapped, with_fact_columns
 from esirules.scoring.grading import apply_bands
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
@@ -174,7 +174,7 @@ def score_batch(
 ) -> Partial:
     """Count one batch of cases (all questions, all cases at once per question)."""
     chosen = _sample(evaluator.ruleset, sample)
-    cases = evidence.cases
+    cases = with_fact_columns(evidence.cases, evidence.facts, evaluator.facts_read_by_cases)
     keep = np.ones(len(cases), dtype=np.bool_) if chosen is None else cases.samples == chosen.name
     excluded = []
     for condition in evaluator.case_exclusions:

@@ -15,9 +15,11 @@ from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import attrs
+import numpy as np
+import numpy.typing as npt
 
 from esirules.evidence import conditions
-from esirules.evidence.cases import RecordedFact
+from esirules.evidence.cases import MISSING, Cases, RecordedFact
 from esirules.evidence.facts import fact_text
 from esirules.language import model as m
 from esirules.language.check_facts import fact_value
@@ -119,3 +121,21 @@ def apply_caps(
 def uncapped(computed: str | None, caps: Sequence[CapResult]) -> str | None:
     """The grade before the caps, when one lowered it (None when none did)."""
     return computed if any(cap.applied for cap in caps) else None
+
+
+def with_fact_columns(cases: Cases, recorded: Mapping[str, RecordedFact], facts: Sequence[m.Fact]) -> Cases:
+    """The cases with a column for each fact a question's `applies when` reads: the fact's value,
+    the same for every case, coded as an attribute's (missing where the fact is not recorded)."""
+    if not facts:
+        return cases
+    size = len(cases)
+    columns: dict[str, npt.NDArray] = {}  # type: ignore[type-arg]
+    for fact in facts:
+        found = recorded.get(fact.name)
+        value = None if found is None else found.value
+        if fact.kind == "numeric":
+            columns[fact.name] = np.full(size, np.nan if value is None else float(value))
+        else:
+            code = MISSING if value is None else int(value) if isinstance(value, bool) else fact.values.index(str(value))
+            columns[fact.name] = np.full(size, code, dtype=np.int16)
+    return attrs.evolve(cases, attributes={**cases.attributes, **columns})
