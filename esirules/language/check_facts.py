@@ -236,7 +236,10 @@ def test_facts(
 
 
 def unused_facts(ctx: CheckContext, ruleset: m.Ruleset) -> None:
-    """W121: a fact no rule, cap or condition reads."""
+    """W121: a fact no rule, cap or condition reads (held back after an error: a rule that failed
+    its checks is not in the model, and the facts it reads would seem unused)."""
+    if any(d.severity == "error" for d in ctx.diagnostics):
+        return
     read = facts_read(ruleset)
     for fact in ruleset.facts:
         if fact.name not in read and fact.span.file == ctx.path:
