@@ -31,13 +31,20 @@ def met_text(question: m.Question, ruleset: m.Ruleset) -> str:
     return " or ".join(value_text(v) for v in values) or "no answer"
 
 
-def clauses_text(clauses: tuple[m.Clause, ...]) -> str:
-    return " and ".join(clause_text(c) for c in clauses)
+def clauses_text(clauses: tuple[m.Clause, ...], facts: tuple[m.Condition, ...] = ()) -> str:
+    """A rule's clauses as written, then its fact conditions (`fact breach`)."""
+    return " and ".join([*(clause_text(c) for c in clauses), *(fact_text(f) for f in facts)])
+
+
+def fact_text(condition: m.Condition) -> str:
+    """A fact condition as written: `fact breach`, `fact (breach or enforcement = formal)`."""
+    text = describe(condition)
+    return f"fact ({text})" if isinstance(condition, (m.AllOf, m.AnyOf)) else f"fact {text}"
 
 
 def rule_condition(rule: m.GradeRule) -> str:
     """What a grade rule needs, in the report's words; `otherwise` is "in every other case"."""
-    return "in every other case" if rule.otherwise else clauses_text(rule.clauses)
+    return "in every other case" if rule.otherwise else clauses_text(rule.clauses, rule.facts)
 
 
 def figure_test_text(test: m.FigureTest) -> str:

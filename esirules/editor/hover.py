@@ -274,7 +274,7 @@ class _Describer:
 
 def rule_words(rule: s.GradeRuleNode | s.CapRuleNode) -> str:
     """A grading rule as the report words it: **Partly met** when at least good on some items and ..."""
-    clauses = " and ".join(clause_text(_clause(c)) for c in rule.clauses)
+    clauses = " and ".join([*(clause_text(_clause(c)) for c in rule.clauses), *(_fact(f) for f in rule.facts)])
     if isinstance(rule, s.CapRuleNode):
         return f"no better than **{rule.grade.text}** when {clauses}"
     if rule.otherwise:
@@ -325,3 +325,21 @@ def _short(text: str, limit: int = 400) -> str:
 
 
 __all__ = ["band_words", "hover_text", "rule_words", "value_text"]
+
+
+def _fact(clause: s.FactClauseNode) -> str:
+    """A fact condition as written: `fact breach`, `fact enforcement >= formal`."""
+    return f"fact {_condition(clause.condition, top=True)}"
+
+
+def _condition(node: s.ConditionNode, top: bool = False) -> str:
+    if isinstance(node, s.FlagTest):
+        return node.attribute.text
+    if isinstance(node, s.ComparisonTest):
+        return f"{node.attribute.text} {node.op} {node.value.text}"
+    if isinstance(node, s.MembershipTest):
+        return f"{node.attribute.text} in {{{', '.join(v.text for v in node.values)}}}"
+    if isinstance(node, s.Negation):
+        return f"not {_condition(node.operand)}"
+    joiner = " and " if isinstance(node, s.AllOf) else " or "
+    return "(" + joiner.join(_condition(o) for o in node.operands) + ")"

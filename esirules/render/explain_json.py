@@ -40,7 +40,6 @@ from esirules.explain.objects import (
 from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.result_json import (
     Data,
-    caps_json,
     cause_json,
     evidence_json,
     excluded_member_json,
@@ -302,13 +301,25 @@ class _Renderer(Visitor[Data]):
         result = body.criterion if isinstance(body, (NumericalExplanation, DescriptiveExplanation)) else (
             body.section if isinstance(body, SectionExplanation) else body.overall
         )
-        data = caps_json(result, self.cite)
-        if not data:
+        if not result.caps:
             return {}
         befores = iter([cap.before for cap in body.caps])
-        for cap, entry in zip(result.caps, data["caps"]):
-            entry["before"] = next(befores) if cap.applied else None
-        return {"uncapped_grade": result.uncapped_grade, "caps": data["caps"]}
+        return {
+            "uncapped_grade": result.uncapped_grade,
+            "caps": [
+                {
+                    "grade": cap.grade,
+                    "holds": cap.holds,
+                    "applied": cap.applied,
+                    "before": next(befores) if cap.applied else None,
+                    "conditions": [
+                        self.fact_condition(FactConditionExplanation(f, self.sources.ref(f.span))) for f in cap.facts
+                    ],
+                    "rule": self.cite(cap.span),
+                }
+                for cap in result.caps
+            ],
+        }
 
     def rule(self, r: RuleExplanation) -> dict[str, Any]:
         res = r.result
