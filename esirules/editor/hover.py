@@ -79,13 +79,14 @@ class _Describer:
         what = "grade" if scale.is_ladder else "value"
         return f"**`{d.name}`**: {what} {place} of {len(values)} of the {kind} `{scale.name.text}` (best first)\n\n{shown}"
 
-    def _attribute(self, d: Occurrence, node: s.AttributeDecl) -> str:
+    def _attribute(self, d: Occurrence, node: s.AttributeDecl | s.FactDecl) -> str:
         label = f" ({node.label.text})" if node.label else ""
-        return f"**attribute `{d.name}`**{label}: {_attribute_kind(node)}"
+        what = "fact" if isinstance(node, s.FactDecl) else "attribute"
+        return f"**{what} `{d.name}`**{label}: {_attribute_kind(node)}"
 
     def _attribute_value(self, d: Occurrence, node: object) -> str:
         attribute = d.owner
-        assert isinstance(attribute, s.AttributeDecl)
+        assert isinstance(attribute, (s.AttributeDecl, s.FactDecl))
         label = f" ({attribute.label.text})" if attribute.label else ""
         return f"**`{d.name}`**: a value of the attribute `{attribute.name.text}`{label}\n\n{_attribute_kind(attribute)}"
 
@@ -307,7 +308,7 @@ def band_words(band: s.BandNode) -> str:
     return f"**{band.value.text}** when " + " and ".join(tests)
 
 
-def _attribute_kind(node: s.AttributeDecl) -> str:
+def _attribute_kind(node: s.AttributeDecl | s.FactDecl) -> str:
     if node.kind == "ordered":
         return "ordered: " + " < ".join(f"`{v.text}`" for v in node.values)
     if node.kind == "enumerated":
