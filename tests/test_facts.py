@@ -546,3 +546,24 @@ def test_the_analysis_makes_no_claim_about_rules_that_test_facts(tmp_path: Path)
     found = checked(tmp_path, FACTS)
     assert found.diagnostics == []
     assert [g.name for g in found.analysis.gradings] == ["members"]
+
+
+def test_diff_reports_a_changed_cap_and_a_changed_fact(tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    from esirules.cli.main import main
+
+    old, new = tmp_path / "old.esi", tmp_path / "new.esi"
+    old.write_text(FACTS, encoding="utf-8")
+    new.write_text(FACTS.replace("default none", "default informal").replace(
+        'no better than "Not met" when fact safeguarding = ineffective',
+        'no better than "Partly met" when fact safeguarding = ineffective'), encoding="utf-8")
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.suppress(SystemExit):
+        main(["diff", str(old), str(new), "--format", "json"])
+    changes = {(c["subject"]["kind"], c["subject"].get("name"), c.get("aspect")): c for c in json.loads(out.getvalue())["changes"]}
+    cap = changes[("section", "C", "caps")]
+    assert (cap["old"], cap["new"]) == ('no better than "Not met" when fact safeguarding = ineffective',
+                                        'no better than "Partly met" when fact safeguarding = ineffective')
+    assert (changes[("fact", "enforcement", "default")]["new"]) == "informal"
