@@ -567,3 +567,30 @@ def test_diff_reports_a_changed_cap_and_a_changed_fact(tmp_path: Path) -> None:
     assert (cap["old"], cap["new"]) == ('no better than "Not met" when fact safeguarding = ineffective',
                                         'no better than "Partly met" when fact safeguarding = ineffective')
     assert (changes[("fact", "enforcement", "default")]["new"]) == "informal"
+
+
+def test_files_scored_together_share_their_facts_or_are_refused(tmp_path: Path) -> None:
+    import contextlib
+    import io
+
+    from esirules.cli.main import main
+
+    (tmp_path / "r.esi").write_text(FACTS, encoding="utf-8")
+    first = {"ruleset": "r.esi", "facts": {"breach": "yes", "safeguarding": "effective"}, "ratings": RATINGS}
+    (tmp_path / "a.yaml").write_text(yaml.safe_dump(first), encoding="utf-8")
+    (tmp_path / "b.yaml").write_text(yaml.safe_dump({"ruleset": "r.esi", "facts": {"safeguarding": "effective"}}))
+    (tmp_path / "c.yaml").write_text(yaml.safe_dump({"ruleset": "r.esi", "facts": {"safeguarding": "ineffective"}}))
+
+    def run(*names: str) -> tuple[str, str]:
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err), contextlib.suppress(SystemExit):
+            main(["score", *(str(tmp_path / n) for n in names), "--merge", "--format", "json"])
+        return out.getvalue(), err.getvalue()
+
+    # b.yaml leaves `breach` to its default: a.yaml's recorded yes is the column's, and caps A1.
+    printed, _ = run("a.yaml", "b.yaml")
+    column = json.loads(printed)["columns"][0]
+    assert column["facts"]["breach"]["value"] == "yes" and not column["facts"]["breach"]["defaulted"]
+    assert column["criteria"]["A1"]["uncapped_grade"] == "Well met"
+    printed, problems = run("a.yaml", "c.yaml")
+    assert printed == "" and "error[E233]: the fact `safeguarding` is recorded as `ineffective` here" in problems

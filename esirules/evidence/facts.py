@@ -10,13 +10,13 @@ recorded (E232), since a cap or rule could not otherwise be decided.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
 import yaml
 
 from esirules.diagnostics import Diagnostic
-from esirules.evidence.cases import Location, RecordedFact
+from esirules.evidence.cases import Evidence, Location, RecordedFact
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
 from esirules.evidence.vocabulary import shown, suggest
 from esirules.language import model
@@ -108,3 +108,37 @@ def fact_text(value: model.FactValue) -> str:
 def _decimal(value: Fraction) -> str:
     text = f"{float(value):.10g}"
     return text if Fraction(text) == value else f"{value.numerator}/{value.denominator}"
+
+
+def merged_facts(parts: Sequence[Mapping[str, RecordedFact]]) -> dict[str, RecordedFact]:
+    """The facts of evidence files scored together (`--merge`): those recorded, over the defaults.
+    Files that record different values are refused before (`fact_conflicts`)."""
+    out: dict[str, RecordedFact] = {}
+    for facts in parts:
+        for name, fact in facts.items():
+            if name not in out or (out[name].defaulted and not fact.defaulted):
+                out[name] = fact
+    return out
+
+
+def fact_conflicts(evidence: Sequence[Evidence]) -> list[Diagnostic]:
+    """E233: evidence files scored together that record a fact differently."""
+    problems = []
+    first: dict[str, RecordedFact] = {}
+    for one in evidence:
+        for name, fact in one.facts.items():
+            if fact.defaulted:
+                continue
+            earlier = first.setdefault(name, fact)
+            if earlier.value != fact.value and fact.location is not None:
+                where = "" if earlier.location is None else f" in `{earlier.location}`"
+                problems.append(
+                    Diagnostic(
+                        "E233",
+                        f"the fact `{name}` is recorded as `{fact_text(fact.value)}` here but as "
+                        f"`{fact_text(earlier.value)}`{where}, and the files are scored together",
+                        Span.point(fact.location.file, fact.location.line or 1, 1),
+                        "a fact is about the whole inspection: record it once, or the same in every file",
+                    )
+                )
+    return problems

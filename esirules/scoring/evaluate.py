@@ -27,6 +27,7 @@ from esirules.evidence.cases import (
     MeasureFigures,
     RecordedFact,
 )
+from esirules.evidence.facts import merged_facts
 from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
@@ -328,7 +329,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
         tuple(dict.fromkeys(a for p in parts for a in p.adjustments)),
-        _union((p.facts for p in parts), "fact"),
+        merged_facts([p.facts for p in parts]),
     )
 
 
