@@ -26,7 +26,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "points": ("points table",),
     "samples": ("sample",),
     "exclusions": ("exclusion",),
-    "vocabulary": ("weight class", "scale", "ladder", "attribute", "source", "measure"),
+    "vocabulary": ("weight class", "scale", "ladder", "attribute", "fact", "source", "measure"),
 }
 AREA_TITLES = {
     "ruleset": "The ruleset",
@@ -36,7 +36,7 @@ AREA_TITLES = {
     "points": "Points",
     "samples": "Samples",
     "exclusions": "Exclusions",
-    "vocabulary": "Weight classes, scales, attributes, sources and measures",
+    "vocabulary": "Weight classes, scales, attributes, facts, sources and measures",
 }
 _AREA_OF = {kind: area for area, kinds in AREAS.items() for kind in kinds}
 

@@ -71,7 +71,7 @@ def grading_blocks(grading: m.Grading, ruleset: m.Ruleset, description: str) -> 
     if grading.caps:
         blocks.append(Table(
             (text("no better than"), text("when")),
-            tuple((text(cap.grade), text(plain.curly(plain.clauses_text(cap.clauses)))) for cap in grading.caps),
+            tuple((text(cap.grade), text(plain.curly(plain.clauses_text(cap.clauses, cap.facts)))) for cap in grading.caps),
             caption=text("Caps, applied after the rules, in this order; a cap never raises a grade"),
         ))
     return blocks

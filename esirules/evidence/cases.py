@@ -110,6 +110,17 @@ class Adjustment:
         return "overall" if self.overall else f"section {self.section}" if self.section else self.criterion
 
 
+@attrs.frozen
+class RecordedFact:
+    """A fact about the inspection (issue 11, point 4): its value as recorded (with where), or its
+    declared default (`defaulted`). Values: a value's name, a number (Fraction), or yes/no (bool)."""
+
+    name: str
+    value: str | Fraction | bool
+    defaulted: bool = False
+    location: Location | None = attrs.field(default=None, eq=False)
+
+
 @attrs.frozen(eq=False)
 class Cases:
     """The case sample, columnar. All arrays have one entry per case, in `ids` order."""
@@ -236,3 +247,5 @@ class Evidence:
     sources: dict[str, str] = attrs.field(factory=dict, repr=False)
     # Where each rating is recorded, so an explanation can cite it.
     rating_locations: dict[str, Location] = attrs.field(factory=dict, kw_only=True)
+    # The inspection's facts: those recorded, and the declared defaults of the others.
+    facts: dict[str, RecordedFact] = attrs.field(factory=dict, kw_only=True)

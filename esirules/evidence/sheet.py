@@ -39,7 +39,7 @@ from esirules.evidence.document import (
 from esirules.files import DISK, InputFiles
 from esirules.span import Span
 
-EVIDENCE_FIELDS = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments")
+EVIDENCE_FIELDS = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments", "facts")
 SHEET_FIELDS = ("title", "columns")
 COLUMN_FIELDS = ("label", "evidence", "ruleset", "sample")
 

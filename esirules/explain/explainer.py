@@ -23,10 +23,12 @@ from esirules.explain.objects import (
     BandExplanation,
     BandsExplanation,
     Body,
+    CapExplanation,
     ChangeExplanation,
     ClauseExplanation,
     Contribution,
     DescriptiveExplanation,
+    FactConditionExplanation,
     FigureTestExplanation,
     GradingExplanation,
     GroupExplanation,
@@ -48,6 +50,7 @@ from esirules.explain.objects import (
 from esirules.language import model as m
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator
+from esirules.scoring.facts import InspectionFacts
 from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
     AggregateResult,
@@ -56,6 +59,7 @@ from esirules.scoring.result import (
     ClauseResult,
     ColumnResult,
     CriterionResult,
+    FactConditionResult,
     ItemResult,
     OverallResult,
     QuestionResult,
@@ -127,6 +131,7 @@ class Explainer:
         self.adjustment_locations = dict(adjustment_locations or {})
         self.recorded = recorded or Recorded()
         self.whole = whole
+        self.facts = InspectionFacts.of_readings(self.ruleset, column.facts)
 
     def ref(self, span: Span) -> RuleRef:
         return self.sources.ref(span)
@@ -191,6 +196,7 @@ class Explainer:
             bands,
             self._adjustment(result),
             weight_rule=self._weight_rule(model),
+            caps=self._caps(result),
         )
 
     def _question(self, result: QuestionResult) -> QuestionExplanation:
@@ -309,6 +315,21 @@ class Explainer:
             found.cause,
         )
 
+    # --- caps (issue 11, point 4) ---------------------------------------------------------
+
+    def _caps(self, result: CriterionResult | SectionResult | OverallResult) -> tuple[CapExplanation, ...]:
+        """A level's caps that lowered its grade, in the order applied, each with the grade before it."""
+        out = []
+        grade = result.uncapped_grade
+        for cap in result.caps:
+            if cap.applied:
+                out.append(CapExplanation(cap, self.ref(cap.span), self._facts(cap.facts), grade))
+                grade = cap.grade
+        return tuple(out)
+
+    def _facts(self, facts: Sequence[FactConditionResult]) -> tuple[FactConditionExplanation, ...]:
+        return tuple(FactConditionExplanation(f, self.ref(f.span)) for f in facts)
+
     # --- descriptive criteria -------------------------------------------------------------
 
     def _descriptive(self, result: CriterionResult, higher_grades: bool = True) -> DescriptiveExplanation:
@@ -339,6 +360,7 @@ class Explainer:
             self._adjustment(result),
             Contribution(f"section {result.section}", "", cause=self._graded_not_scored(result)),
             weight_rule=self._weight_rule(model),
+            caps=self._caps(result),
         )
 
     def _graded_not_scored(self, result: CriterionResult) -> Cause:
@@ -391,13 +413,14 @@ class Explainer:
         if isinstance(result, CapResult):  # a cap reads like a rule that gives its grade
             result = RuleResult(
                 result.grade, False, result.clauses, result.holds, (), result.holds, result.applied,
-                span=result.span,
+                span=result.span, facts=result.facts,
             )
         assert isinstance(result, RuleResult)
         return RuleExplanation(
             result,
             self.ref(span),
             tuple(ClauseExplanation(c, mc, self.ref(c.span)) for c, mc in zip(clauses, models)),
+            self._facts(result.facts),
         )
 
     def _higher_grades(self, result: CriterionResult, grading: GradingExplanation) -> tuple[HigherGrade, ...]:
@@ -419,16 +442,24 @@ class Explainer:
                 failed = [c for c in rule.clauses if not c.holds]
                 for clause in failed:
                     why.append(f"{clause.text}: needs {clause.needed}; found {clause.found}")
+                failed_facts = [f for f in self._facts(rule.facts) if not f.result.holds]
+                why.extend(f.sentence for f in failed_facts)
                 if rule.gated_by:
                     why.append("the grading is cumulative, and these lower grades were not reached: "
                                + ", ".join(rule.gated_by))
-                if not failed and not rule.gated_by and chosen is not None and chosen is not rule:
+                if not failed and not failed_facts and not rule.gated_by and chosen is not None and chosen is not rule:
                     why.append(f"its rule holds, but the rule for {chosen.grade} comes first")
             for cap in result.trace.caps:
                 if cap.applied:
                     refs.append(self.ref(cap.span))
-                    why.append(f"capped: no better than {cap.grade} when " + " and ".join(c.text for c in cap.clauses))
-            changes = smallest_changes(self.evaluator, result, grade)
+                    tests = [c.text for c in cap.clauses] + [f"fact {f.text}" for f in cap.facts]
+                    why.append(f"capped: no better than {cap.grade} when " + " and ".join(tests))
+            for level_cap in result.caps:
+                if level_cap.holds and grading.ladder.index(level_cap.grade) > grading.ladder.index(grade):
+                    refs.append(self.ref(level_cap.span))
+                    facts = "; ".join(f.sentence for f in self._facts(level_cap.facts))
+                    why.append(f"capped: criterion {result.id} is no better than {level_cap.grade} when {facts}")
+            changes = smallest_changes(self.evaluator, result, grade, facts=self.facts)
             out.append(HigherGrade(grade, tuple(why), tuple(refs), changes, self._options(result, changes)))
         return tuple(out)
 
@@ -471,6 +502,7 @@ class Explainer:
             self._section_contribution(result),
             adjustment=self._adjustment(result, f"section {result.id}"),
             weight_rule=self._weight_rule(self.ruleset.section(result.id)),
+            caps=self._caps(result),
         )
 
     def overall(self) -> OverallExplanation:
@@ -494,6 +526,7 @@ class Explainer:
             None if overall.score is None else self._aggregate(overall.score),
             None if overall.grading is None else self._aggregate(overall.grading),
             adjustment=self._adjustment(overall, "overall"),
+            caps=self._caps(overall),
         )
 
     def _criterion_summary(self, c: CriterionResult) -> MemberSummary:

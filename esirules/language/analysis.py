@@ -104,15 +104,17 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
             continue
         scale, ladder = ruleset.scale(grading.item_scale), ruleset.scale(grading.ladder)
         meaning = GradingMeaning.of(grading, scale, ladder)
-        if meaning.tells_items_apart:
+        if meaning.tells_items_apart or meaning.tests_facts:
             # A grading that names members or counts groups decides on which items are rated
-            # what, not on weight per rating alone: its profiles are not analysed (yet), so, as
-            # for items rated in too many ways, it needs its `otherwise` (R052).
+            # what, not on weight per rating alone; one that tests facts decides on the
+            # inspection's facts too: their profiles are not analysed (yet), so, as for items
+            # rated in too many ways, it needs its `otherwise` (R052).
+            what = "tests facts" if meaning.tests_facts else "names members or counts groups"
             if not any(r.otherwise for r in grading.rules):
                 ctx.error(
                     "R052",
-                    f"the grading `{grading.name}` has no `otherwise` rule, and it names members or counts "
-                    "groups, so its rules cannot be checked to grade every rating of its items",
+                    f"the grading `{grading.name}` has no `otherwise` rule, and it {what}, "
+                    "so its rules cannot be checked to grade every rating of its items",
                     grading.span,
                     f"end the rules with a line such as `\"{ladder.values[-1]}\" otherwise`",
                 )

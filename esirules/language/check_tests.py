@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_facts import test_facts
 from esirules.language.check_test_needs import Given, RulesetParts, gaps_of, report_gaps
 from esirules.language.context import CheckContext
 from esirules.span import Span
@@ -58,6 +59,9 @@ class _TestChecker:
         answers = self._answers()
         measures = self._measures()
         adjustments = self._adjustments()
+        facts = test_facts(self.ctx, self.d.facts)
+        if len(facts) < len(self.d.facts):
+            self.ok = False
         if not self.d.expectations:
             self.ctx.error("R080", f"the test \"{self.d.name.text}\" expects nothing", self.d.span,
                            "add a line such as `expect grade \"Partly met\"` or `expect criterion B4 score 70%`")
@@ -90,7 +94,7 @@ class _TestChecker:
             return None
         return m.RulesetTest(
             self.d.name.text, self.tested.id if self.tested else None, tuple(ratings), tuple(answers),
-            tuple(measures), tuple(adjustments), tuple(expectations), span=self.d.span,
+            tuple(measures), tuple(adjustments), tuple(expectations), span=self.d.span, facts=facts,
         )
 
     # --- evidence given -------------------------------------------------------------------

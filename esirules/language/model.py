@@ -121,6 +121,17 @@ class Attribute:
     span: Span = span_field()
 
 
+FactValue = str | Fraction | bool  # a value's name (enumerated, ordered), a number, or yes (True) / no (False)
+
+
+@attrs.frozen
+class Fact(Attribute):
+    """A fact about the inspection, not a case (issue 11, point 4): kinds as an attribute's, and
+    the value taken when the evidence does not record it (`default`; None: it must be recorded)."""
+
+    default: FactValue | None = attrs.field(default=None, kw_only=True)
+
+
 @attrs.frozen
 class Source:
     name: str
@@ -218,6 +229,7 @@ class Criterion(_Written):
     grading: str | None = None  # descriptive: the grading; numerical: optional bands
     allows_adjustment: bool = False
     span: Span = span_field()
+    caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
     # Where `pooling:` is written (None when the default applies); explanations cite it.
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
@@ -235,6 +247,7 @@ class Section(_Written):
     missing: MissingRule = "not computable"
     allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
+    caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
@@ -247,6 +260,7 @@ class Overall:
     description: str = ""
     allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
+    caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -357,6 +371,7 @@ class RulesetTest:
     adjustments: tuple[TestAdjustment, ...] = ()
     expectations: tuple[Expectation, ...] = ()
     span: Span = span_field()
+    facts: tuple[tuple[str, FactValue], ...] = attrs.field(default=(), kw_only=True)  # `given facts ...`
 
 
 # ---------------------------------------------------------------------------------------------
@@ -377,6 +392,7 @@ class Ruleset:
     rounding: Rounding = Rounding()  # noqa: RUF009 (frozen, so one shared default is safe)
     scales: tuple[Scale, ...] = ()
     attributes: tuple[Attribute, ...] = ()
+    facts: tuple[Fact, ...] = ()
     sources: tuple[Source, ...] = ()
     measures: tuple[Measure, ...] = ()
     weight_classes: tuple[tuple[str, Fraction], ...] = ()
@@ -404,7 +420,14 @@ class Ruleset:
         return _by_name(self.scales, name)
 
     def attribute(self, name: str) -> Attribute:
-        return _by_name(self.attributes, name)
+        """The case attribute called `name`, else the fact (a condition may name either)."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute
+        return _by_name(self.facts, name)
+
+    def fact(self, name: str) -> Fact:
+        return _by_name(self.facts, name)
 
     def measure(self, name: str) -> Measure:
         return _by_name(self.measures, name)

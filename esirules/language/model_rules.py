@@ -10,6 +10,7 @@ from typing import Literal
 
 import attrs
 
+from esirules.language.model_conditions import Condition
 from esirules.span import Span, span_field
 
 
@@ -90,21 +91,29 @@ def named_members(clauses: tuple[Clause, ...]) -> tuple[str, ...]:
 
 @attrs.frozen
 class GradeRule:
-    """A grade and the clauses (all must hold) that award it; no clauses for `otherwise`."""
+    """A grade and the clauses (all must hold) that award it; no clauses for `otherwise`.
+
+    `facts`: its fact conditions (`fact breach`), conditions over the inspection's facts that
+    must hold as well (issue 11, point 4).
+    """
 
     grade: str
     clauses: tuple[Clause, ...]
     otherwise: bool = False
     span: Span = span_field()
+    facts: tuple[Condition, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
 class CapRule:
-    """`no better than X when ...`: caps the grade after the ladder is applied."""
+    """`no better than X when ...`: caps the grade after the ladder is applied. In a grading its
+    clauses and fact conditions must all hold; in a criterion, section or overall (a level's
+    cap) it has fact conditions only."""
 
     grade: str
     clauses: tuple[Clause, ...]
     span: Span = span_field()
+    facts: tuple[Condition, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen

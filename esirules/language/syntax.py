@@ -17,6 +17,7 @@ from esirules.language.syntax_rules import (  # noqa: F401 (re-exported)
     ClauseNode,
     ComparisonTest,
     ConditionNode,
+    FactClauseNode,
     FigureNode,
     FigureTestNode,
     FlagTest,
@@ -100,6 +101,20 @@ class AttributeDecl:
 
 
 @attrs.frozen
+class FactDecl:
+    """`fact breach "A breach was found": yes or no, default no` (issue 11, point 4)."""
+
+    name: Name
+    label: Text | None
+    kind: str  # enumerated | ordered | boolean | numeric
+    values: tuple[Value, ...] = ()
+    minimum: Value | None = None
+    maximum: Value | None = None
+    default: Value | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
 class SourceDecl:
     name: Name
     label: Text | None
@@ -178,6 +193,7 @@ class CriterionDecl:
     graded_by: Name | None = None
     allows_adjustment: bool = False
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -219,6 +235,7 @@ class SectionDecl:
     allows_adjustment: bool = False
     means: MeansRounding | None = None
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -230,6 +247,7 @@ class OverallDecl:
     allows_adjustment: bool = False
     means: MeansRounding | None = None
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 # --- derivation -----------------------------------------------------------------------------
@@ -377,11 +395,12 @@ class TestDecl:
     adjustments: tuple[GivenAdjustment, ...] = ()
     expectations: tuple[Expect, ...] = ()
     span: Span = span_field()
+    facts: tuple[tuple[Name, Value], ...] = attrs.field(default=(), kw_only=True)  # `given facts breach yes`
 
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | FactDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

@@ -103,18 +103,30 @@ class ClauseNode:
 
 
 @attrs.frozen
+class FactClauseNode:
+    """`fact breach`, `fact enforcement >= formal`: one test over the inspection's facts (issue 11, point 4)."""
+
+    condition: ConditionNode
+    span: Span = span_field()
+
+
+@attrs.frozen
 class GradeRuleNode:
     grade: Value
     clauses: tuple[ClauseNode, ...]
     otherwise: bool = False
     span: Span = span_field()
+    facts: tuple[FactClauseNode, ...] = attrs.field(default=(), kw_only=True)  # its fact conditions
 
 
 @attrs.frozen
 class CapRuleNode:
+    """`no better than X when ...`: in a grading, or in a criterion, section or overall body."""
+
     grade: Value
     clauses: tuple[ClauseNode, ...]
     span: Span = span_field()
+    facts: tuple[FactClauseNode, ...] = attrs.field(default=(), kw_only=True)  # its fact conditions
 
 
 @attrs.frozen

@@ -144,6 +144,36 @@ class ToSyntax(RuleNodes):
         high = children[1] if len(children) > 1 else None
         return p.AttributeKind("numeric", (), low, high)
 
+    def fact(self, meta: Any, children: list[Any]) -> s.FactDecl:
+        kind: p.AttributeKind = children[-1][0]
+        default: p.FactDefault | None = children[-1][1]
+        label = self._first(children[1:-1], s.Text)
+        return s.FactDecl(
+            self._name(children[0]), label, kind.kind, kind.values, kind.minimum, kind.maximum,
+            default.value if default else None, span=self._span(meta),
+        )
+
+    # A fact's kind, and its default if written: (AttributeKind, FactDefault | None).
+    def fact_ordered(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        values, default = _split_default(children)
+        return p.AttributeKind("ordered", values), default
+
+    def fact_enumerated(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        values, default = _split_default(children)
+        return p.AttributeKind("enumerated", values), default
+
+    def fact_boolean(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        return p.AttributeKind("boolean"), _split_default(children)[1]
+
+    def fact_numeric(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        bounds, default = _split_default(children)
+        low = bounds[0] if bounds else None
+        high = bounds[1] if len(bounds) > 1 else None
+        return p.AttributeKind("numeric", (), low, high), default
+
+    def fact_default(self, meta: Any, children: list[s.Value]) -> p.FactDefault:
+        return p.FactDefault(children[0])
+
     def source(self, meta: Any, children: list[Any]) -> s.SourceDecl:
         return s.SourceDecl(self._name(children[0]), self._first(children, s.Text), span=self._span(meta))
 
@@ -186,6 +216,7 @@ class ToSyntax(RuleNodes):
             bool(self._all(children, p.AllowsAdjustment)),
             self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def overall(self, meta: Any, children: list[Any]) -> s.OverallDecl:
@@ -197,6 +228,7 @@ class ToSyntax(RuleNodes):
             bool(self._all(children, p.AllowsAdjustment)),
             self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def member_set(self, meta: Any, children: list[Any]) -> s.MemberSet:
@@ -249,6 +281,7 @@ class ToSyntax(RuleNodes):
             graded_by.name if graded_by else None,
             bool(self._all(children, p.AllowsAdjustment)),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def class_weight(self, meta: Any, children: list[Token]) -> p.ClassWeight:
@@ -311,3 +344,9 @@ class ToSyntax(RuleNodes):
 
     def item_group(self, meta: Any, children: list[s.Text]) -> p.Group:
         return p.Group(children[0])
+
+
+def _split_default(children: list[Any]) -> tuple[tuple[s.Value, ...], p.FactDefault | None]:
+    """A fact kind's values (or bounds), and its `default` if written."""
+    default = children[-1] if children and isinstance(children[-1], p.FactDefault) else None
+    return tuple(c for c in children if isinstance(c, s.Value)), default

@@ -100,17 +100,19 @@ class RuleNodes:
         return p.MeasuresRatedBy(self._name(children[0]))
 
     def grade_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
-        return s.GradeRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
+        clauses, facts = _clauses_and_facts(children[1:])
+        return s.GradeRuleNode(children[0], clauses, span=self._span(meta), facts=facts)
 
     def otherwise_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
         return s.GradeRuleNode(children[0], (), otherwise=True, span=self._span(meta))
 
     def cap_rule(self, meta: Any, children: list[Any]) -> s.CapRuleNode:
-        return s.CapRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
+        clauses, facts = _clauses_and_facts(children[1:])
+        return s.CapRuleNode(children[0], clauses, span=self._span(meta), facts=facts)
 
-    def clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
-        if isinstance(children[0], s.ClauseNode):
-            return children[0]  # a named clause
+    def clause(self, meta: Any, children: list[Any]) -> s.ClauseNode | s.FactClauseNode:
+        if isinstance(children[0], (s.ClauseNode, s.FactClauseNode)):
+            return children[0]  # a named clause, or a fact condition
         comparison: p.Comparison = children[0]
         return s.ClauseNode(
             comparison.kind, comparison.value, children[1], comparison.written, span=self._span(meta)
@@ -154,6 +156,11 @@ class RuleNodes:
 
     def fig_is(self, meta: Any, children: list[Any]) -> str:
         return "is"
+    def fact_number(self, meta: Any, children: list[Token]) -> s.Value:
+        return s.Value(str(children[0]), number=self._number(children[0]), span=self._span(meta))
+
+    def fact_clause(self, meta: Any, children: list[Any]) -> s.FactClauseNode:
+        return s.FactClauseNode(children[0], span=self._span(meta))
 
     def named_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
         member, comparison = self._name(children[0]), children[1]
@@ -350,6 +357,7 @@ class RuleNodes:
             tuple(self._all(parts, s.GivenAdjustment)),
             tuple(self._all(parts, s.Expect)),
             span=self._span(meta),
+            facts=tuple(f for part in self._all(parts, p.GivenFacts) for f in part.facts),
         )
 
     def test_target(self, meta: Any, children: list[Token]) -> p.TestTarget:
@@ -359,6 +367,12 @@ class RuleNodes:
         return p.GivenRatings(tuple(children))
 
     def rating(self, meta: Any, children: list[Any]) -> tuple[s.Name, s.Value]:
+        return (self._name(children[0]), children[1])
+
+    def given_facts(self, meta: Any, children: list[tuple[s.Name, s.Value]]) -> p.GivenFacts:
+        return p.GivenFacts(tuple(children))
+
+    def fact_value(self, meta: Any, children: list[Any]) -> tuple[s.Name, s.Value]:
         return (self._name(children[0]), children[1])
 
     def given_answers(self, meta: Any, children: list[Any]) -> p.GivenAnswers:
@@ -458,3 +472,11 @@ class RuleNodes:
 
     def flag_test(self, meta: Any, children: list[Token]) -> s.FlagTest:
         return s.FlagTest(self._name(children[0]), span=self._span(meta))
+
+
+def _clauses_and_facts(children: list[Any]) -> tuple[tuple[s.ClauseNode, ...], tuple[s.FactClauseNode, ...]]:
+    """A rule's clauses over members, and its fact conditions (kept apart: all must hold)."""
+    return (
+        tuple(c for c in children if isinstance(c, s.ClauseNode)),
+        tuple(c for c in children if isinstance(c, s.FactClauseNode)),
+    )

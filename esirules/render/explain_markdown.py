@@ -9,12 +9,14 @@ condition in words ("where risk of harm is high or very high").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from esirules.evidence.cases import Location
 from esirules.explain.objects import (
     AggregateExplanation,
     Body,
+    CapExplanation,
     DescriptiveExplanation,
     ItemExplanation,
     ItemTargetExplanation,
@@ -129,7 +131,7 @@ class _Markdown(Visitor[list[str]]):
 
     def numerical(self, body: NumericalExplanation) -> list[str]:
         subset = self.subset
-        return self.numerical_summary(body, subset) + [""] + [
+        return self.numerical_summary(body, subset) + self.caps(body.caps) + [""] + [
             self.finding(q, subset) for q in body.questions
         ] + [""] + self.question_table(body)
 
@@ -198,12 +200,13 @@ class _Markdown(Visitor[list[str]]):
             if adjustment is not None:
                 note = adjustment.note or "no reason given"
                 head += f" An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {note}."
-        out = [head, "", self.ratings(body)]
+        out = [head, *self.caps(body.caps), "", self.ratings(body)]
         grading = body.grading
         if grading is not None:
             chosen = next((r for r in grading.rules if r.result.chosen), None)
             if chosen is not None:
-                held = "; ".join(cl.sentence for cl in chosen.clauses) or "otherwise"
+                held = "; ".join([*(cl.sentence for cl in chosen.clauses), *(f.sentence for f in chosen.facts)])
+                held = held or "otherwise"
                 out += ["", f"The grading's rules gave {chosen.result.grade} ({cite(chosen.rule)}): {held}."]
         if body.higher:
             nearest, *others = body.higher
@@ -225,6 +228,20 @@ class _Markdown(Visitor[list[str]]):
                 )
                 out += ["", f"Smallest changes for the grades above: {sizes}."]
         return [*out, "", *self.items_table(body)]
+
+    def caps(self, caps: Sequence[CapExplanation]) -> list[str]:
+        """Each cap that lowered the grade: computed → capped, its line, the facts and where recorded."""
+        out = []
+        for cap in caps:
+            facts = "; ".join(
+                f.sentence + "".join(f", recorded at {cite_recorded(r.location)}" for r in f.result.facts if r.location)
+                for f in cap.conditions
+            )
+            out.append(
+                f"The rules gave {cap.before}, capped to **{cap.result.grade}**: no better than {cap.result.grade} "
+                f"({cite(cap.rule)}) because {facts}."
+            )
+        return out
 
     def items_table(self, body: DescriptiveExplanation) -> list[str]:
         """Every item's rating and where it comes from: the evidence, or target data and the bands."""
@@ -316,6 +333,7 @@ class _Markdown(Visitor[list[str]]):
         if grading is not None and grading.kind in ("sum_banded", "mean_banded"):
             members = ", ".join(f"{t.member} {t.grade} = {number_text(t.points)}" for t in grading.terms if t.points is not None)
             out.append(f"Members: {members or 'none rated'}; " + "; ".join(figure_lines(grading)) + ".")
+        out += self.caps(body.caps)
         if adjustment is not None and not adjustment.applied:
             out.append(f"An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {adjustment.note}.")
         if body.score is not None:

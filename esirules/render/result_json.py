@@ -23,6 +23,8 @@ from esirules.scoring.result import (
     CriterionResult,
     EvidenceRef,
     ExcludedMember,
+    FactConditionResult,
+    FactReading,
     MeasureResult,
     OverallResult,
     RulesetRef,
@@ -139,7 +141,46 @@ def column_json(column: ColumnResult) -> Data:
         "overall": None if column.overall is None else headline_json(column.overall),
         # (only when there are some: the document of evidence without warnings keeps its bytes)
         **({"warnings": [warning.to_json() for warning in column.warnings]} if column.warnings else {}),
+        # (only for a ruleset that declares facts, likewise)
+        **({"facts": {f.name: fact_json(f) for f in column.facts}} if column.facts else {}),
     }
+
+
+def fact_json(fact: FactReading) -> Data:
+    """A fact's value for the inspection: as recorded (and where), or the ruleset's default."""
+    return {"value": fact.value, "defaulted": fact.defaulted, "evidence": location_json(fact.location)}
+
+
+def fact_condition_json(condition: FactConditionResult, cite: Cite = span_json) -> Data:
+    """A fact condition of a rule or cap: as written, whether it held, the facts it read."""
+    return {
+        "condition": condition.text,
+        "holds": condition.holds,
+        "facts": {f.name: fact_json(f) for f in condition.facts},
+        "rule": cite(condition.span),
+    }
+
+
+def caps_json(result: CriterionResult | SectionResult | OverallResult, cite: Cite = span_json) -> Data:
+    """A level's caps (`no better than X when fact ...`), each tried, and the grade before the one
+    that bound; nothing for a level without caps."""
+    if not result.caps:
+        return {}
+    out: Data = {
+        "caps": [
+            {
+                "grade": cap.grade,
+                "holds": cap.holds,
+                "applied": cap.applied,
+                "conditions": [fact_condition_json(c, cite) for c in cap.facts],
+                "rule": cite(cap.span),
+            }
+            for cap in result.caps
+        ]
+    }
+    if result.uncapped_grade is not None:
+        out["uncapped_grade"] = result.uncapped_grade
+    return out
 
 
 def criterion_json(criterion: CriterionResult) -> Data:
@@ -160,6 +201,7 @@ def criterion_json(criterion: CriterionResult) -> Data:
     if criterion.adjustment is not None:
         out["computed_grade"] = criterion.computed_grade
         out["adjustment"] = adjustment_json(criterion.adjustment)
+    out.update(caps_json(criterion))
     return out
 
 
@@ -181,6 +223,7 @@ def headline_json(result: SectionResult | OverallResult) -> Data:
     figures = figures_json(result.grading)
     if figures is not None:
         out["figures"] = figures
+    out.update(caps_json(result))
     return out
 
 

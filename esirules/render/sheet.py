@@ -103,7 +103,9 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                     continue
                 shown, note = _criterion_cell(criterion)
                 adjusted = criterion.adjustment is not None and criterion.adjustment.applied
-                cells.append(noted(column, shown, note, criterion_id if adjusted else None))
+                note = _with_cap(criterion, note)
+                marked = adjusted or criterion.uncapped_grade is not None
+                cells.append(noted(column, shown, note, criterion_id if marked else None))
                 records.append(
                     Record(criterion_id, "criterion", criterion_title, column.label, criterion.value,
                            criterion.display, criterion.grade, criterion.computed_grade if adjusted else None, note)
@@ -123,12 +125,14 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                     cells.append(Cell(section.display))
             rows.append(Row("section", f"Score for section {section_id}", tuple(cells)))
         if has_grade:
-            cells = [
-                Cell("") if s is None
-                else noted(c, str(s.grade), _adjusted(s), f"section {section_id}") if _adjusted(s)
-                else Cell(s.grade or NOT_COMPUTABLE)
-                for c, s in zip(columns, scored)
-            ]
+            cells = []
+            for c, s in zip(columns, scored):
+                note = None if s is None else _with_cap(s, _adjusted(s))
+                cells.append(
+                    Cell("") if s is None
+                    else noted(c, str(s.grade), note, f"section {section_id}") if note
+                    else Cell(s.grade or NOT_COMPUTABLE)
+                )
             rows.append(Row("section", f"Grade for section {section_id}", tuple(cells)))
         for column, section in zip(columns, scored):
             # A section with neither a score nor a grade of its own has no figure on the sheet.
@@ -148,7 +152,8 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                 parts = [overall.display] if overall.value is not None else []
                 if overall.grade is not None:
                     parts.append(overall.grade)
-                cells.append(noted(column, " ".join(parts), _adjusted(overall), "overall" if _adjusted(overall) else None))
+                note = _with_cap(overall, _adjusted(overall))
+                cells.append(noted(column, " ".join(parts), note, "overall" if note else None))
             records.append(_headline_record("overall", "overall", overall, column))
         rows.append(Row("overall", overall_title, tuple(cells)))
     return Sheet(title, tuple(c.label for c in columns), tuple(rows), tuple(notes.texts), tuple(records))
@@ -178,6 +183,16 @@ def _headline_record(
     adjusted = result.adjustment is not None and result.adjustment.applied
     return Record(target, kind, result.title, column.label, result.value, result.display, result.grade,
                   result.computed_grade if adjusted else None, result.reason)
+
+
+def _with_cap(result: CriterionResult | SectionResult | OverallResult, note: str | None) -> str | None:
+    """A cell's note with, for a capped grade, what was computed and the cap that lowered it."""
+    applied = [cap for cap in result.caps if cap.applied]
+    if result.uncapped_grade is None or not applied:
+        return note
+    facts = "; ".join(dict.fromkeys(f"{r.name} is {r.value}" for cap in applied for f in cap.facts for r in f.facts))
+    capped = f"computed {result.uncapped_grade}; capped to {applied[-1].grade} ({facts}, line {applied[-1].span.line})"
+    return capped if note is None else f"{capped}; {note}"
 
 
 def _adjusted(result: SectionResult | OverallResult) -> str | None:

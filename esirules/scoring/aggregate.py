@@ -13,11 +13,13 @@ from esirules.language import model as m
 from esirules.scoring.causes import Cause, about
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.descriptive import grade_items
+from esirules.scoring.facts import NO_FACTS, InspectionFacts, apply_caps, uncapped
 from esirules.scoring.grading import apply_bands
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     AdjustmentResult,
     AggregateResult,
+    CapResult,
     CriterionResult,
     ExcludedMember,
     ItemResult,
@@ -62,8 +64,10 @@ def section_results(
     criteria: Mapping[str, CriterionResult],
     sample: m.Sample | None,
     adjustments: Sequence[Adjustment] = (),
+    facts: InspectionFacts = NO_FACTS,
 ) -> dict[str, SectionResult]:
-    """Each section's score and grade from its criteria (and its adjustment, if any), in ruleset order."""
+    """Each section's score and grade from its criteria (then its caps, and its adjustment, if
+    any), in ruleset order."""
     members = {cid: _criterion_member(c) for cid, c in criteria.items()}
     out = {}
     for section in evaluator.ruleset.sections:
@@ -84,8 +88,11 @@ def section_results(
             )
             continue
         own = [members[c.id] for c in section.criteria]
-        score, grading = _aggregates(evaluator, section.score, section.grade, own, members, section.missing)
-        value, display, cause, computed = _headline(score, grading, section.span)
+        score, grading = _aggregates(evaluator, section.score, section.grade, own, members, section.missing, facts)
+        value, display, cause, rules_grade = _headline(score, grading, section.span)
+        caps, computed = _capped(evaluator, section.caps, grading, rules_grade, facts)
+        if computed != rules_grade and value is None:
+            display = computed or display
         found = next((a for a in adjustments if a.section == section.id), None)
         adjustment, grade = adjust_aggregate(
             evaluator, f"section {section.id}", section.allows_adjustment, section.span, grading, computed, found
@@ -106,22 +113,31 @@ def section_results(
             span=section.span,
             computed_grade=computed if found is not None else None,
             adjustment=adjustment,
+            caps=caps,
+            uncapped_grade=uncapped(rules_grade, caps),
         )
     return out
 
 
 def overall_result(
-    evaluator: Evaluator, sections: Mapping[str, SectionResult], adjustments: Sequence[Adjustment] = ()
+    evaluator: Evaluator,
+    sections: Mapping[str, SectionResult],
+    adjustments: Sequence[Adjustment] = (),
+    facts: InspectionFacts = NO_FACTS,
 ) -> OverallResult | None:
-    """The overall score and grade from the sections (and its adjustment), if the ruleset has an overall."""
+    """The overall score and grade from the sections (then its caps, and its adjustment), if the
+    ruleset has an overall."""
     overall = evaluator.ruleset.overall
     if overall is None:
         return None
     members = {s.id: _section_member(s, sections[s.id]) for s in evaluator.ruleset.sections}
     score, grading = _aggregates(
-        evaluator, overall.score, overall.grade, list(members.values()), members, overall.missing
+        evaluator, overall.score, overall.grade, list(members.values()), members, overall.missing, facts
     )
-    value, display, cause, computed = _headline(score, grading, overall.span)
+    value, display, cause, rules_grade = _headline(score, grading, overall.span)
+    caps, computed = _capped(evaluator, overall.caps, grading, rules_grade, facts)
+    if computed != rules_grade and value is None:
+        display = computed or display
     found = next((a for a in adjustments if a.overall), None)
     adjustment, grade = adjust_aggregate(
         evaluator, "the overall", overall.allows_adjustment, overall.span, grading, computed, found
@@ -131,7 +147,20 @@ def overall_result(
     return OverallResult(
         overall.title, value, display, cause, grade, score, grading, span=overall.span,
         computed_grade=computed if found is not None else None, adjustment=adjustment,
+        caps=caps, uncapped_grade=uncapped(rules_grade, caps),
     )
+
+
+def _capped(
+    evaluator: Evaluator,
+    caps: tuple[m.CapRule, ...],
+    grading: AggregateResult | None,
+    grade: str | None,
+    facts: InspectionFacts,
+) -> tuple[tuple[CapResult, ...], str | None]:
+    """A section's or the overall's caps applied to the grade its rules computed."""
+    ladder = None if grading is None or grading.ladder is None else evaluator.ruleset.scale(grading.ladder)
+    return apply_caps(caps, grade, ladder, facts)
 
 
 def adjust_aggregate(
@@ -201,10 +230,11 @@ def _aggregates(
     own: Sequence[Member],
     every: Mapping[str, Member],
     missing: m.MissingRule,
+    facts: InspectionFacts,
 ) -> tuple[AggregateResult | None, AggregateResult | None]:
     rounding = evaluator.ruleset.rounding
     score = None if score_rule is None else _weighted_mean(score_rule, own, every, missing, rounding)
-    grading = None if grade_rule is None else _grade(evaluator, grade_rule, own, every, missing, score)
+    grading = None if grade_rule is None else _grade(evaluator, grade_rule, own, every, missing, score, facts)
     return score, grading
 
 
@@ -319,6 +349,7 @@ def _grade(
     every: Mapping[str, Member],
     missing: m.MissingRule,
     score: AggregateResult | None,
+    facts: InspectionFacts,
 ) -> AggregateResult:
     ruleset = evaluator.ruleset
     result = AggregateResult(
@@ -348,7 +379,7 @@ def _grade(
         return _lowest(ruleset, rule, result, used, cause)
     if rule.kind == "points_total":
         return _points(ruleset, rule, result, used, cause)
-    return _graded_over(evaluator, rule, result, used, cause)
+    return _graded_over(evaluator, rule, result, used, cause, facts)
 
 
 def _lowest(
@@ -444,7 +475,12 @@ def _figure_banded(
 
 
 def _graded_over(
-    evaluator: Evaluator, rule: m.Aggregate, result: AggregateResult, used: list[Member], cause: Cause | None
+    evaluator: Evaluator,
+    rule: m.Aggregate,
+    result: AggregateResult,
+    used: list[Member],
+    cause: Cause | None,
+    facts: InspectionFacts,
 ) -> AggregateResult:
     compiled = evaluator.gradings[rule.using or ""]
     result = attrs.evolve(result, ladder=compiled.ladder.name)
@@ -465,7 +501,7 @@ def _graded_over(
     if not any(item.counted for item in items):
         cause = Cause("all_items_not_applicable", "every member is not applicable", rule.span)
         return attrs.evolve(result, items=items, cause=cause)
-    graded = grade_items(compiled, items)
+    graded = grade_items(compiled, items, facts)
     why = None
     if graded.grade is None:
         why = Cause("no_rule_holds", f"no rule of grading {compiled.grading.name} holds", compiled.grading.span)

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
-from esirules.evidence.cases import EvidenceWarning
+from esirules.evidence.cases import EvidenceWarning, Location
 from esirules.language.model import AggregateKind, Rounding
 from esirules.scoring.causes import Cause, words
 from esirules.span import Span, span_field
@@ -282,15 +282,41 @@ class RuleResult:
     holds: bool
     chosen: bool
     span: Span = span_field()
+    facts: tuple[FactConditionResult, ...] = attrs.field(default=(), kw_only=True)  # `clauses_hold` includes them
+
+
+@attrs.frozen
+class FactReading:
+    """A fact a condition read: its value for the inspection (recorded, or the declared default)."""
+
+    name: str
+    value: str  # as an inspector writes it: yes, formal, 12.5; "not recorded" when it is not
+    defaulted: bool = False
+    location: Location | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class FactConditionResult:
+    """A fact condition of a rule or cap (`fact breach`): whether it held, and the facts it read."""
+
+    text: str  # as written, without `fact`: `breach`, `enforcement >= formal`
+    holds: bool
+    facts: tuple[FactReading, ...]
+    span: Span = span_field()
 
 
 @attrs.frozen
 class CapResult:
+    """A cap tried: in a grading, or in a criterion, section or overall (a level's cap, whose
+    clauses are fact conditions only). `holds`: every clause and fact condition holds;
+    `applied`: it lowered the grade."""
+
     grade: str
     clauses: tuple[ClauseResult, ...]
     holds: bool
     applied: bool  # it lowered the grade
     span: Span = span_field()
+    facts: tuple[FactConditionResult, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
@@ -368,6 +394,9 @@ class CriterionResult:
     adjustment: AdjustmentResult | None = None
     grade: str | None = None  # final: the adjusted grade when adjusted
     span: Span = span_field()
+    # Its caps (`no better than X when fact ...`), each tried; the grade before the one that bound.
+    caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
+    uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # as written
 
     @property
@@ -448,6 +477,9 @@ class SectionResult:
     span: Span = span_field()
     computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
     adjustment: AdjustmentResult | None = None
+    # Its caps (`no better than X when fact ...`), each tried; the grade before the one that bound.
+    caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
+    uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def reason(self) -> str | None:
@@ -466,6 +498,9 @@ class OverallResult:
     span: Span = span_field()
     computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
     adjustment: AdjustmentResult | None = None
+    # Its caps (`no better than X when fact ...`), each tried; the grade before the one that bound.
+    caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
+    uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def reason(self) -> str | None:
@@ -487,3 +522,4 @@ class ColumnResult:
     sections: dict[str, SectionResult]
     overall: OverallResult | None
     warnings: tuple[EvidenceWarning, ...] = ()  # problems in the evidence that change no figure
+    facts: tuple[FactReading, ...] = attrs.field(default=(), kw_only=True)  # the inspection's facts

@@ -1,0 +1,65 @@
+"""Parts of a terminal explanation shared by its renderers: rule and evidence references, and the
+facts and caps of issue 11, point 4 (explanation objects in, rich text and tree nodes out).
+
+Beside `explain_text`, which draws the explanation's tree with these (rich is imported by the
+two only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from rich.tree import Tree
+
+from esirules.evidence.cases import Location
+from esirules.explain.objects import CapExplanation, FactConditionExplanation, RuleRef
+from esirules.render.terminal import Plain
+from esirules.render.wording import shown_path
+
+HOLDS, FAILS = "✓", "✗"
+
+
+def where_text(ref: RuleRef, *, line: bool = True) -> Text:
+    """`rulesets/esi-2003.esi:377` (relative to the working folder when inside it), dimmed."""
+    out = Plain(f"  {shown_path(ref.file)}:{ref.line}", style="dim")
+    if line and ref.text:
+        out.append(f"  {ref.text}", style="dim italic")
+    return out
+
+
+def weight_set_at(ref: RuleRef) -> Text:
+    """`  weight set at y.esi:14  change criterion B1 class important`: a derived ruleset's line."""
+    out = Plain(f"  weight set at {shown_path(ref.file)}:{ref.line}", style="dim")
+    if ref.text:
+        out.append(f"  {ref.text}", style="dim italic")
+    return out
+
+
+def recorded_text(location: Location | None) -> Text:
+    """`  recorded at examples/hertfordshire/followup.yaml:23`, dimmed: where the evidence says so."""
+    if location is None:
+        return Plain("")
+    line = "" if location.line is None else f":{location.line}"
+    return Plain(f"  recorded at {shown_path(location.file)}{line}", style="dim")
+
+
+def capped(head: Text, uncapped: str | None) -> Text:
+    """A headline, with the grade before its caps when a cap lowered it."""
+    return head if uncapped is None else head.append(f" (capped; computed {uncapped})", style="cyan")
+
+
+def add_caps(parent: Tree, caps: Sequence[CapExplanation]) -> None:
+    """A level's caps that lowered its grade: computed → capped, the cap's line and the facts."""
+    for cap in caps:
+        text = Plain("Capped: ", style="bold").append(f"{cap.before} → {cap.result.grade}, no better than ")
+        node = parent.add(text.append(cap.result.grade).append_text(where_text(cap.rule)))
+        for condition in cap.conditions:
+            add_fact_condition(node, condition)
+
+
+def add_fact_condition(parent: Tree, f: FactConditionExplanation) -> None:
+    """`✓ fact breach: holds (breach is yes)`, its line, and where the evidence records the fact."""
+    recorded = [r.location for r in f.result.facts if r.location is not None]  # shown when it is one
+    text = Plain(f"{HOLDS if f.result.holds else FAILS} {f.sentence}").append_text(where_text(f.rule, line=False))
+    parent.add(text.append_text(recorded_text(recorded[0] if len(recorded) == 1 else None)))
