@@ -18,6 +18,7 @@ import attrs
 import yaml
 
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from esirules.evidence.carried import CarriedFields, read_date
 from esirules.evidence.cases import Adjustment, Cases, Evidence, EvidenceWarning, MeasureFigures
 from esirules.evidence.document import (
     MAX_TABLE_BYTES,
@@ -49,7 +50,7 @@ from esirules.language import model
 from esirules.progress import SILENT, Progress
 from esirules.span import Span
 
-TOP_LEVEL = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments")
+TOP_LEVEL = ("inspection", "ruleset", "date", "cases", "ratings", "measures", "adjustments", "carried_forward")
 
 
 def load_evidence(
@@ -177,6 +178,7 @@ class _Load:
         self.undecoded: dict[str, bytes] = {}  # ASCII files read but not yet decoded
         self.inline = InlineCases(path, self.vocab, self.problems)
         self.fields = InspectionFields(path, ruleset, self.problems)
+        self.carried = CarriedFields(path, ruleset, self.problems, self.fields)
 
     def load(self) -> Evidence | None:
         if self.path.lower().endswith(".csv"):
@@ -193,6 +195,7 @@ class _Load:
         ratings: dict[str, str] = {}
         measures: dict[str, MeasureFigures] = {}
         adjustments: tuple[Adjustment, ...] = ()
+        date, date_node = None, None
         for key, key_node, node in fields(self.path, root, self.problems):
             if key == "inspection":
                 title = scalar_text(self.path, node, "`inspection`", self.problems) or ""
@@ -209,6 +212,10 @@ class _Load:
                 measures = self.fields.measures(node)
             elif key == "adjustments":
                 adjustments = self.fields.adjustments(node)
+            elif key == "date":
+                date, date_node = read_date(self.path, node, "the inspection's `date`", self.problems), node
+            elif key == "carried_forward":
+                self.carried.read(key_node, node)
             else:
                 self.problems.append(
                     Diagnostic(
@@ -222,9 +229,10 @@ class _Load:
         if not parts:
             parts = [encode_cases(CaseTable(self.path, []), self.vocab, self.problems, self.warnings)]
         cases = combine(parts, self.problems)
+        carried = self.carried.finish(date, date_node, cases, ratings, adjustments)
         return Evidence(
             self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title,
-            rating_locations=self.fields.rating_locations,
+            rating_locations=self.fields.rating_locations, date=date, carried_forward=carried,
         )
 
     def _fast_root(self) -> yaml.MappingNode | None:

@@ -162,6 +162,15 @@ class ItemDecl:
 
 
 @attrs.frozen
+class CarryForward:
+    """`may carry forward for 36 months` (issue 11, point 6): how long an earlier grade may stand."""
+
+    count: Value
+    unit: str  # months | years (as written: `month`, `year` are read as their plurals)
+    span: Span = span_field()
+
+
+@attrs.frozen
 class CriterionDecl:
     id: Name
     title: Text
@@ -173,6 +182,7 @@ class CriterionDecl:
     pooling: Name | None = None
     graded_by: Name | None = None
     allows_adjustment: bool = False
+    carry_forward: tuple[CarryForward, ...] = ()  # more than one is reported by the checker
     span: Span = span_field()
 
 
@@ -210,6 +220,7 @@ class SectionDecl:
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
+    carry_forward: tuple[CarryForward, ...] = ()  # more than one is reported by the checker
     span: Span = span_field()
 
 
@@ -337,6 +348,17 @@ class GivenAdjustment:
 
 
 @attrs.frozen
+class GivenCarried:
+    """`given carried forward section safe "Good" from "INS-2019-114"` (issue 11, point 6)."""
+
+    subject: str  # criterion | section | overall (the checker refuses the overall)
+    name: Name | None
+    grade: Value
+    source: Text | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
 class BandFigure:
     """What `expect bands ... for` bands: `score 79.6%`, `total 12` or `measure enforcement`."""
 
@@ -367,6 +389,7 @@ class TestDecl:
     measures: tuple[tuple[Name, Value, Value, Value], ...] = ()
     adjustments: tuple[GivenAdjustment, ...] = ()
     expectations: tuple[Expect, ...] = ()
+    carried: tuple[GivenCarried, ...] = ()
     span: Span = span_field()
 
     __test__ = False  # not a pytest test class

@@ -166,6 +166,7 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
             bool(self._all(children, p.AllowsAdjustment)),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
         )
 
@@ -224,6 +225,7 @@ class ToSyntax(RuleNodes):
             pooling.name if pooling else None,
             graded_by.name if graded_by else None,
             bool(self._all(children, p.AllowsAdjustment)),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
         )
 
@@ -241,6 +243,11 @@ class ToSyntax(RuleNodes):
 
     def allows_adjustment(self, meta: Any, children: list[Any]) -> p.AllowsAdjustment:
         return p.AllowsAdjustment()
+
+    def carry_forward(self, meta: Any, children: list[Token]) -> s.CarryForward:
+        count = s.Value(str(children[0]), number=self._number(children[0]), span=self._span(children[0]))
+        unit = str(children[1])
+        return s.CarryForward(count, unit if unit.endswith("s") else unit + "s", span=self._span(meta))
 
     def question(self, meta: Any, children: list[Any]) -> s.QuestionDecl:
         options = children[2:]

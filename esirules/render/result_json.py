@@ -18,6 +18,7 @@ from esirules.language.model import Rounding
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import (
     AdjustmentResult,
+    CarriedForwardResult,
     ColumnResult,
     CriterionResult,
     EvidenceRef,
@@ -85,6 +86,21 @@ def adjustment_json(adjustment: AdjustmentResult, cite: Cite = span_json) -> Dat
     }
 
 
+def carried_json(carried: CarriedForwardResult, cite: Cite = span_json) -> Data:
+    """An earlier judgement a criterion or section keeps: its grade, where it comes from, how long it may stand."""
+    return {
+        "grade": carried.grade,
+        "inspection": carried.inspection,
+        "date": carried.date.isoformat(),
+        "reference": carried.reference,
+        "allowed": carried.allowed,
+        "allowed_months": carried.months,
+        "until": carried.until.isoformat(),
+        "rule": cite(carried.span),
+        "evidence": location_json(carried.location),
+    }
+
+
 def measure_json(measure: MeasureResult) -> Data:
     return {
         "name": measure.measure,
@@ -138,6 +154,7 @@ def column_json(column: ColumnResult) -> Data:
         "overall": None if column.overall is None else headline_json(column.overall),
         # (only when there are some: the document of evidence without warnings keeps its bytes)
         **({"warnings": [warning.to_json() for warning in column.warnings]} if column.warnings else {}),
+        **({"inspection_date": column.inspection_date.isoformat()} if column.inspection_date is not None else {}),
     }
 
 
@@ -159,6 +176,8 @@ def criterion_json(criterion: CriterionResult) -> Data:
     if criterion.adjustment is not None:
         out["computed_grade"] = criterion.computed_grade
         out["adjustment"] = adjustment_json(criterion.adjustment)
+    if criterion.carried_forward is not None:
+        out["carried_forward"] = carried_json(criterion.carried_forward)
     return out
 
 
@@ -177,4 +196,6 @@ def headline_json(result: SectionResult | OverallResult) -> Data:
     if result.adjustment is not None:
         out["computed_grade"] = result.computed_grade
         out["adjustment"] = adjustment_json(result.adjustment)
+    if isinstance(result, SectionResult) and result.carried_forward is not None:
+        out["carried_forward"] = carried_json(result.carried_forward)
     return out

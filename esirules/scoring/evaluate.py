@@ -8,6 +8,7 @@ turns one into the ColumnResult, so `score` = finish(score_batch(...)). A Partia
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -22,6 +23,7 @@ from esirules.evidence.cases import (
     NOT_APPLICABLE,
     UNANSWERED,
     Adjustment,
+    CarriedForward,
     Cases,
     Evidence,
     MeasureFigures,
@@ -30,6 +32,7 @@ from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
 from esirules.scoring.aggregate import outside_sample, overall_result, section_results
+from esirules.scoring.carried import carried_criterion, not_inspected
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
 from esirules.scoring.descriptive import adjust, grade_descriptive
@@ -147,6 +150,8 @@ class Partial:
     ratings: dict[str, str]
     measures: dict[str, MeasureFigures]
     adjustments: tuple[Adjustment, ...]
+    carried: tuple[CarriedForward, ...] = ()  # earlier judgements carried forward (issue 11, point 6)
+    inspection_date: datetime.date | None = None
 
 
 def score(
@@ -199,6 +204,8 @@ def score_batch(
         dict(evidence.ratings),
         dict(evidence.measures),
         tuple(evidence.adjustments),
+        tuple(evidence.carried_forward),
+        evidence.date,
     )
 
 
@@ -324,7 +331,16 @@ def merge(partials: Iterable[Partial]) -> Partial:
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
         tuple(dict.fromkeys(a for p in parts for a in p.adjustments)),
+        tuple(dict.fromkeys(c for p in parts for c in p.carried)),
+        _one_date(parts),
     )
+
+
+def _one_date(parts: Sequence[Partial]) -> datetime.date | None:
+    dates = {p.inspection_date for p in parts if p.inspection_date is not None}
+    if len(dates) > 1:
+        raise ValueError("batches disagree on the inspection's date")
+    return next(iter(dates), None)
 
 
 def _union(mappings: Iterable[Mapping[str, object]], what: str) -> dict:  # type: ignore[type-arg]
@@ -361,18 +377,24 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
     sample = _sample(ruleset, partial.sample)
     order = CaseOrder(partial)
     criteria: dict[str, CriterionResult] = {}
+    carried = {c.target: c for c in partial.carried}
     for section in ruleset.sections:
         outside = outside_sample(section, sample)
+        section_carried = carried.get(f"section {section.id}")
+        if outside is None and section_carried is not None:
+            outside = not_inspected(section, section_carried)
         for criterion in section.criteria:
             if outside is not None:
                 criteria[criterion.id] = _not_computable(evaluator, criterion, outside)
+            elif f"criterion {criterion.id}" in carried:
+                criteria[criterion.id] = carried_criterion(evaluator, criterion, carried[f"criterion {criterion.id}"])
             elif criterion.kind == "numerical":
                 criteria[criterion.id] = _numerical(evaluator, criterion, partial, sample, order)
             else:
                 criteria[criterion.id] = grade_descriptive(
                     evaluator, criterion, partial.ratings, partial.measures, partial.adjustments
                 )
-    sections = section_results(evaluator, criteria, sample, partial.adjustments)
+    sections = section_results(evaluator, criteria, sample, partial.adjustments, partial.carried)
     return ColumnResult(
         label or partial.sample or ruleset.name,
         RulesetRef(ruleset.name, ruleset.version, ruleset.content_hash, ruleset.path),
@@ -384,6 +406,7 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
         criteria,
         sections,
         overall_result(evaluator, sections, partial.adjustments),
+        inspection_date=partial.inspection_date,
     )
 
 

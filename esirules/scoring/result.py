@@ -12,13 +12,14 @@ depend on the order of cases in the evidence or on how scoring was split into ba
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
-from esirules.evidence.cases import EvidenceWarning
+from esirules.evidence.cases import EvidenceWarning, Location
 from esirules.language.model import AggregateKind, Rounding
 from esirules.scoring.causes import Cause, words
 from esirules.span import Span, span_field
@@ -316,6 +317,25 @@ class AdjustmentResult:
         return words(self.cause)
 
 
+@attrs.frozen
+class CarriedForwardResult:
+    """An earlier judgement a criterion or section keeps (issue 11, point 6): not computed this time.
+
+    `allowed` is the ruleset's period as written (`36 months`), `until` the last date it could be
+    carried forward to; `span` is the ruleset's `may carry forward` line, `location` the evidence's entry."""
+
+    grade: str
+    inspection: str
+    date: datetime.date
+    reference: str | None
+    allowed: str
+    months: int
+    until: datetime.date
+    ladder: str | None = None  # the ladder of the grade (None when no one ladder is the level's)
+    location: Location | None = attrs.field(default=None, eq=False)
+    span: Span = span_field()
+
+
 # ---------------------------------------------------------------------------------------------
 # Criteria, sections, overall
 
@@ -351,6 +371,7 @@ class CriterionResult:
     grade: str | None = None  # final: the adjusted grade when adjusted
     span: Span = span_field()
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # as written
+    carried_forward: CarriedForwardResult | None = attrs.field(default=None, kw_only=True)  # not computed
 
     @property
     def reason(self) -> str | None:
@@ -423,6 +444,7 @@ class SectionResult:
     span: Span = span_field()
     computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
     adjustment: AdjustmentResult | None = None
+    carried_forward: CarriedForwardResult | None = None  # an earlier grade kept, not computed
 
     @property
     def reason(self) -> str | None:
@@ -462,3 +484,4 @@ class ColumnResult:
     sections: dict[str, SectionResult]
     overall: OverallResult | None
     warnings: tuple[EvidenceWarning, ...] = ()  # problems in the evidence that change no figure
+    inspection_date: datetime.date | None = None  # the evidence's own `date`
