@@ -19,7 +19,15 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from esirules.evidence.cases import MISSING, NOT_APPLICABLE, Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence.cases import (
+    MISSING,
+    NOT_APPLICABLE,
+    Adjustment,
+    CarriedForward,
+    Cases,
+    Evidence,
+    MeasureFigures,
+)
 from esirules.language import model as m
 from esirules.scoring.compile import CompiledCondition, Evaluator
 from esirules.span import Span
@@ -50,11 +58,12 @@ def evidence_of(evaluator: Evaluator, test: m.RulesetTest) -> Evidence:
     cases = _Placer(evaluator, test).cases()
     measures = {name: MeasureFigures(actual, target, national) for name, actual, target, national in test.measures}
     adjustments = tuple(Adjustment(a.criterion, a.grade, a.by, a.reason) for a in test.adjustments)
+    carried = tuple(CarriedForward(c.level, c.id, c.grade, c.inspection, None) for c in test.carried)
     # The test's evidence is what its ruleset's bytes say at its line.
     digest = hashlib.sha256(f"{ruleset.content_hash}\n{test.span.line}\n{test.name}".encode()).hexdigest()
     return Evidence(
         f"{test.span.file}:{test.span.line}", digest, None, cases, dict(test.ratings), measures, adjustments,
-        title=test.name,
+        title=test.name, carried_forward=carried,
     )
 
 

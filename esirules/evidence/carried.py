@@ -220,6 +220,7 @@ class CarriedFields:
         period = level.carry_forward
         assert period is not None  # INVARIANT: read only for a level that may carry forward
         what = f"{carried.level} `{carried.id}`"
+        assert carried.date is not None  # INVARIANT: an evidence file's entry has its date (E244 otherwise)
         if carried.date > date:
             self.problems.append(Diagnostic(
                 "E244",

@@ -120,8 +120,8 @@ class CarriedForward:
     level: Literal["criterion", "section"]
     id: str
     grade: str
-    inspection: str  # the earlier inspection, as the evidence names it
-    date: datetime.date  # the earlier inspection's date
+    inspection: str  # the earlier inspection, as the evidence names it ("" in a test that names none)
+    date: datetime.date | None  # the earlier inspection's date (None only in a ruleset's test)
     reference: str | None = None  # where its report is (a URL, a file, a reference number)
     location: Location | None = attrs.field(default=None, eq=False)
 

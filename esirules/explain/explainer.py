@@ -23,6 +23,7 @@ from esirules.explain.objects import (
     BandExplanation,
     BandsExplanation,
     Body,
+    CarriedExplanation,
     ChangeExplanation,
     ClauseExplanation,
     Contribution,
@@ -52,6 +53,7 @@ from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
+    CarriedForwardResult,
     CaseGroup,
     ClauseResult,
     ColumnResult,
@@ -191,6 +193,7 @@ class Explainer:
             bands,
             self._adjustment(result),
             weight_rule=self._weight_rule(model),
+            carried=self._carried(result),
         )
 
     def _question(self, result: QuestionResult) -> QuestionExplanation:
@@ -309,6 +312,12 @@ class Explainer:
             found.cause,
         )
 
+    def _carried(self, result: CriterionResult | SectionResult) -> CarriedExplanation | None:
+        found = result.carried_forward
+        if found is None:
+            return None
+        return CarriedExplanation(found, self.ref(found.span), found.location)
+
     # --- descriptive criteria -------------------------------------------------------------
 
     def _descriptive(self, result: CriterionResult, higher_grades: bool = True) -> DescriptiveExplanation:
@@ -339,6 +348,7 @@ class Explainer:
             self._adjustment(result),
             Contribution(f"section {result.section}", "", cause=self._graded_not_scored(result)),
             weight_rule=self._weight_rule(model),
+            carried=self._carried(result),
         )
 
     def _graded_not_scored(self, result: CriterionResult) -> Cause:
@@ -471,6 +481,7 @@ class Explainer:
             self._section_contribution(result),
             adjustment=self._adjustment(result, f"section {result.id}"),
             weight_rule=self._weight_rule(self.ruleset.section(result.id)),
+            carried=self._carried(result),
         )
 
     def overall(self) -> OverallExplanation:
@@ -506,13 +517,22 @@ class Explainer:
         )
         return None if found is None else self.ref(found.span)
 
+    def _member_carried(self, result: AggregateResult, member: str) -> CarriedForwardResult | None:
+        found: CriterionResult | SectionResult | None = (
+            self.column.criteria.get(member) if result.members_kind == "criteria" else self.column.sections.get(member)
+        )
+        return None if found is None else found.carried_forward
+
     def _aggregate(self, result: AggregateResult) -> AggregateExplanation:
         members: dict[str, m.Section | m.Criterion] = (
             {s.id: s for s in self.ruleset.sections} if result.members_kind == "sections"
             else {c.id: c for c in self.ruleset.criteria()}
         )
         terms = tuple(
-            TermExplanation(t, t.product, self._member_rule(result, t.member), self._weight_rule(members.get(t.member)))
+            TermExplanation(
+                t, t.product, self._member_rule(result, t.member), self._weight_rule(members.get(t.member)),
+                self._member_carried(result, t.member),
+            )
             for t in result.terms
         )
         grading = None

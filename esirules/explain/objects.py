@@ -21,6 +21,7 @@ from esirules.scoring.causes import Cause, words
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
+    CarriedForwardResult,
     CaseGroup,
     ClauseResult,
     CriterionResult,
@@ -150,6 +151,16 @@ class AdjustmentExplanation:
 
 
 @attrs.frozen
+class CarriedExplanation:
+    """A grade carried forward from an earlier inspection (issue 11, point 6): not computed this
+    time; where it comes from, and the ruleset's `may carry forward` line that allows it."""
+
+    result: CarriedForwardResult
+    rule: RuleRef
+    recorded: Location | None  # where the evidence records it
+
+
+@attrs.frozen
 class NumericalExplanation:
     criterion: CriterionResult
     rule: RuleRef
@@ -162,6 +173,7 @@ class NumericalExplanation:
     adjustment: AdjustmentExplanation | None
     kind: Literal["numerical criterion"] = "numerical criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -240,6 +252,7 @@ class DescriptiveExplanation:
     contribution: Contribution
     kind: Literal["descriptive criterion"] = "descriptive criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -248,6 +261,7 @@ class TermExplanation:
     product: Fraction | None  # weight × value
     rule: RuleRef | None = None  # the member's own rule, where its figure comes from
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set the member's weight
+    carried: CarriedForwardResult | None = None  # the member's grade is carried forward, not computed
 
 
 @attrs.frozen
@@ -291,6 +305,7 @@ class SectionExplanation:
     kind: Literal["section"] = "section"
     adjustment: AdjustmentExplanation | None = None
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen

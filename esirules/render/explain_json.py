@@ -18,6 +18,7 @@ from esirules.explain.objects import (
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
+    CarriedExplanation,
     Contribution,
     DescriptiveExplanation,
     GradingExplanation,
@@ -39,6 +40,7 @@ from esirules.explain.objects import (
 from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.result_json import (
     Data,
+    carried_json,
     cause_json,
     evidence_json,
     excluded_member_json,
@@ -188,6 +190,7 @@ class _Renderer(Visitor[Data]):
             "contribution": self.contribution(body.contribution),
             "bands": self.bands(body.bands),
             "adjustment": self.adjustment(body.adjustment),
+            "carried_forward": self.carried(body.carried),
         }
 
     def question(self, q: QuestionExplanation) -> dict[str, Any]:
@@ -243,6 +246,10 @@ class _Renderer(Visitor[Data]):
             "note_cause": self.cause(a.note_cause),
             "recorded": location_json(a.recorded),
         }
+
+    def carried(self, k: CarriedExplanation | None) -> dict[str, Any] | None:
+        """A grade carried forward, not computed: the result's record, its rule with the line's text."""
+        return None if k is None else {**carried_json(k.result, self.cite), "rule": ref(k.rule)}
 
     def band(self, b: BandExplanation) -> dict[str, Any]:
         return {
@@ -372,6 +379,7 @@ class _Renderer(Visitor[Data]):
             ],
             "adjustment": self.adjustment(body.adjustment),
             "contribution": self.contribution(body.contribution),
+            "carried_forward": self.carried(body.carried),
         }
 
     # --- sections and overall ---------------------------------------------------------------
@@ -433,6 +441,7 @@ class _Renderer(Visitor[Data]):
             "contribution": self.contribution(body.contribution),
             "computed_grade": s.computed_grade,
             "adjustment": self.adjustment(body.adjustment),
+            "carried_forward": self.carried(body.carried),
         }
 
     def overall(self, body: OverallExplanation) -> dict[str, Any]:

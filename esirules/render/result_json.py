@@ -91,11 +91,11 @@ def carried_json(carried: CarriedForwardResult, cite: Cite = span_json) -> Data:
     return {
         "grade": carried.grade,
         "inspection": carried.inspection,
-        "date": carried.date.isoformat(),
+        "date": None if carried.date is None else carried.date.isoformat(),
         "reference": carried.reference,
         "allowed": carried.allowed,
         "allowed_months": carried.months,
-        "until": carried.until.isoformat(),
+        "until": None if carried.until is None else carried.until.isoformat(),
         "rule": cite(carried.span),
         "evidence": location_json(carried.location),
     }

@@ -17,12 +17,11 @@ from esirules.scoring.compile import Evaluator
 from esirules.scoring.result import CarriedForwardResult, CriterionResult, SectionResult
 from esirules.words import display_date
 
-CARRIED = "carried forward, not computed"
-
 
 def source_words(carried: CarriedForwardResult) -> str:
     """`inspection INS-2019-114 of 14 May 2019`: where a carried-forward grade comes from."""
-    return f"inspection {carried.inspection} of {display_date(carried.date)}"
+    name = f"inspection {carried.inspection}" if carried.inspection else "an earlier inspection"
+    return name if carried.date is None else f"{name} of {display_date(carried.date)}"
 
 
 def carried_result(
@@ -37,7 +36,7 @@ def carried_result(
         carried.reference,
         period.written,
         period.months,
-        months_after(carried.date, period.months),
+        None if carried.date is None else months_after(carried.date, period.months),
         ladder,
         location=carried.location,
         span=period.span,
@@ -75,7 +74,8 @@ def carried_criterion(evaluator: Evaluator, criterion: m.Criterion, carried: Car
 def not_inspected(section: m.Section, carried: CarriedForward) -> Cause:
     """Why a criterion of a section carried forward has no figure: it was not inspected."""
     period = section.carry_forward
-    words = f"section {section.id} is carried forward from inspection {carried.inspection}; its criteria are not inspected"
+    source = f"inspection {carried.inspection}" if carried.inspection else "an earlier inspection"
+    words = f"section {section.id} is carried forward from {source}; its criteria are not inspected"
     return Cause("section_carried_forward", words, None if period is None else period.span, carried.location)
 
 

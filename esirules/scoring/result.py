@@ -325,12 +325,12 @@ class CarriedForwardResult:
     carried forward to; `span` is the ruleset's `may carry forward` line, `location` the evidence's entry."""
 
     grade: str
-    inspection: str
-    date: datetime.date
+    inspection: str  # "" when a ruleset's test names none
+    date: datetime.date | None  # None only in a ruleset's test, which gives no dates
     reference: str | None
     allowed: str
     months: int
-    until: datetime.date
+    until: datetime.date | None
     ladder: str | None = None  # the ladder of the grade (None when no one ladder is the level's)
     location: Location | None = attrs.field(default=None, eq=False)
     span: Span = span_field()
