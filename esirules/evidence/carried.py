@@ -81,6 +81,7 @@ class CarriedFields:
         self.levels = fields_reader
         self.entries: list[tuple[CarriedForward, Span]] = []
         self.node: yaml.Node | None = None  # the `carried_forward` field's key, once read
+        self.listed = 0  # the judgements listed, whether they check or not
 
     def read(self, key_node: yaml.Node, node: yaml.Node) -> None:
         self.node = key_node
@@ -89,6 +90,7 @@ class CarriedFields:
         seen: dict[str, Location] = {}
         for entry in node.value:
             if expect(self.path, entry, yaml.MappingNode, "a carried-forward judgement", self.problems):
+                self.listed += 1
                 self._entry(entry, seen)
 
     def _entry(self, entry: yaml.MappingNode, seen: dict[str, Location]) -> None:
@@ -201,7 +203,7 @@ class CarriedFields:
         adjustments: Sequence[Adjustment],
     ) -> tuple[CarriedForward, ...]:
         """The judgements that stand, once the file's own `date` and this time's evidence are known."""
-        if self.entries and date is None and date_node is None and self.node is not None:
+        if self.listed and date is None and date_node is None and self.node is not None:
             self.problems.append(Diagnostic(
                 "E244", "judgements are carried forward, but the evidence has no `date` of its own", at(self.path, self.node),
                 "add this inspection's date at the top of the file, such as `date: 2024-03-12`, so their age can be checked",
