@@ -139,6 +139,9 @@ KINDS: list[tuple[Callable[[Data], bool], Callable[[Data], str | None]]] = [
     (lambda o: "reason" in o and "count" in o and "cases" in o, _group),
     (lambda o: "in_column" in o, _case),
     (lambda o: "status" in o and "question" in o, _answer),
+    # a grade carried forward (issue 11, point 6): the rule that allows it, the evidence that records it
+    (lambda o: "allowed_months" in o,
+     lambda o: None if cited(o["rule"]) and cited(o["evidence"]) else "a carried-forward grade without its rule or record"),
 ]
 
 # Objects that hold values but are part of an object above, which cites them: a clause's

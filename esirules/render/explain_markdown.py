@@ -102,6 +102,11 @@ class _Markdown(Visitor[list[str]]):
         return visit(body, self)
 
     def question_target(self, body: QuestionTargetExplanation) -> list[str]:
+        criterion = body.criterion
+        if criterion.carried is not None:
+            q = body.question.result
+            name = f"Criterion {criterion.criterion.id}, {lower_first(criterion.criterion.title)},"
+            return [f"- {q.text} ({q.id}) was not asked this time.", "", *self.carried(name, criterion.carried)]
         return [self.finding(body.question, self.subset), "", *self.numerical_summary(body.criterion, self.subset)]
 
     def item_target(self, body: ItemTargetExplanation) -> list[str]:
