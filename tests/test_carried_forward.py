@@ -12,6 +12,8 @@ from fractions import Fraction as F
 from pathlib import Path
 from typing import Any
 
+import attrs
+import numpy as np
 import pytest
 import yaml
 from beyond import checked, codes, header, ruleset_of, score_text
@@ -463,3 +465,20 @@ def test_a_test_cannot_expect_the_score_of_a_carried_level(tmp_path: Path) -> No
     assert [d.code for d in found.diagnostics] == ["R081"]
     assert "carries section A forward" in found.diagnostics[0].message
 
+
+
+def test_batches_of_one_inspection_share_its_judgements(tmp_path: Path) -> None:
+    # Scored in two batches of cases (as a large inspection is), the judgements carried forward
+    # and the date are the inspection's: merged once; batches that disagree are refused.
+    from esirules.scoring.evaluate import finish, merge, score_batch
+
+    data = {**INSPECTED, "carried_forward": [SECTION_A], "cases": cases(B1_q=["yes", "no"], B2_q=["yes", "yes"])}
+    scored = score_text(tmp_path, ruleset(), data)
+    evidence = scored.evidence
+    halves = [attrs.evolve(evidence, cases=evidence.cases.take(mask)) for mask in (np.array([True, False]), np.array([False, True]))]
+    partials = [score_batch(scored.evaluator, half) for half in halves]
+    whole = finish(merge(partials), evaluator=scored.evaluator)
+    assert whole.sections == scored.column.sections and whole.inspection_date == D(2024, 3, 12)
+    other = attrs.evolve(halves[1], carried_forward=(attrs.evolve(evidence.carried_forward[0], grade="Inadequate"),))
+    with pytest.raises(ValueError, match="disagree on the judgement carried forward of section A"):
+        merge([partials[0], score_batch(scored.evaluator, other)])

@@ -331,7 +331,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
         tuple(dict.fromkeys(a for p in parts for a in p.adjustments)),
-        tuple(dict.fromkeys(c for p in parts for c in p.carried)),
+        tuple(_union(({c.target: c for c in p.carried} for p in parts), "judgement carried forward of").values()),
         _one_date(parts),
     )
 
