@@ -222,6 +222,9 @@ def _section(section: m.Section, ruleset: m.Ruleset) -> list[Block]:
                                      + (", each counted by its weight." if section.score.kind == "weighted_mean" else "."))))
     if section.grade is not None:
         blocks.append(Paragraph(marked(f"The section's grade is {_aggregate_words(section.grade)}.")))
+    if section.carry_forward is not None:
+        blocks.append(Paragraph(text(f"When the section is not inspected, its grade from an earlier inspection may be "
+                                     f"carried forward for up to {section.carry_forward.written}.")))
     if shares:
         rows = []
         for criterion in section.criteria:
@@ -301,6 +304,9 @@ def _criterion(
         facts.append(text(f"Being graded, not scored, it takes no part in the section {section.id} score."))
     if criterion.allows_adjustment:
         facts.append(text("The lead inspector may adjust its grade, giving the reason."))
+    if criterion.carry_forward is not None:
+        facts.append(text(f"When it is not inspected, its grade from an earlier inspection may be carried forward "
+                          f"for up to {criterion.carry_forward.written}."))
     blocks.append(Entries(tuple(Entry(f) for f in facts)))
     if criterion.questions:
         blocks.append(_questions_table(criterion, ruleset))
