@@ -406,6 +406,10 @@ def test_every_target_renders_without_none(tmp_path: Path) -> None:
                                              "cases": cases(A2_q=["yes"], B1_q=["yes"], B2_q=["no"])})
     rendered = scored.every_target()
     assert "carried forward, not computed" in rendered["criterion A1"]["text"]
+    # Its question was not asked: not computable, never the criterion's carried grade.
+    question = rendered["question A1.q"]
+    assert question["json"]["explanation"]["question"]["display"] == "not computable"
+    assert "was not asked this time" in question["markdown"]
 
 
 # ---------------------------------------------------------------------------------------------

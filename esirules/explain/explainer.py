@@ -51,6 +51,7 @@ from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
+    NOT_COMPUTABLE,
     AggregateResult,
     BandResult,
     CarriedForwardResult,
@@ -233,7 +234,9 @@ class Explainer:
         question = self.ruleset_question(question_id)
         result = QuestionResult(
             question.id, question.text, question.weight, question.source, 0, 0, (), (), (), None,
-            criterion.display, criterion.cause, None, span=question.span, met_span=question.met_span,
+            # (a criterion carried forward shows its earlier grade; its questions were not asked)
+            NOT_COMPUTABLE if criterion.carried_forward is not None else criterion.display, criterion.cause, None,
+            span=question.span, met_span=question.met_span,
         )
         return self._question_explanation(result, ())
 
