@@ -248,6 +248,11 @@ def test_a_level_carried_twice_or_with_its_section_or_without_a_date(tmp_path: P
                                      "adjustments": [{"section": "A", "grade": "Good", "by": "x", "reason": "y"}]},
                           adjusted)
     assert both_ways == [("E242", "section `A` is carried forward, but the evidence also adjusts it")]
+    adjusted = ruleset().replace('question A1.q "Protected"', 'question A1.q "Protected"\n    allows adjustment')
+    criterion = _problems(tmp_path, {**INSPECTED, "carried_forward": [CRITERION_A1],
+                                     "adjustments": [{"criterion": "A1", "grade": "Good", "by": "x", "reason": "y"}]},
+                          adjusted)
+    assert criterion == [("E242", "criterion `A1` is carried forward, but the evidence also adjusts it")]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -265,7 +265,7 @@ class CarriedFields:
         found = None
         if isinstance(level, model.Criterion) and level.section in carried_sections:
             found = f"its section `{level.section}` is carried forward too"
-        adjusted = next((a for a in adjustments if a.target == carried.target), None)
+        adjusted = next((a for a in adjustments if _adjusts(a, carried)), None)
         if found is None and adjusted is not None:
             found = "the evidence also adjusts it"
         for criterion in criteria:
@@ -294,3 +294,10 @@ class CarriedFields:
             "remove the carried-forward judgement, or this time's evidence for it",
         ))
         return False
+
+
+def _adjusts(adjustment: Adjustment, carried: CarriedForward) -> bool:
+    """Whether an adjustment is of the level carried forward."""
+    if carried.level == "section":
+        return adjustment.section == carried.id
+    return adjustment.criterion == carried.id and adjustment.section is None and not adjustment.overall
