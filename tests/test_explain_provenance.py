@@ -144,6 +144,9 @@ KINDS: list[tuple[Callable[[Data], bool], Callable[[Data], str | None]]] = [
     (lambda o: "conditions" in o and "applied" in o, _rule_only("a cap")),
     (lambda o: o.keys() == {"value", "defaulted", "evidence"},
      lambda o: None if cited(o["evidence"]) or o["defaulted"] else "a fact without where it is recorded"),
+    # a grade carried forward (issue 11, point 6): the rule that allows it, the evidence that records it
+    (lambda o: "allowed_months" in o,
+     lambda o: None if cited(o["rule"]) and cited(o["evidence"]) else "a carried-forward grade without its rule or record"),
 ]
 
 # Objects that hold values but are part of an object above, which cites them: a clause's

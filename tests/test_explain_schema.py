@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from esirules.evidence.sheet import read_sheet_file
+from esirules.evidence.sheet import ColumnSpec, read_sheet_file
 from esirules.explain.scope import explain, resolve_target, targets
 from esirules.render.explain_json import explanation_data
 from esirules.scoring.columns import Scorer
@@ -121,6 +121,7 @@ class Walk:
             self.caps(body)
             if kind == "section":
                 self.add("contribution", body["contribution"])
+                self.add("carried forward", body["carried_forward"])
             for member in body["members"]:
                 self.add("member", member)
             for aggregate in (body["score"], body["grading"]):
@@ -156,6 +157,7 @@ class Walk:
         self.add("contribution", body["contribution"])
         self.bands(body["bands"])
         self.add("adjustment", body["adjustment"])
+        self.add("carried forward", body["carried_forward"])
 
     def question(self, question: dict[str, Any]) -> None:
         self.add("question", question)
@@ -178,6 +180,7 @@ class Walk:
                         self.add("band", change["band"])
         self.add("adjustment", body["adjustment"])
         self.add("contribution", body["contribution"])
+        self.add("carried forward", body["carried_forward"])
 
     def item(self, item: dict[str, Any]) -> None:
         self.add("item", item)
@@ -227,6 +230,15 @@ def walked() -> dict[str, list[dict[str, Any]]]:
                     )
                 )
     walk_facts(walk)
+    # Grades carried forward from an earlier inspection (issue 11, point 6): the language page's example.
+    carried = REPO / "docs" / "examples" / "language" / "carried.yaml"
+    (column,) = scorer.score([ColumnSpec("carried", (str(carried),))])
+    path = scorer.ruleset_path_for(ColumnSpec("carried", (str(carried),)))
+    assert path is not None
+    evaluator = scorer.evaluators[path]
+    for target in targets(evaluator.ruleset):
+        evidence = [scorer.evidence[(str(carried), path)]]
+        walk.document(explanation_data(explain(column, evaluator, scorer.sources, target, evidence=evidence)))  # type: ignore[arg-type]
     return walk.found
 
 

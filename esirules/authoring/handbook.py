@@ -243,6 +243,9 @@ def _section(section: m.Section, ruleset: m.Ruleset) -> list[Block]:
         blocks.append(Paragraph(marked(f"The section's grade is {_aggregate_words(section.grade)}.")))
     if section.caps:
         blocks.append(Paragraph(marked(" ".join(_caps_words(section.caps)))))
+    if section.carry_forward is not None:
+        blocks.append(Paragraph(text(f"When the section is not inspected, its grade from an earlier inspection may be "
+                                     f"carried forward for up to {section.carry_forward.written}.")))
     if shares:
         rows = []
         for criterion in section.criteria:
@@ -323,6 +326,9 @@ def _criterion(
     facts += [marked(words) for words in _caps_words(criterion.caps)]
     if criterion.allows_adjustment:
         facts.append(text("The lead inspector may adjust its grade, giving the reason."))
+    if criterion.carry_forward is not None:
+        facts.append(text(f"When it is not inspected, its grade from an earlier inspection may be carried forward "
+                          f"for up to {criterion.carry_forward.written}."))
     blocks.append(Entries(tuple(Entry(f) for f in facts)))
     if criterion.questions:
         blocks.append(_questions_table(criterion, ruleset))

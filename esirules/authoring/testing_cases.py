@@ -25,6 +25,7 @@ from esirules.evidence.cases import (
     MISSING,
     NOT_APPLICABLE,
     Adjustment,
+    CarriedForward,
     Cases,
     Evidence,
     MeasureFigures,
@@ -76,11 +77,12 @@ def evidence_of(evaluator: Evaluator, test: m.RulesetTest) -> Evidence:
     cases = _Placer(evaluator, test, facts).cases()
     measures = {name: MeasureFigures(actual, target, national) for name, actual, target, national in test.measures}
     adjustments = tuple(Adjustment(a.criterion, a.grade, a.by, a.reason) for a in test.adjustments)
+    carried = tuple(CarriedForward(c.level, c.id, c.grade, c.inspection, None) for c in test.carried)
     # The test's evidence is what its ruleset's bytes say at its line.
     digest = hashlib.sha256(f"{ruleset.content_hash}\n{test.span.line}\n{test.name}".encode()).hexdigest()
     return Evidence(
         f"{test.span.file}:{test.span.line}", digest, None, cases, dict(test.ratings), measures, adjustments,
-        title=test.name, facts=facts,
+        title=test.name, facts=facts, carried_forward=carried,
     )
 
 

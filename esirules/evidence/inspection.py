@@ -60,7 +60,7 @@ class InspectionFields:
                 self.rating_locations[item.id] = Location(self.path, value_node.start_mark.line + 1, item.id)
                 continue
             allowed = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
-            rating = _canonical(value, allowed, scale.not_applicable)
+            rating = canonical(value, allowed, scale.not_applicable)
             if rating is None:
                 self.problems.append(
                     Diagnostic(
@@ -273,8 +273,8 @@ class InspectionFields:
             if "grade" not in given:
                 continue
             grade_text, grade_node = given["grade"]
-            ladder = self._ladder(criterion)
-            grade = _canonical(grade_text, ladder)
+            ladder = self.criterion_ladder(criterion)
+            grade = canonical(grade_text, ladder)
             if grade is None:
                 self.problems.append(
                     Diagnostic(
@@ -345,8 +345,8 @@ class InspectionFields:
         if any(field not in given for field in ("grade", "by", "reason")):
             return None
         grade_text, grade_node = given["grade"]
-        ladder = self._aggregate_ladder(aggregate)
-        grade = _canonical(grade_text, ladder)
+        ladder = self.aggregate_ladder(aggregate)
+        grade = canonical(grade_text, ladder)
         if grade is None:
             self.problems.append(Diagnostic(
                 "E152", f"{what}: `{grade_text}` is not a grade", at(self.path, grade_node),
@@ -359,7 +359,7 @@ class InspectionFields:
             section=section_id, overall=level == "overall",
         )
 
-    def _aggregate_ladder(self, aggregate: model.Aggregate | None) -> list[str]:
+    def aggregate_ladder(self, aggregate: model.Aggregate | None) -> list[str]:
         """The grades a section's or the overall's `grade:` line can give."""
         ruleset = self.ruleset
         if aggregate is not None and aggregate.kind == "graded_over" and aggregate.using:
@@ -370,7 +370,7 @@ class InspectionFields:
         ladders = [s for s in ruleset.scales if s.is_ladder]
         return list(dict.fromkeys(v for s in ladders for v in s.values))
 
-    def _ladder(self, criterion: model.Criterion) -> list[str]:
+    def criterion_ladder(self, criterion: model.Criterion) -> list[str]:
         """The grades an adjustment of a criterion may give."""
         name = criterion.grading
         # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
@@ -387,7 +387,7 @@ def _unit_phrase(measure: model.Measure) -> str:
     return "a percentage" if percent else f"a number of {measure.unit}"
 
 
-def _canonical(value: str, allowed: list[str], not_applicable: str | None = None) -> str | None:
+def canonical(value: str, allowed: list[str], not_applicable: str | None = None) -> str | None:
     """The ruleset's spelling of a value written in any case (`not applicable` for the scale's label)."""
     wanted = " ".join(value.split()).lower()
     for candidate in allowed:

@@ -18,6 +18,7 @@ import attrs
 import yaml
 
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from esirules.evidence.carried import CarriedFields, read_date
 from esirules.evidence.cases import Adjustment, Cases, Evidence, EvidenceWarning, MeasureFigures, RecordedFact
 from esirules.evidence.document import (
     MAX_TABLE_BYTES,
@@ -50,7 +51,9 @@ from esirules.language import model
 from esirules.progress import SILENT, Progress
 from esirules.span import Span
 
-TOP_LEVEL = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments", "facts")
+TOP_LEVEL = (
+    "inspection", "ruleset", "date", "cases", "ratings", "measures", "adjustments", "facts", "carried_forward",
+)
 
 
 def load_evidence(
@@ -178,6 +181,7 @@ class _Load:
         self.undecoded: dict[str, bytes] = {}  # ASCII files read but not yet decoded
         self.inline = InlineCases(path, self.vocab, self.problems)
         self.fields = InspectionFields(path, ruleset, self.problems)
+        self.carried = CarriedFields(path, ruleset, self.problems, self.fields)
 
     def load(self) -> Evidence | None:
         if self.path.lower().endswith(".csv"):
@@ -197,6 +201,7 @@ class _Load:
         adjustments: tuple[Adjustment, ...] = ()
         recorded: dict[str, RecordedFact] = {}
         facts_at = Span.point(self.path, 1, 1)  # where a missing fact is reported: `facts:`, else the top
+        date, date_node = None, None
         for key, key_node, node in fields(self.path, root, self.problems):
             if key == "inspection":
                 title = scalar_text(self.path, node, "`inspection`", self.problems) or ""
@@ -216,6 +221,10 @@ class _Load:
             elif key == "facts":
                 recorded = read_facts(self.path, self.ruleset, node, self.problems)
                 facts_at = at(self.path, key_node)
+            elif key == "date":
+                date, date_node = read_date(self.path, node, "the inspection's `date`", self.problems), node
+            elif key == "carried_forward":
+                self.carried.read(key_node, node)
             else:
                 self.problems.append(
                     Diagnostic(
@@ -230,9 +239,10 @@ class _Load:
             parts = [encode_cases(CaseTable(self.path, []), self.vocab, self.problems, self.warnings)]
         cases = combine(parts, self.problems)
         facts = complete_facts(self.path, self.ruleset, recorded, facts_at, self.problems)
+        carried = self.carried.finish(date, date_node, cases, ratings, adjustments)
         return Evidence(
             self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title,
-            rating_locations=self.fields.rating_locations, facts=facts,
+            rating_locations=self.fields.rating_locations, facts=facts, date=date, carried_forward=carried,
         )
 
     def _fast_root(self) -> yaml.MappingNode | None:

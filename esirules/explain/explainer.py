@@ -24,6 +24,7 @@ from esirules.explain.objects import (
     BandsExplanation,
     Body,
     CapExplanation,
+    CarriedExplanation,
     ChangeExplanation,
     ClauseExplanation,
     Contribution,
@@ -53,8 +54,10 @@ from esirules.scoring.compile import Evaluator
 from esirules.scoring.facts import InspectionFacts
 from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
+    NOT_COMPUTABLE,
     AggregateResult,
     BandResult,
+    CarriedForwardResult,
     CaseGroup,
     ClauseResult,
     ColumnResult,
@@ -197,6 +200,7 @@ class Explainer:
             self._adjustment(result),
             weight_rule=self._weight_rule(model),
             caps=self._caps(result),
+            carried=self._carried(result),
         )
 
     def _question(self, result: QuestionResult) -> QuestionExplanation:
@@ -236,7 +240,9 @@ class Explainer:
         question = self.ruleset_question(question_id)
         result = QuestionResult(
             question.id, question.text, question.weight, question.source, 0, 0, (), (), (), None,
-            criterion.display, criterion.cause, None, span=question.span, met_span=question.met_span,
+            # (a criterion carried forward shows its earlier grade; its questions were not asked)
+            NOT_COMPUTABLE if criterion.carried_forward is not None else criterion.display, criterion.cause, None,
+            span=question.span, met_span=question.met_span,
         )
         return self._question_explanation(result, ())
 
@@ -329,6 +335,11 @@ class Explainer:
 
     def _facts(self, facts: Sequence[FactConditionResult]) -> tuple[FactConditionExplanation, ...]:
         return tuple(FactConditionExplanation(f, self.ref(f.span)) for f in facts)
+    def _carried(self, result: CriterionResult | SectionResult) -> CarriedExplanation | None:
+        found = result.carried_forward
+        if found is None:
+            return None
+        return CarriedExplanation(found, self.ref(found.span), found.location)
 
     # --- descriptive criteria -------------------------------------------------------------
 
@@ -361,6 +372,7 @@ class Explainer:
             Contribution(f"section {result.section}", "", cause=self._graded_not_scored(result)),
             weight_rule=self._weight_rule(model),
             caps=self._caps(result),
+            carried=self._carried(result),
         )
 
     def _graded_not_scored(self, result: CriterionResult) -> Cause:
@@ -503,6 +515,7 @@ class Explainer:
             adjustment=self._adjustment(result, f"section {result.id}"),
             weight_rule=self._weight_rule(self.ruleset.section(result.id)),
             caps=self._caps(result),
+            carried=self._carried(result),
         )
 
     def overall(self) -> OverallExplanation:
@@ -539,13 +552,22 @@ class Explainer:
         )
         return None if found is None else self.ref(found.span)
 
+    def _member_carried(self, result: AggregateResult, member: str) -> CarriedForwardResult | None:
+        found: CriterionResult | SectionResult | None = (
+            self.column.criteria.get(member) if result.members_kind == "criteria" else self.column.sections.get(member)
+        )
+        return None if found is None else found.carried_forward
+
     def _aggregate(self, result: AggregateResult) -> AggregateExplanation:
         members: dict[str, m.Section | m.Criterion] = (
             {s.id: s for s in self.ruleset.sections} if result.members_kind == "sections"
             else {c.id: c for c in self.ruleset.criteria()}
         )
         terms = tuple(
-            TermExplanation(t, t.product, self._member_rule(result, t.member), self._weight_rule(members.get(t.member)))
+            TermExplanation(
+                t, t.product, self._member_rule(result, t.member), self._weight_rule(members.get(t.member)),
+                self._member_carried(result, t.member),
+            )
             for t in result.terms
         )
         grading = None

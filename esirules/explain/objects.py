@@ -22,6 +22,7 @@ from esirules.scoring.result import (
     AggregateResult,
     BandResult,
     CapResult,
+    CarriedForwardResult,
     CaseGroup,
     ClauseResult,
     CriterionResult,
@@ -153,6 +154,16 @@ class AdjustmentExplanation:
 
 
 @attrs.frozen
+class CarriedExplanation:
+    """A grade carried forward from an earlier inspection (issue 11, point 6): not computed this
+    time; where it comes from, and the ruleset's `may carry forward` line that allows it."""
+
+    result: CarriedForwardResult
+    rule: RuleRef
+    recorded: Location | None  # where the evidence records it
+
+
+@attrs.frozen
 class NumericalExplanation:
     criterion: CriterionResult
     rule: RuleRef
@@ -166,6 +177,7 @@ class NumericalExplanation:
     kind: Literal["numerical criterion"] = "numerical criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
     caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -282,6 +294,7 @@ class DescriptiveExplanation:
     kind: Literal["descriptive criterion"] = "descriptive criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
     caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -290,6 +303,7 @@ class TermExplanation:
     product: Fraction | None  # weight × value
     rule: RuleRef | None = None  # the member's own rule, where its figure comes from
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set the member's weight
+    carried: CarriedForwardResult | None = None  # the member's grade is carried forward, not computed
 
 
 @attrs.frozen
@@ -334,6 +348,7 @@ class SectionExplanation:
     adjustment: AdjustmentExplanation | None = None
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
     caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen

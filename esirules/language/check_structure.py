@@ -6,6 +6,7 @@ from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_carried import carry_forward, warn_no_score
 from esirules.language.check_conditions import check_condition_node
 from esirules.language.check_facts import (
     aggregate_ladders,
@@ -44,10 +45,13 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "criterion")
     _adjustable(ctx, d.allows_adjustment, grade, f"section {d.id.text}", d.id.span)
+    carried = carry_forward(ctx, d.carry_forward, f"section {d.id.text}", grade is not None, d.id.span)
+    own = ((c.id, c.carry_forward) for c in criteria)
+    warn_no_score(ctx, score, missing, own, "criterion", f"section {d.id.text}", d.id.span)
     return m.Section(
         d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
-        score, grade, missing, d.allows_adjustment, span=d.span, changed_at=ctx.changed_at("section", d.id.text),
-        caps=caps,
+        score, grade, missing, d.allows_adjustment, carried, span=d.span,
+        changed_at=ctx.changed_at("section", d.id.text), caps=caps,
     )
 
 
@@ -69,6 +73,8 @@ def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section
     _adjustable(ctx, d.allows_adjustment, grade, "the overall", d.title.span)
     ladders = {section.id: section_ladders(ctx, section) for section in sections}
     caps = check_level_caps(ctx, d.caps, aggregate_ladders(ctx, grade, ladders), "the overall")
+    members = ((section.id, section.carry_forward) for section in sections)
+    warn_no_score(ctx, score, missing, members, "section", "the overall", d.title.span)
     return m.Overall(
         d.title.text, score, grade, missing, d.description.text if d.description else "", d.allows_adjustment,
         span=d.span, caps=caps,
@@ -277,10 +283,12 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
         )
     pooling = d.pooling.text if d.pooling else "pooled"
     caps = check_level_caps(ctx, d.caps, criterion_ladders(ctx, d), f"criterion {d.id.text}")
+    graded = d.graded_by is not None or bool(d.items)
+    carried = carry_forward(ctx, d.carry_forward, f"criterion {d.id.text}", graded, d.id.span)
     return m.Criterion(
         d.id.text, d.title.text, section, kind, weight, weight_class,  # type: ignore[arg-type]
         d.description.text if d.description else "", questions, items, pooling,  # type: ignore[arg-type]
-        grading, d.allows_adjustment, span=d.span, caps=caps,
+        grading, d.allows_adjustment, carried, span=d.span, caps=caps,
         pooling_span=d.pooling.span if d.pooling else None, changed_at=_criterion_changes(ctx, d, weight_class),
     )
 

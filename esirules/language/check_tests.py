@@ -62,6 +62,7 @@ class _TestChecker:
         facts = test_facts(self.ctx, self.d.facts)
         if len(facts) < len(self.d.facts):
             self.ok = False
+        carried = self._carried(ratings, answers)
         if not self.d.expectations:
             self.ctx.error("R080", f"the test \"{self.d.name.text}\" expects nothing", self.d.span,
                            "add a line such as `expect grade \"Partly met\"` or `expect criterion B4 score 70%`")
@@ -75,6 +76,7 @@ class _TestChecker:
                 if count > 0 and value != self._na(self.ctx.scales.get(self.questions[question].scale))
             ),
             frozenset(name for name, *_ in measures),
+            frozenset(f"{c.level} {c.id}" for c in carried),
         )
         # What is missing is asked only of evidence that checked: after a misspelt name, the
         # evidence it meant to give would be reported missing too.
@@ -94,7 +96,7 @@ class _TestChecker:
             return None
         return m.RulesetTest(
             self.d.name.text, self.tested.id if self.tested else None, tuple(ratings), tuple(answers),
-            tuple(measures), tuple(adjustments), tuple(expectations), span=self.d.span, facts=facts,
+            tuple(measures), tuple(adjustments), tuple(expectations), tuple(carried), span=self.d.span, facts=facts,
         )
 
     # --- evidence given -------------------------------------------------------------------
@@ -177,6 +179,53 @@ class _TestChecker:
                 m.TestAdjustment(criterion.id, node.grade.text, node.by.text, node.reason.text, span=node.span)
             )
         return adjustments
+
+    def _carried(self, ratings: list[tuple[str, str]], answers: list[tuple[str, str, int]]) -> list[m.TestCarried]:
+        """`given carried forward section safe "Good"` (issue 11, point 6): R144, R145, and R033 for a grade off its ladder."""
+        carried: list[m.TestCarried] = []
+        sections = {s.id: s for s in self.parts.sections}
+        given = {item for item, _ in ratings} | {question for question, _, count in answers if count > 0}
+        for node in self.d.carried:
+            level: m.Criterion | m.Section | None = None
+            if node.subject == "overall" or node.name is None:
+                self.ctx.error("R144", "the overall cannot be carried forward", node.span,
+                               "carry forward a criterion or section instead")
+            elif node.subject == "criterion":
+                level = self.criteria.get(node.name.text)
+                if level is None:
+                    self.ctx.unknown("criterion", node.name, self.criteria)
+            else:
+                level = sections.get(node.name.text)
+                if level is None:
+                    self.ctx.unknown("section", node.name, sections)
+            if level is None or node.name is None:
+                self.ok = False
+                continue
+            what = f"{node.subject} {level.id}"
+            if level.carry_forward is None:
+                self.ctx.error("R144", f"{what} may not carry forward an earlier grade", node.name.span,
+                               f"add `may carry forward for ...` to {what}, or give evidence for it instead")
+                self.ok = False
+                continue
+            ladder = _ladder_of(self.ctx, level) if isinstance(level, m.Criterion) else (
+                self._aggregate_ladder(level.grade) if level.grade is not None else None
+            )
+            if ladder is not None and self.ctx.on_scale(node.grade, ladder) is None:
+                self.ok = False
+                continue
+            criteria = level.criteria if isinstance(level, m.Section) else (level,)
+            inspected = [n for c in criteria for n in (*(i.id for i in c.items), *(q.id for q in c.questions)) if n in given]
+            twice = any(c.level == node.subject and c.id == level.id for c in carried)
+            if twice or inspected:
+                words = f"the test carries {what} forward twice" if twice else (
+                    f"the test carries {what} forward and also gives evidence for it (`{inspected[0]}`)"
+                )
+                self.ctx.error("R145", words, node.span, "a level carried forward is not inspected; keep one")
+                self.ok = False
+                continue
+            source = "" if node.source is None else node.source.text
+            carried.append(m.TestCarried(node.subject, level.id, node.grade.text, source, span=node.span))  # type: ignore[arg-type]
+        return carried
 
     def _criterion_named(self, name: s.Name | None, span: Span, what: str) -> m.Criterion | None:
         """The criterion `name` says, or the test's own when there is no name."""

@@ -213,6 +213,17 @@ MissingRule = Literal["not computable", "renormalise"]
 
 
 @attrs.frozen
+class CarryForward:
+    """How long an earlier grade of a criterion or section may be carried forward (issue 11, point 6).
+
+    `months` is the period in calendar months (`3 years` is 36); `written` is the period as written."""
+
+    months: int
+    written: str  # `36 months`, `3 years`
+    span: Span = span_field()
+
+
+@attrs.frozen
 class Criterion(_Written):
     """A criterion: numerical (questions pooled) or descriptive (items graded)."""
 
@@ -228,6 +239,7 @@ class Criterion(_Written):
     pooling: Literal["pooled", "mean of questions"] = "pooled"
     grading: str | None = None  # descriptive: the grading; numerical: optional bands
     allows_adjustment: bool = False
+    carry_forward: CarryForward | None = None  # the evidence may carry an earlier grade forward
     span: Span = span_field()
     caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
     # Where `pooling:` is written (None when the default applies); explanations cite it.
@@ -246,6 +258,7 @@ class Section(_Written):
     grade: Aggregate | None = None
     missing: MissingRule = "not computable"
     allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
+    carry_forward: CarryForward | None = None  # the evidence may carry an earlier grade forward
     span: Span = span_field()
     caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
@@ -356,6 +369,19 @@ class TestAdjustment:
 
 
 @attrs.frozen
+class TestCarried:
+    """An earlier grade a test carries forward: `criterion` or `section`, its id, the grade, the source."""
+
+    level: Literal["criterion", "section"]
+    id: str
+    grade: str
+    inspection: str = ""
+    span: Span = span_field()
+
+    __test__ = False  # not a pytest test class
+
+
+@attrs.frozen
 class RulesetTest:
     """A test written in the ruleset: evidence given, expectations of what the rules compute.
 
@@ -370,6 +396,7 @@ class RulesetTest:
     measures: tuple[tuple[str, Fraction, Fraction, Fraction], ...] = ()
     adjustments: tuple[TestAdjustment, ...] = ()
     expectations: tuple[Expectation, ...] = ()
+    carried: tuple[TestCarried, ...] = ()
     span: Span = span_field()
     facts: tuple[tuple[str, FactValue], ...] = attrs.field(default=(), kw_only=True)  # `given facts ...`
 

@@ -181,6 +181,15 @@ class ItemDecl:
 
 
 @attrs.frozen
+class CarryForward:
+    """`may carry forward for 36 months` (issue 11, point 6): how long an earlier grade may stand."""
+
+    count: Value
+    unit: str  # months | years (as written: `month`, `year` are read as their plurals)
+    span: Span = span_field()
+
+
+@attrs.frozen
 class CriterionDecl:
     id: Name
     title: Text
@@ -192,6 +201,7 @@ class CriterionDecl:
     pooling: Name | None = None
     graded_by: Name | None = None
     allows_adjustment: bool = False
+    carry_forward: tuple[CarryForward, ...] = ()  # more than one is reported by the checker
     span: Span = span_field()
     caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
@@ -234,6 +244,7 @@ class SectionDecl:
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
     means: MeansRounding | None = None
+    carry_forward: tuple[CarryForward, ...] = ()  # more than one is reported by the checker
     span: Span = span_field()
     caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
@@ -364,6 +375,17 @@ class GivenAdjustment:
 
 
 @attrs.frozen
+class GivenCarried:
+    """`given carried forward section safe "Good" from "INS-2019-114"` (issue 11, point 6)."""
+
+    subject: str  # criterion | section | overall (the checker refuses the overall)
+    name: Name | None
+    grade: Value
+    source: Text | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
 class BandFigure:
     """What `expect bands ... for` bands: `score 79.6%`, `total 12` or `measure enforcement`."""
 
@@ -394,6 +416,7 @@ class TestDecl:
     measures: tuple[tuple[Name, Value, Value, Value], ...] = ()
     adjustments: tuple[GivenAdjustment, ...] = ()
     expectations: tuple[Expect, ...] = ()
+    carried: tuple[GivenCarried, ...] = ()
     span: Span = span_field()
     facts: tuple[tuple[Name, Value], ...] = attrs.field(default=(), kw_only=True)  # `given facts breach yes`
 

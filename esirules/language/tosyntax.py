@@ -215,6 +215,7 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.MissingRule)),
             bool(self._all(children, p.AllowsAdjustment)),
             self._last(children, s.MeansRoundingNode),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
             caps=tuple(self._all(children, s.CapRuleNode)),
         )
@@ -280,6 +281,7 @@ class ToSyntax(RuleNodes):
             pooling.name if pooling else None,
             graded_by.name if graded_by else None,
             bool(self._all(children, p.AllowsAdjustment)),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
             caps=tuple(self._all(children, s.CapRuleNode)),
         )
@@ -298,6 +300,11 @@ class ToSyntax(RuleNodes):
 
     def allows_adjustment(self, meta: Any, children: list[Any]) -> p.AllowsAdjustment:
         return p.AllowsAdjustment()
+
+    def carry_forward(self, meta: Any, children: list[Token]) -> s.CarryForward:
+        count = s.Value(str(children[0]), number=self._number(children[0]), span=self._span(children[0]))
+        unit = str(children[1])
+        return s.CarryForward(count, unit if unit.endswith("s") else unit + "s", span=self._span(meta))
 
     def question(self, meta: Any, children: list[Any]) -> s.QuestionDecl:
         options = children[2:]

@@ -356,6 +356,7 @@ class RuleNodes:
             tuple(part.measure for part in self._all(parts, p.GivenMeasure)),
             tuple(self._all(parts, s.GivenAdjustment)),
             tuple(self._all(parts, s.Expect)),
+            tuple(self._all(parts, s.GivenCarried)),
             span=self._span(meta),
             facts=tuple(f for part in self._all(parts, p.GivenFacts) for f in part.facts),
         )
@@ -391,6 +392,11 @@ class RuleNodes:
         criterion = self._name(children[0]) if isinstance(children[0], Token) else None
         grade, by, reason = children[-3:]
         return s.GivenAdjustment(criterion, grade, by, reason, span=self._span(meta))
+
+    def given_carried(self, meta: Any, children: list[Any]) -> s.GivenCarried:
+        subject: p.Subject = children[0]
+        source = children[2] if len(children) > 2 else None
+        return s.GivenCarried(subject.kind, subject.name, children[1], source, span=self._span(meta))
 
     def _expect(self, meta: Any, what: str, children: list[Any], figure: s.BandFigure | None = None) -> s.Expect:
         subject = self._first(children, p.Subject)

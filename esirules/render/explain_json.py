@@ -18,6 +18,7 @@ from esirules.explain.objects import (
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
+    CarriedExplanation,
     Contribution,
     DescriptiveExplanation,
     FactConditionExplanation,
@@ -41,6 +42,7 @@ from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.language import model as m
 from esirules.render.result_json import (
     Data,
+    carried_json,
     cause_json,
     evidence_json,
     excluded_member_json,
@@ -196,6 +198,7 @@ class _Renderer(Visitor[Data]):
             "bands": self.bands(body.bands),
             "adjustment": self.adjustment(body.adjustment),
             **self.caps(body),
+            "carried_forward": self.carried(body.carried),
         }
 
     def question(self, q: QuestionExplanation) -> dict[str, Any]:
@@ -251,6 +254,10 @@ class _Renderer(Visitor[Data]):
             "note_cause": self.cause(a.note_cause),
             "recorded": location_json(a.recorded),
         }
+
+    def carried(self, k: CarriedExplanation | None) -> dict[str, Any] | None:
+        """A grade carried forward, not computed: the result's record, its rule with the line's text."""
+        return None if k is None else {**carried_json(k.result, self.cite), "rule": ref(k.rule)}
 
     def band(self, b: BandExplanation) -> dict[str, Any]:
         return {
@@ -414,6 +421,7 @@ class _Renderer(Visitor[Data]):
             "adjustment": self.adjustment(body.adjustment),
             "contribution": self.contribution(body.contribution),
             **self.caps(body),
+            "carried_forward": self.carried(body.carried),
         }
 
     # --- sections and overall ---------------------------------------------------------------
@@ -477,6 +485,7 @@ class _Renderer(Visitor[Data]):
             "computed_grade": s.computed_grade,
             "adjustment": self.adjustment(body.adjustment),
             **self.caps(body),
+            "carried_forward": self.carried(body.carried),
         }
 
     def overall(self, body: OverallExplanation) -> dict[str, Any]:

@@ -17,6 +17,7 @@ from esirules.explain.objects import (
     AggregateExplanation,
     Body,
     CapExplanation,
+    CarriedExplanation,
     DescriptiveExplanation,
     ItemExplanation,
     ItemTargetExplanation,
@@ -31,6 +32,7 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.render.carried_words import CARRIED, carried_allowed, carried_source
 from esirules.render.wording import POOLING_HOW, figure_lines, measure_comparison, measure_figure, shown_path
 from esirules.scoring.result import ItemResult, OverallResult, SectionResult
 from esirules.words import approx_percent, number_text, plural
@@ -102,6 +104,11 @@ class _Markdown(Visitor[list[str]]):
         return visit(body, self)
 
     def question_target(self, body: QuestionTargetExplanation) -> list[str]:
+        criterion = body.criterion
+        if criterion.carried is not None:
+            q = body.question.result
+            name = f"Criterion {criterion.criterion.id}, {lower_first(criterion.criterion.title)},"
+            return [f"- {q.text} ({q.id}) was not asked this time.", "", *self.carried(name, criterion.carried)]
         return [self.finding(body.question, self.subset), "", *self.numerical_summary(body.criterion, self.subset)]
 
     def item_target(self, body: ItemTargetExplanation) -> list[str]:
@@ -129,8 +136,20 @@ class _Markdown(Visitor[list[str]]):
             return f"- Of {who}, {statement} in {r.display} ({r.met} of {r.applicable})."
         return f"- In {share} of {who} ({r.met} of {r.applicable}), {statement}."
 
+    def carried(self, name: str, k: CarriedExplanation) -> list[str]:
+        """A level whose grade is carried forward from an earlier inspection: never shown as computed."""
+        recorded = cite_recorded(k.recorded)
+        return [
+            f"{name} was **{k.result.grade}** ({CARRIED}), {carried_source(k.result)}"
+            + (f" ({recorded})" if recorded else "") + ".",
+            "",
+            f"Not inspected this time; {carried_allowed(k.result)} ({cite(k.rule)}).",
+        ]
+
     def numerical(self, body: NumericalExplanation) -> list[str]:
         subset = self.subset
+        if body.carried is not None:
+            return self.carried(f"Criterion {body.criterion.id}, {lower_first(body.criterion.title)},", body.carried)
         return self.numerical_summary(body, subset) + self.caps(body.caps) + [""] + [
             self.finding(q, subset) for q in body.questions
         ] + [""] + self.question_table(body)
@@ -186,6 +205,8 @@ class _Markdown(Visitor[list[str]]):
 
     def descriptive(self, body: DescriptiveExplanation) -> list[str]:
         c = body.criterion
+        if body.carried is not None:
+            return self.carried(f"Criterion {c.id}, {lower_first(c.title)},", body.carried)
         if c.grade is None:
             return [f"Criterion {c.id}, {lower_first(c.title)}, could not be graded: {c.reason or 'no reason given'}."]
         head = f"Criterion {c.id}, {lower_first(c.title)}, was graded **{c.grade}**"
@@ -311,6 +332,8 @@ class _Markdown(Visitor[list[str]]):
         result: SectionResult | OverallResult
         if isinstance(body, SectionExplanation):
             result = body.section
+            if body.carried is not None:
+                return self.carried(f"Section {result.id}, {lower_first(result.title)},", body.carried)
             name = f"The score for section {result.id}, {lower_first(result.title)},"
         else:
             result = body.overall
@@ -334,11 +357,20 @@ class _Markdown(Visitor[list[str]]):
             members = ", ".join(f"{t.member} {t.grade} = {number_text(t.points)}" for t in grading.terms if t.points is not None)
             out.append(f"Members: {members or 'none rated'}; " + "; ".join(figure_lines(grading)) + ".")
         out += self.caps(body.caps)
+        out += self.carried_members(body)
         if adjustment is not None and not adjustment.applied:
             out.append(f"An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {adjustment.note}.")
         if body.score is not None:
             out += ["", *self.terms_table(body.score)]
         return out
+
+    def carried_members(self, body: SectionExplanation | OverallExplanation) -> list[str]:
+        """Members whose grades are carried forward, each with where it comes from."""
+        terms = [t for a in (body.score, body.grading) if a is not None for t in a.terms if t.carried is not None]
+        return [
+            f"The grade of {t.term.member}, {t.term.grade}, is {CARRIED}: {carried_source(t.carried)}."
+            for t in {t.term.member: t for t in terms}.values() if t.carried is not None
+        ]
 
     def terms_sentence(self, a: AggregateExplanation) -> str:
         terms = ", ".join(

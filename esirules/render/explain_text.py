@@ -14,6 +14,7 @@ from esirules.explain.objects import (
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
+    CarriedExplanation,
     Contribution,
     DescriptiveExplanation,
     GradingExplanation,
@@ -31,6 +32,7 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.render.carried_words import CARRIED, carried_allowed, carried_source, carried_term
 from esirules.render.explain_text_parts import (
     FAILS,
     HOLDS,
@@ -199,6 +201,14 @@ class _Text(Visitor[Tree]):
     def band(self, parent: Tree, band: BandExplanation, mark: bool = True) -> None:
         add_band(parent, band, mark)
 
+    def carried(self, name: str, rule: RuleRef, k: CarriedExplanation) -> Tree:
+        """A level carried forward: its earlier grade, where it comes from, the rule that allows it."""
+        head = Plain(f"{name}: ", style="bold").append(k.result.grade, style="bold cyan").append(f" — {CARRIED}")
+        tree = Tree(head.append_text(where_text(rule, line=False)))
+        tree.add(Plain(f"Carried forward {carried_source(k.result)}").append_text(recorded_text(k.recorded)))
+        tree.add(Plain(f"Allowed: {carried_allowed(k.result)}").append_text(where_text(k.rule)))
+        return tree
+
     # --- bodies -----------------------------------------------------------------------------
 
     def section(self, body: SectionExplanation) -> Tree:
@@ -250,6 +260,10 @@ class _Text(Visitor[Tree]):
 
     def numerical(self, body: NumericalExplanation) -> Tree:
         c = body.criterion
+        if body.carried is not None:
+            tree = self.carried(f"{c.id} {c.title}", body.rule, body.carried)
+            self.contribution(tree, body.contribution)
+            return tree
         head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if c.grade is not None:
             head.append(f" {c.grade}", style="bold cyan")
@@ -330,6 +344,8 @@ class _Text(Visitor[Tree]):
 
     def descriptive(self, body: DescriptiveExplanation) -> Tree:
         c = body.criterion
+        if body.carried is not None:
+            return self.carried(f"{c.id} {c.title}", body.rule, body.carried)
         head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
             head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
@@ -477,6 +493,10 @@ class _Text(Visitor[Tree]):
     def aggregate_target(self, body: SectionExplanation | OverallExplanation) -> Tree:
         result = body.section if isinstance(body, SectionExplanation) else body.overall
         name = f"Section {body.section.id} {body.section.title}" if isinstance(body, SectionExplanation) else result.title
+        if isinstance(body, SectionExplanation) and body.carried is not None:
+            tree = self.carried(name, body.rule, body.carried)
+            self.contribution(tree, body.contribution, body.weight_rule)
+            return tree
         head = Plain(f"{name}: ", style="bold").append(result.display, style="bold cyan")
         if result.grade is not None and result.value is not None:
             head.append(f" {result.grade}", style="bold cyan")
@@ -542,7 +562,8 @@ class _Text(Visitor[Tree]):
             points = "" if t.term.points is None else f" = {plural(t.term.points, 'point')}"
             if figures and t.term.points is not None:
                 points = f" = {number_text(t.term.points)}"
-            node.add(Plain(f"{t.term.member}: {t.term.grade or 'no grade'}{points}"))
+            carried = "" if t.carried is None else carried_term(t.carried)
+            node.add(Plain(f"{t.term.member}: {t.term.grade or 'no grade'}{carried}{points}"))
         for e in r.excluded:
             node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
         if r.kind == "points_total" and r.value is not None:

@@ -19,6 +19,7 @@ from esirules.scoring.causes import Cause
 from esirules.scoring.result import (
     AdjustmentResult,
     AggregateResult,
+    CarriedForwardResult,
     ColumnResult,
     CriterionResult,
     EvidenceRef,
@@ -88,6 +89,21 @@ def adjustment_json(adjustment: AdjustmentResult, cite: Cite = span_json) -> Dat
     }
 
 
+def carried_json(carried: CarriedForwardResult, cite: Cite = span_json) -> Data:
+    """An earlier judgement a criterion or section keeps: its grade, where it comes from, how long it may stand."""
+    return {
+        "grade": carried.grade,
+        "inspection": carried.inspection,
+        "date": None if carried.date is None else carried.date.isoformat(),
+        "reference": carried.reference,
+        "allowed": carried.allowed,
+        "allowed_months": carried.months,
+        "until": None if carried.until is None else carried.until.isoformat(),
+        "rule": cite(carried.span),
+        "evidence": location_json(carried.location),
+    }
+
+
 def measure_json(measure: MeasureResult) -> Data:
     return {
         "name": measure.measure,
@@ -143,6 +159,7 @@ def column_json(column: ColumnResult) -> Data:
         **({"warnings": [warning.to_json() for warning in column.warnings]} if column.warnings else {}),
         # (only for a ruleset that declares facts, likewise)
         **({"facts": {f.name: fact_json(f) for f in column.facts}} if column.facts else {}),
+        **({"inspection_date": column.inspection_date.isoformat()} if column.inspection_date is not None else {}),
     }
 
 
@@ -202,6 +219,8 @@ def criterion_json(criterion: CriterionResult) -> Data:
         out["computed_grade"] = criterion.computed_grade
         out["adjustment"] = adjustment_json(criterion.adjustment)
     out.update(caps_json(criterion))
+    if criterion.carried_forward is not None:
+        out["carried_forward"] = carried_json(criterion.carried_forward)
     return out
 
 
@@ -224,6 +243,8 @@ def headline_json(result: SectionResult | OverallResult) -> Data:
     if figures is not None:
         out["figures"] = figures
     out.update(caps_json(result))
+    if isinstance(result, SectionResult) and result.carried_forward is not None:
+        out["carried_forward"] = carried_json(result.carried_forward)
     return out
 
 

@@ -8,8 +8,9 @@ from typing import Literal
 
 import attrs
 
-from esirules.evidence.cases import Adjustment
+from esirules.evidence.cases import Adjustment, CarriedForward
 from esirules.language import model as m
+from esirules.scoring.carried import carried_section
 from esirules.scoring.causes import Cause, about
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.descriptive import grade_items
@@ -65,10 +66,12 @@ def section_results(
     sample: m.Sample | None,
     adjustments: Sequence[Adjustment] = (),
     facts: InspectionFacts = NO_FACTS,
+    carried: Sequence[CarriedForward] = (),
 ) -> dict[str, SectionResult]:
     """Each section's score and grade from its criteria (then its caps, and its adjustment, if
-    any), in ruleset order."""
+    any), in ruleset order; a section carried forward keeps its earlier grade."""
     members = {cid: _criterion_member(c) for cid, c in criteria.items()}
+    kept = {c.id: c for c in carried if c.level == "section"}
     out = {}
     for section in evaluator.ruleset.sections:
         outside = outside_sample(section, sample)
@@ -86,6 +89,9 @@ def section_results(
                 None,
                 span=section.span,
             )
+            continue
+        if section.id in kept:
+            out[section.id] = carried_section(evaluator, section, kept[section.id])
             continue
         own = [members[c.id] for c in section.criteria]
         score, grading = _aggregates(evaluator, section.score, section.grade, own, members, section.missing, facts)
@@ -216,11 +222,17 @@ def _section_member(section: m.Section, result: SectionResult) -> Member:
         result.display,
         result.cause,
         result.grade,
-        None if result.grading is None else result.grading.ladder,
+        _section_ladder(result),
         section.score is not None,
         section.grade is not None,
         result.span,
     )
+
+
+def _section_ladder(result: SectionResult) -> str | None:
+    if result.carried_forward is not None:
+        return result.carried_forward.ladder
+    return None if result.grading is None else result.grading.ladder
 
 
 def _aggregates(

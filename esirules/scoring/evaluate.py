@@ -8,6 +8,7 @@ turns one into the ColumnResult, so `score` = finish(score_batch(...)). A Partia
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -22,6 +23,7 @@ from esirules.evidence.cases import (
     NOT_APPLICABLE,
     UNANSWERED,
     Adjustment,
+    CarriedForward,
     Cases,
     Evidence,
     MeasureFigures,
@@ -32,6 +34,7 @@ from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
 from esirules.scoring.aggregate import outside_sample, overall_result, section_results
+from esirules.scoring.carried import carried_criterion, not_inspected
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
 from esirules.scoring.descriptive import adjust, grade_descriptive
@@ -151,6 +154,8 @@ class Partial:
     measures: dict[str, MeasureFigures]
     adjustments: tuple[Adjustment, ...]
     facts: dict[str, RecordedFact] = attrs.field(factory=dict)  # the inspection's (issue 11, point 4)
+    carried: tuple[CarriedForward, ...] = ()  # earlier judgements carried forward (issue 11, point 6)
+    inspection_date: datetime.date | None = None
 
 
 def score(
@@ -204,6 +209,8 @@ def score_batch(
         dict(evidence.measures),
         tuple(evidence.adjustments),
         dict(evidence.facts),
+        tuple(evidence.carried_forward),
+        evidence.date,
     )
 
 
@@ -330,7 +337,16 @@ def merge(partials: Iterable[Partial]) -> Partial:
         _union((p.measures for p in parts), "target data of measure"),
         tuple(dict.fromkeys(a for p in parts for a in p.adjustments)),
         merged_facts([p.facts for p in parts]),
+        tuple(_union(({c.target: c for c in p.carried} for p in parts), "judgement carried forward of").values()),
+        _one_date(parts),
     )
+
+
+def _one_date(parts: Sequence[Partial]) -> datetime.date | None:
+    dates = {p.inspection_date for p in parts if p.inspection_date is not None}
+    if len(dates) > 1:
+        raise ValueError("batches disagree on the inspection's date")
+    return next(iter(dates), None)
 
 
 def _union(mappings: Iterable[Mapping[str, object]], what: str) -> dict:  # type: ignore[type-arg]
@@ -368,18 +384,24 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
     order = CaseOrder(partial)
     facts = InspectionFacts.of(ruleset, partial.facts)
     criteria: dict[str, CriterionResult] = {}
+    carried = {c.target: c for c in partial.carried}
     for section in ruleset.sections:
         outside = outside_sample(section, sample)
+        section_carried = carried.get(f"section {section.id}")
+        if outside is None and section_carried is not None:
+            outside = not_inspected(section, section_carried)
         for criterion in section.criteria:
             if outside is not None:
                 criteria[criterion.id] = _not_computable(evaluator, criterion, outside)
+            elif f"criterion {criterion.id}" in carried:
+                criteria[criterion.id] = carried_criterion(evaluator, criterion, carried[f"criterion {criterion.id}"])
             elif criterion.kind == "numerical":
                 criteria[criterion.id] = _numerical(evaluator, criterion, partial, sample, order, facts)
             else:
                 criteria[criterion.id] = grade_descriptive(
                     evaluator, criterion, partial.ratings, partial.measures, partial.adjustments, facts
                 )
-    sections = section_results(evaluator, criteria, sample, partial.adjustments, facts)
+    sections = section_results(evaluator, criteria, sample, partial.adjustments, facts, partial.carried)
     return ColumnResult(
         label or partial.sample or ruleset.name,
         RulesetRef(ruleset.name, ruleset.version, ruleset.content_hash, ruleset.path),
@@ -392,6 +414,7 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
         sections,
         overall_result(evaluator, sections, partial.adjustments, facts),
         facts=facts.readings(),
+        inspection_date=partial.inspection_date,
     )
 
 

@@ -12,6 +12,7 @@ depend on the order of cases in the evidence or on how scoring was split into ba
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, overload
@@ -360,6 +361,25 @@ class AdjustmentResult:
         return words(self.cause)
 
 
+@attrs.frozen
+class CarriedForwardResult:
+    """An earlier judgement a criterion or section keeps (issue 11, point 6): not computed this time.
+
+    `allowed` is the ruleset's period as written (`36 months`), `until` the last date it could be
+    carried forward to; `span` is the ruleset's `may carry forward` line, `location` the evidence's entry."""
+
+    grade: str
+    inspection: str  # "" when a ruleset's test names none
+    date: datetime.date | None  # None only in a ruleset's test, which gives no dates
+    reference: str | None
+    allowed: str
+    months: int
+    until: datetime.date | None
+    ladder: str | None = None  # the ladder of the grade (None when no one ladder is the level's)
+    location: Location | None = attrs.field(default=None, eq=False)
+    span: Span = span_field()
+
+
 # ---------------------------------------------------------------------------------------------
 # Criteria, sections, overall
 
@@ -398,6 +418,7 @@ class CriterionResult:
     caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
     uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # as written
+    carried_forward: CarriedForwardResult | None = attrs.field(default=None, kw_only=True)  # not computed
 
     @property
     def reason(self) -> str | None:
@@ -480,6 +501,7 @@ class SectionResult:
     # Its caps (`no better than X when fact ...`), each tried; the grade before the one that bound.
     caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
     uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
+    carried_forward: CarriedForwardResult | None = None  # an earlier grade kept, not computed
 
     @property
     def reason(self) -> str | None:
@@ -523,3 +545,4 @@ class ColumnResult:
     overall: OverallResult | None
     warnings: tuple[EvidenceWarning, ...] = ()  # problems in the evidence that change no figure
     facts: tuple[FactReading, ...] = attrs.field(default=(), kw_only=True)  # the inspection's facts
+    inspection_date: datetime.date | None = None  # the evidence's own `date`
