@@ -25,6 +25,9 @@ from esirules.scoring.result import (
     ClauseResult,
     CriterionResult,
     ItemResult,
+    LevelTestResult,
+    OutcomeResult,
+    OutcomeRuleResult,
     OverallResult,
     QuestionResult,
     RuleResult,
@@ -37,7 +40,7 @@ SCHEMA = "esirules.explanation/1"
 CASE_LIST_LIMIT = 50  # a longer case list is summarised (count and first ids) unless all cases are asked for
 CASES_SHOWN = 10
 
-TargetKind = Literal["criterion", "section", "overall", "question", "item"]
+TargetKind = Literal["criterion", "section", "overall", "question", "item", "outcome"]
 
 
 def shown_cases(cases: Sequence[str], all_cases: bool) -> tuple[Sequence[str], bool]:
@@ -322,6 +325,31 @@ class ItemTargetExplanation:
     kind: Literal["item"] = "item"
 
 
+@attrs.frozen
+class LevelTestExplanation:
+    """One test of an outcome rule, and where the level it read is written."""
+
+    result: LevelTestResult
+    level: RuleRef | None  # the criterion, section, overall or outcome read (None if not found)
+
+
+@attrs.frozen
+class OutcomeRuleExplanation:
+    result: OutcomeRuleResult
+    rule: RuleRef
+    tests: tuple[LevelTestExplanation, ...]
+
+
+@attrs.frozen
+class OutcomeExplanation:
+    """An outcome: its values in precedence order and every rule tried, down to the one that gave it."""
+
+    outcome: OutcomeResult
+    rule: RuleRef
+    tried: tuple[OutcomeRuleExplanation, ...]
+    kind: Literal["outcome"] = "outcome"
+
+
 Body = (
     NumericalExplanation
     | DescriptiveExplanation
@@ -329,6 +357,7 @@ Body = (
     | OverallExplanation
     | QuestionTargetExplanation
     | ItemTargetExplanation
+    | OutcomeExplanation
 )
 
 T = TypeVar("T")
@@ -355,6 +384,9 @@ class Visitor(Generic[T]):
     def item_target(self, body: ItemTargetExplanation) -> T:
         raise NotImplementedError
 
+    def outcome(self, body: OutcomeExplanation) -> T:
+        raise NotImplementedError
+
 
 _VISIT = {
     NumericalExplanation: Visitor.numerical,
@@ -363,6 +395,7 @@ _VISIT = {
     OverallExplanation: Visitor.overall,
     QuestionTargetExplanation: Visitor.question_target,
     ItemTargetExplanation: Visitor.item_target,
+    OutcomeExplanation: Visitor.outcome,
 }
 
 

@@ -21,8 +21,13 @@ from esirules.language.syntax_rules import (  # noqa: F401 (re-exported)
     FlagTest,
     GradeRuleNode,
     GradingDecl,
+    LevelRefNode,
     MembershipTest,
     Negation,
+    OutcomeDecl,
+    OutcomeRuleNode,
+    OutcomeTestNode,
+    OutcomeValuesNode,
     PointsDecl,
     QuantifierNode,
 )
@@ -372,7 +377,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | OutcomeDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

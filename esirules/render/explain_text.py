@@ -9,7 +9,6 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from rich.tree import Tree
 
-from esirules.evidence.cases import Location
 from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
@@ -22,6 +21,7 @@ from esirules.explain.objects import (
     ItemExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -32,73 +32,28 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.render.explain_parts_text import (  # noqa: F401 (bands_tree re-exported)
+    FAILS,
+    HOLDS,
+    add_band,
+    add_bands,
+    bands_tree,
+    outcome_tree,
+    recorded_text,
+    weight_set_at,
+    where_text,
+)
 from esirules.render.headline import Headline
 from esirules.render.terminal import Plain
-from esirules.render.wording import POOLING_FORMULAS, measure_comparison, measure_figure, shown_path
+from esirules.render.wording import POOLING_FORMULAS, measure_comparison, measure_figure
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
 from esirules.words import approx_percent, fraction_text, number_text, plural
-
-HOLDS, FAILS = "✓", "✗"
 
 
 def explanation_tree(explanation: Explanation) -> RenderableType:
     """The whole explanation as one renderable: a tree per part."""
     return _Text(explanation).render()
-
-
-def where_text(ref: RuleRef, *, line: bool = True) -> Text:
-    """`rulesets/esi-2003.esi:377` (relative to the working folder when inside it), dimmed."""
-    out = Plain(f"  {shown_path(ref.file)}:{ref.line}", style="dim")
-    if line and ref.text:
-        out.append(f"  {ref.text}", style="dim italic")
-    return out
-
-
-def bands_tree(b: BandsExplanation) -> Tree:
-    """A figure banded, on its own: the value it got, and every band tried down to it."""
-    tree = Tree(Plain(f"{b.result.figure} banded by {b.result.bands}: ", style="bold")
-                .append(b.result.value or "no value", style="bold cyan"))
-    add_bands(tree, b, "bands")
-    return tree
-
-
-def add_bands(parent: Tree, b: BandsExplanation, title: str) -> None:
-    """Every band tried, each with its tests and the figures found, under `parent`."""
-    node = parent.add(Plain(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
-    for band in b.tried:
-        add_band(node, band)
-    if b.result.reason:
-        node.add(Plain(b.result.reason, style="red"))
-
-
-def add_band(parent: Tree, band: BandExplanation, mark: bool = True) -> None:
-    """One band: its value and tests, marked held or failed (with the figure found) when `mark`."""
-    sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
-    if band.otherwise:
-        text = Plain(f"{sign}{band.value} otherwise")
-    else:
-        tests = " and ".join(
-            f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
-        )
-        text = Plain(f"{sign}{band.value} when {tests}")
-    parent.add(text.append_text(where_text(band.rule, line=False)))
-
-
-def weight_set_at(ref: RuleRef) -> Text:
-    """`  weight set at y.esi:14  change criterion B1 class important`: a derived ruleset's line."""
-    out = Plain(f"  weight set at {shown_path(ref.file)}:{ref.line}", style="dim")
-    if ref.text:
-        out.append(f"  {ref.text}", style="dim italic")
-    return out
-
-
-def recorded_text(location: Location | None) -> Text:
-    """`  recorded at examples/hertfordshire/followup.yaml:23`, dimmed: where the evidence says so."""
-    if location is None:
-        return Plain("")
-    line = "" if location.line is None else f":{location.line}"
-    return Plain(f"  recorded at {shown_path(location.file)}{line}", style="dim")
 
 
 def _exact(value: Fraction | None) -> str:
@@ -218,6 +173,9 @@ class _Text(Visitor[Tree]):
 
     def overall(self, body: OverallExplanation) -> Tree:
         return self.aggregate_target(body)
+
+    def outcome(self, body: OutcomeExplanation) -> Tree:
+        return outcome_tree(body, self.x.sources)
 
     def question_target(self, body: QuestionTargetExplanation) -> Tree:
         q, criterion = body.question, body.criterion

@@ -52,6 +52,7 @@ CauseKind = Literal[
     "grade_not_on_ladder",
     "grade_not_on_scale",
     "grade_has_no_points",
+    "level_not_computable",  # an outcome's rule reads a level with no grade or score
     # adjustments that could not be applied
     "adjustment_not_allowed",
     "no_grade_to_adjust",

@@ -34,6 +34,7 @@ from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
 from esirules.scoring.descriptive import adjust, grade_descriptive
 from esirules.scoring.grading import apply_bands
+from esirules.scoring.outcomes import outcome_results
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     CaseGroup,
@@ -373,6 +374,7 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
                     evaluator, criterion, partial.ratings, partial.measures, partial.adjustments
                 )
     sections = section_results(evaluator, criteria, sample, partial.adjustments)
+    overall = overall_result(evaluator, sections, partial.adjustments)
     return ColumnResult(
         label or partial.sample or ruleset.name,
         RulesetRef(ruleset.name, ruleset.version, ruleset.content_hash, ruleset.path),
@@ -383,7 +385,8 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
         order.groups(partial.excluded_cases),
         criteria,
         sections,
-        overall_result(evaluator, sections, partial.adjustments),
+        overall,
+        outcomes=outcome_results(ruleset, criteria, sections, overall),
     )
 
 
