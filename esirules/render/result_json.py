@@ -22,7 +22,9 @@ from esirules.scoring.result import (
     CriterionResult,
     EvidenceRef,
     ExcludedMember,
+    LevelTestResult,
     MeasureResult,
+    OutcomeResult,
     OverallResult,
     RulesetRef,
     SectionResult,
@@ -138,6 +140,7 @@ def column_json(column: ColumnResult) -> Data:
         "overall": None if column.overall is None else headline_json(column.overall),
         # (only when there are some: the document of evidence without warnings keeps its bytes)
         **({"warnings": [warning.to_json() for warning in column.warnings]} if column.warnings else {}),
+        **({"outcomes": {n: outcome_json(o) for n, o in column.outcomes.items()}} if column.outcomes else {}),
     }
 
 
@@ -178,3 +181,34 @@ def headline_json(result: SectionResult | OverallResult) -> Data:
         out["computed_grade"] = result.computed_grade
         out["adjustment"] = adjustment_json(result.adjustment)
     return out
+
+
+def outcome_json(outcome: OutcomeResult, cite: Cite = span_json) -> Data:
+    """An outcome's value (or why there is none), its values in precedence order and the rule that gave it."""
+    chosen = outcome.chosen
+    out: Data = {
+        "label": outcome.label,
+        "values": list(outcome.values),
+        "value": outcome.value,
+        "display": outcome.display,
+        "rule": None if chosen is None else cite(chosen.span),
+    }
+    if outcome.cause is not None:
+        out["reason"] = outcome.reason
+        out["cause"] = cause_json(outcome.cause, cite)
+    return out
+
+
+def level_test_json(test: LevelTestResult, cite: Cite = span_json) -> Data:
+    return {
+        "text": test.text,
+        "level": test.level,
+        "id": test.id,
+        "figure": test.figure,
+        "found": test.found,
+        "value": fraction(test.value),
+        "threshold": fraction(test.threshold),
+        "holds": test.holds,
+        "cause": cause_json(test.cause, cite),
+        "rule": cite(test.span),
+    }
