@@ -162,8 +162,8 @@ def _outcome_rows(
     """A row per outcome, after the overall: its value in each column (n/c with the reason as a note)."""
     labels: dict[str, str] = {}
     for column in columns:
-        for name, outcome in column.outcomes.items():
-            labels.setdefault(name, outcome.label)
+        for name, declared in column.outcomes.items():
+            labels.setdefault(name, declared.label)
     rows = []
     for name, label in labels.items():
         cells = []
