@@ -104,6 +104,7 @@ def _outcome(
                   "keep one `values` line")
         ok = False
     values: list[str] = []
+    spans = []
     for value in d.values[0].values:
         if value.text in values:
             ctx.error("R011", f"the value `{value.text}` appears twice in the outcome `{name}`", value.span,
@@ -111,6 +112,7 @@ def _outcome(
             ok = False
         else:
             values.append(value.text)
+            spans.append(value.span)
     otherwise = [r for r in d.rules if r.otherwise]
     for extra in otherwise[1:]:
         ctx.error("R134", f"the outcome `{name}` has more than one `otherwise` rule", extra.span,
@@ -128,7 +130,8 @@ def _outcome(
         return None
     label = d.label.text if d.label else name
     description = d.description.text if d.description else ""
-    return m.Outcome(name, label, tuple(values), tuple(rules), description, span=d.span)
+    return m.Outcome(name, label, tuple(values), tuple(rules), description, span=d.span,
+                     value_spans=tuple(spans), name_span=d.name.span)
 
 
 def _own_value(ctx: CheckContext, value: s.Value, values: Sequence[str], name: str) -> str | None:
@@ -189,7 +192,7 @@ def _test(
         return None
     if ctx.on_scale(node.value, ladder) is None:
         return None
-    written = f"{_written_level(kind, level_id)} is {_GRADE_WORDS[node.comparison]}{_quoted(node.value.text)}"
+    written = f"{_written_level(kind, level_id)} is {_GRADE_WORDS[node.comparison]}{quoted(node.value.text)}"
     return m.LevelTest(kind, level_id, "grade", node.comparison, written,  # type: ignore[arg-type]
                        value=node.value.text, ladder=ladder.name, span=node.span)
 
@@ -216,7 +219,7 @@ def _outcome_test(
     value = _own_value(ctx, node.value, read.values, read.name)
     if value is None:
         return None
-    return m.LevelTest("outcome", read.name, "value", "exactly", f"outcome {read.name} is {_quoted(value)}",
+    return m.LevelTest("outcome", read.name, "value", "exactly", f"outcome {read.name} is {quoted(value)}",
                        value=value, span=node.span)
 
 
@@ -269,5 +272,6 @@ def _written_level(kind: str, level_id: str) -> str:
     return "overall" if kind == "overall" else f"{kind} {level_id}"
 
 
-def _quoted(value: str) -> str:
+def quoted(value: str) -> str:
+    """A value as it may be written: bare when it is one word, else in quotes."""
     return value if value.replace("_", "").isalnum() and not value[:1].isdigit() else f'"{value}"'

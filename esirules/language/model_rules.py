@@ -182,6 +182,9 @@ class Outcome:
     rules: tuple[OutcomeRule, ...]
     description: str = ""
     span: Span = span_field()
+    # Where each value is written in the `values` line, and the outcome's name (for diagnostics).
+    value_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    name_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
 
     def tried(self) -> tuple[OutcomeRule, ...]:
         """The rules in the order they are tried: by their value's precedence (rules of one
