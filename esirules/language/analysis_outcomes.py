@@ -120,7 +120,7 @@ def _keys(outcome: m.Outcome, ruleset: m.Ruleset) -> list[Key]:
     return list(dict.fromkeys((t.level, t.id, t.figure) for t in _tests(outcome, ruleset)))
 
 
-def _domain(key: Key, outcome: m.Outcome, ruleset: m.Ruleset) -> list[semantics.Reading]:
+def _domain(key: Key, outcome: m.Outcome, ruleset: m.Ruleset) -> Sequence[semantics.Reading]:
     tests = [t for t in _tests(outcome, ruleset) if (t.level, t.id, t.figure) == key]
     if key[2] == "grade":
         return list(ruleset.scale(tests[0].ladder).values) if tests[0].ladder else []
