@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from esirules.evidence.sheet import read_sheet_file
+from esirules.evidence.sheet import ColumnSpec, read_sheet_file
 from esirules.explain.scope import explain, resolve_target, targets
 from esirules.render.explain_json import explanation_data
 from esirules.scoring.columns import Scorer
@@ -24,6 +24,7 @@ from esirules.scoring.subset import read_condition, score_where
 
 DOC = REPO / "docs" / "explanation-schema.md"
 SUMMARY = REPO / "examples" / "hertfordshire" / "summary.yaml"
+OUTCOMES = REPO / "tests" / "fixtures" / "outcomes"
 OBJECT = re.compile(r"<!-- object: (?P<name>[a-z ]+) -->\n(?P<table>(?:\|.*\n)+)")
 FIELD = re.compile(r"^\| `(?P<field>[^`]+)` \|", re.MULTILINE)
 
@@ -114,6 +115,12 @@ class Walk:
                     self.add("aggregate", aggregate)
                     self.bands(aggregate["bands"])
                     self.grading(aggregate["grading"])
+        elif kind == "outcome":
+            self.add("outcome", body)
+            for rule in body["tried"]:
+                self.add("outcome rule", rule)
+                for test in rule["tests"]:
+                    self.add("outcome test", test)
         elif kind == "question":
             self.add("question target", body)
             self.question(body["question"])
@@ -197,6 +204,15 @@ def walked() -> dict[str, list[dict[str, Any]]]:
                         explain(column, evaluator, scorer.sources, target, where=subset, evidence=evidence, case="F01")  # type: ignore[arg-type]
                     )
                 )
+    # Outcomes (issue 11, point 5): the bundled example has none; a made-up school's, one with a
+    # value and one not computable.
+    for name in ("school.yaml", "unrated.yaml"):
+        outcomes = Scorer()
+        (column,) = outcomes.score([ColumnSpec(name, (str(OUTCOMES / name),))])
+        evaluator = next(iter(outcomes.evaluators.values()))
+        for target in targets(evaluator.ruleset):
+            if target.kind == "outcome":
+                walk.document(explanation_data(explain(column, evaluator, outcomes.sources, target)))
     return walk.found
 
 
