@@ -386,3 +386,29 @@ def test_a_failing_outcome_expectation_says_what_was_found(tmp_path: Path) -> No
     (expectation,) = result.expectations
     assert not expectation.passed and expectation.found.shown == "serious weaknesses"
     assert expectation.explanation is not None
+
+
+# --- the service ------------------------------------------------------------------------------
+
+
+def test_the_service_carries_outcomes_in_its_result_and_explains_them(sqlite_service) -> None:  # type: ignore[no-untyped-def]
+    from service_helpers import upload
+
+    service = sqlite_service
+    published = service.post("/v1/rulesets", {"main": "outcomes.esi",
+                                               "files": [upload("outcomes.esi", EXAMPLE.read_bytes())]}, role="author")
+    assert published.status_code == 201, published.text
+    ruleset = published.json()["ruleset"]["hash"]
+    school = (FIXTURES / "school.yaml").read_text(encoding="utf-8").replace(
+        "ruleset: ../../../docs/examples/language/outcomes.esi", "ruleset: outcomes.esi")
+    stored = service.post("/v1/evidence", {"ruleset": ruleset, "main": "school.yaml",
+                                           "files": [upload("school.yaml", school.encode("utf-8"))]}, role="inspector")
+    assert stored.status_code == 201, stored.text
+    made = service.run(ruleset, stored.json()["evidence"]["hash"], {"label": "school"})
+    (column,) = made["result"]["columns"]
+    assert column["outcomes"]["concern"]["value"] == "serious weaknesses"
+    assert column["outcomes"]["follow_up"]["value"] == "monitoring visit"
+    explained = service.get(f"/v1/runs/{made['run']['id']}/explanations/concern?column=school")
+    assert explained.status_code == 200, explained.text
+    body = explained.json()["explanation"]
+    assert body["kind"] == "outcome" and _recompute(body) == "serious weaknesses"
