@@ -412,3 +412,20 @@ def test_the_service_carries_outcomes_in_its_result_and_explains_them(sqlite_ser
     assert explained.status_code == 200, explained.text
     body = explained.json()["explanation"]
     assert body["kind"] == "outcome" and _recompute(body) == "serious weaknesses"
+
+
+def test_check_analysis_lists_the_combinations_each_outcome_rule_takes() -> None:
+    analysis = check_file(str(EXAMPLE)).analysis
+    concern = next(o for o in analysis.outcomes if o.name == "concern")
+    # overall (4 grades) × section L (4) × section S's score at 0%, 40%, 80%, 90%, 100% (5).
+    assert concern.combinations == 4 * 4 * 5 and concern.undecided == 0
+    taken = [(value, n) for value, _, _, n, _ in concern.rules]
+    # special measures: overall and L Inadequate, any score (5). Serious weaknesses, first rule:
+    # overall Inadequate, L not (3 × 5 = 15). Second: overall not Inadequate, score 0% or 40%
+    # (3 × 4 × 2 = 24). The rest (80 - 44 = 36): no formal category.
+    assert taken == [("special measures", 5), ("serious weaknesses", 15), ("serious weaknesses", 24),
+                     ("no formal category", 36)]
+    from esirules.render.analysis import analysis_json, analysis_text
+
+    assert "outcome `concern` (line 44): 80 combinations" in analysis_text(analysis)
+    assert analysis_json(analysis)["outcomes"][0]["rules"][0]["taken"] == 5

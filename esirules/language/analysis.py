@@ -64,6 +64,7 @@ class Analysis:
 
     gradings: tuple[GradingSummary, ...] = ()
     bands: tuple[BandsSummary, ...] = ()
+    outcomes: tuple[analysis_outcomes.OutcomeSummary, ...] = ()
 
 
 def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
@@ -91,6 +92,7 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
             tried = analysis_bands.findings(bands, ruleset.rounding, (("measure", lower),))
         return tried.values(bands, lower)
 
+    outcomes: tuple[analysis_outcomes.OutcomeSummary, ...] = ()
     gradings_found: list[GradingSummary] = []
     for grading in ruleset.gradings:
         if ctx.failed("grading", grading.name) or ctx.errors_within(grading.span):
@@ -121,8 +123,8 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         analysis_structure.unused(ctx, ruleset)
         analysis_structure.sample_questions(ctx, ruleset)
         analysis_structure.member_ladders(ctx, ruleset)
-        analysis_outcomes.report(ctx, ruleset)
-    return Analysis(tuple(gradings_found), tuple(bands_found))
+        outcomes = analysis_outcomes.report(ctx, ruleset)
+    return Analysis(tuple(gradings_found), tuple(bands_found), outcomes)
 
 
 def _grading_summary(

@@ -16,6 +16,8 @@ import itertools
 from collections.abc import Mapping, Sequence
 from fractions import Fraction
 
+import attrs
+
 from esirules.language import model as m
 from esirules.language import semantics
 from esirules.language.check_outcomes import quoted
@@ -27,8 +29,21 @@ Key = tuple[str, str, str]  # (level, id, figure): what a test reads
 Combination = Mapping[Key, semantics.Reading]
 
 
-def report(ctx: CheckContext, ruleset: m.Ruleset) -> None:
-    """W125 for a value no combination gives, W126 for a combination no rule decides (no `otherwise`)."""
+@attrs.frozen
+class OutcomeSummary:
+    """What the analysis found for one outcome (`esirules check --analysis`)."""
+
+    name: str
+    line: int
+    combinations: int  # of what its rules read (0: too many to try)
+    rules: tuple[tuple[str, bool, int, int, str | None], ...]  # value, otherwise, line, taken, first example
+    undecided: int  # combinations no rule decides
+
+
+def report(ctx: CheckContext, ruleset: m.Ruleset) -> tuple[OutcomeSummary, ...]:
+    """W125 for a value no combination gives, W126 for a combination no rule decides (no `otherwise`);
+    and what each rule takes."""
+    out = []
     for outcome in ruleset.outcomes:
         if ctx.failed("outcome", outcome.name) or ctx.errors_within(outcome.span):
             continue
@@ -38,20 +53,35 @@ def report(ctx: CheckContext, ruleset: m.Ruleset) -> None:
         for domain in domains:
             count *= len(domain)
         if count > MAX_COMBINATIONS:
+            out.append(OutcomeSummary(outcome.name, outcome.span.line, 0, (), 0))
             continue
         given: dict[str, Combination] = {}
         undecided: Combination | None = None
         holding: dict[str, Combination] = {}  # a value: a combination where one of its rules holds
+        tried = outcome.tried()
+        taken = [0] * len(tried)
+        first: list[Combination | None] = [None] * len(tried)
+        undecided_count = 0
         for values in itertools.product(*domains):
             combination = dict(zip(keys, values, strict=True))
             verdict, truths = _decide(outcome, ruleset, combination)
             if verdict.value is not None:
                 given.setdefault(verdict.value, combination)
-            elif undecided is None:
-                undecided = combination
-            for rule, truth in zip(outcome.tried(), truths, strict=True):
+            else:
+                undecided_count += 1
+                undecided = undecided or combination
+            if verdict.rule is not None:
+                taken[verdict.rule] += 1
+                first[verdict.rule] = first[verdict.rule] or combination
+            for rule, truth in zip(tried, truths, strict=True):
                 if truth is True and not rule.otherwise:
                     holding.setdefault(rule.value, combination)
+        out.append(OutcomeSummary(
+            outcome.name, outcome.span.line, count,
+            tuple((rule.value, rule.otherwise, rule.span.line, n, None if c is None else _describe(c, keys))
+                  for rule, n, c in zip(tried, taken, first, strict=True)),
+            undecided_count,
+        ))
         for value in outcome.values:
             if value not in given:
                 _never(ctx, outcome, value, holding.get(value), keys)
@@ -63,6 +93,7 @@ def report(ctx: CheckContext, ruleset: m.Ruleset) -> None:
                 outcome.name_span or outcome.span,
                 f"add a rule for it, or end the rules with a line such as `{quoted(outcome.values[-1])} otherwise`",
             )
+    return tuple(out)
 
 
 def _never(ctx: CheckContext, outcome: m.Outcome, value: str, holds_at: Combination | None, keys: Sequence[Key]) -> None:
