@@ -429,3 +429,22 @@ def test_check_analysis_lists_the_combinations_each_outcome_rule_takes() -> None
 
     assert "outcome `concern` (line 44): 80 combinations" in analysis_text(analysis)
     assert analysis_json(analysis)["outcomes"][0]["rules"][0]["taken"] == 5
+
+
+def test_diff_on_evidence_shows_an_outcome_that_moves(tmp_path: Path) -> None:
+    from esirules.authoring.impact import score_impacts
+
+    old = tmp_path / "old.esi"
+    new = tmp_path / "new.esi"
+    old.write_text(EXAMPLE.read_text(encoding="utf-8"), encoding="utf-8")
+    # The school's records are 60% complete: below 80%, not below 50%.
+    new.write_text(EXAMPLE.read_text(encoding="utf-8").replace(
+        '"serious weaknesses" when section S score below 80%', '"serious weaknesses" when section S score below 50%'),
+        encoding="utf-8")
+    evidence = tmp_path / "school.yaml"
+    evidence.write_text((FIXTURES / "school.yaml").read_text(encoding="utf-8").replace(
+        "ruleset: ../../../docs/examples/language/outcomes.esi", "ruleset: old.esi"), encoding="utf-8")
+    (impact,) = score_impacts(str(old), str(new), [str(evidence)])
+    moved = {m.id: (m.old.words(), m.new.words()) for m in impact.movements if m.kind == "outcome" and m.changed}
+    # follow_up stays a visit: quality is at best "Requires improvement" and records below 100%.
+    assert moved == {"concern": ("serious weaknesses", "no formal category")}
