@@ -135,6 +135,7 @@ KINDS: list[tuple[Callable[[Data], bool], Callable[[Data], str | None]]] = [
     (lambda o: "item_scale" in o, _rule_only("a grading")),
     (lambda o: "clauses" in o and "chosen" in o, _rule_only("a grade rule")),
     (lambda o: "sentence" in o, _rule_only("a clause")),
+    (lambda o: "level_rule" in o, _rule_only("an outcome's test")),
     (lambda o: "why_not" in o, _higher),
     (lambda o: "reason" in o and "count" in o and "cases" in o, _group),
     (lambda o: "in_column" in o, _case),

@@ -24,6 +24,7 @@ from esirules.scoring.subset import read_condition, score_where
 
 DOC = REPO / "docs" / "explanation-schema.md"
 SUMMARY = REPO / "examples" / "hertfordshire" / "summary.yaml"
+OUTCOMES = REPO / "tests" / "fixtures" / "outcomes"
 OBJECT = re.compile(r"<!-- object: (?P<name>[a-z ]+) -->\n(?P<table>(?:\|.*\n)+)")
 OPTIONAL = re.compile(r"<!-- optional fields -->\n(?P<table>(?:\|.*\n)+)")
 OPTIONAL_ROW = re.compile(r"^\| (?P<name>[a-z ]+) \| `(?P<field>[^`]+)` \|", re.MULTILINE)
@@ -129,6 +130,12 @@ class Walk:
                     self.add("aggregate", aggregate)
                     self.bands(aggregate["bands"])
                     self.grading(aggregate["grading"])
+        elif kind == "outcome":
+            self.add("outcome", body)
+            for rule in body["tried"]:
+                self.add("outcome rule", rule)
+                for test in rule["tests"]:
+                    self.add("outcome test", test)
         elif kind == "question":
             self.add("question target", body)
             self.question(body["question"])
@@ -239,6 +246,15 @@ def walked() -> dict[str, list[dict[str, Any]]]:
     for target in targets(evaluator.ruleset):
         evidence = [scorer.evidence[(str(carried), path)]]
         walk.document(explanation_data(explain(column, evaluator, scorer.sources, target, evidence=evidence)))  # type: ignore[arg-type]
+    # Outcomes (issue 11, point 5): the bundled example has none; a made-up school's, one with a
+    # value and one not computable.
+    for name in ("school.yaml", "unrated.yaml"):
+        outcomes = Scorer()
+        (column,) = outcomes.score([ColumnSpec(name, (str(OUTCOMES / name),))])
+        evaluator = next(iter(outcomes.evaluators.values()))
+        for target in targets(evaluator.ruleset):
+            if target.kind == "outcome":
+                walk.document(explanation_data(explain(column, evaluator, outcomes.sources, target)))
     return walk.found
 
 

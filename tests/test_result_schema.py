@@ -29,7 +29,7 @@ NOT_COMPUTABLE = "not computable"
 
 TOP_KEYS = {"schema", "title", "columns"}
 COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "rounding", "criteria", "sections", "overall"}
-COLUMN_OPTIONAL = {"warnings", "facts", "inspection_date"}  # warnings: tests/test_evidence_warnings.py; facts: tests/test_facts.py; with a `date`
+COLUMN_OPTIONAL = {"warnings", "facts", "inspection_date", "outcomes"}  # warnings: tests/test_evidence_warnings.py; facts: tests/test_facts.py; with a `date`; outcomes: tests/test_outcomes.py
 RULESET_KEYS = {"name", "version", "hash", "path"}
 EVIDENCE_KEYS = {"path", "hash"}
 CRITERION_REQUIRED = {"title", "kind", "section", "weight", "weight_class", "value", "display"}

@@ -24,6 +24,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "gradings": ("grading", "rule", "cap"),
     "bands": ("bands", "band"),
     "points": ("points table",),
+    "outcomes": ("outcome", "outcome rule"),
     "samples": ("sample",),
     "exclusions": ("exclusion",),
     "vocabulary": ("weight class", "scale", "ladder", "attribute", "fact", "source", "measure"),
@@ -34,6 +35,7 @@ AREA_TITLES = {
     "gradings": "Gradings",
     "bands": "Bands",
     "points": "Points",
+    "outcomes": "Outcomes",
     "samples": "Samples",
     "exclusions": "Exclusions",
     "vocabulary": "Weight classes, scales, attributes, facts, sources and measures",
@@ -60,6 +62,8 @@ class Subject:
             return "the overall"
         if kind == "rule":
             return f"the rule for {name} in {within.words() if within else 'the grading'}"
+        if kind == "outcome rule":
+            return f"the rule for {name} in {within.words() if within else 'the outcome'}"
         if kind == "cap":
             return f"the cap at {name} in {within.words() if within else 'the grading'}"
         if kind == "band":

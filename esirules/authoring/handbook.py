@@ -29,7 +29,13 @@ from esirules.authoring.document import (
     marked,
     text,
 )
-from esirules.authoring.handbook_rules import bands_blocks, grading_blocks, points_blocks, vocabulary_blocks
+from esirules.authoring.handbook_rules import (
+    bands_blocks,
+    grading_blocks,
+    outcome_blocks,
+    points_blocks,
+    vocabulary_blocks,
+)
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
 from esirules.render.wording import shown_path
@@ -68,6 +74,10 @@ def handbook_document(loaded: Loaded) -> Document:
             blocks += points_blocks(points, ruleset)
     else:
         blocks.append(Paragraph(text("This ruleset grades nothing: every criterion is scored.")))
+    if ruleset.outcomes:
+        blocks += _heading(2, "Outcomes")
+        for outcome in ruleset.outcomes:
+            blocks += outcome_blocks(outcome)
     blocks += _samples(loaded)
     blocks += _exclusions(ruleset)
     blocks += _adjustments(ruleset)

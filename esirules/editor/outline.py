@@ -69,6 +69,9 @@ def _symbol(d: s.Declaration) -> Symbol | None:
         return Symbol("overall", _text(d.title), "overall", d.span, d.title.span)
     if isinstance(d, s.TestDecl):
         return Symbol(_text(d.name), d.criterion.text if d.criterion else "", "test", d.span, d.name.span)
+    if isinstance(d, s.OutcomeDecl):  # issue 11, point 5: its values, in precedence order
+        values = tuple(Symbol(v.text, "", "value", v.span, v.span) for line in d.values[:1] for v in line.values)
+        return Symbol(d.name.text, _text(d.label), "outcome", d.span, d.name.span, values)
     named = {
         s.SourceDecl: "source", s.WeightClass: "class", s.MeasureDecl: "measure", s.SampleDecl: "sample",
         s.GradingDecl: "grading", s.BandsDecl: "bands", s.PointsDecl: "points",

@@ -36,8 +36,11 @@ from esirules.explain.objects import (
     HigherGrade,
     ItemExplanation,
     ItemTargetExplanation,
+    LevelTestExplanation,
     MemberSummary,
     NumericalExplanation,
+    OutcomeExplanation,
+    OutcomeRuleExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -64,6 +67,8 @@ from esirules.scoring.result import (
     CriterionResult,
     FactConditionResult,
     ItemResult,
+    LevelTestResult,
+    OutcomeResult,
     OverallResult,
     QuestionResult,
     RuleResult,
@@ -149,6 +154,8 @@ class Explainer:
             return self.section(target)
         if kind == "overall":
             return self.overall()
+        if kind == "outcome":
+            return self.outcome(target)
         if kind == "question":
             criterion = self.ruleset_question(target).criterion
             numerical = self.criterion(criterion)
@@ -541,6 +548,28 @@ class Explainer:
             adjustment=self._adjustment(overall, "overall"),
             caps=self._caps(overall),
         )
+
+    # --- outcomes ---------------------------------------------------------------------------
+
+    def outcome(self, name: str) -> OutcomeExplanation:
+        result = self.column.outcomes[name]
+        tried = tuple(
+            OutcomeRuleExplanation(rule, self.ref(rule.span), tuple(
+                LevelTestExplanation(test, self._level_ref(test)) for test in rule.tests
+            ))
+            for rule in result.tried
+        )
+        return OutcomeExplanation(result, self.ref(result.span), tried)
+
+    def _level_ref(self, test: LevelTestResult) -> RuleRef | None:
+        """Where the level a test read is written."""
+        found: CriterionResult | SectionResult | OverallResult | OutcomeResult | None = (
+            self.column.overall if test.level == "overall"
+            else self.column.sections.get(test.id) if test.level == "section"
+            else self.column.criteria.get(test.id) if test.level == "criterion"
+            else self.column.outcomes.get(test.id)
+        )
+        return None if found is None else self.ref(found.span)
 
     def _criterion_summary(self, c: CriterionResult) -> MemberSummary:
         return MemberSummary(c.id, c.title, c.kind, c.value, c.display, c.grade, c.cause, self.ref(c.span))

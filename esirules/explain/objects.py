@@ -29,6 +29,9 @@ from esirules.scoring.result import (
     FactConditionResult,
     FactReading,
     ItemResult,
+    LevelTestResult,
+    OutcomeResult,
+    OutcomeRuleResult,
     OverallResult,
     QuestionResult,
     RuleResult,
@@ -41,7 +44,7 @@ SCHEMA = "esirules.explanation/1"
 CASE_LIST_LIMIT = 50  # a longer case list is summarised (count and first ids) unless all cases are asked for
 CASES_SHOWN = 10
 
-TargetKind = Literal["criterion", "section", "overall", "question", "item"]
+TargetKind = Literal["criterion", "section", "overall", "question", "item", "outcome"]
 
 
 def shown_cases(cases: Sequence[str], all_cases: bool) -> tuple[Sequence[str], bool]:
@@ -381,6 +384,31 @@ class ItemTargetExplanation:
     kind: Literal["item"] = "item"
 
 
+@attrs.frozen
+class LevelTestExplanation:
+    """One test of an outcome rule, and where the level it read is written."""
+
+    result: LevelTestResult
+    level: RuleRef | None  # the criterion, section, overall or outcome read (None if not found)
+
+
+@attrs.frozen
+class OutcomeRuleExplanation:
+    result: OutcomeRuleResult
+    rule: RuleRef
+    tests: tuple[LevelTestExplanation, ...]
+
+
+@attrs.frozen
+class OutcomeExplanation:
+    """An outcome: its values in precedence order and every rule tried, down to the one that gave it."""
+
+    outcome: OutcomeResult
+    rule: RuleRef
+    tried: tuple[OutcomeRuleExplanation, ...]
+    kind: Literal["outcome"] = "outcome"
+
+
 Body = (
     NumericalExplanation
     | DescriptiveExplanation
@@ -388,6 +416,7 @@ Body = (
     | OverallExplanation
     | QuestionTargetExplanation
     | ItemTargetExplanation
+    | OutcomeExplanation
 )
 
 T = TypeVar("T")
@@ -414,6 +443,9 @@ class Visitor(Generic[T]):
     def item_target(self, body: ItemTargetExplanation) -> T:
         raise NotImplementedError
 
+    def outcome(self, body: OutcomeExplanation) -> T:
+        raise NotImplementedError
+
 
 _VISIT = {
     NumericalExplanation: Visitor.numerical,
@@ -422,6 +454,7 @@ _VISIT = {
     OverallExplanation: Visitor.overall,
     QuestionTargetExplanation: Visitor.question_target,
     ItemTargetExplanation: Visitor.item_target,
+    OutcomeExplanation: Visitor.outcome,
 }
 
 

@@ -35,6 +35,10 @@ from esirules.language.model_rules import (  # noqa: F401 (re-exported)
     FigureTest,
     GradeRule,
     Grading,
+    LevelKind,
+    LevelTest,
+    Outcome,
+    OutcomeRule,
     Points,
     Quantifier,
     QuantifierKind,
@@ -329,7 +333,7 @@ class Derived:
 # Tests written in the language
 
 
-TargetKind = Literal["criterion", "item", "bands", "section", "overall"]
+TargetKind = Literal["criterion", "item", "bands", "section", "overall", "outcome"]
 
 
 @attrs.frozen
@@ -429,6 +433,7 @@ class Ruleset:
     gradings: tuple[Grading, ...] = ()
     bands: tuple[Bands, ...] = ()
     points: tuple[Points, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()  # in the order declared: a rule reads only earlier ones
     exclusions: Exclusions = Exclusions()
     tests: tuple[RulesetTest, ...] = ()
     span: Span = span_field()
@@ -467,6 +472,9 @@ class Ruleset:
 
     def points_table(self, name: str) -> Points:
         return _by_name(self.points, name)
+
+    def outcome(self, name: str) -> Outcome:
+        return _by_name(self.outcomes, name)
 
     def sample(self, name: str) -> Sample:
         return _by_name(self.samples, name)

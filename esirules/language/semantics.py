@@ -467,3 +467,71 @@ def band_outcomes(
 def chosen_band(fits: Sequence[bool]) -> int | None:
     """The first band that fits."""
     return next((i for i, ok in enumerate(fits) if ok), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes that are categories (issue 11, point 5)
+
+# A test's truth: True, False, or None when the level it reads has no grade or score (unknown).
+Truth = bool | None
+# What a level gives a test: a grade or an outcome's value (str), a score (Fraction), or nothing.
+Reading = str | Fraction | None
+
+
+def level_test(test: m.LevelTest, found: Reading, ladder: m.Scale | None) -> Truth:
+    """A test of an outcome rule on what its level gives; None (unknown) when it gives nothing."""
+    if found is None:
+        return None
+    if test.figure == "score":
+        assert isinstance(found, Fraction) and test.threshold is not None
+        return compare(test.comparison, found, test.threshold)
+    if test.figure == "value":
+        return found == test.value
+    assert ladder is not None and test.value is not None
+    if found not in ladder.values:
+        return None
+    return ladder.rank(str(found)) in compared_ranks(test.comparison, test.value, ladder)
+
+
+def rule_truth(truths: Sequence[Truth]) -> Truth:
+    """Tests joined by `and`: false if one is false, true if all are true, else unknown."""
+    if any(t is False for t in truths):
+        return False
+    return True if all(t is True for t in truths) else None
+
+
+@attrs.frozen
+class OutcomeVerdict:
+    """Which rule (by its place in `Outcome.tried()`) gave the value; or, with no value, the
+    rule whose unknown truth stopped the decision (None: no rule held and there is no `otherwise`)."""
+
+    value: str | None
+    rule: int | None
+    unknown: int | None = None
+    tried: int = 0  # how many rules the decision read, in order
+
+
+def decide_outcome(outcome: m.Outcome, truths: Sequence[Truth]) -> OutcomeVerdict:
+    """The outcome from the truth of each rule, in the order of `outcome.tried()`.
+
+    The values are taken in precedence order: the first value one of whose rules holds is the
+    outcome. A value none of whose rules holds, but one of whose rules is unknown, stops the
+    decision (it might hold): the outcome is not computable. With no rule holding, the
+    `otherwise` value, if there is one.
+    """
+    rules = outcome.tried()
+    start = 0
+    while start < len(rules) and not rules[start].otherwise:
+        end = start
+        while end < len(rules) and not rules[end].otherwise and rules[end].value == rules[start].value:
+            end += 1
+        held = next((i for i in range(start, end) if truths[i] is True), None)
+        if held is not None:
+            return OutcomeVerdict(rules[held].value, held, tried=held + 1)
+        unknown = next((i for i in range(start, end) if truths[i] is None), None)
+        if unknown is not None:
+            return OutcomeVerdict(None, None, unknown, tried=end)
+        start = end
+    if start < len(rules):
+        return OutcomeVerdict(rules[start].value, start, tried=start + 1)
+    return OutcomeVerdict(None, None, tried=len(rules))

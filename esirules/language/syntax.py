@@ -23,9 +23,14 @@ from esirules.language.syntax_rules import (  # noqa: F401 (re-exported)
     FlagTest,
     GradeRuleNode,
     GradingDecl,
+    LevelRefNode,
     MeansRoundingNode,
     MembershipTest,
     Negation,
+    OutcomeDecl,
+    OutcomeRuleNode,
+    OutcomeTestNode,
+    OutcomeValuesNode,
     PointsDecl,
     QuantifierNode,
 )
@@ -423,7 +428,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | FactDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | FactDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | OutcomeDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

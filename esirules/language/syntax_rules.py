@@ -178,3 +178,53 @@ class PointsDecl:
     ladder: Name
     points: tuple[tuple[Value, Value], ...]
     span: Span = span_field()
+
+
+# --- outcomes (issue 11, point 5) -----------------------------------------------------------
+
+
+@attrs.frozen
+class LevelRefNode:
+    """What an outcome's test reads: `overall`, `section B`, `criterion A1` or `outcome concern`."""
+
+    kind: str  # overall | section | criterion | outcome
+    name: Name | None  # None for the overall
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeTestNode:
+    """One test of an outcome rule: a level's grade (`overall is at best "Good"`), its score
+    (`section B score below 50%`) or an earlier outcome's value (`outcome concern is "none"`)."""
+
+    level: LevelRefNode
+    figure: str  # grade | score | value
+    comparison: str  # grade, value: at_least | at_best | exactly; score: at_least | above | below | at_most
+    value: Value
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeRuleNode:
+    value: Value
+    tests: tuple[OutcomeTestNode, ...]
+    otherwise: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeValuesNode:
+    """`values "special measures" > "serious weaknesses" > "none"`: the values, in precedence order."""
+
+    values: tuple[Value, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeDecl:
+    name: Name
+    label: Text | None
+    values: tuple[OutcomeValuesNode, ...] = ()  # every `values` line written (one is right)
+    rules: tuple[OutcomeRuleNode, ...] = ()
+    description: Text | None = None
+    span: Span = span_field()

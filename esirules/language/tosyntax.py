@@ -9,10 +9,11 @@ from lark import Token
 
 from esirules.language import parts as p
 from esirules.language import syntax as s
-from esirules.language.tosyntax_rules import RuleNodes, unquote
+from esirules.language.tosyntax_outcomes import OutcomeNodes
+from esirules.language.tosyntax_rules import unquote
 
 
-class ToSyntax(RuleNodes):
+class ToSyntax(OutcomeNodes):
     """Builds syntax nodes from Lark's parse tree; one method per grammar rule or alias.
 
     Each method takes the rule's position metadata and its children (already converted).

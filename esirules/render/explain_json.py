@@ -28,6 +28,7 @@ from esirules.explain.objects import (
     ItemTargetExplanation,
     MemberSummary,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -50,6 +51,7 @@ from esirules.render.result_json import (
     fact_json,
     figures_json,
     fraction,
+    level_test_json,
     location_json,
     measure_json,
     rounding_json,
@@ -506,6 +508,33 @@ class _Renderer(Visitor[Data]):
             "computed_grade": o.computed_grade,
             "adjustment": self.adjustment(body.adjustment),
             **self.caps(body),
+        }
+
+    def outcome(self, body: OutcomeExplanation) -> dict[str, Any]:
+        o = body.outcome
+        return {
+            "kind": "outcome",
+            "id": o.name,
+            "title": o.label,
+            "values": list(o.values),
+            "value": o.value,
+            "display": o.display,
+            "reason": o.reason,
+            "cause": self.cause(o.cause),
+            "rule": ref(body.rule),
+            "tried": [
+                {
+                    "value": r.result.value,
+                    "otherwise": r.result.otherwise,
+                    "holds": r.result.holds,
+                    "chosen": r.result.chosen,
+                    "rule": ref(r.rule),
+                    "tests": [
+                        {**level_test_json(t.result, self.cite), "level_rule": ref(t.level)} for t in r.tests
+                    ],
+                }
+                for r in body.tried
+            ],
         }
 
     # --- one case ---------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from esirules.explain.objects import (
     ItemExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -119,6 +120,27 @@ class _Markdown(Visitor[list[str]]):
 
     def overall(self, body: OverallExplanation) -> list[str]:
         return self.aggregate_target(body, self.subset)
+
+    def outcome(self, body: OutcomeExplanation) -> list[str]:
+        r = body.outcome
+        out = [f"Values, first first: {' > '.join(r.values)}.", ""]
+        if r.value is None:
+            out.append(f"The {lower_first(r.label)} could not be given: {r.reason or 'no reason given'}.")
+        else:
+            chosen = next(rule for rule in body.tried if rule.result.chosen)
+            why = "no rule above it held" if chosen.result.otherwise else "each test of its rule held"
+            out.append(f"The {lower_first(r.label)} was **{r.value}**: {why} ({cite(chosen.rule)}).")
+        out += ["", "| rule | test | found | holds |", "|---|---|---|---|"]
+        marks = {True: "yes", False: "no", None: "unknown"}
+        for rule in body.tried:
+            head = f"{rule.result.value} {'otherwise' if rule.result.otherwise else 'when'} ({cite(rule.rule)})"
+            if not rule.tests:
+                out.append(f"| {head} | | | {marks[rule.result.holds]} |")
+            for number, test in enumerate(rule.tests):
+                t = test.result
+                found = t.found + (f" — {t.cause.words}" if t.cause is not None else "")
+                out.append(f"| {head if number == 0 else ''} | {t.text} | {found} | {marks[t.holds]} |")
+        return out
 
     def finding(self, q: QuestionExplanation, subset: bool) -> str:
         r = q.result

@@ -22,6 +22,7 @@ from esirules.explain.objects import (
     ItemExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -39,6 +40,7 @@ from esirules.render.explain_text_parts import (
     add_caps,
     add_fact_condition,
     capped,
+    outcome_tree,
     recorded_text,
     weight_set_at,
     where_text,
@@ -216,6 +218,9 @@ class _Text(Visitor[Tree]):
 
     def overall(self, body: OverallExplanation) -> Tree:
         return self.aggregate_target(body)
+
+    def outcome(self, body: OutcomeExplanation) -> Tree:
+        return outcome_tree(body, self.x.sources)
 
     def question_target(self, body: QuestionTargetExplanation) -> Tree:
         q, criterion = body.question, body.criterion

@@ -26,7 +26,9 @@ from esirules.scoring.result import (
     ExcludedMember,
     FactConditionResult,
     FactReading,
+    LevelTestResult,
     MeasureResult,
+    OutcomeResult,
     OverallResult,
     RulesetRef,
     SectionResult,
@@ -160,6 +162,7 @@ def column_json(column: ColumnResult) -> Data:
         # (only for a ruleset that declares facts, likewise)
         **({"facts": {f.name: fact_json(f) for f in column.facts}} if column.facts else {}),
         **({"inspection_date": column.inspection_date.isoformat()} if column.inspection_date is not None else {}),
+        **({"outcomes": {n: outcome_json(o) for n, o in column.outcomes.items()}} if column.outcomes else {}),
     }
 
 
@@ -263,4 +266,35 @@ def figures_json(aggregate: AggregateResult | None) -> Data | None:
         "mean": fraction(aggregate.mean),
         "banded_mean": fraction(aggregate.banded_mean),
         "means": None if means is None else {"places": means[0], "ties": means[1]},
+    }
+
+
+def outcome_json(outcome: OutcomeResult, cite: Cite = span_json) -> Data:
+    """An outcome's value (or why there is none), its values in precedence order and the rule that gave it."""
+    chosen = outcome.chosen
+    out: Data = {
+        "label": outcome.label,
+        "values": list(outcome.values),
+        "value": outcome.value,
+        "display": outcome.display,
+        "rule": None if chosen is None else cite(chosen.span),
+    }
+    if outcome.cause is not None:
+        out["reason"] = outcome.reason
+        out["cause"] = cause_json(outcome.cause, cite)
+    return out
+
+
+def level_test_json(test: LevelTestResult, cite: Cite = span_json) -> Data:
+    return {
+        "text": test.text,
+        "level": test.level,
+        "id": test.id,
+        "figure": test.figure,
+        "found": test.found,
+        "value": fraction(test.value),
+        "threshold": fraction(test.threshold),
+        "holds": test.holds,
+        "cause": cause_json(test.cause, cite),
+        "rule": cite(test.span),
     }

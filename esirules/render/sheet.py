@@ -11,7 +11,7 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Literal
 
@@ -46,17 +46,18 @@ class Cell:
 
 @attrs.frozen
 class Row:
-    kind: Literal["heading", "criterion", "section", "overall"]
+    kind: Literal["heading", "criterion", "section", "overall", "outcome"]
     label: str  # `A1: Leadership and planning`, `Score for section B`
     cells: tuple[Cell, ...]
+    target: str = ""  # an outcome row's outcome
 
 
 @attrs.frozen
 class Record:
     """One target in one column, for the CSV: the figure exactly, as shown, its grade and its note."""
 
-    target: str  # `A1`, `B`, `overall`
-    kind: Literal["criterion", "section", "overall"]
+    target: str  # `A1`, `B`, `overall`, an outcome's name
+    kind: Literal["criterion", "section", "overall", "outcome"]
     title: str
     column: str
     value: Fraction | None  # a percentage as a proportion (0.33 for 33%); a points total as points
@@ -170,7 +171,33 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                 cells.append(noted(column, " ".join(parts), note, "overall" if note else None))
             records.append(_headline_record("overall", "overall", overall, column))
         rows.append(Row("overall", overall_title, tuple(cells)))
+    rows += _outcome_rows(columns, records, noted)
     return Sheet(title, tuple(c.label for c in columns), tuple(rows), tuple(notes.texts), tuple(records))
+
+
+def _outcome_rows(
+    columns: Sequence[ColumnResult], records: list[Record], noted: Callable[[ColumnResult, str, str | None], Cell]
+) -> list[Row]:
+    """A row per outcome, after the overall: its value in each column (n/c with the reason as a note)."""
+    labels: dict[str, str] = {}
+    for column in columns:
+        for name, declared in column.outcomes.items():
+            labels.setdefault(name, declared.label)
+    rows = []
+    for name, label in labels.items():
+        cells = []
+        for column in columns:
+            outcome = column.outcomes.get(name)
+            if outcome is None:
+                cells.append(Cell(""))
+                continue
+            if outcome.value is None:
+                cells.append(noted(column, NOT_COMPUTABLE, outcome.reason or f"outcome {name} is not computable"))
+            else:
+                cells.append(Cell(outcome.value))
+            records.append(Record(name, "outcome", label, column.label, None, outcome.display, None, None, outcome.reason))
+        rows.append(Row("outcome", label, tuple(cells), name))
+    return rows
 
 
 def _criterion_cell(criterion: CriterionResult) -> tuple[str, str | None]:
@@ -260,13 +287,15 @@ def sheet_markdown(sheet: Sheet) -> str:
     # Each section is its own table, headed by the section's title, as on the report's sheet.
     header = "| | " + " | ".join(_cell_md(h) for h in sheet.headers) + " |"
     rule = "|---|" + "---|" * len(sheet.headers)
+    previous = ""
     for row in sheet.rows:
         if row.kind == "heading":
             lines += [*([""] if lines[-1] else []), f"**{row.label}**", "", header, rule]
             continue
-        label = f"**{row.label}**" if row.kind in ("section", "overall") else _cell_md(row.label)
-        if row.kind == "overall":
+        label = f"**{row.label}**" if row.kind in ("section", "overall", "outcome") else _cell_md(row.label)
+        if row.kind == "overall" or (row.kind == "outcome" and previous not in ("overall", "outcome")):
             lines += ["", header, rule]
+        previous = row.kind
         lines.append(f"| {label} | " + " | ".join(_cell_md(c.text) for c in row.cells) + " |")
     if sheet.notes:
         lines += ["", "Notes:", ""]

@@ -40,6 +40,7 @@ from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evalua
 from esirules.scoring.descriptive import adjust, grade_descriptive
 from esirules.scoring.facts import InspectionFacts, apply_caps, uncapped, with_fact_columns
 from esirules.scoring.grading import apply_bands
+from esirules.scoring.outcomes import outcome_results
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     CaseGroup,
@@ -402,6 +403,7 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
                     evaluator, criterion, partial.ratings, partial.measures, partial.adjustments, facts
                 )
     sections = section_results(evaluator, criteria, sample, partial.adjustments, facts, partial.carried)
+    overall = overall_result(evaluator, sections, partial.adjustments, facts)
     return ColumnResult(
         label or partial.sample or ruleset.name,
         RulesetRef(ruleset.name, ruleset.version, ruleset.content_hash, ruleset.path),
@@ -412,7 +414,8 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
         order.groups(partial.excluded_cases),
         criteria,
         sections,
-        overall_result(evaluator, sections, partial.adjustments, facts),
+        overall,
+        outcomes=outcome_results(ruleset, criteria, sections, overall),
         facts=facts.readings(),
         inspection_date=partial.inspection_date,
     )

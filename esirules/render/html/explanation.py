@@ -21,6 +21,7 @@ from esirules.explain.objects import (
     GroupExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionTargetExplanation,
     RuleRef,
@@ -93,8 +94,12 @@ class Helpers:
         """The cases in groups of cases (not applicable, or left out), for one cause each."""
         return sum(len(g.group.cases) for g in groups)
 
-    def mark(self, holds: bool) -> Markup:
-        sign, word, style = (HOLDS, "holds", "holds") if holds else (FAILS, "does not hold", "fails")
+    def mark(self, holds: bool | None) -> Markup:
+        """✓ or ✗ (and ? for an outcome's test whose level is not computable), with words for assistive technology."""
+        sign, word, style = (
+            ("?", "cannot be told", "unknown") if holds is None
+            else (HOLDS, "holds", "holds") if holds else (FAILS, "does not hold", "fails")
+        )
         return Markup('<span class="{}" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>').format(
             style, sign, word)
 
@@ -168,6 +173,9 @@ class _Body(Visitor[Markup]):
     def item_target(self, body: ItemTargetExplanation) -> Markup:
         return self._render("item", body)
 
+    def outcome(self, body: OutcomeExplanation) -> Markup:
+        return self._render("outcome", body)
+
 
 def heading(explanation: Explanation) -> str:
     """`B1 Assessment of risk of harm (Feb)`: what is explained, in which column."""
@@ -175,7 +183,8 @@ def heading(explanation: Explanation) -> str:
 
 
 def target_heading(t: Target, column: str) -> str:
-    name = f"Section {t.id}: {t.title}" if t.kind == "section" else t.title if t.kind == "overall" else f"{t.id} {t.title}"
+    name = (f"Section {t.id}: {t.title}" if t.kind == "section" else t.title if t.kind in ("overall", "outcome")
+            else f"{t.id} {t.title}")
     return f"{name} ({column})"
 
 
