@@ -8,6 +8,7 @@ ruleset, and the renderers. It sits below the language so that every stage can u
 
 from __future__ import annotations
 
+import datetime
 import re
 from fractions import Fraction
 from typing import Protocol
@@ -140,3 +141,14 @@ def plural(count: int | Fraction, word: str, words: str | None = None) -> str:
     """
     shown = number_text(count) if isinstance(count, Fraction) else str(count)
     return f"{shown} {word if count == 1 else words or word + 's'}"
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def display_date(day: datetime.date) -> str:
+    """`14 May 2019`: a date as every output writes it (the same in any locale)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

@@ -71,9 +71,31 @@ def grading_blocks(grading: m.Grading, ruleset: m.Ruleset, description: str) -> 
     if grading.caps:
         blocks.append(Table(
             (text("no better than"), text("when")),
-            tuple((text(cap.grade), text(plain.curly(plain.clauses_text(cap.clauses)))) for cap in grading.caps),
+            tuple((text(cap.grade), text(plain.curly(plain.clauses_text(cap.clauses, cap.facts)))) for cap in grading.caps),
             caption=text("Caps, applied after the rules, in this order; a cap never raises a grade"),
         ))
+    return blocks
+
+
+def outcome_blocks(outcome: m.Outcome) -> list[Block]:
+    """An outcome (issue 11, point 5): its values in precedence order and the rules for each."""
+    blocks: list[Block] = [_heading(3, outcome.label)]
+    if outcome.description:
+        blocks.append(Paragraph(text(plain.prose(outcome.description))))
+    values = ", ".join(f"“{v}”" for v in outcome.values)
+    facts = [
+        f"The values, the one that wins first: {values}.",
+        "The values are taken in that order: the first value one of whose rules holds is the outcome"
+        + ("; if none holds, the value given “in every other case”." if any(r.otherwise for r in outcome.rules)
+           else "; if none holds, the outcome is not given."),
+    ]
+    blocks.append(Entries(tuple(Entry(marked(f)) for f in facts)))
+    rows = tuple(
+        (text(rule.value), text(plain.curly("in every other case" if rule.otherwise
+                                           else " and ".join(t.written for t in rule.tests))))
+        for rule in outcome.tried()
+    )
+    blocks.append(Table((text("value"), text("given when")), rows, caption=text("The rules of ", code(outcome.name))))
     return blocks
 
 

@@ -241,12 +241,18 @@ def _bands(r: Reading, e: m.Expectation) -> Found:
     return attrs.evolve(found, band=band)
 
 
+def _outcome(r: Reading, e: m.Expectation) -> Found:
+    result = r.column.outcomes[e.id]
+    return _value(result.value, result.cause)
+
+
 READERS: dict[m.TargetKind, Callable[[Reading, m.Expectation], Found]] = {
     "criterion": _criterion,
     "item": _item,
     "bands": _bands,
     "section": _section,
     "overall": _overall,
+    "outcome": _outcome,
 }
 
 

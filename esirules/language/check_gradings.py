@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_facts import check_fact_clauses
 from esirules.language.context import CheckContext
 
 _FIGURES_BY_USE = {
@@ -35,14 +36,16 @@ def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
     for node in d.rules:
         grade = ctx.on_scale(node.grade, ladder)
         clauses = check_clauses(ctx, node.clauses, scale)
-        if grade is not None and clauses is not None:
-            rules.append(m.GradeRule(grade, clauses, node.otherwise, span=node.span))
+        facts = check_fact_clauses(ctx, node.facts)
+        if grade is not None and clauses is not None and facts is not None:
+            rules.append(m.GradeRule(grade, clauses, node.otherwise, span=node.span, facts=facts))
     caps = []
     for cap in d.caps:
         grade = ctx.on_scale(cap.grade, ladder)
         clauses = check_clauses(ctx, cap.clauses, scale)
-        if grade is not None and clauses is not None:
-            caps.append(m.CapRule(grade, clauses, span=cap.span))
+        facts = check_fact_clauses(ctx, cap.facts)
+        if grade is not None and clauses is not None and facts is not None:
+            caps.append(m.CapRule(grade, clauses, span=cap.span, facts=facts))
     _check_otherwise(ctx, d.rules)
     measure_bands = None
     if d.measure_bands is not None:

@@ -6,7 +6,15 @@ from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_carried import carry_forward, warn_no_score
 from esirules.language.check_conditions import check_condition_node
+from esirules.language.check_facts import (
+    aggregate_ladders,
+    check_level_caps,
+    criterion_ladders,
+    model_criterion_ladders,
+    section_ladders,
+)
 from esirules.language.check_gradings import check_means
 from esirules.language.context import CheckContext
 from esirules.span import Span
@@ -28,6 +36,8 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
     score, grade = _aggregates(
         ctx, d.aggregates, "criteria", ids, {c.id: c for c in criteria}, d.means, f"section {d.id.text}"
     )
+    ladders = {c.id: model_criterion_ladders(ctx, c) for c in criteria}
+    caps = check_level_caps(ctx, d.caps, aggregate_ladders(ctx, grade, ladders), f"section {d.id.text}")
     if score is None and grade is None and any(c.kind == "numerical" for c in criteria):
         # INVARIANT: only a section that says nothing of how it combines its criteria is given
         # the weighted mean of their scores; one with a `grade:` line alone has a grade, no score.
@@ -35,9 +45,13 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "criterion")
     _adjustable(ctx, d.allows_adjustment, grade, f"section {d.id.text}", d.id.span)
+    carried = carry_forward(ctx, d.carry_forward, f"section {d.id.text}", grade is not None, d.id.span)
+    own = ((c.id, c.carry_forward) for c in criteria)
+    warn_no_score(ctx, score, missing, own, "criterion", f"section {d.id.text}", d.id.span)
     return m.Section(
         d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
-        score, grade, missing, d.allows_adjustment, span=d.span, changed_at=ctx.changed_at("section", d.id.text),
+        score, grade, missing, d.allows_adjustment, carried, span=d.span,
+        changed_at=ctx.changed_at("section", d.id.text), caps=caps,
     )
 
 
@@ -57,9 +71,13 @@ def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "section")
     _adjustable(ctx, d.allows_adjustment, grade, "the overall", d.title.span)
+    ladders = {section.id: section_ladders(ctx, section) for section in sections}
+    caps = check_level_caps(ctx, d.caps, aggregate_ladders(ctx, grade, ladders), "the overall")
+    members = ((section.id, section.carry_forward) for section in sections)
+    warn_no_score(ctx, score, missing, members, "section", "the overall", d.title.span)
     return m.Overall(
         d.title.text, score, grade, missing, d.description.text if d.description else "", d.allows_adjustment,
-        span=d.span,
+        span=d.span, caps=caps,
     )
 
 
@@ -264,10 +282,13 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
             "remove `allows adjustment`, or grade the criterion (`graded by` a set of bands)",
         )
     pooling = d.pooling.text if d.pooling else "pooled"
+    caps = check_level_caps(ctx, d.caps, criterion_ladders(ctx, d), f"criterion {d.id.text}")
+    graded = d.graded_by is not None or bool(d.items)
+    carried = carry_forward(ctx, d.carry_forward, f"criterion {d.id.text}", graded, d.id.span)
     return m.Criterion(
         d.id.text, d.title.text, section, kind, weight, weight_class,  # type: ignore[arg-type]
         d.description.text if d.description else "", questions, items, pooling,  # type: ignore[arg-type]
-        grading, d.allows_adjustment, span=d.span,
+        grading, d.allows_adjustment, carried, span=d.span, caps=caps,
         pooling_span=d.pooling.span if d.pooling else None, changed_at=_criterion_changes(ctx, d, weight_class),
     )
 
@@ -338,7 +359,10 @@ def _checked_question(ctx: CheckContext, d: s.QuestionDecl, criterion: str) -> m
             source = d.source.text
         else:
             ctx.unknown("evidence source", d.source, ctx.sources)
-    applies = check_condition_node(ctx, d.applies) if d.applies is not None else None
+    # A question's applicability may test the inspection's facts as well as the case's attributes.
+    names = {**ctx.attributes, **ctx.facts}
+    kind = "case attribute or fact" if ctx.facts else "case attribute"
+    applies = check_condition_node(ctx, d.applies, names, kind) if d.applies is not None else None
     weight = Fraction(1)
     if d.weight is not None:
         weight = ctx.weight(d.weight, f"question {d.id.text}", above_zero=True)

@@ -62,7 +62,7 @@ def _scale(ctx: CheckContext, declaration: s.ScaleDecl) -> None:
     kind = "ladder" if declaration.is_ladder else "scale"
     if not ctx.unique("scale or ladder", declaration.name):
         return
-    values = _distinct_values(ctx, declaration.values, kind, declaration.name.text)
+    values = distinct_values(ctx, declaration.values, kind, declaration.name.text)
     na = None
     if declaration.has_not_applicable:
         na = declaration.not_applicable.text if declaration.not_applicable else "not applicable"
@@ -104,7 +104,7 @@ def _numbers(ctx: CheckContext, declaration: s.ScaleDecl, kind: str) -> tuple[Fr
     return tuple(n for n in numbers if n is not None)
 
 
-def _distinct_values(ctx: CheckContext, values: tuple[s.Value, ...], kind: str, owner: str) -> list[str]:
+def distinct_values(ctx: CheckContext, values: tuple[s.Value, ...], kind: str, owner: str) -> list[str]:
     out: list[str] = []
     for value in values:
         if value.text in out:
@@ -124,7 +124,7 @@ def _attribute(ctx: CheckContext, declaration: s.AttributeDecl) -> None:
         return
     name = declaration.name.text
     label = declaration.label.text if declaration.label else name.replace("_", " ")
-    values = tuple(_distinct_values(ctx, declaration.values, "attribute", name))
+    values = tuple(distinct_values(ctx, declaration.values, "attribute", name))
     low = declaration.minimum.number if declaration.minimum else None
     high = declaration.maximum.number if declaration.maximum else None
     if low is not None and high is not None and low > high and declaration.maximum:

@@ -10,6 +10,7 @@ from typing import Literal
 
 import attrs
 
+from esirules.language.model_conditions import Condition
 from esirules.span import Span, span_field
 
 
@@ -90,21 +91,29 @@ def named_members(clauses: tuple[Clause, ...]) -> tuple[str, ...]:
 
 @attrs.frozen
 class GradeRule:
-    """A grade and the clauses (all must hold) that award it; no clauses for `otherwise`."""
+    """A grade and the clauses (all must hold) that award it; no clauses for `otherwise`.
+
+    `facts`: its fact conditions (`fact breach`), conditions over the inspection's facts that
+    must hold as well (issue 11, point 4).
+    """
 
     grade: str
     clauses: tuple[Clause, ...]
     otherwise: bool = False
     span: Span = span_field()
+    facts: tuple[Condition, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
 class CapRule:
-    """`no better than X when ...`: caps the grade after the ladder is applied."""
+    """`no better than X when ...`: caps the grade after the ladder is applied. In a grading its
+    clauses and fact conditions must all hold; in a criterion, section or overall (a level's
+    cap) it has fact conditions only."""
 
     grade: str
     clauses: tuple[Clause, ...]
     span: Span = span_field()
+    facts: tuple[Condition, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
@@ -170,3 +179,64 @@ class Points:
 
     def for_grade(self, grade: str) -> Fraction | None:
         return dict(self.points).get(grade)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes that are categories, not grades (issue 11, point 5)
+
+LevelKind = Literal["overall", "section", "criterion", "outcome"]
+
+
+@attrs.frozen
+class LevelTest:
+    """One test of an outcome rule over what scoring gives a level.
+
+    `figure` grade: the level's final grade compared on `ladder` (`at_least`, `at_best`,
+    `exactly` `value`); score: the level's score compared with `threshold` (`at_least`,
+    `above`, `below`, `at_most`); value: an earlier outcome's value is `value`. `id` is the
+    section, criterion or outcome, "overall" for the overall; `written` is the test as written.
+    """
+
+    level: LevelKind
+    id: str
+    figure: Literal["grade", "score", "value"]
+    comparison: Literal["at_least", "at_best", "exactly", "above", "below", "at_most"]
+    written: str
+    value: str | None = None
+    threshold: Fraction | None = None
+    ladder: str | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeRule:
+    """`"serious weaknesses" when overall is Inadequate`: a value and the tests (all must hold)
+    that give it; no tests for `otherwise`."""
+
+    value: str
+    tests: tuple[LevelTest, ...]
+    otherwise: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class Outcome:
+    """A category computed from grades, scores (and earlier outcomes): values in precedence
+    order, the first first; rules as written."""
+
+    name: str
+    label: str
+    values: tuple[str, ...]
+    rules: tuple[OutcomeRule, ...]
+    description: str = ""
+    span: Span = span_field()
+    # Where each value is written in the `values` line, and the outcome's name (for diagnostics).
+    value_spans: tuple[Span, ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    name_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+
+    def tried(self) -> tuple[OutcomeRule, ...]:
+        """The rules in the order they are tried: by their value's precedence (rules of one
+        value as written), then the `otherwise` rule."""
+        order = {value: number for number, value in enumerate(self.values)}
+        ruled = sorted((r for r in self.rules if not r.otherwise), key=lambda r: order.get(r.value, len(order)))
+        return tuple(ruled) + tuple(r for r in self.rules if r.otherwise)

@@ -137,6 +137,18 @@ class GivenRatings(NamedTuple):
     ratings: tuple[tuple[s.Name, s.Value], ...]
 
 
+class GivenFacts(NamedTuple):
+    """`given facts breach yes, enforcement formal` (issue 11, point 4)."""
+
+    facts: tuple[tuple[s.Name, s.Value], ...]
+
+
+class FactDefault(NamedTuple):
+    """`, default no` after a fact's kind."""
+
+    value: s.Value
+
+
 class AnswerCount(NamedTuple):
     value: s.Value
     times: int  # `x 3`: how many cases gave the answer

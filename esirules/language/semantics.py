@@ -21,7 +21,7 @@ over the weight at each rating, with a rounded mean turned into an exact edge
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
@@ -126,6 +126,12 @@ class RuleMeaning:
     grade: int  # rank on the ladder
     clauses: tuple[ClauseMeaning, ...]
     otherwise: bool = False
+    facts: tuple[m.Condition, ...] = ()  # fact conditions: the same for every profile (issue 11, point 4)
+
+
+# Whether a fact condition holds for the inspection decided (its facts are fixed, one truth for
+# every profile): scoring gives it from the evidence's facts.
+FactTruth = Callable[[m.Condition], bool]
 
 
 @attrs.frozen
@@ -145,11 +151,13 @@ class GradingMeaning:
         classes = item_classes(every)
         means = grading.means
         rules = tuple(
-            RuleMeaning(ladder.rank(r.grade), clause_meanings(r.clauses, item_scale, classes, means), r.otherwise)
+            RuleMeaning(
+                ladder.rank(r.grade), clause_meanings(r.clauses, item_scale, classes, means), r.otherwise, r.facts
+            )
             for r in grading.rules
         )
         caps = tuple(
-            RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale, classes, means))
+            RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale, classes, means), facts=c.facts)
             for c in grading.caps
         )
         return cls(rules, caps, grading.cumulative, len(item_scale.values), len(ladder.values), classes)
@@ -160,6 +168,11 @@ class GradingMeaning:
     def columns(self) -> int:
         """How many figures a profile has: one per (class, rank)."""
         return len(self.classes) * self.ranks
+
+    @property
+    def tests_facts(self) -> bool:
+        """Whether some rule or cap has a fact condition (so deciding it needs the inspection's facts)."""
+        return any(rule.facts for rule in (*self.rules, *self.caps))
 
     @property
     def tells_items_apart(self) -> bool:
@@ -244,13 +257,15 @@ class Verdict:
     grades: Mapping[int, int]
 
 
-def decide(meaning: GradingMeaning, profiles: Profiles) -> Verdict:
+def decide(meaning: GradingMeaning, profiles: Profiles, facts: FactTruth | None = None) -> Verdict:
     """Apply a grading to profiles: the first rule whose clauses all hold (and, if the grading is
     cumulative, some rule of every lower grade holds) gives the grade; then each cap in turn
-    lowers a better grade to its own when its clauses hold."""
+    lowers a better grade to its own when its clauses hold. A rule or cap with fact conditions
+    holds only where they hold too: everywhere or nowhere, as `facts` says (needed then)."""
     clauses = tuple(tuple(clause_truth(c, profiles) for c in rule.clauses) for rule in meaning.rules)
     holds = tuple(
-        profiles.every if rule.otherwise else profiles.all_of(truths) for rule, truths in zip(meaning.rules, clauses)
+        profiles.every if rule.otherwise else profiles.all_of(truths) & _gate(rule, profiles, facts)
+        for rule, truths in zip(meaning.rules, clauses)
     )
     lacking = _lacking(meaning, holds, profiles)
     chosen: list[int] = []
@@ -263,7 +278,9 @@ def decide(meaning: GradingMeaning, profiles: Profiles) -> Verdict:
     for rule, takes in zip(meaning.rules, chosen):
         rule_grades[rule.grade] = rule_grades.get(rule.grade, 0) | takes
     cap_clauses = tuple(tuple(clause_truth(c, profiles) for c in cap.clauses) for cap in meaning.caps)
-    cap_holds = tuple(profiles.all_of(truths) for truths in cap_clauses)
+    cap_holds = tuple(
+        profiles.all_of(truths) & _gate(cap, profiles, facts) for cap, truths in zip(meaning.caps, cap_clauses)
+    )
     grades = dict(rule_grades)
     capped = []
     for cap, cap_truth in zip(meaning.caps, cap_holds):
@@ -277,6 +294,15 @@ def decide(meaning: GradingMeaning, profiles: Profiles) -> Verdict:
     return Verdict(
         clauses, holds, lacking, tuple(chosen), remaining, rule_grades, cap_clauses, cap_holds, tuple(capped), grades
     )
+
+
+def _gate(rule: RuleMeaning, profiles: Profiles, facts: FactTruth | None) -> int:
+    """Where a rule's fact conditions hold: every profile, or none."""
+    if not rule.facts:
+        return profiles.every
+    if facts is None:
+        raise ValueError("this grading tests facts: deciding it needs the inspection's facts")
+    return profiles.every if all(facts(condition) for condition in rule.facts) else 0
 
 
 def clause_truth(clause: ClauseMeaning, profiles: Profiles) -> int:
@@ -318,10 +344,10 @@ def is_monotone(meaning: GradingMeaning) -> bool:
     worse ratings, weighed negatively: `at best weak on none of the items`); `the others` rises
     when the clause before it and it together pick out the better ratings and it needs all of them.
     A grading this says nothing about may still be monotone; the analysis then searches. A
-    grading that names members, counts groups or has figure clauses (whose numbers need not
-    follow the order) is never called monotone here.
+    grading that names members, counts groups, has figure clauses (whose numbers need not follow
+    the order) or tests facts is never called monotone here.
     """
-    if meaning.tells_items_apart or meaning.has_figures:
+    if meaning.tells_items_apart or meaning.has_figures or meaning.tests_facts:
         return False
     grades = [rule.grade for rule in meaning.rules]
     if any(later > earlier for earlier, later in itertools.pairwise(grades)):
@@ -441,3 +467,71 @@ def band_outcomes(
 def chosen_band(fits: Sequence[bool]) -> int | None:
     """The first band that fits."""
     return next((i for i, ok in enumerate(fits) if ok), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes that are categories (issue 11, point 5)
+
+# A test's truth: True, False, or None when the level it reads has no grade or score (unknown).
+Truth = bool | None
+# What a level gives a test: a grade or an outcome's value (str), a score (Fraction), or nothing.
+Reading = str | Fraction | None
+
+
+def level_test(test: m.LevelTest, found: Reading, ladder: m.Scale | None) -> Truth:
+    """A test of an outcome rule on what its level gives; None (unknown) when it gives nothing."""
+    if found is None:
+        return None
+    if test.figure == "score":
+        assert isinstance(found, Fraction) and test.threshold is not None
+        return compare(test.comparison, found, test.threshold)
+    if test.figure == "value":
+        return found == test.value
+    assert ladder is not None and test.value is not None
+    if found not in ladder.values:
+        return None
+    return ladder.rank(str(found)) in compared_ranks(test.comparison, test.value, ladder)
+
+
+def rule_truth(truths: Sequence[Truth]) -> Truth:
+    """Tests joined by `and`: false if one is false, true if all are true, else unknown."""
+    if any(t is False for t in truths):
+        return False
+    return True if all(t is True for t in truths) else None
+
+
+@attrs.frozen
+class OutcomeVerdict:
+    """Which rule (by its place in `Outcome.tried()`) gave the value; or, with no value, the
+    rule whose unknown truth stopped the decision (None: no rule held and there is no `otherwise`)."""
+
+    value: str | None
+    rule: int | None
+    unknown: int | None = None
+    tried: int = 0  # how many rules the decision read, in order
+
+
+def decide_outcome(outcome: m.Outcome, truths: Sequence[Truth]) -> OutcomeVerdict:
+    """The outcome from the truth of each rule, in the order of `outcome.tried()`.
+
+    The values are taken in precedence order: the first value one of whose rules holds is the
+    outcome. A value none of whose rules holds, but one of whose rules is unknown, stops the
+    decision (it might hold): the outcome is not computable. With no rule holding, the
+    `otherwise` value, if there is one.
+    """
+    rules = outcome.tried()
+    start = 0
+    while start < len(rules) and not rules[start].otherwise:
+        end = start
+        while end < len(rules) and not rules[end].otherwise and rules[end].value == rules[start].value:
+            end += 1
+        held = next((i for i in range(start, end) if truths[i] is True), None)
+        if held is not None:
+            return OutcomeVerdict(rules[held].value, held, tried=held + 1)
+        unknown = next((i for i in range(start, end) if truths[i] is None), None)
+        if unknown is not None:
+            return OutcomeVerdict(None, None, unknown, tried=end)
+        start = end
+    if start < len(rules):
+        return OutcomeVerdict(rules[start].value, start, tried=start + 1)
+    return OutcomeVerdict(None, None, tried=len(rules))

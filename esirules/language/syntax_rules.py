@@ -103,18 +103,30 @@ class ClauseNode:
 
 
 @attrs.frozen
+class FactClauseNode:
+    """`fact breach`, `fact enforcement >= formal`: one test over the inspection's facts (issue 11, point 4)."""
+
+    condition: ConditionNode
+    span: Span = span_field()
+
+
+@attrs.frozen
 class GradeRuleNode:
     grade: Value
     clauses: tuple[ClauseNode, ...]
     otherwise: bool = False
     span: Span = span_field()
+    facts: tuple[FactClauseNode, ...] = attrs.field(default=(), kw_only=True)  # its fact conditions
 
 
 @attrs.frozen
 class CapRuleNode:
+    """`no better than X when ...`: in a grading, or in a criterion, section or overall body."""
+
     grade: Value
     clauses: tuple[ClauseNode, ...]
     span: Span = span_field()
+    facts: tuple[FactClauseNode, ...] = attrs.field(default=(), kw_only=True)  # its fact conditions
 
 
 @attrs.frozen
@@ -165,4 +177,54 @@ class PointsDecl:
     name: Name
     ladder: Name
     points: tuple[tuple[Value, Value], ...]
+    span: Span = span_field()
+
+
+# --- outcomes (issue 11, point 5) -----------------------------------------------------------
+
+
+@attrs.frozen
+class LevelRefNode:
+    """What an outcome's test reads: `overall`, `section B`, `criterion A1` or `outcome concern`."""
+
+    kind: str  # overall | section | criterion | outcome
+    name: Name | None  # None for the overall
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeTestNode:
+    """One test of an outcome rule: a level's grade (`overall is at best "Good"`), its score
+    (`section B score below 50%`) or an earlier outcome's value (`outcome concern is "none"`)."""
+
+    level: LevelRefNode
+    figure: str  # grade | score | value
+    comparison: str  # grade, value: at_least | at_best | exactly; score: at_least | above | below | at_most
+    value: Value
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeRuleNode:
+    value: Value
+    tests: tuple[OutcomeTestNode, ...]
+    otherwise: bool = False
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeValuesNode:
+    """`values "special measures" > "serious weaknesses" > "none"`: the values, in precedence order."""
+
+    values: tuple[Value, ...]
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeDecl:
+    name: Name
+    label: Text | None
+    values: tuple[OutcomeValuesNode, ...] = ()  # every `values` line written (one is right)
+    rules: tuple[OutcomeRuleNode, ...] = ()
+    description: Text | None = None
     span: Span = span_field()

@@ -9,10 +9,11 @@ from lark import Token
 
 from esirules.language import parts as p
 from esirules.language import syntax as s
-from esirules.language.tosyntax_rules import RuleNodes, unquote
+from esirules.language.tosyntax_outcomes import OutcomeNodes
+from esirules.language.tosyntax_rules import unquote
 
 
-class ToSyntax(RuleNodes):
+class ToSyntax(OutcomeNodes):
     """Builds syntax nodes from Lark's parse tree; one method per grammar rule or alias.
 
     Each method takes the rule's position metadata and its children (already converted).
@@ -147,6 +148,36 @@ class ToSyntax(RuleNodes):
         high = children[1] if len(children) > 1 else None
         return p.AttributeKind("numeric", (), low, high)
 
+    def fact(self, meta: Any, children: list[Any]) -> s.FactDecl:
+        kind: p.AttributeKind = children[-1][0]
+        default: p.FactDefault | None = children[-1][1]
+        label = self._first(children[1:-1], s.Text)
+        return s.FactDecl(
+            self._name(children[0]), label, kind.kind, kind.values, kind.minimum, kind.maximum,
+            default.value if default else None, span=self._span(meta),
+        )
+
+    # A fact's kind, and its default if written: (AttributeKind, FactDefault | None).
+    def fact_ordered(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        values, default = _split_default(children)
+        return p.AttributeKind("ordered", values), default
+
+    def fact_enumerated(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        values, default = _split_default(children)
+        return p.AttributeKind("enumerated", values), default
+
+    def fact_boolean(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        return p.AttributeKind("boolean"), _split_default(children)[1]
+
+    def fact_numeric(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        bounds, default = _split_default(children)
+        low = bounds[0] if bounds else None
+        high = bounds[1] if len(bounds) > 1 else None
+        return p.AttributeKind("numeric", (), low, high), default
+
+    def fact_default(self, meta: Any, children: list[s.Value]) -> p.FactDefault:
+        return p.FactDefault(children[0])
+
     def source(self, meta: Any, children: list[Any]) -> s.SourceDecl:
         return s.SourceDecl(self._name(children[0]), self._first(children, s.Text), span=self._span(meta))
 
@@ -188,7 +219,9 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.MissingRule)),
             bool(self._all(children, p.AllowsAdjustment)),
             self._last(children, s.MeansRoundingNode),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def overall(self, meta: Any, children: list[Any]) -> s.OverallDecl:
@@ -200,6 +233,7 @@ class ToSyntax(RuleNodes):
             bool(self._all(children, p.AllowsAdjustment)),
             self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def member_set(self, meta: Any, children: list[Any]) -> s.MemberSet:
@@ -251,7 +285,9 @@ class ToSyntax(RuleNodes):
             pooling.name if pooling else None,
             graded_by.name if graded_by else None,
             bool(self._all(children, p.AllowsAdjustment)),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def class_weight(self, meta: Any, children: list[Token]) -> p.ClassWeight:
@@ -268,6 +304,11 @@ class ToSyntax(RuleNodes):
 
     def allows_adjustment(self, meta: Any, children: list[Any]) -> p.AllowsAdjustment:
         return p.AllowsAdjustment()
+
+    def carry_forward(self, meta: Any, children: list[Token]) -> s.CarryForward:
+        count = s.Value(str(children[0]), number=self._number(children[0]), span=self._span(children[0]))
+        unit = str(children[1])
+        return s.CarryForward(count, unit if unit.endswith("s") else unit + "s", span=self._span(meta))
 
     def question(self, meta: Any, children: list[Any]) -> s.QuestionDecl:
         options = children[2:]
@@ -314,3 +355,9 @@ class ToSyntax(RuleNodes):
 
     def item_group(self, meta: Any, children: list[s.Text]) -> p.Group:
         return p.Group(children[0])
+
+
+def _split_default(children: list[Any]) -> tuple[tuple[s.Value, ...], p.FactDefault | None]:
+    """A fact kind's values (or bounds), and its `default` if written."""
+    default = children[-1] if children and isinstance(children[-1], p.FactDefault) else None
+    return tuple(c for c in children if isinstance(c, s.Value)), default

@@ -19,6 +19,7 @@ from esirules.language.semantics import PERCENT_FIGURES
 from esirules.scoring import figures
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledGrading
+from esirules.scoring.facts import NO_FACTS, InspectionFacts
 from esirules.scoring.result import (
     BandResult,
     BandTrace,
@@ -157,7 +158,7 @@ def decide(
     units_list, unit = units if units is not None else weight_units(weights)
     columns = _columns(meaning.classes, meaning.ranks, ranks, ids, groups)
     profile = _profile(meaning, columns, units_list, unit)
-    verdict = semantics.decide(meaning, profile)
+    verdict = semantics.decide(meaning, profile, compiled.facts)
     grade_of = {rank: grade for rank, grade in enumerate(reversed(ladder.values))}
     chosen = next((i for i, truth in enumerate(verdict.chosen) if truth), None)
     rule_grade = None if chosen is None else grading.rules[chosen].grade
@@ -272,13 +273,17 @@ def trace(
     ranks: Sequence[int],
     weights: Sequence[Fraction],
     groups: Sequence[str | None] = (),
+    facts: InspectionFacts = NO_FACTS,
 ) -> GradingTrace:
-    """Apply a grading to rated items and record every rule and cap tried, in words."""
+    """Apply a grading to rated items (under the inspection's `facts`, if it tests any) and
+    record every rule and cap tried, in words."""
+    compiled = facts.bind(compiled)
     grading = compiled.grading
     decision = decide(compiled, ranks, weights, ids=ids, groups=groups)
     rules = []
     for number, (rule, outcomes) in enumerate(zip(grading.rules, decision.rules)):
-        clauses_hold = all(o.holds for o in outcomes)
+        tested = facts.results(rule.facts)
+        clauses_hold = all(o.holds for o in outcomes) and all(t.holds for t in tested)
         gated = decision.gated_by[number]
         rules.append(
             RuleResult(
@@ -290,25 +295,29 @@ def trace(
                 clauses_hold and not gated,
                 number == decision.chosen,
                 span=rule.span,
+                facts=tested,
             )
         )
-    caps = tuple(
-        CapResult(
-            cap.grade,
-            _clause_results(cap.clauses, outcomes, ids, decision.unit, (compiled, ranks, weights)),
-            all(o.holds for o in outcomes),
-            applied,
-            span=cap.span,
+    caps = []
+    for cap, outcomes, applied in zip(grading.caps, decision.caps, decision.caps_applied):
+        tested = facts.results(cap.facts)
+        caps.append(
+            CapResult(
+                cap.grade,
+                _clause_results(cap.clauses, outcomes, ids, decision.unit, (compiled, ranks, weights)),
+                all(o.holds for o in outcomes) and all(t.holds for t in tested),
+                applied,
+                span=cap.span,
+                facts=tested,
+            )
         )
-        for cap, outcomes, applied in zip(grading.caps, decision.caps, decision.caps_applied)
-    )
     return GradingTrace(
         grading.name,
         compiled.ladder.name,
         compiled.item_scale.name,
         grading.cumulative,
         tuple(rules),
-        caps,
+        tuple(caps),
         decision.rule_grade,
         decision.grade,
         span=grading.span,
