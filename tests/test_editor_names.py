@@ -100,6 +100,27 @@ def test_every_reference_in_a_clean_ruleset_names_a_declaration(path: Path) -> N
     assert unresolved == []
 
 
+def test_a_bare_not_applicable_is_the_value_a_rating_names(tmp_path: Path) -> None:
+    # A scale whose not-applicable answer has no spelling of its own is answered `not applicable`
+    # (as the checker reads it): a test rating an item so names that declaration.
+    path = tmp_path / "na.esi"
+    path.write_text(
+        'ruleset "na" version "1"\n'
+        "scale practice: good > poor, not applicable\n"
+        'ladder grade: "Met" > "Not met"\n'
+        'grading g { items rated on practice  grades from grade  "Met" when at least good on each item  "Not met" otherwise }\n'
+        'section A "A" { criterion A1 "A1" { graded by g  item A1.a "a"  item A1.b "b" } }\n'
+        'test "n/a drops out" { criterion A1  given ratings A1.a good, A1.b "not applicable"  expect grade "Met" }\n',
+        "utf-8",
+    )
+    assert check_file(str(path)).ruleset is not None
+    _, analysis, _ = _analyse(path)
+    unresolved = [(o.kind, o.key) for o in analysis.index.occurrences
+                  if not o.declares and o.kind != "ruleset" and analysis.index.declaration(o) is None]
+    assert unresolved == []
+    assert "the not-applicable answer of the scale `practice`" in _hover(path, '"not applicable"', 2)
+
+
 def test_references_resolve_as_the_checker_reads_them() -> None:
     _, analysis, text = _analyse(PARENT)
     index = analysis.index

@@ -167,6 +167,8 @@ class Index:
             if d.not_applicable is not None:
                 self._add("value", (d.name.text, d.not_applicable.text), d.not_applicable.span,
                           declares=True, node=d.not_applicable, owner=d)
+            elif d.not_applicable_at is not None:  # no spelling of its own: the words are the value
+                self._add("value", (d.name.text, "not applicable"), d.not_applicable_at, declares=True, owner=d)
         elif isinstance(d, (s.AttributeDecl, s.FactDecl)):
             self._attributes.setdefault(d.name.text, d)
             self._add("attribute", (d.name.text,), d.name.span, declares=True, node=d)

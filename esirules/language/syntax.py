@@ -92,6 +92,8 @@ class ScaleDecl:
     # `good = 3`: each level's number written after `=`, None where none is (issue 11, point 1)
     numbers: tuple[Value | None, ...] = ()
     span: Span = span_field()
+    # where `not applicable` is written: with no spelling of its own, those words are its value
+    not_applicable_at: Span | None = attrs.field(default=None, eq=False, kw_only=True)
 
 
 @attrs.frozen

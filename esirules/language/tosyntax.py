@@ -115,11 +115,12 @@ class ToSyntax(OutcomeNodes):
 
     # --- vocabularies ---
     def scale(self, meta: Any, children: list[Any]) -> s.ScaleDecl:
-        has_na = any(isinstance(c, Token) and c.type == "NOT_APPLICABLE" for c in children)
+        na = next((c for c in children if isinstance(c, Token) and c.type == "NOT_APPLICABLE"), None)
         label = self._first(children, s.Text)
         values, numbers = self._levels(children[1])
         return s.ScaleDecl(
-            self._name(children[0]), values, False, label, has_na, numbers, span=self._span(meta)
+            self._name(children[0]), values, False, label, na is not None, numbers, span=self._span(meta),
+            not_applicable_at=None if na is None else self._span(na),
         )
 
     def ladder(self, meta: Any, children: list[Any]) -> s.ScaleDecl:
