@@ -55,6 +55,11 @@ def display_number(value: Fraction, rounding: Rounding) -> str:
     return _decimal_text(_round(value, rounding), rounding.places)
 
 
+def round_number(value: Fraction, rounding: Rounding) -> Fraction:
+    """A plain figure (a mean) rounded to `rounding.places` decimals by its tie rule, exactly."""
+    return _round(value, rounding)
+
+
 def approx_percent(value: Fraction) -> str:
     """A proportion to two decimals, for checking by hand: 1/3 → "33.33%"."""
     return display_percent(value, _TWO_PLACES)

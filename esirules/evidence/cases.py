@@ -113,6 +113,17 @@ class Adjustment:
 
 
 @attrs.frozen
+class RecordedFact:
+    """A fact about the inspection (issue 11, point 4): its value as recorded (with where), or its
+    declared default (`defaulted`). Values: a value's name, a number (Fraction), or yes/no (bool)."""
+
+    name: str
+    value: str | Fraction | bool
+    defaulted: bool = False
+    location: Location | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
 class CarriedForward:
     """An earlier judgement carried forward (issue 11, point 6): a criterion or section not
     inspected this time keeps the grade an earlier inspection gave it."""
@@ -265,5 +276,7 @@ class Evidence:
     sources: dict[str, str] = attrs.field(factory=dict, repr=False)
     # Where each rating is recorded, so an explanation can cite it.
     rating_locations: dict[str, Location] = attrs.field(factory=dict, kw_only=True)
+    # The inspection's facts: those recorded, and the declared defaults of the others.
+    facts: dict[str, RecordedFact] = attrs.field(factory=dict, kw_only=True)
     date: datetime.date | None = attrs.field(default=None, kw_only=True)  # the inspection's own date
     carried_forward: tuple[CarriedForward, ...] = attrs.field(default=(), kw_only=True)

@@ -13,8 +13,9 @@ from fractions import Fraction
 import yaml
 
 from esirules.diagnostics import Diagnostic, did_you_mean
-from esirules.evidence.cases import Adjustment, Location, MeasureFigures
+from esirules.evidence.cases import Adjustment, Location, MeasureFigures, RecordedFact
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
+from esirules.evidence.facts import read_facts
 from esirules.evidence.vocabulary import MAX_DIGITS, shown, suggest
 from esirules.language import model
 from esirules.span import Span
@@ -79,6 +80,10 @@ class InspectionFields:
         # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
         grading = self.ruleset.criterion(item.criterion).grading
         return self.ruleset.scale(self.ruleset.grading(grading).item_scale) if grading else None
+
+    def facts(self, node: yaml.Node) -> dict[str, RecordedFact]:
+        """The `facts` recorded (a workbook's `facts` sheet reads through here; see `facts`)."""
+        return read_facts(self.path, self.ruleset, node, self.problems)
 
     def measures(self, node: yaml.Node) -> dict[str, MeasureFigures]:
         measures: dict[str, MeasureFigures] = {}
@@ -360,7 +365,7 @@ class InspectionFields:
         if aggregate is not None and aggregate.kind == "graded_over" and aggregate.using:
             return list(ruleset.scale(ruleset.grading(aggregate.using).ladder).values)
         bands = aggregate.bands or aggregate.using if aggregate is not None else None
-        if aggregate is not None and aggregate.kind in ("points_total", "score_banded") and bands:
+        if aggregate is not None and aggregate.kind in ("points_total", "score_banded", "sum_banded", "mean_banded") and bands:
             return list(ruleset.scale(ruleset.band_set(bands).scale).values)
         ladders = [s for s in ruleset.scales if s.is_ladder]
         return list(dict.fromkeys(v for s in ladders for v in s.values))

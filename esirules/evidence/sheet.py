@@ -39,7 +39,9 @@ from esirules.evidence.document import (
 from esirules.files import DISK, InputFiles
 from esirules.span import Span
 
-EVIDENCE_FIELDS = ("inspection", "ruleset", "date", "cases", "ratings", "measures", "adjustments", "carried_forward")
+EVIDENCE_FIELDS = (
+    "inspection", "ruleset", "date", "cases", "ratings", "measures", "adjustments", "facts", "carried_forward",
+)
 SHEET_FIELDS = ("title", "columns")
 COLUMN_FIELDS = ("label", "evidence", "ruleset", "sample")
 

@@ -28,6 +28,7 @@ class RulesetParts(NamedTuple):
     gradings: tuple[m.Grading, ...]
     bands: tuple[m.Bands, ...]
     exclusions: m.Exclusions
+    outcomes: tuple[m.Outcome, ...] = ()
 
 
 class Given(NamedTuple):
@@ -53,6 +54,10 @@ class Gap(NamedTuple):
 def gaps_of(e: m.Expectation, parts: RulesetParts, given: Given) -> list[Gap]:
     """What the expectation's target needs that the evidence given lacks (nothing: it can be computed)."""
     criteria = {c.id: c for section in parts.sections for c in section.criteria}
+    if e.target == "outcome":
+        # Which levels an outcome needs depends on which rule decides it, so nothing is asked
+        # here: a test whose evidence leaves it not computable fails, saying which level lacked.
+        return []
     if e.target == "criterion":
         return _criterion(criteria[e.id], parts, given, e.what)
     if e.target == "item":
@@ -113,7 +118,12 @@ def _section(
     else:
         chosen = [c for c in members if c.grading is not None]
     member_what = "score" if rule.kind == "weighted_mean" else "grade"
-    return _missing(section.missing, [_criterion(c, parts, given, member_what) for c in chosen])
+    return _missing(_drops_out(rule, section.missing), [_criterion(c, parts, given, member_what) for c in chosen])
+
+
+def _drops_out(rule: m.Aggregate, missing: m.MissingRule) -> m.MissingRule:
+    """A total or mean of grades leaves out a member without a grade, whatever the block says."""
+    return "renormalise" if rule.kind in ("sum_banded", "mean_banded") else missing
 
 
 def _overall(what: str, criteria: dict[str, m.Criterion], parts: RulesetParts, given: Given) -> list[Gap]:
@@ -126,7 +136,7 @@ def _overall(what: str, criteria: dict[str, m.Criterion], parts: RulesetParts, g
     sections = [s for s in parts.sections if not rule.members or s.id in rule.members]
     member_what = "score" if rule.kind == "weighted_mean" else "grade"
     chosen = [s for s in sections if (s.score if member_what == "score" else s.grade) is not None]
-    return _missing(overall.missing, [_section(s, member_what, criteria, parts, given) for s in chosen])
+    return _missing(_drops_out(rule, overall.missing), [_section(s, member_what, criteria, parts, given) for s in chosen])
 
 
 def _missing(rule: m.MissingRule, per_member: Sequence[list[Gap]]) -> list[Gap]:
