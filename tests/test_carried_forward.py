@@ -308,11 +308,13 @@ def test_a_score_over_a_carried_section_follows_the_missing_data_rule(tmp_path: 
     # The overall's score is a weighted mean of the sections. Section A, carried forward, has no
     # score: not computable by default; renormalised, the overall score is B's alone.
     text = ruleset(overall="score: weighted mean of sections")
+    assert codes(tmp_path, text) == ["W140"]  # the checker warns of it
     data = {**INSPECTED, "carried_forward": [SECTION_A], "cases": cases(B1_q=["yes", "no"], B2_q=["yes", "yes"])}
     overall = score_text(tmp_path, text, data).column.overall
     assert overall is not None and overall.value is None
     assert overall.cause is not None and "carried forward" in overall.cause.words
     renormalised = text.replace("score: weighted mean of sections", "score: weighted mean of sections\n  if a section has no data: renormalise")
+    assert codes(tmp_path, renormalised) == []
     overall = score_text(tmp_path, renormalised, data).column.overall
     assert overall is not None and overall.value == F(3, 4)  # B: (1/2 + 1) ÷ 2
 
