@@ -40,6 +40,7 @@ sys.path.insert(0, HERE)
 FLOOR_RATIO = 1.3
 JSON_RATE = 5e6
 YAML_RATE = 1e6
+INLINE_CASES = 30_000  # an evidence file is at most 64 MB
 
 
 def _environment() -> dict[str, str]:
@@ -136,24 +137,31 @@ def targets(found: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
+def figures(cases: int, inline_cases: int, repeat: int, only: set[str] | None = None) -> dict[str, Any]:
+    """The floor ratio and the inline JSON and YAML rates (those in `only`, all by default), with
+    their targets under `targets`; bench/run.py calls this."""
+    only = {"floor", "inline"} if only is None else only
+    found: dict[str, Any] = {"load_average_at_start": list(os.getloadavg())}
+    if "floor" in only:
+        found["floor"] = floor_figures(cases, repeat)
+        print(json.dumps(found["floor"]), flush=True)
+    if "inline" in only:
+        found["inline"] = inline_figures(inline_cases, repeat)
+        print(json.dumps(found["inline"]), flush=True)
+    found["load_average_at_end"] = list(os.getloadavg())
+    found["targets"] = targets(found)
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200_000)
     parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--inline-cases", type=int, default=30_000,
-                        help="cases of the JSON and YAML files (an evidence file is at most 64 MB)")
+    parser.add_argument("--inline-cases", type=int, default=INLINE_CASES, help="cases of the JSON and YAML files")
     parser.add_argument("--only", choices=["floor", "inline"], action="append")
     parser.add_argument("--update", metavar="RESULTS", help="put the figures and targets into this results file")
     args = parser.parse_args(argv)
-    only = set(args.only or ["floor", "inline"])
-    found: dict[str, Any] = {"load_average_at_start": list(os.getloadavg())}
-    if "floor" in only:
-        found["floor"] = floor_figures(args.cases, args.repeat)
-        print(json.dumps(found["floor"]), flush=True)
-    if "inline" in only:
-        found["inline"] = inline_figures(args.inline_cases, args.repeat)
-        print(json.dumps(found["inline"]), flush=True)
-    found["targets"] = targets(found)
+    found = figures(args.cases, args.inline_cases, args.repeat, set(args.only) if args.only else None)
     for t in found["targets"]:
         print(f"  {'PASS' if t['pass'] else 'FAIL'}  {t['target']}: {t['figure']:.3g} {t['unit']}")
     if args.update:
