@@ -41,15 +41,15 @@ class Spy:
         self.monkeypatch = monkeypatch
         real = json_cases.read_json_cases
 
-        def spy(*args: Any) -> Any:
-            found = real(*args)
+        def spy(*args: Any, **options: Any) -> Any:
+            found = real(*args, **options)
             self.fast += found is not None
             return found
 
         monkeypatch.setattr(load, "read_json_cases", spy)
 
     def exact(self) -> None:
-        self.monkeypatch.setattr(load, "read_json_cases", lambda *args: None)
+        self.monkeypatch.setattr(load, "read_json_cases", lambda *args, **options: None)
 
 
 def outcome(path: Path) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:
@@ -170,3 +170,65 @@ def test_changed_files_read_the_same_or_are_refused_the_same(
     with monkeypatch.context() as patch:
         fast, exact, _ = both(path, patch)
     assert_same(fast, exact)
+
+
+def _variant(inspection: dict[str, Any], change: str) -> str:
+    """The generated inspection's first three cases, changed as the scanner must notice."""
+    cases = [dict(case, answers=dict(case["answers"])) for case in inspection["cases"][:3]]
+    document = {"inspection": "Inspección ünicode", **{k: v for k, v in inspection.items() if k != "cases"}}
+    document["cases"] = cases
+    if change == "answers empty at the end":
+        cases[-1]["answers"] = {}
+    elif change == "answers null at the end":
+        cases[-1]["answers"] = None
+    elif change == "answers first":
+        cases[0] = {"answers": cases[0].pop("answers"), **cases[0]}
+    elif change == "an empty case":
+        cases.insert(1, {})
+    elif change == "a file name in the list":
+        return json.dumps({**document, "cases": ["cases.csv", *cases]})
+    elif change == "a list as a value":
+        cases[1]["sample"] = ["a"]  # type: ignore[assignment]
+    elif change == "answers as text":
+        cases[1]["answers"] = "yes"  # type: ignore[assignment]
+    elif change == "non-ASCII values":
+        cases[0]["id"], cases[2]["id"] = "Café-1", "Ωμέγα"
+        return json.dumps(document, ensure_ascii=False, indent=1)
+    elif change == "a line separator in a value":  # (a line break to YAML)
+        cases[1]["sample"] = "févr\u2028ier"
+        return json.dumps(document, ensure_ascii=False, indent=1)
+    elif change == "a space before a colon":
+        return json.dumps(document).replace('"sample":', '"sample" :', 1)
+    elif change == "an attribute under answers":
+        cases[1]["answers"]["risk_of_harm"] = "low"
+    elif change == "a question as an attribute":
+        cases[1]["B1.start"] = "yes"
+    elif change == "cases last, on one line":
+        document = {k: v for k, v in document.items() if k != "cases"} | {"cases": cases}
+        return json.dumps(document, ensure_ascii=False)
+    elif change == "braces in values":
+        cases[0]["id"], cases[1]["id"] = "C{1}", "C},{2"
+    elif change == "a rating misspelt after the cases":
+        document["ratings"] = {**document.get("ratings", {}), "A1.visibilty": "good"}
+    return json.dumps(document, ensure_ascii=False, indent=None if "one line" in change else 2)
+
+
+CHANGES = (
+    "none", "answers empty at the end", "answers null at the end", "answers first", "an empty case",
+    "a file name in the list", "a list as a value", "answers as text", "non-ASCII values", "a line separator in a value", "a space before a colon",
+    "an attribute under answers", "a question as an attribute", "cases last, on one line", "braces in values",
+    "a rating misspelt after the cases",
+)
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_the_scanner_reads_the_same_or_leaves_the_file_to_the_exact_path(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    path = tmp_path / "evidence.json"
+    path.write_text(_variant(inspection, change), encoding="utf-8")
+    fast, exact, taken = both(path, monkeypatch)
+    assert_same(fast, exact)
+    if change in ("none", "answers empty at the end", "answers null at the end", "answers first",
+                  "cases last, on one line", "braces in values", "non-ASCII values"):
+        assert taken == 1 and isinstance(fast, Evidence)

@@ -31,6 +31,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The limits an evidence file keeps to (docs/evidence-format.md), far beyond any real inspection.
 MAX_DOCUMENT_BYTES = 64 << 20  # an evidence file or summary sheet (YAML or JSON): 64 MB
 MAX_TABLE_BYTES = 4 << 30  # a CSV file of cases: 4 GB
+# An evidence file (JSON) whose cases are plain, read by the fast path (json_cases): 1 GB. A
+# file over MAX_DOCUMENT_BYTES whose cases are not plain is refused as before (E109): the exact
+# path keeps a node per value, and would need many gigabytes for it.
+MAX_PLAIN_DOCUMENT_BYTES = 1 << 30
 MAX_JSON_DEPTH = 100  # lists and sets of fields inside each other, in a JSON file
 
 Problems = list[Diagnostic]

@@ -10,6 +10,7 @@ format, and the files an evidence file may name, are in docs/evidence-format.md.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import threading
@@ -20,6 +21,7 @@ import yaml
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.cases import Adjustment, Cases, Evidence, EvidenceWarning, MeasureFigures
 from esirules.evidence.document import (
+    MAX_PLAIN_DOCUMENT_BYTES,
     MAX_TABLE_BYTES,
     NULL,
     Problems,
@@ -167,6 +169,7 @@ class _Load:
         self.path = path
         self.fast = fast
         self.fast_table: CaseTable | None = None
+        self.hashed = False  # the evidence file's bytes are in the digest already
         self.files = files
         self.ruleset = ruleset
         self.vocab: Vocabulary = vocabulary(ruleset)
@@ -187,7 +190,8 @@ class _Load:
         root = self._fast_root() if self.fast else read_document(self.path, self.problems, self.sources, self.files)
         if root is None:
             return None
-        self.digest.update(self.sources[self.path].encode())
+        if not self.hashed:
+            self.digest.update(self.sources[self.path].encode())
         title, reference = "", None
         parts: list[Cases] = []
         ratings: dict[str, str] = {}
@@ -228,15 +232,34 @@ class _Load:
         )
 
     def _fast_root(self) -> yaml.MappingNode | None:
-        """The node tree of a plain JSON file with its cases decoded aside, or None."""
-        read = read_text(self.path, self.problems, self.sources, files=self.files)
-        if read is None or read[0] is None:
+        """The node tree of a plain JSON file with its cases decoded aside, or None.
+
+        A file over MAX_DOCUMENT_BYTES (up to MAX_PLAIN_DOCUMENT_BYTES) is read here; if its
+        cases are not plain the exact path refuses it (E109) as it always did.
+        """
+        read = read_text(self.path, self.problems, self.sources, lazy=True, files=self.files,
+                         limit=MAX_PLAIN_DOCUMENT_BYTES)
+        if read is None:
             return None
-        found = read_json_cases(self.path, read[0], read[1], self.vocab)
+        text, data = read
+        if data.startswith(codecs.BOM_UTF8):
+            return None
+        # The content hash is worked out beside the reading (hashlib lets go of the GIL).
+        hashing = threading.Thread(target=self.digest.update, args=(data,))
+        hashing.start()
+        try:
+            found = read_json_cases(self.path, data, self.vocab, ascii=text is None)
+        finally:
+            hashing.join()
+        self.hashed = True
         if found is None or too_deep(found[1]):
-            return None  # (the cases themselves are typed three deep)
-        text, _, self.fast_table = found
-        return compose(self.path, ".json", text, self.problems)
+            return None  # (the cases themselves are three deep at most)
+        rest, _, self.fast_table, move = found
+        self.sources[self.path] = rest  # (only a problem would cite it: then the exact path reads the file again)
+        root = compose(self.path, ".json", rest, self.problems)
+        if root is not None:
+            move(root)
+        return root
 
     def _cases(self, node: yaml.Node) -> list[Cases]:
         if isinstance(node, yaml.ScalarNode) and node.tag != NULL:
