@@ -35,7 +35,7 @@ _SPACE = b" \t\n\r"
 # Characters YAML reads otherwise than JSON in a quoted value (line breaks, a byte-order mark) or
 # refuses (not printable): a text holding one is left to the exact path.
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
-_KEY, _NULL, _OBJECT = 1, 2, 3  # what follows a field's name: a text, null, a set of fields
+_TEXT, _NULL, _OBJECT = 1, 2, 3  # a field's value: a text, null, a set of fields
 
 
 def read_json_cases(
@@ -49,8 +49,6 @@ def read_json_cases(
     """
     import msgspec
 
-    if b"\\u" in data:
-        return None  # (a surrogate pair is one character to JSON, two to YAML)
     try:
         top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
@@ -64,6 +62,8 @@ def read_json_cases(
     end = start + len(listed)
     if not 2 < len(listed) < 1 << 31 or data[start : start + 1] != b"[" or data.find(b"\\", start, end) >= 0:
         return None
+    if data.find(b"\\u", 0, start) >= 0 or data.find(b"\\u", end) >= 0:
+        return None  # (a surrogate pair is one character to JSON, two to YAML)
     scanned = _scan(listed, region, vocab)
     if scanned is None:
         return None
@@ -86,30 +86,30 @@ def _scan(
     listed: np.ndarray, region: memoryview, vocab: Vocabulary
 ) -> tuple[list[str | None], np.ndarray, np.ndarray, np.ndarray, list[str | None], np.ndarray] | None:
     """The fields written in the list (number, case, text of each), the distinct texts, and where
-    each case's `{` is in the list; None if the list is not plain."""
+    each case's `{` is in the list; None if the list is not plain.
+
+    The list is cut after every name's `":` (no value holds a quote, so `":` ends a name and
+    nothing else): piece k holds the value of field k-1, what lies between it and the next
+    name, and the name of field k (`"partly","B1.review":`); the first piece holds `[{` and
+    the first name, the last the last value and the list's end.
+    """
     import pyarrow as pa
     from pyarrow._compute import call_function  # (pyarrow.compute itself takes 0.2 s to import)
 
-    quotes = np.flatnonzero(listed == ord('"'))
-    if len(quotes) < 2 or len(quotes) % 2:
-        return None
-    closes = quotes[1::2]
-    if closes[-1] + 1 >= len(listed):
-        return None
-    names = quotes[0::2][listed[closes + 1] == ord(":")]  # (JSON never writes a space before the colon)
-    m = len(names)
+    ends = np.flatnonzero((listed[:-1] == ord('"')) & (listed[1:] == ord(":")))
+    m = len(ends)  # names (JSON writes no space before the colon; a file that does is not plain)
     if not m:
         return None
-    offsets = np.empty(m + 1, dtype=np.int32)
-    offsets[:m] = names + 1
-    offsets[m] = len(listed)
-    pieces = pa.Array.from_buffers(pa.binary(), m, [None, pa.py_buffer(offsets), pa.py_buffer(region)])
+    offsets = np.empty(m + 2, dtype=np.int32)
+    offsets[0] = 0
+    offsets[1 : m + 1] = ends + 2
+    offsets[m + 1] = len(listed)
+    del ends
+    pieces = pa.Array.from_buffers(pa.binary(), m + 1, [None, pa.py_buffer(offsets), pa.py_buffer(region)])
     encoded = call_function("dictionary_encode", [pieces])
     codes = encoded.indices.to_numpy()
-    del pieces
-    prefix = bytes(region[: names[0]]).translate(None, _SPACE)
-    if prefix != b"[{":
-        return None
+    known = encoded.dictionary.to_pylist()
+    del pieces, encoded
 
     case_fields = {"id": 0, "sample": 1, "answers": 2}
     fields: list[str | None] = ["id", "sample", None]
@@ -124,94 +124,106 @@ def _scan(
             fields.append(f"answer:{question}")
     by_depth = (case_fields, answer_fields)
 
-    # Each distinct piece read once: its field at each depth it may be at (1: a case's field,
-    # 2: an answer), the case it opens there (at most one), the change of depth, and its text.
-    # Pieces of the same shape (name, what follows, the text after the value) share one reading.
+    # Each distinct piece read once (pieces of one shape share a reading): the kind and text of
+    # the value it ends, its name's field at depth 1 and 2 (-1: it cannot be there), and, from
+    # the depth of the value's field, whether the text between is plain there, the case it
+    # opens (at most one), and the change of depth.
+    first, last = int(codes[0]), int(codes[-1])
     strings: list[str | None] = [None]
     numbers: dict[str, int] = {}
-    known = encoded.dictionary.to_pylist()
-    last = int(codes[-1])
-    shapes: dict[tuple[bytes, int, bytes, bool], tuple[int, int, int, int, int] | None] = {}
-    readings: list[tuple[int, int, int, int, int]] = []
+    shapes: dict[tuple[int, bytes, bytes, int], tuple[int, ...] | None] = {}
+    readings: list[tuple[int, ...]] = []
     values: list[int] = []
     for code, piece in enumerate(known):
-        ending = code == last  # the last piece: the list ends in it (no quote after)
         parts = piece.split(b'"')
-        if not ending and parts.pop() != b"":
-            return None
-        number = 0
-        if len(parts) == 4:  # name":"value<between>
-            follows, between = _KEY, parts[3]
-            if parts[1].translate(None, _SPACE) != b":":
+        where = 0 if code == first else 1 if code == last else 2  # (first and last are each one of a kind)
+        if where == 0:
+            if len(parts) != 3 or parts[0].translate(None, _SPACE) != b"[{":
                 return None
-            found = _number(parts[2], numbers, strings)
-            if found is None:
-                return None
-            number = found
-        elif len(parts) == 2:  # name":null<between> or name":{<between>
-            between = parts[1].translate(None, _SPACE)
-            if between.startswith(b":null"):
-                follows, between = _NULL, between[5:]
-            elif between.startswith(b":{"):
-                follows, between = _OBJECT, between[2:]
+            kind, between, number = _NULL, b"", 0  # (no value before the first name)
+        else:
+            number = 0
+            if parts[0].translate(None, _SPACE) == b"" and len(parts) > 1:  # a text
+                found = _number(parts[1], numbers, strings)
+                if found is None:
+                    return None
+                kind, number, parts = _TEXT, found, parts[2:]
+            elif parts[0].lstrip(_SPACE).startswith(b"null"):
+                kind, parts[0] = _NULL, parts[0].lstrip(_SPACE)[4:]
+            elif parts[0].lstrip(_SPACE).startswith(b"{"):
+                kind, parts[0] = _OBJECT, parts[0].lstrip(_SPACE)[1:]
             else:
                 return None
-        else:
+            if len(parts) != (1 if where == 1 else 3):
+                return None
+            between = parts[0].translate(None, _SPACE)
+        name = parts[1] if where != 1 else None
+        if where != 1 and parts[2] != b":":
             return None
-        shape = (parts[0], follows, between, ending)
+        shape = (kind, between, name or b"", where)
         if shape not in shapes:
-            shapes[shape] = _reading(parts[0], follows, between.translate(None, _SPACE), ending, by_depth)
+            shapes[shape] = _reading(kind, between, name, where, by_depth)
         reading = shapes[shape]
         if reading is None:
             return None
         readings.append(reading)
         values.append(number)
-    read = np.array(readings, dtype=np.int32).reshape(-1, 5)
-    field_at = np.full((len(known), 3), -1, dtype=np.int32)
-    opens = np.zeros((len(known), 3), dtype=np.int32)
-    field_at[:, 1], field_at[:, 2], opens[:, 1], opens[:, 2], step = read.T
-    open_at = np.array([piece.rfind(b"{") for piece in known], dtype=np.int64)  # (a case's `{` is its piece's last)
+    read = np.array(readings, dtype=np.int32).reshape(-1, 7)
     value = np.array(values, dtype=np.int32)
+    kind_of, field_at, plain_at, opens_at, step = read[:, 0], read[:, 1:3], read[:, 3:5], read[:, 5], read[:, 6]
+    open_at = np.array([piece.rfind(b"{") for piece in known], dtype=np.int64)  # (a case's `{` is its piece's last)
 
-    # Every field's depth (1 or 2), its case, and where each case opens, by look-ups.
-    depths = np.empty(m, dtype=np.int32)
-    depths[0] = 1
-    np.cumsum(step[codes[:-1]], out=depths[1:])
-    depths[1:] += 1
-    if depths.min() < 1 or depths.max() > 2:
+    # Each name's depth (1 or 2), its field, its case; each field's value; by look-ups.
+    steps = step[codes]
+    depths = np.empty(m + 1, dtype=np.int32)  # the depth of piece k's name (the last: where the list ends)
+    np.cumsum(steps, out=depths)
+    depths += 1
+    if depths[:-1].min() < 1 or depths[:-1].max() > 2 or depths[-1] != 0:
         return None
-    field = field_at[codes, depths]
+    before = depths[:-1] - 1  # (from 0: the depth of the field each piece from the second ends)
+    if not plain_at[codes[1:], before].all():
+        return None
+    field = field_at[codes[:-1], before]
     if (field < 0).any():
         return None
-    opening = opens[codes, depths]
-    case = np.empty(m, dtype=np.int32)
-    case[0] = 0
-    np.cumsum(opening[:-1], out=case[1:])
-    where = np.flatnonzero(opening[:-1])
-    first = bytes(region[: names[0]]).rfind(b"{")
-    case_starts = np.concatenate(([first], offsets[where] + open_at[codes[where]]))
-    return fields, field, case, value[codes], strings, case_starts
+    kinds = kind_of[codes[1:]]
+    answers = field == 2
+    if ((kinds == _OBJECT) & ~answers).any():
+        return None  # only `answers` holds a set of fields
+    if (answers & (kinds == _TEXT)).any():
+        return None  # ...and it holds nothing else but null
+    opening = opens_at[codes]
+    if opening[-1] or not opening[0]:
+        return None
+    case = np.cumsum(opening[:-1], dtype=np.int32) - 1
+    opened = np.flatnonzero(opening)
+    case_starts = offsets[opened] + open_at[codes[opened]]
+    return fields, field, case, value[codes[1:]], strings, case_starts
 
 
 def _reading(
-    name: bytes, follows: int, between: bytes, ending: bool, by_depth: tuple[dict[str, int], dict[str, int]]
-) -> tuple[int, int, int, int, int] | None:
-    """A piece's field number at depth 1 and at depth 2 (-1 where it cannot be), the cases it
-    opens at each, and the change of depth it makes; None if it can be at neither depth."""
-    try:
-        text = name.decode("utf-8")
-    except UnicodeDecodeError:
-        return None
-    found = [-1, -1, 0, 0, 0]
+    kind: int, between: bytes, name: bytes | None, where: int, by_depth: tuple[dict[str, int], dict[str, int]]
+) -> tuple[int, ...] | None:
+    """A piece's reading: the kind of value it ends, its name's field number at depth 1 and 2,
+    whether it is plain from a value at depth 1 and 2, the cases it opens (the same from either
+    depth), and the change of depth it makes (from its value's field to its name)."""
+    fields = [-1, -1]
+    if name is not None:
+        try:
+            text = name.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        fields = [by_depth[0].get(text, -1), by_depth[1].get(text, -1)]
+    if where == 0:  # `[{` then the first name, at depth 1
+        return (kind, fields[0], fields[1], 1, 1, 1, 0)
+    plain, opens, step = [0, 0], 0, 0
     for depth in (1, 2):
-        number = by_depth[depth - 1].get(text)
-        answers = depth == 1 and text == "answers"
-        if number is None or (follows == _OBJECT and not answers) or (follows == _KEY and answers):
-            continue  # (only `answers` holds a set of fields, and it holds nothing else but null)
-        walked = _walk(between, depth + (follows == _OBJECT), ending)
+        walked = _walk(between, depth + (kind == _OBJECT), where == 1)
         if walked is not None:
-            found[depth - 1], found[depth + 1], found[4] = number, walked[1], walked[0] - depth
-    return None if found[0] < 0 and found[1] < 0 else (found[0], found[1], found[2], found[3], found[4])
+            plain[depth - 1], opens, step = 1, walked[1], walked[0] - depth
+    if not any(plain) or (name is not None and max(fields) < 0):
+        return None
+    return (kind, fields[0], fields[1], plain[0], plain[1], opens, step)
 
 
 def _number(text: bytes, numbers: dict[str, int], strings: list[str | None]) -> int | None:

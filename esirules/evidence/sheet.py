@@ -25,6 +25,7 @@ import yaml
 
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.document import (
+    MAX_PLAIN_DOCUMENT_BYTES,
     YAML_SUFFIXES,
     Problems,
     at,
@@ -104,19 +105,22 @@ def _plainly_evidence(path: str, files: InputFiles) -> bool:
     (skipping the values), or YAML fields written at the start of a line. Then `is_sheet` would
     say no; anything else (unreadable, or not plain) is left to it, and to its diagnostics."""
     problems: Problems = []
-    read = read_text(path, problems, {}, files=files)
-    if read is None or read[0] is None:
+    json = path.lower().endswith(".json")
+    read = read_text(path, problems, {}, files=files, lazy=json, limit=MAX_PLAIN_DOCUMENT_BYTES if json else None)
+    if read is None:
         return False
-    text, data = read[0], read[1]
-    if path.lower().endswith(".json"):
+    text, data = read
+    if json:
         import msgspec
 
         try:
             keys = set(msgspec.json.decode(data, type=dict[str, msgspec.Raw]))
         except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
             return False
-    else:
+    elif text is not None:
         keys = set(_TOP_LEVEL_FIELD.findall(text))
+    else:
+        return False
     return "columns" not in keys and any(key in EVIDENCE_FIELDS for key in keys)
 
 
