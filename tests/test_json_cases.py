@@ -232,3 +232,23 @@ def test_the_scanner_reads_the_same_or_leaves_the_file_to_the_exact_path(
     if change in ("none", "answers empty at the end", "answers null at the end", "answers first",
                   "cases last, on one line", "braces in values", "non-ASCII values"):
         assert taken == 1 and isinstance(fast, Evidence)
+
+
+def test_a_plain_file_over_the_evidence_file_limit_is_read_and_any_other_refused(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain JSON cases are read up to MAX_PLAIN_DOCUMENT_BYTES; a file over MAX_DOCUMENT_BYTES that
+    is not plain is refused (E109) as before, since the exact path would keep a node per value."""
+    from esirules.evidence import document
+
+    plain, unknown = tmp_path / "plain.json", tmp_path / "unknown.json"
+    plain.write_text(json.dumps(inspection), encoding="utf-8")
+    changed = dict(inspection, cases=[dict(inspection["cases"][0], unknown="x"), *inspection["cases"][1:]])
+    unknown.write_text(json.dumps(changed), encoding="utf-8")
+    expected = load_evidence(str(plain), RULES)
+    monkeypatch.setattr(document, "MAX_DOCUMENT_BYTES", 10_000)
+    assert plain.stat().st_size > 10_000
+    assert_same(load_evidence(str(plain), RULES), expected)
+    refused = outcome(unknown)
+    assert isinstance(refused, list) and [d[0] for d in refused] == ["E109"]
+    assert "is larger than the 10000 bytes an evidence file may be" in refused[0][2]
