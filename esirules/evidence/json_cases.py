@@ -21,11 +21,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from typing import Any
 
 import numpy as np
 import yaml
 
+from esirules.evidence.document import move_marks
 from esirules.evidence.table import CaseTable
 from esirules.evidence.triples import table_from_triples
 from esirules.evidence.vocabulary import TEXT_CONTROL, Vocabulary
@@ -40,7 +40,7 @@ _TEXT, _NULL, _OBJECT = 1, 2, 3  # a field's value: a text, null, a set of field
 
 def read_json_cases(
     file: str, data: bytes, vocab: Vocabulary, *, ascii: bool = False
-) -> tuple[str, bytes, CaseTable, Callable[[yaml.Node], None]] | None:
+) -> tuple[str, bytes, CaseTable, Callable[[yaml.MappingNode], bool]] | None:
     """The case table of a plain JSON evidence file; its text with the list of cases written `[]`;
     its bytes likewise (for the checks of the other fields); and a function that moves the place
     of each node of that text's tree back to its place in the file.
@@ -267,7 +267,7 @@ def _walk(between: bytes, depth: int, last: bool) -> tuple[int, int] | None:
     return depth, opened
 
 
-def _mover(data: bytes, start: int, end: int, before: str, length: int) -> Callable[[yaml.Node], None]:
+def _mover(data: bytes, start: int, end: int, before: str, length: int) -> Callable[[yaml.MappingNode], bool]:
     """A function moving the marks of a node tree read from the text with the list of cases
     (`length` characters from byte `start` to `end`) written `[]` back to their places in the
     file's text (line, column and character index). `before` is the text before the list."""
@@ -278,28 +278,9 @@ def _mover(data: bytes, start: int, end: int, before: str, length: int) -> Calla
         last_column = len(data[data.rfind(b"\n", start, end) + 1 : end].decode("utf-8"))
     else:
         last_column = column + length
-    after = len(before) + 2  # the first index after `[]` in the text read
 
-    def move(mark: Any) -> Any:
-        if mark is None or mark.index < after:
-            return mark
-        column_ = mark.column - (column + 2) + last_column if mark.line == line else mark.column
-        return yaml.Mark(mark.name, mark.index + length - 2, mark.line + breaks, column_, None, None)  # type: ignore[arg-type]
+    def move(root: yaml.MappingNode) -> bool:
+        move_marks(root, len(before) + 2, length - 2, breaks, line, last_column - (column + 2))
+        return True
 
-    def walk(root: yaml.Node) -> None:
-        moved: dict[int, Any] = {}  # (a mark may be shared by two nodes: moved once)
-        stack = [root]
-        while stack:
-            node = stack.pop()
-            for attribute in ("start_mark", "end_mark"):
-                mark = getattr(node, attribute)
-                if id(mark) not in moved:
-                    moved[id(mark)] = move(mark)
-                setattr(node, attribute, moved[id(mark)])
-            if isinstance(node, yaml.SequenceNode):
-                stack.extend(node.value)
-            elif isinstance(node, yaml.MappingNode):
-                for key, item in node.value:
-                    stack.extend((key, item))
-
-    return walk
+    return move
