@@ -144,15 +144,20 @@ def _scan(
             return None
         readings.append(reading)
     read = np.array(readings, dtype=np.int32).reshape(-1, 4)
-    kinds, indents, field_of, value_of = (read[:, j][codes] for j in range(4))
+    if (read[:, 0] == _EMPTY).any():  # blank lines among the cases: the others only
+        written = np.flatnonzero(read[:, 0][codes] != _EMPTY)
+        codes = codes[written]
+    else:
+        written = None
+    if not len(codes):
+        return None
+    kind, indent = read[:, 0].astype(np.int8)[codes], read[:, 1][codes]
 
     # The shape: every case opens alike (`- ` at one column, its name at another), its other
     # fields' names at that column, answers at one deeper column, each answer after `answers:`
     # or another answer of the same case.
-    written = np.flatnonzero(kinds != _EMPTY)
-    if not len(written) or kinds[written[0]] != _CASE:
+    if kind[0] != _CASE:
         return None
-    kind, indent = kinds[written], indents[written]
     opens = kind == _CASE
     column = int(indent[0]) // _WIDE  # where a case's names are
     if (indent[opens] != indent[0]).any() or (indent[(kind == _FIELD) | (kind == _ANSWERS)] != column).any():
@@ -165,12 +170,14 @@ def _scan(
         previous = np.concatenate(([_CASE], kind[:-1]))[answers]
         if ((previous != _ANSWERS) & (previous != _ANSWER)).any():
             return None  # an answer comes after `answers:` or another answer
+    del indent
     case = np.cumsum(opens, dtype=np.int32) - 1
-    lines = (written[opens] + first_line + 1).tolist()
-    field = field_of[written]
+    opened = np.flatnonzero(opens)
+    lines = ((opened if written is None else written[opened]) + first_line + 1).tolist()
+    field = read[:, 2][codes]
     if (field < 0).any():
         return None
-    return fields, field, case, value_of[written], strings, lines
+    return fields, field, case, read[:, 3][codes], strings, lines
 
 
 def _reading(
