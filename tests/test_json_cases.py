@@ -252,3 +252,36 @@ def test_a_plain_file_over_the_evidence_file_limit_is_read_and_any_other_refused
     refused = outcome(unknown)
     assert isinstance(refused, list) and [d[0] for d in refused] == ["E109"]
     assert "is larger than the 10000 bytes an evidence file may be" in refused[0][2]
+
+
+@pytest.mark.parametrize("change", ["none", "answers empty at the end", "non-ASCII values", "an empty case"])
+def test_pieces_numbered_by_pyarrow_read_the_same(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Large files number their pieces with pyarrow, small ones in Python: here pyarrow for all."""
+    from esirules.evidence import triples
+
+    monkeypatch.setattr(triples, "SMALL_BYTES", 0)
+    path = tmp_path / "evidence.json"
+    path.write_text(_variant(inspection, change), encoding="utf-8")
+    fast, exact, taken = both(path, monkeypatch)
+    assert_same(fast, exact)
+    assert taken == (change != "an empty case")
+
+
+def test_both_ways_of_numbering_pieces_agree() -> None:
+    import numpy as np
+
+    from esirules.evidence import triples
+
+    region = memoryview(b"abcab\xc3\xa9abab")
+    offsets = np.array([0, 2, 3, 5, 7, 9, 11], dtype=np.int32)
+    small = triples.number_pieces(region, offsets)
+    triples.SMALL_BYTES, saved = 0, triples.SMALL_BYTES
+    try:
+        large = triples.number_pieces(region, offsets)
+    finally:
+        triples.SMALL_BYTES = saved
+    assert small[0].tolist() == large[0].tolist()
+    assert small[1] == large[1]
+    assert [small[1][k] for k in small[0]] == [b"ab", b"c", b"ab", b"\xc3\xa9", b"ab", b"ab"]

@@ -193,3 +193,18 @@ def test_the_bundled_examples_read_the_same(monkeypatch: pytest.MonkeyPatch) -> 
         assert_same(fast, exact)
         monkeypatch.undo()
     assert RULES is not None
+
+
+@pytest.mark.parametrize("change", ["cases indented under cases", "blank lines between cases", "answers empty"])
+def test_lines_numbered_by_pyarrow_read_the_same(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Large files number their lines with pyarrow, small ones in Python: here pyarrow for all."""
+    from esirules.evidence import triples
+
+    monkeypatch.setattr(triples, "SMALL_BYTES", 0)
+    path = tmp_path / "evidence.yaml"
+    path.write_text(_variant(inspection, change), encoding="utf-8")
+    fast, exact, taken = both(path, monkeypatch)
+    assert_same(fast, exact)
+    assert taken == 1

@@ -27,7 +27,7 @@ import yaml
 
 from esirules.evidence.document import move_marks
 from esirules.evidence.table import CaseTable
-from esirules.evidence.triples import table_from_triples
+from esirules.evidence.triples import number_pieces, table_from_triples
 from esirules.evidence.vocabulary import TEXT_CONTROL, Vocabulary
 
 _CASE_FIELDS = ("id", "sample", "answers")
@@ -93,9 +93,6 @@ def _scan(
     name, and the name of field k (`"partly","B1.review":`); the first piece holds `[{` and
     the first name, the last the last value and the list's end.
     """
-    import pyarrow as pa
-    from pyarrow._compute import call_function  # (pyarrow.compute itself takes 0.2 s to import)
-
     ends = np.flatnonzero((listed[:-1] == ord('"')) & (listed[1:] == ord(":")))
     m = len(ends)  # names (JSON writes no space before the colon; a file that does is not plain)
     if not m:
@@ -105,11 +102,7 @@ def _scan(
     offsets[1 : m + 1] = ends + 2
     offsets[m + 1] = len(listed)
     del ends
-    pieces = pa.Array.from_buffers(pa.binary(), m + 1, [None, pa.py_buffer(offsets), pa.py_buffer(region)])
-    encoded = call_function("dictionary_encode", [pieces])
-    codes = encoded.indices.to_numpy()
-    known = encoded.dictionary.to_pylist()
-    del pieces, encoded
+    codes, known = number_pieces(region, offsets)
 
     case_fields = {"id": 0, "sample": 1, "answers": 2}
     fields: list[str | None] = ["id", "sample", None]

@@ -30,7 +30,7 @@ import yaml
 
 from esirules.evidence.document import move_marks
 from esirules.evidence.table import CaseTable
-from esirules.evidence.triples import table_from_triples
+from esirules.evidence.triples import number_pieces, table_from_triples
 from esirules.evidence.vocabulary import TEXT_CONTROL, Vocabulary
 
 _CASES = re.compile(rb"cases:[ ]*\n")
@@ -105,17 +105,9 @@ def _scan(
 ) -> tuple[list[str | None], np.ndarray, np.ndarray, np.ndarray, list[str | None], list[int]] | None:
     """The fields written on the lines from `starts[0]` to `starts[-1]` (number, case, text of
     each), the distinct texts, and the line each case starts on; None if they are not plain."""
-    import pyarrow as pa
-    from pyarrow._compute import call_function  # (pyarrow.compute itself takes 0.2 s to import)
-
-    count = len(starts) - 1
     offsets = (starts - starts[0]).astype(np.int32)
     region = memoryview(data)[int(starts[0]) : int(starts[-1])]
-    pieces = pa.Array.from_buffers(pa.binary(), count, [None, pa.py_buffer(offsets), pa.py_buffer(region)])
-    encoded = call_function("dictionary_encode", [pieces])
-    codes = encoded.indices.to_numpy()
-    known = encoded.dictionary.to_pylist()
-    del pieces, encoded
+    codes, known = number_pieces(region, offsets)
 
     case_fields = {"id": 0, "sample": 1, "answers": 2}
     fields: list[str | None] = ["id", "sample", None]
