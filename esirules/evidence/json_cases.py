@@ -93,7 +93,7 @@ def _scan(
     name, and the name of field k (`"partly","B1.review":`); the first piece holds `[{` and
     the first name, the last the last value and the list's end.
     """
-    colons = np.flatnonzero(listed[1:] == ord(":")) + 1  # (few but the names' are in values)
+    colons = np.flatnonzero(listed[1:] == ord(":")) + 1  # (nearly every colon ends a name)
     ends = colons[listed[colons - 1] == ord('"')] - 1
     del colons
     m = len(ends)  # names (JSON writes no space before the colon; a file that does is not plain)
