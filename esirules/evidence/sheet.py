@@ -40,7 +40,9 @@ from esirules.evidence.document import (
 from esirules.files import DISK, InputFiles
 from esirules.span import Span
 
-EVIDENCE_FIELDS = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments")
+EVIDENCE_FIELDS = (
+    "inspection", "ruleset", "date", "cases", "ratings", "measures", "adjustments", "facts", "carried_forward",
+)
 SHEET_FIELDS = ("title", "columns")
 COLUMN_FIELDS = ("label", "evidence", "ruleset", "sample")
 
@@ -121,7 +123,7 @@ def _plainly_evidence(path: str, files: InputFiles) -> bool:
     return "columns" not in keys and any(key in EVIDENCE_FIELDS for key in keys)
 
 
-_TOP_LEVEL_FIELD = re.compile(rb"([a-z]+)[ \t]*:(?:[ \t\r\n]|$)")
+_TOP_LEVEL_FIELD = re.compile(rb"([a-z_]+)[ \t]*:(?:[ \t\r\n]|$)")
 
 
 def _top_level_fields(data: bytes) -> set[str]:
@@ -132,7 +134,8 @@ def _top_level_fields(data: bytes) -> set[str]:
     every = np.frombuffer(data, dtype=np.uint8)
     lines = np.flatnonzero(every[:-1] == ord("\n")) + 1
     heads = every[lines]
-    starts: list[int] = [0, *lines[(heads >= ord("a")) & (heads <= ord("z"))].tolist()]
+    named = ((heads >= ord("a")) & (heads <= ord("z"))) | (heads == ord("_"))
+    starts: list[int] = [0, *lines[named].tolist()]
     found = (_TOP_LEVEL_FIELD.match(data, start) for start in starts)
     return {match.group(1).decode() for match in found if match}
 
