@@ -116,25 +116,20 @@ def readers(book: str, n: int, openpyxl_rows: int, repeat: int) -> dict[str, dic
     return found
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--cases", type=int, default=50_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--openpyxl-rows", type=int, default=20_000)
-    parser.add_argument("--json", action="store_true")
-    args = parser.parse_args(argv)
+def figures(cases: int, repeat: int, openpyxl_rows: int) -> dict[str, Any]:
+    """A workbook's load against the same cases as CSV, and the readers compared (bench/run.py calls this)."""
     from generate import RULESET
 
     from esirules.evidence.load import load_evidence
     from esirules.language.check import load_ruleset
 
-    book, table, questions = files(args.cases)
+    book, table, questions = files(cases)
     ruleset = load_ruleset(RULESET)
-    answers = args.cases * questions
-    loads = paired({"workbook": lambda: load_evidence(book, ruleset), "csv": lambda: load_evidence(table, ruleset)}, args.repeat)
+    answers = cases * questions
+    loads = paired({"workbook": lambda: load_evidence(book, ruleset), "csv": lambda: load_evidence(table, ruleset)}, repeat)
     book_s, csv_s = loads["workbook"]["cpu_s"], loads["csv"]["cpu_s"]
-    results: dict[str, Any] = {
-        "cases": args.cases,
+    return {
+        "cases": cases,
         "answers": answers,
         "workbook_bytes": os.path.getsize(book),
         "csv_bytes": os.path.getsize(table),
@@ -142,9 +137,21 @@ def main(argv: list[str] | None = None) -> int:
         "workbook_answers_per_s": answers / book_s,
         "csv_answers_per_s": answers / csv_s,
         "workbook_over_csv": book_s / csv_s,
-        "readers": readers(book, args.cases, args.openpyxl_rows, args.repeat),
+        "readers": readers(book, cases, openpyxl_rows, repeat),
         "load_average": os.getloadavg()[0],
     }
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--cases", type=int, default=50_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--openpyxl-rows", type=int, default=20_000)
+    parser.add_argument("--json", action="store_true")
+    args = parser.parse_args(argv)
+    results = figures(args.cases, args.repeat, args.openpyxl_rows)
+    answers = results["answers"]
+    book_s, csv_s = results["load"]["workbook"]["cpu_s"], results["load"]["csv"]["cpu_s"]
     if args.json:
         print(json.dumps(results, indent=2))
         return 0

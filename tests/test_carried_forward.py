@@ -176,15 +176,15 @@ def test_yaml_json_and_the_json_fast_path_read_the_same_judgements(tmp_path: Pat
     fast_tables = []
     real = load.read_json_cases
 
-    def spy(*args: Any) -> Any:
-        out = real(*args)
+    def spy(*args: Any, **options: Any) -> Any:
+        out = real(*args, **options)
         fast_tables.append(out is not None)
         return out
 
     monkeypatch.setattr(load, "read_json_cases", spy)
     from_json = load_evidence(str(_evidence(tmp_path, data, "evidence.json")), found.ruleset)
-    assert fast_tables == [True]  # the cases were decoded by msgspec
-    monkeypatch.setattr(load, "read_json_cases", lambda *args: None)
+    assert fast_tables == [True]  # the cases were read by the scanner (json_cases)
+    monkeypatch.setattr(load, "read_json_cases", lambda *args, **options: None)
     exact = load_evidence(str(_evidence(tmp_path, data, "exact.json")), found.ruleset)
     for evidence in (from_yaml, from_json, exact):
         assert evidence.date == D(2024, 3, 12)

@@ -41,15 +41,15 @@ class Spy:
         self.monkeypatch = monkeypatch
         real = json_cases.read_json_cases
 
-        def spy(*args: Any) -> Any:
-            found = real(*args)
+        def spy(*args: Any, **options: Any) -> Any:
+            found = real(*args, **options)
             self.fast += found is not None
             return found
 
         monkeypatch.setattr(load, "read_json_cases", spy)
 
     def exact(self) -> None:
-        self.monkeypatch.setattr(load, "read_json_cases", lambda *args: None)
+        self.monkeypatch.setattr(load, "read_json_cases", lambda *args, **options: None)
 
 
 def outcome(path: Path) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:
@@ -170,3 +170,118 @@ def test_changed_files_read_the_same_or_are_refused_the_same(
     with monkeypatch.context() as patch:
         fast, exact, _ = both(path, patch)
     assert_same(fast, exact)
+
+
+def _variant(inspection: dict[str, Any], change: str) -> str:
+    """The generated inspection's first three cases, changed as the scanner must notice."""
+    cases = [dict(case, answers=dict(case["answers"])) for case in inspection["cases"][:3]]
+    document = {"inspection": "Inspección ünicode", **{k: v for k, v in inspection.items() if k != "cases"}}
+    document["cases"] = cases
+    if change == "answers empty at the end":
+        cases[-1]["answers"] = {}
+    elif change == "answers null at the end":
+        cases[-1]["answers"] = None
+    elif change == "answers first":
+        cases[0] = {"answers": cases[0].pop("answers"), **cases[0]}
+    elif change == "an empty case":
+        cases.insert(1, {})
+    elif change == "a file name in the list":
+        return json.dumps({**document, "cases": ["cases.csv", *cases]})
+    elif change == "a list as a value":
+        cases[1]["sample"] = ["a"]  # type: ignore[assignment]
+    elif change == "answers as text":
+        cases[1]["answers"] = "yes"  # type: ignore[assignment]
+    elif change == "non-ASCII values":
+        cases[0]["id"], cases[2]["id"] = "Café-1", "Ωμέγα"
+        return json.dumps(document, ensure_ascii=False, indent=1)
+    elif change == "a line separator in a value":  # (a line break to YAML)
+        cases[1]["sample"] = "févr\u2028ier"
+        return json.dumps(document, ensure_ascii=False, indent=1)
+    elif change == "a space before a colon":
+        return json.dumps(document).replace('"sample":', '"sample" :', 1)
+    elif change == "an attribute under answers":
+        cases[1]["answers"]["risk_of_harm"] = "low"
+    elif change == "a question as an attribute":
+        cases[1]["B1.start"] = "yes"
+    elif change == "cases last, on one line":
+        document = {k: v for k, v in document.items() if k != "cases"} | {"cases": cases}
+        return json.dumps(document, ensure_ascii=False)
+    elif change == "braces in values":
+        cases[0]["id"], cases[1]["id"] = "C{1}", "C},{2"
+    elif change == "a rating misspelt after the cases":
+        document["ratings"] = {**document.get("ratings", {}), "A1.visibilty": "good"}
+    return json.dumps(document, ensure_ascii=False, indent=None if "one line" in change else 2)
+
+
+CHANGES = (
+    "none", "answers empty at the end", "answers null at the end", "answers first", "an empty case",
+    "a file name in the list", "a list as a value", "answers as text", "non-ASCII values", "a line separator in a value", "a space before a colon",
+    "an attribute under answers", "a question as an attribute", "cases last, on one line", "braces in values",
+    "a rating misspelt after the cases",
+)
+
+
+@pytest.mark.parametrize("change", CHANGES)
+def test_the_scanner_reads_the_same_or_leaves_the_file_to_the_exact_path(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    path = tmp_path / "evidence.json"
+    path.write_text(_variant(inspection, change), encoding="utf-8")
+    fast, exact, taken = both(path, monkeypatch)
+    assert_same(fast, exact)
+    if change in ("none", "answers empty at the end", "answers null at the end", "answers first",
+                  "cases last, on one line", "braces in values", "non-ASCII values"):
+        assert taken == 1 and isinstance(fast, Evidence)
+
+
+def test_a_plain_file_over_the_evidence_file_limit_is_read_and_any_other_refused(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Plain JSON cases are read up to MAX_PLAIN_DOCUMENT_BYTES; a file over MAX_DOCUMENT_BYTES that
+    is not plain is refused (E109) as before, since the exact path would keep a node per value."""
+    from esirules.evidence import document
+
+    plain, unknown = tmp_path / "plain.json", tmp_path / "unknown.json"
+    plain.write_text(json.dumps(inspection), encoding="utf-8")
+    changed = dict(inspection, cases=[dict(inspection["cases"][0], unknown="x"), *inspection["cases"][1:]])
+    unknown.write_text(json.dumps(changed), encoding="utf-8")
+    expected = load_evidence(str(plain), RULES)
+    monkeypatch.setattr(document, "MAX_DOCUMENT_BYTES", 10_000)
+    assert plain.stat().st_size > 10_000
+    assert_same(load_evidence(str(plain), RULES), expected)
+    refused = outcome(unknown)
+    assert isinstance(refused, list) and [d[0] for d in refused] == ["E109"]
+    assert "is larger than the 10000 bytes an evidence file may be" in refused[0][2]
+
+
+@pytest.mark.parametrize("change", ["none", "answers empty at the end", "non-ASCII values", "an empty case"])
+def test_pieces_numbered_by_pyarrow_read_the_same(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, change: str
+) -> None:
+    """Large files number their pieces with pyarrow, small ones in Python: here pyarrow for all."""
+    from esirules.evidence import triples
+
+    monkeypatch.setattr(triples, "SMALL_BYTES", 0)
+    path = tmp_path / "evidence.json"
+    path.write_text(_variant(inspection, change), encoding="utf-8")
+    fast, exact, taken = both(path, monkeypatch)
+    assert_same(fast, exact)
+    assert taken == (change != "an empty case")
+
+
+def test_both_ways_of_numbering_pieces_agree() -> None:
+    import numpy as np
+
+    from esirules.evidence import triples
+
+    region = memoryview(b"abcab\xc3\xa9abab")
+    offsets = np.array([0, 2, 3, 5, 7, 9, 11], dtype=np.int32)
+    small = triples.number_pieces(region, offsets)
+    triples.SMALL_BYTES, saved = 0, triples.SMALL_BYTES
+    try:
+        large = triples.number_pieces(region, offsets)
+    finally:
+        triples.SMALL_BYTES = saved
+    assert small[0].tolist() == large[0].tolist()
+    assert small[1] == large[1]
+    assert [small[1][k] for k in small[0]] == [b"ab", b"c", b"ab", b"\xc3\xa9", b"ab", b"ab"]

@@ -31,6 +31,10 @@ _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 # The limits an evidence file keeps to (docs/evidence-format.md), far beyond any real inspection.
 MAX_DOCUMENT_BYTES = 64 << 20  # an evidence file or summary sheet (YAML or JSON): 64 MB
 MAX_TABLE_BYTES = 4 << 30  # a CSV file of cases: 4 GB
+# An evidence file (JSON) whose cases are plain, read by the fast path (json_cases): 1 GB. A
+# file over MAX_DOCUMENT_BYTES whose cases are not plain is refused as before (E109): the exact
+# path keeps a node per value, and would need many gigabytes for it.
+MAX_PLAIN_DOCUMENT_BYTES = 1 << 30
 MAX_JSON_DEPTH = 100  # lists and sets of fields inside each other, in a JSON file
 
 Problems = list[Diagnostic]
@@ -430,3 +434,31 @@ def expect(file: str, node: yaml.Node, kind: type, what: str, problems: Problems
         )
     )
     return False
+
+
+def move_marks(root: yaml.Node, after: int, index_by: int, lines_by: int, line: int, column_by: int) -> None:
+    """Move the place of every node of a tree read from a text with a part cut out (at character
+    `after` of the text read) back to its place in the whole text: a mark at or after `after`
+    moves `index_by` characters and `lines_by` lines, and one on line `line` (from 0) also
+    `column_by` columns. (A fast path reads an evidence file's other fields this way.)"""
+    moved: dict[int, yaml.Mark] = {}  # (a mark may be shared by two nodes: moved once)
+
+    def move(mark: yaml.Mark) -> yaml.Mark:
+        if mark is None or mark.index < after:
+            return mark
+        column = mark.column + column_by if mark.line == line else mark.column
+        return yaml.Mark(mark.name, mark.index + index_by, mark.line + lines_by, column, None, None)  # type: ignore[arg-type]
+
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for attribute in ("start_mark", "end_mark"):
+            mark = getattr(node, attribute)
+            if id(mark) not in moved:
+                moved[id(mark)] = move(mark)
+            setattr(node, attribute, moved[id(mark)])
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            for key, item in node.value:
+                stack.extend((key, item))

@@ -1,39 +1,54 @@
-"""Cases written in a JSON evidence file, decoded by msgspec (the fast path): the file's bytes in, a case table and the file's other text out (or None).
+"""Cases written in a JSON evidence file, read by a vectorised scanner (the fast path): the file's bytes in, a case table and the file's other text out (or None).
 
-`read_json_cases` decodes the `cases:` list of a plain JSON evidence file straight into columns,
-with no node and no position per value, and gives the file's text with that list blanked out
-(spaces in place of every character but line breaks), so the few other fields are read as YAML
-nodes at the very places they are written. Plain means: cases written inline as a list of sets of
-fields; every field of a case and of its answers named by its exact name in the ruleset (`id`,
-`sample`, an attribute, `answers`, a question id); every value a string or null; no field given
-twice (each `":` in the list is a field's name ending); no `\\u` escape. Any other file gives None,
-and the caller reads it the exact way (`yaml_cases`), which reports every problem at its place.
-The caller also takes the exact way when the table gives any problem or warning, so the fast path
-never reports anything itself.
+`read_json_cases` finds the `cases:` list with msgspec (which checks that the whole file is JSON),
+cuts the list into one piece per field written, from the opening quote of the field's name to
+the next name's (`B1.start":"partly","`), numbers each distinct piece once (pyarrow's dictionary
+encoding: a few thousand distinct pieces stand for millions of fields) and reads each distinct
+piece once in Python. The case, field and text of every field then come from numpy look-ups
+(`triples`), with no Python call per value. The file's other fields are read as YAML nodes from
+its text with the list written `[]`, each node's place then moved back to where it is in the file.
+
+Plain means: cases written inline as a list of sets of fields; every field of a case and of its
+answers named by its exact name in the ruleset (`id`, `sample`, an attribute, `answers`, a
+question id); every value a string or null (`answers` a set of fields or null); no field given
+twice; no backslash in the list and no `\\u` in the file; no character YAML reads otherwise
+than JSON. Any other file gives None, and the caller reads it the exact way (`yaml_cases`), which
+reports every problem at its place. The caller also takes the exact way when the table gives any
+problem or warning, so the fast path never reports anything itself.
 """
 
 from __future__ import annotations
 
-from operator import attrgetter
-from typing import Any
+import re
+from collections.abc import Callable
 
 import numpy as np
+import yaml
 
+from esirules.evidence.document import move_marks
 from esirules.evidence.table import CaseTable
+from esirules.evidence.triples import number_pieces, table_from_triples
 from esirules.evidence.vocabulary import TEXT_CONTROL, Vocabulary
 
 _CASE_FIELDS = ("id", "sample", "answers")
+_SPACE = b" \t\n\r"
+# Characters YAML reads otherwise than JSON in a quoted value (line breaks, a byte-order mark) or
+# refuses (not printable): a text holding one is left to the exact path.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
+_TEXT, _NULL, _OBJECT = 1, 2, 3  # a field's value: a text, null, a set of fields
 
 
 def read_json_cases(
-    file: str, text: str, data: bytes, vocab: Vocabulary
-) -> tuple[str, bytes, CaseTable] | None:
-    """The case table of a plain JSON evidence file, its text with the list of cases blanked out,
-    and its bytes with that list written `[]` (for the checks of the other fields)."""
+    file: str, data: bytes, vocab: Vocabulary, *, ascii: bool = False
+) -> tuple[str, bytes, CaseTable, Callable[[yaml.MappingNode], bool]] | None:
+    """The case table of a plain JSON evidence file; its text with the list of cases written `[]`;
+    its bytes likewise (for the checks of the other fields); and a function that moves the place
+    of each node of that text's tree back to its place in the file.
+
+    `data` is valid UTF-8 (`ascii`: it is all ASCII), as `read_text` gives it.
+    """
     import msgspec
 
-    if b"\\u" in data:
-        return None  # (a surrogate pair is one character to JSON, two to YAML)
     try:
         top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
@@ -42,103 +57,225 @@ def read_json_cases(
     if raw is None:
         return None
     region = memoryview(raw)
-    start = int(np.frombuffer(region, dtype=np.uint8).ctypes.data - np.frombuffer(data, dtype=np.uint8).ctypes.data)
-    listed = bytes(region)
-    if not listed.startswith(b"[") or b'\\":' in listed:
+    listed = np.frombuffer(region, dtype=np.uint8)
+    start = int(listed.ctypes.data - np.frombuffer(data, dtype=np.uint8).ctypes.data)
+    end = start + len(listed)
+    if not 2 < len(listed) < 1 << 31 or data[start : start + 1] != b"[" or data.find(b"\\", start, end) >= 0:
         return None
-    case_type, answer_type, fields, questions = _types(vocab)
-    try:
-        cases = msgspec.json.decode(listed, type=list[case_type])  # type: ignore[valid-type]
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+    if data.find(b"\\u", 0, start) >= 0 or data.find(b"\\u", end) >= 0:
+        return None  # (a surrogate pair is one character to JSON, two to YAML)
+    scanned = _scan(listed, region, vocab)
+    if scanned is None:
         return None
-    n = len(cases)
-    unset = msgspec.UNSET
-    columns: dict[str, list[Any]] = {"id": [unset] * n}
-    names_written = 0
-    for name, field in fields.items():
-        values = list(map(attrgetter(name), cases))
-        given = n - values.count(unset)
-        names_written += given
-        if given and name != "answers":
-            columns[field] = values
-    if "answers" in fields:
-        none = answer_type()  # (all unset) for a case without answers
-        answers = [none if a is None or a is unset else a for a in map(attrgetter("answers"), cases)]
-        for name, question in questions.items():
-            values = list(map(attrgetter(name), answers))
-            given = n - values.count(unset)
-            names_written += given
-            if given:
-                columns[f"answer:{question}"] = values
-    if names_written != listed.count(b'":'):
-        return None  # a field given twice (only the last is decoded), or a name not ended by `":`
-    # Each distinct text numbered, as CaseTable.from_cells numbers them (0: blank, or not given).
-    numbers: dict[Any, int] = {None: 0, unset: 0}
+    fields, field, case, value, strings, opens = scanned
+    if data.find(b"\n", start, end) >= 0:
+        breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
+        lines = (np.searchsorted(breaks, opens + start) + 1).tolist()
+    else:
+        lines = [data.count(b"\n", 0, start) + 1] * len(opens)
+    table = table_from_triples(file, lines, fields, field, case, value, strings)
+    if table is None:
+        return None
+    before, after = data[:start].decode("utf-8"), data[end:].decode("utf-8")
+    length = end - start if ascii else len(data[start:end].decode("utf-8"))
+    move = _mover(data, start, end, before, length)
+    return before + "[]" + after, data[:start] + b"[]" + data[end:], table, move
+
+
+def _scan(
+    listed: np.ndarray, region: memoryview, vocab: Vocabulary
+) -> tuple[list[str | None], np.ndarray, np.ndarray, np.ndarray, list[str | None], np.ndarray] | None:
+    """The fields written in the list (number, case, text of each), the distinct texts, and where
+    each case's `{` is in the list; None if the list is not plain.
+
+    The list is cut after every name's `":` (no value holds a quote, so `":` ends a name and
+    nothing else): piece k holds the value of field k-1, what lies between it and the next
+    name, and the name of field k (`"partly","B1.review":`); the first piece holds `[{` and
+    the first name, the last the last value and the list's end.
+    """
+    colons = np.flatnonzero(listed[1:] == ord(":")) + 1  # (nearly every colon ends a name)
+    ends = colons[listed[colons - 1] == ord('"')] - 1
+    del colons
+    m = len(ends)  # names (JSON writes no space before the colon; a file that does is not plain)
+    if not m:
+        return None
+    offsets = np.empty(m + 2, dtype=np.int32)
+    offsets[0] = 0
+    offsets[1 : m + 1] = ends + 2
+    offsets[m + 1] = len(listed)
+    del ends
+    codes, known = number_pieces(region, offsets)
+
+    case_fields = {"id": 0, "sample": 1, "answers": 2}
+    fields: list[str | None] = ["id", "sample", None]
+    for attribute in vocab.attributes:
+        if vocab.resolve_attribute(attribute) == attribute and attribute not in _CASE_FIELDS:
+            case_fields[attribute] = len(fields)
+            fields.append(f"attribute:{attribute}")
+    answer_fields = {}
+    for question in vocab.questions:
+        if vocab.resolve_question(question) == question:
+            answer_fields[question] = len(fields)
+            fields.append(f"answer:{question}")
+    by_depth = (case_fields, answer_fields)
+
+    # Each distinct piece read once (pieces of one shape share a reading): the kind and text of
+    # the value it ends, its name's field at depth 1 and 2 (-1: it cannot be there), and, from
+    # the depth of the value's field, whether the text between is plain there, the case it
+    # opens (at most one), and the change of depth.
+    first, last = int(codes[0]), int(codes[-1])
     strings: list[str | None] = [None]
-    coded = {}
-    for field, values in columns.items():
-        for value in set(values):
-            if value not in numbers:
-                numbers[value] = len(strings)
-                strings.append(value)
-        coded[field] = np.fromiter(map(numbers.__getitem__, values), dtype=np.int32, count=n)
-    if any(TEXT_CONTROL.search(text) for text in strings[1:] if text):
+    numbers: dict[str, int] = {}
+    shapes: dict[tuple[int, bytes, bytes, int], tuple[int, ...] | None] = {}
+    readings: list[tuple[int, ...]] = []
+    values: list[int] = []
+    for code, piece in enumerate(known):
+        parts = piece.split(b'"')
+        where = 0 if code == first else 1 if code == last else 2  # (first and last are each one of a kind)
+        if where == 0:
+            if len(parts) != 3 or parts[0].translate(None, _SPACE) != b"[{":
+                return None
+            kind, between, number = _NULL, b"", 0  # (no value before the first name)
+        else:
+            number = 0
+            if parts[0].translate(None, _SPACE) == b"" and len(parts) > 1:  # a text
+                found = _number(parts[1], numbers, strings)
+                if found is None:
+                    return None
+                kind, number, parts = _TEXT, found, parts[2:]
+            elif parts[0].lstrip(_SPACE).startswith(b"null"):
+                kind, parts[0] = _NULL, parts[0].lstrip(_SPACE)[4:]
+            elif parts[0].lstrip(_SPACE).startswith(b"{"):
+                kind, parts[0] = _OBJECT, parts[0].lstrip(_SPACE)[1:]
+            else:
+                return None
+            if len(parts) != (1 if where == 1 else 3):
+                return None
+            between = parts[0].translate(None, _SPACE)
+        name = parts[1] if where != 1 else None
+        if where != 1 and parts[2] != b":":
+            return None
+        shape = (kind, between, name or b"", where)
+        if shape not in shapes:
+            shapes[shape] = _reading(kind, between, name, where, by_depth)
+        reading = shapes[shape]
+        if reading is None:
+            return None
+        readings.append(reading)
+        values.append(number)
+    read = np.array(readings, dtype=np.int32).reshape(-1, 7)
+    value = np.array(values, dtype=np.int32)
+    kind_of, field_at, plain_at, opens_at, step = read[:, 0], read[:, 1:3], read[:, 3:5], read[:, 5], read[:, 6]
+    open_at = np.array([piece.rfind(b"{") for piece in known], dtype=np.int64)  # (a case's `{` is its piece's last)
+
+    # Each name's depth (1 or 2), its field, its case; each field's value; by look-ups.
+    steps = step[codes]
+    depths = np.empty(m + 1, dtype=np.int32)  # the depth of piece k's name (the last: where the list ends)
+    np.cumsum(steps, out=depths)
+    depths += 1
+    if depths[:-1].min() < 1 or depths[:-1].max() > 2 or depths[-1] != 0:
         return None
-    lines = _lines(data, start, listed, n)
-    rest = data[:start] + b"[]" + data[start + len(listed) :]
-    return _blanked(text, data, start, listed), rest, CaseTable(file, lines, strings, coded)
+    before = depths[:-1] - 1  # (from 0: the depth of the field each piece from the second ends)
+    if not plain_at[codes[1:], before].all():
+        return None
+    field = field_at[codes[:-1], before]
+    if (field < 0).any():
+        return None
+    kinds = kind_of[codes[1:]]
+    answers = field == 2
+    if ((kinds == _OBJECT) & ~answers).any():
+        return None  # only `answers` holds a set of fields
+    if (answers & (kinds == _TEXT)).any():
+        return None  # ...and it holds nothing else but null
+    opening = opens_at[codes]
+    if opening[-1] or not opening[0]:
+        return None
+    case = np.cumsum(opening[:-1], dtype=np.int32) - 1
+    opened = np.flatnonzero(opening)
+    case_starts = offsets[opened] + open_at[codes[opened]]
+    return fields, field, case, value[codes[1:]], strings, case_starts
 
 
-def _types(vocab: Vocabulary) -> tuple[type, type, dict[str, str], dict[str, str]]:
-    """msgspec types of a case and of its answers, named exactly as the ruleset names them, with
-    the table field each decodes to (`attribute:NAME`, `answer:QUESTION`)."""
-    import msgspec
-
-    value = str | None | msgspec.UnsetType
-    questions = {f"q{i}": q for i, q in enumerate(vocab.questions) if vocab.resolve_question(q) == q}
-    answer_type = msgspec.defstruct(
-        "Answers",
-        [(name, value, msgspec.UNSET) for name in questions],
-        rename=questions,
-        forbid_unknown_fields=True,
-    )
-    attributes = {
-        f"a{i}": a
-        for i, a in enumerate(vocab.attributes)
-        if vocab.resolve_attribute(a) == a and a not in _CASE_FIELDS
-    }
-    fields = {"id": "id", "sample": "sample", **{name: f"attribute:{a}" for name, a in attributes.items()}}
-    case_type = msgspec.defstruct(
-        "Case",
-        [
-            *((name, value, msgspec.UNSET) for name in fields),
-            ("answers", answer_type | None | msgspec.UnsetType, msgspec.UNSET),
-        ],
-        rename={name: a for name, a in attributes.items()},
-        forbid_unknown_fields=True,
-    )
-    return case_type, answer_type, {**fields, "answers": "answers"}, questions
+def _reading(
+    kind: int, between: bytes, name: bytes | None, where: int, by_depth: tuple[dict[str, int], dict[str, int]]
+) -> tuple[int, ...] | None:
+    """A piece's reading: the kind of value it ends, its name's field number at depth 1 and 2,
+    whether it is plain from a value at depth 1 and 2, the cases it opens (the same from either
+    depth), and the change of depth it makes (from its value's field to its name)."""
+    fields = [-1, -1]
+    if name is not None:
+        try:
+            text = name.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+        fields = [by_depth[0].get(text, -1), by_depth[1].get(text, -1)]
+    if where == 0:  # `[{` then the first name, at depth 1
+        return (kind, fields[0], fields[1], 1, 1, 1, 0)
+    plain, opens, step = [0, 0], 0, 0
+    for depth in (1, 2):
+        walked = _walk(between, depth + (kind == _OBJECT), where == 1)
+        if walked is not None:
+            plain[depth - 1], opens, step = 1, walked[1], walked[0] - depth
+    if not any(plain) or (name is not None and max(fields) < 0):
+        return None
+    return (kind, fields[0], fields[1], plain[0], plain[1], opens, step)
 
 
-def _lines(data: bytes, start: int, listed: bytes, n: int) -> list[int]:
-    """The line each case starts on (its `{`)."""
-    import msgspec
+def _number(text: bytes, numbers: dict[str, int], strings: list[str | None]) -> int | None:
+    """The number of a value's text (numbering it if new); None for a text the fast path leaves
+    to the exact one."""
+    try:
+        decoded = text.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    number = numbers.get(decoded)
+    if number is None:
+        if TEXT_CONTROL.search(decoded) or _NOT_YAML.search(decoded):
+            return None
+        number = numbers[decoded] = len(strings)
+        strings.append(decoded)
+    return number
 
-    first = data.count(b"\n", 0, start) + 1
-    if b"\n" not in listed:
-        return [first] * n
-    parts = msgspec.json.decode(listed, type=list[msgspec.Raw])
-    base = np.frombuffer(listed, dtype=np.uint8).ctypes.data - start  # (the parts are views of `listed`)
-    offsets = np.array([np.frombuffer(memoryview(p), dtype=np.uint8).ctypes.data - base for p in parts])
-    breaks = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == ord("\n"))
-    return (np.searchsorted(breaks, offsets) + 1).tolist()  # type: ignore[no-any-return]
+
+def _walk(between: bytes, depth: int, last: bool) -> tuple[int, int] | None:
+    """What the text between a field's value and the next field's name (spaces taken out) does,
+    from `depth`: the depth it ends at and the cases it opens (0 or 1); None if it is not plain
+    (a list, a number, a case opened twice)."""
+    opened = 0
+    for index, char in enumerate(between):
+        if char == ord(","):
+            continue
+        if char == ord("}"):
+            depth -= 1
+            if depth < 0:
+                return None
+        elif char == ord("{"):
+            if depth != 0 or opened:
+                return None
+            opened, depth = 1, 1
+        elif char == ord("]") and last and depth == 0 and index == len(between) - 1:
+            return depth, opened
+        else:
+            return None
+    if last or depth < 1:
+        return None
+    return depth, opened
 
 
-def _blanked(text: str, data: bytes, start: int, listed: bytes) -> str:
-    """The text with the list of cases as `[`, spaces and its line breaks, `]`: every other field
-    stays at the same line, column and character index."""
-    begin = len(data[:start].decode("utf-8"))
-    length = len(listed) if listed.isascii() else len(listed.decode("utf-8"))
-    region = text[begin : begin + length]
-    blank = "\n".join(" " * len(part) for part in region.split("\n"))
-    return text[:begin] + "[" + blank[1:-1] + "]" + text[begin + length :]
+def _mover(data: bytes, start: int, end: int, before: str, length: int) -> Callable[[yaml.MappingNode], bool]:
+    """A function moving the marks of a node tree read from the text with the list of cases
+    (`length` characters from byte `start` to `end`) written `[]` back to their places in the
+    file's text (line, column and character index). `before` is the text before the list."""
+    breaks = data.count(b"\n", start, end)
+    line = before.count("\n")  # (from 0, as marks count)
+    column = len(before) - (before.rfind("\n") + 1)
+    if breaks:
+        last_column = len(data[data.rfind(b"\n", start, end) + 1 : end].decode("utf-8"))
+    else:
+        last_column = column + length
+
+    def move(root: yaml.MappingNode) -> bool:
+        move_marks(root, len(before) + 2, length - 2, breaks, line, last_column - (column + 2))
+        return True
+
+    return move

@@ -10,6 +10,7 @@ format, and the files an evidence file may name, are in docs/evidence-format.md.
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import threading
@@ -21,8 +22,10 @@ from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.carried import CarriedFields, read_date
 from esirules.evidence.cases import Adjustment, Cases, Evidence, EvidenceWarning, MeasureFigures, RecordedFact
 from esirules.evidence.document import (
+    MAX_PLAIN_DOCUMENT_BYTES,
     MAX_TABLE_BYTES,
     NULL,
+    YAML_SUFFIXES,
     Problems,
     at,
     compose,
@@ -46,6 +49,7 @@ from esirules.evidence.read_workbook import is_workbook
 from esirules.evidence.table import CaseTable
 from esirules.evidence.vocabulary import Vocabulary, shown, vocabulary
 from esirules.evidence.yaml_cases import InlineCases
+from esirules.evidence.yaml_fast import read_yaml_cases
 from esirules.files import DISK, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
@@ -80,9 +84,10 @@ def load_evidence(
 
         return load_workbook(path, ruleset, progress=progress, files=files)
     with progress.task(f"loading {os.path.basename(path)}"):
-        if path.lower().endswith(".json"):
-            # Cases in JSON are decoded straight into columns (json_cases); a file that is not
-            # plain, or has any problem or warning, is read again the exact way, which reports it.
+        if path.lower().endswith((".json", *YAML_SUFFIXES)):
+            # Cases in JSON or plain block YAML are read straight into columns (json_cases,
+            # yaml_fast); a file that is not plain, or has any problem or warning, is read again
+            # the exact way, which reports it.
             fast = _Load(path, ruleset, files, fast=True)
             evidence = fast.load()
             if evidence is not None and fast.fast_table is not None and not fast.problems and not fast.warnings:
@@ -171,6 +176,7 @@ class _Load:
         self.path = path
         self.fast = fast
         self.fast_table: CaseTable | None = None
+        self.hashed = False  # the evidence file's bytes are in the digest already
         self.files = files
         self.ruleset = ruleset
         self.vocab: Vocabulary = vocabulary(ruleset)
@@ -193,7 +199,8 @@ class _Load:
         root = self._fast_root() if self.fast else read_document(self.path, self.problems, self.sources, self.files)
         if root is None:
             return None
-        self.digest.update(self.sources[self.path].encode())
+        if not self.hashed:
+            self.digest.update(self.sources[self.path].encode())
         title, reference = "", None
         parts: list[Cases] = []
         ratings: dict[str, str] = {}
@@ -246,15 +253,43 @@ class _Load:
         )
 
     def _fast_root(self) -> yaml.MappingNode | None:
-        """The node tree of a plain JSON file with its cases decoded aside, or None."""
-        read = read_text(self.path, self.problems, self.sources, files=self.files)
-        if read is None or read[0] is None:
+        """The node tree of a JSON or YAML file with its plain cases read aside, or None.
+
+        A file over MAX_DOCUMENT_BYTES (up to MAX_PLAIN_DOCUMENT_BYTES) is read here; if its
+        cases are not plain the exact path refuses it (E109) as it always did.
+        """
+        read = read_text(self.path, self.problems, self.sources, lazy=True, files=self.files,
+                         limit=MAX_PLAIN_DOCUMENT_BYTES)
+        if read is None:
             return None
-        found = read_json_cases(self.path, read[0], read[1], self.vocab)
-        if found is None or too_deep(found[1]):
-            return None  # (the cases themselves are typed three deep)
-        text, _, self.fast_table = found
-        return compose(self.path, ".json", text, self.problems)
+        text, data = read
+        if data.startswith(codecs.BOM_UTF8):
+            return None
+        json = self.path.lower().endswith(".json")
+        # The content hash is worked out beside the reading (hashlib lets go of the GIL).
+        hashing = threading.Thread(target=self.digest.update, args=(data,))
+        hashing.start()
+        try:
+            if json:
+                found = read_json_cases(self.path, data, self.vocab, ascii=text is None)
+            else:
+                found_yaml = read_yaml_cases(self.path, data, self.vocab, ascii=text is None)
+        finally:
+            hashing.join()
+        self.hashed = True
+        if json:
+            if found is None or too_deep(found[1]):
+                return None  # (the cases themselves are three deep at most)
+            rest, _, self.fast_table, move = found
+        else:
+            if found_yaml is None:
+                return None
+            rest, self.fast_table, move = found_yaml
+        self.sources[self.path] = rest  # (only a problem would cite it: then the exact path reads the file again)
+        root = compose(self.path, ".json" if json else ".yaml", rest, self.problems)
+        if root is not None and not move(root):
+            return None  # (not the `cases:` cut out: read the exact way)
+        return root
 
     def _cases(self, node: yaml.Node) -> list[Cases]:
         if isinstance(node, yaml.ScalarNode) and node.tag != NULL:
