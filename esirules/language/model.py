@@ -152,6 +152,27 @@ class Question(_Written):
     # Where its `met when` is written: on the question, or the `answers on ... met when` default.
     met_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    # A case-level judgement (issue 11, point 8a): not answered, but computed from its prompts.
+    judgement: Judgement | None = attrs.field(default=None, kw_only=True)
+
+
+@attrs.frozen
+class Judgement:
+    """How a judgement rates a case from the case's answers to its prompts (issue 11, point 8a).
+
+    The prompts are questions answered per case, all on the scale `prompt_scale` with one `met
+    when`; they are not pooled themselves. The rules are a grading's over the prompts (rated on
+    `prompt_scale`) giving a value of the judgement's own scale; the last is `otherwise`.
+    """
+
+    prompts: tuple[Question, ...]
+    rules: tuple[GradeRule, ...]
+    prompt_scale: str
+    span: Span = span_field()
+
+    def grading(self, question: Question) -> Grading:
+        """The rules as a grading of the prompts (its meaning is a grading's: language.semantics)."""
+        return Grading(question.id, question.text, self.prompt_scale, question.scale, self.rules, span=self.span)
 
 
 @attrs.frozen
@@ -433,6 +454,21 @@ class Ruleset:
     def items(self) -> Iterator[Item]:
         for criterion in self.criteria():
             yield from criterion.items
+
+    def prompts(self) -> Iterator[Question]:
+        """The prompts of every judgement (questions answered per case, not pooled themselves)."""
+        for question in self.questions():
+            if question.judgement is not None:
+                yield from question.judgement.prompts
+
+    def answered(self) -> Iterator[Question]:
+        """The questions the evidence answers, case by case: every question but the judgements
+        (computed), and the judgements' prompts in their place."""
+        for question in self.questions():
+            if question.judgement is None:
+                yield question
+            else:
+                yield from question.judgement.prompts
 
     def summary(self) -> str:
         """One line: what the ruleset holds."""

@@ -162,6 +162,23 @@ class ItemDecl:
 
 
 @attrs.frozen
+class JudgementDecl:
+    """`judgement B1.sufficient "..." on sufficiency { prompt ... rules }` (issue 11, point 8a):
+    a case's rating from its answers to the prompts, pooled like a question (`question` holds its
+    id, text and options; its prompts are questions that are not pooled themselves)."""
+
+    question: QuestionDecl
+    prompts: tuple[QuestionDecl, ...] = ()
+    rules: tuple[GradeRuleNode, ...] = ()
+    description: Text | None = None
+    span: Span = span_field()
+
+    @property
+    def id(self) -> Name:
+        return self.question.id
+
+
+@attrs.frozen
 class CriterionDecl:
     id: Name
     title: Text
@@ -174,6 +191,7 @@ class CriterionDecl:
     graded_by: Name | None = None
     allows_adjustment: bool = False
     span: Span = span_field()
+    judgements: tuple[JudgementDecl, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen

@@ -71,7 +71,7 @@ class QuantifierNode:
 
 @attrs.frozen
 class ClauseNode:
-    comparison: str  # at_least | at_best | exactly
+    comparison: str  # at_least | at_best | exactly; met (a judgement's `each prompt is met`)
     value: Value
     quantifier: QuantifierNode
     written: bool = True  # False for a bare value, which means exactly

@@ -104,6 +104,17 @@ class RuleNodes:
     def otherwise_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
         return s.GradeRuleNode(children[0], (), otherwise=True, span=self._span(meta))
 
+    def judgement_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
+        return self.grade_rule(meta, children)
+
+    def judgement_otherwise(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
+        return self.otherwise_rule(meta, children)
+
+    def met_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        """`each prompt is met`: the prompts met as their `met when` says (issue 11, point 8a)."""
+        quantifier: s.QuantifierNode = children[0]
+        return s.ClauseNode("met", s.Value("met", span=quantifier.span), quantifier, span=self._span(meta))
+
     def cap_rule(self, meta: Any, children: list[Any]) -> s.CapRuleNode:
         return s.CapRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
 
@@ -137,7 +148,8 @@ class RuleNodes:
 
     def _quantifier(self, kind: str, meta: Any, children: list[Any], **kw: Any) -> s.QuantifierNode:
         nouns = [str(c) for c in children if isinstance(c, Token) and c.type == "NOUN"]
-        noun = {"criteri": "criteria", "section": "sections"}.get(nouns[0][:7], "items") if nouns else "items"
+        nouns_by_stem = {"criteri": "criteria", "section": "sections", "prompt": "prompts"}
+        noun = nouns_by_stem.get(nouns[0][:7].rstrip("s"), "items") if nouns else "items"
         other = any(isinstance(c, Token) and c.type == "OTHER" for c in children)
         group = self._first(children, p.Group)
         return s.QuantifierNode(

@@ -16,6 +16,7 @@ from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
 from esirules.language.semantics import GradingMeaning
 from esirules.scoring.causes import Cause
+from esirules.scoring.judgements import CompiledJudgement, compile_judgement
 from esirules.words import value_text
 
 Mask = npt.NDArray[np.bool_]
@@ -274,6 +275,8 @@ class Evaluator:
     questions: dict[str, CompiledQuestion]  # in ruleset order
     case_exclusions: tuple[CompiledCondition, ...]
     gradings: dict[str, CompiledGrading]
+    # The judgements among the questions (issue 11, point 8a), by id: each case's rating is computed.
+    judgements: dict[str, CompiledJudgement] = attrs.field(factory=dict, kw_only=True)
 
     def criterion_ladder(self, criterion: m.Criterion) -> m.Scale | None:
         """The ladder (or scale) a criterion's grade is on, if it has one."""
@@ -294,6 +297,11 @@ def compile_ruleset(ruleset: m.Ruleset) -> Evaluator:
         The evaluator. Raises CompileError only if the model is inconsistent (a checker bug).
     """
     questions = {q.id: compile_question(q, ruleset) for q in ruleset.questions()}
+    judgements = {
+        q.id: compile_judgement(q, tuple(compile_question(p, ruleset) for p in q.judgement.prompts), ruleset)
+        for q in ruleset.questions()
+        if q.judgement is not None
+    }
     exclusions = tuple(compile_condition(c, ruleset) for c in ruleset.exclusions.cases)
     gradings = {}
     for grading in ruleset.gradings:
@@ -311,4 +319,4 @@ def compile_ruleset(ruleset: m.Ruleset) -> Evaluator:
             known = gradings if criterion.kind == "descriptive" else {b.name for b in ruleset.bands}
             if criterion.grading not in known:
                 raise CompileError(f"criterion {criterion.id}: unknown grading `{criterion.grading}`")
-    return Evaluator(ruleset, questions, exclusions, gradings)
+    return Evaluator(ruleset, questions, exclusions, gradings, judgements=judgements)
