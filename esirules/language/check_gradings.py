@@ -159,7 +159,8 @@ def _check_otherwise(ctx: CheckContext, rules: Sequence[s.GradeRuleNode | s.Band
 
 def _no_prompts(ctx: CheckContext, d: s.GradingDecl) -> None:
     """R156: prompts are counted only in a judgement's rules (issue 11, point 8a), never in a grading's."""
-    for rule in (*d.rules, *d.caps):
+    rules: list[s.GradeRuleNode | s.CapRuleNode] = [*d.rules, *d.caps]
+    for rule in rules:
         for clause in rule.clauses:
             if clause.quantifier.noun == "prompts":
                 ctx.error(

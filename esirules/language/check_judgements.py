@@ -27,7 +27,8 @@ def check_judgement(
     own = options(ctx, d.question, criterion)
     prompts = tuple(p for p in (prompt(ctx, p, criterion) for p in d.prompts) if p is not None)
     if own is None or len(prompts) != len(d.prompts):
-        return _failed(ctx, d)
+        fail_judgement(ctx, d)
+        return None
     if not prompts:
         ctx.error(
             "R150",
@@ -35,42 +36,43 @@ def check_judgement(
             d.id.span,
             f'add the prompts it is judged by, e.g. `prompt {own.id}.risk "Was the risk of harm assessed?"`',
         )
-        return _failed(ctx, d)
+        fail_judgement(ctx, d)
+        return None
     scale_name = prompts[0].scale
-    for prompt in prompts[1:]:
-        if prompt.scale != scale_name or prompt.met != prompts[0].met:
-            differs = f"answered on `{prompt.scale}`" if prompt.scale != scale_name else "met by other answers"
+    for other in prompts[1:]:
+        if other.scale != scale_name or other.met != prompts[0].met:
+            differs = f"answered on `{other.scale}`" if other.scale != scale_name else "met by other answers"
             ctx.error(
                 "R151",
-                f"prompt {prompt.id} is {differs} than prompt {prompts[0].id}: the prompts of a judgement are "
+                f"prompt {other.id} is {differs} than prompt {prompts[0].id}: the prompts of a judgement are "
                 "answered on one scale and met alike",
-                prompt.span,
+                other.span,
                 f"answer it `on {scale_name}` with the same `met when` as {prompts[0].id}, or make it a prompt "
                 "of another judgement",
             )
-            return _failed(ctx, d)
+            fail_judgement(ctx, d)
+        return None
     scale = ctx.scale_ref(s.Name(scale_name, span=d.prompts[0].span))
     if scale is None:
-        return _failed(ctx, d)
+        fail_judgement(ctx, d)
+        return None
     met = _met_as_comparison(ctx, prompts[0], scale)
     if met is None:
-        return _failed(ctx, d)
+        fail_judgement(ctx, d)
+        return None
     judged_on = ctx.scale_ref(s.Name(own.scale, span=d.question.span))
     if judged_on is None:
-        return _failed(ctx, d)
+        fail_judgement(ctx, d)
+        return None
     rules = _rules(ctx, d, judged_on, scale, met, {p.id for p in prompts})
     if rules is None:
-        return _failed(ctx, d)
+        fail_judgement(ctx, d)
+        return None
     judgement = m.Judgement(prompts, rules, scale.name, span=d.span)
     return m.Question(
         own.id, own.text, own.criterion, own.scale, own.met, own.source, own.applies, own.weight,
         span=own.span, met_span=own.met_span, changed_at=own.changed_at, judgement=judgement,
     )
-
-
-def _failed(ctx: CheckContext, d: s.JudgementDecl) -> None:
-    fail_judgement(ctx, d)
-    return None
 
 
 def fail_judgement(ctx: CheckContext, d: s.JudgementDecl) -> None:
