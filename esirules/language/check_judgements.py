@@ -41,17 +41,21 @@ def check_judgement(
     scale_name = prompts[0].scale
     for other in prompts[1:]:
         if other.scale != scale_name or other.met != prompts[0].met:
-            differs = f"answered on `{other.scale}`" if other.scale != scale_name else "met by other answers"
+            first = prompts[0]
+            differs = (
+                f"{first.id} is answered on `{scale_name}`, {other.id} on `{other.scale}`"
+                if other.scale != scale_name
+                else f"{first.id} and {other.id} are met by different answers"
+            )
             ctx.error(
                 "R151",
-                f"prompt {other.id} is {differs} than prompt {prompts[0].id}: the prompts of a judgement are "
-                "answered on one scale and met alike",
+                f"the prompts of a judgement are answered on one scale and met alike, but {differs}",
                 other.span,
-                f"answer it `on {scale_name}` with the same `met when` as {prompts[0].id}, or make it a prompt "
+                f"answer {other.id} `on {scale_name}` with the `met when` of {first.id}, or make it a prompt "
                 "of another judgement",
             )
             fail_judgement(ctx, d)
-        return None
+            return None
     scale = ctx.scale_ref(s.Name(scale_name, span=d.prompts[0].span))
     if scale is None:
         fail_judgement(ctx, d)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Collection
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import attrs
 import numpy as np
@@ -28,8 +28,21 @@ from esirules.language import model as m
 from esirules.language.semantics import ClauseMeaning, GradingMeaning, class_of
 from esirules.scoring.causes import Cause
 
-if TYPE_CHECKING:
-    from esirules.scoring.compile import CompiledQuestion
+
+class _Applies(Protocol):
+    def mask(self, cases: Cases) -> Mask: ...
+
+
+class Prompt(Protocol):
+    """What judging reads of a prompt: a compiled question (esirules.scoring.compile)."""
+
+    @property
+    def question(self) -> m.Question: ...
+    @property
+    def applies(self) -> _Applies | None: ...
+    @property
+    def exclusion(self) -> Cause | None: ...
+    def answers(self, cases: Cases) -> Codes: ...
 
 Mask = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.int16]
@@ -49,7 +62,7 @@ class CompiledJudgement:
 
     question: m.Question
     judgement: m.Judgement
-    prompts: tuple[CompiledQuestion, ...]
+    prompts: tuple[Prompt, ...]
     meaning: GradingMeaning
     scale: m.Scale  # the judgement's own scale
     prompt_scale: m.Scale
@@ -127,7 +140,7 @@ class CompiledJudgement:
         return [clause for rule in self.meaning.rules for clause in rule.clauses]
 
 
-def compile_judgement(question: m.Question, prompts: tuple[CompiledQuestion, ...], ruleset: m.Ruleset) -> CompiledJudgement:
+def compile_judgement(question: m.Question, prompts: tuple[Prompt, ...], ruleset: m.Ruleset) -> CompiledJudgement:
     """Work out, once, what each answer to each prompt counts for in each clause of the rules."""
     judgement = question.judgement
     assert judgement is not None  # INVARIANT: called for judgements only
