@@ -34,7 +34,7 @@ def check_judgement(
             "R150",
             f"judgement {own.id} has no prompts, so there is nothing to judge a case by",
             d.id.span,
-            f'add the prompts it is judged by, e.g. `prompt {own.id}.risk "Was the risk of harm assessed?"`',
+            f'add the prompts it is judged by, e.g. `prompt {criterion}.risk "Was the risk of harm assessed?"`',
         )
         fail_judgement(ctx, d)
         return None
@@ -102,7 +102,8 @@ def _met_as_comparison(ctx: CheckContext, prompt: m.Question, scale: m.Scale) ->
         f"the prompts of a judgement are met when answered {listed}, which is not one answer or "
         "an answer and those better than it",
         prompt.met_span or prompt.span,
-        f"write `met when at least {lowest}` or `met when` one answer",
+        f"write `met when` one answer (`met when {scale.values[0]}`), or an answer and those better than it "
+        f"(`met when at least {scale.values[min(1, len(scale.values) - 1)]}`)",
     )
     return None
 
@@ -130,7 +131,7 @@ def _rules(
             "R155",
             f"judgement {d.id.text} has no `otherwise` rule last, so some cases would get no rating",
             at,
-            f"end its rules with one such as `{judged_on.values[-1]} otherwise`",
+            f"end its rules with one such as `a case is {judged_on.values[-1]} otherwise`",
         )
         ok = False
     for node in d.rules[:-1]:
