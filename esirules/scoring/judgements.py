@@ -30,6 +30,8 @@ from esirules.scoring.causes import Cause
 
 
 class _Applies(Protocol):
+    @property
+    def text(self) -> str: ...
     def mask(self, cases: Cases) -> Mask: ...
 
 
@@ -43,6 +45,7 @@ class Prompt(Protocol):
     @property
     def exclusion(self) -> Cause | None: ...
     def answers(self, cases: Cases) -> Codes: ...
+    def met(self, codes: Codes) -> Mask: ...
 
 Mask = npt.NDArray[np.bool_]
 Codes = npt.NDArray[np.int16]
