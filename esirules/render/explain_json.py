@@ -213,8 +213,7 @@ class _Renderer(Visitor[Data]):
             "met_cases": {**self.cases(r.met_cases), "rule": ref(q.met_rule)},
             "not_met_cases": {**self.cases(r.not_met_cases), "rule": ref(q.met_rule)},
             "not_applicable": [self.group(g) for g in q.not_applicable],
-            # (a judgement only: its cases by rating, best first, and the rules giving each)
-            **({"ratings": [self.rating(rating) for rating in q.ratings]} if q.ratings else {}),
+            "ratings": [self.rating(rating) for rating in q.ratings],
         }
 
     def rating(self, rating: RatingExplanation) -> dict[str, Any]:
@@ -496,7 +495,7 @@ class _Renderer(Visitor[Data]):
                     "status": a.status,
                     "reason": a.reason,
                     "cause": self.cause(a.cause),
-                    **({"judged": self.judged(a.judged)} if a.judged is not None else {}),
+                    "judged": self.judged(a.judged),
                 }
                 for a in c.answers
             ],

@@ -24,6 +24,7 @@ from esirules.scoring.result import (
     ExcludedMember,
     MeasureResult,
     OverallResult,
+    QuestionResult,
     RulesetRef,
     SectionResult,
     Term,
@@ -159,7 +160,21 @@ def criterion_json(criterion: CriterionResult) -> Data:
     if criterion.adjustment is not None:
         out["computed_grade"] = criterion.computed_grade
         out["adjustment"] = adjustment_json(criterion.adjustment)
+    judgements = [q for q in criterion.questions if q.is_judgement]
+    if judgements:  # (only then: a criterion without judgements keeps its bytes)
+        out["judgements"] = {q.id: judgement_json(q) for q in judgements}
     return out
+
+
+def judgement_json(question: QuestionResult) -> Data:
+    """A judgement pooled over the cases: how many cases each rating (best first), met of applicable."""
+    return {
+        "ratings": {rating.value: len(rating.cases) for rating in question.ratings},
+        "met": question.met,
+        "applicable": question.applicable,
+        "value": fraction(question.value),
+        "display": question.display,
+    }
 
 
 def section_json(section: SectionResult) -> Data:
