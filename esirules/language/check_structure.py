@@ -372,7 +372,7 @@ def check_sample(ctx: CheckContext, d: s.SampleDecl, sections: tuple[m.Section, 
             if name.text not in known:
                 ctx.unknown("section", name, known)
         chosen = tuple(n.text for n in d.sections if n.text in known)
-    questions = {q.id for section in sections for c in section.criteria for q in c.questions}
+    questions = _question_ids(sections)
     for name in d.without_questions:
         if name.text not in questions:
             ctx.unknown("question", name, questions)
@@ -382,13 +382,25 @@ def check_sample(ctx: CheckContext, d: s.SampleDecl, sections: tuple[m.Section, 
     )
 
 
+def _question_ids(sections: tuple[m.Section, ...]) -> set[str]:
+    """Every question a sample or an exclusion may name: judgements and their prompts too."""
+    out = set()
+    for section in sections:
+        for criterion in section.criteria:
+            for question in criterion.questions:
+                out.add(question.id)
+                if question.judgement is not None:
+                    out.update(p.id for p in question.judgement.prompts)
+    return out
+
+
 def check_exclusions(
     ctx: CheckContext, declarations: tuple[s.Declaration, ...], sections: tuple[m.Section, ...]
 ) -> m.Exclusions:
     cases = []
     sources = set()
     questions = set()
-    known_questions = {q.id for section in sections for c in section.criteria for q in c.questions}
+    known_questions = _question_ids(sections)
     for d in declarations:
         if isinstance(d, s.ExcludeCases):
             condition = check_condition_node(ctx, d.condition)

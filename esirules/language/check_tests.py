@@ -45,8 +45,8 @@ class _TestChecker:
         self.items = {i.id: i for c in (tested,) if c for i in c.items} if tested else {
             i.id: i for c in criteria.values() for i in c.items
         }
-        self.questions = {q.id: q for q in tested.questions} if tested else {
-            q.id: q for c in criteria.values() for q in c.questions
+        self.questions = {q.id: q for q in tested.answered()} if tested else {
+            q.id: q for c in criteria.values() for q in c.answered()
         }
         self.scope = f" in criterion {tested.id}" if tested else ""
 

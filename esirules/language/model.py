@@ -155,6 +155,10 @@ class Question(_Written):
     # A case-level judgement (issue 11, point 8a): not answered, but computed from its prompts.
     judgement: Judgement | None = attrs.field(default=None, kw_only=True)
 
+    def answered_as(self) -> tuple[str, ...]:
+        """What the evidence answers for it: itself, or a judgement's prompts."""
+        return (self.id,) if self.judgement is None else tuple(p.id for p in self.judgement.prompts)
+
 
 @attrs.frozen
 class Judgement:
@@ -231,6 +235,13 @@ class Criterion(_Written):
     # Where `pooling:` is written (None when the default applies); explanations cite it.
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+
+    def answered(self) -> tuple[Question, ...]:
+        """The questions the evidence answers case by case: judgements' prompts in their place."""
+        out: list[Question] = []
+        for question in self.questions:
+            out.extend((question,) if question.judgement is None else question.judgement.prompts)
+        return tuple(out)
 
 
 @attrs.frozen
@@ -464,11 +475,8 @@ class Ruleset:
     def answered(self) -> Iterator[Question]:
         """The questions the evidence answers, case by case: every question but the judgements
         (computed), and the judgements' prompts in their place."""
-        for question in self.questions():
-            if question.judgement is None:
-                yield question
-            else:
-                yield from question.judgement.prompts
+        for criterion in self.criteria():
+            yield from criterion.answered()
 
     def summary(self) -> str:
         """One line: what the ruleset holds."""
