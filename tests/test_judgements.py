@@ -278,3 +278,17 @@ section A "A" { criterion A1 "A" { graded by g  item A1.a "a" } }
         ' prompt A1.p "p" on performance met when strong  a case is strong otherwise }'
     )
     assert "R157" in codes(tmp_path, mixed)
+
+
+def test_the_template_has_a_column_per_prompt_and_none_for_the_judgement(tmp_path: Path) -> None:
+    import openpyxl
+
+    from esirules.cli.main import main
+
+    (tmp_path / "r.esi").write_text(JUDGED, encoding="utf-8")
+    assert main(["template", str(tmp_path / "r.esi"), "--output", str(tmp_path / "t.xlsx")]) == 0
+    cases = openpyxl.load_workbook(tmp_path / "t.xlsx")["cases"]
+    headings = [cell.value for cell in cases[1]]
+    assert headings == ["id", "sample", "dv", "B1.start", "B1.risk", "B1.needs", "B1.victim"]
+    comment = cases[1][headings.index("B1.needs")].comment
+    assert comment is not None and "a prompt of B1.sufficient" in comment.text
