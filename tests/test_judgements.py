@@ -292,3 +292,38 @@ def test_the_template_has_a_column_per_prompt_and_none_for_the_judgement(tmp_pat
     assert headings == ["id", "sample", "dv", "B1.start", "B1.risk", "B1.needs", "B1.victim"]
     comment = cases[1][headings.index("B1.needs")].comment
     assert comment is not None and "a prompt of B1.sufficient" in comment.text
+
+
+def test_a_test_in_the_language_gives_prompts_answers_and_expects_the_ratings(tmp_path: Path) -> None:
+    from esirules.authoring.testing import run_tests
+    from esirules.language.check import check_file
+
+    tests = """
+test "B1 judged" {
+  criterion B1
+  given answers B1.risk: yes x3, no
+  given answers B1.needs: yes x2, no x2
+  given answers B1.start: yes x4
+  expect judgement B1.sufficient: sufficient x2, insufficient x2
+  expect score 6/8
+}
+test "B1 misjudged" {
+  criterion B1
+  given answers B1.risk: yes x3, no
+  given answers B1.needs: yes x2, no x2
+  expect judgement B1.sufficient: sufficient x3, insufficient
+}
+"""
+    path = tmp_path / "t.esi"
+    path.write_text(JUDGED + tests, encoding="utf-8")
+    checked = check_file(str(path))
+    assert checked.ruleset is not None, checked.diagnostics
+    run = run_tests(checked.ruleset, checked.sources)
+    passed, failed = run.results
+    assert passed.passed and not failed.passed
+    (outcome,) = failed.expectations
+    assert outcome.expectation.value == "sufficient x3, insufficient x1"
+    assert outcome.found.shown == "sufficient x2, insufficient x2"
+    doubled = JUDGED + tests.replace("sufficient x3, insufficient", "sufficient x3, sufficient")
+    assert "R158" in codes(tmp_path, doubled)
+    assert "R030" in codes(tmp_path, JUDGED + tests.replace("judgement B1.sufficient: sufficient x3", "judgement B1.start: yes x3"))

@@ -120,6 +120,8 @@ def exercised(result: RulesetTestResult, ruleset: m.Ruleset) -> set[Key]:
             _band(outcome.found.band, keys)
         elif e.target == "section":
             _section(column, e.id, keys)
+        elif e.target == "judgement":
+            keys.add(("question", e.id))
         elif column.overall is not None:
             for aggregate in (column.overall.score, column.overall.grading):
                 _aggregate(column, aggregate, keys)

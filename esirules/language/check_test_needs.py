@@ -64,6 +64,8 @@ def gaps_of(e: m.Expectation, parts: RulesetParts, given: Given) -> list[Gap]:
     if e.target == "section":
         section = next(s for s in parts.sections if s.id == e.id)
         return _section(section, e.what, criteria, parts, given)
+    if e.target == "judgement":  # counted from its prompts' answers, whatever they are: no gap
+        return []
     return _overall(e.what, criteria, parts, given)
 
 

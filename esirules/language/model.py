@@ -323,7 +323,7 @@ class Derived:
 # Tests written in the language
 
 
-TargetKind = Literal["criterion", "item", "bands", "section", "overall"]
+TargetKind = Literal["criterion", "item", "bands", "section", "overall", "judgement"]
 
 
 @attrs.frozen
@@ -465,6 +465,12 @@ class Ruleset:
     def items(self) -> Iterator[Item]:
         for criterion in self.criteria():
             yield from criterion.items
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions():
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
 
     def prompts(self) -> Iterator[Question]:
         """The prompts of every judgement (questions answered per case, not pooled themselves)."""

@@ -370,10 +370,12 @@ class Expect:
 
     subject: str  # "" (the test's criterion), criterion, section, overall, item or bands
     name: Name | None
-    what: str  # score | grade | rating | gives
+    what: str  # score | grade | rating | gives | ratings
     value: Value
     figure: BandFigure | None = None
     span: Span = span_field()
+    # `expect judgement B1.x: sufficient x2, insufficient`: each value and how many cases.
+    counts: tuple[tuple[Value, int], ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen

@@ -371,6 +371,15 @@ class RuleNodes:
     def expect_band(self, meta: Any, children: list[Any]) -> s.Expect:
         return self._expect(meta, "gives", [children[0], children[2]], children[1])
 
+    def expect_judgement(self, meta: Any, children: list[Any]) -> s.Expect:
+        name = self._name(children[0])
+        counts: list[p.AnswerCount] = children[1:]
+        written = s.Value(", ".join(f"{c.value.text} x{c.times}" for c in counts), span=self._span(meta))
+        return s.Expect(
+            "judgement", name, "ratings", written, None, span=self._span(meta),
+            counts=tuple((c.value, c.times) for c in counts),
+        )
+
     def bands_ref(self, meta: Any, children: list[Token]) -> p.Subject:
         return p.Subject("bands", self._name(children[0]))
 

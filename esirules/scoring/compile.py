@@ -278,6 +278,17 @@ class Evaluator:
     # The judgements among the questions (issue 11, point 8a), by id: each case's rating is computed.
     judgements: dict[str, CompiledJudgement] = attrs.field(factory=dict, kw_only=True)
 
+    def answered(self, question_id: str) -> CompiledQuestion:
+        """A question the evidence answers: a question, or a judgement's prompt."""
+        found = self.questions.get(question_id)
+        if found is not None and found.question.judgement is None:
+            return found
+        for judgement in self.judgements.values():
+            for prompt in judgement.prompts:
+                if prompt.question.id == question_id:
+                    return prompt  # type: ignore[return-value]
+        raise KeyError(question_id)
+
     def criterion_ladder(self, criterion: m.Criterion) -> m.Scale | None:
         """The ladder (or scale) a criterion's grade is on, if it has one."""
         if criterion.grading is None:
