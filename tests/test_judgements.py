@@ -327,3 +327,21 @@ test "B1 misjudged" {
     doubled = JUDGED + tests.replace("sufficient x3, insufficient", "sufficient x3, sufficient")
     assert "R158" in codes(tmp_path, doubled)
     assert "R030" in codes(tmp_path, JUDGED + tests.replace("judgement B1.sufficient: sufficient x3", "judgement B1.start: yes x3"))
+
+
+def test_a_derived_ruleset_adds_a_judgement_to_a_criterion_but_does_not_replace_one_in_it(tmp_path: Path) -> None:
+    (tmp_path / "parent.esi").write_text(JUDGED, encoding="utf-8")
+    added = header("child") + """extends "parent.esi"
+add to criterion B1 {
+  judgement B1.planned "The plan was sound" {
+    prompt B1.goals "Its goals were set"
+    a case is yes when each prompt is met
+    a case is no otherwise
+  }
+}
+"""
+    child = ruleset_of(tmp_path, added, "child.esi")
+    assert [q.id for q in child.criterion("B1").questions] == ["B1.start", "B1.sufficient", "B1.planned"]
+    assert [q.id for q in child.answered()][-1] == "B1.goals"
+    replaced = added.replace("add to criterion B1", "replace in criterion B1")
+    assert "R072" in codes(tmp_path, replaced)

@@ -197,7 +197,11 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
     questions = tuple(q for q in (_question(ctx, q, d.id.text) for q in d.questions) if q is not None)
     if d.judgements:  # judgements are pooled like questions, in the order written
         judged = (_judgement(ctx, j, d.id.text) for j in d.judgements)
-        ordered = sorted([*questions, *(j for j in judged if j is not None)], key=lambda q: (q.span.line, q.span.column))
+        # (what a derived ruleset added, in another file, after what the criterion's own file has)
+        ordered = sorted(
+            [*questions, *(j for j in judged if j is not None)],
+            key=lambda q: (q.span.file != d.span.file, q.span.file, q.span.line, q.span.column),
+        )
         questions = tuple(ordered)
     items = tuple(i for i in (_item(ctx, i, d.id.text) for i in d.items) if i is not None)
     grading = None

@@ -320,6 +320,7 @@ class AddTo:
     items: tuple[ItemDecl, ...] = ()
     criteria: tuple[CriterionDecl, ...] = ()
     span: Span = span_field()
+    judgements: tuple[JudgementDecl, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
@@ -334,6 +335,7 @@ class ReplaceIn:
     items: tuple[ItemDecl, ...] = ()
     criteria: tuple[CriterionDecl, ...] = ()
     span: Span = span_field()
+    judgements: tuple[JudgementDecl, ...] = attrs.field(default=(), kw_only=True)
 
 
 # The statements by which a ruleset that extends another changes it.

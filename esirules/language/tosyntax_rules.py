@@ -295,6 +295,7 @@ class RuleNodes:
             tuple(self._all(children, s.ItemDecl)),
             tuple(self._all(children, s.CriterionDecl)),
             span=self._span(meta),
+            judgements=tuple(self._all(children, s.JudgementDecl)),
         )
 
     def replace_in(self, meta: Any, children: list[Any]) -> s.ReplaceIn:
@@ -305,6 +306,7 @@ class RuleNodes:
             tuple(self._all(children, s.ItemDecl)),
             tuple(self._all(children, s.CriterionDecl)),
             span=self._span(meta),
+            judgements=tuple(self._all(children, s.JudgementDecl)),
         )
 
     # --- tests ---
