@@ -345,3 +345,15 @@ add to criterion B1 {
     assert [q.id for q in child.answered()][-1] == "B1.goals"
     replaced = added.replace("add to criterion B1", "replace in criterion B1")
     assert "R072" in codes(tmp_path, replaced)
+
+
+def test_the_analysis_finds_a_rule_that_can_never_rate_a_case(tmp_path: Path) -> None:
+    # Rules that name a prompt are not analysed (their `otherwise` is required anyway).
+    assert "W150" not in codes(tmp_path, JUDGED)
+    majority = JUDGED.replace("B1.risk is met and the majority of other prompts are met", "the majority of prompts are met")
+    assert "W150" not in codes(tmp_path, majority)  # 2 of 3 prompts met: partly
+    # With two prompts, more than half met is both met: `each prompt` has rated the case first.
+    two = majority.replace('      prompt B1.victim "Victim considered" applies when dv\n', "").replace(
+        'sample autumn "Autumn" { without questions B1.victim }\n', ""
+    )
+    assert codes(tmp_path, two) == ["W150"]
