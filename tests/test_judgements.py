@@ -357,3 +357,16 @@ def test_the_analysis_finds_a_rule_that_can_never_rate_a_case(tmp_path: Path) ->
         'sample autumn "Autumn" { without questions B1.victim }\n', ""
     )
     assert codes(tmp_path, two) == ["W150"]
+
+
+def test_the_handbook_lists_the_prompts_and_how_a_case_is_rated(tmp_path: Path) -> None:
+    from esirules.cli.main import main
+
+    (tmp_path / "r.esi").write_text(JUDGED, encoding="utf-8")
+    out = tmp_path / "h.md"
+    assert main(["handbook", str(tmp_path / "r.esi"), "--output", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "**The prompts of B1.sufficient**" in page
+    assert "| B1.victim | Victim considered | — | “yes” | only cases where" in page
+    assert "- “sufficient” when each prompt is met" in page
+    assert "- “partly sufficient” when B1.risk is met and the majority of other prompts are met" in page
