@@ -370,3 +370,32 @@ def test_the_handbook_lists_the_prompts_and_how_a_case_is_rated(tmp_path: Path) 
     assert "| B1.victim | Victim considered | — | “yes” | only cases where" in page
     assert "- “sufficient” when each prompt is met" in page
     assert "- “partly sufficient” when B1.risk is met and the majority of other prompts are met" in page
+
+
+def test_diff_reports_a_judgement_s_rules_and_prompts(tmp_path: Path) -> None:
+    from esirules.cli.main import main
+
+    (tmp_path / "old.esi").write_text(JUDGED, encoding="utf-8")
+    changed = JUDGED.replace("the majority of other prompts are met", "some other prompts are met").replace(
+        '      prompt B1.needs "Needs identified"\n', '      prompt B1.needs "Needs identified" weight 2\n'
+    )
+    (tmp_path / "new.esi").write_text(changed, encoding="utf-8")
+    import contextlib
+    import io
+
+    printed = io.StringIO()
+    with contextlib.redirect_stdout(printed):
+        main(["diff", str(tmp_path / "old.esi"), str(tmp_path / "new.esi"), "--format", "json"])
+    text = printed.getvalue()
+    assert '"rules"' in text and "some other prompts are met" in text
+    assert "B1.needs" in text and '"weight"' in text
+
+
+def test_fmt_lays_out_a_judgement(tmp_path: Path) -> None:
+    from esirules.authoring.fmt import format_text
+
+    messy = JUDGED.replace("\n      prompt B1.needs", "  prompt B1.needs").replace("      a case is insufficient", "a case is insufficient")
+    canonical = format_text(JUDGED, "r.esi").text
+    assert canonical is not None and "\n      prompt B1.needs" in canonical
+    assert format_text(messy, "r.esi").text == canonical
+    assert format_text(canonical, "r.esi").text == canonical
