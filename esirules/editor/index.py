@@ -65,7 +65,8 @@ class Index:
         self._gradings: dict[str, s.GradingDecl] = {}
         self._bands: dict[str, s.BandsDecl] = {}
         self._questions: dict[str, str | None] = {}  # question id -> its scale
-        self._attributes: dict[str, s.AttributeDecl] = {}
+        # Case attributes and facts (issue 11, point 4): conditions name both, from one namespace.
+        self._attributes: dict[str, s.AttributeDecl | s.FactDecl] = {}
         for declaration in self.declarations:
             self._declare(declaration)
         for declaration in self.declarations:
@@ -123,7 +124,7 @@ class Index:
     def bands(self, name: str) -> s.BandsDecl | None:
         return self._bands.get(name)
 
-    def attribute(self, name: str) -> s.AttributeDecl | None:
+    def attribute(self, name: str) -> s.AttributeDecl | s.FactDecl | None:
         return self._attributes.get(name)
 
     def node(self, kind: Kind, *key: str) -> object:
@@ -166,7 +167,7 @@ class Index:
             if d.not_applicable is not None:
                 self._add("value", (d.name.text, d.not_applicable.text), d.not_applicable.span,
                           declares=True, node=d.not_applicable, owner=d)
-        elif isinstance(d, s.AttributeDecl):
+        elif isinstance(d, (s.AttributeDecl, s.FactDecl)):
             self._attributes.setdefault(d.name.text, d)
             self._add("attribute", (d.name.text,), d.name.span, declares=True, node=d)
             for value in d.values:
@@ -274,6 +275,7 @@ class Index:
             for criterion in d.criteria:
                 self._refer_criterion(criterion)
             self._aggregates(d.aggregates)
+            self._caps(d.caps)
         elif isinstance(d, s.ReplaceCriterion):
             self._refer_criterion(d.criterion)
         elif isinstance(d, s.ReplaceGrading):
@@ -284,6 +286,7 @@ class Index:
             self._derivation(d)
         elif isinstance(d, s.OverallDecl):
             self._aggregates(d.aggregates)
+            self._caps(d.caps)
         elif isinstance(d, s.SampleDecl):
             for section in d.sections or ():
                 self._ref("section", section)
@@ -340,6 +343,7 @@ class Index:
         if d.graded_by is not None:
             self._ref("grading" if d.items else "bands", d.graded_by)
         self._refer_elements(d.questions, d.items)
+        self._caps(d.caps)
         for judgement in d.judgements:
             self._refer_elements((judgement.question, *judgement.prompts), ())
             scale = self._questions.get(judgement.question.id.text)
@@ -348,8 +352,17 @@ class Index:
                 self._values(scale, [rule.grade], rule)
                 for clause in rule.clauses:
                     self._ref("question", clause.member)
-                    if clause.comparison != "met" and not (clause.member is not None and clause.value.text == "met"):
-                        self._values(prompts, [clause.value], rule)
+                    value = clause.value
+                    if value is not None and clause.comparison != "met" and not (
+                        clause.member is not None and value.text == "met"
+                    ):
+                        self._values(prompts, [value], rule)
+
+    def _caps(self, caps: Iterable[s.CapRuleNode]) -> None:
+        """A level's caps: the facts they test (their grades are on a ladder known only when checked)."""
+        for cap in caps:
+            for fact in cap.facts:
+                self._condition(fact.condition)
 
     def _refer_elements(self, questions: Iterable[s.QuestionDecl], items: Iterable[s.ItemDecl]) -> None:
         for question in questions:
@@ -370,7 +383,10 @@ class Index:
                 kind: Kind = "section" if aggregate.members.kind == "sections" else "criterion"
                 for member in aggregate.members.members:
                     self._ref(kind, member)
-            using: dict[str, Kind] = {"points_total": "points", "graded_over": "grading", "score_banded": "bands"}
+            using: dict[str, Kind] = {
+                "points_total": "points", "graded_over": "grading", "score_banded": "bands",
+                "sum_banded": "bands", "mean_banded": "bands",
+            }
             if aggregate.kind in using:
                 self._ref(using[aggregate.kind], aggregate.using)
             self._ref("bands", aggregate.bands)
@@ -384,7 +400,9 @@ class Index:
         rules: list[s.GradeRuleNode | s.CapRuleNode] = [*d.rules, *d.caps]
         for rule in rules:
             self._values(ladder, [rule.grade], rule)
-            self._values(scale, [clause.value for clause in rule.clauses], rule)
+            self._values(scale, [clause.value for clause in rule.clauses if clause.value is not None], rule)
+            for fact in rule.facts:
+                self._condition(fact.condition)
 
     def _condition(self, node: s.ConditionNode) -> None:
         stack: list[s.ConditionNode] = [node]

@@ -153,6 +153,15 @@ def _clauses(
     written: list[s.ClauseNode] = []
     is_met: list[bool] = []
     for clause in node.clauses:
+        if clause.value is None:  # a figure clause (`sum of items ...`): gradings' only
+            ctx.error(
+                "R153",
+                "a judgement's rules count its prompts met or their answers, not figures",
+                clause.span,
+                "write a clause such as `the majority of prompts are met` or `at least partly on each prompt`",
+            )
+            ok = False
+            continue
         if clause.quantifier.kind != "named" and clause.quantifier.noun != "prompts":
             ctx.error(
                 "R153",
