@@ -154,7 +154,9 @@ def large(n_cases: int, repeat: int) -> dict[str, Any]:
     yaml_path = os.path.join(DATA, f"{name}.yaml")
     if not os.path.exists(yaml_path):
         generate(DATA, n_cases, seed=0, name=name)
-    ruleset_path = os.path.join(ROOT, "rulesets", "esi-2004-followup.esi")
+    from generate import RULESET
+
+    ruleset_path = RULESET
     scorer = Scorer()
     scorer.ruleset(ruleset_path)
     ruleset = load_ruleset(ruleset_path)

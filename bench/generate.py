@@ -1,4 +1,7 @@
-"""Generate synthetic inspections for rulesets/esi-2004-followup.esi at any size (seeded).
+"""Generate synthetic inspections for bench/followup-judged.esi at any size (seeded).
+
+The ruleset is the bundled follow-up (rulesets/esi-2004-followup.esi) with one case-level
+judgement added to B2, whose three prompts are answered like the questions.
 
 Writes, into a directory:
 
@@ -32,7 +35,8 @@ from typing import Any
 import numpy as np
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-RULESET = os.path.join(ROOT, "rulesets", "esi-2004-followup.esi")
+# The bundled follow-up ruleset with one case-level judgement added (bench/followup-judged.esi).
+RULESET = os.path.join(ROOT, "bench", "followup-judged.esi")
 EXAMPLE = os.path.join(ROOT, "examples", "hertfordshire", "followup.yaml")
 DATA = os.path.join(ROOT, "bench", "data")
 
@@ -100,7 +104,10 @@ def generate_columns(ruleset: Any, n_cases: int, seed: int = 0) -> dict[str, lis
         columns[a.name] = texts[a.name]
 
     quality = rng.beta(4, 2.5, size=n)  # how good the case's supervision was, 0..1
-    for question in ruleset.questions():
+    # Questions, then the judgements' prompts (answered as questions are; a judgement itself is
+    # worked out, not recorded), so the questions' answers are drawn as before prompts existed.
+    answered = [q for q in ruleset.questions() if q.judgement is None] + list(ruleset.prompts())
+    for question in answered:
         scale = ruleset.scale(question.scale)
         applies = (
             np.ones(n, dtype=bool)
@@ -175,7 +182,7 @@ def case_records(columns: dict[str, list[str]], attribute_names: set[str]) -> li
     return cases
 
 
-VERSION = 1  # of the generator's output: files written by another version are written again
+VERSION = 2  # of the generator's output: files written by another version are written again
 
 
 def generate(

@@ -56,7 +56,30 @@ def _status(work: Workload, q: Question, render: Callable[[Any], str]) -> str:
     2 met, 1 answered but not met, 0 not considered or not answered."""
     scope = _considered(work, q, render, lambda c: f"(not {c})", lambda ps: " and ".join(ps) or "true")
     met, answered = json.dumps(sorted(q.met)), json.dumps(list(q.values))
+    if q.judgement is not None:
+        return f"({scope}) ? {_judged_status(q, render)} : 0"
     return f"({scope}) ? (({q.key} in {met}) ? 2 : (({q.key} in {answered}) ? 1 : 0)) : 0"
+
+
+def _judged_status(q: Question, render: Callable[[Any], str]) -> str:
+    """A judgement's status for one case (zen-engine and rule-engine syntax): the case's rating
+    from its prompts by the judgement's rules, then 2 if the rating meets it, 1 if not, 0 if the
+    case is not rated (a prompt that applies is blank, or none counts)."""
+    assert q.judgement is not None
+    applies = [("true" if p.applies is None else render(p.applies)) for p in q.judgement.prompts]
+
+    def total(test: Callable[[Question], str]) -> str:
+        return "(" + " + ".join(f"(({a} and {test(p)}) ? 1 : 0)" for p, a in zip(q.judgement.prompts, applies)) + ")"  # type: ignore[union-attr]
+
+    met = total(lambda p: f"({p.key} in {json.dumps(sorted(p.met))})")
+    counted = total(lambda p: f"({p.key} in {json.dumps(list(p.values))})")
+    blank = total(lambda p: f'({p.key} == "")')
+    status = "0"
+    for rating, kind in reversed(q.judgement.rules):
+        value = "2" if rating in q.met else "1"
+        holds = {"each": f"{met} == {counted}", "majority": f"{met} * 2 > {counted}", "otherwise": "true"}[kind]
+        status = value if kind == "otherwise" else f"(({holds}) ? {value} : {status})"
+    return f"(({blank} > 0 or {counted} == 0) ? 0 : {status})"
 
 
 class Zen:
@@ -132,6 +155,32 @@ def jsonlogic_condition(condition: Plain) -> Any:
     return {("and" if kind == "all" else "or"): [jsonlogic_condition(c) for c in condition[1]]}
 
 
+def _jsonlogic_judged(q: Question) -> Any:
+    """A judgement's status for one case in JSONLogic (as `_judged_status`)."""
+    assert q.judgement is not None
+
+    def total(test: Callable[[Question, Any], Any]) -> Any:
+        terms = []
+        for p in q.judgement.prompts:  # type: ignore[union-attr]
+            answer = {"var": [p.key, ""]}
+            holds = test(p, answer) if p.applies is None else {"and": [jsonlogic_condition(p.applies), test(p, answer)]}
+            terms.append({"if": [holds, 1, 0]})
+        return {"+": terms}
+
+    met = total(lambda p, a: {"in": [a, sorted(p.met)]})
+    counted = total(lambda p, a: {"in": [a, list(p.values)]})
+    blank = total(lambda p, a: {"==": [a, ""]})
+    status: Any = 0
+    for rating, kind in reversed(q.judgement.rules):
+        value = 2 if rating in q.met else 1
+        if kind == "otherwise":
+            status = value
+        else:
+            holds = {"==": [met, counted]} if kind == "each" else {">": [{"*": [met, 2]}, counted]}
+            status = {"if": [holds, value, status]}
+    return {"if": [{"or": [{">": [blank, 0]}, {"==": [counted, 0]}]}, 0, status]}
+
+
 class DataLogic:
     name = "datalogic-py"
 
@@ -150,6 +199,8 @@ class DataLogic:
                     {"if": [{"in": [answer, list(q.values)]}, 1, 0]},
                 ]
             }
+            if q.judgement is not None:
+                status = _jsonlogic_judged(q)
             scope = _considered(work, q, jsonlogic_condition, lambda c: {"!": c}, lambda ps: {"and": ps} if ps else True)
             rules.append({"if": [scope, status, 0]})
         self.questions = engine.compile(rules)

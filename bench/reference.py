@@ -14,7 +14,9 @@ from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from workload import Plain, Workload
+from workload import Plain, Question, Workload
+
+BLANK = -2  # the code of a blank cell (any other text not on the scale is -1)
 
 # ---------------------------------------------------------------------------------------------
 # Per case, pure Python
@@ -43,6 +45,11 @@ class PurePython:
                 None if q.applies is None else eval(f"lambda c: {python_source(q.applies)}"),
                 frozenset(q.values),
                 q.met,
+                None if q.judgement is None else (
+                    q.judgement,
+                    [None if p.applies is None else eval(f"lambda c: {python_source(p.applies)}")
+                     for p in q.judgement.prompts],
+                ),
             )
             for q in work.questions
         ]
@@ -54,10 +61,14 @@ class PurePython:
         for case in cases:
             if excluded is not None and excluded(case):
                 continue
-            for i, (key, applies, answers, met_answers) in enumerate(self.questions):
+            for i, (key, applies, answers, met_answers, judged) in enumerate(self.questions):
                 if applies is not None and not applies(case):
                     continue
-                answer = case.get(key, "")
+                if judged is not None:  # the case's rating, from its answers to the prompts
+                    judgement, prompts_apply = judged
+                    answer = judgement.rating(case, [a is None or a(case) for a in prompts_apply]) or ""
+                else:
+                    answer = case.get(key, "")
                 if answer in answers:
                     applicable[i] += 1
                     if answer in met_answers:
@@ -72,19 +83,23 @@ Coded = dict[str, npt.NDArray[np.int8]]
 
 
 def numpy_encode(work: Workload, header: Sequence[str], rows: Sequence[Sequence[str]]) -> Coded:
-    """Each attribute and answer column as codes: the index of the text in its allowed values, -1 else."""
+    """Each attribute and answer column as codes: the index of the text in its allowed values, BLANK
+    for a blank cell, -1 else."""
     wanted = {h: j for j, h in enumerate(header) if h in work.keys}
     vocab: dict[str, Sequence[str]] = {}
     for attribute in work.ruleset.attributes:
         vocab[attribute.name] = ("yes", "no") if attribute.kind == "boolean" else attribute.values
     for q in work.questions:
         vocab[q.id] = q.values
+        for p in q.judgement.prompts if q.judgement else ():
+            vocab[p.id] = p.values
     columns = list(zip(*rows)) if rows else [() for _ in header]
     coded: Coded = {}
     for name, j in wanted.items():
         if name not in vocab:
             continue
         lookup = {v: i for i, v in enumerate(vocab[name])}
+        lookup[""] = BLANK
         column = columns[j]
         coded[work.keys[name]] = np.fromiter(
             (lookup.get(v, -1) for v in column), dtype=np.int8, count=len(column)
@@ -103,6 +118,7 @@ def numpy_encode_arrow(work: Workload, path: str) -> Coded:
         a.name: (("yes", "no") if a.kind == "boolean" else a.values) for a in work.ruleset.attributes
     }
     vocab.update({q.id: q.values for q in work.questions})
+    vocab.update({p.id: p.values for q in work.questions if q.judgement for p in q.judgement.prompts})
     wanted = [h for h in header if h in vocab]
     table = pacsv.read_csv(
         path,
@@ -115,6 +131,7 @@ def numpy_encode_arrow(work: Workload, path: str) -> Coded:
     coded: Coded = {}
     for name in wanted:
         lookup = {v: i for i, v in enumerate(vocab[name])}
+        lookup[""] = BLANK
         parts = []
         for chunk in table.column(name).chunks:
             codes = np.array([lookup.get(v, -1) for v in chunk.dictionary.to_pylist()], dtype=np.int8)
@@ -148,6 +165,31 @@ class Numpy:
         parts = [self.mask(c, coded, n) for c in condition[1]]
         return np.logical_and.reduce(parts) if kind == "all" else np.logical_or.reduce(parts)  # type: ignore[no-any-return]
 
+    def judge(self, q: Question, coded: Coded, n: int) -> npt.NDArray[np.int8]:
+        """Each case's rating of a judgement, coded on its scale (-1: not rated), over all cases at once."""
+        assert q.judgement is not None
+        met = np.zeros(n, dtype=np.int16)
+        counted = np.zeros(n, dtype=np.int16)
+        blank = np.zeros(n, dtype=np.bool_)
+        for p in q.judgement.prompts:
+            applies = np.ones(n, dtype=np.bool_) if p.applies is None else self.mask(p.applies, coded, n)
+            answers = coded[p.key]
+            met_codes = [p.values.index(v) for v in p.met]
+            counted += applies & (answers >= 0)
+            met += applies & np.isin(answers, met_codes)
+            blank |= applies & (answers == BLANK)
+        ratings = np.full(n, -1, dtype=np.int8)
+        undecided = ~blank & (counted > 0)
+        for rating, kind in q.judgement.rules:
+            holds = undecided.copy()
+            if kind == "each":
+                holds &= met == counted
+            elif kind == "majority":
+                holds &= 2 * met > counted
+            ratings[holds] = q.values.index(rating)
+            undecided &= ~holds
+        return ratings
+
     def counts(self, coded: Coded) -> tuple[list[int], list[int]]:
         n = len(next(iter(coded.values())))
         keep = np.ones(n, dtype=np.bool_)
@@ -163,7 +205,7 @@ class Numpy:
                 if text not in masks:
                     masks[text] = keep & self.mask(q.applies, coded, n)
                 considered = masks[text]
-            answers = coded[q.key]
+            answers = coded[q.key] if q.judgement is None else self.judge(q, coded, n)
             met_codes = sorted(q.values.index(v) for v in q.met)
             if len(met_codes) == 1:
                 hit = answers == met_codes[0]

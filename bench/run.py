@@ -3,7 +3,8 @@
 One run writes bench/results/latest.json (the machine, every figure, a pass or fail per target)
 and prints a summary. Every time is the median of repeated runs after a warm-up run, and every
 ratio is of two figures measured in this run. "Answers" are case-file answers: cases × the
-question columns of the case file (71 for the follow-up ruleset), blank or not.
+question columns of the case file (74 for the benchmark's ruleset: the follow-up's 71 and the
+3 prompts of the judgement it adds), blank or not.
 
     python bench/run.py [--quick] [--out FILE]
 

@@ -38,6 +38,37 @@ class Question:
     met: frozenset[str]
     weight: Fraction
     applies: Plain | None
+    judgement: Judged | None = None  # a case-level judgement: its answer is worked out per case
+
+
+@dataclass
+class Judged:
+    """A case-level judgement in plain terms: its prompts (as questions) and its rules, each a
+    rating and `each`, `majority` or `otherwise` over the prompts met. A case's prompts that apply
+    and are answered on the scale count; one that applies and is blank leaves the case unrated,
+    as does none counting."""
+
+    prompts: list[Question]
+    rules: list[tuple[str, str]]
+
+    def rating(self, case: dict[str, str], applies: Sequence[bool]) -> str | None:
+        """The rating of one case, given whether each prompt applies to it (pure Python)."""
+        met = counted = 0
+        for prompt, applying in zip(self.prompts, applies):
+            if not applying:
+                continue
+            answer = case.get(prompt.key, "")
+            if answer == "":
+                return None
+            if answer in prompt.values:
+                counted += 1
+                met += answer in prompt.met
+        if counted == 0:
+            return None
+        for rating, kind in self.rules:
+            if kind == "otherwise" or (kind == "each" and met == counted) or (kind == "majority" and 2 * met > counted):
+                return rating
+        return None
 
 
 @dataclass
@@ -90,6 +121,22 @@ def plain(condition: m.Condition, ruleset: m.Ruleset) -> Plain:
     return ("in", condition.attribute, sorted(allowed, key=lambda v: rank.get(v, 0)))
 
 
+def _question(q: m.Question, key: str, ruleset: m.Ruleset) -> Question:
+    scale = ruleset.scale(q.scale)
+    applies = None if q.applies is None else plain(q.applies, ruleset)
+    return Question(q.id, key, q.criterion, tuple(scale.values), frozenset(q.met), q.weight, applies)
+
+
+def _judgement_rule(rule: m.GradeRule) -> tuple[str, str]:
+    """A judgement's rule as (rating, each | majority | otherwise): the shapes this workload uses."""
+    if rule.otherwise:
+        return rule.grade, "otherwise"
+    (clause,) = rule.clauses
+    if clause.met and clause.member is None and clause.quantifier.kind in ("each", "majority"):
+        return rule.grade, clause.quantifier.kind
+    raise ValueError(f"the benchmark workload handles `each` and `majority` of prompts met, not {rule}")
+
+
 def workload(ruleset: m.Ruleset) -> Workload:
     """The workload of a ruleset (this benchmark's: the follow-up)."""
     exclusions = [plain(c, ruleset) for c in ruleset.exclusions.cases]
@@ -98,18 +145,10 @@ def workload(ruleset: m.Ruleset) -> Workload:
     for q in ruleset.questions():
         if (q.source is not None and q.source in excluded_sources) or q.id in ruleset.exclusions.questions:
             continue
-        scale = ruleset.scale(q.scale)
-        questions.append(
-            Question(
-                q.id,
-                f"q{len(questions)}",
-                q.criterion,
-                tuple(scale.values),
-                frozenset(q.met),
-                q.weight,
-                None if q.applies is None else plain(q.applies, ruleset),
-            )
-        )
+        questions.append(_question(q, f"q{len(questions)}", ruleset))
+        if q.judgement is not None:
+            prompts = [_question(p, f"{questions[-1].key}p{k}", ruleset) for k, p in enumerate(q.judgement.prompts)]
+            questions[-1].judgement = Judged(prompts, [_judgement_rule(r) for r in q.judgement.rules])
     index = {q.id: i for i, q in enumerate(questions)}
     numerical: dict[str, tuple[str, Fraction, list[int]]] = {}
     descriptive: dict[str, list[tuple[str, Fraction, str | None]]] = {}
@@ -125,7 +164,8 @@ def workload(ruleset: m.Ruleset) -> Workload:
     grading = ruleset.gradings[0]
     score = ruleset.overall.score if ruleset.overall is not None else None
     overall = tuple(score.members) if score is not None else ()
-    keys = {q.id: q.key for q in questions}
+    keys = {q.id: q.key for q in questions if q.judgement is None}
+    keys.update({p.id: p.key for q in questions if q.judgement is not None for p in q.judgement.prompts})
     keys.update({a.name: a.name for a in ruleset.attributes})
     return Workload(
         ruleset,

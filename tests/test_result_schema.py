@@ -36,7 +36,8 @@ CRITERION_REQUIRED = {"title", "kind", "section", "weight", "weight_class", "val
 # A level's caps and its grade before them (issue 11, point 4; their content: tests/test_facts.py).
 CAPS_OPTIONAL = {"caps", "uncapped_grade"}
 # `carried_forward`: a grade kept from an earlier inspection (tests/test_carried_forward.py)
-CRITERION_OPTIONAL = {"reason", "cause", "grade", "computed_grade", "adjustment", "carried_forward", *CAPS_OPTIONAL}
+CRITERION_OPTIONAL = {"reason", "cause", "grade", "computed_grade", "adjustment", "carried_forward", "judgements", *CAPS_OPTIONAL}
+JUDGEMENT_KEYS = {"ratings", "met", "applicable", "value", "display"}  # a criterion's `judgements` entries
 ADJUSTMENT_KEYS = {"grade", "by", "reason", "applied", "note", "note_cause"}
 HEADLINE_REQUIRED = {"title", "value", "display"}
 HEADLINE_OPTIONAL = {"reason", "cause", "grade"}

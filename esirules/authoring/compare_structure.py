@@ -137,10 +137,21 @@ def _question_summary(question: m.Question, ruleset: m.Ruleset) -> str:
     return ", ".join(parts)
 
 
+def _judgement_rules(question: m.Question) -> str:
+    """A judgement's rules, one after another (`none` for a question that is answered)."""
+    if question.judgement is None:
+        return "none"
+    return "; ".join(
+        f"{rule.grade} {plain.rule_condition(rule)}" if rule.otherwise else f"{rule.grade} when {plain.rule_condition(rule)}"
+        for rule in question.judgement.rules
+    )
+
+
 def _questions(old: Loaded, new: Loaded) -> list[Change]:
     out: list[Change] = []
-    before = {q.id: q for q in old.ruleset.questions()}
-    after = {q.id: q for q in new.ruleset.questions()}
+    # Judgements and their prompts (issue 11, point 8a) are compared as questions are.
+    before = {q.id: q for q in (*old.ruleset.questions(), *old.ruleset.prompts())}
+    after = {q.id: q for q in (*new.ruleset.questions(), *new.ruleset.prompts())}
     for qid, question in after.items():
         within = Subject("criterion", question.criterion)
         previous = before.get(qid)
@@ -164,6 +175,7 @@ def _questions(old: Loaded, new: Loaded) -> list[Change]:
                        question.applies.span if question.applies is not None else question.span)
         out += changed(subject, "weight", number_text(previous.weight), number_text(question.weight),
                        *_written(previous, question, "weight"))
+        out += changed(subject, "rules", _judgement_rules(previous), _judgement_rules(question), *at)
     for qid, question in before.items():
         if qid not in after:
             out.append(Change("removed", Subject("question", qid, Subject("criterion", question.criterion)),

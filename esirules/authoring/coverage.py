@@ -125,6 +125,8 @@ def exercised(result: RulesetTestResult, ruleset: m.Ruleset) -> set[Key]:
             _band(outcome.found.band, keys)
         elif e.target == "section":
             _section(column, e.id, keys)
+        elif e.target == "judgement":
+            keys.add(("question", e.id))
         elif e.target == "outcome":
             _outcome(column, ruleset.outcome(e.id), keys)
         else:

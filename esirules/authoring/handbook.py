@@ -342,6 +342,9 @@ def _criterion(
     blocks.append(Entries(tuple(Entry(f) for f in facts)))
     if criterion.questions:
         blocks.append(_questions_table(criterion, ruleset))
+    for question in criterion.questions:
+        if question.judgement is not None:
+            blocks += _judgement_blocks(question, ruleset)
     if criterion.items:
         blocks.append(_items_table(criterion, ruleset))
     return blocks
@@ -356,11 +359,34 @@ def _grading_label(ruleset: m.Ruleset, name: str | None) -> str:
         return f"the grading `{name}`"
 
 
-def _questions_table(criterion: m.Criterion, ruleset: m.Ruleset) -> Table:
+def _judgement_blocks(question: m.Question, ruleset: m.Ruleset) -> list[Block]:
+    """A judgement (issue 11, point 8a): the prompts the inspector records, and how a case is rated."""
+    judgement = question.judgement
+    assert judgement is not None
+    rules = tuple(
+        Entry(text(f"“{rule.grade}” {plain.rule_condition(rule)}" if rule.otherwise
+                   else f"“{rule.grade}” when {plain.rule_condition(rule)}"))
+        for rule in judgement.rules
+    )
+    return [
+        Paragraph(text(f"{question.id} is not recorded: each case is rated from its answers to these prompts, "
+                       "by the first of the rules below that holds (a prompt that does not apply to the case, "
+                       "or is answered not applicable, does not count; a case with a prompt left blank is not "
+                       "rated).")),
+        _questions_table(judgement.prompts, ruleset, f"The prompts of {question.id}"),
+        Entries(rules),
+    ]
+
+
+def _questions_table(
+    criterion: m.Criterion | tuple[m.Question, ...], ruleset: m.Ruleset, caption: str | None = None
+) -> Table:
+    questions = criterion if isinstance(criterion, tuple) else criterion.questions
+    caption = caption or f"The questions of {criterion.id}"  # type: ignore[union-attr]
     sources = {s.name: s.label for s in ruleset.sources}
-    weighted = any(q.weight != 1 for q in criterion.questions)
+    weighted = any(q.weight != 1 for q in questions)
     rows = []
-    for question in criterion.questions:
+    for question in questions:
         row = [
             text(question.id),
             text(question.text),
@@ -375,7 +401,7 @@ def _questions_table(criterion: m.Criterion, ruleset: m.Ruleset) -> Table:
               text("met when the answer is"), text("asked of")]
     if weighted:
         header.append(text("weight"))
-    return Table(tuple(header), tuple(rows), caption=text(f"The questions of {criterion.id}"), row_headers=True,
+    return Table(tuple(header), tuple(rows), caption=text(caption), row_headers=True,
                  numeric=(5,) if weighted else ())
 
 

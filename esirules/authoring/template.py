@@ -90,10 +90,14 @@ def _case_columns(ruleset: model.Ruleset) -> list[Column]:
             columns.append((attribute.name, f"{about}: a number{between}.", None))
         else:
             columns.append((attribute.name, f"{about}.", list(attribute.values)))
-    for question in ruleset.questions():
+    judged = {p.id: q for q in ruleset.questions() if q.judgement is not None for p in q.judgement.prompts}
+    for question in ruleset.answered():  # a judgement is worked out, not recorded: its prompts are columns
         scale = ruleset.scale(question.scale)
         allowed = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
-        columns.append((question.id, question.text, allowed))
+        about = question.text
+        if question.id in judged:
+            about += f" (a prompt of {judged[question.id].id}, {judged[question.id].text}, rated from its prompts)"
+        columns.append((question.id, about, allowed))
     return columns
 
 

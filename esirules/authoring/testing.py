@@ -25,6 +25,7 @@ from esirules.explain.explainer import Explainer, Sources
 from esirules.explain.objects import BandsExplanation
 from esirules.explain.scope import Explanation, explain, targets
 from esirules.language import model as m
+from esirules.language.check_tests import ratings_text
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator, compile_ruleset
 from esirules.scoring.descriptive import band_target_data, performance
@@ -241,6 +242,16 @@ def _bands(r: Reading, e: m.Expectation) -> Found:
     return attrs.evolve(found, band=band)
 
 
+def _judgement(r: Reading, e: m.Expectation) -> Found:
+    """How many of the test's cases the judgement rated each value (issue 11, point 8a)."""
+    question = r.evaluator.ruleset.question(e.id)
+    result = next(q for q in r.column.criteria[question.criterion].questions if q.id == e.id)
+    if result.exclusion is not None:
+        return Found(NOT_COMPUTABLE, None, result.exclusion)
+    counted = ratings_text({rating.value: len(rating.cases) for rating in result.ratings})
+    return Found(counted, counted)
+
+
 def _outcome(r: Reading, e: m.Expectation) -> Found:
     result = r.column.outcomes[e.id]
     return _value(result.value, result.cause)
@@ -252,6 +263,7 @@ READERS: dict[m.TargetKind, Callable[[Reading, m.Expectation], Found]] = {
     "bands": _bands,
     "section": _section,
     "overall": _overall,
+    "judgement": _judgement,
     "outcome": _outcome,
 }
 
@@ -262,6 +274,6 @@ def _explanation(
     """How the value found was worked out: what `esirules explain` shows for the target."""
     if e.target == "bands":
         return None if found.band is None else Explainer(r.column, r.evaluator, sources).bands(found.band)
-    kind = "overall" if e.target == "overall" else e.target
+    kind = "overall" if e.target == "overall" else "question" if e.target == "judgement" else e.target
     target = next(t for t in targets(r.evaluator.ruleset) if t.kind == kind and t.id == e.id)
     return explain(r.column, r.evaluator, sources, target, evidence=[r.evidence])

@@ -98,7 +98,7 @@ class _Placer:
     def __init__(self, evaluator: Evaluator, test: m.RulesetTest, facts: Mapping[str, RecordedFact]):
         self.evaluator, self.test = evaluator, test
         answered = dict.fromkeys(question for question, _, _ in test.answers)
-        conditions = [evaluator.questions[q].applies for q in answered]
+        conditions = [evaluator.answered(q).applies for q in answered]
         used = [c for c in conditions if c is not None] + list(evaluator.case_exclusions)
         # Facts are the inspection's, as the test gives them: the same for every case, not placed.
         read = _attributes_read(used)
@@ -114,7 +114,7 @@ class _Placer:
         rows: list[_Case] = []
         next_row: dict[str, int] = {}
         for question_id, answer, count in self.test.answers:
-            compiled = self.evaluator.questions[question_id]
+            compiled = self.evaluator.answered(question_id)
             code = _answer_code(compiled.scale, answer)
             fits = None if compiled.applies is None else self._mask(compiled.applies)
             for _ in range(count):

@@ -245,6 +245,9 @@ class Index:
         self._criteria[d.id.text] = d
         for question in d.questions:
             self._add("question", (question.id.text,), question.id.span, declares=True, node=question, owner=d)
+        for judgement in d.judgements:  # a judgement and its prompts are questions (issue 11, point 8a)
+            for question in (judgement.question, *judgement.prompts):
+                self._add("question", (question.id.text,), question.id.span, declares=True, node=question, owner=d)
         for item in d.items:
             self._add("item", (item.id.text,), item.id.span, declares=True, node=item, owner=d)
 
@@ -343,6 +346,19 @@ class Index:
             self._ref("grading" if d.items else "bands", d.graded_by)
         self._refer_elements(d.questions, d.items)
         self._caps(d.caps)
+        for judgement in d.judgements:
+            self._refer_elements((judgement.question, *judgement.prompts), ())
+            scale = self._questions.get(judgement.question.id.text)
+            prompts = self._questions.get(judgement.prompts[0].id.text) if judgement.prompts else None
+            for rule in judgement.rules:
+                self._values(scale, [rule.grade], rule)
+                for clause in rule.clauses:
+                    self._ref("question", clause.member)
+                    value = clause.value
+                    if value is not None and clause.comparison != "met" and not (
+                        clause.member is not None and value.text == "met"
+                    ):
+                        self._values(prompts, [value], rule)
 
     def _caps(self, caps: Iterable[s.CapRuleNode]) -> None:
         """A level's caps: the facts they test (their grades are on a ladder known only when checked)."""
@@ -436,6 +452,10 @@ class Index:
                 elif expect.subject == "bands" and expect.name is not None:
                     bands = self._bands.get(expect.name.text)
                     self._values(bands.scale.text if bands else None, [expect.value], d)
+            elif expect.subject == "judgement":
+                self._ref("question", expect.name)
+                judged = self._questions.get(expect.name.text) if expect.name else None
+                self._values(judged, [value for value, _ in expect.counts], d)
             if expect.figure is not None:
                 self._ref("measure", expect.figure.measure)
 

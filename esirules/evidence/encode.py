@@ -427,7 +427,7 @@ def _check_sample_questions(
         # Not asked: the questions the sample is without, and those of sections it leaves out.
         not_asked = {qid: "" for qid in sample.without_questions}
         if sample.sections is not None:
-            for question in vocab.ruleset.questions():
+            for question in vocab.ruleset.answered():
                 section = vocab.ruleset.criterion(question.criterion).section
                 if section not in sample.sections:
                     not_asked[question.id] = f" (section {section} does not apply to it)"

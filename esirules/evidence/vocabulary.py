@@ -52,12 +52,27 @@ class Vocabulary:
     answer_codes: dict[str, dict[str, int]]
     samples: dict[str, str]
     required: tuple[str, ...]
+    # Judgements (issue 11, point 8a), by lower-cased id: computed from their prompts, never answered.
+    judgements: dict[str, model.Question] = attrs.field(factory=dict, kw_only=True)
 
     def resolve_attribute(self, name: str) -> str | None:
         return self.attribute_names.get(name.strip().lower())
 
     def resolve_question(self, name: str) -> str | None:
         return self.question_names.get(name.strip().lower())
+
+    def judgement_answered(self, name: str, span: Span) -> Diagnostic | None:
+        """E250: an answer recorded for a judgement, which its prompts' answers decide."""
+        judgement = self.judgements.get(name.strip().lower())
+        if judgement is None or judgement.judgement is None:
+            return None
+        prompts = ", ".join(f"`{p.id}`" for p in judgement.judgement.prompts)
+        return Diagnostic(
+            "E250",
+            f"`{judgement.id}` is a judgement, worked out from its prompts: the evidence cannot answer it",
+            span,
+            f"leave it out and record the answers to its prompts ({prompts})",
+        )
 
     def is_ignored_question(self, name: str) -> bool:
         """A question left out of this ruleset by derivation: its answers are not errors."""
@@ -79,7 +94,7 @@ def vocabulary(ruleset: model.Ruleset) -> Vocabulary:
             codes[a.name] = YES_NO
         elif a.kind != "numeric":
             codes[a.name] = {v.lower(): i for i, v in enumerate(a.values)}
-    questions = {q.id: q for q in ruleset.questions()}
+    questions = {q.id: q for q in ruleset.answered()}
     scale_codes: dict[str, dict[str, int]] = {}
     for scale in ruleset.scales:
         lookup = {v.lower(): i for i, v in enumerate(scale.values)}
@@ -90,7 +105,7 @@ def vocabulary(ruleset: model.Ruleset) -> Vocabulary:
     left_out = set(ruleset.exclusions.questions)
     ancestor = ruleset.parent
     while ancestor is not None:
-        left_out.update(q.id for q in ancestor.questions())
+        left_out.update(q.id for q in ancestor.answered())
         ancestor = ancestor.parent
     reads = set().union(*(conditions.reads(q.applies) for q in questions.values()))
     reads.update(*(conditions.reads(c) for c in ruleset.exclusions.cases))
@@ -107,6 +122,7 @@ def vocabulary(ruleset: model.Ruleset) -> Vocabulary:
         answer_codes={q.id: scale_codes.get(q.scale, {}) for q in questions.values()},
         samples=samples,
         required=tuple(a.name for a in ruleset.attributes if a.name in reads),
+        judgements={q.id.lower(): q for q in ruleset.questions() if q.judgement is not None},
     )
 
 
@@ -143,6 +159,9 @@ def heading_field(
         return f"attribute:{attribute}"
     if (question := vocab.resolve_question(name)) is not None:
         return f"answer:{question}"
+    if (answered := vocab.judgement_answered(name, span)) is not None:
+        problems.append(answered)
+        return None
     if not vocab.is_ignored_question(name):
         problems.append(unknown_column(name, span, vocab))
     return None

@@ -82,6 +82,8 @@ class InlineCases:
             question = self.vocab.resolve_question(key)
             if question is not None:
                 put(f"answer:{question}", index, value, f"the answer to `{question}`")
+            elif (answered := self.vocab.judgement_answered(key, at(self.path, key_node))) is not None:
+                self.problems.append(answered)
             elif not self.vocab.is_ignored_question(key):
                 self.problems.append(
                     Diagnostic(

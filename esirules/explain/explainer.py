@@ -44,6 +44,7 @@ from esirules.explain.objects import (
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
+    RatingExplanation,
     RuleExplanation,
     RuleRef,
     SectionExplanation,
@@ -230,6 +231,17 @@ class Explainer:
             phrase,
             None if met_span is None else self.ref(met_span),
             self._weight_rule(question),
+            self._ratings(question, result),
+        )
+
+    def _ratings(self, question: m.Question, result: QuestionResult) -> tuple[RatingExplanation, ...]:
+        """A judgement's cases by rating, each with the rules that give that rating."""
+        if question.judgement is None:
+            return ()
+        rules = question.judgement.rules
+        return tuple(
+            RatingExplanation(r.value, r.cases, tuple(self.ref(rule.span) for rule in rules if rule.grade == r.value))
+            for r in result.ratings
         )
 
     def _weight_rule(self, element: m.Section | m.Criterion | m.Question | m.Item | None) -> RuleRef | None:

@@ -24,6 +24,7 @@ from esirules.scoring.result import (
     CapResult,
     CarriedForwardResult,
     CaseGroup,
+    CaseIds,
     ClauseResult,
     CriterionResult,
     FactConditionResult,
@@ -107,6 +108,15 @@ class GroupExplanation:
 
 
 @attrs.frozen
+class RatingExplanation:
+    """A judgement's cases given one rating (issue 11, point 8a), and the rules that give it."""
+
+    value: str
+    cases: CaseIds
+    rules: tuple[RuleRef, ...]
+
+
+@attrs.frozen
 class QuestionExplanation:
     result: QuestionResult
     rule: RuleRef
@@ -116,6 +126,8 @@ class QuestionExplanation:
     applies_phrase: str | None = None  # the condition in words, for report text
     met_rule: RuleRef | None = None  # `met when`: why the cases not met are not met
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    # A judgement's cases by rating, best first (empty for an answered question).
+    ratings: tuple[RatingExplanation, ...] = ()
 
 
 @attrs.frozen

@@ -21,6 +21,7 @@ from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.cases import MISSING, NOT_APPLICABLE, Evidence, Location
 from esirules.evidence.natural import natural_key
 from esirules.explain.explainer import Explainer, Recorded, Sources
+from esirules.explain.judged import JudgedCase, judge_case
 from esirules.explain.objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
 from esirules.language import model as m
 from esirules.scoring.causes import Cause, words
@@ -104,6 +105,8 @@ class CaseAnswer:
     answer: str | None  # None: not answered
     status: Literal["met", "not met", "not applicable", "not scored"]
     cause: Cause | None = None  # why not applicable, or not scored
+    # For a judgement (issue 11, point 8a): the case's answers to its prompts and the rule that rated it.
+    judged: JudgedCase | None = attrs.field(default=None, kw_only=True)
 
     @property
     def reason(self) -> str | None:
@@ -150,7 +153,12 @@ def find_case(evidence: Sequence[Evidence], case_id: str) -> tuple[Evidence, int
 
 
 def explain_case(
-    column: ColumnResult, evaluator: Evaluator, evidence: Sequence[Evidence], case_id: str, target: Target
+    column: ColumnResult,
+    evaluator: Evaluator,
+    evidence: Sequence[Evidence],
+    case_id: str,
+    target: Target,
+    sources: Sources | None = None,
 ) -> CaseExplanation:
     """A case's attributes and answers from the evidence; met, not met or why not, from the result tree."""
     ruleset = evaluator.ruleset
@@ -181,8 +189,16 @@ def explain_case(
         for question in model.questions:
             if target.kind == "question" and question.id != target.id:
                 continue
-            answer = _answer_text(ruleset, question, cases.answers.get(question.id), index)
-            answers.append(_status(result, by_id.get(question.id), question, answer, case_id, why_not))
+            judged = None
+            if question.judgement is not None:
+                chosen = None if column.sample is None else ruleset.sample(column.sample)
+                ref = (sources or Sources({})).ref
+                judged = judge_case(evaluator, question, cases, index, chosen, ref)
+                answer = judged.rating
+            else:
+                answer = _answer_text(ruleset, question, cases.answers.get(question.id), index)
+            status = _status(result, by_id.get(question.id), question, answer, case_id, why_not)
+            answers.append(status if judged is None else attrs.evolve(status, judged=judged))
     recorded = cases.locations[index] if cases.locations else None
     return CaseExplanation(
         case_id, sample, why_not is None, why_not, attributes, tuple(answers), in_scope, tuple(graded), recorded
@@ -320,7 +336,7 @@ def explain(
             written, condition_phrase(condition, evaluator.ruleset), subset, sub.excluded_cases(),
             sub.body(target.kind, target.id),
         )
-    case_part = None if case is None else explain_case(column, evaluator, evidence, case, target)
+    case_part = None if case is None else explain_case(column, evaluator, evidence, case, target, lines)
     sample_label = None if column.sample is None else evaluator.ruleset.sample(column.sample).label
     return Explanation(
         target, column, sample_label, explainer.excluded_cases(), body, where_part, case_part, all_cases,

@@ -26,6 +26,7 @@ from esirules.language import (
 )
 from esirules.language import model as m
 from esirules.language.analysis_gradings import ProfileWords
+from esirules.language.analysis_judgements import analyse_judgements
 from esirules.language.context import CheckContext
 from esirules.language.semantics import GradingMeaning
 from esirules.span import Span
@@ -132,6 +133,7 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         found = analysis_gradings.findings(meaning, sets, unit, grading.rules)
         analysis_gradings.report(ctx, grading, scale, ladder, found, unit)
         gradings_found.append(_grading_summary(grading, scale, found, unit))
+    analyse_judgements(ctx, ruleset)
     if not no_errors:  # hold back the warnings (see above)
         ctx.diagnostics[first:] = [d for d in ctx.diagnostics[first:] if d.severity == "error"]
     else:

@@ -162,8 +162,8 @@ class _Applying:
 
     def contents_fit(self, d: s.AddTo) -> bool:
         """Questions and items are added to a criterion, criteria to a section (R072)."""
-        wrong: tuple[s.CriterionDecl | s.QuestionDecl | s.ItemDecl, ...] = (
-            d.criteria if d.kind.text == "criterion" else (*d.questions, *d.items)
+        wrong: tuple[s.CriterionDecl | s.QuestionDecl | s.ItemDecl | s.JudgementDecl, ...] = (
+            d.criteria if d.kind.text == "criterion" else (*d.questions, *d.items, *d.judgements)
         )
         if not wrong:
             return True
@@ -189,6 +189,16 @@ class _Applying:
 
     def replace_in(self, d: s.ReplaceIn) -> None:
         """Each question or item in the block takes the place of the one of its id in the criterion."""
+        if d.judgements:
+            self.ctx.error(
+                "R072",
+                "a judgement is not replaced inside a criterion",
+                d.judgements[0].id.span,
+                "replace the whole criterion (`replace criterion ID ...`), or remove the judgement's prompts "
+                "and add another judgement with `add to criterion ID { judgement ... }`",
+            )
+            self.fail_contents(d)
+            return
         if d.kind.text != "criterion" or d.criteria:
             at = d.kind if d.kind.text != "criterion" else d.criteria[0].id
             self.ctx.error(
@@ -292,7 +302,8 @@ class _Applying:
         assert isinstance(criterion, s.CriterionDecl)
         for ids, other, words in (
             (d.questions, criterion.items, "graded from items, so questions"),
-            (d.items, criterion.questions, "scored from questions, so items"),
+            (d.judgements, criterion.items, "graded from items, so judgements"),
+            (d.items, (*criterion.questions, *criterion.judgements), "scored from questions, so items"),
         ):
             if ids and other:
                 self.ctx.error(
@@ -304,10 +315,15 @@ class _Applying:
                 )
                 self.fail_contents(d)
                 return
-        added = attrs.evolve(criterion, questions=criterion.questions + d.questions, items=criterion.items + d.items)
+        added = attrs.evolve(
+            criterion, questions=criterion.questions + d.questions, items=criterion.items + d.items,
+            judgements=criterion.judgements + d.judgements,
+        )
         self.put(location, added)
         for kind, element in _elements(d.questions, d.items):
             self.ctx.derived.append(m.Derived("added", kind, element.id.text, span=element.span))
+        for judgement in d.judgements:
+            self.ctx.derived.append(m.Derived("added", "question", judgement.id.text, span=judgement.span))
 
     def add_to_section(self, d: s.AddTo) -> None:
         location = self.target(d, "add to", "section", d.target)
@@ -445,6 +461,10 @@ class _Applying:
         elif isinstance(d, (s.ReplaceCriterion, s.AddTo, s.ReplaceIn)):
             if isinstance(d, (s.AddTo, s.ReplaceIn)):
                 _fail_elements(self.ctx, d.questions, d.items)
+                for judgement in d.judgements:
+                    self.ctx.fail("question", judgement.id.text)
+                    for prompt in judgement.prompts:
+                        self.ctx.fail("question", prompt.id.text)
             for criterion in (d.criterion,) if isinstance(d, s.ReplaceCriterion) else d.criteria:
                 self.ctx.fail("criterion", criterion.id.text)
                 _fail_elements(self.ctx, criterion.questions, criterion.items)

@@ -47,6 +47,7 @@ def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
         if grade is not None and clauses is not None and facts is not None:
             caps.append(m.CapRule(grade, clauses, span=cap.span, facts=facts))
     _check_otherwise(ctx, d.rules)
+    _no_prompts(ctx, d)
     measure_bands = None
     if d.measure_bands is not None:
         bands = ctx.bands.get(d.measure_bands.text)
@@ -230,6 +231,20 @@ def _check_otherwise(ctx: CheckContext, rules: Sequence[s.GradeRuleNode | s.Band
                 rule.span,
                 "move the `otherwise` rule to the end",
             )
+
+
+def _no_prompts(ctx: CheckContext, d: s.GradingDecl) -> None:
+    """R156: prompts are counted only in a judgement's rules (issue 11, point 8a), never in a grading's."""
+    rules: list[s.GradeRuleNode | s.CapRuleNode] = [*d.rules, *d.caps]
+    for rule in rules:
+        for clause in rule.clauses:
+            if clause.quantifier.noun == "prompts":
+                ctx.error(
+                    "R156",
+                    "a grading counts items, criteria or sections; only a judgement's rules count prompts",
+                    clause.quantifier.span,
+                    "write `items` here, or put these rules in a `judgement` block of a criterion",
+                )
 
 
 def check_bands(ctx: CheckContext, d: s.BandsDecl) -> m.Bands | None:

@@ -16,6 +16,7 @@ from esirules.language.check_facts import (
     section_ladders,
 )
 from esirules.language.check_gradings import check_means
+from esirules.language.check_judgements import check_judgement, fail_judgement
 from esirules.language.context import CheckContext
 from esirules.span import Span
 
@@ -222,6 +223,8 @@ def _fail_contents(ctx: CheckContext, d: s.CriterionDecl) -> None:
         ctx.fail("question", question.id.text)
     for item in d.items:
         ctx.fail("item", item.id.text)
+    for judgement in d.judgements:
+        fail_judgement(ctx, judgement)
 
 
 def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criterion | None:
@@ -229,7 +232,16 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
         _fail_contents(ctx, d)
         return None
     weight, weight_class = _criterion_weight(ctx, d)
-    if d.questions and d.items:
+    if d.judgements and d.items:
+        ctx.error(
+            "R157",
+            f"criterion {d.id.text} has items and a judgement",
+            d.judgements[0].id.span,
+            "a judgement is pooled over cases like a question, so it belongs in a numerical criterion; "
+            "move it to a criterion of questions",
+        )
+        ctx.fail("criterion", d.id.text)
+    elif d.questions and d.items:
         ctx.error(
             "R031",
             f"criterion {d.id.text} has both questions and items",
@@ -238,7 +250,7 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
             "(graded from items); split it into two criteria",
         )
         ctx.fail("criterion", d.id.text)
-    if not d.questions and not d.items:
+    if not d.questions and not d.items and not d.judgements:
         ctx.error(
             "R032",
             f"criterion {d.id.text} has no questions and no items, so nothing can score it",
@@ -249,6 +261,14 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
         ctx.fail("criterion", d.id.text)
     kind = "descriptive" if d.items else "numerical"
     questions = tuple(q for q in (_question(ctx, q, d.id.text) for q in d.questions) if q is not None)
+    if d.judgements:  # judgements are pooled like questions, in the order written
+        judged = (_judgement(ctx, j, d.id.text) for j in d.judgements)
+        # (what a derived ruleset added, in another file, after what the criterion's own file has)
+        ordered = sorted(
+            [*questions, *(j for j in judged if j is not None)],
+            key=lambda q: (q.span.file != d.span.file, q.span.file, q.span.line, q.span.column),
+        )
+        questions = tuple(ordered)
     items = tuple(i for i in (_item(ctx, i, d.id.text) for i in d.items) if i is not None)
     grading = None
     if d.graded_by is not None:
@@ -322,6 +342,13 @@ def _question(ctx: CheckContext, d: s.QuestionDecl, criterion: str) -> m.Questio
     if question is None:
         ctx.fail("question", d.id.text)
     return question
+
+
+def _judgement(ctx: CheckContext, d: s.JudgementDecl, criterion: str) -> m.Question | None:
+    if not ctx.unique("question", d.id):
+        fail_judgement(ctx, d)
+        return None
+    return check_judgement(ctx, d, criterion, _checked_question, _question)
 
 
 def _checked_question(ctx: CheckContext, d: s.QuestionDecl, criterion: str) -> m.Question | None:
@@ -421,7 +448,7 @@ def check_sample(ctx: CheckContext, d: s.SampleDecl, sections: tuple[m.Section, 
             if name.text not in known:
                 ctx.unknown("section", name, known)
         chosen = tuple(n.text for n in d.sections if n.text in known)
-    questions = {q.id for section in sections for c in section.criteria for q in c.questions}
+    questions = _question_ids(sections)
     for name in d.without_questions:
         if name.text not in questions:
             ctx.unknown("question", name, questions)
@@ -431,13 +458,25 @@ def check_sample(ctx: CheckContext, d: s.SampleDecl, sections: tuple[m.Section, 
     )
 
 
+def _question_ids(sections: tuple[m.Section, ...]) -> set[str]:
+    """Every question a sample or an exclusion may name: judgements and their prompts too."""
+    out = set()
+    for section in sections:
+        for criterion in section.criteria:
+            for question in criterion.questions:
+                out.add(question.id)
+                if question.judgement is not None:
+                    out.update(p.id for p in question.judgement.prompts)
+    return out
+
+
 def check_exclusions(
     ctx: CheckContext, declarations: tuple[s.Declaration, ...], sections: tuple[m.Section, ...]
 ) -> m.Exclusions:
     cases = []
     sources = set()
     questions = set()
-    known_questions = {q.id for section in sections for c in section.criteria for q in c.questions}
+    known_questions = _question_ids(sections)
     for d in declarations:
         if isinstance(d, s.ExcludeCases):
             condition = check_condition_node(ctx, d.condition)

@@ -72,6 +72,8 @@ def gaps_of(e: m.Expectation, parts: RulesetParts, given: Given) -> list[Gap]:
     if e.target == "section":
         section = next(s for s in parts.sections if s.id == e.id)
         return _section(section, e.what, criteria, parts, given)
+    if e.target == "judgement":  # counted from its prompts' answers, whatever they are: no gap
+        return []
     return _overall(e.what, criteria, parts, given)
 
 
@@ -82,9 +84,9 @@ def _criterion(c: m.Criterion, parts: RulesetParts, given: Given, what: str = "g
         return [] if what == "grade" and carried.startswith("criterion") else [Gap(c.id, "carried forward", (carried,))]
     if c.kind == "numerical":
         live = [q for q in c.questions if not _excluded(q, parts.exclusions)]
-        if any(q.id in given.counted for q in live):
+        if any(answer in given.counted for q in live for answer in q.answered_as()):
             return []
-        answered = tuple(q.id for q in c.questions if q.id in given.answered)
+        answered = tuple(a for q in c.questions for a in q.answered_as() if a in given.answered)
         return [Gap(c.id, "answers not counted", answered)] if answered else [Gap(c.id, "no answers")]
     gaps = []
     unrated = tuple(i.id for i in c.items if i.measure is None and i.id not in given.rated)

@@ -51,8 +51,8 @@ class _TestChecker:
         self.items = {i.id: i for c in (tested,) if c for i in c.items} if tested else {
             i.id: i for c in criteria.values() for i in c.items
         }
-        self.questions = {q.id: q for q in tested.questions} if tested else {
-            q.id: q for c in criteria.values() for q in c.questions
+        self.questions = {q.id: q for q in tested.answered()} if tested else {
+            q.id: q for c in criteria.values() for q in c.answered()
         }
         self.scope = f" in criterion {tested.id}" if tested else ""
 
@@ -253,9 +253,36 @@ class _TestChecker:
             return self._of_item(e)
         if e.subject == "bands":
             return self._of_bands(e)
+        if e.subject == "judgement":
+            return self._of_judgement(e)
         if e.subject == "outcome":
             return self._of_outcome(e)
         return self._of_aggregate(e)
+
+    def _of_judgement(self, e: s.Expect) -> m.Expectation | None:
+        """`expect judgement B1.x: sufficient x2, insufficient`: the cases it rates each value."""
+        assert e.name is not None
+        within = (self.tested,) if self.tested else tuple(self.criteria.values())
+        judgements = {q.id: q for c in within if c for q in c.questions if q.judgement is not None}
+        judgement = judgements.get(e.name.text)
+        if judgement is None:
+            self.ctx.unknown(f"judgement{self.scope}", e.name, judgements, declared_as="question")
+            return None
+        scale = self.ctx.scales.get(judgement.scale)
+        if scale is None:
+            return None
+        counts: dict[str, int] = {}
+        for value, times in e.counts:
+            rating = self.ctx.on_scale(value, scale)
+            if rating is None:
+                return None
+            if rating in counts:
+                self.ctx.error("R158", f"`{rating}` is counted twice in what the judgement is expected to give",
+                               value.span, f"give each rating once, with how many cases: `{rating} x3`")
+                return None
+            counts[rating] = times
+        return m.Expectation("judgement", judgement.id, "value", e.value.text,
+                             value=ratings_text({v: counts.get(v, 0) for v in scale.values}), span=e.span)
 
     def _of_outcome(self, e: s.Expect) -> m.Expectation | None:
         assert e.name is not None
@@ -406,6 +433,12 @@ class _TestChecker:
     @staticmethod
     def _na(scale: m.Scale | None) -> str | None:
         return None if scale is None else scale.not_applicable
+
+
+def ratings_text(counts: dict[str, int]) -> str:
+    """How many cases each rating, as a test writes it, best first, leaving out ratings of no case:
+    `sufficient x2, insufficient x1`; `no case rated` when there are none."""
+    return ", ".join(f"{value} x{n}" for value, n in counts.items() if n) or "no case rated"
 
 
 def aggregate_ladder(ctx: CheckContext, grade: m.Aggregate, criteria: Iterable[m.Criterion]) -> m.Scale | None:

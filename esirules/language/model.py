@@ -174,6 +174,31 @@ class Question(_Written):
     # Where its `met when` is written: on the question, or the `answers on ... met when` default.
     met_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+    # A case-level judgement (issue 11, point 8a): not answered, but computed from its prompts.
+    judgement: Judgement | None = attrs.field(default=None, kw_only=True)
+
+    def answered_as(self) -> tuple[str, ...]:
+        """What the evidence answers for it: itself, or a judgement's prompts."""
+        return (self.id,) if self.judgement is None else tuple(p.id for p in self.judgement.prompts)
+
+
+@attrs.frozen
+class Judgement:
+    """How a judgement rates a case from the case's answers to its prompts (issue 11, point 8a).
+
+    The prompts are questions answered per case, all on the scale `prompt_scale` with one `met
+    when`; they are not pooled themselves. The rules are a grading's over the prompts (rated on
+    `prompt_scale`) giving a value of the judgement's own scale; the last is `otherwise`.
+    """
+
+    prompts: tuple[Question, ...]
+    rules: tuple[GradeRule, ...]
+    prompt_scale: str
+    span: Span = span_field()
+
+    def grading(self, question: Question) -> Grading:
+        """The rules as a grading of the prompts (its meaning is a grading's: language.semantics)."""
+        return Grading(question.id, question.text, self.prompt_scale, question.scale, self.rules, span=self.span)
 
 
 @attrs.frozen
@@ -249,6 +274,13 @@ class Criterion(_Written):
     # Where `pooling:` is written (None when the default applies); explanations cite it.
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+
+    def answered(self) -> tuple[Question, ...]:
+        """The questions the evidence answers case by case: judgements' prompts in their place."""
+        out: list[Question] = []
+        for question in self.questions:
+            out.extend((question,) if question.judgement is None else question.judgement.prompts)
+        return tuple(out)
 
 
 @attrs.frozen
@@ -333,7 +365,7 @@ class Derived:
 # Tests written in the language
 
 
-TargetKind = Literal["criterion", "item", "bands", "section", "overall", "outcome"]
+TargetKind = Literal["criterion", "item", "bands", "section", "overall", "outcome", "judgement"]
 
 
 @attrs.frozen
@@ -502,6 +534,24 @@ class Ruleset:
     def items(self) -> Iterator[Item]:
         for criterion in self.criteria():
             yield from criterion.items
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions():
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def prompts(self) -> Iterator[Question]:
+        """The prompts of every judgement (questions answered per case, not pooled themselves)."""
+        for question in self.questions():
+            if question.judgement is not None:
+                yield from question.judgement.prompts
+
+    def answered(self) -> Iterator[Question]:
+        """The questions the evidence answers, case by case: every question but the judgements
+        (computed), and the judgements' prompts in their place."""
+        for criterion in self.criteria():
+            yield from criterion.answered()
 
     def summary(self) -> str:
         """One line: what the ruleset holds."""

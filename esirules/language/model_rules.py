@@ -77,6 +77,9 @@ class Clause:
     member: str | None = None  # for a named clause (`leadership is ...`): the member named
     span: Span = span_field()
     figure: FigureSpec | None = None
+    # A judgement's `each prompt is met` (issue 11, point 8a): the comparison is the prompts' `met
+    # when` (at least, or exactly, a value); wording only, the meaning is in comparison and value.
+    met: bool = attrs.field(default=False, eq=False)
 
 
 def figure_members(clauses: tuple[Clause, ...]) -> tuple[str, ...]:

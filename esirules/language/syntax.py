@@ -188,6 +188,23 @@ class ItemDecl:
 
 
 @attrs.frozen
+class JudgementDecl:
+    """`judgement B1.sufficient "..." on sufficiency { prompt ... rules }` (issue 11, point 8a):
+    a case's rating from its answers to the prompts, pooled like a question (`question` holds its
+    id, text and options; its prompts are questions that are not pooled themselves)."""
+
+    question: QuestionDecl
+    prompts: tuple[QuestionDecl, ...] = ()
+    rules: tuple[GradeRuleNode, ...] = ()
+    description: Text | None = None
+    span: Span = span_field()
+
+    @property
+    def id(self) -> Name:
+        return self.question.id
+
+
+@attrs.frozen
 class CarryForward:
     """`may carry forward for 36 months` (issue 11, point 6): how long an earlier grade may stand."""
 
@@ -210,6 +227,7 @@ class CriterionDecl:
     allows_adjustment: bool = False
     carry_forward: tuple[CarryForward, ...] = ()  # more than one is reported by the checker
     span: Span = span_field()
+    judgements: tuple[JudgementDecl, ...] = attrs.field(default=(), kw_only=True)
     caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
@@ -347,6 +365,7 @@ class AddTo:
     items: tuple[ItemDecl, ...] = ()
     criteria: tuple[CriterionDecl, ...] = ()
     span: Span = span_field()
+    judgements: tuple[JudgementDecl, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
@@ -361,6 +380,7 @@ class ReplaceIn:
     items: tuple[ItemDecl, ...] = ()
     criteria: tuple[CriterionDecl, ...] = ()
     span: Span = span_field()
+    judgements: tuple[JudgementDecl, ...] = attrs.field(default=(), kw_only=True)
 
 
 # The statements by which a ruleset that extends another changes it.
@@ -408,10 +428,12 @@ class Expect:
 
     subject: str  # "" (the test's criterion), criterion, section, overall, item or bands
     name: Name | None
-    what: str  # score | grade | rating | gives
+    what: str  # score | grade | rating | gives | ratings
     value: Value
     figure: BandFigure | None = None
     span: Span = span_field()
+    # `expect judgement B1.x: sufficient x2, insufficient`: each value and how many cases.
+    counts: tuple[tuple[Value, int], ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen

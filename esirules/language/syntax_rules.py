@@ -93,7 +93,7 @@ class FigureNode:
 
 @attrs.frozen
 class ClauseNode:
-    comparison: str  # at_least | at_best | exactly
+    comparison: str  # at_least | at_best | exactly; met (a judgement's `each prompt is met`)
     value: Value | None  # None for a figure clause that counts every rating
     quantifier: QuantifierNode
     written: bool = True  # False for a bare value, which means exactly

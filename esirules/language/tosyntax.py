@@ -288,6 +288,7 @@ class ToSyntax(OutcomeNodes):
             bool(self._all(children, p.AllowsAdjustment)),
             tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
+            judgements=tuple(self._all(children, s.JudgementDecl)),
             caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
@@ -328,6 +329,20 @@ class ToSyntax(OutcomeNodes):
             weight.value if weight else None,
             span=self._span(meta),
         )
+
+    def judgement(self, meta: Any, children: list[Any]) -> s.JudgementDecl:
+        header = [c for c in children if not isinstance(c, (s.QuestionDecl, s.GradeRuleNode, s.Description))]
+        question = self.question(meta, header)
+        return s.JudgementDecl(
+            question,
+            tuple(self._all(children, s.QuestionDecl)),
+            tuple(self._all(children, s.GradeRuleNode)),
+            self._description(children),
+            span=self._span(meta),
+        )
+
+    def prompt(self, meta: Any, children: list[Any]) -> s.QuestionDecl:
+        return self.question(meta, children)
 
     def answered_on(self, meta: Any, children: list[Token]) -> p.AnsweredOn:
         return p.AnsweredOn(self._name(children[0]))

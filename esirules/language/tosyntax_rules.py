@@ -106,6 +106,17 @@ class RuleNodes:
     def otherwise_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
         return s.GradeRuleNode(children[0], (), otherwise=True, span=self._span(meta))
 
+    def judgement_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
+        return self.grade_rule(meta, children)
+
+    def judgement_otherwise(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
+        return self.otherwise_rule(meta, children)
+
+    def met_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        """`each prompt is met`: the prompts met as their `met when` says (issue 11, point 8a)."""
+        quantifier: s.QuantifierNode = children[0]
+        return s.ClauseNode("met", s.Value("met", span=quantifier.span), quantifier, span=self._span(meta))
+
     def cap_rule(self, meta: Any, children: list[Any]) -> s.CapRuleNode:
         clauses, facts = _clauses_and_facts(children[1:])
         return s.CapRuleNode(children[0], clauses, span=self._span(meta), facts=facts)
@@ -184,7 +195,8 @@ class RuleNodes:
 
     def _quantifier(self, kind: str, meta: Any, children: list[Any], **kw: Any) -> s.QuantifierNode:
         nouns = [str(c) for c in children if isinstance(c, Token) and c.type == "NOUN"]
-        noun = {"criteri": "criteria", "section": "sections"}.get(nouns[0][:7], "items") if nouns else "items"
+        nouns_by_stem = {"criteri": "criteria", "section": "sections", "prompt": "prompts"}
+        noun = nouns_by_stem.get(nouns[0][:7].rstrip("s"), "items") if nouns else "items"
         other = any(isinstance(c, Token) and c.type == "OTHER" for c in children)
         group = self._first(children, p.Group)
         return s.QuantifierNode(
@@ -332,6 +344,7 @@ class RuleNodes:
             tuple(self._all(children, s.ItemDecl)),
             tuple(self._all(children, s.CriterionDecl)),
             span=self._span(meta),
+            judgements=tuple(self._all(children, s.JudgementDecl)),
         )
 
     def replace_in(self, meta: Any, children: list[Any]) -> s.ReplaceIn:
@@ -342,6 +355,7 @@ class RuleNodes:
             tuple(self._all(children, s.ItemDecl)),
             tuple(self._all(children, s.CriterionDecl)),
             span=self._span(meta),
+            judgements=tuple(self._all(children, s.JudgementDecl)),
         )
 
     # --- tests ---
@@ -420,6 +434,15 @@ class RuleNodes:
 
     def expect_band(self, meta: Any, children: list[Any]) -> s.Expect:
         return self._expect(meta, "gives", [children[0], children[2]], children[1])
+
+    def expect_judgement(self, meta: Any, children: list[Any]) -> s.Expect:
+        name = self._name(children[0])
+        counts: list[p.AnswerCount] = children[1:]
+        written = s.Value(", ".join(f"{c.value.text} x{c.times}" for c in counts), span=self._span(meta))
+        return s.Expect(
+            "judgement", name, "ratings", written, None, span=self._span(meta),
+            counts=tuple((c.value, c.times) for c in counts),
+        )
 
     def expect_figure(self, meta: Any, children: list[Any]) -> s.Expect:
         figure = next(c for c in children if isinstance(c, str))

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from esirules.explain.explainer import Sources
+from esirules.explain.judged import JudgedCase
 from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
@@ -32,6 +33,7 @@ from esirules.explain.objects import (
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
+    RatingExplanation,
     RuleExplanation,
     RuleRef,
     SectionExplanation,
@@ -224,6 +226,23 @@ class _Renderer(Visitor[Data]):
             "met_cases": {**self.cases(r.met_cases), "rule": ref(q.met_rule)},
             "not_met_cases": {**self.cases(r.not_met_cases), "rule": ref(q.met_rule)},
             "not_applicable": [self.group(g) for g in q.not_applicable],
+            "ratings": [self.rating(rating) for rating in q.ratings],
+        }
+
+    def rating(self, rating: RatingExplanation) -> dict[str, Any]:
+        return {"value": rating.value, **self.cases(rating.cases), "rules": [ref(rule) for rule in rating.rules]}
+
+    def judged(self, j: JudgedCase | None) -> dict[str, Any] | None:
+        if j is None:
+            return None
+        return {
+            "rating": j.rating,
+            "reason": j.reason,
+            "rule": ref(j.rule),
+            "prompts": [
+                {"question": p.question, "text": p.text, "answer": p.answer, "status": p.status, "reason": p.reason}
+                for p in j.prompts
+            ],
         }
 
     def contribution(self, c: Contribution | None) -> dict[str, Any] | None:
@@ -559,6 +578,7 @@ class _Renderer(Visitor[Data]):
                     "status": a.status,
                     "reason": a.reason,
                     "cause": self.cause(a.cause),
+                    "judged": self.judged(a.judged),
                 }
                 for a in c.answers
             ],

@@ -154,9 +154,13 @@ class _Markdown(Visitor[list[str]]):
         if r.value is None:
             return f"- None of {who} could be assessed on this: {r.text.lower()} ({r.id}; {r.reason or 'no reason given'})."
         share = "none" if r.met == 0 else "all" if r.met == r.applicable else r.display
+        rated = ""
+        if q.ratings:  # a judgement: how many cases each rating, from the case's prompts
+            counts = ", ".join(f"{rating.value} {plural(len(rating.cases), 'case')}" for rating in q.ratings)
+            rated = f" Each case was rated from its prompts: {counts}."
         if subset:
-            return f"- Of {who}, {statement} in {r.display} ({r.met} of {r.applicable})."
-        return f"- In {share} of {who} ({r.met} of {r.applicable}), {statement}."
+            return f"- Of {who}, {statement} in {r.display} ({r.met} of {r.applicable}).{rated}"
+        return f"- In {share} of {who} ({r.met} of {r.applicable}), {statement}.{rated}"
 
     def carried(self, name: str, k: CarriedExplanation) -> list[str]:
         """A level whose grade is carried forward from an earlier inspection: never shown as computed."""
@@ -424,9 +428,20 @@ class _Markdown(Visitor[list[str]]):
         out = [f"Case **{c.id}**{where}" + ("." if c.in_column else f" is not in this column: {c.why_not_in_column}."), ""]
         out.append("Attributes: " + "; ".join(f"{lower_first(label)}: {value}" for _, label, value in c.attributes) + ".")
         out += ["", "| Criterion | Question | Answer | Counted as |", "|---|---|---|---|"]
+        judged = []
         for a in c.answers:
             status = a.status + (f" ({a.reason})" if a.reason else "")
-            out.append(f"| {a.criterion} | {a.question} {a.text} | {a.answer or 'not answered'} | {status} |")
+            unanswered = "not rated" if a.judged is not None else "not answered"
+            out.append(f"| {a.criterion} | {a.question} {a.text} | {a.answer or unanswered} | {status} |")
+            if a.judged is not None:
+                judged.append((a.question, a.judged))
+        for question, j in judged:
+            out += ["", f"{question} was rated from its prompts:", "", "| Prompt | Answer | Counted as |", "|---|---|---|"]
+            for p in j.prompts:
+                status = p.status + (f" ({p.reason})" if p.reason else "")
+                out.append(f"| {p.question} {p.text} | {p.answer or 'not answered'} | {status} |")
+            rule = f"rated **{j.rating}** by `{j.rule.text}` ({cite(j.rule)})" if j.rule else f"not rated: {j.reason}"
+            out += ["", rule[0].upper() + rule[1:] + "."]
         if c.graded_from_items:
             out += ["", "Graded from items, not from cases: " + ", ".join(c.graded_from_items) + "."]
         return out

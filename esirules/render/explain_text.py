@@ -9,6 +9,7 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from rich.tree import Tree
 
+from esirules.explain.judged import JudgedCase
 from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
@@ -320,6 +321,12 @@ class _Text(Visitor[Tree]):
             node.add(Plain(f"applies when {q.applies}").append_text(where_text(q.applies_rule, line=False)))
         if r.excluded is None:
             self.case_list(node, "not met", r.not_met_cases, None if q.met_rule == shared_met_rule else q.met_rule)
+        if q.ratings and r.excluded is None:  # a judgement: its cases by rating, each with its rules
+            rated = node.add(Plain("rated case by case from its prompts"))
+            for rating in q.ratings:
+                self.case_list(rated, rating.value, rating.cases)
+                for rule in rating.rules:
+                    rated.children[-1].add(Plain(rule.text, style="dim").append_text(where_text(rule, line=False)))
         if q.not_applicable:
             # The `applies when` line is cited once, above; other reasons cite their own rule.
             groups = [g if g.rule != q.applies_rule else GroupExplanation(g.group, None) for g in q.not_applicable]
@@ -584,6 +591,17 @@ class _Text(Visitor[Tree]):
 
     # --- one case -------------------------------------------------------------------------------
 
+    def judged(self, node: Tree, j: JudgedCase) -> None:
+        """How a judgement rated the case: each prompt's answer, then the rule that gave the rating."""
+        for prompt in j.prompts:
+            text = Plain(f"{prompt.question}: ").append(prompt.answer or "(not answered)", style="bold")
+            text.append(f" — {prompt.status}" + (f": {prompt.reason}" if prompt.reason else ""))
+            node.add(text)
+        if j.rule is not None:
+            node.add(Plain(f"rated {j.rating} by: {j.rule.text}").append_text(where_text(j.rule, line=False)))
+        else:
+            node.add(Plain(f"not rated: {j.reason}", style="yellow"))
+
     def case(self, tree: Tree, c: CaseExplanation) -> None:
         head = Plain(f"Case {c.id}", style="bold")
         if c.sample:
@@ -596,12 +614,15 @@ class _Text(Visitor[Tree]):
             parent = by_criterion.get(answer.criterion)
             if parent is None:
                 parent = by_criterion[answer.criterion] = node.add(Plain(answer.criterion, style="bold"))
-            text = Plain(f"{answer.question}: ").append(answer.answer or "(not answered)", style="bold")
+            unanswered = "(not rated)" if answer.judged is not None else "(not answered)"
+            text = Plain(f"{answer.question}: ").append(answer.answer or unanswered, style="bold")
             style = {"met": "green", "not met": "red"}.get(answer.status, "yellow")
             text.append(f" — {answer.status}", style=style)
             if answer.reason:
                 text.append(f": {answer.reason}")
-            parent.add(text)
+            added = parent.add(text)
+            if answer.judged is not None:
+                self.judged(added, answer.judged)
         if c.graded_from_items:
             node.add(Plain(f"graded from items, not from cases: {', '.join(c.graded_from_items)}", style="dim"))
 

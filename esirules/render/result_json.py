@@ -30,6 +30,7 @@ from esirules.scoring.result import (
     MeasureResult,
     OutcomeResult,
     OverallResult,
+    QuestionResult,
     RulesetRef,
     SectionResult,
     Term,
@@ -224,7 +225,21 @@ def criterion_json(criterion: CriterionResult) -> Data:
     out.update(caps_json(criterion))
     if criterion.carried_forward is not None:
         out["carried_forward"] = carried_json(criterion.carried_forward)
+    judgements = [q for q in criterion.questions if q.is_judgement]
+    if judgements:  # (only then: a criterion without judgements keeps its bytes)
+        out["judgements"] = {q.id: judgement_json(q) for q in judgements}
     return out
+
+
+def judgement_json(question: QuestionResult) -> Data:
+    """A judgement pooled over the cases: how many cases each rating (best first), met of applicable."""
+    return {
+        "ratings": {rating.value: len(rating.cases) for rating in question.ratings},
+        "met": question.met,
+        "applicable": question.applicable,
+        "value": fraction(question.value),
+        "display": question.display,
+    }
 
 
 def section_json(section: SectionResult) -> Data:

@@ -22,6 +22,8 @@ CauseKind = Literal[
     "does_not_apply",  # the question's `applies when` does not hold for the case
     "answered_not_applicable",  # answered with the scale's not-applicable answer
     "not_answered",  # the answer is blank
+    "no_prompt_applies",  # a judgement: every prompt drops out for the case (issue 11, point 8a)
+    "prompt_not_answered",  # a judgement: a prompt that applies to the case is blank
     "source_excluded",  # `exclude source ...`: every question the source answers contributes nothing
     "question_excluded",  # `exclude question ...`
     "not_in_sample",  # the column's sample is `without` the question

@@ -16,6 +16,7 @@ from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
 from esirules.language.semantics import FactTruth, GradingMeaning
 from esirules.scoring.causes import Cause
+from esirules.scoring.judgements import CompiledJudgement, compile_judgement
 from esirules.words import value_text
 
 Mask = npt.NDArray[np.bool_]
@@ -277,6 +278,19 @@ class Evaluator:
     questions: dict[str, CompiledQuestion]  # in ruleset order
     case_exclusions: tuple[CompiledCondition, ...]
     gradings: dict[str, CompiledGrading]
+    # The judgements among the questions (issue 11, point 8a), by id: each case's rating is computed.
+    judgements: dict[str, CompiledJudgement] = attrs.field(factory=dict, kw_only=True)
+
+    def answered(self, question_id: str) -> CompiledQuestion:
+        """A question the evidence answers: a question, or a judgement's prompt."""
+        found = self.questions.get(question_id)
+        if found is not None and found.question.judgement is None:
+            return found
+        for judgement in self.judgements.values():
+            for prompt in judgement.prompts:
+                if prompt.question.id == question_id:
+                    return prompt  # type: ignore[return-value]
+        raise KeyError(question_id)
 
     @property
     def facts_read_by_cases(self) -> tuple[m.Fact, ...]:
@@ -307,6 +321,11 @@ def compile_ruleset(ruleset: m.Ruleset) -> Evaluator:
         The evaluator. Raises CompileError only if the model is inconsistent (a checker bug).
     """
     questions = {q.id: compile_question(q, ruleset) for q in ruleset.questions()}
+    judgements = {
+        q.id: compile_judgement(q, tuple(compile_question(p, ruleset) for p in q.judgement.prompts), ruleset)
+        for q in ruleset.questions()
+        if q.judgement is not None
+    }
     exclusions = tuple(compile_condition(c, ruleset) for c in ruleset.exclusions.cases)
     gradings = {}
     for grading in ruleset.gradings:
@@ -324,4 +343,4 @@ def compile_ruleset(ruleset: m.Ruleset) -> Evaluator:
             known = gradings if criterion.kind == "descriptive" else {b.name for b in ruleset.bands}
             if criterion.grading not in known:
                 raise CompileError(f"criterion {criterion.id}: unknown grading `{criterion.grading}`")
-    return Evaluator(ruleset, questions, exclusions, gradings)
+    return Evaluator(ruleset, questions, exclusions, gradings, judgements=judgements)

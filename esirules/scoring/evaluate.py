@@ -49,6 +49,7 @@ from esirules.scoring.result import (
     CriterionResult,
     EvidenceRef,
     QuestionResult,
+    RatingCases,
     RulesetRef,
 )
 from esirules.span import Span
@@ -119,15 +120,21 @@ class QuestionTally:
     met_cases: Selection | None = None
     not_met_cases: Selection | None = None
     not_applicable: Groups = ()
+    # A judgement's counted cases by rating: one selection per value of its scale, best first.
+    ratings: tuple[Selection, ...] = ()
 
 
 def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int]) -> QuestionTally:
+    ratings = tuple(
+        Selection.concatenate([t.ratings[k] for t in tallies], sizes) for k in range(len(tallies[0].ratings))
+    )
     return QuestionTally(
         sum(t.met for t in tallies),
         sum(t.applicable for t in tallies),
         Selection.concatenate([t.met_cases for t in tallies], sizes),
         Selection.concatenate([t.not_met_cases for t in tallies], sizes),
         _join_groups([t.not_applicable for t in tallies], sizes),
+        ratings,
     )
 
 
@@ -195,7 +202,13 @@ def score_batch(
     tallies = {}
     with progress.task(f"scoring {plural(len(cases), 'case')}", total=len(evaluator.questions)) as step:
         for qid, question in evaluator.questions.items():
-            tallies[qid] = _tally(question, cases, scope, chosen)
+            judgement = evaluator.judgements.get(qid)
+            if judgement is None:
+                tallies[qid] = _tally(question, cases, scope, chosen)
+            else:  # each case's rating computed from its answers to the prompts, then counted alike
+                ratings, _ = judgement.judge(cases, _left_out(chosen))
+                causes = (judgement.no_prompt_cause, judgement.blank_prompt_cause)
+                tallies[qid] = _tally(question, cases, scope, chosen, ratings, causes)
             step.advance()
     return Partial(
         evaluator.ruleset,
@@ -253,18 +266,34 @@ def _sample(ruleset: m.Ruleset, name: str | None) -> m.Sample | None:
         raise ValueError(f"ruleset {ruleset.name} has no sample `{name}` (its samples: {known})") from None
 
 
-def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sample | None) -> QuestionTally:
+def _left_out(sample: m.Sample | None) -> frozenset[str]:
+    """The prompts of a judgement the column's sample is without (they drop out for every case)."""
+    return frozenset() if sample is None else sample.without_questions
+
+
+def _tally(
+    question: CompiledQuestion,
+    cases: Cases,
+    scope: _Scope,
+    sample: m.Sample | None,
+    ratings: Codes | None = None,
+    causes: tuple[Cause, Cause] | None = None,
+) -> QuestionTally:
+    """A question's counts over the batch; a judgement's from its computed `ratings`, with the
+    `causes` of its not-applicable and blank ratings (no prompt applies, a prompt is blank)."""
     exclusion = _exclusion(question, sample)
     if exclusion is not None:
-        return QuestionTally(not_applicable=((exclusion, Selection(scope.count, scope.keep)),) if scope.count else ())
+        excluded = ((exclusion, Selection(scope.count, scope.keep)),) if scope.count else ()
+        nobody = Selection(0, np.zeros(len(cases), dtype=np.bool_))
+        return QuestionTally(not_applicable=excluded, ratings=_no_ratings(question, ratings, nobody))
     groups: Groups = ()
     if question.applies is None:
         considered, considered_count = scope.keep, scope.count
     else:
         considered, considered_count, groups = scope.applying(question.applies)
-    codes = question.answers(cases)
+    codes = question.answers(cases) if ratings is None else ratings
     met_codes, not_met_codes = question.met_codes, question.not_met_codes
-    if question.applies is None and scope.dropped is not None and question.question.id in cases.answers:
+    if ratings is None and question.applies is None and scope.dropped is not None and question.question.id in cases.answers:
         # Every case in scope counts: the counts of the answer codes give it all, no pass over cases.
         counts = cases.answer_counts(question.question.id)
         if len(scope.dropped):
@@ -284,17 +313,29 @@ def _tally(question: CompiledQuestion, cases: Cases, scope: _Scope, sample: m.Sa
     if answered_na:
         # The scale's declaration says which answer means not applicable.
         cause = Cause("answered_not_applicable", ANSWERED_NOT_APPLICABLE, _scale_span(question))
+        if causes is not None:
+            cause = causes[0]
         not_applicable.append((cause, Selection(answered_na, considered, codes, (NOT_APPLICABLE,))))
     if blank:
-        cause = Cause("not_answered", NOT_ANSWERED, question.question.span)
+        cause = Cause("not_answered", NOT_ANSWERED, question.question.span) if causes is None else causes[1]
         not_applicable.append((cause, Selection(blank, considered, codes, (UNANSWERED,))))
+    rated: tuple[Selection, ...] = ()
+    if ratings is not None:  # how many cases each rating, and which (listed only when read)
+        counts = np.bincount(ratings[considered & (ratings >= 0)], minlength=len(question.met_table) - ANSWER_OFFSET)
+        rated = tuple(Selection(int(count), considered, ratings, (code,)) for code, count in enumerate(counts.tolist()))
     return QuestionTally(
         met,
         applicable,
         Selection(met, considered, codes, met_codes or NO_CODES),
         Selection(applicable - met, considered, codes, not_met_codes or NO_CODES),
         tuple(not_applicable),
+        rated,
     )
+
+
+def _no_ratings(question: CompiledQuestion, ratings: Codes | None, nobody: Selection) -> tuple[Selection, ...]:
+    """A judgement left out of the column: no case given any rating."""
+    return () if ratings is None else (nobody,) * (len(question.met_table) - ANSWER_OFFSET)
 
 
 def _scale_span(question: CompiledQuestion) -> Span | None:
@@ -457,6 +498,7 @@ def _question_result(
     order: CaseOrder,
     rounding: m.Rounding,
     exclusion: Cause | None,
+    scale_values: tuple[str, ...] = (),
 ) -> QuestionResult:
     value = None if tally.applicable == 0 else Fraction(tally.met, tally.applicable)
     cause = exclusion
@@ -479,6 +521,9 @@ def _question_result(
         exclusion,
         span=question.span,
         met_span=question.met_span,
+        ratings=tuple(
+            RatingCases(value, order.cases(selection)) for value, selection in zip(scale_values, tally.ratings)
+        ),
     )
 
 
@@ -494,7 +539,8 @@ def _numerical(
     results = []
     for question in criterion.questions:
         exclusion = _exclusion(evaluator.questions[question.id], sample)
-        results.append(_question_result(question, partial.questions[question.id], order, rounding, exclusion))
+        values = () if question.judgement is None else evaluator.ruleset.scale(question.scale).values
+        results.append(_question_result(question, partial.questions[question.id], order, rounding, exclusion, values))
     counted = [r for r in results if r.exclusion is None]
     if all(r.weight == 1 for r in counted):  # the usual case: whole counts, added as integers
         met, applicable = Fraction(sum(r.met for r in counted)), Fraction(sum(r.applicable for r in counted))

@@ -398,13 +398,18 @@ def clause_text(clause: m.Clause) -> str:
         "at_best": f"at best {value}",
         "exactly": f"exactly {value}",
     }
+    if clause.met:  # a judgement's `each prompt is met`, `B1.risk is met`
+        if clause.member is not None:
+            return f"{clause.member} is met"
+        counted = quantifier_text(clause.quantifier)
+        return f"{counted} {'is' if counted.endswith('prompt') else 'are'} met"
     if clause.member is not None:
         shown = value if clause.comparison == "exactly" else comparison[clause.comparison]
         return f"{clause.member} is {shown}"
     return f"{comparison[clause.comparison]} on {quantifier_text(clause.quantifier)}"
 
 
-_SINGULAR = {"items": "item", "criteria": "criterion", "sections": "section"}
+_SINGULAR = {"items": "item", "criteria": "criterion", "sections": "section", "prompts": "prompt"}
 _BOUNDS = {
     "at_least_count": "at least", "at_most_count": "at most", "fewer_than_count": "fewer than",
     "exactly_count": "exactly", "at_least_share": "at least", "at_most_share": "no more than",

@@ -127,6 +127,14 @@ class CaseGroup:
 
 
 @attrs.frozen
+class RatingCases:
+    """The cases a judgement gave one rating (issue 11, point 8a)."""
+
+    value: str
+    cases: CaseIds
+
+
+@attrs.frozen
 class QuestionResult:
     """One question over the cases in scope: who met it, who did not, who it did not apply to."""
 
@@ -145,6 +153,13 @@ class QuestionResult:
     exclusion: Cause | None = None  # why the question contributes nothing
     span: Span = span_field()
     met_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # `met when`
+    # A judgement's cases by the rating each was given, for every value of its scale, best first
+    # (empty for a question that is answered).
+    ratings: tuple[RatingCases, ...] = attrs.field(default=(), kw_only=True)
+
+    @property
+    def is_judgement(self) -> bool:
+        return bool(self.ratings)
 
     @property
     def reason(self) -> str | None:
