@@ -27,7 +27,7 @@ AREAS: dict[str, tuple[str, ...]] = {
     "outcomes": ("outcome", "outcome rule"),
     "samples": ("sample",),
     "exclusions": ("exclusion",),
-    "vocabulary": ("weight class", "scale", "ladder", "attribute", "source", "measure"),
+    "vocabulary": ("weight class", "scale", "ladder", "attribute", "fact", "source", "measure"),
 }
 AREA_TITLES = {
     "ruleset": "The ruleset",
@@ -38,7 +38,7 @@ AREA_TITLES = {
     "outcomes": "Outcomes",
     "samples": "Samples",
     "exclusions": "Exclusions",
-    "vocabulary": "Weight classes, scales, attributes, sources and measures",
+    "vocabulary": "Weight classes, scales, attributes, facts, sources and measures",
 }
 _AREA_OF = {kind: area for area, kinds in AREAS.items() for kind in kinds}
 

@@ -67,7 +67,7 @@ def _grading(old: m.Grading, new: m.Grading, old_loaded: Loaded, new_loaded: Loa
     out += changed(subject, "measures rated by", old.measure_bands or "nothing", new.measure_bands or "nothing", *at)
     out += changed(subject, "grades are cumulative", _yes(old.cumulative), _yes(new.cumulative), *at)
     out += _ordered_rules(subject, "rule", old.rules, new.rules, plain.rule_condition, "order of rules", at)
-    out += _ordered_rules(subject, "cap", old.caps, new.caps, lambda c: plain.clauses_text(c.clauses),
+    out += _ordered_rules(subject, "cap", old.caps, new.caps, lambda c: plain.clauses_text(c.clauses, c.facts),
                           "order of caps", at)
     return out
 

@@ -62,7 +62,7 @@ def _symbol(d: s.Declaration) -> Symbol | None:
         values = tuple(Symbol(v.text, "", "value", v.span, v.span) for v in d.values)
         kind = "ladder" if d.is_ladder else "scale"
         return Symbol(d.name.text, kind, kind, d.span, d.name.span, values)
-    if isinstance(d, s.AttributeDecl):
+    if isinstance(d, (s.AttributeDecl, s.FactDecl)):  # a fact is outlined as an attribute of the inspection
         values = tuple(Symbol(v.text, "", "attribute value", v.span, v.span) for v in d.values)
         return Symbol(d.name.text, _text(d.label), "attribute", d.span, d.name.span, values)
     if isinstance(d, s.OverallDecl):

@@ -21,9 +21,13 @@ from esirules.scoring.causes import Cause, words
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
+    CapResult,
+    CarriedForwardResult,
     CaseGroup,
     ClauseResult,
     CriterionResult,
+    FactConditionResult,
+    FactReading,
     ItemResult,
     LevelTestResult,
     OutcomeResult,
@@ -153,6 +157,16 @@ class AdjustmentExplanation:
 
 
 @attrs.frozen
+class CarriedExplanation:
+    """A grade carried forward from an earlier inspection (issue 11, point 6): not computed this
+    time; where it comes from, and the ruleset's `may carry forward` line that allows it."""
+
+    result: CarriedForwardResult
+    rule: RuleRef
+    recorded: Location | None  # where the evidence records it
+
+
+@attrs.frozen
 class NumericalExplanation:
     criterion: CriterionResult
     rule: RuleRef
@@ -165,6 +179,8 @@ class NumericalExplanation:
     adjustment: AdjustmentExplanation | None
     kind: Literal["numerical criterion"] = "numerical criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -189,10 +205,47 @@ class ClauseExplanation:
 
 
 @attrs.frozen
+class FactConditionExplanation:
+    """A fact condition of a rule or cap (issue 11, point 4), with the facts it read and where
+    each is recorded (or that it is the ruleset's default)."""
+
+    result: FactConditionResult
+    rule: RuleRef
+
+    @property
+    def sentence(self) -> str:
+        """`fact breach: holds (breach is yes)`, `fact enforcement >= formal: does not hold (enforcement is none, the default)`."""
+        return f"fact {self.result.text}: {'holds' if self.result.holds else 'does not hold'} ({readings_text(self.result.facts)})"
+
+
+def readings_text(facts: Sequence[FactReading]) -> str:
+    """`breach is yes`, `enforcement is none, the default`, `rate is not recorded`."""
+    parts = []
+    for fact in facts:
+        if fact.location is None and not fact.defaulted and fact.value == "not recorded":
+            parts.append(f"{fact.name} is not recorded")
+        else:
+            parts.append(f"{fact.name} is {fact.value}" + (", the default" if fact.defaulted else ""))
+    return "; ".join(parts)
+
+
+@attrs.frozen
+class CapExplanation:
+    """A cap of a criterion, section or overall (`no better than X when fact ...`) that lowered its
+    grade: the grade before, the cap's line, its conditions and the facts they read."""
+
+    result: CapResult
+    rule: RuleRef
+    conditions: tuple[FactConditionExplanation, ...]
+    before: str | None  # the grade before this cap lowered it
+
+
+@attrs.frozen
 class RuleExplanation:
     result: RuleResult
     rule: RuleRef
     clauses: tuple[ClauseExplanation, ...]
+    facts: tuple[FactConditionExplanation, ...] = ()  # its fact conditions
 
 
 @attrs.frozen
@@ -243,6 +296,8 @@ class DescriptiveExplanation:
     contribution: Contribution
     kind: Literal["descriptive criterion"] = "descriptive criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -251,6 +306,7 @@ class TermExplanation:
     product: Fraction | None  # weight × value
     rule: RuleRef | None = None  # the member's own rule, where its figure comes from
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set the member's weight
+    carried: CarriedForwardResult | None = None  # the member's grade is carried forward, not computed
 
 
 @attrs.frozen
@@ -294,6 +350,8 @@ class SectionExplanation:
     kind: Literal["section"] = "section"
     adjustment: AdjustmentExplanation | None = None
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -305,6 +363,7 @@ class OverallExplanation:
     grading: AggregateExplanation | None
     kind: Literal["overall"] = "overall"
     adjustment: AdjustmentExplanation | None = None
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
 
 
 @attrs.frozen

@@ -17,7 +17,13 @@ from __future__ import annotations
 
 import attrs
 
-from esirules.language import analysis_bands, analysis_gradings, analysis_outcomes, analysis_structure
+from esirules.language import (
+    analysis_bands,
+    analysis_figures,
+    analysis_gradings,
+    analysis_outcomes,
+    analysis_structure,
+)
 from esirules.language import model as m
 from esirules.language.analysis_gradings import ProfileWords
 from esirules.language.context import CheckContext
@@ -56,6 +62,7 @@ class BandsSummary:
     unfit: int  # points no band fits
     skipped: tuple[str, ...]  # values never given, between values given
     span: Span
+    by_members: bool = False  # a total or mean of grades: every set of figures its members can give was tried
 
 
 @attrs.frozen
@@ -80,6 +87,13 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         tried = analysis_bands.findings(bands, ruleset.rounding, used)
         if any(use == "measure" for use, _ in used):
             tried_by_name[bands.name] = tried
+        if any(use == "figures" for use, _ in used):
+            # Bands on a total or mean of grades: every figure its members can give is tried
+            # (analysis_figures); when they cannot all be tried, nothing is said of the bands.
+            figures = analysis_figures.figure_findings(ruleset, bands) if no_errors else None
+            if figures is None:
+                continue
+            tried = figures
         analysis_bands.report(ctx, bands, ruleset.scale(bands.scale), tried)
         bands_found.append(_bands_summary(bands, ruleset.scale(bands.scale), tried))
 
@@ -99,15 +113,17 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
             continue
         scale, ladder = ruleset.scale(grading.item_scale), ruleset.scale(grading.ladder)
         meaning = GradingMeaning.of(grading, scale, ladder)
-        if meaning.tells_items_apart:
+        if meaning.tells_items_apart or meaning.tests_facts:
             # A grading that names members or counts groups decides on which items are rated
-            # what, not on weight per rating alone: its profiles are not analysed (yet), so, as
-            # for items rated in too many ways, it needs its `otherwise` (R052).
+            # what, not on weight per rating alone; one that tests facts decides on the
+            # inspection's facts too: their profiles are not analysed (yet), so, as for items
+            # rated in too many ways, it needs its `otherwise` (R052).
+            what = "tests facts" if meaning.tests_facts else "names members or counts groups"
             if not any(r.otherwise for r in grading.rules):
                 ctx.error(
                     "R052",
-                    f"the grading `{grading.name}` has no `otherwise` rule, and it names members or counts "
-                    "groups, so its rules cannot be checked to grade every rating of its items",
+                    f"the grading `{grading.name}` has no `otherwise` rule, and it {what}, "
+                    "so its rules cannot be checked to grade every rating of its items",
                     grading.span,
                     f"end the rules with a line such as `\"{ladder.values[-1]}\" otherwise`",
                 )
@@ -163,4 +179,5 @@ def _bands_summary(bands: m.Bands, scale: m.Scale, found: analysis_bands.BandsFi
         rows.append(RuleSummary(row.value, row.otherwise, row.span.line, len(taken), example))
     unfit = sum(1 for c in found.chosen if c is None)
     skipped = analysis_bands.skipped_values(bands, scale, found)
-    return BandsSummary(bands.name, len(found.points), tuple(rows), unfit, skipped, bands.span)
+    by_members = any(p.use == "figures" for p in found.points)
+    return BandsSummary(bands.name, len(found.points), tuple(rows), unfit, skipped, bands.span, by_members)

@@ -15,6 +15,7 @@ from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.analysis import analyse
 from esirules.language.check_derivation import apply_derivations
+from esirules.language.check_facts import check_fact, check_fact_names, unused_facts
 from esirules.language.check_gradings import check_bands, check_grading, check_points
 from esirules.language.check_outcomes import check_outcomes
 from esirules.language.check_structure import (
@@ -75,8 +76,11 @@ def check_ruleset(
     rounding = m.Rounding()
     for declaration in declarations:
         check_vocabulary(ctx, declaration)
+        if isinstance(declaration, s.FactDecl):
+            check_fact(ctx, declaration)
         if isinstance(declaration, s.Rounding):
             rounding = check_rounding(ctx, declaration)
+    check_fact_names(ctx)
     for declaration in declarations:
         if isinstance(declaration, s.AnswersDefault):
             ctx.default_scale = declaration.scale
@@ -113,6 +117,7 @@ def check_ruleset(
         rounding=rounding,
         scales=tuple(ctx.scales.values()),
         attributes=tuple(ctx.attributes.values()),
+        facts=tuple(ctx.facts.values()),
         sources=tuple(ctx.sources.values()),
         measures=tuple(ctx.measures.values()),
         weight_classes=tuple(ctx.classes.items()),
@@ -128,5 +133,6 @@ def check_ruleset(
         span=tree.span,
         derived=tuple(ctx.derived),
     )
+    unused_facts(ctx, ruleset)
     ctx.analysis = analyse(ctx, ruleset)
     return ruleset

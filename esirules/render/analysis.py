@@ -14,7 +14,8 @@ def analysis_text(analysis: Analysis) -> str:
     for bands in analysis.bands:
         lines.append(
             f"  bands `{bands.name}` (line {bands.span.line}): {plural(bands.figures, 'figure')} tried, "
-            "one in each stretch between the numbers its tests name"
+            + ("every set of figures its members' grades can give" if bands.by_members
+               else "one in each stretch between the numbers its tests name")
         )
         for row in bands.rows:
             lines.append("    " + _row(row, "figure"))

@@ -1,5 +1,5 @@
 """Parts of a terminal explanation shared by its renderers: rule and evidence references, and the
-outcomes of issue 11, point 5 (explanation objects in, rich text and tree nodes out).
+facts and caps of issue 11, point 4, and its outcomes, point 5 (explanation objects in, rich text and tree nodes out).
 
 Beside `explain_text`, which draws the explanation's tree with these (rich is imported by the
 two only).
@@ -7,12 +7,14 @@ two only).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.text import Text
 from rich.tree import Tree
 
 from esirules.evidence.cases import Location
 from esirules.explain.explainer import Sources
-from esirules.explain.objects import OutcomeExplanation, RuleRef
+from esirules.explain.objects import CapExplanation, FactConditionExplanation, OutcomeExplanation, RuleRef
 from esirules.render.terminal import Plain
 from esirules.render.wording import shown_path
 from esirules.words import fraction_text
@@ -42,6 +44,27 @@ def recorded_text(location: Location | None) -> Text:
         return Plain("")
     line = "" if location.line is None else f":{location.line}"
     return Plain(f"  recorded at {shown_path(location.file)}{line}", style="dim")
+
+
+def capped(head: Text, uncapped: str | None) -> Text:
+    """A headline, with the grade before its caps when a cap lowered it."""
+    return head if uncapped is None else head.append(f" (capped; computed {uncapped})", style="cyan")
+
+
+def add_caps(parent: Tree, caps: Sequence[CapExplanation]) -> None:
+    """A level's caps that lowered its grade: computed → capped, the cap's line and the facts."""
+    for cap in caps:
+        text = Plain("Capped: ", style="bold").append(f"{cap.before} → {cap.result.grade}, no better than ")
+        node = parent.add(text.append(cap.result.grade).append_text(where_text(cap.rule)))
+        for condition in cap.conditions:
+            add_fact_condition(node, condition)
+
+
+def add_fact_condition(parent: Tree, f: FactConditionExplanation) -> None:
+    """`✓ fact breach: holds (breach is yes)`, its line, and where the evidence records the fact."""
+    recorded = [r.location for r in f.result.facts if r.location is not None]  # shown when it is one
+    text = Plain(f"{HOLDS if f.result.holds else FAILS} {f.sentence}").append_text(where_text(f.rule, line=False))
+    parent.add(text.append_text(recorded_text(recorded[0] if len(recorded) == 1 else None)))
 
 
 def outcome_tree(body: OutcomeExplanation, sources: Sources) -> Tree:
