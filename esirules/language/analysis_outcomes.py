@@ -44,6 +44,7 @@ def report(ctx: CheckContext, ruleset: m.Ruleset) -> tuple[OutcomeSummary, ...]:
     """W125 for a value no combination gives, W126 for a combination no rule decides (no `otherwise`);
     and what each rule takes."""
     out = []
+    decider = _Decider(ruleset)
     for outcome in ruleset.outcomes:
         if ctx.failed("outcome", outcome.name) or ctx.errors_within(outcome.span):
             continue
@@ -64,7 +65,7 @@ def report(ctx: CheckContext, ruleset: m.Ruleset) -> tuple[OutcomeSummary, ...]:
         undecided_count = 0
         for values in itertools.product(*domains):
             combination = dict(zip(keys, values, strict=True))
-            verdict, truths = _decide(outcome, ruleset, combination)
+            verdict, truths = decider.decide(outcome.name, combination, {})
             if verdict.value is not None:
                 given.setdefault(verdict.value, combination)
             else:
@@ -111,28 +112,47 @@ def _never(ctx: CheckContext, outcome: m.Outcome, value: str, holds_at: Combinat
     ctx.warn("W125", f"the outcome `{outcome.name}` can never be `{value}`: {why}", span, help_line)
 
 
-def _decide(
-    outcome: m.Outcome, ruleset: m.Ruleset, combination: Combination
-) -> tuple[semantics.OutcomeVerdict, list[semantics.Truth]]:
-    """The outcome in one combination, and the truth of each rule (in `tried()` order)."""
-    truths: list[semantics.Truth] = []
-    for rule in outcome.tried():
-        if rule.otherwise:
-            truths.append(True)
-            continue
-        tested = [semantics.level_test(t, _reading(t, ruleset, combination), _ladder(t, ruleset)) for t in rule.tests]
-        truths.append(semantics.rule_truth(tested))
-    return semantics.decide_outcome(outcome, truths), truths
+class _Decider:
+    """Decides outcomes in one combination after another, as scoring decides them: each outcome's
+    rules in the order tried and each test's ladder looked up once, not per combination."""
 
+    def __init__(self, ruleset: m.Ruleset):
+        self.outcomes = {o.name: o for o in ruleset.outcomes}
+        self.tried = {o.name: o.tried() for o in ruleset.outcomes}
+        scales = {s.name: s for s in ruleset.scales}
+        self.ladders = {
+            id(test): scales.get(test.ladder) if test.ladder else None
+            for o in ruleset.outcomes for rule in o.rules for test in rule.tests
+        }
+        # A test's truth for each reading it has met: the readings are few, the combinations many.
+        self.truth: dict[tuple[int, semantics.Reading], semantics.Truth] = {}
 
-def _reading(test: m.LevelTest, ruleset: m.Ruleset, combination: Combination) -> semantics.Reading:
-    if test.level == "outcome":
-        return _decide(ruleset.outcome(test.id), ruleset, combination)[0].value
-    return combination[(test.level, test.id, test.figure)]
-
-
-def _ladder(test: m.LevelTest, ruleset: m.Ruleset) -> m.Scale | None:
-    return ruleset.scale(test.ladder) if test.ladder else None
+    def decide(
+        self, name: str, combination: Combination, decided: dict[str, semantics.OutcomeVerdict]
+    ) -> tuple[semantics.OutcomeVerdict, list[semantics.Truth]]:
+        """The outcome in one combination and the truth of each rule (in `tried()` order);
+        `decided` keeps the earlier outcomes already decided in this combination."""
+        truths: list[semantics.Truth] = []
+        for rule in self.tried[name]:
+            if rule.otherwise:
+                truths.append(True)
+                continue
+            tested = []
+            for test in rule.tests:
+                if test.level == "outcome":
+                    earlier = decided.get(test.id)
+                    if earlier is None:
+                        earlier = decided[test.id] = self.decide(test.id, combination, decided)[0]
+                    found: semantics.Reading = earlier.value
+                else:
+                    found = combination[(test.level, test.id, test.figure)]
+                key = (id(test), found)
+                truth = self.truth.get(key, ...)
+                if truth is ...:
+                    truth = self.truth[key] = semantics.level_test(test, found, self.ladders[id(test)])
+                tested.append(truth)
+            truths.append(semantics.rule_truth(tested))
+        return semantics.decide_outcome(self.outcomes[name], truths, self.tried[name]), truths
 
 
 def _tests(outcome: m.Outcome, ruleset: m.Ruleset) -> list[m.LevelTest]:

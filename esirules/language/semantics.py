@@ -511,15 +511,17 @@ class OutcomeVerdict:
     tried: int = 0  # how many rules the decision read, in order
 
 
-def decide_outcome(outcome: m.Outcome, truths: Sequence[Truth]) -> OutcomeVerdict:
+def decide_outcome(
+    outcome: m.Outcome, truths: Sequence[Truth], tried: Sequence[m.OutcomeRule] | None = None
+) -> OutcomeVerdict:
     """The outcome from the truth of each rule, in the order of `outcome.tried()`.
 
     The values are taken in precedence order: the first value one of whose rules holds is the
     outcome. A value none of whose rules holds, but one of whose rules is unknown, stops the
     decision (it might hold): the outcome is not computable. With no rule holding, the
-    `otherwise` value, if there is one.
+    `otherwise` value, if there is one. `tried`: `outcome.tried()`, if the caller has it.
     """
-    rules = outcome.tried()
+    rules = outcome.tried() if tried is None else tried
     start = 0
     while start < len(rules) and not rules[start].otherwise:
         end = start
