@@ -19,7 +19,7 @@ import numpy.typing as npt
 
 from esirules.evidence.cases import MISSING
 from esirules.language import model
-from esirules.words import value_text
+from esirules.language.model_conditions import describe as describe  # (re-exported: it was here)
 
 _OPS: dict[str, Callable[[Any, Any], Any]] = {
     "=": operator.eq,
@@ -42,20 +42,6 @@ def reads(condition: model.Condition | None) -> frozenset[str]:
     if isinstance(condition, model.Not):
         return reads(condition.operand)
     return frozenset().union(*(reads(c) for c in condition.operands))
-
-
-def describe(condition: model.Condition) -> str:
-    """The condition written as in a ruleset, for messages."""
-    if isinstance(condition, model.Comparison):
-        return f"{condition.attribute} {condition.op} {value_text(condition.value)}"
-    if isinstance(condition, model.Membership):
-        return f"{condition.attribute} in {{{', '.join(value_text(v) for v in condition.values)}}}"
-    if isinstance(condition, model.Flag):
-        return condition.attribute
-    if isinstance(condition, model.Not):
-        return f"not {_grouped(condition.operand)}"
-    joiner = " and " if isinstance(condition, model.AllOf) else " or "
-    return joiner.join(_grouped(c) for c in condition.operands)
 
 
 def holds(
@@ -183,8 +169,3 @@ def _compare_numbers(column: npt.NDArray, op: str, value: object) -> Mask:  # ty
         if op in ("<", "<="):
             return (column <= near) if below else (column < near)  # type: ignore[no-any-return]
         return (column > near) if below else (column >= near)  # type: ignore[no-any-return]
-
-
-def _grouped(condition: model.Condition) -> str:
-    text = describe(condition)
-    return f"({text})" if isinstance(condition, (model.AllOf, model.AnyOf)) else text

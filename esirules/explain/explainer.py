@@ -579,7 +579,8 @@ class Explainer:
             self.column.overall if test.level == "overall"
             else self.column.sections.get(test.id) if test.level == "section"
             else self.column.criteria.get(test.id) if test.level == "criterion"
-            else self.column.outcomes.get(test.id)
+            else self.column.outcomes.get(test.id) if test.level == "outcome"
+            else None  # a fact test: its facts are shown with their values
         )
         return None if found is None else self.ref(found.span)
 

@@ -175,6 +175,8 @@ def _domain(key: Key, outcome: m.Outcome, ruleset: m.Ruleset) -> Sequence[semant
     tests = [t for t in _tests(outcome, ruleset) if (t.level, t.id, t.figure) == key]
     if key[2] == "grade":
         return list(ruleset.scale(tests[0].ladder).values) if tests[0].ladder else []
+    if key[2] == "fact":
+        return [True, False]  # a fact condition may hold or not: facts are the inspection's, any
     # A score is a share from 0 to 1: try each threshold, and a point between each two.
     marks = sorted({Fraction(0), Fraction(1), *(t.threshold for t in tests if t.threshold is not None)})
     marks = [p for p in marks if 0 <= p <= 1]
@@ -188,7 +190,9 @@ def _describe(combination: Combination, keys: Sequence[Key]) -> str:
         level, level_id, figure = key
         name = "overall" if level == "overall" else f"{level} {level_id}"
         found = combination[key]
-        if figure == "score" and isinstance(found, Fraction):
+        if figure == "fact":
+            parts.append(f"fact {level_id} {'holds' if found else 'does not hold'}")
+        elif figure == "score" and isinstance(found, Fraction):
             parts.append(f"{name} score is {_percent(found)}")
         else:
             parts.append(f"{name} is {quoted(str(found))}")

@@ -266,6 +266,7 @@ def facts_read(ruleset: m.Ruleset) -> frozenset[str]:
         levels.append(ruleset.overall.caps)
     conditions.extend(f for caps in levels for cap in caps for f in cap.facts)
     conditions.extend(q.applies for q in ruleset.questions() if q.applies is not None)
+    conditions.extend(t.condition for o in ruleset.outcomes for r in o.rules for t in r.tests if t.condition is not None)
     return frozenset(n for c in conditions for n in condition_names(c) if n in names)
 
 

@@ -15,8 +15,10 @@ from collections.abc import Mapping, Sequence
 from esirules.diagnostics import did_you_mean
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_facts import check_fact_clauses
 from esirules.language.check_tests import aggregate_ladder, criterion_ladder
 from esirules.language.context import CheckContext
+from esirules.language.model_conditions import grouped
 from esirules.span import Span
 
 _SCORE_WORDS = {"at_least": "at least", "above": "above", "below": "below", "at_most": "at most"}
@@ -121,7 +123,10 @@ def _outcome(
     rules = []
     for node in d.rules:
         given = _own_value(ctx, node.value, values, name)
-        tests = [_test(ctx, t, levels, earlier, names, name) for t in node.tests]
+        tests = [
+            _test(ctx, t, levels, earlier, names, name) if isinstance(t, s.OutcomeTestNode) else _fact_test(ctx, t)
+            for t in node.tests
+        ]
         if given is None or any(t is None for t in tests):
             ok = False
             continue
@@ -132,6 +137,16 @@ def _outcome(
     description = d.description.text if d.description else ""
     return m.Outcome(name, label, tuple(values), tuple(rules), description, span=d.span,
                      value_spans=tuple(spans), name_span=d.name.span)
+
+
+def _fact_test(ctx: CheckContext, node: s.FactClauseNode) -> m.LevelTest | None:
+    """`fact breach`: a test of the inspection's facts, checked as any fact condition is."""
+    found = check_fact_clauses(ctx, [node])
+    if not found:
+        return None
+    (condition,) = found
+    written = grouped(condition)
+    return m.LevelTest("fact", written, "fact", "exactly", f"fact {written}", span=node.span, condition=condition)
 
 
 def _own_value(ctx: CheckContext, value: s.Value, values: Sequence[str], name: str) -> str | None:

@@ -11,6 +11,7 @@ from typing import Literal
 import attrs
 
 from esirules.span import Span, span_field
+from esirules.words import value_text
 
 # ---------------------------------------------------------------------------------------------
 # Conditions over case attributes
@@ -62,3 +63,23 @@ class AnyOf:
 
 
 Condition = Comparison | Membership | Flag | Not | AllOf | AnyOf
+
+
+def describe(condition: Condition) -> str:
+    """The condition written as in a ruleset, for messages."""
+    if isinstance(condition, Comparison):
+        return f"{condition.attribute} {condition.op} {value_text(condition.value)}"
+    if isinstance(condition, Membership):
+        return f"{condition.attribute} in {{{', '.join(value_text(v) for v in condition.values)}}}"
+    if isinstance(condition, Flag):
+        return condition.attribute
+    if isinstance(condition, Not):
+        return f"not {grouped(condition.operand)}"
+    joiner = " and " if isinstance(condition, AllOf) else " or "
+    return joiner.join(grouped(c) for c in condition.operands)
+
+
+def grouped(condition: Condition) -> str:
+    """`describe`, in parentheses when it joins several tests (as a fact condition is written)."""
+    text = describe(condition)
+    return f"({text})" if isinstance(condition, (AllOf, AnyOf)) else text

@@ -187,7 +187,7 @@ class Points:
 # ---------------------------------------------------------------------------------------------
 # Outcomes that are categories, not grades (issue 11, point 5)
 
-LevelKind = Literal["overall", "section", "criterion", "outcome"]
+LevelKind = Literal["overall", "section", "criterion", "outcome", "fact"]
 
 
 @attrs.frozen
@@ -202,13 +202,15 @@ class LevelTest:
 
     level: LevelKind
     id: str
-    figure: Literal["grade", "score", "value"]
+    figure: Literal["grade", "score", "value", "fact"]
     comparison: Literal["at_least", "at_best", "exactly", "above", "below", "at_most"]
     written: str
     value: str | None = None
     threshold: Fraction | None = None
     ladder: str | None = None
     span: Span = span_field()
+    # `fact breach` (level and figure "fact", `id` the condition as written): the inspection's facts
+    condition: Condition | None = attrs.field(default=None, kw_only=True)
 
 
 @attrs.frozen

@@ -475,13 +475,15 @@ def chosen_band(fits: Sequence[bool]) -> int | None:
 # A test's truth: True, False, or None when the level it reads has no grade or score (unknown).
 Truth = bool | None
 # What a level gives a test: a grade or an outcome's value (str), a score (Fraction), or nothing.
-Reading = str | Fraction | None
+Reading = str | Fraction | bool | None  # bool: whether a fact condition holds
 
 
 def level_test(test: m.LevelTest, found: Reading, ladder: m.Scale | None) -> Truth:
     """A test of an outcome rule on what its level gives; None (unknown) when it gives nothing."""
     if found is None:
         return None
+    if test.figure == "fact":
+        return bool(found)  # whether the fact condition holds (decided from the inspection's facts)
     if test.figure == "score":
         assert isinstance(found, Fraction) and test.threshold is not None
         return compare(test.comparison, found, test.threshold)

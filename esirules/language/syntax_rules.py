@@ -207,7 +207,7 @@ class OutcomeTestNode:
 @attrs.frozen
 class OutcomeRuleNode:
     value: Value
-    tests: tuple[OutcomeTestNode, ...]
+    tests: tuple[OutcomeTestNode | FactClauseNode, ...]  # `fact ...`: a test of the inspection's facts
     otherwise: bool = False
     span: Span = span_field()
 

@@ -456,7 +456,7 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
         criteria,
         sections,
         overall,
-        outcomes=outcome_results(ruleset, criteria, sections, overall),
+        outcomes=outcome_results(ruleset, criteria, sections, overall, facts),
         facts=facts.readings(),
         inspection_date=partial.inspection_date,
     )

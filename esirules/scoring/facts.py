@@ -23,6 +23,7 @@ from esirules.evidence.cases import MISSING, Cases, RecordedFact
 from esirules.evidence.facts import fact_text
 from esirules.language import model as m
 from esirules.language.check_facts import fact_value
+from esirules.language.model_conditions import grouped
 from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import CapResult, FactConditionResult, FactReading
 
@@ -94,8 +95,7 @@ NO_FACTS = InspectionFacts({}, {})
 
 def condition_text(condition: m.Condition) -> str:
     """A fact condition as written after `fact`: `breach`, `not breach`, `(breach or rate > 10)`."""
-    text = conditions.describe(condition)
-    return f"({text})" if isinstance(condition, (m.AllOf, m.AnyOf)) else text
+    return grouped(condition)
 
 
 def apply_caps(

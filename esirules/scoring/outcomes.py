@@ -13,6 +13,7 @@ from fractions import Fraction
 from esirules.language import model as m
 from esirules.language import semantics
 from esirules.scoring.causes import Cause
+from esirules.scoring.facts import NO_FACTS, InspectionFacts
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     CriterionResult,
@@ -30,9 +31,10 @@ def outcome_results(
     criteria: Mapping[str, CriterionResult],
     sections: Mapping[str, SectionResult],
     overall: OverallResult | None,
+    facts: InspectionFacts = NO_FACTS,
 ) -> dict[str, OutcomeResult]:
     """Every outcome of the ruleset, in the order declared (each may read those before it)."""
-    levels = _Levels(ruleset, criteria, sections, overall)
+    levels = _Levels(ruleset, criteria, sections, overall, facts)
     for outcome in ruleset.outcomes:
         levels.outcomes[outcome.name] = _outcome(outcome, levels)
     return levels.outcomes
@@ -45,8 +47,10 @@ class _Levels:
         criteria: Mapping[str, CriterionResult],
         sections: Mapping[str, SectionResult],
         overall: OverallResult | None,
+        facts: InspectionFacts,
     ):
         self.ruleset, self.criteria, self.sections, self.overall = ruleset, criteria, sections, overall
+        self.facts = facts
         self.outcomes: dict[str, OutcomeResult] = {}
 
     def read(self, test: m.LevelTest) -> tuple[semantics.Reading, str, Cause | None]:
@@ -54,6 +58,11 @@ class _Levels:
         if test.level == "outcome":
             outcome = self.outcomes[test.id]
             return outcome.value, outcome.display, outcome.cause
+        if test.level == "fact":
+            assert test.condition is not None
+            (tested,) = self.facts.results([test.condition])
+            shown = ", ".join(f"{f.name} is {f.value}" for f in tested.facts)
+            return tested.holds, shown, None
         result: CriterionResult | SectionResult | OverallResult | None = (
             self.overall if test.level == "overall"
             else self.sections.get(test.id) if test.level == "section" else self.criteria.get(test.id)

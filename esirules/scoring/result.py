@@ -554,9 +554,9 @@ class LevelTestResult:
     what it found and whether it held (None: unknown, as the level has no grade or score)."""
 
     text: str  # as written: `overall is at best "Requires improvement"`
-    level: Literal["overall", "section", "criterion", "outcome"]
-    id: str  # "overall" for the overall
-    figure: Literal["grade", "score", "value"]
+    level: Literal["overall", "section", "criterion", "outcome", "fact"]
+    id: str  # "overall" for the overall; a fact test's condition as written after `fact`
+    figure: Literal["grade", "score", "value", "fact"]
     found: str  # the grade, value or rounded score found, or "not computable"
     holds: bool | None
     value: Fraction | None = None  # a score found, exactly
