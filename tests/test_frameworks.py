@@ -193,7 +193,14 @@ def test_cqc_example_evidence_scores_as_the_principles_say(clone: Path) -> None:
     assert columns["Meadow View"]["overall"] == RI  # two Requires improvement: principle 5
     assert columns["Larch House"]["overall"] == OUT  # two Outstanding, three Good: principle 3
     assert columns["Harbour Lane"]["overall"] == RI  # one Inadequate: the silent case
+    # The team departs from the principles: computed by them, then adjusted, with who and why.
+    (quayside,) = [c for c in sheet["columns"] if c["label"] == "Quayside"]
+    location = quayside["sections"]["location"]
+    assert location["computed_grade"] == RI  # one Inadequate: the silent case again
+    assert location["adjustment"]["grade"] == INAD and location["adjustment"]["by"] == "Inspection team"
+    assert columns["Quayside"]["overall"] == INAD
     for column in sheet["columns"]:
         evidence = yaml.safe_load((clone / column["evidence"]["path"]).read_text("utf-8"))
         ratings = [evidence["ratings"][f"{kq}.rating"] for kq in KEY_QUESTIONS]
-        assert grades(column)["overall"] == cqc_published(ratings), column["label"]
+        computed = column["sections"]["location"].get("computed_grade") or grades(column)["section location"]
+        assert computed == cqc_published(ratings), column["label"]
