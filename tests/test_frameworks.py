@@ -5,6 +5,7 @@ text (never from the program's output)."""
 
 from __future__ import annotations
 
+import datetime
 import itertools
 import json
 import shutil
@@ -28,6 +29,8 @@ FRAMEWORKS = REPO / "examples" / "frameworks"
 # Each framework: its folder, its rulesets, and its summary sheet of example evidence.
 BUILT = {
     "cqc": (["cqc.esi"], "summary.yaml"),
+    "fhrs": (["fhrs.esi"], "summary.yaml"),
+    "ofsted": (["ofsted.esi"], "summary.yaml"),
 }
 
 
@@ -112,21 +115,31 @@ KEY_QUESTIONS = ["safe", "effective", "caring", "responsive", "well_led"]
 OUT, G, RI, INAD = "Outstanding", "Good", "Requires improvement", "Inadequate"
 
 
-def cqc_published(ratings: list[str]) -> str:
+def cqc_published(ratings: list[str], breach: bool = False, limited: bool = False) -> str:
     """The overall rating by the principles as CQC publishes them (README.md quotes them), in
     the order the README decides: 6 (two or more Inadequate), 5 (two or more Requires
     improvement), 3 (at least two Outstanding, the rest Good), 4 (no Inadequate and at most one
-    Requires improvement); where they are silent, Requires improvement."""
-    count = {r: ratings.count(r) for r in (OUT, G, RI, INAD)}
+    Requires improvement); where they are silent, Requires improvement. A well-led limiter
+    (`limited`) makes well-led no better than Requires improvement first; principle 1 (a
+    `breach`) makes the overall no better than Requires improvement last."""
+    order = [OUT, G, RI, INAD]
+
+    def no_better_than(rating: str, cap: str) -> str:
+        return max(rating, cap, key=order.index)
+
+    ratings = [*ratings[:4], no_better_than(ratings[4], RI) if limited else ratings[4]]
+    count = {r: ratings.count(r) for r in order}
     if count[INAD] >= 2:
-        return INAD
-    if count[RI] >= 2:
-        return RI
-    if count[OUT] >= 2 and count[OUT] + count[G] == 5:
-        return OUT
-    if count[INAD] == 0 and count[RI] <= 1:
-        return G
-    return RI
+        rating = INAD
+    elif count[RI] >= 2:
+        rating = RI
+    elif count[OUT] >= 2 and count[OUT] + count[G] == 5:
+        rating = OUT
+    elif count[INAD] == 0 and count[RI] <= 1:
+        rating = G
+    else:
+        rating = RI
+    return no_better_than(rating, RI) if breach else rating
 
 
 class Scorer:
@@ -181,6 +194,37 @@ def test_cqc_every_combination_of_five_ratings_follows_the_principles(tmp_path: 
     assert wrong == []
 
 
+LIMITERS = ["no_registered_manager", "condition_not_met", "notifications_not_submitted", "pir_not_returned"]
+
+
+@pytest.mark.parametrize("limiter", [None, *LIMITERS])
+@pytest.mark.parametrize("breach", [False, True])
+def test_cqc_the_breach_and_the_well_led_limiters_follow_the_principles(
+    tmp_path: Path, breach: bool, limiter: str | None
+) -> None:
+    scorer = Scorer(tmp_path)
+    facts = {"breach": breach, **({limiter: True} if limiter else {})}
+    wrong = []
+    # The principles weigh the key questions equally, so the order of the first four does not
+    # matter; well-led, which the limiters name, takes every rating.
+    for others in itertools.combinations_with_replacement([OUT, G, RI, INAD], 4):
+        profile = [*others, "?"]
+        for profile[4] in [OUT, G, RI, INAD]:
+            column = scorer(list(profile), facts=facts)
+            if column.overall.grade != cqc_published(profile, breach=breach, limited=limiter is not None):
+                wrong.append((list(profile), column.overall.grade))
+    assert wrong == []
+
+
+def test_cqc_a_focused_inspection_aggregates_ratings_carried_forward(tmp_path: Path) -> None:
+    earlier = {"inspection": "INS-2021-031", "date": datetime.date(2021, 6, 2)}
+    carried = [{"criterion": kq, "grade": g, **earlier} for kq, g in (("effective", G), ("caring", G), ("responsive", OUT))]
+    new = {"safe.rating": RI, "well_led.rating": G}
+    column = Scorer(tmp_path)([], ratings=new, date=datetime.date(2024, 3, 12), carried_forward=carried)
+    assert column.criteria["responsive"].grade == OUT
+    assert column.overall.grade == G  # RI, G, G, OUT, G: one Requires improvement, principle 4
+
+
 def test_cqc_a_key_question_not_rated_leaves_the_overall_not_computable(tmp_path: Path) -> None:
     column = Scorer(tmp_path)([G, G, G, G])
     assert column.criteria["well_led"].grade is None
@@ -199,8 +243,175 @@ def test_cqc_example_evidence_scores_as_the_principles_say(clone: Path) -> None:
     assert location["computed_grade"] == RI  # one Inadequate: the silent case again
     assert location["adjustment"]["grade"] == INAD and location["adjustment"]["by"] == "Inspection team"
     assert columns["Quayside"]["overall"] == INAD
+    assert columns["Willow Court"]["overall"] == G  # principle 4 over three ratings carried forward
+    assert columns["Willow Court"]["effective"] == G
+    assert columns["Elm Lodge"]["well_led"] == RI  # no registered manager: the well-led limiter
+    assert columns["Elm Lodge"]["section location"] == G  # O, G, O, G, RI: principle 4
+    assert columns["Elm Lodge"]["overall"] == RI  # a breach: principle 1
     for column in sheet["columns"]:
         evidence = yaml.safe_load((clone / column["evidence"]["path"]).read_text("utf-8"))
-        ratings = [evidence["ratings"][f"{kq}.rating"] for kq in KEY_QUESTIONS]
-        computed = column["sections"]["location"].get("computed_grade") or grades(column)["section location"]
-        assert computed == cqc_published(ratings), column["label"]
+        given = {**evidence["ratings"], **{f"{c['criterion']}.rating": c["grade"] for c in evidence.get("carried_forward", [])}}
+        facts = evidence.get("facts", {})
+        limited = any(facts.get(limiter) for limiter in LIMITERS)
+        published = cqc_published([given[f"{kq}.rating"] for kq in KEY_QUESTIONS], facts.get("breach", False), limited)
+        location = column["sections"]["location"]
+        if location.get("adjustment"):  # the team departed from the principles: compare what they give
+            assert location["computed_grade"] == published, column["label"]
+        else:
+            assert grades(column)["overall"] == published, column["label"]
+
+
+# --- FHRS: the Food Hygiene Rating Scheme's table -------------------------------------------
+
+HYGIENE = [0, 5, 10, 15, 20, 25]  # "How hygienically the food is handled", and structure
+MANAGEMENT = [0, 5, 10, 20, 30]  # "How you manage and document food safety"
+# The table: (total score up to, highest permitted individual score, rating).
+FHRS_TABLE = [(15, 5, "5"), (20, 10, "4"), (30, 10, "3"), (40, 15, "2"), (50, 20, "1")]
+
+
+def fhrs_published(hygiene: int, structure: int, management: int) -> str:
+    """The rating by the scheme's table (README.md quotes it): the best column whose total and
+    highest permitted individual score both hold; over 50, or a higher score, 0."""
+    total, highest = hygiene + structure + management, max(hygiene, structure, management)
+    for upper, permitted, rating in FHRS_TABLE:
+        if total <= upper and highest <= permitted:
+            return rating
+    return "0"
+
+
+class FhrsScorer:
+    def __init__(self, tmp_path: Path) -> None:
+        checked = check_file(str(FRAMEWORKS / "fhrs" / "fhrs.esi"))
+        assert checked.ruleset is not None and not checked.diagnostics
+        self.ruleset = checked.ruleset
+        self.evaluator = compile_ruleset(checked.ruleset)
+        self.path = tmp_path / "evidence.yaml"
+
+    def __call__(self, hygiene: int, structure: int, management: int) -> str | None:
+        data = {"ratings": {"hygiene": hygiene, "structure": structure, "management": management}}
+        self.path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        return score(self.evaluator, load_evidence(str(self.path), self.ruleset)).criteria["rating"].grade
+
+
+# Worked by hand from the table: (hygiene, structure, management) → rating.
+FHRS_CASES = [
+    ((0, 0, 0), "5", "nothing to improve"),
+    ((5, 5, 5), "5", "no more than 5 in each of the three areas"),
+    ((10, 5, 0), "4", "a total of 15, but one score of 10 is permitted only up to 4"),
+    ((10, 5, 5), "4", "a total of 20, highest 10"),
+    ((10, 10, 10), "3", "a total of 30, highest 10"),
+    ((15, 5, 0), "2", "a total of 20, but one score of 15 is permitted only up to 2"),
+    ((15, 15, 10), "2", "a total of 40, highest 15"),
+    ((20, 10, 20), "1", "a total of 50, highest 20"),
+    ((20, 10, 10), "1", "a total of 40, but one score of 20 is permitted only up to 1"),
+    ((20, 20, 20), "0", "a total over 50"),
+    ((25, 0, 0), "0", "a score of 25 is above every permitted highest score"),
+    ((0, 0, 30), "0", "management scored 30"),
+]
+
+
+@pytest.mark.parametrize(("scores", "rating", "why"), FHRS_CASES, ids=[c[2] for c in FHRS_CASES])
+def test_fhrs_hand_worked_cases(tmp_path: Path, scores: tuple[int, int, int], rating: str, why: str) -> None:
+    assert fhrs_published(*scores) == rating, "the case disagrees with the table as written"
+    assert FhrsScorer(tmp_path)(*scores) == rating
+
+
+def test_fhrs_every_combination_of_the_schemes_scores_follows_the_table(tmp_path: Path) -> None:
+    scorer = FhrsScorer(tmp_path)
+    combinations = list(itertools.product(HYGIENE, HYGIENE, MANAGEMENT))
+    assert len(combinations) == 6 * 6 * 5
+    assert [(c, scorer(*c)) for c in combinations if scorer(*c) != fhrs_published(*c)] == []
+
+
+def test_fhrs_an_element_not_scored_leaves_the_rating_not_computable(tmp_path: Path) -> None:
+    path = tmp_path / "evidence.yaml"
+    path.write_text(yaml.safe_dump({"ratings": {"hygiene": 5, "structure": 5}}), encoding="utf-8")
+    scorer = FhrsScorer(tmp_path)
+    assert score(scorer.evaluator, load_evidence(str(path), scorer.ruleset)).criteria["rating"].grade is None
+
+
+def test_fhrs_example_evidence_scores_as_the_table_says(clone: Path) -> None:
+    sheet = scored_sheet(clone, "fhrs")
+    ratings = {c["label"]: c["criteria"]["rating"]["grade"] for c in sheet["columns"]}
+    assert ratings == {"Copper Kettle": "5", "Station Road": "4", "Harbour Fish Bar": "2", "Mill Lane": "0"}
+    for column in sheet["columns"]:
+        evidence = yaml.safe_load((clone / column["evidence"]["path"]).read_text("utf-8"))["ratings"]
+        published = fhrs_published(evidence["hygiene"], evidence["structure"], evidence["management"])
+        assert ratings[column["label"]] == published, column["label"]
+
+
+# --- Ofsted: key judgements, the safeguarding limiter, categories of concern -----------------
+
+JUDGEMENTS = ["education", "behaviour", "development", "leadership"]
+
+
+def ofsted_published(grades: list[str], safeguarding: str, acceptable: bool, capacity: bool) -> tuple[str, str, str]:
+    """Leadership and management, whether the school is placed in a category, and which, by
+    the rules README.md quotes: ineffective safeguarding makes leadership and management
+    Inadequate; any key judgement Inadequate or safeguarding ineffective places the school in a
+    category; special measures when the education is not acceptable and capacity is not
+    demonstrated, serious weaknesses otherwise."""
+    leadership = INAD if safeguarding == "ineffective" else grades[3]
+    placed = INAD in [*grades[:3], leadership] or safeguarding == "ineffective"
+    if not placed:
+        return leadership, "not placed", "no formal category"
+    return leadership, "placed", "special measures" if not acceptable and not capacity else "serious weaknesses"
+
+
+class OfstedScorer:
+    def __init__(self, tmp_path: Path) -> None:
+        checked = check_file(str(FRAMEWORKS / "ofsted" / "ofsted.esi"))
+        assert checked.ruleset is not None and not checked.diagnostics
+        self.ruleset = checked.ruleset
+        self.evaluator = compile_ruleset(checked.ruleset)
+        self.path = tmp_path / "evidence.yaml"
+
+    def __call__(self, grades: list[str], safeguarding: str, acceptable: bool, capacity: bool) -> tuple[str, str, str]:
+        data = {
+            "facts": {"safeguarding": safeguarding, "acceptable_education": acceptable, "capacity": capacity},
+            "ratings": {f"{j}.grade": g for j, g in zip(JUDGEMENTS, grades)},
+        }
+        self.path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        column = score(self.evaluator, load_evidence(str(self.path), self.ruleset))
+        outcomes = {o.name: o.value for o in column.outcomes}
+        return column.criteria["leadership"].grade, outcomes["concern"], outcomes["category"]
+
+
+OFSTED_CASES = [
+    ([G, G, G, G], "effective", True, True, (G, "not placed", "no formal category"), "all Good"),
+    ([RI, RI, RI, RI], "effective", True, True, (RI, "not placed", "no formal category"), "all Requires improvement"),
+    ([G, INAD, G, G], "effective", True, True, (G, "placed", "serious weaknesses"), "one Inadequate, capacity"),
+    ([INAD, G, G, RI], "effective", False, False, (RI, "placed", "special measures"), "failing on both counts"),
+    ([INAD, G, G, G], "effective", False, True, (G, "placed", "serious weaknesses"), "capacity demonstrated"),
+    ([G, G, G, OUT], "ineffective", True, True, (INAD, "placed", "serious weaknesses"), "safeguarding limits L&M"),
+    ([G, G, G, G], "ineffective", False, False, (INAD, "placed", "special measures"), "safeguarding, both counts"),
+]
+
+
+@pytest.mark.parametrize(
+    ("grades", "safeguarding", "acceptable", "capacity", "expected", "why"), OFSTED_CASES, ids=[c[-1] for c in OFSTED_CASES]
+)
+def test_ofsted_hand_worked_cases(
+    tmp_path: Path, grades: list[str], safeguarding: str, acceptable: bool, capacity: bool, expected: tuple[str, str, str], why: str
+) -> None:
+    assert ofsted_published(grades, safeguarding, acceptable, capacity) == expected, "the case disagrees with the rules"
+    assert OfstedScorer(tmp_path)(grades, safeguarding, acceptable, capacity) == expected
+
+
+def test_ofsted_every_combination_follows_the_rules(tmp_path: Path) -> None:
+    scorer = OfstedScorer(tmp_path)
+    wrong = []
+    for grades in itertools.product([OUT, G, RI, INAD], repeat=4):
+        for safeguarding, acceptable, capacity in itertools.product(["effective", "ineffective"], [True, False], [True, False]):
+            got = scorer(list(grades), safeguarding, acceptable, capacity)
+            if got != ofsted_published(list(grades), safeguarding, acceptable, capacity):
+                wrong.append((grades, safeguarding, acceptable, capacity, got))
+    assert wrong == []
+
+
+def test_ofsted_example_evidence_scores_as_the_rules_say(clone: Path) -> None:
+    sheet = scored_sheet(clone, "ofsted")
+    found = {c["label"]: {o["name"]: o["value"] for o in c["outcomes"]} for c in sheet["columns"]}
+    assert found["Northfield"]["category"] == "no formal category"
+    assert found["Riverside"]["category"] == "serious weaknesses"  # capacity demonstrated
+    assert found["Hillcrest"]["category"] == "special measures"  # safeguarding; failing on both counts
