@@ -21,9 +21,9 @@ lint: $(STAMP)
 	$(VENV)/bin/lint-imports
 
 test: lint
-	$(VENV)/bin/esirules check rulesets/*.esi
-	$(VENV)/bin/esirules fmt --check rulesets/*.esi docs/examples/*/*.esi
-	$(VENV)/bin/esirules test rulesets/*.esi
+	$(VENV)/bin/esirules check rulesets/*.esi examples/frameworks/*/*.esi
+	$(VENV)/bin/esirules fmt --check rulesets/*.esi docs/examples/*/*.esi examples/frameworks/*/*.esi
+	$(VENV)/bin/esirules test rulesets/*.esi examples/frameworks/*/*.esi
 	$(VENV)/bin/pytest -q
 
 bench: $(STAMP)
