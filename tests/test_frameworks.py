@@ -30,6 +30,7 @@ FRAMEWORKS = REPO / "examples" / "frameworks"
 BUILT = {
     "cqc": (["cqc.esi"], "summary.yaml"),
     "fhrs": (["fhrs.esi"], "summary.yaml"),
+    "ofsted": (["ofsted.esi"], "summary.yaml"),
 }
 
 
@@ -349,3 +350,79 @@ def test_fhrs_example_evidence_scores_as_the_table_says(clone: Path) -> None:
         published = fhrs_published(evidence["hygiene"], evidence["structure"], evidence["management"])
         assert ratings[column["label"]] == published, column["label"]
 
+
+# --- Ofsted: key judgements, the safeguarding limiter, categories of concern -----------------
+
+JUDGEMENTS = ["education", "behaviour", "development", "leadership"]
+
+
+def ofsted_published(grades: list[str], safeguarding: str, acceptable: bool, capacity: bool) -> tuple[str, str, str]:
+    """Leadership and management, whether the school is placed in a category, and which, by
+    the rules README.md quotes: ineffective safeguarding makes leadership and management
+    Inadequate; any key judgement Inadequate or safeguarding ineffective places the school in a
+    category; special measures when the education is not acceptable and capacity is not
+    demonstrated, serious weaknesses otherwise."""
+    leadership = INAD if safeguarding == "ineffective" else grades[3]
+    placed = INAD in [*grades[:3], leadership] or safeguarding == "ineffective"
+    if not placed:
+        return leadership, "not placed", "no formal category"
+    return leadership, "placed", "special measures" if not acceptable and not capacity else "serious weaknesses"
+
+
+class OfstedScorer:
+    def __init__(self, tmp_path: Path) -> None:
+        checked = check_file(str(FRAMEWORKS / "ofsted" / "ofsted.esi"))
+        assert checked.ruleset is not None and not checked.diagnostics
+        self.ruleset = checked.ruleset
+        self.evaluator = compile_ruleset(checked.ruleset)
+        self.path = tmp_path / "evidence.yaml"
+
+    def __call__(self, grades: list[str], safeguarding: str, acceptable: bool, capacity: bool) -> tuple[str, str, str]:
+        data = {
+            "facts": {"safeguarding": safeguarding, "acceptable_education": acceptable, "capacity": capacity},
+            "ratings": {f"{j}.grade": g for j, g in zip(JUDGEMENTS, grades)},
+        }
+        self.path.write_text(yaml.safe_dump(data), encoding="utf-8")
+        column = score(self.evaluator, load_evidence(str(self.path), self.ruleset))
+        outcomes = {name: o.value for name, o in column.outcomes.items()}
+        return column.criteria["leadership"].grade, outcomes["concern"], outcomes["category"]
+
+
+OFSTED_CASES = [
+    ([G, G, G, G], "effective", True, True, (G, "not placed", "no formal category"), "all Good"),
+    ([RI, RI, RI, RI], "effective", True, True, (RI, "not placed", "no formal category"), "all Requires improvement"),
+    ([G, INAD, G, G], "effective", True, True, (G, "placed", "serious weaknesses"), "one Inadequate, capacity"),
+    ([INAD, G, G, RI], "effective", False, False, (RI, "placed", "special measures"), "failing on both counts"),
+    ([INAD, G, G, G], "effective", False, True, (G, "placed", "serious weaknesses"), "capacity demonstrated"),
+    ([G, G, G, OUT], "ineffective", True, True, (INAD, "placed", "serious weaknesses"), "safeguarding limits L&M"),
+    ([G, G, G, G], "ineffective", False, False, (INAD, "placed", "special measures"), "safeguarding, both counts"),
+]
+
+
+@pytest.mark.parametrize(
+    ("grades", "safeguarding", "acceptable", "capacity", "expected", "why"), OFSTED_CASES, ids=[c[-1] for c in OFSTED_CASES]
+)
+def test_ofsted_hand_worked_cases(
+    tmp_path: Path, grades: list[str], safeguarding: str, acceptable: bool, capacity: bool, expected: tuple[str, str, str], why: str
+) -> None:
+    assert ofsted_published(grades, safeguarding, acceptable, capacity) == expected, "the case disagrees with the rules"
+    assert OfstedScorer(tmp_path)(grades, safeguarding, acceptable, capacity) == expected
+
+
+def test_ofsted_every_combination_follows_the_rules(tmp_path: Path) -> None:
+    scorer = OfstedScorer(tmp_path)
+    wrong = []
+    for grades in itertools.product([OUT, G, RI, INAD], repeat=4):
+        for safeguarding, acceptable, capacity in itertools.product(["effective", "ineffective"], [True, False], [True, False]):
+            got = scorer(list(grades), safeguarding, acceptable, capacity)
+            if got != ofsted_published(list(grades), safeguarding, acceptable, capacity):
+                wrong.append((grades, safeguarding, acceptable, capacity, got))
+    assert wrong == []
+
+
+def test_ofsted_example_evidence_scores_as_the_rules_say(clone: Path) -> None:
+    sheet = scored_sheet(clone, "ofsted")
+    found = {c["label"]: {n: o["value"] for n, o in c["outcomes"].items()} for c in sheet["columns"]}
+    assert found["Northfield"]["category"] == "no formal category"
+    assert found["Riverside"]["category"] == "serious weaknesses"  # capacity demonstrated
+    assert found["Hillcrest"]["category"] == "special measures"  # safeguarding; failing on both counts

@@ -448,3 +448,82 @@ def test_diff_on_evidence_shows_an_outcome_that_moves(tmp_path: Path) -> None:
     moved = {m.id: (m.old.words(), m.new.words()) for m in impact.movements if m.kind == "outcome" and m.changed}
     # follow_up stays a visit: quality is at best "Requires improvement" and records below 100%.
     assert moved == {"concern": ("serious weaknesses", "no formal category")}
+
+
+# --- facts in outcome rules (issue 11, points 4 and 5) ----------------------------------------
+
+FACTS = BASE + '''
+fact breach "A breach of regulations was found": yes or no
+fact enforcement "Enforcement action": ordered none < informal < formal, default none
+outcome concern "Category of concern" {
+  values "special measures" > "serious weaknesses" > none
+  "special measures" when overall is Inadequate and fact breach
+  "serious weaknesses" when fact enforcement >= formal
+  "serious weaknesses" when overall is Inadequate
+  none otherwise
+}
+'''
+
+
+@pytest.mark.parametrize(
+    ("judgement", "facts", "expected"),
+    [
+        ("Inadequate", {"breach": "yes"}, "special measures"),
+        ("Inadequate", {"breach": "no"}, "serious weaknesses"),  # the breach rule fails, the grade one holds
+        ("Good", {"breach": "yes"}, "none"),
+        ("Good", {"breach": "no", "enforcement": "formal"}, "serious weaknesses"),
+        ("Good", {"breach": "no", "enforcement": "informal"}, "none"),
+    ],
+)
+def test_an_outcome_rule_reads_the_inspection_facts(
+    tmp_path: Path, judgement: str, facts: dict[str, str], expected: str
+) -> None:
+    scored = score_text(tmp_path, FACTS, {"facts": facts, "ratings": {"L1.j": judgement}, "cases": _cases(1, 0)})
+    result = scored.column.outcomes["concern"]
+    assert result.value == expected
+    # Each fact test says what it read: the fact's recorded (or default) value, and whether it held.
+    fact_tests = [t for r in result.tried for t in r.tests if t.level == "fact"]
+    assert fact_tests and all(t.figure == "fact" and t.holds in (True, False) for t in fact_tests)
+    breach = next((t for t in fact_tests if t.id == "breach"), None)
+    if breach is not None:
+        assert (breach.text, breach.found, breach.holds) == ("fact breach", f"breach is {facts['breach']}",
+                                                              facts["breach"] == "yes")
+
+
+def test_a_fact_an_outcome_reads_is_used_and_must_be_recorded(tmp_path: Path) -> None:
+    # Only the outcome reads `breach`: it is not an unused fact (W121), and evidence that does not
+    # record it (it has no default) is refused (E232) rather than deciding without it.
+    assert "W121" not in codes(tmp_path, FACTS)
+    path = tmp_path / "r.esi"
+    path.write_text(FACTS, encoding="utf-8")
+    evidence = tmp_path / "e.yaml"
+    evidence.write_text("ruleset: r.esi\nratings: {L1.j: Good}\n", encoding="utf-8")
+    from esirules.diagnostics import DiagnosticError
+
+    with pytest.raises(DiagnosticError) as raised:
+        load_evidence(str(evidence), ruleset_of(tmp_path, FACTS))
+    assert [d.code for d in raised.value.diagnostics] == ["E232"]
+
+
+def test_the_analysis_tries_a_fact_holding_and_not(tmp_path: Path) -> None:
+    # Without `otherwise`, a grade of Good with no formal enforcement is decided by no rule (W126):
+    # the analysis tries the fact both ways, and names it in the combination.
+    text = FACTS.replace("  none otherwise\n", "")
+    found = checked(tmp_path, text).diagnostics
+    (gap,) = [d for d in found if d.code == "W126"]
+    assert "fact enforcement >= formal does not hold" in gap.message + (gap.help or "")
+    # Every value a rule names is reachable (`none`, with no rule left, is the one W125 names).
+    assert [d.message for d in found if d.code == "W125"] == [
+        d.message for d in found if d.code == "W125" and "`none`" in d.message
+    ]
+
+
+def test_a_fact_test_is_explained_with_the_facts_it_read(tmp_path: Path) -> None:
+    scored = score_text(tmp_path, FACTS, {"facts": {"breach": "yes"}, "ratings": {"L1.j": "Inadequate"},
+                                          "cases": _cases(1, 0)})
+    target = resolve_target(scored.evaluator.ruleset, "concern")
+    shown = render_all(explain(scored.column, scored.evaluator, scored.sources, target))
+    fact = next(t for r in shown["json"]["explanation"]["tried"] for t in r["tests"] if t["level"] == "fact")
+    assert (fact["text"], fact["id"], fact["found"], fact["holds"]) == ("fact breach", "breach", "breach is yes", True)
+    assert "✓ fact breach: found breach is yes" in shown["text"]
+    assert "fact breach" in shown["markdown"] and "fact breach" in shown["html"]

@@ -209,7 +209,7 @@ def _outcome(old: m.Outcome, new: m.Outcome) -> list[Change]:
     subject = Subject("outcome", new.name)
     at = (old.span, new.span)
     out = changed(subject, "title", plain.quoted(old.label), plain.quoted(new.label), *at)
-    out += changed(subject, "values, first first", " > ".join(old.values), " > ".join(new.values), *at)
+    out += changed(subject, "values, in precedence order", " > ".join(old.values), " > ".join(new.values), *at)
     matching = match(old.rules, new.rules, lambda rule: (rule.value, rule.otherwise))
     for i, j in matching.pairs:
         before, after = old.rules[i], new.rules[j]

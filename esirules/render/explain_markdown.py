@@ -123,7 +123,7 @@ class _Markdown(Visitor[list[str]]):
 
     def outcome(self, body: OutcomeExplanation) -> list[str]:
         r = body.outcome
-        out = [f"Values, first first: {' > '.join(r.values)}.", ""]
+        out = [f"Values, in precedence order: {' > '.join(r.values)}.", ""]
         if r.value is None:
             out.append(f"The {lower_first(r.label)} could not be given: {r.reason or 'no reason given'}.")
         else:

@@ -72,7 +72,7 @@ def outcome_tree(body: OutcomeExplanation, sources: Sources) -> Tree:
     r = body.outcome
     tree = Tree(Plain(f"{r.label}: ", style="bold").append(r.display, style="bold cyan")
                 .append_text(where_text(body.rule, line=False)))
-    tree.add(Plain("values, first first: " + " > ".join(r.values)))
+    tree.add(Plain("values, in precedence order: " + " > ".join(r.values)))
     node = tree.add(Plain("Rules, tried by their value's precedence", style="bold"))
     for rule in body.tried:
         sign = {True: HOLDS, False: FAILS, None: UNKNOWN}[rule.result.holds]
