@@ -78,18 +78,38 @@ class Selection:
         return self.within & _answer_in(self.answers, self.codes)
 
     @staticmethod
-    def concatenate(parts: Sequence[Selection | None], sizes: Sequence[int]) -> Selection:
-        """The selections of consecutive batches as one (None: no case of that batch)."""
+    def concatenate(parts: Sequence[Selection | None], sizes: Sequence[int], joined: Joined) -> Selection:
+        """The selections of consecutive batches as one (None: no case of that batch).
+
+        A batch's questions share their arrays (the cases in scope, a condition's cases, a coded
+        answer column read by several questions): `joined` keeps each run of arrays joined once,
+        so the merged selections share them too and a merged partial is no larger than one batch's.
+        """
         present = [p for p in parts if p is not None]
         count = sum(p.count for p in present)
         if len(present) == len(parts) and all(
             p.answers is not None and p.codes == present[0].codes for p in present
         ):
-            answers = [p.answers for p in present if p.answers is not None]
-            within = np.concatenate([p.within for p in present])
-            return Selection(count, within, np.concatenate(answers), present[0].codes)
+            answers = joined.join([p.answers for p in present if p.answers is not None])
+            return Selection(count, joined.join([p.within for p in present]), answers, present[0].codes)
+        if len(present) == len(parts) and all(p.answers is None for p in present):
+            return Selection(count, joined.join([p.within for p in present]))
         masks = [np.zeros(n, dtype=np.bool_) if p is None else p.mask() for p, n in zip(parts, sizes)]
         return Selection(count, np.concatenate(masks))
+
+
+class Joined:
+    """Arrays of consecutive batches joined, each run of the same arrays once (see `Selection.concatenate`)."""
+
+    def __init__(self) -> None:
+        # The arrays are kept as well as their ids, so no id is reused while this lives.
+        self.runs: dict[tuple[int, ...], tuple[list[npt.NDArray], npt.NDArray]] = {}  # type: ignore[type-arg]
+
+    def join(self, arrays: list[npt.NDArray]) -> npt.NDArray:  # type: ignore[type-arg]
+        key = tuple(map(id, arrays))
+        if key not in self.runs:
+            self.runs[key] = (arrays, np.concatenate(arrays))
+        return self.runs[key][1]
 
 
 Groups = tuple[tuple[Cause, Selection], ...]  # cases not counted, by cause
@@ -114,21 +134,22 @@ class QuestionTally:
     not_applicable: Groups = ()
 
 
-def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int]) -> QuestionTally:
+def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int], joined: Joined) -> QuestionTally:
     return QuestionTally(
         sum(t.met for t in tallies),
         sum(t.applicable for t in tallies),
-        Selection.concatenate([t.met_cases for t in tallies], sizes),
-        Selection.concatenate([t.not_met_cases for t in tallies], sizes),
-        _join_groups([t.not_applicable for t in tallies], sizes),
+        Selection.concatenate([t.met_cases for t in tallies], sizes, joined),
+        Selection.concatenate([t.not_met_cases for t in tallies], sizes, joined),
+        _join_groups([t.not_applicable for t in tallies], sizes, joined),
     )
 
 
-def _join_groups(batches: Sequence[Groups], sizes: Sequence[int]) -> Groups:
+def _join_groups(batches: Sequence[Groups], sizes: Sequence[int], joined: Joined) -> Groups:
     """The groups of consecutive batches as one, by cause (a cause missing from a batch: none of its cases)."""
     causes = dict.fromkeys(cause for groups in batches for cause, _ in groups)
     return tuple(
-        (cause, Selection.concatenate([dict(groups).get(cause) for groups in batches], sizes)) for cause in causes
+        (cause, Selection.concatenate([dict(groups).get(cause) for groups in batches], sizes, joined))
+        for cause in causes
     )
 
 
@@ -309,7 +330,8 @@ def merge(partials: Iterable[Partial]) -> Partial:
     if len(parts) == 1:
         return first
     sizes = [len(p.case_ids) for p in parts]
-    questions = {qid: _add_up([p.questions[qid] for p in parts], sizes) for qid in first.questions}
+    joined = Joined()
+    questions = {qid: _add_up([p.questions[qid] for p in parts], sizes, joined) for qid in first.questions}
     case_ids = np.concatenate([p.case_ids for p in parts])
     order = natural_order(case_ids)
     return Partial(
@@ -319,7 +341,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         sum(p.cases for p in parts),
         case_ids,
         None if (order == np.arange(len(order))).all() else order,
-        _join_groups([p.excluded_cases for p in parts], sizes),
+        _join_groups([p.excluded_cases for p in parts], sizes, joined),
         questions,
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
