@@ -216,6 +216,15 @@ class EvidenceWarning:
         }
 
 
+@attrs.frozen
+class CaseSummary:
+    """What is kept of cases read in batches and not held (evidence/stream.py): how many cases
+    each sample has (None: cases of no sample), and where its first case is."""
+
+    samples: dict[str | None, int]
+    first: dict[str | None, Location]
+
+
 @attrs.frozen(eq=False)
 class Evidence:
     """One inspection's evidence, validated against a ruleset.
@@ -236,3 +245,6 @@ class Evidence:
     sources: dict[str, str] = attrs.field(factory=dict, repr=False)
     # Where each rating is recorded, so an explanation can cite it.
     rating_locations: dict[str, Location] = attrs.field(factory=dict, kw_only=True)
+    # Cases read in batches and counted as they were read: `cases` is then empty, and this says
+    # which samples they were of.
+    summary: CaseSummary | None = attrs.field(default=None, kw_only=True)

@@ -168,6 +168,13 @@ class Partial:
     ratings: dict[str, str]
     measures: dict[str, MeasureFigures]
     adjustments: tuple[Adjustment, ...]
+    lists: bool = attrs.field(default=True, kw_only=True)  # False: counts alone (scoring/stream.py)
+
+
+LISTS_NOT_KEPT = (
+    "the case lists of cases scored in batches for their counts alone are not kept"
+    " (a large CSV file is; `esirules explain` reads the file again)"
+)
 
 
 def score(
@@ -327,6 +334,8 @@ def merge(partials: Iterable[Partial]) -> Partial:
             raise ValueError("partials scored under different rulesets cannot be merged")
         if part.sample != first.sample:
             raise ValueError(f"partials of samples {first.sample} and {part.sample} cannot be merged")
+        if part.lists != first.lists:
+            raise ValueError("partials with case lists and partials of counts alone cannot be merged")
     if len(parts) == 1:
         return first
     sizes = [len(p.case_ids) for p in parts]
@@ -346,6 +355,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
         tuple(dict.fromkeys(a for p in parts for a in p.adjustments)),
+        lists=first.lists,
     )
 
 
@@ -419,8 +429,11 @@ class CaseOrder:
     def __init__(self, partial: Partial):
         self.order = partial.case_order
         self.sorted_ids = partial.case_ids if self.order is None else partial.case_ids[self.order]
+        self.lists = partial.lists
 
     def cases(self, selection: Selection | None) -> CaseList:
+        if not self.lists:
+            return CaseList(self.sorted_ids, _lists_not_kept, 0 if selection is None else selection.count)
         if selection is None:
             return CaseList(self.sorted_ids, lambda: np.zeros(len(self.sorted_ids), dtype=np.bool_), 0)
         order = self.order
@@ -430,6 +443,10 @@ class CaseOrder:
 
     def groups(self, groups: Groups) -> tuple[CaseGroup, ...]:
         return tuple(CaseGroup(cause, self.cases(cases)) for cause, cases in sorted(groups, key=_words))
+
+
+def _lists_not_kept() -> Mask:
+    raise ValueError(LISTS_NOT_KEPT)
 
 
 def _evidence_ref(refs: tuple[EvidenceRef, ...]) -> EvidenceRef:
