@@ -143,7 +143,7 @@ class CsvBatches:
             if number == 0:
                 rows_at = header_characters
             yield self._read(data, text, line - 2, rows_at - header_characters, self.unscored if first_read else [])
-            line += rows.count(b"\n") + (0 if rows.endswith(b"\n") else 1)
+            line += rows.count(b"\n") + (1 if rows and not rows.endswith(b"\n") else 0)
             rows_at += row_characters
 
     def _read(
