@@ -28,7 +28,6 @@ from collections.abc import Iterator
 
 import attrs
 import numpy as np
-import numpy.typing as npt
 
 from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.cases import Cases, CaseSummary, Evidence, Location
@@ -92,7 +91,8 @@ class CsvBatches:
         self.problems: Problems = []
         self.unscored: list[Unscored] = []
         self.digest = hashlib.sha256()
-        self.hashes: list[npt.NDArray[np.int64]] = []
+        self.hashes = np.empty(0, dtype=np.int64)  # of the case ids, the first `self.cases`
+        self.cases = 0
         self.samples: Counter[str | None] = Counter()
         self.first: dict[str | None, Location] = {}
         self.header = b""
@@ -106,7 +106,7 @@ class CsvBatches:
         for table, cases, problems in self._batches(first_read=True):
             self._note(problems, table)
             ids = cases.ids
-            self.hashes.append(np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids)))
+            self._hash(ids)
             samples = cases.samples.tolist()
             counts = Counter(samples)
             for name in counts:
@@ -115,6 +115,19 @@ class CsvBatches:
                     self._cite(Span.point(self.path, first.line or 1, 1), table)
             self.samples.update(counts)
             yield cases
+            del table, cases, problems, ids, samples  # (before the next piece is read)
+
+    def _hash(self, ids: tuple[str, ...]) -> None:
+        """Keep the hashes of a batch's case ids, in one array: room for as many cases as the file
+        holds at the size of the rows read so far, grown by a quarter when that is too few."""
+        end = self.cases + len(ids)
+        if end > len(self.hashes):
+            expected = int(self.files.size(self.path) / max(self.bytes_read, 1) * end * 1.02)
+            grown = np.empty(max(expected, end + end // 4, 1024), dtype=np.int64)
+            grown[: self.cases] = self.hashes[: self.cases]
+            self.hashes = grown
+        self.hashes[self.cases : end] = np.fromiter(map(hash, ids), dtype=np.int64, count=len(ids))
+        self.cases = end
 
     def _batches(self, *, first_read: bool = False) -> Iterator[tuple[CaseTable, Cases, Problems]]:
         """Each piece's case table on the lines of the file, its cases, and the problems found in it."""
@@ -143,6 +156,7 @@ class CsvBatches:
             if number == 0:
                 rows_at = header_characters
             yield self._read(data, text, line - 2, rows_at - header_characters, self.unscored if first_read else [])
+            del data, text  # (before the next piece is read)
             line += rows.count(b"\n") + (1 if rows and not rows.endswith(b"\n") else 0)
             rows_at += row_characters
 
@@ -201,8 +215,11 @@ class CsvBatches:
                 if cut == 0:
                     rest = block
                     continue
-                yield block[:cut]
                 rest = block[cut:]
+                piece = block[:cut]
+                del block
+                yield piece
+                del piece
         except FileProblem:
             self.whole = True  # (loading it whole reports why it cannot be read)
             return
@@ -253,11 +270,10 @@ class CsvBatches:
 
     def _twice(self) -> None:
         """Report each case id used twice (E110): the hashes first, the file read again if two agree."""
-        hashes = np.concatenate(self.hashes) if self.hashes else np.empty(0, dtype=np.int64)
-        self.hashes = []
+        hashes = self.hashes[: self.cases]
         hashes.sort()
         same = hashes[1:][hashes[1:] == hashes[:-1]]
-        del hashes
+        self.hashes = hashes = np.empty(0, dtype=np.int64)
         if not len(same):
             return
         wanted = set(same.tolist())

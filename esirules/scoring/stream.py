@@ -78,6 +78,8 @@ def score_in_batches(
                 for sample in samples:
                     counted = counts_only(score_batch(evaluator, batch, sample))
                     totals[sample] = merge([totals[sample], counted]) if sample in totals else counted
+                del batch
+            del cases  # (before the next batch is read)
             step.advance(reader.bytes_read - done)
             done = reader.bytes_read
     if reader.whole:
