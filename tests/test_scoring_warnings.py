@@ -236,3 +236,12 @@ def test_a_service_run_carries_the_warnings(sqlite_service) -> None:  # type: ig
     _, data, _ = _score("examples/hertfordshire/followup.yaml", "--pool-samples")
     assert warning["message"] == data["columns"][0]["warnings"][0]["message"]
     assert warning["help"] == data["columns"][0]["warnings"][0]["help"]
+
+
+def test_diff_with_evidence_shows_the_scoring_warnings_once_and_still_reports(tmp_path: Path) -> None:
+    # `esirules diff OLD NEW --evidence` scores the evidence under both rulesets: a question no
+    # case answers is said once (both rulesets have it), on standard error, and the diff is printed.
+    path = inspection(tmp_path, case("F01", start="yes"), case("F02", risk="low"))
+    code, out, err = run("diff", "ruleset.esi", "ruleset.esi", "--evidence", str(path), cwd=tmp_path)
+    assert code == 0 and out
+    assert err.count("warning[E210]") == 1 and "`B1.review`" in err

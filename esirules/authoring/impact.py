@@ -154,7 +154,9 @@ def score_impacts(
     for path in evidence:
         for sample, span in samples:
             for side, ruleset in (("old", old_ruleset), ("new", new_ruleset)):
-                columns.append(ColumnSpec(f"{side} {path} {sample}", (path,), ruleset, sample, span))
+                # The label names the column in warnings: the file, the sample and which ruleset.
+                label = f"{path}{f', sample {sample}' if sample else ''}, {side} ruleset"
+                columns.append(ColumnSpec(label, (path,), ruleset, sample, span))
     try:
         results = scorer.score(columns)
     except DiagnosticError as error:

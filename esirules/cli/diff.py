@@ -77,12 +77,18 @@ def run(args: argparse.Namespace) -> int:
     diff = diff_rulesets(old, new)
     impacts: list[Impact] = []
     if args.evidence:
+        from esirules.scoring.columns import Scorer
+
         samples, command_line = _samples(args)
+        scorer = Scorer()
         try:
-            impacts = score_impacts(args.old, args.new, args.evidence, samples)
+            impacts = score_impacts(args.old, args.new, args.evidence, samples, scorer=scorer)
         except DiagnosticError as error:
             output.diagnostics(error.diagnostics, {**error.sources, **command_line})
             return 1
+        scoring_warnings = scorer.warnings()
+        if scoring_warnings:
+            output.diagnostics(scoring_warnings, scorer.sources)
     if args.format == "json":
         from esirules.authoring.diff_json import diff_json
 
