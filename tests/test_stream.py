@@ -189,15 +189,25 @@ def test_counts_only_keep_no_case_lists(monkeypatch: pytest.MonkeyPatch) -> None
 
 def test_the_scorer_reads_a_large_csv_file_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(stream, "STREAM_BYTES", EXAMPLE.stat().st_size)
-    scorer = Scorer()
+    scorer = Scorer(batches=True)
     columns, _ = _columns(scorer)
     results = scorer.score(columns)
     assert list(scorer.batched) == [(str(EXAMPLE), RULESET)]
     monkeypatch.setattr(stream, "STREAM_BYTES", EXAMPLE.stat().st_size + 1)
-    other = Scorer()
+    other = Scorer(batches=True)
     whole = other.score(_columns(other)[0])
     assert not other.batched
     assert [(r.label, r.cases, r.overall) for r in results] == [(r.label, r.cases, r.overall) for r in whole]
+
+
+def test_only_a_scorer_for_figures_reads_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    """`esirules explain` lists cases, so its scorer reads every file whole."""
+    monkeypatch.setattr(stream, "STREAM_BYTES", 0)
+    scorer = Scorer()
+    scorer.score(_columns(scorer)[0])
+    assert not scorer.batched
+    code, out, _ = run("explain", str(EXAMPLE), "B1", "--ruleset", RULESET, "--sample", "february")
+    assert code == 0 and "not met (21): F01, F02, F04" in out
 
 
 def _columns(scorer: Scorer):  # type: ignore[no-untyped-def]
@@ -210,3 +220,30 @@ def _columns(scorer: Scorer):  # type: ignore[no-untyped-def]
         merge = pool_samples = False
 
     return columns_from_arguments(Arguments(), scorer)  # type: ignore[arg-type]
+
+
+def test_progress_counts_the_file_read(tmp_path: Path) -> None:
+    path = write(tmp_path / "cases.csv", generated(3000, 4))  # about a megabyte
+
+    class Recorded:
+        def __init__(self) -> None:
+            self.tasks: list[tuple[str, int | None, list[int]]] = []
+
+        def task(self, description: str, total: int | None = None) -> Recorded:
+            self.tasks.append((description, total, []))
+            return self
+
+        def __enter__(self) -> Recorded:
+            return self
+
+        def __exit__(self, *_: object) -> None:
+            return None
+
+        def advance(self, steps: int = 1) -> None:
+            self.tasks[-1][2].append(steps)
+
+    progress = Recorded()
+    assert score_in_batches(path, EVALUATOR, progress=progress, batch_bytes=50_000) is not None
+    ((description, total, steps),) = progress.tasks
+    assert description == "scoring cases.csv in batches (MB read)"
+    assert total == 1 and len(steps) > 10 and sum(steps) == 1

@@ -45,14 +45,18 @@ class Scorer:
         files: InputFiles = DISK,
         rulesets: RulesetSources | None = None,
         strict: bool = False,
+        batches: bool = False,
     ) -> None:
         """`files`: the evidence files this scorer may read; `rulesets`: where rulesets are read
         from (files on disk by default). The service gives both in memory. `strict`: evidence
-        warnings are errors."""
+        warnings are errors. `batches`: a CSV file of `stream.STREAM_BYTES` or more is read in
+        batches and counted (scoring/stream.py), in memory that does not grow with the file; its
+        results' case lists cannot be read, so this is for what shows figures alone (`esirules score`)."""
         self.progress = progress
         self.files = files
         self.ruleset_sources = rulesets
         self.strict = strict
+        self.batches = batches
         self.rulesets: dict[str, m.Ruleset | None] = {}
         self.evaluators: dict[str, Evaluator] = {}
         self.evidence: dict[tuple[str, str], Evidence | None] = {}
@@ -80,7 +84,7 @@ class Scorer:
             assert ruleset is not None
             try:
                 evidence = None
-                if path.lower().endswith(".csv") and batched(self.files.size(path)):
+                if self.batches and path.lower().endswith(".csv") and batched(self.files.size(path)):
                     found = score_in_batches(path, self.evaluators[ruleset_path], progress=self.progress, files=self.files)
                     if found is not None:
                         evidence, self.batched[key] = found

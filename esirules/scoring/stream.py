@@ -23,6 +23,7 @@ from esirules.scoring.evaluate import Groups, Mask, Partial, QuestionTally, Sele
 from esirules.scoring.result import EvidenceRef
 
 Sample = str | None
+MEGABYTE = 1 << 20  # the progress display counts the file read in these
 
 NO_CASES: Mask = np.zeros(0, dtype=np.bool_)
 
@@ -70,7 +71,8 @@ def score_in_batches(
     reader = CsvBatches(path, evaluator.ruleset, files=files, batch_bytes=batch_bytes)
     samples: list[Sample] = [None, *(s.name for s in evaluator.ruleset.samples)]
     totals: dict[Sample, Partial] = {}
-    with progress.task(f"scoring {os.path.basename(path)} in batches", total=files.size(path)) as step:
+    megabytes = -(-files.size(path) // MEGABYTE)
+    with progress.task(f"scoring {os.path.basename(path)} in batches (MB read)", total=megabytes) as step:
         done = 0
         for cases in reader:
             if not reader.problems:  # (once there is one, the rest is read only to find the others)
@@ -80,8 +82,9 @@ def score_in_batches(
                     totals[sample] = merge([totals[sample], counted]) if sample in totals else counted
                 del batch
             del cases  # (before the next batch is read)
-            step.advance(reader.bytes_read - done)
-            done = reader.bytes_read
+            read = min(-(-reader.bytes_read // MEGABYTE), megabytes)
+            step.advance(read - done)
+            done = read
     if reader.whole:
         return None
     evidence = reader.evidence()
