@@ -491,7 +491,12 @@ def main(argv: list[str] | None = None) -> int:
 
     results["evidence_csv"] = evidence_csv.figures(sizes[-1], 1_000 if args.quick else 5_000)
     print(f"  CSV off the fast path done ({time.perf_counter() - started:.0f} s)", flush=True)
-    results["targets"] = targets(results, sizes[-1]) + evidence_csv.targets(results["evidence_csv"])
+    import stream
+
+    results["stream"] = stream.recorded()  # (bench/stream.py --update measures it: 20 M cases take long)
+    results["targets"] = (
+        targets(results, sizes[-1]) + evidence_csv.targets(results["evidence_csv"]) + stream.targets(results["stream"])
+    )
     results["seconds"] = time.perf_counter() - started
     os.makedirs(os.path.dirname(args.out), exist_ok=True)
     with open(args.out, "w", encoding="utf-8") as handle:

@@ -8,9 +8,11 @@ row and every warning in a batch of its own, far from the first.
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import csv
 import io
+import re
 import sys
 from pathlib import Path
 
@@ -20,6 +22,7 @@ from hypothesis import strategies as st
 
 import esirules
 import esirules.evidence.stream as stream
+import esirules.scoring.result
 from esirules.cli.main import main
 from esirules.evidence.stream import CsvBatches
 from esirules.scoring.columns import Scorer
@@ -213,13 +216,8 @@ def test_only_a_scorer_for_figures_reads_in_batches(monkeypatch: pytest.MonkeyPa
 def _columns(scorer: Scorer):  # type: ignore[no-untyped-def]
     from esirules.cli.score import columns_from_arguments
 
-    class Arguments:
-        evidence = [str(EXAMPLE)]
-        ruleset = RULESET
-        sample = None
-        merge = pool_samples = False
-
-    return columns_from_arguments(Arguments(), scorer)  # type: ignore[arg-type]
+    arguments = argparse.Namespace(evidence=[str(EXAMPLE)], ruleset=RULESET, sample=None, merge=False, pool_samples=False)
+    return columns_from_arguments(arguments, scorer)
 
 
 def test_progress_counts_the_file_read(tmp_path: Path) -> None:
@@ -247,3 +245,24 @@ def test_progress_counts_the_file_read(tmp_path: Path) -> None:
     ((description, total, steps),) = progress.tasks
     assert description == "scoring cases.csv in batches (MB read)"
     assert total == 1 and len(steps) > 10 and sum(steps) == 1
+
+
+def test_the_code_in_docs_scale_for_a_large_file_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/scale.md's batches in one process (its fourth Python block) give the column of the file read whole."""
+    blocks = re.findall(
+        r"^```python\n(.*?)^```$", (REPO / "docs" / "scale.md").read_text(encoding="utf-8"), flags=re.MULTILINE | re.DOTALL
+    )
+    (code,) = [block for block in blocks if "score_in_batches" in block]
+    write(tmp_path / "cases.csv", generated(500, 6))
+    monkeypatch.chdir(tmp_path)
+    scope: dict[str, object] = {"esirules": esirules, "evaluator": EVALUATOR}
+    exec(code, scope)
+    whole = esirules.finish(esirules.score_batch(EVALUATOR, esirules.load_evidence("cases.csv", RULES), "february"))
+    column = scope["column"]
+    assert isinstance(column, esirules.scoring.result.ColumnResult)
+    assert column.criteria.keys() == whole.criteria.keys()
+    for cid, criterion in whole.criteria.items():
+        assert (column.criteria[cid].value, column.criteria[cid].grade) == (criterion.value, criterion.grade)
+        assert [(q.met, q.applicable) for q in column.criteria[cid].questions] == [
+            (q.met, q.applicable) for q in criterion.questions
+        ]
