@@ -265,8 +265,11 @@ class CsvBatches:
 
     def _sources(self) -> str:
         """The file's text as far as the last line cited: the lines cited, the others left blank."""
-        last = max(self.cited, default=0)
-        return "\n".join(self.cited.get(line, "") for line in range(1, last + 1)) + "\n"
+        parts, at = [], 1
+        for line in sorted(self.cited):
+            parts += ["\n" * (line - at), self.cited[line]]
+            at = line
+        return "".join(parts) + "\n"
 
     def _twice(self) -> None:
         """Report each case id used twice (E110): the hashes first, the file read again if two agree."""
