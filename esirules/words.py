@@ -8,6 +8,7 @@ ruleset, and the renderers. It sits below the language so that every stage can u
 
 from __future__ import annotations
 
+import datetime
 import re
 from fractions import Fraction
 from typing import Protocol
@@ -52,6 +53,11 @@ def display_percent(value: Fraction, rounding: Rounding) -> str:
 def display_number(value: Fraction, rounding: Rounding) -> str:
     """A plain figure (a points total, days of sickness) rounded to `rounding.places` decimals."""
     return _decimal_text(_round(value, rounding), rounding.places)
+
+
+def round_number(value: Fraction, rounding: Rounding) -> Fraction:
+    """A plain figure (a mean) rounded to `rounding.places` decimals by its tie rule, exactly."""
+    return _round(value, rounding)
 
 
 def approx_percent(value: Fraction) -> str:
@@ -135,3 +141,14 @@ def plural(count: int | Fraction, word: str, words: str | None = None) -> str:
     """
     shown = number_text(count) if isinstance(count, Fraction) else str(count)
     return f"{shown} {word if count == 1 else words or word + 's'}"
+
+
+MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)
+
+
+def display_date(day: datetime.date) -> str:
+    """`14 May 2019`: a date as every output writes it (the same in any locale)."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"

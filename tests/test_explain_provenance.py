@@ -135,10 +135,19 @@ KINDS: list[tuple[Callable[[Data], bool], Callable[[Data], str | None]]] = [
     (lambda o: "item_scale" in o, _rule_only("a grading")),
     (lambda o: "clauses" in o and "chosen" in o, _rule_only("a grade rule")),
     (lambda o: "sentence" in o, _rule_only("a clause")),
+    (lambda o: "level_rule" in o, _rule_only("an outcome's test")),
     (lambda o: "why_not" in o, _higher),
     (lambda o: "reason" in o and "count" in o and "cases" in o, _group),
     (lambda o: "in_column" in o, _case),
     (lambda o: "status" in o and "question" in o, _answer),
+    # Facts (issue 11, point 4): a cap cites its line; a fact's value, where the evidence records
+    # it, unless it is the ruleset's default (its condition cites the rule that reads it).
+    (lambda o: "conditions" in o and "applied" in o, _rule_only("a cap")),
+    (lambda o: o.keys() == {"value", "defaulted", "evidence"},
+     lambda o: None if cited(o["evidence"]) or o["defaulted"] else "a fact without where it is recorded"),
+    # a grade carried forward (issue 11, point 6): the rule that allows it, the evidence that records it
+    (lambda o: "allowed_months" in o,
+     lambda o: None if cited(o["rule"]) and cited(o["evidence"]) else "a carried-forward grade without its rule or record"),
 ]
 
 # Objects that hold values but are part of an object above, which cites them: a clause's

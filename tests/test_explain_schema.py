@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from conftest import REPO
 
-from esirules.evidence.sheet import read_sheet_file
+from esirules.evidence.sheet import ColumnSpec, read_sheet_file
 from esirules.explain.scope import explain, resolve_target, targets
 from esirules.render.explain_json import explanation_data
 from esirules.scoring.columns import Scorer
@@ -24,13 +24,25 @@ from esirules.scoring.subset import read_condition, score_where
 
 DOC = REPO / "docs" / "explanation-schema.md"
 SUMMARY = REPO / "examples" / "hertfordshire" / "summary.yaml"
+OUTCOMES = REPO / "tests" / "fixtures" / "outcomes"
 OBJECT = re.compile(r"<!-- object: (?P<name>[a-z ]+) -->\n(?P<table>(?:\|.*\n)+)")
+OPTIONAL = re.compile(r"<!-- optional fields -->\n(?P<table>(?:\|.*\n)+)")
+OPTIONAL_ROW = re.compile(r"^\| (?P<name>[a-z ]+) \| `(?P<field>[^`]+)` \|", re.MULTILINE)
 FIELD = re.compile(r"^\| `(?P<field>[^`]+)` \|", re.MULTILINE)
 
 
 def documented() -> dict[str, set[str]]:
     text = DOC.read_text(encoding="utf-8")
     return {m["name"]: set(FIELD.findall(m["table"])) for m in OBJECT.finditer(text)}
+
+
+def optional() -> dict[str, set[str]]:
+    """The fields an object has only for some rulesets (facts and caps), by object."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for table in OPTIONAL.finditer(DOC.read_text(encoding="utf-8")):
+        for row in OPTIONAL_ROW.finditer(table["table"]):
+            found[row["name"]].add(row["field"])
+    return found
 
 
 def fields(value: Any, documented_fields: set[str], prefix: str = "") -> set[str]:
@@ -94,6 +106,8 @@ class Walk:
 
     def column(self, column: dict[str, Any]) -> None:
         self.add("column", column)
+        for fact in column.get("facts", {}).values():
+            self.add("fact", fact)
         for group in column["excluded_cases"]:
             self.add("group of cases", group)
 
@@ -105,8 +119,10 @@ class Walk:
             self.descriptive(body)
         elif kind in ("section", "overall"):
             self.add(kind, body)
+            self.caps(body)
             if kind == "section":
                 self.add("contribution", body["contribution"])
+                self.add("carried forward", body["carried_forward"])
             for member in body["members"]:
                 self.add("member", member)
             for aggregate in (body["score"], body["grading"]):
@@ -114,6 +130,12 @@ class Walk:
                     self.add("aggregate", aggregate)
                     self.bands(aggregate["bands"])
                     self.grading(aggregate["grading"])
+        elif kind == "outcome":
+            self.add("outcome", body)
+            for rule in body["tried"]:
+                self.add("outcome rule", rule)
+                for test in rule["tests"]:
+                    self.add("outcome test", test)
         elif kind == "question":
             self.add("question target", body)
             self.question(body["question"])
@@ -123,13 +145,26 @@ class Walk:
             self.item(body["item"])
             self.descriptive(body["criterion"])
 
+    def caps(self, body: dict[str, Any]) -> None:
+        for cap in body.get("caps", []):
+            self.add("cap", cap)
+            for condition in cap["conditions"]:
+                self.fact_condition(condition)
+
+    def fact_condition(self, condition: dict[str, Any]) -> None:
+        self.add("fact condition", condition)
+        for fact in condition["facts"].values():
+            self.add("fact", fact)
+
     def numerical(self, body: dict[str, Any]) -> None:
         self.add("numerical criterion", body)
+        self.caps(body)
         for question in body["questions"]:
             self.question(question)
         self.add("contribution", body["contribution"])
         self.bands(body["bands"])
         self.add("adjustment", body["adjustment"])
+        self.add("carried forward", body["carried_forward"])
 
     def question(self, question: dict[str, Any]) -> None:
         self.add("question", question)
@@ -140,6 +175,7 @@ class Walk:
 
     def descriptive(self, body: dict[str, Any]) -> None:
         self.add("descriptive criterion", body)
+        self.caps(body)
         for item in body["items"]:
             self.item(item)
         self.grading(body["grading"])
@@ -151,6 +187,7 @@ class Walk:
                         self.add("band", change["band"])
         self.add("adjustment", body["adjustment"])
         self.add("contribution", body["contribution"])
+        self.add("carried forward", body["carried_forward"])
 
     def item(self, item: dict[str, Any]) -> None:
         self.add("item", item)
@@ -170,6 +207,8 @@ class Walk:
             self.add("rule", rule)
             for clause in rule["clauses"]:
                 self.add("clause", clause)
+            for condition in rule.get("facts", []):
+                self.fact_condition(condition)
 
 
 @pytest.fixture(scope="module")
@@ -197,19 +236,75 @@ def walked() -> dict[str, list[dict[str, Any]]]:
                         explain(column, evaluator, scorer.sources, target, where=subset, evidence=evidence, case="F01")  # type: ignore[arg-type]
                     )
                 )
+    walk_facts(walk)
+    # Grades carried forward from an earlier inspection (issue 11, point 6): the language page's example.
+    carried = REPO / "docs" / "examples" / "language" / "carried.yaml"
+    (column,) = scorer.score([ColumnSpec("carried", (str(carried),))])
+    path = scorer.ruleset_path_for(ColumnSpec("carried", (str(carried),)))
+    assert path is not None
+    evaluator = scorer.evaluators[path]
+    for target in targets(evaluator.ruleset):
+        evidence = [scorer.evidence[(str(carried), path)]]
+        walk.document(explanation_data(explain(column, evaluator, scorer.sources, target, evidence=evidence)))  # type: ignore[arg-type]
+    # Outcomes (issue 11, point 5): the bundled example has none; a made-up school's, one with a
+    # value and one not computable.
+    for name in ("school.yaml", "unrated.yaml"):
+        outcomes = Scorer()
+        (column,) = outcomes.score([ColumnSpec(name, (str(OUTCOMES / name),))])
+        evaluator = next(iter(outcomes.evaluators.values()))
+        for target in targets(evaluator.ruleset):
+            if target.kind == "outcome":
+                walk.document(explanation_data(explain(column, evaluator, outcomes.sources, target)))
     return walk.found
+
+
+FACTS_EVIDENCE = """ruleset: facts.esi
+facts: {safeguarding: ineffective, breach: yes, vacancy_rate: 25}
+ratings: {Q1.plans: Outstanding, L1.vision: Good, L1.oversight: Outstanding}
+cases:
+  - {id: c1, risk: high, answers: {Q2.cover: yes, Q2.trained: yes}}
+  - {id: c2, risk: low, answers: {Q2.cover: yes}}
+"""
+
+
+def walk_facts(walk: Walk) -> None:
+    """Every target of the facts example (docs/examples/language/facts.esi), whose rules test
+    facts and whose levels have caps, so that their objects are walked too."""
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    from esirules.evidence.load import load_evidence
+    from esirules.language.check import check_file
+    from esirules.scoring.compile import compile_ruleset
+    from esirules.scoring.evaluate import score
+
+    with tempfile.TemporaryDirectory() as folder:
+        ruleset_path = Path(folder) / "facts.esi"
+        shutil.copy(REPO / "docs" / "examples" / "language" / "facts.esi", ruleset_path)
+        (Path(folder) / "inspection.yaml").write_text(FACTS_EVIDENCE, encoding="utf-8")
+        checked = check_file(str(ruleset_path))
+        assert checked.ruleset is not None
+        evaluator = compile_ruleset(checked.ruleset)
+        evidence = load_evidence(str(Path(folder) / "inspection.yaml"), checked.ruleset)
+        column = score(evaluator, evidence)
+        for target in targets(evaluator.ruleset):
+            document = explanation_data(explain(column, evaluator, checked.sources, target, evidence=[evidence]))
+            walk.document(document)
 
 
 def test_every_object_has_exactly_the_documented_fields(walked: dict[str, list[dict[str, Any]]]) -> None:
     objects = documented()
+    extra = optional()
     assert set(walked) == set(objects), "an object kind is documented but never produced, or the reverse"
+    assert set(extra) <= set(objects)
     for name, instances in walked.items():
         expected = objects[name]
         seen: set[str] = set()
         for value in instances:
-            found = fields(value, expected)
+            found = fields(value, expected | extra[name]) - extra[name]
             top = {f for f in expected if "." not in f and "[" not in f}
-            assert set(value) == top, (name, set(value) ^ top)
+            assert set(value) - extra[name] == top, (name, set(value) ^ top)
             assert found <= expected, (name, found - expected)
-            seen |= found
-        assert seen == expected, (name, "documented but never seen", expected - seen)
+            seen |= found | (set(value) & extra[name])
+        assert seen == expected | extra[name], (name, "documented but never seen", (expected | extra[name]) - seen)

@@ -29,14 +29,18 @@ NOT_COMPUTABLE = "not computable"
 
 TOP_KEYS = {"schema", "title", "columns"}
 COLUMN_KEYS = {"label", "ruleset", "evidence", "sample", "rounding", "criteria", "sections", "overall"}
-COLUMN_OPTIONAL = {"warnings"}  # present when the evidence has warnings (tests/test_evidence_warnings.py)
+COLUMN_OPTIONAL = {"warnings", "facts", "inspection_date", "outcomes"}  # warnings: tests/test_evidence_warnings.py; facts: tests/test_facts.py; with a `date`; outcomes: tests/test_outcomes.py
 RULESET_KEYS = {"name", "version", "hash", "path"}
 EVIDENCE_KEYS = {"path", "hash"}
 CRITERION_REQUIRED = {"title", "kind", "section", "weight", "weight_class", "value", "display"}
-CRITERION_OPTIONAL = {"reason", "cause", "grade", "computed_grade", "adjustment"}
+# A level's caps and its grade before them (issue 11, point 4; their content: tests/test_facts.py).
+CAPS_OPTIONAL = {"caps", "uncapped_grade"}
+# `carried_forward`: a grade kept from an earlier inspection (tests/test_carried_forward.py)
+CRITERION_OPTIONAL = {"reason", "cause", "grade", "computed_grade", "adjustment", "carried_forward", *CAPS_OPTIONAL}
 ADJUSTMENT_KEYS = {"grade", "by", "reason", "applied", "note", "note_cause"}
 HEADLINE_REQUIRED = {"title", "value", "display"}
 HEADLINE_OPTIONAL = {"reason", "cause", "grade"}
+HEADLINE_OBJECTS = {"carried_forward"}  # a section's grade kept from an earlier inspection (tests/test_carried_forward.py)
 CAUSE_KEYS = {"kind", "rule", "evidence"}
 SPAN_KEYS = {"file", "line", "column", "end_line", "end_column"}
 
@@ -248,7 +252,7 @@ def test_headline_keys_and_types(result):
         where = f"{label} {what}"
         required = HEADLINE_REQUIRED | ({"weight"} if what != "overall" else set())
         assert set(entry) >= required, where
-        assert set(entry) <= required | HEADLINE_OPTIONAL, f"{where}: {set(entry)}"
+        assert set(entry) <= required | HEADLINE_OPTIONAL | HEADLINE_OBJECTS | CAPS_OPTIONAL, f"{where}: {set(entry)}"
         if "weight" in entry:
             assert entry["weight"] is None or EXACT.fullmatch(entry["weight"]), where
         assert _is_text(entry["title"]), where

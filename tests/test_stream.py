@@ -25,8 +25,8 @@ import esirules.evidence.stream as stream
 import esirules.scoring.result
 from esirules.cli.main import main
 from esirules.evidence.stream import CsvBatches
+from esirules.scoring.batches import LISTS_NOT_KEPT
 from esirules.scoring.columns import Scorer
-from esirules.scoring.evaluate import LISTS_NOT_KEPT
 from esirules.scoring.stream import counts_only, score_in_batches
 
 REPO = Path(__file__).resolve().parent.parent

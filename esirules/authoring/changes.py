@@ -24,9 +24,10 @@ AREAS: dict[str, tuple[str, ...]] = {
     "gradings": ("grading", "rule", "cap"),
     "bands": ("bands", "band"),
     "points": ("points table",),
+    "outcomes": ("outcome", "outcome rule"),
     "samples": ("sample",),
     "exclusions": ("exclusion",),
-    "vocabulary": ("weight class", "scale", "ladder", "attribute", "source", "measure"),
+    "vocabulary": ("weight class", "scale", "ladder", "attribute", "fact", "source", "measure"),
 }
 AREA_TITLES = {
     "ruleset": "The ruleset",
@@ -34,9 +35,10 @@ AREA_TITLES = {
     "gradings": "Gradings",
     "bands": "Bands",
     "points": "Points",
+    "outcomes": "Outcomes",
     "samples": "Samples",
     "exclusions": "Exclusions",
-    "vocabulary": "Weight classes, scales, attributes, sources and measures",
+    "vocabulary": "Weight classes, scales, attributes, facts, sources and measures",
 }
 _AREA_OF = {kind: area for area, kinds in AREAS.items() for kind in kinds}
 
@@ -60,6 +62,8 @@ class Subject:
             return "the overall"
         if kind == "rule":
             return f"the rule for {name} in {within.words() if within else 'the grading'}"
+        if kind == "outcome rule":
+            return f"the rule for {name} in {within.words() if within else 'the outcome'}"
         if kind == "cap":
             return f"the cap at {name} in {within.words() if within else 'the grading'}"
         if kind == "band":

@@ -24,6 +24,7 @@ def compare_rules(old: Loaded, new: Loaded) -> list[Change]:
     out += _named(old.ruleset.bands, new.ruleset.bands, "bands", _bands_summary,
                   lambda a, b: _bands(a, b, old, new), new.ruleset)
     out += _named(old.ruleset.points, new.ruleset.points, "points table", _points_summary, _points, new.ruleset)
+    out += _named(old.ruleset.outcomes, new.ruleset.outcomes, "outcome", _outcome_summary, _outcome, new.ruleset)
     return out
 
 
@@ -66,7 +67,7 @@ def _grading(old: m.Grading, new: m.Grading, old_loaded: Loaded, new_loaded: Loa
     out += changed(subject, "measures rated by", old.measure_bands or "nothing", new.measure_bands or "nothing", *at)
     out += changed(subject, "grades are cumulative", _yes(old.cumulative), _yes(new.cumulative), *at)
     out += _ordered_rules(subject, "rule", old.rules, new.rules, plain.rule_condition, "order of rules", at)
-    out += _ordered_rules(subject, "cap", old.caps, new.caps, lambda c: plain.clauses_text(c.clauses),
+    out += _ordered_rules(subject, "cap", old.caps, new.caps, lambda c: plain.clauses_text(c.clauses, c.facts),
                           "order of caps", at)
     return out
 
@@ -187,4 +188,39 @@ def _points(old: m.Points, new: m.Points) -> list[Change]:
     for grade, points in old.points:
         if grade not in after:
             out += changed(subject, f"points for {value_text(grade)}", number_text(points), "none", *at)
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes (issue 11, point 5): the values' order decides, not the order rules are written in
+
+
+def _outcome_condition(rule: m.OutcomeRule) -> str:
+    return "in every other case" if rule.otherwise else " and ".join(t.written for t in rule.tests)
+
+
+def _outcome_summary(outcome: m.Outcome) -> str:
+    rules = "; ".join(f"{value_text(r.value)} {'otherwise' if r.otherwise else 'when ' + _outcome_condition(r)}"
+                      for r in outcome.rules)
+    return f"values {' > '.join(outcome.values)}: {rules}"
+
+
+def _outcome(old: m.Outcome, new: m.Outcome) -> list[Change]:
+    subject = Subject("outcome", new.name)
+    at = (old.span, new.span)
+    out = changed(subject, "title", plain.quoted(old.label), plain.quoted(new.label), *at)
+    out += changed(subject, "values, first first", " > ".join(old.values), " > ".join(new.values), *at)
+    matching = match(old.rules, new.rules, lambda rule: (rule.value, rule.otherwise))
+    for i, j in matching.pairs:
+        before, after = old.rules[i], new.rules[j]
+        out += changed(Subject("outcome rule", value_text(after.value), subject), "when",
+                       _outcome_condition(before), _outcome_condition(after), before.span, after.span)
+    for j in matching.added:
+        rule = new.rules[j]
+        out.append(Change("added", Subject("outcome rule", value_text(rule.value), subject),
+                          new=f"when {_outcome_condition(rule)}", new_at=rule.span))
+    for i in matching.removed:
+        rule = old.rules[i]
+        out.append(Change("removed", Subject("outcome rule", value_text(rule.value), subject),
+                          old=f"when {_outcome_condition(rule)}", old_at=rule.span))
     return out

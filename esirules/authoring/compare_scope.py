@@ -1,4 +1,4 @@
-"""Compare scope and vocabulary: two rulesets' header, rounding, samples, exclusions, weight classes, scales, attributes, sources and measures in, change records out."""
+"""Compare scope and vocabulary: two rulesets' header, rounding, samples, exclusions, weight classes, scales, attributes, facts, sources and measures in, change records out."""
 
 from __future__ import annotations
 
@@ -125,6 +125,7 @@ def compare_vocabulary(old: Loaded, new: Loaded) -> list[Change]:
     out = _classes(old, new)
     out += _declared(before.scales, after.scales, _scale_kind, _scale_words)
     out += _declared(before.attributes, after.attributes, lambda a: "attribute", _attribute_words)
+    out += _declared(before.facts, after.facts, lambda f: "fact", _fact_words)
     out += _declared(before.sources, after.sources, lambda s: "source", lambda s: {"title": plain.quoted(s.label)})
     out += _declared(before.measures, after.measures, lambda s: "measure", _measure_words)
     return out
@@ -197,6 +198,12 @@ def _attribute_words(attribute: m.Attribute) -> dict[str, str]:
         high = "any" if attribute.maximum is None else number_text(attribute.maximum)
         words["range"] = f"{low} to {high}"
     return words
+
+
+def _fact_words(fact: m.Fact) -> dict[str, str]:
+    """A fact's aspects: an attribute's, and its default (issue 11, point 4)."""
+    default = "none" if fact.default is None else plain.fact_value_text(fact.default)
+    return {**_attribute_words(fact), "default": default}
 
 
 def _measure_words(measure: m.Measure) -> dict[str, str]:

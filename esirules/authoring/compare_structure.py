@@ -69,6 +69,8 @@ def _section(old: m.Section, new: m.Section) -> list[Change]:
     out += changed(subject, "grade", plain.aggregate_text(old.grade), plain.aggregate_text(new.grade),
                    _aggregate_at(old.grade, old.span), _aggregate_at(new.grade, new.span))
     out += changed(subject, "if a criterion has no data", old.missing, new.missing, *at)
+    out += changed(subject, "caps", plain.caps_text(old.caps), plain.caps_text(new.caps), *at)
+    out += changed(subject, "may carry forward", _period(old.carry_forward), _period(new.carry_forward), *at)
     out += reordered(subject, "order of criteria", [c.id for c in old.criteria], [c.id for c in new.criteria], *at)
     return out
 
@@ -109,7 +111,14 @@ def _criterion(old: m.Criterion, new: m.Criterion) -> list[Change]:
                        old.pooling_span or old.span, new.pooling_span or new.span)
     out += changed(subject, "graded by", old.grading or "nothing", new.grading or "nothing", *at)
     out += changed(subject, "allows adjustment", _yes(old.allows_adjustment), _yes(new.allows_adjustment), *at)
+    out += changed(subject, "caps", plain.caps_text(old.caps), plain.caps_text(new.caps), *at)
+    out += changed(subject, "may carry forward", _period(old.carry_forward), _period(new.carry_forward), *at)
     return out
+
+
+def _period(period: m.CarryForward | None) -> str:
+    """How long a level's earlier grade may be carried forward (issue 11, point 6): `for 36 months`, or `no`."""
+    return "no" if period is None else f"for {period.written}"
 
 
 def _yes(flag: bool) -> str:
@@ -214,4 +223,5 @@ def _overall(old: m.Overall | None, new: m.Overall | None) -> list[Change]:
     out += changed(subject, "grade", plain.aggregate_text(old.grade), plain.aggregate_text(new.grade),
                    _aggregate_at(old.grade, old.span), _aggregate_at(new.grade, new.span))
     out += changed(subject, "if a section has no data", old.missing, new.missing, *at)
+    out += changed(subject, "caps", plain.caps_text(old.caps), plain.caps_text(new.caps), *at)
     return out

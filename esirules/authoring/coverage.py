@@ -6,12 +6,14 @@ An element is exercised when an expectation of a test reads a result it produced
 - a grading rule gave the grade (it was the first rule that held); a cap lowered the grade;
 - a band row gave the value;
 - a question had an answer that counted (it applied, and was not excluded or not applicable);
-- an item was rated, by hand or from target data, and counted.
+- an item was rated, by hand or from target data, and counted;
+- an outcome rule gave the outcome's value.
 
 What an expectation reads: a criterion's expectation, the criterion (its questions, items,
 grading and bands); an item's, the item and the band that rated it; a section's, the members
 its score and grade combine and its own grade rules; the overall's, its sections likewise; a
-bands expectation, the row that gave the value. Only elements written in the ruleset's own file
+bands expectation, the row that gave the value; an outcome's, the levels its rules read, up to
+the rule that gave the value. Only elements written in the ruleset's own file
 are counted: those it takes from the ruleset it extends are that ruleset's to exercise.
 """
 
@@ -27,8 +29,8 @@ from esirules.language import model as m
 from esirules.scoring.result import AggregateResult, BandResult, ColumnResult, CriterionResult, GradingTrace
 from esirules.span import Span
 
-ElementKind = Literal["grading rule", "cap", "band row", "question", "item"]
-KINDS: tuple[ElementKind, ...] = ("grading rule", "cap", "band row", "question", "item")
+ElementKind = Literal["grading rule", "cap", "band row", "question", "item", "outcome rule"]
+KINDS: tuple[ElementKind, ...] = ("grading rule", "cap", "band row", "question", "item", "outcome rule")
 Key = tuple[str, ...]
 
 
@@ -94,6 +96,9 @@ def _elements(ruleset: m.Ruleset) -> Iterable[tuple[Key, ElementKind, str, str, 
             yield ("question", question.id), "question", criterion.id, question.id, question.span
         for item in criterion.items:
             yield ("item", item.id), "item", criterion.id, item.id, item.span
+    for outcome in ruleset.outcomes:
+        for number, given in enumerate(outcome.rules):
+            yield ("outcome rule", outcome.name, str(number)), "outcome rule", outcome.name, given.value, given.span
 
 
 # ---------------------------------------------------------------------------------------------
@@ -120,10 +125,33 @@ def exercised(result: RulesetTestResult, ruleset: m.Ruleset) -> set[Key]:
             _band(outcome.found.band, keys)
         elif e.target == "section":
             _section(column, e.id, keys)
-        elif column.overall is not None:
-            for aggregate in (column.overall.score, column.overall.grading):
-                _aggregate(column, aggregate, keys)
+        elif e.target == "outcome":
+            _outcome(column, ruleset.outcome(e.id), keys)
+        else:
+            _overall(column, keys)
     return keys
+
+
+def _overall(column: ColumnResult, keys: set[Key]) -> None:
+    if column.overall is not None:
+        for aggregate in (column.overall.score, column.overall.grading):
+            _aggregate(column, aggregate, keys)
+
+
+def _outcome(column: ColumnResult, outcome: m.Outcome, keys: set[Key]) -> None:
+    """The rule that gave the value, and what the rules read up to it."""
+    result = column.outcomes[outcome.name]
+    for tried in result.tried:
+        if tried.chosen:
+            written = next(n for n, rule in enumerate(outcome.rules) if rule.span == tried.span)
+            keys.add(("outcome rule", outcome.name, str(written)))
+        for test in tried.tests:
+            if test.level == "criterion":
+                _criterion(column.criteria[test.id], keys)
+            elif test.level == "section":
+                _section(column, test.id, keys)
+            elif test.level == "overall":
+                _overall(column, keys)
 
 
 def _criterion(result: CriterionResult, keys: set[Key]) -> None:

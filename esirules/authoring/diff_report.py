@@ -154,7 +154,8 @@ def _shown(figure: Figure | None) -> str:
 def _movements_table(impact: Impact, old: m.Ruleset, new: m.Ruleset) -> Table:
     rows = []
     for movement in impact.movements:
-        label = {"criterion": movement.id, "section": f"section {movement.id}", "overall": "overall"}[movement.kind]
+        label = {"criterion": movement.id, "section": f"section {movement.id}", "overall": "overall",
+                 "outcome": f"outcome {movement.id}"}[movement.kind]
         rows.append((
             text(label),
             text(movement.title),

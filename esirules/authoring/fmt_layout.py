@@ -38,7 +38,7 @@ INLINE_BRACES = frozenset({"membership_test"})
 ATOMS = frozenset({
     "clause", "rating", "answer_count", "point", "percent", "fraction", "comparison_test", "flag_test",
     "figure_test", "missing_rule", "whole_percent", "decimal_places", "rounding_ties", "numeric_kind",
-    "boolean_kind",
+    "boolean_kind", "carry_forward",
 })
 # Fixed words written against the token after them: `yes x3` (but `3 x 5`: where the two would
 # read back as one word, `x5`, a name, the formatter puts the space back).

@@ -29,7 +29,13 @@ from esirules.authoring.document import (
     marked,
     text,
 )
-from esirules.authoring.handbook_rules import bands_blocks, grading_blocks, points_blocks, vocabulary_blocks
+from esirules.authoring.handbook_rules import (
+    bands_blocks,
+    grading_blocks,
+    outcome_blocks,
+    points_blocks,
+    vocabulary_blocks,
+)
 from esirules.authoring.written import Loaded
 from esirules.language import model as m
 from esirules.render.wording import shown_path
@@ -68,6 +74,10 @@ def handbook_document(loaded: Loaded) -> Document:
             blocks += points_blocks(points, ruleset)
     else:
         blocks.append(Paragraph(text("This ruleset grades nothing: every criterion is scored.")))
+    if ruleset.outcomes:
+        blocks += _heading(2, "Outcomes")
+        for outcome in ruleset.outcomes:
+            blocks += outcome_blocks(outcome)
     blocks += _samples(loaded)
     blocks += _exclusions(ruleset)
     blocks += _adjustments(ruleset)
@@ -186,7 +196,22 @@ def _aggregate_words(aggregate: m.Aggregate) -> str:
         return f"the points (`{aggregate.using}`) of the grades of {members}{banded}"
     if aggregate.kind == "graded_over":
         return f"the grading `{aggregate.using}` applied to the grades of {members}"
+    if aggregate.kind in ("sum_banded", "mean_banded"):
+        figure = "total" if aggregate.kind == "sum_banded" else "mean"
+        rounded = "" if aggregate.means is None else f" (rounded to {plural(aggregate.means.places, 'decimal place')}, halves {aggregate.means.ties})"
+        return (
+            f"the {figure} of the numbers of the grades of {members}{rounded}, banded by `{aggregate.using}`; "
+            "a member without a grade is left out of the total, the count of those rated and what was possible"
+        )
     return f"the score banded by `{aggregate.using}`"
+
+
+def _caps_words(caps: tuple[m.CapRule, ...]) -> list[str]:
+    """A level's caps, as the handbook says them: `Its grade is no better than X when fact ...`."""
+    return [
+        f"Its grade is no better than {cap.grade} when {plain.clauses_text(cap.clauses, cap.facts)}."
+        for cap in caps
+    ]
 
 
 def _overall_words(overall: m.Overall, shares: dict[str, Fraction]) -> str:
@@ -200,7 +225,11 @@ def _overall_words(overall: m.Overall, shares: dict[str, Fraction]) -> str:
         parts.append("has no score.")
     if overall.grade is not None:
         parts.append(f"Its grade is {_aggregate_words(overall.grade)}.")
-    if overall.missing == "not computable":
+    parts += _caps_words(overall.caps)
+    figures = overall.grade is not None and overall.grade.kind in ("sum_banded", "mean_banded")
+    if figures and overall.score is None:
+        pass  # a total or mean of grades leaves out a section without one (said above)
+    elif overall.missing == "not computable":
         parts.append("If a section it needs has no data, the overall is not computable, and says why.")
     else:
         parts.append("If a section it needs has no data, the others are weighted up to make the whole.")
@@ -222,6 +251,11 @@ def _section(section: m.Section, ruleset: m.Ruleset) -> list[Block]:
                                      + (", each counted by its weight." if section.score.kind == "weighted_mean" else "."))))
     if section.grade is not None:
         blocks.append(Paragraph(marked(f"The section's grade is {_aggregate_words(section.grade)}.")))
+    if section.caps:
+        blocks.append(Paragraph(marked(" ".join(_caps_words(section.caps)))))
+    if section.carry_forward is not None:
+        blocks.append(Paragraph(text(f"When the section is not inspected, its grade from an earlier inspection may be "
+                                     f"carried forward for up to {section.carry_forward.written}.")))
     if shares:
         rows = []
         for criterion in section.criteria:
@@ -299,8 +333,12 @@ def _criterion(
                           f"section {section.id} score{of_overall}."))
     elif criterion.kind == "descriptive" and section.score is not None:
         facts.append(text(f"Being graded, not scored, it takes no part in the section {section.id} score."))
+    facts += [marked(words) for words in _caps_words(criterion.caps)]
     if criterion.allows_adjustment:
         facts.append(text("The lead inspector may adjust its grade, giving the reason."))
+    if criterion.carry_forward is not None:
+        facts.append(text(f"When it is not inspected, its grade from an earlier inspection may be carried forward "
+                          f"for up to {criterion.carry_forward.written}."))
     blocks.append(Entries(tuple(Entry(f) for f in facts)))
     if criterion.questions:
         blocks.append(_questions_table(criterion, ruleset))

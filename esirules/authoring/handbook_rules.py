@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from esirules.authoring import plain
 from esirules.authoring.document import (
     Block,
@@ -20,7 +22,9 @@ from esirules.words import number_text
 
 _FIGURES = {
     "score": "the score, as a percentage",
-    "total": "the total of points",
+    "total": "the total of points (or of the numbers of the members' grades)",
+    "mean": "the mean of the numbers of the members' grades",
+    "rated": "how many members have a grade",
     "performance": (
         "the area's figure as a percentage of its target (for a measure where lower is better, the "
         "target as a percentage of the area's figure)"
@@ -67,9 +71,31 @@ def grading_blocks(grading: m.Grading, ruleset: m.Ruleset, description: str) -> 
     if grading.caps:
         blocks.append(Table(
             (text("no better than"), text("when")),
-            tuple((text(cap.grade), text(plain.curly(plain.clauses_text(cap.clauses)))) for cap in grading.caps),
+            tuple((text(cap.grade), text(plain.curly(plain.clauses_text(cap.clauses, cap.facts)))) for cap in grading.caps),
             caption=text("Caps, applied after the rules, in this order; a cap never raises a grade"),
         ))
+    return blocks
+
+
+def outcome_blocks(outcome: m.Outcome) -> list[Block]:
+    """An outcome (issue 11, point 5): its values in precedence order and the rules for each."""
+    blocks: list[Block] = [_heading(3, outcome.label)]
+    if outcome.description:
+        blocks.append(Paragraph(text(plain.prose(outcome.description))))
+    values = ", ".join(f"“{v}”" for v in outcome.values)
+    facts = [
+        f"The values, the one that wins first: {values}.",
+        "The values are taken in that order: the first value one of whose rules holds is the outcome"
+        + ("; if none holds, the value given “in every other case”." if any(r.otherwise for r in outcome.rules)
+           else "; if none holds, the outcome is not given."),
+    ]
+    blocks.append(Entries(tuple(Entry(marked(f)) for f in facts)))
+    rows = tuple(
+        (text(rule.value), text(plain.curly("in every other case" if rule.otherwise
+                                           else " and ".join(t.written for t in rule.tests))))
+        for rule in outcome.tried()
+    )
+    blocks.append(Table((text("value"), text("given when")), rows, caption=text("The rules of ", code(outcome.name))))
     return blocks
 
 
@@ -78,7 +104,11 @@ def _values(ruleset: m.Ruleset, name: str, *, quote: bool = False) -> str:
         scale = ruleset.scale(name)
     except KeyError:
         return f"on `{name}`"
-    values = ", ".join(f"“{v}”" if quote else v for v in scale.values)
+    # Levels with numbers (issue 11, point 1) show them: `excellent (4)`, `“Good” (3)`.
+    numbers = [f" ({number_text(n)})" for n in scale.numbers] if scale.numbers and scale.numbers != tuple(
+        Fraction(v) if _is_number(v) else None for v in scale.values
+    ) else [""] * len(scale.values)
+    values = ", ".join((f"“{v}”" if quote else v) + n for v, n in zip(scale.values, numbers))
     if quote:
         return values
     na = f"; “{scale.not_applicable}” (not applicable) leaves the item out" if scale.not_applicable else ""
@@ -202,3 +232,12 @@ def _attribute_values(attribute: m.Attribute) -> str:
     if attribute.kind == "ordered":
         return ", ".join(attribute.values) + " (lowest first)"
     return ", ".join(attribute.values)
+
+
+def _is_number(value: str) -> bool:
+    """Whether a level is written as a number (its number is then the level itself, not repeated)."""
+    try:
+        Fraction(value)
+    except ValueError:
+        return False
+    return True

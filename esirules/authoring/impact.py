@@ -23,6 +23,7 @@ from esirules.scoring.columns import Scorer
 from esirules.scoring.result import (
     ColumnResult,
     CriterionResult,
+    OutcomeResult,
     OverallResult,
     QuestionResult,
     SectionResult,
@@ -50,9 +51,9 @@ class Figure:
 
 @attrs.frozen
 class Movement:
-    """A criterion, section or the overall: its figure under the old and the new ruleset."""
+    """A criterion, section, the overall or an outcome: its figure under the old and the new ruleset."""
 
-    kind: Literal["criterion", "section", "overall"]
+    kind: Literal["criterion", "section", "overall", "outcome"]
     id: str
     title: str
     old: Figure | None  # None: the old ruleset has no such criterion or section
@@ -209,7 +210,16 @@ def _movements(old: ColumnResult, new: ColumnResult) -> list[Movement]:
     if old.overall is not None or new.overall is not None:
         title = (new.overall or old.overall).title  # type: ignore[union-attr]
         out.append(Movement("overall", "overall", title, _figure(old.overall), _figure(new.overall)))
+    for name in _union(new.outcomes, old.outcomes):
+        was_given, now_given = old.outcomes.get(name), new.outcomes.get(name)
+        label = (now_given or was_given).label  # type: ignore[union-attr]
+        out.append(Movement("outcome", name, label, _outcome_figure(was_given), _outcome_figure(now_given)))
     return out
+
+
+def _outcome_figure(result: OutcomeResult | None) -> Figure | None:
+    """An outcome's value, as a grade is (an outcome has no score)."""
+    return None if result is None else Figure(None, result.display, result.value, result.reason)
 
 
 def _union(first: dict, second: dict) -> list[str]:  # type: ignore[type-arg]

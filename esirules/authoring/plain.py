@@ -31,13 +31,32 @@ def met_text(question: m.Question, ruleset: m.Ruleset) -> str:
     return " or ".join(value_text(v) for v in values) or "no answer"
 
 
-def clauses_text(clauses: tuple[m.Clause, ...]) -> str:
-    return " and ".join(clause_text(c) for c in clauses)
+def clauses_text(clauses: tuple[m.Clause, ...], facts: tuple[m.Condition, ...] = ()) -> str:
+    """A rule's clauses as written, then its fact conditions (`fact breach`)."""
+    return " and ".join([*(clause_text(c) for c in clauses), *(fact_text(f) for f in facts)])
+
+
+def fact_text(condition: m.Condition) -> str:
+    """A fact condition as written: `fact breach`, `fact (breach or enforcement = formal)`."""
+    text = describe(condition)
+    return f"fact ({text})" if isinstance(condition, (m.AllOf, m.AnyOf)) else f"fact {text}"
+
+
+def fact_value_text(value: m.FactValue) -> str:
+    """A fact's value as written: `yes`, `formal`, `12.5`."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return number_text(value) if isinstance(value, Fraction) else value_text(value)
+
+
+def caps_text(caps: tuple[m.CapRule, ...]) -> str:
+    """A level's caps as written, in order: `no better than Good when fact breach`, or "none"."""
+    return "; ".join(f"no better than {value_text(c.grade)} when {clauses_text(c.clauses, c.facts)}" for c in caps) or "none"
 
 
 def rule_condition(rule: m.GradeRule) -> str:
     """What a grade rule needs, in the report's words; `otherwise` is "in every other case"."""
-    return "in every other case" if rule.otherwise else clauses_text(rule.clauses)
+    return "in every other case" if rule.otherwise else clauses_text(rule.clauses, rule.facts)
 
 
 def figure_test_text(test: m.FigureTest) -> str:
@@ -48,7 +67,8 @@ def figure_test_text(test: m.FigureTest) -> str:
 def operand_text(test: m.FigureTest) -> str:
     """What a band's test compares with: `110%`, `23`, `national average`."""
     if isinstance(test.operand, Fraction):
-        return percent_text(test.operand) if test.percent else number_text(test.operand)
+        shown = percent_text(test.operand) if test.percent else number_text(test.operand)
+        return f"{shown} of possible" if test.of_possible else shown
     return test.operand
 
 
@@ -89,6 +109,8 @@ def aggregate_text(aggregate: m.Aggregate | None) -> str:
         return f"points {aggregate.using} of {members}{banded}"
     if aggregate.kind == "graded_over":
         return f"{aggregate.using} over {members}"
+    if aggregate.kind in ("sum_banded", "mean_banded"):
+        return f"{aggregate.kind.removesuffix('_banded')} of {members} banded by {aggregate.using}"
     return f"score banded by {aggregate.using}"
 
 

@@ -4,7 +4,8 @@ The `cases` sheet has the columns a workbook of evidence reads (docs/evidence-fo
 case id, the sample (if the ruleset has samples), one column per attribute and one per
 question, each heading with a comment (the question's text, the attribute's title) and each
 column with a drop-down of the values allowed. The `ratings` sheet lists every item, for its
-rating; the `measures` and `adjustments` sheets have their headings and drop-downs. The writer
+rating; the `measures` and `adjustments` sheets have their headings and drop-downs; a ruleset
+with facts gets a `facts` sheet listing them. The writer
 is xlsxwriter (docs/architecture.md "Decisions"), imported only here.
 """
 
@@ -57,6 +58,15 @@ def template_workbook(ruleset: model.Ruleset) -> bytes:
     _Sheet(book.add_worksheet("adjustments"), heading).columns(
         [(field, what[field], adjustable or None if field == "criterion" else None) for field in ADJUSTMENT_FIELDS]
     )
+    if ruleset.facts:  # (only then: the templates of other rulesets keep their sheets)
+        facts = _Sheet(book.add_worksheet("facts"), heading)
+        facts.columns([
+            ("fact", "The fact (one row per fact about the inspection).", None),
+            ("value", "Its value: yes or no, one of its values, or a number.", None),
+        ])
+        for row, fact in enumerate(ruleset.facts, start=1):
+            facts.sheet.write_string(row, 0, fact.name)
+            facts.sheet.write_comment(row, 0, fact.label, {"x_scale": 2, "y_scale": 2})
     book.close()
     return buffer.getvalue()
 

@@ -30,9 +30,9 @@ from esirules.scoring.compile import Evaluator, compile_ruleset
 from esirules.scoring.descriptive import band_target_data, performance
 from esirules.scoring.evaluate import score
 from esirules.scoring.grading import apply_bands
-from esirules.scoring.result import NOT_COMPUTABLE, BandResult, ColumnResult
+from esirules.scoring.result import NOT_COMPUTABLE, AggregateResult, BandResult, ColumnResult
 from esirules.span import Span
-from esirules.words import display_percent, fraction_text, round_percent
+from esirules.words import display_percent, fraction_text, number_text, round_percent
 
 
 @attrs.frozen
@@ -132,6 +132,8 @@ def _run(
 
 
 def _holds(e: m.Expectation, found: Found, rounding: m.Rounding) -> bool:
+    if e.what in ("total", "mean", "rated"):  # compared exactly
+        return isinstance(found.value, Fraction) and found.value == e.score
     if e.what != "score":
         return found.value is not None and found.value == e.value
     if not isinstance(found.value, Fraction) or e.score is None:
@@ -182,8 +184,24 @@ def _item(r: Reading, e: m.Expectation) -> Found:
     return _value(item.rating, None if item.cause is None else item.cause.restated(f"item {item.id} {item.cause}"))
 
 
+def _figure(aggregate: AggregateResult | None, cause: Cause | None, e: m.Expectation) -> Found:
+    """`expect section B total 9`: a total or mean of grades' figure (the mean as banded)."""
+    if aggregate is None:
+        return Found(NOT_COMPUTABLE, None, cause)
+    value = {
+        "total": aggregate.total,
+        "mean": aggregate.banded_mean,
+        "rated": None if aggregate.rated is None else Fraction(aggregate.rated),
+    }[e.what]
+    if value is None:
+        return Found(NOT_COMPUTABLE, None, aggregate.cause or cause)
+    return Found(number_text(value), value)
+
+
 def _section(r: Reading, e: m.Expectation) -> Found:
     result = r.column.sections[e.id]
+    if e.what in ("total", "mean", "rated"):
+        return _figure(result.grading, result.cause, e)
     if e.what == "score":
         aggregate = result.score
         return _score(aggregate.value if aggregate else None, aggregate.cause if aggregate else result.cause,
@@ -194,6 +212,8 @@ def _section(r: Reading, e: m.Expectation) -> Found:
 def _overall(r: Reading, e: m.Expectation) -> Found:
     result = r.column.overall
     assert result is not None  # INVARIANT: the checker let the test expect the overall only if there is one
+    if e.what in ("total", "mean", "rated"):
+        return _figure(result.grading, result.cause, e)
     if e.what == "score":
         aggregate = result.score
         return _score(aggregate.value if aggregate else None, aggregate.cause if aggregate else result.cause,
@@ -221,12 +241,18 @@ def _bands(r: Reading, e: m.Expectation) -> Found:
     return attrs.evolve(found, band=band)
 
 
+def _outcome(r: Reading, e: m.Expectation) -> Found:
+    result = r.column.outcomes[e.id]
+    return _value(result.value, result.cause)
+
+
 READERS: dict[m.TargetKind, Callable[[Reading, m.Expectation], Found]] = {
     "criterion": _criterion,
     "item": _item,
     "bands": _bands,
     "section": _section,
     "overall": _overall,
+    "outcome": _outcome,
 }
 
 

@@ -6,22 +6,35 @@ cases. A case is given attribute values under which every question it answers ap
 `exclude cases` rule leaves it out: the first combination of values, in the attributes'
 declared order with "not recorded" first, for which all those conditions hold. An answer whose
 question cannot apply to a case together with the questions the case already answers goes to
-the next case it can. Ratings, target data and adjustments are taken as given.
+the next case it can. Ratings, target data, adjustments and facts are taken as given (a fact is
+the same for every case, so a question whose `applies when` reads one applies as the facts say).
 """
 
 from __future__ import annotations
 
 import hashlib
 import itertools
+from collections.abc import Mapping
 from fractions import Fraction
 
 import attrs
 import numpy as np
 import numpy.typing as npt
 
-from esirules.evidence.cases import MISSING, NOT_APPLICABLE, Adjustment, Cases, Evidence, MeasureFigures
+from esirules.evidence.cases import (
+    MISSING,
+    NOT_APPLICABLE,
+    Adjustment,
+    CarriedForward,
+    Cases,
+    Evidence,
+    MeasureFigures,
+    RecordedFact,
+)
 from esirules.language import model as m
+from esirules.language.check_facts import facts_read
 from esirules.scoring.compile import CompiledCondition, Evaluator
+from esirules.scoring.facts import with_fact_columns
 from esirules.span import Span
 
 # More combinations of attribute values than this and the answers are not placed (no ruleset
@@ -47,14 +60,29 @@ def evidence_of(evaluator: Evaluator, test: m.RulesetTest) -> Evidence:
         CasesError: a question's `applies when` cannot hold for a case the ruleset keeps.
     """
     ruleset = evaluator.ruleset
-    cases = _Placer(evaluator, test).cases()
+    # The facts the test gives, and the ruleset's defaults of the others (issue 11, point 4);
+    # a fact a rule reads that has neither cannot be decided, as in evidence (E232).
+    given = dict(test.facts)
+    missing = [f.name for f in ruleset.facts if f.name in facts_read(ruleset) and f.name not in given and f.default is None]
+    if missing:
+        words = (
+            f"the test does not give the fact `{missing[0]}`, which the rules read and which has no default: "
+            f"add `given facts {missing[0]} ...`"
+        )
+        raise CasesError(words, test.span)
+    facts = {name: RecordedFact(name, value) for name, value in given.items()}
+    for fact in ruleset.facts:
+        if fact.name not in given and fact.default is not None:
+            facts[fact.name] = RecordedFact(fact.name, fact.default, defaulted=True)
+    cases = _Placer(evaluator, test, facts).cases()
     measures = {name: MeasureFigures(actual, target, national) for name, actual, target, national in test.measures}
     adjustments = tuple(Adjustment(a.criterion, a.grade, a.by, a.reason) for a in test.adjustments)
+    carried = tuple(CarriedForward(c.level, c.id, c.grade, c.inspection, None) for c in test.carried)
     # The test's evidence is what its ruleset's bytes say at its line.
     digest = hashlib.sha256(f"{ruleset.content_hash}\n{test.span.line}\n{test.name}".encode()).hexdigest()
     return Evidence(
         f"{test.span.file}:{test.span.line}", digest, None, cases, dict(test.ratings), measures, adjustments,
-        title=test.name,
+        title=test.name, facts=facts, carried_forward=carried,
     )
 
 
@@ -67,13 +95,16 @@ class _Case:
 class _Placer:
     """Places answers on cases, each case with attribute values its questions apply under."""
 
-    def __init__(self, evaluator: Evaluator, test: m.RulesetTest):
+    def __init__(self, evaluator: Evaluator, test: m.RulesetTest, facts: Mapping[str, RecordedFact]):
         self.evaluator, self.test = evaluator, test
         answered = dict.fromkeys(question for question, _, _ in test.answers)
         conditions = [evaluator.questions[q].applies for q in answered]
         used = [c for c in conditions if c is not None] + list(evaluator.case_exclusions)
-        self.attributes = _attributes_read(used)
+        # Facts are the inspection's, as the test gives them: the same for every case, not placed.
+        read = _attributes_read(used)
+        self.attributes = [a for a in read if not isinstance(a, m.Fact)]
         self.table = _combinations(self.attributes, used)
+        self.table = with_fact_columns(self.table, facts, [a for a in read if isinstance(a, m.Fact)])
         self.masks: dict[str, Mask] = {}
         self.kept = np.ones(len(self.table), dtype=np.bool_)
         for exclusion in evaluator.case_exclusions:

@@ -19,7 +19,7 @@ from esirules.words import plural
 
 SCHEMA = "esirules.test/1"
 KIND_WORDS = {"grading rule": "grading rules", "cap": "caps", "band row": "band rows", "question": "questions",
-              "item": "items"}
+              "item": "items", "outcome rule": "outcome rules"}
 
 
 # ---------------------------------------------------------------------------------------------
@@ -98,6 +98,8 @@ def _element_words(kind: str, owner: str, name: str) -> str:
         return f"grading {owner}: the cap at {name}"
     if kind == "band row":
         return f"bands {owner}: the row for {name}"
+    if kind == "outcome rule":
+        return f"outcome {owner}: a rule for {name}"
     return f"{kind} {name} (criterion {owner})"
 
 

@@ -27,7 +27,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "target",
         metavar="TARGET",
-        help="what to explain: a criterion (B1), a section (B), `overall`, or a question or item id (B1.start)",
+        help="what to explain: a criterion (B1), a section (B), `overall`, a question or item id (B1.start), or an outcome (its name)",
     )
     parser.add_argument("--ruleset", metavar="FILE", help="score under this ruleset instead of the evidence's own")
     parser.add_argument("--sample", metavar="NAME", help="explain the score of one sample (cohort) only")

@@ -79,13 +79,14 @@ class _Describer:
         what = "grade" if scale.is_ladder else "value"
         return f"**`{d.name}`**: {what} {place} of {len(values)} of the {kind} `{scale.name.text}` (best first)\n\n{shown}"
 
-    def _attribute(self, d: Occurrence, node: s.AttributeDecl) -> str:
+    def _attribute(self, d: Occurrence, node: s.AttributeDecl | s.FactDecl) -> str:
         label = f" ({node.label.text})" if node.label else ""
-        return f"**attribute `{d.name}`**{label}: {_attribute_kind(node)}"
+        what = "fact" if isinstance(node, s.FactDecl) else "attribute"
+        return f"**{what} `{d.name}`**{label}: {_attribute_kind(node)}"
 
     def _attribute_value(self, d: Occurrence, node: object) -> str:
         attribute = d.owner
-        assert isinstance(attribute, s.AttributeDecl)
+        assert isinstance(attribute, (s.AttributeDecl, s.FactDecl))
         label = f" ({attribute.label.text})" if attribute.label else ""
         return f"**`{d.name}`**: a value of the attribute `{attribute.name.text}`{label}\n\n{_attribute_kind(attribute)}"
 
@@ -274,7 +275,7 @@ class _Describer:
 
 def rule_words(rule: s.GradeRuleNode | s.CapRuleNode) -> str:
     """A grading rule as the report words it: **Partly met** when at least good on some items and ..."""
-    clauses = " and ".join(clause_text(_clause(c)) for c in rule.clauses)
+    clauses = " and ".join([*(clause_text(_clause(c)) for c in rule.clauses), *(_fact(f) for f in rule.facts)])
     if isinstance(rule, s.CapRuleNode):
         return f"no better than **{rule.grade.text}** when {clauses}"
     if rule.otherwise:
@@ -288,7 +289,14 @@ def _clause(clause: s.ClauseNode) -> m.Clause:
     group = q.group.text if q.group is not None else None
     quantifier = m.Quantifier(q.kind, q.count, share, q.noun, q.other, group)  # type: ignore[arg-type]
     member = clause.member.text if clause.member is not None else None
-    return m.Clause(clause.comparison, clause.value.text, quantifier, member)  # type: ignore[arg-type]
+    figure = clause.figure
+    spec = None
+    if figure is not None:
+        operand = figure.operand.number if figure.operand.number is not None else Fraction(0)
+        members = tuple(n.text for n in figure.members)
+        spec = m.FigureSpec(figure.figure, figure.comparison, operand, figure.of_possible, members, figure.rated)  # type: ignore[arg-type]
+    value = clause.value.text if clause.value is not None else ""
+    return m.Clause(clause.comparison, value, quantifier, member, figure=spec)  # type: ignore[arg-type]
 
 
 def band_words(band: s.BandNode) -> str:
@@ -307,7 +315,7 @@ def band_words(band: s.BandNode) -> str:
     return f"**{band.value.text}** when " + " and ".join(tests)
 
 
-def _attribute_kind(node: s.AttributeDecl) -> str:
+def _attribute_kind(node: s.AttributeDecl | s.FactDecl) -> str:
     if node.kind == "ordered":
         return "ordered: " + " < ".join(f"`{v.text}`" for v in node.values)
     if node.kind == "enumerated":
@@ -325,3 +333,21 @@ def _short(text: str, limit: int = 400) -> str:
 
 
 __all__ = ["band_words", "hover_text", "rule_words", "value_text"]
+
+
+def _fact(clause: s.FactClauseNode) -> str:
+    """A fact condition as written: `fact breach`, `fact enforcement >= formal`."""
+    return f"fact {_condition(clause.condition, top=True)}"
+
+
+def _condition(node: s.ConditionNode, top: bool = False) -> str:
+    if isinstance(node, s.FlagTest):
+        return node.attribute.text
+    if isinstance(node, s.ComparisonTest):
+        return f"{node.attribute.text} {node.op} {node.value.text}"
+    if isinstance(node, s.MembershipTest):
+        return f"{node.attribute.text} in {{{', '.join(v.text for v in node.values)}}}"
+    if isinstance(node, s.Negation):
+        return f"not {_condition(node.operand)}"
+    joiner = " and " if isinstance(node, s.AllOf) else " or "
+    return "(" + joiner.join(_condition(o) for o in node.operands) + ")"

@@ -65,7 +65,8 @@ class Index:
         self._gradings: dict[str, s.GradingDecl] = {}
         self._bands: dict[str, s.BandsDecl] = {}
         self._questions: dict[str, str | None] = {}  # question id -> its scale
-        self._attributes: dict[str, s.AttributeDecl] = {}
+        # Case attributes and facts (issue 11, point 4): conditions name both, from one namespace.
+        self._attributes: dict[str, s.AttributeDecl | s.FactDecl] = {}
         for declaration in self.declarations:
             self._declare(declaration)
         for declaration in self.declarations:
@@ -123,7 +124,7 @@ class Index:
     def bands(self, name: str) -> s.BandsDecl | None:
         return self._bands.get(name)
 
-    def attribute(self, name: str) -> s.AttributeDecl | None:
+    def attribute(self, name: str) -> s.AttributeDecl | s.FactDecl | None:
         return self._attributes.get(name)
 
     def node(self, kind: Kind, *key: str) -> object:
@@ -166,7 +167,7 @@ class Index:
             if d.not_applicable is not None:
                 self._add("value", (d.name.text, d.not_applicable.text), d.not_applicable.span,
                           declares=True, node=d.not_applicable, owner=d)
-        elif isinstance(d, s.AttributeDecl):
+        elif isinstance(d, (s.AttributeDecl, s.FactDecl)):
             self._attributes.setdefault(d.name.text, d)
             self._add("attribute", (d.name.text,), d.name.span, declares=True, node=d)
             for value in d.values:
@@ -271,6 +272,7 @@ class Index:
             for criterion in d.criteria:
                 self._refer_criterion(criterion)
             self._aggregates(d.aggregates)
+            self._caps(d.caps)
         elif isinstance(d, s.ReplaceCriterion):
             self._refer_criterion(d.criterion)
         elif isinstance(d, s.ReplaceGrading):
@@ -281,6 +283,7 @@ class Index:
             self._derivation(d)
         elif isinstance(d, s.OverallDecl):
             self._aggregates(d.aggregates)
+            self._caps(d.caps)
         elif isinstance(d, s.SampleDecl):
             for section in d.sections or ():
                 self._ref("section", section)
@@ -337,6 +340,13 @@ class Index:
         if d.graded_by is not None:
             self._ref("grading" if d.items else "bands", d.graded_by)
         self._refer_elements(d.questions, d.items)
+        self._caps(d.caps)
+
+    def _caps(self, caps: Iterable[s.CapRuleNode]) -> None:
+        """A level's caps: the facts they test (their grades are on a ladder known only when checked)."""
+        for cap in caps:
+            for fact in cap.facts:
+                self._condition(fact.condition)
 
     def _refer_elements(self, questions: Iterable[s.QuestionDecl], items: Iterable[s.ItemDecl]) -> None:
         for question in questions:
@@ -357,7 +367,10 @@ class Index:
                 kind: Kind = "section" if aggregate.members.kind == "sections" else "criterion"
                 for member in aggregate.members.members:
                     self._ref(kind, member)
-            using: dict[str, Kind] = {"points_total": "points", "graded_over": "grading", "score_banded": "bands"}
+            using: dict[str, Kind] = {
+                "points_total": "points", "graded_over": "grading", "score_banded": "bands",
+                "sum_banded": "bands", "mean_banded": "bands",
+            }
             if aggregate.kind in using:
                 self._ref(using[aggregate.kind], aggregate.using)
             self._ref("bands", aggregate.bands)
@@ -371,7 +384,9 @@ class Index:
         rules: list[s.GradeRuleNode | s.CapRuleNode] = [*d.rules, *d.caps]
         for rule in rules:
             self._values(ladder, [rule.grade], rule)
-            self._values(scale, [clause.value for clause in rule.clauses], rule)
+            self._values(scale, [clause.value for clause in rule.clauses if clause.value is not None], rule)
+            for fact in rule.facts:
+                self._condition(fact.condition)
 
     def _condition(self, node: s.ConditionNode) -> None:
         stack: list[s.ConditionNode] = [node]

@@ -62,13 +62,16 @@ def _symbol(d: s.Declaration) -> Symbol | None:
         values = tuple(Symbol(v.text, "", "value", v.span, v.span) for v in d.values)
         kind = "ladder" if d.is_ladder else "scale"
         return Symbol(d.name.text, kind, kind, d.span, d.name.span, values)
-    if isinstance(d, s.AttributeDecl):
+    if isinstance(d, (s.AttributeDecl, s.FactDecl)):  # a fact is outlined as an attribute of the inspection
         values = tuple(Symbol(v.text, "", "attribute value", v.span, v.span) for v in d.values)
         return Symbol(d.name.text, _text(d.label), "attribute", d.span, d.name.span, values)
     if isinstance(d, s.OverallDecl):
         return Symbol("overall", _text(d.title), "overall", d.span, d.title.span)
     if isinstance(d, s.TestDecl):
         return Symbol(_text(d.name), d.criterion.text if d.criterion else "", "test", d.span, d.name.span)
+    if isinstance(d, s.OutcomeDecl):  # issue 11, point 5: its values, in precedence order
+        values = tuple(Symbol(v.text, "", "value", v.span, v.span) for line in d.values[:1] for v in line.values)
+        return Symbol(d.name.text, _text(d.label), "outcome", d.span, d.name.span, values)
     named = {
         s.SourceDecl: "source", s.WeightClass: "class", s.MeasureDecl: "measure", s.SampleDecl: "sample",
         s.GradingDecl: "grading", s.BandsDecl: "bands", s.PointsDecl: "points",

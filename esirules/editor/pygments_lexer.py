@@ -20,13 +20,14 @@ from pygments.token import Comment, Keyword, Name, Number, Operator, Punctuation
 # Words that open a declaration, or a part of a block (a criterion's questions and items).
 DECLARATION_WORDS = (
     "ruleset", "title", "description", "extends", "rounding", "answers", "scale", "ladder", "attribute",
-    "source", "class", "measure", "sample", "section", "overall", "grading", "bands", "points", "exclude",
+    "fact", "source", "class", "measure", "sample", "section", "overall", "grading", "bands", "points", "outcome",
+    "exclude",
     "replace", "remove", "change", "add", "test", "criterion", "question", "item",
 )
 # Of those, the ones followed by the name they declare when they begin a line.
 NAMING_WORDS = (
-    "scale", "ladder", "attribute", "source", "class", "measure", "sample", "section", "grading", "bands",
-    "points", "criterion", "question", "item",
+    "scale", "ladder", "attribute", "fact", "source", "class", "measure", "sample", "section", "grading", "bands",
+    "points", "outcome", "criterion", "question", "item",
 )
 NAME = r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z0-9_]+)*"
 

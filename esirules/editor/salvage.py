@@ -22,7 +22,7 @@ MAX_ROUNDS = 6
 # A top-level declaration starts at the beginning of a line with one of these words.
 DECLARATION_START = re.compile(
     r"^(ruleset|title|description|extends|rounding|answers|scale|ladder|attribute|source|class|measure"
-    r"|sample|section|overall|grading|bands|points|exclude|replace|test)\b",
+    r"|sample|section|overall|grading|bands|points|outcome|exclude|replace|test)\b",
     re.MULTILINE,
 )
 

@@ -37,7 +37,7 @@ _SYMBOL_KINDS = {
     "attribute value": t.SymbolKind.EnumMember, "source": t.SymbolKind.Constant, "class": t.SymbolKind.Constant,
     "measure": t.SymbolKind.Variable, "sample": t.SymbolKind.Namespace, "grading": t.SymbolKind.Function,
     "bands": t.SymbolKind.Function, "points": t.SymbolKind.Function, "overall": t.SymbolKind.Package,
-    "test": t.SymbolKind.Event,
+    "test": t.SymbolKind.Event, "outcome": t.SymbolKind.Enum,
 }
 _COMPLETION_KINDS = {
     "keyword": t.CompletionItemKind.Keyword, "scale": t.CompletionItemKind.Enum,

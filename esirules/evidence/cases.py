@@ -13,9 +13,11 @@ aligned with `case_ids`. Codes:
 
 from __future__ import annotations
 
+import calendar
+import datetime
 from collections.abc import Iterator, Sequence
 from fractions import Fraction
-from typing import overload
+from typing import Literal, overload
 
 import attrs
 import numpy as np
@@ -108,6 +110,44 @@ class Adjustment:
     def target(self) -> str:
         """What it adjusts: a criterion id, `section B` or `overall`."""
         return "overall" if self.overall else f"section {self.section}" if self.section else self.criterion
+
+
+@attrs.frozen
+class RecordedFact:
+    """A fact about the inspection (issue 11, point 4): its value as recorded (with where), or its
+    declared default (`defaulted`). Values: a value's name, a number (Fraction), or yes/no (bool)."""
+
+    name: str
+    value: str | Fraction | bool
+    defaulted: bool = False
+    location: Location | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class CarriedForward:
+    """An earlier judgement carried forward (issue 11, point 6): a criterion or section not
+    inspected this time keeps the grade an earlier inspection gave it."""
+
+    level: Literal["criterion", "section"]
+    id: str
+    grade: str
+    inspection: str  # the earlier inspection, as the evidence names it ("" in a test that names none)
+    date: datetime.date | None  # the earlier inspection's date (None only in a ruleset's test)
+    reference: str | None = None  # where its report is (a URL, a file, a reference number)
+    location: Location | None = attrs.field(default=None, eq=False)
+
+    @property
+    def target(self) -> str:
+        """What it carries forward: `criterion A1`, `section safe`."""
+        return f"{self.level} {self.id}"
+
+
+def months_after(day: datetime.date, months: int) -> datetime.date:
+    """The same day `months` calendar months later (the month's last day when it has fewer days):
+    the last day an earlier judgement may be carried forward to."""
+    years, month = divmod(day.month - 1 + months, 12)
+    year = day.year + years
+    return datetime.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @attrs.frozen(eq=False)
@@ -245,6 +285,10 @@ class Evidence:
     sources: dict[str, str] = attrs.field(factory=dict, repr=False)
     # Where each rating is recorded, so an explanation can cite it.
     rating_locations: dict[str, Location] = attrs.field(factory=dict, kw_only=True)
+    # The inspection's facts: those recorded, and the declared defaults of the others.
+    facts: dict[str, RecordedFact] = attrs.field(factory=dict, kw_only=True)
+    date: datetime.date | None = attrs.field(default=None, kw_only=True)  # the inspection's own date
+    carried_forward: tuple[CarriedForward, ...] = attrs.field(default=(), kw_only=True)
     # Cases read in batches and counted as they were read: `cases` is then empty, and this says
     # which samples they were of.
     summary: CaseSummary | None = attrs.field(default=None, kw_only=True)

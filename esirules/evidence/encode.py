@@ -350,14 +350,20 @@ def _check_applicable(
     answers: dict[str, npt.NDArray[np.int16]],
     vocab: Vocabulary,
 ) -> list[Unscored]:
-    """Answers to questions that do not apply to their case: scoring leaves them out."""
+    """Answers to questions that do not apply to their case: scoring leaves them out.
+
+    A question whose `applies when` reads a fact of the inspection is not checked here: the facts
+    are the evidence file's own field, not the case table's (scoring applies them)."""
     n = len(table)
     known_cache: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
+    facts = {fact.name for fact in vocab.ruleset.facts}
     found = []
     for qid, question in vocab.questions.items():
         if question.applies is None or f"answer:{qid}" not in table.columns:
             continue
         reads = conditions.reads(question.applies)
+        if reads & facts:
+            continue
         if reads not in known_cache:
             known = np.ones(n, dtype=bool)
             for name in reads:

@@ -13,8 +13,9 @@ from fractions import Fraction
 import yaml
 
 from esirules.diagnostics import Diagnostic, did_you_mean
-from esirules.evidence.cases import Adjustment, Location, MeasureFigures
+from esirules.evidence.cases import Adjustment, Location, MeasureFigures, RecordedFact
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
+from esirules.evidence.facts import read_facts
 from esirules.evidence.vocabulary import MAX_DIGITS, shown, suggest
 from esirules.language import model
 from esirules.span import Span
@@ -59,7 +60,7 @@ class InspectionFields:
                 self.rating_locations[item.id] = Location(self.path, value_node.start_mark.line + 1, item.id)
                 continue
             allowed = [*scale.values, *([scale.not_applicable] if scale.not_applicable else [])]
-            rating = _canonical(value, allowed, scale.not_applicable)
+            rating = canonical(value, allowed, scale.not_applicable)
             if rating is None:
                 self.problems.append(
                     Diagnostic(
@@ -79,6 +80,10 @@ class InspectionFields:
         # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
         grading = self.ruleset.criterion(item.criterion).grading
         return self.ruleset.scale(self.ruleset.grading(grading).item_scale) if grading else None
+
+    def facts(self, node: yaml.Node) -> dict[str, RecordedFact]:
+        """The `facts` recorded (a workbook's `facts` sheet reads through here; see `facts`)."""
+        return read_facts(self.path, self.ruleset, node, self.problems)
 
     def measures(self, node: yaml.Node) -> dict[str, MeasureFigures]:
         measures: dict[str, MeasureFigures] = {}
@@ -268,8 +273,8 @@ class InspectionFields:
             if "grade" not in given:
                 continue
             grade_text, grade_node = given["grade"]
-            ladder = self._ladder(criterion)
-            grade = _canonical(grade_text, ladder)
+            ladder = self.criterion_ladder(criterion)
+            grade = canonical(grade_text, ladder)
             if grade is None:
                 self.problems.append(
                     Diagnostic(
@@ -340,8 +345,8 @@ class InspectionFields:
         if any(field not in given for field in ("grade", "by", "reason")):
             return None
         grade_text, grade_node = given["grade"]
-        ladder = self._aggregate_ladder(aggregate)
-        grade = _canonical(grade_text, ladder)
+        ladder = self.aggregate_ladder(aggregate)
+        grade = canonical(grade_text, ladder)
         if grade is None:
             self.problems.append(Diagnostic(
                 "E152", f"{what}: `{grade_text}` is not a grade", at(self.path, grade_node),
@@ -354,18 +359,18 @@ class InspectionFields:
             section=section_id, overall=level == "overall",
         )
 
-    def _aggregate_ladder(self, aggregate: model.Aggregate | None) -> list[str]:
+    def aggregate_ladder(self, aggregate: model.Aggregate | None) -> list[str]:
         """The grades a section's or the overall's `grade:` line can give."""
         ruleset = self.ruleset
         if aggregate is not None and aggregate.kind == "graded_over" and aggregate.using:
             return list(ruleset.scale(ruleset.grading(aggregate.using).ladder).values)
         bands = aggregate.bands or aggregate.using if aggregate is not None else None
-        if aggregate is not None and aggregate.kind in ("points_total", "score_banded") and bands:
+        if aggregate is not None and aggregate.kind in ("points_total", "score_banded", "sum_banded", "mean_banded") and bands:
             return list(ruleset.scale(ruleset.band_set(bands).scale).values)
         ladders = [s for s in ruleset.scales if s.is_ladder]
         return list(dict.fromkeys(v for s in ladders for v in s.values))
 
-    def _ladder(self, criterion: model.Criterion) -> list[str]:
+    def criterion_ladder(self, criterion: model.Criterion) -> list[str]:
         """The grades an adjustment of a criterion may give."""
         name = criterion.grading
         # INVARIANT: the checker resolved every name, so a failed look-up here is a checker bug.
@@ -382,7 +387,7 @@ def _unit_phrase(measure: model.Measure) -> str:
     return "a percentage" if percent else f"a number of {measure.unit}"
 
 
-def _canonical(value: str, allowed: list[str], not_applicable: str | None = None) -> str | None:
+def canonical(value: str, allowed: list[str], not_applicable: str | None = None) -> str | None:
     """The ruleset's spelling of a value written in any case (`not applicable` for the scale's label)."""
     wanted = " ".join(value.split()).lower()
     for candidate in allowed:

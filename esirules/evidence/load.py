@@ -18,7 +18,8 @@ import attrs
 import yaml
 
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
-from esirules.evidence.cases import Adjustment, Cases, Evidence, EvidenceWarning, MeasureFigures
+from esirules.evidence.carried import CarriedFields, read_date
+from esirules.evidence.cases import Adjustment, Cases, Evidence, EvidenceWarning, MeasureFigures, RecordedFact
 from esirules.evidence.document import (
     MAX_TABLE_BYTES,
     NULL,
@@ -36,6 +37,7 @@ from esirules.evidence.document import (
     too_deep,
 )
 from esirules.evidence.encode import combine, encode_cases
+from esirules.evidence.facts import complete_facts, read_facts
 from esirules.evidence.inspection import InspectionFields
 from esirules.evidence.json_cases import read_json_cases
 from esirules.evidence.read_arrow import FAST_PATH_BYTES, read_plain_csv
@@ -49,7 +51,9 @@ from esirules.language import model
 from esirules.progress import SILENT, Progress
 from esirules.span import Span
 
-TOP_LEVEL = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments")
+TOP_LEVEL = (
+    "inspection", "ruleset", "date", "cases", "ratings", "measures", "adjustments", "facts", "carried_forward",
+)
 
 
 def load_evidence(
@@ -177,13 +181,15 @@ class _Load:
         self.undecoded: dict[str, bytes] = {}  # ASCII files read but not yet decoded
         self.inline = InlineCases(path, self.vocab, self.problems)
         self.fields = InspectionFields(path, ruleset, self.problems)
+        self.carried = CarriedFields(path, ruleset, self.problems, self.fields)
 
     def load(self) -> Evidence | None:
         if self.path.lower().endswith(".csv"):
             cases = self._csv_cases(self.path, None)
             if cases is None:
                 return None
-            return Evidence(self.path, self.digest.hexdigest(), None, combine([cases], self.problems))
+            facts = complete_facts(self.path, self.ruleset, {}, Span.point(self.path, 1, 1), self.problems)
+            return Evidence(self.path, self.digest.hexdigest(), None, combine([cases], self.problems), facts=facts)
         root = self._fast_root() if self.fast else read_document(self.path, self.problems, self.sources, self.files)
         if root is None:
             return None
@@ -193,6 +199,9 @@ class _Load:
         ratings: dict[str, str] = {}
         measures: dict[str, MeasureFigures] = {}
         adjustments: tuple[Adjustment, ...] = ()
+        recorded: dict[str, RecordedFact] = {}
+        facts_at = Span.point(self.path, 1, 1)  # where a missing fact is reported: `facts:`, else the top
+        date, date_node = None, None
         for key, key_node, node in fields(self.path, root, self.problems):
             if key == "inspection":
                 title = scalar_text(self.path, node, "`inspection`", self.problems) or ""
@@ -209,6 +218,13 @@ class _Load:
                 measures = self.fields.measures(node)
             elif key == "adjustments":
                 adjustments = self.fields.adjustments(node)
+            elif key == "facts":
+                recorded = read_facts(self.path, self.ruleset, node, self.problems)
+                facts_at = at(self.path, key_node)
+            elif key == "date":
+                date, date_node = read_date(self.path, node, "the inspection's `date`", self.problems), node
+            elif key == "carried_forward":
+                self.carried.read(key_node, node)
             else:
                 self.problems.append(
                     Diagnostic(
@@ -222,9 +238,11 @@ class _Load:
         if not parts:
             parts = [encode_cases(CaseTable(self.path, []), self.vocab, self.problems, self.warnings)]
         cases = combine(parts, self.problems)
+        facts = complete_facts(self.path, self.ruleset, recorded, facts_at, self.problems)
+        carried = self.carried.finish(date, date_node, cases, ratings, adjustments)
         return Evidence(
             self.path, self.digest.hexdigest(), reference, cases, ratings, measures, adjustments, title,
-            rating_locations=self.fields.rating_locations,
+            rating_locations=self.fields.rating_locations, facts=facts, date=date, carried_forward=carried,
         )
 
     def _fast_root(self) -> yaml.MappingNode | None:

@@ -39,7 +39,9 @@ from esirules.evidence.document import (
 from esirules.files import DISK, InputFiles
 from esirules.span import Span
 
-EVIDENCE_FIELDS = ("inspection", "ruleset", "cases", "ratings", "measures", "adjustments")
+EVIDENCE_FIELDS = (
+    "inspection", "ruleset", "date", "cases", "ratings", "measures", "adjustments", "facts", "carried_forward",
+)
 SHEET_FIELDS = ("title", "columns")
 COLUMN_FIELDS = ("label", "evidence", "ruleset", "sample")
 
@@ -120,7 +122,7 @@ def _plainly_evidence(path: str, files: InputFiles) -> bool:
     return "columns" not in keys and any(key in EVIDENCE_FIELDS for key in keys)
 
 
-_TOP_LEVEL_FIELD = re.compile(r"^([a-z]+)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
+_TOP_LEVEL_FIELD = re.compile(r"^([a-z_]+)[ \t]*:(?:[ \t]|$)", re.MULTILINE)
 
 
 def is_sheet(root: yaml.MappingNode) -> bool:

@@ -2,7 +2,7 @@
 
 The `cases` sheet (or the first sheet, if none is called that) is laid out as a CSV file of
 cases and becomes the same case table (`encode` checks and codes it); the optional `ratings`,
-`measures` and `adjustments` sheets are read as the evidence file's fields of those names, by
+`measures`, `adjustments` and `facts` sheets are read as the evidence file's fields of those names, by
 `inspection`. So every problem has the code and the words it has in a CSV or YAML file; only
 its place differs, a sheet and a cell (`cases!F12`). docs/evidence-format.md describes the
 layout.
@@ -21,6 +21,7 @@ from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.cases import Evidence, EvidenceWarning, Location
 from esirules.evidence.document import NULL, Problems, outside
 from esirules.evidence.encode import combine, encode_cases
+from esirules.evidence.facts import complete_facts
 from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES, InspectionFields
 from esirules.evidence.read_workbook import (
     MAX_WORKBOOK_BYTES,
@@ -42,6 +43,7 @@ OTHER_SHEETS = {
     "ratings": ("item", "rating"),
     "measures": ("measure", *FIGURES),
     "adjustments": ADJUSTMENT_FIELDS,
+    "facts": ("fact", "value"),  # issue 11, point 4
 }
 SHEETS = (CASES, *OTHER_SHEETS)
 _STR = "tag:yaml.org,2002:str"
@@ -148,6 +150,16 @@ class _WorkbookLoad:
                 for a in found.get("adjustments", ())  # type: ignore[attr-defined]
             ),
             rating_locations=locations,
+            facts=complete_facts(
+                self.path,
+                self.ruleset,
+                {
+                    name: attrs.evolve(fact, location=attrs.evolve(fact.location, file=self.path))
+                    for name, fact in found.get("facts", {}).items()  # type: ignore[attr-defined]
+                },
+                Span.point(self.path, 1, 1),
+                self.problems,
+            ),
         )
 
     def _read(self, files: InputFiles) -> bytes | None:
@@ -342,8 +354,8 @@ class _WorkbookLoad:
             value: yaml.Node
             if field == "measures":
                 value = record(row, without=name)
-            elif "rating" in column_of:
-                value = scalar("rating", row)
+            elif OTHER_SHEETS[field][1] in column_of:  # a rating, or a fact's value
+                value = scalar(OTHER_SHEETS[field][1], row)
             else:
                 value = yaml.ScalarNode(NULL, "", key_node.start_mark, key_node.end_mark)
             entries.append((key_node, value))

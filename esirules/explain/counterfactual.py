@@ -24,6 +24,7 @@ from esirules.explain.raises import Budget, Raises
 from esirules.explain.search import MAX_OPTIONS, OutOfBudget, Raise, Search, kinds_of
 from esirules.language import semantics
 from esirules.scoring.compile import CompiledGrading, Evaluator
+from esirules.scoring.facts import NO_FACTS, InspectionFacts
 from esirules.scoring.grading import decide, weight_units
 from esirules.scoring.result import CriterionResult
 
@@ -60,7 +61,12 @@ class SmallestChanges:
 
 
 def smallest_changes(
-    evaluator: Evaluator, criterion: CriterionResult, target_grade: str, *, budget: int = BUDGET
+    evaluator: Evaluator,
+    criterion: CriterionResult,
+    target_grade: str,
+    *,
+    budget: int = BUDGET,
+    facts: InspectionFacts = NO_FACTS,
 ) -> SmallestChanges:
     """The fewest item-rating changes (then fewest scale steps) that grade `criterion` `target_grade` or better.
 
@@ -69,6 +75,7 @@ def smallest_changes(
         criterion: a descriptive criterion's result.
         target_grade: a grade on the criterion's ladder.
         budget: how many gradings to try (or moves to make) before giving up.
+        facts: the inspection's facts, for a grading that tests them (they stay as recorded).
 
     Returns:
         Up to five equally small options, or none with a reason.
@@ -77,7 +84,7 @@ def smallest_changes(
     model = evaluator.ruleset.criterion(criterion.id)
     if criterion.kind != "descriptive" or model.grading is None:
         return attrs.evolve(found, reason=f"criterion {criterion.id} is not graded from items")
-    compiled = evaluator.gradings[model.grading]
+    compiled = facts.bind(evaluator.gradings[model.grading])
     ladder, scale = compiled.ladder, compiled.item_scale
     if target_grade not in ladder.values:
         return attrs.evolve(found, reason=f"`{target_grade}` is not a grade on ladder {ladder.name}")
@@ -87,6 +94,11 @@ def smallest_changes(
         )
     if ladder.rank(criterion.computed_grade) >= ladder.rank(target_grade):
         return attrs.evolve(found, options=((),), grades=(criterion.computed_grade,))
+    # A cap of the criterion whose facts hold keeps it at its grade, whatever the ratings.
+    cap = next((c for c in criterion.caps if c.holds and ladder.rank(c.grade) < ladder.rank(target_grade)), None)
+    if cap is not None:
+        words = f"the criterion is capped at {cap.grade} by facts of the inspection, whatever its items' ratings"
+        return attrs.evolve(found, reason=words)
     items = [item for item in criterion.items if item.counted and item.rating is not None]
     ranks = [scale.rank(i.rating) for i in items if i.rating is not None]
     try:

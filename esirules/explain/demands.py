@@ -112,9 +112,12 @@ def _rule_needs(rule: m.GradeRule, scale: m.Scale, total: int, unit: int) -> _Al
 def _check_whole(clause: m.Clause) -> None:
     """A clause that names a member or counts only some items (`other ...`, a group) is no need
     on the weight of all the items: raise Unreadable. So is any quantifier not read below (`at
-    most`, `fewer than`, `exactly`, `no more than`): those raise Unreadable where they are met."""
+    most`, `fewer than`, `exactly`, `no more than`): those raise Unreadable where they are met.
+    Neither is a figure clause (`sum of items at most 15`): it reads the items' numbers."""
     quantifier = clause.quantifier
     if clause.member is not None or quantifier.kind == "named" or quantifier.other or quantifier.group is not None:
+        raise Unreadable
+    if clause.figure is not None:
         raise Unreadable
 
 

@@ -23,18 +23,24 @@ from esirules.explain.objects import (
     BandExplanation,
     BandsExplanation,
     Body,
+    CapExplanation,
+    CarriedExplanation,
     ChangeExplanation,
     ClauseExplanation,
     Contribution,
     DescriptiveExplanation,
+    FactConditionExplanation,
     FigureTestExplanation,
     GradingExplanation,
     GroupExplanation,
     HigherGrade,
     ItemExplanation,
     ItemTargetExplanation,
+    LevelTestExplanation,
     MemberSummary,
     NumericalExplanation,
+    OutcomeExplanation,
+    OutcomeRuleExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -48,15 +54,21 @@ from esirules.explain.objects import (
 from esirules.language import model as m
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator
+from esirules.scoring.facts import InspectionFacts
 from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
+    NOT_COMPUTABLE,
     AggregateResult,
     BandResult,
+    CarriedForwardResult,
     CaseGroup,
     ClauseResult,
     ColumnResult,
     CriterionResult,
+    FactConditionResult,
     ItemResult,
+    LevelTestResult,
+    OutcomeResult,
     OverallResult,
     QuestionResult,
     RuleResult,
@@ -127,6 +139,7 @@ class Explainer:
         self.adjustment_locations = dict(adjustment_locations or {})
         self.recorded = recorded or Recorded()
         self.whole = whole
+        self.facts = InspectionFacts.of_readings(self.ruleset, column.facts)
 
     def ref(self, span: Span) -> RuleRef:
         return self.sources.ref(span)
@@ -141,6 +154,8 @@ class Explainer:
             return self.section(target)
         if kind == "overall":
             return self.overall()
+        if kind == "outcome":
+            return self.outcome(target)
         if kind == "question":
             criterion = self.ruleset_question(target).criterion
             numerical = self.criterion(criterion)
@@ -191,6 +206,8 @@ class Explainer:
             bands,
             self._adjustment(result),
             weight_rule=self._weight_rule(model),
+            caps=self._caps(result),
+            carried=self._carried(result),
         )
 
     def _question(self, result: QuestionResult) -> QuestionExplanation:
@@ -230,7 +247,9 @@ class Explainer:
         question = self.ruleset_question(question_id)
         result = QuestionResult(
             question.id, question.text, question.weight, question.source, 0, 0, (), (), (), None,
-            criterion.display, criterion.cause, None, span=question.span, met_span=question.met_span,
+            # (a criterion carried forward shows its earlier grade; its questions were not asked)
+            NOT_COMPUTABLE if criterion.carried_forward is not None else criterion.display, criterion.cause, None,
+            span=question.span, met_span=question.met_span,
         )
         return self._question_explanation(result, ())
 
@@ -309,6 +328,26 @@ class Explainer:
             found.cause,
         )
 
+    # --- caps (issue 11, point 4) ---------------------------------------------------------
+
+    def _caps(self, result: CriterionResult | SectionResult | OverallResult) -> tuple[CapExplanation, ...]:
+        """A level's caps that lowered its grade, in the order applied, each with the grade before it."""
+        out = []
+        grade = result.uncapped_grade
+        for cap in result.caps:
+            if cap.applied:
+                out.append(CapExplanation(cap, self.ref(cap.span), self._facts(cap.facts), grade))
+                grade = cap.grade
+        return tuple(out)
+
+    def _facts(self, facts: Sequence[FactConditionResult]) -> tuple[FactConditionExplanation, ...]:
+        return tuple(FactConditionExplanation(f, self.ref(f.span)) for f in facts)
+    def _carried(self, result: CriterionResult | SectionResult) -> CarriedExplanation | None:
+        found = result.carried_forward
+        if found is None:
+            return None
+        return CarriedExplanation(found, self.ref(found.span), found.location)
+
     # --- descriptive criteria -------------------------------------------------------------
 
     def _descriptive(self, result: CriterionResult, higher_grades: bool = True) -> DescriptiveExplanation:
@@ -339,6 +378,8 @@ class Explainer:
             self._adjustment(result),
             Contribution(f"section {result.section}", "", cause=self._graded_not_scored(result)),
             weight_rule=self._weight_rule(model),
+            caps=self._caps(result),
+            carried=self._carried(result),
         )
 
     def _graded_not_scored(self, result: CriterionResult) -> Cause:
@@ -391,13 +432,14 @@ class Explainer:
         if isinstance(result, CapResult):  # a cap reads like a rule that gives its grade
             result = RuleResult(
                 result.grade, False, result.clauses, result.holds, (), result.holds, result.applied,
-                span=result.span,
+                span=result.span, facts=result.facts,
             )
         assert isinstance(result, RuleResult)
         return RuleExplanation(
             result,
             self.ref(span),
             tuple(ClauseExplanation(c, mc, self.ref(c.span)) for c, mc in zip(clauses, models)),
+            self._facts(result.facts),
         )
 
     def _higher_grades(self, result: CriterionResult, grading: GradingExplanation) -> tuple[HigherGrade, ...]:
@@ -419,16 +461,24 @@ class Explainer:
                 failed = [c for c in rule.clauses if not c.holds]
                 for clause in failed:
                     why.append(f"{clause.text}: needs {clause.needed}; found {clause.found}")
+                failed_facts = [f for f in self._facts(rule.facts) if not f.result.holds]
+                why.extend(f.sentence for f in failed_facts)
                 if rule.gated_by:
                     why.append("the grading is cumulative, and these lower grades were not reached: "
                                + ", ".join(rule.gated_by))
-                if not failed and not rule.gated_by and chosen is not None and chosen is not rule:
+                if not failed and not failed_facts and not rule.gated_by and chosen is not None and chosen is not rule:
                     why.append(f"its rule holds, but the rule for {chosen.grade} comes first")
             for cap in result.trace.caps:
                 if cap.applied:
                     refs.append(self.ref(cap.span))
-                    why.append(f"capped: no better than {cap.grade} when " + " and ".join(c.text for c in cap.clauses))
-            changes = smallest_changes(self.evaluator, result, grade)
+                    tests = [c.text for c in cap.clauses] + [f"fact {f.text}" for f in cap.facts]
+                    why.append(f"capped: no better than {cap.grade} when " + " and ".join(tests))
+            for level_cap in result.caps:
+                if level_cap.holds and grading.ladder.index(level_cap.grade) > grading.ladder.index(grade):
+                    refs.append(self.ref(level_cap.span))
+                    facts = "; ".join(f.sentence for f in self._facts(level_cap.facts))
+                    why.append(f"capped: criterion {result.id} is no better than {level_cap.grade} when {facts}")
+            changes = smallest_changes(self.evaluator, result, grade, facts=self.facts)
             out.append(HigherGrade(grade, tuple(why), tuple(refs), changes, self._options(result, changes)))
         return tuple(out)
 
@@ -471,6 +521,8 @@ class Explainer:
             self._section_contribution(result),
             adjustment=self._adjustment(result, f"section {result.id}"),
             weight_rule=self._weight_rule(self.ruleset.section(result.id)),
+            caps=self._caps(result),
+            carried=self._carried(result),
         )
 
     def overall(self) -> OverallExplanation:
@@ -494,7 +546,30 @@ class Explainer:
             None if overall.score is None else self._aggregate(overall.score),
             None if overall.grading is None else self._aggregate(overall.grading),
             adjustment=self._adjustment(overall, "overall"),
+            caps=self._caps(overall),
         )
+
+    # --- outcomes ---------------------------------------------------------------------------
+
+    def outcome(self, name: str) -> OutcomeExplanation:
+        result = self.column.outcomes[name]
+        tried = tuple(
+            OutcomeRuleExplanation(rule, self.ref(rule.span), tuple(
+                LevelTestExplanation(test, self._level_ref(test)) for test in rule.tests
+            ))
+            for rule in result.tried
+        )
+        return OutcomeExplanation(result, self.ref(result.span), tried)
+
+    def _level_ref(self, test: LevelTestResult) -> RuleRef | None:
+        """Where the level a test read is written."""
+        found: CriterionResult | SectionResult | OverallResult | OutcomeResult | None = (
+            self.column.overall if test.level == "overall"
+            else self.column.sections.get(test.id) if test.level == "section"
+            else self.column.criteria.get(test.id) if test.level == "criterion"
+            else self.column.outcomes.get(test.id)
+        )
+        return None if found is None else self.ref(found.span)
 
     def _criterion_summary(self, c: CriterionResult) -> MemberSummary:
         return MemberSummary(c.id, c.title, c.kind, c.value, c.display, c.grade, c.cause, self.ref(c.span))
@@ -506,13 +581,22 @@ class Explainer:
         )
         return None if found is None else self.ref(found.span)
 
+    def _member_carried(self, result: AggregateResult, member: str) -> CarriedForwardResult | None:
+        found: CriterionResult | SectionResult | None = (
+            self.column.criteria.get(member) if result.members_kind == "criteria" else self.column.sections.get(member)
+        )
+        return None if found is None else found.carried_forward
+
     def _aggregate(self, result: AggregateResult) -> AggregateExplanation:
         members: dict[str, m.Section | m.Criterion] = (
             {s.id: s for s in self.ruleset.sections} if result.members_kind == "sections"
             else {c.id: c for c in self.ruleset.criteria()}
         )
         terms = tuple(
-            TermExplanation(t, t.product, self._member_rule(result, t.member), self._weight_rule(members.get(t.member)))
+            TermExplanation(
+                t, t.product, self._member_rule(result, t.member), self._weight_rule(members.get(t.member)),
+                self._member_carried(result, t.member),
+            )
             for t in result.terms
         )
         grading = None
@@ -558,4 +642,8 @@ def _method(result: AggregateResult) -> str:
         return f"points per grade ({result.using}), the total banded"
     if result.kind == "score_banded":
         return f"score banded by {result.using}"
+    if result.kind == "sum_banded":
+        return f"total of the numbers of the {result.members_kind}' grades, banded by {result.using}"
+    if result.kind == "mean_banded":
+        return f"mean of the numbers of the {result.members_kind}' grades, banded by {result.using}"
     return f"grading {result.using} over the {result.members_kind}"

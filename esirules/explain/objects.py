@@ -21,10 +21,17 @@ from esirules.scoring.causes import Cause, words
 from esirules.scoring.result import (
     AggregateResult,
     BandResult,
+    CapResult,
+    CarriedForwardResult,
     CaseGroup,
     ClauseResult,
     CriterionResult,
+    FactConditionResult,
+    FactReading,
     ItemResult,
+    LevelTestResult,
+    OutcomeResult,
+    OutcomeRuleResult,
     OverallResult,
     QuestionResult,
     RuleResult,
@@ -37,7 +44,7 @@ SCHEMA = "esirules.explanation/1"
 CASE_LIST_LIMIT = 50  # a longer case list is summarised (count and first ids) unless all cases are asked for
 CASES_SHOWN = 10
 
-TargetKind = Literal["criterion", "section", "overall", "question", "item"]
+TargetKind = Literal["criterion", "section", "overall", "question", "item", "outcome"]
 
 
 def shown_cases(cases: Sequence[str], all_cases: bool) -> tuple[Sequence[str], bool]:
@@ -150,6 +157,16 @@ class AdjustmentExplanation:
 
 
 @attrs.frozen
+class CarriedExplanation:
+    """A grade carried forward from an earlier inspection (issue 11, point 6): not computed this
+    time; where it comes from, and the ruleset's `may carry forward` line that allows it."""
+
+    result: CarriedForwardResult
+    rule: RuleRef
+    recorded: Location | None  # where the evidence records it
+
+
+@attrs.frozen
 class NumericalExplanation:
     criterion: CriterionResult
     rule: RuleRef
@@ -162,6 +179,8 @@ class NumericalExplanation:
     adjustment: AdjustmentExplanation | None
     kind: Literal["numerical criterion"] = "numerical criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -186,10 +205,47 @@ class ClauseExplanation:
 
 
 @attrs.frozen
+class FactConditionExplanation:
+    """A fact condition of a rule or cap (issue 11, point 4), with the facts it read and where
+    each is recorded (or that it is the ruleset's default)."""
+
+    result: FactConditionResult
+    rule: RuleRef
+
+    @property
+    def sentence(self) -> str:
+        """`fact breach: holds (breach is yes)`, `fact enforcement >= formal: does not hold (enforcement is none, the default)`."""
+        return f"fact {self.result.text}: {'holds' if self.result.holds else 'does not hold'} ({readings_text(self.result.facts)})"
+
+
+def readings_text(facts: Sequence[FactReading]) -> str:
+    """`breach is yes`, `enforcement is none, the default`, `rate is not recorded`."""
+    parts = []
+    for fact in facts:
+        if fact.location is None and not fact.defaulted and fact.value == "not recorded":
+            parts.append(f"{fact.name} is not recorded")
+        else:
+            parts.append(f"{fact.name} is {fact.value}" + (", the default" if fact.defaulted else ""))
+    return "; ".join(parts)
+
+
+@attrs.frozen
+class CapExplanation:
+    """A cap of a criterion, section or overall (`no better than X when fact ...`) that lowered its
+    grade: the grade before, the cap's line, its conditions and the facts they read."""
+
+    result: CapResult
+    rule: RuleRef
+    conditions: tuple[FactConditionExplanation, ...]
+    before: str | None  # the grade before this cap lowered it
+
+
+@attrs.frozen
 class RuleExplanation:
     result: RuleResult
     rule: RuleRef
     clauses: tuple[ClauseExplanation, ...]
+    facts: tuple[FactConditionExplanation, ...] = ()  # its fact conditions
 
 
 @attrs.frozen
@@ -240,6 +296,8 @@ class DescriptiveExplanation:
     contribution: Contribution
     kind: Literal["descriptive criterion"] = "descriptive criterion"
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -248,6 +306,7 @@ class TermExplanation:
     product: Fraction | None  # weight × value
     rule: RuleRef | None = None  # the member's own rule, where its figure comes from
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set the member's weight
+    carried: CarriedForwardResult | None = None  # the member's grade is carried forward, not computed
 
 
 @attrs.frozen
@@ -291,6 +350,8 @@ class SectionExplanation:
     kind: Literal["section"] = "section"
     adjustment: AdjustmentExplanation | None = None
     weight_rule: RuleRef | None = None  # where a derived ruleset's `change` set its weight
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
+    carried: CarriedExplanation | None = None  # carried forward: not computed
 
 
 @attrs.frozen
@@ -302,6 +363,7 @@ class OverallExplanation:
     grading: AggregateExplanation | None
     kind: Literal["overall"] = "overall"
     adjustment: AdjustmentExplanation | None = None
+    caps: tuple[CapExplanation, ...] = ()  # its caps that lowered the grade
 
 
 @attrs.frozen
@@ -322,6 +384,31 @@ class ItemTargetExplanation:
     kind: Literal["item"] = "item"
 
 
+@attrs.frozen
+class LevelTestExplanation:
+    """One test of an outcome rule, and where the level it read is written."""
+
+    result: LevelTestResult
+    level: RuleRef | None  # the criterion, section, overall or outcome read (None if not found)
+
+
+@attrs.frozen
+class OutcomeRuleExplanation:
+    result: OutcomeRuleResult
+    rule: RuleRef
+    tests: tuple[LevelTestExplanation, ...]
+
+
+@attrs.frozen
+class OutcomeExplanation:
+    """An outcome: its values in precedence order and every rule tried, down to the one that gave it."""
+
+    outcome: OutcomeResult
+    rule: RuleRef
+    tried: tuple[OutcomeRuleExplanation, ...]
+    kind: Literal["outcome"] = "outcome"
+
+
 Body = (
     NumericalExplanation
     | DescriptiveExplanation
@@ -329,6 +416,7 @@ Body = (
     | OverallExplanation
     | QuestionTargetExplanation
     | ItemTargetExplanation
+    | OutcomeExplanation
 )
 
 T = TypeVar("T")
@@ -355,6 +443,9 @@ class Visitor(Generic[T]):
     def item_target(self, body: ItemTargetExplanation) -> T:
         raise NotImplementedError
 
+    def outcome(self, body: OutcomeExplanation) -> T:
+        raise NotImplementedError
+
 
 _VISIT = {
     NumericalExplanation: Visitor.numerical,
@@ -363,6 +454,7 @@ _VISIT = {
     OverallExplanation: Visitor.overall,
     QuestionTargetExplanation: Visitor.question_target,
     ItemTargetExplanation: Visitor.item_target,
+    OutcomeExplanation: Visitor.outcome,
 }
 
 

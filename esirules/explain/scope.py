@@ -53,6 +53,7 @@ def targets(ruleset: m.Ruleset) -> list[Target]:
             out += [Target("item", i.id, i.text, criterion.id, section.id) for i in criterion.items]
     if ruleset.overall is not None:
         out.append(Target("overall", "overall", ruleset.overall.title))
+    out += [Target("outcome", outcome.name, outcome.label) for outcome in ruleset.outcomes]
     return out
 
 
@@ -84,7 +85,7 @@ def resolve_target(ruleset: m.Ruleset, text: str) -> Target:
 
 def criteria_in_scope(target: Target, ruleset: m.Ruleset) -> tuple[str, ...]:
     """The criteria whose case-level answers a target covers."""
-    if target.kind == "overall":
+    if target.kind in ("overall", "outcome"):
         return tuple(c.id for c in ruleset.criteria())
     if target.kind == "section":
         return tuple(c.id for c in ruleset.section(target.id).criteria)

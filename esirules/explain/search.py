@@ -124,7 +124,10 @@ class Search:
             units, unit = self.units
             scale = self.compiled.item_scale
             held = any(
-                rule.otherwise or clauses_hold(rule.clauses, scale, ranks, units, unit, self.ids, self.groups)
+                rule.otherwise
+                or clauses_hold(
+                    rule.clauses, scale, ranks, units, unit, self.ids, self.groups, self.compiled.grading.means
+                )
                 for rule in self.deciding_rules
             )
             self.held[key] = held

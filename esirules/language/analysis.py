@@ -4,7 +4,8 @@ Run by the checker after the model is built, so `load_ruleset`, `esirules check`
 server and the service all report the same findings. Gradings and bands are analysed exactly,
 over every rating profile of the items each grading grades (`analysis_gradings`) and every
 stretch of the figures each set of bands reads (`analysis_bands`), with the semantics scoring
-uses (`semantics`); a grading or set of bands with an error in it is not analysed.
+uses (`semantics`); a grading or set of bands with an error in it is not analysed. Outcomes are
+decided over every combination of the grades and scores they read (`analysis_outcomes`).
 
 Errors the analysis finds (R052: profiles no rule grades) are reported with the checker's own.
 Its warnings wait until the ruleset has no errors: an error often leaves a part unused or a
@@ -16,7 +17,13 @@ from __future__ import annotations
 
 import attrs
 
-from esirules.language import analysis_bands, analysis_gradings, analysis_structure
+from esirules.language import (
+    analysis_bands,
+    analysis_figures,
+    analysis_gradings,
+    analysis_outcomes,
+    analysis_structure,
+)
 from esirules.language import model as m
 from esirules.language.analysis_gradings import ProfileWords
 from esirules.language.context import CheckContext
@@ -55,6 +62,7 @@ class BandsSummary:
     unfit: int  # points no band fits
     skipped: tuple[str, ...]  # values never given, between values given
     span: Span
+    by_members: bool = False  # a total or mean of grades: every set of figures its members can give was tried
 
 
 @attrs.frozen
@@ -63,6 +71,7 @@ class Analysis:
 
     gradings: tuple[GradingSummary, ...] = ()
     bands: tuple[BandsSummary, ...] = ()
+    outcomes: tuple[analysis_outcomes.OutcomeSummary, ...] = ()
 
 
 def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
@@ -78,6 +87,13 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         tried = analysis_bands.findings(bands, ruleset.rounding, used)
         if any(use == "measure" for use, _ in used):
             tried_by_name[bands.name] = tried
+        if any(use == "figures" for use, _ in used):
+            # Bands on a total or mean of grades: every figure its members can give is tried
+            # (analysis_figures); when they cannot all be tried, nothing is said of the bands.
+            figures = analysis_figures.figure_findings(ruleset, bands) if no_errors else None
+            if figures is None:
+                continue
+            tried = figures
         analysis_bands.report(ctx, bands, ruleset.scale(bands.scale), tried)
         bands_found.append(_bands_summary(bands, ruleset.scale(bands.scale), tried))
 
@@ -90,21 +106,24 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
             tried = analysis_bands.findings(bands, ruleset.rounding, (("measure", lower),))
         return tried.values(bands, lower)
 
+    outcomes: tuple[analysis_outcomes.OutcomeSummary, ...] = ()
     gradings_found: list[GradingSummary] = []
     for grading in ruleset.gradings:
         if ctx.failed("grading", grading.name) or ctx.errors_within(grading.span):
             continue
         scale, ladder = ruleset.scale(grading.item_scale), ruleset.scale(grading.ladder)
         meaning = GradingMeaning.of(grading, scale, ladder)
-        if meaning.tells_items_apart:
+        if meaning.tells_items_apart or meaning.tests_facts:
             # A grading that names members or counts groups decides on which items are rated
-            # what, not on weight per rating alone: its profiles are not analysed (yet), so, as
-            # for items rated in too many ways, it needs its `otherwise` (R052).
+            # what, not on weight per rating alone; one that tests facts decides on the
+            # inspection's facts too: their profiles are not analysed (yet), so, as for items
+            # rated in too many ways, it needs its `otherwise` (R052).
+            what = "tests facts" if meaning.tests_facts else "names members or counts groups"
             if not any(r.otherwise for r in grading.rules):
                 ctx.error(
                     "R052",
-                    f"the grading `{grading.name}` has no `otherwise` rule, and it names members or counts "
-                    "groups, so its rules cannot be checked to grade every rating of its items",
+                    f"the grading `{grading.name}` has no `otherwise` rule, and it {what}, "
+                    "so its rules cannot be checked to grade every rating of its items",
                     grading.span,
                     f"end the rules with a line such as `\"{ladder.values[-1]}\" otherwise`",
                 )
@@ -120,7 +139,8 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         analysis_structure.unused(ctx, ruleset)
         analysis_structure.sample_questions(ctx, ruleset)
         analysis_structure.member_ladders(ctx, ruleset)
-    return Analysis(tuple(gradings_found), tuple(bands_found))
+        outcomes = analysis_outcomes.report(ctx, ruleset)
+    return Analysis(tuple(gradings_found), tuple(bands_found), outcomes)
 
 
 def _grading_summary(
@@ -159,4 +179,5 @@ def _bands_summary(bands: m.Bands, scale: m.Scale, found: analysis_bands.BandsFi
         rows.append(RuleSummary(row.value, row.otherwise, row.span.line, len(taken), example))
     unfit = sum(1 for c in found.chosen if c is None)
     skipped = analysis_bands.skipped_values(bands, scale, found)
-    return BandsSummary(bands.name, len(found.points), tuple(rows), unfit, skipped, bands.span)
+    by_members = any(p.use == "figures" for p in found.points)
+    return BandsSummary(bands.name, len(found.points), tuple(rows), unfit, skipped, bands.span, by_members)

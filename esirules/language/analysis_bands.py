@@ -25,7 +25,9 @@ from esirules.language import semantics
 from esirules.language.context import CheckContext
 from esirules.words import number_text, percent_text, value_text
 
-Use = Literal["score", "total", "measure"]
+# "figures": the total, mean and count of rated members of a sum or mean (issue 11, point 1).
+Use = Literal["score", "total", "measure", "figures"]
+FIGURE_READS = frozenset({"mean", "rated"})
 RELATION = {1: "better than", 0: "equal to", -1: "worse than"}
 
 
@@ -84,8 +86,12 @@ def uses(ruleset: m.Ruleset, bands: m.Bands) -> tuple[tuple[Use, bool], ...]:
             found.add(("score", False))
         if aggregate is not None and aggregate.kind == "points_total" and aggregate.bands == bands.name:
             found.add(("total", False))
+        if aggregate is not None and aggregate.kind in ("sum_banded", "mean_banded") and aggregate.using == bands.name:
+            found.add(("figures", False))
     if not found:
         read = {t.figure for b in bands.bands for t in b.tests}
+        if read & FIGURE_READS or any(t.of_possible for b in bands.bands for t in b.tests):
+            return (("figures", False),)
         if read & {"performance", "actual"}:
             found.add(("measure", False))
         if "score" in read:
@@ -112,6 +118,11 @@ def findings(bands: m.Bands, rounding: m.Rounding, used: tuple[tuple[Use, bool],
 
 
 def _points(bands: m.Bands, rounding: m.Rounding, use: Use, lower: bool) -> list[Point]:
+    if use == "figures":
+        # A total, a mean and a count of rated members move together (and `possible` with the
+        # count), so single stretches of one figure would try figures no members can have: the
+        # figures of a sum or mean are tried member by member (`analysis_figures`), not here.
+        return []
     tests = [t for b in bands.bands for t in b.tests]
     if use in ("score", "total"):
         numbers = [t.operand for t in tests if t.figure == use and isinstance(t.operand, Fraction)]
@@ -353,6 +364,10 @@ def _words(point: Point, bare: bool = False) -> str:
 
 
 def _rest_words(point: Point) -> str:
+    if point.use == "figures":  # a total or mean of grades: how many were rated, what was possible
+        rated, possible, mean = point.rest
+        words = f" ({number_text(rated)} rated, of a possible {number_text(possible)}"  # type: ignore[arg-type]
+        return words + ("" if mean is None else f", a mean of {number_text(mean)}") + ")"  # type: ignore[arg-type]
     if point.use != "measure":
         return ""
     actual, target_side, average_side, lower = point.rest

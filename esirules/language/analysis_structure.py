@@ -66,7 +66,7 @@ def unused(ctx: CheckContext, ruleset: m.Ruleset) -> None:
     used_gradings |= {a.using for a in aggregates if a.kind == "graded_over"}
     used_bands = {c.grading for c in ruleset.criteria() if c.kind == "numerical"}
     used_bands |= {g.measure_bands for g in ruleset.gradings}
-    used_bands |= {a.using for a in aggregates if a.kind == "score_banded"}
+    used_bands |= {a.using for a in aggregates if a.kind in ("score_banded", "sum_banded", "mean_banded")}
     used_bands |= {a.bands for a in aggregates if a.kind == "points_total"}
     used_points = {a.using for a in aggregates if a.kind == "points_total"}
     for scale in ruleset.scales:
@@ -141,7 +141,7 @@ def member_ladders(ctx: CheckContext, ruleset: m.Ruleset) -> None:
         scale = ruleset.scale(reads)
         off: dict[str, list[str]] = {}
         for member in aggregate.members or tuple(own):
-            ladder = _ladder_of(ruleset, criteria.get(member), sections.get(member), criteria)
+            ladder = ladder_of(ruleset, criteria.get(member), sections.get(member), criteria)
             if ladder is not None and ladder != reads and any(v not in scale.values for v in ruleset.scale(ladder).values):
                 off.setdefault(ladder, []).append(member)
         for ladder, members in off.items():
@@ -175,7 +175,7 @@ def _reads(ruleset: m.Ruleset, aggregate: m.Aggregate) -> str | None:
     return None
 
 
-def _ladder_of(
+def ladder_of(
     ruleset: m.Ruleset,
     criterion: m.Criterion | None,
     section: m.Section | None,
@@ -194,12 +194,12 @@ def _ladder_of(
     grade = section.grade
     if grade.kind == "graded_over" and grade.using is not None:
         return ruleset.grading(grade.using).ladder
-    if grade.kind == "score_banded" and grade.using is not None:
+    if grade.kind in ("score_banded", "sum_banded", "mean_banded") and grade.using is not None:
         return ruleset.band_set(grade.using).scale
     if grade.kind == "points_total" and grade.bands is not None:
         return ruleset.band_set(grade.bands).scale
     ladders = {
-        _ladder_of(ruleset, criteria.get(mid), None, criteria, depth + 1)
+        ladder_of(ruleset, criteria.get(mid), None, criteria, depth + 1)
         for mid in (grade.members or tuple(c.id for c in section.criteria))
     } - {None}
     return ladders.pop() if len(ladders) == 1 else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from fractions import Fraction
 
 from esirules.diagnostics import Diagnostic
@@ -27,8 +28,11 @@ def condition_depth(node: s.ConditionNode) -> int:
     return deepest
 
 
-def check_condition_node(ctx: CheckContext, node: s.ConditionNode) -> m.Condition | None:
-    """Check a condition: not nested too deeply (R041), then each test against the attributes."""
+def check_condition_node(
+    ctx: CheckContext, node: s.ConditionNode, names: Mapping[str, m.Attribute] | None = None, kind: str = "case attribute"
+) -> m.Condition | None:
+    """Check a condition: not nested too deeply (R041), then each test against the attributes
+    (or against `names`, called `kind` in messages: the facts, for a fact condition)."""
     depth = condition_depth(node)
     if depth > MAX_CONDITION_DEPTH:
         ctx.error(
@@ -39,14 +43,14 @@ def check_condition_node(ctx: CheckContext, node: s.ConditionNode) -> m.Conditio
             "split it into simpler conditions; a condition this deep cannot be read by a person",
         )
         return None
-    return _ConditionChecker(ctx).check(node)
+    return _ConditionChecker(ctx, ctx.attributes if names is None else names, kind).check(node)
 
 
 class _ConditionChecker:
     """Resolves attribute names and values in a condition and checks each test makes sense."""
 
-    def __init__(self, ctx: CheckContext):
-        self.ctx = ctx
+    def __init__(self, ctx: CheckContext, names: Mapping[str, m.Attribute], kind: str):
+        self.ctx, self.names, self.kind = ctx, names, kind
 
     def check(self, node: s.ConditionNode) -> m.Condition | None:
         if isinstance(node, s.Negation):
@@ -65,7 +69,7 @@ class _ConditionChecker:
             if attribute.kind != "boolean":
                 self.ctx.error(
                     "R040",
-                    f"`{attribute.name}` is not a yes-or-no attribute, so it cannot stand alone as a test",
+                    f"`{attribute.name}` is not a yes-or-no {_word(attribute)}, so it cannot stand alone as a test",
                     node.span,
                     f"compare it with a value, for example `{attribute.name} = {_example(attribute)}`",
                 )
@@ -91,9 +95,10 @@ class _ConditionChecker:
         return m.Comparison(attribute.name, node.op, value, span=node.span)  # type: ignore[arg-type]
 
     def _attribute(self, name: s.Name) -> m.Attribute | None:
-        attribute = self.ctx.attributes.get(name.text)
+        attribute = self.names.get(name.text)
         if attribute is None:
-            self.ctx.unknown("case attribute", name, self.ctx.attributes, "declare it with `attribute ...` first")
+            keyword = "fact" if self.kind == "fact" else "attribute"
+            self.ctx.unknown(self.kind, name, self.names, f"declare it with `{keyword} ...` first")
         return attribute
 
     def _value(self, attribute: m.Attribute, value: s.Value) -> str | Fraction | bool | None:
@@ -116,7 +121,11 @@ class _ConditionChecker:
                 f"write `{attribute.name} = yes`, `{attribute.name} = no`, or just `{attribute.name}`",
             )
             return None
-        return self.ctx.value_of(value, attribute.values, f"attribute `{attribute.name}`")
+        return self.ctx.value_of(value, attribute.values, f"{_word(attribute)} `{attribute.name}`")
+
+
+def _word(attribute: m.Attribute) -> str:
+    return "fact" if isinstance(attribute, m.Fact) else "attribute"
 
 
 def _example(attribute: m.Attribute) -> str:

@@ -82,6 +82,10 @@ def grouped(users: list[str]) -> list[str]:
     return [f"criteria {listing(ids)}", *(u for u in users if u not in criteria)]
 
 
+# Aggregates that band a figure (a score, points, a total or mean of grades) by named bands.
+BANDED = frozenset({"score_banded", "points_total", "sum_banded", "mean_banded"})
+
+
 def _aggregate_users(aggregates: tuple[s.AggregateDecl, ...], gone: Removed, owner: str, path: str) -> Iterator[str]:
     """A section's or the overall's `score:` and `grade:` lines that name what is removed."""
     for aggregate in aggregates:
@@ -93,7 +97,7 @@ def _aggregate_users(aggregates: tuple[s.AggregateDecl, ...], gone: Removed, own
             bool(members & (gone.criteria if aggregate.members and aggregate.members.kind == "criteria" else set()))
             or (gone.kind == "section" and bool(members & gone.names) and aggregate.members is not None
                 and aggregate.members.kind == "sections")
-            or (gone.kind == "bands" and aggregate.kind in ("score_banded", "points_total") and bool(named & gone.names))
+            or (gone.kind == "bands" and aggregate.kind in BANDED and bool(named & gone.names))
             or (gone.kind == "grading" and aggregate.kind == "graded_over" and bool(named & gone.names))
         )
         if uses:

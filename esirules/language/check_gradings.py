@@ -7,6 +7,7 @@ from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_facts import check_fact_clauses
 from esirules.language.context import CheckContext
 
 _FIGURES_BY_USE = {
@@ -35,14 +36,16 @@ def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
     for node in d.rules:
         grade = ctx.on_scale(node.grade, ladder)
         clauses = check_clauses(ctx, node.clauses, scale)
-        if grade is not None and clauses is not None:
-            rules.append(m.GradeRule(grade, clauses, node.otherwise, span=node.span))
+        facts = check_fact_clauses(ctx, node.facts)
+        if grade is not None and clauses is not None and facts is not None:
+            rules.append(m.GradeRule(grade, clauses, node.otherwise, span=node.span, facts=facts))
     caps = []
     for cap in d.caps:
         grade = ctx.on_scale(cap.grade, ladder)
         clauses = check_clauses(ctx, cap.clauses, scale)
-        if grade is not None and clauses is not None:
-            caps.append(m.CapRule(grade, clauses, span=cap.span))
+        facts = check_fact_clauses(ctx, cap.facts)
+        if grade is not None and clauses is not None and facts is not None:
+            caps.append(m.CapRule(grade, clauses, span=cap.span, facts=facts))
     _check_otherwise(ctx, d.rules)
     measure_bands = None
     if d.measure_bands is not None:
@@ -61,16 +64,89 @@ def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
         else:
             measure_bands = bands.name.text
     label = d.label.text if d.label else d.name.text
+    every = [c for r in rules for c in r.clauses] + [c for r in caps for c in r.clauses]
+    means = check_means(ctx, d.means, any(c.figure is not None and c.figure.kind == "mean" for c in every),
+                        f"the grading `{d.name.text}`")
     return m.Grading(
         d.name.text, label, scale.name, ladder.name, tuple(rules), tuple(caps), d.cumulative, measure_bands,
-        span=d.span,
+        span=d.span, means=means,
     )
+
+
+def check_means(ctx: CheckContext, node: s.MeansRoundingNode | None, used: bool, where: str) -> m.Rounding | None:
+    """`means: 2 decimal places, halves up` (issue 11, point 1); W110 where no mean is worked out."""
+    if node is None:
+        return None
+    if not used:
+        ctx.warn(
+            "W110",
+            f"{where} says how means are rounded, but works out no mean",
+            node.span,
+            "remove the `means:` line, or use a mean (`mean of items at least 2.5`)",
+        )
+    if node.places > 6:
+        ctx.error(
+            "R090",
+            f"rounding to {node.places} decimal places is more than a report can show",
+            node.span,
+            "round means to up to 6 decimal places",
+        )
+    ties = node.ties if node.ties in ("up", "even", "down") else "up"
+    return m.Rounding(min(node.places, 6), ties, span=node.span)  # type: ignore[arg-type]
+
+
+def _figure(ctx: CheckContext, clause: s.ClauseNode, scale: m.Scale) -> m.FigureSpec | None:
+    """A figure clause's figure: R111 when its scale has no numbers to add up, R112 for `rated`
+    on a figure other than `count`, R113 for a share of what was possible that is not 0% to 100%."""
+    figure = clause.figure
+    assert figure is not None
+    ok = True
+    if figure.figure != "count" and not scale.numbers:
+        ctx.error(
+            "R111",
+            f"`{figure.figure} of {clause.quantifier.noun}` needs numbers on the levels of `{scale.name}`, "
+            "which has none",
+            figure.span,
+            f"give the levels numbers (`{scale.values[0]} = 4 > ...`), or count them (`count of {clause.quantifier.noun}`)",
+        )
+        ok = False
+    if figure.rated and figure.figure != "count":
+        ctx.error(
+            "R112",
+            f"only `count` picks members by their rating, not `{figure.figure}`",
+            figure.span,
+            f"write `count of {clause.quantifier.noun} rated ...`, or leave out `rated ...`",
+        )
+        ok = False
+    operand = figure.operand.number
+    if operand is None or (figure.of_possible and not 0 <= operand <= 1):
+        ctx.error(
+            "R113",
+            f"a share of what was possible must lie between 0% and 100%, not {figure.operand.text}",
+            figure.operand.span,
+            "write for example `sum of items at least 75% of possible`",
+        )
+        ok = False
+    if not ok or operand is None:
+        return None
+    members = tuple(n.text for n in figure.members)
+    return m.FigureSpec(figure.figure, figure.comparison, operand, figure.of_possible, members, figure.rated)  # type: ignore[arg-type]
 
 
 def check_clauses(ctx: CheckContext, clauses: tuple[s.ClauseNode, ...], scale: m.Scale) -> tuple[m.Clause, ...] | None:
     out = []
     ok = True
     for index, clause in enumerate(clauses):
+        if clause.figure is not None:
+            value = ctx.on_scale(clause.value, scale) if clause.value is not None else scale.values[-1]
+            figure = _figure(ctx, clause, scale)
+            if value is None or figure is None:
+                ok = False
+                continue
+            over = m.Quantifier("figure", noun=clause.quantifier.noun, group=_group(clause.quantifier))
+            out.append(m.Clause(clause.comparison, value, over, span=clause.span, figure=figure))  # type: ignore[arg-type]
+            continue
+        assert clause.value is not None
         value = ctx.on_scale(clause.value, scale)
         if not clause.written and value is not None:
             ctx.warn(
@@ -179,8 +255,16 @@ def check_bands(ctx: CheckContext, d: s.BandsDecl) -> m.Bands | None:
             else:
                 assert test.operand.number is not None
                 operand = test.operand.number
+            if test.of_possible and test.figure not in ("total", "mean"):
+                ctx.error(
+                    "R114",
+                    f"only `total` and `mean` can be compared with what was possible, not `{test.figure}`",
+                    test.span,
+                    f"write `total at least {test.operand.text if isinstance(test.operand, s.Value) else ''} of possible`",
+                )
             tests.append(
-                m.FigureTest(test.figure, test.comparison, operand, test.percent, span=test.span)  # type: ignore[arg-type]
+                m.FigureTest(test.figure, test.comparison, operand, test.percent, span=test.span,  # type: ignore[arg-type]
+                             of_possible=test.of_possible)
             )
         if value is not None:
             bands.append(m.Band(value, tuple(tests), node.otherwise, span=node.span))

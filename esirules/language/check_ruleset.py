@@ -2,7 +2,7 @@
 
 The order matters and is fixed here: a derived ruleset's statements (`replace`, `remove`,
 `change`, `add to`) are applied first (check_derivation), then vocabularies (every later
-declaration may use them, wherever they are written), then gradings, bands and points, sections, the overall, samples,
+declaration may use them, wherever they are written), then gradings, bands and points, sections, the overall, outcomes, samples,
 exclusions, tests and the weights across sections; then the analysis of the model (`analysis`). Each concern has its own module; they
 report through the checking context (`context.CheckContext`).
 """
@@ -15,7 +15,9 @@ from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.analysis import analyse
 from esirules.language.check_derivation import apply_derivations
+from esirules.language.check_facts import check_fact, check_fact_names, unused_facts
 from esirules.language.check_gradings import check_bands, check_grading, check_points
+from esirules.language.check_outcomes import check_outcomes
 from esirules.language.check_structure import (
     check_exclusions,
     check_overall,
@@ -74,8 +76,11 @@ def check_ruleset(
     rounding = m.Rounding()
     for declaration in declarations:
         check_vocabulary(ctx, declaration)
+        if isinstance(declaration, s.FactDecl):
+            check_fact(ctx, declaration)
         if isinstance(declaration, s.Rounding):
             rounding = check_rounding(ctx, declaration)
+    check_fact_names(ctx)
     for declaration in declarations:
         if isinstance(declaration, s.AnswersDefault):
             ctx.default_scale = declaration.scale
@@ -95,9 +100,10 @@ def check_ruleset(
         if again.span.file == overalls[0].span.file:
             ctx.error("R002", "`overall` is given more than once", again.span, "keep only one")
     overall = check_overall(ctx, overalls[-1], sections) if overalls else None
+    outcomes = check_outcomes(ctx, declarations, sections, overall)
     samples = tuple(check_sample(ctx, d, sections) for d in declarations if isinstance(d, s.SampleDecl))
     exclusions = check_exclusions(ctx, declarations, sections)
-    parts = RulesetParts(sections, overall, gradings, bands, exclusions)
+    parts = RulesetParts(sections, overall, gradings, bands, exclusions, outcomes)
     tests = tuple(t for t in (check_test(ctx, d, parts) for d in own if isinstance(d, s.TestDecl)) if t)
     check_weights(ctx, sections)
     ruleset = m.Ruleset(
@@ -111,6 +117,7 @@ def check_ruleset(
         rounding=rounding,
         scales=tuple(ctx.scales.values()),
         attributes=tuple(ctx.attributes.values()),
+        facts=tuple(ctx.facts.values()),
         sources=tuple(ctx.sources.values()),
         measures=tuple(ctx.measures.values()),
         weight_classes=tuple(ctx.classes.items()),
@@ -120,10 +127,12 @@ def check_ruleset(
         gradings=gradings,
         bands=bands,
         points=points,
+        outcomes=outcomes,
         exclusions=exclusions,
         tests=tests,
         span=tree.span,
         derived=tuple(ctx.derived),
     )
+    unused_facts(ctx, ruleset)
     ctx.analysis = analyse(ctx, ruleset)
     return ruleset

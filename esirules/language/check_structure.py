@@ -6,7 +6,16 @@ from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_carried import carry_forward, warn_no_score
 from esirules.language.check_conditions import check_condition_node
+from esirules.language.check_facts import (
+    aggregate_ladders,
+    check_level_caps,
+    criterion_ladders,
+    model_criterion_ladders,
+    section_ladders,
+)
+from esirules.language.check_gradings import check_means
 from esirules.language.context import CheckContext
 from esirules.span import Span
 
@@ -24,7 +33,11 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
             d.weight, f"section {d.id.text}", "section weights are shares of the overall score, such as 30%"
         )
     ids = [c.id for c in criteria]
-    score, grade = _aggregates(ctx, d.aggregates, "criteria", ids, {c.id: c for c in criteria})
+    score, grade = _aggregates(
+        ctx, d.aggregates, "criteria", ids, {c.id: c for c in criteria}, d.means, f"section {d.id.text}"
+    )
+    ladders = {c.id: model_criterion_ladders(ctx, c) for c in criteria}
+    caps = check_level_caps(ctx, d.caps, aggregate_ladders(ctx, grade, ladders), f"section {d.id.text}")
     if score is None and grade is None and any(c.kind == "numerical" for c in criteria):
         # INVARIANT: only a section that says nothing of how it combines its criteria is given
         # the weighted mean of their scores; one with a `grade:` line alone has a grade, no score.
@@ -32,15 +45,19 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "criterion")
     _adjustable(ctx, d.allows_adjustment, grade, f"section {d.id.text}", d.id.span)
+    carried = carry_forward(ctx, d.carry_forward, f"section {d.id.text}", grade is not None, d.id.span)
+    own = ((c.id, c.carry_forward) for c in criteria)
+    warn_no_score(ctx, score, missing, own, "criterion", f"section {d.id.text}", d.id.span)
     return m.Section(
         d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
-        score, grade, missing, d.allows_adjustment, span=d.span, changed_at=ctx.changed_at("section", d.id.text),
+        score, grade, missing, d.allows_adjustment, carried, span=d.span,
+        changed_at=ctx.changed_at("section", d.id.text), caps=caps,
     )
 
 
 def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section, ...]) -> m.Overall:
     by_id = {section.id: section for section in sections}
-    score, grade = _aggregates(ctx, d.aggregates, "sections", list(by_id), by_id)
+    score, grade = _aggregates(ctx, d.aggregates, "sections", list(by_id), by_id, d.means, "the overall")
     if score is not None and score.kind == "weighted_mean":
         for member in score.members or tuple(by_id):
             section = by_id.get(member)
@@ -54,9 +71,13 @@ def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section
     _check_banded_score(ctx, score, grade)
     missing = _missing(ctx, d.missing, "section")
     _adjustable(ctx, d.allows_adjustment, grade, "the overall", d.title.span)
+    ladders = {section.id: section_ladders(ctx, section) for section in sections}
+    caps = check_level_caps(ctx, d.caps, aggregate_ladders(ctx, grade, ladders), "the overall")
+    members = ((section.id, section.carry_forward) for section in sections)
+    warn_no_score(ctx, score, missing, members, "section", "the overall", d.title.span)
     return m.Overall(
         d.title.text, score, grade, missing, d.description.text if d.description else "", d.allows_adjustment,
-        span=d.span,
+        span=d.span, caps=caps,
     )
 
 
@@ -102,7 +123,11 @@ def _aggregates(
     members_kind: str,
     known: list[str],
     objects: dict,  # type: ignore[type-arg]
+    means_node: s.MeansRoundingNode | None = None,
+    where: str = "this block",
 ) -> tuple[m.Aggregate | None, m.Aggregate | None]:
+    uses_mean = any(node.kind == "mean_banded" for node in nodes)
+    means = check_means(ctx, means_node, uses_mean, where)
     score: m.Aggregate | None = None
     grade: m.Aggregate | None = None
     for node in nodes:
@@ -132,6 +157,10 @@ def _aggregates(
             names_members(ctx, node.using, members or tuple(known), members_kind)
         elif node.kind == "score_banded" and node.using is not None and node.using.text not in ctx.bands:
             ctx.unknown("set of bands", node.using, ctx.bands)
+        elif node.kind in ("sum_banded", "mean_banded") and node.using is not None:
+            if node.using.text not in ctx.bands:
+                ctx.unknown("set of bands", node.using, ctx.bands)
+            _numbered_members(ctx, node, [objects[k] for k in members or known if k in objects])
         aggregate = m.Aggregate(
             node.kind,  # type: ignore[arg-type]
             members,
@@ -139,6 +168,7 @@ def _aggregates(
             using,
             node.bands.text if node.bands else None,
             span=node.span,
+            means=means if node.kind == "mean_banded" else None,
         )
         if node.target == "score":
             if score is not None:
@@ -149,6 +179,42 @@ def _aggregates(
                 ctx.error("R002", "the grade is defined twice", node.span, "keep one `grade:` line")
             grade = aggregate
     return score, grade
+
+
+def _numbered_members(ctx: CheckContext, node: s.AggregateDecl, members: list[m.Criterion | m.Section]) -> None:
+    """R115: a total or mean of grades needs numbers on the ladder each member is graded on
+    (where the checker can tell it: a grading's ladder, a bands' scale)."""
+    for member in members:
+        ladder = _ladder_of(ctx, member)
+        scale = ctx.scales.get(ladder or "")
+        if scale is not None and not scale.numbers:
+            figure = "total" if node.kind == "sum_banded" else "mean"
+            ctx.error(
+                "R115",
+                f"a {figure} of grades needs numbers on the ladder `{scale.name}` that "
+                f"{member.id} is graded on, which has none",
+                node.span,
+                f"give its levels numbers (`{scale.values[0]} = 4 > ...`), or grade this another way",
+            )
+            return
+
+
+def _ladder_of(ctx: CheckContext, member: m.Criterion | m.Section) -> str | None:
+    """The ladder a criterion or section is graded on, if the checker can tell it here."""
+    if isinstance(member, m.Criterion):
+        decl = ctx.gradings.get(member.grading or "")
+        if decl is not None and decl.ladder is not None:
+            return decl.ladder.text
+        bands = ctx.bands.get(member.grading or "")
+        return bands.scale.text if bands is not None else None
+    grade = member.grade
+    if grade is None:
+        return None
+    if grade.kind == "graded_over":
+        decl = ctx.gradings.get(grade.using or "")
+        return decl.ladder.text if decl is not None and decl.ladder is not None else None
+    bands = ctx.bands.get((grade.bands if grade.kind == "points_total" else grade.using) or "")
+    return bands.scale.text if bands is not None and grade.kind != "lowest_of" else None
 
 
 def _fail_contents(ctx: CheckContext, d: s.CriterionDecl) -> None:
@@ -216,10 +282,13 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
             "remove `allows adjustment`, or grade the criterion (`graded by` a set of bands)",
         )
     pooling = d.pooling.text if d.pooling else "pooled"
+    caps = check_level_caps(ctx, d.caps, criterion_ladders(ctx, d), f"criterion {d.id.text}")
+    graded = d.graded_by is not None or bool(d.items)
+    carried = carry_forward(ctx, d.carry_forward, f"criterion {d.id.text}", graded, d.id.span)
     return m.Criterion(
         d.id.text, d.title.text, section, kind, weight, weight_class,  # type: ignore[arg-type]
         d.description.text if d.description else "", questions, items, pooling,  # type: ignore[arg-type]
-        grading, d.allows_adjustment, span=d.span,
+        grading, d.allows_adjustment, carried, span=d.span, caps=caps,
         pooling_span=d.pooling.span if d.pooling else None, changed_at=_criterion_changes(ctx, d, weight_class),
     )
 
@@ -290,7 +359,10 @@ def _checked_question(ctx: CheckContext, d: s.QuestionDecl, criterion: str) -> m
             source = d.source.text
         else:
             ctx.unknown("evidence source", d.source, ctx.sources)
-    applies = check_condition_node(ctx, d.applies) if d.applies is not None else None
+    # A question's applicability may test the inspection's facts as well as the case's attributes.
+    names = {**ctx.attributes, **ctx.facts}
+    kind = "case attribute or fact" if ctx.facts else "case attribute"
+    applies = check_condition_node(ctx, d.applies, names, kind) if d.applies is not None else None
     weight = Fraction(1)
     if d.weight is not None:
         weight = ctx.weight(d.weight, f"question {d.id.text}", above_zero=True)
@@ -405,6 +477,16 @@ def names_members(
                 "here have no such group",
                 using.span,
                 f"give items `group \"{group.text}\"` (groups here: {known}), or grade them with another grading",
+            )
+        named = [n for n in clause.figure.members if n.text not in members] if clause.figure is not None else []
+        if named:
+            listed = ", ".join(f"`{name}`" for name in members)
+            ctx.error(
+                "R102",
+                f"the grading `{using.text}` names `{named[0].text}`, which is not one of the {what} "
+                "it grades here",
+                using.span,
+                f"name one of {listed} in the grading, or grade these {what} with another grading",
             )
         if clause.member is not None and clause.member.text not in members:
             listed = ", ".join(f"`{name}`" for name in members)

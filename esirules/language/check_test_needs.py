@@ -15,7 +15,9 @@ from typing import Literal, NamedTuple
 from esirules.language import model as m
 from esirules.language.context import CheckContext
 
-GapKind = Literal["no answers", "answers not counted", "not rated", "all not applicable", "no target data"]
+GapKind = Literal[
+    "no answers", "answers not counted", "not rated", "all not applicable", "no target data", "carried forward"
+]
 
 
 class RulesetParts(NamedTuple):
@@ -26,6 +28,7 @@ class RulesetParts(NamedTuple):
     gradings: tuple[m.Grading, ...]
     bands: tuple[m.Bands, ...]
     exclusions: m.Exclusions
+    outcomes: tuple[m.Outcome, ...] = ()
 
 
 class Given(NamedTuple):
@@ -37,6 +40,7 @@ class Given(NamedTuple):
     answered: frozenset[str]
     counted: frozenset[str]
     measures: frozenset[str]
+    carried: frozenset[str] = frozenset()  # levels carried forward: `criterion A1`, `section safe`
 
 
 class Gap(NamedTuple):
@@ -50,8 +54,12 @@ class Gap(NamedTuple):
 def gaps_of(e: m.Expectation, parts: RulesetParts, given: Given) -> list[Gap]:
     """What the expectation's target needs that the evidence given lacks (nothing: it can be computed)."""
     criteria = {c.id: c for section in parts.sections for c in section.criteria}
+    if e.target == "outcome":
+        # Which levels an outcome needs depends on which rule decides it, so nothing is asked
+        # here: a test whose evidence leaves it not computable fails, saying which level lacked.
+        return []
     if e.target == "criterion":
-        return _criterion(criteria[e.id], parts, given)
+        return _criterion(criteria[e.id], parts, given, e.what)
     if e.target == "item":
         item = next(i for c in criteria.values() for i in c.items if i.id == e.id)
         if item.measure is not None:
@@ -67,7 +75,11 @@ def gaps_of(e: m.Expectation, parts: RulesetParts, given: Given) -> list[Gap]:
     return _overall(e.what, criteria, parts, given)
 
 
-def _criterion(c: m.Criterion, parts: RulesetParts, given: Given) -> list[Gap]:
+def _criterion(c: m.Criterion, parts: RulesetParts, given: Given, what: str = "grade") -> list[Gap]:
+    if f"criterion {c.id}" in given.carried or f"section {c.section}" in given.carried:
+        # Carried forward (or in a section carried forward): a grade, no score (issue 11, point 6).
+        carried = f"criterion {c.id}" if f"criterion {c.id}" in given.carried else f"section {c.section}"
+        return [] if what == "grade" and carried.startswith("criterion") else [Gap(c.id, "carried forward", (carried,))]
     if c.kind == "numerical":
         live = [q for q in c.questions if not _excluded(q, parts.exclusions)]
         if any(q.id in given.counted for q in live):
@@ -96,6 +108,8 @@ def _section(
     rule = section.score if what == "score" else section.grade
     if rule is None:
         return []
+    if f"section {section.id}" in given.carried:
+        return [] if what == "grade" else [Gap(None, "carried forward", (f"section {section.id}",))]
     if rule.kind == "score_banded":
         return _section(section, "score", criteria, parts, given)
     members = [criteria[i] for i in rule.members if i in criteria] if rule.members else list(section.criteria)
@@ -103,7 +117,13 @@ def _section(
         chosen = [c for c in members if c.kind == "numerical"]
     else:
         chosen = [c for c in members if c.grading is not None]
-    return _missing(section.missing, [_criterion(c, parts, given) for c in chosen])
+    member_what = "score" if rule.kind == "weighted_mean" else "grade"
+    return _missing(_drops_out(rule, section.missing), [_criterion(c, parts, given, member_what) for c in chosen])
+
+
+def _drops_out(rule: m.Aggregate, missing: m.MissingRule) -> m.MissingRule:
+    """A total or mean of grades leaves out a member without a grade, whatever the block says."""
+    return "renormalise" if rule.kind in ("sum_banded", "mean_banded") else missing
 
 
 def _overall(what: str, criteria: dict[str, m.Criterion], parts: RulesetParts, given: Given) -> list[Gap]:
@@ -116,7 +136,7 @@ def _overall(what: str, criteria: dict[str, m.Criterion], parts: RulesetParts, g
     sections = [s for s in parts.sections if not rule.members or s.id in rule.members]
     member_what = "score" if rule.kind == "weighted_mean" else "grade"
     chosen = [s for s in sections if (s.score if member_what == "score" else s.grade) is not None]
-    return _missing(overall.missing, [_section(s, member_what, criteria, parts, given) for s in chosen])
+    return _missing(_drops_out(rule, overall.missing), [_section(s, member_what, criteria, parts, given) for s in chosen])
 
 
 def _missing(rule: m.MissingRule, per_member: Sequence[list[Gap]]) -> list[Gap]:
@@ -180,6 +200,8 @@ def _phrase(kind: GapKind, gaps: list[Gap]) -> str:
         return f"it does not rate {_many('item', 'items', names)}"
     if kind == "all not applicable":
         return f"it rates every item of {_many('criterion', 'criteria', criteria)} not applicable"
+    if kind == "carried forward":
+        return f"it carries {' and '.join(names)} forward: a grade, not computed, with no score of its own or of its criteria"
     return f"it gives no target data for {_many('measure', 'measures', names)}"
 
 

@@ -10,10 +10,13 @@ evidence given cannot compute (R081). A new kind of target (outcomes) is one mor
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 
+from esirules.diagnostics import did_you_mean
 from esirules.language import model as m
 from esirules.language import syntax as s
+from esirules.language.check_facts import test_facts
 from esirules.language.check_test_needs import Given, RulesetParts, gaps_of, report_gaps
 from esirules.language.context import CheckContext
 from esirules.span import Span
@@ -30,6 +33,9 @@ def check_test(ctx: CheckContext, d: s.TestDecl, parts: RulesetParts) -> m.Rules
     checker = _TestChecker(ctx, d, parts, criteria, tested)
     return checker.check()
 
+
+# `expect section B total 9`: the figures of a total or mean of grades (issue 11, point 1).
+FIGURES = frozenset({"total", "mean", "rated"})
 
 class _TestChecker:
     def __init__(
@@ -55,6 +61,10 @@ class _TestChecker:
         answers = self._answers()
         measures = self._measures()
         adjustments = self._adjustments()
+        facts = test_facts(self.ctx, self.d.facts)
+        if len(facts) < len(self.d.facts):
+            self.ok = False
+        carried = self._carried(ratings, answers)
         if not self.d.expectations:
             self.ctx.error("R080", f"the test \"{self.d.name.text}\" expects nothing", self.d.span,
                            "add a line such as `expect grade \"Partly met\"` or `expect criterion B4 score 70%`")
@@ -68,6 +78,7 @@ class _TestChecker:
                 if count > 0 and value != self._na(self.ctx.scales.get(self.questions[question].scale))
             ),
             frozenset(name for name, *_ in measures),
+            frozenset(f"{c.level} {c.id}" for c in carried),
         )
         # What is missing is asked only of evidence that checked: after a misspelt name, the
         # evidence it meant to give would be reported missing too.
@@ -87,7 +98,7 @@ class _TestChecker:
             return None
         return m.RulesetTest(
             self.d.name.text, self.tested.id if self.tested else None, tuple(ratings), tuple(answers),
-            tuple(measures), tuple(adjustments), tuple(expectations), span=self.d.span,
+            tuple(measures), tuple(adjustments), tuple(expectations), tuple(carried), span=self.d.span, facts=facts,
         )
 
     # --- evidence given -------------------------------------------------------------------
@@ -155,7 +166,7 @@ class _TestChecker:
             if criterion is None:
                 self.ok = False
                 continue
-            ladder = _ladder_of(self.ctx, criterion)
+            ladder = criterion_ladder(self.ctx, criterion)
             if ladder is not None and self.ctx.on_scale(node.grade, ladder) is None:
                 self.ok = False
             if not criterion.allows_adjustment:
@@ -170,6 +181,53 @@ class _TestChecker:
                 m.TestAdjustment(criterion.id, node.grade.text, node.by.text, node.reason.text, span=node.span)
             )
         return adjustments
+
+    def _carried(self, ratings: list[tuple[str, str]], answers: list[tuple[str, str, int]]) -> list[m.TestCarried]:
+        """`given carried forward section safe "Good"` (issue 11, point 6): R144, R145, and R033 for a grade off its ladder."""
+        carried: list[m.TestCarried] = []
+        sections = {s.id: s for s in self.parts.sections}
+        given = {item for item, _ in ratings} | {question for question, _, count in answers if count > 0}
+        for node in self.d.carried:
+            level: m.Criterion | m.Section | None = None
+            if node.subject == "overall" or node.name is None:
+                self.ctx.error("R144", "the overall cannot be carried forward", node.span,
+                               "carry forward a criterion or section instead")
+            elif node.subject == "criterion":
+                level = self.criteria.get(node.name.text)
+                if level is None:
+                    self.ctx.unknown("criterion", node.name, self.criteria)
+            else:
+                level = sections.get(node.name.text)
+                if level is None:
+                    self.ctx.unknown("section", node.name, sections)
+            if level is None or node.name is None:
+                self.ok = False
+                continue
+            what = f"{node.subject} {level.id}"
+            if level.carry_forward is None:
+                self.ctx.error("R144", f"{what} may not carry forward an earlier grade", node.name.span,
+                               f"add `may carry forward for ...` to {what}, or give evidence for it instead")
+                self.ok = False
+                continue
+            ladder = criterion_ladder(self.ctx, level) if isinstance(level, m.Criterion) else (
+                aggregate_ladder(self.ctx, level.grade, level.criteria) if level.grade is not None else None
+            )
+            if ladder is not None and self.ctx.on_scale(node.grade, ladder) is None:
+                self.ok = False
+                continue
+            criteria = level.criteria if isinstance(level, m.Section) else (level,)
+            inspected = [n for c in criteria for n in (*(i.id for i in c.items), *(q.id for q in c.questions)) if n in given]
+            twice = any(c.level == node.subject and c.id == level.id for c in carried)
+            if twice or inspected:
+                words = f"the test carries {what} forward twice" if twice else (
+                    f"the test carries {what} forward and also gives evidence for it (`{inspected[0]}`)"
+                )
+                self.ctx.error("R145", words, node.span, "a level carried forward is not inspected; keep one")
+                self.ok = False
+                continue
+            source = "" if node.source is None else node.source.text
+            carried.append(m.TestCarried(node.subject, level.id, node.grade.text, source, span=node.span))  # type: ignore[arg-type]
+        return carried
 
     def _criterion_named(self, name: s.Name | None, span: Span, what: str) -> m.Criterion | None:
         """The criterion `name` says, or the test's own when there is no name."""
@@ -195,13 +253,34 @@ class _TestChecker:
             return self._of_item(e)
         if e.subject == "bands":
             return self._of_bands(e)
+        if e.subject == "outcome":
+            return self._of_outcome(e)
         return self._of_aggregate(e)
+
+    def _of_outcome(self, e: s.Expect) -> m.Expectation | None:
+        assert e.name is not None
+        outcome = next((o for o in self.parts.outcomes if o.name == e.name.text), None)
+        if outcome is None:
+            self.ctx.unknown("outcome", e.name, [o.name for o in self.parts.outcomes])
+            return None
+        if e.value.text not in outcome.values:
+            self.ctx.error(
+                "R130", f"`{e.value.text}` is not a value of the outcome `{outcome.name}`", e.value.span,
+                did_you_mean(e.value.text, outcome.values, listing=False)
+                or "its values are " + ", ".join(f"`{v}`" for v in outcome.values),
+            )
+            return None
+        return m.Expectation("outcome", outcome.name, "value", e.value.text, value=e.value.text, span=e.span)
 
     def _of_criterion(self, e: s.Expect) -> m.Expectation | None:
         criterion = self._criterion_named(e.name, e.span, f"`expect {e.what}`")
         if criterion is None:
             return None
         about = [("criterion", criterion.id)]
+        if e.what in FIGURES:
+            self.ctx.error("R116", f"a criterion has no {e.what} of its own, so a test cannot expect one", e.span,
+                           f"expect its grade, or the {e.what} of a section or the overall graded by a total or mean")
+            return None
         if e.what == "score":
             if criterion.kind != "numerical":
                 self.ctx.error("R080", f"criterion {criterion.id} is graded, not scored, so a test cannot expect "
@@ -213,7 +292,7 @@ class _TestChecker:
             self.ctx.error("R080", f"criterion {criterion.id} is not graded, so a test cannot expect a grade",
                            e.value.span, "expect a score instead: `expect score 75%`", about=about)
             return None
-        ladder = _ladder_of(self.ctx, criterion)
+        ladder = criterion_ladder(self.ctx, criterion)
         if ladder is None or self.ctx.on_scale(e.value, ladder) is None:
             return None
         return m.Expectation("criterion", criterion.id, "grade", e.value.text, value=e.value.text, span=e.span)
@@ -282,6 +361,15 @@ class _TestChecker:
                 return None
             owner, score, grade, target_id = "the overall", overall.score, overall.grade, "overall"
         target: m.TargetKind = "section" if e.subject == "section" else "overall"
+        if e.what in FIGURES:
+            if grade is None or grade.kind not in ("sum_banded", "mean_banded"):
+                self.ctx.error("R116", f"{owner} is not graded by a total or mean of grades, so a test cannot "
+                               f"expect its {e.what}", e.span,
+                               "expect its grade, or grade it by one: `grade: sum of criteria banded by totals`")
+                return None
+            if e.value.number is None:
+                return None
+            return m.Expectation(target, target_id, e.what, e.value.text, score=e.value.number, span=e.span)  # type: ignore[arg-type]
         if e.what == "score":
             if score is None:
                 self.ctx.error("R080", f"{owner} has no score, so a test cannot expect one", e.span,
@@ -292,7 +380,7 @@ class _TestChecker:
             self.ctx.error("R080", f"{owner} has no grade, so a test cannot expect one", e.span,
                            "expect its score" if score is not None else "it needs a `grade:` line first")
             return None
-        scale = self._aggregate_ladder(grade)
+        scale = aggregate_ladder(self.ctx, grade, self.criteria.values())
         if scale is not None and self.ctx.on_scale(e.value, scale) is None:
             return None
         return m.Expectation(target, target_id, "grade", e.value.text, value=e.value.text, span=e.span)
@@ -315,24 +403,25 @@ class _TestChecker:
         grading = self.ctx.gradings.get(self.criteria[item.criterion].grading or "")
         return self.ctx.scales.get(grading.item_scale.text) if grading and grading.item_scale else None
 
-    def _aggregate_ladder(self, grade: m.Aggregate) -> m.Scale | None:
-        """The ladder an aggregate's grade is on (None when it cannot be told here)."""
-        if grade.kind == "graded_over":
-            grading = self.ctx.gradings.get(grade.using or "")
-            return self.ctx.scales.get(grading.ladder.text) if grading and grading.ladder else None
-        if grade.kind in ("points_total", "score_banded"):
-            bands = self.ctx.bands.get((grade.bands if grade.kind == "points_total" else grade.using) or "")
-            return self.ctx.scales.get(bands.scale.text) if bands else None
-        # `lowest of`: the grade of a member, on the members' ladder when the ruleset has one.
-        ladders = {ladder.name: ladder for c in self.criteria.values() if (ladder := _ladder_of(self.ctx, c))}
-        return next(iter(ladders.values())) if len(ladders) == 1 else None
-
     @staticmethod
     def _na(scale: m.Scale | None) -> str | None:
         return None if scale is None else scale.not_applicable
 
 
-def _ladder_of(ctx: CheckContext, criterion: m.Criterion) -> m.Scale | None:
+def aggregate_ladder(ctx: CheckContext, grade: m.Aggregate, criteria: Iterable[m.Criterion]) -> m.Scale | None:
+    """The ladder an aggregate's grade is on (None when it cannot be told here)."""
+    if grade.kind == "graded_over":
+        grading = ctx.gradings.get(grade.using or "")
+        return ctx.scales.get(grading.ladder.text) if grading and grading.ladder else None
+    if grade.kind in ("points_total", "score_banded", "sum_banded", "mean_banded"):
+        bands = ctx.bands.get((grade.bands if grade.kind == "points_total" else grade.using) or "")
+        return ctx.scales.get(bands.scale.text) if bands else None
+    # `lowest of`: the grade of a member, on the members' ladder when the ruleset has one.
+    ladders = {ladder.name: ladder for c in criteria if (ladder := criterion_ladder(ctx, c))}
+    return next(iter(ladders.values())) if len(ladders) == 1 else None
+
+
+def criterion_ladder(ctx: CheckContext, criterion: m.Criterion) -> m.Scale | None:
     """The ladder a criterion's grades come from; None if it is not graded, or if its grading
     or bands could not be checked (that error is reported where they are declared)."""
     if criterion.grading is None:

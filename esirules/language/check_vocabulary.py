@@ -3,6 +3,8 @@ and rounding (syntax in, recorded in the checking context or returned as model o
 
 from __future__ import annotations
 
+from fractions import Fraction
+
 from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.context import CheckContext
@@ -60,7 +62,7 @@ def _scale(ctx: CheckContext, declaration: s.ScaleDecl) -> None:
     kind = "ladder" if declaration.is_ladder else "scale"
     if not ctx.unique("scale or ladder", declaration.name):
         return
-    values = _distinct_values(ctx, declaration.values, kind, declaration.name.text)
+    values = distinct_values(ctx, declaration.values, kind, declaration.name.text)
     na = None
     if declaration.has_not_applicable:
         na = declaration.not_applicable.text if declaration.not_applicable else "not applicable"
@@ -72,11 +74,37 @@ def _scale(ctx: CheckContext, declaration: s.ScaleDecl) -> None:
                 "give not applicable a spelling of its own, such as \"n/a\"",
             )
     ctx.scales[declaration.name.text] = m.Scale(
-        declaration.name.text, tuple(values), na, declaration.is_ladder, span=declaration.span
+        declaration.name.text, tuple(values), na, declaration.is_ladder, span=declaration.span,
+        numbers=_numbers(ctx, declaration, kind),
     )
 
 
-def _distinct_values(ctx: CheckContext, values: tuple[s.Value, ...], kind: str, owner: str) -> list[str]:
+def _numbers(ctx: CheckContext, declaration: s.ScaleDecl, kind: str) -> tuple[Fraction, ...]:
+    """Each level's number (issue 11, point 1): written after `=`, or the level itself written as a
+    number; () when no level has one. R110 when some levels have one and others do not."""
+    written = declaration.numbers or (None,) * len(declaration.values)
+    numbers = [
+        (n.number if n is not None else None) if n is not None else (v.number if not v.quoted else None)
+        for v, n in zip(declaration.values, written)
+    ]
+    if all(n is None for n in numbers):
+        return ()
+    if any(n is None for n in numbers):
+        without = [v.text for v, n in zip(declaration.values, numbers) if n is None]
+        first = next(v for v, n in zip(declaration.values, numbers) if n is None)
+        ctx.error(
+            "R110",
+            f"some levels of the {kind} `{declaration.name.text}` have numbers and "
+            + ", ".join(f"`{w}`" for w in without)
+            + (" has none" if len(without) == 1 else " have none"),
+            first.span,
+            f"give every level a number (`{first.text} = 1`) or none",
+        )
+        return ()
+    return tuple(n for n in numbers if n is not None)
+
+
+def distinct_values(ctx: CheckContext, values: tuple[s.Value, ...], kind: str, owner: str) -> list[str]:
     out: list[str] = []
     for value in values:
         if value.text in out:
@@ -96,7 +124,7 @@ def _attribute(ctx: CheckContext, declaration: s.AttributeDecl) -> None:
         return
     name = declaration.name.text
     label = declaration.label.text if declaration.label else name.replace("_", " ")
-    values = tuple(_distinct_values(ctx, declaration.values, "attribute", name))
+    values = tuple(distinct_values(ctx, declaration.values, "attribute", name))
     low = declaration.minimum.number if declaration.minimum else None
     high = declaration.maximum.number if declaration.maximum else None
     if low is not None and high is not None and low > high and declaration.maximum:

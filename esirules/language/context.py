@@ -52,6 +52,7 @@ class CheckContext:
         self.diagnostics: list[Diagnostic] = []
         self.scales: dict[str, m.Scale] = {}
         self.attributes: dict[str, m.Attribute] = {}
+        self.facts: dict[str, m.Fact] = {}  # facts about the inspection (issue 11, point 4)
         self.sources: dict[str, m.Source] = {}
         self.measures: dict[str, m.Measure] = {}
         self.classes: dict[str, Fraction] = {}

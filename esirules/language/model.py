@@ -31,12 +31,19 @@ from esirules.language.model_rules import (  # noqa: F401 (re-exported)
     CapRule,
     Clause,
     Figure,
+    FigureSpec,
     FigureTest,
     GradeRule,
     Grading,
+    LevelKind,
+    LevelTest,
+    Outcome,
+    OutcomeRule,
     Points,
     Quantifier,
     QuantifierKind,
+    Rounding,
+    figure_members,
     named_members,
 )
 from esirules.span import Span, span_field
@@ -77,6 +84,19 @@ class Scale:
     not_applicable: str | None = None
     is_ladder: bool = False
     span: Span = span_field()
+    # Each level's number, in the order of `values` (issue 11, point 1); () when the levels have none.
+    numbers: tuple[Fraction, ...] = ()
+
+    def number(self, value: str) -> Fraction | None:
+        """The number of a level, or None (a scale without numbers, or not one of its levels)."""
+        if not self.numbers or value not in self.values:
+            return None
+        return self.numbers[self.values.index(value)]
+
+    @property
+    def largest(self) -> Fraction | None:
+        """The largest number a level has (whatever its place in the order); None without numbers."""
+        return max(self.numbers) if self.numbers else None
 
     def rank(self, value: str) -> int:
         """Higher is better: the best value has rank len(values) - 1, the worst 0."""
@@ -105,6 +125,17 @@ class Attribute:
     span: Span = span_field()
 
 
+FactValue = str | Fraction | bool  # a value's name (enumerated, ordered), a number, or yes (True) / no (False)
+
+
+@attrs.frozen
+class Fact(Attribute):
+    """A fact about the inspection, not a case (issue 11, point 4): kinds as an attribute's, and
+    the value taken when the evidence does not record it (`default`; None: it must be recorded)."""
+
+    default: FactValue | None = attrs.field(default=None, kw_only=True)
+
+
 @attrs.frozen
 class Source:
     name: str
@@ -120,15 +151,6 @@ class Measure:
     label: str
     unit: str = "percent"
     lower_is_better: bool = False
-    span: Span = span_field()
-
-
-@attrs.frozen
-class Rounding:
-    """How figures are shown: `places` decimal places of a percentage; `ties` for halves."""
-
-    places: int = 0
-    ties: Literal["up", "even", "down"] = "up"
     span: Span = span_field()
 
 
@@ -172,7 +194,9 @@ class Item(_Written):
 # ---------------------------------------------------------------------------------------------
 # Structure
 
-AggregateKind = Literal["weighted_mean", "lowest_of", "points_total", "graded_over", "score_banded"]
+AggregateKind = Literal[
+    "weighted_mean", "lowest_of", "points_total", "graded_over", "score_banded", "sum_banded", "mean_banded"
+]
 
 
 @attrs.frozen
@@ -185,9 +209,22 @@ class Aggregate:
     using: str | None = None  # the points, grading or bands named
     bands: str | None = None  # for points_total: the bands on the total
     span: Span = span_field()
+    # sum_banded, mean_banded: how the mean is rounded (the block's `means:` part); None: exact
+    means: Rounding | None = None
 
 
 MissingRule = Literal["not computable", "renormalise"]
+
+
+@attrs.frozen
+class CarryForward:
+    """How long an earlier grade of a criterion or section may be carried forward (issue 11, point 6).
+
+    `months` is the period in calendar months (`3 years` is 36); `written` is the period as written."""
+
+    months: int
+    written: str  # `36 months`, `3 years`
+    span: Span = span_field()
 
 
 @attrs.frozen
@@ -206,7 +243,9 @@ class Criterion(_Written):
     pooling: Literal["pooled", "mean of questions"] = "pooled"
     grading: str | None = None  # descriptive: the grading; numerical: optional bands
     allows_adjustment: bool = False
+    carry_forward: CarryForward | None = None  # the evidence may carry an earlier grade forward
     span: Span = span_field()
+    caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
     # Where `pooling:` is written (None when the default applies); explanations cite it.
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
@@ -223,7 +262,9 @@ class Section(_Written):
     grade: Aggregate | None = None
     missing: MissingRule = "not computable"
     allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
+    carry_forward: CarryForward | None = None  # the evidence may carry an earlier grade forward
     span: Span = span_field()
+    caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
     changed_at: ChangedAt = attrs.field(default=(), eq=False, repr=False, kw_only=True)
 
 
@@ -236,6 +277,7 @@ class Overall:
     description: str = ""
     allows_adjustment: bool = False  # a lead inspector may adjust its grade (evidence `adjustments`)
     span: Span = span_field()
+    caps: tuple[CapRule, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -291,7 +333,7 @@ class Derived:
 # Tests written in the language
 
 
-TargetKind = Literal["criterion", "item", "bands", "section", "overall"]
+TargetKind = Literal["criterion", "item", "bands", "section", "overall", "outcome"]
 
 
 @attrs.frozen
@@ -306,7 +348,7 @@ class Expectation:
 
     target: TargetKind
     id: str
-    what: Literal["score", "grade", "rating", "value"]
+    what: Literal["score", "grade", "rating", "value", "total", "mean", "rated"]
     written: str  # the expected value as written: `70%`, `3/4`, `Partly met`
     score: Fraction | None = None
     places: int | None = None
@@ -331,6 +373,19 @@ class TestAdjustment:
 
 
 @attrs.frozen
+class TestCarried:
+    """An earlier grade a test carries forward: `criterion` or `section`, its id, the grade, the source."""
+
+    level: Literal["criterion", "section"]
+    id: str
+    grade: str
+    inspection: str = ""
+    span: Span = span_field()
+
+    __test__ = False  # not a pytest test class
+
+
+@attrs.frozen
 class RulesetTest:
     """A test written in the ruleset: evidence given, expectations of what the rules compute.
 
@@ -345,7 +400,9 @@ class RulesetTest:
     measures: tuple[tuple[str, Fraction, Fraction, Fraction], ...] = ()
     adjustments: tuple[TestAdjustment, ...] = ()
     expectations: tuple[Expectation, ...] = ()
+    carried: tuple[TestCarried, ...] = ()
     span: Span = span_field()
+    facts: tuple[tuple[str, FactValue], ...] = attrs.field(default=(), kw_only=True)  # `given facts ...`
 
 
 # ---------------------------------------------------------------------------------------------
@@ -363,9 +420,10 @@ class Ruleset:
     content_hash: str
     description: str = ""
     parent: Ruleset | None = None
-    rounding: Rounding = Rounding()
+    rounding: Rounding = Rounding()  # noqa: RUF009 (frozen, so one shared default is safe)
     scales: tuple[Scale, ...] = ()
     attributes: tuple[Attribute, ...] = ()
+    facts: tuple[Fact, ...] = ()
     sources: tuple[Source, ...] = ()
     measures: tuple[Measure, ...] = ()
     weight_classes: tuple[tuple[str, Fraction], ...] = ()
@@ -375,6 +433,7 @@ class Ruleset:
     gradings: tuple[Grading, ...] = ()
     bands: tuple[Bands, ...] = ()
     points: tuple[Points, ...] = ()
+    outcomes: tuple[Outcome, ...] = ()  # in the order declared: a rule reads only earlier ones
     exclusions: Exclusions = Exclusions()
     tests: tuple[RulesetTest, ...] = ()
     span: Span = span_field()
@@ -393,7 +452,14 @@ class Ruleset:
         return _by_name(self.scales, name)
 
     def attribute(self, name: str) -> Attribute:
-        return _by_name(self.attributes, name)
+        """The case attribute called `name`, else the fact (a condition may name either)."""
+        for attribute in self.attributes:
+            if attribute.name == name:
+                return attribute
+        return _by_name(self.facts, name)
+
+    def fact(self, name: str) -> Fact:
+        return _by_name(self.facts, name)
 
     def measure(self, name: str) -> Measure:
         return _by_name(self.measures, name)
@@ -406,6 +472,9 @@ class Ruleset:
 
     def points_table(self, name: str) -> Points:
         return _by_name(self.points, name)
+
+    def outcome(self, name: str) -> Outcome:
+        return _by_name(self.outcomes, name)
 
     def sample(self, name: str) -> Sample:
         return _by_name(self.samples, name)

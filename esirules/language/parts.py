@@ -101,6 +101,28 @@ class Group(NamedTuple):
     text: s.Text
 
 
+class ValuedLevel(NamedTuple):
+    """`good = 3`: a level of a scale with a number of its own (issue 11, point 1)."""
+
+    value: s.Value
+    number: s.Value
+
+
+class FigureMembers(NamedTuple):
+    """`items of group "level 3"`, `criteria A1, A2`, `items rated at least good`: what a figure is of."""
+
+    noun: str
+    group: s.Text | None
+    members: tuple[s.Name, ...]
+    rated: Comparison | None
+
+
+class SharePossible(NamedTuple):
+    """`75% of possible`."""
+
+    share: s.Value
+
+
 class Comparison(NamedTuple):
     kind: str  # at_least | at_best | exactly
     value: s.Value
@@ -113,6 +135,18 @@ class TestTarget(NamedTuple):
 
 class GivenRatings(NamedTuple):
     ratings: tuple[tuple[s.Name, s.Value], ...]
+
+
+class GivenFacts(NamedTuple):
+    """`given facts breach yes, enforcement formal` (issue 11, point 4)."""
+
+    facts: tuple[tuple[s.Name, s.Value], ...]
+
+
+class FactDefault(NamedTuple):
+    """`, default no` after a fact's kind."""
+
+    value: s.Value
 
 
 class AnswerCount(NamedTuple):

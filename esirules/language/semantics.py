@@ -12,13 +12,16 @@ meaning is two sets of ranks and a quantifier's linear tests (`Test`), and a dec
 function of a rating profile (`profiles.Profiles`). A new quantifier is a new set of tests; a
 new kind of clause is a new way of choosing its two sets of ranks. A grading that names
 members (`leadership is ...`) or counts a group (`each item of group "level 3"`) tells those
-items apart: its profile holds weight per (item class, rating) instead (`item_classes`).
+items apart: its profile holds weight per (item class, rating) instead (`item_classes`). A
+figure clause (`sum of items at most 15`) reads the ratings' numbers: its tests are linear forms
+over the weight at each rating, with a rounded mean turned into an exact edge
+(`semantics_figures`), so it too is decided on every profile at once.
 """
 
 from __future__ import annotations
 
 import itertools
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from fractions import Fraction
 from typing import Literal
 
@@ -26,6 +29,14 @@ import attrs
 
 from esirules.language import model as m
 from esirules.language.profiles import Profiles, Test
+from esirules.language.semantics_figures import (  # noqa: F401 (re-exported: one meaning, read from here)
+    FigureFacts,
+    LinearTest,
+    compare,
+    figure_facts,
+    figure_forms,
+    mean_edge,
+)
 from esirules.words import round_percent
 
 # ---------------------------------------------------------------------------------------------
@@ -81,7 +92,8 @@ ONE_CLASS: tuple[ItemClass, ...] = ((None, None),)
 
 def item_classes(clauses: Sequence[m.Clause]) -> tuple[ItemClass, ...]:
     """The classes of items these clauses tell apart (`ONE_CLASS` when they tell none apart)."""
-    members = tuple(dict.fromkeys(c.member for c in clauses if c.member is not None))
+    named = [c.member for c in clauses if c.member is not None]
+    members = tuple(dict.fromkeys([*named, *m.figure_members(tuple(clauses))]))
     groups = tuple(dict.fromkeys(c.quantifier.group for c in clauses if c.quantifier.group is not None))
     return tuple(itertools.product((*members, None), (*groups, None)))
 
@@ -96,11 +108,17 @@ def class_of(classes: Sequence[ItemClass], item_id: str | None, group: str | Non
 
 @attrs.frozen
 class ClauseMeaning:
-    """A clause: the columns (class·ranks + rank) of the items it counts, of those that satisfy it, its tests."""
+    """A clause: the columns (class·ranks + rank) of the items it counts, of those that satisfy it, its tests.
+
+    A figure clause (`sum of items at most 15`) adds `forms`: linear tests on the items' numbers."""
 
     domain: frozenset[int]
     satisfying: frozenset[int]
     tests: tuple[Test, ...]
+    forms: tuple[LinearTest, ...] = ()
+
+    def width_tests(self) -> tuple[Test, ...]:
+        return (*self.tests, *(f.bound() for f in self.forms))
 
 
 @attrs.frozen
@@ -108,6 +126,12 @@ class RuleMeaning:
     grade: int  # rank on the ladder
     clauses: tuple[ClauseMeaning, ...]
     otherwise: bool = False
+    facts: tuple[m.Condition, ...] = ()  # fact conditions: the same for every profile (issue 11, point 4)
+
+
+# Whether a fact condition holds for the inspection decided (its facts are fixed, one truth for
+# every profile): scoring gives it from the evidence's facts.
+FactTruth = Callable[[m.Condition], bool]
 
 
 @attrs.frozen
@@ -125,14 +149,20 @@ class GradingMeaning:
     def of(cls, grading: m.Grading, item_scale: m.Scale, ladder: m.Scale) -> GradingMeaning:
         every = [c for r in grading.rules for c in r.clauses] + [c for r in grading.caps for c in r.clauses]
         classes = item_classes(every)
+        means = grading.means
         rules = tuple(
-            RuleMeaning(ladder.rank(r.grade), clause_meanings(r.clauses, item_scale, classes), r.otherwise)
+            RuleMeaning(
+                ladder.rank(r.grade), clause_meanings(r.clauses, item_scale, classes, means), r.otherwise, r.facts
+            )
             for r in grading.rules
         )
         caps = tuple(
-            RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale, classes)) for c in grading.caps
+            RuleMeaning(ladder.rank(c.grade), clause_meanings(c.clauses, item_scale, classes, means), facts=c.facts)
+            for c in grading.caps
         )
         return cls(rules, caps, grading.cumulative, len(item_scale.values), len(ladder.values), classes)
+
+
 
     @property
     def columns(self) -> int:
@@ -140,20 +170,35 @@ class GradingMeaning:
         return len(self.classes) * self.ranks
 
     @property
+    def tests_facts(self) -> bool:
+        """Whether some rule or cap has a fact condition (so deciding it needs the inspection's facts)."""
+        return any(rule.facts for rule in (*self.rules, *self.caps))
+
+    @property
     def tells_items_apart(self) -> bool:
         """Whether some clause names a member or counts a group (so a profile is not weight per rank)."""
         return len(self.classes) > 1
 
     def tests(self) -> tuple[Test, ...]:
-        return tuple(t for rule in (*self.rules, *self.caps) for c in rule.clauses for t in c.tests)
+        return tuple(t for rule in (*self.rules, *self.caps) for c in rule.clauses for t in c.width_tests())
+
+    @property
+    def has_figures(self) -> bool:
+        """Whether some clause is a figure clause (`sum of items at most 15`)."""
+        return any(c.forms for rule in (*self.rules, *self.caps) for c in rule.clauses)
 
 
 def clause_meanings(
-    clauses: Sequence[m.Clause], scale: m.Scale, classes: Sequence[ItemClass] = ONE_CLASS
+    clauses: Sequence[m.Clause],
+    scale: m.Scale,
+    classes: Sequence[ItemClass] = ONE_CLASS,
+    means: m.Rounding | None = None,
 ) -> tuple[ClauseMeaning, ...]:
     """Each clause's domain: every item, or for `the others` the items of the clause before
     that did not satisfy it, or for a named member that member's items, or for `other ...`
-    every item but the members the rule names; a quantifier over a group keeps only that group's."""
+    every item but the members the rule names; a quantifier over a group keeps only that group's;
+    a figure clause over named members (`max of criteria A1, A2`) only theirs. A figure
+    clause's tests are on its items' numbers (`figure_forms`), a mean rounded by `means`."""
     size = len(scale.values)
 
     def columns(picked: Sequence[int]) -> frozenset[int]:
@@ -168,6 +213,8 @@ def clause_meanings(
             domain = out[-1].domain - out[-1].satisfying
         elif clause.member is not None:
             domain = columns([k for k in every_class if classes[k][0] == clause.member])
+        elif clause.figure is not None and clause.figure.members:
+            domain = columns([k for k in every_class if classes[k][0] in clause.figure.members])
         elif quantifier.other:
             domain = columns([k for k in every_class if classes[k][0] not in named])
         else:
@@ -176,7 +223,11 @@ def clause_meanings(
             domain &= columns([k for k in every_class if classes[k][1] == quantifier.group])
         compared = compared_ranks(clause.comparison, clause.value, scale)
         satisfying = frozenset(c for c in domain if c % size in compared)
-        out.append(ClauseMeaning(domain, satisfying, quantifier_tests(quantifier)))
+        if clause.figure is not None:
+            tests, forms = figure_forms(clause.figure, scale, domain, satisfying, means)
+            out.append(ClauseMeaning(domain, satisfying, tests, forms))
+        else:
+            out.append(ClauseMeaning(domain, satisfying, quantifier_tests(quantifier)))
     return tuple(out)
 
 
@@ -206,13 +257,15 @@ class Verdict:
     grades: Mapping[int, int]
 
 
-def decide(meaning: GradingMeaning, profiles: Profiles) -> Verdict:
+def decide(meaning: GradingMeaning, profiles: Profiles, facts: FactTruth | None = None) -> Verdict:
     """Apply a grading to profiles: the first rule whose clauses all hold (and, if the grading is
     cumulative, some rule of every lower grade holds) gives the grade; then each cap in turn
-    lowers a better grade to its own when its clauses hold."""
+    lowers a better grade to its own when its clauses hold. A rule or cap with fact conditions
+    holds only where they hold too: everywhere or nowhere, as `facts` says (needed then)."""
     clauses = tuple(tuple(clause_truth(c, profiles) for c in rule.clauses) for rule in meaning.rules)
     holds = tuple(
-        profiles.every if rule.otherwise else profiles.all_of(truths) for rule, truths in zip(meaning.rules, clauses)
+        profiles.every if rule.otherwise else profiles.all_of(truths) & _gate(rule, profiles, facts)
+        for rule, truths in zip(meaning.rules, clauses)
     )
     lacking = _lacking(meaning, holds, profiles)
     chosen: list[int] = []
@@ -225,7 +278,9 @@ def decide(meaning: GradingMeaning, profiles: Profiles) -> Verdict:
     for rule, takes in zip(meaning.rules, chosen):
         rule_grades[rule.grade] = rule_grades.get(rule.grade, 0) | takes
     cap_clauses = tuple(tuple(clause_truth(c, profiles) for c in cap.clauses) for cap in meaning.caps)
-    cap_holds = tuple(profiles.all_of(truths) for truths in cap_clauses)
+    cap_holds = tuple(
+        profiles.all_of(truths) & _gate(cap, profiles, facts) for cap, truths in zip(meaning.caps, cap_clauses)
+    )
     grades = dict(rule_grades)
     capped = []
     for cap, cap_truth in zip(meaning.caps, cap_holds):
@@ -241,10 +296,22 @@ def decide(meaning: GradingMeaning, profiles: Profiles) -> Verdict:
     )
 
 
+def _gate(rule: RuleMeaning, profiles: Profiles, facts: FactTruth | None) -> int:
+    """Where a rule's fact conditions hold: every profile, or none."""
+    if not rule.facts:
+        return profiles.every
+    if facts is None:
+        raise ValueError("this grading tests facts: deciding it needs the inspection's facts")
+    return profiles.every if all(facts(condition) for condition in rule.facts) else 0
+
+
 def clause_truth(clause: ClauseMeaning, profiles: Profiles) -> int:
-    """Where a clause holds: every one of its quantifier's tests."""
+    """Where a clause holds: every one of its quantifier's tests (and a figure clause's forms)."""
     satisfying, domain = profiles.weight(clause.satisfying), profiles.weight(clause.domain)
-    return profiles.all_of(profiles.test(t, satisfying, domain) for t in clause.tests)
+    truth = profiles.all_of(profiles.test(t, satisfying, domain) for t in clause.tests)
+    for form in clause.forms:
+        truth &= profiles.test(form.test, form.figure(profiles), domain)
+    return truth
 
 
 def _lacking(
@@ -277,9 +344,10 @@ def is_monotone(meaning: GradingMeaning) -> bool:
     worse ratings, weighed negatively: `at best weak on none of the items`); `the others` rises
     when the clause before it and it together pick out the better ratings and it needs all of them.
     A grading this says nothing about may still be monotone; the analysis then searches. A
-    grading that names members or counts groups is never called monotone here.
+    grading that names members, counts groups, has figure clauses (whose numbers need not follow
+    the order) or tests facts is never called monotone here.
     """
-    if meaning.tells_items_apart:
+    if meaning.tells_items_apart or meaning.has_figures or meaning.tests_facts:
         return False
     grades = [rule.grade for rule in meaning.rules]
     if any(later > earlier for earlier, later in itertools.pairwise(grades)):
@@ -347,7 +415,7 @@ def _downward(ranks: frozenset[int], within: frozenset[int]) -> bool:
 # Bands
 
 PERCENT_FIGURES = frozenset({"score", "performance"})
-Comparison = Literal["at_least", "above", "below", "at_most"]
+Comparison = Literal["at_least", "above", "below", "at_most", "is"]
 
 
 @attrs.frozen
@@ -370,6 +438,10 @@ def figure_test(
     """A band's test on the figures: a figure that is not there fails it. `actual` compares in
     the measure's better direction (with `lower_is_better`, "at least target" is actual ≤ target)."""
     operand = test.operand if isinstance(test.operand, Fraction) else figures.get(test.operand)
+    if test.of_possible and isinstance(test.operand, Fraction):
+        # `total at least 75% of possible`: of the possible total; `mean ...`: of the largest number
+        possible = figures.get("possible" if test.figure == "total" else "largest")
+        operand = None if possible is None else test.operand * possible
     value = figures.get(test.figure)
     if value is None or operand is None:
         return FigureOutcome(value, None, operand, False)
@@ -378,18 +450,6 @@ def figure_test(
         compared = round_percent(value, rounding) / 100
     better_is_lower = lower_is_better and test.figure == "actual"
     return FigureOutcome(value, compared, operand, compare(test.comparison, compared, operand, better_is_lower))
-
-
-def compare(comparison: str, value: Fraction, operand: Fraction, better_is_lower: bool = False) -> bool:
-    if better_is_lower:
-        value, operand = -value, -operand
-    if comparison == "at_least":
-        return value >= operand
-    if comparison == "above":
-        return value > operand
-    if comparison == "below":
-        return value < operand
-    return value <= operand  # at_most
 
 
 def band_outcomes(
@@ -407,3 +467,71 @@ def band_outcomes(
 def chosen_band(fits: Sequence[bool]) -> int | None:
     """The first band that fits."""
     return next((i for i, ok in enumerate(fits) if ok), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes that are categories (issue 11, point 5)
+
+# A test's truth: True, False, or None when the level it reads has no grade or score (unknown).
+Truth = bool | None
+# What a level gives a test: a grade or an outcome's value (str), a score (Fraction), or nothing.
+Reading = str | Fraction | None
+
+
+def level_test(test: m.LevelTest, found: Reading, ladder: m.Scale | None) -> Truth:
+    """A test of an outcome rule on what its level gives; None (unknown) when it gives nothing."""
+    if found is None:
+        return None
+    if test.figure == "score":
+        assert isinstance(found, Fraction) and test.threshold is not None
+        return compare(test.comparison, found, test.threshold)
+    if test.figure == "value":
+        return found == test.value
+    assert ladder is not None and test.value is not None
+    if found not in ladder.values:
+        return None
+    return ladder.rank(str(found)) in compared_ranks(test.comparison, test.value, ladder)
+
+
+def rule_truth(truths: Sequence[Truth]) -> Truth:
+    """Tests joined by `and`: false if one is false, true if all are true, else unknown."""
+    if any(t is False for t in truths):
+        return False
+    return True if all(t is True for t in truths) else None
+
+
+@attrs.frozen
+class OutcomeVerdict:
+    """Which rule (by its place in `Outcome.tried()`) gave the value; or, with no value, the
+    rule whose unknown truth stopped the decision (None: no rule held and there is no `otherwise`)."""
+
+    value: str | None
+    rule: int | None
+    unknown: int | None = None
+    tried: int = 0  # how many rules the decision read, in order
+
+
+def decide_outcome(outcome: m.Outcome, truths: Sequence[Truth]) -> OutcomeVerdict:
+    """The outcome from the truth of each rule, in the order of `outcome.tried()`.
+
+    The values are taken in precedence order: the first value one of whose rules holds is the
+    outcome. A value none of whose rules holds, but one of whose rules is unknown, stops the
+    decision (it might hold): the outcome is not computable. With no rule holding, the
+    `otherwise` value, if there is one.
+    """
+    rules = outcome.tried()
+    start = 0
+    while start < len(rules) and not rules[start].otherwise:
+        end = start
+        while end < len(rules) and not rules[end].otherwise and rules[end].value == rules[start].value:
+            end += 1
+        held = next((i for i in range(start, end) if truths[i] is True), None)
+        if held is not None:
+            return OutcomeVerdict(rules[held].value, held, tried=held + 1)
+        unknown = next((i for i in range(start, end) if truths[i] is None), None)
+        if unknown is not None:
+            return OutcomeVerdict(None, None, unknown, tried=end)
+        start = end
+    if start < len(rules):
+        return OutcomeVerdict(rules[start].value, start, tried=start + 1)
+    return OutcomeVerdict(None, None, tried=len(rules))

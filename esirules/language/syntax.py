@@ -17,12 +17,20 @@ from esirules.language.syntax_rules import (  # noqa: F401 (re-exported)
     ClauseNode,
     ComparisonTest,
     ConditionNode,
+    FactClauseNode,
+    FigureNode,
     FigureTestNode,
     FlagTest,
     GradeRuleNode,
     GradingDecl,
+    LevelRefNode,
+    MeansRoundingNode,
     MembershipTest,
     Negation,
+    OutcomeDecl,
+    OutcomeRuleNode,
+    OutcomeTestNode,
+    OutcomeValuesNode,
     PointsDecl,
     QuantifierNode,
 )
@@ -81,6 +89,8 @@ class ScaleDecl:
     is_ladder: bool = False
     not_applicable: Text | None = None
     has_not_applicable: bool = False
+    # `good = 3`: each level's number written after `=`, None where none is (issue 11, point 1)
+    numbers: tuple[Value | None, ...] = ()
     span: Span = span_field()
 
 
@@ -92,6 +102,20 @@ class AttributeDecl:
     values: tuple[Value, ...] = ()
     minimum: Value | None = None
     maximum: Value | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
+class FactDecl:
+    """`fact breach "A breach was found": yes or no, default no` (issue 11, point 4)."""
+
+    name: Name
+    label: Text | None
+    kind: str  # enumerated | ordered | boolean | numeric
+    values: tuple[Value, ...] = ()
+    minimum: Value | None = None
+    maximum: Value | None = None
+    default: Value | None = None
     span: Span = span_field()
 
 
@@ -162,6 +186,15 @@ class ItemDecl:
 
 
 @attrs.frozen
+class CarryForward:
+    """`may carry forward for 36 months` (issue 11, point 6): how long an earlier grade may stand."""
+
+    count: Value
+    unit: str  # months | years (as written: `month`, `year` are read as their plurals)
+    span: Span = span_field()
+
+
+@attrs.frozen
 class CriterionDecl:
     id: Name
     title: Text
@@ -173,7 +206,9 @@ class CriterionDecl:
     pooling: Name | None = None
     graded_by: Name | None = None
     allows_adjustment: bool = False
+    carry_forward: tuple[CarryForward, ...] = ()  # more than one is reported by the checker
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -185,12 +220,15 @@ class MemberSet:
 
 @attrs.frozen
 class AggregateDecl:
-    kind: str  # weighted_mean | lowest_of | points_total | graded_over | score_banded
+    kind: str  # weighted_mean | lowest_of | points_total | graded_over | score_banded | sum_banded | mean_banded
     target: str  # score | grade
     members: MemberSet | None = None
     using: Name | None = None
     bands: Name | None = None
     span: Span = span_field()
+
+
+MeansRounding = MeansRoundingNode
 
 
 @attrs.frozen
@@ -210,7 +248,10 @@ class SectionDecl:
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
+    means: MeansRounding | None = None
+    carry_forward: tuple[CarryForward, ...] = ()  # more than one is reported by the checker
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 @attrs.frozen
@@ -220,7 +261,9 @@ class OverallDecl:
     aggregates: tuple[AggregateDecl, ...] = ()
     missing: tuple[MissingRule, ...] = ()
     allows_adjustment: bool = False
+    means: MeansRounding | None = None
     span: Span = span_field()
+    caps: tuple[CapRuleNode, ...] = attrs.field(default=(), kw_only=True)  # `no better than X when fact ...`
 
 
 # --- derivation -----------------------------------------------------------------------------
@@ -337,6 +380,17 @@ class GivenAdjustment:
 
 
 @attrs.frozen
+class GivenCarried:
+    """`given carried forward section safe "Good" from "INS-2019-114"` (issue 11, point 6)."""
+
+    subject: str  # criterion | section | overall (the checker refuses the overall)
+    name: Name | None
+    grade: Value
+    source: Text | None = None
+    span: Span = span_field()
+
+
+@attrs.frozen
 class BandFigure:
     """What `expect bands ... for` bands: `score 79.6%`, `total 12` or `measure enforcement`."""
 
@@ -367,12 +421,14 @@ class TestDecl:
     measures: tuple[tuple[Name, Value, Value, Value], ...] = ()
     adjustments: tuple[GivenAdjustment, ...] = ()
     expectations: tuple[Expect, ...] = ()
+    carried: tuple[GivenCarried, ...] = ()
     span: Span = span_field()
+    facts: tuple[tuple[Name, Value], ...] = attrs.field(default=(), kw_only=True)  # `given facts breach yes`
 
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | FactDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | OutcomeDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

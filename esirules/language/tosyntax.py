@@ -9,10 +9,11 @@ from lark import Token
 
 from esirules.language import parts as p
 from esirules.language import syntax as s
-from esirules.language.tosyntax_rules import RuleNodes, unquote
+from esirules.language.tosyntax_outcomes import OutcomeNodes
+from esirules.language.tosyntax_rules import unquote
 
 
-class ToSyntax(RuleNodes):
+class ToSyntax(OutcomeNodes):
     """Builds syntax nodes from Lark's parse tree; one method per grammar rule or alias.
 
     Each method takes the rule's position metadata and its children (already converted).
@@ -55,8 +56,18 @@ class ToSyntax(RuleNodes):
     def name_list(self, meta: Any, children: list[Token]) -> tuple[s.Name, ...]:
         return tuple(self._name(t) for t in children)
 
-    def value_chain(self, meta: Any, children: list[s.Value]) -> tuple[s.Value, ...]:
+    def value_chain(self, meta: Any, children: list[s.Value | p.ValuedLevel]) -> tuple[s.Value | p.ValuedLevel, ...]:
         return tuple(children)
+
+    def valued_level(self, meta: Any, children: list[s.Value]) -> p.ValuedLevel:
+        return p.ValuedLevel(children[0], children[1])
+
+    @staticmethod
+    def _levels(chain: tuple[s.Value | p.ValuedLevel, ...]) -> tuple[tuple[s.Value, ...], tuple[s.Value | None, ...]]:
+        """A chain's levels and the number written after each level's `=` (None where none is)."""
+        values = tuple(c.value if isinstance(c, p.ValuedLevel) else c for c in chain)
+        numbers = tuple(c.number if isinstance(c, p.ValuedLevel) else None for c in chain)
+        return values, numbers if any(n is not None for n in numbers) else ()
 
     # --- header ---
     def ruleset_header(self, meta: Any, children: list[s.Text]) -> s.RulesetHeader:
@@ -81,6 +92,10 @@ class ToSyntax(RuleNodes):
     def rounding_ties(self, meta: Any, children: list[Token]) -> str:
         return str(children[0])
 
+    def means_rounding(self, meta: Any, children: list[Any]) -> s.MeansRoundingNode:
+        ties = children[1] if len(children) > 1 else "up"
+        return s.MeansRoundingNode(children[0], ties, span=self._span(meta))
+
     def rounding(self, meta: Any, children: list[Any]) -> s.Rounding:
         ties = children[1] if len(children) > 1 else "up"
         return s.Rounding(children[0], ties, span=self._span(meta))
@@ -99,10 +114,14 @@ class ToSyntax(RuleNodes):
     def scale(self, meta: Any, children: list[Any]) -> s.ScaleDecl:
         has_na = any(isinstance(c, Token) and c.type == "NOT_APPLICABLE" for c in children)
         label = self._first(children, s.Text)
-        return s.ScaleDecl(self._name(children[0]), children[1], False, label, has_na, span=self._span(meta))
+        values, numbers = self._levels(children[1])
+        return s.ScaleDecl(
+            self._name(children[0]), values, False, label, has_na, numbers, span=self._span(meta)
+        )
 
     def ladder(self, meta: Any, children: list[Any]) -> s.ScaleDecl:
-        return s.ScaleDecl(self._name(children[0]), children[1], True, span=self._span(meta))
+        values, numbers = self._levels(children[1])
+        return s.ScaleDecl(self._name(children[0]), values, True, numbers=numbers, span=self._span(meta))
 
     def attribute(self, meta: Any, children: list[Any]) -> s.AttributeDecl:
         kind: p.AttributeKind = children[-1]
@@ -125,6 +144,36 @@ class ToSyntax(RuleNodes):
         low = children[0] if children else None
         high = children[1] if len(children) > 1 else None
         return p.AttributeKind("numeric", (), low, high)
+
+    def fact(self, meta: Any, children: list[Any]) -> s.FactDecl:
+        kind: p.AttributeKind = children[-1][0]
+        default: p.FactDefault | None = children[-1][1]
+        label = self._first(children[1:-1], s.Text)
+        return s.FactDecl(
+            self._name(children[0]), label, kind.kind, kind.values, kind.minimum, kind.maximum,
+            default.value if default else None, span=self._span(meta),
+        )
+
+    # A fact's kind, and its default if written: (AttributeKind, FactDefault | None).
+    def fact_ordered(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        values, default = _split_default(children)
+        return p.AttributeKind("ordered", values), default
+
+    def fact_enumerated(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        values, default = _split_default(children)
+        return p.AttributeKind("enumerated", values), default
+
+    def fact_boolean(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        return p.AttributeKind("boolean"), _split_default(children)[1]
+
+    def fact_numeric(self, meta: Any, children: list[Any]) -> tuple[p.AttributeKind, p.FactDefault | None]:
+        bounds, default = _split_default(children)
+        low = bounds[0] if bounds else None
+        high = bounds[1] if len(bounds) > 1 else None
+        return p.AttributeKind("numeric", (), low, high), default
+
+    def fact_default(self, meta: Any, children: list[s.Value]) -> p.FactDefault:
+        return p.FactDefault(children[0])
 
     def source(self, meta: Any, children: list[Any]) -> s.SourceDecl:
         return s.SourceDecl(self._name(children[0]), self._first(children, s.Text), span=self._span(meta))
@@ -166,7 +215,10 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
             bool(self._all(children, p.AllowsAdjustment)),
+            self._last(children, s.MeansRoundingNode),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def overall(self, meta: Any, children: list[Any]) -> s.OverallDecl:
@@ -176,7 +228,9 @@ class ToSyntax(RuleNodes):
             tuple(self._all(children, s.AggregateDecl)),
             tuple(self._all(children, s.MissingRule)),
             bool(self._all(children, p.AllowsAdjustment)),
+            self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def member_set(self, meta: Any, children: list[Any]) -> s.MemberSet:
@@ -205,6 +259,10 @@ class ToSyntax(RuleNodes):
     def score_banded(self, meta: Any, children: list[Any]) -> s.AggregateDecl:
         return s.AggregateDecl("score_banded", "grade", None, self._name(children[0]), span=self._span(meta))
 
+    def figure_banded(self, meta: Any, children: list[Any]) -> s.AggregateDecl:
+        kind = f"{children[0]}_banded"  # sum_banded | mean_banded
+        return s.AggregateDecl(kind, "grade", children[1], self._name(children[2]), span=self._span(meta))
+
     def missing_rule(self, meta: Any, children: list[Token]) -> s.MissingRule:
         return s.MissingRule(str(children[0]), " ".join(str(children[1]).split()), span=self._span(meta))
 
@@ -224,7 +282,9 @@ class ToSyntax(RuleNodes):
             pooling.name if pooling else None,
             graded_by.name if graded_by else None,
             bool(self._all(children, p.AllowsAdjustment)),
+            tuple(self._all(children, s.CarryForward)),
             span=self._span(meta),
+            caps=tuple(self._all(children, s.CapRuleNode)),
         )
 
     def class_weight(self, meta: Any, children: list[Token]) -> p.ClassWeight:
@@ -241,6 +301,11 @@ class ToSyntax(RuleNodes):
 
     def allows_adjustment(self, meta: Any, children: list[Any]) -> p.AllowsAdjustment:
         return p.AllowsAdjustment()
+
+    def carry_forward(self, meta: Any, children: list[Token]) -> s.CarryForward:
+        count = s.Value(str(children[0]), number=self._number(children[0]), span=self._span(children[0]))
+        unit = str(children[1])
+        return s.CarryForward(count, unit if unit.endswith("s") else unit + "s", span=self._span(meta))
 
     def question(self, meta: Any, children: list[Any]) -> s.QuestionDecl:
         options = children[2:]
@@ -287,3 +352,9 @@ class ToSyntax(RuleNodes):
 
     def item_group(self, meta: Any, children: list[s.Text]) -> p.Group:
         return p.Group(children[0])
+
+
+def _split_default(children: list[Any]) -> tuple[tuple[s.Value, ...], p.FactDefault | None]:
+    """A fact kind's values (or bounds), and its `default` if written."""
+    default = children[-1] if children and isinstance(children[-1], p.FactDefault) else None
+    return tuple(c for c in children if isinstance(c, s.Value)), default

@@ -83,6 +83,7 @@ class RuleNodes:
             tuple(self._all(children, s.GradeRuleNode)),
             tuple(self._all(children, s.CapRuleNode)),
             self._description(children),
+            self._last(children, s.MeansRoundingNode),
             span=self._span(meta),
         )
 
@@ -99,21 +100,67 @@ class RuleNodes:
         return p.MeasuresRatedBy(self._name(children[0]))
 
     def grade_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
-        return s.GradeRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
+        clauses, facts = _clauses_and_facts(children[1:])
+        return s.GradeRuleNode(children[0], clauses, span=self._span(meta), facts=facts)
 
     def otherwise_rule(self, meta: Any, children: list[Any]) -> s.GradeRuleNode:
         return s.GradeRuleNode(children[0], (), otherwise=True, span=self._span(meta))
 
     def cap_rule(self, meta: Any, children: list[Any]) -> s.CapRuleNode:
-        return s.CapRuleNode(children[0], tuple(children[1:]), span=self._span(meta))
+        clauses, facts = _clauses_and_facts(children[1:])
+        return s.CapRuleNode(children[0], clauses, span=self._span(meta), facts=facts)
 
-    def clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
-        if isinstance(children[0], s.ClauseNode):
-            return children[0]  # a named clause
+    def clause(self, meta: Any, children: list[Any]) -> s.ClauseNode | s.FactClauseNode:
+        if isinstance(children[0], (s.ClauseNode, s.FactClauseNode)):
+            return children[0]  # a named clause, or a fact condition
         comparison: p.Comparison = children[0]
         return s.ClauseNode(
             comparison.kind, comparison.value, children[1], comparison.written, span=self._span(meta)
         )
+
+    def figure_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
+        kind, members, comparison, bound = children
+        operand = bound.share if isinstance(bound, p.SharePossible) else bound
+        figure = s.FigureNode(
+            str(kind), comparison, operand, isinstance(bound, p.SharePossible), members.members,
+            members.rated is not None, span=self._span(meta),
+        )
+        quantifier = s.QuantifierNode(
+            "figure", noun=members.noun, group=members.group, span=self._span(meta)
+        )
+        rated = members.rated
+        return s.ClauseNode(
+            rated.kind if rated else "at_least", rated.value if rated else None, quantifier,
+            rated.written if rated else True, figure=figure, span=self._span(meta),
+        )
+
+    def figure_members(self, meta: Any, children: list[Any]) -> p.FigureMembers:
+        noun = {"criteri": "criteria", "section": "sections"}.get(str(children[0])[:7], "items")
+        group = self._first(children[1:], p.Group)
+        names = next((c for c in children[1:] if isinstance(c, tuple) and not isinstance(c, p.Comparison)
+                      and not isinstance(c, p.Group)), ())
+        rated = self._first(children[1:], p.Comparison)
+        return p.FigureMembers(noun, group.text if group else None, tuple(names), rated)
+
+    def figure_rated(self, meta: Any, children: list[p.Comparison]) -> p.Comparison:
+        return children[0]
+
+    def share_of_possible(self, meta: Any, children: list[s.Value]) -> p.SharePossible:
+        return p.SharePossible(children[0])
+
+    def figure_kind(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def figure_aggregate(self, meta: Any, children: list[Token]) -> str:
+        return str(children[0])
+
+    def fig_is(self, meta: Any, children: list[Any]) -> str:
+        return "is"
+    def fact_number(self, meta: Any, children: list[Token]) -> s.Value:
+        return s.Value(str(children[0]), number=self._number(children[0]), span=self._span(meta))
+
+    def fact_clause(self, meta: Any, children: list[Any]) -> s.FactClauseNode:
+        return s.FactClauseNode(children[0], span=self._span(meta))
 
     def named_clause(self, meta: Any, children: list[Any]) -> s.ClauseNode:
         member, comparison = self._name(children[0]), children[1]
@@ -209,6 +256,8 @@ class RuleNodes:
 
     def figure_test(self, meta: Any, children: list[Any]) -> s.FigureTestNode:
         figure, comparison, operand = children
+        if isinstance(operand, p.SharePossible):
+            return s.FigureTestNode(str(figure), comparison, operand.share, True, True, span=self._span(meta))
         if isinstance(operand, Token):
             return s.FigureTestNode(str(figure), comparison, " ".join(str(operand).split()), span=self._span(meta))
         return s.FigureTestNode(
@@ -307,7 +356,9 @@ class RuleNodes:
             tuple(part.measure for part in self._all(parts, p.GivenMeasure)),
             tuple(self._all(parts, s.GivenAdjustment)),
             tuple(self._all(parts, s.Expect)),
+            tuple(self._all(parts, s.GivenCarried)),
             span=self._span(meta),
+            facts=tuple(f for part in self._all(parts, p.GivenFacts) for f in part.facts),
         )
 
     def test_target(self, meta: Any, children: list[Token]) -> p.TestTarget:
@@ -317,6 +368,12 @@ class RuleNodes:
         return p.GivenRatings(tuple(children))
 
     def rating(self, meta: Any, children: list[Any]) -> tuple[s.Name, s.Value]:
+        return (self._name(children[0]), children[1])
+
+    def given_facts(self, meta: Any, children: list[tuple[s.Name, s.Value]]) -> p.GivenFacts:
+        return p.GivenFacts(tuple(children))
+
+    def fact_value(self, meta: Any, children: list[Any]) -> tuple[s.Name, s.Value]:
         return (self._name(children[0]), children[1])
 
     def given_answers(self, meta: Any, children: list[Any]) -> p.GivenAnswers:
@@ -335,6 +392,11 @@ class RuleNodes:
         criterion = self._name(children[0]) if isinstance(children[0], Token) else None
         grade, by, reason = children[-3:]
         return s.GivenAdjustment(criterion, grade, by, reason, span=self._span(meta))
+
+    def given_carried(self, meta: Any, children: list[Any]) -> s.GivenCarried:
+        subject: p.Subject = children[0]
+        source = children[2] if len(children) > 2 else None
+        return s.GivenCarried(subject.kind, subject.name, children[1], source, span=self._span(meta))
 
     def _expect(self, meta: Any, what: str, children: list[Any], figure: s.BandFigure | None = None) -> s.Expect:
         subject = self._first(children, p.Subject)
@@ -358,6 +420,19 @@ class RuleNodes:
 
     def expect_band(self, meta: Any, children: list[Any]) -> s.Expect:
         return self._expect(meta, "gives", [children[0], children[2]], children[1])
+
+    def expect_figure(self, meta: Any, children: list[Any]) -> s.Expect:
+        figure = next(c for c in children if isinstance(c, str))
+        return self._expect(meta, figure, [c for c in children if not isinstance(c, str)])
+
+    def expected_total(self, meta: Any, children: list[Any]) -> str:
+        return "total"
+
+    def expected_mean(self, meta: Any, children: list[Any]) -> str:
+        return "mean"
+
+    def expected_rated(self, meta: Any, children: list[Any]) -> str:
+        return "rated"
 
     def bands_ref(self, meta: Any, children: list[Token]) -> p.Subject:
         return p.Subject("bands", self._name(children[0]))
@@ -403,3 +478,11 @@ class RuleNodes:
 
     def flag_test(self, meta: Any, children: list[Token]) -> s.FlagTest:
         return s.FlagTest(self._name(children[0]), span=self._span(meta))
+
+
+def _clauses_and_facts(children: list[Any]) -> tuple[tuple[s.ClauseNode, ...], tuple[s.FactClauseNode, ...]]:
+    """A rule's clauses over members, and its fact conditions (kept apart: all must hold)."""
+    return (
+        tuple(c for c in children if isinstance(c, s.ClauseNode)),
+        tuple(c for c in children if isinstance(c, s.FactClauseNode)),
+    )

@@ -14,7 +14,8 @@ def analysis_text(analysis: Analysis) -> str:
     for bands in analysis.bands:
         lines.append(
             f"  bands `{bands.name}` (line {bands.span.line}): {plural(bands.figures, 'figure')} tried, "
-            "one in each stretch between the numbers its tests name"
+            + ("every set of figures its members' grades can give" if bands.by_members
+               else "one in each stretch between the numbers its tests name")
         )
         for row in bands.rows:
             lines.append("    " + _row(row, "figure"))
@@ -23,6 +24,18 @@ def analysis_text(analysis: Analysis) -> str:
         if bands.skipped:
             never = ", ".join(f"`{v}`" for v in bands.skipped)
             lines.append(f"    never given, though better and worse values are: {never}")
+    for outcome in analysis.outcomes:
+        if not outcome.combinations:
+            lines.append(f"  outcome `{outcome.name}` (line {outcome.line}): not analysed (too many combinations)")
+            continue
+        lines.append(
+            f"  outcome `{outcome.name}` (line {outcome.line}): {plural(outcome.combinations, 'combination')} "
+            "of the grades and scores it reads tried"
+        )
+        for value, otherwise, line, taken, example in outcome.rules:
+            lines.append("    " + _row(RuleSummary(value, otherwise, line, taken, example), "combination"))
+        if outcome.undecided:
+            lines.append(f"    no value: {plural(outcome.undecided, 'combination')}")
     return "".join(line + "\n" for line in lines)
 
 
@@ -83,6 +96,16 @@ def analysis_json(analysis: Analysis) -> dict[str, object]:
                 "never_given": list(b.skipped),
             }
             for b in analysis.bands
+        ],
+        "outcomes": [
+            {
+                "name": o.name,
+                "line": o.line,
+                "combinations_tried": o.combinations,
+                "rules": [_row_json(RuleSummary(*rule)) for rule in o.rules],
+                "no_value": o.undecided,
+            }
+            for o in analysis.outcomes
         ],
     }
 

@@ -18,14 +18,17 @@ from esirules.explain.objects import (
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
+    CarriedExplanation,
     Contribution,
     DescriptiveExplanation,
+    FactConditionExplanation,
     GradingExplanation,
     GroupExplanation,
     ItemExplanation,
     ItemTargetExplanation,
     MemberSummary,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -37,12 +40,18 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.language import model as m
 from esirules.render.result_json import (
     Data,
+    carried_json,
     cause_json,
     evidence_json,
     excluded_member_json,
+    fact_condition_json,
+    fact_json,
+    figures_json,
     fraction,
+    level_test_json,
     location_json,
     measure_json,
     rounding_json,
@@ -51,7 +60,7 @@ from esirules.render.result_json import (
 )
 from esirules.render.wording import POOLING_FORMULAS
 from esirules.scoring.causes import Cause
-from esirules.scoring.result import ColumnResult
+from esirules.scoring.result import ColumnResult, FigureResult
 from esirules.span import Span
 
 
@@ -143,6 +152,8 @@ class _Renderer(Visitor[Data]):
             "cases": column.cases,
             "rounding": rounding_json(column.rounding),
             "excluded_cases": [self.group(g) for g in excluded],
+            # (only for a ruleset that declares facts: the explanations of others keep their bytes)
+            **({"facts": {f.name: fact_json(f) for f in column.facts}} if column.facts else {}),
         }
 
     def question_target(self, body: QuestionTargetExplanation) -> Data:
@@ -188,6 +199,8 @@ class _Renderer(Visitor[Data]):
             "contribution": self.contribution(body.contribution),
             "bands": self.bands(body.bands),
             "adjustment": self.adjustment(body.adjustment),
+            **self.caps(body),
+            "carried_forward": self.carried(body.carried),
         }
 
     def question(self, q: QuestionExplanation) -> dict[str, Any]:
@@ -244,6 +257,10 @@ class _Renderer(Visitor[Data]):
             "recorded": location_json(a.recorded),
         }
 
+    def carried(self, k: CarriedExplanation | None) -> dict[str, Any] | None:
+        """A grade carried forward, not computed: the result's record, its rule with the line's text."""
+        return None if k is None else {**carried_json(k.result, self.cite), "rule": ref(k.rule)}
+
     def band(self, b: BandExplanation) -> dict[str, Any]:
         return {
             "value": b.value,
@@ -285,6 +302,36 @@ class _Renderer(Visitor[Data]):
             "bands": self.bands(i.bands),
         }
 
+    def fact_condition(self, f: FactConditionExplanation) -> dict[str, Any]:
+        return {**fact_condition_json(f.result, self.cite), "sentence": f.sentence}
+
+    def caps(self, body: NumericalExplanation | DescriptiveExplanation | SectionExplanation | OverallExplanation) -> Data:
+        """A level's caps (issue 11, point 4): every one tried, as in the result, with the grade each
+        lowered (`before`), and the grade before them; nothing for a level without caps, so the
+        explanations of other rulesets keep their bytes."""
+        result = body.criterion if isinstance(body, (NumericalExplanation, DescriptiveExplanation)) else (
+            body.section if isinstance(body, SectionExplanation) else body.overall
+        )
+        if not result.caps:
+            return {}
+        befores = iter([cap.before for cap in body.caps])
+        return {
+            "uncapped_grade": result.uncapped_grade,
+            "caps": [
+                {
+                    "grade": cap.grade,
+                    "holds": cap.holds,
+                    "applied": cap.applied,
+                    "before": next(befores) if cap.applied else None,
+                    "conditions": [
+                        self.fact_condition(FactConditionExplanation(f, self.sources.ref(f.span))) for f in cap.facts
+                    ],
+                    "rule": self.cite(cap.span),
+                }
+                for cap in result.caps
+            ],
+        }
+
     def rule(self, r: RuleExplanation) -> dict[str, Any]:
         res = r.result
         return {
@@ -316,11 +363,14 @@ class _Renderer(Visitor[Data]):
                     "needed": c.result.needed,
                     "found": c.result.found,
                     "holds": c.result.holds,
+                    "figure": None if c.result.figure is None else figure_clause_json(c.clause, c.result.figure),
                     "sentence": c.sentence,
                     "rule": ref(c.rule),
                 }
                 for c in r.clauses
             ],
+            # (only for a rule with fact conditions: other explanations keep their bytes)
+            **({"facts": [self.fact_condition(f) for f in r.facts]} if r.facts else {}),
         }
 
     def grading(self, g: GradingExplanation | None) -> dict[str, Any] | None:
@@ -372,6 +422,8 @@ class _Renderer(Visitor[Data]):
             ],
             "adjustment": self.adjustment(body.adjustment),
             "contribution": self.contribution(body.contribution),
+            **self.caps(body),
+            "carried_forward": self.carried(body.carried),
         }
 
     # --- sections and overall ---------------------------------------------------------------
@@ -410,6 +462,7 @@ class _Renderer(Visitor[Data]):
             "total": _fraction(a.total),
             "bands": self.bands(a.bands),
             "grading": self.grading(a.grading),
+            "figures": figures_json(r),
         }
 
     def section(self, body: SectionExplanation) -> dict[str, Any]:
@@ -433,6 +486,8 @@ class _Renderer(Visitor[Data]):
             "contribution": self.contribution(body.contribution),
             "computed_grade": s.computed_grade,
             "adjustment": self.adjustment(body.adjustment),
+            **self.caps(body),
+            "carried_forward": self.carried(body.carried),
         }
 
     def overall(self, body: OverallExplanation) -> dict[str, Any]:
@@ -452,6 +507,34 @@ class _Renderer(Visitor[Data]):
             "grading": self.aggregate(body.grading),
             "computed_grade": o.computed_grade,
             "adjustment": self.adjustment(body.adjustment),
+            **self.caps(body),
+        }
+
+    def outcome(self, body: OutcomeExplanation) -> dict[str, Any]:
+        o = body.outcome
+        return {
+            "kind": "outcome",
+            "id": o.name,
+            "title": o.label,
+            "values": list(o.values),
+            "value": o.value,
+            "display": o.display,
+            "reason": o.reason,
+            "cause": self.cause(o.cause),
+            "rule": ref(body.rule),
+            "tried": [
+                {
+                    "value": r.result.value,
+                    "otherwise": r.result.otherwise,
+                    "holds": r.result.holds,
+                    "chosen": r.result.chosen,
+                    "rule": ref(r.rule),
+                    "tests": [
+                        {**level_test_json(t.result, self.cite), "level_rule": ref(t.level)} for t in r.tests
+                    ],
+                }
+                for r in body.tried
+            ],
         }
 
     # --- one case ---------------------------------------------------------------------------
@@ -480,3 +563,25 @@ class _Renderer(Visitor[Data]):
                 for a in c.answers
             ],
         }
+
+
+def figure_clause_json(clause: m.Clause, figure: FigureResult) -> dict[str, Any]:
+    """A figure clause (issue 11, point 1): what it compares, and every member's number and
+    weight, so the figure and whether it held can be recomputed from the JSON alone."""
+    spec = clause.figure
+    assert spec is not None
+    return {
+        "kind": figure.kind,
+        "comparison": spec.comparison,
+        "operand": _fraction(spec.operand),
+        "of_possible": spec.of_possible,
+        "members": [
+            {"member": member, "number": _fraction(number), "weight": _fraction(weight)}
+            for member, number, weight in zip(figure.members, figure.numbers, figure.weights)
+        ],
+        "value": _fraction(figure.value),
+        "compared": _fraction(figure.compared),
+        "possible": _fraction(figure.possible),
+        "bound": _fraction(figure.bound),
+        "rounding": None if figure.rounding is None else {"places": figure.rounding[0], "ties": figure.rounding[1]},
+    }

@@ -9,16 +9,20 @@ condition in words ("where risk of harm is high or very high").
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from fractions import Fraction
 
 from esirules.evidence.cases import Location
 from esirules.explain.objects import (
     AggregateExplanation,
     Body,
+    CapExplanation,
+    CarriedExplanation,
     DescriptiveExplanation,
     ItemExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -29,7 +33,8 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.render.wording import POOLING_HOW, measure_comparison, measure_figure, shown_path
+from esirules.render.carried_words import CARRIED, carried_allowed, carried_source
+from esirules.render.wording import POOLING_HOW, figure_lines, measure_comparison, measure_figure, shown_path
 from esirules.scoring.result import ItemResult, OverallResult, SectionResult
 from esirules.words import approx_percent, number_text, plural
 
@@ -100,6 +105,11 @@ class _Markdown(Visitor[list[str]]):
         return visit(body, self)
 
     def question_target(self, body: QuestionTargetExplanation) -> list[str]:
+        criterion = body.criterion
+        if criterion.carried is not None:
+            q = body.question.result
+            name = f"Criterion {criterion.criterion.id}, {lower_first(criterion.criterion.title)},"
+            return [f"- {q.text} ({q.id}) was not asked this time.", "", *self.carried(name, criterion.carried)]
         return [self.finding(body.question, self.subset), "", *self.numerical_summary(body.criterion, self.subset)]
 
     def item_target(self, body: ItemTargetExplanation) -> list[str]:
@@ -110,6 +120,27 @@ class _Markdown(Visitor[list[str]]):
 
     def overall(self, body: OverallExplanation) -> list[str]:
         return self.aggregate_target(body, self.subset)
+
+    def outcome(self, body: OutcomeExplanation) -> list[str]:
+        r = body.outcome
+        out = [f"Values, first first: {' > '.join(r.values)}.", ""]
+        if r.value is None:
+            out.append(f"The {lower_first(r.label)} could not be given: {r.reason or 'no reason given'}.")
+        else:
+            chosen = next(rule for rule in body.tried if rule.result.chosen)
+            why = "no rule above it held" if chosen.result.otherwise else "each test of its rule held"
+            out.append(f"The {lower_first(r.label)} was **{r.value}**: {why} ({cite(chosen.rule)}).")
+        out += ["", "| rule | test | found | holds |", "|---|---|---|---|"]
+        marks = {True: "yes", False: "no", None: "unknown"}
+        for rule in body.tried:
+            head = f"{rule.result.value} {'otherwise' if rule.result.otherwise else 'when'} ({cite(rule.rule)})"
+            if not rule.tests:
+                out.append(f"| {head} | | | {marks[rule.result.holds]} |")
+            for number, test in enumerate(rule.tests):
+                t = test.result
+                found = t.found + (f" — {t.cause.words}" if t.cause is not None else "")
+                out.append(f"| {head if number == 0 else ''} | {t.text} | {found} | {marks[t.holds]} |")
+        return out
 
     def finding(self, q: QuestionExplanation, subset: bool) -> str:
         r = q.result
@@ -127,9 +158,21 @@ class _Markdown(Visitor[list[str]]):
             return f"- Of {who}, {statement} in {r.display} ({r.met} of {r.applicable})."
         return f"- In {share} of {who} ({r.met} of {r.applicable}), {statement}."
 
+    def carried(self, name: str, k: CarriedExplanation) -> list[str]:
+        """A level whose grade is carried forward from an earlier inspection: never shown as computed."""
+        recorded = cite_recorded(k.recorded)
+        return [
+            f"{name} was **{k.result.grade}** ({CARRIED}), {carried_source(k.result)}"
+            + (f" ({recorded})" if recorded else "") + ".",
+            "",
+            f"Not inspected this time; {carried_allowed(k.result)} ({cite(k.rule)}).",
+        ]
+
     def numerical(self, body: NumericalExplanation) -> list[str]:
         subset = self.subset
-        return self.numerical_summary(body, subset) + [""] + [
+        if body.carried is not None:
+            return self.carried(f"Criterion {body.criterion.id}, {lower_first(body.criterion.title)},", body.carried)
+        return self.numerical_summary(body, subset) + self.caps(body.caps) + [""] + [
             self.finding(q, subset) for q in body.questions
         ] + [""] + self.question_table(body)
 
@@ -184,6 +227,8 @@ class _Markdown(Visitor[list[str]]):
 
     def descriptive(self, body: DescriptiveExplanation) -> list[str]:
         c = body.criterion
+        if body.carried is not None:
+            return self.carried(f"Criterion {c.id}, {lower_first(c.title)},", body.carried)
         if c.grade is None:
             return [f"Criterion {c.id}, {lower_first(c.title)}, could not be graded: {c.reason or 'no reason given'}."]
         head = f"Criterion {c.id}, {lower_first(c.title)}, was graded **{c.grade}**"
@@ -198,12 +243,13 @@ class _Markdown(Visitor[list[str]]):
             if adjustment is not None:
                 note = adjustment.note or "no reason given"
                 head += f" An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {note}."
-        out = [head, "", self.ratings(body)]
+        out = [head, *self.caps(body.caps), "", self.ratings(body)]
         grading = body.grading
         if grading is not None:
             chosen = next((r for r in grading.rules if r.result.chosen), None)
             if chosen is not None:
-                held = "; ".join(cl.sentence for cl in chosen.clauses) or "otherwise"
+                held = "; ".join([*(cl.sentence for cl in chosen.clauses), *(f.sentence for f in chosen.facts)])
+                held = held or "otherwise"
                 out += ["", f"The grading's rules gave {chosen.result.grade} ({cite(chosen.rule)}): {held}."]
         if body.higher:
             nearest, *others = body.higher
@@ -225,6 +271,20 @@ class _Markdown(Visitor[list[str]]):
                 )
                 out += ["", f"Smallest changes for the grades above: {sizes}."]
         return [*out, "", *self.items_table(body)]
+
+    def caps(self, caps: Sequence[CapExplanation]) -> list[str]:
+        """Each cap that lowered the grade: computed → capped, its line, the facts and where recorded."""
+        out = []
+        for cap in caps:
+            facts = "; ".join(
+                f.sentence + "".join(f", recorded at {cite_recorded(r.location)}" for r in f.result.facts if r.location)
+                for f in cap.conditions
+            )
+            out.append(
+                f"The rules gave {cap.before}, capped to **{cap.result.grade}**: no better than {cap.result.grade} "
+                f"({cite(cap.rule)}) because {facts}."
+            )
+        return out
 
     def items_table(self, body: DescriptiveExplanation) -> list[str]:
         """Every item's rating and where it comes from: the evidence, or target data and the bands."""
@@ -294,6 +354,8 @@ class _Markdown(Visitor[list[str]]):
         result: SectionResult | OverallResult
         if isinstance(body, SectionExplanation):
             result = body.section
+            if body.carried is not None:
+                return self.carried(f"Section {result.id}, {lower_first(result.title)},", body.carried)
             name = f"The score for section {result.id}, {lower_first(result.title)},"
         else:
             result = body.overall
@@ -312,11 +374,25 @@ class _Markdown(Visitor[list[str]]):
             )
         elif result.grade is not None:
             out.append(f"Its grade was **{result.grade}** ({body.grading.method if body.grading else 'graded'}).")
+        grading = body.grading.result if body.grading is not None else None
+        if grading is not None and grading.kind in ("sum_banded", "mean_banded"):
+            members = ", ".join(f"{t.member} {t.grade} = {number_text(t.points)}" for t in grading.terms if t.points is not None)
+            out.append(f"Members: {members or 'none rated'}; " + "; ".join(figure_lines(grading)) + ".")
+        out += self.caps(body.caps)
+        out += self.carried_members(body)
         if adjustment is not None and not adjustment.applied:
             out.append(f"An adjustment to {adjustment.grade} by {adjustment.by} was not applied: {adjustment.note}.")
         if body.score is not None:
             out += ["", *self.terms_table(body.score)]
         return out
+
+    def carried_members(self, body: SectionExplanation | OverallExplanation) -> list[str]:
+        """Members whose grades are carried forward, each with where it comes from."""
+        terms = [t for a in (body.score, body.grading) if a is not None for t in a.terms if t.carried is not None]
+        return [
+            f"The grade of {t.term.member}, {t.term.grade}, is {CARRIED}: {carried_source(t.carried)}."
+            for t in {t.term.member: t for t in terms}.values() if t.carried is not None
+        ]
 
     def terms_sentence(self, a: AggregateExplanation) -> str:
         terms = ", ".join(

@@ -1,4 +1,4 @@
-"""Render an explanation for the terminal: explanation objects in, a rich Tree out (rich is imported here only)."""
+"""Render an explanation for the terminal: explanation objects in, a rich Tree out (rich is imported here and in explain_text_parts only)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,12 @@ from rich.console import Group, RenderableType
 from rich.text import Text
 from rich.tree import Tree
 
-from esirules.evidence.cases import Location
 from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
     BandExplanation,
     BandsExplanation,
+    CarriedExplanation,
     Contribution,
     DescriptiveExplanation,
     GradingExplanation,
@@ -22,6 +22,7 @@ from esirules.explain.objects import (
     ItemExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -32,27 +33,34 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
+from esirules.render.carried_words import CARRIED, carried_allowed, carried_source, carried_term
+from esirules.render.explain_text_parts import (
+    FAILS,
+    HOLDS,
+    add_caps,
+    add_fact_condition,
+    capped,
+    outcome_tree,
+    recorded_text,
+    weight_set_at,
+    where_text,
+)
 from esirules.render.headline import Headline
 from esirules.render.terminal import Plain
-from esirules.render.wording import POOLING_FORMULAS, measure_comparison, measure_figure, shown_path
+from esirules.render.wording import (
+    POOLING_FORMULAS,
+    figure_lines,
+    measure_comparison,
+    measure_figure,
+)
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
 from esirules.words import approx_percent, fraction_text, number_text, plural
-
-HOLDS, FAILS = "✓", "✗"
 
 
 def explanation_tree(explanation: Explanation) -> RenderableType:
     """The whole explanation as one renderable: a tree per part."""
     return _Text(explanation).render()
-
-
-def where_text(ref: RuleRef, *, line: bool = True) -> Text:
-    """`rulesets/esi-2003.esi:377` (relative to the working folder when inside it), dimmed."""
-    out = Plain(f"  {shown_path(ref.file)}:{ref.line}", style="dim")
-    if line and ref.text:
-        out.append(f"  {ref.text}", style="dim italic")
-    return out
 
 
 def bands_tree(b: BandsExplanation) -> Tree:
@@ -83,22 +91,6 @@ def add_band(parent: Tree, band: BandExplanation, mark: bool = True) -> None:
         )
         text = Plain(f"{sign}{band.value} when {tests}")
     parent.add(text.append_text(where_text(band.rule, line=False)))
-
-
-def weight_set_at(ref: RuleRef) -> Text:
-    """`  weight set at y.esi:14  change criterion B1 class important`: a derived ruleset's line."""
-    out = Plain(f"  weight set at {shown_path(ref.file)}:{ref.line}", style="dim")
-    if ref.text:
-        out.append(f"  {ref.text}", style="dim italic")
-    return out
-
-
-def recorded_text(location: Location | None) -> Text:
-    """`  recorded at examples/hertfordshire/followup.yaml:23`, dimmed: where the evidence says so."""
-    if location is None:
-        return Plain("")
-    line = "" if location.line is None else f":{location.line}"
-    return Plain(f"  recorded at {shown_path(location.file)}{line}", style="dim")
 
 
 def _exact(value: Fraction | None) -> str:
@@ -211,6 +203,14 @@ class _Text(Visitor[Tree]):
     def band(self, parent: Tree, band: BandExplanation, mark: bool = True) -> None:
         add_band(parent, band, mark)
 
+    def carried(self, name: str, rule: RuleRef, k: CarriedExplanation) -> Tree:
+        """A level carried forward: its earlier grade, where it comes from, the rule that allows it."""
+        head = Plain(f"{name}: ", style="bold").append(k.result.grade, style="bold cyan").append(f" — {CARRIED}")
+        tree = Tree(head.append_text(where_text(rule, line=False)))
+        tree.add(Plain(f"Carried forward {carried_source(k.result)}").append_text(recorded_text(k.recorded)))
+        tree.add(Plain(f"Allowed: {carried_allowed(k.result)}").append_text(where_text(k.rule)))
+        return tree
+
     # --- bodies -----------------------------------------------------------------------------
 
     def section(self, body: SectionExplanation) -> Tree:
@@ -218,6 +218,9 @@ class _Text(Visitor[Tree]):
 
     def overall(self, body: OverallExplanation) -> Tree:
         return self.aggregate_target(body)
+
+    def outcome(self, body: OutcomeExplanation) -> Tree:
+        return outcome_tree(body, self.x.sources)
 
     def question_target(self, body: QuestionTargetExplanation) -> Tree:
         q, criterion = body.question, body.criterion
@@ -262,10 +265,14 @@ class _Text(Visitor[Tree]):
 
     def numerical(self, body: NumericalExplanation) -> Tree:
         c = body.criterion
+        if body.carried is not None:
+            tree = self.carried(f"{c.id} {c.title}", body.rule, body.carried)
+            self.contribution(tree, body.contribution)
+            return tree
         head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if c.grade is not None:
             head.append(f" {c.grade}", style="bold cyan")
-        tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        tree = Tree(capped(head, c.uncapped_grade).append_text(where_text(body.rule, line=False)))
         if c.value is None:
             tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
         tree.add(self.pooling(body))
@@ -286,6 +293,7 @@ class _Text(Visitor[Tree]):
         self.contribution(tree, body.contribution)
         if body.bands is not None:
             self.bands(tree, body.bands, "Graded by bands")
+        add_caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
         return tree
 
@@ -341,10 +349,12 @@ class _Text(Visitor[Tree]):
 
     def descriptive(self, body: DescriptiveExplanation) -> Tree:
         c = body.criterion
+        if body.carried is not None:
+            return self.carried(f"{c.id} {c.title}", body.rule, body.carried)
         head = Plain(f"{c.id} {c.title}: ", style="bold").append(c.display, style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
             head.append(f" (adjusted; computed {c.computed_grade})", style="cyan")
-        tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        tree = Tree(capped(head, c.uncapped_grade).append_text(where_text(body.rule, line=False)))
         if c.grade is None:
             tree.add(self.because(f"not computable: {c.reason}", c.cause, "red"))
         node = tree.add(Plain(f"Items ({_items_count(len(body.items), c.items_weight)})", style="bold"))
@@ -352,6 +362,7 @@ class _Text(Visitor[Tree]):
             self.item(node, item)
         if body.grading is not None:
             self.grading(tree, body.grading)
+        add_caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
         if body.higher:
             higher = tree.add(Plain(f"Higher grades (the computed grade is {c.computed_grade})", style="bold"))
@@ -445,6 +456,8 @@ class _Text(Visitor[Tree]):
                         style="cyan",
                     )
                 rule_node.add(text.append_text(where_text(clause.rule, line=False)))
+            for f in rule.facts:
+                add_fact_condition(rule_node, f)
             if r.gated_by:
                 rule_node.add(Plain(f"lower grades not reached (cumulative): {', '.join(r.gated_by)}"))
         for cap in g.caps:
@@ -455,6 +468,8 @@ class _Text(Visitor[Tree]):
             cap_node = node.add(label.append_text(where_text(cap.rule, line=False)))
             for clause in cap.clauses:
                 cap_node.add(Plain(f"{HOLDS if clause.result.holds else FAILS} {clause.sentence}"))
+            for f in cap.facts:
+                add_fact_condition(cap_node, f)
 
     def changes(self, parent: Tree, options: Sequence[Sequence[object]], reason: str | None) -> None:
         from esirules.explain.objects import ChangeExplanation
@@ -483,12 +498,17 @@ class _Text(Visitor[Tree]):
     def aggregate_target(self, body: SectionExplanation | OverallExplanation) -> Tree:
         result = body.section if isinstance(body, SectionExplanation) else body.overall
         name = f"Section {body.section.id} {body.section.title}" if isinstance(body, SectionExplanation) else result.title
+        if isinstance(body, SectionExplanation) and body.carried is not None:
+            tree = self.carried(name, body.rule, body.carried)
+            self.contribution(tree, body.contribution, body.weight_rule)
+            return tree
         head = Plain(f"{name}: ", style="bold").append(result.display, style="bold cyan")
         if result.grade is not None and result.value is not None:
             head.append(f" {result.grade}", style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
             head.append(f" (adjusted; computed {result.computed_grade})", style="cyan")
-        tree = Tree(head.append_text(where_text(body.rule, line=False)))
+        tree = Tree(capped(head, result.uncapped_grade).append_text(where_text(body.rule, line=False)))
+        add_caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
         if result.value is None and result.grade is None:
             tree.add(self.because(f"not computable: {result.reason}", result.cause, "red"))
@@ -542,13 +562,20 @@ class _Text(Visitor[Tree]):
             else:
                 node.add(self.because(f"not computable: {r.reason}", r.cause, "red"))
             return
+        figures = r.kind in ("sum_banded", "mean_banded")
         for t in a.terms:
             points = "" if t.term.points is None else f" = {plural(t.term.points, 'point')}"
-            node.add(Plain(f"{t.term.member}: {t.term.grade or 'no grade'}{points}"))
+            if figures and t.term.points is not None:
+                points = f" = {number_text(t.term.points)}"
+            carried = "" if t.carried is None else carried_term(t.carried)
+            node.add(Plain(f"{t.term.member}: {t.term.grade or 'no grade'}{carried}{points}"))
         for e in r.excluded:
             node.add(self.because(f"{e.member}: left out — {e.reason}", e.cause, "dim"))
         if r.kind == "points_total" and r.value is not None:
             node.add(Plain(f"total: {plural(r.value, 'point')}"))
+        if figures:
+            for shown in figure_lines(r):
+                node.add(Plain(shown))
         if a.bands is not None:
             self.bands(node, a.bands, "banded by")
         if a.grading is not None:
@@ -577,3 +604,4 @@ class _Text(Visitor[Tree]):
             parent.add(text)
         if c.graded_from_items:
             node.add(Plain(f"graded from items, not from cases: {', '.join(c.graded_from_items)}", style="dim"))
+

@@ -10,6 +10,7 @@ from esirules.explain.objects import (
     DescriptiveExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionTargetExplanation,
     SectionExplanation,
@@ -37,3 +38,6 @@ class Headline(Visitor[str]):
 
     def item_target(self, body: ItemTargetExplanation) -> str:
         return body.item.result.rating or "no rating"
+
+    def outcome(self, body: OutcomeExplanation) -> str:
+        return body.outcome.display

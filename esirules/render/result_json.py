@@ -18,11 +18,17 @@ from esirules.language.model import Rounding
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import (
     AdjustmentResult,
+    AggregateResult,
+    CarriedForwardResult,
     ColumnResult,
     CriterionResult,
     EvidenceRef,
     ExcludedMember,
+    FactConditionResult,
+    FactReading,
+    LevelTestResult,
     MeasureResult,
+    OutcomeResult,
     OverallResult,
     RulesetRef,
     SectionResult,
@@ -85,6 +91,21 @@ def adjustment_json(adjustment: AdjustmentResult, cite: Cite = span_json) -> Dat
     }
 
 
+def carried_json(carried: CarriedForwardResult, cite: Cite = span_json) -> Data:
+    """An earlier judgement a criterion or section keeps: its grade, where it comes from, how long it may stand."""
+    return {
+        "grade": carried.grade,
+        "inspection": carried.inspection,
+        "date": None if carried.date is None else carried.date.isoformat(),
+        "reference": carried.reference,
+        "allowed": carried.allowed,
+        "allowed_months": carried.months,
+        "until": None if carried.until is None else carried.until.isoformat(),
+        "rule": cite(carried.span),
+        "evidence": location_json(carried.location),
+    }
+
+
 def measure_json(measure: MeasureResult) -> Data:
     return {
         "name": measure.measure,
@@ -138,7 +159,48 @@ def column_json(column: ColumnResult) -> Data:
         "overall": None if column.overall is None else headline_json(column.overall),
         # (only when there are some: the document of evidence without warnings keeps its bytes)
         **({"warnings": [warning.to_json() for warning in column.warnings]} if column.warnings else {}),
+        # (only for a ruleset that declares facts, likewise)
+        **({"facts": {f.name: fact_json(f) for f in column.facts}} if column.facts else {}),
+        **({"inspection_date": column.inspection_date.isoformat()} if column.inspection_date is not None else {}),
+        **({"outcomes": {n: outcome_json(o) for n, o in column.outcomes.items()}} if column.outcomes else {}),
     }
+
+
+def fact_json(fact: FactReading) -> Data:
+    """A fact's value for the inspection: as recorded (and where), or the ruleset's default."""
+    return {"value": fact.value, "defaulted": fact.defaulted, "evidence": location_json(fact.location)}
+
+
+def fact_condition_json(condition: FactConditionResult, cite: Cite = span_json) -> Data:
+    """A fact condition of a rule or cap: as written, whether it held, the facts it read."""
+    return {
+        "condition": condition.text,
+        "holds": condition.holds,
+        "facts": {f.name: fact_json(f) for f in condition.facts},
+        "rule": cite(condition.span),
+    }
+
+
+def caps_json(result: CriterionResult | SectionResult | OverallResult, cite: Cite = span_json) -> Data:
+    """A level's caps (`no better than X when fact ...`), each tried, and the grade before the one
+    that bound; nothing for a level without caps."""
+    if not result.caps:
+        return {}
+    out: Data = {
+        "caps": [
+            {
+                "grade": cap.grade,
+                "holds": cap.holds,
+                "applied": cap.applied,
+                "conditions": [fact_condition_json(c, cite) for c in cap.facts],
+                "rule": cite(cap.span),
+            }
+            for cap in result.caps
+        ]
+    }
+    if result.uncapped_grade is not None:
+        out["uncapped_grade"] = result.uncapped_grade
+    return out
 
 
 def criterion_json(criterion: CriterionResult) -> Data:
@@ -159,6 +221,9 @@ def criterion_json(criterion: CriterionResult) -> Data:
     if criterion.adjustment is not None:
         out["computed_grade"] = criterion.computed_grade
         out["adjustment"] = adjustment_json(criterion.adjustment)
+    out.update(caps_json(criterion))
+    if criterion.carried_forward is not None:
+        out["carried_forward"] = carried_json(criterion.carried_forward)
     return out
 
 
@@ -177,4 +242,59 @@ def headline_json(result: SectionResult | OverallResult) -> Data:
     if result.adjustment is not None:
         out["computed_grade"] = result.computed_grade
         out["adjustment"] = adjustment_json(result.adjustment)
+    figures = figures_json(result.grading)
+    if figures is not None:
+        out["figures"] = figures
+    out.update(caps_json(result))
+    if isinstance(result, SectionResult) and result.carried_forward is not None:
+        out["carried_forward"] = carried_json(result.carried_forward)
     return out
+
+
+def figures_json(aggregate: AggregateResult | None) -> Data | None:
+    """A total or mean of grades banded (issue 11, point 1): every member's number and the
+    figures the bands read, so the grade can be recomputed. None for other aggregates."""
+    if aggregate is None or aggregate.kind not in ("sum_banded", "mean_banded"):
+        return None
+    means = aggregate.means
+    return {
+        "kind": "sum" if aggregate.kind == "sum_banded" else "mean",
+        "members": {term.member: fraction(term.points) for term in aggregate.terms},
+        "total": fraction(aggregate.total),
+        "rated": aggregate.rated,
+        "possible": fraction(aggregate.possible),
+        "mean": fraction(aggregate.mean),
+        "banded_mean": fraction(aggregate.banded_mean),
+        "means": None if means is None else {"places": means[0], "ties": means[1]},
+    }
+
+
+def outcome_json(outcome: OutcomeResult, cite: Cite = span_json) -> Data:
+    """An outcome's value (or why there is none), its values in precedence order and the rule that gave it."""
+    chosen = outcome.chosen
+    out: Data = {
+        "label": outcome.label,
+        "values": list(outcome.values),
+        "value": outcome.value,
+        "display": outcome.display,
+        "rule": None if chosen is None else cite(chosen.span),
+    }
+    if outcome.cause is not None:
+        out["reason"] = outcome.reason
+        out["cause"] = cause_json(outcome.cause, cite)
+    return out
+
+
+def level_test_json(test: LevelTestResult, cite: Cite = span_json) -> Data:
+    return {
+        "text": test.text,
+        "level": test.level,
+        "id": test.id,
+        "figure": test.figure,
+        "found": test.found,
+        "value": fraction(test.value),
+        "threshold": fraction(test.threshold),
+        "holds": test.holds,
+        "cause": cause_json(test.cause, cite),
+        "rule": cite(test.span),
+    }

@@ -11,14 +11,21 @@ import csv
 import io
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from fractions import Fraction
 from typing import Literal
 
 import attrs
 
+from esirules.render.carried_words import carried_cell
 from esirules.render.result_json import result_data
-from esirules.scoring.result import ColumnResult, CriterionResult, OverallResult, SectionResult
+from esirules.scoring.result import (
+    CarriedForwardResult,
+    ColumnResult,
+    CriterionResult,
+    OverallResult,
+    SectionResult,
+)
 from esirules.words import fraction_text
 
 NOT_COMPUTABLE = "n/c"
@@ -39,17 +46,18 @@ class Cell:
 
 @attrs.frozen
 class Row:
-    kind: Literal["heading", "criterion", "section", "overall"]
+    kind: Literal["heading", "criterion", "section", "overall", "outcome"]
     label: str  # `A1: Leadership and planning`, `Score for section B`
     cells: tuple[Cell, ...]
+    target: str = ""  # an outcome row's outcome
 
 
 @attrs.frozen
 class Record:
     """One target in one column, for the CSV: the figure exactly, as shown, its grade and its note."""
 
-    target: str  # `A1`, `B`, `overall`
-    kind: Literal["criterion", "section", "overall"]
+    target: str  # `A1`, `B`, `overall`, an outcome's name
+    kind: Literal["criterion", "section", "overall", "outcome"]
     title: str
     column: str
     value: Fraction | None  # a percentage as a proportion (0.33 for 33%); a points total as points
@@ -103,15 +111,19 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                     continue
                 shown, note = _criterion_cell(criterion)
                 adjusted = criterion.adjustment is not None and criterion.adjustment.applied
-                cells.append(noted(column, shown, note, criterion_id if adjusted else None))
+                note = _with_cap(criterion, note)
+                carried = criterion.carried_forward is not None
+                marked = adjusted or carried or criterion.uncapped_grade is not None
+                cells.append(noted(column, shown, note, criterion_id if marked else None))
                 records.append(
                     Record(criterion_id, "criterion", criterion_title, column.label, criterion.value,
-                           criterion.display, criterion.grade, criterion.computed_grade if adjusted else None, note)
+                           criterion.display, criterion.grade, criterion.computed_grade if adjusted else None,
+                           _carried_note(criterion.reason, criterion.carried_forward) if carried else note)
                 )
             rows.append(Row("criterion", f"{criterion_id}: {criterion_title}", tuple(cells)))
         scored = [c.sections.get(section_id) for c in columns]
         has_score = any(s is not None and s.score is not None for s in scored)
-        has_grade = any(s is not None and s.grading is not None for s in scored)
+        has_grade = any(s is not None and (s.grading is not None or s.carried_forward is not None) for s in scored)
         if has_score:
             cells = []
             for column, section in zip(columns, scored):
@@ -123,12 +135,19 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                     cells.append(Cell(section.display))
             rows.append(Row("section", f"Score for section {section_id}", tuple(cells)))
         if has_grade:
-            cells = [
-                Cell("") if s is None
-                else noted(c, str(s.grade), _adjusted(s), f"section {section_id}") if _adjusted(s)
-                else Cell(s.grade or NOT_COMPUTABLE)
-                for c, s in zip(columns, scored)
-            ]
+            cells = []
+            for c, s in zip(columns, scored):
+                if s is None:
+                    cells.append(Cell(""))
+                elif s.carried_forward is not None:
+                    shown = carried_cell(s.carried_forward)
+                    cells.append(noted(c, shown, _reference(s.carried_forward), f"section {section_id}"))
+                else:
+                    note = _with_cap(s, _adjusted(s))
+                    cells.append(
+                        noted(c, str(s.grade), note, f"section {section_id}") if note
+                        else Cell(s.grade or NOT_COMPUTABLE)
+                    )
             rows.append(Row("section", f"Grade for section {section_id}", tuple(cells)))
         for column, section in zip(columns, scored):
             # A section with neither a score nor a grade of its own has no figure on the sheet.
@@ -148,14 +167,43 @@ def build_sheet(title: str, columns: Sequence[ColumnResult]) -> Sheet:
                 parts = [overall.display] if overall.value is not None else []
                 if overall.grade is not None:
                     parts.append(overall.grade)
-                cells.append(noted(column, " ".join(parts), _adjusted(overall), "overall" if _adjusted(overall) else None))
+                note = _with_cap(overall, _adjusted(overall))
+                cells.append(noted(column, " ".join(parts), note, "overall" if note else None))
             records.append(_headline_record("overall", "overall", overall, column))
         rows.append(Row("overall", overall_title, tuple(cells)))
+    rows += _outcome_rows(columns, records, noted)
     return Sheet(title, tuple(c.label for c in columns), tuple(rows), tuple(notes.texts), tuple(records))
+
+
+def _outcome_rows(
+    columns: Sequence[ColumnResult], records: list[Record], noted: Callable[[ColumnResult, str, str | None], Cell]
+) -> list[Row]:
+    """A row per outcome, after the overall: its value in each column (n/c with the reason as a note)."""
+    labels: dict[str, str] = {}
+    for column in columns:
+        for name, declared in column.outcomes.items():
+            labels.setdefault(name, declared.label)
+    rows = []
+    for name, label in labels.items():
+        cells = []
+        for column in columns:
+            outcome = column.outcomes.get(name)
+            if outcome is None:
+                cells.append(Cell(""))
+                continue
+            if outcome.value is None:
+                cells.append(noted(column, NOT_COMPUTABLE, outcome.reason or f"outcome {name} is not computable"))
+            else:
+                cells.append(Cell(outcome.value))
+            records.append(Record(name, "outcome", label, column.label, None, outcome.display, None, None, outcome.reason))
+        rows.append(Row("outcome", label, tuple(cells), name))
+    return rows
 
 
 def _criterion_cell(criterion: CriterionResult) -> tuple[str, str | None]:
     """A criterion's cell and its note: why it is not computable, or who adjusted its grade."""
+    if criterion.carried_forward is not None:
+        return carried_cell(criterion.carried_forward), _reference(criterion.carried_forward)
     adjustment = criterion.adjustment
     if adjustment is not None and adjustment.applied:
         return str(criterion.grade), (
@@ -172,12 +220,37 @@ def _criterion_cell(criterion: CriterionResult) -> tuple[str, str | None]:
     return criterion.display, None
 
 
+def _reference(carried: CarriedForwardResult | None) -> str | None:
+    """The note of a carried-forward grade: where the earlier report is, when the evidence says."""
+    if carried is None or carried.reference is None:
+        return None
+    return f"carried forward from {carried.inspection or 'an earlier inspection'}, reference {carried.reference}"
+
+
+def _carried_note(reason: str | None, carried: CarriedForwardResult | None) -> str | None:
+    """A record's note: why it has no figure, and for a carried-forward grade the earlier report's reference."""
+    if carried is None or carried.reference is None:
+        return reason
+    return f"{reason}; reference {carried.reference}"
+
+
 def _headline_record(
     target: str, kind: Literal["section", "overall"], result: SectionResult | OverallResult, column: ColumnResult
 ) -> Record:
     adjusted = result.adjustment is not None and result.adjustment.applied
+    carried = result.carried_forward if isinstance(result, SectionResult) else None
     return Record(target, kind, result.title, column.label, result.value, result.display, result.grade,
-                  result.computed_grade if adjusted else None, result.reason)
+                  result.computed_grade if adjusted else None, _carried_note(result.reason, carried))
+
+
+def _with_cap(result: CriterionResult | SectionResult | OverallResult, note: str | None) -> str | None:
+    """A cell's note with, for a capped grade, what was computed and the cap that lowered it."""
+    applied = [cap for cap in result.caps if cap.applied]
+    if result.uncapped_grade is None or not applied:
+        return note
+    facts = "; ".join(dict.fromkeys(f"{r.name} is {r.value}" for cap in applied for f in cap.facts for r in f.facts))
+    capped = f"computed {result.uncapped_grade}; capped to {applied[-1].grade} ({facts}, line {applied[-1].span.line})"
+    return capped if note is None else f"{capped}; {note}"
 
 
 def _adjusted(result: SectionResult | OverallResult) -> str | None:
@@ -214,13 +287,15 @@ def sheet_markdown(sheet: Sheet) -> str:
     # Each section is its own table, headed by the section's title, as on the report's sheet.
     header = "| | " + " | ".join(_cell_md(h) for h in sheet.headers) + " |"
     rule = "|---|" + "---|" * len(sheet.headers)
+    previous = ""
     for row in sheet.rows:
         if row.kind == "heading":
             lines += [*([""] if lines[-1] else []), f"**{row.label}**", "", header, rule]
             continue
-        label = f"**{row.label}**" if row.kind in ("section", "overall") else _cell_md(row.label)
-        if row.kind == "overall":
+        label = f"**{row.label}**" if row.kind in ("section", "overall", "outcome") else _cell_md(row.label)
+        if row.kind == "overall" or (row.kind == "outcome" and previous not in ("overall", "outcome")):
             lines += ["", header, rule]
+        previous = row.kind
         lines.append(f"| {label} | " + " | ".join(_cell_md(c.text) for c in row.cells) + " |")
     if sheet.notes:
         lines += ["", "Notes:", ""]

@@ -45,7 +45,8 @@ def sheet_table(sheet: Sheet, width: int) -> RenderableType:
 def _shown(sheet: Sheet) -> Sheet:
     """The sheet's texts as they will be shown (control characters written out), to measure them."""
     rows = tuple(
-        Row(row.kind, visible(row.label), tuple(Cell(visible(c.shown), c.note) for c in row.cells)) for row in sheet.rows
+        Row(row.kind, visible(row.label), tuple(Cell(visible(c.shown), c.note) for c in row.cells), row.target)
+        for row in sheet.rows
     )
     return attrs.evolve(sheet, headers=tuple(visible(h) for h in sheet.headers), rows=rows)
 
@@ -69,7 +70,7 @@ def _table(sheet: Sheet, label_width: int, widths: Sequence[int]) -> Table:
         if row.kind == "heading":
             table.add_section()
             table.add_row(Plain(row.label, style="bold underline"), *[Plain(c.plain, style="bold") for c in cells])
-        elif row.kind in ("section", "overall"):
+        elif row.kind in ("section", "overall", "outcome"):
             table.add_row(Plain(row.label, style="bold"), *[Plain(c.plain, style="bold") for c in cells])
         else:
             table.add_row(Plain(row.label), *cells)
@@ -84,7 +85,7 @@ def _lines(sheet: Sheet, widths: Sequence[int], width: int) -> list[Text]:
         label_width = max(width - figures, 0)
         for row in sheet.rows:
             shown = "".join(" " * GAP + _right(row.cells[i].text, widths[i]) for i in columns)
-            style = {"heading": "bold underline", "section": "bold", "overall": "bold"}.get(row.kind, "")
+            style = {"heading": "bold underline", "section": "bold", "overall": "bold", "outcome": "bold"}.get(row.kind, "")
             if row.kind == "heading":
                 out += [Plain(""), Plain(row.label, style=style), Plain(" " * label_width + _headers(sheet, columns, widths), style="bold")]
             elif cell_len(row.label) < label_width:

@@ -10,8 +10,9 @@ import os
 import re
 from fractions import Fraction
 
+from esirules.scoring.result import AggregateResult
 from esirules.span import Span
-from esirules.words import Rounding, number_text, round_percent
+from esirules.words import Rounding, number_text, plural, round_percent
 
 POOLING_FORMULAS = {
     "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",
@@ -102,3 +103,19 @@ def measure_comparison(
         return text + ": on target"
     distance = number_text(abs(100 - shown))
     return text + f": {distance}% {'better' if shown > 100 else 'worse'} than target"
+
+def figure_lines(r: AggregateResult) -> list[str]:
+    """A total or mean of grades: each figure the bands read, with what it is made of."""
+    numbers = " + ".join(number_text(t.points) for t in r.terms if t.points is not None) or "0"
+    lines = [
+        f"total: {numbers} = {number_text(r.total or Fraction(0))}",
+        f"rated: {plural(r.rated or 0, 'section' if r.members_kind == 'sections' else 'criterion', r.members_kind)}",
+        f"possible: {number_text(r.possible or Fraction(0))} (the largest number on each rated member's ladder, added up)",
+    ]
+    if r.kind == "mean_banded" and r.mean is not None:
+        mean = f"mean: {number_text(r.total or Fraction(0))} ÷ {r.rated} = {number_text(r.mean)}"
+        if r.means is not None and r.banded_mean is not None:
+            places = "1 decimal place" if r.means[0] == 1 else f"{r.means[0]} decimal places"
+            mean += f", rounded to {number_text(r.banded_mean)} ({places}, halves {r.means[1]})"
+        lines.append(mean)
+    return lines

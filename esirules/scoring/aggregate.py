@@ -8,16 +8,19 @@ from typing import Literal
 
 import attrs
 
-from esirules.evidence.cases import Adjustment
+from esirules.evidence.cases import Adjustment, CarriedForward
 from esirules.language import model as m
+from esirules.scoring.carried import carried_section
 from esirules.scoring.causes import Cause, about
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.descriptive import grade_items
+from esirules.scoring.facts import NO_FACTS, InspectionFacts, apply_caps, uncapped
 from esirules.scoring.grading import apply_bands
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     AdjustmentResult,
     AggregateResult,
+    CapResult,
     CriterionResult,
     ExcludedMember,
     ItemResult,
@@ -26,7 +29,7 @@ from esirules.scoring.result import (
     Term,
 )
 from esirules.span import Span
-from esirules.words import display_number, display_percent
+from esirules.words import display_number, display_percent, round_number
 
 GRADED_NOT_SCORED = "graded, not scored"
 
@@ -62,9 +65,13 @@ def section_results(
     criteria: Mapping[str, CriterionResult],
     sample: m.Sample | None,
     adjustments: Sequence[Adjustment] = (),
+    facts: InspectionFacts = NO_FACTS,
+    carried: Sequence[CarriedForward] = (),
 ) -> dict[str, SectionResult]:
-    """Each section's score and grade from its criteria (and its adjustment, if any), in ruleset order."""
+    """Each section's score and grade from its criteria (then its caps, and its adjustment, if
+    any), in ruleset order; a section carried forward keeps its earlier grade."""
     members = {cid: _criterion_member(c) for cid, c in criteria.items()}
+    kept = {c.id: c for c in carried if c.level == "section"}
     out = {}
     for section in evaluator.ruleset.sections:
         outside = outside_sample(section, sample)
@@ -83,9 +90,15 @@ def section_results(
                 span=section.span,
             )
             continue
+        if section.id in kept:
+            out[section.id] = carried_section(evaluator, section, kept[section.id])
+            continue
         own = [members[c.id] for c in section.criteria]
-        score, grading = _aggregates(evaluator, section.score, section.grade, own, members, section.missing)
-        value, display, cause, computed = _headline(score, grading, section.span)
+        score, grading = _aggregates(evaluator, section.score, section.grade, own, members, section.missing, facts)
+        value, display, cause, rules_grade = _headline(score, grading, section.span)
+        caps, computed = _capped(evaluator, section.caps, grading, rules_grade, facts)
+        if computed != rules_grade and value is None:
+            display = computed or display
         found = next((a for a in adjustments if a.section == section.id), None)
         adjustment, grade = adjust_aggregate(
             evaluator, f"section {section.id}", section.allows_adjustment, section.span, grading, computed, found
@@ -106,22 +119,31 @@ def section_results(
             span=section.span,
             computed_grade=computed if found is not None else None,
             adjustment=adjustment,
+            caps=caps,
+            uncapped_grade=uncapped(rules_grade, caps),
         )
     return out
 
 
 def overall_result(
-    evaluator: Evaluator, sections: Mapping[str, SectionResult], adjustments: Sequence[Adjustment] = ()
+    evaluator: Evaluator,
+    sections: Mapping[str, SectionResult],
+    adjustments: Sequence[Adjustment] = (),
+    facts: InspectionFacts = NO_FACTS,
 ) -> OverallResult | None:
-    """The overall score and grade from the sections (and its adjustment), if the ruleset has an overall."""
+    """The overall score and grade from the sections (then its caps, and its adjustment), if the
+    ruleset has an overall."""
     overall = evaluator.ruleset.overall
     if overall is None:
         return None
     members = {s.id: _section_member(s, sections[s.id]) for s in evaluator.ruleset.sections}
     score, grading = _aggregates(
-        evaluator, overall.score, overall.grade, list(members.values()), members, overall.missing
+        evaluator, overall.score, overall.grade, list(members.values()), members, overall.missing, facts
     )
-    value, display, cause, computed = _headline(score, grading, overall.span)
+    value, display, cause, rules_grade = _headline(score, grading, overall.span)
+    caps, computed = _capped(evaluator, overall.caps, grading, rules_grade, facts)
+    if computed != rules_grade and value is None:
+        display = computed or display
     found = next((a for a in adjustments if a.overall), None)
     adjustment, grade = adjust_aggregate(
         evaluator, "the overall", overall.allows_adjustment, overall.span, grading, computed, found
@@ -131,7 +153,20 @@ def overall_result(
     return OverallResult(
         overall.title, value, display, cause, grade, score, grading, span=overall.span,
         computed_grade=computed if found is not None else None, adjustment=adjustment,
+        caps=caps, uncapped_grade=uncapped(rules_grade, caps),
     )
+
+
+def _capped(
+    evaluator: Evaluator,
+    caps: tuple[m.CapRule, ...],
+    grading: AggregateResult | None,
+    grade: str | None,
+    facts: InspectionFacts,
+) -> tuple[tuple[CapResult, ...], str | None]:
+    """A section's or the overall's caps applied to the grade its rules computed."""
+    ladder = None if grading is None or grading.ladder is None else evaluator.ruleset.scale(grading.ladder)
+    return apply_caps(caps, grade, ladder, facts)
 
 
 def adjust_aggregate(
@@ -187,11 +222,17 @@ def _section_member(section: m.Section, result: SectionResult) -> Member:
         result.display,
         result.cause,
         result.grade,
-        None if result.grading is None else result.grading.ladder,
+        _section_ladder(result),
         section.score is not None,
         section.grade is not None,
         result.span,
     )
+
+
+def _section_ladder(result: SectionResult) -> str | None:
+    if result.carried_forward is not None:
+        return result.carried_forward.ladder
+    return None if result.grading is None else result.grading.ladder
 
 
 def _aggregates(
@@ -201,10 +242,11 @@ def _aggregates(
     own: Sequence[Member],
     every: Mapping[str, Member],
     missing: m.MissingRule,
+    facts: InspectionFacts,
 ) -> tuple[AggregateResult | None, AggregateResult | None]:
     rounding = evaluator.ruleset.rounding
     score = None if score_rule is None else _weighted_mean(score_rule, own, every, missing, rounding)
-    grading = None if grade_rule is None else _grade(evaluator, grade_rule, own, every, missing, score)
+    grading = None if grade_rule is None else _grade(evaluator, grade_rule, own, every, missing, score, facts)
     return score, grading
 
 
@@ -319,6 +361,7 @@ def _grade(
     every: Mapping[str, Member],
     missing: m.MissingRule,
     score: AggregateResult | None,
+    facts: InspectionFacts,
 ) -> AggregateResult:
     ruleset = evaluator.ruleset
     result = AggregateResult(
@@ -337,6 +380,8 @@ def _grade(
             result, value=score.value, display=score.display, grade=band.value, band=band, cause=band.cause
         )
     chosen, excluded = _select(rule, own, every, "graded")
+    if rule.kind in ("sum_banded", "mean_banded"):
+        return _figure_banded(ruleset, rule, result, chosen, excluded)
     used, cause = _gaps(rule, chosen, "grade", missing, excluded)
     terms = tuple(Term(mem.id, mem.weight, grade=mem.grade) for mem in used)
     result = attrs.evolve(
@@ -346,7 +391,7 @@ def _grade(
         return _lowest(ruleset, rule, result, used, cause)
     if rule.kind == "points_total":
         return _points(ruleset, rule, result, used, cause)
-    return _graded_over(evaluator, rule, result, used, cause)
+    return _graded_over(evaluator, rule, result, used, cause, facts)
 
 
 def _lowest(
@@ -393,8 +438,61 @@ def _points(
     )
 
 
+def _figure_banded(
+    ruleset: m.Ruleset, rule: m.Aggregate, result: AggregateResult, chosen: list[Member], excluded: list[ExcludedMember]
+) -> AggregateResult:
+    """`grade: sum of criteria banded by B` (or `mean of ...`): each member with a grade counts
+    once with its grade's number; a member without a grade drops out of the total, the count
+    `rated` and `possible` (Σ of the largest number on each rated member's ladder)."""
+    bands = ruleset.band_set(rule.using or "")
+    result = attrs.evolve(result, ladder=bands.scale)
+    rated: list[tuple[Member, Fraction, Fraction]] = []  # member, its number, the largest on its ladder
+    for mem in chosen:
+        scale = ruleset.scale(mem.ladder) if mem.grade is not None and mem.ladder is not None else None
+        number = None if scale is None else scale.number(mem.grade or "")
+        if number is None or scale is None or scale.largest is None:
+            words = "has no grade" if mem.grade is None else f"its grade `{mem.grade}` has no number"
+            excluded.append(ExcludedMember(mem.id, _member_cause(mem, None, words)))
+            continue
+        rated.append((mem, number, scale.largest))
+    total = sum((n for _, n, _ in rated), Fraction(0))
+    possible = sum((largest for _, _, largest in rated), Fraction(0))
+    count = len(rated)
+    mean = total / count if count else None
+    means = rule.means
+    banded = mean if mean is None or means is None else round_number(mean, means)
+    figures: dict[str, Fraction] = {"total": total, "rated": Fraction(count), "possible": possible}
+    if banded is not None:
+        figures["mean"] = banded
+        figures["largest"] = max(largest for _, _, largest in rated)
+    band = apply_bands(bands, figures, ruleset.rounding)
+    shown = total if rule.kind == "sum_banded" else mean
+    display = NOT_COMPUTABLE if shown is None else display_number(shown, means or ruleset.rounding)
+    return attrs.evolve(
+        result,
+        terms=tuple(Term(mem.id, Fraction(1), grade=mem.grade, points=n) for mem, n, _ in rated),
+        excluded=tuple(excluded),
+        value=shown,
+        display=display,
+        grade=band.value,
+        band=band,
+        cause=band.cause,
+        total=total,
+        rated=count,
+        possible=possible,
+        mean=mean,
+        banded_mean=banded,
+        means=None if means is None else (means.places, means.ties),
+    )
+
+
 def _graded_over(
-    evaluator: Evaluator, rule: m.Aggregate, result: AggregateResult, used: list[Member], cause: Cause | None
+    evaluator: Evaluator,
+    rule: m.Aggregate,
+    result: AggregateResult,
+    used: list[Member],
+    cause: Cause | None,
+    facts: InspectionFacts,
 ) -> AggregateResult:
     compiled = evaluator.gradings[rule.using or ""]
     result = attrs.evolve(result, ladder=compiled.ladder.name)
@@ -415,7 +513,7 @@ def _graded_over(
     if not any(item.counted for item in items):
         cause = Cause("all_items_not_applicable", "every member is not applicable", rule.span)
         return attrs.evolve(result, items=items, cause=cause)
-    graded = grade_items(compiled, items)
+    graded = grade_items(compiled, items, facts)
     why = None
     if graded.grade is None:
         why = Cause("no_rule_holds", f"no rule of grading {compiled.grading.name} holds", compiled.grading.span)

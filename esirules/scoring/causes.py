@@ -52,6 +52,10 @@ CauseKind = Literal[
     "grade_not_on_ladder",
     "grade_not_on_scale",
     "grade_has_no_points",
+    # carried-forward judgements (issue 11, point 6): a grade kept from an earlier inspection
+    "carried_forward",  # a criterion or section carried forward: graded, not computed, no score
+    "section_carried_forward",  # a criterion of a section carried forward: not inspected
+    "level_not_computable",  # an outcome's rule reads a level with no grade or score
     # adjustments that could not be applied
     "adjustment_not_allowed",
     "no_grade_to_adjust",

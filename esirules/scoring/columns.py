@@ -19,6 +19,7 @@ import attrs
 
 from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.cases import Evidence, Location
+from esirules.evidence.facts import fact_conflicts
 from esirules.evidence.load import load_evidence, read_ruleset_reference
 from esirules.evidence.sheet import ColumnSpec
 from esirules.evidence.stream import batched
@@ -200,6 +201,7 @@ class Scorer:
                 )
                 continue
             loaded = [self.load(path, ruleset_path) for path in column.evidence]
+            self.diagnostics += fact_conflicts([e for e in loaded if e is not None])
             plans.append((column, ruleset_path, loaded))
         if self.diagnostics:  # (shown with the warnings found, so that all are seen at once)
             raise DiagnosticError([*self.diagnostics, *([] if self.strict else self.warnings())], self.sources)

@@ -14,7 +14,7 @@ import numpy.typing as npt
 from esirules.evidence import conditions
 from esirules.evidence.cases import ANSWER_OFFSET, MISSING, UNANSWERED, Cases
 from esirules.language import model as m
-from esirules.language.semantics import GradingMeaning
+from esirules.language.semantics import FactTruth, GradingMeaning
 from esirules.scoring.causes import Cause
 from esirules.words import value_text
 
@@ -259,6 +259,9 @@ class CompiledGrading:
     item_scale: m.Scale
     ladder: m.Scale
     measure_bands: m.Bands | None
+    # Whether a fact condition holds for the inspection graded: set for a grading that tests
+    # facts (`scoring.facts.InspectionFacts.bind`); deciding such a grading needs it.
+    facts: FactTruth | None = None
     meaning: GradingMeaning = attrs.field(init=False)
 
     @meaning.default
@@ -274,6 +277,16 @@ class Evaluator:
     questions: dict[str, CompiledQuestion]  # in ruleset order
     case_exclusions: tuple[CompiledCondition, ...]
     gradings: dict[str, CompiledGrading]
+
+    @property
+    def facts_read_by_cases(self) -> tuple[m.Fact, ...]:
+        """The facts the questions' `applies when` conditions read (as constant case columns)."""
+        found = {
+            a.name: a
+            for q in self.questions.values() if q.applies is not None
+            for a in q.applies.attributes if isinstance(a, m.Fact)
+        }
+        return tuple(found.values())
 
     def criterion_ladder(self, criterion: m.Criterion) -> m.Scale | None:
         """The ladder (or scale) a criterion's grade is on, if it has one."""

@@ -9,11 +9,13 @@ from esirules.evidence.cases import Adjustment, MeasureFigures
 from esirules.language import model as m
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledGrading, Evaluator
+from esirules.scoring.facts import NO_FACTS, InspectionFacts, apply_caps, uncapped
 from esirules.scoring.grading import apply_bands, trace
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     AdjustmentResult,
     BandResult,
+    CapResult,
     CriterionResult,
     GradingTrace,
     ItemResult,
@@ -28,8 +30,10 @@ def grade_descriptive(
     ratings: Mapping[str, str],
     measures: Mapping[str, MeasureFigures],
     adjustments: Sequence[Adjustment],
+    facts: InspectionFacts = NO_FACTS,
 ) -> CriterionResult:
-    """Rate a descriptive criterion's items, grade them by its grading, apply any adjustment."""
+    """Rate a descriptive criterion's items, grade them by its grading (under the inspection's
+    facts), apply its caps, then any adjustment."""
     if criterion.grading is None:
         cause = Cause("no_grading", f"criterion {criterion.id} names no grading", criterion.span)
         return _descriptive(criterion, None, cause=cause)
@@ -47,20 +51,25 @@ def grade_descriptive(
         # The ratings are the evidence's; the criterion's line lists the items rated.
         cause = Cause("all_items_not_applicable", "every item is rated not applicable", criterion.span)
         return _descriptive(criterion, compiled, items=items, cause=cause, adjustment=unapplied)
-    graded = grade_items(compiled, items)
+    graded = grade_items(compiled, items, facts)
+    caps, capped = apply_caps(criterion.caps, graded.grade, compiled.ladder, facts)
     if graded.grade is None:
         words = f"no rule of grading {compiled.grading.name} holds, and it has no otherwise rule"
         cause = Cause("no_rule_holds", words, compiled.grading.span)
-        return _descriptive(criterion, compiled, items=items, trace=graded, cause=cause, adjustment=unapplied)
-    adjustment, grade = adjust(criterion, graded.grade, compiled.ladder, adjustments)
+        return _descriptive(
+            criterion, compiled, items=items, trace=graded, cause=cause, adjustment=unapplied, caps=caps
+        )
+    adjustment, grade = adjust(criterion, capped, compiled.ladder, adjustments)
     return _descriptive(
         criterion,
         compiled,
         items=items,
         trace=graded,
-        computed_grade=graded.grade,
+        computed_grade=capped,
         adjustment=adjustment,
         grade=grade,
+        caps=caps,
+        uncapped_grade=uncapped(graded.grade, caps),
     )
 
 
@@ -74,6 +83,8 @@ def _descriptive(
     computed_grade: str | None = None,
     adjustment: AdjustmentResult | None = None,
     grade: str | None = None,
+    caps: tuple[CapResult, ...] = (),
+    uncapped_grade: str | None = None,
 ) -> CriterionResult:
     return CriterionResult(
         criterion.id,
@@ -93,15 +104,20 @@ def _descriptive(
         adjustment=adjustment,
         grade=grade,
         span=criterion.span,
+        caps=caps,
+        uncapped_grade=uncapped_grade,
     )
 
 
-def grade_items(compiled: CompiledGrading, items: Sequence[ItemResult]) -> GradingTrace:
+def grade_items(
+    compiled: CompiledGrading, items: Sequence[ItemResult], facts: InspectionFacts = NO_FACTS
+) -> GradingTrace:
     """Apply a grading to the counted items (every one must have a rating on its item scale)."""
     counted = [item for item in items if item.counted]
     ranks = [compiled.item_scale.rank(item.rating) for item in counted if item.rating is not None]
     return trace(
-        compiled, [item.id for item in counted], ranks, [item.weight for item in counted], [i.group for i in counted]
+        compiled, [item.id for item in counted], ranks, [item.weight for item in counted], [i.group for i in counted],
+        facts,
     )
 
 

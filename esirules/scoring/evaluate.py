@@ -8,6 +8,7 @@ turns one into the ColumnResult, so `score` = finish(score_batch(...)). A Partia
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from fractions import Fraction
@@ -22,18 +23,25 @@ from esirules.evidence.cases import (
     NOT_APPLICABLE,
     UNANSWERED,
     Adjustment,
+    CarriedForward,
     Cases,
     Evidence,
     MeasureFigures,
+    RecordedFact,
 )
+from esirules.evidence.facts import merged_facts
 from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
 from esirules.scoring.aggregate import outside_sample, overall_result, section_results
+from esirules.scoring.batches import Joined, lists_not_kept
+from esirules.scoring.carried import carried_criterion, not_inspected
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
 from esirules.scoring.descriptive import adjust, grade_descriptive
+from esirules.scoring.facts import InspectionFacts, apply_caps, uncapped, with_fact_columns
 from esirules.scoring.grading import apply_bands
+from esirules.scoring.outcomes import outcome_results
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     CaseGroup,
@@ -98,20 +106,6 @@ class Selection:
         return Selection(count, np.concatenate(masks))
 
 
-class Joined:
-    """Arrays of consecutive batches joined, each run of the same arrays once (see `Selection.concatenate`)."""
-
-    def __init__(self) -> None:
-        # The arrays are kept as well as their ids, so no id is reused while this lives.
-        self.runs: dict[tuple[int, ...], tuple[list[npt.NDArray], npt.NDArray]] = {}  # type: ignore[type-arg]
-
-    def join(self, arrays: list[npt.NDArray]) -> npt.NDArray:  # type: ignore[type-arg]
-        key = tuple(map(id, arrays))
-        if key not in self.runs:
-            self.runs[key] = (arrays, np.concatenate(arrays))
-        return self.runs[key][1]
-
-
 Groups = tuple[tuple[Cause, Selection], ...]  # cases not counted, by cause
 
 
@@ -168,13 +162,10 @@ class Partial:
     ratings: dict[str, str]
     measures: dict[str, MeasureFigures]
     adjustments: tuple[Adjustment, ...]
+    facts: dict[str, RecordedFact] = attrs.field(factory=dict)  # the inspection's (issue 11, point 4)
+    carried: tuple[CarriedForward, ...] = ()  # earlier judgements carried forward (issue 11, point 6)
+    inspection_date: datetime.date | None = None
     lists: bool = attrs.field(default=True, kw_only=True)  # False: counts alone (scoring/stream.py)
-
-
-LISTS_NOT_KEPT = (
-    "the case lists of cases scored in batches for their counts alone are not kept"
-    " (a large CSV file is; `esirules explain` reads the file again)"
-)
 
 
 def score(
@@ -199,7 +190,7 @@ def score_batch(
 ) -> Partial:
     """Count one batch of cases (all questions, all cases at once per question)."""
     chosen = _sample(evaluator.ruleset, sample)
-    cases = evidence.cases
+    cases = with_fact_columns(evidence.cases, evidence.facts, evaluator.facts_read_by_cases)
     keep = np.ones(len(cases), dtype=np.bool_) if chosen is None else cases.samples == chosen.name
     excluded = []
     for condition in evaluator.case_exclusions:
@@ -227,6 +218,9 @@ def score_batch(
         dict(evidence.ratings),
         dict(evidence.measures),
         tuple(evidence.adjustments),
+        dict(evidence.facts),
+        tuple(evidence.carried_forward),
+        evidence.date,
     )
 
 
@@ -355,8 +349,18 @@ def merge(partials: Iterable[Partial]) -> Partial:
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
         tuple(dict.fromkeys(a for p in parts for a in p.adjustments)),
+        merged_facts([p.facts for p in parts]),
+        tuple(_union(({c.target: c for c in p.carried} for p in parts), "judgement carried forward of").values()),
+        _one_date(parts),
         lists=first.lists,
     )
+
+
+def _one_date(parts: Sequence[Partial]) -> datetime.date | None:
+    dates = {p.inspection_date for p in parts if p.inspection_date is not None}
+    if len(dates) > 1:
+        raise ValueError("batches disagree on the inspection's date")
+    return next(iter(dates), None)
 
 
 def _union(mappings: Iterable[Mapping[str, object]], what: str) -> dict:  # type: ignore[type-arg]
@@ -392,19 +396,27 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
     ruleset = evaluator.ruleset
     sample = _sample(ruleset, partial.sample)
     order = CaseOrder(partial)
+    facts = InspectionFacts.of(ruleset, partial.facts)
     criteria: dict[str, CriterionResult] = {}
+    carried = {c.target: c for c in partial.carried}
     for section in ruleset.sections:
         outside = outside_sample(section, sample)
+        section_carried = carried.get(f"section {section.id}")
+        if outside is None and section_carried is not None:
+            outside = not_inspected(section, section_carried)
         for criterion in section.criteria:
             if outside is not None:
                 criteria[criterion.id] = _not_computable(evaluator, criterion, outside)
+            elif f"criterion {criterion.id}" in carried:
+                criteria[criterion.id] = carried_criterion(evaluator, criterion, carried[f"criterion {criterion.id}"])
             elif criterion.kind == "numerical":
-                criteria[criterion.id] = _numerical(evaluator, criterion, partial, sample, order)
+                criteria[criterion.id] = _numerical(evaluator, criterion, partial, sample, order, facts)
             else:
                 criteria[criterion.id] = grade_descriptive(
-                    evaluator, criterion, partial.ratings, partial.measures, partial.adjustments
+                    evaluator, criterion, partial.ratings, partial.measures, partial.adjustments, facts
                 )
-    sections = section_results(evaluator, criteria, sample, partial.adjustments)
+    sections = section_results(evaluator, criteria, sample, partial.adjustments, facts, partial.carried)
+    overall = overall_result(evaluator, sections, partial.adjustments, facts)
     return ColumnResult(
         label or partial.sample or ruleset.name,
         RulesetRef(ruleset.name, ruleset.version, ruleset.content_hash, ruleset.path),
@@ -415,7 +427,10 @@ def _finish(partial: Partial, evaluator: Evaluator, label: str | None) -> Column
         order.groups(partial.excluded_cases),
         criteria,
         sections,
-        overall_result(evaluator, sections, partial.adjustments),
+        overall,
+        outcomes=outcome_results(ruleset, criteria, sections, overall),
+        facts=facts.readings(),
+        inspection_date=partial.inspection_date,
     )
 
 
@@ -433,7 +448,7 @@ class CaseOrder:
 
     def cases(self, selection: Selection | None) -> CaseList:
         if not self.lists:
-            return CaseList(self.sorted_ids, _lists_not_kept, 0 if selection is None else selection.count)
+            return CaseList(self.sorted_ids, lists_not_kept, 0 if selection is None else selection.count)
         if selection is None:
             return CaseList(self.sorted_ids, lambda: np.zeros(len(self.sorted_ids), dtype=np.bool_), 0)
         order = self.order
@@ -443,10 +458,6 @@ class CaseOrder:
 
     def groups(self, groups: Groups) -> tuple[CaseGroup, ...]:
         return tuple(CaseGroup(cause, self.cases(cases)) for cause, cases in sorted(groups, key=_words))
-
-
-def _lists_not_kept() -> Mask:
-    raise ValueError(LISTS_NOT_KEPT)
 
 
 def _evidence_ref(refs: tuple[EvidenceRef, ...]) -> EvidenceRef:
@@ -493,6 +504,7 @@ def _numerical(
     partial: Partial,
     sample: m.Sample | None,
     order: CaseOrder,
+    facts: InspectionFacts,
 ) -> CriterionResult:
     rounding = evaluator.ruleset.rounding
     results = []
@@ -511,7 +523,8 @@ def _numerical(
         bands = apply_bands(evaluator.ruleset.band_set(criterion.grading), {"score": value}, rounding)
         grade = bands.value
     ladder = evaluator.criterion_ladder(criterion)
-    adjustment, final = adjust(criterion, grade, ladder, partial.adjustments)
+    caps, capped = apply_caps(criterion.caps, grade, ladder, facts)
+    adjustment, final = adjust(criterion, capped, ladder, partial.adjustments)
     return CriterionResult(
         criterion.id,
         criterion.title,
@@ -529,11 +542,13 @@ def _numerical(
         questions_weight=questions_weight,
         bands=bands,
         ladder=_name(ladder),
-        computed_grade=grade,
+        computed_grade=capped,
         adjustment=adjustment,
         grade=final,
         span=criterion.span,
         pooling_span=criterion.pooling_span,
+        caps=caps,
+        uncapped_grade=uncapped(grade, caps),
     )
 
 

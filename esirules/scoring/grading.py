@@ -16,8 +16,10 @@ from esirules.language import model as m
 from esirules.language import semantics
 from esirules.language.profiles import Profiles, width_for
 from esirules.language.semantics import PERCENT_FIGURES
+from esirules.scoring import figures
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledGrading
+from esirules.scoring.facts import NO_FACTS, InspectionFacts
 from esirules.scoring.result import (
     BandResult,
     BandTrace,
@@ -78,6 +80,8 @@ def _figure_test(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding:
         )
     value = outcome.value
     shown = display_percent(value, rounding) if test.figure in PERCENT_FIGURES else number_text(value)
+    if test.of_possible:  # the share of possible worked out: `7, needs 6 (75% of 8)`
+        shown += f", needs {number_text(outcome.operand)}"
     return FigureTestResult(
         text, test.figure, value, outcome.compared, outcome.operand, shown, outcome.holds, span=test.span
     )
@@ -87,6 +91,8 @@ def figure_test_text(test: m.FigureTest) -> str:
     """A band's test as written: `performance at least 110%`, `actual at least national average`."""
     if isinstance(test.operand, Fraction):
         operand = percent_text(test.operand) if test.percent else number_text(test.operand)
+        if test.of_possible:
+            operand += " of possible"
     else:
         operand = test.operand
     return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"
@@ -152,7 +158,7 @@ def decide(
     units_list, unit = units if units is not None else weight_units(weights)
     columns = _columns(meaning.classes, meaning.ranks, ranks, ids, groups)
     profile = _profile(meaning, columns, units_list, unit)
-    verdict = semantics.decide(meaning, profile)
+    verdict = semantics.decide(meaning, profile, compiled.facts)
     grade_of = {rank: grade for rank, grade in enumerate(reversed(ladder.values))}
     chosen = next((i for i, truth in enumerate(verdict.chosen) if truth), None)
     rule_grade = None if chosen is None else grading.rules[chosen].grade
@@ -184,10 +190,12 @@ def clauses_hold(
     unit: int,
     ids: Sequence[str] = (),
     groups: Sequence[str | None] = (),
+    means: m.Rounding | None = None,
 ) -> bool:
-    """Whether every clause of one rule holds for these items (ranks and whole weight units)."""
+    """Whether every clause of one rule holds for these items (ranks and whole weight units);
+    `means`: the grading's rounding of a mean before it is compared."""
     classes = semantics.item_classes(clauses)
-    meanings = semantics.clause_meanings(clauses, scale, classes)
+    meanings = semantics.clause_meanings(clauses, scale, classes, means)
     columns = _columns(classes, len(scale.values), ranks, ids, groups)
     profile = _profile_of(len(classes) * len(scale.values), meanings, columns, units, unit)
     return all(semantics.clause_truth(c, profile) for c in meanings)
@@ -224,7 +232,7 @@ def _profile_of(
     weights = [0] * size
     for rank, weight in zip(ranks, units):
         weights[rank] += weight
-    tests = [t for c in meanings for t in c.tests]  # `ranks` here are the items' columns
+    tests = [t for c in meanings for t in c.width_tests()]  # `ranks` here are the items' columns
     return Profiles.single(weights, unit, width_for(tests, sum(units), unit))
 
 
@@ -265,43 +273,51 @@ def trace(
     ranks: Sequence[int],
     weights: Sequence[Fraction],
     groups: Sequence[str | None] = (),
+    facts: InspectionFacts = NO_FACTS,
 ) -> GradingTrace:
-    """Apply a grading to rated items and record every rule and cap tried, in words."""
+    """Apply a grading to rated items (under the inspection's `facts`, if it tests any) and
+    record every rule and cap tried, in words."""
+    compiled = facts.bind(compiled)
     grading = compiled.grading
     decision = decide(compiled, ranks, weights, ids=ids, groups=groups)
     rules = []
     for number, (rule, outcomes) in enumerate(zip(grading.rules, decision.rules)):
-        clauses_hold = all(o.holds for o in outcomes)
+        tested = facts.results(rule.facts)
+        clauses_hold = all(o.holds for o in outcomes) and all(t.holds for t in tested)
         gated = decision.gated_by[number]
         rules.append(
             RuleResult(
                 rule.grade,
                 rule.otherwise,
-                _clause_results(rule.clauses, outcomes, ids, decision.unit),
+                _clause_results(rule.clauses, outcomes, ids, decision.unit, (compiled, ranks, weights)),
                 clauses_hold,
                 gated,
                 clauses_hold and not gated,
                 number == decision.chosen,
                 span=rule.span,
+                facts=tested,
             )
         )
-    caps = tuple(
-        CapResult(
-            cap.grade,
-            _clause_results(cap.clauses, outcomes, ids, decision.unit),
-            all(o.holds for o in outcomes),
-            applied,
-            span=cap.span,
+    caps = []
+    for cap, outcomes, applied in zip(grading.caps, decision.caps, decision.caps_applied):
+        tested = facts.results(cap.facts)
+        caps.append(
+            CapResult(
+                cap.grade,
+                _clause_results(cap.clauses, outcomes, ids, decision.unit, (compiled, ranks, weights)),
+                all(o.holds for o in outcomes) and all(t.holds for t in tested),
+                applied,
+                span=cap.span,
+                facts=tested,
+            )
         )
-        for cap, outcomes, applied in zip(grading.caps, decision.caps, decision.caps_applied)
-    )
     return GradingTrace(
         grading.name,
         compiled.ladder.name,
         compiled.item_scale.name,
         grading.cumulative,
         tuple(rules),
-        caps,
+        tuple(caps),
         decision.rule_grade,
         decision.grade,
         span=grading.span,
@@ -309,11 +325,18 @@ def trace(
 
 
 def _clause_results(
-    clauses: Sequence[m.Clause], outcomes: Sequence[Outcome], ids: Sequence[str], unit: int
+    clauses: Sequence[m.Clause],
+    outcomes: Sequence[Outcome],
+    ids: Sequence[str],
+    unit: int,
+    items: tuple[CompiledGrading, Sequence[int], Sequence[Fraction]],
 ) -> tuple[ClauseResult, ...]:
     results = []
     for clause, outcome in zip(clauses, outcomes):
         domain, satisfying = Fraction(outcome.domain_weight, unit), Fraction(outcome.satisfying_weight, unit)
+        if clause.figure is not None:
+            results.append(_figure_clause_result(clause, outcome, ids, items, domain, satisfying))
+            continue
         results.append(
             ClauseResult(
                 clause_text(clause),
@@ -330,8 +353,45 @@ def _clause_results(
     return tuple(results)
 
 
+def _figure_clause_result(
+    clause: m.Clause,
+    outcome: Outcome,
+    ids: Sequence[str],
+    items: tuple[CompiledGrading, Sequence[int], Sequence[Fraction]],
+    domain: Fraction,
+    satisfying: Fraction,
+) -> ClauseResult:
+    """A figure clause's record: its members with their numbers, the figure, what it needed."""
+    compiled, ranks, weights = items
+    means = compiled.grading.means
+    counted = set(outcome.satisfying)
+    figure = figures.figure_result(
+        clause,
+        compiled.item_scale,
+        [ids[i] for i in outcome.domain],
+        [ranks[i] for i in outcome.domain],
+        [weights[i] for i in outcome.domain],
+        [i in counted for i in outcome.domain],
+        means,
+    )
+    return ClauseResult(
+        clause_text(clause),
+        tuple(ids[i] for i in outcome.domain),
+        tuple(ids[i] for i in outcome.satisfying),
+        domain,
+        satisfying,
+        figures.figure_needed(clause, figure),
+        figures.figure_found(clause, figure, means),
+        outcome.holds,
+        span=clause.span,
+        figure=figure,
+    )
+
+
 def clause_text(clause: m.Clause) -> str:
     """A clause as written: `at least strong on the majority of items`, `leadership is at best good`."""
+    if clause.figure is not None:
+        return figures.figure_clause_text(clause)
     value = value_text(clause.value)
     comparison = {
         "at_least": f"at least {value}",

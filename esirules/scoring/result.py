@@ -12,13 +12,14 @@ depend on the order of cases in the evidence or on how scoring was split into ba
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterator, Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING, Literal, overload
 
 import attrs
 
-from esirules.evidence.cases import EvidenceWarning
+from esirules.evidence.cases import EvidenceWarning, Location
 from esirules.language.model import AggregateKind, Rounding
 from esirules.scoring.causes import Cause, words
 from esirules.span import Span, span_field
@@ -238,6 +239,23 @@ class ItemResult:
 
 
 @attrs.frozen
+class FigureResult:
+    """A figure clause worked out (issue 11, point 1): every member with its number and weight,
+    so the figure can be recomputed by hand; the figure exactly, as compared (a mean rounded by
+    `rounding`), what was possible, and the number it was compared with."""
+
+    kind: str  # sum | mean | count | min | max
+    members: tuple[str, ...]  # the rated members it is over, in order
+    numbers: tuple[Fraction, ...]  # each member's number (for count: 1 if counted, else 0)
+    weights: tuple[Fraction, ...]
+    value: Fraction | None  # exact; None for a mean, min or max of no member
+    compared: Fraction | None  # the mean rounded by `rounding`; otherwise `value`
+    possible: Fraction
+    bound: Fraction
+    rounding: tuple[int, str] | None = None  # a mean's (places, ties), when `means:` rounds it
+
+
+@attrs.frozen
 class ClauseResult:
     """One clause of a rule: what it needed, what it found, whether it held."""
 
@@ -250,6 +268,7 @@ class ClauseResult:
     found: str
     holds: bool
     span: Span = span_field()
+    figure: FigureResult | None = None  # a figure clause's members, numbers and figures
 
 
 @attrs.frozen
@@ -264,15 +283,41 @@ class RuleResult:
     holds: bool
     chosen: bool
     span: Span = span_field()
+    facts: tuple[FactConditionResult, ...] = attrs.field(default=(), kw_only=True)  # `clauses_hold` includes them
+
+
+@attrs.frozen
+class FactReading:
+    """A fact a condition read: its value for the inspection (recorded, or the declared default)."""
+
+    name: str
+    value: str  # as an inspector writes it: yes, formal, 12.5; "not recorded" when it is not
+    defaulted: bool = False
+    location: Location | None = attrs.field(default=None, eq=False)
+
+
+@attrs.frozen
+class FactConditionResult:
+    """A fact condition of a rule or cap (`fact breach`): whether it held, and the facts it read."""
+
+    text: str  # as written, without `fact`: `breach`, `enforcement >= formal`
+    holds: bool
+    facts: tuple[FactReading, ...]
+    span: Span = span_field()
 
 
 @attrs.frozen
 class CapResult:
+    """A cap tried: in a grading, or in a criterion, section or overall (a level's cap, whose
+    clauses are fact conditions only). `holds`: every clause and fact condition holds;
+    `applied`: it lowered the grade."""
+
     grade: str
     clauses: tuple[ClauseResult, ...]
     holds: bool
     applied: bool  # it lowered the grade
     span: Span = span_field()
+    facts: tuple[FactConditionResult, ...] = attrs.field(default=(), kw_only=True)
 
 
 @attrs.frozen
@@ -316,6 +361,25 @@ class AdjustmentResult:
         return words(self.cause)
 
 
+@attrs.frozen
+class CarriedForwardResult:
+    """An earlier judgement a criterion or section keeps (issue 11, point 6): not computed this time.
+
+    `allowed` is the ruleset's period as written (`36 months`), `until` the last date it could be
+    carried forward to; `span` is the ruleset's `may carry forward` line, `location` the evidence's entry."""
+
+    grade: str
+    inspection: str  # "" when a ruleset's test names none
+    date: datetime.date | None  # None only in a ruleset's test, which gives no dates
+    reference: str | None
+    allowed: str
+    months: int
+    until: datetime.date | None
+    ladder: str | None = None  # the ladder of the grade (None when no one ladder is the level's)
+    location: Location | None = attrs.field(default=None, eq=False)
+    span: Span = span_field()
+
+
 # ---------------------------------------------------------------------------------------------
 # Criteria, sections, overall
 
@@ -350,7 +414,11 @@ class CriterionResult:
     adjustment: AdjustmentResult | None = None
     grade: str | None = None  # final: the adjusted grade when adjusted
     span: Span = span_field()
+    # Its caps (`no better than X when fact ...`), each tried; the grade before the one that bound.
+    caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
+    uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
     pooling_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)  # as written
+    carried_forward: CarriedForwardResult | None = attrs.field(default=None, kw_only=True)  # not computed
 
     @property
     def reason(self) -> str | None:
@@ -402,6 +470,13 @@ class AggregateResult:
     items: tuple[ItemResult, ...] = ()  # graded_over: the members as rated items
     trace: GradingTrace | None = None  # graded_over: the grading applied
     span: Span = span_field()
+    # sum_banded, mean_banded (issue 11, point 1): how many members were rated, the largest total
+    # they could have had, their exact mean, the mean as banded (rounded by `means:`), its rounding
+    rated: int | None = None
+    possible: Fraction | None = None
+    mean: Fraction | None = None
+    banded_mean: Fraction | None = None
+    means: tuple[int, str] | None = None
 
     @property
     def reason(self) -> str | None:
@@ -423,6 +498,10 @@ class SectionResult:
     span: Span = span_field()
     computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
     adjustment: AdjustmentResult | None = None
+    # Its caps (`no better than X when fact ...`), each tried; the grade before the one that bound.
+    caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
+    uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
+    carried_forward: CarriedForwardResult | None = None  # an earlier grade kept, not computed
 
     @property
     def reason(self) -> str | None:
@@ -441,10 +520,69 @@ class OverallResult:
     span: Span = span_field()
     computed_grade: str | None = None  # the grade before an adjustment (set when one was recorded)
     adjustment: AdjustmentResult | None = None
+    # Its caps (`no better than X when fact ...`), each tried; the grade before the one that bound.
+    caps: tuple[CapResult, ...] = attrs.field(default=(), kw_only=True)
+    uncapped_grade: str | None = attrs.field(default=None, kw_only=True)
 
     @property
     def reason(self) -> str | None:
         return words(self.cause)
+
+
+# ---------------------------------------------------------------------------------------------
+# Outcomes that are categories (issue 11, point 5)
+
+
+@attrs.frozen
+class LevelTestResult:
+    """One test of an outcome rule: what it read (a grade, a score, an earlier outcome's value),
+    what it found and whether it held (None: unknown, as the level has no grade or score)."""
+
+    text: str  # as written: `overall is at best "Requires improvement"`
+    level: Literal["overall", "section", "criterion", "outcome"]
+    id: str  # "overall" for the overall
+    figure: Literal["grade", "score", "value"]
+    found: str  # the grade, value or rounded score found, or "not computable"
+    holds: bool | None
+    value: Fraction | None = None  # a score found, exactly
+    threshold: Fraction | None = None  # a score test's percentage, exactly
+    cause: Cause | None = None  # why the level gives nothing (its own cause)
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeRuleResult:
+    """An outcome rule tried: its tests and whether they all held (None: unknown)."""
+
+    value: str
+    otherwise: bool
+    tests: tuple[LevelTestResult, ...]
+    holds: bool | None
+    chosen: bool
+    span: Span = span_field()
+
+
+@attrs.frozen
+class OutcomeResult:
+    """An outcome: the first value, in precedence order, one of whose rules holds (or the
+    `otherwise` value); `tried` is the rules read, in the order tried, up to the deciding one."""
+
+    name: str
+    label: str
+    values: tuple[str, ...]  # in precedence order
+    value: str | None
+    display: str  # the value, or "not computable"
+    cause: Cause | None
+    tried: tuple[OutcomeRuleResult, ...]
+    span: Span = span_field()
+
+    @property
+    def reason(self) -> str | None:
+        return words(self.cause)
+
+    @property
+    def chosen(self) -> OutcomeRuleResult | None:
+        return next((r for r in self.tried if r.chosen), None)
 
 
 @attrs.frozen
@@ -462,3 +600,6 @@ class ColumnResult:
     sections: dict[str, SectionResult]
     overall: OverallResult | None
     warnings: tuple[EvidenceWarning, ...] = ()  # problems in the evidence that change no figure
+    facts: tuple[FactReading, ...] = attrs.field(default=(), kw_only=True)  # the inspection's facts
+    inspection_date: datetime.date | None = None  # the evidence's own `date`
+    outcomes: dict[str, OutcomeResult] = attrs.field(factory=dict)  # in the order declared

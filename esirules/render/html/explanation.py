@@ -21,6 +21,7 @@ from esirules.explain.objects import (
     GroupExplanation,
     ItemTargetExplanation,
     NumericalExplanation,
+    OutcomeExplanation,
     OverallExplanation,
     QuestionTargetExplanation,
     RuleRef,
@@ -30,9 +31,10 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import Explanation, Target
+from esirules.render.carried_words import CARRIED, carried_allowed, carried_source, carried_term
 from esirules.render.headline import Headline
 from esirules.render.html.environment import NOWHERE, Links, environment, standalone
-from esirules.render.wording import POOLING_FORMULAS, shown_path
+from esirules.render.wording import POOLING_FORMULAS, figure_lines, shown_path
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult
 from esirules.words import approx_percent, fraction_text, number_text, plural
@@ -51,6 +53,11 @@ class Helpers:
         self.approx = approx_percent
         self.plural = plural
         self.path = shown_path
+        self.figure_lines = figure_lines
+        self.carried_words = CARRIED
+        self.carried_source = carried_source
+        self.carried_allowed = carried_allowed
+        self.carried_term = carried_term
 
     def cite(self, rule: RuleRef | None, line: bool = True) -> Markup:
         """`esi-2003.esi:387` (a link to the line, where there is one) and the line's text."""
@@ -87,8 +94,12 @@ class Helpers:
         """The cases in groups of cases (not applicable, or left out), for one cause each."""
         return sum(len(g.group.cases) for g in groups)
 
-    def mark(self, holds: bool) -> Markup:
-        sign, word, style = (HOLDS, "holds", "holds") if holds else (FAILS, "does not hold", "fails")
+    def mark(self, holds: bool | None) -> Markup:
+        """✓ or ✗ (and ? for an outcome's test whose level is not computable), with words for assistive technology."""
+        sign, word, style = (
+            ("?", "cannot be told", "unknown") if holds is None
+            else (HOLDS, "holds", "holds") if holds else (FAILS, "does not hold", "fails")
+        )
         return Markup('<span class="{}" aria-hidden="true">{}</span><span class="visually-hidden">{}</span>').format(
             style, sign, word)
 
@@ -134,13 +145,23 @@ class _Body(Visitor[Markup]):
         template = environment().get_template(f"explain/{name}.html.j2")
         return Markup(template.render(body=body, h=self.h, whole=self.whole_questions))
 
+    def _carried(self, name: str, body: NumericalExplanation | DescriptiveExplanation | SectionExplanation) -> Markup:
+        template = environment().get_template("explain/carried.html.j2")
+        return Markup(template.render(body=body, h=self.h, name=name))
+
     def numerical(self, body: NumericalExplanation) -> Markup:
+        if body.carried is not None:
+            return self._carried(f"{body.criterion.id} {body.criterion.title}", body)
         return self._render("numerical", body)
 
     def descriptive(self, body: DescriptiveExplanation) -> Markup:
+        if body.carried is not None:
+            return self._carried(f"{body.criterion.id} {body.criterion.title}", body)
         return self._render("descriptive", body)
 
     def section(self, body: SectionExplanation) -> Markup:
+        if body.carried is not None:
+            return self._carried(f"Section {body.section.id} {body.section.title}", body)
         return self._render("aggregate", body)
 
     def overall(self, body: OverallExplanation) -> Markup:
@@ -152,6 +173,9 @@ class _Body(Visitor[Markup]):
     def item_target(self, body: ItemTargetExplanation) -> Markup:
         return self._render("item", body)
 
+    def outcome(self, body: OutcomeExplanation) -> Markup:
+        return self._render("outcome", body)
+
 
 def heading(explanation: Explanation) -> str:
     """`B1 Assessment of risk of harm (Feb)`: what is explained, in which column."""
@@ -159,7 +183,8 @@ def heading(explanation: Explanation) -> str:
 
 
 def target_heading(t: Target, column: str) -> str:
-    name = f"Section {t.id}: {t.title}" if t.kind == "section" else t.title if t.kind == "overall" else f"{t.id} {t.title}"
+    name = (f"Section {t.id}: {t.title}" if t.kind == "section" else t.title if t.kind in ("overall", "outcome")
+            else f"{t.id} {t.title}")
     return f"{name} ({column})"
 
 

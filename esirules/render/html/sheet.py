@@ -32,7 +32,7 @@ class Cell:
 
 @attrs.frozen
 class SheetRow:
-    kind: str  # criterion | section | overall
+    kind: str  # criterion | section | overall | outcome
     label: str
     target: str
     cells: tuple[Cell, ...]
@@ -91,7 +91,7 @@ def sheet_view(
             close()
             heading, section, rows = row.label, target, []
             continue
-        if row.kind == "overall" and heading:
+        if row.kind in ("overall", "outcome") and heading:
             close()
             heading, section, rows = "", "", []
         cells = tuple(_cell(cell, index, columns[index], target, row, links) for index, cell in enumerate(row.cells))
@@ -122,6 +122,8 @@ def _row_targets(rows: Sequence[Row], columns: Sequence[ColumnResult]) -> list[s
             out.append(pending.pop(0))
         elif row.kind == "section":
             out.append(section)
+        elif row.kind == "outcome":
+            out.append(row.target)
         else:
             out.append("overall")
     return out
@@ -131,11 +133,12 @@ def _cell(figure: SheetCell, index: int, column: ColumnResult, target: str, row:
     shown, note = figure.shown, figure.note
     present = (
         target in column.criteria if row.kind == "criterion"
-        else column.overall is not None if target == "overall"
+        else column.overall is not None if row.kind == "overall"
+        else target in column.outcomes if row.kind == "outcome"
         else target in column.sections
     )
     href = links.figure(index, target) if present and shown else None
-    name = "the overall score" if target == "overall" else target
+    name = "the overall score" if row.kind == "overall" else f"outcome {target}" if row.kind == "outcome" else target
     return Cell(shown, note, href, f"explain {name} for {column.label}")
 
 

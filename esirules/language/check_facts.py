@@ -1,0 +1,278 @@
+"""Check facts and caps (issue 11, point 4): fact declarations, fact conditions and the caps of a
+criterion, section or overall, syntax in, model objects out.
+
+A fact is about the inspection, not a case: declared like an attribute (`fact breach "...": yes or
+no, default no`), recorded once in the evidence (`facts:`). A fact condition (`fact breach`,
+`fact enforcement >= formal`) is one test over the facts, checked as an applicability condition is
+but against the facts; it can be a clause of a grade rule or a cap anywhere. A cap written in a
+criterion, section or overall body (`no better than X when fact ...`) tests facts only, and its
+grade must be on the level's ladder.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from fractions import Fraction
+
+from esirules.language import model as m
+from esirules.language import syntax as s
+from esirules.language.check_conditions import check_condition_node
+from esirules.language.check_vocabulary import distinct_values
+from esirules.language.context import CheckContext
+
+_BOOLEAN_WORDS = {"yes": True, "no": False, "true": True, "false": False}
+
+
+def check_fact(ctx: CheckContext, d: s.FactDecl) -> None:
+    """Record a fact: its kind as an attribute's, and its default, which must be one of its values."""
+    if not ctx.unique("fact", d.name):
+        return
+    name = d.name.text
+    label = d.label.text if d.label else name.replace("_", " ")
+    values = tuple(distinct_values(ctx, d.values, "fact", name))
+    low = d.minimum.number if d.minimum else None
+    high = d.maximum.number if d.maximum else None
+    if low is not None and high is not None and low > high and d.maximum:
+        ctx.error(
+            "R012",
+            f"the fact `{name}` runs from {d.minimum.text if d.minimum else ''} to {d.maximum.text}, which is backwards",
+            d.maximum.span,
+            "write the smaller number after `from` and the larger after `to`",
+        )
+    fact = m.Fact(name, label, d.kind, values, low, high, span=d.span)  # type: ignore[arg-type]
+    default = None
+    if d.default is not None:
+        default = fact_value(fact, d.default.text, d.default.number)
+        if default is None:
+            ctx.error(
+                "R121",
+                f"the default `{d.default.text}` is not a value the fact `{name}` can take",
+                d.default.span,
+                f"write one of its values: {allowed(fact)}",
+            )
+    ctx.facts[name] = m.Fact(name, label, d.kind, values, low, high, span=d.span, default=default)  # type: ignore[arg-type]
+
+
+def check_fact_names(ctx: CheckContext) -> None:
+    """R120: a fact called as a case attribute is (a condition names either)."""
+    for name, fact in list(ctx.facts.items()):
+        if name in ctx.attributes:
+            ctx.error(
+                "R120",
+                f"`{name}` is both a case attribute and a fact",
+                fact.span,
+                "give the fact another name: conditions name attributes and facts alike",
+            )
+            ctx.fail("fact", name)
+            del ctx.facts[name]
+
+
+def fact_value(fact: m.Fact, text: str, number: Fraction | None) -> m.FactValue | None:
+    """The value `text` (read as `number` if it is one) gives the fact, or None if it cannot take it."""
+    if fact.kind == "boolean":
+        return _BOOLEAN_WORDS.get(text.lower())
+    if fact.kind == "numeric":
+        if number is None:
+            return None
+        if (fact.minimum is not None and number < fact.minimum) or (fact.maximum is not None and number > fact.maximum):
+            return None
+        return number
+    return text if text in fact.values else None
+
+
+def allowed(fact: m.Attribute) -> str:
+    """What values a fact (or attribute) can take, in words."""
+    if fact.kind == "boolean":
+        return "`yes` or `no`"
+    if fact.kind == "numeric":
+        if fact.minimum is not None and fact.maximum is not None:
+            return f"a number from {_number(fact.minimum)} to {_number(fact.maximum)}"
+        return "a number"
+    return ", ".join(f"`{v}`" for v in fact.values)
+
+
+def _number(value: Fraction) -> str:
+    return str(value.numerator) if value.denominator == 1 else str(float(value))
+
+
+def check_fact_clauses(ctx: CheckContext, nodes: Iterable[s.FactClauseNode]) -> tuple[m.Condition, ...] | None:
+    """A rule's fact conditions, checked against the declared facts (None if one is wrong)."""
+    out = []
+    ok = True
+    for node in nodes:
+        condition = check_condition_node(ctx, node.condition, ctx.facts, "fact")
+        if condition is None:
+            ok = False
+        else:
+            out.append(condition)
+    return tuple(out) if ok else None
+
+
+def check_level_caps(
+    ctx: CheckContext, caps: tuple[s.CapRuleNode, ...], ladders: Iterable[m.Scale] | None, what: str
+) -> tuple[m.CapRule, ...]:
+    """The caps written in a criterion, section or overall body: fact conditions only (R122), on a
+    level that has a grade (R123), with a grade on its ladder (every ladder its grade may be on)."""
+    out = []
+    scales = None if ladders is None else tuple(dict.fromkeys(ladders))
+    for cap in caps:
+        if cap.clauses:
+            ctx.error(
+                "R122",
+                f"a cap written in {what} can test only facts, not ratings of members",
+                cap.clauses[0].span,
+                "test facts here (`when fact breach`); a cap over members' ratings belongs in a grading",
+            )
+            continue
+        if scales == ():
+            ctx.error(
+                "R123",
+                f"{what} has no grade, so there is nothing to cap",
+                cap.span,
+                "give it a grade (`graded by ...`, or a `grade:` line), or remove the cap",
+            )
+            continue
+        if scales is None:  # how it is graded is wrong, and reported already
+            check_fact_clauses(ctx, cap.facts)
+            continue
+        grades = [ctx.on_scale(cap.grade, scale) for scale in scales]
+        facts = check_fact_clauses(ctx, cap.facts)
+        if any(g is None for g in grades) or facts is None:
+            continue
+        grade = grades[0]
+        assert grade is not None
+        if all(scale.rank(grade) == len(scale.values) - 1 for scale in scales):
+            ctx.warn(
+                "W120",
+                f"`{grade}` is the best grade, so capping at it never changes the grade",
+                cap.grade.span,
+                "cap at a lower grade, or remove the cap",
+            )
+        out.append(m.CapRule(grade, (), span=cap.span, facts=facts))
+    return tuple(out)
+
+
+def criterion_ladders(ctx: CheckContext, d: s.CriterionDecl) -> tuple[m.Scale, ...] | None:
+    """The ladder a criterion's grade is on, as a one-tuple; () if it has no grade; None if unknown."""
+    if d.graded_by is None:
+        return ()
+    grading = ctx.gradings.get(d.graded_by.text)
+    if d.items and grading is not None and grading.ladder is not None:
+        return _scales(ctx, [grading.ladder.text])
+    bands = ctx.bands.get(d.graded_by.text)
+    if not d.items and bands is not None:
+        return _scales(ctx, [bands.scale.text])
+    return None
+
+
+def section_ladders(ctx: CheckContext, section: m.Section) -> tuple[m.Scale, ...] | None:
+    """The ladders a checked section's grade may be on (for a `lowest of sections` above it)."""
+    members = {c.id: model_criterion_ladders(ctx, c) for c in section.criteria}
+    return aggregate_ladders(ctx, section.grade, members)
+
+
+def model_criterion_ladders(ctx: CheckContext, criterion: m.Criterion) -> tuple[m.Scale, ...] | None:
+    if criterion.grading is None:
+        return ()
+    if criterion.kind == "descriptive":
+        grading = ctx.gradings.get(criterion.grading)
+        return None if grading is None or grading.ladder is None else _scales(ctx, [grading.ladder.text])
+    bands = ctx.bands.get(criterion.grading)
+    return None if bands is None else _scales(ctx, [bands.scale.text])
+
+
+def aggregate_ladders(
+    ctx: CheckContext, grade: m.Aggregate | None, members: Mapping[str, tuple[m.Scale, ...] | None]
+) -> tuple[m.Scale, ...] | None:
+    """The ladders a section's or the overall's grade may be on (`lowest of`: each of its members'
+    ladders); () if it has no grade; None if one cannot be known (an error reported elsewhere)."""
+    if grade is None:
+        return ()
+    if grade.kind in ("score_banded", "points_total", "sum_banded", "mean_banded"):
+        bands = ctx.bands.get((grade.bands if grade.kind == "points_total" else grade.using) or "")
+        return None if bands is None else _scales(ctx, [bands.scale.text])
+    if grade.kind == "graded_over":
+        grading = ctx.gradings.get(grade.using or "")
+        return None if grading is None or grading.ladder is None else _scales(ctx, [grading.ladder.text])
+    # lowest of: the grade is one of the members' grades
+    found: list[m.Scale] = []
+    for member in grade.members or tuple(members):
+        ladders = members.get(member)
+        if ladders is None:
+            return None
+        found.extend(ladders)
+    return tuple(dict.fromkeys(found))
+
+
+def _scales(ctx: CheckContext, names: list[str]) -> tuple[m.Scale, ...] | None:
+    scales = [ctx.scales.get(n) for n in names]
+    return None if any(sc is None for sc in scales) else tuple(sc for sc in scales if sc is not None)
+
+
+def test_facts(
+    ctx: CheckContext, given: tuple[tuple[s.Name, s.Value], ...]
+) -> tuple[tuple[str, m.FactValue], ...]:
+    """A test's `given facts`: each a declared fact (R030) given a value it can take (R121), once."""
+    out: dict[str, m.FactValue] = {}
+    for name, value in given:
+        fact = ctx.facts.get(name.text)
+        if fact is None:
+            ctx.unknown("fact", name, ctx.facts, "declare it with `fact ...` first")
+            continue
+        found = fact_value(fact, value.text, value.number)
+        if found is None:
+            ctx.error(
+                "R121",
+                f"`{value.text}` is not a value the fact `{fact.name}` can take",
+                value.span,
+                f"write one of its values: {allowed(fact)}",
+            )
+            continue
+        if name.text in out:
+            ctx.error("R124", f"the test gives the fact `{name.text}` twice", name.span, "keep one")
+            continue
+        out[name.text] = found
+    return tuple(out.items())
+
+
+def unused_facts(ctx: CheckContext, ruleset: m.Ruleset) -> None:
+    """W121: a fact no rule, cap or condition reads (held back after an error: a rule that failed
+    its checks is not in the model, and the facts it reads would seem unused)."""
+    if any(d.severity == "error" for d in ctx.diagnostics):
+        return
+    read = facts_read(ruleset)
+    for fact in ruleset.facts:
+        if fact.name not in read and fact.span.file == ctx.path:
+            ctx.warn(
+                "W121",
+                f"the fact `{fact.name}` is declared but no rule, cap or condition uses it",
+                fact.span,
+                "use it (`no better than ... when fact ...`) or remove it",
+            )
+
+
+def facts_read(ruleset: m.Ruleset) -> frozenset[str]:
+    """The names of the facts the ruleset's rules, caps and applicability conditions read."""
+    names = {f.name for f in ruleset.facts}
+    conditions: list[m.Condition] = []
+    for grading in ruleset.gradings:
+        for rule in grading.rules:
+            conditions.extend(rule.facts)
+        for cap in grading.caps:
+            conditions.extend(cap.facts)
+    levels: list[tuple[m.CapRule, ...]] = [c.caps for c in ruleset.criteria()]
+    levels.extend(section.caps for section in ruleset.sections)
+    if ruleset.overall is not None:
+        levels.append(ruleset.overall.caps)
+    conditions.extend(f for caps in levels for cap in caps for f in cap.facts)
+    conditions.extend(q.applies for q in ruleset.questions() if q.applies is not None)
+    return frozenset(n for c in conditions for n in condition_names(c) if n in names)
+
+
+def condition_names(condition: m.Condition) -> frozenset[str]:
+    """The names (attributes or facts) a condition reads."""
+    if isinstance(condition, (m.Comparison, m.Membership, m.Flag)):
+        return frozenset({condition.attribute})
+    if isinstance(condition, m.Not):
+        return condition_names(condition.operand)
+    return frozenset().union(*(condition_names(c) for c in condition.operands))

@@ -1,0 +1,100 @@
+"""Parts of a terminal explanation shared by its renderers: rule and evidence references, and the
+facts and caps of issue 11, point 4, and its outcomes, point 5 (explanation objects in, rich text and tree nodes out).
+
+Beside `explain_text`, which draws the explanation's tree with these (rich is imported by the
+two only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from rich.text import Text
+from rich.tree import Tree
+
+from esirules.evidence.cases import Location
+from esirules.explain.explainer import Sources
+from esirules.explain.objects import CapExplanation, FactConditionExplanation, OutcomeExplanation, RuleRef
+from esirules.render.terminal import Plain
+from esirules.render.wording import shown_path
+from esirules.words import fraction_text
+
+HOLDS, FAILS, UNKNOWN = "✓", "✗", "?"
+
+
+def where_text(ref: RuleRef, *, line: bool = True) -> Text:
+    """`rulesets/esi-2003.esi:377` (relative to the working folder when inside it), dimmed."""
+    out = Plain(f"  {shown_path(ref.file)}:{ref.line}", style="dim")
+    if line and ref.text:
+        out.append(f"  {ref.text}", style="dim italic")
+    return out
+
+
+def weight_set_at(ref: RuleRef) -> Text:
+    """`  weight set at y.esi:14  change criterion B1 class important`: a derived ruleset's line."""
+    out = Plain(f"  weight set at {shown_path(ref.file)}:{ref.line}", style="dim")
+    if ref.text:
+        out.append(f"  {ref.text}", style="dim italic")
+    return out
+
+
+def recorded_text(location: Location | None) -> Text:
+    """`  recorded at examples/hertfordshire/followup.yaml:23`, dimmed: where the evidence says so."""
+    if location is None:
+        return Plain("")
+    line = "" if location.line is None else f":{location.line}"
+    return Plain(f"  recorded at {shown_path(location.file)}{line}", style="dim")
+
+
+def capped(head: Text, uncapped: str | None) -> Text:
+    """A headline, with the grade before its caps when a cap lowered it."""
+    return head if uncapped is None else head.append(f" (capped; computed {uncapped})", style="cyan")
+
+
+def add_caps(parent: Tree, caps: Sequence[CapExplanation]) -> None:
+    """A level's caps that lowered its grade: computed → capped, the cap's line and the facts."""
+    for cap in caps:
+        text = Plain("Capped: ", style="bold").append(f"{cap.before} → {cap.result.grade}, no better than ")
+        node = parent.add(text.append(cap.result.grade).append_text(where_text(cap.rule)))
+        for condition in cap.conditions:
+            add_fact_condition(node, condition)
+
+
+def add_fact_condition(parent: Tree, f: FactConditionExplanation) -> None:
+    """`✓ fact breach: holds (breach is yes)`, its line, and where the evidence records the fact."""
+    recorded = [r.location for r in f.result.facts if r.location is not None]  # shown when it is one
+    text = Plain(f"{HOLDS if f.result.holds else FAILS} {f.sentence}").append_text(where_text(f.rule, line=False))
+    parent.add(text.append_text(recorded_text(recorded[0] if len(recorded) == 1 else None)))
+
+
+def outcome_tree(body: OutcomeExplanation, sources: Sources) -> Tree:
+    """An outcome: its value, its values in precedence order, and every rule tried down to the one that gave it."""
+    r = body.outcome
+    tree = Tree(Plain(f"{r.label}: ", style="bold").append(r.display, style="bold cyan")
+                .append_text(where_text(body.rule, line=False)))
+    tree.add(Plain("values, first first: " + " > ".join(r.values)))
+    node = tree.add(Plain("Rules, tried by their value's precedence", style="bold"))
+    for rule in body.tried:
+        sign = {True: HOLDS, False: FAILS, None: UNKNOWN}[rule.result.holds]
+        if rule.result.otherwise:
+            text = Plain(f"{sign} {rule.result.value} otherwise (no rule above held)")
+        else:
+            text = Plain(f"{sign} {rule.result.value} when " + " and ".join(t.result.text for t in rule.tests))
+        if rule.result.chosen:
+            text.append("  ← gave the outcome", style="bold cyan")
+        rule_node = node.add(text.append_text(where_text(rule.rule, line=False)))
+        for test in rule.tests:
+            t = test.result
+            line = Plain(f"{ {True: HOLDS, False: FAILS, None: UNKNOWN}[t.holds]} {t.text}: found {t.found}")
+            if t.value is not None and t.threshold is not None:
+                line.append(f" (exactly {fraction_text(t.value)} against {fraction_text(t.threshold)})", style="dim")
+            if t.cause is not None:
+                line.append(f" — {t.cause.words}", style="dim")
+            if test.level is not None:
+                line.append_text(where_text(test.level, line=False))
+            rule_node.add(line)
+    if r.value is None:
+        text = Plain(f"not computable: {r.reason}", style="red")
+        rule_ref = sources.cite(r.cause)
+        tree.add(text if rule_ref is None else text.append_text(where_text(rule_ref)))
+    return tree
