@@ -22,7 +22,7 @@ import contextlib
 import os
 import stat
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 EVIDENCE_PATH_VARIABLE = "ESIRULES_EVIDENCE_PATH"
 RULESET_SUFFIX = ".esi"
@@ -107,6 +107,19 @@ class InputFiles:
         if not self.allows(path):
             raise FileProblem("it lies outside the files this run may read", outside=True)
         return read_limited(path, limit)
+
+    def pieces(self, path: str, size: int) -> Iterator[bytes]:
+        """The bytes of a file in pieces of `size` bytes (the last may be shorter), read as they
+        are wanted, so a file of any size passes through a few pieces of memory; raises FileProblem."""
+        data = self.held.get(os.path.normpath(path))
+        if data is not None:
+            yield from (data[at : at + size] for at in range(0, len(data), size))
+            return
+        if not self.allows(path):
+            raise FileProblem("it lies outside the files this run may read", outside=True)
+        with open(path, "rb") as handle:
+            while piece := handle.read(size):
+                yield piece
 
     def allows(self, path: str) -> bool:
         """Whether `path` is held or lies under an allowed folder."""

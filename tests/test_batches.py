@@ -109,6 +109,15 @@ def test_pickled_partials_merge_into_the_whole(inspection: Evidence, assignment:
     same_column(esirules.finish(total), whole)  # type: ignore[arg-type]
 
 
+def test_a_merged_partial_is_about_the_size_of_one_batch(inspection: Evidence) -> None:
+    """Questions reading the same coded answers share them after a merge as in one batch: merging
+    8 batches once copied each shared column once per question (over 6 times one batch's size)."""
+    whole = len(pickle.dumps(esirules.score_batch(EVALUATOR, inspection)))
+    eighths = [batch(inspection, np.arange(N_CASES) % 8 == k) for k in range(8)]
+    merged = esirules.merge(esirules.score_batch(EVALUATOR, part) for part in eighths)
+    assert len(pickle.dumps(merged)) < 1.5 * whole
+
+
 def test_batches_scored_in_other_processes_merge_into_the_whole(inspection: Evidence) -> None:
     """The evaluator and the evidence go to fresh processes, the partials come back; nothing is shared."""
     halves = [np.arange(N_CASES) % 2 == k for k in range(2)]

@@ -99,7 +99,7 @@ def run(args: argparse.Namespace) -> int:
 
     title = args.title
     files = InputFiles.for_command_line([*args.evidence, args.ruleset])
-    scorer = Scorer(progress_display(args.quiet), files=files, strict=args.strict)
+    scorer = Scorer(progress_display(args.quiet), files=files, strict=args.strict, batches=True)
     try:
         sheet = read_sheet_file(args.evidence[0], files) if len(args.evidence) == 1 else None
         if sheet is not None:

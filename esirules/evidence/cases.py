@@ -256,6 +256,15 @@ class EvidenceWarning:
         }
 
 
+@attrs.frozen
+class CaseSummary:
+    """What is kept of cases read in batches and not held (evidence/stream.py): how many cases
+    each sample has (None: cases of no sample), and where its first case is."""
+
+    samples: dict[str | None, int]
+    first: dict[str | None, Location]
+
+
 @attrs.frozen(eq=False)
 class Evidence:
     """One inspection's evidence, validated against a ruleset.
@@ -280,3 +289,6 @@ class Evidence:
     facts: dict[str, RecordedFact] = attrs.field(factory=dict, kw_only=True)
     date: datetime.date | None = attrs.field(default=None, kw_only=True)  # the inspection's own date
     carried_forward: tuple[CarriedForward, ...] = attrs.field(default=(), kw_only=True)
+    # Cases read in batches and counted as they were read: `cases` is then empty, and this says
+    # which samples they were of.
+    summary: CaseSummary | None = attrs.field(default=None, kw_only=True)

@@ -14,6 +14,7 @@ import re
 from collections.abc import Sequence
 from fractions import Fraction
 
+import attrs
 import numpy as np
 import numpy.typing as npt
 
@@ -47,9 +48,16 @@ NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 
 def encode_cases(
-    table: CaseTable, vocab: Vocabulary, problems: Problems, warnings: list[EvidenceWarning]
+    table: CaseTable,
+    vocab: Vocabulary,
+    problems: Problems,
+    warnings: list[EvidenceWarning],
+    unscored: list[Unscored] | None = None,
 ) -> Cases:
-    """Check a case table against the ruleset and code it column by column."""
+    """Check a case table against the ruleset and code it column by column.
+
+    `unscored`: where answers to questions that do not apply go as found, to be added up over
+    several tables read in batches (`unscored_warnings`), instead of as warnings."""
     _refuse_control_characters(table, problems)
     ids = _case_ids(table, problems)
     if len(set(ids)) != len(ids):
@@ -62,7 +70,11 @@ def encode_cases(
     counts: dict[str, npt.NDArray[np.int64]] = {}
     answers = {qid: _encode_answers(table, ids, qid, vocab, problems, counts) for qid in vocab.questions}
     _check_required(table, ids, attributes, vocab, problems)
-    _check_applicable(table, ids, attributes, answers, vocab, warnings)
+    found = _check_applicable(table, ids, attributes, answers, vocab)
+    if unscored is None:
+        warnings.extend(unscored_warnings(found, vocab))
+    else:
+        unscored.extend(found)
     _check_sample_questions(table, ids, sample_codes, answers, vocab, problems)
     cases = Cases(
         ids=ids,
@@ -321,21 +333,31 @@ def _check_required(
                 )
 
 
+@attrs.frozen
+class Unscored:
+    """Cases answering a question that does not apply to them: how many, and the first few
+    (case id, line, the answer, where it is written)."""
+
+    question: str
+    count: int
+    first: tuple[tuple[str, int, str, Span], ...]
+
+
 def _check_applicable(
     table: CaseTable,
     ids: tuple[str, ...],
     attributes: Columns,
     answers: dict[str, npt.NDArray[np.int16]],
     vocab: Vocabulary,
-    warnings: list[EvidenceWarning],
-) -> None:
-    """Warn of answers to questions that do not apply to their case: scoring leaves them out.
+) -> list[Unscored]:
+    """Answers to questions that do not apply to their case: scoring leaves them out.
 
     A question whose `applies when` reads a fact of the inspection is not checked here: the facts
     are the evidence file's own field, not the case table's (scoring applies them)."""
     n = len(table)
     known_cache: dict[frozenset[str], npt.NDArray[np.bool_]] = {}
     facts = {fact.name for fact in vocab.ruleset.facts}
+    found = []
     for qid, question in vocab.questions.items():
         if question.applies is None or f"answer:{qid}" not in table.columns:
             continue
@@ -353,25 +375,43 @@ def _check_applicable(
         wrong = np.flatnonzero((answers[qid] >= 0) & known_cache[reads] & ~applies)
         if not len(wrong):
             continue
-        scale = vocab.ruleset.scale(question.scale)
-        first = wrong[:FIRST_PLACES].tolist()
-        if len(wrong) == 1:
-            (i,) = first
-            message = (
-                f"case `{ids[i]}`: question `{qid}` does not apply to this case,"
-                f" but is answered `{scale.values[answers[qid][i]]}`"
-            )
+        values = vocab.ruleset.scale(question.scale).values
+        first = tuple(
+            (ids[i], table.lines[i], values[answers[qid][i]], table.span(f"answer:{qid}", i))
+            for i in wrong[:FIRST_PLACES].tolist()
+        )
+        found.append(Unscored(qid, len(wrong), first))
+    return found
+
+
+def unscored_warnings(found: Sequence[Unscored], vocab: Vocabulary) -> list[EvidenceWarning]:
+    """One warning (E122) per question of the answers found to it where it does not apply, in the
+    order of the questions; the findings of several batches are added up."""
+    by_question: dict[str, list[Unscored]] = {}
+    for finding in found:
+        by_question.setdefault(finding.question, []).append(finding)
+    warnings = []
+    for qid, question in vocab.questions.items():
+        if qid not in by_question:
+            continue
+        count = sum(f.count for f in by_question[qid])
+        first = [case for f in by_question[qid] for case in f.first][:FIRST_PLACES]
+        if count == 1:
+            ((case, _, answer, _),) = first
+            message = f"case `{case}`: question `{qid}` does not apply to this case, but is answered `{answer}`"
         else:
-            listed = ", ".join(f"`{ids[i]}` (line {table.lines[i]})" for i in first)
-            more = f" and {len(wrong) - len(first)} more" if len(wrong) > len(first) else ""
-            message = f"question `{qid}` does not apply to {len(wrong)} cases, but they answer it: {listed}{more}"
+            listed = ", ".join(f"`{case}` (line {line})" for case, line, _, _ in first)
+            more = f" and {count - len(first)} more" if count > len(first) else ""
+            message = f"question `{qid}` does not apply to {count} cases, but they answer it: {listed}{more}"
+        scale = vocab.ruleset.scale(question.scale)
         blank = f"leave it blank{f' or record `{scale.not_applicable}`' if scale.not_applicable else ''}"
+        assert question.applies is not None  # INVARIANT: only questions with a condition are found
         help_ = (
             f"it applies only when `{conditions.describe(question.applies)}`, so the answer is not scored;"
             f" {blank}, or correct the case's attributes"
         )
-        places = tuple(table.span(f"answer:{qid}", i) for i in first)
-        warnings.append(EvidenceWarning("E122", message, help_, len(wrong), places))
+        warnings.append(EvidenceWarning("E122", message, help_, count, tuple(place for *_, place in first)))
+    return warnings
 
 
 def _refuse_control_characters(table: CaseTable, problems: Problems) -> None:

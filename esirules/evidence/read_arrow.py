@@ -42,22 +42,39 @@ def read_plain_csv(
     """
     if data.startswith(codecs.BOM_UTF8):
         data = data[len(codecs.BOM_UTF8) :]
-    lines = _lines(data)
+    lines = count_lines(data)
     if lines is None:
         return None
+    found = plain_header(file, data, vocab)
+    if found is None:
+        return None
+    header, fields = found
+    if b'"' in data and not quotes_are_plain(data):
+        return None
+    table = _read_columns(data, len(header), fields)
+    if table is None or table.num_rows + 1 != lines:
+        return None  # a row of another width, or a blank line
+    # INVARIANT: no blank lines and no line breaks inside quotes, so record k is on line k + 2
+    cases = _case_table(file, table, fields, table.num_rows)
+    cases.cells = CsvCells(file, text or (lambda: data.decode("utf-8-sig")))
+    cases.column_of = {field: j for j, field in fields.items()}
+    return cases
+
+
+def plain_header(file: str, data: bytes, vocab: Vocabulary) -> tuple[list[str], dict[int, str]] | None:
+    """The headings of a CSV file's first line and the field of each column read, if they are
+    plain (see the module: all known, distinct and non-blank, an `id` among them), else None."""
     end = data.find(b"\n")
     if end <= 0:
         return None
-    header_text = data[:end].rstrip(b"\r").decode("utf-8")
     try:
+        header_text = data[:end].rstrip(b"\r").decode("utf-8")
         records = list(csv.reader([header_text], strict=True))
-    except csv.Error:
+    except (csv.Error, UnicodeDecodeError):
         return None
     if len(records) != 1 or len(records[0]) < 2:
         return None
     header = records[0]
-    if b'"' in data and not _quotes_are_plain(data):
-        return None
     fields: dict[int, str] = {}
     problems: list[Diagnostic] = []
     for j, heading in enumerate(header):
@@ -72,17 +89,10 @@ def read_plain_csv(
             fields[j] = field
     if "id" not in fields.values():
         return None
-    table = _read_columns(data, len(header), fields)
-    if table is None or table.num_rows + 1 != lines:
-        return None  # a row of another width, or a blank line
-    # INVARIANT: no blank lines and no line breaks inside quotes, so record k is on line k + 2
-    cases = _case_table(file, table, fields, table.num_rows)
-    cases.cells = CsvCells(file, text or (lambda: data.decode("utf-8-sig")))
-    cases.column_of = {field: j for j, field in fields.items()}
-    return cases
+    return header, fields
 
 
-def _lines(data: bytes) -> int | None:
+def count_lines(data: bytes) -> int | None:
     """The number of lines if every carriage return is before a line feed (the csv module, like
     pyarrow, ends a record at a lone one too, and later rows would lose their lines), else None.
 
@@ -97,7 +107,7 @@ def _lines(data: bytes) -> int | None:
     return data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
 
 
-def _quotes_are_plain(data: bytes) -> bool:
+def quotes_are_plain(data: bytes) -> bool:
     """Every quote opens a cell, closes it, or doubles a quote inside it; no cell spans lines.
 
     Numbered in order, quote 2k opens or reopens and quote 2k+1 closes: an opening quote

@@ -22,14 +22,16 @@ from esirules.evidence.cases import Evidence, Location
 from esirules.evidence.facts import fact_conflicts
 from esirules.evidence.load import load_evidence, read_ruleset_reference
 from esirules.evidence.sheet import ColumnSpec
+from esirules.evidence.stream import batched
 from esirules.files import DISK, FileProblem, InputFiles
 from esirules.language import model as m
 from esirules.language.check import check_file
 from esirules.language.sources import RulesetSources
 from esirules.progress import SILENT, Progress
 from esirules.scoring.compile import Evaluator, compile_ruleset
-from esirules.scoring.evaluate import finish, merge, score_batch
+from esirules.scoring.evaluate import Partial, finish, merge, score_batch
 from esirules.scoring.result import ColumnResult
+from esirules.scoring.stream import counts_only, score_in_batches
 from esirules.scoring.warn import Finding, column_warnings, samples_present, sheet_warnings
 from esirules.span import Span
 
@@ -44,17 +46,23 @@ class Scorer:
         files: InputFiles = DISK,
         rulesets: RulesetSources | None = None,
         strict: bool = False,
+        batches: bool = False,
     ) -> None:
         """`files`: the evidence files this scorer may read; `rulesets`: where rulesets are read
         from (files on disk by default). The service gives both in memory. `strict`: evidence
-        warnings are errors."""
+        warnings are errors. `batches`: a CSV file of `stream.STREAM_BYTES` or more is read in
+        batches and counted (scoring/stream.py), in memory that does not grow with the file; its
+        results' case lists cannot be read, so this is for what shows figures alone (`esirules score`)."""
         self.progress = progress
         self.files = files
         self.ruleset_sources = rulesets
         self.strict = strict
+        self.batches = batches
         self.rulesets: dict[str, m.Ruleset | None] = {}
         self.evaluators: dict[str, Evaluator] = {}
         self.evidence: dict[tuple[str, str], Evidence | None] = {}
+        # The partials of counts of each large CSV file read in batches, by sample (None: all cases).
+        self.batched: dict[tuple[str, str], dict[str | None, Partial]] = {}
         self.diagnostics: list[Diagnostic] = []
         self.sources: dict[str, str] = {}
         self.found: list[tuple[str, Finding]] = []  # what scoring found, by column label
@@ -76,7 +84,13 @@ class Scorer:
             ruleset = self.rulesets[ruleset_path]
             assert ruleset is not None
             try:
-                evidence = load_evidence(path, ruleset, progress=self.progress, files=self.files)
+                evidence = None
+                if self.batches and path.lower().endswith(".csv") and batched(self.files.size(path)):
+                    found = score_in_batches(path, self.evaluators[ruleset_path], progress=self.progress, files=self.files)
+                    if found is not None:
+                        evidence, self.batched[key] = found
+                if evidence is None:
+                    evidence = load_evidence(path, ruleset, progress=self.progress, files=self.files)
             except DiagnosticError as error:
                 self.diagnostics.extend(
                     attrs.evolve(d, severity="error") if self.strict else d for d in error.diagnostics
@@ -195,7 +209,15 @@ class Scorer:
         for column, ruleset_path, loaded in plans:
             evaluator = self.evaluators[ruleset_path]
             evidence = [e for e in loaded if e is not None]
-            partials = [score_batch(evaluator, e, column.sample, progress=self.progress) for e in evidence]
+            partials = [
+                self.batched[path, ruleset_path][column.sample]
+                if (path, ruleset_path) in self.batched
+                else score_batch(evaluator, e, column.sample, progress=self.progress)
+                for path, e in zip(column.evidence, loaded)
+                if e is not None
+            ]
+            if any(not p.lists for p in partials):  # (files read in batches: counts alone)
+                partials = [counts_only(p) for p in partials]
             result = finish(merge(partials), label=column.label, evaluator=evaluator)
             found, scored = column_warnings(result, evaluator.ruleset, evidence, self._locate)
             self.found.extend((column.label, finding) for finding in found)

@@ -34,6 +34,7 @@ from esirules.evidence.natural import natural_order
 from esirules.language import model as m
 from esirules.progress import SILENT, Progress
 from esirules.scoring.aggregate import outside_sample, overall_result, section_results
+from esirules.scoring.batches import Joined, lists_not_kept
 from esirules.scoring.carried import carried_criterion, not_inspected
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import CompiledCondition, CompiledQuestion, Evaluator, compile_ruleset
@@ -86,16 +87,22 @@ class Selection:
         return self.within & _answer_in(self.answers, self.codes)
 
     @staticmethod
-    def concatenate(parts: Sequence[Selection | None], sizes: Sequence[int]) -> Selection:
-        """The selections of consecutive batches as one (None: no case of that batch)."""
+    def concatenate(parts: Sequence[Selection | None], sizes: Sequence[int], joined: Joined) -> Selection:
+        """The selections of consecutive batches as one (None: no case of that batch).
+
+        A batch's questions share their arrays (the cases in scope, a condition's cases, a coded
+        answer column read by several questions): `joined` keeps each run of arrays joined once,
+        so the merged selections share them too and a merged partial is no larger than one batch's.
+        """
         present = [p for p in parts if p is not None]
         count = sum(p.count for p in present)
         if len(present) == len(parts) and all(
             p.answers is not None and p.codes == present[0].codes for p in present
         ):
-            answers = [p.answers for p in present if p.answers is not None]
-            within = np.concatenate([p.within for p in present])
-            return Selection(count, within, np.concatenate(answers), present[0].codes)
+            answers = joined.join([p.answers for p in present if p.answers is not None])
+            return Selection(count, joined.join([p.within for p in present]), answers, present[0].codes)
+        if len(present) == len(parts) and all(p.answers is None for p in present):
+            return Selection(count, joined.join([p.within for p in present]))
         masks = [np.zeros(n, dtype=np.bool_) if p is None else p.mask() for p, n in zip(parts, sizes)]
         return Selection(count, np.concatenate(masks))
 
@@ -124,25 +131,26 @@ class QuestionTally:
     ratings: tuple[Selection, ...] = ()
 
 
-def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int]) -> QuestionTally:
+def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int], joined: Joined) -> QuestionTally:
     ratings = tuple(
-        Selection.concatenate([t.ratings[k] for t in tallies], sizes) for k in range(len(tallies[0].ratings))
+        Selection.concatenate([t.ratings[k] for t in tallies], sizes, joined) for k in range(len(tallies[0].ratings))
     )
     return QuestionTally(
         sum(t.met for t in tallies),
         sum(t.applicable for t in tallies),
-        Selection.concatenate([t.met_cases for t in tallies], sizes),
-        Selection.concatenate([t.not_met_cases for t in tallies], sizes),
-        _join_groups([t.not_applicable for t in tallies], sizes),
+        Selection.concatenate([t.met_cases for t in tallies], sizes, joined),
+        Selection.concatenate([t.not_met_cases for t in tallies], sizes, joined),
+        _join_groups([t.not_applicable for t in tallies], sizes, joined),
         ratings,
     )
 
 
-def _join_groups(batches: Sequence[Groups], sizes: Sequence[int]) -> Groups:
+def _join_groups(batches: Sequence[Groups], sizes: Sequence[int], joined: Joined) -> Groups:
     """The groups of consecutive batches as one, by cause (a cause missing from a batch: none of its cases)."""
     causes = dict.fromkeys(cause for groups in batches for cause, _ in groups)
     return tuple(
-        (cause, Selection.concatenate([dict(groups).get(cause) for groups in batches], sizes)) for cause in causes
+        (cause, Selection.concatenate([dict(groups).get(cause) for groups in batches], sizes, joined))
+        for cause in causes
     )
 
 
@@ -164,6 +172,7 @@ class Partial:
     facts: dict[str, RecordedFact] = attrs.field(factory=dict)  # the inspection's (issue 11, point 4)
     carried: tuple[CarriedForward, ...] = ()  # earlier judgements carried forward (issue 11, point 6)
     inspection_date: datetime.date | None = None
+    lists: bool = attrs.field(default=True, kw_only=True)  # False: counts alone (scoring/stream.py)
 
 
 def score(
@@ -360,10 +369,13 @@ def merge(partials: Iterable[Partial]) -> Partial:
             raise ValueError("partials scored under different rulesets cannot be merged")
         if part.sample != first.sample:
             raise ValueError(f"partials of samples {first.sample} and {part.sample} cannot be merged")
+        if part.lists != first.lists:
+            raise ValueError("partials with case lists and partials of counts alone cannot be merged")
     if len(parts) == 1:
         return first
     sizes = [len(p.case_ids) for p in parts]
-    questions = {qid: _add_up([p.questions[qid] for p in parts], sizes) for qid in first.questions}
+    joined = Joined()
+    questions = {qid: _add_up([p.questions[qid] for p in parts], sizes, joined) for qid in first.questions}
     case_ids = np.concatenate([p.case_ids for p in parts])
     order = natural_order(case_ids)
     return Partial(
@@ -373,7 +385,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         sum(p.cases for p in parts),
         case_ids,
         None if (order == np.arange(len(order))).all() else order,
-        _join_groups([p.excluded_cases for p in parts], sizes),
+        _join_groups([p.excluded_cases for p in parts], sizes, joined),
         questions,
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
@@ -381,6 +393,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         merged_facts([p.facts for p in parts]),
         tuple(_union(({c.target: c for c in p.carried} for p in parts), "judgement carried forward of").values()),
         _one_date(parts),
+        lists=first.lists,
     )
 
 
@@ -472,8 +485,11 @@ class CaseOrder:
     def __init__(self, partial: Partial):
         self.order = partial.case_order
         self.sorted_ids = partial.case_ids if self.order is None else partial.case_ids[self.order]
+        self.lists = partial.lists
 
     def cases(self, selection: Selection | None) -> CaseList:
+        if not self.lists:
+            return CaseList(self.sorted_ids, lists_not_kept, 0 if selection is None else selection.count)
         if selection is None:
             return CaseList(self.sorted_ids, lambda: np.zeros(len(self.sorted_ids), dtype=np.bool_), 0)
         order = self.order

@@ -126,8 +126,15 @@ def samples_present(ruleset: m.Ruleset, evidence: Sequence[Evidence]) -> list[st
     """The samples the cases belong to, in the ruleset's order (None, last: cases of no sample)."""
     present: set[str | None] = set()
     for e in evidence:
-        present.update(e.cases.samples.tolist())
+        present.update(_samples_of(e))
     return [s.name for s in ruleset.samples if s.name in present] + ([None] if None in present else [])
+
+
+def _samples_of(evidence: Evidence) -> Counter[str | None]:
+    """How many cases of each sample the evidence has (None: of no sample)."""
+    if evidence.summary is not None:
+        return Counter(evidence.summary.samples)
+    return Counter(evidence.cases.samples.tolist())
 
 
 def _counts(question: QuestionResult) -> tuple[int, int]:
@@ -189,10 +196,12 @@ def _samples_together(
     counts = dict.fromkeys(present, 0)
     second: Location | None = None
     for e in evidence:
-        samples = e.cases.samples.tolist()
-        for name, n in Counter(samples).items():
+        for name, n in _samples_of(e).items():
             counts[name] += n
-        if second is None and e.cases.locations:
+        if second is None and e.summary is not None:
+            second = e.summary.first.get(present[1])
+        elif second is None and e.cases.locations:
+            samples = e.cases.samples.tolist()
             at = next((i for i, name in enumerate(samples) if name == present[1]), None)
             if at is not None:
                 second = e.cases.locations[at]
