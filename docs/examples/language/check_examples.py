@@ -66,7 +66,9 @@ def _contains(text: list[str], lines: list[str]) -> bool:
 
 def main() -> int:
     failures = []
-    examples = sorted(HERE.glob("*.esi")) + sorted(HERE.parent.parent.parent.glob("esirules/rulesets/*.esi"))
+    root = HERE.parent.parent.parent
+    examples = [*sorted(HERE.glob("*.esi")), *sorted(root.glob("esirules/rulesets/*.esi")),
+                *sorted(root.glob("examples/frameworks/*/*.esi"))]
     for path in sorted(HERE.glob("*.esi")):
         code, codes = check(path)
         if code != 0 or codes:
