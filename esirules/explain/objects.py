@@ -8,6 +8,7 @@ higher grades and their smallest changes. Also here: the words explanations are 
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from fractions import Fraction
 from typing import Generic, Literal, TypeVar
@@ -434,29 +435,37 @@ Body = (
 T = TypeVar("T")
 
 
-class Visitor(Generic[T]):
-    """What a renderer does for each kind of explanation body; `visit` picks the method by type."""
+class Visitor(ABC, Generic[T]):
+    """What a renderer does for each kind of explanation body; `visit` picks the method by type.
+    Every renderer answers every kind (abstract: a renderer that misses one cannot be made)."""
 
+    @abstractmethod
     def numerical(self, body: NumericalExplanation) -> T:
-        raise NotImplementedError
+        """The rendering of this kind of body."""
 
+    @abstractmethod
     def descriptive(self, body: DescriptiveExplanation) -> T:
-        raise NotImplementedError
+        """The rendering of this kind of body."""
 
+    @abstractmethod
     def section(self, body: SectionExplanation) -> T:
-        raise NotImplementedError
+        """The rendering of this kind of body."""
 
+    @abstractmethod
     def overall(self, body: OverallExplanation) -> T:
-        raise NotImplementedError
+        """The rendering of this kind of body."""
 
+    @abstractmethod
     def question_target(self, body: QuestionTargetExplanation) -> T:
-        raise NotImplementedError
+        """The rendering of this kind of body."""
 
+    @abstractmethod
     def item_target(self, body: ItemTargetExplanation) -> T:
-        raise NotImplementedError
+        """The rendering of this kind of body."""
 
+    @abstractmethod
     def outcome(self, body: OutcomeExplanation) -> T:
-        raise NotImplementedError
+        """The rendering of this kind of body."""
 
 
 _VISIT = {

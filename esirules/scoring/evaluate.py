@@ -53,6 +53,17 @@ from esirules.scoring.result import (
     RatingCases,
     RulesetRef,
 )
+from esirules.scoring.tally import (
+    Codes,
+    Groups,
+    Index,
+    Mask,
+    QuestionTally,
+    Selection,
+    add_up,
+    answer_in,
+    join_groups,
+)
 from esirules.span import Span
 from esirules.words import display_percent, plural
 
@@ -61,98 +72,6 @@ ANSWERED_NOT_APPLICABLE = "answered not applicable"
 NOT_ANSWERED = "not answered"
 
 NO_CODES = (NOT_APPLICABLE - 1,)  # a code no answer has: selects no case
-
-Mask = npt.NDArray[np.bool_]
-Codes = npt.NDArray[np.integer]  # type: ignore[type-arg]  # answer codes, or numbered combinations of values
-Index = npt.NDArray[np.intp]
-
-
-@attrs.frozen(eq=False)
-class Selection:
-    """Some cases of a batch, listed only when asked: those in `within` whose code in `answers` is in `codes`.
-
-    `answers` is a column of answer codes, or of codes numbering a combination of attribute
-    values; with `answers` None the selection is the cases in `within`. Counting is done when scoring; the mask
-    (and the list of case ids, in `finish`) is made only when a case list is read.
-    """
-
-    count: int
-    within: Mask
-    answers: Codes | None = None
-    codes: tuple[int, ...] = ()
-
-    def mask(self) -> Mask:
-        if self.answers is None:
-            return self.within
-        return self.within & _answer_in(self.answers, self.codes)
-
-    @staticmethod
-    def concatenate(parts: Sequence[Selection | None], sizes: Sequence[int], joined: Joined) -> Selection:
-        """The selections of consecutive batches as one (None: no case of that batch).
-
-        A batch's questions share their arrays (the cases in scope, a condition's cases, a coded
-        answer column read by several questions): `joined` keeps each run of arrays joined once,
-        so the merged selections share them too and a merged partial is no larger than one batch's.
-        """
-        present = [p for p in parts if p is not None]
-        count = sum(p.count for p in present)
-        if len(present) == len(parts) and all(
-            p.answers is not None and p.codes == present[0].codes for p in present
-        ):
-            answers = joined.join([p.answers for p in present if p.answers is not None])
-            return Selection(count, joined.join([p.within for p in present]), answers, present[0].codes)
-        if len(present) == len(parts) and all(p.answers is None for p in present):
-            return Selection(count, joined.join([p.within for p in present]))
-        masks = [np.zeros(n, dtype=np.bool_) if p is None else p.mask() for p, n in zip(parts, sizes)]
-        return Selection(count, np.concatenate(masks))
-
-
-Groups = tuple[tuple[Cause, Selection], ...]  # cases not counted, by cause
-
-
-def _answer_in(answers: Codes, codes: tuple[int, ...]) -> Mask:
-    """Where an answer code is one of `codes` (a run of codes is tested as a range)."""
-    low, high = min(codes), max(codes)
-    if high - low + 1 == len(codes):
-        return (answers == low) if low == high else (answers >= low) & (answers <= high)
-    return np.isin(answers, codes)
-
-
-@attrs.frozen(eq=False)
-class QuestionTally:
-    """A question's counts over a batch of cases, and which cases they are; batches add up exactly."""
-
-    met: int = 0
-    applicable: int = 0
-    met_cases: Selection | None = None
-    not_met_cases: Selection | None = None
-    not_applicable: Groups = ()
-    # A judgement's counted cases by rating: one selection per value of its scale, best first.
-    ratings: tuple[Selection, ...] = ()
-
-
-def _add_up(tallies: Sequence[QuestionTally], sizes: Sequence[int], joined: Joined) -> QuestionTally:
-    ratings = tuple(
-        Selection.concatenate([t.ratings[k] for t in tallies], sizes, joined) for k in range(len(tallies[0].ratings))
-    )
-    return QuestionTally(
-        sum(t.met for t in tallies),
-        sum(t.applicable for t in tallies),
-        Selection.concatenate([t.met_cases for t in tallies], sizes, joined),
-        Selection.concatenate([t.not_met_cases for t in tallies], sizes, joined),
-        _join_groups([t.not_applicable for t in tallies], sizes, joined),
-        ratings,
-    )
-
-
-def _join_groups(batches: Sequence[Groups], sizes: Sequence[int], joined: Joined) -> Groups:
-    """The groups of consecutive batches as one, by cause (a cause missing from a batch: none of its cases)."""
-    causes = dict.fromkeys(cause for groups in batches for cause, _ in groups)
-    return tuple(
-        (cause, Selection.concatenate([dict(groups).get(cause) for groups in batches], sizes, joined))
-        for cause in causes
-    )
-
 
 @attrs.frozen(eq=False)
 class Partial:
@@ -313,7 +232,7 @@ def _tally(
         applicable = sum(tally[ANSWER_OFFSET:])
         answered_na, blank = tally[NOT_APPLICABLE + ANSWER_OFFSET], tally[UNANSWERED + ANSWER_OFFSET]
     else:
-        met = int(np.count_nonzero(considered & _answer_in(codes, met_codes))) if met_codes else 0
+        met = int(np.count_nonzero(considered & answer_in(codes, met_codes))) if met_codes else 0
         applicable = int(np.count_nonzero(considered & (codes >= 0)))
         unanswered = considered_count - applicable  # blank or not applicable
         answered_na = int(np.count_nonzero(considered & (codes == NOT_APPLICABLE))) if unanswered else 0
@@ -375,7 +294,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         return first
     sizes = [len(p.case_ids) for p in parts]
     joined = Joined()
-    questions = {qid: _add_up([p.questions[qid] for p in parts], sizes, joined) for qid in first.questions}
+    questions = {qid: add_up([p.questions[qid] for p in parts], sizes, joined) for qid in first.questions}
     case_ids = np.concatenate([p.case_ids for p in parts])
     order = natural_order(case_ids)
     return Partial(
@@ -385,7 +304,7 @@ def merge(partials: Iterable[Partial]) -> Partial:
         sum(p.cases for p in parts),
         case_ids,
         None if (order == np.arange(len(order))).all() else order,
-        _join_groups([p.excluded_cases for p in parts], sizes, joined),
+        join_groups([p.excluded_cases for p in parts], sizes, joined),
         questions,
         _union((p.ratings for p in parts), "rating of item"),
         _union((p.measures for p in parts), "target data of measure"),
