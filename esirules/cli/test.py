@@ -70,7 +70,8 @@ def _print_text(runs: list[RulesetRun], coverages: dict[str, Coverage], unchecke
     from esirules.authoring.testing_report import coverage_text, failure_text, ruleset_line, total_line
     from esirules.cli import output
     from esirules.explain.objects import BandsExplanation
-    from esirules.render.explain_text import bands_tree, explanation_tree
+    from esirules.render.explain_text import explanation_tree
+    from esirules.render.explain_text_parts import bands_tree
 
     console = output.console()
     for found in runs:

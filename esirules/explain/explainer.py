@@ -16,7 +16,13 @@ from collections.abc import Mapping, Sequence
 import attrs
 
 from esirules.evidence.cases import Location
-from esirules.explain.counterfactual import SmallestChanges, smallest_changes
+from esirules.explain.explain_levels import (
+    caps_explained,
+    carried_explained,
+    facts_explained,
+    outcome_explanation,
+)
+from esirules.explain.higher_grades import higher_grades
 from esirules.explain.objects import (
     AdjustmentExplanation,
     AggregateExplanation,
@@ -25,7 +31,6 @@ from esirules.explain.objects import (
     Body,
     CapExplanation,
     CarriedExplanation,
-    ChangeExplanation,
     ClauseExplanation,
     Contribution,
     DescriptiveExplanation,
@@ -36,11 +41,9 @@ from esirules.explain.objects import (
     HigherGrade,
     ItemExplanation,
     ItemTargetExplanation,
-    LevelTestExplanation,
     MemberSummary,
     NumericalExplanation,
     OutcomeExplanation,
-    OutcomeRuleExplanation,
     OverallExplanation,
     QuestionExplanation,
     QuestionTargetExplanation,
@@ -56,7 +59,6 @@ from esirules.language import model as m
 from esirules.scoring.causes import Cause
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.facts import InspectionFacts
-from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import (
     NOT_COMPUTABLE,
     AggregateResult,
@@ -68,8 +70,6 @@ from esirules.scoring.result import (
     CriterionResult,
     FactConditionResult,
     ItemResult,
-    LevelTestResult,
-    OutcomeResult,
     OverallResult,
     QuestionResult,
     RuleResult,
@@ -343,22 +343,13 @@ class Explainer:
     # --- caps (issue 11, point 4) ---------------------------------------------------------
 
     def _caps(self, result: CriterionResult | SectionResult | OverallResult) -> tuple[CapExplanation, ...]:
-        """A level's caps that lowered its grade, in the order applied, each with the grade before it."""
-        out = []
-        grade = result.uncapped_grade
-        for cap in result.caps:
-            if cap.applied:
-                out.append(CapExplanation(cap, self.ref(cap.span), self._facts(cap.facts), grade))
-                grade = cap.grade
-        return tuple(out)
+        return caps_explained(result, self.ref)
 
     def _facts(self, facts: Sequence[FactConditionResult]) -> tuple[FactConditionExplanation, ...]:
-        return tuple(FactConditionExplanation(f, self.ref(f.span)) for f in facts)
+        return facts_explained(facts, self.ref)
+
     def _carried(self, result: CriterionResult | SectionResult) -> CarriedExplanation | None:
-        found = result.carried_forward
-        if found is None:
-            return None
-        return CarriedExplanation(found, self.ref(found.span), found.location)
+        return carried_explained(result, self.ref)
 
     # --- descriptive criteria -------------------------------------------------------------
 
@@ -455,67 +446,7 @@ class Explainer:
         )
 
     def _higher_grades(self, result: CriterionResult, grading: GradingExplanation) -> tuple[HigherGrade, ...]:
-        """Each grade above the computed one, nearest first."""
-        assert result.trace is not None and result.computed_grade is not None
-        ladder = list(grading.ladder)
-        above = ladder[: ladder.index(result.computed_grade)]
-        trace_rules = result.trace.rules
-        chosen = next((r for r in trace_rules if r.chosen), None)
-        out = []
-        for grade in reversed(above):
-            why: list[str] = []
-            refs: list[RuleRef] = []
-            rules = [r for r in trace_rules if r.grade == grade and not r.otherwise]
-            if not rules:
-                why.append(f"no rule of grading {grading.name} gives {grade}")
-            for rule in rules:
-                refs.append(self.ref(rule.span))
-                failed = [c for c in rule.clauses if not c.holds]
-                for clause in failed:
-                    why.append(f"{clause.text}: needs {clause.needed}; found {clause.found}")
-                failed_facts = [f for f in self._facts(rule.facts) if not f.result.holds]
-                why.extend(f.sentence for f in failed_facts)
-                if rule.gated_by:
-                    why.append("the grading is cumulative, and these lower grades were not reached: "
-                               + ", ".join(rule.gated_by))
-                if not failed and not failed_facts and not rule.gated_by and chosen is not None and chosen is not rule:
-                    why.append(f"its rule holds, but the rule for {chosen.grade} comes first")
-            for cap in result.trace.caps:
-                if cap.applied:
-                    refs.append(self.ref(cap.span))
-                    tests = [c.text for c in cap.clauses] + [f"fact {f.text}" for f in cap.facts]
-                    why.append(f"capped: no better than {cap.grade} when " + " and ".join(tests))
-            for level_cap in result.caps:
-                if level_cap.holds and grading.ladder.index(level_cap.grade) > grading.ladder.index(grade):
-                    refs.append(self.ref(level_cap.span))
-                    facts = "; ".join(f.sentence for f in self._facts(level_cap.facts))
-                    why.append(f"capped: criterion {result.id} is no better than {level_cap.grade} when {facts}")
-            changes = smallest_changes(self.evaluator, result, grade, facts=self.facts)
-            out.append(HigherGrade(grade, tuple(why), tuple(refs), changes, self._options(result, changes)))
-        return tuple(out)
-
-    def _options(self, result: CriterionResult, changes: SmallestChanges) -> tuple[tuple[ChangeExplanation, ...], ...]:
-        band_for: dict[str, BandExplanation] = {}
-        model = self.ruleset.criterion(result.id)
-        compiled = None if model.grading is None else self.evaluator.gradings[model.grading]
-        if compiled is not None and compiled.measure_bands is not None:
-            for band in compiled.measure_bands.bands:
-                band_for.setdefault(
-                    band.value,
-                    BandExplanation(
-                        band.value, band.otherwise, True, self.ref(band.span),
-                        tuple(FigureTestExplanation(figure_test_text(t), "", True, self.ref(t.span)) for t in band.tests),
-                    ),
-                )
-        return tuple(
-            tuple(
-                ChangeExplanation(
-                    c.item, c.rating, c.to, c.steps, c.measure, band_for.get(c.to) if c.measure else None
-                )
-                for c in option
-            )
-            for option in changes.options
-        )
+        return higher_grades(result, grading, self.evaluator, self.facts, self.ref)
 
     # --- sections and the overall ---------------------------------------------------------
 
@@ -564,25 +495,7 @@ class Explainer:
     # --- outcomes ---------------------------------------------------------------------------
 
     def outcome(self, name: str) -> OutcomeExplanation:
-        result = self.column.outcomes[name]
-        tried = tuple(
-            OutcomeRuleExplanation(rule, self.ref(rule.span), tuple(
-                LevelTestExplanation(test, self._level_ref(test)) for test in rule.tests
-            ))
-            for rule in result.tried
-        )
-        return OutcomeExplanation(result, self.ref(result.span), tried)
-
-    def _level_ref(self, test: LevelTestResult) -> RuleRef | None:
-        """Where the level a test read is written."""
-        found: CriterionResult | SectionResult | OverallResult | OutcomeResult | None = (
-            self.column.overall if test.level == "overall"
-            else self.column.sections.get(test.id) if test.level == "section"
-            else self.column.criteria.get(test.id) if test.level == "criterion"
-            else self.column.outcomes.get(test.id) if test.level == "outcome"
-            else None  # a fact test: its facts are shown with their values
-        )
-        return None if found is None else self.ref(found.span)
+        return outcome_explanation(self.column, name, self.ref)
 
     def _criterion_summary(self, c: CriterionResult) -> MemberSummary:
         return MemberSummary(c.id, c.title, c.kind, c.value, c.display, c.grade, c.cause, self.ref(c.span))

@@ -42,7 +42,6 @@ from esirules.explain.objects import (
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
-from esirules.language import model as m
 from esirules.render.result_json import (
     Data,
     carried_json,
@@ -51,6 +50,7 @@ from esirules.render.result_json import (
     excluded_member_json,
     fact_condition_json,
     fact_json,
+    figure_clause_json,
     figures_json,
     fraction,
     level_test_json,
@@ -62,7 +62,7 @@ from esirules.render.result_json import (
 )
 from esirules.render.wording import POOLING_FORMULAS
 from esirules.scoring.causes import Cause
-from esirules.scoring.result import ColumnResult, FigureResult
+from esirules.scoring.result import ColumnResult
 from esirules.span import Span
 
 
@@ -583,25 +583,3 @@ class _Renderer(Visitor[Data]):
                 for a in c.answers
             ],
         }
-
-
-def figure_clause_json(clause: m.Clause, figure: FigureResult) -> dict[str, Any]:
-    """A figure clause (issue 11, point 1): what it compares, and every member's number and
-    weight, so the figure and whether it held can be recomputed from the JSON alone."""
-    spec = clause.figure
-    assert spec is not None
-    return {
-        "kind": figure.kind,
-        "comparison": spec.comparison,
-        "operand": _fraction(spec.operand),
-        "of_possible": spec.of_possible,
-        "members": [
-            {"member": member, "number": _fraction(number), "weight": _fraction(weight)}
-            for member, number, weight in zip(figure.members, figure.numbers, figure.weights)
-        ],
-        "value": _fraction(figure.value),
-        "compared": _fraction(figure.compared),
-        "possible": _fraction(figure.possible),
-        "bound": _fraction(figure.bound),
-        "rounding": None if figure.rounding is None else {"places": figure.rounding[0], "ties": figure.rounding[1]},
-    }

@@ -38,6 +38,8 @@ from esirules.render.carried_words import CARRIED, carried_allowed, carried_sour
 from esirules.render.explain_text_parts import (
     FAILS,
     HOLDS,
+    add_band,
+    add_bands,
     add_caps,
     add_fact_condition,
     capped,
@@ -62,36 +64,6 @@ from esirules.words import approx_percent, fraction_text, number_text, plural
 def explanation_tree(explanation: Explanation) -> RenderableType:
     """The whole explanation as one renderable: a tree per part."""
     return _Text(explanation).render()
-
-
-def bands_tree(b: BandsExplanation) -> Tree:
-    """A figure banded, on its own: the value it got, and every band tried down to it."""
-    tree = Tree(Plain(f"{b.result.figure} banded by {b.result.bands}: ", style="bold")
-                .append(b.result.value or "no value", style="bold cyan"))
-    add_bands(tree, b, "bands")
-    return tree
-
-
-def add_bands(parent: Tree, b: BandsExplanation, title: str) -> None:
-    """Every band tried, each with its tests and the figures found, under `parent`."""
-    node = parent.add(Plain(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
-    for band in b.tried:
-        add_band(node, band)
-    if b.result.reason:
-        node.add(Plain(b.result.reason, style="red"))
-
-
-def add_band(parent: Tree, band: BandExplanation, mark: bool = True) -> None:
-    """One band: its value and tests, marked held or failed (with the figure found) when `mark`."""
-    sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
-    if band.otherwise:
-        text = Plain(f"{sign}{band.value} otherwise")
-    else:
-        tests = " and ".join(
-            f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
-        )
-        text = Plain(f"{sign}{band.value} when {tests}")
-    parent.add(text.append_text(where_text(band.rule, line=False)))
 
 
 def _exact(value: Fraction | None) -> str:

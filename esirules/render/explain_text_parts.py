@@ -14,7 +14,14 @@ from rich.tree import Tree
 
 from esirules.evidence.cases import Location
 from esirules.explain.explainer import Sources
-from esirules.explain.objects import CapExplanation, FactConditionExplanation, OutcomeExplanation, RuleRef
+from esirules.explain.objects import (
+    BandExplanation,
+    BandsExplanation,
+    CapExplanation,
+    FactConditionExplanation,
+    OutcomeExplanation,
+    RuleRef,
+)
 from esirules.render.terminal import Plain
 from esirules.render.wording import shown_path
 from esirules.words import fraction_text
@@ -98,3 +105,33 @@ def outcome_tree(body: OutcomeExplanation, sources: Sources) -> Tree:
         rule_ref = sources.cite(r.cause)
         tree.add(text if rule_ref is None else text.append_text(where_text(rule_ref)))
     return tree
+
+
+def bands_tree(b: BandsExplanation) -> Tree:
+    """A figure banded, on its own: the value it got, and every band tried down to it."""
+    tree = Tree(Plain(f"{b.result.figure} banded by {b.result.bands}: ", style="bold")
+                .append(b.result.value or "no value", style="bold cyan"))
+    add_bands(tree, b, "bands")
+    return tree
+
+
+def add_bands(parent: Tree, b: BandsExplanation, title: str) -> None:
+    """Every band tried, each with its tests and the figures found, under `parent`."""
+    node = parent.add(Plain(f"{title} {b.result.bands} (ties: {b.result.ties})").append_text(where_text(b.rule, line=False)))
+    for band in b.tried:
+        add_band(node, band)
+    if b.result.reason:
+        node.add(Plain(b.result.reason, style="red"))
+
+
+def add_band(parent: Tree, band: BandExplanation, mark: bool = True) -> None:
+    """One band: its value and tests, marked held or failed (with the figure found) when `mark`."""
+    sign = (HOLDS if band.holds else FAILS) + " " if mark else ""
+    if band.otherwise:
+        text = Plain(f"{sign}{band.value} otherwise")
+    else:
+        tests = " and ".join(
+            f"{t.text}" + (f" (found {t.found} {HOLDS if t.holds else FAILS})" if mark else "") for t in band.tests
+        )
+        text = Plain(f"{sign}{band.value} when {tests}")
+    parent.add(text.append_text(where_text(band.rule, line=False)))

@@ -14,6 +14,7 @@ from fractions import Fraction
 from typing import Any
 
 from esirules.evidence.cases import Location
+from esirules.language import model as m
 from esirules.language.model import Rounding
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import (
@@ -26,6 +27,7 @@ from esirules.scoring.result import (
     ExcludedMember,
     FactConditionResult,
     FactReading,
+    FigureResult,
     LevelTestResult,
     MeasureResult,
     OutcomeResult,
@@ -312,4 +314,26 @@ def level_test_json(test: LevelTestResult, cite: Cite = span_json) -> Data:
         "holds": test.holds,
         "cause": cause_json(test.cause, cite),
         "rule": cite(test.span),
+    }
+
+
+def figure_clause_json(clause: m.Clause, figure: FigureResult) -> Data:
+    """A figure clause (issue 11, point 1): what it compares, and every member's number and
+    weight, so the figure and whether it held can be recomputed from the JSON alone."""
+    spec = clause.figure
+    assert spec is not None
+    return {
+        "kind": figure.kind,
+        "comparison": spec.comparison,
+        "operand": fraction(spec.operand),
+        "of_possible": spec.of_possible,
+        "members": [
+            {"member": member, "number": fraction(number), "weight": fraction(weight)}
+            for member, number, weight in zip(figure.members, figure.numbers, figure.weights)
+        ],
+        "value": fraction(figure.value),
+        "compared": fraction(figure.compared),
+        "possible": fraction(figure.possible),
+        "bound": fraction(figure.bound),
+        "rounding": None if figure.rounding is None else {"places": figure.rounding[0], "ties": figure.rounding[1]},
     }
