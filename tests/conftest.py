@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -10,6 +12,12 @@ import pytest
 from esirules.language.check import Checked, check_text
 
 REPO = Path(__file__).resolve().parent.parent
+
+# Checked rulesets are kept in a folder of this run's own (made 0700, as the cache requires), not
+# in the user's cache, so a run neither reads nor leaves entries there; the commands the tests
+# start inherit it.
+if "ESIRULES_CACHE" not in os.environ:
+    os.environ["ESIRULES_CACHE"] = os.path.join(tempfile.mkdtemp(prefix="esirules-test-cache-"), "cache")
 
 # The service tests' fixtures (a store on SQLite and on PostgreSQL, the app with a token per role).
 pytest_plugins = ["service_support"]

@@ -32,7 +32,7 @@ from esirules.evidence.cases import (
     RecordedFact,
 )
 from esirules.language import model as m
-from esirules.language.check_facts import facts_read
+from esirules.language.facts import facts_read
 from esirules.scoring.compile import CompiledCondition, Evaluator
 from esirules.scoring.facts import with_fact_columns
 from esirules.span import Span

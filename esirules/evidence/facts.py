@@ -20,7 +20,7 @@ from esirules.evidence.cases import Evidence, Location, RecordedFact
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
 from esirules.evidence.vocabulary import shown, suggest
 from esirules.language import model
-from esirules.language.check_facts import allowed, fact_value, facts_read
+from esirules.language.facts import allowed, fact_value, facts_read
 from esirules.span import Span
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")

@@ -9,9 +9,8 @@ from esirules.diagnostics import Diagnostic
 from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.context import CheckContext
+from esirules.language.facts import BOOLEAN_WORDS
 from esirules.language.limits import MAX_CONDITION_DEPTH
-
-_BOOLEAN_WORDS = {"yes": True, "no": False, "true": True, "false": False}
 
 
 def condition_depth(node: s.ConditionNode) -> int:
@@ -112,8 +111,8 @@ class _ConditionChecker:
                 )
             return value.number
         if attribute.kind == "boolean":
-            if value.text.lower() in _BOOLEAN_WORDS:
-                return _BOOLEAN_WORDS[value.text.lower()]
+            if value.text.lower() in BOOLEAN_WORDS:
+                return BOOLEAN_WORDS[value.text.lower()]
             self.ctx.error(
                 "R033",
                 f"`{attribute.name}` is yes or no, but the condition compares it with `{value.text}`",

@@ -12,15 +12,13 @@ grade must be on the level's ladder.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from fractions import Fraction
 
 from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.check_conditions import check_condition_node
 from esirules.language.check_vocabulary import distinct_values
 from esirules.language.context import CheckContext
-
-_BOOLEAN_WORDS = {"yes": True, "no": False, "true": True, "false": False}
+from esirules.language.facts import allowed, fact_value, facts_read
 
 
 def check_fact(ctx: CheckContext, d: s.FactDecl) -> None:
@@ -65,34 +63,6 @@ def check_fact_names(ctx: CheckContext) -> None:
             )
             ctx.fail("fact", name)
             del ctx.facts[name]
-
-
-def fact_value(fact: m.Fact, text: str, number: Fraction | None) -> m.FactValue | None:
-    """The value `text` (read as `number` if it is one) gives the fact, or None if it cannot take it."""
-    if fact.kind == "boolean":
-        return _BOOLEAN_WORDS.get(text.lower())
-    if fact.kind == "numeric":
-        if number is None:
-            return None
-        if (fact.minimum is not None and number < fact.minimum) or (fact.maximum is not None and number > fact.maximum):
-            return None
-        return number
-    return text if text in fact.values else None
-
-
-def allowed(fact: m.Attribute) -> str:
-    """What values a fact (or attribute) can take, in words."""
-    if fact.kind == "boolean":
-        return "`yes` or `no`"
-    if fact.kind == "numeric":
-        if fact.minimum is not None and fact.maximum is not None:
-            return f"a number from {_number(fact.minimum)} to {_number(fact.maximum)}"
-        return "a number"
-    return ", ".join(f"`{v}`" for v in fact.values)
-
-
-def _number(value: Fraction) -> str:
-    return str(value.numerator) if value.denominator == 1 else str(float(value))
 
 
 def check_fact_clauses(ctx: CheckContext, nodes: Iterable[s.FactClauseNode]) -> tuple[m.Condition, ...] | None:
@@ -249,31 +219,3 @@ def unused_facts(ctx: CheckContext, ruleset: m.Ruleset) -> None:
                 fact.span,
                 "use it (`no better than ... when fact ...`) or remove it",
             )
-
-
-def facts_read(ruleset: m.Ruleset) -> frozenset[str]:
-    """The names of the facts the ruleset's rules, caps and applicability conditions read."""
-    names = {f.name for f in ruleset.facts}
-    conditions: list[m.Condition] = []
-    for grading in ruleset.gradings:
-        for rule in grading.rules:
-            conditions.extend(rule.facts)
-        for cap in grading.caps:
-            conditions.extend(cap.facts)
-    levels: list[tuple[m.CapRule, ...]] = [c.caps for c in ruleset.criteria()]
-    levels.extend(section.caps for section in ruleset.sections)
-    if ruleset.overall is not None:
-        levels.append(ruleset.overall.caps)
-    conditions.extend(f for caps in levels for cap in caps for f in cap.facts)
-    conditions.extend(q.applies for q in ruleset.questions() if q.applies is not None)
-    conditions.extend(t.condition for o in ruleset.outcomes for r in o.rules for t in r.tests if t.condition is not None)
-    return frozenset(n for c in conditions for n in condition_names(c) if n in names)
-
-
-def condition_names(condition: m.Condition) -> frozenset[str]:
-    """The names (attributes or facts) a condition reads."""
-    if isinstance(condition, (m.Comparison, m.Membership, m.Flag)):
-        return frozenset({condition.attribute})
-    if isinstance(condition, m.Not):
-        return condition_names(condition.operand)
-    return frozenset().union(*(condition_names(c) for c in condition.operands))

@@ -25,7 +25,6 @@ from esirules.evidence.sheet import ColumnSpec
 from esirules.evidence.stream import batched
 from esirules.files import DISK, FileProblem, InputFiles
 from esirules.language import model as m
-from esirules.language.check import check_file
 from esirules.language.sources import RulesetSources
 from esirules.progress import SILENT, Progress
 from esirules.scoring.compile import Evaluator, compile_ruleset
@@ -69,7 +68,10 @@ class Scorer:
 
     def ruleset(self, path: str) -> m.Ruleset | None:
         if path not in self.rulesets:
-            checked = check_file(path, sources=self.ruleset_sources)
+            # (imported here: a ruleset kept checked in the cache needs neither the parser nor the checker)
+            from esirules.language.cache import cached_check
+
+            checked = cached_check(path, self.ruleset_sources)
             self.sources.update(checked.sources)
             errors = [d for d in checked.diagnostics if d.severity == "error"]
             self.diagnostics.extend(errors)

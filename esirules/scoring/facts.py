@@ -22,7 +22,7 @@ from esirules.evidence import conditions
 from esirules.evidence.cases import MISSING, Cases, RecordedFact
 from esirules.evidence.facts import fact_text
 from esirules.language import model as m
-from esirules.language.check_facts import fact_value
+from esirules.language.facts import fact_value
 from esirules.language.model_conditions import grouped
 from esirules.scoring.compile import CompiledGrading
 from esirules.scoring.result import CapResult, FactConditionResult, FactReading
