@@ -77,6 +77,9 @@ class InputFiles:
         self.held = {os.path.normpath(name): data for name, data in (held or {}).items()}
         self.folders = None if folders is None else [os.path.realpath(f) for f in folders]
         self.rulesets_anywhere = rulesets_anywhere
+        # A file read to learn what it is (a summary sheet or evidence), kept for the one read
+        # that follows, so a large file is read from disk once (`read(..., keep=True)`).
+        self.kept: dict[tuple[str, int], bytes] = {}
 
     @property
     def refusal_help(self) -> str:
@@ -99,14 +102,24 @@ class InputFiles:
         folders += [folder for folder in os.environ.get(EVIDENCE_PATH_VARIABLE, "").split(os.pathsep) if folder]
         return cls(folders=folders, rulesets_anywhere=True)
 
-    def read(self, path: str, limit: int = -1) -> bytes:
-        """The bytes of a file (at most `limit` if it is not -1); raises FileProblem."""
+    def read(self, path: str, limit: int = -1, *, keep: bool = False) -> bytes:
+        """The bytes of a file (at most `limit` if it is not -1); raises FileProblem.
+
+        `keep`: keep the bytes for the next read of the same file with the same limit, which
+        takes them (one read of a large file where two stages must look at it)."""
         data = self.held.get(os.path.normpath(path))
         if data is not None:
             return data if limit < 0 else data[:limit]
+        key = (os.path.normpath(path), limit)
+        kept = self.kept.pop(key, None)
+        if kept is not None:
+            return kept
         if not self.allows(path):
             raise FileProblem("it lies outside the files this run may read", outside=True)
-        return read_limited(path, limit)
+        data = read_limited(path, limit)
+        if keep:
+            self.kept = {key: data}
+        return data
 
     def pieces(self, path: str, size: int) -> Iterator[bytes]:
         """The bytes of a file in pieces of `size` bytes (the last may be shorter), read as they

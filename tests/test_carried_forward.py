@@ -21,7 +21,7 @@ from test_explain_provenance import unsourced
 
 from esirules.authoring.testing import run_tests
 from esirules.diagnostics import DiagnosticError
-from esirules.evidence import load
+from esirules.evidence import json_cases
 from esirules.evidence.cases import months_after
 from esirules.evidence.load import load_evidence
 from esirules.render.result_json import column_json
@@ -174,17 +174,17 @@ def test_yaml_json_and_the_json_fast_path_read_the_same_judgements(tmp_path: Pat
     data = {"ruleset": "r.esi", "inspection": "t", **INSPECTED, "carried_forward": [CRITERION_A1]}
     from_yaml = load_evidence(str(_evidence(tmp_path, data)), found.ruleset)
     fast_tables = []
-    real = load.read_json_cases
+    real = json_cases.read_json_cases
 
     def spy(*args: Any, **options: Any) -> Any:
         out = real(*args, **options)
         fast_tables.append(out is not None)
         return out
 
-    monkeypatch.setattr(load, "read_json_cases", spy)
+    monkeypatch.setattr(json_cases, "read_json_cases", spy)
     from_json = load_evidence(str(_evidence(tmp_path, data, "evidence.json")), found.ruleset)
     assert fast_tables == [True]  # the cases were read by the scanner (json_cases)
-    monkeypatch.setattr(load, "read_json_cases", lambda *args, **options: None)
+    monkeypatch.setattr(json_cases, "read_json_cases", lambda *args, **options: None)
     exact = load_evidence(str(_evidence(tmp_path, data, "exact.json")), found.ruleset)
     for evidence in (from_yaml, from_json, exact):
         assert evidence.date == D(2024, 3, 12)

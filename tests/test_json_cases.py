@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from esirules.diagnostics import DiagnosticError
-from esirules.evidence import json_cases, load
+from esirules.evidence import json_cases
 from esirules.evidence.cases import Evidence
 from esirules.evidence.load import load_evidence
 from esirules.language.check import load_ruleset
@@ -46,10 +46,10 @@ class Spy:
             self.fast += found is not None
             return found
 
-        monkeypatch.setattr(load, "read_json_cases", spy)
+        monkeypatch.setattr(json_cases, "read_json_cases", spy)
 
     def exact(self) -> None:
-        self.monkeypatch.setattr(load, "read_json_cases", lambda *args, **options: None)
+        self.monkeypatch.setattr(json_cases, "read_json_cases", lambda *args, **options: None)
 
 
 def outcome(path: Path) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:
@@ -285,3 +285,50 @@ def test_both_ways_of_numbering_pieces_agree() -> None:
     assert small[0].tolist() == large[0].tolist()
     assert small[1] == large[1]
     assert [small[1][k] for k in small[0]] == [b"ab", b"c", b"ab", b"\xc3\xa9", b"ab", b"ab"]
+
+
+def test_scoring_a_json_file_reads_and_decodes_it_once(
+    inspection: dict[str, Any],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """`esirules score` first looks at a file's fields to tell a summary sheet from evidence, then
+    loads it: the bytes and the fields found the first time serve the second."""
+    import msgspec
+
+    from esirules import files
+    from esirules.cli.main import main
+
+    path = tmp_path / "inspection.json"
+    path.write_text(json.dumps(inspection), encoding="utf-8")
+    reads: list[str] = []
+    real_read = files.read_limited
+    monkeypatch.setattr(files, "read_limited", lambda p, limit=-1: reads.append(p) or real_read(p, limit))
+    decodes: list[int] = []
+    real_decode = msgspec.json.decode
+
+    def decode(data: Any, **options: Any) -> Any:
+        decodes.append(len(data))
+        return real_decode(data, **options)
+
+    monkeypatch.setattr(msgspec.json, "decode", decode)
+    spy = Spy(monkeypatch)
+    assert main(["score", str(path), "--ruleset", RULESET, "--format", "json", "--quiet"]) == 0
+    assert spy.fast == 1
+    assert reads.count(str(path)) == 1
+    assert decodes == [path.stat().st_size]
+    assert json.loads(capsys.readouterr().out)["columns"]
+
+
+def test_a_file_kept_is_taken_by_the_next_read_alone(tmp_path: Path) -> None:
+    from esirules.files import InputFiles
+
+    path = tmp_path / "a.json"
+    path.write_bytes(b"one")
+    reader = InputFiles()
+    assert reader.read(str(path), 10, keep=True) == b"one"
+    path.write_bytes(b"two")
+    assert reader.read(str(path), 99) == b"two"  # (another limit: not the read kept for)
+    assert reader.read(str(path), 10) == b"one"  # the kept bytes, taken
+    assert reader.read(str(path), 10) == b"two"  # read again

@@ -19,7 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_json_cases import RULES, RULESET, assert_same, documents, outcome
 
-from esirules.evidence import load, yaml_fast
+from esirules.evidence import yaml_fast
 from esirules.evidence.cases import Evidence
 
 REPO = Path(__file__).resolve().parent.parent
@@ -38,10 +38,10 @@ class Spy:
             self.fast += found is not None
             return found
 
-        monkeypatch.setattr(load, "read_yaml_cases", spy)
+        monkeypatch.setattr(yaml_fast, "read_yaml_cases", spy)
 
     def exact(self) -> None:
-        self.monkeypatch.setattr(load, "read_yaml_cases", lambda *args, **options: None)
+        self.monkeypatch.setattr(yaml_fast, "read_yaml_cases", lambda *args, **options: None)
 
 
 def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:

@@ -49,17 +49,19 @@ def read_text(
     lazy: bool = False,
     files: InputFiles = DISK,
     limit: int | None = None,
+    keep: bool = False,
 ) -> tuple[str | None, bytes] | None:
     """A file's text and bytes, or None with a diagnostic if it is missing, empty, binary, not
     UTF-8, larger than `limit` bytes (MAX_DOCUMENT_BYTES by default) or where this run may not read.
 
     With `lazy`, a file of ASCII bytes (valid UTF-8 whatever it holds) is not decoded: the text
-    is None, and the caller decodes it if it needs it (see `_Load.text`).
+    is None, and the caller decodes it if it needs it (see `_Load.text`). `keep`: the bytes are
+    kept for the next read of the file (`InputFiles.read`).
     """
     span = at or Span.point(path, 1, 1)
     limit = MAX_DOCUMENT_BYTES if limit is None else limit
     try:
-        data = files.read(path, limit + 1)
+        data = files.read(path, limit + 1, keep=keep)
     except FileProblem as problem:
         if problem.outside:
             problems.append(outside(path, span, files))

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import yaml
@@ -47,11 +48,8 @@ def read_json_cases(
 
     `data` is valid UTF-8 (`ascii`: it is all ASCII), as `read_text` gives it.
     """
-    import msgspec
-
-    try:
-        top = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
-    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+    top = top_level(data)
+    if top is None:
         return None
     raw = top.get("cases")
     if raw is None:
@@ -82,6 +80,33 @@ def read_json_cases(
     return before + "[]" + after, data[:start] + b"[]" + data[end:], table, move
 
 
+_kept: list[tuple[bytes, dict[str, Any]]] = []  # (one entry at most)
+
+
+def top_level(data: bytes, *, keep: bool = False) -> dict[str, Any] | None:
+    """A JSON document's top-level fields, each value its raw bytes (msgspec, which checks that
+    the whole document is JSON), or None if it is not a JSON object.
+
+    `keep`: keep them for the next call with the same bytes, which takes them (a file whose
+    fields tell whether it is evidence is then read as evidence: one decoding of the file)."""
+    if _kept and _kept[0][0] is data:
+        return _kept.pop()[1]
+    import msgspec
+
+    try:
+        found = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
+    except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        return None
+    if keep:
+        _kept[:] = [(data, found)]
+    return found
+
+
+def forget_kept() -> None:
+    """Let go of the fields `top_level` kept (the file was not read as evidence after all)."""
+    _kept.clear()
+
+
 def _scan(
     listed: np.ndarray, region: memoryview, vocab: Vocabulary
 ) -> tuple[list[str | None], np.ndarray, np.ndarray, np.ndarray, list[str | None], np.ndarray] | None:
@@ -93,18 +118,11 @@ def _scan(
     name, and the name of field k (`"partly","B1.review":`); the first piece holds `[{` and
     the first name, the last the last value and the list's end.
     """
-    colons = np.flatnonzero(listed[1:] == ord(":")) + 1  # (nearly every colon ends a name)
-    ends = colons[listed[colons - 1] == ord('"')] - 1
-    del colons
-    m = len(ends)  # names (JSON writes no space before the colon; a file that does is not plain)
+    offsets = _name_ends(listed)
+    m = len(offsets) - 2  # names (JSON writes no space before the colon; a file that does is not plain)
     if not m:
         return None
-    offsets = np.empty(m + 2, dtype=np.int32)
-    offsets[0] = 0
-    offsets[1 : m + 1] = ends + 2
-    offsets[m + 1] = len(listed)
-    del ends
-    codes, known = number_pieces(region, offsets)
+    codes, known = number_pieces(region, offsets, arrow=True)
 
     case_fields = {"id": 0, "sample": 1, "answers": 2}
     fields: list[str | None] = ["id", "sample", None]
@@ -122,51 +140,63 @@ def _scan(
     # Each distinct piece read once (pieces of one shape share a reading): the kind and text of
     # the value it ends, its name's field at depth 1 and 2 (-1: it cannot be there), and, from
     # the depth of the value's field, whether the text between is plain there, the case it
-    # opens (at most one), and the change of depth.
+    # opens (at most one), and the change of depth. A piece that ends a text (`"partly","B1.x":`)
+    # is read by what follows its text, so the many pieces that differ in their text alone (every
+    # case's id) share one reading, and their texts are numbered without a Python call each.
+    split = _text_pieces(known)
+    if split is None:
+        return None
+    is_text, text_number, strings, rest_of, rests = split
     first, last = int(codes[0]), int(codes[-1])
-    strings: list[str | None] = [None]
-    numbers: dict[str, int] = {}
-    shapes: dict[tuple[int, bytes, bytes, int], tuple[int, ...] | None] = {}
+    shapes: dict[tuple[int, bytes, bytes, int], int] = {}
     readings: list[tuple[int, ...]] = []
-    values: list[int] = []
-    for code, piece in enumerate(known):
+
+    def reading(kind: int, between: bytes, name: bytes | None, where: int) -> int:
+        """The number of the reading of a piece of this shape (-1: not plain)."""
+        shape = (kind, between, name or b"", where)
+        if shape not in shapes:
+            found = _reading(kind, between, name, where, by_depth)
+            shapes[shape] = -1 if found is None else len(readings)
+            if found is not None:
+                readings.append(found)
+        return shapes[shape]
+
+    after_text = []
+    for rest in rests:
+        parts = rest.split(b'"')
+        plain = len(parts) == 3 and parts[2] == b":"
+        after_text.append(reading(_TEXT, parts[0].translate(None, _SPACE), parts[1], 2) if plain else -1)
+    reading_of = np.full(len(known), -1, dtype=np.int32)
+    general = is_text.copy()
+    general[[first, last]] = False  # (first and last are each one of a kind)
+    reading_of[general] = np.array(after_text, dtype=np.int32)[rest_of[general]]
+    value_of = np.where(is_text, text_number, 0).astype(np.int32)
+    for code in np.flatnonzero(~general).tolist():
+        piece = known[code] if isinstance(known, list) else known[code].as_py()
         parts = piece.split(b'"')
-        where = 0 if code == first else 1 if code == last else 2  # (first and last are each one of a kind)
+        where = 0 if code == first else 1 if code == last else 2
         if where == 0:
             if len(parts) != 3 or parts[0].translate(None, _SPACE) != b"[{":
                 return None
-            kind, between, number = _NULL, b"", 0  # (no value before the first name)
+            kind = _NULL  # (no value before the first name)
+        elif is_text[code]:
+            kind, parts = _TEXT, parts[2:]
+        elif parts[0].lstrip(_SPACE).startswith(b"null"):
+            kind, parts[0] = _NULL, parts[0].lstrip(_SPACE)[4:]
+        elif parts[0].lstrip(_SPACE).startswith(b"{"):
+            kind, parts[0] = _OBJECT, parts[0].lstrip(_SPACE)[1:]
         else:
-            number = 0
-            if parts[0].translate(None, _SPACE) == b"" and len(parts) > 1:  # a text
-                found = _number(parts[1], numbers, strings)
-                if found is None:
-                    return None
-                kind, number, parts = _TEXT, found, parts[2:]
-            elif parts[0].lstrip(_SPACE).startswith(b"null"):
-                kind, parts[0] = _NULL, parts[0].lstrip(_SPACE)[4:]
-            elif parts[0].lstrip(_SPACE).startswith(b"{"):
-                kind, parts[0] = _OBJECT, parts[0].lstrip(_SPACE)[1:]
-            else:
-                return None
-            if len(parts) != (1 if where == 1 else 3):
-                return None
-            between = parts[0].translate(None, _SPACE)
-        name = parts[1] if where != 1 else None
-        if where != 1 and parts[2] != b":":
             return None
-        shape = (kind, between, name or b"", where)
-        if shape not in shapes:
-            shapes[shape] = _reading(kind, between, name, where, by_depth)
-        reading = shapes[shape]
-        if reading is None:
+        if len(parts) != (1 if where == 1 else 3) or (where != 1 and parts[2] != b":"):
             return None
-        readings.append(reading)
-        values.append(number)
-    read = np.array(readings, dtype=np.int32).reshape(-1, 7)
-    value = np.array(values, dtype=np.int32)
+        between = b"" if where == 0 else parts[0].translate(None, _SPACE)
+        reading_of[code] = reading(kind, between, parts[1] if where != 1 else None, where)
+    if not readings or (reading_of < 0).any():
+        return None
+    read = np.array(readings, dtype=np.int32).reshape(-1, 7)[reading_of]
+    value = value_of
     kind_of, field_at, plain_at, opens_at, step = read[:, 0], read[:, 1:3], read[:, 3:5], read[:, 5], read[:, 6]
-    open_at = np.array([piece.rfind(b"{") for piece in known], dtype=np.int64)  # (a case's `{` is its piece's last)
+    open_at = _last_brace(known, opens_at)  # (a case's `{` is its piece's last)
 
     # Each name's depth (1 or 2), its field, its case; each field's value; by look-ups.
     steps = step[codes]
@@ -196,6 +226,24 @@ def _scan(
     return fields, field, case, value[codes[1:]], strings, case_starts
 
 
+_BLOCK = 1 << 22  # bytes looked at in one go: arrays of a block stay in the processor's cache
+
+
+def _name_ends(listed: np.ndarray) -> np.ndarray:
+    """Where the pieces start: 0, just after each `":` (the end of a name), and the list's end,
+    found block by block."""
+    parts = [np.zeros(1, dtype=np.int32)]
+    for low in range(1, len(listed), _BLOCK):
+        high = min(len(listed), low + _BLOCK)
+        ends = listed[low:high] == ord(":")
+        ends &= listed[low - 1 : high - 1] == ord('"')
+        found = np.flatnonzero(ends).astype(np.int32)
+        found += low + 1
+        parts.append(found)
+    parts.append(np.array([len(listed)], dtype=np.int32))
+    return np.concatenate(parts)
+
+
 def _reading(
     kind: int, between: bytes, name: bytes | None, where: int, by_depth: tuple[dict[str, int], dict[str, int]]
 ) -> tuple[int, ...] | None:
@@ -221,20 +269,74 @@ def _reading(
     return (kind, fields[0], fields[1], plain[0], plain[1], opens, step)
 
 
-def _number(text: bytes, numbers: dict[str, int], strings: list[str | None]) -> int | None:
-    """The number of a value's text (numbering it if new); None for a text the fast path leaves
-    to the exact one."""
+_TEXT_PIECE = re.compile(rb'[ \t\n\r]*"([^"]*)"(.*)', re.S)
+_TEXT_PIECE_RE2 = r'(?s)^[ \t\n\r]*"(?P<text>[^"]*)"(?P<rest>.*)$'
+
+
+def _text_pieces(
+    known: Any,
+) -> tuple[np.ndarray, np.ndarray, list[str | None], np.ndarray, list[bytes]] | None:
+    """Of each distinct piece: whether it ends a text (spaces, then a quoted text); the number of
+    that text among the texts (None first, then each distinct text); the number of what follows
+    it among the distinct such rests. None if a text is one the fast path leaves to the exact
+    one (a control character, or a character YAML reads otherwise than JSON).
+
+    `known` is a list of bytes, or a pyarrow binary array (numbered by pyarrow, vectorised)."""
+    if isinstance(known, list):
+        numbers: dict[bytes, int] = {}
+        rest_numbers: dict[bytes, int] = {}
+        is_text, text_number, rest_of = [], [], []
+        for piece in known:
+            found = _TEXT_PIECE.fullmatch(piece)
+            is_text.append(found is not None)
+            text, rest = found.groups() if found is not None else (b"", b"")
+            text_number.append(numbers.setdefault(text, len(numbers)) + 1)
+            rest_of.append(rest_numbers.setdefault(rest, len(rest_numbers)))
+        rests = list(rest_numbers)
+        joined = b"".join(numbers)
+        texts_of = lambda: [text.decode("utf-8") for text in numbers]  # noqa: E731
+        flags = np.array(is_text, dtype=np.bool_)
+        numbered, after = np.array(text_number, dtype=np.int32), np.array(rest_of, dtype=np.int32)
+    else:
+        import pyarrow as pa
+        from pyarrow._compute import ExtractRegexOptions, call_function
+
+        split = call_function("extract_regex", [known], ExtractRegexOptions(_TEXT_PIECE_RE2))
+        validity = split.buffers()[0]  # (a bit per piece, none if every piece is a text)
+        if validity is None:
+            flags = np.ones(len(split), dtype=np.bool_)
+        else:
+            bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), bitorder="little")
+            flags = bits[split.offset : split.offset + len(split)].astype(np.bool_)
+        texts = call_function("dictionary_encode", [split.field("text")])
+        ends = call_function("dictionary_encode", [split.field("rest")])
+        numbered = texts.indices.to_numpy().astype(np.int32) + 1
+        after = ends.indices.to_numpy()
+        rests = ends.dictionary.to_pylist()
+        dictionary = texts.dictionary
+        lengths = np.frombuffer(dictionary.buffers()[1], dtype=np.int32)[dictionary.offset :][
+            : len(dictionary) + 1
+        ]
+        joined = dictionary.buffers()[2].to_pybytes()[lengths[0] : lengths[-1]] if len(dictionary) else b""
+        texts_of = lambda: dictionary.cast(pa.string()).to_pylist()  # noqa: E731
     try:
-        decoded = text.decode("utf-8")
+        decoded = joined.decode("utf-8")
     except UnicodeDecodeError:
         return None
-    number = numbers.get(decoded)
-    if number is None:
-        if TEXT_CONTROL.search(decoded) or _NOT_YAML.search(decoded):
-            return None
-        number = numbers[decoded] = len(strings)
-        strings.append(decoded)
-    return number
+    # (both are tests of one character: one of them in any text is one in the texts joined)
+    if TEXT_CONTROL.search(decoded) or _NOT_YAML.search(decoded):
+        return None
+    strings: list[str | None] = [None, *texts_of()]
+    return flags, numbered, strings, after, rests
+
+
+def _last_brace(known: Any, wanted: np.ndarray) -> np.ndarray:
+    """Where the last `{` is in each distinct piece that opens a case (`wanted`), -1 elsewhere."""
+    found = np.full(len(known), -1, dtype=np.int64)
+    for code in np.flatnonzero(wanted).tolist():
+        piece = known[code] if isinstance(known, list) else known[code].as_py()
+        found[code] = piece.rfind(b"{")
+    return found
 
 
 def _walk(between: bytes, depth: int, last: bool) -> tuple[int, int] | None:

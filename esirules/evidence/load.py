@@ -42,14 +42,12 @@ from esirules.evidence.document import (
 from esirules.evidence.encode import combine, encode_cases
 from esirules.evidence.facts import complete_facts, read_facts
 from esirules.evidence.inspection import InspectionFields
-from esirules.evidence.json_cases import read_json_cases
 from esirules.evidence.read_arrow import FAST_PATH_BYTES, read_plain_csv
 from esirules.evidence.read_csv import read_csv
 from esirules.evidence.read_workbook import is_workbook
 from esirules.evidence.table import CaseTable
 from esirules.evidence.vocabulary import Vocabulary, shown, vocabulary
 from esirules.evidence.yaml_cases import InlineCases
-from esirules.evidence.yaml_fast import read_yaml_cases
 from esirules.files import DISK, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
@@ -266,6 +264,10 @@ class _Load:
         if data.startswith(codecs.BOM_UTF8):
             return None
         json = self.path.lower().endswith(".json")
+        # (the scanners are imported here: a run scoring a CSV file needs neither)
+        from esirules.evidence.json_cases import read_json_cases
+        from esirules.evidence.yaml_fast import read_yaml_cases
+
         # The content hash is worked out beside the reading (hashlib lets go of the GIL).
         hashing = threading.Thread(target=self.digest.update, args=(data,))
         hashing.start()

@@ -105,22 +105,30 @@ def _plainly_evidence(path: str, files: InputFiles) -> bool:
     """Whether a file's top-level fields are plainly an inspection's, found without reading it
     as YAML nodes (which takes longer than scoring it): a JSON object's keys as msgspec reads them
     (skipping the values), or YAML fields written at the start of a line. Then `is_sheet` would
-    say no; anything else (unreadable, or not plain) is left to it, and to its diagnostics."""
+    say no; anything else (unreadable, or not plain) is left to it, and to its diagnostics.
+    The bytes read, and a JSON file's fields, are kept for the loader, which reads them next."""
     problems: Problems = []
-    read = read_text(path, problems, {}, files=files, lazy=True, limit=MAX_PLAIN_DOCUMENT_BYTES)
+    read = read_text(path, problems, {}, files=files, lazy=True, limit=MAX_PLAIN_DOCUMENT_BYTES, keep=True)
     if read is None:
         return False
     data = read[1]
     if path.lower().endswith(".json"):
-        import msgspec
+        from esirules.evidence.json_cases import top_level
 
-        try:
-            keys = set(msgspec.json.decode(data, type=dict[str, msgspec.Raw]))
-        except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
+        found = top_level(data, keep=True)
+        if found is None:
             return False
+        keys = set(found)
     else:
         keys = _top_level_fields(data)
-    return "columns" not in keys and any(key in EVIDENCE_FIELDS for key in keys)
+    evidence = "columns" not in keys and any(key in EVIDENCE_FIELDS for key in keys)
+    if not evidence:  # (read again as a sheet, the exact way)
+        files.kept.clear()
+        if path.lower().endswith(".json"):
+            from esirules.evidence.json_cases import forget_kept
+
+            forget_kept()
+    return evidence
 
 
 _TOP_LEVEL_FIELD = re.compile(rb"([a-z_]+)[ \t]*:(?:[ \t\r\n]|$)")

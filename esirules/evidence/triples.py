@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +21,12 @@ from esirules.evidence.table import CaseTable
 SMALL_BYTES = 1 << 20  # below this, pieces are numbered in Python (pyarrow takes 0.1 s to import)
 
 
-def number_pieces(region: memoryview, offsets: npt.NDArray[np.int32]) -> tuple[npt.NDArray[np.int32], list[bytes]]:
+def number_pieces(
+    region: memoryview, offsets: npt.NDArray[np.int32], *, arrow: bool = False
+) -> tuple[npt.NDArray[np.int32], Any]:
     """The number of each piece `region[offsets[k]:offsets[k + 1]]` (distinct pieces numbered in
-    the order they first come), and the distinct pieces."""
+    the order they first come), and the distinct pieces: a list of bytes, or (`arrow`, and the
+    region is large enough to be numbered by pyarrow) a pyarrow binary array."""
     if len(region) < SMALL_BYTES:
         data = bytes(region)
         bounds = offsets.tolist()
@@ -34,7 +38,7 @@ def number_pieces(region: memoryview, offsets: npt.NDArray[np.int32]) -> tuple[n
 
     pieces = pa.Array.from_buffers(pa.binary(), len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(region)])
     encoded = call_function("dictionary_encode", [pieces])
-    return encoded.indices.to_numpy(), encoded.dictionary.to_pylist()
+    return encoded.indices.to_numpy(), encoded.dictionary if arrow else encoded.dictionary.to_pylist()
 
 
 def table_from_triples(

@@ -88,8 +88,8 @@ class ReadingFiles(InputFiles):
         super().__init__(held, folders=())
         self.read_names: set[str] = set()
 
-    def read(self, path: str, limit: int = -1) -> bytes:
-        data = super().read(path, limit)
+    def read(self, path: str, limit: int = -1, *, keep: bool = False) -> bytes:
+        data = super().read(path, limit, keep=keep)
         self.read_names.add(os.path.normpath(path))
         return data
 
