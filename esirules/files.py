@@ -113,6 +113,8 @@ class InputFiles:
         key = (os.path.normpath(path), limit)
         kept = self.kept.pop(key, None)
         if kept is not None:
+            if keep:
+                self.kept = {key: kept}
             return kept
         if not self.allows(path):
             raise FileProblem("it lies outside the files this run may read", outside=True)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -20,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from esirules.diagnostics import DiagnosticError
-from esirules.evidence import json_cases
+from esirules.evidence import json_cases, load
 from esirules.evidence.cases import Evidence
 from esirules.evidence.load import load_evidence
 from esirules.language.check import load_ruleset
@@ -287,14 +288,17 @@ def test_both_ways_of_numbering_pieces_agree() -> None:
     assert [small[1][k] for k in small[0]] == [b"ab", b"c", b"ab", b"\xc3\xa9", b"ab", b"ab"]
 
 
+@pytest.mark.parametrize("ruleset", ["named on the command line", "named in the file"])
 def test_scoring_a_json_file_reads_and_decodes_it_once(
     inspection: dict[str, Any],
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    ruleset: str,
 ) -> None:
     """`esirules score` first looks at a file's fields to tell a summary sheet from evidence, then
-    loads it: the bytes and the fields found the first time serve the second."""
+    (without `--ruleset`) reads the ruleset it names, then loads it: the bytes and the fields
+    found the first time serve the others."""
     import msgspec
 
     from esirules import files
@@ -304,7 +308,12 @@ def test_scoring_a_json_file_reads_and_decodes_it_once(
     path.write_text(json.dumps(inspection), encoding="utf-8")
     reads: list[str] = []
     real_read = files.read_limited
-    monkeypatch.setattr(files, "read_limited", lambda p, limit=-1: reads.append(p) or real_read(p, limit))
+
+    def read(p: str, limit: int = -1) -> bytes:
+        reads.append(p)
+        return real_read(p, limit)
+
+    monkeypatch.setattr(files, "read_limited", read)
     decodes: list[int] = []
     real_decode = msgspec.json.decode
 
@@ -314,7 +323,9 @@ def test_scoring_a_json_file_reads_and_decodes_it_once(
 
     monkeypatch.setattr(msgspec.json, "decode", decode)
     spy = Spy(monkeypatch)
-    assert main(["score", str(path), "--ruleset", RULESET, "--format", "json", "--quiet"]) == 0
+    monkeypatch.setattr(load, "FAST_PATH_BYTES", 0)  # (as for a file of 1 MB or more)
+    option = ["--ruleset", RULESET] if ruleset == "named on the command line" else []
+    assert main(["score", str(path), *option, "--format", "json", "--quiet"]) == 0
     assert spy.fast == 1
     assert reads.count(str(path)) == 1
     assert decodes == [path.stat().st_size]
@@ -332,3 +343,50 @@ def test_a_file_kept_is_taken_by_the_next_read_alone(tmp_path: Path) -> None:
     assert reader.read(str(path), 99) == b"two"  # (another limit: not the read kept for)
     assert reader.read(str(path), 10) == b"one"  # the kept bytes, taken
     assert reader.read(str(path), 10) == b"two"  # read again
+
+
+@pytest.mark.parametrize("kind", ["json", "yaml"])
+@pytest.mark.parametrize("named", ["the ruleset", "a missing file", "not a ruleset"])
+def test_the_ruleset_a_large_file_names_is_read_beside_its_cases(
+    inspection: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, kind: str, named: str
+) -> None:
+    """A large JSON or YAML file's `ruleset:` is read from the file with its cases cut out (the
+    exact reading composes every case); what it finds, problems included, is what the exact
+    reading finds, and a file over the size of a document read whole (64 MB) is read too."""
+    import yaml
+
+    from esirules.evidence import document
+    from esirules.evidence.load import read_ruleset_reference
+
+    reference = {"the ruleset": RULESET, "a missing file": "missing.esi", "not a ruleset": "rules.txt"}[named]
+    path = tmp_path / f"inspection.{kind}"
+    written = inspection | {"ruleset": reference}
+    path.write_text(json.dumps(written, indent=1) if kind == "json" else yaml.safe_dump(written), encoding="utf-8")
+    monkeypatch.setattr(load, "FAST_PATH_BYTES", 0)  # (the cut is for files of 1 MB or more)
+
+    def found() -> str | list[tuple[str, str, int, int, str | None]]:
+        try:
+            return os.path.realpath(str(read_ruleset_reference(str(path))))
+        except DiagnosticError as error:
+            return [(d.code, d.message, d.span.line, d.span.column, d.help) for d in error.diagnostics]
+
+    composed: list[str] = []
+    real = load.read_document
+
+    def read_document(*args: Any, **options: Any) -> Any:
+        composed.append(args[0])
+        return real(*args, **options)
+
+    monkeypatch.setattr(load, "read_document", read_document)
+    beside = found()
+    assert composed == ([] if named == "the ruleset" else [str(path)])  # (a problem: read again, whole)
+    monkeypatch.setattr(load, "_plain_root", lambda *a: None)
+    assert beside == found()
+    if named == "the ruleset":
+        assert beside == os.path.realpath(RULESET)
+        monkeypatch.undo()
+        monkeypatch.setattr(load, "FAST_PATH_BYTES", 0)
+        monkeypatch.setattr(document, "MAX_DOCUMENT_BYTES", 1000)  # (the file is larger)
+        assert found() == os.path.realpath(RULESET)
+        monkeypatch.setattr(load, "_plain_root", lambda *a: None)
+        assert found()[0][0] == "E109"  # (read whole, it is refused)

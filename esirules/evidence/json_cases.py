@@ -48,20 +48,11 @@ def read_json_cases(
 
     `data` is valid UTF-8 (`ascii`: it is all ASCII), as `read_text` gives it.
     """
-    top = top_level(data)
-    if top is None:
+    found = _cases_list(data)
+    if found is None:
         return None
-    raw = top.get("cases")
-    if raw is None:
-        return None
-    region = memoryview(raw)
+    region, start, end = found
     listed = np.frombuffer(region, dtype=np.uint8)
-    start = int(listed.ctypes.data - np.frombuffer(data, dtype=np.uint8).ctypes.data)
-    end = start + len(listed)
-    if not 2 < len(listed) < 1 << 31 or data[start : start + 1] != b"[" or data.find(b"\\", start, end) >= 0:
-        return None
-    if data.find(b"\\u", 0, start) >= 0 or data.find(b"\\u", end) >= 0:
-        return None  # (a surrogate pair is one character to JSON, two to YAML)
     scanned = _scan(listed, region, vocab)
     if scanned is None:
         return None
@@ -74,10 +65,43 @@ def read_json_cases(
     table = table_from_triples(file, lines, fields, field, case, value, strings)
     if table is None:
         return None
+    text, move = _cut(data, start, end, ascii)
+    return text, data[:start] + b"[]" + data[end:], table, move
+
+
+def without_cases(data: bytes, *, ascii: bool = False) -> tuple[str, Callable[[yaml.MappingNode], bool]] | None:
+    """The text of a JSON evidence file with its list of cases written `[]`, and the function that
+    moves the marks of its node tree back to their places in the file; None if the file is not a
+    JSON object with a list of cases free of escapes. For reading the file's other fields (the
+    ruleset it names) without the cases. The fields found are kept for the loader."""
+    found = _cases_list(data, keep=True)
+    return None if found is None else _cut(data, found[1], found[2], ascii)
+
+
+def _cases_list(data: bytes, *, keep: bool = False) -> tuple[memoryview, int, int] | None:
+    """The list of cases (its bytes, where it starts and ends in the file), if it is there and
+    free of escapes (`\\u` anywhere in the file: a surrogate pair is one character to JSON, two to YAML)."""
+    top = top_level(data, keep=keep)
+    if top is None:
+        return None
+    raw = top.get("cases")
+    if raw is None:
+        return None
+    region = memoryview(raw)
+    listed = np.frombuffer(region, dtype=np.uint8)
+    start = int(listed.ctypes.data - np.frombuffer(data, dtype=np.uint8).ctypes.data)
+    end = start + len(listed)
+    if not 2 < len(listed) < 1 << 31 or data[start : start + 1] != b"[" or data.find(b"\\", start, end) >= 0:
+        return None
+    if data.find(b"\\u", 0, start) >= 0 or data.find(b"\\u", end) >= 0:
+        return None
+    return region, start, end
+
+
+def _cut(data: bytes, start: int, end: int, ascii: bool) -> tuple[str, Callable[[yaml.MappingNode], bool]]:
     before, after = data[:start].decode("utf-8"), data[end:].decode("utf-8")
     length = end - start if ascii else len(data[start:end].decode("utf-8"))
-    move = _mover(data, start, end, before, length)
-    return before + "[]" + after, data[:start] + b"[]" + data[end:], table, move
+    return before + "[]" + after, _mover(data, start, end, before, length)
 
 
 _kept: list[tuple[bytes, dict[str, Any]]] = []  # (one entry at most)
@@ -90,7 +114,7 @@ def top_level(data: bytes, *, keep: bool = False) -> dict[str, Any] | None:
     `keep`: keep them for the next call with the same bytes, which takes them (a file whose
     fields tell whether it is evidence is then read as evidence: one decoding of the file)."""
     if _kept and _kept[0][0] is data:
-        return _kept.pop()[1]
+        return _kept[0][1] if keep else _kept.pop()[1]
     import msgspec
 
     try:

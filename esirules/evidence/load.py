@@ -126,9 +126,44 @@ def _ruleset_reference(
 ) -> str | None:
     if path.lower().endswith(".csv") or is_workbook(path):
         return None
+    plain = _plain_root(path, files)
+    if plain is not None:
+        # Read beside the cases: any problem is reported as the whole file's reading reports it.
+        found: Problems = []
+        reference = _reference_in(path, plain, found, files)
+        if not found:
+            return reference
     root = read_document(path, problems, sources, files)
     if root is None:
         return None
+    return _reference_in(path, root, problems, files)
+
+
+def _plain_root(path: str, files: InputFiles) -> yaml.MappingNode | None:
+    """The node tree of a large JSON or YAML file whose cases are plain, read without them (a
+    file of a million cases is read in a second, where its node tree would take minutes, and
+    may be up to 1 GB as the loader allows such a file); None for any other file, or any problem."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in (*YAML_SUFFIXES, ".json") or files.size(path) < FAST_PATH_BYTES:
+        return None
+    read = read_text(path, [], {}, lazy=True, files=files, limit=MAX_PLAIN_DOCUMENT_BYTES, keep=True)
+    if read is None or read[1].startswith(codecs.BOM_UTF8):
+        return None
+    text, data = read
+    if suffix == ".json":
+        from esirules.evidence.json_cases import without_cases
+    else:
+        from esirules.evidence.yaml_fast import without_cases
+    cut = without_cases(data, ascii=text is None)
+    if cut is None:
+        return None
+    found: Problems = []
+    root = compose(path, suffix, cut[0], found)
+    return root if root is not None and not found and cut[1](root) else None
+
+
+def _reference_in(path: str, root: yaml.MappingNode, problems: Problems, files: InputFiles) -> str | None:
+    """The ruleset named in an evidence file's node tree (see `read_ruleset_reference`)."""
     node = mapping_value(root, "ruleset")
     if node is None:
         return None

@@ -56,6 +56,36 @@ def read_yaml_cases(
 
     `data` is valid UTF-8 (`ascii`: it is all ASCII), as `read_text` gives it.
     """
+    region = _cases_region(data)
+    if region is None:
+        return None
+    _, _, first_line, last_line, starts = region
+    scanned = _scan(data, starts[first_line : last_line + 1].astype(np.int64), first_line, vocab)
+    if scanned is None:
+        return None
+    fields, field, case, value, strings, lines = scanned
+    table = table_from_triples(file, lines, fields, field, case, value, strings)
+    if table is None:
+        return None
+    text, move = _cut(data, region, ascii)
+    return text, table, move
+
+
+def without_cases(data: bytes, *, ascii: bool = False) -> tuple[str, Callable[[yaml.MappingNode], bool]] | None:
+    """The text of a YAML evidence file with its cases written `cases: []`, and the function that
+    moves the marks of its node tree back to their places in the file (and says whether the
+    tree's `cases` is the one cut out); None if the cases are not where a plain file has them.
+    For reading the file's other fields (the ruleset it names) without the cases."""
+    region = _cases_region(data)
+    return None if region is None else _cut(data, region, ascii)
+
+
+Region = tuple[int, int, int, int, np.ndarray]
+
+
+def _cases_region(data: bytes) -> Region | None:
+    """Where the cases are: their first and last byte, first line and the line after them (from
+    0), and where every line starts; None if the file is not plain there (see the module)."""
     if b"\t" in data or b"\r" in data:
         return None
     at = data.find(b"\ncases:")
@@ -80,13 +110,11 @@ def read_yaml_cases(
     if end <= start:
         return None
     del every, heads, seconds, outside
-    scanned = _scan(data, starts[first_line : last_line + 1].astype(np.int64), first_line, vocab)
-    if scanned is None:
-        return None
-    fields, field, case, value, strings, lines = scanned
-    table = table_from_triples(file, lines, fields, field, case, value, strings)
-    if table is None:
-        return None
+    return start, end, first_line, last_line, starts
+
+
+def _cut(data: bytes, region: Region, ascii: bool) -> tuple[str, Callable[[yaml.MappingNode], bool]]:
+    start, end, first_line, last_line, _ = region
     before, after = data[:start].decode("utf-8"), data[end:].decode("utf-8")
     text = before[:-1] + " []\n" + after
     length = end - start if ascii else len(data[start:end].decode("utf-8"))
@@ -97,7 +125,7 @@ def read_yaml_cases(
         key = next((k for k, _ in root.value if isinstance(k, yaml.ScalarNode) and k.value == "cases"), None)
         return key is not None and key.start_mark.line == cases_line and key.start_mark.column == 0
 
-    return text, table, move
+    return text, move
 
 
 def _scan(

@@ -65,6 +65,7 @@ class Scorer:
         self.diagnostics: list[Diagnostic] = []
         self.sources: dict[str, str] = {}
         self.found: list[tuple[str, Finding]] = []  # what scoring found, by column label
+        self.references: dict[str, str | DiagnosticError | None] = {}  # the ruleset each evidence file names
 
     def ruleset(self, path: str) -> m.Ruleset | None:
         if path not in self.rulesets:
@@ -158,8 +159,16 @@ class Scorer:
     def ruleset_path_for(self, column: ColumnSpec) -> str | None:
         if column.ruleset is not None:
             return column.ruleset
+        path = column.evidence[0]
+        if path not in self.references:  # (read once: a file gives a column for each of its samples)
+            try:
+                self.references[path] = read_ruleset_reference(path, self.files)
+            except DiagnosticError as error:
+                self.references[path] = error
         try:
-            reference = read_ruleset_reference(column.evidence[0], self.files)
+            reference = self.references[path]
+            if isinstance(reference, DiagnosticError):
+                raise reference
         except DiagnosticError as error:
             self.diagnostics.extend(error.diagnostics)
             self.sources.update(error.sources)
