@@ -29,7 +29,6 @@ import os
 import statistics
 import subprocess
 import sys
-import time
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -56,20 +55,32 @@ def timed(command: list[str]) -> tuple[float, float]:
     return seconds, peak
 
 
+# Runs a command and prints its wall seconds, peak resident KB and processor seconds. Started
+# from this (large) process, a command's peak would include this one's: on Linux a program started
+# by a fork of a process keeps the peak of the process it replaced. This small process in between
+# has a peak of a few MB, so the command's own is measured.
+_MEASURE = (
+    "import os, subprocess, sys, time\n"
+    "started = time.perf_counter()\n"
+    "process = subprocess.Popen(sys.argv[1:], stdout=subprocess.DEVNULL)\n"
+    "_, status, usage = os.wait4(process.pid, 0)\n"
+    "seconds = time.perf_counter() - started\n"
+    "print(seconds, usage.ru_maxrss, usage.ru_utime + usage.ru_stime, status, file=sys.stderr)\n"
+)
+
+
 def timed_cpu(command: list[str]) -> tuple[float, float, float]:
     """Wall seconds, peak resident MB and processor seconds (user + system) of one process."""
-    started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=ROOT,
-                               env=_environment())
-    _, _, usage = os.wait4(process.pid, 0)
-    seconds = time.perf_counter() - started
-    process.returncode = 0
-    errors = process.stderr.read().decode() if process.stderr else ""
-    if process.stderr:
-        process.stderr.close()
+    done = subprocess.run([sys.executable, "-c", _MEASURE, *command], stdout=subprocess.DEVNULL,
+                          stderr=subprocess.PIPE, cwd=ROOT, env=_environment(), check=True)
+    errors = done.stderr.decode()
+    *output, measured = errors.strip().splitlines() or [""]
     if "Traceback" in errors:
         raise RuntimeError(errors)
-    return seconds, usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    seconds, peak_kb, cpu, status = measured.split()
+    if int(status):
+        raise RuntimeError(f"{' '.join(command)} ended with status {status}: {chr(10).join(output)}")
+    return float(seconds), int(peak_kb) / 1024, float(cpu)
 
 
 def score_command(path: str, *extra: str) -> list[str]:
