@@ -51,11 +51,12 @@ def read_plain_csv(
     header, fields = found
     if b'"' in data and not quotes_are_plain(data):
         return None
-    table = _read_columns(data, len(header), fields)
+    known = {field: list(vocab.answer_codes[field[7:]]) for field in fields.values() if field.startswith("answer:")}
+    table = _read_columns(data, len(header), fields, known)
     if table is None or table.num_rows + 1 != lines:
         return None  # a row of another width, or a blank line
     # INVARIANT: no blank lines and no line breaks inside quotes, so record k is on line k + 2
-    cases = _case_table(file, table, fields, table.num_rows)
+    cases = _case_table(file, table, fields, table.num_rows, known)
     cases.cells = CsvCells(file, text or (lambda: data.decode("utf-8-sig")))
     cases.column_of = {field: j for j, field in fields.items()}
     return cases
@@ -136,13 +137,18 @@ def quotes_are_plain(data: bytes) -> bool:
     return not (quotes_before % 2).any()
 
 
-def _read_columns(data: bytes, width: int, fields: dict[int, str]) -> Any:
+def _read_columns(data: bytes, width: int, fields: dict[int, str], known: dict[str, list[str]]) -> Any:
+    """The columns read: ids as text; answers as bytes (looked up among the answers their question
+    knows, `_case_table`); others dictionary-encoded (few distinct texts)."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [f"c{j}" for j in range(width)]
     text = pa.dictionary(pa.int32(), pa.binary())
-    types = {names[j]: (pa.string() if field == "id" else text) for j, field in fields.items()}
+    types = {
+        names[j]: pa.string() if field == "id" else pa.binary() if field in known else text
+        for j, field in fields.items()
+    }
     threads = os.cpu_count() or 1
     try:
         return pacsv.read_csv(
@@ -168,8 +174,16 @@ def _read_columns(data: bytes, width: int, fields: dict[int, str]) -> Any:
         return None
 
 
-def _case_table(file: str, table: Any, fields: dict[int, str], rows: int) -> CaseTable:
-    """The pyarrow table as a case table: each chunk's few distinct texts numbered, then the ids."""
+def _case_table(file: str, table: Any, fields: dict[int, str], rows: int, known: dict[str, list[str]]) -> CaseTable:
+    """The pyarrow table as a case table: each column's few distinct texts numbered, then the ids.
+
+    An answer column is looked up among the answers its question knows, as written in the
+    ruleset (pyarrow's `index_in`: no table of the column's texts is built); one holding any
+    other text (`Yes`, a mistake) is dictionary-encoded as the other columns are, and the encoder
+    decides what the texts mean."""
+    import pyarrow as pa
+    from pyarrow._compute import SetLookupOptions, call_function
+
     strings: list[str | None] = [""]  # INVARIANT: number 0 is a blank cell
     columns: dict[str, npt.NDArray[np.int32]] = {}
     id_column = None
@@ -178,6 +192,15 @@ def _case_table(file: str, table: Any, fields: dict[int, str], rows: int) -> Cas
         if field == "id":
             id_column = column
             continue
+        if field in known:
+            answers = ["", *known[field]]
+            found = call_function("index_in", [column], SetLookupOptions(pa.array(answers, pa.binary())))
+            if found.null_count == 0:
+                offset = len(strings)
+                strings.extend(answers)
+                columns[field] = found.to_numpy().astype(np.int32) + offset
+                continue
+            column = call_function("dictionary_encode", [column])
         parts = []
         for chunk in column.chunks:
             offset = len(strings)
