@@ -351,3 +351,18 @@ def test_diff_reports_a_change_of_the_choice(tmp_path: Path) -> None:
     assert change["new_location"]["line"] == 6
     code, out, _ = run("diff", "stray.esi", "stray.esi", cwd=here)
     assert "answers to questions" not in out
+
+
+def test_the_handbook_says_what_becomes_of_such_answers(tmp_path: Path) -> None:
+    said = {
+        "ignored": "is not counted, and not reported.",
+        "ignored with a warning": "is not counted; the evidence is scored, with a warning that lists such answers.",
+        "refused": "is refused: the evidence is not scored until the answer is left blank.",
+    }
+    for choice, words in said.items():
+        here = folder(tmp_path, choice, name=choice)
+        code, out, _ = run("handbook", "stray.esi", cwd=here)
+        assert code == 0
+        assert f"An answer recorded for a case that a question does not apply to {words}" in out
+        if choice != "ignored with a warning":  # what the derived ruleset changes from its parent
+            assert f"answers to questions that do not apply ignored with a warning → {choice}" in out
