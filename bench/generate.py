@@ -15,9 +15,20 @@ The cases are realistic enough for timing: risk of harm mostly low or medium, a 
 and licences (a few community punishment orders, which the ruleset leaves out), yes-or-no
 flags that are mostly no (MAPPA referrals commoner at high risk), half the cases in each
 sample, and answers that depend on a per-case quality of practice. An answer is blank where
-the question does not apply (`applies when`), where the sample does not ask it (`without
-questions`) and for section D in the September sample (no section D there); a few answers are
-`n/a` or left blank. Case ids run `C1`, `C2`, ... (unpadded, so natural order matters).
+the sample does not ask the question (`without questions`) and for section D in the September
+sample (no section D there); a few answers are `n/a` or left blank. Case ids run `C1`, `C2`,
+... (unpadded, so natural order matters).
+
+Where a question's `applies when` leaves a case out, a share of the cases (`STRAY_SHARE`, a
+quarter) answer it all the same, as exports from case-management systems do (issue 15, point
+6): the system's form shows every question, the practitioner fills some in whatever the case's
+attributes, and an attribute changed after the answer was recorded (a risk level lowered at
+review) leaves the answer behind. A quarter is a guess, not a measurement; it is large enough
+that the encoder's handling of such answers is part of the work timed. The ruleset declares
+`answers to questions that do not apply: ignored`, so they count for nothing and are not
+reported, as each peer engine and reference skips them (they test `applies when` before they
+read the answer). They are drawn from a random stream of their own, so every other answer, and
+every figure, is what generator version 2 wrote.
 
     python bench/generate.py DIR N [--seed S] [--name NAME]
 """
@@ -52,6 +63,7 @@ FLAGS = {
 }
 NOT_APPLICABLE_SHARE = 0.03
 BLANK_SHARE = 0.02
+STRAY_SHARE = 0.25  # of the cases a question's `applies when` leaves out: answered all the same (see above)
 
 
 def _ruleset() -> Any:
@@ -103,24 +115,27 @@ def generate_columns(ruleset: Any, n_cases: int, seed: int = 0) -> dict[str, lis
     for a in ruleset.attributes:
         columns[a.name] = texts[a.name]
 
+    strays = np.random.default_rng([seed, 2])  # (a stream of its own: the other answers are as before)
     quality = rng.beta(4, 2.5, size=n)  # how good the case's supervision was, 0..1
     # Questions, then the judgements' prompts (answered as questions are; a judgement itself is
     # worked out, not recorded), so the questions' answers are drawn as before prompts existed.
     answered = [q for q in ruleset.questions() if q.judgement is None] + list(ruleset.prompts())
     for question in answered:
         scale = ruleset.scale(question.scale)
-        applies = (
+        condition = (
             np.ones(n, dtype=bool)
             if question.applies is None
             else conditions.mask(question.applies, codes, attributes, n)
         )
+        asked = np.ones(n, dtype=bool)
         section = question.criterion.split(".")[0][:1]
         for index, sample in enumerate(samples):
             in_sample = sample_code == index
             if question.id in sample.without_questions:
-                applies &= ~in_sample
+                asked &= ~in_sample
             if sample.sections is not None and section not in sample.sections:
-                applies &= ~in_sample
+                asked &= ~in_sample
+        applies = condition & asked
         # the answer's rank: the case's quality plus noise, cut into len(values) bands
         score = quality + rng.normal(0, 0.25, size=n)
         k = len(scale.values)
@@ -131,6 +146,9 @@ def generate_columns(ruleset: Any, n_cases: int, seed: int = 0) -> dict[str, lis
         if scale.not_applicable:
             rank[roll < NOT_APPLICABLE_SHARE] = k
         rank[~applies] = k + 1
+        if question.applies is not None:  # answered where the condition leaves the case out (see above)
+            stray = asked & ~condition & (strays.random(n) < STRAY_SHARE)
+            rank[stray] = strays.integers(0, k, size=n)[stray]
         columns[question.id] = values[rank].tolist()
     return columns
 
@@ -182,7 +200,7 @@ def case_records(columns: dict[str, list[str]], attribute_names: set[str]) -> li
     return cases
 
 
-VERSION = 2  # of the generator's output: files written by another version are written again
+VERSION = 3  # of the generator's output: files written by another version are written again
 
 
 def generate(

@@ -13,6 +13,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
+import attrs
 import numpy as np
 import pytest
 from builders import AGE, ANSWER, ORDER, RISK, SEX_OFFENDER, numerical, question, ruleset, section
@@ -92,6 +93,35 @@ def test_fast_and_exact_paths_agree_on_a_generated_inspection(tmp_path: Path, pa
     fast, exact = both(generated["csv"], RULES, paths)
     assert_same(fast.cases, exact.cases)
     assert fast.content_hash == exact.content_hash
+
+
+@pytest.mark.parametrize("choice", ["ignored", "warned", "refused"])
+def test_answers_to_questions_that_do_not_apply_read_the_same_by_both_paths(
+    choice: str, tmp_path: Path, paths: Paths
+) -> None:
+    """The generated cases answer questions that do not apply to them (as exports do); whatever
+    the ruleset says of such answers (the benchmark's ignores them), both paths agree."""
+    rules = attrs.evolve(RULES, answers_not_applying=m.AnswersNotApplying(choice))  # type: ignore[arg-type]
+    generated = generate(str(tmp_path), 400, seed=11)
+    paths.fast_path()
+    try:
+        fast: Evidence | list[tuple[str, int, str]] = load_evidence(generated["csv"], rules)
+    except DiagnosticError as error:
+        fast = [(d.code, d.span.line, d.message) for d in error.diagnostics]
+    assert paths.fast, "the fast path was not taken"
+    paths.exact_path()
+    try:
+        exact: Evidence | list[tuple[str, int, str]] = load_evidence(generated["csv"], rules)
+    except DiagnosticError as error:
+        exact = [(d.code, d.span.line, d.message) for d in error.diagnostics]
+    if choice == "refused":
+        assert fast == exact and {code for code, *_ in exact} == {"E126"}  # type: ignore[union-attr]
+        return
+    assert isinstance(fast, Evidence) and isinstance(exact, Evidence)
+    assert_same(fast.cases, exact.cases)
+    assert fast.warnings == exact.warnings
+    assert [w.code for w in exact.warnings] == ([] if choice == "ignored" else ["E122"] * len(exact.warnings))
+    assert choice == "ignored" or sum(w.count for w in exact.warnings) > 400  # (about one a case)
 
 
 def test_csv_and_json_give_the_same_cases(tmp_path: Path, paths: Paths) -> None:

@@ -22,6 +22,8 @@ def compare_header(old: Loaded, new: Loaded) -> list[Change]:
                    old.written.extends_at or before.span, new.written.extends_at or after.span)
     out += changed(Subject("rounding"), "figures shown to", plain.rounding_text(before.rounding),
                    plain.rounding_text(after.rounding), before.rounding.span, after.rounding.span)
+    was, now = before.answers_not_applying, after.answers_not_applying
+    out += changed(subject, "answers to questions that do not apply", was.words(), now.words(), was.span, now.span)
     return out
 
 

@@ -160,7 +160,19 @@ def _overview(ruleset: m.Ruleset) -> list[Block]:
         f"Figures are shown as {_rounding_words(rounding)}. Everything is worked out exactly first: "
         "only the figure shown is rounded, never a figure that another is worked out from."
     )))
+    if any(q.applies is not None for q in (*ruleset.questions(), *ruleset.prompts())):
+        blocks.append(Paragraph(text(_NOT_APPLYING[ruleset.answers_not_applying.choice])))
     return blocks
+
+
+# What becomes of an answer recorded for a case a question does not apply to (issue 15, point 6).
+_NOT_APPLYING = {
+    "ignored": "An answer recorded for a case that a question does not apply to is not counted, and not reported.",
+    "warned": "An answer recorded for a case that a question does not apply to is not counted; the evidence is "
+    "scored, with a warning that lists such answers.",
+    "refused": "An answer recorded for a case that a question does not apply to is refused: the evidence is not "
+    "scored until the answer is left blank.",
+}
 
 
 def _rounding_words(rounding: m.Rounding) -> str:

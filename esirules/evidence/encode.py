@@ -5,7 +5,9 @@ their place on the scale, see `cases`), and every cell that is not a known value
 control character, is reported with its place in the file. Then the cases are checked as a
 whole: the attributes that conditions need, answers a sample does not ask for, and case ids used
 twice (`combine`). Answers to questions that do not apply (`conditions.truth`, the one definition
-the evaluator uses too) change no figure, so they are warnings, one per question, not errors.
+the evaluator uses too) change no figure: the ruleset's `answers to questions that do not apply`
+says whether they are ignored (not looked for at all), warned of (E122, one warning per question:
+the default) or refused (E126, one error per question) (`report_unscored`).
 """
 
 from __future__ import annotations
@@ -57,7 +59,8 @@ def encode_cases(
     """Check a case table against the ruleset and code it column by column.
 
     `unscored`: where answers to questions that do not apply go as found, to be added up over
-    several tables read in batches (`unscored_warnings`), instead of as warnings."""
+    several tables read in batches (`report_unscored`), instead of reported (none are looked for
+    if the ruleset ignores them)."""
     _refuse_control_characters(table, problems)
     ids = _case_ids(table, problems)
     if len(set(ids)) != len(ids):
@@ -70,11 +73,12 @@ def encode_cases(
     counts: dict[str, npt.NDArray[np.int64]] = {}
     answers = {qid: _encode_answers(table, ids, qid, vocab, problems, counts) for qid in vocab.questions}
     _check_required(table, ids, attributes, vocab, problems)
-    found = _check_applicable(table, ids, attributes, answers, vocab)
-    if unscored is None:
-        warnings.extend(unscored_warnings(found, vocab))
-    else:
-        unscored.extend(found)
+    if vocab.ruleset.answers_not_applying.choice != "ignored":
+        found = _check_applicable(table, ids, attributes, answers, vocab)
+        if unscored is None:
+            report_unscored(found, vocab, problems, warnings)
+        else:
+            unscored.extend(found)
     _check_sample_questions(table, ids, sample_codes, answers, vocab, problems)
     cases = Cases(
         ids=ids,
@@ -384,9 +388,21 @@ def _check_applicable(
     return found
 
 
-def unscored_warnings(found: Sequence[Unscored], vocab: Vocabulary) -> list[EvidenceWarning]:
+def report_unscored(
+    found: Sequence[Unscored], vocab: Vocabulary, problems: Problems, warnings: list[EvidenceWarning]
+) -> None:
+    """The answers found to questions where they do not apply, reported as the ruleset says
+    (`answers to questions that do not apply`): a warning (E122) per question, or an error (E126)."""
+    if vocab.ruleset.answers_not_applying.choice == "refused":
+        problems.extend(w.diagnostic("error") for w in unscored_warnings(found, vocab, "E126"))
+    elif vocab.ruleset.answers_not_applying.choice == "warned":
+        warnings.extend(unscored_warnings(found, vocab))
+
+
+def unscored_warnings(found: Sequence[Unscored], vocab: Vocabulary, code: str = "E122") -> list[EvidenceWarning]:
     """One warning (E122) per question of the answers found to it where it does not apply, in the
-    order of the questions; the findings of several batches are added up."""
+    order of the questions; the findings of several batches are added up. `code` E126: the
+    same, worded for a ruleset that refuses them (shown as errors)."""
     by_question: dict[str, list[Unscored]] = {}
     for finding in found:
         by_question.setdefault(finding.question, []).append(finding)
@@ -406,11 +422,16 @@ def unscored_warnings(found: Sequence[Unscored], vocab: Vocabulary) -> list[Evid
         scale = vocab.ruleset.scale(question.scale)
         blank = f"leave it blank{f' or record `{scale.not_applicable}`' if scale.not_applicable else ''}"
         assert question.applies is not None  # INVARIANT: only questions with a condition are found
-        help_ = (
-            f"it applies only when `{conditions.describe(question.applies)}`, so the answer is not scored;"
-            f" {blank}, or correct the case's attributes"
-        )
-        warnings.append(EvidenceWarning("E122", message, help_, count, tuple(place for *_, place in first)))
+        applies = f"it applies only when `{conditions.describe(question.applies)}`"
+        if code == "E126":
+            help_ = (
+                f"{applies}, and ruleset `{vocab.ruleset.name}` refuses answers where a question does not apply:"
+                f" {blank}, or correct the case's attributes; or declare"
+                " `answers to questions that do not apply: ignored` in the ruleset"
+            )
+        else:
+            help_ = f"{applies}, so the answer is not scored; {blank}, or correct the case's attributes"
+        warnings.append(EvidenceWarning(code, message, help_, count, tuple(place for *_, place in first)))
     return warnings
 
 

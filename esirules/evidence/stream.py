@@ -4,9 +4,9 @@ The file is read in pieces of about `BATCH_BYTES` cut at line ends. Each piece, 
 header row, is read as a CSV file of its own the way `load` reads a whole file (by columns with
 `read_arrow`, or exactly with `read_csv` if that finds a problem) and coded by `encode`; its
 lines and places are then moved to where they are in the whole file. What needs every case is
-gathered batch by batch: the answers to questions that do not apply (one warning per question,
-`encode.unscored_warnings`), how many cases each sample has, and a 64-bit hash of every case id
-(8 bytes a case). The hashes are sorted at the end; only if two are equal is the file read again
+gathered batch by batch: the answers to questions that do not apply (one warning or error per
+question, as the ruleset says, `encode.report_unscored`; none are looked for if it ignores
+them), how many cases each sample has, and a 64-bit hash of every case id (8 bytes a case). The hashes are sorted at the end; only if two are equal is the file read again
 to find the case ids behind them, so each case id used twice is reported exactly as `load`
 reports it (E110, the line of its first use in the help), and a mere collision of hashes
 reports nothing. Every problem of every batch is reported, sorted as `load` sorts them, with
@@ -30,8 +30,8 @@ import attrs
 import numpy as np
 
 from esirules.diagnostics import Diagnostic, DiagnosticError
-from esirules.evidence.cases import Cases, CaseSummary, Evidence, Location
-from esirules.evidence.encode import Unscored, encode_cases, unscored_warnings
+from esirules.evidence.cases import Cases, CaseSummary, Evidence, EvidenceWarning, Location
+from esirules.evidence.encode import Unscored, encode_cases, report_unscored
 from esirules.evidence.read_arrow import count_lines, plain_header, quotes_are_plain, read_plain_csv
 from esirules.evidence.read_csv import read_csv
 from esirules.evidence.table import CaseTable, CsvCells
@@ -99,6 +99,12 @@ class CsvBatches:
         self.cited: dict[int, str] = {}  # the text of the lines shown, by line
         self.cited_per_code: Counter[str] = Counter()
         self.bytes_read = 0
+
+    @property
+    def refused(self) -> bool:
+        """Whether answers to questions that do not apply have been found, and the ruleset refuses
+        them (then, as with `problems`, the batches should not be scored)."""
+        return bool(self.unscored) and self.vocab.ruleset.answers_not_applying.choice == "refused"
 
     def __iter__(self) -> Iterator[Cases]:
         for name in (b"\0", os.path.basename(self.path).encode(), b"\0"):
@@ -250,7 +256,8 @@ class CsvBatches:
     def evidence(self) -> Evidence:
         """The evidence read (its cases counted, not kept), or DiagnosticError with every problem."""
         self._twice()
-        warnings = unscored_warnings(self.unscored, self.vocab)
+        warnings: list[EvidenceWarning] = []
+        report_unscored(self.unscored, self.vocab, self.problems, warnings)  # (as the ruleset says)
         if self.problems:
             header_rows = [p for p in self.problems if p.span.line == 1]
             found = [*dict.fromkeys(header_rows), *(p for p in self.problems if p.span.line != 1)]

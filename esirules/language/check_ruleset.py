@@ -41,6 +41,21 @@ def merge(parent: tuple[s.Declaration, ...], child: tuple[s.Declaration, ...]) -
     return inherited + tuple(child)
 
 
+def _twice_not_applying(ctx: CheckContext, own: tuple[s.Declaration, ...]) -> None:
+    """R160: `answers to questions that do not apply` declared more than once in one file."""
+    found = [d for d in own if isinstance(d, s.AnswersNotApplying)]
+    for again in found[1:]:
+        first = found[0]
+        was, now = (m.AnswersNotApplying(d.choice).words() for d in (first, again))  # type: ignore[arg-type]
+        ctx.error(
+            "R160",
+            f"`answers to questions that do not apply` is declared twice (`{was}` at line {first.span.line},"
+            f" `{now}` here)",
+            again.span,
+            f"keep one of the two lines ({first.span.line} and {again.span.line}): the ruleset makes one choice",
+        )
+
+
 def check_ruleset(
     ctx: CheckContext,
     tree: s.RulesetFile,
@@ -73,13 +88,17 @@ def check_ruleset(
     title = titles[0].text.text if titles else (parent.title if parent else name)
     description = descriptions[0].text.text if descriptions else (parent.description if parent else "")
 
+    _twice_not_applying(ctx, own)
     rounding = m.Rounding()
+    not_applying = m.AnswersNotApplying()
     for declaration in declarations:
         check_vocabulary(ctx, declaration)
         if isinstance(declaration, s.FactDecl):
             check_fact(ctx, declaration)
         if isinstance(declaration, s.Rounding):
             rounding = check_rounding(ctx, declaration)
+        if isinstance(declaration, s.AnswersNotApplying):  # (a child's, last, replaces its parent's)
+            not_applying = m.AnswersNotApplying(declaration.choice, span=declaration.span)  # type: ignore[arg-type]
     check_fact_names(ctx)
     for declaration in declarations:
         if isinstance(declaration, s.AnswersDefault):
@@ -115,6 +134,7 @@ def check_ruleset(
         description=description,
         parent=parent,
         rounding=rounding,
+        answers_not_applying=not_applying,
         scales=tuple(ctx.scales.values()),
         attributes=tuple(ctx.attributes.values()),
         facts=tuple(ctx.facts.values()),

@@ -26,6 +26,7 @@ from esirules.language.model_conditions import (  # noqa: F401 (re-exported)
 from esirules.language.model_rules import (  # noqa: F401 (re-exported)
     COUNTED,
     SHARED,
+    AnswersNotApplying,
     Band,
     Bands,
     CapRule,
@@ -37,6 +38,7 @@ from esirules.language.model_rules import (  # noqa: F401 (re-exported)
     Grading,
     LevelKind,
     LevelTest,
+    NotApplyingChoice,
     Outcome,
     OutcomeRule,
     Points,
@@ -453,6 +455,8 @@ class Ruleset:
     description: str = ""
     parent: Ruleset | None = None
     rounding: Rounding = Rounding()  # noqa: RUF009 (frozen, so one shared default is safe)
+    # `answers to questions that do not apply: ...` (the evidence's encoder reads it)
+    answers_not_applying: AnswersNotApplying = AnswersNotApplying()  # noqa: RUF009 (as `rounding`)
     scales: tuple[Scale, ...] = ()
     attributes: tuple[Attribute, ...] = ()
     facts: tuple[Fact, ...] = ()

@@ -22,6 +22,24 @@ class Rounding:
     ties: Literal["up", "even", "down"] = "up"
     span: Span = span_field()
 
+NotApplyingChoice = Literal["ignored", "warned", "refused"]
+
+
+@attrs.frozen
+class AnswersNotApplying:
+    """What becomes of an answer recorded for a case a question's `applies when` leaves out
+    (`answers to questions that do not apply: ...`, issue 15 point 6): it is never counted;
+    `ignored` says nothing of it, `warned` (ignored with a warning, the default) warns (E122),
+    `refused` makes it an error of the evidence (E126)."""
+
+    choice: NotApplyingChoice = "warned"
+    span: Span = span_field()
+
+    def words(self) -> str:
+        """The choice as the ruleset writes it."""
+        return {"ignored": "ignored", "warned": "ignored with a warning", "refused": "refused"}[self.choice]
+
+
 # ---------------------------------------------------------------------------------------------
 # Threshold rules over items (gradings)
 

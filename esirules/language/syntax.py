@@ -79,6 +79,14 @@ class AnswersDefault:
     span: Span = span_field()
 
 
+@attrs.frozen
+class AnswersNotApplying:
+    """`answers to questions that do not apply: ignored` (issue 15, point 6)."""
+
+    choice: str  # "ignored", "warned" (ignored with a warning) or "refused"
+    span: Span = span_field()
+
+
 # --- vocabularies ---------------------------------------------------------------------------
 
 
@@ -452,7 +460,7 @@ class TestDecl:
     __test__ = False  # not a pytest test class
 
 
-Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | ScaleDecl | AttributeDecl | FactDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | OutcomeDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
+Declaration = RulesetHeader | Title | Description | Extends | Rounding | AnswersDefault | AnswersNotApplying | ScaleDecl | AttributeDecl | FactDecl | SourceDecl | WeightClass | MeasureDecl | SampleDecl | SectionDecl | OverallDecl | GradingDecl | BandsDecl | PointsDecl | OutcomeDecl | ExcludeCases | ExcludeSource | ExcludeQuestion | ReplaceCriterion | ReplaceGrading | ReplaceBands | ReplaceIn | Remove | Change | AddTo | TestDecl
 
 
 @attrs.frozen

@@ -107,6 +107,18 @@ class ToSyntax(OutcomeNodes):
         met = children[1] if len(children) > 1 else None
         return s.AnswersDefault(self._name(children[0]), met, span=self._span(meta))
 
+    def answers_not_applying(self, meta: Any, children: list[str]) -> s.AnswersNotApplying:
+        return s.AnswersNotApplying(children[0], span=self._span(meta))
+
+    def ignored_with_warning(self, meta: Any, children: list[Any]) -> str:
+        return "warned"
+
+    def ignored(self, meta: Any, children: list[Any]) -> str:
+        return "ignored"
+
+    def refused(self, meta: Any, children: list[Any]) -> str:
+        return "refused"
+
     def met_values(self, meta: Any, children: list[s.Value]) -> s.MetRule:
         return s.MetRule(tuple(children), span=self._span(meta))
 

@@ -76,7 +76,7 @@ def score_in_batches(
     with progress.task(f"scoring {os.path.basename(path)} in batches (MB read)", total=megabytes) as step:
         done = 0
         for cases in reader:
-            if not reader.problems:  # (once there is one, the rest is read only to find the others)
+            if not reader.problems and not reader.refused:  # (once there is one, the rest is read to find them)
                 batch = Evidence(path, "", None, cases)
                 for sample in samples:
                     counted = counts_only(score_batch(evaluator, batch, sample))
