@@ -24,7 +24,7 @@ from evidence_helpers import folder_with_ruleset, run, write
 
 import esirules.evidence.stream as stream
 from esirules.diagnostics import DiagnosticError
-from esirules.evidence import json_cases, load, read_arrow, yaml_fast
+from esirules.evidence import json_cases, load, yaml_fast
 from esirules.evidence.cases import FIRST_PLACES, Evidence
 from esirules.evidence.load import load_evidence
 from esirules.evidence.read_arrow import FAST_PATH_BYTES
@@ -130,9 +130,10 @@ class FastPaths:
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
         self.fast = 0
         self.monkeypatch = monkeypatch
-        for module, name in ((json_cases, "read_json_cases"), (yaml_fast, "read_yaml_cases"),
-                             (read_arrow, "read_plain_csv")):
-            monkeypatch.setattr(load, name, self._spy(getattr(module, name)))
+        # (the JSON and YAML scanners are imported when used, so they are replaced in their modules)
+        self.readers = ((json_cases, "read_json_cases"), (yaml_fast, "read_yaml_cases"), (load, "read_plain_csv"))
+        for module, name in self.readers:
+            monkeypatch.setattr(module, name, self._spy(getattr(module, name)))
 
     def _spy(self, real: Any) -> Any:
         def spy(*args: Any, **options: Any) -> Any:
@@ -143,8 +144,8 @@ class FastPaths:
         return spy
 
     def exact(self) -> None:
-        for name in ("read_json_cases", "read_yaml_cases", "read_plain_csv"):
-            self.monkeypatch.setattr(load, name, lambda *args, **options: None)
+        for module, name in self.readers:
+            self.monkeypatch.setattr(module, name, lambda *args, **options: None)
 
 
 def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:
