@@ -83,6 +83,10 @@ def read_text(
             )
         )
         return None
+    if lazy and _passed and _passed[0] is data:  # (the same bytes, kept from a read just before)
+        if not keep:
+            _passed.clear()  # (taken, as `InputFiles.read` takes the bytes)
+        return None, data
     if not data[:4096].strip() and not data.strip():  # (a large file is not copied to be stripped)
         problems.append(
             Diagnostic("E101", f"`{path}` is empty", span, "an evidence file needs at least one field")
@@ -101,6 +105,7 @@ def read_text(
         )
         return None
     if lazy and data.isascii():
+        _passed[:] = [data] if keep else []
         return None, data
     try:
         text = data.decode("utf-8-sig")
@@ -116,6 +121,11 @@ def read_text(
         return None
     sources[path] = text
     return text, data
+
+
+# The bytes of the last file read with `keep` that passed every check above as ASCII: read again
+# (the same object, from `InputFiles.read`), they are not searched again.
+_passed: list[bytes] = []
 
 
 def outside(path: str, span: Span, files: InputFiles) -> Diagnostic:

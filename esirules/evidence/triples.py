@@ -67,12 +67,16 @@ def table_from_triples(
     width = len(fields)
     if not n:
         return None
-    slot = field.astype(np.int64) * n + case
-    counts = np.bincount(slot, minlength=width * n)
-    if counts.size and counts.max() > 1:
+    slot = field.astype(np.int32 if width * n < 1 << 31 else np.int64) * n + case
+    # Each field written numbered; where two are written to one place, the later one's number is
+    # left there and the earlier one finds another's (a case gives a field twice).
+    written = np.arange(len(slot), dtype=np.int32)
+    owner = np.full(width * n, -1, dtype=np.int32)
+    owner[slot] = written
+    if (owner[slot] != written).any():
         return None
-    given = np.asarray(counts.reshape(width, n).any(axis=1))
-    del counts
+    given = np.asarray((owner.reshape(width, n) >= 0).any(axis=1))
+    del owner, written
     grid = np.zeros(width * n, dtype=np.int32)
     grid[slot] = value
     rows = grid.reshape(width, n)
