@@ -9,10 +9,13 @@ from __future__ import annotations
 import os
 import re
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from esirules.scoring.result import AggregateResult
 from esirules.span import Span
 from esirules.words import Rounding, number_text, plural, round_percent
+
+if TYPE_CHECKING:  # (only named: the command line's output, which `check` prints through, needs no numpy)
+    from esirules.scoring.result import AggregateResult
 
 POOLING_FORMULAS = {
     "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",
