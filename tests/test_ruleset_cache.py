@@ -195,3 +195,16 @@ def test_scoring_from_the_cache_gives_the_same_sheet(folder, monkeypatch, tmp_pa
         command, cwd=REPO, env={**env, cache.ENVIRONMENT: "off"}, capture_output=True, text=True, check=True
     )
     assert off.stdout == first.stdout
+
+
+def test_the_folder_keeps_the_entries_used_last(folder, rulesets, monkeypatch):
+    monkeypatch.setattr(cache, "MAX_ENTRIES", 3)
+    cache.cached_check("child.esi")  # the entry used again below
+    (child,) = folder.iterdir()
+    for n in range(4):
+        (rulesets / f"other{n}.esi").write_text(PARENT.replace('"parent"', f'"other{n}"'))
+        os.utime(child, ns=(1, 1))  # (as if long unused: then used again by the check below)
+        assert cache.cached_check("child.esi").ruleset is not None
+        cache.cached_check(f"other{n}.esi")
+    kept = sorted(p.name for p in folder.iterdir())
+    assert len(kept) == 3 and child.name in kept

@@ -16,8 +16,10 @@ by this user alone. A folder that is not so, or cannot be made, is not used: che
 as without a cache. A damaged or unreadable entry is checked again and written over.
 
 The code's digest is taken from the size and modification time of every file of the package
-(about 250 files, well under a millisecond once the folders are in the page cache), so an
-edited or reinstalled esirules never reads an entry written by other code.
+(some 220 files, a few milliseconds), so an edited or reinstalled esirules never reads an entry
+written by other code. The folder keeps the `MAX_ENTRIES` entries used last (a hit marks its
+entry used); writing one more removes the oldest, so the folder does not grow with every
+edit of a ruleset or of esirules.
 """
 
 from __future__ import annotations
@@ -38,6 +40,7 @@ from esirules.language.sources import FileSources, RulesetSources
 
 ENVIRONMENT = "ESIRULES_CACHE"
 FORMAT = b"esirules checked-ruleset cache 1"
+MAX_ENTRIES = 64
 _PACKAGE = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 _code_digest: str | None = None
 
@@ -162,7 +165,10 @@ def _read_entry(entry: str, sources: RulesetSources) -> CheckedRuleset | None:
             if hashlib.sha256(sources.read(path)).hexdigest() != digest:
                 return None
         checked = kept["checked"]
-        return checked if isinstance(checked, CheckedRuleset) else None
+        if not isinstance(checked, CheckedRuleset):
+            return None
+        os.utime(entry)  # (used now: kept the longer)
+        return checked
     except Exception:  # (a missing, damaged or stale entry, or a file of the chain gone: check again)
         return None
 
@@ -172,3 +178,15 @@ def _write_entry(entry: str, recording: _Recording, checked: CheckedRuleset) -> 
     # (a full disk or a read-only folder: the check stands without its entry)
     with contextlib.suppress(FileProblem, OSError, pickle.PicklingError, RecursionError):
         write_atomically(entry, pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL))
+        _prune(os.path.dirname(entry))
+
+
+def _prune(folder: str) -> None:
+    """Remove all but the `MAX_ENTRIES` entries used last."""
+    entries = [e for e in os.scandir(folder) if e.name.endswith(".pickle") and e.is_file(follow_symlinks=False)]
+    if len(entries) <= MAX_ENTRIES:
+        return
+    entries.sort(key=lambda e: e.stat(follow_symlinks=False).st_mtime_ns, reverse=True)
+    for old in entries[MAX_ENTRIES:]:
+        with contextlib.suppress(OSError):
+            os.unlink(old.path)
