@@ -28,10 +28,9 @@ import yaml
 
 from esirules.evidence.document import move_marks
 from esirules.evidence.table import CaseTable
-from esirules.evidence.triples import number_pieces, table_from_triples
+from esirules.evidence.triples import field_numbers, number_pieces, table_from_triples
 from esirules.evidence.vocabulary import TEXT_CONTROL, Vocabulary
 
-_CASE_FIELDS = ("id", "sample", "answers")
 _SPACE = b" \t\n\r"
 # Characters YAML reads otherwise than JSON in a quoted value (line breaks, a byte-order mark) or
 # refuses (not printable): a text holding one is left to the exact path.
@@ -148,17 +147,7 @@ def _scan(
         return None
     codes, known = number_pieces(region, offsets, arrow=True)
 
-    case_fields = {"id": 0, "sample": 1, "answers": 2}
-    fields: list[str | None] = ["id", "sample", None]
-    for attribute in vocab.attributes:
-        if vocab.resolve_attribute(attribute) == attribute and attribute not in _CASE_FIELDS:
-            case_fields[attribute] = len(fields)
-            fields.append(f"attribute:{attribute}")
-    answer_fields = {}
-    for question in vocab.questions:
-        if vocab.resolve_question(question) == question:
-            answer_fields[question] = len(fields)
-            fields.append(f"answer:{question}")
+    fields, case_fields, answer_fields = field_numbers(vocab)
     by_depth = (case_fields, answer_fields)
 
     # Each distinct piece read once (pieces of one shape share a reading): the kind and text of
@@ -196,7 +185,7 @@ def _scan(
     reading_of[general] = np.array(after_text, dtype=np.int32)[rest_of[general]]
     value_of = np.where(is_text, text_number, 0).astype(np.int32)
     for code in np.flatnonzero(~general).tolist():
-        piece = known[code] if isinstance(known, list) else known[code].as_py()
+        piece = _piece(known, code)
         parts = piece.split(b'"')
         where = 0 if code == first else 1 if code == last else 2
         if where == 0:
@@ -360,11 +349,16 @@ def _text_pieces(
     return flags, numbered, strings, after, rests
 
 
+def _piece(known: Any, code: int) -> bytes:
+    """The distinct piece numbered `code` (`known`: a list of bytes or a pyarrow binary array)."""
+    return known[code] if isinstance(known, list) else known[code].as_py()  # type: ignore[no-any-return]
+
+
 def _last_brace(known: Any, wanted: np.ndarray) -> np.ndarray:
     """Where the last `{` is in each distinct piece that opens a case (`wanted`), -1 elsewhere."""
     found = np.full(len(known), -1, dtype=np.int64)
     for code in np.flatnonzero(wanted).tolist():
-        piece = known[code] if isinstance(known, list) else known[code].as_py()
+        piece = _piece(known, code)
         found[code] = piece.rfind(b"{")
     return found
 

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from esirules.evidence.table import CaseTable
+from esirules.evidence.vocabulary import Vocabulary
 
 SMALL_BYTES = 1 << 20  # below this, pieces are numbered in Python (pyarrow takes 0.1 s to import)
 
@@ -39,6 +40,24 @@ def number_pieces(
     pieces = pa.Array.from_buffers(pa.binary(), len(offsets) - 1, [None, pa.py_buffer(offsets), pa.py_buffer(region)])
     encoded = call_function("dictionary_encode", [pieces])
     return encoded.indices.to_numpy(), encoded.dictionary if arrow else encoded.dictionary.to_pylist()
+
+
+def field_numbers(vocab: Vocabulary) -> tuple[list[str | None], dict[str, int], dict[str, int]]:
+    """The fields a case written in a file can give, numbered as `table_from_triples` takes them
+    (`id` first, `sample`, `answers`, then each attribute and each question by its exact name),
+    and the numbers of the names a case's fields and its answers may have."""
+    case_fields = {"id": 0, "sample": 1, "answers": 2}
+    fields: list[str | None] = ["id", "sample", None]  # (`answers` is counted but makes no column)
+    for attribute in vocab.attributes:
+        if vocab.resolve_attribute(attribute) == attribute and attribute not in case_fields:
+            case_fields[attribute] = len(fields)
+            fields.append(f"attribute:{attribute}")
+    answer_fields = {}
+    for question in vocab.questions:
+        if vocab.resolve_question(question) == question:
+            answer_fields[question] = len(fields)
+            fields.append(f"answer:{question}")
+    return fields, case_fields, answer_fields
 
 
 def table_from_triples(

@@ -30,7 +30,7 @@ import yaml
 
 from esirules.evidence.document import move_marks
 from esirules.evidence.table import CaseTable
-from esirules.evidence.triples import number_pieces, table_from_triples
+from esirules.evidence.triples import field_numbers, number_pieces, table_from_triples
 from esirules.evidence.vocabulary import TEXT_CONTROL, Vocabulary
 
 _CASES = re.compile(rb"cases:[ ]*\n")
@@ -43,7 +43,6 @@ _NULLS = frozenset({"~", "null", "Null", "NULL"})
 # Characters YAML reads otherwise (line breaks, a byte-order mark) or refuses (not printable).
 _NOT_PLAIN = re.compile("[^\t\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]")
 _EMPTY, _CASE, _FIELD, _ANSWERS, _ANSWER = 0, 1, 2, 3, 4  # the kinds of line
-_CASE_FIELDS = ("id", "sample", "answers")
 _WIDE = 1 << 16  # (a case's first line: the column of its name times this, plus that of its `- `)
 
 
@@ -137,17 +136,7 @@ def _scan(
     region = memoryview(data)[int(starts[0]) : int(starts[-1])]
     codes, known = number_pieces(region, offsets)
 
-    case_fields = {"id": 0, "sample": 1, "answers": 2}
-    fields: list[str | None] = ["id", "sample", None]
-    for attribute in vocab.attributes:
-        if vocab.resolve_attribute(attribute) == attribute and attribute not in _CASE_FIELDS:
-            case_fields[attribute] = len(fields)
-            fields.append(f"attribute:{attribute}")
-    answer_fields = {}
-    for question in vocab.questions:
-        if vocab.resolve_question(question) == question:
-            answer_fields[question] = len(fields)
-            fields.append(f"answer:{question}")
+    fields, case_fields, answer_fields = field_numbers(vocab)
 
     # Each distinct line read once: its kind, its indentation (of `- ` for a case's first line,
     # of the name for any other), its field and its text's number.
