@@ -78,8 +78,10 @@ class InputFiles:
         self.folders = None if folders is None else [os.path.realpath(f) for f in folders]
         self.rulesets_anywhere = rulesets_anywhere
         # A file read to learn what it is (a summary sheet or evidence), kept for the one read
-        # that follows, so a large file is read from disk once (`read(..., keep=True)`).
+        # that follows, so a large file is read from disk once (`read(..., keep=True)`); and
+        # what was learnt of those bytes (`learn`, `recall`), so it is not worked out again.
         self.kept: dict[tuple[str, int], bytes] = {}
+        self.learnt: dict[str, tuple[bytes, object]] = {}
 
     @property
     def refusal_help(self) -> str:
@@ -122,6 +124,25 @@ class InputFiles:
         if keep:
             self.kept = {key: data}
         return data
+
+    def learn(self, what: str, data: bytes, value: object) -> None:
+        """Note `value` as `what` of the bytes `data` (one value of each kind at a time)."""
+        self.learnt[what] = (data, value)
+
+    def recall(self, what: str, data: bytes, *, take: bool = True) -> object | None:
+        """What was learnt as `what` of these very bytes (the same object), or None; `take` lets
+        go of it, as the read after a kept one takes the bytes."""
+        found = self.learnt.get(what)
+        if found is None or found[0] is not data:
+            return None
+        if take:
+            del self.learnt[what]
+        return found[1]
+
+    def forget(self) -> None:
+        """Let go of the bytes kept and what was learnt of them (the file is read otherwise)."""
+        self.kept.clear()
+        self.learnt.clear()
 
     def pieces(self, path: str, size: int) -> Iterator[bytes]:
         """The bytes of a file in pieces of `size` bytes (the last may be shorter), read as they

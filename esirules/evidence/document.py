@@ -83,9 +83,7 @@ def read_text(
             )
         )
         return None
-    if lazy and _passed and _passed[0] is data:  # (the same bytes, kept from a read just before)
-        if not keep:
-            _passed.clear()  # (taken, as `InputFiles.read` takes the bytes)
+    if lazy and files.recall(_ASCII, data, take=not keep):  # (the same bytes, kept from a read just before)
         return None, data
     if not data[:4096].strip() and not data.strip():  # (a large file is not copied to be stripped)
         problems.append(
@@ -105,7 +103,8 @@ def read_text(
         )
         return None
     if lazy and data.isascii():
-        _passed[:] = [data] if keep else []
+        if keep:
+            files.learn(_ASCII, data, True)
         return None, data
     try:
         text = data.decode("utf-8-sig")
@@ -123,9 +122,9 @@ def read_text(
     return text, data
 
 
-# The bytes of the last file read with `keep` that passed every check above as ASCII: read again
-# (the same object, from `InputFiles.read`), they are not searched again.
-_passed: list[bytes] = []
+# What `read_text` learns of bytes read with `keep`: they passed every check as ASCII, so read
+# again (the same object, from `InputFiles.read`) they are not searched again.
+_ASCII = "checked text, all ASCII"
 
 
 def outside(path: str, span: Span, files: InputFiles) -> Diagnostic:

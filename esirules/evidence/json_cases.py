@@ -30,6 +30,7 @@ from esirules.evidence.document import move_marks
 from esirules.evidence.table import CaseTable
 from esirules.evidence.triples import field_numbers, number_pieces, table_from_triples
 from esirules.evidence.vocabulary import TEXT_CONTROL, Vocabulary
+from esirules.files import InputFiles
 
 _SPACE = b" \t\n\r"
 # Characters YAML reads otherwise than JSON in a quoted value (line breaks, a byte-order mark) or
@@ -39,7 +40,7 @@ _TEXT, _NULL, _OBJECT = 1, 2, 3  # a field's value: a text, null, a set of field
 
 
 def read_json_cases(
-    file: str, data: bytes, vocab: Vocabulary, *, ascii: bool = False
+    file: str, data: bytes, vocab: Vocabulary, *, ascii: bool = False, files: InputFiles | None = None
 ) -> tuple[str, bytes, CaseTable, Callable[[yaml.MappingNode], bool]] | None:
     """The case table of a plain JSON evidence file; its text with the list of cases written `[]`;
     its bytes likewise (for the checks of the other fields); and a function that moves the place
@@ -47,7 +48,7 @@ def read_json_cases(
 
     `data` is valid UTF-8 (`ascii`: it is all ASCII), as `read_text` gives it.
     """
-    found = _cases_list(data)
+    found = _cases_list(data, files)
     if found is None:
         return None
     region, start, end = found
@@ -68,19 +69,23 @@ def read_json_cases(
     return text, data[:start] + b"[]" + data[end:], table, move
 
 
-def without_cases(data: bytes, *, ascii: bool = False) -> tuple[str, Callable[[yaml.MappingNode], bool]] | None:
+def without_cases(
+    data: bytes, *, ascii: bool = False, files: InputFiles | None = None
+) -> tuple[str, Callable[[yaml.MappingNode], bool]] | None:
     """The text of a JSON evidence file with its list of cases written `[]`, and the function that
     moves the marks of its node tree back to their places in the file; None if the file is not a
     JSON object with a list of cases free of escapes. For reading the file's other fields (the
     ruleset it names) without the cases. The fields found are kept for the loader."""
-    found = _cases_list(data, keep=True)
+    found = _cases_list(data, files, keep=True)
     return None if found is None else _cut(data, found[1], found[2], ascii)
 
 
-def _cases_list(data: bytes, *, keep: bool = False) -> tuple[memoryview, int, int] | None:
+def _cases_list(
+    data: bytes, files: InputFiles | None = None, *, keep: bool = False
+) -> tuple[memoryview, int, int] | None:
     """The list of cases (its bytes, where it starts and ends in the file), if it is there and
     free of escapes (`\\u` anywhere in the file: a surrogate pair is one character to JSON, two to YAML)."""
-    top = top_level(data, keep=keep)
+    top = top_level(data, files, keep=keep)
     if top is None:
         return None
     raw = top.get("cases")
@@ -103,31 +108,28 @@ def _cut(data: bytes, start: int, end: int, ascii: bool) -> tuple[str, Callable[
     return before + "[]" + after, _mover(data, start, end, before, length)
 
 
-_kept: list[tuple[bytes, dict[str, Any]]] = []  # (one entry at most)
+_FIELDS = "JSON top-level fields"  # (what `top_level` notes of a file's bytes in `InputFiles`)
 
 
-def top_level(data: bytes, *, keep: bool = False) -> dict[str, Any] | None:
+def top_level(data: bytes, files: InputFiles | None = None, *, keep: bool = False) -> dict[str, Any] | None:
     """A JSON document's top-level fields, each value its raw bytes (msgspec, which checks that
     the whole document is JSON), or None if it is not a JSON object.
 
-    `keep`: keep them for the next call with the same bytes, which takes them (a file whose
-    fields tell whether it is evidence is then read as evidence: one decoding of the file)."""
-    if _kept and _kept[0][0] is data:
-        return _kept[0][1] if keep else _kept.pop()[1]
+    `keep`: note them in the run's `files` for the next call with the same bytes, which takes
+    them (a file whose fields tell whether it is evidence is then read as evidence: one decoding)."""
+    if files is not None:
+        kept = files.recall(_FIELDS, data, take=not keep)
+        if kept is not None:
+            return kept  # type: ignore[return-value]
     import msgspec
 
     try:
         found = msgspec.json.decode(data, type=dict[str, msgspec.Raw])
     except (msgspec.DecodeError, msgspec.ValidationError, RecursionError):
         return None
-    if keep:
-        _kept[:] = [(data, found)]
+    if keep and files is not None:
+        files.learn(_FIELDS, data, found)
     return found
-
-
-def forget_kept() -> None:
-    """Let go of the fields `top_level` kept (the file was not read as evidence after all)."""
-    _kept.clear()
 
 
 def _scan(

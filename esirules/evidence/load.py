@@ -151,10 +151,13 @@ def _plain_root(path: str, files: InputFiles) -> yaml.MappingNode | None:
         return None
     text, data = read
     if suffix == ".json":
-        from esirules.evidence.json_cases import without_cases
+        from esirules.evidence import json_cases
+
+        cut = json_cases.without_cases(data, ascii=text is None, files=files)
     else:
-        from esirules.evidence.yaml_fast import without_cases
-    cut = without_cases(data, ascii=text is None)
+        from esirules.evidence import yaml_fast
+
+        cut = yaml_fast.without_cases(data, ascii=text is None)
     if cut is None:
         return None
     found: Problems = []
@@ -308,7 +311,7 @@ class _Load:
         hashing.start()
         try:
             if json:
-                found = read_json_cases(self.path, data, self.vocab, ascii=text is None)
+                found = read_json_cases(self.path, data, self.vocab, ascii=text is None, files=self.files)
             else:
                 found_yaml = read_yaml_cases(self.path, data, self.vocab, ascii=text is None)
         finally:

@@ -115,7 +115,7 @@ def _plainly_evidence(path: str, files: InputFiles) -> bool:
     if path.lower().endswith(".json"):
         from esirules.evidence.json_cases import top_level
 
-        found = top_level(data, keep=True)
+        found = top_level(data, files, keep=True)
         if found is None:
             return False
         keys = set(found)
@@ -123,11 +123,7 @@ def _plainly_evidence(path: str, files: InputFiles) -> bool:
         keys = _top_level_fields(data)
     evidence = "columns" not in keys and any(key in EVIDENCE_FIELDS for key in keys)
     if not evidence:  # (read again as a sheet, the exact way)
-        files.kept.clear()
-        if path.lower().endswith(".json"):
-            from esirules.evidence.json_cases import forget_kept
-
-            forget_kept()
+        files.forget()
     return evidence
 
 
