@@ -35,22 +35,22 @@ RULES = load_ruleset(RULESET)
 
 
 class Spy:
-    """Counts the files the fast path read; `exact()` turns it off."""
+    """Counts the files a fast reader (by default the JSON scanner) read; `exact()` turns it off."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch):
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any = json_cases, name: str = "read_json_cases"):
         self.fast = 0
-        self.monkeypatch = monkeypatch
-        real = json_cases.read_json_cases
+        self.monkeypatch, self.module, self.name = monkeypatch, module, name
+        real = getattr(module, name)
 
         def spy(*args: Any, **options: Any) -> Any:
             found = real(*args, **options)
             self.fast += found is not None
             return found
 
-        monkeypatch.setattr(json_cases, "read_json_cases", spy)
+        monkeypatch.setattr(module, name, spy)
 
     def exact(self) -> None:
-        self.monkeypatch.setattr(json_cases, "read_json_cases", lambda *args, **options: None)
+        self.monkeypatch.setattr(self.module, self.name, lambda *args, **options: None)
 
 
 def outcome(path: Path) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:

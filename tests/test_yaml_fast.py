@@ -18,6 +18,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from test_json_cases import RULES, RULESET, assert_same, documents, outcome
+from test_json_cases import Spy as JsonSpy
 
 from esirules.evidence import yaml_fast
 from esirules.evidence.cases import Evidence
@@ -25,23 +26,11 @@ from esirules.evidence.cases import Evidence
 REPO = Path(__file__).resolve().parent.parent
 
 
-class Spy:
-    """Counts the files the fast path read; `exact()` turns it off."""
+class Spy(JsonSpy):
+    """Counts the files the YAML scanner read; `exact()` turns it off."""
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch):
-        self.fast = 0
-        self.monkeypatch = monkeypatch
-        real = yaml_fast.read_yaml_cases
-
-        def spy(*args: Any, **options: Any) -> Any:
-            found = real(*args, **options)
-            self.fast += found is not None
-            return found
-
-        monkeypatch.setattr(yaml_fast, "read_yaml_cases", spy)
-
-    def exact(self) -> None:
-        self.monkeypatch.setattr(yaml_fast, "read_yaml_cases", lambda *args, **options: None)
+        super().__init__(monkeypatch, yaml_fast, "read_yaml_cases")
 
 
 def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:
