@@ -19,6 +19,22 @@ REPO = Path(__file__).resolve().parent.parent
 if "ESIRULES_CACHE" not in os.environ:
     os.environ["ESIRULES_CACHE"] = os.path.join(tempfile.mkdtemp(prefix="esirules-test-cache-"), "cache")
 
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _direct_parse_matches_lark() -> Any:
+    """Every ruleset and condition a test parses in this process is parsed by Lark as well, and
+    the direct parse must give the same nodes, spans included (language/direct.py)."""
+    from syntax_helpers import compared
+
+    from esirules.language import parse
+
+    original = parse._direct
+    parse._direct = compared  # type: ignore[assignment]
+    yield
+    parse._direct = original
+
+
 # The service tests' fixtures (a store on SQLite and on PostgreSQL, the app with a token per role).
 pytest_plugins = ["service_support"]
 

@@ -1,12 +1,15 @@
 """Parse ruleset text into the syntax tree, or into located, plain-English syntax diagnostics.
 
 The jobs are split by module: `decode` (bytes -> text), `grammar` and `tables` (the parsers),
-`recovery` (going on after a mistake), `describe` (a mistake in words) and `tosyntax` (parse
-tree -> syntax tree). This module runs them in order.
+`direct` (text that parses, straight into syntax nodes), `recovery` (going on after a mistake),
+`describe` (a mistake in words) and `tosyntax` (parse tree -> syntax tree). This module runs
+them in order: text is first parsed directly; only when that stops (the text has a mistake) is
+it parsed again with Lark, whose error recovery and messages are the only ones.
 """
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import attrs
@@ -16,6 +19,7 @@ from esirules.diagnostics import Diagnostic
 from esirules.language import syntax as s
 from esirules.language.decode import decode
 from esirules.language.describe import Describer, wording
+from esirules.language.direct import Direct, Unparsed
 from esirules.language.grammar import condition_parser, parser
 from esirules.language.limits import MAX_RECOVERIES, MAX_SYNTAX_ERRORS
 from esirules.language.recovery import Recovery
@@ -28,6 +32,12 @@ __all__ = ["MAX_ERRORS", "decode", "parse_condition", "parse_text", "parser"]
 
 def parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Diagnostic]]:
     """Parse ruleset text; on syntax errors return every error found and no tree."""
+    built = _direct(text, path, "start")
+    return built if built is not None else lark_parse_text(text, path)
+
+
+def lark_parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Diagnostic]]:
+    """`parse_text` by Lark alone: a parse tree, then syntax nodes (for text with mistakes)."""
     errors: list[Diagnostic] = []
     describe = Describer(text, path)
     recovery = Recovery(text)
@@ -57,6 +67,12 @@ def parse_condition(text: str, path: str = "<condition>") -> tuple[s.ConditionNo
     Written exactly as after `applies when` in a ruleset; `path` names where the text came
     from in diagnostics (e.g. `--where`).
     """
+    built = _direct(text, path, "condition")
+    return built if built is not None else lark_parse_condition(text, path)
+
+
+def lark_parse_condition(text: str, path: str = "<condition>") -> tuple[s.ConditionNode | None, list[Diagnostic]]:
+    """`parse_condition` by Lark alone."""
     try:
         tree = condition_parser().parse(text, start="condition")
     except lark.exceptions.UnexpectedInput as error:
@@ -68,6 +84,31 @@ def parse_condition(text: str, path: str = "<condition>") -> tuple[s.ConditionNo
         help_line = words["S003-help"] if found.code == "S003" else found.help
         return None, [attrs.evolve(found, message=message, help=help_line)]
     return _build(tree, path)
+
+
+@functools.cache
+def direct_parser(start: str) -> Direct | None:
+    """The direct parser for rulesets (`start`) or conditions, or None if the grammar uses
+    something it does not run (then Lark parses everything)."""
+    try:
+        return Direct(parser() if start == "start" else condition_parser(), start, ToSyntax)
+    except Unparsed:
+        return None
+
+
+def _direct(text: str, path: str, start: str) -> tuple[Any, list[Diagnostic]] | None:
+    """Text that parses, built straight into syntax nodes; None where Lark must parse it."""
+    direct = direct_parser(start)
+    if direct is None:
+        return None
+    builder = ToSyntax(path)
+    try:
+        node = direct.parse(text, builder)
+    except Unparsed:
+        return None
+    if builder.problems:
+        return None, builder.problems
+    return node, []
 
 
 def _build(tree: lark.Tree, path: str) -> tuple[Any, list[Diagnostic]]:  # type: ignore[type-arg]

@@ -1,0 +1,343 @@
+"""Parse straight into syntax nodes: Lark's LALR tables and lexers, run without a parse tree.
+
+Lark parses a ruleset into a tree of `Tree` objects with position metadata, and `ToSyntax` then
+walks that tree into syntax nodes. This module runs the same tables and the same contextual
+lexers, and calls the `ToSyntax` method of each rule as the rule is reduced, with the metadata
+Lark would have given it: the grammar stays the one reference and the nodes come out the same
+(tests compare them, spans included, over the bundled rulesets and every ruleset the tests
+write), in about half the time.
+
+It is only for text that parses. At the first thing that is not plainly right (a character no
+terminal matches, a token the table does not expect, a shape of tree this driver does not
+rebuild) it gives up with `Unparsed`, and the caller parses again with Lark, whose error
+recovery and messages stay the only ones.
+
+The shaping follows Lark's `parse_tree_builder` (with `propagate_positions=True` and
+`maybe_placeholders=False`): anonymous tokens are dropped, `_rule` children are spliced into
+their parent, `?rule` with one child is that child, and a node's position runs from its first
+to its last child that has one, where a child spliced or passed up stands for the whole text of
+the rule that held it (Lark's "container").
+
+The lexing follows Lark's `Scanner`: at each position the first terminal of the state's
+alternation that matches. White space and comments are skipped by the same match, in front of
+the alternation, where no other terminal of that lexer can begin with a character they begin
+with (checked on the terminals' regular expressions; otherwise they are matched one by one, as
+Lark does).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from re import _constants as sre  # type: ignore[attr-defined]
+from re import _parser as sre_parse  # type: ignore[attr-defined]
+from typing import Any
+
+import attrs
+import lark
+from lark import Token
+from lark.parsers.lalr_analysis import Shift
+
+# A place in the text: line, column, offset of the start; line, column, offset of the end.
+Place = tuple[int, int, int, int, int, int]
+
+
+class Unparsed(Exception):
+    """The text is not one this driver parses: parse it with Lark (which says what is wrong)."""
+
+
+class Meta:
+    """What a `ToSyntax` method reads of a rule's position, as Lark's `Meta` gives it."""
+
+    __slots__ = ("column", "empty", "end_column", "end_line", "end_pos", "line", "start_pos")
+
+    def __init__(self, first: Place | None, last: Place | None) -> None:
+        if first is None or last is None:
+            self.empty = True
+            self.line = None
+            return
+        self.empty = False
+        self.line, self.column, self.start_pos = first[0], first[1], first[2]
+        self.end_line, self.end_column, self.end_pos = last[3], last[4], last[5]
+
+
+@attrs.frozen
+class Reduction:
+    """What reducing by one grammar rule does."""
+
+    size: int  # how many symbols the rule takes off the stack
+    origin: str  # the rule's name, for the table's goto
+    keep: tuple[tuple[int, bool], ...] | None  # (index, splice) of the children kept; None: all
+    single: bool  # `?rule`: one child kept is the result
+    build: Callable[..., Any] | None  # the ToSyntax method; None: a `_rule` to splice
+    unit: bool = False  # `?a: b`: b is the result, with its own place
+
+
+@attrs.frozen
+class Lexer:
+    """One of Lark's contextual lexers, as this driver runs it."""
+
+    pattern: re.Pattern[str]  # Lark's alternation of the lexer's terminals
+    ignore: frozenset[str]
+    words: dict[str, dict[str, str]]  # terminal -> {fixed word it may be -> that word's terminal}
+    skip: re.Pattern[str] | None  # white space and comments, where skipping them first is safe
+
+
+class Direct:
+    """A parser over one Lark parser's tables that builds with `builder`'s class (a `ToSyntax`).
+
+    Like Lark's own, the table's rows and the lexers are made ready when first needed, so a
+    short text does not pay for the whole grammar."""
+
+    def __init__(self, parser: lark.Lark, start: str, builder: type) -> None:
+        frontend = parser.parser
+        table = frontend.parser.parser.parse_table
+        if frontend.lexer_conf.callbacks or parser.options.postlex is not None:
+            raise Unparsed("lexer callbacks are not run by this driver")
+        self.start = table.start_states[start]
+        self.end = table.end_states[start]
+        self._table = table.states
+        self._rules = {rule: _reduction(rule, builder) for rule in parser.rules}
+        self._rows: dict[int, dict[str, tuple[bool, Any]]] = {}
+        # Tokens no rule keeps are not made (their place is all that counts).
+        kept = {
+            sym.name
+            for rule in parser.rules
+            for sym in rule.expansion
+            if sym.is_term and (rule.options.keep_all_tokens or not sym.filter_out)  # type: ignore[attr-defined]
+        }
+        self.dropped = frozenset(t.name for t in parser.terminals) - kept
+        ignored = [t for t in parser.terminals if t.name in frontend.lexer_conf.ignore]
+        self._skip = re.compile("(?:" + "|".join(t.pattern.to_regexp() for t in ignored) + ")+") if ignored else None
+        self._skip_starts = set().union(*(_first(t) or {-1} for t in ignored))
+        self._basic = frontend.lexer.lexers  # state -> Lark's lexer, several states sharing one
+        self._made: dict[int, Lexer] = {}  # by id of Lark's lexer
+        self._lexers: dict[int, Lexer] = {}  # by state
+
+    def row(self, state: int) -> dict[str, tuple[bool, Any]]:
+        """What the table says to do in `state` on each terminal: (shift?, state or rule)."""
+        row = self._rows[state] = {
+            symbol: (True, arg) if action is Shift else (False, self._rules[arg])
+            for symbol, (action, arg) in self._table[state].items()
+        }
+        return row
+
+    def lexer(self, state: int) -> Lexer:
+        basic = self._basic[state]
+        made = self._made.get(id(basic))
+        if made is None:
+            made = self._made[id(basic)] = self._lexer(basic)
+        self._lexers[state] = made
+        return made
+
+    def _lexer(self, basic: Any) -> Lexer:
+        scanner = basic.scanner
+        if len(scanner._mres) != 1:
+            raise Unparsed("a lexer in more than one alternation")
+        words: dict[str, dict[str, str]] = {}
+        for terminal, callback in basic.callback.items():
+            if not isinstance(callback, lark.lexer.UnlessCallback):
+                raise Unparsed(f"lexer callback on {terminal}")
+            fixed = callback.scanner.terminals
+            if any(t.pattern.type != "str" or t.pattern.flags for t in fixed):
+                raise Unparsed(f"fixed words of {terminal} are not plain")
+            words[terminal] = {t.pattern.value: t.name for t in fixed}
+        ignore = frozenset(basic.ignore_types)
+        starts = self._skip_starts
+        safe = -1 not in starts and all(
+            (_first(t) or starts).isdisjoint(starts) for t in scanner.terminals if t.name not in ignore
+        )
+        return Lexer(scanner._mres[0], ignore, words, self._skip if safe else None)
+
+    def parse(self, text: str, builder: Any) -> Any:
+        """The syntax node of `text`, or `Unparsed`."""
+        rows, lexers, dropped, end = self._rows, self._lexers, self.dropped, self.end
+        states: list[int] = [self.start]
+        values: list[Any] = []
+        places: list[Place | None] = []
+        tokens: list[bool] = []  # is the value a token (whose place is its own)
+        size = len(text)
+        pos, line, line_start = 0, 1, 0
+        while True:
+            # The next token, by the lexer of the state the parser is in.
+            kind = "$END"
+            while pos < size:
+                lexer = lexers.get(states[-1]) or self.lexer(states[-1])
+                if lexer.skip is not None:
+                    skipped = lexer.skip.match(text, pos)
+                    if skipped is not None:
+                        start, pos = pos, skipped.end()
+                        breaks = text.count("\n", start, pos)
+                        if breaks:
+                            line += breaks
+                            line_start = text.rindex("\n", start, pos) + 1
+                        if pos >= size:
+                            break
+                found = lexer.pattern.match(text, pos)
+                if found is None:
+                    raise Unparsed(pos)
+                kind = found.lastgroup  # type: ignore[assignment]
+                start, pos = pos, found.end()
+                first_line, first_column = line, start - line_start + 1
+                breaks = text.count("\n", start, pos)
+                if breaks:
+                    line += breaks
+                    line_start = text.rindex("\n", start, pos) + 1
+                if kind not in lexer.ignore:
+                    break
+                kind = "$END"
+            if kind == "$END":
+                column = pos - line_start + 1
+                place: Place = (line, column, pos, line, column, pos)
+            else:
+                value = found.group()  # type: ignore[union-attr]  # (a token was found)
+                if kind in lexer.words:
+                    kind = lexer.words[kind].get(value, kind)
+                place = (first_line, first_column, start, line, pos - line_start + 1, pos)
+            # Feed it: reduce as the table says, then shift.
+            while True:
+                action = (rows.get(states[-1]) or self.row(states[-1])).get(kind)
+                if action is None:
+                    raise Unparsed(pos)
+                shift, rule = action
+                if shift:
+                    if kind == "$END":
+                        raise Unparsed(pos)
+                    states.append(rule)
+                    values.append(None if kind in dropped else Token(kind, value, start, *place[:2], *place[3:]))
+                    places.append(place)
+                    tokens.append(True)
+                    break
+                n = rule.size
+                if rule.unit:  # `?a: b` passing b up: only the state changes
+                    states[-1] = (rows.get(states[-2]) or self.row(states[-2]))[rule.origin][1]
+                    if kind == "$END" and states[-1] == end:
+                        return values[-1]
+                    continue
+                # Reduce: take the rule's children off the stacks.
+                if n:
+                    children, held, token = values[-n:], places[-n:], tokens[-n:]
+                    del states[-n:], values[-n:], places[-n:], tokens[-n:]
+                else:
+                    children, held, token = [], [], []
+                first = last = None
+                for here in held:
+                    if here is not None:
+                        first = here
+                        break
+                for here in reversed(held):
+                    if here is not None:
+                        last = here
+                        break
+                extent = None if first is None else (first[0], first[1], first[2], last[3], last[4], last[5])  # type: ignore[index]
+                kept = children
+                if rule.keep is not None:
+                    kept = []
+                    for i, splice in rule.keep:
+                        if not splice:
+                            kept.append(children[i])
+                        elif kept:
+                            kept.extend(children[i])
+                        else:  # a list growing on the left: spliced in place, as Lark does
+                            kept = children[i]
+                is_token = False
+                if rule.single and len(kept) == 1:
+                    value_, extent, is_token = _passed_up(rule, kept[0], held, token, extent)
+                elif rule.build is None:
+                    if rule.single:
+                        raise Unparsed(f"{rule.origin} has no way to build more than one child")
+                    value_ = kept
+                else:
+                    value_ = rule.build(builder, Meta(first, last), kept)
+                states.append((rows.get(states[-1]) or self.row(states[-1]))[rule.origin][1])
+                values.append(value_)
+                places.append(extent)
+                tokens.append(is_token)
+                if kind == "$END" and states[-1] == end:
+                    return value_
+
+
+def _passed_up(
+    rule: Reduction, child: Any, held: list[Place | None], token: list[bool], extent: Place | None
+) -> tuple[Any, Place | None, bool]:
+    """A `?rule`'s one kept child, with the place its parent sees (Lark's container)."""
+    if rule.keep is None:
+        index = 0
+    elif len(rule.keep) == 1 and not rule.keep[0][1]:
+        index = rule.keep[0][0]
+    else:
+        raise Unparsed("a child passed up out of a spliced rule")
+    if token[index]:
+        return child, held[index], True  # Lark leaves a token's own place
+    if held[index] is None and extent is not None:
+        raise Unparsed("a rule without text passed up")  # Lark would give it a place of its own
+    return child, extent, False
+
+
+def _reduction(rule: Any, builder: type) -> Reduction:
+    options = rule.options
+    keep: tuple[tuple[int, bool], ...] | None = None
+    if not options.keep_all_tokens:
+        kept = tuple(
+            (i, not sym.is_term and sym.name.startswith("_"))
+            for i, sym in enumerate(rule.expansion)
+            if not (sym.is_term and sym.filter_out)
+        )
+        if len(kept) < len(rule.expansion) or any(splice for _, splice in kept):
+            keep = kept
+    name = rule.alias or options.template_source or rule.origin.name
+    single = bool(options.expand1 and not rule.alias)
+    build = getattr(builder, name, None)
+    if build is None and not name.startswith("_") and not single:
+        raise Unparsed(f"no way to build {name}")
+    unit = single and keep is None and len(rule.expansion) == 1
+    return Reduction(len(rule.expansion), rule.origin.name, keep, single, build, unit)
+
+
+def _first(terminal: Any) -> set[int] | None:
+    """The characters a terminal's match can begin with, or None where that is not worked out."""
+    if terminal.pattern.type == "str" and not terminal.pattern.flags:
+        return {ord(terminal.pattern.value[0])}
+    found, _ = _first_of(list(sre_parse.parse(terminal.pattern.to_regexp())))
+    return found
+
+
+def _first_of(items: list[Any]) -> tuple[set[int] | None, bool]:
+    """(first characters, can match empty) of a sequence of parsed regular-expression items."""
+    first: set[int] = set()
+    for op, arg in items:
+        if op is sre.LITERAL:
+            return first | {arg}, False
+        if op is sre.IN:
+            chars: set[int] = set()
+            for kind, value in arg:
+                if kind is sre.LITERAL:
+                    chars.add(value)
+                elif kind is sre.RANGE:
+                    chars.update(range(value[0], value[1] + 1))
+                else:
+                    return None, False
+            return first | chars, False
+        if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
+            continue  # zero width: what follows begins the match
+        if op is sre.SUBPATTERN:
+            inner, empty = _first_of(list(arg[-1]))
+        elif op is sre.BRANCH:
+            inner, empty = set(), False
+            for branch in arg[1]:
+                part, part_empty = _first_of(list(branch))
+                if part is None:
+                    return None, False
+                inner |= part
+                empty = empty or part_empty
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT):
+            inner, empty = _first_of(list(arg[2]))
+            empty = empty or arg[0] == 0
+        else:
+            return None, False
+        if inner is None:
+            return None, False
+        first |= inner
+        if not empty:
+            return first, False
+    return first, True
