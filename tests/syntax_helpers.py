@@ -9,33 +9,27 @@ import attrs
 from esirules.language.parse import _direct, lark_parse_condition, lark_parse_text
 
 
-def difference(a: Any, b: Any, where: str = "") -> str | None:
-    """Where two syntax trees (or parse results) first differ, field by field; None if nowhere."""
-    if type(a) is not type(b):
-        return f"{where or 'top'}: {type(a).__name__} against {type(b).__name__}"
-    if attrs.has(type(a)):
-        for field in attrs.fields(type(a)):
-            found = difference(getattr(a, field.name), getattr(b, field.name), f"{where}.{field.name}")
-            if found:
-                return found
-        return None
-    if isinstance(a, (tuple, list)):
-        if len(a) != len(b):
-            return f"{where}: {len(a)} items against {len(b)}"
-        for i, (x, y) in enumerate(zip(a, b)):
-            found = difference(x, y, f"{where}[{i}]")
-            if found:
-                return found
-        return None
-    if isinstance(a, dict):
-        if a.keys() != b.keys():
-            return f"{where}: keys {sorted(a)} against {sorted(b)}"
-        for key in a:
-            found = difference(a[key], b[key], f"{where}[{key!r}]")
-            if found:
-                return found
-        return None
-    return None if a == b else f"{where}: {a!r} against {b!r}"
+def difference(a: Any, b: Any) -> str | None:
+    """Where two syntax trees (or parse results) first differ, field by field; None if nowhere.
+    (Walked with a stack of its own: a condition may nest thousands deep.)"""
+    pending: list[tuple[Any, Any, str]] = [(a, b, "top")]
+    while pending:
+        x, y, where = pending.pop()
+        if type(x) is not type(y):
+            return f"{where}: {type(x).__name__} against {type(y).__name__}"
+        if attrs.has(type(x)):
+            pending.extend((getattr(x, f.name), getattr(y, f.name), f"{where}.{f.name}") for f in attrs.fields(type(x)))
+        elif isinstance(x, (tuple, list)):
+            if len(x) != len(y):
+                return f"{where}: {len(x)} items against {len(y)}"
+            pending.extend((p, q, f"{where}[{i}]") for i, (p, q) in enumerate(zip(x, y)))
+        elif isinstance(x, dict):
+            if x.keys() != y.keys():
+                return f"{where}: keys {sorted(x)} against {sorted(y)}"
+            pending.extend((x[k], y[k], f"{where}[{k!r}]") for k in x)
+        elif x != y:
+            return f"{where}: {x!r} against {y!r}"
+    return None
 
 
 def compared(text: str, path: str, start: str) -> Any:
