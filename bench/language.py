@@ -28,6 +28,29 @@ def median_seconds(work: Callable[[], object], repeat: int, clock: Callable[[], 
     return statistics.median(times)
 
 
+def parsing(path: str, repeat: int = 20) -> dict[str, float]:
+    """Text to syntax tree, warm: the direct parse (what `check` runs on text that parses) against
+    Lark's parse and ToSyntax's walk of its tree (the way for text with mistakes), alternated."""
+    from pathlib import Path
+
+    from esirules.language.parse import lark_parse_text, parse_text
+
+    text = Path(path).read_text(encoding="utf-8")
+    direct, by_lark = [], []
+    for _ in range(repeat + 1):  # the first of each is a warm-up
+        for times, parse in ((direct, parse_text), (by_lark, lark_parse_text)):
+            start = time.perf_counter()
+            parse(text, path)
+            times.append(time.perf_counter() - start)
+    direct_s, lark_s = statistics.median(direct[1:]), statistics.median(by_lark[1:])
+    return {
+        "lines": text.count("\n"),
+        "direct_ms": direct_s * 1000,
+        "lark_and_tosyntax_ms": lark_s * 1000,
+        "ratio": direct_s / lark_s,
+    }
+
+
 def parse_and_check(repeat: int = 30) -> dict[str, float]:
     """Warm parse + check + resolve of every bundled ruleset (extends included)."""
     from pathlib import Path

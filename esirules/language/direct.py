@@ -38,8 +38,11 @@ import lark
 from lark import Token
 from lark.parsers.lalr_analysis import Shift
 
-# A place in the text: line, column, offset of the start; line, column, offset of the end.
-Place = tuple[int, int, int, int, int, int]
+# A place in the text: line, column, offset of the start; line, column, offset of the end; and,
+# for a token only, a seventh item (True): a token passed up keeps its own place.
+Place = tuple[int, ...]
+# Lark's Token without the check for a deprecated keyword that `Token(...)` makes each time.
+_token = getattr(Token, "_future_new", Token)
 
 
 class Unparsed(Exception):
@@ -110,6 +113,7 @@ class Direct:
         ignored = [t for t in parser.terminals if t.name in frontend.lexer_conf.ignore]
         self._skip = re.compile("(?:" + "|".join(t.pattern.to_regexp() for t in ignored) + ")+") if ignored else None
         self._skip_starts = set().union(*(_first(t) or {-1} for t in ignored))
+        self._skip_chars = "".join(chr(c) for c in self._skip_starts if c >= 0)
         self._basic = frontend.lexer.lexers  # state -> Lark's lexer, several states sharing one
         self._made: dict[int, Lexer] = {}  # by id of Lark's lexer
         self._lexers: dict[int, Lexer] = {}  # by state
@@ -151,11 +155,10 @@ class Direct:
 
     def parse(self, text: str, builder: Any) -> Any:
         """The syntax node of `text`, or `Unparsed`."""
-        rows, lexers, dropped, end = self._rows, self._lexers, self.dropped, self.end
+        rows, lexers, dropped, end, skips = self._rows, self._lexers, self.dropped, self.end, self._skip_chars
         states: list[int] = [self.start]
         values: list[Any] = []
         places: list[Place | None] = []
-        tokens: list[bool] = []  # is the value a token (whose place is its own)
         size = len(text)
         pos, line, line_start = 0, 1, 0
         while True:
@@ -163,9 +166,12 @@ class Direct:
             kind = "$END"
             while pos < size:
                 lexer = lexers.get(states[-1]) or self.lexer(states[-1])
-                if lexer.skip is not None:
-                    skipped = lexer.skip.match(text, pos)
-                    if skipped is not None:
+                if lexer.skip is not None and text[pos] in skips:
+                    if text[pos] == " " and (pos + 1 == size or text[pos + 1] not in skips):
+                        pos += 1  # one space, as between most words: no need to match
+                        if pos >= size:
+                            break
+                    elif skipped := lexer.skip.match(text, pos):
                         start, pos = pos, skipped.end()
                         breaks = text.count("\n", start, pos)
                         if breaks:
@@ -193,7 +199,7 @@ class Direct:
                 value = found.group()  # type: ignore[union-attr]  # (a token was found)
                 if kind in lexer.words:
                     kind = lexer.words[kind].get(value, kind)
-                place = (first_line, first_column, start, line, pos - line_start + 1, pos)
+                place = (first_line, first_column, start, line, pos - line_start + 1, pos, True)
             # Feed it: reduce as the table says, then shift.
             while True:
                 action = (rows.get(states[-1]) or self.row(states[-1])).get(kind)
@@ -204,9 +210,8 @@ class Direct:
                     if kind == "$END":
                         raise Unparsed(pos)
                     states.append(rule)
-                    values.append(None if kind in dropped else Token(kind, value, start, *place[:2], *place[3:]))
+                    values.append(None if kind in dropped else _token(kind, value, start, *place[:2], *place[3:6]))
                     places.append(place)
-                    tokens.append(True)
                     break
                 n = rule.size
                 if rule.unit:  # `?a: b` passing b up: only the state changes
@@ -216,10 +221,10 @@ class Direct:
                     continue
                 # Reduce: take the rule's children off the stacks.
                 if n:
-                    children, held, token = values[-n:], places[-n:], tokens[-n:]
-                    del states[-n:], values[-n:], places[-n:], tokens[-n:]
+                    children, held = values[-n:], places[-n:]
+                    del states[-n:], values[-n:], places[-n:]
                 else:
-                    children, held, token = [], [], []
+                    children, held = [], []
                 first = last = None
                 for here in held:
                     if here is not None:
@@ -240,9 +245,8 @@ class Direct:
                             kept.extend(children[i])
                         else:  # a list growing on the left: spliced in place, as Lark does
                             kept = children[i]
-                is_token = False
                 if rule.single and len(kept) == 1:
-                    value_, extent, is_token = _passed_up(rule, kept[0], held, token, extent)
+                    value_, extent = _passed_up(rule, kept[0], held, extent)
                 elif rule.build is None:
                     if rule.single:
                         raise Unparsed(f"{rule.origin} has no way to build more than one child")
@@ -252,14 +256,11 @@ class Direct:
                 states.append((rows.get(states[-1]) or self.row(states[-1]))[rule.origin][1])
                 values.append(value_)
                 places.append(extent)
-                tokens.append(is_token)
                 if kind == "$END" and states[-1] == end:
                     return value_
 
 
-def _passed_up(
-    rule: Reduction, child: Any, held: list[Place | None], token: list[bool], extent: Place | None
-) -> tuple[Any, Place | None, bool]:
+def _passed_up(rule: Reduction, child: Any, held: list[Place | None], extent: Place | None) -> tuple[Any, Place | None]:
     """A `?rule`'s one kept child, with the place its parent sees (Lark's container)."""
     if rule.keep is None:
         index = 0
@@ -267,11 +268,12 @@ def _passed_up(
         index = rule.keep[0][0]
     else:
         raise Unparsed("a child passed up out of a spliced rule")
-    if token[index]:
-        return child, held[index], True  # Lark leaves a token's own place
-    if held[index] is None and extent is not None:
+    own = held[index]
+    if own is not None and len(own) == 7:
+        return child, own  # Lark leaves a token's own place
+    if own is None and extent is not None:
         raise Unparsed("a rule without text passed up")  # Lark would give it a place of its own
-    return child, extent, False
+    return child, extent
 
 
 def _reduction(rule: Any, builder: type) -> Reduction:
