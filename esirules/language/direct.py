@@ -234,7 +234,7 @@ class Direct:
                     if here is not None:
                         last = here
                         break
-                extent = None if first is None else (first[0], first[1], first[2], last[3], last[4], last[5])  # type: ignore[index]
+                extent: Place | None = None if first is None else (first[0], first[1], first[2], last[3], last[4], last[5])  # type: ignore[index]
                 kept = children
                 if rule.keep is not None:
                     kept = []
