@@ -18,11 +18,14 @@ their parent, `?rule` with one child is that child, and a node's position runs f
 to its last child that has one, where a child spliced or passed up stands for the whole text of
 the rule that held it (Lark's "container").
 
-The lexing follows Lark's `Scanner`: at each position the first terminal of the state's
-alternation that matches. White space and comments are skipped by the same match, in front of
-the alternation, where no other terminal of that lexer can begin with a character they begin
-with (checked on the terminals' regular expressions; otherwise they are matched one by one, as
-Lark does).
+The lexing follows Lark's contextual lexers: at each position, of the terminals the parser's
+state accepts, in Lark's order, the first that matches, with a fixed word that a regular
+terminal spells whole (`items` as a NAME) renamed after the match, as Lark's `_create_unless`
+does. Lark compiles each lexer's terminals into one alternation (about a third of a millisecond each; a
+ruleset meets about a hundred lexers); here the terminals are filed under the characters they
+can begin with (worked out from their regular expressions), so only the few that can match are
+tried, each compiled once. White space and comments are stepped over before the match where no
+other terminal of the lexer begins with a character they can begin with.
 """
 
 from __future__ import annotations
@@ -76,14 +79,20 @@ class Reduction:
     unit: bool = False  # `?a: b`: b is the result, with its own place
 
 
+# A terminal as the lexer tries it: its name, and the fixed word it is or its compiled pattern.
+Candidate = tuple[str, "str | None", "re.Pattern[str] | None"]
+
+
 @attrs.frozen
 class Lexer:
-    """One of Lark's contextual lexers, as this driver runs it."""
+    """One of Lark's contextual lexers, as this driver runs it: the terminals Lark's alternation
+    holds, in its order, filed under each character they can begin with. The first of them that
+    matches is the one the alternation would match."""
 
-    pattern: re.Pattern[str]  # Lark's alternation of the lexer's terminals
+    by_first: dict[str, list[Candidate]]
     ignore: frozenset[str]
     words: dict[str, dict[str, str]]  # terminal -> {fixed word it may be -> that word's terminal}
-    skip: re.Pattern[str] | None  # white space and comments, where skipping them first is safe
+    skip: re.Pattern[str] | None  # white space and comments, where no other terminal begins so
 
 
 class Direct:
@@ -112,8 +121,13 @@ class Direct:
         self.dropped = frozenset(t.name for t in parser.terminals) - kept
         ignored = [t for t in parser.terminals if t.name in frontend.lexer_conf.ignore]
         self._skip = re.compile("(?:" + "|".join(t.pattern.to_regexp() for t in ignored) + ")+") if ignored else None
-        self._skip_starts = set().union(*(_first(t) or {-1} for t in ignored))
-        self._skip_chars = "".join(chr(c) for c in self._skip_starts if c >= 0)
+        self._strings = [t for t in parser.terminals if t.pattern.type == "str"]
+        self._spelt: dict[str, frozenset[str]] = {}  # regular terminal -> fixed words it spells whole
+        self._firsts: dict[str, set[int] | None] = {}  # by terminal
+        self._candidates: dict[str, Candidate] = {}  # by terminal
+        firsts = [_first(t) for t in ignored]
+        self._skip_starts: set[int] = set() if None in firsts else set().union(*firsts)  # type: ignore[arg-type]
+        self._skip_chars = "".join(chr(c) for c in self._skip_starts)
         self._basic = frontend.lexer.lexers  # state -> Lark's lexer, several states sharing one
         self._made: dict[int, Lexer] = {}  # by id of Lark's lexer
         self._lexers: dict[int, Lexer] = {}  # by state
@@ -135,23 +149,58 @@ class Direct:
         return made
 
     def _lexer(self, basic: Any) -> Lexer:
-        scanner = basic.scanner
-        if len(scanner._mres) != 1:
-            raise Unparsed("a lexer in more than one alternation")
+        """Lark's lexer without its compiled alternation. Lark reads a fixed word that a regular
+        terminal spells whole (`items`, spelt as a NAME) as that terminal, renamed after the match
+        (`lexer._create_unless`): the same is done here with a dictionary."""
+        flags = basic.g_regex_flags
         words: dict[str, dict[str, str]] = {}
-        for terminal, callback in basic.callback.items():
-            if not isinstance(callback, lark.lexer.UnlessCallback):
-                raise Unparsed(f"lexer callback on {terminal}")
-            fixed = callback.scanner.terminals
-            if any(t.pattern.type != "str" or t.pattern.flags for t in fixed):
-                raise Unparsed(f"fixed words of {terminal} are not plain")
-            words[terminal] = {t.pattern.value: t.name for t in fixed}
+        embedded = set()
+        strings = [t for t in basic.terminals if t.pattern.type == "str"]
+        for regular in (t for t in basic.terminals if t.pattern.type == "re"):
+            spells = self._spelt.get(regular.name)
+            if spells is None:
+                spells = self._spelt[regular.name] = _spelt_whole(regular, self._strings, flags)
+            spelt: dict[str, str] = {}
+            for fixed in strings:
+                if fixed.name in spells:
+                    spelt.setdefault(fixed.pattern.value, fixed.name)
+                    embedded.add(fixed.name)
+            if spelt:
+                words[regular.name] = spelt
+        by_first: dict[str, list[Candidate]] = {}
         ignore = frozenset(basic.ignore_types)
-        starts = self._skip_starts
-        safe = -1 not in starts and all(
-            (_first(t) or starts).isdisjoint(starts) for t in scanner.terminals if t.name not in ignore
+        safe = True
+        for terminal in basic.terminals:
+            if terminal.name in embedded:
+                continue
+            first = self._firsts.get(terminal.name) or self._first_of(terminal)
+            if first is None:
+                raise Unparsed(f"what {terminal.name} begins with is not worked out")
+            if terminal.name not in ignore and not first.isdisjoint(self._skip_starts):
+                safe = False
+            candidate = self._candidate(terminal, flags)
+            for char in first:
+                by_first.setdefault(chr(char), []).append(candidate)
+        return Lexer(
+            by_first,
+            ignore,
+            words,
+            self._skip if safe and self._skip_starts else None,
         )
-        return Lexer(scanner._mres[0], ignore, words, self._skip if safe else None)
+
+    def _first_of(self, terminal: Any) -> set[int] | None:
+        first = self._firsts[terminal.name] = _first(terminal)
+        return first
+
+    def _candidate(self, terminal: Any, flags: int) -> Candidate:
+        candidate = self._candidates.get(terminal.name)
+        if candidate is None:
+            if terminal.pattern.type == "str" and not terminal.pattern.flags:
+                candidate = (terminal.name, terminal.pattern.value, None)
+            else:
+                candidate = (terminal.name, None, re.compile(terminal.pattern.to_regexp(), flags))
+            self._candidates[terminal.name] = candidate
+        return candidate
 
     def parse(self, text: str, builder: Any) -> Any:
         """The syntax node of `text`, or `Unparsed`."""
@@ -179,11 +228,19 @@ class Direct:
                             line_start = text.rindex("\n", start, pos) + 1
                         if pos >= size:
                             break
-                found = lexer.pattern.match(text, pos)
-                if found is None:
+                for candidate in lexer.by_first.get(text[pos], ()):
+                    word = candidate[1]
+                    if word is not None:
+                        if text.startswith(word, pos):
+                            stop = pos + len(word)
+                            break
+                    elif found := candidate[2].match(text, pos):  # type: ignore[union-attr]
+                        stop = found.end()
+                        break
+                else:
                     raise Unparsed(pos)
-                kind = found.lastgroup  # type: ignore[assignment]
-                start, pos = pos, found.end()
+                kind = candidate[0]
+                start, pos = pos, stop
                 first_line, first_column = line, start - line_start + 1
                 breaks = text.count("\n", start, pos)
                 if breaks:
@@ -196,7 +253,7 @@ class Direct:
                 column = pos - line_start + 1
                 place: Place = (line, column, pos, line, column, pos)
             else:
-                value = found.group()  # type: ignore[union-attr]  # (a token was found)
+                value = text[start:pos]
                 if kind in lexer.words:
                     kind = lexer.words[kind].get(value, kind)
                 place = (first_line, first_column, start, line, pos - line_start + 1, pos, True)
@@ -258,6 +315,20 @@ class Direct:
                 places.append(extent)
                 if kind == "$END" and states[-1] == end:
                     return value_
+
+
+def _spelt_whole(regular: Any, strings: list[Any], flags: int) -> frozenset[str]:
+    """The fixed words (of the same priority) that a regular terminal matches whole: Lark reads
+    them as the regular terminal, renamed (`lexer._create_unless`)."""
+    spelt = set()
+    for fixed in strings:
+        value = fixed.pattern.value
+        found = fixed.priority == regular.priority and re.match(regular.pattern.to_regexp(), value, flags)
+        if found and found.group(0) == value:
+            if fixed.pattern.flags:  # Lark would keep it in the alternation too: not rebuilt here
+                raise Unparsed(f"the fixed word {fixed.name} has flags")
+            spelt.add(fixed.name)
+    return frozenset(spelt)
 
 
 def _passed_up(rule: Reduction, child: Any, held: list[Place | None], extent: Place | None) -> tuple[Any, Place | None]:
