@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import random
 
+import lark
 import pytest
 from conftest import REPO
 from fmt_helpers import BUNDLED, DOC_EXAMPLES, doc_blocks, grammar_rulesets, relaid
@@ -131,3 +132,37 @@ def test_white_space_and_comments_are_skipped_ahead_only_where_no_terminal_begin
 def test_the_direct_parser_gives_up_on_what_it_does_not_rebuild():
     with pytest.raises(Unparsed):
         direct_parser("start").parse("ruleset \"t\"\n@", object())
+
+
+def _with_mistakes(*mistakes: tuple[float, str]) -> str:
+    """The original bundled ruleset with text put in at fractions of its lines."""
+    lines = BUNDLED[0].read_text("utf-8").split("\n")
+    for fraction, inserted in sorted(mistakes, reverse=True):
+        at = int(len(lines) * fraction)
+        lines[at:at] = [inserted]
+    return "\n".join(lines)
+
+
+@pytest.mark.parametrize(
+    ("text", "codes"),
+    [
+        (_with_mistakes((0.5, "  @@")), ["S003"]),  # a character no terminal begins with
+        (_with_mistakes((0.9, "  criterion {")), None),  # a token where it cannot stand
+        (_with_mistakes((0.2, "  }"), (0.6, "  weight weight"), (0.95, "and and")), None),  # several
+        (BUNDLED[0].read_text("utf-8").rstrip().rstrip("}"), None),  # the text ends too soon
+        ('ruleset "t" version "1"\ntitle', None),  # at the very end, after one token
+        ("@", ["S003"]),  # before any token
+    ],
+    ids=["a bad character", "a token out of place", "three mistakes", "ends too soon", "ends after a word",
+         "nothing parses"],
+)
+def test_a_mistake_is_described_by_lark_going_on_from_where_the_direct_parse_stopped(monkeypatch, text, codes):
+    expected = lark_parse_text(text, "t.esi")
+    assert expected[0] is None and expected[1]
+    whole = []
+    monkeypatch.setattr(lark.Lark, "parse", lambda *args, **kwargs: whole.append(args))
+    found = _direct(text, "t.esi", "start")
+    assert whole == [], "the text was parsed again from its start"
+    assert difference(found, expected) is None
+    if codes is not None:
+        assert [d.code for d in found[1]] == codes

@@ -7,10 +7,12 @@ Lark would have given it: the grammar stays the one reference and the nodes come
 (tests compare them, spans included, over the bundled rulesets and every ruleset the tests
 write), in about half the time.
 
-It is only for text that parses. At the first thing that is not plainly right (a character no
-terminal matches, a token the table does not expect, a shape of tree this driver does not
-rebuild) it gives up with `Unparsed`, and the caller parses again with Lark, whose error
-recovery and messages stay the only ones.
+At a mistake in the text (a character no terminal matches, a token the table does not expect)
+it stops with `Mistake`, which holds the parser's states and tokens as they were after the last
+token that fitted; `resume` hands them to Lark, which goes on from there with its own error
+recovery, so Lark's messages stay the only ones and what comes before the mistake is not parsed
+twice. At a shape of tree this driver does not rebuild it stops with `Unparsed`, and the caller
+parses the whole text with Lark.
 
 The shaping follows Lark's `parse_tree_builder` (with `propagate_positions=True` and
 `maybe_placeholders=False`): anonymous tokens are dropped, `_rule` children are spliced into
@@ -34,22 +36,40 @@ import re
 from collections.abc import Callable
 from re import _constants as sre  # type: ignore[attr-defined]
 from re import _parser as sre_parse  # type: ignore[attr-defined]
+from types import SimpleNamespace
 from typing import Any
 
 import attrs
 import lark
-from lark import Token
+from lark import Token, Tree
+from lark.lexer import LexerState, LexerThread, LineCounter, TextSlice
 from lark.parsers.lalr_analysis import Shift
+from lark.parsers.lalr_parser import LALR_Parser
+from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
 # A place in the text: line, column, offset of the start; line, column, offset of the end; and,
-# for a token only, a seventh item (True): a token passed up keeps its own place.
-Place = tuple[int, ...]
+# for a token only, a seventh item, its terminal: a token passed up keeps its own place.
+Place = tuple[Any, ...]
 # Lark's Token without the check for a deprecated keyword that `Token(...)` makes each time.
 _token = getattr(Token, "_future_new", Token)
 
 
 class Unparsed(Exception):
     """The text is not one this driver parses: parse it with Lark (which says what is wrong)."""
+
+
+class Mistake(Unparsed):
+    """The text has a mistake where the parse stopped: Lark can go on from there (`resume`)
+    instead of parsing everything before it again."""
+
+    def __init__(self, text: str, states: list[int], places: list[Place | None], after: tuple[int, int, int],
+                 last: Place | None) -> None:
+        super().__init__(after[0])
+        self.text = text
+        self.states = states  # the parser's states after the last token was shifted
+        self.places = places  # and what the stack held then (a token's place names its terminal)
+        self.after = after  # the offset after that token, its line, and the offset its line starts at
+        self.last = last  # that token's place
 
 
 class Meta:
@@ -210,8 +230,10 @@ class Direct:
         places: list[Place | None] = []
         size = len(text)
         pos, line, line_start = 0, 1, 0
+        after, shifted = (0, 1, 0), None  # where the last token shifted ends, and its place
         while True:
             # The next token, by the lexer of the state the parser is in.
+            snapshot = None  # the stacks before this token's reductions, were it not to fit
             kind = "$END"
             while pos < size:
                 lexer = lexers.get(states[-1]) or self.lexer(states[-1])
@@ -238,7 +260,7 @@ class Direct:
                         stop = found.end()
                         break
                 else:
-                    raise Unparsed(pos)
+                    raise Mistake(text, states, places, after, shifted)
                 kind = candidate[0]
                 start, pos = pos, stop
                 first_line, first_column = line, start - line_start + 1
@@ -256,12 +278,12 @@ class Direct:
                 value = text[start:pos]
                 if kind in lexer.words:
                     kind = lexer.words[kind].get(value, kind)
-                place = (first_line, first_column, start, line, pos - line_start + 1, pos, True)
+                place = (first_line, first_column, start, line, pos - line_start + 1, pos, kind)
             # Feed it: reduce as the table says, then shift.
             while True:
                 action = (rows.get(states[-1]) or self.row(states[-1])).get(kind)
                 if action is None:
-                    raise Unparsed(pos)
+                    raise Mistake(text, *(snapshot or (states, places)), after, shifted)
                 shift, rule = action
                 if shift:
                     if kind == "$END":
@@ -269,7 +291,10 @@ class Direct:
                     states.append(rule)
                     values.append(None if kind in dropped else _token(kind, value, start, *place[:2], *place[3:6]))
                     places.append(place)
+                    after, shifted = (pos, line, line_start), place
                     break
+                if snapshot is None:
+                    snapshot = (states[:], places[:])
                 n = rule.size
                 if rule.unit:  # `?a: b` passing b up: only the state changes
                     states[-1] = (rows.get(states[-2]) or self.row(states[-2]))[rule.origin][1]
@@ -315,6 +340,30 @@ class Direct:
                 places.append(extent)
                 if kind == "$END" and states[-1] == end:
                     return value_
+
+
+def resume(parser: lark.Lark, start: str, mistake: Mistake, on_error: Callable[[Any], bool]) -> Any:
+    """What `parser.parse(text, on_error=on_error)` does (Lark's parse, going on after mistakes),
+    started where the direct parse stopped: the same states, every token still on the stack as
+    Lark's token (error recovery reads them), and the lexer after the last token shifted."""
+    frontend = parser.parser
+    inner = frontend.parser.parser
+    text = mistake.text
+    offset, line, line_start = mistake.after
+    counter = LineCounter("\n")
+    counter.char_pos, counter.line, counter.line_start_pos = offset, line, line_start
+    counter.column = offset - line_start + 1
+    last = None if mistake.last is None else _token_at(text, mistake.last)
+    lexer = LexerThread(frontend.lexer, LexerState(TextSlice(text, 0, len(text)), counter, last))
+    values: list[Any] = [_token_at(text, p) if p is not None and len(p) == 7 else Tree("_", []) for p in mistake.places]
+    state = ParserState(ParseConf(inner.parse_table, inner.callbacks, start), lexer, list(mistake.states), values)
+    # Lark's own loop of recovery (`LALR_Parser.parse`), its first parse being this state's.
+    first = SimpleNamespace(parse=lambda _lexer, _start: inner.parse_from_state(state, last_token=last))
+    return LALR_Parser.parse(SimpleNamespace(parser=first), lexer, start, on_error)  # type: ignore[arg-type]
+
+
+def _token_at(text: str, place: Place) -> Token:
+    return _token(place[6], text[place[2] : place[5]], place[2], place[0], place[1], place[3], place[4], place[5])
 
 
 def _spelt_whole(regular: Any, strings: list[Any], flags: int) -> frozenset[str]:

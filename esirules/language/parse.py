@@ -19,7 +19,7 @@ from esirules.diagnostics import Diagnostic
 from esirules.language import syntax as s
 from esirules.language.decode import decode
 from esirules.language.describe import Describer, wording
-from esirules.language.direct import Direct, Unparsed
+from esirules.language.direct import Direct, Mistake, Unparsed, resume
 from esirules.language.grammar import condition_parser, parser
 from esirules.language.limits import MAX_RECOVERIES, MAX_SYNTAX_ERRORS
 from esirules.language.recovery import Recovery
@@ -36,8 +36,11 @@ def parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Diagnos
     return built if built is not None else lark_parse_text(text, path)
 
 
-def lark_parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Diagnostic]]:
-    """`parse_text` by Lark alone: a parse tree, then syntax nodes (for text with mistakes)."""
+def lark_parse_text(
+    text: str, path: str, mistake: Mistake | None = None
+) -> tuple[s.RulesetFile | None, list[Diagnostic]]:
+    """`parse_text` by Lark alone: a parse tree, then syntax nodes; or, given where the direct
+    parse met a `mistake`, Lark going on from there to find and describe every mistake."""
     errors: list[Diagnostic] = []
     describe = Describer(text, path)
     recovery = Recovery(text)
@@ -49,7 +52,10 @@ def lark_parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Di
         return len(errors) < MAX_SYNTAX_ERRORS and recovery.attempts < MAX_RECOVERIES
 
     try:
-        tree = parser().parse(text, on_error=on_error)
+        if mistake is None:
+            tree = parser().parse(text, on_error=on_error)
+        else:
+            tree = resume(parser(), "start", mistake, on_error)
     except lark.exceptions.UnexpectedInput as error:
         # Raised when recovery is impossible (end of input, or too many errors).
         diagnostic = describe(error)
@@ -58,6 +64,8 @@ def lark_parse_text(text: str, path: str) -> tuple[s.RulesetFile | None, list[Di
         return None, _dedupe(errors)
     if errors:
         return None, _dedupe(errors)
+    if mistake is not None:  # (not met: the direct parse stops only where Lark finds a mistake)
+        return lark_parse_text(text, path)
     return _build(tree, path)
 
 
@@ -97,13 +105,16 @@ def direct_parser(start: str) -> Direct | None:
 
 
 def _direct(text: str, path: str, start: str) -> tuple[Any, list[Diagnostic]] | None:
-    """Text that parses, built straight into syntax nodes; None where Lark must parse it."""
+    """Text that parses, built straight into syntax nodes; a ruleset with a mistake, described
+    by Lark going on from where the direct parse stopped; None where Lark must parse it whole."""
     direct = direct_parser(start)
     if direct is None:
         return None
     builder = ToSyntax(path)
     try:
         node = direct.parse(text, builder)
+    except Mistake as mistake:
+        return lark_parse_text(text, path, mistake) if start == "start" else None
     except Unparsed:
         return None
     if builder.problems:
