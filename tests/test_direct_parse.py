@@ -152,9 +152,11 @@ def _with_mistakes(*mistakes: tuple[float, str]) -> str:
         (BUNDLED[0].read_text("utf-8").rstrip().rstrip("}"), None),  # the text ends too soon
         ('ruleset "t" version "1"\ntitle', None),  # at the very end, after one token
         ("@", ["S003"]),  # before any token
+        # The block left open is named in the help by its text: Lark's recovery reads the tree.
+        ('ruleset "t" version "1"\ntest "t" {\n  expect overall grade x\noverall "o" { }\n', None),
     ],
     ids=["a bad character", "a token out of place", "three mistakes", "ends too soon", "ends after a word",
-         "nothing parses"],
+         "nothing parses", "a block left open"],
 )
 def test_a_mistake_is_described_by_lark_going_on_from_where_the_direct_parse_stopped(monkeypatch, text, codes):
     expected = lark_parse_text(text, "t.esi")
@@ -166,3 +168,5 @@ def test_a_mistake_is_described_by_lark_going_on_from_where_the_direct_parse_sto
     assert difference(found, expected) is None
     if codes is not None:
         assert [d.code for d in found[1]] == codes
+    if 'test "t" {' in text:
+        assert 'test "t"' in found[1][0].help

@@ -47,8 +47,10 @@ from lark.parsers.lalr_analysis import Shift
 from lark.parsers.lalr_parser import LALR_Parser
 from lark.parsers.lalr_parser_state import ParseConf, ParserState
 
-# A place in the text: line, column, offset of the start; line, column, offset of the end; and,
-# for a token only, a seventh item, its terminal: a token passed up keeps its own place.
+# A place in the text: line, column, offset of the start; line, column, offset of the end; and
+# what is there: a token's terminal (a name), or the `Reduction` that built the node (the tree
+# Lark would have there, for its error recovery to read: `resume`). A token passed up keeps its
+# own place.
 Place = tuple[Any, ...]
 # Lark's Token without the check for a deprecated keyword that `Token(...)` makes each time.
 _token = getattr(Token, "_future_new", Token)
@@ -96,7 +98,9 @@ class Reduction:
     keep: tuple[tuple[int, bool], ...] | None  # (index, splice) of the children kept; None: all
     single: bool  # `?rule`: one child kept is the result
     build: Callable[..., Any] | None  # the ToSyntax method; None: a `_rule` to splice
-    unit: bool = False  # `?a: b`: b is the result, with its own place
+    unit: bool  # `?a: b`: b is the result, with its own place
+    name: str  # the tree's name in Lark's parse tree (the rule's alias, or its name)
+    token: str | None  # the terminal, where the rule is one token and keeps it (`text: STRING`)
 
 
 # A terminal as the lexer tries it: its name, and the fixed word it is or its compiled pattern.
@@ -151,6 +155,7 @@ class Direct:
         self._basic = frontend.lexer.lexers  # state -> Lark's lexer, several states sharing one
         self._made: dict[int, Lexer] = {}  # by id of Lark's lexer
         self._lexers: dict[int, Lexer] = {}  # by state
+        self.lexer(self.start)  # now: a Lark whose lexers differ is found here, not during a parse
 
     def row(self, state: int) -> dict[str, tuple[bool, Any]]:
         """What the table says to do in `state` on each terminal: (shift?, state or rule)."""
@@ -316,7 +321,7 @@ class Direct:
                     if here is not None:
                         last = here
                         break
-                extent: Place | None = None if first is None else (first[0], first[1], first[2], last[3], last[4], last[5])  # type: ignore[index]
+                extent = None if first is None else (first[0], first[1], first[2], last[3], last[4], last[5], rule)  # type: ignore[index]
                 kept = children
                 if rule.keep is not None:
                     kept = []
@@ -355,15 +360,27 @@ def resume(parser: lark.Lark, start: str, mistake: Mistake, on_error: Callable[[
     counter.column = offset - line_start + 1
     last = None if mistake.last is None else _token_at(text, mistake.last)
     lexer = LexerThread(frontend.lexer, LexerState(TextSlice(text, 0, len(text)), counter, last))
-    values: list[Any] = [_token_at(text, p) if p is not None and len(p) == 7 else Tree("_", []) for p in mistake.places]
+    values = [_value_at(text, place) for place in mistake.places]
     state = ParserState(ParseConf(inner.parse_table, inner.callbacks, start), lexer, list(mistake.states), values)
     # Lark's own loop of recovery (`LALR_Parser.parse`), its first parse being this state's.
     first = SimpleNamespace(parse=lambda _lexer, _start: inner.parse_from_state(state, last_token=last))
     return LALR_Parser.parse(SimpleNamespace(parser=first), lexer, start, on_error)  # type: ignore[arg-type]
 
 
-def _token_at(text: str, place: Place) -> Token:
-    return _token(place[6], text[place[2] : place[5]], place[2], place[0], place[1], place[3], place[4], place[5])
+def _token_at(text: str, place: Place, terminal: str | None = None) -> Token:
+    return _token(terminal or place[6], text[place[2] : place[5]], place[2], place[0], place[1], place[3], place[4],
+                  place[5])
+
+
+def _value_at(text: str, place: Place | None) -> Any:
+    """What Lark's value stack would hold at a place: a token, or a tree with the rule's name (its
+    token too, where the rule is one token; Lark's recovery names a block by its `text`)."""
+    if place is None:
+        return Tree("_", [])  # a rule that matched no text
+    what = place[6]
+    if isinstance(what, str):
+        return _token_at(text, place)
+    return Tree(what.name, [_token_at(text, place, what.token)] if what.token else [])
 
 
 def _spelt_whole(regular: Any, strings: list[Any], flags: int) -> frozenset[str]:
@@ -389,11 +406,13 @@ def _passed_up(rule: Reduction, child: Any, held: list[Place | None], extent: Pl
     else:
         raise Unparsed("a child passed up out of a spliced rule")
     own = held[index]
-    if own is not None and len(own) == 7:
+    if own is None:
+        if extent is not None:
+            raise Unparsed("a rule without text passed up")  # Lark would give it a place of its own
+        return child, None
+    if isinstance(own[6], str):
         return child, own  # Lark leaves a token's own place
-    if own is None and extent is not None:
-        raise Unparsed("a rule without text passed up")  # Lark would give it a place of its own
-    return child, extent
+    return child, (*extent[:6], own[6])  # type: ignore[index]  # the child's tree, in its container
 
 
 def _reduction(rule: Any, builder: type) -> Reduction:
@@ -413,7 +432,9 @@ def _reduction(rule: Any, builder: type) -> Reduction:
     if build is None and not name.startswith("_") and not single:
         raise Unparsed(f"no way to build {name}")
     unit = single and keep is None and len(rule.expansion) == 1
-    return Reduction(len(rule.expansion), rule.origin.name, keep, single, build, unit)
+    one = rule.expansion[0] if len(rule.expansion) == 1 else None
+    token = one.name if one is not None and one.is_term and keep is None else None
+    return Reduction(len(rule.expansion), rule.origin.name, keep, single, build, unit, name, token)
 
 
 def _first(terminal: Any) -> set[int] | None:
