@@ -3,8 +3,8 @@
 The jobs are split by module: `decode` (bytes -> text), `grammar` and `tables` (the parsers),
 `direct` (text that parses, straight into syntax nodes), `recovery` (going on after a mistake),
 `describe` (a mistake in words) and `tosyntax` (parse tree -> syntax tree). This module runs
-them in order: text is first parsed directly; only when that stops (the text has a mistake) is
-it parsed again with Lark, whose error recovery and messages are the only ones.
+them in order: text is parsed directly; where that stops at a mistake, Lark goes on from there,
+and its error recovery and messages are the only ones.
 """
 
 from __future__ import annotations
