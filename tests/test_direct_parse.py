@@ -1,5 +1,6 @@
 """The direct parse (language/direct.py) builds the nodes Lark's parse tree and ToSyntax build,
-spans included, and leaves every text with a mistake to Lark.
+spans included, and the formatter's concrete trees as Lark builds them; at a mistake, Lark goes
+on from where it stopped and says what is wrong.
 
 Besides these tests, conftest checks every parse of every test against Lark's
 (`_direct_parse_matches_lark`).
@@ -17,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from syntax_helpers import difference
 
+from esirules.authoring.fmt_layout import _direct_layout, layout_parser, parse_layout
 from esirules.language.direct import Unparsed, _first
 from esirules.language.grammar import parser
 from esirules.language.parse import (
@@ -170,3 +172,32 @@ def test_a_mistake_is_described_by_lark_going_on_from_where_the_direct_parse_sto
         assert [d.code for d in found[1]] == codes
     if 'test "t" {' in text:
         assert 'test "t"' in found[1][0].help
+
+
+def _layout(tree: object) -> list[tuple[object, ...]]:
+    """A concrete parse tree written out in order: each tree's name and size, each token whole."""
+    out: list[tuple[object, ...]] = []
+    pending = [tree]
+    while pending:
+        item = pending.pop()
+        if isinstance(item, lark.Tree):
+            out.append(("tree", item.data, len(item.children)))
+            pending.extend(reversed(item.children))
+        else:
+            assert isinstance(item, lark.Token), item
+            out.append((item.type, str(item), item.start_pos, item.end_pos, item.line, item.column,
+                        item.end_line, item.end_column))
+    return out
+
+
+@pytest.mark.parametrize("path", EVERY_FILE, ids=[str(p.relative_to(REPO)) for p in EVERY_FILE])
+def test_the_formatter_gets_lark_s_concrete_tree_every_token_kept_from_the_direct_parse(path):
+    text, _ = decode(path.read_bytes(), str(path))
+    try:
+        by_lark = layout_parser().parse(text) if text is not None else None
+    except lark.exceptions.UnexpectedInput:
+        by_lark = None
+    if by_lark is None:
+        return  # the formatter lays out only text that parses
+    assert _direct_layout() is not None
+    assert _layout(parse_layout(text)) == _layout(by_lark)

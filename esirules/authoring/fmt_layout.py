@@ -28,6 +28,7 @@ import lark
 from lark import Token, Tree
 
 from esirules.language import tables
+from esirules.language.direct import Direct, Unparsed, direct
 
 # ---------------------------------------------------------------------------------------------
 # Layout hints (grammar rule or alias names)
@@ -114,8 +115,28 @@ def _terminals() -> dict[str, _Terminal]:
     }
 
 
+class _Trees:
+    """Builds Lark's trees in the direct parse (`language/direct.py`), as Lark's tree builder does."""
+
+    @staticmethod
+    def __default__(name: str, meta: object, children: list[Tree[Token] | Token]) -> Tree[Token]:
+        return Tree(name, children)
+
+
+@functools.cache
+def _direct_layout() -> Direct | None:
+    return direct(layout_parser(), "start", _Trees)
+
+
 def parse_layout(text: str) -> Tree[Token]:
-    """The concrete parse tree of text that parses (raises Lark's errors otherwise)."""
+    """The concrete parse tree of text that parses (raises Lark's errors otherwise). The text is
+    parsed directly, without Lark's tree builder; where that stops, by Lark."""
+    parser = _direct_layout()
+    if parser is not None:
+        try:
+            return parser.parse(text, _Trees)  # type: ignore[no-any-return]
+        except Unparsed:
+            pass
     return layout_parser().parse(text)
 
 

@@ -32,6 +32,7 @@ other terminal of the lexer begins with a character they can begin with.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from re import _constants as sre  # type: ignore[attr-defined]
@@ -418,23 +419,39 @@ def _passed_up(rule: Reduction, child: Any, held: list[Place | None], extent: Pl
 def _reduction(rule: Any, builder: type) -> Reduction:
     options = rule.options
     keep: tuple[tuple[int, bool], ...] | None = None
-    if not options.keep_all_tokens:
-        kept = tuple(
-            (i, not sym.is_term and sym.name.startswith("_"))
-            for i, sym in enumerate(rule.expansion)
-            if not (sym.is_term and sym.filter_out)
-        )
-        if len(kept) < len(rule.expansion) or any(splice for _, splice in kept):
-            keep = kept
+    kept = tuple(
+        (i, not sym.is_term and sym.name.startswith("_"))
+        for i, sym in enumerate(rule.expansion)
+        if options.keep_all_tokens or not (sym.is_term and sym.filter_out)
+    )
+    if len(kept) < len(rule.expansion) or any(splice for _, splice in kept):
+        keep = kept
     name = rule.alias or options.template_source or rule.origin.name
     single = bool(options.expand1 and not rule.alias)
     build = getattr(builder, name, None)
+    if build is None and not name.startswith("_") and hasattr(builder, "__default__"):
+        build = functools.partial(_by_default, name)
     if build is None and not name.startswith("_") and not single:
         raise Unparsed(f"no way to build {name}")
     unit = single and keep is None and len(rule.expansion) == 1
     one = rule.expansion[0] if len(rule.expansion) == 1 else None
     token = one.name if one is not None and one.is_term and keep is None else None
     return Reduction(len(rule.expansion), rule.origin.name, keep, single, build, unit, name, token)
+
+
+def _by_default(name: str, builder: Any, meta: Meta, children: list[Any]) -> Any:
+    """A rule the builder has no method for, built by its `__default__` (as a Lark transformer's)."""
+    return builder.__default__(name, meta, children)
+
+
+def direct(parser: lark.Lark, start: str, builder: type) -> Direct | None:
+    """A direct parser, or None if the grammar uses something it does not run, or Lark's internals
+    it runs on are not as it knows them (then Lark parses everything, as correctly; a test fails,
+    so that it is noticed)."""
+    try:
+        return Direct(parser, start, builder)
+    except (Unparsed, AttributeError, KeyError, TypeError):
+        return None
 
 
 def _first(terminal: Any) -> set[int] | None:

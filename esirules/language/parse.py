@@ -19,7 +19,7 @@ from esirules.diagnostics import Diagnostic
 from esirules.language import syntax as s
 from esirules.language.decode import decode
 from esirules.language.describe import Describer, wording
-from esirules.language.direct import Direct, Mistake, Unparsed, resume
+from esirules.language.direct import Direct, Mistake, Unparsed, direct, resume
 from esirules.language.grammar import condition_parser, parser
 from esirules.language.limits import MAX_RECOVERIES, MAX_SYNTAX_ERRORS
 from esirules.language.recovery import Recovery
@@ -96,13 +96,8 @@ def lark_parse_condition(text: str, path: str = "<condition>") -> tuple[s.Condit
 
 @functools.cache
 def direct_parser(start: str) -> Direct | None:
-    """The direct parser for rulesets (`start`) or conditions, or None if the grammar uses
-    something it does not run, or Lark's internals it runs on are not as it knows them (then Lark
-    parses everything, as correctly; a test fails, so that it is noticed)."""
-    try:
-        return Direct(parser() if start == "start" else condition_parser(), start, ToSyntax)
-    except (Unparsed, AttributeError, KeyError, TypeError):
-        return None
+    """The direct parser for rulesets (`start`) or conditions (None: Lark parses everything)."""
+    return direct(parser() if start == "start" else condition_parser(), start, ToSyntax)
 
 
 def _direct(text: str, path: str, start: str) -> tuple[Any, list[Diagnostic]] | None:
