@@ -127,8 +127,10 @@ def test_white_space_and_comments_are_skipped_ahead_only_where_no_terminal_begin
     assert ord('"') in _first(terminals["STRING"])
     assert _first(terminals["SIGNED_NUMBER"]) == {ord("-"), *range(ord("0"), ord("9") + 1)}
     # A terminal whose beginning is not worked out counts as beginning with anything.
-    odd = type(terminals["NAME"])("ODD", type(terminals["NAME"].pattern)(r"\w+"))
-    assert _first(odd) is None
+    kind, pattern = type(terminals["NAME"]), type(terminals["NAME"].pattern)
+    assert _first(kind("ODD", pattern(r"\w+"))) is None
+    assert _first(kind("CASELESS", pattern("(?i:yes)"))) is None
+    assert _first(kind("CASELESS", pattern("(?i)yes"))) is None
 
 
 def test_the_direct_parser_gives_up_on_what_it_does_not_rebuild():

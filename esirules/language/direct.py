@@ -131,6 +131,8 @@ class Direct:
         table = frontend.parser.parser.parse_table
         if frontend.lexer_conf.callbacks or parser.options.postlex is not None:
             raise Unparsed("lexer callbacks are not run by this driver")
+        if frontend.lexer_conf.g_regex_flags:
+            raise Unparsed("flags for every terminal are not run by this driver")
         self.start = table.start_states[start]
         self.end = table.end_states[start]
         self._table = table.states
@@ -221,7 +223,7 @@ class Direct:
     def _candidate(self, terminal: Any, flags: int) -> Candidate:
         candidate = self._candidates.get(terminal.name)
         if candidate is None:
-            if terminal.pattern.type == "str" and not terminal.pattern.flags:
+            if terminal.pattern.type == "str" and not terminal.pattern.flags and not flags:
                 candidate = (terminal.name, terminal.pattern.value, None)
             else:
                 candidate = (terminal.name, None, re.compile(terminal.pattern.to_regexp(), flags))
@@ -458,7 +460,10 @@ def _first(terminal: Any) -> set[int] | None:
     """The characters a terminal's match can begin with, or None where that is not worked out."""
     if terminal.pattern.type == "str" and not terminal.pattern.flags:
         return {ord(terminal.pattern.value[0])}
-    found, _ = _first_of(list(sre_parse.parse(terminal.pattern.to_regexp())))
+    parsed = sre_parse.parse(terminal.pattern.to_regexp())
+    if parsed.state.flags & re.IGNORECASE:
+        return None  # (the characters would be worked out in one case only)
+    found, _ = _first_of(list(parsed))
     return found
 
 
@@ -481,6 +486,8 @@ def _first_of(items: list[Any]) -> tuple[set[int] | None, bool]:
         if op in (sre.ASSERT, sre.ASSERT_NOT, sre.AT):
             continue  # zero width: what follows begins the match
         if op is sre.SUBPATTERN:
+            if arg[1] & re.IGNORECASE:  # (?i:...)
+                return None, False
             inner, empty = _first_of(list(arg[-1]))
         elif op is sre.BRANCH:
             inner, empty = set(), False
