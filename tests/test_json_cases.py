@@ -35,27 +35,33 @@ RULES = load_ruleset(RULESET)
 
 
 class Spy:
-    """Counts the files a fast reader (by default the JSON scanner) read; `exact()` turns it off."""
+    """Counts the files fast readers read (by default the JSON scanner; each given as its module
+    and function, replaced where it is called from); `exact()` turns them off."""
 
-    def __init__(self, monkeypatch: pytest.MonkeyPatch, module: Any = json_cases, name: str = "read_json_cases"):
+    def __init__(self, monkeypatch: pytest.MonkeyPatch, *readers: tuple[Any, str]):
         self.fast = 0
-        self.monkeypatch, self.module, self.name = monkeypatch, module, name
-        real = getattr(module, name)
+        self.monkeypatch = monkeypatch
+        self.readers = readers or ((json_cases, "read_json_cases"),)
+        for module, name in self.readers:
+            monkeypatch.setattr(module, name, self._spy(getattr(module, name)))
 
+    def _spy(self, real: Any) -> Any:
         def spy(*args: Any, **options: Any) -> Any:
             found = real(*args, **options)
             self.fast += found is not None
             return found
 
-        monkeypatch.setattr(module, name, spy)
+        return spy
 
     def exact(self) -> None:
-        self.monkeypatch.setattr(self.module, self.name, lambda *args, **options: None)
+        for module, name in self.readers:
+            self.monkeypatch.setattr(module, name, lambda *args, **options: None)
 
 
-def outcome(path: Path) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:
+def outcome(path: Path, rules: Any = RULES) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:
+    """The evidence a file gives, or its diagnostics."""
     try:
-        return load_evidence(str(path), RULES)
+        return load_evidence(str(path), rules)
     except DiagnosticError as error:
         return [(d.code, d.severity, d.message, d.span.line, d.span.column, d.help) for d in error.diagnostics]
 
@@ -73,12 +79,16 @@ def assert_same(fast: Any, exact: Any) -> None:
     assert [w.diagnostic() for w in fast.warnings] == [w.diagnostic() for w in exact.warnings]
 
 
-def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:
-    spy = Spy(monkeypatch)
-    fast = outcome(path)
-    taken = spy.fast
-    spy.exact()
-    return fast, outcome(path), taken
+def both(
+    path: Path, monkeypatch: pytest.MonkeyPatch, *readers: tuple[Any, str], rules: Any = RULES
+) -> tuple[Any, Any, int]:
+    """The outcome read with the fast readers allowed, how many files they read, and read exactly."""
+    with monkeypatch.context() as patched:
+        spy = Spy(patched, *readers)
+        fast = outcome(path, rules)
+        taken = spy.fast
+        spy.exact()
+        return fast, outcome(path, rules), taken
 
 
 @pytest.fixture(scope="module")

@@ -21,6 +21,9 @@ import attrs
 import pytest
 import yaml
 from evidence_helpers import folder_with_ruleset, run, write
+from test_json_cases import assert_same
+from test_json_cases import both as both_ways
+from test_json_cases import outcome as json_outcome
 
 import esirules.evidence.stream as stream
 from esirules.diagnostics import DiagnosticError
@@ -90,23 +93,7 @@ def records(cases: list[list[str]]) -> list[dict[str, Any]]:
 
 
 def outcome(path: Path) -> Evidence | list[tuple[str, str, str, int, int, str | None]]:
-    rules = load_ruleset(str(path.parent / "stray.esi"))
-    try:
-        return load_evidence(str(path), rules)
-    except DiagnosticError as error:
-        return [(d.code, d.severity, d.message, d.span.line, d.span.column, d.help) for d in error.diagnostics]
-
-
-def assert_same(one: Any, other: Any) -> None:
-    """The same evidence (cases, their places, warnings) or the same diagnostics."""
-    if isinstance(other, list):
-        assert one == other
-        return
-    assert isinstance(one, Evidence) and isinstance(other, Evidence)
-    assert one.cases.same_as(other.cases)
-    assert list(one.cases.locations) == list(other.cases.locations)
-    assert [w.diagnostic() for w in one.warnings] == [w.diagnostic() for w in other.warnings]
-    assert [w.count for w in one.warnings] == [w.count for w in other.warnings]
+    return json_outcome(path, load_ruleset(str(path.parent / "stray.esi")))
 
 
 def assert_as_chosen(found: Any, choice: str, counts: dict[str, int]) -> None:
@@ -124,39 +111,10 @@ def assert_as_chosen(found: Any, choice: str, counts: dict[str, int]) -> None:
         assert [(w.code, w.count) for w in found.warnings] == [("E122", counts["B1.start"]), ("E122", counts["B1.sex"])]
 
 
-class FastPaths:
-    """Counts the files the fast CSV, JSON and YAML readers read; `exact()` turns them off."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch):
-        self.fast = 0
-        self.monkeypatch = monkeypatch
-        # (the JSON and YAML scanners are imported when used, so they are replaced in their modules)
-        self.readers = ((json_cases, "read_json_cases"), (yaml_fast, "read_yaml_cases"), (load, "read_plain_csv"))
-        for module, name in self.readers:
-            monkeypatch.setattr(module, name, self._spy(getattr(module, name)))
-
-    def _spy(self, real: Any) -> Any:
-        def spy(*args: Any, **options: Any) -> Any:
-            found = real(*args, **options)
-            self.fast += found is not None
-            return found
-
-        return spy
-
-    def exact(self) -> None:
-        for module, name in self.readers:
-            self.monkeypatch.setattr(module, name, lambda *args, **options: None)
-
-
 def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:
-    """The outcome read with the fast readers allowed, how many files they read, and read exactly."""
-    with monkeypatch.context() as patched:
-        spy = FastPaths(patched)
-        fast = outcome(path)
-        taken = spy.fast
-        spy.exact()
-        exact = outcome(path)
-    return fast, exact, taken
+    """Read with the fast CSV, JSON and YAML readers allowed (and how many files they read), then exactly."""
+    readers = ((json_cases, "read_json_cases"), (yaml_fast, "read_yaml_cases"), (load, "read_plain_csv"))
+    return both_ways(path, monkeypatch, *readers, rules=load_ruleset(str(path.parent / "stray.esi")))
 
 
 # ---------------------------------------------------------------------------------------------

@@ -17,8 +17,8 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from test_json_cases import RULES, RULESET, assert_same, documents, outcome
-from test_json_cases import Spy as JsonSpy
+from test_json_cases import RULES, RULESET, assert_same, documents
+from test_json_cases import both as both_ways
 
 from esirules.evidence import yaml_fast
 from esirules.evidence.cases import Evidence
@@ -26,19 +26,8 @@ from esirules.evidence.cases import Evidence
 REPO = Path(__file__).resolve().parent.parent
 
 
-class Spy(JsonSpy):
-    """Counts the files the YAML scanner read; `exact()` turns it off."""
-
-    def __init__(self, monkeypatch: pytest.MonkeyPatch):
-        super().__init__(monkeypatch, yaml_fast, "read_yaml_cases")
-
-
 def both(path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Any, Any, int]:
-    spy = Spy(monkeypatch)
-    fast = outcome(path)
-    taken = spy.fast
-    spy.exact()
-    return fast, outcome(path), taken
+    return both_ways(path, monkeypatch, (yaml_fast, "read_yaml_cases"))
 
 
 @pytest.fixture(scope="module")
