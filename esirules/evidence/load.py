@@ -14,6 +14,7 @@ import codecs
 import hashlib
 import os
 import threading
+from typing import Any
 
 import attrs
 import yaml
@@ -45,6 +46,7 @@ from esirules.evidence.inspection import InspectionFields
 from esirules.evidence.read_arrow import FAST_PATH_BYTES, read_plain_csv
 from esirules.evidence.read_csv import read_csv
 from esirules.evidence.read_workbook import is_workbook
+from esirules.evidence.stream import batched
 from esirules.evidence.table import CaseTable
 from esirules.evidence.vocabulary import Vocabulary, shown, vocabulary
 from esirules.evidence.yaml_cases import InlineCases
@@ -77,6 +79,24 @@ def load_evidence(
     Raises:
         DiagnosticError: with every problem found, each with its file and line.
     """
+    found = _load_evidence(path, ruleset, progress, files, defer=False)
+    assert isinstance(found, Evidence)  # INVARIANT: nothing is deferred unless asked
+    return found
+
+
+def load_or_defer(
+    path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT, files: InputFiles = DISK
+) -> Evidence | Deferred:
+    """`load_evidence`, but an evidence file whose `cases:` names one CSV file large enough to be
+    read in batches (`stream.batched`) is read without it (`Deferred`), unless it has a problem
+    (then it is read whole, which reports it) or carries judgements forward (whether a level
+    carried forward has evidence this time needs the cases)."""
+    return _load_evidence(path, ruleset, progress, files, defer=True)
+
+
+def _load_evidence(
+    path: str, ruleset: model.Ruleset, progress: Progress, files: InputFiles, *, defer: bool
+) -> Evidence | Deferred:
     if is_workbook(path):
         from esirules.evidence.workbook import load_workbook
 
@@ -90,14 +110,41 @@ def load_evidence(
             evidence = fast.load()
             if evidence is not None and fast.fast_table is not None and not fast.problems and not fast.warnings:
                 return attrs.evolve(evidence, warnings=(), sources=fast.cited())
-        reader = _Load(path, ruleset, files)
+        reader = _Load(path, ruleset, files, defer=defer)
         evidence = reader.load()
+        if reader.deferred is not None:
+            if evidence is not None and not reader.problems and not reader.warnings and reader.carried.node is None:
+                return Deferred(attrs.evolve(evidence, sources=reader.cited()), reader.deferred, reader.digest)
+            reader = _Load(path, ruleset, files)  # read whole: it reports every problem, as always
+            evidence = reader.load()
     if reader.problems or evidence is None:
         reader.decode_all()
         found = [*reader.problems, *(w.diagnostic() for w in reader.warnings)]
         problems = sorted(found, key=lambda d: (d.span.file != path, d.span.file, d.span.line, d.span.column))
         raise DiagnosticError(problems, reader.sources)
     return attrs.evolve(evidence, warnings=tuple(reader.warnings), sources=reader.cited())
+
+
+@attrs.frozen
+class Deferred:
+    """An evidence file read without the cases of the one large CSV file it names (`cases:
+    big.csv`), for the caller to read that file in batches (scoring/stream.py). Such a file has
+    no warnings of its own (every warning is about cases; one with any is read whole)."""
+
+    evidence: Evidence  # everything else, with no cases
+    cases_path: str  # the CSV file named, from the working folder
+    digest: Any  # the content hash so far (the document's text): the CSV file's bytes go on it
+
+    def with_cases(self, read: Evidence) -> Evidence:
+        """The evidence, once its CSV file has been read in batches (`read`: `CsvBatches.evidence`,
+        begun on `digest`): as a whole read gives it, but for the cases, which are counted, not kept."""
+        return attrs.evolve(
+            self.evidence,
+            content_hash=read.content_hash,
+            summary=read.summary,
+            warnings=read.warnings,
+            sources={**self.evidence.sources, **read.sources},
+        )
 
 
 def read_ruleset_reference(path: str, files: InputFiles = DISK) -> str | None:
@@ -207,10 +254,13 @@ def _reference_in(path: str, root: yaml.MappingNode, problems: Problems, files: 
 class _Load:
     """One load: the files read, the problems found."""
 
-    def __init__(self, path: str, ruleset: model.Ruleset, files: InputFiles, *, fast: bool = False):
-        """`fast`: read a JSON file's cases by `json_cases` (`load` gives None if it cannot)."""
+    def __init__(self, path: str, ruleset: model.Ruleset, files: InputFiles, *, fast: bool = False, defer: bool = False):
+        """`fast`: read a JSON file's cases by `json_cases` (`load` gives None if it cannot).
+        `defer`: leave out the one CSV file `cases:` names if it is to be read in batches (`deferred`)."""
         self.path = path
         self.fast = fast
+        self.defer = defer
+        self.deferred: str | None = None  # that file
         self.fast_table: CaseTable | None = None
         self.hashed = False  # the evidence file's bytes are in the digest already
         self.files = files
@@ -254,7 +304,7 @@ class _Load:
             elif key == "cases" and self.fast_table is not None:
                 parts = [encode_cases(self.fast_table, self.vocab, self.problems, self.warnings)]
             elif key == "cases":
-                parts = self._cases(node)
+                parts = [] if self.defer and self._deferred(node) else self._cases(node)
             elif key == "ratings":
                 ratings = self.fields.ratings(node)
             elif key == "measures":
@@ -347,6 +397,19 @@ class _Load:
             elif item is not None:
                 run.append(item)
         return parts
+
+    def _deferred(self, node: yaml.Node) -> bool:
+        """Whether `cases` names one CSV file alone, and one to be read in batches: it is then
+        noted (`deferred`), and not read here."""
+        if isinstance(node, yaml.SequenceNode) and len(node.value) == 1:
+            node = node.value[0]
+        if not isinstance(node, yaml.ScalarNode) or node.tag == NULL or not str(node.value).lower().endswith(".csv"):
+            return False
+        path = resolve(self.path, str(node.value))
+        if not batched(self.files.size(path)):
+            return False
+        self.deferred = path
+        return True
 
     def _csv_reference(self, node: yaml.ScalarNode) -> list[Cases]:
         name = str(node.value)

@@ -25,6 +25,7 @@ import os
 from array import array
 from collections import Counter
 from collections.abc import Iterator
+from typing import Any
 
 import attrs
 import numpy as np
@@ -82,15 +83,22 @@ class CsvBatches:
     """
 
     def __init__(
-        self, path: str, ruleset: model.Ruleset, *, files: InputFiles = DISK, batch_bytes: int | None = None
+        self,
+        path: str,
+        ruleset: model.Ruleset,
+        *,
+        files: InputFiles = DISK,
+        batch_bytes: int | None = None,
+        digest: Any = None,
     ):
+        """`digest`: the content hash to go on with (of the evidence file naming this one), if any."""
         self.path, self.files = path, files
         self.batch_bytes = BATCH_BYTES if batch_bytes is None else batch_bytes
         self.vocab = vocabulary(ruleset)
         self.whole = False
         self.problems: Problems = []
         self.unscored: list[Unscored] = []
-        self.digest = hashlib.sha256()
+        self.digest = hashlib.sha256() if digest is None else digest.copy()
         self.hashes = np.empty(0, dtype=np.int64)  # of the case ids, the first `self.cases`
         self.cases = 0
         self.samples: Counter[str | None] = Counter()

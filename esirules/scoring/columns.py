@@ -20,7 +20,7 @@ import attrs
 from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.cases import Evidence, Location
 from esirules.evidence.facts import fact_conflicts
-from esirules.evidence.load import load_evidence, read_ruleset_reference
+from esirules.evidence.load import load_evidence, load_or_defer, read_ruleset_reference
 from esirules.evidence.sheet import ColumnSpec
 from esirules.evidence.stream import batched
 from esirules.files import DISK, FileProblem, InputFiles
@@ -87,11 +87,7 @@ class Scorer:
             ruleset = self.rulesets[ruleset_path]
             assert ruleset is not None
             try:
-                evidence = None
-                if self.batches and path.lower().endswith(".csv") and batched(self.files.size(path)):
-                    found = score_in_batches(path, self.evaluators[ruleset_path], progress=self.progress, files=self.files)
-                    if found is not None:
-                        evidence, self.batched[key] = found
+                evidence = self._in_batches(path, ruleset_path) if self.batches else None
                 if evidence is None:
                     evidence = load_evidence(path, ruleset, progress=self.progress, files=self.files)
             except DiagnosticError as error:
@@ -106,6 +102,27 @@ class Scorer:
             if self.strict:
                 self.diagnostics.extend(w.diagnostic("error") for w in evidence.warnings)
         return self.evidence[key]
+
+    def _in_batches(self, path: str, ruleset_path: str) -> Evidence | None:
+        """The evidence of a large CSV file, or of an evidence file naming one under `cases:`, its
+        cases read in batches and counted (`self.batched`); None for any other file, or one whose
+        pieces cannot be read on their own (then it is loaded whole)."""
+        ruleset, evaluator = self.rulesets[ruleset_path], self.evaluators[ruleset_path]
+        assert ruleset is not None
+        named_by = None
+        cases_path = path
+        if not path.lower().endswith(".csv"):
+            loaded = load_or_defer(path, ruleset, progress=self.progress, files=self.files)
+            if isinstance(loaded, Evidence):
+                return loaded
+            named_by, cases_path = loaded, loaded.cases_path
+        elif not batched(self.files.size(path)):
+            return None
+        found = score_in_batches(cases_path, evaluator, progress=self.progress, files=self.files, named_by=named_by)
+        if found is None:
+            return None
+        evidence, self.batched[path, ruleset_path] = found
+        return evidence
 
     def warnings(self) -> list[Diagnostic]:
         """The warnings of every evidence file loaded and of every column scored, once each, to

@@ -15,6 +15,7 @@ import attrs
 import numpy as np
 
 from esirules.evidence.cases import Evidence
+from esirules.evidence.load import Deferred
 from esirules.evidence.stream import CsvBatches
 from esirules.files import DISK, InputFiles
 from esirules.progress import SILENT, Progress
@@ -63,13 +64,17 @@ def score_in_batches(
     progress: Progress = SILENT,
     files: InputFiles = DISK,
     batch_bytes: int | None = None,
+    named_by: Deferred | None = None,
 ) -> tuple[Evidence, dict[Sample, Partial]] | None:
     """The evidence of a CSV file read in batches (its cases counted, not kept) and, for all its
     cases (None) and each sample the ruleset declares, the partial of counts; None if the file
     cannot be read in batches (then load it whole). Raises DiagnosticError with every problem.
 
-    `batch_bytes`: the size of the pieces read (evidence/stream.py BATCH_BYTES by default)."""
-    reader = CsvBatches(path, evaluator.ruleset, files=files, batch_bytes=batch_bytes)
+    `batch_bytes`: the size of the pieces read (evidence/stream.py BATCH_BYTES by default).
+    `named_by`: the evidence file that names this one under `cases:`, read without it
+    (`load.load_or_defer`); the evidence and partials are then that file's."""
+    digest = None if named_by is None else named_by.digest
+    reader = CsvBatches(path, evaluator.ruleset, files=files, batch_bytes=batch_bytes, digest=digest)
     samples: list[Sample] = [None, *(s.name for s in evaluator.ruleset.samples)]
     totals: dict[Sample, Partial] = {}
     megabytes = -(-files.size(path) // MEGABYTE)
@@ -77,7 +82,7 @@ def score_in_batches(
         done = 0
         for cases in reader:
             if not reader.problems and not reader.refused:  # (once there is one, the rest is read to find them)
-                batch = Evidence(path, "", None, cases)
+                batch = Evidence(path, "", None, cases) if named_by is None else attrs.evolve(named_by.evidence, cases=cases)
                 for sample in samples:
                     counted = counts_only(score_batch(evaluator, batch, sample))
                     totals[sample] = merge([totals[sample], counted]) if sample in totals else counted
@@ -88,6 +93,8 @@ def score_in_batches(
             done = read
     if reader.whole:
         return None
-    evidence = reader.evidence()
-    scored = (EvidenceRef(path, evidence.content_hash),)
+    evidence = reader.evidence()  # (or every problem: all in the CSV file, as a whole read has them)
+    if named_by is not None:
+        evidence = named_by.with_cases(evidence)
+    scored = (EvidenceRef(evidence.path, evidence.content_hash),)
     return evidence, {sample: attrs.evolve(p, evidence=scored) for sample, p in totals.items()}

@@ -1,0 +1,151 @@
+"""A large CSV file named by an evidence file (`cases: big.csv`) is scored in batches too, and gives
+what reading the evidence file whole gives: the sheet, its content hash, every warning and every
+error (evidence/load.py `load_or_defer`, scoring/stream.py `score_in_batches(named_by=...)`).
+
+As in test_stream.py, each test runs the command line on the same files read whole and read in
+batches of a few rows (the size from which files are read in batches set to 0).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from test_stream import BAD_CELLS, RULESET, both_ways, generated, write
+
+import esirules.evidence.stream as stream
+from esirules.evidence.load import Deferred, load_or_defer
+from esirules.evidence.sheet import ColumnSpec
+from esirules.language.check import load_ruleset
+from esirules.scoring.columns import Scorer
+
+REPO = Path(__file__).resolve().parent.parent
+EXAMPLES = REPO / "examples" / "hertfordshire"
+FOLLOWUP = yaml.safe_load((EXAMPLES / "followup.yaml").read_text(encoding="utf-8"))
+
+
+def evidence_file(folder: Path, cases: object, **more: object) -> str:
+    """An evidence file of the benchmark's ruleset with the follow-up example's ratings, target
+    data and adjustments, naming `cases`."""
+    data = {"inspection": "Generated", "ruleset": RULESET, "cases": cases, "ratings": FOLLOWUP["ratings"],
+            "measures": FOLLOWUP["measures"], "adjustments": FOLLOWUP["adjustments"], **more}
+    path = folder / "inspection.yaml"
+    path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")
+    return str(path)
+
+
+def batched_by_scorer(path: str, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str]]:
+    """Which files a scorer for figures reads in batches, when every file may be."""
+    monkeypatch.setattr(stream, "STREAM_BYTES", 0)
+    scorer = Scorer(batches=True)
+    scorer.score([ColumnSpec("all", (path,), None)])
+    return list(scorer.batched)
+
+
+@pytest.mark.parametrize("name", ["followup.yaml", "original.yaml", "summary.yaml"])
+def test_the_bundled_inspections_in_batches(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The published figures, whole and in batches, their evidence files naming their cases."""
+    for format_ in ("json", "table"):
+        whole, batched = both_ways(monkeypatch, 2000, "score", str(EXAMPLES / name), "--format", format_, "--quiet")
+        assert whole[0] == 0 and batched == whole
+        assert '"hash"' in whole[1] or format_ == "table"
+
+
+def test_the_scorer_reads_the_named_file_in_batches(monkeypatch: pytest.MonkeyPatch) -> None:
+    path = str(EXAMPLES / "followup.yaml")
+    assert [evidence for evidence, _ in batched_by_scorer(path, monkeypatch)] == [path]
+    found = load_or_defer(path, load_ruleset(str(REPO / "rulesets" / "esi-2004-followup.esi")))
+    assert isinstance(found, Deferred) and Path(found.cases_path).resolve() == EXAMPLES / "followup-cases.csv"
+    assert len(found.evidence.cases) == 0 and found.evidence.ratings and found.evidence.adjustments
+
+
+@settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    n=st.integers(1, 50),
+    seed=st.integers(0, 1000),
+    batch_bytes=st.integers(100, 3000),
+    changes=st.lists(
+        st.tuples(st.integers(0, 10**6), st.sampled_from(sorted(BAD_CELLS)), st.integers(0, 3)), max_size=5
+    ),
+    listed=st.booleans(),
+)
+def test_batches_of_a_named_file_give_what_the_whole_file_gives(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    n: int,
+    seed: int,
+    batch_bytes: int,
+    changes: list[tuple[int, str, int]],
+    listed: bool,
+) -> None:
+    """Sheet, warnings and errors alike, whatever cells of the named file are wrong."""
+    rows = generated(n, seed)
+    for row, heading, choice in changes:
+        values = BAD_CELLS[heading]
+        rows[1 + row % n][rows[0].index(heading)] = values[choice % len(values)]
+    write(tmp_path / "cases.csv", rows)
+    path = evidence_file(tmp_path, ["cases.csv"] if listed else "cases.csv")
+    whole, batched = both_ways(monkeypatch, batch_bytes, "score", path, "--format", "json", "--quiet")
+    assert batched == whole
+
+
+def test_errors_in_the_named_file_are_all_reported_with_the_evidence_file_s(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = generated(300, 3)
+    rows[290][rows[0].index("B1.start")] = "maybe"
+    rows[299][0] = rows[3][0]  # a case id used at line 4 too
+    write(tmp_path / "cases.csv", rows)
+    path = evidence_file(tmp_path, "cases.csv")
+    whole, batched = both_ways(monkeypatch, 2500, "score", path, "--quiet")
+    assert batched == whole
+    code, out, err = batched
+    assert code == 1 and out == ""
+    assert "cases.csv:291:" in err and "error[E121]" in err and "it is also at line 4;" in err
+
+
+@pytest.mark.parametrize(
+    "more",
+    [
+        {"carried_forward": []},  # whether a level carried forward was inspected this time needs the cases
+        {"ratingz": {}},  # a problem in the evidence file: read whole, which reports every problem
+    ],
+)
+def test_what_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, more: dict[str, object]) -> None:
+    write(tmp_path / "cases.csv", generated(40, 1))
+    path = evidence_file(tmp_path, "cases.csv", **more)
+    monkeypatch.setattr(stream, "STREAM_BYTES", 0)
+    assert not isinstance(_loaded(path), Deferred)
+    whole, batched = both_ways(monkeypatch, 500, "score", path, "--format", "json", "--quiet")
+    assert batched == whole
+
+
+def _loaded(path: str) -> object:
+    try:
+        return load_or_defer(path, load_ruleset(RULESET))
+    except Exception as error:  # (a problem in the evidence file is raised by the whole read)
+        return error
+
+
+def test_several_files_or_cases_written_in_the_evidence_file_are_read_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rows = generated(40, 2)
+    write(tmp_path / "a.csv", rows[:20])
+    write(tmp_path / "b.csv", [rows[0], *rows[20:]])
+    path = evidence_file(tmp_path, ["a.csv", "b.csv"])
+    assert batched_by_scorer(path, monkeypatch) == []
+    whole, batched = both_ways(monkeypatch, 500, "score", path, "--format", "json", "--quiet")
+    assert batched == whole and whole[0] == 0
+
+
+def test_a_small_named_file_is_read_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write(tmp_path / "cases.csv", generated(40, 4))
+    path = evidence_file(tmp_path, "cases.csv")
+    monkeypatch.setattr(stream, "STREAM_BYTES", (tmp_path / "cases.csv").stat().st_size + 1)
+    assert not isinstance(load_or_defer(path, load_ruleset(RULESET)), Deferred)
+    monkeypatch.setattr(stream, "STREAM_BYTES", (tmp_path / "cases.csv").stat().st_size)
+    assert isinstance(load_or_defer(path, load_ruleset(RULESET)), Deferred)
