@@ -122,17 +122,52 @@ def check_level_caps(
     return tuple(out)
 
 
+# The ladder each kind of grade is on. A `lowest of` grade is one of its members' grades: its
+# ladders are theirs (`aggregate_ladders`).
+BANDED = ("score_banded", "points_total", "sum_banded", "mean_banded")
+
+
+def grading_ladder(ctx: CheckContext, name: str | None) -> m.Scale | None:
+    """The ladder a grading's rules give grades on; None if it, or its ladder, cannot be found
+    (that error is reported where it is declared)."""
+    grading = ctx.gradings.get(name or "")
+    return None if grading is None or grading.ladder is None else ctx.scales.get(grading.ladder.text)
+
+
+def bands_ladder(ctx: CheckContext, name: str | None) -> m.Scale | None:
+    """The ladder a set of bands gives grades on; None if it cannot be found."""
+    bands = ctx.bands.get(name or "")
+    return None if bands is None else ctx.scales.get(bands.scale.text)
+
+
+def criterion_ladder(ctx: CheckContext, criterion: m.Criterion) -> m.Scale | None:
+    """The ladder a checked criterion's grades come from; None if it is not graded, or if its
+    grading or bands could not be checked."""
+    if criterion.grading is None:
+        return None
+    if criterion.kind == "descriptive":
+        return grading_ladder(ctx, criterion.grading)
+    return bands_ladder(ctx, criterion.grading)
+
+
+def own_ladder(ctx: CheckContext, grade: m.Aggregate) -> m.Scale | None:
+    """The ladder of a section's or the overall's grade given by bands or a grading (not `lowest of`)."""
+    if grade.kind == "graded_over":
+        return grading_ladder(ctx, grade.using)
+    return bands_ladder(ctx, grade.bands if grade.kind == "points_total" else grade.using)
+
+
+def _one(ladder: m.Scale | None) -> tuple[m.Scale, ...] | None:
+    return None if ladder is None else (ladder,)
+
+
 def criterion_ladders(ctx: CheckContext, d: s.CriterionDecl) -> tuple[m.Scale, ...] | None:
     """The ladder a criterion's grade is on, as a one-tuple; () if it has no grade; None if unknown."""
     if d.graded_by is None:
         return ()
-    grading = ctx.gradings.get(d.graded_by.text)
-    if d.items and grading is not None and grading.ladder is not None:
-        return _scales(ctx, [grading.ladder.text])
-    bands = ctx.bands.get(d.graded_by.text)
-    if not d.items and bands is not None:
-        return _scales(ctx, [bands.scale.text])
-    return None
+    if d.items:
+        return _one(grading_ladder(ctx, d.graded_by.text))
+    return _one(bands_ladder(ctx, d.graded_by.text))
 
 
 def section_ladders(ctx: CheckContext, section: m.Section) -> tuple[m.Scale, ...] | None:
@@ -142,13 +177,7 @@ def section_ladders(ctx: CheckContext, section: m.Section) -> tuple[m.Scale, ...
 
 
 def model_criterion_ladders(ctx: CheckContext, criterion: m.Criterion) -> tuple[m.Scale, ...] | None:
-    if criterion.grading is None:
-        return ()
-    if criterion.kind == "descriptive":
-        grading = ctx.gradings.get(criterion.grading)
-        return None if grading is None or grading.ladder is None else _scales(ctx, [grading.ladder.text])
-    bands = ctx.bands.get(criterion.grading)
-    return None if bands is None else _scales(ctx, [bands.scale.text])
+    return () if criterion.grading is None else _one(criterion_ladder(ctx, criterion))
 
 
 def aggregate_ladders(
@@ -158,13 +187,8 @@ def aggregate_ladders(
     ladders); () if it has no grade; None if one cannot be known (an error reported elsewhere)."""
     if grade is None:
         return ()
-    if grade.kind in ("score_banded", "points_total", "sum_banded", "mean_banded"):
-        bands = ctx.bands.get((grade.bands if grade.kind == "points_total" else grade.using) or "")
-        return None if bands is None else _scales(ctx, [bands.scale.text])
-    if grade.kind == "graded_over":
-        grading = ctx.gradings.get(grade.using or "")
-        return None if grading is None or grading.ladder is None else _scales(ctx, [grading.ladder.text])
-    # lowest of: the grade is one of the members' grades
+    if grade.kind in BANDED or grade.kind == "graded_over":
+        return _one(own_ladder(ctx, grade))
     found: list[m.Scale] = []
     for member in grade.members or tuple(members):
         ladders = members.get(member)
@@ -172,11 +196,6 @@ def aggregate_ladders(
             return None
         found.extend(ladders)
     return tuple(dict.fromkeys(found))
-
-
-def _scales(ctx: CheckContext, names: list[str]) -> tuple[m.Scale, ...] | None:
-    scales = [ctx.scales.get(n) for n in names]
-    return None if any(sc is None for sc in scales) else tuple(sc for sc in scales if sc is not None)
 
 
 def test_facts(

@@ -15,8 +15,8 @@ from collections.abc import Mapping, Sequence
 from esirules.diagnostics import did_you_mean
 from esirules.language import model as m
 from esirules.language import syntax as s
-from esirules.language.check_facts import check_fact_clauses
-from esirules.language.check_tests import aggregate_ladder, criterion_ladder
+from esirules.language.check_facts import check_fact_clauses, criterion_ladder
+from esirules.language.check_tests import aggregate_ladder
 from esirules.language.context import CheckContext
 from esirules.language.model_conditions import grouped
 from esirules.span import Span

@@ -16,7 +16,7 @@ from fractions import Fraction
 from esirules.diagnostics import did_you_mean
 from esirules.language import model as m
 from esirules.language import syntax as s
-from esirules.language.check_facts import test_facts
+from esirules.language.check_facts import BANDED, criterion_ladder, own_ladder, test_facts
 from esirules.language.check_test_needs import Given, RulesetParts, gaps_of, report_gaps
 from esirules.language.context import CheckContext
 from esirules.span import Span
@@ -443,24 +443,8 @@ def ratings_text(counts: dict[str, int]) -> str:
 
 def aggregate_ladder(ctx: CheckContext, grade: m.Aggregate, criteria: Iterable[m.Criterion]) -> m.Scale | None:
     """The ladder an aggregate's grade is on (None when it cannot be told here)."""
-    if grade.kind == "graded_over":
-        grading = ctx.gradings.get(grade.using or "")
-        return ctx.scales.get(grading.ladder.text) if grading and grading.ladder else None
-    if grade.kind in ("points_total", "score_banded", "sum_banded", "mean_banded"):
-        bands = ctx.bands.get((grade.bands if grade.kind == "points_total" else grade.using) or "")
-        return ctx.scales.get(bands.scale.text) if bands else None
+    if grade.kind in BANDED or grade.kind == "graded_over":
+        return own_ladder(ctx, grade)
     # `lowest of`: the grade of a member, on the members' ladder when the ruleset has one.
     ladders = {ladder.name: ladder for c in criteria if (ladder := criterion_ladder(ctx, c))}
     return next(iter(ladders.values())) if len(ladders) == 1 else None
-
-
-def criterion_ladder(ctx: CheckContext, criterion: m.Criterion) -> m.Scale | None:
-    """The ladder a criterion's grades come from; None if it is not graded, or if its grading
-    or bands could not be checked (that error is reported where they are declared)."""
-    if criterion.grading is None:
-        return None
-    if criterion.kind == "descriptive":
-        grading = ctx.gradings.get(criterion.grading)
-        return ctx.scales.get(grading.ladder.text) if grading and grading.ladder else None
-    bands = ctx.bands.get(criterion.grading)
-    return ctx.scales.get(bands.scale.text) if bands else None
