@@ -28,7 +28,7 @@ def template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_the_cases_sheet_has_a_column_per_question_with_its_text_and_answers(template: Path) -> None:
     book = openpyxl.load_workbook(template)
-    assert book.sheetnames == ["cases", "ratings", "measures", "adjustments"]
+    assert book.sheetnames == ["cases", "ratings", "measures", "adjustments", "inspection"]
     cases = book["cases"]
     headings = [cell.value for cell in cases[1]]
     questions = [q.id for q in RULES.questions()]
@@ -78,7 +78,7 @@ def test_an_existing_file_is_kept_unless_forced(template: Path, tmp_path: Path, 
     assert target.read_bytes() == b"my own work"
     assert f"`{target}` already exists; add `--force` to replace it" in capsys.readouterr().err
     assert main(["template", str(RULESET), "--output", str(target), "--force"]) == 0
-    assert openpyxl.load_workbook(target).sheetnames == ["cases", "ratings", "measures", "adjustments"]
+    assert openpyxl.load_workbook(target).sheetnames == ["cases", "ratings", "measures", "adjustments", "inspection"]
     assert [p.name for p in tmp_path.iterdir()] == ["mine.xlsx"]  # no temporary file left
 
 

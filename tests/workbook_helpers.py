@@ -13,10 +13,14 @@ Rows = list[list[Any]]
 
 def write_workbook(path: Path, sheets: dict[str, Rows], *, corner: tuple[int, int] = (0, 0)) -> Path:
     """Each sheet's rows from `corner` (row, column from 0); None or "" leaves a cell blank, a
-    number or a truth value is written as one (as a spreadsheet keeps a typed `34` or `TRUE`)."""
+    number or a truth value is written as one (as a spreadsheet keeps a typed `34` or `TRUE`), and
+    a date as a date cell shown the British way (`12/03/2024`)."""
+    import datetime
+
     import xlsxwriter
 
     book = xlsxwriter.Workbook(str(path))
+    shown_as_date = book.add_format({"num_format": "dd/mm/yyyy"})
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -25,6 +29,8 @@ def write_workbook(path: Path, sheets: dict[str, Rows], *, corner: tuple[int, in
                     continue
                 if isinstance(value, str):
                     sheet.write_string(corner[0] + r, corner[1] + c, value)
+                elif isinstance(value, datetime.date):
+                    sheet.write_datetime(corner[0] + r, corner[1] + c, value, shown_as_date)
                 else:
                     sheet.write(corner[0] + r, corner[1] + c, value)
     book.close()
@@ -57,13 +63,18 @@ def evidence_sheets(evidence: Path) -> dict[str, Rows]:
 
 def write_ods(path: Path, sheets: dict[str, Rows]) -> Path:
     """The sheets as an OpenDocument spreadsheet: the smallest file LibreOffice writes (a zip of the
-    mimetype, the manifest and content.xml), cells as text, or as numbers for ints and floats."""
+    mimetype, the manifest and content.xml), cells as text, or as numbers for ints and floats, or
+    dates shown the British way."""
+    import datetime
     import zipfile
     from xml.sax.saxutils import escape, quoteattr
 
     def cell(value: Any) -> str:
         if value is None or value == "":
             return "<table:table-cell/>"
+        if isinstance(value, datetime.date):
+            return (f'<table:table-cell office:value-type="date" office:date-value="{value.isoformat()}">'
+                    f'<text:p>{value:%d/%m/%Y}</text:p></table:table-cell>')
         if isinstance(value, bool):
             word = "true" if value else "false"
             return f'<table:table-cell office:value-type="boolean" office:boolean-value="{word}"><text:p>{word.upper()}</text:p></table:table-cell>'

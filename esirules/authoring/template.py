@@ -5,8 +5,10 @@ case id, the sample (if the ruleset has samples), one column per attribute and o
 question, each heading with a comment (the question's text, the attribute's title) and each
 column with a drop-down of the values allowed. The `ratings` sheet lists every item, for its
 rating; the `measures` and `adjustments` sheets have their headings and drop-downs; a ruleset
-with facts gets a `facts` sheet listing them. The writer
-is xlsxwriter (docs/architecture.md "Decisions"), imported only here.
+with facts gets a `facts` sheet listing them; the `inspection` sheet has a row for the
+inspection's title and one for its date; a ruleset that lets levels carry forward an earlier
+grade gets a `carried_forward` sheet. The writer is xlsxwriter (docs/architecture.md
+"Decisions"), imported only here.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from esirules.evidence.carried import CARRIED_FIELDS
 from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES
 from esirules.language import model
 from esirules.words import number_text
@@ -67,8 +70,34 @@ def template_workbook(ruleset: model.Ruleset) -> bytes:
         for row, fact in enumerate(ruleset.facts, start=1):
             facts.sheet.write_string(row, 0, fact.name)
             facts.sheet.write_comment(row, 0, fact.label, {"x_scale": 2, "y_scale": 2})
+    inspection = _Sheet(book.add_worksheet("inspection"), heading)
+    inspection.columns([("field", "What the row gives.", None), ("value", "Its value.", None)])
+    for row, (field, about) in enumerate(INSPECTION_ROWS, start=1):
+        inspection.sheet.write_string(row, 0, field)
+        inspection.sheet.write_comment(row, 0, about, {"x_scale": 2, "y_scale": 2})
+    criteria = [c.id for c in ruleset.criteria() if c.carry_forward is not None]
+    sections = [s.id for s in ruleset.sections if s.carry_forward is not None]
+    if criteria or sections:  # (only then, as `facts`)
+        said = {
+            "criterion": "A criterion not inspected this time that keeps an earlier grade (one row per judgement).",
+            "section": "Or a section that does.",
+            "grade": "The grade it keeps, on its ladder.",
+            "inspection": "The earlier inspection (its name or number).",
+            "date": "The earlier inspection's date (a date cell, or year-month-day).",
+            "reference": "Where its report is (optional).",
+        }
+        lists = {"criterion": criteria or None, "section": sections or None}
+        _Sheet(book.add_worksheet("carried_forward"), heading).columns(
+            [(field, said[field], lists.get(field)) for field in CARRIED_FIELDS]
+        )
     book.close()
     return buffer.getvalue()
+
+
+INSPECTION_ROWS = (
+    ("inspection", "The inspection's title, shown on the summary sheet."),
+    ("date", "This inspection's date (a date cell, or year-month-day): needed when judgements are carried forward."),
+)
 
 
 Column = tuple[str, str, list[str] | None]  # heading, its comment, the values of its drop-down

@@ -82,6 +82,8 @@ class CarriedFields:
         self.entries: list[tuple[CarriedForward, Span]] = []
         self.node: yaml.Node | None = None  # the `carried_forward` field's key, once read
         self.listed = 0  # the judgements listed, whether they check or not
+        # (a workbook says where its date goes: on its `inspection` sheet)
+        self.date_help = "add this inspection's date at the top of the file, such as `date: 2024-03-12`"
 
     def read(self, key_node: yaml.Node, node: yaml.Node) -> None:
         self.node = key_node
@@ -206,7 +208,7 @@ class CarriedFields:
         if self.listed and date is None and date_node is None and self.node is not None:
             self.problems.append(Diagnostic(
                 "E244", "judgements are carried forward, but the evidence has no `date` of its own", at(self.path, self.node),
-                "add this inspection's date at the top of the file, such as `date: 2024-03-12`, so their age can be checked",
+                f"{self.date_help}, so their age can be checked",
             ))
         carried_sections = {c.id for c, _ in self.entries if c.level == "section"}
         out = []

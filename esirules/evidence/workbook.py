@@ -3,23 +3,27 @@
 The `cases` sheet (or the first sheet, if none is called that) is laid out as a CSV file of
 cases and becomes the same case table (`encode` checks and codes it); the optional `ratings`,
 `measures`, `adjustments` and `facts` sheets are read as the evidence file's fields of those names, by
-`inspection`. So every problem has the code and the words it has in a CSV or YAML file; only
-its place differs, a sheet and a cell (`cases!F12`). docs/evidence-format.md describes the
-layout.
+`inspection`, the `carried_forward` sheet as that field, by `carried`, and the `inspection`
+sheet's rows as the evidence file's `inspection` (its title) and `date`. So every problem has
+the code and the words it has in a CSV or YAML file; only its place differs, a sheet and a cell
+(`cases!F12`). docs/evidence-format.md describes the layout.
 """
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import os
+import re
 
 import attrs
 import numpy as np
 import yaml
 
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
+from esirules.evidence.carried import CARRIED_FIELDS, CarriedFields, read_date
 from esirules.evidence.cases import Evidence, EvidenceWarning, Location
-from esirules.evidence.document import NULL, Problems, outside
+from esirules.evidence.document import NULL, Problems, at, fields, outside, scalar_text
 from esirules.evidence.encode import combine, encode_cases
 from esirules.evidence.facts import complete_facts
 from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES, InspectionFields
@@ -44,7 +48,13 @@ OTHER_SHEETS = {
     "measures": ("measure", *FIGURES),
     "adjustments": ADJUSTMENT_FIELDS,
     "facts": ("fact", "value"),  # issue 11, point 4
+    "inspection": ("field", "value"),  # the evidence file's `inspection` (its title) and `date`
+    "carried_forward": CARRIED_FIELDS,  # issue 11, point 6
 }
+INSPECTION_FIELDS = ("inspection", "date")
+# The columns of which a sheet needs one (its first, but for a judgement carried forward).
+NAMING = {"carried_forward": ("criterion", "section")}
+MIDNIGHT = re.compile(r"(\d{4}-\d{2}-\d{2}) 00:00:00")  # a date typed as one, as the reader gives it
 SHEETS = (CASES, *OTHER_SHEETS)
 _STR = "tag:yaml.org,2002:str"
 
@@ -127,6 +137,8 @@ class _WorkbookLoad:
         cases = combine([encode_cases(table, self.vocab, self.problems, self.warnings)], self.problems)
         found: dict[str, object] = {}
         locations: dict[str, Location] = {}
+        carried: CarriedFields | None = None
+        title, date, date_node = "", None, None
         for field, sheet in others.items():
             key = f"{self.path}!{sheet.name}"
             self.sheet_of[key] = sheet.name
@@ -134,21 +146,32 @@ class _WorkbookLoad:
             node = self._node(field, sheet, key)
             if node is None:
                 continue
-            found[field] = getattr(reader, field)(node)
+            if field == "inspection":
+                title, date, date_node = self._inspection(key, node)
+            elif field == "carried_forward":
+                carried = CarriedFields(key, self.ruleset, self.problems, reader)
+                carried.date_help = f"add a `date` row to the `inspection` sheet of `{self.path}`, such as `2024-03-12`"
+                carried.read(yaml.ScalarNode(_STR, field, node.start_mark, node.start_mark), node)
+            else:
+                found[field] = getattr(reader, field)(node)
             locations.update(
                 {item: attrs.evolve(where, file=self.path) for item, where in reader.rating_locations.items()}
             )
+        adjustments = tuple(
+            attrs.evolve(a, location=attrs.evolve(a.location, file=self.path))
+            for a in found.get("adjustments", ())  # type: ignore[attr-defined]
+        )
+        ratings: dict[str, str] = found.get("ratings", {})  # type: ignore[assignment]
+        kept = () if carried is None else carried.finish(date, date_node, cases, ratings, adjustments)
         return Evidence(
             self.path,
             hashlib.sha256(data).hexdigest(),
             None,
             cases,
-            found.get("ratings", {}),  # type: ignore[arg-type]
+            ratings,
             found.get("measures", {}),  # type: ignore[arg-type]
-            tuple(
-                attrs.evolve(a, location=attrs.evolve(a.location, file=self.path))
-                for a in found.get("adjustments", ())  # type: ignore[attr-defined]
-            ),
+            adjustments,
+            title,
             rating_locations=locations,
             facts=complete_facts(
                 self.path,
@@ -160,7 +183,35 @@ class _WorkbookLoad:
                 Span.point(self.path, 1, 1),
                 self.problems,
             ),
+            date=date,
+            carried_forward=tuple(
+                attrs.evolve(c, location=attrs.evolve(c.location, file=self.path)) if c.location else c for c in kept
+            ),
         )
+
+    def _inspection(self, key: str, node: yaml.Node) -> tuple[str, datetime.date | None, yaml.Node | None]:
+        """The `inspection` sheet's rows: the evidence's title and its date (a blank value: not given)."""
+        title, date, date_node = "", None, None
+        assert isinstance(node, yaml.MappingNode)  # INVARIANT: `_node` gives a sheet of rows as one
+        for name, name_node, value in fields(key, node, self.problems):
+            field = name.strip().lower()
+            if field not in INSPECTION_FIELDS:
+                self.problems.append(
+                    Diagnostic(
+                        "E104",
+                        f"`{name}` is not a row of the `inspection` sheet",
+                        at(key, name_node),
+                        did_you_mean(field, INSPECTION_FIELDS, listing=False)
+                        or "its rows are `inspection` (the inspection's title) and `date`",
+                    )
+                )
+            elif value.tag == NULL:
+                continue
+            elif field == "inspection":
+                title = scalar_text(key, value, "the inspection's title", self.problems) or ""
+            else:
+                date, date_node = read_date(key, value, "the inspection's `date`", self.problems), value
+        return title, date, date_node
 
     def _read(self, files: InputFiles) -> bytes | None:
         span = Span.point(self.path, 1, 1)
@@ -317,22 +368,25 @@ class _WorkbookLoad:
                 )
             else:
                 column_of[low] = k
-        name = headings[0]
-        if name not in column_of:
+        naming = NAMING.get(field, headings[:1])
+        if not any(h in column_of for h in naming):
             self.problems.append(
                 Diagnostic(
                     "E107",
-                    f"the `{field}` sheet has no `{name}` column",
+                    f"the `{field}` sheet has no {' or '.join(f'`{h}`' for h in naming)} column",
                     cell_span(self.path, sheet.name, header_row, 1),
                     f"head the sheet's columns {', '.join(f'`{h}`' for h in headings)}",
                 )
             )
             return None
+        name = next(h for h in headings if h in column_of)
 
         def scalar(heading: str, row: int) -> yaml.ScalarNode:
             k = column_of[heading]
             mark = yaml.Mark(key, 0, row - 1, sheet.columns[k] - 1, None, 0)
             text = sheet.text(k, row).strip()
+            typed = MIDNIGHT.fullmatch(text)  # (a date cell: its day)
+            text = typed.group(1) if typed else text
             return yaml.ScalarNode(_STR if text else NULL, text if text else "", mark, mark)
 
         def record(row: int, *, without: str = "") -> yaml.MappingNode:
@@ -346,7 +400,7 @@ class _WorkbookLoad:
             return yaml.MappingNode("tag:yaml.org,2002:map", pairs, first.start_mark, first.end_mark)
 
         start = yaml.Mark(key, 0, header_row - 1, 0, None, 0)
-        if field == "adjustments":
+        if field in ("adjustments", "carried_forward"):
             return yaml.SequenceNode("tag:yaml.org,2002:seq", [record(row) for row in rows], start, start)
         entries: list[tuple[yaml.Node, yaml.Node]] = []
         for row in rows:

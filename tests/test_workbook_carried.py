@@ -1,0 +1,116 @@
+"""A workbook's `inspection` sheet (the title and the date) and `carried_forward` sheet read as an
+evidence file's `inspection`, `date` and `carried_forward`, with the same words for every mistake,
+placed at its cell; the template of a ruleset that lets levels carry forward has both sheets."""
+
+from __future__ import annotations
+
+import datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+from workbook_helpers import Rows, write_ods, write_workbook
+
+from esirules.cli.main import main
+from esirules.diagnostics import Diagnostic, DiagnosticError
+from esirules.evidence.load import load_evidence
+from esirules.evidence.sheet import ColumnSpec
+from esirules.language.check import load_ruleset
+from esirules.scoring.columns import score_columns
+
+REPO = Path(__file__).resolve().parent.parent
+CQC = REPO / "examples" / "frameworks" / "cqc"
+RULESET = CQC / "cqc.esi"
+RULES = load_ruleset(str(RULESET))
+WILLOW = CQC / "evidence" / "willow-court.yaml"  # rates two key questions, carries three forward
+TITLE = "Willow Court (synthetic care home), focused inspection"
+
+
+def willow_court(day: object = datetime.date(2024, 3, 12), earlier: object = datetime.date(2021, 6, 2)) -> dict[str, Rows]:
+    """willow-court.yaml as a workbook, its dates as date cells (or as given)."""
+    return {
+        "cases": [["id"]],
+        "ratings": [["item", "rating"], ["safe.rating", "Requires improvement"], ["well_led.rating", "Good"]],
+        "inspection": [["field", "value"], ["inspection", TITLE], ["date", day]],
+        "carried_forward": [
+            ["criterion", "grade", "inspection", "date"],
+            ["effective", "Good", "INS-2021-031", earlier],
+            ["caring", "Good", "INS-2021-031", "2021-06-02"],
+            ["responsive", "Outstanding", "INS-2021-031", earlier],
+        ],
+    }
+
+
+def problems(path: Path) -> list[Diagnostic]:
+    with pytest.raises(DiagnosticError) as raised:
+        load_evidence(str(path), RULES)
+    return raised.value.diagnostics
+
+
+@pytest.mark.parametrize("write", [write_workbook, write_ods], ids=["xlsx", "ods"])
+@pytest.mark.parametrize("day", [datetime.date(2024, 3, 12), "2024-03-12"], ids=["date cell", "text"])
+def test_the_example_carrying_judgements_forward_reads_and_scores_as_its_yaml(
+    tmp_path: Path, write: object, day: object
+) -> None:
+    book = write(tmp_path / f"willow.{'xlsx' if write is write_workbook else 'ods'}", willow_court(day))  # type: ignore[operator]
+    from_book = load_evidence(str(book), RULES)
+    from_yaml = load_evidence(str(WILLOW), RULES)
+    assert from_book.title == from_yaml.title == TITLE
+    assert from_book.date == from_yaml.date == datetime.date(2024, 3, 12)
+    assert from_book.carried_forward == from_yaml.carried_forward and len(from_book.carried_forward) == 3
+    assert {c.location.file for c in from_book.carried_forward if c.location} == {str(book)}
+    (book_result,) = score_columns([ColumnSpec("book", (str(book),), str(RULESET))])
+    (yaml_result,) = score_columns([ColumnSpec("yaml", (str(WILLOW),), None)])
+    assert book_result.criteria == yaml_result.criteria
+    assert book_result.overall == yaml_result.overall and book_result.overall.grade is not None
+
+
+def test_mistakes_in_the_two_sheets_have_the_yaml_words_at_their_cells(tmp_path: Path) -> None:
+    sheets = willow_court(datetime.datetime(2024, 3, 12, 9, 30))  # a time of day is not a date
+    sheets["inspection"].append(["dat", "2024-03-13"])
+    sheets["carried_forward"][1][1] = "Excellent"
+    sheets["carried_forward"].append(["nowhere", "Good", "INS-1", "2021-06-02"])
+    found = {(d.code, d.message, d.span.cell) for d in problems(write_workbook(tmp_path / "w.xlsx", sheets))}
+    assert found == {
+        ("E244", "the inspection's `date` `2024-03-12 09:30:00` is not a date", "inspection!B3"),
+        ("E104", "`dat` is not a row of the `inspection` sheet", "inspection!A4"),
+        ("E243", "criterion `effective`: `Excellent` is not a grade", "carried_forward!B2"),
+        ("E240", "`nowhere` is not a criterion of ruleset `cqc-asc-aggregation`", "carried_forward!A5"),
+    }
+
+
+def test_judgements_carried_forward_need_the_date_and_a_level_column(tmp_path: Path) -> None:
+    sheets = willow_court()
+    del sheets["inspection"]
+    (undated,) = problems(write_workbook(tmp_path / "undated.xlsx", sheets))
+    assert (undated.code, undated.span.cell) == ("E244", "carried_forward!A1")
+    assert "add a `date` row to the `inspection` sheet" in (undated.help or "")
+    sheets = willow_court()
+    sheets["carried_forward"] = [["level", "grade"], ["effective", "Good"]]
+    found = {(d.code, d.message) for d in problems(write_workbook(tmp_path / "unnamed.xlsx", sheets))}
+    assert ("E107", "the `carried_forward` sheet has no `criterion` or `section` column") in found
+
+
+def test_the_template_has_the_inspection_and_carried_forward_sheets(tmp_path: Path) -> None:
+    path = tmp_path / "cqc.xlsx"
+    assert main(["template", str(RULESET), "--output", str(path)]) == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[-2:] == ["inspection", "carried_forward"]
+    assert [[c.value for c in row] for row in book["inspection"].iter_rows()] == [
+        ["field", "value"], ["inspection", None], ["date", None],
+    ]
+    carried = book["carried_forward"]
+    assert [c.value for c in carried[1]] == ["criterion", "section", "grade", "inspection", "date", "reference"]
+    drop_downs = {str(v.sqref).split(":")[0]: v.formula1 for v in carried.data_validations.dataValidation}
+    may = [c.id for c in RULES.criteria() if c.carry_forward is not None]
+    assert drop_downs["A2"] == '"' + ",".join(may) + '"' and "effective" in may
+    empty = load_evidence(str(path), RULES)  # as written: no title, no date, nothing carried forward
+    assert (empty.title, empty.date, empty.carried_forward) == ("", None, ())
+    book["inspection"]["B2"] = TITLE
+    book["inspection"]["B3"] = datetime.date(2024, 3, 12)
+    for column, value in zip("ACDE", ["caring", "Good", "INS-2021-031", datetime.date(2021, 6, 2)]):
+        carried[f"{column}2"] = value
+    book.save(path)
+    filled = load_evidence(str(path), RULES)
+    assert (filled.title, filled.date) == (TITLE, datetime.date(2024, 3, 12))
+    assert [(c.id, c.grade, c.date) for c in filled.carried_forward] == [("caring", "Good", datetime.date(2021, 6, 2))]
