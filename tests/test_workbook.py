@@ -92,9 +92,10 @@ def test_an_opendocument_spreadsheet_reads_as_the_same_evidence_and_problems(tmp
     from_book = load_evidence(str(book), RULES)
     from_yaml = load_evidence(str(EXAMPLE / "inspection.yaml"), RULES)
     assert from_book.cases.same_as(from_yaml.cases)
-    assert (from_book.ratings, from_book.measures, from_book.adjustments) == (
-        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments,
+    assert (from_book.ratings, from_book.measures, from_book.adjustments, from_book.title, from_book.date) == (
+        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments, from_yaml.title, from_yaml.date,
     )
+    assert from_book.title
     mistakes = EXAMPLE / "mistakes"
     book = write_ods(tmp_path / "mistakes.ods", evidence_sheets(mistakes / "inspection.yaml"))
     found = problems(book)
@@ -250,8 +251,8 @@ def test_the_example_workbooks_hold_the_example_evidence(folder: Path) -> None:
         return
     from_book = load_evidence(str(book), RULES)
     assert from_book.cases.same_as(from_yaml.cases)
-    assert (from_book.ratings, from_book.measures, from_book.adjustments) == (
-        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments,
+    assert (from_book.ratings, from_book.measures, from_book.adjustments, from_book.title) == (
+        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments, from_yaml.title,
     )
 
 

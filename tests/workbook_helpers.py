@@ -43,9 +43,9 @@ def csv_rows(path: Path) -> Rows:
 
 
 def evidence_sheets(evidence: Path) -> dict[str, Rows]:
-    """An evidence file (YAML, its cases in a CSV file) as the sheets of a workbook."""
+    """An evidence file (YAML, its cases in a CSV file, or none) as the sheets of a workbook."""
     document = yaml.safe_load(evidence.read_text(encoding="utf-8"))
-    sheets: dict[str, Rows] = {"cases": csv_rows(evidence.parent / document["cases"])}
+    sheets: dict[str, Rows] = {"cases": csv_rows(evidence.parent / document["cases"]) if "cases" in document else [["id"]]}
     if document.get("ratings"):
         sheets["ratings"] = [["item", "rating"], *([k, v] for k, v in document["ratings"].items())]
     if document.get("measures"):
@@ -58,6 +58,12 @@ def evidence_sheets(evidence: Path) -> dict[str, Rows]:
             ["criterion", "grade", "by", "reason"],
             *([a["criterion"], a["grade"], a["by"], a["reason"]] for a in document["adjustments"]),
         ]
+    top = [[field, document[field]] for field in ("inspection", "date") if document.get(field)]
+    if top:
+        sheets["inspection"] = [["field", "value"], *top]
+    if document.get("carried_forward"):
+        fields = ["criterion", "section", "grade", "inspection", "date", "reference"]
+        sheets["carried_forward"] = [fields, *([j.get(f) for f in fields] for j in document["carried_forward"])]
     return sheets
 
 
