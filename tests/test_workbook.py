@@ -251,8 +251,8 @@ def test_the_example_workbooks_hold_the_example_evidence(folder: Path) -> None:
         return
     from_book = load_evidence(str(book), RULES)
     assert from_book.cases.same_as(from_yaml.cases)
-    assert (from_book.ratings, from_book.measures, from_book.adjustments, from_book.title) == (
-        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments, from_yaml.title,
+    assert (from_book.ratings, from_book.measures, from_book.adjustments, from_book.title, from_book.ruleset_ref) == (
+        from_yaml.ratings, from_yaml.measures, from_yaml.adjustments, from_yaml.title, from_yaml.ruleset_ref,
     )
 
 

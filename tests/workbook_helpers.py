@@ -58,7 +58,7 @@ def evidence_sheets(evidence: Path) -> dict[str, Rows]:
             ["criterion", "grade", "by", "reason"],
             *([a["criterion"], a["grade"], a["by"], a["reason"]] for a in document["adjustments"]),
         ]
-    top = [[field, document[field]] for field in ("inspection", "date") if document.get(field)]
+    top = [[field, document[field]] for field in ("inspection", "ruleset", "date") if document.get(field)]
     if top:
         sheets["inspection"] = [["field", "value"], *top]
     if document.get("carried_forward"):

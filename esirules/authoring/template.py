@@ -6,7 +6,7 @@ question, each heading with a comment (the question's text, the attribute's titl
 column with a drop-down of the values allowed. The `ratings` sheet lists every item, for its
 rating; the `measures` and `adjustments` sheets have their headings and drop-downs; a ruleset
 with facts gets a `facts` sheet listing them; the `inspection` sheet has a row for the
-inspection's title and one for its date; a ruleset that lets levels carry forward an earlier
+inspection's title, one naming the ruleset and one for its date; a ruleset that lets levels carry forward an earlier
 grade gets a `carried_forward` sheet. The writer is xlsxwriter (docs/architecture.md
 "Decisions"), imported only here.
 """
@@ -25,8 +25,9 @@ LAST_ROW = 1_048_575  # a sheet's last row, from 0: the drop-downs reach every r
 LIST_LIMIT = 255  # the characters a drop-down written in the cell rule may hold
 
 
-def template_workbook(ruleset: model.Ruleset) -> bytes:
-    """The template workbook of a ruleset, as the bytes of an `.xlsx` file."""
+def template_workbook(ruleset: model.Ruleset, reference: str | None = None) -> bytes:
+    """The template workbook of a ruleset, as the bytes of an `.xlsx` file; `reference`: the
+    ruleset's file as the workbook names it (from the workbook's folder), if any."""
     import xlsxwriter
 
     buffer = io.BytesIO()
@@ -75,6 +76,8 @@ def template_workbook(ruleset: model.Ruleset) -> bytes:
     for row, (field, about) in enumerate(INSPECTION_ROWS, start=1):
         inspection.sheet.write_string(row, 0, field)
         inspection.sheet.write_comment(row, 0, about, {"x_scale": 2, "y_scale": 2})
+        if field == "ruleset" and reference:
+            inspection.sheet.write_string(row, 1, reference)
     criteria = [c.id for c in ruleset.criteria() if c.carry_forward is not None]
     sections = [s.id for s in ruleset.sections if s.carry_forward is not None]
     if criteria or sections:  # (only then, as `facts`)
@@ -96,6 +99,7 @@ def template_workbook(ruleset: model.Ruleset) -> bytes:
 
 INSPECTION_ROWS = (
     ("inspection", "The inspection's title, shown on the summary sheet."),
+    ("ruleset", "The ruleset's file, from this workbook's folder: `esirules score` reads it from here."),
     ("date", "This inspection's date (a date cell, or year-month-day): needed when judgements are carried forward."),
 )
 

@@ -39,7 +39,9 @@ def run(args: argparse.Namespace) -> int:
     if os.path.lexists(target) and not args.force:
         output.error(f"`{target}` already exists; add `--force` to replace it, or name another file with `--output`")
         return 2
-    data = template_workbook(ruleset)
+    # The workbook names its ruleset as a path from its own folder, so it can be scored as it is.
+    reference = os.path.relpath(os.path.abspath(args.ruleset), os.path.dirname(os.path.abspath(target)))
+    data = template_workbook(ruleset, reference.replace(os.sep, "/"))
     try:
         _write_whole(target, data)
     except OSError as error:

@@ -171,8 +171,19 @@ def check_ruleset_reference(path: str, files: InputFiles = DISK) -> list[Diagnos
 def _ruleset_reference(
     path: str, problems: Problems, sources: dict[str, str], files: InputFiles
 ) -> str | None:
-    if path.lower().endswith(".csv") or is_workbook(path):
+    if path.lower().endswith(".csv"):
         return None
+    if is_workbook(path):  # (its `inspection` sheet's `ruleset` row)
+        from esirules.evidence.workbook import inspection_sheet
+
+        sheet = inspection_sheet(path, files)
+        if sheet is None:
+            return None
+        rows, placed = sheet
+        named: Problems = []
+        reference = _reference_in(path, rows, named, files)
+        problems.extend(map(placed, named))
+        return reference
     plain = _plain_root(path, files)
     if plain is not None:
         # Read beside the cases: any problem is reported as the whole file's reading reports it.

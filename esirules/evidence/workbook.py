@@ -15,6 +15,7 @@ import datetime
 import hashlib
 import os
 import re
+from collections.abc import Callable
 
 import attrs
 import numpy as np
@@ -23,7 +24,7 @@ import yaml
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.carried import CARRIED_FIELDS, CarriedFields, read_date
 from esirules.evidence.cases import Evidence, EvidenceWarning, Location
-from esirules.evidence.document import NULL, Problems, at, fields, outside, scalar_text
+from esirules.evidence.document import NULL, Problems, at, fields, outside, resolve, scalar_text
 from esirules.evidence.encode import combine, encode_cases
 from esirules.evidence.facts import complete_facts
 from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES, InspectionFields
@@ -48,10 +49,10 @@ OTHER_SHEETS = {
     "measures": ("measure", *FIGURES),
     "adjustments": ADJUSTMENT_FIELDS,
     "facts": ("fact", "value"),  # issue 11, point 4
-    "inspection": ("field", "value"),  # the evidence file's `inspection` (its title) and `date`
+    "inspection": ("field", "value"),  # the evidence file's `inspection` (its title), `ruleset` and `date`
     "carried_forward": CARRIED_FIELDS,  # issue 11, point 6
 }
-INSPECTION_FIELDS = ("inspection", "date")
+INSPECTION_FIELDS = ("inspection", "ruleset", "date")
 # The columns of which a sheet needs one (its first, but for a judgement carried forward).
 NAMING = {"carried_forward": ("criterion", "section")}
 MIDNIGHT = re.compile(r"(\d{4}-\d{2}-\d{2}) 00:00:00")  # a date typed as one, as the reader gives it
@@ -138,16 +139,16 @@ class _WorkbookLoad:
         found: dict[str, object] = {}
         locations: dict[str, Location] = {}
         carried: CarriedFields | None = None
-        title, date, date_node = "", None, None
+        title, reference, date, date_node = "", None, None, None
         for field, sheet in others.items():
             key = f"{self.path}!{sheet.name}"
             self.sheet_of[key] = sheet.name
             reader = InspectionFields(key, self.ruleset, self.problems)
-            node = self._node(field, sheet, key)
+            node = sheet_node(self.path, field, sheet, key, self.problems)
             if node is None:
                 continue
             if field == "inspection":
-                title, date, date_node = self._inspection(key, node)
+                title, reference, date, date_node = self._inspection(key, node)
             elif field == "carried_forward":
                 carried = CarriedFields(key, self.ruleset, self.problems, reader)
                 carried.date_help = f"add a `date` row to the `inspection` sheet of `{self.path}`, such as `2024-03-12`"
@@ -166,7 +167,7 @@ class _WorkbookLoad:
         return Evidence(
             self.path,
             hashlib.sha256(data).hexdigest(),
-            None,
+            reference,
             cases,
             ratings,
             found.get("measures", {}),  # type: ignore[arg-type]
@@ -189,9 +190,12 @@ class _WorkbookLoad:
             ),
         )
 
-    def _inspection(self, key: str, node: yaml.Node) -> tuple[str, datetime.date | None, yaml.Node | None]:
-        """The `inspection` sheet's rows: the evidence's title and its date (a blank value: not given)."""
-        title, date, date_node = "", None, None
+    def _inspection(
+        self, key: str, node: yaml.Node
+    ) -> tuple[str, str | None, datetime.date | None, yaml.Node | None]:
+        """The `inspection` sheet's rows: the evidence's title, the ruleset it names (resolved from
+        the workbook's folder: `ruleset_reference` checks it) and its date (a blank value: not given)."""
+        title, reference, date, date_node = "", None, None, None
         assert isinstance(node, yaml.MappingNode)  # INVARIANT: `_node` gives a sheet of rows as one
         for name, name_node, value in fields(key, node, self.problems):
             field = name.strip().lower()
@@ -202,16 +206,19 @@ class _WorkbookLoad:
                         f"`{name}` is not a row of the `inspection` sheet",
                         at(key, name_node),
                         did_you_mean(field, INSPECTION_FIELDS, listing=False)
-                        or "its rows are `inspection` (the inspection's title) and `date`",
+                        or "its rows are `inspection` (the inspection's title), `ruleset` and `date`",
                     )
                 )
             elif value.tag == NULL:
                 continue
             elif field == "inspection":
                 title = scalar_text(key, value, "the inspection's title", self.problems) or ""
+            elif field == "ruleset":
+                text = scalar_text(key, value, "`ruleset`", self.problems)
+                reference = resolve(self.path, text) if text else None
             else:
                 date, date_node = read_date(key, value, "the inspection's `date`", self.problems), value
-        return title, date, date_node
+        return title, reference, date, date_node
 
     def _read(self, files: InputFiles) -> bytes | None:
         span = Span.point(self.path, 1, 1)
@@ -334,88 +341,6 @@ class _WorkbookLoad:
         return table
 
     # -----------------------------------------------------------------------------------------
-    # The other sheets: as the evidence file's fields
-
-    def _node(self, field: str, sheet: SheetColumns, key: str) -> yaml.Node | None:
-        """The sheet as the YAML node its field would be in an evidence file, each value at its cell."""
-        headings = OTHER_SHEETS[field]
-        filled = [sheet.filled(k) for k in range(len(sheet.columns))]
-        used = sorted({int(r) + 1 for f in filled for r in np.flatnonzero(f)})
-        if not used:
-            return None
-        header_row, rows = used[0], used[1:]
-        column_of: dict[str, int] = {}
-        for k, column in enumerate(sheet.columns):
-            heading = sheet.text(k, header_row).strip()
-            low = heading.lower().replace(" ", "_")
-            if not heading:
-                continue
-            if low not in headings:
-                self.problems.append(
-                    Diagnostic(
-                        "E104",
-                        f"`{heading}` is not a column of the `{field}` sheet",
-                        cell_span(self.path, sheet.name, header_row, column),
-                        did_you_mean(low, headings, listing=False) or "its columns are " + ", ".join(f"`{h}`" for h in headings),
-                    )
-                )
-            elif low in column_of:
-                self.problems.append(
-                    Diagnostic(
-                        "E106", f"`{heading}` is given twice", cell_span(self.path, sheet.name, header_row, column),
-                        "keep one of the two columns",
-                    )
-                )
-            else:
-                column_of[low] = k
-        naming = NAMING.get(field, headings[:1])
-        if not any(h in column_of for h in naming):
-            self.problems.append(
-                Diagnostic(
-                    "E107",
-                    f"the `{field}` sheet has no {' or '.join(f'`{h}`' for h in naming)} column",
-                    cell_span(self.path, sheet.name, header_row, 1),
-                    f"head the sheet's columns {', '.join(f'`{h}`' for h in headings)}",
-                )
-            )
-            return None
-        name = next(h for h in headings if h in column_of)
-
-        def scalar(heading: str, row: int) -> yaml.ScalarNode:
-            k = column_of[heading]
-            mark = yaml.Mark(key, 0, row - 1, sheet.columns[k] - 1, None, 0)
-            text = sheet.text(k, row).strip()
-            typed = MIDNIGHT.fullmatch(text)  # (a date cell: its day)
-            text = typed.group(1) if typed else text
-            return yaml.ScalarNode(_STR if text else NULL, text if text else "", mark, mark)
-
-        def record(row: int, *, without: str = "") -> yaml.MappingNode:
-            """A row as a set of fields: one for each cell filled, under its column's heading."""
-            pairs: list[tuple[yaml.Node, yaml.Node]] = []
-            for heading in headings:
-                if heading != without and heading in column_of and sheet.text(column_of[heading], row).strip():
-                    value = scalar(heading, row)
-                    pairs.append((yaml.ScalarNode(_STR, heading, value.start_mark, value.end_mark), value))
-            first = scalar(name, row)
-            return yaml.MappingNode("tag:yaml.org,2002:map", pairs, first.start_mark, first.end_mark)
-
-        start = yaml.Mark(key, 0, header_row - 1, 0, None, 0)
-        if field in ("adjustments", "carried_forward"):
-            return yaml.SequenceNode("tag:yaml.org,2002:seq", [record(row) for row in rows], start, start)
-        entries: list[tuple[yaml.Node, yaml.Node]] = []
-        for row in rows:
-            key_node = scalar(name, row)
-            value: yaml.Node
-            if field == "measures":
-                value = record(row, without=name)
-            elif OTHER_SHEETS[field][1] in column_of:  # a rating, or a fact's value
-                value = scalar(OTHER_SHEETS[field][1], row)
-            else:
-                value = yaml.ScalarNode(NULL, "", key_node.start_mark, key_node.end_mark)
-            entries.append((key_node, value))
-        return yaml.MappingNode("tag:yaml.org,2002:map", entries, start, start)
-
-    # -----------------------------------------------------------------------------------------
     # Places: every span of the workbook as a sheet and a cell
 
     def place(self, span: Span) -> Span:
@@ -434,3 +359,114 @@ class _WorkbookLoad:
     def order(self, diagnostic: Diagnostic) -> tuple[int, int, int]:
         sheet = diagnostic.span.cell.rsplit("!", 1)[0].strip("'") if diagnostic.span.cell else ""
         return (self.sheet_order.get(sheet, -1), diagnostic.span.line, diagnostic.span.column)
+
+
+# ---------------------------------------------------------------------------------------------
+# The other sheets: as the evidence file's fields
+
+
+def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: Problems) -> yaml.Node | None:
+    """The sheet as the YAML node its field would be in an evidence file, each value at its cell."""
+    headings = OTHER_SHEETS[field]
+    filled = [sheet.filled(k) for k in range(len(sheet.columns))]
+    used = sorted({int(r) + 1 for f in filled for r in np.flatnonzero(f)})
+    if not used:
+        return None
+    header_row, rows = used[0], used[1:]
+    column_of: dict[str, int] = {}
+    for k, column in enumerate(sheet.columns):
+        heading = sheet.text(k, header_row).strip()
+        low = heading.lower().replace(" ", "_")
+        if not heading:
+            continue
+        if low not in headings:
+            problems.append(
+                Diagnostic(
+                    "E104",
+                    f"`{heading}` is not a column of the `{field}` sheet",
+                    cell_span(path, sheet.name, header_row, column),
+                    did_you_mean(low, headings, listing=False) or "its columns are " + ", ".join(f"`{h}`" for h in headings),
+                )
+            )
+        elif low in column_of:
+            problems.append(
+                Diagnostic(
+                    "E106", f"`{heading}` is given twice", cell_span(path, sheet.name, header_row, column),
+                    "keep one of the two columns",
+                )
+            )
+        else:
+            column_of[low] = k
+    naming = NAMING.get(field, headings[:1])
+    if not any(h in column_of for h in naming):
+        problems.append(
+            Diagnostic(
+                "E107",
+                f"the `{field}` sheet has no {' or '.join(f'`{h}`' for h in naming)} column",
+                cell_span(path, sheet.name, header_row, 1),
+                f"head the sheet's columns {', '.join(f'`{h}`' for h in headings)}",
+            )
+        )
+        return None
+    name = next(h for h in headings if h in column_of)
+
+    def scalar(heading: str, row: int) -> yaml.ScalarNode:
+        k = column_of[heading]
+        mark = yaml.Mark(key, 0, row - 1, sheet.columns[k] - 1, None, 0)
+        text = sheet.text(k, row).strip()
+        typed = MIDNIGHT.fullmatch(text)  # (a date cell: its day)
+        text = typed.group(1) if typed else text
+        return yaml.ScalarNode(_STR if text else NULL, text if text else "", mark, mark)
+
+    def record(row: int, *, without: str = "") -> yaml.MappingNode:
+        """A row as a set of fields: one for each cell filled, under its column's heading."""
+        pairs: list[tuple[yaml.Node, yaml.Node]] = []
+        for heading in headings:
+            if heading != without and heading in column_of and sheet.text(column_of[heading], row).strip():
+                value = scalar(heading, row)
+                pairs.append((yaml.ScalarNode(_STR, heading, value.start_mark, value.end_mark), value))
+        first = scalar(name, row)
+        return yaml.MappingNode("tag:yaml.org,2002:map", pairs, first.start_mark, first.end_mark)
+
+    start = yaml.Mark(key, 0, header_row - 1, 0, None, 0)
+    if field in ("adjustments", "carried_forward"):
+        return yaml.SequenceNode("tag:yaml.org,2002:seq", [record(row) for row in rows], start, start)
+    entries: list[tuple[yaml.Node, yaml.Node]] = []
+    for row in rows:
+        key_node = scalar(name, row)
+        value: yaml.Node
+        if field == "measures":
+            value = record(row, without=name)
+        elif OTHER_SHEETS[field][1] in column_of:  # a rating, or a fact's value
+            value = scalar(OTHER_SHEETS[field][1], row)
+        else:
+            value = yaml.ScalarNode(NULL, "", key_node.start_mark, key_node.end_mark)
+        entries.append((key_node, value))
+    return yaml.MappingNode("tag:yaml.org,2002:map", entries, start, start)
+
+
+def inspection_sheet(path: str, files: InputFiles) -> tuple[yaml.MappingNode, Callable[[Diagnostic], Diagnostic]] | None:
+    """A workbook's `inspection` sheet as the YAML node of its rows (their spans in the workbook's
+    file), and what places a diagnostic of it at its cell; None if the workbook cannot be read or
+    has no such sheet without a problem (loading it reports why)."""
+    try:
+        book = Workbook(files.read(path, MAX_WORKBOOK_BYTES + 1))
+        name = next((n for n in book.sheet_names if n.strip().lower() == "inspection"), None)
+        sheet = None if name is None else book.sheet(name)
+    except (FileProblem, WorkbookProblem):
+        return None
+    if sheet is None:
+        return None
+    found: Problems = []
+    node = sheet_node(path, "inspection", sheet, path, found)
+    if not isinstance(node, yaml.MappingNode) or found:
+        return None
+    rows = [(yaml.ScalarNode(k.tag, str(k.value).strip().lower(), k.start_mark, k.end_mark), v) for k, v in node.value]
+
+    def placed(diagnostic: Diagnostic) -> Diagnostic:
+        span = diagnostic.span
+        if span.file != path or span.cell:
+            return diagnostic
+        return attrs.evolve(diagnostic, span=cell_span(path, sheet.name, span.line, max(span.column, 1)))
+
+    return yaml.MappingNode(node.tag, rows, node.start_mark, node.end_mark), placed

@@ -21,6 +21,7 @@ from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.cases import Evidence, Location
 from esirules.evidence.facts import fact_conflicts
 from esirules.evidence.load import load_evidence, load_or_defer, read_ruleset_reference
+from esirules.evidence.read_workbook import is_workbook
 from esirules.evidence.sheet import ColumnSpec
 from esirules.evidence.stream import batched
 from esirules.files import DISK, FileProblem, InputFiles
@@ -262,6 +263,11 @@ def _ruleset_advice(column: ColumnSpec) -> str:
     if column.sheet is not None:
         evidence = "" if tables else ", or to its evidence file"
         return f"add `ruleset: path/to/ruleset.esi` to this column of the summary sheet{evidence}"
+    if all(is_workbook(path) for path in column.evidence):
+        return (
+            f"add a row to the `inspection` sheet of `{column.evidence[0]}` with `ruleset` in its `field` column"
+            " and the ruleset's file in its `value` column, or use `--ruleset`"
+        )
     if tables:
         name = os.path.basename(column.evidence[0])
         return (

@@ -1,10 +1,14 @@
-"""A workbook's `inspection` sheet (the title and the date) and `carried_forward` sheet read as an
-evidence file's `inspection`, `date` and `carried_forward`, with the same words for every mistake,
-placed at its cell; the template of a ruleset that lets levels carry forward has both sheets."""
+"""A workbook's `inspection` sheet (the title, the ruleset and the date) and `carried_forward` sheet
+read as an evidence file's `inspection`, `ruleset`, `date` and `carried_forward`, with the same
+words for every mistake, placed at its cell; a template names its ruleset, so it is scored as it
+is, and that of a ruleset that lets levels carry forward has the `carried_forward` sheet."""
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
+import json
 from pathlib import Path
 
 import openpyxl
@@ -93,11 +97,12 @@ def test_judgements_carried_forward_need_the_date_and_a_level_column(tmp_path: P
 
 def test_the_template_has_the_inspection_and_carried_forward_sheets(tmp_path: Path) -> None:
     path = tmp_path / "cqc.xlsx"
-    assert main(["template", str(RULESET), "--output", str(path)]) == 0
+    (tmp_path / "cqc.esi").write_bytes(RULESET.read_bytes())
+    assert main(["template", str(tmp_path / "cqc.esi"), "--output", str(path)]) == 0
     book = openpyxl.load_workbook(path)
     assert book.sheetnames[-2:] == ["inspection", "carried_forward"]
     assert [[c.value for c in row] for row in book["inspection"].iter_rows()] == [
-        ["field", "value"], ["inspection", None], ["date", None],
+        ["field", "value"], ["inspection", None], ["ruleset", "cqc.esi"], ["date", None],
     ]
     carried = book["carried_forward"]
     assert [c.value for c in carried[1]] == ["criterion", "section", "grade", "inspection", "date", "reference"]
@@ -107,10 +112,44 @@ def test_the_template_has_the_inspection_and_carried_forward_sheets(tmp_path: Pa
     empty = load_evidence(str(path), RULES)  # as written: no title, no date, nothing carried forward
     assert (empty.title, empty.date, empty.carried_forward) == ("", None, ())
     book["inspection"]["B2"] = TITLE
-    book["inspection"]["B3"] = datetime.date(2024, 3, 12)
+    book["inspection"]["B4"] = datetime.date(2024, 3, 12)
     for column, value in zip("ACDE", ["caring", "Good", "INS-2021-031", datetime.date(2021, 6, 2)]):
         carried[f"{column}2"] = value
     book.save(path)
     filled = load_evidence(str(path), RULES)
     assert (filled.title, filled.date) == (TITLE, datetime.date(2024, 3, 12))
     assert [(c.id, c.grade, c.date) for c in filled.carried_forward] == [("caring", "Good", datetime.date(2021, 6, 2))]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        code = main(list(args))
+    return code, out.getvalue(), err.getvalue()
+
+
+def test_a_template_is_scored_under_the_ruleset_it_names(tmp_path: Path) -> None:
+    """Written in another folder than the ruleset's, the template names it from its own folder."""
+    (tmp_path / "books").mkdir()
+    path = tmp_path / "books" / "willow.xlsx"
+    assert main(["template", str(RULESET), "--output", str(path)]) == 0
+    named = openpyxl.load_workbook(path)["inspection"]["B3"].value
+    assert (path.parent / named).resolve() == RULESET.resolve()
+    code, out, err = run("score", str(path), "--format", "json", "--quiet")
+    assert code == 0 and json.loads(out)["columns"][0]["ruleset"]["name"] == RULES.name
+
+
+def test_a_workbook_naming_no_ruleset_or_a_missing_one(tmp_path: Path) -> None:
+    sheets = willow_court()
+    del sheets["inspection"]
+    del sheets["carried_forward"]
+    code, _, err = run("score", str(write_workbook(tmp_path / "plain.xlsx", sheets)))
+    assert code == 1 and "error[E202]" in err
+    assert "add a row to the `inspection` sheet of" in err and "or use `--ruleset`" in err
+    sheets["inspection"] = [["field", "value"], ["Ruleset", "nowhere.esi"]]
+    code, _, err = run("score", str(write_workbook(tmp_path / "missing.xlsx", sheets)))
+    assert code == 1 and "error[E105]: the ruleset `nowhere.esi` named by this evidence file does not exist" in err
+    assert "missing.xlsx, inspection!B2" in err
+    sheets["inspection"] = [["field", "value"], ["ruleset", str(RULESET)]]
+    code, out, _ = run("score", str(write_workbook(tmp_path / "named.xlsx", sheets)), "--format", "json", "--quiet")
+    assert code == 0 and json.loads(out)["columns"][0]["ruleset"]["name"] == RULES.name
