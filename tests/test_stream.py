@@ -86,30 +86,28 @@ BAD_CELLS = {
 }
 
 
-@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(
-    n=st.integers(1, 60),
-    seed=st.integers(0, 1000),
-    batch_bytes=st.integers(100, 4000),
-    changes=st.lists(
-        st.tuples(st.integers(0, 10**6), st.sampled_from(sorted(BAD_CELLS)), st.integers(0, 3)), max_size=6
-    ),
-    pooled=st.booleans(),
-)
-def test_batches_give_what_the_whole_file_gives(
-    tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
-    n: int,
-    seed: int,
-    batch_bytes: int,
-    changes: list[tuple[int, str, int]],
-    pooled: bool,
-) -> None:
-    """Sheet, warnings and errors alike, whatever cells are wrong and wherever the batches are cut."""
+# Where cells are made bad: a row (taken modulo the rows written), a column, and which bad value.
+CHANGES = st.lists(st.tuples(st.integers(0, 10**6), st.sampled_from(sorted(BAD_CELLS)), st.integers(0, 3)), max_size=6)
+
+
+def with_bad_cells(n: int, seed: int, changes: list[tuple[int, str, int]]) -> list[list[str]]:
+    """`n` generated cases (header first) with the cells `changes` names made bad."""
     rows = generated(n, seed)
     for row, heading, choice in changes:
         values = BAD_CELLS[heading]
         rows[1 + row % n][rows[0].index(heading)] = values[choice % len(values)]
+    return rows
+
+
+BAD_FILES = st.builds(with_bad_cells, st.integers(1, 60), st.integers(0, 1000), CHANGES)  # rows to write
+
+
+@settings(max_examples=20, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=BAD_FILES, batch_bytes=st.integers(100, 4000), pooled=st.booleans())
+def test_batches_give_what_the_whole_file_gives(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, rows: list[list[str]], batch_bytes: int, pooled: bool
+) -> None:
+    """Sheet, warnings and errors alike, whatever cells are wrong and wherever the batches are cut."""
     path = write(tmp_path / "cases.csv", rows)
     assert batches_read(path, batch_bytes) >= 1
     args = ("score", path, "--ruleset", RULESET, "--format", "json", "--quiet", *(["--pool-samples"] if pooled else []))
