@@ -50,3 +50,24 @@ def test_the_service_commands_are_listed_without_loading_the_service() -> None:
                                cwd=ROOT, timeout=60).stdout
     for command in ("serve", "db", "token"):
         assert f"    {command} " in help_text
+
+
+def test_score_and_explain_of_a_ruleset_kept_checked_load_neither_the_parser_nor_the_checker() -> None:
+    """With the ruleset kept in the cache, only `--where` (a condition typed in) needs Lark and the checker."""
+    program = """
+import contextlib, io, json, sys
+from esirules.cli.main import main
+evidence = "examples/hertfordshire/followup.yaml"
+with contextlib.redirect_stdout(io.StringIO()):
+    codes = [main(["score", evidence, "--format", "json", "--quiet"]),
+             main(["explain", evidence, "A1", "--sample", "february"])]
+loaded = sorted(m for m in ("lark", "esirules.language.parse", "esirules.language.check") if m in sys.modules)
+with contextlib.redirect_stdout(io.StringIO()):
+    codes.append(main(["explain", evidence, "B1", "--sample", "february", "--where", "sex_offender"]))
+print(json.dumps({"codes": codes, "loaded": loaded, "after": "lark" in sys.modules}))
+"""
+    warm = [sys.executable, "-m", "esirules.cli.main", "score", "examples/hertfordshire/followup.yaml", "--quiet"]
+    subprocess.run(warm, capture_output=True, cwd=ROOT, timeout=120, check=True)  # (the ruleset checked and kept)
+    run = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, cwd=ROOT, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert json.loads(run.stdout.strip().splitlines()[-1]) == {"codes": [0, 0, 0], "loaded": [], "after": True}

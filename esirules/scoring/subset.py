@@ -15,8 +15,6 @@ import attrs
 from esirules.diagnostics import DiagnosticError
 from esirules.evidence.cases import Evidence
 from esirules.language import model as m
-from esirules.language.check_conditions import check_condition
-from esirules.language.parse import parse_condition
 from esirules.scoring.compile import Evaluator, compile_condition
 from esirules.scoring.evaluate import finish, merge, score_batch
 from esirules.scoring.result import ColumnResult
@@ -26,6 +24,10 @@ WHERE = "--where"
 
 def read_condition(text: str, ruleset: m.Ruleset, origin: str = WHERE) -> m.Condition:
     """A condition over the ruleset's case attributes, or a DiagnosticError pointing into `text`."""
+    # (imported here: `esirules explain` without `--where` loads neither the parser nor the checker)
+    from esirules.language.check_conditions import check_condition
+    from esirules.language.parse import parse_condition
+
     node, problems = parse_condition(text, origin)
     condition = None
     if node is not None:
