@@ -135,7 +135,7 @@ def test_a_template_is_scored_under_the_ruleset_it_names(tmp_path: Path) -> None
     assert main(["template", str(RULESET), "--output", str(path)]) == 0
     named = openpyxl.load_workbook(path)["inspection"]["B3"].value
     assert (path.parent / named).resolve() == RULESET.resolve()
-    code, out, err = run("score", str(path), "--format", "json", "--quiet")
+    code, out, _ = run("score", str(path), "--format", "json", "--quiet")
     assert code == 0 and json.loads(out)["columns"][0]["ruleset"]["name"] == RULES.name
 
 
@@ -150,6 +150,10 @@ def test_a_workbook_naming_no_ruleset_or_a_missing_one(tmp_path: Path) -> None:
     code, _, err = run("score", str(write_workbook(tmp_path / "missing.xlsx", sheets)))
     assert code == 1 and "error[E105]: the ruleset `nowhere.esi` named by this evidence file does not exist" in err
     assert "missing.xlsx, inspection!B2" in err
+    sheets["inspection"] = [["field", "value", "note"], ["ruleset", "nowhere.esi"]]
+    code, _, err = run("score", str(write_workbook(tmp_path / "noted.xlsx", sheets)))
+    assert code == 1 and "error[E104]: `note` is not a column of the `inspection` sheet" in err
+    assert "noted.xlsx, inspection!C1" in err
     sheets["inspection"] = [["field", "value"], ["ruleset", str(RULESET)]]
     code, out, _ = run("score", str(write_workbook(tmp_path / "named.xlsx", sheets)), "--format", "json", "--quiet")
     assert code == 0 and json.loads(out)["columns"][0]["ruleset"]["name"] == RULES.name

@@ -6,9 +6,10 @@ question, each heading with a comment (the question's text, the attribute's titl
 column with a drop-down of the values allowed. The `ratings` sheet lists every item, for its
 rating; the `measures` and `adjustments` sheets have their headings and drop-downs; a ruleset
 with facts gets a `facts` sheet listing them; the `inspection` sheet has a row for the
-inspection's title, one naming the ruleset and one for its date; a ruleset that lets levels carry forward an earlier
-grade gets a `carried_forward` sheet. The writer is xlsxwriter (docs/architecture.md
-"Decisions"), imported only here.
+inspection's title, one naming the ruleset (filled in, so the workbook is scored as it is) and
+one for its date; a ruleset that lets levels carry forward an earlier grade gets a
+`carried_forward` sheet. The writer is xlsxwriter (docs/architecture.md "Decisions"), imported
+only here.
 """
 
 from __future__ import annotations

@@ -176,7 +176,7 @@ def _ruleset_reference(
     if is_workbook(path):  # (its `inspection` sheet's `ruleset` row)
         from esirules.evidence.workbook import inspection_sheet
 
-        sheet = inspection_sheet(path, files)
+        sheet = inspection_sheet(path, files, problems)
         if sheet is None:
             return None
         rows, placed = sheet

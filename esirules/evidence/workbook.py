@@ -4,9 +4,9 @@ The `cases` sheet (or the first sheet, if none is called that) is laid out as a 
 cases and becomes the same case table (`encode` checks and codes it); the optional `ratings`,
 `measures`, `adjustments` and `facts` sheets are read as the evidence file's fields of those names, by
 `inspection`, the `carried_forward` sheet as that field, by `carried`, and the `inspection`
-sheet's rows as the evidence file's `inspection` (its title) and `date`. So every problem has
-the code and the words it has in a CSV or YAML file; only its place differs, a sheet and a cell
-(`cases!F12`). docs/evidence-format.md describes the layout.
+sheet's rows as the evidence file's `inspection` (its title), `ruleset` and `date`. So every
+problem has the code and the words it has in a CSV or YAML file; only its place differs, a
+sheet and a cell (`cases!F12`). docs/evidence-format.md describes the layout.
 """
 
 from __future__ import annotations
@@ -196,7 +196,7 @@ class _WorkbookLoad:
         """The `inspection` sheet's rows: the evidence's title, the ruleset it names (resolved from
         the workbook's folder: `ruleset_reference` checks it) and its date (a blank value: not given)."""
         title, reference, date, date_node = "", None, None, None
-        assert isinstance(node, yaml.MappingNode)  # INVARIANT: `_node` gives a sheet of rows as one
+        assert isinstance(node, yaml.MappingNode)  # INVARIANT: `sheet_node` gives a sheet of rows as one
         for name, name_node, value in fields(key, node, self.problems):
             field = name.strip().lower()
             if field not in INSPECTION_FIELDS:
@@ -445,10 +445,13 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
     return yaml.MappingNode("tag:yaml.org,2002:map", entries, start, start)
 
 
-def inspection_sheet(path: str, files: InputFiles) -> tuple[yaml.MappingNode, Callable[[Diagnostic], Diagnostic]] | None:
+def inspection_sheet(
+    path: str, files: InputFiles, problems: Problems
+) -> tuple[yaml.MappingNode, Callable[[Diagnostic], Diagnostic]] | None:
     """A workbook's `inspection` sheet as the YAML node of its rows (their spans in the workbook's
-    file), and what places a diagnostic of it at its cell; None if the workbook cannot be read or
-    has no such sheet without a problem (loading it reports why)."""
+    file, their names in small letters), and what places a diagnostic of it at its cell; None if
+    the workbook cannot be read (loading it reports why) or has no such sheet. A column the sheet
+    should not have is reported to `problems`, as loading the workbook would report it."""
     try:
         book = Workbook(files.read(path, MAX_WORKBOOK_BYTES + 1))
         name = next((n for n in book.sheet_names if n.strip().lower() == "inspection"), None)
@@ -457,9 +460,8 @@ def inspection_sheet(path: str, files: InputFiles) -> tuple[yaml.MappingNode, Ca
         return None
     if sheet is None:
         return None
-    found: Problems = []
-    node = sheet_node(path, "inspection", sheet, path, found)
-    if not isinstance(node, yaml.MappingNode) or found:
+    node = sheet_node(path, "inspection", sheet, path, problems)
+    if not isinstance(node, yaml.MappingNode):
         return None
     rows = [(yaml.ScalarNode(k.tag, str(k.value).strip().lower(), k.start_mark, k.end_mark), v) for k, v in node.value]
 
