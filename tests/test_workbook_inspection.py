@@ -157,3 +157,28 @@ def test_a_workbook_naming_no_ruleset_or_a_missing_one(tmp_path: Path) -> None:
     sheets["inspection"] = [["field", "value"], ["ruleset", str(RULESET)]]
     code, out, _ = run("score", str(write_workbook(tmp_path / "named.xlsx", sheets)), "--format", "json", "--quiet")
     assert code == 0 and json.loads(out)["columns"][0]["ruleset"]["name"] == RULES.name
+
+
+def test_what_a_workbook_records_is_cited_by_its_sheet_and_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Explanations cite a rating, target data, an adjustment, a fact or a judgement carried
+    forward by the workbook, the sheet and the row, in every format."""
+    example = REPO / "docs" / "examples" / "inspector" / "inspection.xlsx"
+    evidence = load_evidence(str(example), load_ruleset(str(REPO / "rulesets" / "esi-2004-followup.esi")))
+    located = [
+        *evidence.rating_locations.values(),
+        *(m.location for m in evidence.measures.values()),
+        *(a.location for a in evidence.adjustments),
+    ]
+    assert {(where.file, where.sheet) for where in located if where} == {
+        (str(example), "ratings"), (str(example), "measures"), (str(example), "adjustments"),
+    }
+    assert evidence.rating_locations["A1.visibility"].line == 2  # its row, below the headings
+    book = write_workbook(tmp_path / "willow.xlsx", willow_court())
+    carried = load_evidence(str(book), RULES).carried_forward
+    assert [(c.location.sheet, c.location.line) for c in carried if c.location] == [("carried_forward", r) for r in (2, 3, 4)]
+    code, out, _ = run("explain", str(example), "A1", "--sample", "february", "--format", "json")
+    assert code == 0 and '"sheet": "ratings"' in out
+    monkeypatch.setenv("COLUMNS", "200")  # (one line per node of the tree)
+    for format_, cited in (("text", "inspection.xlsx, ratings row 2"), ("markdown", "`, sheet `ratings` row 2")):
+        code, out, _ = run("explain", str(example), "A1", "--sample", "february", "--format", format_)
+        assert code == 0 and cited in out, format_

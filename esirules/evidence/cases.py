@@ -38,14 +38,18 @@ Codes = npt.NDArray[np.int16]
 
 @attrs.frozen
 class Location:
-    """Where a piece of evidence was read: a file and a line (YAML/JSON) or row (CSV)."""
+    """Where a piece of evidence was read: a file and a line (YAML/JSON) or row (CSV), or a row
+    of a workbook's sheet (`sheet`: its name; the cases sheet's rows have none)."""
 
     file: str
     line: int | None = None
     field: str | None = None
     case: str | None = None
+    sheet: str | None = None
 
     def __str__(self) -> str:
+        if self.sheet is not None:
+            return f"{self.file}, {self.sheet} row {self.line}"
         out = self.file
         if self.line is not None:
             out += f":{self.line}"

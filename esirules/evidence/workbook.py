@@ -156,10 +156,10 @@ class _WorkbookLoad:
             else:
                 found[field] = getattr(reader, field)(node)
             locations.update(
-                {item: attrs.evolve(where, file=self.path) for item, where in reader.rating_locations.items()}
+                {item: self._in_sheet(where) for item, where in reader.rating_locations.items()}
             )
         adjustments = tuple(
-            attrs.evolve(a, location=attrs.evolve(a.location, file=self.path))
+            attrs.evolve(a, location=self._in_sheet(a.location))
             for a in found.get("adjustments", ())  # type: ignore[attr-defined]
         )
         ratings: dict[str, str] = found.get("ratings", {})  # type: ignore[assignment]
@@ -170,7 +170,10 @@ class _WorkbookLoad:
             reference,
             cases,
             ratings,
-            found.get("measures", {}),  # type: ignore[arg-type]
+            {
+                name: attrs.evolve(figures, location=figures.location and self._in_sheet(figures.location))
+                for name, figures in found.get("measures", {}).items()  # type: ignore[attr-defined]
+            },
             adjustments,
             title,
             rating_locations=locations,
@@ -178,7 +181,7 @@ class _WorkbookLoad:
                 self.path,
                 self.ruleset,
                 {
-                    name: attrs.evolve(fact, location=attrs.evolve(fact.location, file=self.path))
+                    name: attrs.evolve(fact, location=self._in_sheet(fact.location))
                     for name, fact in found.get("facts", {}).items()  # type: ignore[attr-defined]
                 },
                 Span.point(self.path, 1, 1),
@@ -186,9 +189,14 @@ class _WorkbookLoad:
             ),
             date=date,
             carried_forward=tuple(
-                attrs.evolve(c, location=attrs.evolve(c.location, file=self.path)) if c.location else c for c in kept
+                attrs.evolve(c, location=self._in_sheet(c.location)) if c.location else c for c in kept
             ),
         )
+
+    def _in_sheet(self, location: Location) -> Location:
+        """A location read from one of the other sheets (its file is `book.xlsx!sheet`, see
+        `load`) as the workbook's file and the row's sheet."""
+        return attrs.evolve(location, file=self.path, sheet=self.sheet_of.get(location.file, location.sheet))
 
     def _inspection(
         self, key: str, node: yaml.Node

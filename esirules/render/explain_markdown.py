@@ -52,6 +52,8 @@ def cite_recorded(location: Location | None) -> str:
     """`followup.yaml` line 23: where the evidence records a rating or target data."""
     if location is None:
         return ""
+    if location.sheet is not None:  # (a row of a workbook's sheet)
+        return f"`{shown_path(location.file)}`, sheet `{location.sheet}` row {location.line}"
     return f"`{shown_path(location.file)}`" + ("" if location.line is None else f" line {location.line}")
 
 
@@ -424,7 +426,7 @@ class _Markdown(Visitor[list[str]]):
     # --- one case -----------------------------------------------------------------------------------
 
     def case(self, c: CaseExplanation) -> list[str]:
-        where = "" if c.recorded is None else f" (recorded at `{shown_path(c.recorded.file)}` line {c.recorded.line})"
+        where = "" if c.recorded is None else f" (recorded at {cite_recorded(c.recorded)})"
         out = [f"Case **{c.id}**{where}" + ("." if c.in_column else f" is not in this column: {c.why_not_in_column}."), ""]
         out.append("Attributes: " + "; ".join(f"{lower_first(label)}: {value}" for _, label, value in c.attributes) + ".")
         out += ["", "| Criterion | Question | Answer | Counted as |", "|---|---|---|---|"]

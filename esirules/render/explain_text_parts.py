@@ -23,7 +23,7 @@ from esirules.explain.objects import (
     RuleRef,
 )
 from esirules.render.terminal import Plain
-from esirules.render.wording import shown_path
+from esirules.render.wording import recorded_place, shown_path
 from esirules.words import fraction_text
 
 HOLDS, FAILS, UNKNOWN = "✓", "✗", "?"
@@ -49,8 +49,7 @@ def recorded_text(location: Location | None) -> Text:
     """`  recorded at examples/hertfordshire/followup.yaml:23`, dimmed: where the evidence says so."""
     if location is None:
         return Plain("")
-    line = "" if location.line is None else f":{location.line}"
-    return Plain(f"  recorded at {shown_path(location.file)}{line}", style="dim")
+    return Plain(f"  recorded at {recorded_place(location)}", style="dim")
 
 
 def capped(head: Text, uncapped: str | None) -> Text:

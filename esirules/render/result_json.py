@@ -56,8 +56,13 @@ def span_json(span: Span) -> Data:
 
 
 def location_json(location: Location | None) -> Data | None:
-    """Where evidence records something: its file and line."""
-    return None if location is None else {"file": location.file, "line": location.line}
+    """Where evidence records something: its file and line (and, in a workbook, the sheet of the row)."""
+    if location is None:
+        return None
+    found: Data = {"file": location.file, "line": location.line}
+    if location.sheet is not None:
+        found["sheet"] = location.sheet
+    return found
 
 
 def cause_json(cause: Cause | None, cite: Cite = span_json) -> Data | None:

@@ -15,6 +15,7 @@ from esirules.span import Span
 from esirules.words import Rounding, number_text, plural, round_percent
 
 if TYPE_CHECKING:  # (only named: the command line's output, which `check` prints through, needs no numpy)
+    from esirules.evidence.cases import Location
     from esirules.scoring.result import AggregateResult
 
 POOLING_FORMULAS = {
@@ -33,6 +34,14 @@ def place(span: Span) -> str:
     if span.cell:
         return f"{shown_path(span.file)}, {span.cell}"
     return f"{shown_path(span.file)}:{span.line}:{span.column}"
+
+
+def recorded_place(location: Location) -> str:
+    """Where evidence records something, as shown: `file:23`, or `book.xlsx, ratings row 5` for a
+    row of a workbook's sheet."""
+    if location.sheet is not None:
+        return f"{shown_path(location.file)}, {location.sheet} row {location.line}"
+    return shown_path(location.file) + ("" if location.line is None else f":{location.line}")
 
 
 def shown_path(path: str) -> str:
