@@ -131,3 +131,23 @@ def test_a_small_named_file_is_read_whole(tmp_path: Path, monkeypatch: pytest.Mo
     assert not isinstance(load_or_defer(path, load_ruleset(RULESET)), Deferred)
     monkeypatch.setattr(stream, "STREAM_BYTES", (tmp_path / "cases.csv").stat().st_size)
     assert isinstance(load_or_defer(path, load_ruleset(RULESET)), Deferred)
+
+
+def test_the_evidence_file_s_facts_reach_every_batch(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A question that applies by a fact of the inspection (`applies when ... and not breach`) is
+    counted in every batch with the fact the evidence file records."""
+    from test_facts import CASES, FACTS, RATINGS
+
+    (tmp_path / "r.esi").write_text(FACTS, encoding="utf-8")
+    rows = [["id", "risk", "B1.a", "B1.b"], *([c["id"], c["risk"], c["answers"].get("B1.a", ""), c["answers"].get("B1.b", "")] for c in CASES)]
+    write(tmp_path / "cases.csv", [*rows, *([f"d{i}", "high", "yes", "yes"] for i in range(40))])
+    sheets = []
+    for breach in ("yes", "no"):
+        evidence = {"ruleset": "r.esi", "facts": {"breach": breach, "safeguarding": "effective"}, "ratings": RATINGS,
+                    "cases": "cases.csv"}
+        path = tmp_path / "inspection.yaml"
+        path.write_text(yaml.safe_dump(evidence), encoding="utf-8")
+        whole, batched = both_ways(monkeypatch, 60, "score", str(path), "--format", "json", "--quiet")
+        assert batched == whole and whole[0] == 0
+        sheets.append(whole[1])
+    assert sheets[0] != sheets[1]  # (the fact changes a figure)
