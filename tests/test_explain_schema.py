@@ -242,9 +242,11 @@ def walked() -> dict[str, list[dict[str, Any]]]:
     spec = ColumnSpec("book", (str(REPO / "docs" / "examples" / "inspector" / "inspection.xlsx"),), None, "february")
     (column,) = book.score([spec])
     evaluator = next(iter(book.evaluators.values()))
-    for name in ("A1", "A2"):  # rated items; an adjustment
+    for name, case in (("A1", None), ("A2", None), ("B1", "F01")):  # rated items; an adjustment; a case
         target = resolve_target(evaluator.ruleset, name)
-        walk.document(explanation_data(explain(column, evaluator, book.sources, target, evidence=list(book.evidence.values()))))  # type: ignore[arg-type]
+        walk.document(explanation_data(
+            explain(column, evaluator, book.sources, target, evidence=list(book.evidence.values()), case=case)  # type: ignore[arg-type]
+        ))
     # Grades carried forward from an earlier inspection (issue 11, point 6): the language page's example.
     carried = REPO / "docs" / "examples" / "language" / "carried.yaml"
     (column,) = scorer.score([ColumnSpec("carried", (str(carried),))])

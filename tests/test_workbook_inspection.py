@@ -173,6 +173,9 @@ def test_what_a_workbook_records_is_cited_by_its_sheet_and_row(tmp_path: Path, m
         (str(example), "ratings"), (str(example), "measures"), (str(example), "adjustments"),
     }
     assert evidence.rating_locations["A1.visibility"].line == 2  # its row, below the headings
+    first = evidence.cases.locations[0]
+    assert (first.case, first.sheet, first.line) == ("F01", "cases", 2)
+    assert {where.sheet for where in evidence.cases.take(evidence.cases.samples == "february").locations} == {"cases"}
     book = write_workbook(tmp_path / "willow.xlsx", willow_court())
     carried = load_evidence(str(book), RULES).carried_forward
     assert [(c.location.sheet, c.location.line) for c in carried if c.location] == [("carried_forward", r) for r in (2, 3, 4)]
@@ -182,3 +185,5 @@ def test_what_a_workbook_records_is_cited_by_its_sheet_and_row(tmp_path: Path, m
     for format_, cited in (("text", "inspection.xlsx, ratings row 2"), ("markdown", "`, sheet `ratings` row 2")):
         code, out, _ = run("explain", str(example), "A1", "--sample", "february", "--format", format_)
         assert code == 0 and cited in out, format_
+    code, out, _ = run("explain", str(example), "B1", "--sample", "february", "--case", "F01")
+    assert code == 0 and "inspection.xlsx, cases row 2" in out

@@ -59,10 +59,10 @@ class Location:
 class CaseLocations(Sequence[Location]):
     """Where each case of one table was read, made only when asked for (a file has many cases)."""
 
-    __slots__ = ("file", "ids", "lines")
+    __slots__ = ("file", "ids", "lines", "sheet")
 
-    def __init__(self, file: str, lines: Sequence[int], ids: Sequence[str]):
-        self.file, self.lines, self.ids = file, lines, ids
+    def __init__(self, file: str, lines: Sequence[int], ids: Sequence[str], sheet: str | None = None):
+        self.file, self.lines, self.ids, self.sheet = file, lines, ids, sheet
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -74,17 +74,17 @@ class CaseLocations(Sequence[Location]):
     def __getitem__(self, index: int | slice) -> Location | Sequence[Location]:
         if isinstance(index, slice):
             return tuple(self)[index]
-        return Location(self.file, self.lines[index], None, self.ids[index])
+        return Location(self.file, self.lines[index], None, self.ids[index], self.sheet)
 
     def __iter__(self) -> Iterator[Location]:
-        file = self.file
-        return (Location(file, line, None, case) for line, case in zip(self.lines, self.ids))
+        file, sheet = self.file, self.sheet
+        return (Location(file, line, None, case, sheet) for line, case in zip(self.lines, self.ids))
 
     def take(self, index: npt.NDArray[np.intp]) -> CaseLocations:
         """The locations at `index`, still made only when asked for."""
         positions = index.tolist()
         return CaseLocations(
-            self.file, [self.lines[i] for i in positions], [self.ids[i] for i in positions]
+            self.file, [self.lines[i] for i in positions], [self.ids[i] for i in positions], self.sheet
         )
 
 

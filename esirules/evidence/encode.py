@@ -85,7 +85,7 @@ def encode_cases(
         samples=sample_names[sample_codes + 1],
         attributes=attributes,
         answers=answers,
-        locations=CaseLocations(table.file, table.lines, ids),
+        locations=CaseLocations(table.file, table.lines, ids, table.sheet),
     )
     cases.note_answer_counts(counts)
     return cases

@@ -142,6 +142,7 @@ class CaseTable:
     reported: set[tuple[str, int]] = attrs.Factory(set)  # cells whose problem is already reported
     cells: CsvCells | None = None  # a CSV file: where its cells are
     column_of: dict[str, int] = attrs.Factory(dict)  # a CSV file: the column (from 0) of each field
+    sheet: str | None = None  # a workbook: the sheet whose rows `lines` are
 
     @classmethod
     def from_cells(cls, file: str, lines: Sequence[int], cells: dict[str, list[str | None]]) -> CaseTable:

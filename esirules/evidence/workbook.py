@@ -312,7 +312,7 @@ class _WorkbookLoad:
         rows = used[1:]  # rows of blank cells, as spreadsheets often leave, are not cases
         lines = line_numbers(np.asarray(rows + 1, dtype=np.int32).tolist()) if len(rows) else range(0)  # type: ignore[arg-type]
         cells = SheetCells(file, sheet.name, sheet.columns)
-        table = CaseTable(file, lines, sheet.texts, header_line=header_row, cells=cells)
+        table = CaseTable(file, lines, sheet.texts, header_line=header_row, cells=cells, sheet=sheet.name)
         where: dict[str, int] = {}
         for k in range(width):
             heading = sheet.text(k, header_row)
