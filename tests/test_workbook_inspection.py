@@ -71,13 +71,14 @@ def test_the_example_carrying_judgements_forward_reads_and_scores_as_its_yaml(
 
 def test_mistakes_in_the_two_sheets_have_the_yaml_words_at_their_cells(tmp_path: Path) -> None:
     sheets = willow_court(datetime.datetime(2024, 3, 12, 9, 30))  # a time of day is not a date
-    sheets["inspection"].append(["dat", "2024-03-13"])
+    sheets["inspection"].extend([["dat", "2024-03-13"], ["Date", "2024-03-14"]])
     sheets["carried_forward"][1][1] = "Excellent"
     sheets["carried_forward"].append(["nowhere", "Good", "INS-1", "2021-06-02"])
     found = {(d.code, d.message, d.span.cell) for d in problems(write_workbook(tmp_path / "w.xlsx", sheets))}
     assert found == {
         ("E244", "the inspection's `date` `2024-03-12 09:30:00` is not a date", "inspection!B3"),
         ("E104", "`dat` is not a row of the `inspection` sheet", "inspection!A4"),
+        ("E106", "`Date` is given twice", "inspection!A5"),
         ("E243", "criterion `effective`: `Excellent` is not a grade", "carried_forward!B2"),
         ("E240", "`nowhere` is not a criterion of ruleset `cqc-asc-aggregation`", "carried_forward!A5"),
     }

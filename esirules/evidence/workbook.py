@@ -205,8 +205,16 @@ class _WorkbookLoad:
         the workbook's folder: `ruleset_reference` checks it) and its date (a blank value: not given)."""
         title, reference, date, date_node = "", None, None, None
         assert isinstance(node, yaml.MappingNode)  # INVARIANT: `sheet_node` gives a sheet of rows as one
+        seen: set[str] = set()
         for name, name_node, value in fields(key, node, self.problems):
             field = name.strip().lower()
+            if field in seen:  # (`fields` tells rows named alike apart by their capitals)
+                self.problems.append(
+                    Diagnostic("E106", f"`{name}` is given twice", at(key, name_node),
+                               "keep one, with what both hold: only the first is read")
+                )
+                continue
+            seen.add(field)
             if field not in INSPECTION_FIELDS:
                 self.problems.append(
                     Diagnostic(
