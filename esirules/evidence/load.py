@@ -87,10 +87,10 @@ def load_evidence(
 def load_or_defer(
     path: str, ruleset: model.Ruleset, *, progress: Progress = SILENT, files: InputFiles = DISK
 ) -> Evidence | Deferred:
-    """`load_evidence`, but an evidence file whose `cases:` names one CSV file large enough to be
-    read in batches (`stream.batched`) is read without it (`Deferred`), unless it has a problem
-    (then it is read whole, which reports it) or carries judgements forward (whether a level
-    carried forward has evidence this time needs the cases)."""
+    """`load_evidence`, but an evidence file whose `cases:` names CSV files alone, together large
+    enough to be read in batches (`stream.batched`), is read without them (`Deferred`), unless it
+    has a problem (then it is read whole, which reports it) or carries judgements forward
+    (whether a level carried forward has evidence this time needs the cases)."""
     return _load_evidence(path, ruleset, progress, files, defer=True)
 
 
@@ -127,16 +127,16 @@ def _load_evidence(
 
 @attrs.frozen
 class Deferred:
-    """An evidence file read without the cases of the one large CSV file it names (`cases:
-    big.csv`), for the caller to read that file in batches (scoring/stream.py). Such a file has
-    no warnings of its own (every warning is about cases; one with any is read whole)."""
+    """An evidence file read without the cases of the large CSV files it names (`cases: big.csv`,
+    or a list of such files), for the caller to read those files in batches (scoring/stream.py).
+    Such a file has no warnings of its own (every warning is about cases; one with any is read whole)."""
 
     evidence: Evidence  # everything else, with no cases
-    cases_path: str  # the CSV file named, from the working folder
-    digest: Any  # the content hash so far (the document's text): the CSV file's bytes go on it
+    cases_paths: tuple[str, ...]  # the CSV files named, in order, from the working folder
+    digest: Any  # the content hash so far (the document's text): the CSV files' bytes go on it
 
     def with_cases(self, read: Evidence) -> Evidence:
-        """The evidence, once its CSV file has been read in batches (`read`: `CsvBatches.evidence`,
+        """The evidence, once its CSV files have been read in batches (`read`: `stream.evidence_of`,
         begun on `digest`): as a whole read gives it, but for the cases, which are counted, not kept."""
         return attrs.evolve(
             self.evidence,
@@ -267,11 +267,11 @@ class _Load:
 
     def __init__(self, path: str, ruleset: model.Ruleset, files: InputFiles, *, fast: bool = False, defer: bool = False):
         """`fast`: read a JSON file's cases by `json_cases` (`load` gives None if it cannot).
-        `defer`: leave out the one CSV file `cases:` names if it is to be read in batches (`deferred`)."""
+        `defer`: leave out the CSV files `cases:` names if they are to be read in batches (`deferred`)."""
         self.path = path
         self.fast = fast
         self.defer = defer
-        self.deferred: str | None = None  # that file
+        self.deferred: tuple[str, ...] | None = None  # those files
         self.fast_table: CaseTable | None = None
         self.hashed = False  # the evidence file's bytes are in the digest already
         self.files = files
@@ -410,16 +410,18 @@ class _Load:
         return parts
 
     def _deferred(self, node: yaml.Node) -> bool:
-        """Whether `cases` names one CSV file alone, and one to be read in batches: it is then
-        noted (`deferred`), and not read here."""
-        if isinstance(node, yaml.SequenceNode) and len(node.value) == 1:
-            node = node.value[0]
-        if not isinstance(node, yaml.ScalarNode) or node.tag == NULL or not str(node.value).lower().endswith(".csv"):
+        """Whether `cases` names CSV files alone, together large enough to be read in batches:
+        they are then noted (`deferred`), and not read here."""
+        named = node.value if isinstance(node, yaml.SequenceNode) else [node]
+        if not named or not all(
+            isinstance(n, yaml.ScalarNode) and n.tag != NULL and str(n.value).lower().endswith(".csv") for n in named
+        ):
             return False
-        path = resolve(self.path, str(node.value))
-        if not batched(self.files.size(path)):
+        paths = tuple(resolve(self.path, str(n.value)) for n in named)
+        sizes = [self.files.size(path) for path in paths]
+        if 0 in sizes or not batched(sum(sizes)):  # (a file missing or empty: the whole read says so)
             return False
-        self.deferred = path
+        self.deferred = paths
         return True
 
     def _csv_reference(self, node: yaml.ScalarNode) -> list[Cases]:

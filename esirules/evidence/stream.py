@@ -24,7 +24,7 @@ import hashlib
 import os
 from array import array
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 import attrs
@@ -100,6 +100,7 @@ class CsvBatches:
         self.unscored: list[Unscored] = []
         self.digest = hashlib.sha256() if digest is None else digest.copy()
         self.hashes = np.empty(0, dtype=np.int64)  # of the case ids, the first `self.cases`
+        self.sorted_hashes = np.empty(0, dtype=np.int64)  # the same, sorted once the file is read
         self.cases = 0
         self.samples: Counter[str | None] = Counter()
         self.first: dict[str | None, Location] = {}
@@ -263,35 +264,29 @@ class CsvBatches:
 
     def evidence(self) -> Evidence:
         """The evidence read (its cases counted, not kept), or DiagnosticError with every problem."""
+        return evidence_of([self])
+
+    def finish(self) -> list[EvidenceWarning]:
+        """What needs every case, once the file is read: case ids used twice and answers to
+        questions that do not apply (as the ruleset says). Problems go to `problems`; the
+        warnings are returned."""
         self._twice()
         warnings: list[EvidenceWarning] = []
-        report_unscored(self.unscored, self.vocab, self.problems, warnings)  # (as the ruleset says)
-        if self.problems:
-            header_rows = [p for p in self.problems if p.span.line == 1]
-            found = [*dict.fromkeys(header_rows), *(p for p in self.problems if p.span.line != 1)]
-            found.extend(w.diagnostic() for w in warnings)
-            problems = sorted(found, key=lambda d: (d.span.file != self.path, d.span.file, d.span.line, d.span.column))
-            raise DiagnosticError(problems, {self.path: self._sources()})
-        summary = CaseSummary(dict(self.samples), dict(self.first))
-        return Evidence(
-            self.path, self.digest.hexdigest(), None, EMPTY, warnings=tuple(warnings),
-            sources={self.path: self._sources()}, summary=summary,
-        )
+        report_unscored(self.unscored, self.vocab, self.problems, warnings)
+        return warnings
 
-    def _sources(self) -> str:
-        """The file's text as far as the last line cited: the lines cited, the others left blank."""
-        parts, at = [], 1
-        for line in sorted(self.cited):
-            parts += ["\n" * (line - at), self.cited[line]]
-            at = line
-        return "".join(parts) + "\n"
+    def shown(self) -> list[Diagnostic]:
+        """The problems, each of the header row once (every piece is read with the header)."""
+        header_rows = [p for p in self.problems if p.span.line == 1]
+        return [*dict.fromkeys(header_rows), *(p for p in self.problems if p.span.line != 1)]
 
     def _twice(self) -> None:
-        """Report each case id used twice (E110): the hashes first, the file read again if two agree."""
+        """Report each case id used twice (E110): the hashes first, the file read again if two
+        agree. The hashes are kept, sorted, for `_used_in_two`."""
         hashes = self.hashes[: self.cases]
         hashes.sort()
         same = hashes[1:][hashes[1:] == hashes[:-1]]
-        self.hashes = hashes = np.empty(0, dtype=np.int64)
+        self.hashes, self.sorted_hashes = np.empty(0, dtype=np.int64), hashes
         if not len(same):
             return
         wanted = set(same.tolist())
@@ -310,6 +305,70 @@ class CsvBatches:
                     f"it is also at line {first[case]}; give each case its own id",
                 )
                 self._note([twice], table)
+
+
+def evidence_of(readers: Sequence[CsvBatches]) -> Evidence:
+    """The evidence of CSV files read in batches, in turn (the case files one evidence file names),
+    or DiagnosticError with every problem of any: what `load` gives reading them whole, each
+    checked on its own and then joined (`encode.combine`: case ids used in two of them)."""
+    warnings = [w for reader in readers for w in reader.finish()]
+    _used_in_two(readers)
+    cited: dict[str, dict[int, str]] = {}
+    for reader in readers:
+        cited.setdefault(reader.path, {}).update(reader.cited)
+    sources = {path: _text_of(lines) for path, lines in cited.items()}
+    found = [p for reader in readers for p in reader.shown()]
+    if found:
+        shown = sorted([*found, *(w.diagnostic() for w in warnings)], key=lambda d: (d.span.file, d.span.line, d.span.column))
+        raise DiagnosticError(shown, sources)
+    samples: Counter[str | None] = Counter()
+    first: dict[str | None, Location] = {}
+    for reader in readers:
+        samples.update(reader.samples)
+        first.update((name, where) for name, where in reader.first.items() if name not in first)
+    last = readers[-1]
+    return Evidence(
+        last.path, last.digest.hexdigest(), None, EMPTY, warnings=tuple(warnings), sources=sources,
+        summary=CaseSummary(dict(samples), first),
+    )
+
+
+def _used_in_two(readers: Sequence[CsvBatches]) -> None:
+    """Report each use of a case id in a later file than its first (E110, as `encode.combine`
+    words it): the hashes first, the files read again only if two of them share one."""
+    if len(readers) < 2:
+        return
+    joined = np.sort(np.concatenate([np.unique(reader.sorted_hashes) for reader in readers]))
+    wanted = set(joined[1:][joined[1:] == joined[:-1]].tolist())
+    if not wanted:
+        return
+    seen: dict[str, tuple[int, Location]] = {}
+    for part, reader in enumerate(readers):
+        for table, cases, _ in reader._batches():
+            for i, case in enumerate(cases.ids):
+                if hash(case) not in wanted:
+                    continue
+                location = Location(reader.path, table.lines[i])
+                if case not in seen:
+                    seen[case] = (part, location)
+                    continue
+                other, before = seen[case]
+                if other == part:
+                    continue  # (reported by the file's own check)
+                elsewhere = "" if before.file == location.file else f" of `{before.file}`"
+                reader._note([Diagnostic(
+                    "E110", f"case `{case}` appears twice", Span.point(location.file, location.line or 1, 1),
+                    f"it is also at line {before.line}{elsewhere}; give each case its own id",
+                )], table)
+
+
+def _text_of(cited: dict[int, str]) -> str:
+    """A file's text as far as the last line cited: the lines cited, the others left blank."""
+    parts, at = [], 1
+    for line in sorted(cited):
+        parts += ["\n" * (line - at), cited[line]]
+        at = line
+    return "".join(parts) + "\n"
 
 
 def _place(table: CaseTable, lines: int, characters: int) -> None:

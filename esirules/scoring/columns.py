@@ -31,7 +31,7 @@ from esirules.progress import SILENT, Progress
 from esirules.scoring.compile import Evaluator, compile_ruleset
 from esirules.scoring.evaluate import Partial, finish, merge, score_batch
 from esirules.scoring.result import ColumnResult
-from esirules.scoring.stream import counts_only, score_in_batches
+from esirules.scoring.stream import counts_only, score_in_batches, score_named_in_batches
 from esirules.scoring.warn import Finding, column_warnings, samples_present, sheet_warnings
 from esirules.span import Span
 
@@ -105,21 +105,20 @@ class Scorer:
         return self.evidence[key]
 
     def _in_batches(self, path: str, ruleset_path: str) -> Evidence | None:
-        """The evidence of a large CSV file, or of an evidence file naming one under `cases:`, its
-        cases read in batches and counted (`self.batched`); None for any other file, or one whose
-        pieces cannot be read on their own (then it is loaded whole)."""
+        """The evidence of a large CSV file, or of an evidence file naming such files under
+        `cases:`, its cases read in batches and counted (`self.batched`); None for any other file,
+        or one whose pieces cannot be read on their own (then it is loaded whole)."""
         ruleset, evaluator = self.rulesets[ruleset_path], self.evaluators[ruleset_path]
         assert ruleset is not None
-        named_by = None
-        cases_path = path
         if not path.lower().endswith(".csv"):
             loaded = load_or_defer(path, ruleset, progress=self.progress, files=self.files)
             if isinstance(loaded, Evidence):
                 return loaded
-            named_by, cases_path = loaded, loaded.cases_path
-        elif not batched(self.files.size(path)):
+            found = score_named_in_batches(loaded, evaluator, progress=self.progress, files=self.files)
+        elif batched(self.files.size(path)):
+            found = score_in_batches(path, evaluator, progress=self.progress, files=self.files)
+        else:
             return None
-        found = score_in_batches(cases_path, evaluator, progress=self.progress, files=self.files, named_by=named_by)
         if found is None:
             return None
         evidence, self.batched[path, ruleset_path] = found

@@ -16,7 +16,7 @@ import numpy as np
 
 from esirules.evidence.cases import Evidence
 from esirules.evidence.load import Deferred
-from esirules.evidence.stream import CsvBatches
+from esirules.evidence.stream import CsvBatches, evidence_of
 from esirules.files import DISK, InputFiles
 from esirules.progress import SILENT, Progress
 from esirules.scoring.compile import Evaluator
@@ -64,36 +64,63 @@ def score_in_batches(
     progress: Progress = SILENT,
     files: InputFiles = DISK,
     batch_bytes: int | None = None,
-    named_by: Deferred | None = None,
 ) -> tuple[Evidence, dict[Sample, Partial]] | None:
     """The evidence of a CSV file read in batches (its cases counted, not kept) and, for all its
     cases (None) and each sample the ruleset declares, the partial of counts; None if the file
     cannot be read in batches (then load it whole). Raises DiagnosticError with every problem.
 
-    `batch_bytes`: the size of the pieces read (evidence/stream.py BATCH_BYTES by default).
-    `named_by`: the evidence file that names this one under `cases:`, read without it
-    (`load.load_or_defer`); the evidence and partials are then that file's."""
-    digest = None if named_by is None else named_by.digest
-    reader = CsvBatches(path, evaluator.ruleset, files=files, batch_bytes=batch_bytes, digest=digest)
+    `batch_bytes`: the size of the pieces read (evidence/stream.py BATCH_BYTES by default)."""
+    return _in_batches((path,), evaluator, progress, files, batch_bytes, None)
+
+
+def score_named_in_batches(
+    named_by: Deferred,
+    evaluator: Evaluator,
+    *,
+    progress: Progress = SILENT,
+    files: InputFiles = DISK,
+    batch_bytes: int | None = None,
+) -> tuple[Evidence, dict[Sample, Partial]] | None:
+    """`score_in_batches` for the CSV files an evidence file names under `cases:`, read without
+    them (`load.load_or_defer`), one after the other: the evidence and the partials are the
+    evidence file's, with its facts, ratings, target data and adjustments."""
+    return _in_batches(named_by.cases_paths, evaluator, progress, files, batch_bytes, named_by)
+
+
+def _in_batches(
+    paths: tuple[str, ...],
+    evaluator: Evaluator,
+    progress: Progress,
+    files: InputFiles,
+    batch_bytes: int | None,
+    named_by: Deferred | None,
+) -> tuple[Evidence, dict[Sample, Partial]] | None:
     samples: list[Sample] = [None, *(s.name for s in evaluator.ruleset.samples)]
     totals: dict[Sample, Partial] = {}
-    megabytes = -(-files.size(path) // MEGABYTE)
-    with progress.task(f"scoring {os.path.basename(path)} in batches (MB read)", total=megabytes) as step:
-        done = 0
-        for cases in reader:
-            if not reader.problems and not reader.refused:  # (once there is one, the rest is read to find them)
-                batch = Evidence(path, "", None, cases) if named_by is None else attrs.evolve(named_by.evidence, cases=cases)
-                for sample in samples:
-                    counted = counts_only(score_batch(evaluator, batch, sample))
-                    totals[sample] = merge([totals[sample], counted]) if sample in totals else counted
-                del batch
-            del cases  # (before the next batch is read)
-            read = min(-(-reader.bytes_read // MEGABYTE), megabytes)
-            step.advance(read - done)
-            done = read
-    if reader.whole:
-        return None
-    evidence = reader.evidence()  # (or every problem: all in the CSV file, as a whole read has them)
+    readers: list[CsvBatches] = []
+    digest = None if named_by is None else named_by.digest
+    sizes = [-(-files.size(path) // MEGABYTE) for path in paths]
+    what = os.path.basename(paths[0]) if len(paths) == 1 else f"{len(paths)} case files"
+    with progress.task(f"scoring {what} in batches (MB read)", total=sum(sizes)) as step:
+        done = before = 0  # the megabytes shown, and those of the files read before this one
+        for path, size in zip(paths, sizes):
+            reader = CsvBatches(path, evaluator.ruleset, files=files, batch_bytes=batch_bytes, digest=digest)
+            readers.append(reader)
+            for cases in reader:
+                if not any(r.problems or r.refused for r in readers):  # (once there is one, the rest is read to find them)
+                    batch = Evidence(path, "", None, cases) if named_by is None else attrs.evolve(named_by.evidence, cases=cases)
+                    for sample in samples:
+                        counted = counts_only(score_batch(evaluator, batch, sample))
+                        totals[sample] = merge([totals[sample], counted]) if sample in totals else counted
+                    del batch
+                del cases  # (before the next batch is read)
+                read = before + min(-(-reader.bytes_read // MEGABYTE), size)
+                step.advance(read - done)
+                done = read
+            if reader.whole:
+                return None
+            digest, before = reader.digest, before + size
+    evidence = evidence_of(readers)  # (or every problem, as a whole read has them)
     if named_by is not None:
         evidence = named_by.with_cases(evidence)
     scored = (EvidenceRef(evidence.path, evidence.content_hash),)
