@@ -74,7 +74,16 @@ def ladder_of(ruleset: model.Ruleset, level: model.Criterion | model.Section) ->
 class CarriedFields:
     """Reads one evidence file's `carried_forward` list, then checks it against the rest of the file."""
 
-    def __init__(self, path: str, ruleset: model.Ruleset, problems: Problems, fields_reader: InspectionFields):
+    def __init__(
+        self,
+        path: str,
+        ruleset: model.Ruleset,
+        problems: Problems,
+        fields_reader: InspectionFields,
+        *,
+        date_help: str = "add this inspection's date at the top of the file, such as `date: 2024-03-12`",
+    ):
+        """`date_help`: where the evidence's own date is written, for when it is missing."""
         self.path = path
         self.ruleset = ruleset
         self.problems = problems
@@ -82,8 +91,7 @@ class CarriedFields:
         self.entries: list[tuple[CarriedForward, Span]] = []
         self.node: yaml.Node | None = None  # the `carried_forward` field's key, once read
         self.listed = 0  # the judgements listed, whether they check or not
-        # (a workbook says where its date goes: on its `inspection` sheet)
-        self.date_help = "add this inspection's date at the top of the file, such as `date: 2024-03-12`"
+        self.date_help = date_help
 
     def read(self, key_node: yaml.Node, node: yaml.Node) -> None:
         self.node = key_node

@@ -150,8 +150,10 @@ class _WorkbookLoad:
             if field == "inspection":
                 title, reference, date, date_node = self._inspection(key, node)
             elif field == "carried_forward":
-                carried = CarriedFields(key, self.ruleset, self.problems, reader)
-                carried.date_help = f"add a `date` row to the `inspection` sheet of `{self.path}`, such as `2024-03-12`"
+                carried = CarriedFields(
+                    key, self.ruleset, self.problems, reader,
+                    date_help=f"add a `date` row to the `inspection` sheet of `{self.path}`, such as `2024-03-12`",
+                )
                 carried.read(yaml.ScalarNode(_STR, field, node.start_mark, node.start_mark), node)
             else:
                 found[field] = getattr(reader, field)(node)
@@ -469,7 +471,7 @@ def inspection_sheet(
     the workbook cannot be read (loading it reports why) or has no such sheet. A column the sheet
     should not have is reported to `problems`, as loading the workbook would report it."""
     try:
-        book = Workbook(files.read(path, MAX_WORKBOOK_BYTES + 1))
+        book = Workbook(files.read(path, MAX_WORKBOOK_BYTES + 1, keep=True))  # (kept for the load that follows)
         name = next((n for n in book.sheet_names if n.strip().lower() == "inspection"), None)
         sheet = None if name is None else book.sheet(name)
     except (FileProblem, WorkbookProblem):
