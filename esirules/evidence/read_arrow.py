@@ -16,7 +16,6 @@ import codecs
 import csv
 import os
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -183,6 +182,9 @@ def _case_table(file: str, table: Any, fields: dict[int, str], rows: int, known:
     ruleset (pyarrow's `index_in`: no table of the column's texts is built); one holding any
     other text (`Yes`, a mistake) is dictionary-encoded as the other columns are, and the encoder
     decides what the texts mean."""
+    # (imported here: with the logging it imports, 10 ms that evidence without a large CSV need not pay)
+    from concurrent.futures import ThreadPoolExecutor
+
     import pyarrow as pa
     from pyarrow._compute import SetLookupOptions, call_function
 
