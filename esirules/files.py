@@ -84,6 +84,11 @@ class InputFiles:
         self.learnt: dict[str, tuple[bytes, object]] = {}
 
     @property
+    def on_disk(self) -> bool:
+        """Whether files on disk may be read (the command line), not only the files held (an upload)."""
+        return self.folders is None or bool(self.folders)
+
+    @property
     def refusal_help(self) -> str:
         """What to do about a file this run may not read (a help line)."""
         if not self.folders:

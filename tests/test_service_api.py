@@ -119,6 +119,23 @@ def test_evidence_reaches_only_the_files_uploaded_with_it(service: Service, tmp_
     assert service.post("/v1/evidence", body, role="inspector").status_code == 201
 
 
+def test_evidence_names_its_files_alike_whatever_folder_the_service_runs_in(service: Service) -> None:
+    """A name inside an upload means the same to every worker: not the working folder's file, nor `~`'s."""
+    hashes = service.publish_bundled()
+    text = (HERTFORDSHIRE / "followup.yaml").read_text()
+    home = os.path.expanduser("~")
+    for reference in (os.path.join(os.getcwd(), "followup-cases.csv"), "~/followup-cases.csv"):
+        evidence = text.replace("cases: followup-cases.csv", f"cases: {reference}").encode()
+        body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "followup.yaml",
+                "files": [upload("followup.yaml", evidence), upload("followup-cases.csv")]}
+        response = service.post("/v1/evidence", body, role="inspector")
+        assert response.status_code == 422, reference
+        (diagnostic,) = response.json()["diagnostics"]
+        assert diagnostic["code"] == "E108" and f"`{reference}`" in diagnostic["message"], diagnostic
+        assert reference.startswith(os.getcwd()) or home not in response.text
+    assert service.get("/v1/evidence").json()["total"] == 0
+
+
 def test_evidence_problems_are_the_loaders_own(service: Service, tmp_path: Path) -> None:
     hashes = service.publish_bundled()
     text = (HERTFORDSHIRE / "followup.yaml").read_text().replace("A1.visibility: strong", "A1.visibility: stronk")

@@ -330,10 +330,17 @@ def _json_help(problem: str) -> str:
     return "check the text here"
 
 
-def resolve(path: str, reference: str) -> str:
+def resolve(path: str, reference: str, files: InputFiles = DISK) -> str:
     """A file named in the file `path`, from that file's folder, written as the command line would
     name it: relative to the working folder when it lies under it (so no output depends on where
-    a copy of the files is kept)."""
+    a copy of the files is kept).
+
+    Among files held alone (an upload to the service), a name is read as it is written: neither
+    `~` nor the working folder means anything there, so `/srv/x.csv` names no file of the upload
+    whatever folder the service runs in, and what the service says of it shows no folder of its own.
+    """
+    if not files.on_disk:
+        return os.path.normpath(os.path.join(os.path.dirname(path), reference))
     resolved = os.path.normpath(os.path.join(os.path.dirname(path), os.path.expanduser(reference)))
     if os.path.isabs(resolved):
         relative = os.path.relpath(resolved)

@@ -231,7 +231,7 @@ def _reference_in(path: str, root: yaml.MappingNode, problems: Problems, files: 
     reference = scalar_text(path, node, "the ruleset reference", problems)
     if reference is None:
         return None
-    resolved = resolve(path, reference)
+    resolved = resolve(path, reference, files)
     if not resolved.lower().endswith(".esi"):
         problems.append(
             Diagnostic(
@@ -311,7 +311,7 @@ class _Load:
                 title = scalar_text(self.path, node, "`inspection`", self.problems) or ""
             elif key == "ruleset":
                 text = scalar_text(self.path, node, "`ruleset`", self.problems)
-                reference = resolve(self.path, text) if text else None
+                reference = resolve(self.path, text, self.files) if text else None
             elif key == "cases" and self.fast_table is not None:
                 parts = [encode_cases(self.fast_table, self.vocab, self.problems, self.warnings)]
             elif key == "cases":
@@ -417,7 +417,7 @@ class _Load:
             isinstance(n, yaml.ScalarNode) and n.tag != NULL and str(n.value).lower().endswith(".csv") for n in named
         ):
             return False
-        paths = tuple(resolve(self.path, str(n.value)) for n in named)
+        paths = tuple(resolve(self.path, str(n.value), self.files) for n in named)
         sizes = [self.files.size(path) for path in paths]
         if 0 in sizes or not batched(sum(sizes)):  # (a file missing or empty: the whole read says so)
             return False
@@ -436,7 +436,7 @@ class _Load:
                 )
             )
             return []
-        cases = self._csv_cases(resolve(self.path, name), at(self.path, node))
+        cases = self._csv_cases(resolve(self.path, name, self.files), at(self.path, node))
         return [] if cases is None else [cases]
 
     def _csv_cases(self, path: str, named_at: Span | None) -> Cases | None:

@@ -272,7 +272,7 @@ class _Sheet:
 
     def _named(self, name: str, node: yaml.Node, *, ruleset: bool = False) -> str:
         """A file the sheet names, from the sheet's folder; reported if this run may not read it."""
-        path = resolve(self.path, name)
+        path = resolve(self.path, name, self.files)
         if not (self.files.allows_ruleset(path) if ruleset else self.files.allows(path)):
             self.problems.append(outside(path, at(self.path, node), self.files))
         return path

@@ -148,7 +148,7 @@ class _WorkbookLoad:
             if node is None:
                 continue
             if field == "inspection":
-                title, reference, date, date_node = self._inspection(key, node)
+                title, reference, date, date_node = self._inspection(key, node, files)
             elif field == "carried_forward":
                 carried = CarriedFields(
                     key, self.ruleset, self.problems, reader,
@@ -201,7 +201,7 @@ class _WorkbookLoad:
         return attrs.evolve(location, file=self.path, sheet=self.sheet_of.get(location.file, location.sheet))
 
     def _inspection(
-        self, key: str, node: yaml.Node
+        self, key: str, node: yaml.Node, files: InputFiles
     ) -> tuple[str, str | None, datetime.date | None, yaml.Node | None]:
         """The `inspection` sheet's rows: the evidence's title, the ruleset it names (resolved from
         the workbook's folder: `ruleset_reference` checks it) and its date (a blank value: not given)."""
@@ -233,7 +233,7 @@ class _WorkbookLoad:
                 title = scalar_text(key, value, "the inspection's title", self.problems) or ""
             elif field == "ruleset":
                 text = scalar_text(key, value, "`ruleset`", self.problems)
-                reference = resolve(self.path, text) if text else None
+                reference = resolve(self.path, text, files) if text else None
             else:
                 date, date_node = read_date(key, value, "the inspection's `date`", self.problems), value
         return title, reference, date, date_node
