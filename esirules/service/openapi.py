@@ -75,7 +75,8 @@ def _operation(operation: Operation, components: Components, problem: dict[str, 
         if answer.type is not None:
             content = {JSON_MEDIA_TYPE: {"schema": components.schema(answer.type)}}
         else:
-            content = {media: {"schema": schema} for media, schema in answer.media.items()}
+            content = {media: {"schema": schema if isinstance(schema, dict) else components.schema(schema)}
+                       for media, schema in answer.media.items()}
         responses[str(answer.status)] = {"description": answer.description, "content": content}
     statuses = set(_ALWAYS) | set(operation.problems)
     if operation.role is not None:

@@ -81,7 +81,7 @@ class Answer:
     status: int
     description: str
     type: Any = None  # an API type (JSON), or None with `media` for other content
-    media: Mapping[str, dict[str, Any]] = attrs.field(factory=dict)  # media type -> schema
+    media: Mapping[str, Any] = attrs.field(factory=dict)  # media type -> a schema, or an API type (JSON)
 
 
 @attrs.frozen
