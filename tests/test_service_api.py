@@ -186,6 +186,18 @@ def test_a_run_is_the_command_lines_result_and_verifies(service: Service) -> Non
     assert bad.status_code == 422 and [d["code"] for d in bad.json()["diagnostics"]] == ["E203"]
     missing = service.post("/v1/runs", {"ruleset": "0" * 64, "evidence": hashes["followup.yaml"]}, role="inspector")
     assert missing.status_code == 404 and missing.json()["errors"][0]["pointer"] == "/ruleset"
+    pair = {"ruleset": hashes["esi-2004-followup.esi"], "evidence": hashes["followup.yaml"]}
+    clash = service.post("/v1/runs", {**pair, "columns": [{"label": "X", "sample": "february"},
+                                                          {"label": "X", "sample": "september"},
+                                                          {"sample": "february"}, {"sample": "february"}]},
+                         role="inspector")
+    assert clash.status_code == 422  # a column that could never be explained (it is asked for by its label)
+    assert [e["pointer"] for e in clash.json()["errors"]] == ["/columns/1/label", "/columns/3/sample"]
+    controlled = service.post("/v1/runs", {**pair, "title": "T\u001b[2J", "columns": [{"label": "a\u0000b"}]},
+                              role="inspector")
+    assert controlled.status_code == 400  # stored for good and written into every sheet: no control characters
+    assert {e["pointer"] for e in controlled.json()["errors"]} == {"/title", "/columns/0/label"}
+    assert service.get(f"/v1/runs?evidence={hashes['followup.yaml']}").json()["total"] == 1
 
 
 def test_explanations_are_the_command_lines(service: Service) -> None:

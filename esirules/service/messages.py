@@ -20,7 +20,8 @@ RULESET_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.esi$", "maxLength"
                 "form": "a plain file name ending in `.esi` (no folder, not starting with a dot)"}
 EVIDENCE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.(yaml|yml|json|csv)$", "maxLength": 200,
                  "form": "a plain file name ending in `.yaml`, `.yml`, `.json` or `.csv` (no folder, not starting with a dot)"}
-LABEL: dict[str, Any] = {"minLength": 1, "maxLength": 200}
+_NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]+$"
+LABEL: dict[str, Any] = {"minLength": 1, "maxLength": 200, "pattern": _NO_CONTROL, "form": "text without control characters"}
 Role = Literal["viewer", "inspector", "author", "admin"]
 ROLES: tuple[str, ...] = ("viewer", "inspector", "author", "admin")  # INVARIANT: each includes those before it
 
@@ -217,7 +218,7 @@ class TokenRequest:
 
     role: Role = api_field("what the token may do: viewer < inspector < author < admin")
     name: str = api_field("who holds it; recorded in the audit and as `by` of adjustments", minLength=1, maxLength=200,
-                          pattern="^[^\\u0000-\\u001f\\u007f]+$", form="a name without control characters")
+                          pattern=_NO_CONTROL, form="a name without control characters")
 
 
 # ---------------------------------------------------------------------------------------------

@@ -36,8 +36,21 @@ def run_id(inputs: RunInputs) -> str:
 
 
 def _columns(requested: Sequence[api.ColumnRequest], main: str) -> tuple[Column, ...]:
-    """Each column's label as the command line gives it: the sample's name, else the evidence file's."""
-    return tuple(Column(c.label or c.sample or main, c.sample) for c in requested)
+    """Each column's label as the command line gives it: the sample's name, else the evidence file's.
+    Labels must differ: a column is explained and compared by its label."""
+    columns = tuple(Column(c.label or c.sample or main, c.sample) for c in requested)
+    first: dict[str, int] = {}
+    clashes = []
+    for index, column in enumerate(columns):
+        if column.label in first:
+            given = "sample" if requested[index].sample and not requested[index].label else "label"
+            clashes.append(FieldError(f"/columns/{index}/{given}",
+                                      f"column {index} would be labelled `{column.label}`, as column "
+                                      f"{first[column.label]} is", "give each column its own `label`"))
+        first.setdefault(column.label, index)
+    if clashes:
+        raise unprocessable(clashes)
+    return columns
 
 
 class Scoring:
@@ -158,8 +171,11 @@ def verify_run(context: Context, call: Call) -> Reply:
     compiled = library.compiled(inputs.ruleset, lambda: (ruleset["main"], store.ruleset_files(inputs.ruleset)),
                                 cached=False)
     files = store.evidence_files(inputs.evidence)
-    scorer = library.scorer(compiled, evidence["main"], None, inputs.overlay(), files)
-    result = sheet_json(inputs.title, library.score(scorer, compiled, evidence["main"], inputs)) + "\n"
+    try:
+        scorer = library.scorer(compiled, evidence["main"], None, inputs.overlay(), files)
+        result = sheet_json(inputs.title, library.score(scorer, compiled, evidence["main"], inputs)) + "\n"
+    except DiagnosticError as error:  # (stored bytes that no longer score: what is wrong, as when the run was made)
+        raise found_problems(error.diagnostics) from None
     observe.RUNS.labels("run.verify").inc()
     rescored = sha256(result.encode())
     identical = result == row["result"]
@@ -233,6 +249,7 @@ def sheet(context: Context, call: Call) -> Reply:
 def batch(context: Context, call: Call) -> Reply:
     """Check, store and score every item, all in one transaction, or none (422 lists every item's problems)."""
     request: api.BatchRequest = call.body
+    _columns(request.columns, "")  # (labels that clash are refused before any item is read)
     compiled = compiled_ruleset(context, request.ruleset, "/ruleset")
     prepared: list[tuple[str, dict[str, bytes], Evidence]] = []
     problems: list[Found] = []
@@ -317,7 +334,7 @@ def operations() -> list[Operation]:
         Operation("GET", "/v1/runs/{id}/explanations/{target}", "explainRun",
                   "Explain a criterion, section, question, item or the overall of a run", "runs", "viewer",
                   explain_run, (Answer(200, "the explanation", None, {
-                      JSON_MEDIA_TYPE: {"$ref": "#/components/schemas/Explanation"},
+                      JSON_MEDIA_TYPE: api.Explanation,
                       MARKDOWN: {"type": "string"}}),),
                   query=api.ExplainQuery, path_schemas={**RUN_PATH, "target": target}, problems=(404, 422),
                   description="Computed from the run's stored inputs, exactly as `esirules explain` computes it."),
