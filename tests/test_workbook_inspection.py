@@ -160,6 +160,23 @@ def test_a_workbook_naming_no_ruleset_or_a_missing_one(tmp_path: Path) -> None:
     assert code == 0 and json.loads(out)["columns"][0]["ruleset"]["name"] == RULES.name
 
 
+def test_a_workbook_that_cannot_be_read_says_why_not_that_it_names_no_ruleset(tmp_path: Path) -> None:
+    """A name mistyped, an empty file, a folder or another kind of file: why it cannot be read, as with `--ruleset`."""
+    (tmp_path / "empty.xlsx").write_bytes(b"")
+    (tmp_path / "notes.ods").write_bytes(b"Dear inspector,\n")
+    (tmp_path / "folder.xlsx").mkdir()
+    expected = {"typo.xlsx": "error[E101]: cannot read `{}`: it does not exist",
+                "empty.xlsx": "error[E102]: `{}` is not a workbook that can be read: it is empty",
+                "notes.ods": "error[E102]: `{}` is not a workbook that can be read: what it holds is not a spreadsheet's",
+                "folder.xlsx": "error[E101]: cannot read `{}`: it is a folder, not a file"}
+    for name, words in expected.items():
+        path = str(tmp_path / name)
+        for command in (("score", path), ("explain", path, "safe"), ("score", path, "--ruleset", str(RULESET))):
+            code, out, err = run(*command)
+            assert (code, out) == (1, ""), command
+            assert words.format(path) in err and "E202" not in err, (command, err)
+
+
 def test_what_a_workbook_records_is_cited_by_its_sheet_and_row(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Explanations cite a rating, target data, an adjustment, a fact or a judgement carried
     forward by the workbook, the sheet and the row, in every format."""

@@ -20,6 +20,10 @@ WORKBOOK_SUFFIXES = (".xlsx", ".ods")
 MAX_WORKBOOK_BYTES = 256 << 20  # read whole into memory: about 1.3 million cases
 
 
+# How an .xlsx or .ods file (a zip archive) and an old .xls file (a compound document) begin.
+_SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+
+
 class WorkbookProblem(Exception):
     """The bytes are not a workbook the reader can open (the reason in words)."""
 
@@ -71,6 +75,11 @@ class Workbook:
     """An open workbook: its sheet names, and each sheet's cells when asked for."""
 
     def __init__(self, data: bytes):
+        if not data:
+            raise WorkbookProblem("it is empty")
+        if not data.startswith(_SIGNATURES):
+            raise WorkbookProblem("what it holds is not a spreadsheet's; it may be another kind of file with a "
+                                  "workbook's name")
         import fastexcel
 
         try:
@@ -107,4 +116,4 @@ def _by_columns(name: str, table: Any, columns: list[int]) -> SheetColumns:
 
 def _reason(error: Exception) -> str:
     text = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-    return text[:200]
+    return f"the workbook reader says “{text[:200]}”"

@@ -103,21 +103,10 @@ class _WorkbookLoad:
         self.cases_sheet = CASES
 
     def load(self, files: InputFiles) -> Evidence | None:
-        data = self._read(files)
-        if data is None:
+        opened = open_workbook(self.path, files, self.problems)
+        if opened is None:
             return None
-        try:
-            book = Workbook(data)
-        except WorkbookProblem as problem:
-            self.problems.append(
-                Diagnostic(
-                    "E102",
-                    f"`{self.path}` is not a workbook that can be read: {problem}",
-                    Span.point(self.path, 1, 1),
-                    "save it again from the spreadsheet as an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods)",
-                )
-            )
-            return None
+        book, data = opened
         named = self._sheets(book)
         if CASES not in named:
             return None
@@ -237,31 +226,6 @@ class _WorkbookLoad:
             else:
                 date, date_node = read_date(key, value, "the inspection's `date`", self.problems), value
         return title, reference, date, date_node
-
-    def _read(self, files: InputFiles) -> bytes | None:
-        span = Span.point(self.path, 1, 1)
-        try:
-            data = files.read(self.path, MAX_WORKBOOK_BYTES + 1)
-        except FileProblem as problem:
-            if problem.outside:
-                self.problems.append(outside(self.path, span, files))
-                return None
-            reason = "it does not exist" if problem.missing else problem.reason
-            self.problems.append(
-                Diagnostic("E101", f"cannot read `{self.path}`: {reason}", span, "check the file name and folder")
-            )
-            return None
-        if len(data) > MAX_WORKBOOK_BYTES:
-            self.problems.append(
-                Diagnostic(
-                    "E109",
-                    f"`{self.path}` is larger than the 256 MB a workbook may be",
-                    span,
-                    "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file",
-                )
-            )
-            return None
-        return data
 
     def _sheets(self, book: Workbook) -> dict[str, str]:
         """The field each sheet holds (`cases`, `ratings`, ...): its name in the workbook."""
@@ -463,18 +427,61 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
     return yaml.MappingNode("tag:yaml.org,2002:map", entries, start, start)
 
 
+def open_workbook(
+    path: str, files: InputFiles, problems: Problems, *, keep: bool = False
+) -> tuple[Workbook, bytes] | None:
+    """The workbook at `path` and its bytes, or None with why it cannot be read added to `problems` (E101, E108,
+    E109, E102). `keep`: keep its bytes for the next read of the file (`InputFiles.read`)."""
+    span = Span.point(path, 1, 1)
+    try:
+        data = files.read(path, MAX_WORKBOOK_BYTES + 1, keep=keep)
+    except FileProblem as problem:
+        if problem.outside:
+            problems.append(outside(path, span, files))
+            return None
+        reason = "it does not exist" if problem.missing else problem.reason
+        problems.append(Diagnostic("E101", f"cannot read `{path}`: {reason}", span, "check the file name and folder"))
+        return None
+    if len(data) > MAX_WORKBOOK_BYTES:
+        problems.append(
+            Diagnostic(
+                "E109",
+                f"`{path}` is larger than the 256 MB a workbook may be",
+                span,
+                "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file",
+            )
+        )
+        return None
+    try:
+        return Workbook(data), data
+    except WorkbookProblem as problem:
+        problems.append(
+            Diagnostic(
+                "E102",
+                f"`{path}` is not a workbook that can be read: {problem}",
+                span,
+                "save it again from the spreadsheet as an Excel workbook (.xlsx) or an OpenDocument spreadsheet (.ods)",
+            )
+        )
+        return None
+
+
 def inspection_sheet(
     path: str, files: InputFiles, problems: Problems
 ) -> tuple[yaml.MappingNode, Callable[[Diagnostic], Diagnostic]] | None:
     """A workbook's `inspection` sheet as the YAML node of its rows (their spans in the workbook's
     file, their names in small letters), and what places a diagnostic of it at its cell; None if
-    the workbook cannot be read (loading it reports why) or has no such sheet. A column the sheet
-    should not have is reported to `problems`, as loading the workbook would report it."""
+    the workbook cannot be read (why is added to `problems`, as loading it would add it: a name
+    mistyped is not a workbook without a ruleset) or has no such sheet. A column the sheet should
+    not have is reported to `problems`, as loading the workbook would report it."""
+    opened = open_workbook(path, files, problems, keep=True)  # (its bytes kept for the load that follows)
+    if opened is None:
+        return None
+    book = opened[0]
     try:
-        book = Workbook(files.read(path, MAX_WORKBOOK_BYTES + 1, keep=True))  # (kept for the load that follows)
         name = next((n for n in book.sheet_names if n.strip().lower() == "inspection"), None)
         sheet = None if name is None else book.sheet(name)
-    except (FileProblem, WorkbookProblem):
+    except WorkbookProblem:
         return None
     if sheet is None:
         return None
