@@ -193,19 +193,21 @@ class InputFiles:
 DISK = InputFiles()  # every file on disk: what the command line may read
 
 
-def write_atomically(path: str, data: bytes) -> None:
+def write_atomically(path: str, data: bytes, *, new_mode: int | None = None) -> None:
     """Replace the file at `path` with `data` whole or not at all; raises FileProblem.
 
     The bytes go to a temporary file in the same folder, which then takes the file's place in
     one rename, so a reader (or a crash) never sees half a file. The file keeps its permissions;
-    a symbolic link keeps pointing where it did, and the file it points to is replaced.
+    a symbolic link keeps pointing where it did, and the file it points to is replaced. A new
+    file gets `new_mode` (`ordinary_mode()`: as `open` makes one), by default readable by this
+    user alone (as the cache's entries must be).
     """
     target = os.path.realpath(path)
     folder, name = os.path.split(target)
     try:
-        mode = stat.S_IMODE(os.stat(target).st_mode)
+        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
     except FileNotFoundError:
-        mode = None
+        mode = new_mode
     except OSError as error:
         raise FileProblem((error.strerror or str(error)).lower()) from None
     try:
@@ -224,3 +226,10 @@ def write_atomically(path: str, data: bytes) -> None:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise FileProblem((error.strerror or str(error)).lower()) from None
+
+
+def ordinary_mode() -> int:
+    """The permissions `open` gives a new file: read and write for all, less the process's umask."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask

@@ -332,3 +332,32 @@ def test_a_progress_bar_shows_a_file_name_as_written(monkeypatch: pytest.MonkeyP
     with progress.TerminalProgress(stream).task(f"loading [/x]{ESC}[2J.csv") as task:
         task._show()  # as the timer would, after the delay
     assert "[/x]\\x1b[2J.csv" in stream.getvalue() and ESC + "[2J" not in stream.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------
+# --output: the file is written whole, and only when the command succeeds
+
+
+@pytest.mark.parametrize("command", [("score", "followup.yaml", "--format", "html"),
+                                     ("explain", "followup.yaml", "B1", "--sample", "february", "--format", "markdown")])
+def test_output_is_written_whole_and_a_mistake_leaves_the_last_good_file(example: Path, command: tuple[str, ...]) -> None:
+    target = example / "kept.out"
+    code, out, err = run(*command, "--output", str(target), cwd=example)
+    assert (code, out) == (0, "") and err.count("error") == 0
+    written = target.read_text(encoding="utf-8")
+    assert written == run(*command, cwd=example)[1]  # what standard output would have had
+    replace(example / "followup.yaml", "A1.visibility: strong", "A1.visibility: stronk")
+    code, out, err = run(*command, "--output", str(target), cwd=example)
+    assert (code, out) == (1, "") and "error[E131]" in err
+    assert target.read_text(encoding="utf-8") == written  # (`> kept.out` would have emptied it)
+    assert sorted(p.name for p in example.iterdir() if p.name.startswith(".")) == []  # no temporary file left
+
+
+def test_output_never_overwrites_an_input(example: Path) -> None:
+    before = (example / "followup.yaml").read_bytes()
+    for command in (("score", "followup.yaml", "--output", "followup.yaml"),
+                    ("explain", "followup.yaml", "B1", "--output", "./followup.yaml"),
+                    ("handbook", "../../rulesets/esi-2003.esi", "--output", "../../rulesets/esi-2003.esi")):
+        code, out, err = run(*command, cwd=example)
+        assert (code, out) == (2, "") and "is an input of this command: name another file with `--output`" in err
+    assert (example / "followup.yaml").read_bytes() == before

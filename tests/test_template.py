@@ -4,6 +4,7 @@ is written whole and never over a file without `--force`, and, filled in, scores
 from __future__ import annotations
 
 import csv
+import os
 from pathlib import Path
 
 import openpyxl
@@ -87,3 +88,20 @@ def test_a_ruleset_with_problems_writes_nothing(tmp_path: Path) -> None:
     bad.write_text("ruleset bad\n  nonsense\n", encoding="utf-8")
     assert main(["template", str(bad), "--output", str(tmp_path / "t.xlsx")]) == 1
     assert not (tmp_path / "t.xlsx").exists()
+
+
+def test_a_template_is_named_as_the_workbook_it_is(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """`--output cases.csv` would write a workbook that `esirules score` then takes for a CSV file."""
+    for name in ("cases.csv", "inspection.yaml", "template"):
+        assert main(["template", str(RULESET), "--output", str(tmp_path / name)]) == 2
+        assert "a template is an Excel workbook, so its name ends in `.xlsx`" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+    assert main(["template", str(RULESET), "--output", str(tmp_path / "Mine.XLSX")]) == 0
+    mode = (tmp_path / "Mine.XLSX").stat().st_mode & 0o777
+    assert mode == 0o666 & ~_umask()  # as any file the user makes, not the temporary file's 0600
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

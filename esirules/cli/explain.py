@@ -47,6 +47,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "(one self-contained page)",
     )
     parser.add_argument(
+        "--output", metavar="FILE",
+        help="write the explanation to FILE instead of standard output: whole, and only if it can be made",
+    )
+    parser.add_argument(
         "--all-cases", action="store_true", help="list every case id (long lists are otherwise summarised)"
     )
     parser.add_argument(
@@ -119,9 +123,12 @@ def run(args: argparse.Namespace) -> int:
     from esirules.diagnostics import DiagnosticError
     from esirules.explain.request import explain_spec
     from esirules.explain.scope import CASE, TARGET
+    from esirules.files import FileProblem
     from esirules.scoring.columns import Scorer
     from esirules.scoring.subset import WHERE
 
+    if output.writes_over_input(args.output, [args.evidence, args.ruleset]):
+        return 2
     files = input_files(args)
     scorer = Scorer(files=files, strict=args.strict)
     line = CommandLine(getattr(args, "words", None) or ["explain", args.evidence, args.target])
@@ -150,15 +157,27 @@ def run(args: argparse.Namespace) -> int:
     warnings = scorer.warnings()
     if warnings:
         output.diagnostics(warnings, scorer.sources)
-    if args.format == "json":
+    try:
+        with output.written_to(args.output):
+            _print(args.format, explanation)
+    except FileProblem as problem:
+        output.error(f"cannot write `{args.output}`: {problem.reason}")
+        return 2
+    return 0
+
+
+def _print(form: str, explanation) -> None:  # type: ignore[no-untyped-def]
+    from esirules.cli import output
+
+    if form == "json":
         from esirules.render.explain_json import explanation_json
 
         output.write_json(explanation_json(explanation))
-    elif args.format == "html":
+    elif form == "html":
         from esirules.render.html.explanation import explanation_page
 
         output.write(explanation_page(explanation))
-    elif args.format == "markdown":
+    elif form == "markdown":
         from esirules.render.explain_markdown import explanation_markdown
 
         output.write(explanation_markdown(explanation))
@@ -166,4 +185,3 @@ def run(args: argparse.Namespace) -> int:
         from esirules.render.explain_text import explanation_tree
 
         output.console().print(explanation_tree(explanation))
-    return 0

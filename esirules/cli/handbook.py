@@ -22,7 +22,10 @@ def run(args: argparse.Namespace) -> int:
     from esirules.authoring.written import read_rulesets
     from esirules.cli import output
     from esirules.diagnostics import DiagnosticError
+    from esirules.files import FileProblem
 
+    if output.writes_over_input(args.output, [args.ruleset]):
+        return 2
     try:
         (loaded,), warnings, sources = read_rulesets([args.ruleset])
     except DiagnosticError as error:
@@ -39,14 +42,10 @@ def run(args: argparse.Namespace) -> int:
         from esirules.authoring.document_markdown import document_markdown
 
         written = document_markdown(document)
-    if args.output is None:
-        output.write(written)
-        return 0
     try:
-        with open(args.output, "w", encoding="utf-8", newline="\n") as handle:
-            output.write(written, handle)
-    except OSError as error:
-        reason = (error.strerror or str(error)).lower()
-        output.error(f"cannot write `{args.output}`: {reason}")
+        with output.written_to(args.output):
+            output.write(written)
+    except FileProblem as problem:
+        output.error(f"cannot write `{args.output}`: {problem.reason}")
         return 2
     return 0

@@ -11,10 +11,12 @@ Every command writes through here, so that three rules hold for all of them:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import os
 import re
 import sys
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from esirules.render.wording import visible, visible_lines
@@ -26,6 +28,39 @@ if TYPE_CHECKING:
 
 # json.dumps escapes C0 controls itself; with ensure_ascii=False it leaves these raw.
 _RAW_IN_JSON = re.compile("[\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+@contextlib.contextmanager
+def written_to(path: str | None) -> Iterator[None]:
+    """What the block writes to standard output goes to the file `path` instead (`--output`),
+    written whole when the block ends without an exception, and not at all otherwise, so a sheet
+    kept from an earlier run is not lost to a mistake in the evidence (as with `> FILE`).
+
+    Raises FileProblem when the file cannot be written."""
+    if path is None:
+        yield
+        return
+    from esirules.files import ordinary_mode, write_atomically
+
+    buffer = io.StringIO()
+    previous, sys.stdout = sys.stdout, buffer
+    try:
+        yield
+    finally:
+        sys.stdout = previous
+    write_atomically(path, buffer.getvalue().encode("utf-8"), new_mode=ordinary_mode())
+
+
+def writes_over_input(path: str | None, inputs: Sequence[str | None]) -> bool:
+    """Whether `--output` names one of the command's own input files; if so, says so (exit 2)."""
+    if path is None:
+        return False
+    target = os.path.realpath(path)
+    for given in inputs:
+        if given and os.path.realpath(given) == target:
+            error(f"`{path}` is an input of this command: name another file with `--output`")
+            return True
+    return False
 
 
 def write(text: str, stream: TextIO | None = None) -> None:

@@ -39,6 +39,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "CSV with one row per figure for spreadsheets, Markdown, or HTML (one self-contained page)",
     )
     parser.add_argument("--title", help="the title printed above the sheet")
+    parser.add_argument(
+        "--output", metavar="FILE",
+        help="write the sheet to FILE instead of standard output: whole, and only if the evidence scores",
+    )
     parser.add_argument("--quiet", action="store_true", help="no progress display")
     parser.add_argument(
         "--strict",
@@ -93,11 +97,12 @@ def run(args: argparse.Namespace) -> int:
     from esirules.cli import output
     from esirules.diagnostics import DiagnosticError
     from esirules.evidence.sheet import read_sheet_file
-    from esirules.files import InputFiles
-    from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown
+    from esirules.files import FileProblem, InputFiles
     from esirules.scoring.columns import Scorer
 
     title = args.title
+    if output.writes_over_input(args.output, [*args.evidence, args.ruleset]):
+        return 2
     files = InputFiles.for_command_line([*args.evidence, args.ruleset])
     scorer = Scorer(progress_display(args.quiet), files=files, strict=args.strict, batches=True)
     try:
@@ -124,22 +129,34 @@ def run(args: argparse.Namespace) -> int:
     # Without a title of its own, a sheet of one inspection is headed by that inspection's title.
     inspections = {e.title for e in scorer.evidence.values() if e is not None and e.title}
     title = title or (inspections.pop() if len(inspections) == 1 else "Scoring summary sheet")
-    if args.format == "json":
+    try:
+        with output.written_to(args.output):
+            _print(args.format, title, results, scorer)
+    except FileProblem as problem:
+        output.error(f"cannot write `{args.output}`: {problem.reason}")
+        return 2
+    return 0
+
+
+def _print(form: str, title: str, results, scorer) -> None:  # type: ignore[no-untyped-def]
+    from esirules.cli import output
+    from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown
+
+    if form == "json":
         output.write_json(sheet_json(title, results))
-        return 0
-    if args.format == "html":
+        return
+    if form == "html":
         from esirules.render.html.sheet import sheet_page
 
         output.write(sheet_page(title, results, rulesets=scorer.rulesets.values()))
-        return 0
+        return
     built = build_sheet(title, results)
-    if args.format == "csv":
+    if form == "csv":
         output.write(sheet_csv(built))
-    elif args.format == "markdown":
+    elif form == "markdown":
         output.write(sheet_markdown(built))
     else:
         from esirules.render.sheet_table import sheet_table
 
         console = output.console()
         console.print(sheet_table(built, console.width))
-    return 0

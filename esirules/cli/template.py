@@ -26,7 +26,12 @@ def run(args: argparse.Namespace) -> int:
     from esirules.authoring.written import read_rulesets
     from esirules.cli import output
     from esirules.diagnostics import DiagnosticError
+    from esirules.files import FileProblem, ordinary_mode, write_atomically
 
+    if args.output and not args.output.lower().endswith(".xlsx"):
+        output.error(f"a template is an Excel workbook, so its name ends in `.xlsx`: `{args.output}` would be "
+                     "taken for another kind of file, by spreadsheets and by `esirules score`")
+        return 2
     try:
         (loaded,), warnings, sources = read_rulesets([args.ruleset])
         ruleset = loaded.ruleset
@@ -43,34 +48,9 @@ def run(args: argparse.Namespace) -> int:
     reference = os.path.relpath(os.path.abspath(args.ruleset), os.path.dirname(os.path.abspath(target)))
     data = template_workbook(ruleset, reference.replace(os.sep, "/"))
     try:
-        _write_whole(target, data)
-    except OSError as error:
-        reason = (error.strerror or str(error)).lower()
-        output.error(f"cannot write `{target}`: {reason}")
+        write_atomically(target, data, new_mode=ordinary_mode())
+    except FileProblem as problem:
+        output.error(f"cannot write `{target}`: {problem.reason}")
         return 2
     output.write(f"wrote {target}: a template for evidence under ruleset `{ruleset.name}`\n")
     return 0
-
-
-def _write_whole(target: str, data: bytes) -> None:
-    """Write beside the target, then rename: a reader sees the old file or the new one, never half."""
-    import tempfile
-
-    folder = os.path.dirname(os.path.abspath(target))
-    handle, temporary = tempfile.mkstemp(prefix=".esirules-", suffix=".xlsx", dir=folder)
-    try:
-        with os.fdopen(handle, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.chmod(temporary, 0o666 & ~_umask())
-        os.replace(temporary, target)
-    except BaseException:
-        os.unlink(temporary)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
