@@ -223,6 +223,9 @@ def test_long_case_lists_are_summarised_unless_all_cases(tmp_path: Path) -> None
         ((SUMMARY, "B1", "--column", "February"), ["error[E304]", "did you mean `Feb`?"]),
         ((str(EXAMPLE / "missing.yaml"), "B1"), ["error[E101]"]),
         ((FOLLOWUP, "B1", "--sample", "februray"), ["error[E203]"]),
+        # Its sheet has a column for each sample: none of them is the one to explain.
+        ((FOLLOWUP, "B1"), ["error[E305]", f"the cases of `{FOLLOWUP}` belong to 2 samples",
+                            "add `--sample february` or `--sample september`"]),
         ((SUMMARY, "B9", "--column", "Feb", "--where", "risk >= high", "--case", "X"), ["E301", "R030", "E303"]),
     ],
 )
@@ -246,6 +249,21 @@ def test_options_that_do_not_go_together_are_a_usage_error() -> None:
     assert (code, out) == (2, "") and "--column" in err
     code, out, err = run(SUMMARY, "B1", "--column", "Feb", "--sample", "february")
     assert (code, out) == (2, "") and "summary sheet" in err
+    code, out, err = run(FOLLOWUP, "B1", "--sample", "february", "--pool-samples")
+    assert (code, out) == (2, "") and "give one or the other" in err
+
+
+def test_an_explanation_agrees_with_the_sheet_of_the_same_options() -> None:
+    """Every figure explained is one the sheet shows: a sample's column, or every sample pooled as
+    `score --pool-samples` pools them."""
+    for options, column in ((["--sample", "september"], 1), (["--pool-samples"], 0)):
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+            assert main(["score", FOLLOWUP, "--format", "json", "--quiet",
+                         *(["--sample", "february", "--sample", "september"] if column else options)]) == 0
+        sheet = json.loads(out.getvalue())["columns"][column]["criteria"]["B1"]
+        explanation = explained(FOLLOWUP, "B1", *options)
+        assert explanation["explanation"]["value"] == sheet["value"], options
 
 
 def test_target_names_match_regardless_of_case() -> None:

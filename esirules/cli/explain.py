@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from esirules.evidence.sheet import ColumnSpec
     from esirules.files import InputFiles
+    from esirules.scoring.columns import Scorer
     from esirules.span import Span
 
 COLUMN = "--column"
@@ -31,6 +32,10 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--ruleset", metavar="FILE", help="score under this ruleset instead of the evidence's own")
     parser.add_argument("--sample", metavar="NAME", help="explain the score of one sample (cohort) only")
+    parser.add_argument(
+        "--pool-samples", action="store_true",
+        help="explain the score of every sample's cases together (as `score --pool-samples`)",
+    )
     parser.add_argument("--column", metavar="LABEL", help="with a summary sheet file: the column to explain")
     parser.add_argument("--case", metavar="ID", help="show everything this one case contributed")
     parser.add_argument(
@@ -59,12 +64,17 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def column_spec(
-    args: argparse.Namespace, sample_typed: Span | None = None, files: InputFiles | None = None
+    args: argparse.Namespace, sample_typed: Span | None = None, files: InputFiles | None = None,
+    scorer: Scorer | None = None,
 ) -> ColumnSpec:
     """The column to explain: one column of a summary sheet, or the evidence file (and sample) itself.
 
+    Evidence whose cases belong to several samples is, on its sheet, a column for each (`score`):
+    without `--sample` (or `--pool-samples`) there is no one column to explain (`scorer` finds
+    the samples).
+
     Raises:
-        DiagnosticError: the sheet cannot be read, or has no such column.
+        DiagnosticError: the sheet cannot be read, or has no such column, or the evidence several samples.
         UsageError: options that do not go together.
     """
     from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
@@ -76,11 +86,24 @@ def column_spec(
     if sheet is None:
         if args.column is not None:
             raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file")
+        if args.sample and args.pool_samples:
+            raise UsageError("--pool-samples explains every sample together, and --sample one sample: "
+                             "give one or the other")
         label = args.sample or os.path.basename(args.evidence)
-        return ColumnSpec(
-            label, (os.path.normpath(args.evidence),), args.ruleset or None, args.sample, sample_typed
-        )
-    if args.ruleset or args.sample:
+        spec = ColumnSpec(label, (os.path.normpath(args.evidence),), args.ruleset or None, args.sample, sample_typed)
+        samples = None if args.sample or args.pool_samples or scorer is None else scorer.samples_in(spec)
+        if samples is not None and len(samples) > 1:
+            listing = " or ".join(f"`--sample {name}`" for name in samples)
+            raise DiagnosticError([Diagnostic(
+                "E305",
+                f"the cases of `{args.evidence}` belong to {plural(len(samples), 'sample')}, each a column of its "
+                "sheet; say which one to explain",
+                Span(COLUMN, 1, 1, 1, max(len(args.evidence), 1) + 1),
+                f"add {listing}; `--pool-samples` explains all its cases together, as `esirules score "
+                "--pool-samples` scores them",
+            )], {COLUMN: args.evidence})
+        return spec
+    if args.ruleset or args.sample or args.pool_samples:
         raise UsageError("a summary sheet file names its own rulesets and samples; choose a column with --column")
     labels = [c.label for c in sheet.columns]
     if args.column is None and len(sheet.columns) == 1:
@@ -140,7 +163,7 @@ def run(args: argparse.Namespace) -> int:
         COLUMN: line.option("--column") if args.column is not None else evidence_typed,
     }
     try:
-        spec = column_spec(args, line.option("--sample"), files)
+        spec = column_spec(args, line.option("--sample"), files, scorer)
         explanation = explain_spec(
             spec, args.target, where=args.where, case=args.case, all_cases=args.all_cases, scorer=scorer
         )
