@@ -80,6 +80,19 @@ def test_every_problem_of_a_sheet_is_located_on_its_value(tmp_path: Path) -> Non
     assert found[0].help == "did you mean `ruleset`?"
 
 
+def test_each_column_has_its_own_label(tmp_path: Path) -> None:
+    """A column is headed and explained (`--column`) by its label: two alike would hide one of them."""
+    folder = _folder(tmp_path)
+    text = SHEET + "  - {label: Feb, evidence: e.yaml}\n  - {label: Sept, evidence: e.yaml}\n  - {label: Feb, evidence: e.yaml}\n"
+    found = _problems(write(folder, "s.yaml", text))
+    assert [(d.code, d.message, d.span.line, d.span.column) for d in found] == [
+        ("E201", "column 2 has the label `Feb`, as column 1 does", 4, 13),
+        ("E201", "column 4 has the label `Feb`, as column 1 does", 6, 13),
+    ]
+    code, out, err = run("explain", "s.yaml", "B1", "--column", "Feb", cwd=folder)
+    assert (code, out) == (1, "") and err.count("error[E201]") == 2 and "E304" not in err
+
+
 def test_the_files_a_sheet_names_are_named_as_from_the_working_folder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

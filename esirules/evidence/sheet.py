@@ -209,6 +209,17 @@ class _Sheet:
             )
             return SheetSpec(title, ())
         specs = [self._column(index, node) for index, node in enumerate(columns.value, start=1)]
+        labelled: dict[str, int] = {}
+        for index, (spec, node) in enumerate(zip(specs, columns.value), start=1):
+            if spec is None:
+                continue
+            first = labelled.setdefault(spec.label, index)
+            if first != index:
+                assert isinstance(node, yaml.MappingNode)  # INVARIANT: `_column` read a set of fields
+                label_node = next((v for k, v in node.value if k.value == "label"), node)
+                self.problem(f"column {index} has the label `{spec.label}`, as column {first} does", label_node,
+                             "give each column its own label: it heads the column, and `esirules explain "
+                             "--column` finds the column by it")
         return SheetSpec(title, tuple(spec for spec in specs if spec is not None))
 
     def _column(self, index: int, node: yaml.Node) -> ColumnSpec | None:
