@@ -74,6 +74,7 @@ def test_every_problem_of_a_sheet_is_located_on_its_value(tmp_path: Path) -> Non
     assert [(d.code, d.span.line, d.span.column, d.span.end_column) for d in found] == [
         ("E201", 3, 36, 42),  # `rulset`: did you mean `ruleset`?
         ("E201", 4, 5, 53),  # no label: the whole column
+        ("E101", 4, 25, 31),  # `3.yaml` does not exist
         ("E103", 4, 42, 52),  # a sample is one name, not a list
         ("E201", 5, 5, 16),  # not a column
     ]
@@ -91,6 +92,17 @@ def test_each_column_has_its_own_label(tmp_path: Path) -> None:
     ]
     code, out, err = run("explain", "s.yaml", "B1", "--column", "Feb", cwd=folder)
     assert (code, out) == (1, "") and err.count("error[E201]") == 2 and "E304" not in err
+
+
+def test_an_evidence_file_that_cannot_be_read_is_reported_where_the_sheet_names_it(tmp_path: Path) -> None:
+    folder = _folder(tmp_path)
+    (folder / "a-folder.yaml").mkdir()
+    text = SHEET + "  - {label: Sept, evidence: [e.yaml, e2.yaml]}\n  - {label: Orig, evidence: a-folder.yaml}\n"
+    found = _problems(write(folder, "s.yaml", text))
+    assert [(d.code, d.message, d.span.file, d.span.line, d.span.column) for d in found] == [
+        ("E101", f"cannot read `{folder / 'e2.yaml'}`: it does not exist", str(folder / "s.yaml"), 4, 38),
+        ("E101", f"cannot read `{folder / 'a-folder.yaml'}`: it is a folder, not a file", str(folder / "s.yaml"), 5, 29),
+    ]
 
 
 def test_the_files_a_sheet_names_are_named_as_from_the_working_folder(

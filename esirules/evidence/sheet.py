@@ -37,7 +37,7 @@ from esirules.evidence.document import (
     resolve,
     scalar_text,
 )
-from esirules.files import DISK, InputFiles
+from esirules.files import DISK, FileProblem, InputFiles
 from esirules.span import Span
 
 EVIDENCE_FIELDS = (
@@ -286,4 +286,11 @@ class _Sheet:
         path = resolve(self.path, name, self.files)
         if not (self.files.allows_ruleset(path) if ruleset else self.files.allows(path)):
             self.problems.append(outside(path, at(self.path, node), self.files))
+        elif not ruleset:  # (an evidence file that cannot be read is reported here, where it is named)
+            try:
+                self.files.read(path, 0)
+            except FileProblem as problem:
+                reason = "it does not exist" if problem.missing else problem.reason
+                self.problems.append(Diagnostic("E101", f"cannot read `{path}`: {reason}", at(self.path, node),
+                                                "check the file name and folder: it is read from this sheet's folder"))
         return path
