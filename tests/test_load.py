@@ -487,6 +487,15 @@ def test_help_lines_for_unreadable_files(tmp_path):
     assert "comma" in (json_problem.help or "")
     (binary,) = _problems(_write(tmp_path, "cases.csv", b"PK\x03\x04rest"))
     assert "CSV" in (binary.help or "")
+    # Each kind of file is told what it needs: a workbook under a YAML name is not told to save as CSV.
+    (renamed,) = _problems(_write(tmp_path, "inspection.yaml", b"PK\x03\x04rest"))
+    assert renamed.help == "an evidence file is text (YAML or JSON); a workbook's name ends in `.xlsx` or `.ods`"
+    (blank,) = _problems(_write(tmp_path, "blank.csv", "\n"))
+    assert blank.help == "a CSV file of cases has a heading row (`id` and the questions' ids) and a row for each case"
+    (empty,) = _problems(_write(tmp_path, "empty.yaml", ""))
+    assert empty.help == "an evidence file needs at least one field"
+    (notes,) = _problems(_write(tmp_path, "notes.txt", "hello"))
+    assert "`.xlsx` or `.ods`" in (notes.help or "")
 
 
 def test_value_help_lists_the_values_in_their_order(tmp_path):

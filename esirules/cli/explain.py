@@ -23,7 +23,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "evidence",
         metavar="EVIDENCE",
-        help="an inspection evidence file (YAML, JSON or CSV), or a summary sheet file with --column",
+        help="an inspection evidence file (YAML, JSON, CSV, or an .xlsx or .ods workbook), or a summary sheet file with --column",
     )
     parser.add_argument(
         "target",

@@ -11,7 +11,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "evidence",
         nargs="+",
         metavar="EVIDENCE",
-        help="inspection evidence files (YAML, JSON or CSV), or one summary sheet file naming columns",
+        help="inspection evidence files (YAML, JSON, CSV, or an .xlsx or .ods workbook), or one summary sheet file naming columns",
     )
     parser.add_argument("--ruleset", metavar="FILE", help="score under this ruleset instead of the evidence's own")
     parser.add_argument(

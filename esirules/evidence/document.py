@@ -86,9 +86,7 @@ def read_text(
     if lazy and files.recall(_ASCII, data, take=not keep):  # (the same bytes, kept from a read just before)
         return None, data
     if not data[:4096].strip() and not data.strip():  # (a large file is not copied to be stripped)
-        problems.append(
-            Diagnostic("E101", f"`{path}` is empty", span, "an evidence file needs at least one field")
-        )
+        problems.append(Diagnostic("E101", f"`{path}` is empty", span, _empty_help(path)))
         return None
     nul = data.find(b"\0")
     if nul >= 0 or data.startswith(b"PK\x03\x04"):
@@ -98,7 +96,9 @@ def read_text(
                 "E101",
                 f"`{path}` is not a text file" + ("" if nul < 8192 else ": it holds a NUL character"),
                 where,
-                "a spreadsheet must be saved as CSV (comma-separated values, UTF-8) first",
+                "a spreadsheet must be saved as CSV (comma-separated values, UTF-8) first"
+                if path.lower().endswith(".csv")
+                else "an evidence file is text (YAML or JSON); a workbook's name ends in `.xlsx` or `.ods`",
             )
         )
         return None
@@ -162,7 +162,7 @@ def read_document(
                 "E101",
                 f"cannot tell the format of `{path}` from its name",
                 named_at or Span.point(path, 1, 1),
-                "evidence files end in `.yaml`, `.yml` or `.json`; case tables in `.csv`",
+                "evidence files end in `.yaml`, `.yml`, `.json`, `.xlsx` or `.ods`; case tables in `.csv`",
             )
         )
         return None
@@ -209,12 +209,7 @@ def compose(path: str, suffix: str, text: str, problems: Problems) -> yaml.Mappi
         return None
     if root is None:
         problems.append(
-            Diagnostic(
-                "E101",
-                f"`{path}` is empty",
-                Span.point(path, 1, 1),
-                "an evidence file needs at least one field",
-            )
+            Diagnostic("E101", f"`{path}` is empty", Span.point(path, 1, 1), _empty_help(path))
         )
         return None
     if not isinstance(root, yaml.MappingNode):
@@ -346,6 +341,12 @@ def resolve(path: str, reference: str, files: InputFiles = DISK) -> str:
         relative = os.path.relpath(resolved)
         return resolved if relative.startswith("..") else relative
     return resolved
+
+
+def _empty_help(path: str) -> str:
+    if path.lower().endswith(".csv"):
+        return "a CSV file of cases has a heading row (`id` and the questions' ids) and a row for each case"
+    return "an evidence file needs at least one field"
 
 
 # ---------------------------------------------------------------------------------------------
