@@ -286,6 +286,20 @@ def test_a_batch_gives_one_run_per_item_or_stores_nothing(service: Service) -> N
     files = {d["location"]["file"] for d in refused.json()["diagnostics"]}
     assert files == {"bad.yaml", "worse.yaml"}
     assert service.get("/v1/evidence").json()["total"] == before
+    # Items' files usually share a name (each area's `inspection.yaml`): each problem names its item.
+    alike = [{"main": "inspection.yaml", "files": [upload("inspection.yaml", followup.replace("A1.visibility", name)
+                                                          .encode()), upload("followup-cases.csv")]}
+             for name in ("A1.visibilty", "A1.visibility", "A1.vsibility")]
+    refused = service.post("/v1/batches", {**body, "items": alike}, role="inspector").json()
+    assert [(d["code"], d["pointer"]) for d in refused["diagnostics"]] == [("E130", "/items/0"), ("E130", "/items/2")]
+    assert refused["detail"] == "2 problems found in inspection.yaml (/items/0, /items/2)"
+    # Every item's mistakes in the request come in one answer, with the problems in the others' files.
+    mixed = [{"main": "a.yaml", "files": [upload("b.yaml", b"x: 1\n")]}, alike[0],
+             {"main": "c.yaml", "files": [upload("d.yaml", b"x: 1\n")]}]
+    refused = service.post("/v1/batches", {**body, "items": mixed}, role="inspector").json()
+    assert [e["pointer"] for e in refused["errors"]] == ["/items/0/main", "/items/2/main"]
+    assert [d["pointer"] for d in refused["diagnostics"]] == ["/items/1"]
+    assert service.get("/v1/evidence").json()["total"] == before
 
 
 def test_the_sheet_of_four_runs_is_the_command_lines_sheet(service: Service) -> None:

@@ -47,6 +47,8 @@ _DIAGNOSTIC: dict[str, Any] = {
                 "end_column": {"type": "integer"},
             },
         },
+        "pointer": {"type": "string", "description": "in a batch's answer only: the item whose files it is "
+                                                    "found in, as a JSON pointer into the request (`/items/1`)"},
     },
 }
 

@@ -47,6 +47,7 @@ class Refusal(Exception):
         errors: Iterable[FieldError] | None = None,
         sources: Mapping[str, str] | None = None,
         headers: Mapping[str, str] | None = None,
+        pointers: Sequence[str] | None = None,
     ):
         super().__init__(detail)
         self.kind = kind
@@ -56,6 +57,7 @@ class Refusal(Exception):
         self.errors = None if errors is None else tuple(errors)
         self.sources = None if sources is None else dict(sources)
         self.headers = dict(headers or {})
+        self.pointers = None if pointers is None else tuple(pointers)  # one per diagnostic: where it belongs
 
     def problem(self, instance: str, request_id: str) -> Problem:
         return Problem(
@@ -65,7 +67,9 @@ class Refusal(Exception):
             detail=self.detail,
             instance=instance,
             request_id=request_id,
-            diagnostics=None if self.diagnostics is None else tuple(Diagnostic(d.to_json()) for d in self.diagnostics),
+            diagnostics=None if self.diagnostics is None else tuple(
+                Diagnostic(d.to_json() if self.pointers is None else {**d.to_json(), "pointer": p})
+                for d, p in zip(self.diagnostics, self.pointers or [""] * len(self.diagnostics))),
             errors=None if self.errors is None else tuple(ProblemError(e.pointer, e.message, e.help) for e in self.errors),
             sources=self.sources,
         )
@@ -87,14 +91,19 @@ def unprocessable(errors: Iterable[FieldError]) -> Refusal:
     return Refusal("unprocessable", refusal.detail, errors=refusal.errors)
 
 
-def found_problems(diagnostics: Sequence[Found], sources: Mapping[str, str] | None = None) -> Refusal:
-    """The library's diagnostics, as the problem document of a 422."""
+def found_problems(
+    diagnostics: Sequence[Found], sources: Mapping[str, str] | None = None, pointers: Sequence[str] | None = None
+) -> Refusal:
+    """The library's diagnostics, as the problem document of a 422; `pointers`: the part of the
+    request each is found in (a batch's item), where files of different parts may share a name."""
     errors = [d for d in diagnostics if d.severity == "error"]
     count = len(errors) or len(diagnostics)
     files = sorted({d.span.file for d in diagnostics})
     where = f" in {', '.join(files)}" if files else ""
+    if pointers:
+        where += f" ({', '.join(dict.fromkeys(pointers))})"
     return Refusal("diagnostics", f"{count} problem{'s' if count != 1 else ''} found{where}",
-                   diagnostics=diagnostics, sources=sources)
+                   diagnostics=diagnostics, sources=sources, pointers=pointers)
 
 
 def not_found(what: str, value: str, pointer: str) -> Refusal:

@@ -21,7 +21,7 @@ from esirules.service import messages as api
 from esirules.service import observe
 from esirules.service.library import ADJUSTMENTS_FILE, Column, CompiledRuleset, RunInputs, sheet_title
 from esirules.service.operation import JSON_MEDIA_TYPE, Answer, Call, Context, Operation, Reply
-from esirules.service.problems import found_problems, not_found, unprocessable
+from esirules.service.problems import Refusal, found_problems, not_found, unprocessable
 from esirules.service.routes_store import compiled_ruleset, files_of, unread
 from esirules.service.schema import FieldError
 from esirules.service.store import RunRecord, Writer, bundle_hash, canonical, sha256
@@ -253,17 +253,26 @@ def batch(context: Context, call: Call) -> Reply:
     compiled = compiled_ruleset(context, request.ruleset, "/ruleset")
     prepared: list[tuple[str, dict[str, bytes], Evidence]] = []
     problems: list[Found] = []
+    pointers: list[str] = []  # the item of each problem (the items' files may share names)
+    mistakes: list[FieldError] = []  # every item's mistakes in the request itself, not only the first's
     for index, item in enumerate(request.items):
-        files = files_of(item.files, item.main, f"/items/{index}")
         try:
+            files = files_of(item.files, item.main, f"/items/{index}")
             evidence, read = context.library.read_evidence(compiled, item.main, files)
+            unread(files, read, f"/items/{index}", f"`{item.main}`")
         except DiagnosticError as error:
             problems.extend(error.diagnostics)
+            pointers.extend([f"/items/{index}"] * len(error.diagnostics))
             continue
-        unread(files, read, f"/items/{index}", f"`{item.main}`")
+        except Refusal as refusal:
+            mistakes.extend(refusal.errors or ())
+            continue
         prepared.append((item.main, files, evidence))
+    if mistakes:
+        raise Refusal("unprocessable", f"{len(mistakes)} problem{'s' if len(mistakes) != 1 else ''} in the request",
+                      errors=mistakes, diagnostics=problems or None, pointers=pointers or None)
     if problems:
-        raise found_problems(problems)
+        raise found_problems(problems, pointers=pointers)
     records = []
     for main, files, evidence in prepared:
         address = bundle_hash(main, files)
