@@ -90,6 +90,9 @@ def test_requests_and_problems_carry_a_request_id(service: Service) -> None:
     assert nowhere.status_code == 404 and nowhere.headers["content-type"] == "application/problem+json"
     wrong = service.client.put("/v1/runs", headers=service.headers("admin"))
     assert wrong.status_code == 405 and "GET" in wrong.headers["allow"] and "POST" in wrong.headers["allow"]
+    slashed = service.client.get("/v1/runs/", headers=service.headers("viewer"), follow_redirects=False)
+    assert slashed.status_code == 404 and slashed.headers["content-type"] == "application/problem+json"
+    assert slashed.json()["detail"] == "there is nothing at `/v1/runs/`; without the trailing `/`: `/v1/runs`"
 
 
 def test_bad_bodies_are_refused_with_the_right_status(service: Service) -> None:

@@ -222,7 +222,10 @@ async def _http_exception(request: Request, error: Exception) -> Response:
 
         return not_found(request)
     elif error.status_code == 404:
-        refusal = Refusal("not-found", f"there is nothing at `{request.url.path}`; the API is described at /openapi.json")
+        path = request.url.path
+        where = (f"; without the trailing `/`: `{path.rstrip('/')}`" if len(path) > 1 and path.endswith("/")
+                 else "; the API is described at /openapi.json")
+        refusal = Refusal("not-found", f"there is nothing at `{path}`{where}")
     else:
         refusal = Refusal("invalid-request", str(error.detail).lower())
     return _problem_response(refusal, request.url.path, request_id)
@@ -263,6 +266,7 @@ def create_app(settings: Settings, *, database: Database | None = None) -> Starl
 
     routes += pages(context)  # the web pages (esirules/service/pages/): a browser's surface of the same service
     app = Starlette(routes=routes, exception_handlers={HTTPException: _http_exception})
+    app.router.redirect_slashes = False  # (a client of the API gets a problem document, not an empty 307)
     app.state.context = context
     app.state.operations = table
     app.add_middleware(Observed)
