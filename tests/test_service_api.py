@@ -183,7 +183,10 @@ def test_a_run_is_the_command_lines_result_and_verifies(service: Service) -> Non
                                                                      {"label": "september", "sample": "september"}]
     bad = service.post("/v1/runs", {"ruleset": hashes["esi-2004-followup.esi"], "evidence": hashes["followup.yaml"],
                                     "columns": [{"sample": "febuary"}]}, role="inspector")
-    assert bad.status_code == 422 and [d["code"] for d in bad.json()["diagnostics"]] == ["E203"]
+    assert bad.status_code == 422  # where the client wrote it (the command line's E203 underlines `--sample`)
+    (error,) = bad.json()["errors"]
+    assert error == {"pointer": "/columns/0/sample", "help": "did you mean `february`?",
+                     "message": "the ruleset `esi-2004-followup` declares no sample called `febuary`"}
     missing = service.post("/v1/runs", {"ruleset": "0" * 64, "evidence": hashes["followup.yaml"]}, role="inspector")
     assert missing.status_code == 404 and missing.json()["errors"][0]["pointer"] == "/ruleset"
     pair = {"ruleset": hashes["esi-2004-followup.esi"], "evidence": hashes["followup.yaml"]}
@@ -223,8 +226,10 @@ def test_explanations_are_the_command_lines(service: Service) -> None:
     assert markdown.headers["content-type"].startswith("text/markdown") and "B1" in markdown.text
     several = service.get(f"/v1/runs/{run}/explanations/B1")
     assert several.status_code == 422 and "`Feb`, `Sept`" in several.json()["errors"][0]["help"]
-    unknown = service.get(f"/v1/runs/{run}/explanations/B9?column=Feb")
-    assert unknown.status_code == 422 and unknown.json()["diagnostics"][0]["code"] == "E301"
+    unknown = service.get(f"/v1/runs/{run}/explanations/B9?column=Feb&where=risk >= high&case=F99")
+    assert unknown.status_code == 422  # each placed where the client wrote it, not in the command line's names
+    assert [(d["code"], d["location"]["file"]) for d in unknown.json()["diagnostics"]] == [
+        ("E301", "{target}"), ("R030", "?where"), ("E303", "?case")]
 
 
 def test_an_adjustment_makes_a_new_run_citing_the_one_adjusted(service: Service) -> None:

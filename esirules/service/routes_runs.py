@@ -12,11 +12,15 @@ import json
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import attrs
+
 from esirules.diagnostics import Diagnostic as Found
 from esirules.diagnostics import DiagnosticError, did_you_mean
 from esirules.evidence.cases import Evidence
+from esirules.explain.scope import CASE, TARGET
 from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown
 from esirules.scoring.result import ColumnResult
+from esirules.scoring.subset import WHERE
 from esirules.service import messages as api
 from esirules.service import observe
 from esirules.service.library import ADJUSTMENTS_FILE, Column, CompiledRuleset, RunInputs, sheet_title
@@ -53,6 +57,19 @@ def _columns(requested: Sequence[api.ColumnRequest], main: str) -> tuple[Column,
     return columns
 
 
+def _check_samples(compiled: CompiledRuleset, columns: Sequence[Column], pointer: str = "") -> None:
+    """422 at each column whose sample the ruleset does not declare (the command line's E203, in
+    the request's words: where the client wrote it, not in the ruleset)."""
+    samples = [s.name for s in compiled.ruleset.samples]
+    known = ", ".join(f"`{name}`" for name in samples) or "none"
+    errors = [FieldError(f"{pointer}/columns/{index}/sample",
+                         f"the ruleset `{compiled.ruleset.name}` declares no sample called `{column.sample}`",
+                         did_you_mean(column.sample, samples, listing=False) or f"its samples are: {known}")
+              for index, column in enumerate(columns) if column.sample is not None and column.sample not in samples]
+    if errors:
+        raise unprocessable(errors)
+
+
 class Scoring:
     """One run's inputs made ready: the compiled ruleset and the loaded evidence (from the caches)."""
 
@@ -60,6 +77,7 @@ class Scoring:
         self.context = context
         self.inputs = inputs
         self.compiled = compiled_ruleset(context, inputs.ruleset, f"{pointer}/ruleset")
+        _check_samples(self.compiled, inputs.columns, pointer)
         row = context.store.evidence(inputs.evidence)
         if row is None:
             raise not_found("stored evidence", inputs.evidence, f"{pointer}/evidence")
@@ -215,7 +233,7 @@ def explain_run(context: Context, call: Call) -> Reply:
         explanation = library.explain(scorer, scoring.compiled, scoring.main, inputs, column, target,
                                       where=query.where, case=query.case, all_cases=query.all_cases)
     except DiagnosticError as error:
-        raise found_problems(error.diagnostics, error.sources or None) from None
+        raise found_problems(*_in_the_request(error)) from None
     if query.format == "json":
         from esirules.render.explain_json import explanation_json
 
@@ -226,6 +244,19 @@ def explain_run(context: Context, call: Call) -> Reply:
         text = explanation_markdown(explanation)
     observe.EXPLANATIONS.labels("computed").inc()
     return Reply(200, library.explanations.put(key, text), media)
+
+
+# What the command line calls the target and the query's values, and what a client of the API wrote.
+_ASKED = {TARGET: "{target}", WHERE: "?where", CASE: "?case"}
+
+
+def _in_the_request(error: DiagnosticError) -> tuple[list[Found], dict[str, str] | None]:
+    """An explanation's diagnostics placed where the client wrote the value (`{target}`, `?where`,
+    `?case`), not in the command line's names for them (`TARGET`, `--where`, `--case`)."""
+    found = [attrs.evolve(d, span=attrs.evolve(d.span, file=_ASKED[d.span.file])) if d.span.file in _ASKED else d
+             for d in error.diagnostics]
+    sources = {_ASKED.get(name, name): text for name, text in error.sources.items()}
+    return found, sources or None
 
 
 def sheet(context: Context, call: Call) -> Reply:
@@ -249,8 +280,8 @@ def sheet(context: Context, call: Call) -> Reply:
 def batch(context: Context, call: Call) -> Reply:
     """Check, store and score every item, all in one transaction, or none (422 lists every item's problems)."""
     request: api.BatchRequest = call.body
-    _columns(request.columns, "")  # (labels that clash are refused before any item is read)
     compiled = compiled_ruleset(context, request.ruleset, "/ruleset")
+    _check_samples(compiled, _columns(request.columns, ""))  # (before any item is read)
     prepared: list[tuple[str, dict[str, bytes], Evidence]] = []
     problems: list[Found] = []
     pointers: list[str] = []  # the item of each problem (the items' files may share names)
