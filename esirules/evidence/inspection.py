@@ -162,7 +162,7 @@ class InspectionFields:
                     "E141",
                     f"measure `{measure.name}`: {name.replace('_', ' ')} `{shown(text.strip())}` is not {_unit_phrase(measure)}",
                     at(self.path, node),
-                    "write a number such as `71`, `71%` or `10.7`",
+                    _figure_help(measure),
                 )
             )
             return None
@@ -396,3 +396,11 @@ def canonical(value: str, allowed: list[str], not_applicable: str | None = None)
     if wanted == "not applicable" and not_applicable:
         return not_applicable
     return None
+
+
+def _figure_help(measure: model.Measure) -> str:
+    """Examples of a figure written as this measure's unit allows (`9.5 days` for days)."""
+    unit = measure.unit.strip().lower()
+    if not unit or unit in ("percent", "%", "per cent"):
+        return "write a number such as `71`, `71%` or `10.7`"
+    return f"write a number such as `71` or `10.7`, or with its unit: `9.5 {measure.unit.strip()}`"
