@@ -19,6 +19,7 @@ from esirules.language import syntax as s
 from esirules.language.check_facts import BANDED, criterion_ladder, own_ladder, test_facts
 from esirules.language.check_test_needs import Given, RulesetParts, gaps_of, report_gaps
 from esirules.language.context import CheckContext
+from esirules.language.limits import MAX_TEST_ANSWERS
 from esirules.span import Span
 
 
@@ -139,6 +140,11 @@ class _TestChecker:
                 continue
             scale = self.ctx.scales.get(found.scale)
             if scale is not None and self.ctx.on_scale(value, scale, allow_na=True) is None:
+                self.ok = False
+            if count > MAX_TEST_ANSWERS:
+                self.ctx.error("R080", f"the test gives {count:,} answers `{value.text}` to question {question.text}; a "
+                               f"test may give at most {MAX_TEST_ANSWERS:,} of one answer", value.span,
+                               "give as many as make the figure the test checks, such as `yes x24, no x13`")
                 self.ok = False
             answers.append((question.text, value.text, count))
         return answers
