@@ -189,7 +189,8 @@ def test_every_kind_of_rule_explains_in_every_format(name: str, tmp_path: Path) 
     explained = 0
     for target in targets(ruleset):
         for sample in samples:
-            extra = [] if sample is None else ["--sample", sample]
+            # (without a sample, the cases of every sample together: `--pool-samples`, where there are samples)
+            extra = ["--sample", sample] if sample else ["--pool-samples"] if ruleset.samples else []
             for form in ("text", "json", "markdown"):
                 out, err = io.StringIO(), io.StringIO()
                 with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
