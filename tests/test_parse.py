@@ -248,6 +248,8 @@ def test_every_example_mistake_gets_its_own_help():
          "a value of more than one word"),
         ('ruleset "x"\nscale answer: yes, partly, no\n', "the values of a scale or ladder"),
         ('section B "b" weight 40 {\n}\n', "a section's weight is a percentage"),
+        ('section B "b" {\n  criterion B1 "c" weight 2% {\n  }\n}\n', "a criterion's weight is a number"),
+        ('test "t" {\n  criterion A1\n  expect grade Satisfactorily met\n}\n', "a value of more than one word"),
         ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q" on answer\n      met when yes partly\n'
          "  }\n}\n", "join the answers that count as met with `or`"),
     ],
@@ -255,6 +257,35 @@ def test_every_example_mistake_gets_its_own_help():
 def test_common_mistakes_get_a_help_line(text, help_starts):
     _, errors = parse_text(text, "p.esi")
     assert errors[0].help is not None and errors[0].help.startswith(help_starts), errors
+
+
+HEAD = 'ruleset "x"\nscale answer: yes > no\nanswers on answer, met when yes\n'
+
+
+def described(text: str) -> list[tuple[str, int, int, str, str | None]]:
+    _, errors = parse_text(HEAD + text, "p.esi")
+    return [(e.code, e.span.line - 3, e.span.column, e.message, e.help) for e in errors]
+
+
+def test_a_misspelt_keyword_is_named_whole_in_its_block_once_with_the_word_meant():
+    """After a block's `}` the mistake is in the block around it; the line it starts is skipped
+    whole, with the block it opens, so its `{` and `}` give no mistakes that are not there."""
+    text = ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n  }\n'
+            '  critrion B2 "d" {\n    question B2.1 "q"\n  }\n  score: weighted mean of criteria\n}\n')
+    assert described(text) == [("S010", 5, 3, "expected another part of section B, or `}` to end it, but found "
+                                "`critrion`", "did you mean `criterion`?")]
+    # `at` and `a` are words of the language too: a misspelt `attribute` is not read as `at` + `ribute`.
+    assert described('atribute risk "Risk": ordered low < high\nanswer on answer, met when yes\n') == [
+        ("S010", 1, 1, "expected a new declaration (such as `section`, `criterion`, `scale` or `attribute`), but "
+         "found `atribute`", "did you mean `attribute`?"),
+        ("S010", 2, 1, "expected a new declaration (such as `section`, `criterion`, `scale` or `attribute`), but "
+         "found `answer`", "did you mean `answers`?")]
+
+
+def test_a_line_left_unfinished_is_shown_where_it_ends():
+    text = 'section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n  }\n}\n' \
+           'test "t" {\n  given answers B1.1: yes x2, no x1\n  expect section B score 67  # two thirds\n}\n'
+    assert described(text) == [("S010", 8, 28, "expected `%`, but found the end of line 11", None)]
 
 
 def test_a_number_too_long_in_a_typed_condition():

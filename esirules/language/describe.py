@@ -7,15 +7,16 @@ read from the parser's own state and terminals.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from typing import Any
 
 import lark
 from lark import Token
 
-from esirules.diagnostics import Diagnostic
+from esirules.diagnostics import Diagnostic, did_you_mean
 from esirules.language.grammar import fixed_words, parser, starts
-from esirules.language.recovery import closes_to_accept, open_blocks
+from esirules.language.recovery import closes_to_accept, open_blocks, whole_word
 from esirules.span import Span
 
 WORDING = "grammar/syntax-errors.toml"
@@ -80,7 +81,7 @@ class Describer:
         ):
             return self._end_of_file(error)
         assert isinstance(error, lark.exceptions.UnexpectedToken)
-        token = error.token
+        token = whole_word(self.text, error.token)
         span = Span.from_meta(self.path, token)
         acceptable = _acceptable(error)
         unclosed = self._unclosed_before(error, acceptable)
@@ -89,11 +90,30 @@ class Describer:
         state = getattr(error.interactive_parser, "parser_state", None)
         blocks = open_blocks(state) if state is not None else []
         expected = _expected(acceptable, blocks[-1].opener if blocks else None)
+        unfinished = self._unfinished_line(token, acceptable)
+        if unfinished is not None:
+            span, found = unfinished
+        else:
+            found = _found(token)
         example = _mistakes().get(_situation(error, acceptable)) if self.examples else None
-        help_line = example or self._hint(
+        help_line = example or _keyword_meant(token, acceptable) or (None if unfinished else self._hint(
             token, set(error.expected), named_block=expected != _expected(acceptable)
-        )
-        return Diagnostic("S010", _say("S010", expected=expected, found=_found(token)), span, help_line)
+        ))
+        return Diagnostic("S010", _say("S010", expected=expected, found=found), span, help_line)
+
+    def _unfinished_line(self, token: Token, acceptable: set[str]) -> tuple[Span, str] | None:
+        """Where a line ends unfinished, and those words, when the word found starts a later line
+        and nothing that could come next begins a line of its own (a part, a declaration, a brace)."""
+        words = starts()
+        if acceptable & (words.declarations | words.parts | words.braces) or not acceptable:
+            return None
+        start = token.start_pos or 0
+        end = _end_of_code(self.text, start)
+        line = self.text.count("\n", 0, end) + 1
+        if line >= (token.line or line):
+            return None
+        column = end - (self.text.rfind("\n", 0, end) + 1) + 1
+        return Span.point(self.path, line, column, end), str(wording()["found"]["line-end"]).format(line=line)
 
     def _unclosed_before(self, error: lark.exceptions.UnexpectedToken, acceptable: set[str]) -> Diagnostic | None:
         """S011 when the word found would fit once the block before it were closed."""
@@ -181,6 +201,35 @@ def _acceptable(error: lark.exceptions.UnexpectedInput) -> set[str]:
         except lark.exceptions.LarkError:
             return expected
     return expected
+
+
+def _keyword_meant(token: Token, acceptable: set[str]) -> str | None:
+    """`did you mean `criterion`?` for a word misspelling a fixed word that could come here."""
+    if token.type != "NAME":
+        return None
+    fixed = fixed_words()
+    word = str(token)
+    # (a misspelling keeps its first letter: `critrion`, `secton`; `really` is not `overall`)
+    keywords = [fixed[n] for n in acceptable if n in fixed and fixed[n].isalpha() and fixed[n][0] == word[:1].lower()]
+    return did_you_mean(word, keywords, listing=False) if keywords else None
+
+
+def _end_of_code(text: str, before: int) -> int:
+    """The offset just after the last character of ruleset text (not space, not a comment)
+    before `before`."""
+    end = before
+    while end > 0:
+        line_start = text.rfind("\n", 0, end - 1) + 1 if end > 0 else 0
+        line = text[line_start:end]
+        masked = _QUOTED.sub(lambda m: "x" * len(m.group()), line)
+        code = masked.split("#", 1)[0].rstrip()
+        if code:
+            return line_start + len(code)
+        end = line_start - 1 if line_start > 0 else 0
+    return 0
+
+
+_QUOTED = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"')
 
 
 def _found(token: Token) -> str:

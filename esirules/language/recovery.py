@@ -8,6 +8,7 @@ words it may resume at come from the grammar (`grammar.starts`).
 from __future__ import annotations
 
 import contextlib
+import re
 from typing import Any
 
 import attrs
@@ -15,6 +16,23 @@ import lark
 from lark import Token
 
 from esirules.language.grammar import fixed_words, starts
+
+_WORD = re.compile(r"[A-Za-z0-9_]")
+_WORD_END = re.compile(r"[A-Za-z0-9_.]*")
+_QUOTED = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"')
+
+
+def whole_word(text: str, token: Token) -> Token:
+    """The token as the word the writer wrote: a fixed word matched at the start of a longer word
+    (`at` of `atribute`, where only fixed words could come) is that whole word, read as a name."""
+    end = token.end_pos
+    if token.type not in fixed_words() or end is None or end >= len(text) or not _WORD.match(text[end]):
+        return token
+    stop = _WORD_END.match(text, end)
+    assert stop is not None  # INVARIANT: at least the character just checked
+    word = text[token.start_pos or 0 : stop.end()]
+    return Token("NAME", word, token.start_pos, token.line, token.column, token.line,
+                 (token.column or 1) + len(word), stop.end())
 
 
 @attrs.frozen
@@ -29,15 +47,20 @@ class OpenBlock:
 
 
 def open_blocks(state: Any) -> list[OpenBlock]:
-    """The blocks open in a parser state, outermost first."""
+    """The blocks open in a parser state, outermost first. A block whose `}` is on the stack is
+    closed: the parser reduces it only when the word after the `}` fits, so a mistake just after
+    a block is not inside it."""
     values = state.value_stack
     words = starts()
-    found = []
+    found: list[OpenBlock] = []
     boundary = 0
     for index, value in enumerate(values):
         if isinstance(value, Token) and value.type == words.open_brace:
             opener, start = _opener(values, boundary, index)
             found.append(OpenBlock(opener, value, index, start))
+            boundary = index + 1
+        elif isinstance(value, Token) and value.type == words.close_brace and found:
+            found.pop()
             boundary = index + 1
     return found
 
@@ -120,6 +143,8 @@ class Recovery:
             return
         if token is None or token.type == "$END":
             return
+        if self._skip_line(token, parser_):
+            return
         words = starts()
         if token.type in words.parts or token.type in words.braces:
             closes_blocks = False
@@ -148,6 +173,24 @@ class Recovery:
         with contextlib.suppress(lark.exceptions.UnexpectedInput):  # did not fit after all: dropped
             state.feed_token(token)
 
+    def _skip_line(self, token: Token, parser_: Any) -> bool:
+        """Skip a line whose first word is not one the language knows there (a keyword misspelt:
+        `critrion B2 "Care" {`), with the block it opens: read word by word, the rest of it would
+        only give mistakes that are not there (its `{` left over, its `}` closing the block around it)."""
+        word = whole_word(self.text, token)
+        start = word.start_pos or 0
+        line_start = self.text.rfind("\n", 0, start) + 1
+        counter = parser_.lexer_thread.state.line_ctr
+        if word.type != "NAME" or self.text[line_start:start].strip() or counter.char_pos != token.end_pos:
+            return False
+        line_end = self.text.find("\n", start)
+        line_end = len(self.text) if line_end < 0 else line_end
+        code = _QUOTED.sub(lambda m: " " * len(m.group()), self.text[start:line_end]).split("#", 1)[0].rstrip()
+        stop = _block_end(self.text, start + len(code) - 1) if code.endswith("{") else line_end
+        counter.feed(self.text[counter.char_pos : stop])
+        self.last_end = None  # (what follows the skipped line is read afresh: a mistake there is its own)
+        return True
+
     def _close_quote(self, error: lark.exceptions.UnexpectedCharacters, parser_: Any) -> None:
         """Read an unclosed quote as text running to the end of its line (or to a final `{`)."""
         start = error.pos_in_stream
@@ -166,3 +209,28 @@ class Recovery:
         text = Token("STRING", body + '"', start, line, column, line, column + len(body), start + len(body))
         with contextlib.suppress(lark.exceptions.UnexpectedInput):  # no text expected here: skipped
             parser_.feed_token(text)
+
+
+def _block_end(text: str, brace: int) -> int:
+    """The offset after the `}` that closes the `{` at `brace` (comments and quoted text skipped),
+    or the end of the text."""
+    depth, i, n = 0, brace, len(text)
+    while i < n:
+        char = text[i]
+        if char == "#":
+            end = text.find("\n", i)
+            i = n if end < 0 else end
+            continue
+        if char == '"':
+            closing = '"""' if text.startswith('"""', i) else '"'
+            end = text.find(closing, i + len(closing))
+            i = n if end < 0 else end + len(closing)
+            continue
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return n
