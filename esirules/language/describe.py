@@ -7,7 +7,6 @@ read from the parser's own state and terminals.
 from __future__ import annotations
 
 import functools
-import re
 from importlib import resources
 from typing import Any
 
@@ -16,7 +15,7 @@ from lark import Token
 
 from esirules.diagnostics import Diagnostic, did_you_mean
 from esirules.language.grammar import fixed_words, parser, starts
-from esirules.language.recovery import closes_to_accept, open_blocks, whole_word
+from esirules.language.recovery import QUOTED, braces, closes_to_accept, open_blocks, whole_word
 from esirules.span import Span
 
 WORDING = "grammar/syntax-errors.toml"
@@ -221,15 +220,12 @@ def _end_of_code(text: str, before: int) -> int:
     while end > 0:
         line_start = text.rfind("\n", 0, end - 1) + 1 if end > 0 else 0
         line = text[line_start:end]
-        masked = _QUOTED.sub(lambda m: "x" * len(m.group()), line)
+        masked = QUOTED.sub(lambda m: "x" * len(m.group()), line)
         code = masked.split("#", 1)[0].rstrip()
         if code:
             return line_start + len(code)
         end = line_start - 1 if line_start > 0 else 0
     return 0
-
-
-_QUOTED = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"')
 
 
 def _found(token: Token) -> str:
@@ -239,30 +235,13 @@ def _found(token: Token) -> str:
 
 def unclosed_block(text: str) -> tuple[int, int] | None:
     """The line and column of the innermost `{` left open, skipping comments and quoted text."""
-    stack: list[tuple[int, int]] = []
-    line, column, i, n = 1, 1, 0, len(text)
-    while i < n:
-        char = text[i]
-        if char == "#":
-            end = text.find("\n", i)
-            i = n if end < 0 else end
-            continue
-        if char == '"':
-            closing = '"""' if text.startswith('"""', i) else '"'
-            end = text.find(closing, i + len(closing))
-            stop = n if end < 0 else end + len(closing)
-            chunk = text[i:stop]
-            line += chunk.count("\n")
-            column = (len(chunk) - chunk.rfind("\n")) if "\n" in chunk else column + len(chunk)
-            i = stop
-            continue
-        if char == "{":
-            stack.append((line, column))
-        elif char == "}" and stack:
+    stack: list[int] = []
+    for offset, brace in braces(text):
+        if brace == "{":
+            stack.append(offset)
+        elif stack:
             stack.pop()
-        if char == "\n":
-            line, column = line + 1, 1
-        else:
-            column += 1
-        i += 1
-    return stack[-1] if stack else None
+    if not stack:
+        return None
+    line_start = text.rfind("\n", 0, stack[-1]) + 1
+    return text.count("\n", 0, stack[-1]) + 1, stack[-1] - line_start + 1

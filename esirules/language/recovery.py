@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import re
+from collections.abc import Iterator
 from typing import Any
 
 import attrs
@@ -19,7 +20,7 @@ from esirules.language.grammar import fixed_words, starts
 
 _WORD = re.compile(r"[A-Za-z0-9_]")
 _WORD_END = re.compile(r"[A-Za-z0-9_.]*")
-_QUOTED = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"')
+QUOTED = re.compile(r'"""[\s\S]*?"""|"(?:[^"\\\n]|\\.)*"')
 
 
 def whole_word(text: str, token: Token) -> Token:
@@ -185,7 +186,7 @@ class Recovery:
             return False
         line_end = self.text.find("\n", start)
         line_end = len(self.text) if line_end < 0 else line_end
-        code = _QUOTED.sub(lambda m: " " * len(m.group()), self.text[start:line_end]).split("#", 1)[0].rstrip()
+        code = QUOTED.sub(lambda m: " " * len(m.group()), self.text[start:line_end]).split("#", 1)[0].rstrip()
         stop = _block_end(self.text, start + len(code) - 1) if code.endswith("{") else line_end
         counter.feed(self.text[counter.char_pos : stop])
         self.last_end = None  # (what follows the skipped line is read afresh: a mistake there is its own)
@@ -212,9 +213,18 @@ class Recovery:
 
 
 def _block_end(text: str, brace: int) -> int:
-    """The offset after the `}` that closes the `{` at `brace` (comments and quoted text skipped),
-    or the end of the text."""
-    depth, i, n = 0, brace, len(text)
+    """The offset after the `}` that closes the `{` at `brace`, or the end of the text."""
+    depth = 0
+    for offset, char in braces(text, brace):
+        depth += 1 if char == "{" else -1
+        if depth == 0:
+            return offset + 1
+    return len(text)
+
+
+def braces(text: str, start: int = 0) -> Iterator[tuple[int, str]]:
+    """The offset of each `{` and `}` from `start` on, but for those in comments and quoted text."""
+    i, n = start, len(text)
     while i < n:
         char = text[i]
         if char == "#":
@@ -226,11 +236,6 @@ def _block_end(text: str, brace: int) -> int:
             end = text.find(closing, i + len(closing))
             i = n if end < 0 else end + len(closing)
             continue
-        if char == "{":
-            depth += 1
-        elif char == "}":
-            depth -= 1
-            if depth == 0:
-                return i + 1
+        if char in "{}":
+            yield i, char
         i += 1
-    return n
