@@ -173,6 +173,12 @@ async def test_code_lens_and_explain_on_configured_evidence(client: LanguageClie
     titles = {lens.command.arguments[1]: lens.command.title for lens in lenses or [] if lens.command}  # type: ignore[index]
     assert titles["B1"] == "B1 on original.yaml: 33% · explain"
     assert titles["A1"] == "A1 on original.yaml: Poor · explain"
+    # The follow-up's two samples without one chosen: no figure mixing them, but which to choose.
+    client.workspace_did_change_configuration(
+        t.DidChangeConfigurationParams({"esirules": {"evidence": "examples/hertfordshire/followup.yaml"}})
+    )
+    why = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(CHILD), "B1"]))
+    assert why["figure"] is None and "E305" in why["problems"] and "`february` or `september`" in why["problems"]
     assert len(titles) == 18
     client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"esirules": EVIDENCE}))
 
