@@ -60,28 +60,11 @@ def read_text(
     """
     span = at or Span.point(path, 1, 1)
     limit = MAX_DOCUMENT_BYTES if limit is None else limit
-    try:
-        data = files.read(path, limit + 1, keep=keep)
-    except FileProblem as problem:
-        if problem.outside:
-            problems.append(outside(path, span, files))
-            return None
-        reason = "it does not exist" if problem.missing else problem.reason
-        problems.append(
-            Diagnostic("E101", f"cannot read `{path}`: {reason}", span, "check the file name and folder")
-        )
-        return None
-    if len(data) > limit:
-        problems.append(
-            Diagnostic(
-                "E109",
-                f"`{path}` is larger than the {_size(limit)} an evidence file may be",
-                span,
-                "keep the cases in CSV files (up to 4 GB each), or split the inspection into several files"
-                if limit < MAX_TABLE_BYTES
-                else "split the cases into several CSV files and name them all under `cases:`",
-            )
-        )
+    data = read_within(path, span, files, problems, limit, "an evidence file may be",
+                       "keep the cases in CSV files (up to 4 GB each), or split the inspection into several files"
+                       if limit < MAX_TABLE_BYTES
+                       else "split the cases into several CSV files and name them all under `cases:`", keep=keep)
+    if data is None:
         return None
     if lazy and files.recall(_ASCII, data, take=not keep):  # (the same bytes, kept from a read just before)
         return None, data
@@ -130,6 +113,30 @@ _ASCII = "checked text, all ASCII"
 def outside(path: str, span: Span, files: InputFiles) -> Diagnostic:
     """A file named where this run may not read (E108)."""
     return Diagnostic("E108", f"`{path}` lies outside the files this run may read", span, files.refusal_help)
+
+
+def read_within(path: str, span: Span, files: InputFiles, problems: Problems, limit: int, kind: str,
+                too_large: str, *, keep: bool = False) -> bytes | None:
+    """The bytes of a file of at most `limit` bytes, or None with why not added to `problems`:
+    E108, E101, or E109 (`the 256 MB {kind}`, help `too_large`)."""
+    try:
+        data = files.read(path, limit + 1, keep=keep)
+    except FileProblem as problem:
+        problems.append(unreadable(path, span, files, problem))
+        return None
+    if len(data) > limit:
+        problems.append(Diagnostic("E109", f"`{path}` is larger than the {_size(limit)} {kind}", span, too_large))
+        return None
+    return data
+
+
+def unreadable(path: str, span: Span, files: InputFiles, problem: FileProblem,
+               help_: str = "check the file name and folder") -> Diagnostic:
+    """Why a file cannot be read: where this run may not read (E108), or missing, a folder... (E101)."""
+    if problem.outside:
+        return outside(path, span, files)
+    reason = "it does not exist" if problem.missing else problem.reason
+    return Diagnostic("E101", f"cannot read `{path}`: {reason}", span, help_)
 
 
 def _size(limit: int) -> str:

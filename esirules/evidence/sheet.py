@@ -36,6 +36,7 @@ from esirules.evidence.document import (
     read_text,
     resolve,
     scalar_text,
+    unreadable,
 )
 from esirules.files import DISK, FileProblem, InputFiles
 from esirules.span import Span
@@ -290,7 +291,6 @@ class _Sheet:
             try:
                 self.files.read(path, 0)
             except FileProblem as problem:
-                reason = "it does not exist" if problem.missing else problem.reason
-                self.problems.append(Diagnostic("E101", f"cannot read `{path}`: {reason}", at(self.path, node),
+                self.problems.append(unreadable(path, at(self.path, node), self.files, problem,
                                                 "check the file name and folder: it is read from this sheet's folder"))
         return path

@@ -24,7 +24,7 @@ import yaml
 from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
 from esirules.evidence.carried import CARRIED_FIELDS, CarriedFields, read_date
 from esirules.evidence.cases import Evidence, EvidenceWarning, Location
-from esirules.evidence.document import NULL, Problems, at, fields, outside, resolve, scalar_text
+from esirules.evidence.document import NULL, Problems, at, fields, read_within, resolve, scalar_text
 from esirules.evidence.encode import combine, encode_cases
 from esirules.evidence.facts import complete_facts
 from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES, InspectionFields
@@ -37,7 +37,7 @@ from esirules.evidence.read_workbook import (
 )
 from esirules.evidence.table import CaseTable, CsvCells, line_numbers
 from esirules.evidence.vocabulary import Vocabulary, heading_field, vocabulary
-from esirules.files import DISK, FileProblem, InputFiles
+from esirules.files import DISK, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
 from esirules.span import Span
@@ -433,24 +433,10 @@ def open_workbook(
     """The workbook at `path` and its bytes, or None with why it cannot be read added to `problems` (E101, E108,
     E109, E102). `keep`: keep its bytes for the next read of the file (`InputFiles.read`)."""
     span = Span.point(path, 1, 1)
-    try:
-        data = files.read(path, MAX_WORKBOOK_BYTES + 1, keep=keep)
-    except FileProblem as problem:
-        if problem.outside:
-            problems.append(outside(path, span, files))
-            return None
-        reason = "it does not exist" if problem.missing else problem.reason
-        problems.append(Diagnostic("E101", f"cannot read `{path}`: {reason}", span, "check the file name and folder"))
-        return None
-    if len(data) > MAX_WORKBOOK_BYTES:
-        problems.append(
-            Diagnostic(
-                "E109",
-                f"`{path}` is larger than the 256 MB a workbook may be",
-                span,
-                "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file",
-            )
-        )
+    data = read_within(path, span, files, problems, MAX_WORKBOOK_BYTES, "a workbook may be",
+                       "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file",
+                       keep=keep)
+    if data is None:
         return None
     try:
         return Workbook(data), data
