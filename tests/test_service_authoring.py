@@ -70,3 +70,14 @@ def test_a_diff_asked_wrongly_says_which_part(sqlite_service: Service, query: st
     assert response.status_code == status and response.json()["errors"][0]["pointer"] == pointer
     other = sqlite_service.get(f"/v1/rulesets/{hashes['esi-2003.esi']}/diff/{'0' * 64}")
     assert other.status_code == 404 and other.json()["errors"][0]["pointer"] == "{other}"
+
+
+def test_a_sample_the_rulesets_lack_is_placed_where_the_client_wrote_it(sqlite_service: Service) -> None:
+    hashes = sqlite_service.hertfordshire()
+    old, new = hashes["esi-2003.esi"], hashes["esi-2004-followup.esi"]
+    response = sqlite_service.get(f"/v1/rulesets/{old}/diff/{new}?evidence={hashes['original.yaml']}&sample=febuary")
+    assert response.status_code == 422
+    problem = response.json()
+    unknown = [d for d in problem["diagnostics"] if d["code"] == "E203"]
+    assert unknown and all(d["location"]["file"] == "?sample" for d in unknown), problem  # not line 1 of a ruleset
+    assert problem["sources"] == {"?sample": "febuary"}

@@ -16,6 +16,9 @@ from esirules.diagnostics import DiagnosticError
 from esirules.language.sources import MemorySources
 from esirules.service.operation import Context
 from esirules.service.problems import found_problems, not_found
+from esirules.span import Span
+
+SAMPLE = "?sample"
 
 
 def published(context: Context, address: str, pointer: str = "{hash}") -> Mapping[str, Any]:
@@ -49,14 +52,17 @@ def impacts(context: Context, old: str, new: str, evidence: str, samples: Sequen
     found = []
     for sample in samples:
         columns = []
+        # (a sample the ruleset does not declare is reported where the client wrote it: `?sample`)
+        typed = None if sample is None else Span(SAMPLE, 1, 1, 1, len(sample) + 1)
         for one in compiled:
             try:
                 main, held = context.library.loaded(
                     one, evidence, lambda: (stored["main"], context.store.evidence_files(evidence)))
                 scorer = context.library.scorer(one, main, held, None)
-                (column,) = scorer.score([ColumnSpec(stored["title"] or main, (main,), one.main, sample)])
+                (column,) = scorer.score([ColumnSpec(stored["title"] or main, (main,), one.main, sample, typed)])
             except DiagnosticError as error:
-                raise found_problems(error.diagnostics) from None
+                at_sample = any(d.span.file == SAMPLE for d in error.diagnostics)
+                raise found_problems(error.diagnostics, {SAMPLE: sample} if at_sample and sample else None) from None
             columns.append(column)
         found.append(compare_columns(stored["main"], sample, columns[0], columns[1], ladders))
     return found
