@@ -23,23 +23,22 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from esirules.authoring.template import template_workbook
-    from esirules.authoring.written import read_rulesets
     from esirules.cli import output
-    from esirules.diagnostics import DiagnosticError
     from esirules.files import FileProblem, ordinary_mode, write_atomically
+    from esirules.language.cache import cached_check
 
     if args.output and not args.output.lower().endswith(".xlsx"):
         output.error(f"a template is an Excel workbook, so its name ends in `.xlsx`: `{args.output}` would be "
                      "taken for another kind of file, by spreadsheets and by `esirules score`")
         return 2
-    try:
-        (loaded,), warnings, sources = read_rulesets([args.ruleset])
-        ruleset = loaded.ruleset
-    except DiagnosticError as error:
-        output.diagnostics(error.diagnostics, error.sources)
+    checked = cached_check(args.ruleset)  # (the model is all a template needs: kept checked, as `score` keeps it)
+    if checked.ruleset is None:
+        output.diagnostics([d for d in checked.diagnostics if d.severity == "error"], checked.sources)
         return 1
+    ruleset = checked.ruleset
+    warnings = [d for d in checked.diagnostics if d.severity != "error"]
     if warnings:
-        output.diagnostics(warnings, sources)
+        output.diagnostics(warnings, checked.sources)
     target = args.output or f"{ruleset.name}.{args.format}"
     if os.path.lexists(target) and not args.force:
         output.error(f"`{target}` already exists; add `--force` to replace it, or name another file with `--output`")
