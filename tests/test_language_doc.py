@@ -58,3 +58,16 @@ def regenerate() -> None:
 
 if __name__ == "__main__":
     regenerate()
+
+
+def test_the_contents_list_every_part_of_the_reference_and_the_grammar_table_every_rule():
+    page = (ROOT / "docs" / "language.md").read_text(encoding="utf-8")
+    reference = page[page.index("## 2. Reference"):page.index("## 3. How the ESI")]
+    contents = page[page.index("**Contents**"):page.index("## 1. A five-minute tour")]
+    headings = re.findall(r"^### (.+)$", reference, flags=re.MULTILINE)
+    assert [f"[{h}]" in contents for h in headings] == [True] * len(headings), headings
+    grammar = (ROOT / "esirules" / "language" / "grammar" / "esirules.lark").read_text(encoding="utf-8")
+    rules = set(re.findall(r"^[?!]?([a-z][a-z0-9_]*)\s*:", grammar, flags=re.MULTILINE))
+    table = page[page.index("| Grammar rule | Described under |"):page.index("To check every example on this page")]
+    assert "\n\n|" not in table.strip()  # one table: a blank line would end it
+    assert rules - set(re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", table)) == set()

@@ -21,7 +21,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--coverage",
         action="store_true",
-        help="also list the grading rules, caps, band rows, questions and items no test exercises",
+        help="also list the grading rules, caps, band rows, questions, items and outcome rules no test exercises",
     )
     parser.add_argument(
         "--format",
