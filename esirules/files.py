@@ -92,7 +92,7 @@ class InputFiles:
     def refusal_help(self) -> str:
         """What to do about a file this run may not read (a help line)."""
         if not self.folders:
-            return "name only the files given with it"
+            return "upload it with the file that names it, or name only the files uploaded"
         return (
             "keep it under the working folder or the folder of a file named on the command line,"
             f" or list its folder in {EVIDENCE_PATH_VARIABLE}"

@@ -112,8 +112,9 @@ def test_evidence_held_in_memory_reaches_only_the_files_given() -> None:
     with pytest.raises(DiagnosticError) as raised:
         load_evidence("followup.yaml", ruleset, files=alone)
     assert [d.code for d in raised.value.diagnostics] == ["E108"]
-    assert "outside the files this run may read" in raised.value.diagnostics[0].message
-    assert raised.value.diagnostics[0].help == "name only the files given with it"
+    # (an upload's files are all it may read: the missing one was not uploaded, said so)
+    assert raised.value.diagnostics[0].message == "`followup-cases.csv` is not among the files uploaded with it"
+    assert raised.value.diagnostics[0].help == "upload it with the file that names it, or name only the files uploaded"
 
 
 def test_a_scorer_in_memory_gives_the_same_column_as_on_disk(monkeypatch: pytest.MonkeyPatch) -> None:

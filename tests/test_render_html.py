@@ -124,7 +124,7 @@ def test_every_kind_of_explanation_renders() -> None:
     where = run("explain", SUMMARY, "B1.start", "--column", "Feb", "--where", "risk_of_harm >= high", "--format", "html")
     assert "for the cases where <code>risk_of_harm &gt;= high</code>" in where
     case = run("explain", SUMMARY, "B1", "--column", "Feb", "--case", "F01", "--format", "html")
-    assert '<h3 id="case-heading">Case F01 (sample february)</h3>' in case
+    assert '<h2 class="part" id="case-heading">Case F01 (sample february)</h2>' in case  # (right under the h1)
 
 
 def test_the_plain_command_line_loads_no_html_library() -> None:

@@ -74,7 +74,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
 
 def signed_in(browser: Any, site: Site, role: str, **options: Any) -> Any:  # noqa: F811
     """A page in a browser context of its own, signed in through the sign-in page with a token of `role`."""
-    context = browser.new_context(base_url=site.base, viewport=VIEWPORT, **options)
+    context = browser.new_context(base_url=site.base, **{"viewport": VIEWPORT, **options})
     page = context.new_page()
     page.goto("/sign-in")
     page.get_by_label("Token").fill(site.tokens[role])
@@ -386,3 +386,75 @@ def test_signing_in_needs_a_valid_token_and_signing_out_forgets_it(browser: Any,
     page.goto("/inspections")
     assert "/sign-in" in page.url
     context.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# What a review of the pages, as an inspector uses them, tripped over: the ruleset a run is scored
+# under is the one the page shows, a run has a column per sample unless one asks otherwise and
+# warns when it pools them, a refused form offers the way back to it, an adjustment's grade is
+# chosen (never taken from the top of the list), a page's address opened the wrong way is a page,
+# and every page fits a phone without scrolling sideways.
+
+PHONE = {"width": 390, "height": 844}
+
+
+def test_a_run_is_scored_under_the_ruleset_shown_with_a_column_per_sample(browser: Any, site: Site) -> None:  # noqa: F811
+    page = signed_in(browser, site, "inspector")
+    page.goto(f"/evidence/{site.hashes['followup.yaml']}")
+    form = page.locator("form[action='/runs']")
+    assert "Scored under esi-2004-followup 2004" in form.inner_text()  # the ruleset of its runs, said where one scores
+    boxes = form.locator("input[name=sample]")
+    assert boxes.count() == 2 and all(boxes.nth(i).is_checked() for i in range(2))  # as the report's sheet, by default
+    form.get_by_role("button", name="Score").click()
+    page.wait_for_url(re.compile(r".*/runs/[0-9a-f]{64}$"))
+    columns = page.locator("dl.facts").inner_text()
+    assert "february (sample february); september (sample september)" in columns
+    assert page.locator("section.warnings").count() == 0
+    # Every case in one column, asked for: the run says what it mixes, as `score --pool-samples` does.
+    page.goto(f"/evidence/{site.hashes['followup.yaml']}")
+    for box in ("february", "september"):
+        page.locator(f"#sample-{box}").uncheck()
+    page.locator("form[action='/runs']").get_by_role("button", name="Score").click()
+    page.wait_for_url(re.compile(r".*/runs/[0-9a-f]{64}$"))
+    warning = page.locator("section.warnings").inner_text()
+    assert "scores 30 cases of sample `february` and 30 cases of sample `september` together" in warning
+    assert "(E212)" in warning
+    page.context.close()
+
+
+def test_a_refused_form_offers_the_way_back_and_the_grade_is_chosen_not_assumed(browser: Any, site: Site) -> None:  # noqa: F811
+    page = signed_in(browser, site, "inspector")
+    explained = f"/runs/{site.runs['Feb']}/explain/A2?column=Feb"
+    page.goto(explained)
+    grade = page.get_by_label("Grade for A2")
+    assert grade.input_value() == ""  # "choose the grade…", not the best grade of the ladder
+    grade.select_option("Well met")
+    page.get_by_label("Reason").fill("   ")  # passes the browser's `required`, but says nothing
+    page.get_by_role("button", name="Record the adjustment").click()
+    assert page.locator("p.problem").inner_text() == "The reason must not be empty."
+    page.get_by_role("link", name="Back to the form").click()
+    assert page.url.endswith(explained)
+    page.context.close()
+
+
+def test_a_page_opened_the_wrong_way_is_a_page_saying_how_to_reach_it(browser: Any, site: Site) -> None:  # noqa: F811
+    page = signed_in(browser, site, "viewer")
+    answer = page.goto("/sign-out")  # typed, or bookmarked
+    assert answer is not None and answer.status == 405 and "text/html" in answer.headers["content-type"]
+    assert "Sign out, at the top of every page" in page.locator("p.problem").inner_text()
+    page.context.close()
+
+
+def test_every_page_fits_a_phone_without_scrolling_sideways(browser: Any, site: Site) -> None:  # noqa: F811
+    wide = {}
+    for role in ("admin", "viewer"):
+        page = signed_in(browser, site, role, viewport=PHONE)
+        for who, path in _pages(site):
+            if who == role:
+                page.goto(path)
+                width = page.evaluate("document.documentElement.scrollWidth")
+                if width > PHONE["width"]:
+                    wide[path] = width
+        page.context.close()
+    assert wide == {}
+

@@ -111,7 +111,9 @@ _ASCII = "checked text, all ASCII"
 
 
 def outside(path: str, span: Span, files: InputFiles) -> Diagnostic:
-    """A file named where this run may not read (E108)."""
+    """A file named where this run may not read (E108); in an upload, one not uploaded with it."""
+    if not files.on_disk:
+        return Diagnostic("E108", f"`{path}` is not among the files uploaded with it", span, files.refusal_help)
     return Diagnostic("E108", f"`{path}` lies outside the files this run may read", span, files.refusal_help)
 
 

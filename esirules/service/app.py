@@ -215,6 +215,10 @@ class Observed:
 async def _http_exception(request: Request, error: Exception) -> Response:
     assert isinstance(error, HTTPException)
     request_id = _request_id(request.scope)
+    if error.status_code == 405 and _wants_a_page(request):
+        from esirules.service.pages.routes import not_allowed
+
+        return not_allowed(request, (error.headers or {}).get("Allow", ""))
     if error.status_code == 405:
         refusal = Refusal("method-not-allowed", f"`{request.method}` is not answered here", headers=error.headers or {})
     elif error.status_code == 404 and _wants_a_page(request):

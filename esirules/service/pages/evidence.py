@@ -67,7 +67,8 @@ def evidence_page(context: Context, call: PageCall) -> Page:
     files = context.store.evidence_files(address, data=False)
     runs, _ = context.store.runs(None, address, 200, 0)
     rulesets = _rulesets(context)
-    chosen = call.first("ruleset") or (rulesets[0]["hash"] if rulesets else "")
+    # (by default the ruleset its latest run was scored under, else the newest published)
+    chosen = call.first("ruleset") or (runs[0]["ruleset"] if runs else rulesets[0]["hash"] if rulesets else "")
     samples: list[Any] = []
     if chosen and any(r["hash"] == chosen for r in rulesets):
         samples = list(compiled_ruleset(context, chosen, "?ruleset").ruleset.samples)

@@ -17,7 +17,7 @@ import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 import attrs
 import jinja2
@@ -133,16 +133,29 @@ def render(page: Page, call: PageCall | None, request: Request) -> HTMLResponse:
     return HTMLResponse(html, status_code=page.status, headers=HEADERS)
 
 
-def refusal_page(refusal: Refusal, title: str | None = None) -> Page:
-    """An API refusal as a page: the problem in words, with the diagnostics at their lines."""
+def refusal_page(refusal: Refusal, title: str | None = None, back: str | None = None) -> Page:
+    """An API refusal as a page: the problem in words, with the diagnostics at their lines, and
+    a way `back` to the page whose form was sent (this service's own path, or none)."""
     from esirules.render.html.diagnostics import diagnostics_fragment
 
     diagnostics = Markup("")
     if refusal.diagnostics:
         diagnostics = diagnostics_fragment(refusal.diagnostics, refusal.sources or {})
     return Page("problem.html.j2", title or _TITLES.get(refusal.status, "The request could not be carried out"),
-                {"detail": refusal.detail, "errors": refusal.errors or (), "diagnostics": diagnostics},
+                {"detail": refusal.detail, "errors": refusal.errors or (), "diagnostics": diagnostics, "back": back},
                 refusal.status)
+
+
+def _form_page(request: Request) -> str | None:
+    """The path of the page that sent a form (its Referer), if it is a page of this service."""
+    if request.method != "POST":
+        return None
+    referer = urlsplit(request.headers.get("referer", ""))
+    if referer.netloc != request.url.netloc or referer.scheme not in ("http", "https"):
+        return None
+    if not referer.path.startswith("/") or referer.path.startswith("//"):
+        return None
+    return referer.path + (f"?{referer.query}" if referer.query else "")
 
 
 _TITLES = {403: "Not for your role", 404: "Not found", 413: "Too large", 422: "Problems found",
@@ -240,7 +253,7 @@ def page_route(context: Context, path: str, handler: Handler, *, role: str = "vi
         try:
             reply = await run_in_threadpool(_answer, handler, context, call)
         except Refusal as refusal:
-            return render(refusal_page(refusal), call, request)
+            return render(refusal_page(refusal, back=_form_page(request)), call, request)
         except DatabaseUnavailable:
             busy = Refusal("unavailable", "the database cannot answer now; try again shortly")
             return render(refusal_page(busy), call, request)

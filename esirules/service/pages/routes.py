@@ -103,4 +103,12 @@ def not_found(request: Request) -> Response:
     return response
 
 
-__all__ = ["not_found", "page_route", "routes"]
+def not_allowed(request: Request, allowed: str) -> Response:
+    """The page for a page's path asked for the wrong way (`GET /sign-out`, typed or bookmarked), for a browser."""
+    words = "with the button of its page" if "GET" not in allowed else "by following a link to it"
+    response = render(Page("missing.html.j2", "Not this way", {"wrong_way": words}, status=405), None, request)
+    response.headers.update({**HEADERS, "Allow": allowed})
+    return response
+
+
+__all__ = ["not_allowed", "not_found", "page_route", "routes"]

@@ -113,13 +113,17 @@ def _columns(context: Context, run_ids: Sequence[str]) -> tuple[list[ColumnResul
     return columns, owners, titles, rulesets
 
 
-def _sheet(context: Context, run_ids: Sequence[str], title: str | None) -> tuple[str, Markup]:
+def _sheet(context: Context, run_ids: Sequence[str], title: str | None) -> tuple[str, Markup, list[Any]]:
+    """The sheet's title and fragment, and each column's warnings (`E212`: samples pooled), which
+    the command line prints beside the sheet and a page must show too."""
     from esirules.render.html.sheet import ladders_of, sheet_fragment, sheet_view
 
     columns, owners, titles, rulesets = _columns(context, run_ids)
     heading = sheet_title(title, titles)
     view = sheet_view(heading, columns, ladders=ladders_of(rulesets), links=SheetLinks(owners))
-    return view.title, sheet_fragment(view)
+    warnings = [{"column": c.label, "code": w.code, "message": w.message, "help": w.help}
+                for c in columns for w in c.warnings]
+    return view.title, sheet_fragment(view), warnings
 
 
 def sheet(context: Context, call: PageCall) -> Page:
@@ -128,18 +132,18 @@ def sheet(context: Context, call: PageCall) -> Page:
         raise Refusal("unprocessable", "choose one or more runs for the sheet, on the list of inspections and runs")
     if len(run_ids) > 50:
         raise Refusal("unprocessable", "a sheet may have the columns of at most 50 runs")
-    title, fragment = _sheet(context, run_ids, call.first("title") or None)
-    return Page("sheet.html.j2", title, {"sheet": fragment, "runs": run_ids})
+    title, fragment, warnings = _sheet(context, run_ids, call.first("title") or None)
+    return Page("sheet.html.j2", title, {"sheet": fragment, "runs": run_ids, "warnings": warnings})
 
 
 def run_page(context: Context, call: PageCall) -> Page:
     row, inputs = stored_run(context, call.path["id"])
     info = run_info(row)
-    title, fragment = _sheet(context, [row["id"]], None)
+    title, fragment, warnings = _sheet(context, [row["id"]], None)
     ruleset = context.store.ruleset(row["ruleset"])
     evidence = context.store.evidence(row["evidence"])
     values: dict[str, Any] = {"run": info, "sheet": fragment, "sheet_title": title, "ruleset": ruleset,
-                              "evidence": evidence, "adjust": None}
+                              "evidence": evidence, "adjust": None, "warnings": warnings}
     if call.may("inspector"):
         values["adjust"] = _adjustable(context, inputs)
     return Page("run.html.j2", f"Run of {info.created_at[:10]}: {title}", values)
@@ -218,7 +222,11 @@ def adjust(context: Context, call: PageCall) -> Response:
 
 
 def _field(pointer: str) -> str:
-    return {"/criterion": "the criterion", "/grade": "the grade", "/reason": "the reason"}.get(pointer, pointer)
+    """A part of the request the page's form made, in the form's words (`/columns/0/label`: the label)."""
+    last = pointer.rsplit("/", 1)[-1]
+    words = {"criterion": "the criterion", "grade": "the grade", "reason": "the reason", "label": "the label",
+             "sample": "the sample", "ruleset": "the ruleset", "evidence": "the evidence", "title": "the title"}
+    return words.get(last, pointer)
 
 
 def make_run(context: Context, call: PageCall) -> Response:
@@ -233,7 +241,7 @@ def make_run(context: Context, call: PageCall) -> Response:
     try:
         request = decode(api.RunRequest, body)
     except RequestInvalid as error:
-        raise Refusal("unprocessable", "; ".join(f"{e.pointer} {e.message}" for e in error.errors)) from None
+        raise Refusal("unprocessable", "; ".join(f"{_field(e.pointer)} {e.message}" for e in error.errors)) from None
     reply = create_run(context, Call(call.actor, call.request.state.request_id, request, None, {}))
     return redirect(f"/runs/{reply.content.run.id}")
 
