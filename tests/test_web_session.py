@@ -125,7 +125,11 @@ def test_a_revoked_token_stops_working_at_once(web: tuple[Service, dict[str, str
     service, _ = web
     client = sign_in(service, "viewer")
     client.cookies.set(session.SESSION, service.tokens["revoked"])
-    assert client.get("/inspections", follow_redirects=False).status_code == 303
+    ended = client.get("/inspections", follow_redirects=False)
+    assert ended.status_code == 303
+    assert "Your token is no longer valid" in client.get(ended.headers["location"]).text  # said, not silent
+    fresh = client.get("/sign-in?next=/inspections")
+    assert "no longer valid" not in fresh.text
 
 
 def test_a_browser_gets_pages_for_missing_things_and_an_api_client_problem_documents(web: tuple[Service, dict[str, str]]) -> None:
@@ -193,6 +197,12 @@ def test_an_inspector_uploads_evidence_and_scores_it_from_the_pages(web: tuple[S
     assert re.findall(r'<th scope="col" class="figure">(\w+)<span', run.text)[:2] == ["february", "september"]
     listed = service.get(f"/v1/runs?evidence={evidence}").json()["runs"]
     assert [c["sample"] for c in listed[0]["columns"]] == ["february", "september"]
+    assert "<title>Run february, september of " in run.text  # (runs of one inspection told apart)
+    again = client.post("/evidence/upload", data={"csrf": token, "ruleset": known["esi-2004-followup.esi"]},
+                        files=[("evidence", ("followup.yaml", yaml, "application/yaml")),
+                               ("cases", ("followup-cases.csv", (HERTFORDSHIRE / "followup-cases.csv").read_bytes(),
+                                          "text/csv"))])
+    assert "Already stored: the same files were uploaded before" in again.text
 
 
 def test_the_diff_page_shows_the_reports_adjusted_column_as_the_impact_of_the_follow_up_ruleset(

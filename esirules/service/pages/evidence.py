@@ -56,7 +56,8 @@ def upload(context: Context, call: PageCall) -> Page | Response:
             "count": sum(1 for d in refusal.diagnostics if d.severity == "error"),
             "files": [name for name, _ in uploads]}, 422)
     stored: api.EvidenceStored = reply.content
-    return redirect(f"/evidence/{stored.evidence.hash}?stored=yes&ruleset={stored.checked_with}")
+    stored_now = "yes" if stored.created else "before"  # (the same files uploaded again are not stored twice)
+    return redirect(f"/evidence/{stored.evidence.hash}?stored={stored_now}&ruleset={stored.checked_with}")
 
 
 def evidence_page(context: Context, call: PageCall) -> Page:
@@ -75,7 +76,7 @@ def evidence_page(context: Context, call: PageCall) -> Page:
     names = {r["hash"]: f"{r['name']} {r['version']}".strip() for r in rulesets}
     return Page("evidence.html.j2", row["title"] or row["main"], {
         "evidence": row, "files": list(files.values()), "runs": [run_info(r) for r in runs], "rulesets": rulesets,
-        "chosen": chosen, "samples": samples, "names": names, "stored": call.first("stored") == "yes",
+        "chosen": chosen, "samples": samples, "names": names, "stored": call.first("stored") or "",
     })
 
 

@@ -231,7 +231,9 @@ def page_route(context: Context, path: str, handler: Handler, *, role: str = "vi
         if actor is None:
             if request.method == "GET":
                 here = request.url.path + (f"?{request.url.query}" if request.url.query else "")
-                return redirect(f"/sign-in?next={quote(here, safe='/')}")
+                # (a session whose token is no longer valid is told so on the sign-in page)
+                ended = "&ended=yes" if session.session_token(request) is not None else ""
+                return redirect(f"/sign-in?next={quote(here, safe='/')}{ended}")
             return render(Page("signed_out.html.j2", "Please sign in again", status=401), None, request)
         token = session.session_token(request) or ""
         call = PageCall(request, actor, dict(request.path_params), _query(request), None, {}, session.csrf_token(token))

@@ -41,7 +41,9 @@ def routes(context: Context) -> list[BaseRoute]:
     async def sign_in(request: Request) -> Response:
         request.state.route = "/sign-in"
         if request.method == "GET":
-            return sign_in_page(request)
+            ended = request.query_params.get("ended") == "yes"
+            return sign_in_page(request, problem="Your token is no longer valid (it was revoked or replaced): sign in "
+                                "with the one you have been given now." if ended else "")
         try:
             form = await limited(request, SMALL_FORM).form(max_files=0, max_fields=10, max_part_size=SMALL_FORM)
         except TooLarge:

@@ -146,7 +146,8 @@ def run_page(context: Context, call: PageCall) -> Page:
                               "evidence": evidence, "adjust": None, "warnings": warnings}
     if call.may("inspector"):
         values["adjust"] = _adjustable(context, inputs)
-    return Page("run.html.j2", f"Run of {info.created_at[:10]}: {title}", values)
+    labels = ", ".join(c.label for c in info.columns)  # (runs of one inspection told apart by their columns)
+    return Page("run.html.j2", f"Run {labels} of {info.created_at[:10]}: {title}", values)
 
 
 def _adjustable(context: Context, inputs: RunInputs) -> dict[str, list[str]]:
