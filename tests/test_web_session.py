@@ -224,3 +224,15 @@ def test_the_diff_page_shows_the_reports_adjusted_column_as_the_impact_of_the_fo
         target: figures[target] for target in rows}  # the report's original and adjusted columns
     handbook = client.get(f"/rulesets/{known['esi-2004-followup.esi']}/handbook")
     assert handbook.status_code == 200 and "What the lead inspector may adjust" in handbook.text
+
+
+def test_a_run_and_the_run_adjusting_it_are_headed_apart_on_one_sheet(web: tuple[Service, dict[str, str]]) -> None:
+    service, known = web
+    body = {"criterion": "A2", "grade": "Well met", "reason": "the lead inspector's judgement"}
+    adjusted = service.post(f"/v1/runs/{known['run']}/adjustments", body, role="inspector").json()["run"]["id"]
+    client = sign_in(service, "viewer")
+    page = client.get(f"/sheet?run={known['run']}&run={adjusted}")
+    assert page.status_code == 200
+    heads = re.findall(r'<th scope="col" class="figure">([^<]+)<span', page.text)
+    assert heads[:2] == ["Feb", "Feb (adjusted)"]  # (both runs call their column `Feb`)
+    assert f"/runs/{adjusted}/explain/A2?column=Feb" in page.text  # the link still asks for the run's own label

@@ -10,10 +10,12 @@ the API's own handlers (`adjust_run`, `create_run`), so they are checked, stored
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
+import attrs
 from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -102,15 +104,29 @@ def _columns(context: Context, run_ids: Sequence[str]) -> tuple[list[ColumnResul
     owners: list[tuple[str, str]] = []
     titles: list[str] = []
     rulesets = []
+    adjusting: list[bool] = []
     for identifier in run_ids:
-        _, inputs = stored_run(context, identifier)
+        row, inputs = stored_run(context, identifier)
         scoring = Scoring(context, inputs)
         titles.append(scoring.title)
         scored = scoring.columns()
         columns += scored
         owners += [(identifier, c.label) for c in scored]
+        adjusting += [row["adjusts"] is not None] * len(scored)
         rulesets.append(scoring.compiled.ruleset)
-    return columns, owners, titles, rulesets
+    return _told_apart(columns, owners, adjusting), owners, titles, rulesets
+
+
+def _told_apart(columns: list[ColumnResult], owners: Sequence[tuple[str, str]],
+                adjusting: Sequence[bool]) -> list[ColumnResult]:
+    """Columns of different runs under one label (a run and the run adjusting it: both `Feb`),
+    headed apart: `Feb (adjusted)`, else `Feb (run 1a2b3c)`. Their links keep the runs' own labels."""
+    count = Counter(c.label for c in columns)
+    headed = [attrs.evolve(c, label=f"{c.label} (adjusted)") if count[c.label] > 1 and adjusted else c
+              for c, adjusted in zip(columns, adjusting)]
+    count = Counter(c.label for c in headed)
+    return [attrs.evolve(c, label=f"{c.label} (run {run[:6]})") if count[c.label] > 1 else c
+            for c, (run, _) in zip(headed, owners)]
 
 
 def _sheet(context: Context, run_ids: Sequence[str], title: str | None) -> tuple[str, Markup, list[Any]]:
