@@ -103,6 +103,21 @@ async def test_hover_names_what_a_name_declares(client: LanguageClient) -> None:
     assert nothing is None
 
 
+async def test_a_file_with_windows_line_ends_is_looked_up_where_the_cursor_is(client: LanguageClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The parser reads CRLF as one line feed: a position is looked up in the text it read, not
+    one character further off for every line above it."""
+    crlf = tmp_path / "windows.esi"
+    text = PARENT.read_text("utf-8").replace("\n", "\r\n")
+    document = await _open(client, crlf, text)
+    answer = await client.text_document_hover_async(t.HoverParams(**_at(document, text, "graded by management", 11)))
+    assert answer is not None and "**grading `management`**" in answer.contents.value  # type: ignore[union-attr]
+    where = _at(document, text, "applies when significant_incident", 14)
+    found = await client.text_document_definition_async(t.DefinitionParams(**where))
+    line, _ = position_of(text, "attribute significant_incident")
+    assert isinstance(found, list) and [(f.uri, f.range.start.line) for f in found] == [(document, line)]
+    client.text_document_did_close(t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(document)))
+
+
 async def test_definition_and_references_cross_files(client: LanguageClient) -> None:
     child_text = CHILD.read_text("utf-8")
     where = _at(uri(CHILD), child_text, "exclude source offender_interview", 16)
@@ -165,6 +180,9 @@ async def test_code_lens_and_explain_on_configured_evidence(client: LanguageClie
     assert [lens.command.title for lens in lenses or [] if lens.command] == ["followup.yaml: cannot be scored, see why"]
     why = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(PARENT), "A1"]))
     assert "E203" in why["problems"]
+    # Clicked on a lens, the editor shows only the message: it says why, not only that it failed.
+    shown = client.messages[-1]
+    assert shown.type == t.MessageType.Warning and shown.message.startswith("A1 on followup.yaml: error[E203]")
     # The original inspection's evidence under esi-2003: the Original column, A1 Poor and B1 33%.
     client.workspace_did_change_configuration(
         t.DidChangeConfigurationParams({"esirules": {"evidence": "examples/hertfordshire/original.yaml"}})

@@ -54,8 +54,9 @@ class CriterionOnEvidence:
     def summary(self) -> str:
         """One line: `B1 on followup.yaml: 33%`, or why there is no figure."""
         where = f"{self.criterion} on {os.path.basename(self.evidence)}"
-        if self.problems is not None:
-            return f"{where}: the evidence could not be scored"
+        if self.problems is not None:  # (the first problem says why: evidence, sample or criterion)
+            first = next((line for line in self.problems.splitlines() if line.strip()), "")
+            return f"{where}: {first.strip()}" if first else f"{where}: the evidence could not be scored"
         shown = self.figure if self.grade is None or self.grade == self.figure else f"{self.grade} ({self.figure})"
         return f"{where}: {shown}"
 

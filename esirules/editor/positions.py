@@ -96,3 +96,11 @@ def _characters(line: str, units: int, encoding: Encoding) -> int:
             return index
         counted += width
     return len(line)
+
+
+def parsed_offset(text: str, offset: int) -> int:
+    """An offset into an editor's text as an offset into the text the parser read, which
+    `language.decode` gives with a byte-order mark dropped and each CRLF read as one line feed:
+    without this, a file with Windows line ends is looked up one character further off each line."""
+    bom = 1 if text.startswith("\ufeff") and offset > 0 else 0
+    return offset - bom - text.count("\r\n", 0, offset)

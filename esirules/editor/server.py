@@ -360,8 +360,11 @@ def explain_criterion(ls: EsirulesServer, *arguments: Any) -> dict[str, object]:
 
 def _explain_command(ls: EsirulesServer, *arguments: Any) -> dict[str, object]:
     answer = explain_criterion(ls, *arguments)
-    summary = answer.get("summary") or answer.get("problems")
-    ls.window_show_message(t.ShowMessageParams(t.MessageType.Info, str(summary)))
+    problems = answer.get("problems")
+    # (run from a code lens, the editor shows this message and drops the answer: it must say why)
+    message = str(answer.get("summary") or "") + (f"\n\n{problems}" if problems else "")
+    kind = t.MessageType.Warning if problems else t.MessageType.Info
+    ls.window_show_message(t.ShowMessageParams(kind, message.strip()))
     return answer
 
 

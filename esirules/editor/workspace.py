@@ -19,7 +19,7 @@ import attrs
 from esirules import collector
 from esirules.diagnostics import Diagnostic
 from esirules.editor.index import Index, Occurrence, same_place
-from esirules.editor.positions import Encoding, Lines
+from esirules.editor.positions import Encoding, Lines, parsed_offset
 from esirules.editor.salvage import Braces, Salvaged, braces, salvage
 from esirules.language import model as m
 from esirules.language import syntax as s
@@ -288,7 +288,7 @@ class Workspace:
         if document is None:
             return None
         analysis = self.analysis(document)
-        found = analysis.index.at(document.path, offset)
+        found = analysis.index.at(document.path, parsed_offset(document.text, offset))
         return None if found is None else (analysis, found)
 
     def references(self, declaration: Occurrence) -> list[Occurrence]:
