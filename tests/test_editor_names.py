@@ -222,6 +222,10 @@ def test_completion_offers_what_the_grammar_and_the_names_allow() -> None:
     assert _complete(PARENT, "applies when ") == [*attributes, "not"]
     assert _complete(PARENT, '"Satisfactorily met" when at least ') == ["very strong", "strong", "good", "satisfactory", "weak"]
     assert _complete(PARENT, "given ratings A5.sentencer_views ") == ["very strong", "strong", "good", "satisfactory", "weak"]
+    # After a comma (which asks for completion), the next item: on the same line or the next.
+    after_comma = _complete(PARENT, 'given ratings A5.sentencer_views "very strong", ')
+    assert "A5.proposals" in after_comma and "A1.visibility" in after_comma
+    assert _complete(PARENT, 'A5.proposals "very strong",\n    ') == after_comma
     grades = ["Very well met", "Well met", "Satisfactorily met", "Partly met", "Not met", "Poor"]
     assert _complete(PARENT, 'expect grade "Partly met"', shift=13) == grades
     assert _complete(PARENT, 'criterion B1 "Assessment of risk of harm" ') == ["critical", "important", "weight"]

@@ -228,6 +228,8 @@ def _expected(values: list[str], types: list[str], index: Index) -> tuple[tuple[
         return ("criterion",), None
     if len(values) >= 3 and types[-1] in ("STRING", "LONG_STRING") and values[-3] == "criterion":
         return ("class",), None
+    if last == "," and top == "test" and _tail_from(values, "ratings") is not None:
+        return ("item",), None  # `given ratings A1.a good, |`: the next item (`,` triggers completion)
     listed = _list_head(values, types)
     if listed in ("criteria", "sections"):
         return (("criterion",) if listed == "criteria" else ("section",)), None
