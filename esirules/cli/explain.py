@@ -79,6 +79,7 @@ def column_spec(
     """
     from esirules.diagnostics import Diagnostic, DiagnosticError, did_you_mean
     from esirules.evidence.sheet import ColumnSpec, read_sheet_file
+    from esirules.explain.request import one_sample
     from esirules.span import Span
     from esirules.words import plural
 
@@ -91,17 +92,11 @@ def column_spec(
                              "give one or the other")
         label = args.sample or os.path.basename(args.evidence)
         spec = ColumnSpec(label, (os.path.normpath(args.evidence),), args.ruleset or None, args.sample, sample_typed)
-        samples = None if args.sample or args.pool_samples or scorer is None else scorer.samples_in(spec)
-        if samples is not None and len(samples) > 1:
-            listing = " or ".join(f"`--sample {name}`" for name in samples)
-            raise DiagnosticError([Diagnostic(
-                "E305",
-                f"the cases of `{args.evidence}` belong to {plural(len(samples), 'sample')}, each a column of its "
-                "sheet; say which one to explain",
-                Span(COLUMN, 1, 1, 1, max(len(args.evidence), 1) + 1),
-                f"add {listing}; `--pool-samples` explains all its cases together, as `esirules score "
-                "--pool-samples` scores them",
-            )], {COLUMN: args.evidence})
+        if not args.pool_samples and scorer is not None:
+            typed = Span(COLUMN, 1, 1, 1, max(len(args.evidence), 1) + 1)
+            one_sample(spec, scorer, typed, lambda samples: "add " + " or ".join(f"`--sample {s}`" for s in samples)
+                       + "; `--pool-samples` explains all its cases together, as `esirules score --pool-samples` "
+                       "scores them", {COLUMN: args.evidence})
         return spec
     if args.ruleset or args.sample or args.pool_samples:
         raise UsageError("a summary sheet file names its own rulesets and samples; choose a column with --column")

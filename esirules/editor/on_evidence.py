@@ -12,9 +12,10 @@ import os
 
 import attrs
 
-from esirules.diagnostics import Diagnostic, DiagnosticError
+from esirules.diagnostics import DiagnosticError
 from esirules.editor.workspace import Document, Workspace
 from esirules.evidence.sheet import ColumnSpec
+from esirules.explain.request import one_sample
 from esirules.explain.scope import explain, resolve_target
 from esirules.render.diagnostics import render_text
 from esirules.render.explain_markdown import explanation_markdown
@@ -95,7 +96,8 @@ class EvidenceScores:
             scorer = Scorer(rulesets=self.workspace.sources(document.path))
             spec = ColumnSpec(sample or os.path.basename(evidence), (evidence,), document.path, sample)
             try:
-                _one_column(scorer, spec)
+                one_sample(spec, scorer, Span.point(evidence, 1, 1), lambda samples: "set `sample` in the editor's "
+                           "esirules settings: " + " or ".join(f"`{s}`" for s in samples))
                 (column,) = scorer.score([spec])
                 self._cache[key] = _Scored(column, scorer, None)
             except DiagnosticError as error:
@@ -135,14 +137,3 @@ class EvidenceScores:
             explanation_markdown(explanation),
         )
 
-
-def _one_column(scorer: Scorer, spec: ColumnSpec) -> None:
-    """Evidence whose cases belong to several samples is a column each on its sheet: without a
-    sample configured there is no one figure to show (as `esirules explain` says, E305)."""
-    samples = None if spec.sample is not None else scorer.samples_in(spec)
-    if samples is not None and len(samples) > 1:
-        listing = " or ".join(f"`{name}`" for name in samples)
-        raise DiagnosticError([Diagnostic(
-            "E305", f"the cases of `{spec.evidence[0]}` belong to {len(samples)} samples, each a column of its sheet; "
-            "say which one to score on", Span.point(spec.evidence[0], 1, 1),
-            f"set `sample` in the editor's esirules settings: {listing}")], {})

@@ -13,6 +13,24 @@ if TYPE_CHECKING:
     from esirules.evidence.sheet import ColumnSpec
     from esirules.explain.scope import Explanation
     from esirules.scoring.columns import Scorer
+    from esirules.span import Span
+
+
+def one_sample(spec: ColumnSpec, scorer: Scorer, at: Span, choose: Callable[[list[str]], str],
+               sources: dict[str, str] | None = None) -> None:
+    """Raise E305 when the evidence of `spec` (a column of every case) holds the cases of several
+    samples: its sheet has a column for each, so there is no one figure to explain. `choose` says,
+    from the samples, how to pick one (`add --sample february or …`); `at` is where the evidence was named."""
+    from esirules.diagnostics import Diagnostic, DiagnosticError
+    from esirules.words import plural
+
+    samples = None if spec.sample is not None else scorer.samples_in(spec)
+    if samples is None or len(samples) < 2:
+        return
+    raise DiagnosticError([Diagnostic(
+        "E305", f"the cases of `{spec.evidence[0]}` belong to {plural(len(samples), 'sample')}, each a column of its "
+        "sheet; say which one to explain", at, choose(samples),
+    )], sources or {})
 
 
 def explain_spec(
