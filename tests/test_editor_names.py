@@ -278,3 +278,12 @@ def test_folds_cover_blocks_comment_runs_and_long_text() -> None:
     text = "# one\n# two\nsection A \"a\" {\n  description \"\"\"x\n  y\"\"\"\n  criterion A1 \"b\" {\n  }\n}\n"
     found = {(f.start_line, f.end_line, f.kind) for f in folds(Lines(text), braces(text))}
     assert found == {(0, 1, "comment"), (2, 6, None), (3, 4, None), (5, 6, None)}
+
+
+def test_hover_in_a_derived_ruleset_tells_what_it_leaves_out() -> None:
+    """The follow-up's `exclude source offender_interview` leaves C3.offender_view out: its hover
+    there says so (its test expects C3 at 75%, 3 of 4 answers), and its parent's does not."""
+    question = _hover(CHILD, "given answers C3.offender_view", 14)
+    assert question.endswith("left out of this ruleset's scoring by `exclude source offender_interview`")
+    assert "numerical in section C: 3 questions (1 left out here)" in _hover(CHILD, "expect criterion C3", 17)
+    assert _hover(PARENT, "question C3.offender_view", 10).endswith("applies to every case")

@@ -141,7 +141,13 @@ class _Describer:
             facts.append(f"descriptive{where}: {plural(len(node.items), 'item')}{grading}")
         else:
             pooling = node.pooling.text if node.pooling else "pooled"
-            facts.append(f"numerical{where}: {plural(len(node.questions), 'question')}, {pooling}")
+            counted = plural(len(node.questions), "question")
+            resolved = next((c for c in self.model.criteria() if c.id == node.id.text), None) if self.model else None
+            if resolved is not None:  # (a derived ruleset may leave some out)
+                left = [q for q in resolved.questions if self._left_out(q.id, q.source) is not None]
+                if left:
+                    counted = f"{plural(len(resolved.questions) - len(left), 'question')} ({len(left)} left out here)"
+            facts.append(f"numerical{where}: {counted}, {pooling}")
         facts.append(self._weight(node))
         if node.allows_adjustment:
             facts.append("allows adjustment")
@@ -187,11 +193,25 @@ class _Describer:
         if node.weight is not None:
             facts.append(f"weight {node.weight.text}")
         out += "\n\n" + "; ".join(facts)
-        if node.applies is not None:
+        left_out = self._left_out(d.name, node.source.text if node.source is not None else None)
+        if left_out is not None:
+            out += f"\n\nleft out of this ruleset's scoring by `{left_out}`"
+        elif node.applies is not None:
             out += f"\n\napplies when {self._condition(d.name, node.applies)}"
         else:
             out += "\n\napplies to every case"
         return out
+
+    def _left_out(self, question: str, source: str | None) -> str | None:
+        """The `exclude` line of the ruleset in force that leaves a question out, if one does."""
+        if self.model is None:
+            return None
+        exclusions = self.model.exclusions
+        if question in exclusions.questions:
+            return f"exclude question {question}"
+        if source is not None and source in exclusions.sources:
+            return f"exclude source {source}"
+        return None
 
     def _condition(self, question_id: str, written: s.ConditionNode) -> str:
         """A question's condition in words (from the model), or as written if the model is not to hand."""
