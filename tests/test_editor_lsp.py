@@ -15,6 +15,7 @@ from esirules.language.check import check_file
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 EVIDENCE = {"evidence": "examples/hertfordshire/followup.yaml", "sample": "february"}
 SERVER: dict[str, t.ServerCapabilities] = {}  # what the server said it can do, on initialize
+REFRESHED: list[object] = []  # each time the server asked the editor for code lenses again
 
 
 @pytest_lsp.fixture(
@@ -22,6 +23,7 @@ SERVER: dict[str, t.ServerCapabilities] = {}  # what the server said it can do, 
     config=ClientServerConfig(server_command=[sys.executable, "-m", "esirules.cli.main", "lsp"]),
 )
 async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
+    lsp_client.feature(t.WORKSPACE_CODE_LENS_REFRESH)(lambda params: REFRESHED.append(params))
     initialized = await lsp_client.initialize_session(
         t.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -192,11 +194,13 @@ async def test_code_lens_and_explain_on_configured_evidence(client: LanguageClie
     assert titles["B1"] == "B1 on original.yaml: 33% · explain"
     assert titles["A1"] == "A1 on original.yaml: Poor · explain"
     # The follow-up's two samples without one chosen: no figure mixing them, but which to choose.
+    refreshed = len(REFRESHED)
     client.workspace_did_change_configuration(
         t.DidChangeConfigurationParams({"esirules": {"evidence": "examples/hertfordshire/followup.yaml"}})
     )
     why = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(CHILD), "B1"]))
     assert why["figure"] is None and "E305" in why["problems"] and "`february` or `september`" in why["problems"]
+    assert len(REFRESHED) > refreshed  # the lenses on show were of the evidence set before: the editor is asked again
     assert len(titles) == 18
     client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"esirules": EVIDENCE}))
 

@@ -60,6 +60,7 @@ class EsirulesServer(LanguageServer):
         self.scores = EvidenceScores(self.state)
         self.setting: EvidenceSetting | None = None
         self.publishing = False
+        self.lens_refresh = False  # the editor asks for code lenses again when told (LSP 3.16)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -115,6 +116,8 @@ def initialize(ls: EsirulesServer, params: t.InitializeParams) -> None:
         roots = [uri_to_path(params.root_uri)]
     ls.state.roots = [r for r in roots if os.path.isabs(r)]
     ls.state.encoding = encoding_of(ls.workspace.position_encoding)
+    lenses = params.capabilities.workspace.code_lens if params.capabilities.workspace else None
+    ls.lens_refresh = bool(lenses and lenses.refresh_support)
     configure(ls, params.initialization_options)
 
 
@@ -183,6 +186,8 @@ def did_save(ls: EsirulesServer, params: t.DidSaveTextDocumentParams) -> None:
 
 def did_change_configuration(ls: EsirulesServer, params: t.DidChangeConfigurationParams) -> None:
     configure(ls, params.settings)
+    if ls.lens_refresh:  # (the lenses show figures on the evidence configured: they are stale now)
+        ls.workspace_code_lens_refresh(None)
 
 
 # ---------------------------------------------------------------------------------------------
