@@ -218,13 +218,11 @@ def _end_of_code(text: str, before: int) -> int:
     before `before`."""
     end = before
     while end > 0:
-        line_start = text.rfind("\n", 0, end - 1) + 1 if end > 0 else 0
-        line = text[line_start:end]
-        masked = QUOTED.sub(lambda m: "x" * len(m.group()), line)
-        code = masked.split("#", 1)[0].rstrip()
+        line_start = text.rfind("\n", 0, end - 1) + 1
+        code = QUOTED.sub(lambda m: "x" * len(m.group()), text[line_start:end]).split("#", 1)[0].rstrip()
         if code:
             return line_start + len(code)
-        end = line_start - 1 if line_start > 0 else 0
+        end = max(line_start - 1, 0)
     return 0
 
 

@@ -36,6 +36,12 @@ from esirules.scoring.warn import Finding, column_warnings, samples_present, she
 from esirules.span import Span
 
 
+def undeclared_sample(ruleset: m.Ruleset, sample: str | None) -> str | None:
+    """E203's words, if the ruleset declares no such sample (None for all cases, or a sample it has)."""
+    if sample is None or sample in {s.name for s in ruleset.samples}:
+        return None
+    return f"the ruleset `{ruleset.name}` declares no sample called `{sample}`"
+
 class Scorer:
     """Loads and compiles each ruleset once and each evidence file once per ruleset."""
 
@@ -216,13 +222,14 @@ class Scorer:
                 continue
             ruleset = self.rulesets[ruleset_path]
             assert ruleset is not None
-            if column.sample is not None and column.sample not in {s.name for s in ruleset.samples}:
+            undeclared = undeclared_sample(ruleset, column.sample)
+            if undeclared is not None:
                 known = ", ".join(f"`{s.name}`" for s in ruleset.samples) or "none"
                 self._show_sheet(column)
                 self.diagnostics.append(
                     Diagnostic(
                         "E203",
-                        f"the ruleset `{ruleset.name}` declares no sample called `{column.sample}`",
+                        undeclared,
                         column.sample_span or column.span or Span(ruleset_path, 1, 1, 1, 2),
                         f"its samples are: {known}",
                     )

@@ -19,6 +19,7 @@ from esirules.diagnostics import DiagnosticError, did_you_mean
 from esirules.evidence.cases import Evidence
 from esirules.explain.scope import CASE, TARGET
 from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown
+from esirules.scoring.columns import undeclared_sample
 from esirules.scoring.result import ColumnResult
 from esirules.scoring.subset import WHERE
 from esirules.service import messages as api
@@ -62,10 +63,10 @@ def _check_samples(compiled: CompiledRuleset, columns: Sequence[Column], pointer
     the request's words: where the client wrote it, not in the ruleset)."""
     samples = [s.name for s in compiled.ruleset.samples]
     known = ", ".join(f"`{name}`" for name in samples) or "none"
-    errors = [FieldError(f"{pointer}/columns/{index}/sample",
-                         f"the ruleset `{compiled.ruleset.name}` declares no sample called `{column.sample}`",
-                         did_you_mean(column.sample, samples, listing=False) or f"its samples are: {known}")
-              for index, column in enumerate(columns) if column.sample is not None and column.sample not in samples]
+    errors = [FieldError(f"{pointer}/columns/{index}/sample", undeclared,
+                         did_you_mean(column.sample or "", samples, listing=False) or f"its samples are: {known}")
+              for index, column in enumerate(columns)
+              if (undeclared := undeclared_sample(compiled.ruleset, column.sample)) is not None]
     if errors:
         raise unprocessable(errors)
 
