@@ -138,6 +138,25 @@ async def test_definition_and_references_cross_files(client: LanguageClient) -> 
     assert isinstance(parent_file, list) and parent_file[0].uri == uri(PARENT)
 
 
+async def test_rename_edits_every_file_or_says_why_not(client: LanguageClient) -> None:
+    child_text = CHILD.read_text("utf-8")  # (open since the first test, as the parent is)
+    where = _at(uri(CHILD), child_text, "exclude source offender_interview", 16)
+    assert SERVER["capabilities"].rename_provider == t.RenameOptions(prepare_provider=True)
+    prepared = await client.text_document_prepare_rename_async(t.PrepareRenameParams(**where))
+    assert isinstance(prepared, t.PrepareRenamePlaceholder) and prepared.placeholder == "offender_interview"
+    edit = await client.text_document_rename_async(t.RenameParams(new_name="offender_views", **where))
+    assert edit is not None and edit.changes is not None
+    parent_text = PARENT.read_text("utf-8")
+    assert {u: {e.new_text for e in found} for u, found in edit.changes.items()} == {
+        uri(PARENT): {"offender_views"}, uri(CHILD): {"offender_views"}
+    }
+    assert len(edit.changes[uri(PARENT)]) == parent_text.count("source offender_interview")  # its declaration too
+    with pytest.raises(Exception, match="would give an error: the source `case_file` is declared twice"):
+        await client.text_document_rename_async(t.RenameParams(new_name="case_file", **where))
+    with pytest.raises(Exception, match="names a file"):
+        await client.text_document_prepare_rename_async(t.PrepareRenameParams(**_at(uri(CHILD), child_text, 'extends "esi', 10)))
+
+
 async def test_completion_in_context(client: LanguageClient) -> None:
     text = PARENT.read_text("utf-8")
     after = await client.text_document_completion_async(

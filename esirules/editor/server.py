@@ -13,6 +13,7 @@ import os
 from typing import Any
 
 from lsprotocol import types as t
+from pygls.exceptions import JsonRpcException
 from pygls.lsp.server import LanguageServer
 
 from esirules import __version__
@@ -24,6 +25,7 @@ from esirules.editor.index import Occurrence
 from esirules.editor.on_evidence import EvidenceScores, EvidenceSetting
 from esirules.editor.outline import Symbol, folds, symbols
 from esirules.editor.positions import Encoding, Lines, Position, Range
+from esirules.editor.rename import Refused, edits, target
 from esirules.editor.salvage import braces
 from esirules.editor.workspace import Workspace, uri_to_path
 from esirules.span import Span
@@ -242,6 +244,33 @@ def references(ls: EsirulesServer, params: t.ReferenceParams) -> list[t.Location
     ]
 
 
+def prepare_rename(ls: EsirulesServer, params: t.PrepareRenameParams) -> t.PrepareRenamePlaceholder | None:
+    found = _occurrence(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, occurrence = found
+    try:
+        renamed = target(occurrence, analysis.index)
+    except Refused as refused:
+        raise JsonRpcException(refused.message, code=t.LSPErrorCodes.RequestFailed) from None
+    return t.PrepareRenamePlaceholder(_span_range(ls, renamed.span), renamed.name)
+
+
+def rename(ls: EsirulesServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
+    found = _occurrence(ls, params.text_document.uri, params.position)
+    if found is None:
+        return None
+    analysis, occurrence = found
+    try:
+        changes = edits(ls.state, occurrence, analysis.index, params.new_name)
+    except Refused as refused:
+        raise JsonRpcException(refused.message, code=t.LSPErrorCodes.RequestFailed) from None
+    return t.WorkspaceEdit(changes={
+        ls.state.uri_of(file): [t.TextEdit(_span_range(ls, span), written) for span, written in found_here]
+        for file, found_here in changes.items()
+    })
+
+
 def completion(ls: EsirulesServer, params: t.CompletionParams) -> t.CompletionList:
     found = _offset(ls, params.text_document.uri, params.position)
     if found is None:
@@ -389,6 +418,8 @@ def make_server() -> EsirulesServer:
     server.feature(t.TEXT_DOCUMENT_HOVER)(hover)
     server.feature(t.TEXT_DOCUMENT_DEFINITION)(definition)
     server.feature(t.TEXT_DOCUMENT_REFERENCES)(references)
+    server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
+    server.feature(t.TEXT_DOCUMENT_RENAME, t.RenameOptions(prepare_provider=True))(rename)
     server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", ",", "{"]))(completion)
     server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbols)
     server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)(folding_ranges)
