@@ -194,8 +194,17 @@ async def test_code_lens_and_explain_on_configured_evidence(client: LanguageClie
     graded = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(CHILD), "A2"]))
     assert graded["grade"] == "Partly met"
     assert any("A2 on followup.yaml: Partly met" in m.message for m in client.messages)
+    # The follow-up declares no criteria of its own: its sections and overall show on its `extends`
+    # line, as the report's sheet gives them for February (Feb B 56%, C 60%, D 63%, overall 60%).
     lenses = await client.text_document_code_lens_async(t.CodeLensParams(t.TextDocumentIdentifier(uri(CHILD))))
-    assert list(lenses or []) == []  # the follow-up declares no criteria of its own
+    extends_line = position_of(CHILD.read_text("utf-8"), 'extends "esi')[0]
+    assert {lens.range.start.line for lens in lenses or []} == {extends_line}
+    assert [lens.command.title for lens in lenses or [] if lens.command] == [
+        "section B on followup.yaml: 56% · explain", "section C on followup.yaml: 60% · explain",
+        "section D on followup.yaml: 63% · explain", "overall on followup.yaml: 60% · explain",
+    ]  # (section A has no score or grade of its own, so no row on the sheet and no lens)
+    section = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(CHILD), "B"]))
+    assert section["figure"] == "56%" and "56%" in section["explanation"]
     # esi-2003 has no sample `february`: one lens says the evidence cannot be scored, and why.
     lenses = await client.text_document_code_lens_async(t.CodeLensParams(t.TextDocumentIdentifier(uri(PARENT))))
     assert [lens.command.title for lens in lenses or [] if lens.command] == ["followup.yaml: cannot be scored, see why"]
@@ -212,6 +221,8 @@ async def test_code_lens_and_explain_on_configured_evidence(client: LanguageClie
     titles = {lens.command.arguments[1]: lens.command.title for lens in lenses or [] if lens.command}  # type: ignore[index]
     assert titles["B1"] == "B1 on original.yaml: 33% · explain"
     assert titles["A1"] == "A1 on original.yaml: Poor · explain"
+    assert titles["B"] == "section B on original.yaml: 49% · explain"  # on the `section B` line
+    assert titles["overall"] == "overall on original.yaml: 60% · explain"
     # The follow-up's two samples without one chosen: no figure mixing them, but which to choose.
     refreshed = len(REFRESHED)
     client.workspace_did_change_configuration(
@@ -220,7 +231,7 @@ async def test_code_lens_and_explain_on_configured_evidence(client: LanguageClie
     why = await client.workspace_execute_command_async(t.ExecuteCommandParams("esirules.explainCriterion", [uri(CHILD), "B1"]))
     assert why["figure"] is None and "E305" in why["problems"] and "`february` or `september`" in why["problems"]
     assert len(REFRESHED) > refreshed  # the lenses on show were of the evidence set before: the editor is asked again
-    assert len(titles) == 18
+    assert len(titles) == 18 + 3 + 1  # criteria, the sections with a score, the overall
     client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"esirules": EVIDENCE}))
 
 

@@ -42,19 +42,21 @@ class EvidenceSetting:
 
 @attrs.frozen
 class CriterionOnEvidence:
-    """A criterion's figure and grade on the evidence, with its explanation as Markdown;
-    or, when the evidence could not be scored, the problems as `esirules` prints them."""
+    """A criterion's figure and grade on the evidence (or a section's, or the overall's), with
+    its explanation as Markdown; or, when the evidence could not be scored, the problems as
+    `esirules` prints them."""
 
-    criterion: str
+    criterion: str  # the target's id, as `explain` takes it
     evidence: str
     figure: str | None = None
     grade: str | None = None
     explanation: str = ""
     problems: str | None = None
+    name: str = ""  # how the target is called, if not by its id alone (`section B`)
 
     def summary(self) -> str:
         """One line: `B1 on followup.yaml: 33%`, or why there is no figure."""
-        where = f"{self.criterion} on {os.path.basename(self.evidence)}"
+        where = f"{self.name or self.criterion} on {os.path.basename(self.evidence)}"
         if self.problems is not None:  # (the first problem says why: evidence, sample or criterion)
             first = next((line for line in self.problems.splitlines() if line.strip()), "")
             return f"{where}: {first.strip()}" if first else f"{where}: the evidence could not be scored"
@@ -105,15 +107,21 @@ class EvidenceScores:
         return self._cache[key]
 
     def figures(self, document: Document, setting: EvidenceSetting) -> tuple[dict[str, CriterionOnEvidence], str | None]:
-        """Every criterion's figure and grade (no explanation), or the problems found."""
+        """Every criterion's, section's and the overall figure and grade (no explanation), by
+        target id (`B1`, `B`, `overall`, as `explain` takes them), or the problems found."""
         evidence = setting.resolved(document.path, self.workspace.roots)
         scored = self._scored(document, evidence, setting.sample)
         if scored.column is None:
             return {}, scored.problems
-        return {
-            cid: CriterionOnEvidence(cid, evidence, result.display, result.grade)
-            for cid, result in scored.column.criteria.items()
-        }, None
+        column = scored.column
+        found = {cid: CriterionOnEvidence(cid, evidence, r.display, r.grade) for cid, r in column.criteria.items()}
+        for sid, section in column.sections.items():
+            if section.score is None and section.grading is None and section.carried_forward is None:
+                continue  # (no figure of its own, so none on the sheet either)
+            found.setdefault(sid, CriterionOnEvidence(sid, evidence, section.display, section.grade, name=f"section {sid}"))
+        if column.overall is not None:
+            found.setdefault("overall", CriterionOnEvidence("overall", evidence, column.overall.display, column.overall.grade))
+        return found, None
 
     def explain(self, document: Document, criterion: str, setting: EvidenceSetting) -> CriterionOnEvidence:
         """One criterion on the evidence, explained as `esirules explain --format markdown` does."""
@@ -128,12 +136,18 @@ class EvidenceScores:
             return CriterionOnEvidence(criterion, evidence, problems=render_text(error.diagnostics, error.sources))
         found = [e for e in (scored.scorer.evidence.get((evidence, document.path)),) if e is not None]
         explanation = explain(scored.column, evaluator, scored.scorer.sources, target, evidence=found)
-        result = scored.column.criteria.get(target.id)
+        column = scored.column
+        result = (
+            column.criteria.get(target.id) if target.kind == "criterion"
+            else column.sections.get(target.id) if target.kind == "section"
+            else column.overall if target.kind == "overall" else None
+        )
         return CriterionOnEvidence(
             target.id,
             evidence,
             result.display if result else None,
-            result.grade if result else None,
+            getattr(result, "grade", None) if result else None,
             explanation_markdown(explanation),
+            name=f"section {target.id}" if target.kind == "section" else "",
         )
 

@@ -19,15 +19,16 @@ from pygls.lsp.server import LanguageServer
 from esirules import __version__
 from esirules.authoring.fmt import FormatterFault, format_text
 from esirules.diagnostics import Diagnostic
+from esirules.editor import rename as renaming
 from esirules.editor.completion import complete
 from esirules.editor.hover import hover_text
 from esirules.editor.index import Occurrence
 from esirules.editor.on_evidence import EvidenceScores, EvidenceSetting
 from esirules.editor.outline import Symbol, folds, symbols
 from esirules.editor.positions import Encoding, Lines, Position, Range
-from esirules.editor.rename import Refused, edits, target
 from esirules.editor.salvage import braces
 from esirules.editor.workspace import Workspace, uri_to_path
+from esirules.language import syntax as s
 from esirules.span import Span
 
 EXPLAIN_COMMAND = "esirules.explainCriterion"
@@ -250,8 +251,8 @@ def prepare_rename(ls: EsirulesServer, params: t.PrepareRenameParams) -> t.Prepa
         return None
     analysis, occurrence = found
     try:
-        renamed = target(occurrence, analysis.index)
-    except Refused as refused:
+        renamed = renaming.target(occurrence, analysis.index)
+    except renaming.Refused as refused:
         raise JsonRpcException(refused.message, code=t.LSPErrorCodes.RequestFailed) from None
     return t.PrepareRenamePlaceholder(_span_range(ls, renamed.span), renamed.name)
 
@@ -262,8 +263,8 @@ def rename(ls: EsirulesServer, params: t.RenameParams) -> t.WorkspaceEdit | None
         return None
     analysis, occurrence = found
     try:
-        changes = edits(ls.state, occurrence, analysis.index, params.new_name)
-    except Refused as refused:
+        changes = renaming.edits(ls.state, occurrence, analysis.index, params.new_name)
+    except renaming.Refused as refused:
         raise JsonRpcException(refused.message, code=t.LSPErrorCodes.RequestFailed) from None
     return t.WorkspaceEdit(changes={
         ls.state.uri_of(file): [t.TextEdit(_span_range(ls, span), written) for span, written in found_here]
@@ -349,7 +350,9 @@ def formatting(ls: EsirulesServer, params: t.DocumentFormattingParams) -> list[t
 
 
 def code_lenses(ls: EsirulesServer, params: t.CodeLensParams) -> list[t.CodeLens]:
-    """Where an evidence file is configured: each criterion's figure on it, to click for the explanation."""
+    """Where an evidence file is configured: the figure of each criterion, section and the
+    overall on it, to click for the explanation; in a ruleset that only extends another, the
+    sections' and the overall's on its `extends` line."""
     document = ls.state.document(params.text_document.uri)
     if document is None or ls.setting is None:
         return []
@@ -358,22 +361,34 @@ def code_lenses(ls: EsirulesServer, params: t.CodeLensParams) -> list[t.CodeLens
         return []
     figures, problems = ls.scores.figures(document, ls.setting)
     lines = ls.state.lines(document)
-    evidence = os.path.basename(ls.setting.evidence)
-    lenses = []
+    places: list[tuple[Span, str]] = []  # where each lens goes, and its target
+    own_criteria = False
     for symbol in symbols(analysis.tree):
-        criteria = symbol.children if symbol.kind == "section" else [symbol] if symbol.kind == "criterion" else []
-        for criterion in criteria:
-            found = figures.get(criterion.name)
-            if problems is not None:
-                title = f"{evidence}: cannot be scored, see why"
-            elif found is None:
-                continue
-            else:
-                title = f"{found.summary()} · explain"
-            arguments = [document.uri, criterion.name]
-            lenses.append(t.CodeLens(_range(lines.range(criterion.selection)), t.Command(title, EXPLAIN_COMMAND, arguments=arguments)))
-            if problems is not None:
-                return lenses
+        if symbol.kind in ("section", "overall"):
+            places.append((symbol.selection, "overall" if symbol.kind == "overall" else symbol.name))
+        if symbol.kind in ("section", "criterion"):
+            criteria = symbol.children if symbol.kind == "section" else (symbol,)
+            places.extend((c.selection, c.name) for c in criteria)
+            own_criteria = own_criteria or bool(criteria)
+    declarations = analysis.tree.declarations if analysis.tree is not None else ()
+    extends = next((d for d in declarations if isinstance(d, s.Extends)), None)
+    if extends is not None and not own_criteria:  # (else nothing would show a figure)
+        declared = {target for _, target in places}
+        totals = [*(section.id for section in analysis.model.sections), "overall"]
+        places = [(extends.span, target) for target in totals if target not in declared] + places
+    lenses = []
+    for span, target in places:
+        found = figures.get(target)
+        if problems is not None:
+            title = f"{os.path.basename(ls.setting.evidence)}: cannot be scored, see why"
+        elif found is None:
+            continue
+        else:
+            title = f"{found.summary()} · explain"
+        command = t.Command(title, EXPLAIN_COMMAND, arguments=[document.uri, target])
+        lenses.append(t.CodeLens(_range(lines.range(span)), command))
+        if problems is not None:
+            return lenses
     return lenses
 
 
