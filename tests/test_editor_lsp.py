@@ -169,6 +169,15 @@ async def test_completion_in_context(client: LanguageClient) -> None:
         t.CompletionParams(**_at(uri(PARENT), text, "graded by management", len("graded by ")))
     )
     assert isinstance(graded, t.CompletionList) and {"management", "npd_rating"} <= {i.label for i in graded.items}
+    # Between the quotes an editor typed together, `"Very well met"` replaces both.
+    line, character = position_of(text, 'expect grade "Very well met"', len("expect grade "))
+    quoted = await client.text_document_completion_async(
+        t.CompletionParams(t.TextDocumentIdentifier(uri(PARENT)), t.Position(line, character + 1))
+    )
+    assert isinstance(quoted, t.CompletionList) and quoted.items[0].label == "Very well met"
+    first = quoted.items[0]
+    assert first.filter_text == '"Very well met' and isinstance(first.text_edit, t.TextEdit)
+    assert first.text_edit.range == t.Range(t.Position(line, character), t.Position(line, character + len('"Very well met"')))
 
 
 async def test_symbols_and_folding(client: LanguageClient) -> None:

@@ -259,6 +259,29 @@ def test_completion_reads_past_a_half_typed_line_above() -> None:
     assert "case_file" in labels
 
 
+def test_completion_inside_an_opening_quote_offers_the_values_that_fit_there() -> None:
+    """`expect grade "Ve|`: the ladder's grades, replacing from the quote (to the closing quote,
+    as an editor types it with the opening one); a quote that pairs with the opening quote of
+    later text on the line replaces nothing past the cursor; quoted text that is not a value (a
+    title) offers nothing."""
+    _, analysis, text = _analyse(PARENT)
+    grade = '"Very well met"'
+    at = offset_of(text, "expect grade " + grade, len("expect grade "))
+    for typed, cursor, end in (('"Ve', 3, None), ('""', 1, 2), ('"Ve"', 3, 4)):
+        changed = text[:at] + typed + text[at + len(grade) :]
+        found = complete(changed, at + cursor, analysis.index, braces(changed))
+        assert [c.insert for c in found.candidates][:2] == ['"Very well met"', '"Well met"'], typed
+        assert (found.start, found.end, found.typed) == (at, None if end is None else at + end, '"')
+    rating = '"very strong"'
+    at = offset_of(text, "given ratings A5.sentencer_views " + rating, len("given ratings A5.sentencer_views "))
+    changed = text[:at] + '"v' + text[at + len(rating) :]  # pairs with `A5.proposals "`
+    found = complete(changed, at + 2, analysis.index, braces(changed))
+    assert [c.insert for c in found.candidates] == ['"very strong"', "strong", "good", "satisfactory", "weak"]
+    assert found.end is None
+    at = offset_of(text, 'title "', len("title "))
+    assert complete(text, at + 3, analysis.index, braces(text)).candidates == ()
+
+
 # --- outline -------------------------------------------------------------------------------------
 
 

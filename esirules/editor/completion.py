@@ -46,6 +46,8 @@ class Candidate:
 class Completions:
     candidates: tuple[Candidate, ...]
     start: int  # the offset where the word being typed begins (it is replaced)
+    end: int | None = None  # where the text replaced ends, if not at the cursor (a closing quote)
+    typed: str = ""  # what the editor compares the candidates with, before each one's label (a quote)
 
 
 @functools.cache
@@ -66,8 +68,15 @@ def keyword_terminals() -> dict[str, tuple[str, ...]]:
 
 
 def complete(text: str, offset: int, index: Index, braces: Braces) -> Completions:
-    """What may be typed at `offset` of `text` (nothing inside quoted text or a comment)."""
+    """What may be typed at `offset` of `text`: nothing inside a comment, and inside quoted text
+    only the values that fit where its opening quote is (`expect grade "Ve|`: the ladder's grades)."""
     offset = min(max(offset, 0), len(text))
+    quoted = _quoted(text, offset, braces)
+    if quoted is not None:
+        opening, closing = quoted
+        before = complete(text, opening, index, braces)
+        values = tuple(c for c in before.candidates if c.kind in ("value", "attribute value"))
+        return Completions(values, opening, closing, typed='"')
     word = _WORD.search(text, 0, offset)
     start = word.start() if word else offset
     if _inside(braces, offset):
@@ -85,6 +94,25 @@ def complete(text: str, offset: int, index: Index, braces: Braces) -> Completion
                 seen.add(keyword)
                 candidates.append(Candidate(keyword, "keyword", insert=keyword))
     return Completions(tuple(candidates), start)
+
+
+def _quoted(text: str, offset: int, braces: Braces) -> tuple[int, int | None] | None:
+    """Where the one-line quoted text the cursor is in begins, and where it ends (after its
+    closing quote) if it is closed; None outside quoted text. A quote typed before other quoted
+    text on the line pairs with that text's opening quote, which a word then follows: such a
+    closing quote is not taken for this text's, and nothing past the cursor is replaced."""
+    starts = [a for a, _ in braces.strings]
+    i = bisect.bisect_left(starts, offset) - 1
+    if i < 0:
+        return None
+    a, b = braces.strings[i]
+    if text.startswith('"""', a):
+        return None
+    closed = b - a > 1 and text[b - 1] == '"'
+    if a < offset < b or (offset == b and not closed):
+        ends_here = closed and (b == len(text) or not (text[b].isalnum() or text[b] in '_"'))
+        return a, b if ends_here else None
+    return None
 
 
 def _inside(braces: Braces, offset: int) -> bool:

@@ -281,7 +281,8 @@ def completion(ls: EsirulesServer, params: t.CompletionParams) -> t.CompletionLi
     analysis = document.analysis or document.last_analysis or ls.state.analysis(document)
     answer = complete(document.text, offset, analysis.index, braces(document.text))
     lines = ls.state.lines(document)
-    replaced = _range(Range(lines.position(answer.start), lines.position(offset)))
+    end = offset if answer.end is None else answer.end
+    replaced = _range(Range(lines.position(answer.start), lines.position(end)))
     items = []
     for rank, candidate in enumerate(answer.candidates):
         items.append(t.CompletionItem(
@@ -289,7 +290,7 @@ def completion(ls: EsirulesServer, params: t.CompletionParams) -> t.CompletionLi
             kind=_COMPLETION_KINDS.get(candidate.kind, t.CompletionItemKind.Text),
             detail=candidate.detail or None,
             sort_text=f"{0 if candidate.kind != 'keyword' else 1}{rank:04d}",
-            filter_text=candidate.label,
+            filter_text=answer.typed + candidate.label,
             text_edit=t.TextEdit(replaced, candidate.insert or candidate.label),
         ))
     return t.CompletionList(is_incomplete=False, items=items)
