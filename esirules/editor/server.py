@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import asyncio
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from lsprotocol import types as t
 from pygls.exceptions import JsonRpcException
@@ -22,7 +23,7 @@ from esirules.diagnostics import Diagnostic
 from esirules.editor import rename as renaming
 from esirules.editor.completion import complete
 from esirules.editor.hover import hover_text
-from esirules.editor.index import Occurrence
+from esirules.editor.index import Index, Occurrence
 from esirules.editor.on_evidence import EvidenceScores, EvidenceSetting
 from esirules.editor.outline import Symbol, folds, symbols
 from esirules.editor.positions import Encoding, Lines, Position, Range
@@ -32,6 +33,7 @@ from esirules.language import syntax as s
 from esirules.span import Span
 
 EXPLAIN_COMMAND = "esirules.explainCriterion"
+R = TypeVar("R")
 
 _SYMBOL_KINDS = {
     "ruleset": t.SymbolKind.File, "section": t.SymbolKind.Module, "criterion": t.SymbolKind.Class,
@@ -246,30 +248,30 @@ def references(ls: EsirulesServer, params: t.ReferenceParams) -> list[t.Location
 
 
 def prepare_rename(ls: EsirulesServer, params: t.PrepareRenameParams) -> t.PrepareRenamePlaceholder | None:
-    found = _occurrence(ls, params.text_document.uri, params.position)
-    if found is None:
-        return None
-    analysis, occurrence = found
-    try:
-        renamed = renaming.target(occurrence, analysis.index)
-    except renaming.Refused as refused:
-        raise JsonRpcException(refused.message, code=t.LSPErrorCodes.RequestFailed) from None
-    return t.PrepareRenamePlaceholder(_span_range(ls, renamed.span), renamed.name)
+    renamed = _renaming(ls, params.text_document.uri, params.position, renaming.target)
+    return None if renamed is None else t.PrepareRenamePlaceholder(_span_range(ls, renamed.span), renamed.name)
 
 
 def rename(ls: EsirulesServer, params: t.RenameParams) -> t.WorkspaceEdit | None:
-    found = _occurrence(ls, params.text_document.uri, params.position)
+    changes = _renaming(ls, params.text_document.uri, params.position,
+                        lambda occurrence, index: renaming.edits(ls.state, occurrence, index, params.new_name))
+    return None if changes is None else t.WorkspaceEdit(changes={
+        ls.state.uri_of(file): [t.TextEdit(_span_range(ls, span), written) for span, written in found]
+        for file, found in changes.items()
+    })
+
+
+def _renaming(ls: EsirulesServer, uri: str, position: t.Position, work: Callable[[Occurrence, Index], R]) -> R | None:
+    """`work` on the name at the cursor (None where there is none); a refusal is the request's
+    error, whose message the editor shows."""
+    found = _occurrence(ls, uri, position)
     if found is None:
         return None
     analysis, occurrence = found
     try:
-        changes = renaming.edits(ls.state, occurrence, analysis.index, params.new_name)
+        return work(occurrence, analysis.index)
     except renaming.Refused as refused:
         raise JsonRpcException(refused.message, code=t.LSPErrorCodes.RequestFailed) from None
-    return t.WorkspaceEdit(changes={
-        ls.state.uri_of(file): [t.TextEdit(_span_range(ls, span), written) for span, written in found_here]
-        for file, found_here in changes.items()
-    })
 
 
 def completion(ls: EsirulesServer, params: t.CompletionParams) -> t.CompletionList:
