@@ -105,18 +105,24 @@ async def test_hover_names_what_a_name_declares(client: LanguageClient) -> None:
     assert nothing is None
 
 
-async def test_a_file_with_windows_line_ends_is_looked_up_where_the_cursor_is(client: LanguageClient, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    """The parser reads CRLF as one line feed: a position is looked up in the text it read, not
-    one character further off for every line above it."""
-    crlf = tmp_path / "windows.esi"
-    text = PARENT.read_text("utf-8").replace("\n", "\r\n")
-    document = await _open(client, crlf, text)
-    answer = await client.text_document_hover_async(t.HoverParams(**_at(document, text, "graded by management", 11)))
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["windows", "old-mac"])
+async def test_a_file_with_other_line_ends_is_looked_up_where_the_cursor_is(client: LanguageClient, tmp_path, line_end: str) -> None:  # type: ignore[no-untyped-def]
+    """The parser reads CRLF, and CR alone, as one line feed, and an editor counts lines at each:
+    a position is looked up in the text the parser read, on the line the editor means (CRLF was
+    one character further off for every line above; a file of CR alone was one long line)."""
+    path = tmp_path / "line-ends.esi"
+    lf = PARENT.read_text("utf-8")  # (lines and columns are those of the same text with line feeds)
+    document = await _open(client, path, lf.replace("\n", line_end))
+    answer = await client.text_document_hover_async(t.HoverParams(**_at(document, lf, "graded by management", 11)))
     assert answer is not None and "**grading `management`**" in answer.contents.value  # type: ignore[union-attr]
-    where = _at(document, text, "applies when significant_incident", 14)
+    line, character = position_of(lf, "graded by management", 10)
+    assert answer.range == t.Range(t.Position(line, character), t.Position(line, character + len("management")))
+    where = _at(document, lf, "applies when significant_incident", 14)
     found = await client.text_document_definition_async(t.DefinitionParams(**where))
-    line, _ = position_of(text, "attribute significant_incident")
+    line, _ = position_of(lf, "attribute significant_incident")
     assert isinstance(found, list) and [(f.uri, f.range.start.line) for f in found] == [(document, line)]
+    prepared = await client.text_document_prepare_rename_async(t.PrepareRenameParams(**where))
+    assert isinstance(prepared, t.PrepareRenamePlaceholder) and prepared.placeholder == "significant_incident"
     client.text_document_did_close(t.DidCloseTextDocumentParams(t.TextDocumentIdentifier(document)))
 
 

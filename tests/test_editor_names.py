@@ -55,6 +55,13 @@ def test_positions_count_utf16_units_and_clamp() -> None:
     assert Lines("é", "utf-8").position(1) == Position(0, 2)
 
 
+def test_lines_end_at_a_line_feed_a_carriage_return_or_both() -> None:
+    for text in ("a\nbc\n", "a\r\nbc\r\n", "a\rbc\r"):
+        lines = Lines(text)
+        assert [lines.line_text(i) for i in range(3)] == ["a", "bc", ""], repr(text)
+        assert lines.offset(Position(1, 1)) == text.index("c") and lines.position(text.index("c")) == Position(1, 1)
+
+
 def test_the_agreed_position_encoding_is_used() -> None:
     from lsprotocol import types as t
 

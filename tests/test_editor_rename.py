@@ -84,7 +84,9 @@ def test_values_stay_quoted_where_quoted_and_are_quoted_where_they_must_be() -> 
         ("criterion B1 ", 10, "B2", "would give an error: the criterion `B2` is declared twice"),
         ("criterion B1 ", 10, "B 9", "`B 9` cannot be the name of a criterion"),
         ("criterion B1 ", 10, "  ", "the new name is empty"),
-        ('scale performance: "very strong" > strong', 36, "good", "would give an error"),
+        ('scale performance: "very strong" > strong', 36, "good", "would give an error: the value `good`"),
+        ("scale performance: \"very strong\" > strong > good > satisfactory > weak", 62, "and",
+         "is a word the language reads as its own there, so choose another name"),
     ],
 )
 def test_a_rename_that_would_break_the_rulesets_is_refused(needle: str, shift: int, new: str, said: str) -> None:

@@ -15,7 +15,8 @@ import attrs
 
 from esirules.span import Span
 
-_LINE_BREAK = re.compile("\n")
+# As the Language Server Protocol counts lines, and the parser reads them (`language.decode`).
+_LINE_BREAK = re.compile("\r\n|\r|\n")
 
 Encoding = Literal["utf-8", "utf-16", "utf-32"]
 
@@ -40,14 +41,15 @@ class Lines:
     def __init__(self, text: str, encoding: Encoding = "utf-16"):
         self.text = text
         self.encoding = encoding
-        self.starts = [0] + [match.end() for match in _LINE_BREAK.finditer(text)]
+        breaks = list(_LINE_BREAK.finditer(text))
+        self.starts = [0] + [match.end() for match in breaks]
+        self.ends = [match.start() for match in breaks] + [len(text)]  # each line's end, before its break
 
     def line_text(self, line: int) -> str:
         """Line `line` (from 0) without its line break; empty beyond the end."""
         if not 0 <= line < len(self.starts):
             return ""
-        end = self.starts[line + 1] - 1 if line + 1 < len(self.starts) else len(self.text)
-        return self.text[self.starts[line] : end].removesuffix("\r")
+        return self.text[self.starts[line] : self.ends[line]]
 
     def offset(self, position: Position) -> int:
         """The character offset of an editor position, clamped to the document."""

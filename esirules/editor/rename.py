@@ -160,10 +160,13 @@ def _check_again(
         if more:
             known = {d.message for d in had}
             first = next((d for d in more if d.message not in known), more[0])
-            raise Refused(
-                f"renaming `{old}` to `{new}` would give an error: {first.message} "
-                f"(line {first.span.line} of {first.span.file})"
-            )
+            where = f"line {first.span.line} of {first.span.file}"
+            if first.code.startswith("S"):  # (the new name is read as one of the language's words)
+                raise Refused(
+                    f"renaming `{old}` to `{new}` would make {where} unreadable: `{new}` is a word the "
+                    f"language reads as its own there, so choose another name (the check says: {first.message})"
+                )
+            raise Refused(f"renaming `{old}` to `{new}` would give an error: {first.message} ({where})")
 
 
 def _errors(file: str, sources: MemorySources) -> list[Diagnostic]:
