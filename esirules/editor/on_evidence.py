@@ -146,7 +146,7 @@ class EvidenceScores:
             target.id,
             evidence,
             result.display if result else None,
-            getattr(result, "grade", None) if result else None,
+            result.grade if result else None,
             explanation_markdown(explanation),
             name=f"section {target.id}" if target.kind == "section" else "",
         )

@@ -26,10 +26,13 @@ import attrs
 from esirules.diagnostics import Diagnostic
 from esirules.editor.index import KIND_WORDS, Index, Occurrence
 from esirules.editor.workspace import Workspace
-from esirules.language.check import check_text
+from esirules.language.check import Memo, check_text
+from esirules.language.decode import line_feeds
 from esirules.language.grammar import parser
 from esirules.language.sources import FileSources, MemorySources
+from esirules.language.tosyntax_rules import unquote
 from esirules.span import Span
+from esirules.words import value_text
 
 VALUE_KINDS = frozenset({"value", "attribute value"})  # written bare or quoted
 QUOTED_KINDS = frozenset({"test"})  # always quoted
@@ -86,7 +89,7 @@ def edits(workspace: Workspace, occurrence: Occurrence, index: Index, new_name: 
             written = workspace.text_of(file)
             if written is None:
                 raise Refused(f"`{file}`, where `{found.declaration.name}` is written, cannot be read")
-            texts[file] = _as_parsed(written)
+            texts[file] = line_feeds(written)  # (what the spans' offsets count in)
         was = texts[file][place.span.start : place.span.end]
         changes.setdefault(file, []).append((place.span, _spelling(kind, new, was)))
     _check_again(workspace, texts, changes, found.declaration.name, new)
@@ -96,9 +99,7 @@ def edits(workspace: Workspace, occurrence: Occurrence, index: Index, new_name: 
 def _plain(new_name: str) -> str:
     """The new name as typed, without the quotes around it if they were typed too."""
     new = new_name.strip()
-    if len(new) >= 2 and new[0] == new[-1] == '"':
-        new = new[1:-1].replace('\\"', '"').replace("\\\\", "\\")
-    return new
+    return unquote(new) if len(new) >= 2 and new[0] == new[-1] == '"' else new
 
 
 @functools.cache
@@ -124,15 +125,13 @@ def _check_spelling(kind: str, new: str) -> None:
 
 
 def _spelling(kind: str, new: str, was: str) -> str:
-    """How the new name is written where `was` is written now."""
-    if kind in QUOTED_KINDS or (kind in VALUE_KINDS and (was.startswith('"') or not _is_name(new))):
-        return '"' + new.replace("\\", "\\\\").replace('"', '\\"') + '"'
-    return new
-
-
-def _as_parsed(text: str) -> str:
-    """The text as the parser reads it (line ends as line feeds): what spans count in."""
-    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+    """How the new name is written where `was` is written now: a value bare where it was bare
+    and may be (as `words.value_text` writes values), else quoted; a test's name quoted."""
+    if kind not in VALUE_KINDS and kind not in QUOTED_KINDS:
+        return new
+    if kind in VALUE_KINDS and not was.startswith('"') and value_text(new) == new:
+        return new
+    return '"' + new.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def _apply(text: str, changes: Iterable[tuple[Span, str]]) -> str:
@@ -147,14 +146,15 @@ def _check_again(
     """Refuse the rename if a changed file or an open document would have an error more of some kind."""
     renamed = {file: _apply(texts[file], found).encode("utf-8") for file, found in changes.items()}
     open_texts = {path: document.text.encode("utf-8") for path, document in workspace.documents.items()}
+    renamed_checks: Memo = {}  # (a parent checked once for every file that extends it)
     for file in dict.fromkeys([*changes, *workspace.documents]):
         document = workspace.documents.get(file)
         if document is not None:  # (its check as it is now is the one the editor shows)
             had = [d for d in workspace.analysis(document).diagnostics if d.severity == "error"]
         else:
-            had = _errors(file, workspace.sources(file))
+            had = _errors(file, workspace.sources(file), workspace.memo)
         after = MemorySources({**open_texts, **renamed}, fallback=FileSources.for_file(file))
-        found = _errors(file, after)
+        found = _errors(file, after, renamed_checks)
         counted, now = Counter(d.code for d in had), Counter(d.code for d in found)
         more = [d for d in found if now[d.code] > counted[d.code]]
         if more:
@@ -169,8 +169,8 @@ def _check_again(
             raise Refused(f"renaming `{old}` to `{new}` would give an error: {first.message} ({where})")
 
 
-def _errors(file: str, sources: MemorySources) -> list[Diagnostic]:
-    checked = check_text(sources.read(file), file, {}, None, sources)
+def _errors(file: str, sources: MemorySources, memo: Memo) -> list[Diagnostic]:
+    checked = check_text(sources.read(file), file, {}, memo, sources)
     return [d for d in checked.diagnostics if d.severity == "error"]
 
 

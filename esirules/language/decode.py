@@ -36,9 +36,13 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
         ]
     # Editors on Windows often start UTF-8 files with an invisible byte order mark.
     text = text.removeprefix("\ufeff")
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text, []
+    return line_feeds(text), []
+
+
+def line_feeds(text: str) -> str:
+    """Text with each CRLF, and each CR alone, read as one line feed: as a ruleset is parsed,
+    and what the offsets of its spans count in."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
 
 
 def _point(data: bytes, offset: int, path: str) -> Span:

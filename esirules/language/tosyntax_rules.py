@@ -18,7 +18,7 @@ from esirules.span import Span
 T = TypeVar("T")
 
 
-def unquote(token: Token) -> str:
+def unquote(token: str) -> str:
     """The text a quoted token spells: quotes removed, escapes read."""
     raw = str(token)
     if raw.startswith('"""'):
