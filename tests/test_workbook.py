@@ -8,6 +8,7 @@ import csv
 import re
 from pathlib import Path
 
+import attrs
 import pytest
 from builders import AGE, ORDER, RISK, SEX_OFFENDER, numerical, question, ruleset, section
 from hypothesis import HealthCheck, given, settings
@@ -142,6 +143,16 @@ def test_problems_in_the_other_sheets_keep_their_yaml_words(tmp_path: Path) -> N
     assert from_book == from_yaml
 
 
+def test_a_case_id_used_twice_is_placed_at_the_cells_of_both(tmp_path: Path) -> None:
+    rows = csv_rows(EXAMPLE / "cases.csv")
+    rows[5][rows[0].index("id")] = rows[2][rows[0].index("id")]  # row 6 repeats row 3's case id
+    column = column_letters(rows[0].index("id") + 1)
+    found = [d for d in problems(write_workbook(tmp_path / "cases.xlsx", {"cases": rows})) if d.code == "E110"]
+    assert [(d.span.cell, d.help) for d in found] == [
+        (f"cases!{column}6", f"it is also at cases!{column}3; give each case its own id"),
+    ]
+
+
 def test_a_misspelt_sheet_and_an_unknown_heading_are_reported_with_the_likely_names(tmp_path: Path) -> None:
     sheets = {
         "cases": csv_rows(EXAMPLE / "cases.csv"),
@@ -224,7 +235,9 @@ def test_any_table_reads_the_same_from_a_workbook_and_a_csv_file(
         from_csv = load_evidence(str(csv_path), SMALL)
     except DiagnosticError as error:
         found = problems(book, SMALL)
-        assert words(found, book) == words(list(error.diagnostics), csv_path)
+        # (a workbook places the other use of a case id at its cell, a CSV file at its line)
+        in_lines = [attrs.evolve(d, help=d.help and re.sub(r"cases!A(\d+)", r"line \1", d.help)) for d in found]
+        assert words(in_lines, book) == words(list(error.diagnostics), csv_path)
         assert all(re.fullmatch(r"cases![A-Z]+\d+", d.span.cell) for d in found)
         return
     from_book = load_evidence(str(book), SMALL)

@@ -47,6 +47,10 @@ class Location:
     case: str | None = None
     sheet: str | None = None
 
+    def place(self) -> str:
+        """Where in its file, in words: `line 3`, or `row 3 of sheet cases`."""
+        return f"line {self.line}" if self.sheet is None else f"row {self.line} of sheet {self.sheet}"
+
     def __str__(self) -> str:
         if self.sheet is not None:
             return f"{self.file}, {self.sheet} row {self.line}"

@@ -120,7 +120,7 @@ def combine(parts: Sequence[Cases], problems: Problems) -> Cases:
                         "E110",
                         f"case `{case}` appears twice",
                         Span.point(location.file, location.line or 1, 1),
-                        f"it is also at line {before.line}{elsewhere}; give each case its own id",
+                        f"it is also at {before.place()}{elsewhere}; give each case its own id",
                     )
                 )
     return cases
@@ -137,7 +137,7 @@ def _report_ids_used_twice(table: CaseTable, ids: tuple[str, ...], problems: Pro
                 "E110",
                 f"case `{case}` appears twice",
                 table.span("id", i),
-                f"it is also at line {table.lines[first[case]]}; give each case its own id",
+                f"it is also at {table.place(first[case])}; give each case its own id",
             )
         )
 
@@ -416,7 +416,7 @@ def unscored_warnings(found: Sequence[Unscored], vocab: Vocabulary, code: str = 
             ((case, _, answer, _),) = first
             message = f"case `{case}`: question `{qid}` does not apply to this case, but is answered `{answer}`"
         else:
-            listed = ", ".join(f"`{case}` (line {line})" for case, line, _, _ in first)
+            listed = ", ".join(f"`{case}` ({span.cell or f'line {line}'})" for case, line, _, span in first)
             more = f" and {count - len(first)} more" if count > len(first) else ""
             message = f"question `{qid}` does not apply to {count} cases, but they answer it: {listed}{more}"
         scale = vocab.ruleset.scale(question.scale)

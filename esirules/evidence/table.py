@@ -161,6 +161,11 @@ class CaseTable:
         """The text of one cell, without surrounding spaces."""
         return (self.strings[self.columns[field][index]] or "").strip()
 
+    def place(self, index: int) -> str:
+        """Where case `index` is, in words: `line 3`, or in a workbook its id's cell (`cases!A3`)."""
+        span = self.span("id", index)
+        return span.cell or f"line {span.line}"
+
     def span(self, field: str, index: int) -> Span:
         """Where the value of `field` for case `index` is (the start of its case if not known)."""
         if (field, index) in self.positions:
