@@ -246,6 +246,21 @@ def test_completion_offers_what_the_grammar_and_the_names_allow() -> None:
     assert _complete(PARENT, 'title "Effective', shift=8) == []  # in quoted text
 
 
+@pytest.mark.parametrize("line_end", ["\r\n", "\r"], ids=["windows", "old-mac"])
+def test_completion_and_folding_read_other_line_ends_as_line_ends(line_end: str) -> None:
+    """A carriage return ends a line as a line feed does (a comment in a file of CR alone ran to
+    the end of the file, so nothing was offered and nothing folded)."""
+    _, analysis, text = _analyse(PARENT)
+    other = text.replace("\n", line_end)
+    for needle in ("applies when ", 'given ratings A5.sentencer_views ', '"Satisfactorily met" when at least '):
+        at = offset_of(text, needle, len(needle))
+        at_other = at + (len(line_end) - 1) * text.count("\n", 0, at)
+        offered = complete(other, at_other, analysis.index, braces(other)).candidates
+        assert [c.label for c in offered] == [c.label for c in complete(text, at, analysis.index, braces(text)).candidates]
+        assert offered, needle
+    assert folds(Lines(other), braces(other)) == folds(Lines(text), braces(text))
+
+
 def test_completion_offers_what_a_derived_ruleset_can_change() -> None:
     questions = _complete(CHILD, "exclude source offender_interview\n", "remove question ")
     assert questions[:2] == ["B1.start", "B1.review_16wk"] and "C2.smart_review" in questions

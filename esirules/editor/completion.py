@@ -22,6 +22,7 @@ from lark import Token
 from esirules.editor.index import KIND_WORDS, Index, Occurrence
 from esirules.editor.salvage import DECLARATION_START, Braces
 from esirules.language import syntax as s
+from esirules.language.decode import lone_returns_as_feeds
 from esirules.language.parse import parser
 from esirules.words import value_text
 
@@ -71,6 +72,7 @@ def complete(text: str, offset: int, index: Index, braces: Braces) -> Completion
     """What may be typed at `offset` of `text`: nothing inside a comment, and inside quoted text
     only the values that fit where its opening quote is (`expect grade "Ve|`: the ladder's grades)."""
     offset = min(max(offset, 0), len(text))
+    text = lone_returns_as_feeds(text)  # (the same length: offsets and `braces` hold)
     quoted = _quoted(text, offset, braces)
     if quoted is not None:
         opening, closing = quoted

@@ -45,7 +45,8 @@ class Braces:
     strings: tuple[tuple[int, int], ...]
 
 
-_LEXICAL = re.compile(r'"""(?:.|\n)*?(?:"""|\Z)|"(?:[^"\\\n]|\\.)*(?:"|$)|#[^\n]*|[{}]', re.MULTILINE)
+# (a line ends at a line feed, a carriage return or both, as the parser reads it)
+_LEXICAL = re.compile(r'"""(?:.|\n)*?(?:"""|\Z)|"(?:[^"\\\r\n]|\\[^\r\n])*(?:"|(?=[\r\n])|\Z)|#[^\r\n]*|[{}]')
 
 
 def braces(text: str) -> Braces:

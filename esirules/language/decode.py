@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from esirules.diagnostics import Diagnostic
 from esirules.span import Span
 
@@ -43,6 +45,15 @@ def line_feeds(text: str) -> str:
     """Text with each CRLF, and each CR alone, read as one line feed: as a ruleset is parsed,
     and what the offsets of its spans count in."""
     return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def lone_returns_as_feeds(text: str) -> str:
+    """Text with each carriage return that is not before a line feed made one: the same length
+    (offsets hold), with every line ending at a line feed, as the parser counts lines."""
+    return _LONE_RETURN.sub("\n", text) if "\r" in text else text
+
+
+_LONE_RETURN = re.compile(r"\r(?!\n)")
 
 
 def _point(data: bytes, offset: int, path: str) -> Span:
