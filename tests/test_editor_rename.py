@@ -106,3 +106,27 @@ def test_what_cannot_be_renamed_says_why() -> None:
         target(extends, analysis.index)
     same = analysis.index.at(str(CHILD), offset_of(document.text, "exclude source offender_interview", 16))
     assert same is not None and edits(workspace, same, analysis.index, "offender_interview") == {}
+
+
+def test_a_rename_is_refused_where_a_ruleset_on_disk_that_extends_the_file_would_break(tmp_path: Path) -> None:
+    """A derived ruleset in the workspace, not open and not naming what is renamed, is checked
+    again too: renaming B1 to the criterion it adds would declare that criterion twice."""
+    parent = tmp_path / "esi-2003.esi"
+    parent.write_text(PARENT.read_text("utf-8"), "utf-8")
+    (tmp_path / "later.esi").write_text(
+        'ruleset "later" version "2006"\nextends "esi-2003.esi"\n'
+        'add to section B {\n  criterion B9 "Reviews" important {\n'
+        '    question B9.review "Reviewed on time" source case_file\n  }\n}\n',
+        "utf-8",
+    )
+    workspace = Workspace([str(tmp_path)])
+    workspace.open(uri(parent), parent.read_text("utf-8"))
+    document = workspace.document(uri(parent))
+    assert document is not None
+    analysis = workspace.analysis(document)
+    occurrence = analysis.index.at(str(parent), offset_of(document.text, "criterion B1 ", 10))
+    assert occurrence is not None
+    assert edits(workspace, occurrence, analysis.index, "B8")  # a name no ruleset uses
+    with pytest.raises(Refused) as refused:
+        edits(workspace, occurrence, analysis.index, "B9")
+    assert "B9" in refused.value.message and "later.esi" in refused.value.message

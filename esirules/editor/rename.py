@@ -8,8 +8,8 @@ strong"`); a test's name quoted.
 
 A rename is refused, with the reason in words for the editor to show, where the new name is
 not one the language takes, or where the rulesets would no longer check as they do: each file
-changed, and each open document, is checked again with the new texts, and a rename that gives
-any of them an error more of some kind (the new name already declared, a word the language
+changed, each open document and each ruleset in the workspace that extends a changed file is
+checked again with the new texts, and a rename that gives any of them an error more of some kind (the new name already declared, a word the language
 keeps for itself) is not made. Evidence files name questions, items, attributes and samples
 too; they are not changed (docs/editors.md says so).
 """
@@ -143,11 +143,12 @@ def _apply(text: str, changes: Iterable[tuple[Span, str]]) -> str:
 def _check_again(
     workspace: Workspace, texts: dict[str, str], changes: dict[str, list[tuple[Span, str]]], old: str, new: str
 ) -> None:
-    """Refuse the rename if a changed file or an open document would have an error more of some kind."""
+    """Refuse the rename if a changed file, an open document or a ruleset in the workspace that
+    extends a changed file would have an error more of some kind."""
     renamed = {file: _apply(texts[file], found).encode("utf-8") for file, found in changes.items()}
     open_texts = {path: document.text.encode("utf-8") for path, document in workspace.documents.items()}
     renamed_checks: Memo = {}  # (a parent checked once for every file that extends it)
-    for file in dict.fromkeys([*changes, *workspace.documents]):
+    for file in dict.fromkeys([*changes, *workspace.documents, *workspace.extending(changes)]):
         document = workspace.documents.get(file)
         if document is not None:  # (its check as it is now is the one the editor shows)
             had = [d for d in workspace.analysis(document).diagnostics if d.severity == "error"]

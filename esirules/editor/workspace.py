@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Collection, Iterable, Iterator
 from urllib.parse import unquote, urlparse
 
 import attrs
@@ -306,12 +306,24 @@ class Workspace:
     def _indexes(self) -> Iterator[Index]:
         for document in list(self.documents.values()):
             yield self.analysis(document).index
+        for _, index in self._disk_indexes():
+            yield index
+
+    def _disk_indexes(self) -> Iterator[tuple[str, Index]]:
+        """The rulesets under the workspace folders that are not open, each with its index."""
         for path in self._workspace_files():
             if path in self.documents:
                 continue
             analysis = self._disk_analysis(path)
             if analysis is not None:
-                yield analysis.index
+                yield path, analysis.index
+
+    def extending(self, files: Collection[str]) -> list[str]:
+        """The rulesets under the workspace folders, not open, that are or extend one of `files`."""
+        return [
+            path for path, index in self._disk_indexes()
+            if path in files or any(o.span.file in files for o in index.occurrences)
+        ]
 
     def _workspace_files(self) -> list[str]:
         found: list[str] = []
