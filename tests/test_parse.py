@@ -276,16 +276,64 @@ def test_a_misspelt_keyword_is_named_whole_in_its_block_once_with_the_word_meant
                                 "`critrion`", "did you mean `criterion`?")]
     # `at` and `a` are words of the language too: a misspelt `attribute` is not read as `at` + `ribute`.
     assert described('atribute risk "Risk": ordered low < high\nanswer on answer, met when yes\n') == [
-        ("S010", 1, 1, "expected a new declaration (such as `section`, `criterion`, `scale` or `attribute`), but "
+        ("S010", 1, 1, "expected a new declaration (such as `section`, `scale`, `ladder` or `attribute`), but "
          "found `atribute`", "did you mean `attribute`?"),
-        ("S010", 2, 1, "expected a new declaration (such as `section`, `criterion`, `scale` or `attribute`), but "
+        ("S010", 2, 1, "expected a new declaration (such as `section`, `scale`, `ladder` or `attribute`), but "
          "found `answer`", "did you mean `answers`?")]
 
 
 def test_a_line_left_unfinished_is_shown_where_it_ends():
     text = 'section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n  }\n}\n' \
            'test "t" {\n  given answers B1.1: yes x2, no x1\n  expect section B score 67  # two thirds\n}\n'
-    assert described(text) == [("S010", 8, 28, "expected `%`, but found the end of line 11", None)]
+    assert described(text) == [("S010", 8, 28, "expected `%`, but found the end of line 11",
+                               "write the percentage with its `%`: `75%`")]
+
+
+SECTION = 'section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n  }\n}\n'
+
+
+def test_a_criterion_after_its_section_is_told_to_go_inside_it_once():
+    """A criterion written after its section's `}` is one mistake: no false `}` missing after it."""
+    text = SECTION + 'criterion B2 "d" {\n  question B2.1 "q"\n}\noverall "o" {\n  score: weighted mean of sections B\n}\n'
+    assert described(text) == [
+        ("S010", 6, 1, "expected a new declaration (such as `section`, `scale`, `ladder` or `attribute`), but found "
+         "`criterion`", "a criterion is declared inside its section: move it before the `}` that ends its section"),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "column", "message", "help_"),
+    [
+        # a misspelt word after `expect` is placed in its test, not among declarations
+        ("  expect scor 75%", 10, 'expected another part of test "t", but found `scor`', "did you mean `score`?"),
+        # a percentage written in words is not a block left open
+        ("  expect score 75 per cent", 19, "expected `%` or `/`, but found `per`",
+         "write a percentage with its `%` (`75%`), or a fraction (`3/4`)"),
+        ("  given ratings B1.a good B1.b good", 27, "expected `,`, `criterion`, `expect`, `given` or `}`, but found `B1.b`",
+         "is a `,` missing before `B1.b`? The entries of a list are separated by commas"),
+    ],
+)
+def test_a_mistake_in_a_test_gets_the_help_it_needs(line: str, column: int, message: str, help_: str) -> None:
+    (found,) = described(SECTION + f'test "t" {{\n  criterion B1\n{line}\n}}\n')
+    assert found == ("S010", 8, column, message, help_)
+
+
+def test_a_quantifier_the_language_does_not_have_lists_those_it_has():
+    text = 'ladder grade: good > poor\nscale r: high > low\ngrading g {\n  items rated on r\n  grades from grade\n' \
+           '  good when at least high on most items\n  poor otherwise\n}\n'
+    (found, *_) = described(text)
+    assert found[:3] == ("S010", 6, 30) and found[4] is not None and found[4].startswith("say on how many items: `each item`")
+
+
+@pytest.mark.parametrize(
+    ("char", "help_"),
+    [("\u201c", "this is a curly quote; type a straight one"), ("\u00a0", "this is a non-breaking space"),
+     ("\u200b", "this is an invisible zero-width space")],
+)
+def test_a_character_from_a_word_processor_says_what_to_type_instead(char: str, help_: str) -> None:
+    text = f'title {char}x"\n' if char == "\u201c" else f"class key{char}weight 3\n"
+    (found,) = described(text)
+    assert found[0] == "S003" and found[4] is not None and found[4].startswith(help_)
 
 
 def test_a_number_too_long_in_a_typed_condition():

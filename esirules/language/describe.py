@@ -95,9 +95,11 @@ class Describer:
         else:
             found = _found(token)
         example = _mistakes().get(_situation(error, acceptable)) if self.examples else None
-        help_line = example or _keyword_meant(token, acceptable) or (None if unfinished else self._hint(
-            token, set(error.expected), named_block=expected != _expected(acceptable)
-        ))
+        help_line = _comma_left_out(token, acceptable) or example or _meant(token, acceptable, blocks) or (
+            _keyword_meant(token, acceptable)
+        ) or (
+            None if unfinished else self._hint(token, acceptable, named_block=expected != _expected(acceptable))
+        )
         return Diagnostic("S010", _say("S010", expected=expected, found=found), span, help_line)
 
     def _unfinished_line(self, token: Token, acceptable: set[str]) -> tuple[Span, str] | None:
@@ -141,7 +143,8 @@ class Describer:
             return Diagnostic("S004", _say("S004"), span, _say("S004", "help"))
         shown = repr(char)[1:-1] if not char.isprintable() else char
         expected = _expected(error.allowed or set())
-        return Diagnostic("S003", _say("S003", char=shown, expected=expected), span, _say("S003", "help"))
+        help_line = wording()["S003-characters"].get(char) or _say("S003", "help")
+        return Diagnostic("S003", _say("S003", char=shown, expected=expected), span, help_line)
 
     def _end_of_file(self, error: lark.exceptions.UnexpectedInput) -> Diagnostic:
         end = len(self.text)
@@ -169,6 +172,28 @@ class Describer:
         return None
 
 
+def _comma_left_out(token: Token, acceptable: set[str]) -> str | None:
+    """`given ratings A1.a good A1.b strong`: the next id of a list where its comma could come."""
+    if token.type == "NAME" and "." in str(token) and "COMMA" in acceptable:
+        return _say("hints", "missing-comma", word=str(token))
+    return None
+
+
+def _meant(token: Token, acceptable: set[str], blocks: list[Any]) -> str | None:
+    """Help for mistakes told by what was found and what could come: a part of a block outside
+    every block (`criterion` after its section's `}`), a percentage without its `%`."""
+    word = str(token)
+    inside = wording()["hints"]["part-outside-inside"].get(word)
+    if inside is not None and not blocks and token.type not in acceptable:
+        return _say("hints", "part-outside", word=word, inside=inside)
+    if acceptable and acceptable <= {_PERCENT, "SLASH"} and _PERCENT in acceptable:
+        return _say("hints", "percent-or-fraction" if "SLASH" in acceptable else "percent")
+    return None
+
+
+_PERCENT = next(name for name, word in fixed_words().items() if word == "%")
+
+
 def _expected(names: set[str], block: str | None = None) -> str:
     """What could come next, in words: fixed words as written, other terminals described; when
     that is many things, in the words of where the parser is (`block`: `criterion B1`)."""
@@ -177,7 +202,7 @@ def _expected(names: set[str], block: str | None = None) -> str:
     words = sorted({described.get(n) or (f"`{fixed[n]}`" if n in fixed else n.lower().replace("_", " ")) for n in names})
     if not words:
         return str(wording()["expected"]["nothing"])
-    if len(words) > 8 and names & starts().declarations:
+    if len(words) > 8 and block is None and names & starts().declarations:
         return str(wording()["expected"]["declaration"])
     if len(words) > 8 and block is not None:
         ending = "part-or-end" if starts().close_brace in names else "part"

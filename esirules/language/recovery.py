@@ -160,8 +160,11 @@ class Recovery:
         floor, ceiling = 0, len(stack) - 1
         blocks = open_blocks(state)
         if not closes_blocks and token.type != words.close_brace:
-            # stay inside the innermost open block: the state just after its `{`
+            # stay inside the innermost open block (the state just after its `{`), and after a
+            # block whose `}` is read (a `criterion` after its section's `}` is not in the section)
             floor = blocks[-1].brace_index + 1 if blocks else 0
+            closed = [i for i, v in enumerate(state.value_stack) if isinstance(v, Token) and v.type == words.close_brace]
+            floor = max([floor, *(i + 1 for i in closed[-1:])])
         elif closes_blocks and blocks:
             # resume outside the innermost open block, even where its parts name the word
             # (`expect section B ...` in a test): the word starts a declaration after it
