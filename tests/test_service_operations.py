@@ -119,6 +119,16 @@ def test_bad_bodies_are_refused_with_the_right_status(service: Service) -> None:
     assert [e["pointer"] for e in typed.json()["errors"]] == ["/ruleset", "/evidence"]
     query = service.get("/v1/runs?limit=0&colour=red")
     assert query.status_code == 400 and {e["pointer"] for e in query.json()["errors"]} == {"?limit", "?colour"}
+    blank = service.post("/v1/runs", {"ruleset": "0" * 64, "evidence": "0" * 64, "title": "  ",
+                                      "columns": [{"label": "\u200b", "sample": "february"}]})
+    assert blank.status_code == 400 and {e["pointer"] for e in blank.json()["errors"]} == {"/title", "/columns/0/label"}
+    # What Python's reader takes but JSON does not (and a number too long for it to read): refused, not a 500
+    for body, said in [(b'{"ruleset": ' + b"9" * 5000 + b"}", "a number too long to read"),
+                       (b'{"ruleset": NaN}', "`NaN` is not a JSON number"),
+                       (b'{"ruleset": "a", "ruleset": "b"}', "the key `ruleset` is given twice")]:
+        refused = service.client.post("/v1/runs", content=body,
+                                      headers={**service.headers("admin"), "content-type": "application/json"})
+        assert refused.status_code == 400 and said in refused.json()["errors"][0]["message"], body[:40]
 
 
 def test_an_unforeseen_failure_is_a_500_problem_without_a_traceback(service: Service, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -99,14 +99,34 @@ async def _read_body(request: Request, limit: int) -> bytes:
     return b"".join(chunks)
 
 
+class _NotJson(ValueError):
+    """What JSON (RFC 8259) does not allow but Python's reader takes: `NaN`, `Infinity`, a key twice."""
+
+
+def _no_constant(word: str) -> Any:
+    raise _NotJson(f"`{word}` is not a JSON number")
+
+
+def _keys_once(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found = dict(pairs)
+    if len(found) < len(pairs):
+        twice = next(key for i, (key, _) in enumerate(pairs) if any(key == k for k, _ in pairs[:i]))
+        raise _NotJson(f"the key `{twice}` is given twice in one object")
+    return found
+
+
 def _decode_json(data: bytes) -> Any:
     try:
-        return json.loads(data.decode("utf-8"))
+        return json.loads(data.decode("utf-8"), parse_constant=_no_constant, object_pairs_hook=_keys_once)
+    except _NotJson as error:
+        raise invalid([FieldError("", f"the body is not JSON: {error}")]) from None
     except UnicodeDecodeError:
         raise invalid([FieldError("", "the body is not UTF-8 text")]) from None
     except json.JSONDecodeError as error:
         raise invalid([FieldError("", f"the body is not JSON: {error.msg.lower()} at line {error.lineno}, "
                                       f"column {error.colno}")]) from None
+    except ValueError:  # (Python reads no whole number of more than 4,300 digits)
+        raise invalid([FieldError("", "the body holds a number too long to read; no field takes one so long")]) from None
     except RecursionError:
         raise invalid([FieldError("", "the body is nested too deeply")]) from None
 

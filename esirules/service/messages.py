@@ -21,7 +21,10 @@ RULESET_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.esi$", "maxLength"
 EVIDENCE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.(yaml|yml|json|csv)$", "maxLength": 200,
                  "form": "a plain file name ending in `.yaml`, `.yml`, `.json` or `.csv` (no folder, not starting with a dot)"}
 _NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]+$"
-LABEL: dict[str, Any] = {"minLength": 1, "maxLength": 200, "pattern": _NO_CONTROL, "form": "text without control characters"}
+# (a heading or title of spaces alone, or of invisible characters, would show as nothing)
+_SHOWN = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f\\u200b-\\u200d\\u2060\\ufeff][^\\u0000-\\u001f\\u007f]*$"
+LABEL: dict[str, Any] = {"minLength": 1, "maxLength": 200, "pattern": _SHOWN,
+                         "form": "text with something besides spaces, and no control characters"}
 Role = Literal["viewer", "inspector", "author", "admin"]
 ROLES: tuple[str, ...] = ("viewer", "inspector", "author", "admin")  # INVARIANT: each includes those before it
 
