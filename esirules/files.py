@@ -38,9 +38,21 @@ class FileProblem(Exception):
         self.outside = outside
 
 
+# The real paths of the files this process has read from disk, so that a command's `--output`
+# does not write over one (`cli.output.written_to`): a cases file, a parent ruleset or the
+# evidence a summary sheet names is read, though not named on the command line.
+_read_paths: set[str] = set()
+
+
+def was_read(path: str) -> bool:
+    """Whether this process has read the file `path` (under any of its names)."""
+    return os.path.realpath(path) in _read_paths
+
+
 def read_limited(path: str, limit: int = -1) -> bytes:
     """At most `limit` bytes of a regular file, all of it if -1 (read `limit + 1` to learn that a
     file is too large)."""
+    _read_paths.add(os.path.realpath(path))
     try:
         descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError as error:
@@ -158,6 +170,7 @@ class InputFiles:
             return
         if not self.allows(path):
             raise FileProblem("it lies outside the files this run may read", outside=True)
+        _read_paths.add(os.path.realpath(path))
         with open(path, "rb") as handle:
             while piece := handle.read(size):
                 yield piece

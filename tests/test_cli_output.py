@@ -361,3 +361,17 @@ def test_output_never_overwrites_an_input(example: Path) -> None:
         code, out, err = run(*command, cwd=example)
         assert (code, out) == (2, "") and "is an input of this command: name another file with `--output`" in err
     assert (example / "followup.yaml").read_bytes() == before
+
+
+def test_output_never_overwrites_a_file_the_evidence_names(example: Path) -> None:
+    """The cases file, the ruleset and its parent, and a summary sheet's evidence are read though
+    not named on the command line: writing the sheet over one would lose it."""
+    kept = {path: path.read_bytes() for path in (example / "followup-cases.csv", example / "followup.yaml",
+                                                 example.parent.parent / "rulesets" / "esi-2003.esi")}
+    for command in (("score", "followup.yaml", "--output", "followup-cases.csv"),
+                    ("explain", "followup.yaml", "B1", "--sample", "february", "--output", "followup-cases.csv"),
+                    ("score", "followup.yaml", "--output", "../../rulesets/esi-2003.esi"),
+                    ("score", "summary.yaml", "--output", "followup.yaml")):
+        code, out, err = run(*command, cwd=example)
+        assert (code, out) == (2, "") and f"cannot write `{command[-1]}`: this command read it" in err, command
+    assert all(path.read_bytes() == data for path, data in kept.items())

@@ -36,11 +36,15 @@ def written_to(path: str | None) -> Iterator[None]:
     written whole when the block ends without an exception, and not at all otherwise, so a sheet
     kept from an earlier run is not lost to a mistake in the evidence (as with `> FILE`).
 
-    Raises FileProblem when the file cannot be written."""
+    Raises FileProblem when the file cannot be written, or is one the command read (a cases file
+    or a ruleset named inside the evidence: the sheet would take the evidence's place)."""
     if path is None:
         yield
         return
-    from esirules.files import ordinary_mode, write_atomically
+    from esirules.files import FileProblem, ordinary_mode, was_read, write_atomically
+
+    if was_read(path):
+        raise FileProblem("this command read it, as evidence or rules; name another file with `--output`")
 
     buffer = io.StringIO()
     previous, sys.stdout = sys.stdout, buffer
