@@ -189,6 +189,26 @@ def test_pool_samples_scores_one_column_and_says_what_it_mixes() -> None:
     assert "warning[E212]" in err and "--> examples/hertfordshire/followup-cases.csv:32:5" in err
 
 
+def test_a_case_of_no_sample_among_samples_is_an_error_unless_pooling_is_asked(tmp_path: Path) -> None:
+    """A `sample` cell left blank: no column of a sample holds the case, and one column of every
+    case would mix the samples unasked (E212 was all there was, and the sheet lost its columns)."""
+    example = tmp_path / "hertfordshire"
+    example.mkdir()
+    cases = (ROOT / "examples" / "hertfordshire" / "followup-cases.csv").read_text("utf-8").split("\n")
+    cases[3] = cases[3].replace(",february,", ",,", 1)  # (the third case, on line 4)
+    (example / "followup-cases.csv").write_text("\n".join(cases), "utf-8")
+    evidence = (ROOT / "examples" / "hertfordshire" / "followup.yaml").read_text("utf-8")
+    (example / "followup.yaml").write_text(evidence.replace("../../rulesets/", str(ROOT / "rulesets") + "/"), "utf-8")
+    case_id = cases[3].split(",")[0]
+    code, out, err = run("score", "followup.yaml", cwd=example)
+    assert (code, out) == (1, "") and f"error[E213]: case `{case_id}` has no sample" in err
+    assert "--> followup-cases.csv:4:1" in err and "or score every case together with `--pool-samples`" in err
+    code, out, err = run("score", "followup.yaml", "--pool-samples", "--format", "json", cwd=example)
+    assert code == 0 and "warning[E212]" in err and "E213" not in err
+    code, out, err = run("score", "followup.yaml", "--sample", "february", cwd=example)
+    assert code == 0 and "E213" not in err
+
+
 def test_strict_makes_the_scoring_warnings_errors(tmp_path: Path) -> None:
     code, out, err = run("score", "examples/hertfordshire/followup.yaml", "--pool-samples", "--strict", cwd=ROOT)
     assert (code, out) == (1, "") and "error[E212]" in err and "warning" not in err

@@ -21,7 +21,7 @@ from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.cases import Evidence, Location
 from esirules.evidence.facts import fact_conflicts
 from esirules.evidence.load import load_evidence, load_or_defer, read_ruleset_reference
-from esirules.evidence.read_workbook import is_workbook
+from esirules.evidence.read_workbook import cell_name, is_workbook
 from esirules.evidence.sheet import ColumnSpec
 from esirules.evidence.stream import batched
 from esirules.files import DISK, FileProblem, InputFiles
@@ -34,6 +34,7 @@ from esirules.scoring.result import ColumnResult
 from esirules.scoring.stream import counts_only, score_in_batches, score_named_in_batches
 from esirules.scoring.warn import Finding, column_warnings, samples_present, sheet_warnings
 from esirules.span import Span
+from esirules.words import plural
 
 
 def undeclared_sample(ruleset: m.Ruleset, sample: str | None) -> str | None:
@@ -154,12 +155,32 @@ class Scorer:
         if len(evidence) < len(loaded):
             return None
         present = samples_present(ruleset, evidence)
-        return None if not present or None in present else [name for name in present if name is not None]
+        named = [name for name in present if name is not None]
+        if named and None in present:
+            self.diagnostics.append(self._of_no_sample(evidence, named))
+        return None if not present or None in present else named
+
+    def _of_no_sample(self, evidence: Sequence[Evidence], named: Sequence[str]) -> Diagnostic:
+        """E213: cases of no sample among cases of samples (a `sample` cell left blank); scored
+        as one column they would pool the samples, which only `--pool-samples` asks for."""
+        blank = [(e, i) for e in evidence if e.summary is None for i, name in enumerate(e.cases.samples.tolist()) if name is None]
+        listed = " or ".join(f"`{name}`" for name in named)
+        help_ = f"give each case its sample ({listed}), or score every case together with `--pool-samples`"
+        if not blank:  # (a summary of counts: no case to point at)
+            where = evidence[0].path
+            return Diagnostic("E213", "some cases have no sample, and the others belong to samples", Span(where, 1, 1, 1, 2), help_)
+        first, at = blank[0]
+        case = first.cases.ids[at]
+        more = f" (and {plural(len(blank) - 1, 'other case')})" if len(blank) > 1 else ""
+        message = f"case `{case}` has no sample{more}, but the other cases belong to samples {' and '.join(f'`{n}`' for n in named)}"
+        return Diagnostic("E213", message, self._locate(first.cases.locations[at], case), help_)
 
     def _locate(self, location: Location, word: str) -> Span:
         """The span of `word` on a line of evidence (else the whole line), kept to show; the
-        file's first character if the line cannot be read."""
+        file's first character if the line cannot be read; a workbook's row, at its first cell."""
         line = location.line or 1
+        if location.sheet is not None:
+            return Span(location.file, line, 1, line, 2, cell=cell_name(location.sheet, line, 1))
         text = self.sources.get(location.file)
         if text is None or text.count("\n") < line:
             try:
