@@ -215,7 +215,7 @@ def test_yaml_evidence_is_coded_by_column():
     assert cases.answers["B1.start"].dtype == np.int8  # a scale of a few values: one byte a code (encode.answer_dtype)
     assert "B1.old" not in cases.answers
     assert [(loc.line, loc.case) for loc in cases.locations] == [(4, "C01"), (11, "C02"), (19, "C03")]
-    assert evidence.ratings == {"A1.monitoring": "strong", "A1.psr": "very strong"}
+    assert evidence.ratings == {"A1.monitoring": "very strong"}  # (as the scale spells it)
     psr = evidence.measures["psr_timeliness"]
     assert (psr.actual, psr.target, psr.national_average) == (71, 90, Fraction(157, 2))
     assert evidence.measures["sickness"].actual == Fraction(107, 10)

@@ -3,8 +3,8 @@
 The `cases` sheet has the columns a workbook of evidence reads (docs/evidence-format.md): the
 case id, the sample (if the ruleset has samples), one column per attribute and one per
 question, each heading with a comment (the question's text, the attribute's title) and each
-column with a drop-down of the values allowed. The `ratings` sheet lists every item, for its
-rating; the `measures` and `adjustments` sheets have their headings and drop-downs; a ruleset
+column with a drop-down of the values allowed. The `ratings` sheet lists every item rated by
+the inspector (not those rated from a measure's target data), for its rating; the `measures` and `adjustments` sheets have their headings and drop-downs; a ruleset
 with facts gets a `facts` sheet listing them; the `inspection` sheet has a row for the
 inspection's title, one naming the ruleset (filled in, so the workbook is scored as it is) and
 one for its date; a ruleset that lets levels carry forward an earlier grade gets a
@@ -35,7 +35,7 @@ def template_workbook(ruleset: model.Ruleset, reference: str | None = None) -> b
     book = xlsxwriter.Workbook(buffer, {"in_memory": True})
     heading = book.add_format({"bold": True, "bg_color": "#DDEBF7", "border": 1})
     _Sheet(book.add_worksheet("cases"), heading).columns(_case_columns(ruleset))
-    items = list(ruleset.items())
+    items = [item for item in ruleset.items() if item.measure is None]  # (the others: from `measures`)
     ratings = _Sheet(book.add_worksheet("ratings"), heading)
     ratings.columns(
         [

@@ -54,6 +54,17 @@ class InspectionFields:
             value = scalar_text(self.path, value_node, f"the rating of `{item.id}`", self.problems)
             if value is None or not value.strip():
                 continue  # not rated
+            if item.measure is not None:  # (rated from its target data: a rating given would go unread)
+                self.problems.append(
+                    Diagnostic(
+                        "E132",
+                        f"item `{item.id}` is rated from the target data of measure `{item.measure}`, not given a rating",
+                        at(self.path, value_node),
+                        f"remove its rating, and give the measure's figures under `measures:`"
+                        f" (`{item.measure}: {{actual: ..., target: ..., national_average: ...}}`)",
+                    )
+                )
+                continue
             scale = self._item_scale(item)
             if scale is None:
                 ratings[item.id] = value.strip()
