@@ -34,7 +34,6 @@ class _Places:
         self.places, self.ties = places, "even"
 
 
-_TWO_PLACES = _Places(2)
 
 # ---------------------------------------------------------------------------------------------
 # Rounded figures: what a person reads
@@ -60,9 +59,22 @@ def round_number(value: Fraction, rounding: Rounding) -> Fraction:
     return _round(value, rounding)
 
 
-def approx_percent(value: Fraction) -> str:
-    """A proportion to two decimals, for checking by hand: 1/3 → "33.33%"."""
-    return display_percent(value, _TWO_PLACES)
+def approx_percent(value: Fraction, shown_as: Rounding | None = None) -> str:
+    """A proportion to two decimals, for checking by hand: 1/3 → "33.33%". Given the rounding
+    it is then `shown_as`, with as many more decimals (up to six) as keep the two from rounding
+    apart: 87.4996% is "87.4996%", not "87.50%", which a reader would round up to 88%, though
+    it is shown as 87%."""
+    places = 2
+    while True:
+        rounded = round_percent(value, _Places(places))
+        if shown_as is None or places == _MOST_PLACES or (
+            round_percent(rounded / 100, shown_as) == round_percent(value, shown_as)
+        ):
+            return _decimal_text(rounded, places) + "%"
+        places += 1
+
+
+_MOST_PLACES = 6
 
 
 def _round(value: Fraction, rounding: Rounding) -> Fraction:

@@ -19,6 +19,7 @@ from esirules.words import (
     number_text,
     percent_text,
     plural,
+    round_percent,
     value_text,
 )
 
@@ -86,6 +87,19 @@ def test_a_condition_writes_its_values_as_messages_and_explanations_do() -> None
 def test_approx_percent_and_plural() -> None:
     assert approx_percent(F(1, 3)) == "33.33%"
     assert approx_percent(F(1, 8)) == "12.50%"  # 12.5 exactly
+    # Hertfordshire's September B (tests/test_golden.py: 87%) is 87.4996...%: not "87.50%", which
+    # a reader checking by hand would round up, where the sheet rounds it down
+    assert approx_percent(F(874996, 10**6), WHOLE_UP) == "87.4996%"
+    assert approx_percent(F(7, 8), WHOLE_UP) == "87.50%" and approx_percent(F(874996, 10**6)) == "87.50%"
+    assert approx_percent(F(239479, 10**6), WHOLE_UP) == "23.95%"  # (rounds to 24% either way)
+
+
+@given(st.fractions(min_value=0, max_value=1), st.sampled_from([0, 1]), st.sampled_from(["up", "down", "even"]))
+def test_an_approximate_percentage_rounds_as_its_figure_is_shown(value: Fraction, places: int, ties: str) -> None:
+    rounding = m.Rounding(places, ties)
+    text = approx_percent(value, rounding).removesuffix("%")
+    if len(text.split(".")[1]) < 6:  # (six decimals at most: a closer call is left to the exact fraction)
+        assert round_percent(Fraction(text) / 100, rounding) == round_percent(value, rounding)
     assert plural(1, "case") == "1 case"
     assert plural(2, "case") == "2 cases"
     assert plural(0, "query", "queries") == "0 queries"

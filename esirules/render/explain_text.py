@@ -526,7 +526,8 @@ class _Text(Visitor[Tree]):
                 products = " + ".join(approx_percent(t.product) for t in a.terms if t.product is not None)
                 total = Plain(
                     f"Σ (weight × value) ÷ Σ weight = ({products}) ÷ ({weights}) = "
-                    f"{approx_percent(a.total)} ÷ {number_text(a.total_weight)} = {approx_percent(r.value)}, shown as ",
+                    f"{approx_percent(a.total)} ÷ {number_text(a.total_weight)} = "
+                    f"{approx_percent(r.value, self.x.column.rounding)}, shown as ",
                     style="bold",
                 )
                 total_node = node.add(total.append(r.display, style="bold cyan"))
