@@ -8,7 +8,7 @@ Writes, into a directory:
 - `<name>-cases.csv`: one row per case (id, sample, attributes, one column per question);
 - `<name>.yaml`: the evidence file: `ruleset:` (the bundled follow-up ruleset, by a path
   relative to the directory, as evidence files name rulesets), `cases: <name>-cases.csv`,
-  ratings of every evidence item, the target data (measures) and no adjustments;
+  ratings of every evidence item rated by hand, the target data (measures) and no adjustments;
 - `<name>.json`: the same evidence with the cases inline (for the JSON loader's figure).
 
 The cases are realistic enough for timing: risk of harm mostly low or medium, a mix of orders
@@ -163,7 +163,9 @@ def _ratings(ruleset: Any, rng: np.random.Generator) -> dict[str, str]:
         weights = np.array([1, 3, 4, 3, 1][: len(values)], dtype=float)
         if len(weights) < len(values):
             weights = np.ones(len(values))
-        ratings[item.id] = str(values[rng.choice(len(values), p=weights / weights.sum())])
+        rating = str(values[rng.choice(len(values), p=weights / weights.sum())])
+        if item.measure is None:  # (drawn all the same, so the other items keep their ratings)
+            ratings[item.id] = rating  # an item rated from target data takes none (E132)
     return ratings
 
 

@@ -97,7 +97,7 @@ class _ConditionChecker:
         attribute = self.names.get(name.text)
         if attribute is None:
             keyword = "fact" if self.kind == "fact" else "attribute"
-            self.ctx.unknown(self.kind, name, self.names, f"declare it with `{keyword} ...` first")
+            self.ctx.unknown(self.kind, name, self.names, f"declare it with `{keyword} ...` (anywhere in the ruleset)")
         return attribute
 
     def _value(self, attribute: m.Attribute, value: s.Value) -> str | Fraction | bool | None:

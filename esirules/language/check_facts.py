@@ -206,7 +206,7 @@ def test_facts(
     for name, value in given:
         fact = ctx.facts.get(name.text)
         if fact is None:
-            ctx.unknown("fact", name, ctx.facts, "declare it with `fact ...` first")
+            ctx.unknown("fact", name, ctx.facts, "declare it with `fact ...` (anywhere in the ruleset)")
             continue
         found = fact_value(fact, value.text, value.number)
         if found is None:

@@ -148,7 +148,7 @@ class CheckContext:
             "R030",
             f"there is no {kind} called `{name.text}`",
             name.span,
-            did_you_mean(name.text, known) or help or f"declare the {kind} before using it",
+            did_you_mean(name.text, known) or help or f"declare the {kind} (anywhere in the ruleset: declarations may come in any order)",
             about=[(declared_as or _DECLARED_AS.get(kind, kind), name.text)],
         )
 

@@ -47,6 +47,21 @@ def fragments_found(examples: list[pathlib.Path]) -> list[str]:
     return problems
 
 
+def layouts_check() -> list[str]:
+    """The layout example (```esi fmt-before / fmt-after) is a whole ruleset: each checks clean."""
+    import tempfile
+
+    problems = []
+    for tag, block in re.findall(r"```esi (fmt-\w+)\n(.*?)```", DOC.read_text(), re.S):
+        with tempfile.TemporaryDirectory() as folder:
+            path = pathlib.Path(folder) / "layout.esi"
+            path.write_text(block, encoding="utf-8")
+            code, codes = check(path)
+        if code != 0 or codes:
+            problems.append(f"language.md: the {tag} example: exit {code}, diagnostics {codes}")
+    return problems
+
+
 def _contains(text: list[str], lines: list[str]) -> bool:
     wanted = [line for line in lines if line != "..."]
     parts = [[]]
@@ -82,6 +97,7 @@ def main() -> int:
         if set(codes) != {expected} or code != wanted_exit:
             failures.append(f"mistakes/{path.name}: expected {expected}, got exit {code}, diagnostics {codes}")
     failures += fragments_found(examples)
+    failures += layouts_check()
     for failure in failures:
         print(failure)
     print(f"{'FAILED' if failures else 'ok'}: {len(failures)} problem(s)")
