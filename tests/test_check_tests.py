@@ -155,6 +155,11 @@ def test_a_test_of_everything_checks_into_the_model():
         ('test "t" { given measure psr: actual 1, target 2, national average 3\n'
          "  given measure psr: actual 1, target 2, national average 3  expect item A1.psr rating weak }",
          "the test gives target data for measure psr twice"),
+        # A score is a share: one over 100% is a typo that no run would pass.
+        ('test "t" { criterion B2 given answers B2.1: yes x2, no  expect score 101% }',
+         "a score lies between 0% and 100%, so no score is 101%"),
+        ('test "t" { given answers B2.1: yes x2, no  expect criterion B2 score 5/4 }',
+         "a score lies between 0% and 100%, so no score is 5/4"),
         # A slip of the keyboard would make `esirules test` build that many cases (minutes, gigabytes).
         ('test "t" { criterion B1 given answers B1.1: yes x10000, no x10001  expect score 50% }',
          "the test gives 10,001 answers `no` to question B1.1; a test may give at most 10,000 of one answer"),

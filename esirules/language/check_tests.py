@@ -424,6 +424,10 @@ class _TestChecker:
             if "/" in e.value.text:
                 self.ctx.error("R080", "the expected score divides by zero", e.value.span, None)
             return None
+        if not 0 <= number <= 1:  # (a score is a share of what could be met: a typo, never passing)
+            self.ctx.error("R080", f"a score lies between 0% and 100%, so no score is {e.value.text}", e.value.span,
+                           "check the figure expected: `expect score 75%`, or a fraction such as `3/4`")
+            return None
         places = None
         if e.value.text.endswith("%"):
             digits = e.value.text[:-1]
