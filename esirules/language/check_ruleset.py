@@ -124,6 +124,7 @@ def check_ruleset(
     exclusions = check_exclusions(ctx, declarations, sections)
     parts = RulesetParts(sections, overall, gradings, bands, exclusions, outcomes)
     tests = tuple(t for t in (check_test(ctx, d, parts) for d in own if isinstance(d, s.TestDecl)) if t)
+    _titled_once(ctx, [d for d in own if isinstance(d, s.TestDecl)])
     check_weights(ctx, sections)
     ruleset = m.Ruleset(
         name=name,
@@ -156,3 +157,13 @@ def check_ruleset(
     unused_facts(ctx, ruleset)
     ctx.analysis = analyse(ctx, ruleset)
     return ruleset
+
+
+def _titled_once(ctx: CheckContext, tests: list[s.TestDecl]) -> None:
+    """W013: a test whose title an earlier test has; `esirules test` names a test by its title."""
+    first: dict[str, s.TestDecl] = {}
+    for test in tests:
+        earlier = first.setdefault(test.name.text, test)
+        if earlier is not test:
+            ctx.warn("W013", f"the test \"{test.name.text}\" has the title of the test at line {earlier.span.line}",
+                     test.name.span, "give each test its own title, so that a failure says which one failed")
