@@ -218,3 +218,15 @@ def test_a_misspelt_name_is_not_followed_by_what_it_would_have_given():
     found = codes('test "t" { given ratings A1.a good  given measure pssr: actual 1, target 1, national average 1\n'
                   '  expect criterion A1 grade "Partly met" }\n')
     assert [c for c, _, _ in found] == ["R030"]
+
+
+def test_a_test_naming_no_criterion_still_reports_its_other_mistakes():
+    """An unknown `criterion` line hid every other mistake of the test until it was fixed; what
+    needs the criterion (`expect score` with no name) is not reported as well."""
+    found = codes('test "t" { criterion B9  given answers B2.1: Yes x2, no  expect score 50%\n'
+                  '  expect criterion B2 grade "Well met" }\n')
+    assert [(c, text) for c, _, text in found] == [
+        ("R030", "there is no criterion called `B9`"),
+        ("R033", "`Yes` is not a value of the scale `answer`"),
+        ("R080", "criterion B2 is not graded, so a test cannot expect a grade"),
+    ]

@@ -30,6 +30,9 @@ def check_test(ctx: CheckContext, d: s.TestDecl, parts: RulesetParts) -> m.Rules
         tested = criteria.get(d.criterion.text)
         if tested is None:
             ctx.unknown("criterion", d.criterion, criteria)
+            # The rest is checked against the whole ruleset, so that its other mistakes are
+            # found in the same run; what would need the criterion is left unsaid.
+            _TestChecker(ctx, d, parts, criteria, None, target_unknown=True).check()
             return None
     checker = _TestChecker(ctx, d, parts, criteria, tested)
     return checker.check()
@@ -46,9 +49,12 @@ class _TestChecker:
         parts: RulesetParts,
         criteria: dict[str, m.Criterion],
         tested: m.Criterion | None,
+        *,
+        target_unknown: bool = False,
     ):
         self.ctx, self.d, self.parts, self.criteria, self.tested = ctx, d, parts, criteria, tested
-        self.ok = True
+        self.target_unknown = target_unknown  # (its `criterion` line names no criterion: reported)
+        self.ok = not target_unknown
         self.items = {i.id: i for c in (tested,) if c for i in c.items} if tested else {
             i.id: i for c in criteria.values() for i in c.items
         }
@@ -238,7 +244,7 @@ class _TestChecker:
     def _criterion_named(self, name: s.Name | None, span: Span, what: str) -> m.Criterion | None:
         """The criterion `name` says, or the test's own when there is no name."""
         if name is None:
-            if self.tested is None:
+            if self.tested is None and not self.target_unknown:
                 self.ctx.error(
                     "R080", f"the test \"{self.d.name.text}\" does not say which criterion {what} is about",
                     span,
