@@ -34,6 +34,7 @@ FENCE = re.compile(r"^```(?P<info>[^\n]*)\n(?P<body>.*?)^```$", re.MULTILINE | r
 FILES = {
     "S001": lambda: b"PK\x03\x04\x14\x00\x06\x00\x08\x00" + bytes(range(256)) * 8,
     "S005": lambda: b"ruleset,case,answer\n" + b"esi-2003,0001,yes\n" * (3 * MAX_RULESET_BYTES // 2 // 18),
+    "S013": lambda: b"id,sample,B1.start\nF01,february,yes\n",
 }
 
 

@@ -9,6 +9,7 @@ import re
 import attrs
 
 from esirules.diagnostics import Diagnostic, DiagnosticError, errors_only
+from esirules.files import EVIDENCE_SUFFIXES
 from esirules.language import model as m
 from esirules.language import syntax as s
 from esirules.language.analysis import Analysis
@@ -122,6 +123,19 @@ def check_text(
     return checked
 
 
+def _evidence_given(path: str) -> list[Diagnostic]:
+    """S013 for a file of evidence given where a ruleset goes (`--ruleset cases.csv`): one
+    problem, not a syntax error on each of its lines."""
+    suffix = os.path.splitext(path)[1].lower()
+    if suffix not in EVIDENCE_SUFFIXES:
+        return []
+    return [Diagnostic(
+        "S013", f"`{os.path.basename(path)}` is a file of evidence (its name ends in `{suffix}`), not a ruleset",
+        Span(path, 1, 1, 1, 2),
+        "give the ruleset's file here, whose name ends in `.esi`; evidence is what `esirules score` scores with it",
+    )]
+
+
 def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo, sources: RulesetSources) -> Checked:
     if len(data) > MAX_RULESET_BYTES:
         # Only the limit and one byte more were read; a file on disk tells its whole size.
@@ -138,11 +152,11 @@ def _check_text(data: bytes, path: str, chain: dict[str, Span], memo: Memo, sour
     text, problems = decode(data, path)
     texts: dict[str, str] = {}
     if text is None:
-        return Checked(None, problems, texts)
+        return Checked(None, _evidence_given(path) or problems, texts)
     texts[path] = text
     tree, problems = parse_text(text, path)
     if tree is None:
-        return Checked(None, problems, texts)
+        return Checked(None, _evidence_given(path) or problems, texts)
     parent: m.Ruleset | None = None
     parent_declarations: tuple[s.Declaration, ...] = ()
     diagnostics: list[Diagnostic] = []
