@@ -93,6 +93,10 @@ def test_requests_and_problems_carry_a_request_id(service: Service) -> None:
     slashed = service.client.get("/v1/runs/", headers=service.headers("viewer"), follow_redirects=False)
     assert slashed.status_code == 404 and slashed.headers["content-type"] == "application/problem+json"
     assert slashed.json()["detail"] == "there is nothing at `/v1/runs/`; without the trailing `/`: `/v1/runs`"
+    # (the path without its `/` is suggested only where something is there)
+    nothing = service.client.get(f"/v1/runs/{'0' * 64}/explanations/", headers=service.headers("viewer"))
+    assert nothing.status_code == 404 and "without the trailing" not in nothing.json()["detail"]
+    assert nothing.json()["detail"].endswith("the API is described at /openapi.json")
 
 
 def test_bad_bodies_are_refused_with_the_right_status(service: Service) -> None:

@@ -247,12 +247,21 @@ async def _http_exception(request: Request, error: Exception) -> Response:
         return not_found(request)
     elif error.status_code == 404:
         path = request.url.path
-        where = (f"; without the trailing `/`: `{path.rstrip('/')}`" if len(path) > 1 and path.endswith("/")
+        bare = path.rstrip("/")
+        where = (f"; without the trailing `/`: `{bare}`" if bare and bare != path and _answered(request, bare)
                  else "; the API is described at /openapi.json")
         refusal = Refusal("not-found", f"there is nothing at `{path}`{where}")
     else:
         refusal = Refusal("invalid-request", str(error.detail).lower())
     return _problem_response(refusal, request.url.path, request_id)
+
+
+def _answered(request: Request, path: str) -> bool:
+    """Whether some route answers `path` (by any method)."""
+    from starlette.routing import Match
+
+    scope = {**request.scope, "path": path, "method": "GET"}
+    return any(route.matches(scope)[0] != Match.NONE for route in request.app.routes)
 
 
 def _wants_a_page(request: Request) -> bool:
