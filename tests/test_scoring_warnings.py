@@ -256,6 +256,10 @@ def test_a_service_run_carries_the_warnings(sqlite_service) -> None:  # type: ig
     _, data, _ = _score("examples/hertfordshire/followup.yaml", "--pool-samples")
     assert warning["message"] == data["columns"][0]["warnings"][0]["message"]
     assert warning["help"] == data["columns"][0]["warnings"][0]["help"]
+    # placed where the command line places it: the first case of the second sample (line 32)
+    place, command_line = warning["locations"][0], data["columns"][0]["warnings"][0]["locations"][0]
+    assert (place["line"], place["column"], place["end_column"]) == (32, 5, 14)
+    assert (place["line"], place["column"]) == (command_line["line"], command_line["column"])
 
 
 def test_diff_with_evidence_shows_the_scoring_warnings_once_and_still_reports(tmp_path: Path) -> None:

@@ -208,12 +208,14 @@ class Library:
     # --- scoring and explaining ------------------------------------------------------------------
 
     def scorer(self, compiled: CompiledRuleset, main: str, evidence: Evidence | None, overlay: bytes | None,
-               files: Mapping[str, bytes] | None = None) -> Scorer:
-        """A Scorer over the run's inputs, given what is already checked and loaded."""
+               files: Mapping[str, bytes] | None = None, *,
+               stored: Callable[[], Mapping[str, bytes]] | None = None) -> Scorer:
+        """A Scorer over the run's inputs, given what is already checked and loaded; `stored`
+        fetches the evidence's files, should a stage read one (to place a warning on its line)."""
         held = dict(files or {})
         if overlay is not None:
             held[ADJUSTMENTS_FILE] = overlay
-        scorer = Scorer(files=InputFiles(held, folders=()), rulesets=MemorySources(compiled.files))
+        scorer = Scorer(files=_StoredFiles(held, stored), rulesets=MemorySources(compiled.files))
         # INVARIANT: these are exactly what the Scorer would make from the same bytes (it keeps
         # them by path: see Scorer.ruleset and Scorer.load); giving them saves checking again.
         scorer.rulesets[compiled.main] = compiled.ruleset
@@ -240,6 +242,23 @@ class Library:
         paths = (ADJUSTMENTS_FILE, main) if inputs.adjustments else (main,)
         spec = ColumnSpec(column.label, paths, compiled.main, column.sample)
         return explain_spec(spec, target, where=where, case=case, all_cases=all_cases, scorer=scorer)
+
+
+class _StoredFiles(InputFiles):
+    """The files of a run: those held, and the stored evidence's, fetched from the store only when
+    a stage reads one that is not held (the evidence comes loaded from the cache, but the line
+    of a case a warning points at is read from its file, as on the command line)."""
+
+    def __init__(self, held: Mapping[str, bytes], stored: Callable[[], Mapping[str, bytes]] | None):
+        super().__init__(held, folders=())
+        self.stored = stored
+
+    def read(self, path: str, limit: int = -1, *, keep: bool = False) -> bytes:
+        if self.stored is not None and os.path.normpath(path) not in self.held:
+            fetched, self.stored = self.stored(), None
+            for name, data in fetched.items():
+                self.held.setdefault(os.path.normpath(name), data)
+        return super().read(path, limit, keep=keep)
 
 
 def sheet_title(given: str | None, titles: Sequence[str]) -> str:

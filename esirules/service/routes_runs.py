@@ -19,7 +19,7 @@ from esirules.diagnostics import DiagnosticError, did_you_mean
 from esirules.evidence.cases import Evidence
 from esirules.explain.scope import CASE, TARGET
 from esirules.render.sheet import build_sheet, sheet_csv, sheet_json, sheet_markdown
-from esirules.scoring.columns import undeclared_sample
+from esirules.scoring.columns import Scorer, undeclared_sample
 from esirules.scoring.result import ColumnResult
 from esirules.scoring.subset import WHERE
 from esirules.service import messages as api
@@ -89,9 +89,15 @@ class Scoring:
         except DiagnosticError as error:
             raise found_problems(error.diagnostics) from None
 
+    def scorer(self) -> Scorer:
+        """A Scorer of the run's inputs, which reads the stored evidence's files if it must."""
+        store, evidence = self.context.store, self.inputs.evidence
+        return self.context.library.scorer(self.compiled, self.main, self.evidence, self.inputs.overlay(),
+                                           stored=lambda: store.evidence_files(evidence))
+
     def columns(self) -> list[ColumnResult]:
         library = self.context.library
-        scorer = library.scorer(self.compiled, self.main, self.evidence, self.inputs.overlay())
+        scorer = self.scorer()
         try:
             return library.score(scorer, self.compiled, self.main, self.inputs)
         except DiagnosticError as error:
@@ -229,7 +235,7 @@ def explain_run(context: Context, call: Call) -> Reply:
         return Reply(200, text, media)
     scoring = Scoring(context, inputs)
     library = context.library
-    scorer = library.scorer(scoring.compiled, scoring.main, scoring.evidence, inputs.overlay())
+    scorer = scoring.scorer()
     try:
         explanation = library.explain(scorer, scoring.compiled, scoring.main, inputs, column, target,
                                       where=query.where, case=query.case, all_cases=query.all_cases)
@@ -335,7 +341,8 @@ def _scored(context: Context, compiled: CompiledRuleset, inputs: RunInputs, main
     if existing is not None:
         return RunRecord(existing["id"], existing["ruleset"], existing["evidence"], existing["inputs"],
                          existing["adjusts"], existing["batch"], existing["result"], existing["result_sha256"])
-    scorer = context.library.scorer(compiled, main, evidence, None)
+    scorer = context.library.scorer(compiled, main, evidence, None,
+                                    stored=lambda: context.store.evidence_files(inputs.evidence))
     try:
         columns = context.library.score(scorer, compiled, main, inputs)
     except DiagnosticError as error:
