@@ -258,12 +258,16 @@ def test_an_adjustment_makes_a_new_run_citing_the_one_adjusted(service: Service)
     assert criteria["A1"]["adjustment"]["by"] == "Lead inspector"
     bad = service.post(f"/v1/runs/{run}/adjustments", {"criterion": "A2", "grade": "Wel met", "reason": "x"},
                        role="inspector")
-    assert bad.status_code == 422
-    diagnostic = bad.json()["diagnostics"][0]
-    assert diagnostic["code"] == "E152" and diagnostic["location"]["file"] in bad.json()["sources"]
+    # (placed at the request's fields, in the evidence loader's words: not in a file the client never sent)
+    assert bad.status_code == 422 and "sources" not in bad.json()
+    (error,) = bad.json()["errors"]
+    assert error["pointer"] == "/grade" and error["help"].startswith("grades are `Very well met`, `Well met`")
     numerical = service.post(f"/v1/runs/{run}/adjustments", {"criterion": "B1", "grade": "Well met", "reason": "x"},
                              role="inspector")
-    assert numerical.status_code == 422 and numerical.json()["diagnostics"]
+    assert numerical.status_code == 422 and [e["pointer"] for e in numerical.json()["errors"]] == ["/criterion"]
+    unknown = service.post(f"/v1/runs/{run}/adjustments", {"criterion": "A9", "grade": "Well met", "reason": "x"},
+                           role="inspector")
+    assert unknown.status_code == 422 and [e["pointer"] for e in unknown.json()["errors"]] == ["/criterion"]
 
 
 def test_a_batch_gives_one_run_per_item_or_stores_nothing(service: Service) -> None:

@@ -205,6 +205,20 @@ class Library:
     def remember(self, compiled: CompiledRuleset, address: str, evidence: Evidence) -> None:
         self.evidence.put((address, compiled.address), evidence)
 
+    @staticmethod
+    def adjustment_problems(compiled: CompiledRuleset, adjustment: Mapping[str, str]) -> list[tuple[str, str, str | None]]:
+        """What is wrong with one adjustment under a ruleset, as (field, message, help): read by the
+        evidence loader's own rules, from an evidence entry with one field on each line."""
+        import yaml
+
+        from esirules.evidence.inspection import InspectionFields
+
+        text = "".join(f"- {field}: {json.dumps(adjustment[field])}\n" if i == 0 else f"  {field}: {json.dumps(adjustment[field])}\n"
+                       for i, field in enumerate(ADJUSTMENT_FIELDS))
+        problems: list[Any] = []
+        InspectionFields("adjustment", compiled.ruleset, problems).adjustments(yaml.compose(text))
+        return [(ADJUSTMENT_FIELDS[min(d.span.line, len(ADJUSTMENT_FIELDS)) - 1], d.message, d.help) for d in problems]
+
     # --- scoring and explaining ------------------------------------------------------------------
 
     def scorer(self, compiled: CompiledRuleset, main: str, evidence: Evidence | None, overlay: bytes | None,

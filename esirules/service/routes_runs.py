@@ -164,6 +164,10 @@ def adjust_run(context: Context, call: Call) -> Reply:
     assert call.actor is not None
     adjustment = {"criterion": request.criterion, "grade": request.grade, "by": call.actor.name,
                   "reason": request.reason}
+    compiled = compiled_ruleset(context, inputs.ruleset, "/ruleset")
+    errors = context.library.adjustment_problems(compiled, adjustment)
+    if errors:  # (placed at the request's fields, not in the evidence file the service writes for it)
+        raise unprocessable([FieldError(f"/{field}", message, help_) for field, message, help_ in errors])
     kept = [a for a in inputs.adjustments if a["criterion"] != request.criterion]
     adjusted = RunInputs(inputs.ruleset, inputs.evidence, inputs.columns, inputs.title,
                          tuple(sorted([*kept, adjustment], key=lambda a: a["criterion"])), row["id"])

@@ -232,7 +232,13 @@ def adjust(context: Context, call: PageCall) -> Response:
         request = decode(api.AdjustmentRequest, body)
     except RequestInvalid as error:
         raise Refusal("unprocessable", "; ".join(f"{_field(e.pointer)} {e.message}" for e in error.errors)) from None
-    reply = adjust_run(context, Call(call.actor, call.request.state.request_id, request, None, {"id": call.path["id"]}))
+    try:
+        reply = adjust_run(context, Call(call.actor, call.request.state.request_id, request, None, {"id": call.path["id"]}))
+    except Refusal as refusal:
+        if not refusal.errors:
+            raise
+        raise Refusal("unprocessable", "; ".join(f"{_field(e.pointer)}: {e.message}" + (f" ({e.help})" if e.help else "")
+                                                 for e in refusal.errors)) from None
     created: api.RunCreated = reply.content
     columns = [c.label for c in created.run.columns]
     return redirect(explain_url(created.run.id, request.criterion, column if column in columns else columns[0]))
