@@ -213,10 +213,12 @@ class Library:
 
         from esirules.evidence.inspection import InspectionFields
 
-        text = "".join(f"- {field}: {json.dumps(adjustment[field])}\n" if i == 0 else f"  {field}: {json.dumps(adjustment[field])}\n"
+        text = "".join(f"{'  ' if i else '- '}{field}: {json.dumps(adjustment[field])}\n"
                        for i, field in enumerate(ADJUSTMENT_FIELDS))
+        entries = yaml.compose(text)
+        assert entries is not None  # INVARIANT: one entry, written above
         problems: list[Any] = []
-        InspectionFields("adjustment", compiled.ruleset, problems).adjustments(yaml.compose(text))
+        InspectionFields("adjustment", compiled.ruleset, problems).adjustments(entries)
         return [(ADJUSTMENT_FIELDS[min(d.span.line, len(ADJUSTMENT_FIELDS)) - 1], d.message, d.help) for d in problems]
 
     # --- scoring and explaining ------------------------------------------------------------------
