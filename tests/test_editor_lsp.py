@@ -32,6 +32,9 @@ async def client(lsp_client: LanguageClient):  # type: ignore[no-untyped-def]
         )
     )
     SERVER["capabilities"] = initialized.capabilities
+    # The bundled rulesets are open for every test (whichever run: `-k` may pick any of them).
+    await _open(lsp_client, PARENT)
+    await _open(lsp_client, CHILD)
     yield
     await lsp_client.shutdown_session()
 
@@ -56,8 +59,7 @@ def _at(document: str, text: str, needle: str, shift: int = 0) -> dict[str, obje
 
 
 async def test_the_bundled_rulesets_open_without_problems(client: LanguageClient) -> None:
-    parent = await _open(client, PARENT)
-    child = await _open(client, CHILD)
+    parent, child = uri(PARENT), uri(CHILD)  # (opened by the client's fixture)
     assert list(client.diagnostics[parent]) == [] and list(client.diagnostics[child]) == []
 
 
@@ -145,7 +147,7 @@ async def test_definition_and_references_cross_files(client: LanguageClient) -> 
 
 
 async def test_rename_edits_every_file_or_says_why_not(client: LanguageClient) -> None:
-    child_text = CHILD.read_text("utf-8")  # (open since the first test, as the parent is)
+    child_text = CHILD.read_text("utf-8")  # (opened by the client fixture, as the parent is)
     where = _at(uri(CHILD), child_text, "exclude source offender_interview", 16)
     assert SERVER["capabilities"].rename_provider == t.RenameOptions(prepare_provider=True)
     prepared = await client.text_document_prepare_rename_async(t.PrepareRenameParams(**where))

@@ -396,7 +396,7 @@ def fields(file: str, node: yaml.Node, problems: Problems) -> Iterator[tuple[str
                     "E106",
                     f"`{key}` is given twice",
                     at(file, key_node),
-                    "keep one, with what both hold: only the first is read",
+                    "keep one, with what both hold: which one is meant cannot be told, so nothing is scored",
                 )
             )
             continue

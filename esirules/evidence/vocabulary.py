@@ -134,6 +134,14 @@ def suggest(name: str, candidates: Iterable[str], kind: str) -> str | None:
         return hint
     if pool and len(pool) <= 12:
         return f"{kind} are " + ", ".join(f"`{c}`" for c in pool)
+    if "." in name:  # `A1.nothing`: the ids of its criterion; `Z9.x`: the criteria the ids begin with
+        owner = name.split(".", 1)[0]
+        same = [c for c in pool if c.lower().startswith(owner.lower() + ".")]
+        if same and len(same) <= 20:
+            return f"{kind} of `{owner}` are " + ", ".join(f"`{c}`" for c in same)
+        owners = list(dict.fromkeys(c.split(".", 1)[0] for c in pool if "." in c))
+        if not same and 0 < len(owners) <= 30:
+            return f"no id of {kind} begins with `{owner}.`; they begin with " + ", ".join(f"`{o}.`" for o in owners)
     return hint
 
 

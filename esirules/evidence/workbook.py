@@ -202,7 +202,7 @@ class _WorkbookLoad:
             if field in seen:  # (`fields` tells rows named alike apart by their capitals)
                 self.problems.append(
                     Diagnostic("E106", f"`{name}` is given twice", at(key, name_node),
-                               "keep one, with what both hold: only the first is read")
+                               "keep one, with what both hold: which one is meant cannot be told, so nothing is scored")
                 )
                 continue
             seen.add(field)
