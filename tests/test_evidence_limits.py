@@ -206,3 +206,13 @@ def test_files_over_the_size_limits_are_refused_unread(tmp_path: Path, monkeypat
     (table,) = problems(write(folder, "e.yaml", INSPECTION + "cases: cases.csv\n"))
     assert (table.code, table.span.file, table.span.line) == ("E109", str(folder / "e.yaml"), 3)
     assert (table.span.column, table.span.end_column) == (8, 17)  # where `cases.csv` is named
+
+
+def test_an_unknown_id_with_no_near_spelling_is_told_the_ids_it_could_be() -> None:
+    from esirules.evidence.vocabulary import suggest
+
+    items = [f"{c}.{n}" for c in ("A1", "A2", "B1") for n in ("first", "second", "third", "fourth", "fifth")]
+    assert suggest("A1.budgets", items, "the items") == (
+        "the items of `A1` are `A1.first`, `A1.second`, `A1.third`, `A1.fourth`, `A1.fifth`")
+    assert suggest("Z9.x", items, "the items") == "no id of the items begins with `Z9.`; they begin with `A1.`, `A2.`, `B1.`"
+    assert suggest("A1.secnd", items, "the items") == "did you mean `A1.second`?"
