@@ -473,6 +473,28 @@ section B "b" {
     assert "taken first by the band `Well met` at line 5, for example a score of 80%" in never.message
 
 
+def test_a_band_no_score_reaches_says_a_score_is_at_most_100_percent():
+    text = HEAD + """bands b on grade {
+  "Well met" when score at least 190%
+  "Partly met" when score at least 50% and score below 40%
+  "Not met" otherwise
+}
+scale answer: yes > no
+answers on answer, met when yes
+section B "b" {
+  criterion B1 "c" {
+    graded by b
+    question B1.q "q"
+  }
+}
+"""
+    found = {d.span.line: d.help for d in check_source(text).diagnostics if d.code == "W006"}
+    assert found == {
+        5: "a score lies between 0% and 100%, so `score at least 190%` never holds: check the figure",
+        6: "check its tests: they cannot all hold at once",  # (each could hold: together they cannot)
+    }
+
+
 def test_an_error_inside_a_grading_stops_its_analysis():
     g = """grading g {
   items rated on performance

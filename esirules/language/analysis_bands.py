@@ -209,6 +209,21 @@ def _stretches(
 # Diagnostics
 
 
+def _beyond_a_score(test: m.FigureTest) -> bool:
+    """A test of a score that no score passes: a score is a share, from 0% to 100%."""
+    bound = test.operand
+    if test.figure != "score" or not isinstance(bound, Fraction):
+        return False
+    return {"at_least": bound > 1, "above": bound >= 1, "below": bound <= 0, "at_most": bound < 0,
+            "is": not 0 <= bound <= 1}[test.comparison]
+
+
+def _test_words(test: m.FigureTest) -> str:
+    """`at least 190%`: a test's comparison and bound as written."""
+    assert isinstance(test.operand, Fraction)
+    return f"{test.comparison.replace('_', ' ')} {percent_text(test.operand)}"
+
+
 def report(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindings) -> None:
     rows = bands.bands
     ever = {c for c in found.chosen if c is not None}
@@ -218,8 +233,10 @@ def report(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindin
         fitting = next((k for k, fit in enumerate(found.fits) if fit[i]), None)
         name = "the `otherwise` band" if row.otherwise else f"the band `{row.value}`"
         if fitting is None:
-            ctx.warn("W006", f"{name} can never be chosen: no figure passes all its tests", row.span,
-                     "check its tests: they cannot all hold at once")
+            beyond = next((t for t in row.tests if _beyond_a_score(t)), None)
+            help_line = (f"a score lies between 0% and 100%, so `score {_test_words(beyond)}` never holds: check the figure"
+                         if beyond is not None else "check its tests: they cannot all hold at once")
+            ctx.warn("W006", f"{name} can never be chosen: no figure passes all its tests", row.span, help_line)
             continue
         taker = found.chosen[fitting]
         assert taker is not None
