@@ -66,6 +66,20 @@ def test_diff_shows_the_changes_and_changes_nothing(tmp_path, capsys):
     assert run(capsys, "--diff", "--check", str(messy)) == (1, out, "")
 
 
+def test_diff_says_a_change_of_line_ends_once_and_shows_only_the_other_changes(tmp_path, capsys):
+    windows = tmp_path / "windows.esi"
+    windows.write_bytes(NEAT.replace("\n", "\r\n").encode("utf-8"))
+    code, out, err = run(capsys, "--diff", str(windows))
+    assert (code, out, err) == (0, f"# {windows}: every line's end changes from CR LF to LF\n", "")
+    windows.write_bytes(MESSY.replace("\n", "\r\n").encode("utf-8"))
+    code, out, _ = run(capsys, "--diff", str(windows))
+    assert out.startswith(f"# {windows}: every line's end changes from CR LF to LF\n--- {windows}\n")
+    assert "\n-scale answer : yes>no   # the answers\n" in out and "\r" not in out
+    messy = write(tmp_path, "messy.esi", MESSY)
+    same = run(capsys, "--diff", str(messy))[1].replace(str(messy), str(windows))
+    assert out == f"# {windows}: every line's end changes from CR LF to LF\n" + same  # (the same lines as with LF)
+
+
 def test_a_file_with_syntax_errors_is_left_as_it_was_and_the_others_are_formatted(tmp_path, capsys):
     broken, messy = write(tmp_path, "broken.esi", BROKEN), write(tmp_path, "messy.esi", MESSY)
     code, out, err = run(capsys, str(broken), str(messy))

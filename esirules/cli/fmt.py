@@ -85,9 +85,15 @@ def _shown(data: bytes) -> str:
 
 
 def _unified_diff(before: str, after: str, path: str) -> str:
+    """The changes as a unified diff; a change of line ends (Windows' CR LF to LF) is said once,
+    before it, not shown as every line removed and added again the same."""
     import difflib
 
+    from esirules.language.decode import line_feeds
+
+    ends = "CR LF" if "\r\n" in before else "CR" if "\r" in before else None
+    note = f"# {path}: every line's end changes from {ends} to LF\n" if ends else ""
     lines = difflib.unified_diff(
-        before.splitlines(keepends=True), after.splitlines(keepends=True), path, f"{path} (formatted)"
+        line_feeds(before).splitlines(keepends=True), after.splitlines(keepends=True), path, f"{path} (formatted)"
     )
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
+    return note + "".join(line if line.endswith("\n") else line + "\n\\ No newline at end of file\n" for line in lines)
