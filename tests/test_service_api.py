@@ -173,6 +173,12 @@ def test_a_run_is_the_command_lines_result_and_verifies(service: Service) -> Non
     import hashlib
 
     assert hashlib.sha256(raw.content).hexdigest() == made["run"]["result_sha256"]
+    assert raw.headers["etag"] == f'"{made["run"]["result_sha256"]}"'
+    kept = service.client.get(f"/v1/runs/{run_id}/result",
+                              headers={**service.headers("viewer"), "If-None-Match": f'"x", {raw.headers["etag"]}'})
+    assert (kept.status_code, kept.content, kept.headers["etag"]) == (304, b"", raw.headers["etag"])
+    stale = service.client.get(f"/v1/runs/{run_id}/result", headers={**service.headers("viewer"), "If-None-Match": '"x"'})
+    assert stale.status_code == 200 and stale.content == raw.content
     verified = service.get(f"/v1/runs/{run_id}/verification").json()
     assert verified["identical"] is True and verified["rescored_sha256"] == verified["result_sha256"]
     again = service.run(hashes["esi-2004-followup.esi"], hashes["followup.yaml"], {"sample": "february"},

@@ -169,6 +169,9 @@ def endpoint(context: Context, operation: Operation) -> Callable[[Request], Any]
             busy = Refusal("unavailable", f"the database cannot answer now ({error}); try again shortly",
                            headers={"Retry-After": "5"})
             return _problem_response(busy, request.url.path, request_id)
+        etag = reply.headers.get("ETag")
+        if etag is not None and reply.status == 200 and etag in _entity_tags(request.headers.get("if-none-match", "")):
+            return Response(status_code=304, headers={"ETag": etag})  # (the client's copy is this one: RFC 9110)
         content = reply.content
         if reply.media_type == JSON_MEDIA_TYPE and not isinstance(content, (bytes, str)):
             content = _json_body(content)
@@ -177,6 +180,11 @@ def endpoint(context: Context, operation: Operation) -> Callable[[Request], Any]
         return Response(content, status_code=reply.status, media_type=reply.media_type, headers=dict(reply.headers))
 
     return answer
+
+
+def _entity_tags(header: str) -> set[str]:
+    """The entity tags of an `If-None-Match` header (weak ones compared as strong, as RFC 9110 does for it)."""
+    return {tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()}
 
 
 class Observed:
