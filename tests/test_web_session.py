@@ -189,6 +189,10 @@ def test_an_inspector_uploads_evidence_and_scores_it_from_the_pages(web: tuple[S
     evidence = stored.headers["location"].split("/evidence/")[1].split("?")[0]
     page = client.get(stored.headers["location"])
     assert "Stored: the evidence had no problems" in page.text and 'value="february"' in page.text
+    labelled = client.post("/runs", data={"csrf": token, "evidence": evidence, "ruleset": known["esi-2004-followup.esi"],
+                                          "sample": ["february", "september"], "label": "MyLabel"})
+    assert labelled.status_code == 422 and "label `MyLabel` names one column, but 2 samples are ticked" in labelled.text
+    assert service.get(f"/v1/runs?evidence={evidence}").json()["runs"] == []  # (nothing made, the label not dropped)
     scored = client.post("/runs", data={"csrf": token, "evidence": evidence, "ruleset": known["esi-2004-followup.esi"],
                                         "sample": ["february", "september"]}, follow_redirects=False)
     assert scored.status_code == 303

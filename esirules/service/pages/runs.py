@@ -257,7 +257,10 @@ def make_run(context: Context, call: PageCall) -> Response:
     samples = [s for s in (call.form.getlist("sample") if call.form is not None else []) if isinstance(s, str)]
     columns = [{"sample": None if s == "" else s} for s in samples] or [{}]
     labels = (call.first("label") or "").strip()
-    if labels and len(columns) == 1:
+    if labels and len(columns) > 1:  # (one label cannot head several columns: each is headed by its sample)
+        raise Refusal("unprocessable", f"the label `{labels}` names one column, but {len(columns)} samples are "
+                      "ticked, each a column headed by its sample: tick one sample, or leave the label empty")
+    if labels:
         columns[0]["label"] = labels
     body: dict[str, Any] = {"ruleset": call.first("ruleset") or "", "evidence": evidence,
                             "columns": [{k: v for k, v in c.items() if v is not None} for c in columns]}
