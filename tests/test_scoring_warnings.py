@@ -255,7 +255,12 @@ def test_a_service_run_carries_the_warnings(sqlite_service) -> None:  # type: ig
     assert warning["code"] == "E212" and warning["locations"][0]["file"].endswith("followup-cases.csv")
     _, data, _ = _score("examples/hertfordshire/followup.yaml", "--pool-samples")
     assert warning["message"] == data["columns"][0]["warnings"][0]["message"]
-    assert warning["help"] == data["columns"][0]["warnings"][0]["help"]
+    # the same help, but how to score one sample at a time in a run's words, not the command line's
+    command_line = data["columns"][0]["warnings"][0]["help"]
+    assert "`--sample february`" in command_line and "--sample" not in warning["help"]
+    assert warning["help"] == command_line.split("score one sample at a time")[0] + (
+        "score one sample in each column: give each column its `sample` (`february`, `september`), "
+        "or tick one sample on the page")
     # placed where the command line places it: the first case of the second sample (line 32)
     place, command_line = warning["locations"][0], data["columns"][0]["warnings"][0]["locations"][0]
     assert (place["line"], place["column"], place["end_column"]) == (32, 5, 14)

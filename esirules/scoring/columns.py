@@ -32,7 +32,14 @@ from esirules.scoring.compile import Evaluator, compile_ruleset
 from esirules.scoring.evaluate import Partial, finish, merge, score_batch
 from esirules.scoring.result import ColumnResult
 from esirules.scoring.stream import counts_only, score_in_batches, score_named_in_batches
-from esirules.scoring.warn import Finding, column_warnings, samples_present, sheet_warnings
+from esirules.scoring.warn import (
+    Finding,
+    OneSample,
+    column_warnings,
+    on_the_command_line,
+    samples_present,
+    sheet_warnings,
+)
 from esirules.span import Span
 from esirules.words import plural
 
@@ -61,6 +68,7 @@ class Scorer:
         batches and counted (scoring/stream.py), in memory that does not grow with the file; its
         results' case lists cannot be read, so this is for what shows figures alone (`esirules score`)."""
         self.progress = progress
+        self.one_sample: OneSample = on_the_command_line  # (E212's advice, in the caller's words)
         self.files = files
         self.ruleset_sources = rulesets
         self.strict = strict
@@ -275,7 +283,7 @@ class Scorer:
             if any(not p.lists for p in partials):  # (files read in batches: counts alone)
                 partials = [counts_only(p) for p in partials]
             result = finish(merge(partials), label=column.label, evaluator=evaluator)
-            found, scored = column_warnings(result, evaluator.ruleset, evidence, self._locate)
+            found, scored = column_warnings(result, evaluator.ruleset, evidence, self._locate, self.one_sample)
             self.found.extend((column.label, finding) for finding in found)
             warnings = tuple(dict.fromkeys([*(w for e in evidence for w in e.warnings), *scored]))
             results.append(attrs.evolve(result, warnings=warnings) if warnings else result)

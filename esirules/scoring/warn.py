@@ -87,9 +87,21 @@ class Together:
 Finding = Unanswered | WithoutData | Together
 
 
-def findings(result: ColumnResult, ruleset: m.Ruleset, evidence: Sequence[Evidence], locate: Locate) -> list[Finding]:
+def on_the_command_line(samples: Sequence[str]) -> str:
+    """How to score one sample at a time, in the command line's words (E212's help)."""
+    others = " or ".join(f"`{n}`" for n in samples[1:])
+    return f"score one sample at a time: `--sample {samples[0]}`{f' (or {others})' if others else ''}, or `sample:` in a summary sheet"
+
+
+OneSample = Callable[[Sequence[str]], str]
+
+
+def findings(
+    result: ColumnResult, ruleset: m.Ruleset, evidence: Sequence[Evidence], locate: Locate,
+    one_sample: OneSample = on_the_command_line,
+) -> list[Finding]:
     """What one scored column lacks or mixes (a criterion without data is not also reported
-    question by question)."""
+    question by question); `one_sample` says how to score one sample at a time, in the caller's words."""
     found: list[Finding] = []
     unanswered: list[QuestionResult] = []
     for criterion in result.criteria.values():
@@ -100,17 +112,18 @@ def findings(result: ColumnResult, ruleset: m.Ruleset, evidence: Sequence[Eviden
             unanswered.extend(q for q in criterion.questions if _is_unanswered(q))
     if unanswered:
         found.insert(0, Unanswered(tuple(q.id for q in unanswered), tuple(q.span for q in unanswered)))
-    together = _samples_together(result, ruleset, evidence, locate)
+    together = _samples_together(result, ruleset, evidence, locate, one_sample)
     if together is not None:
         found.append(together)
     return found
 
 
 def column_warnings(
-    result: ColumnResult, ruleset: m.Ruleset, evidence: Sequence[Evidence], locate: Locate
+    result: ColumnResult, ruleset: m.Ruleset, evidence: Sequence[Evidence], locate: Locate,
+    one_sample: OneSample = on_the_command_line,
 ) -> tuple[list[Finding], tuple[EvidenceWarning, ...]]:
     """The findings of one scored column, and its warnings as its result keeps them."""
-    found = findings(result, ruleset, evidence, locate)
+    found = findings(result, ruleset, evidence, locate, one_sample)
     return found, tuple(f.warning((result.label,)) for f in found)
 
 
@@ -186,7 +199,7 @@ def _criterion_without_data(criterion: CriterionResult, cases: int) -> WithoutDa
 
 
 def _samples_together(
-    result: ColumnResult, ruleset: m.Ruleset, evidence: Sequence[Evidence], locate: Locate
+    result: ColumnResult, ruleset: m.Ruleset, evidence: Sequence[Evidence], locate: Locate, one_sample: OneSample
 ) -> Together | None:
     if result.sample is not None or not ruleset.samples:
         return None
@@ -221,12 +234,7 @@ def _samples_together(
             left.append(f"{'question' if len(asked) == 1 else 'questions'} {_listed(asked)}")
         if left:
             differ.append(f"sample `{name}` leaves out {' and '.join(left)}, scored here from the other cases")
-    names = [n for n in present if n is not None]
-    others = " or ".join(f"`{n}`" for n in names[1:])
-    help_ = "; ".join(
-        [*differ, f"score one sample at a time: `--sample {names[0]}`{f' (or {others})' if others else ''},"
-                  " or `sample:` in a summary sheet"]
-    )
+    help_ = "; ".join([*differ, one_sample([n for n in present if n is not None])])
     where = evidence[0].path if evidence else result.evidence.path
     place = locate(second, present[1] or "") if second is not None else Span(where, 1, 1, 1, 2)
     return Together(result.label, tuple(counts.items()), help_, place)

@@ -232,6 +232,7 @@ class Library:
         if overlay is not None:
             held[ADJUSTMENTS_FILE] = overlay
         scorer = Scorer(files=_StoredFiles(held, stored), rulesets=MemorySources(compiled.files))
+        scorer.one_sample = _column_per_sample
         # INVARIANT: these are exactly what the Scorer would make from the same bytes (it keeps
         # them by path: see Scorer.ruleset and Scorer.load); giving them saves checking again.
         scorer.rulesets[compiled.main] = compiled.ruleset
@@ -258,6 +259,12 @@ class Library:
         paths = (ADJUSTMENTS_FILE, main) if inputs.adjustments else (main,)
         spec = ColumnSpec(column.label, paths, compiled.main, column.sample)
         return explain_spec(spec, target, where=where, case=case, all_cases=all_cases, scorer=scorer)
+
+
+def _column_per_sample(samples: Sequence[str]) -> str:
+    """How to score one sample at a time in a run (E212's help): a column for each sample."""
+    listed = ", ".join(f"`{name}`" for name in samples)
+    return f"score one sample in each column: give each column its `sample` ({listed}), or tick one sample on the page"
 
 
 class _StoredFiles(InputFiles):
