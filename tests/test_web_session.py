@@ -240,3 +240,11 @@ def test_a_run_and_the_run_adjusting_it_are_headed_apart_on_one_sheet(web: tuple
     heads = re.findall(r'<th scope="col" class="figure">([^<]+)<span', page.text)
     assert heads[:2] == ["Feb", "Feb (adjusted)"]  # (both runs call their column `Feb`)
     assert f"/runs/{adjusted}/explain/A2?column=Feb" in page.text  # the link still asks for the run's own label
+
+
+def test_comparing_rulesets_without_choosing_one_says_what_to_choose(web: tuple[Service, dict[str, str]]) -> None:
+    service, known = web
+    client = sign_in(service, "viewer")
+    answer = client.get(f"/rulesets/diff?new={known['esi-2004-followup.esi']}")
+    assert answer.status_code == 422 and "Choose the older ruleset to compare" in answer.text
+    assert "no published ruleset" not in answer.text

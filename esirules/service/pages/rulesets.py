@@ -83,6 +83,9 @@ def diff(context: Context, call: PageCall) -> Page:
     from esirules.authoring.document_html import document_body
 
     old, new = call.first("old") or "", call.first("new") or ""
+    unchosen = [what for what, given in (("the older ruleset", old), ("the newer ruleset", new)) if not given]
+    if unchosen:  # (the form sent without a choice: say so, not "no published ruleset ``")
+        raise Refusal("unprocessable", f"choose {' and '.join(unchosen)} to compare, from the rulesets' pages")
     old_row, new_row = _ruleset(context, old), _ruleset(context, new)
     changes = diff_rulesets(loaded_ruleset(context, old), loaded_ruleset(context, new))
     evidence = call.first("evidence") or ""
