@@ -153,6 +153,15 @@ def test_a_case_id_used_twice_is_placed_at_the_cells_of_both(tmp_path: Path) -> 
     ]
 
 
+def test_a_case_without_an_id_is_named_by_its_row_of_the_sheet(tmp_path: Path) -> None:
+    rows = csv_rows(EXAMPLE / "cases.csv")
+    rows[4][rows[0].index("id")] = ""
+    rows[4][rows[0].index("B1.start")] = "maybe"
+    messages = [d.message for d in problems(write_workbook(tmp_path / "cases.xlsx", {"cases": rows}))]
+    assert any("(no id, row 5 of sheet cases)" in m for m in messages), messages
+    assert not any("line 5" in m for m in messages)
+
+
 def test_a_misspelt_sheet_and_an_unknown_heading_are_reported_with_the_likely_names(tmp_path: Path) -> None:
     sheets = {
         "cases": csv_rows(EXAMPLE / "cases.csv"),
@@ -235,8 +244,10 @@ def test_any_table_reads_the_same_from_a_workbook_and_a_csv_file(
         from_csv = load_evidence(str(csv_path), SMALL)
     except DiagnosticError as error:
         found = problems(book, SMALL)
-        # (a workbook places the other use of a case id at its cell, a CSV file at its line)
-        in_lines = [attrs.evolve(d, help=d.help and re.sub(r"cases!A(\d+)", r"line \1", d.help)) for d in found]
+        # (a workbook places the other use of a case id at its cell, and a case with no id at its
+        # row, where a CSV file says its line)
+        in_lines = [attrs.evolve(d, message=re.sub(r"row (\d+) of sheet cases", r"line \1", d.message),
+                                 help=d.help and re.sub(r"cases!A(\d+)", r"line \1", d.help)) for d in found]
         assert words(in_lines, book) == words(list(error.diagnostics), csv_path)
         assert all(re.fullmatch(r"cases![A-Z]+\d+", d.span.cell) for d in found)
         return

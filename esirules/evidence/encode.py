@@ -154,7 +154,9 @@ def _case_ids(table: CaseTable, problems: Problems) -> tuple[str, ...]:
             problems.append(
                 Diagnostic("E107", "case has no `id`", table.span("id", i), "give every case an id")
             )
-        ids = tuple(case or f"(no id, line {line})" for case, line in zip(ids, table.lines))
+        sheet = table.sheet
+        ids = tuple(case or f"(no id, {f'line {line}' if sheet is None else f'row {line} of sheet {sheet}'})"
+                    for case, line in zip(ids, table.lines))
     return ids
 
 
