@@ -153,6 +153,20 @@ def test_a_case_id_used_twice_is_placed_at_the_cells_of_both(tmp_path: Path) -> 
     ]
 
 
+def test_a_criterion_without_ratings_is_told_to_rate_them_on_the_sheets(tmp_path: Path) -> None:
+    """E211's help names the sheets a workbook keeps ratings and figures on, and an item rated by
+    hand as its example (not one rated from a measure, whose rating would not be read: E132)."""
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    sheets["ratings"] = [row for row in sheets["ratings"] if not row[0].startswith(("A1.", "A2."))]
+    sheets["measures"] = [row for row in sheets["measures"] if row[0] != "dtto_starts"]
+    book = write_workbook(tmp_path / "inspection.xlsx", sheets)
+    (column,) = score_columns([ColumnSpec("book", (str(book),), str(RULESET), "february")])
+    helps = {w.message.split("`")[1]: w.help for w in column.warnings if w.code == "E211"}
+    assert helps["A2"] == "rate each item on the `ratings` sheet (e.g. `A2.yardstick`: `good`)"
+    assert helps["A1"] == ("rate each item on the `ratings` sheet (e.g. `A1.visibility`: `good`); an item rated from a "
+                           "measure needs the measure's figures on the `measures` sheet")
+
+
 def test_a_case_without_an_id_is_named_by_its_row_of_the_sheet(tmp_path: Path) -> None:
     rows = csv_rows(EXAMPLE / "cases.csv")
     rows[4][rows[0].index("id")] = ""

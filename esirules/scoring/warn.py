@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 import attrs
 
 from esirules.evidence.cases import Evidence, EvidenceWarning, Location
+from esirules.evidence.read_workbook import is_workbook
 from esirules.language import model as m
 from esirules.scoring.result import ColumnResult, CriterionResult, QuestionResult
 from esirules.span import Span
@@ -104,8 +105,9 @@ def findings(
     question by question); `one_sample` says how to score one sample at a time, in the caller's words."""
     found: list[Finding] = []
     unanswered: list[QuestionResult] = []
+    workbook = any(is_workbook(e.path) for e in evidence)  # (its ratings and figures are on sheets)
     for criterion in result.criteria.values():
-        without = _criterion_without_data(criterion, result.cases)
+        without = _criterion_without_data(criterion, result.cases, workbook)
         if without is not None:
             found.append(without)
         else:
@@ -163,7 +165,7 @@ def _is_unanswered(question: QuestionResult) -> bool:
     return question.exclusion is None and not answered and blank > 0
 
 
-def _criterion_without_data(criterion: CriterionResult, cases: int) -> WithoutData | None:
+def _criterion_without_data(criterion: CriterionResult, cases: int, workbook: bool) -> WithoutData | None:
     """E211, as opposed to a criterion that does not apply (a section outside the sample, questions
     that apply to no case, items rated not applicable)."""
     if criterion.value is not None or criterion.grade is not None or criterion.cause is None:
@@ -176,10 +178,14 @@ def _criterion_without_data(criterion: CriterionResult, cases: int) -> WithoutDa
             what = f"none of its {len(unrated)} items is rated"
         else:
             what = f"{_listed([i.id for i in unrated])} {'is' if len(unrated) == 1 else 'are'} not rated"
-        help_ = f"rate each item under `ratings:` in the evidence (e.g. `{unrated[0].id}: good`)"
-        if any(i.cause is not None and i.cause.kind == "no_target_data" for i in unrated):
-            help_ += "; an item rated from a measure needs the measure's figures under `measures:`"
-        return WithoutData(criterion.id, what, True, help_, len(unrated), criterion.span)
+        by_hand = [i for i in unrated if i.cause is not None and i.cause.kind != "no_target_data"]
+        ratings, measures = ("on the `ratings` sheet", "on the `measures` sheet") if workbook else (
+            "under `ratings:` in the evidence", "under `measures:`")
+        helps = [f"rate each item {ratings} (e.g. `{by_hand[0].id}`: `good`)" if workbook
+                 else f"rate each item {ratings} (e.g. `{by_hand[0].id}: good`)"] if by_hand else []
+        if len(by_hand) < len(unrated):
+            helps.append(f"an item rated from a measure needs the measure's figures {measures}")
+        return WithoutData(criterion.id, what, True, "; ".join(helps), len(unrated), criterion.span)
     if criterion.cause.kind != "no_applicable_cases":
         return None
     counted = [q for q in criterion.questions if q.exclusion is None]
