@@ -225,6 +225,10 @@ def write_atomically(path: str, data: bytes, *, new_mode: int | None = None) -> 
         mode = new_mode
     except OSError as error:
         raise FileProblem((error.strerror or str(error)).lower()) from None
+    if not os.path.isdir(folder):
+        shown = os.path.dirname(path) or folder
+        raise FileProblem(f"there is no folder `{shown}` to write it in; make the folder first, or name a file in one that exists",
+                          missing=True)
     try:
         descriptor, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
     except OSError as error:

@@ -375,3 +375,10 @@ def test_output_never_overwrites_a_file_the_evidence_names(example: Path) -> Non
         code, out, err = run(*command, cwd=example)
         assert (code, out) == (2, "") and f"cannot write `{command[-1]}`: this command read it" in err, command
     assert all(path.read_bytes() == data for path, data in kept.items())
+
+
+def test_output_into_a_folder_that_does_not_exist_says_so(example: Path) -> None:
+    code, out, err = run("score", "followup.yaml", "--output", "nowhere/sheet.csv", cwd=example)
+    assert (code, out) == (2, "")
+    assert "cannot write `nowhere/sheet.csv`: there is no folder `nowhere` to write it in; make the folder first" in err
+    assert not (example / "nowhere").exists()
