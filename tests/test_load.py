@@ -467,6 +467,7 @@ def test_duplicate_keys_and_wrong_shapes(tmp_path):
         ("list.yaml", "- id: C1\n", "E103", "must hold fields", 1),
         ("latin1.csv", "id,ethnicity\nC1,caf\xe9\n".encode("latin-1"), "E101", "not UTF-8", 2),
         ("binary.csv", b"PK\x03\x04\x00\x00binary", "E101", "not a text file", 1),
+        ("unicode.csv", "id,risk_of_harm\nC1,low\n".encode("utf-16"), "E101", "is UTF-16 text, not UTF-8", 1),
         ("nul.yaml", b"cases: \x00\x01", "E101", "not a text file", 1),
         ("quote.csv", 'id,order_type\nC1,"cro\n', "E102", "not a valid CSV file", 2),
         ("notes.txt", "hello", "E101", "cannot tell the format", 1),
@@ -487,6 +488,11 @@ def test_help_lines_for_unreadable_files(tmp_path):
     assert "comma" in (json_problem.help or "")
     (binary,) = _problems(_write(tmp_path, "cases.csv", b"PK\x03\x04rest"))
     assert "CSV" in (binary.help or "")
+    # Excel's "Unicode Text" is CSV already, in UTF-16: told to save it as UTF-8, not "as CSV first"
+    (unicode,) = _problems(_write(tmp_path, "unicode.csv", "id\nC1\n".encode("utf-16")))
+    assert unicode.help == "save it again as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))"
+    (latin,) = _problems(_write(tmp_path, "latin.yaml", "title: caf\xe9\n".encode("latin-1")))
+    assert latin.help == "save the file with the UTF-8 encoding"  # (a YAML file is not a spreadsheet's)
     # Each kind of file is told what it needs: a workbook under a YAML name is not told to save as CSV.
     (renamed,) = _problems(_write(tmp_path, "inspection.yaml", b"PK\x03\x04rest"))
     assert renamed.help == "an evidence file is text (YAML or JSON); a workbook's name ends in `.xlsx` or `.ods`"

@@ -12,6 +12,7 @@ parts (`yaml_cases`, `inspection`) use them.
 
 from __future__ import annotations
 
+import codecs
 import os
 import re
 from collections.abc import Iterator
@@ -72,6 +73,14 @@ def read_text(
         problems.append(Diagnostic("E101", f"`{path}` is empty", span, _empty_help(path)))
         return None
     nul = data.find(b"\0")
+    csv_named = path.lower().endswith(".csv")
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # (Excel's "Unicode Text", among others)
+        problems.append(Diagnostic(
+            "E101", f"`{path}` is UTF-16 text, not UTF-8", Span.point(path, 1, 1),
+            "save it again as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))" if csv_named
+            else "save it again with the UTF-8 encoding",
+        ))
+        return None
     if nul >= 0 or data.startswith(b"PK\x03\x04"):
         where = Span.point(path, 1, 1) if nul < 0 or nul < 8192 else _byte_place(path, data, nul)
         problems.append(
@@ -80,7 +89,7 @@ def read_text(
                 f"`{path}` is not a text file" + ("" if nul < 8192 else ": it holds a NUL character"),
                 where,
                 "a spreadsheet must be saved as CSV (comma-separated values, UTF-8) first"
-                if path.lower().endswith(".csv")
+                if csv_named
                 else "an evidence file is text (YAML or JSON); a workbook's name ends in `.xlsx` or `.ods`",
             )
         )
@@ -97,7 +106,7 @@ def read_text(
                 "E101",
                 f"`{path}` is not UTF-8 text (byte {error.start + 1} cannot be read)",
                 _byte_place(path, data, error.start),
-                "save the file with the UTF-8 encoding (in a spreadsheet: CSV UTF-8)",
+                "save the file with the UTF-8 encoding" + (" (in a spreadsheet: CSV UTF-8)" if csv_named else ""),
             )
         )
         return None
