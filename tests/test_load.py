@@ -488,6 +488,13 @@ def test_help_lines_for_unreadable_files(tmp_path):
     assert "comma" in (json_problem.help or "")
     (binary,) = _problems(_write(tmp_path, "cases.csv", b"PK\x03\x04rest"))
     assert "CSV" in (binary.help or "")
+    # A `:` or `,` left out is placed on the line it is missing from, not the next line where the reader stopped
+    (colon,) = _problems(_write(tmp_path, "colon.yaml", "ratings:\n  A1.monitoring: good\n  A1.psr good\n  A1.x: weak\n"))
+    assert (colon.span.line, colon.span.column) == (3, 3)
+    assert colon.help == "is a `:` missing after `A1.psr`? A field is written `name: value`"
+    (comma,) = _problems(_write(tmp_path, "comma.json", '{\n  "ratings": {\n    "A1.monitoring": "good"\n    "A1.psr": "x"\n  }\n}\n'))
+    assert (comma.span.line, comma.span.column) == (3, 28)
+    assert comma.help == "is a `,` missing at the end of line 3? Values in a list or object are separated by commas"
     # Excel's "Unicode Text" is CSV already, in UTF-16: told to save it as UTF-8, not "as CSV first"
     (unicode,) = _problems(_write(tmp_path, "unicode.csv", "id\nC1\n".encode("utf-16")))
     assert unicode.help == "save it again as CSV UTF-8 (in Excel: CSV UTF-8 (Comma delimited))"

@@ -206,10 +206,13 @@ def compose(path: str, suffix: str, text: str, problems: Problems) -> yaml.Mappi
         root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
+        colon = _colon_left_out(error, text)
+        if colon is not None:  # (PyYAML finds it where the next line starts: the line with the key is meant)
+            mark = error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
         problem = (error.problem or "unreadable").rstrip(".")
         tab = mark is not None and "\t" in text[text.rfind("\n", 0, mark.index) + 1 : mark.index + 1]
-        help_ = "indent with spaces, not tabs" if tab else _yaml_help(error)
+        help_ = "indent with spaces, not tabs" if tab else colon or _yaml_help(error)
         if suffix == ".json":  # valid JSON that YAML cannot read: say so in JSON's words
             message, help_ = f"`{path}` cannot be read as JSON text: {problem}", _json_help(problem)
         else:
@@ -261,14 +264,15 @@ def _valid_json(path: str, text: str, data: bytes, problems: Problems) -> bool:
     try:  # numbers are kept as text (as YAML keeps them): no figure of any length is converted here
         json.loads(text, parse_int=str, parse_float=str, parse_constant=str)
     except json.JSONDecodeError as error:
-        problems.append(
-            Diagnostic(
-                "E102",
-                f"`{path}` is not valid JSON: {error.msg.lower()}",
-                Span.point(path, error.lineno, error.colno),
-                "check the commas, quotes and brackets here (JSON allows no comma before `}` or `]`)",
-            )
-        )
+        where = Span.point(path, error.lineno, error.colno)
+        help_ = "check the commas, quotes and brackets here (JSON allows no comma before `}` or `]`)"
+        before = text[: error.pos].rstrip()
+        if error.msg.startswith("Expecting ',' delimiter") and before and "\n" in text[len(before) : error.pos]:
+            # (the reader stops at the next line's value: the comma is missing where the line before ends)
+            line = before.count("\n") + 1
+            where = Span.point(path, line, len(before) - before.rfind("\n"))
+            help_ = f"is a `,` missing at the end of line {line}? Values in a list or object are separated by commas"
+        problems.append(Diagnostic("E102", f"`{path}` is not valid JSON: {error.msg.lower()}", where, help_))
         return False
     return True
 
@@ -330,6 +334,18 @@ def _no_anchors(path: str, text: str, problems: Problems) -> bool:
     except yaml.YAMLError:
         pass  # composing reports it
     return len(problems) == found
+
+
+def _colon_left_out(error: yaml.MarkedYAMLError, text: str) -> str | None:
+    """The help for a field whose `:` is left out (`A1.oasys good`), else None."""
+    mark = error.context_mark
+    if error.context != "while scanning a simple key" or mark is None or "':'" not in (error.problem or ""):
+        return None
+    end = text.find("\n", mark.index)
+    words = text[mark.index : len(text) if end < 0 else end].split()
+    if not words:
+        return None
+    return f"is a `:` missing after `{words[0]}`? A field is written `name: value`"
 
 
 def _yaml_help(error: yaml.MarkedYAMLError) -> str:
