@@ -208,15 +208,20 @@ class Library:
     @staticmethod
     def adjustment_problems(compiled: CompiledRuleset, adjustment: Mapping[str, str]) -> list[tuple[str, str, str | None]]:
         """What is wrong with one adjustment under a ruleset, as (field, message, help): read by the
-        evidence loader's own rules, from an evidence entry with one field on each line."""
-        import yaml
+        evidence loader's own rules, as an evidence entry with each field on a line of its own."""
+        from yaml.error import Mark
+        from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
         from esirules.evidence.inspection import InspectionFields
 
-        text = "".join(f"{'  ' if i else '- '}{field}: {json.dumps(adjustment[field])}\n"
-                       for i, field in enumerate(ADJUSTMENT_FIELDS))
-        entries = yaml.compose(text)
-        assert entries is not None  # INVARIANT: one entry, written above
+        def text(value: str, line: int) -> ScalarNode:  # (a node made, not YAML read: any text is itself)
+            at = Mark("adjustment", 0, line, 0, None, 0)
+            return ScalarNode("tag:yaml.org,2002:str", value, at, at, style='"')
+
+        fields = [(text(field, line), text(adjustment[field], line)) for line, field in enumerate(ADJUSTMENT_FIELDS)]
+        start = Mark("adjustment", 0, 0, 0, None, 0)
+        entries = SequenceNode("tag:yaml.org,2002:seq", [MappingNode("tag:yaml.org,2002:map", fields, start, start)],
+                               start, start)
         problems: list[Any] = []
         InspectionFields("adjustment", compiled.ruleset, problems).adjustments(entries)
         return [(ADJUSTMENT_FIELDS[min(d.span.line, len(ADJUSTMENT_FIELDS)) - 1], d.message, d.help) for d in problems]
