@@ -528,6 +528,8 @@ def _changes(loaded: Loaded) -> list[Block]:
         f"This ruleset takes everything from {diff.old.name} ({shown_path(diff.old.path)}) "
         "and changes the following."
     )))
-    blocks.append(Entries(tuple(change_entry(c) for c in diff.changes)))
+    # (that it extends its parent is said above, in words: not again as "extends nothing → esi-2003")
+    changes = [c for c in diff.changes if not (c.subject.kind == "ruleset" and c.aspect == "extends")]
+    blocks.append(Entries(tuple(change_entry(c) for c in changes)))
     return blocks
 
