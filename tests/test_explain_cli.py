@@ -268,3 +268,24 @@ def test_an_explanation_agrees_with_the_sheet_of_the_same_options() -> None:
 
 def test_target_names_match_regardless_of_case() -> None:
     assert explained(SUMMARY, "b1.START", "--column", "Feb")["target"]["id"] == "B1.start"
+
+
+def test_a_grade_no_rule_gives_is_not_offered_a_change_that_gives_another(tmp_path: Path) -> None:
+    """Raised ratings skip a grade no rule gives: its "smallest change" was the next grade's, which
+    gives that grade, not this one."""
+    (tmp_path / "r.esi").write_text(
+        'ruleset "r" version "1"\nscale rating: excellent > good > adequate > poor\n'
+        'ladder grade: Outstanding > Good > "Requires improvement" > Inadequate\n'
+        "grading g {\n  items rated on rating\n  grades from grade\n"
+        "  Outstanding when at least excellent on each item\n"
+        "  Good when at least good on the majority of items and at least adequate on the others\n"
+        "  Inadequate otherwise\n}\n"
+        'section L "l" {\n  criterion L1 "c" {\n    graded by g\n'
+        '    item L1.a "a"\n    item L1.b "b"\n    item L1.c "c"\n  }\n}\n', "utf-8")
+    (tmp_path / "e.yaml").write_text("ruleset: r.esi\nratings: {L1.a: good, L1.b: adequate, L1.c: poor}\n", "utf-8")
+    data = explained(str(tmp_path / "e.yaml"), "L1")
+    higher = {h["grade"]: h["smallest_changes"] for h in data["explanation"]["higher_grades"]}
+    assert higher["Requires improvement"]["options"] == []
+    assert higher["Requires improvement"]["reason"] == (
+        "no rule gives Requires improvement, so raised ratings reach Good or better, not Requires improvement")
+    assert [c["item"] for c in higher["Good"]["options"][0]] == ["L1.c"]

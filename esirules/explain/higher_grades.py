@@ -57,7 +57,16 @@ def higher_grades(
                 refs.append(ref(level_cap.span))
                 held = "; ".join(f.sentence for f in facts_explained(level_cap.facts, ref))
                 why.append(f"capped: criterion {result.id} is no better than {level_cap.grade} when {held}")
-        changes = smallest_changes(evaluator, result, grade, facts=facts)
+        capped_to = any(cap.grade == grade for cap in result.trace.caps) or any(c.grade == grade for c in result.caps)
+        if not rules and not capped_to:
+            # (ratings raised far enough to leave the computed grade reach a grade a rule gives: not this one)
+            given = [g for g in reversed(above) if ladder.index(g) < ladder.index(grade)
+                     and any(r.grade == g and not r.otherwise for r in trace_rules)]
+            reaches = f", so raised ratings reach {given[0]} or better, not {grade}" if given else ""
+            changes = SmallestChanges(result.id, grade, result.computed_grade, (), (),
+                                      f"no rule gives {grade}{reaches}")
+        else:
+            changes = smallest_changes(evaluator, result, grade, facts=facts)
         out.append(HigherGrade(grade, tuple(why), tuple(refs), changes, _options(result, changes, evaluator, ref)))
     return tuple(out)
 
