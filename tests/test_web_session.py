@@ -248,3 +248,18 @@ def test_comparing_rulesets_without_choosing_one_says_what_to_choose(web: tuple[
     answer = client.get(f"/rulesets/diff?new={known['esi-2004-followup.esi']}")
     assert answer.status_code == 422 and "Choose the older ruleset to compare" in answer.text
     assert "no published ruleset" not in answer.text
+
+
+def test_a_file_uploaded_that_nothing_reads_is_named_in_the_forms_words(web: tuple[Service, dict[str, str]]) -> None:
+    from service_helpers import HERTFORDSHIRE
+
+    service, known = web
+    client = sign_in(service, "inspector")
+    token = csrf(client, "/evidence/upload")
+    cases = (HERTFORDSHIRE / "followup-cases.csv").read_bytes()
+    answer = client.post("/evidence/upload", data={"csrf": token, "ruleset": known["esi-2004-followup.esi"]},
+                         files=[("evidence", ("followup.yaml", (HERTFORDSHIRE / "followup.yaml").read_bytes(), "application/yaml")),
+                                ("cases", ("followup-cases.csv", cases, "text/csv")),
+                                ("cases", ("original-cases.csv", cases, "text/csv"))])
+    assert answer.status_code == 422 and "`original-cases.csv` is not read by `followup.yaml`" in answer.text
+    assert "/files/2" not in answer.text

@@ -15,7 +15,15 @@ from starlette.routing import BaseRoute
 
 from esirules.service import messages as api
 from esirules.service.operation import Call, Context
-from esirules.service.pages.frame import Page, PageCall, page_route, redirect, texts_of, uploaded_file
+from esirules.service.pages.frame import (
+    Page,
+    PageCall,
+    in_form_words,
+    page_route,
+    redirect,
+    texts_of,
+    uploaded_file,
+)
 from esirules.service.problems import Refusal, not_found
 from esirules.service.routes_runs import run_info
 from esirules.service.routes_store import compiled_ruleset, upload_evidence
@@ -44,10 +52,12 @@ def upload(context: Context, call: PageCall) -> Page | Response:
     try:
         request = decode(api.EvidenceUpload, body)
     except RequestInvalid as error:
-        raise Refusal("unprocessable", "; ".join(e.message for e in error.errors)) from None
+        raise Refusal("unprocessable", in_form_words(error.errors, uploads)) from None
     try:
         reply = upload_evidence(context, Call(call.actor, call.request.state.request_id, request, None, {}))
     except Refusal as refusal:
+        if refusal.errors and not refusal.diagnostics:
+            raise Refusal("unprocessable", in_form_words(refusal.errors, uploads)) from None
         if not refusal.diagnostics:
             raise
         problems = diagnostics_fragment(refusal.diagnostics, texts_of(dict(uploads)))

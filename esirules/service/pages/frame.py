@@ -204,6 +204,20 @@ async def read_form(request: Request, limit: int) -> tuple[FormData, dict[str, l
     return form, uploads
 
 
+def in_form_words(errors: Sequence[Any], uploads: Sequence[tuple[str, bytes]]) -> str:
+    """Problems in a request a form made, each named by what the form calls it: `/files/2/name`
+    is the file `original-cases.csv` the form sent third (the API's pointers mean nothing there)."""
+    said = []
+    for error in errors:
+        parts = error.pointer.split("/")
+        named = len(parts) >= 3 and parts[1] == "files" and parts[2].isdigit() and int(parts[2]) < len(uploads)
+        if named and f"`{uploads[int(parts[2])][0]}`" not in error.message:
+            said.append(f"the file `{uploads[int(parts[2])][0]}`: {error.message}")
+        else:
+            said.append(error.message)
+    return "; ".join(said)
+
+
 def uploaded_file(name: str, data: bytes) -> dict[str, str]:
     """An uploaded file as the API's body carries it: its text, or its bytes in base64 when not UTF-8."""
     try:

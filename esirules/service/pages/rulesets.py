@@ -21,7 +21,15 @@ from esirules.service import authoring
 from esirules.service import messages as api
 from esirules.service.authoring import loaded_ruleset, published
 from esirules.service.operation import Call, Context
-from esirules.service.pages.frame import Page, PageCall, page_route, redirect, texts_of, uploaded_file
+from esirules.service.pages.frame import (
+    Page,
+    PageCall,
+    in_form_words,
+    page_route,
+    redirect,
+    texts_of,
+    uploaded_file,
+)
 from esirules.service.pages.source import around_problems, source_lines
 from esirules.service.problems import Refusal, not_found
 from esirules.service.routes_store import publish_ruleset
@@ -117,15 +125,8 @@ def _bundle(call: PageCall) -> tuple[str, dict[str, bytes], Any]:
     try:
         bundle = decode(api.RulesetBundle, body)
     except RequestInvalid as error:
-        raise Refusal("unprocessable", "; ".join(f"{_where(e.pointer, uploads)}{e.message}" for e in error.errors)) from None
+        raise Refusal("unprocessable", in_form_words(error.errors, uploads)) from None
     return main, {name: data for name, data in uploads}, bundle
-
-
-def _where(pointer: str, uploads: Sequence[tuple[str, bytes]]) -> str:
-    parts = pointer.split("/")
-    if len(parts) >= 3 and parts[1] == "files" and parts[2].isdigit() and int(parts[2]) < len(uploads):
-        return f"the file `{uploads[int(parts[2])][0]}`: "
-    return ""
 
 
 def _result(main: str, files: Mapping[str, bytes], diagnostics: Sequence[Diagnostic], status: int, **more: Any) -> dict[str, Any]:
