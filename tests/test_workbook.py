@@ -167,6 +167,16 @@ def test_a_criterion_without_ratings_is_told_to_rate_them_on_the_sheets(tmp_path
                            "measure needs the measure's figures on the `measures` sheet")
 
 
+def test_a_title_above_the_headings_is_one_problem(tmp_path: Path) -> None:
+    rows = csv_rows(EXAMPLE / "cases.csv")
+    titled = [["Anyshire cases, February"], [], *rows]
+    found = problems(write_workbook(tmp_path / "cases.xlsx", {"cases": titled}))
+    assert [(d.code, d.span.cell, d.message) for d in found] == [
+        ("E107", "cases!A1", "the `cases` sheet's first row holds `Anyshire cases, February`, not its headings, "
+                             "which are in row 3"),
+    ]
+
+
 def test_a_case_without_an_id_is_named_by_its_row_of_the_sheet(tmp_path: Path) -> None:
     rows = csv_rows(EXAMPLE / "cases.csv")
     rows[4][rows[0].index("id")] = ""
