@@ -167,6 +167,16 @@ def test_a_criterion_without_ratings_is_told_to_rate_them_on_the_sheets(tmp_path
                            "measure needs the measure's figures on the `measures` sheet")
 
 
+def test_a_misnamed_inspection_sheet_is_said_to_be_so_not_that_no_ruleset_is_given(tmp_path: Path) -> None:
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    sheets.pop("inspection", None)
+    sheets["Inspection details"] = [["field", "value"], ["ruleset", str(RULESET)]]
+    with pytest.raises(DiagnosticError) as raised:
+        score_columns([ColumnSpec("book", (str(write_workbook(tmp_path / "inspection.xlsx", sheets)),), None, "february")])
+    assert [(d.code, d.span.cell, d.help) for d in raised.value.diagnostics] == [
+        ("E104", "'Inspection details'!A1", "did you mean `inspection`?")]
+
+
 def test_a_title_above_the_headings_is_one_problem(tmp_path: Path) -> None:
     rows = csv_rows(EXAMPLE / "cases.csv")
     titled = [["Anyshire cases, February"], [], *rows]

@@ -243,15 +243,7 @@ class _WorkbookLoad:
         for name in book.sheet_names:
             if name in known or not self._holds_anything(book, name):
                 continue
-            self.problems.append(
-                Diagnostic(
-                    "E104",
-                    f"`{name}` is not a sheet of an evidence workbook",
-                    cell_span(self.path, name, 1, 1),
-                    did_you_mean(name.strip().lower(), SHEETS, listing=False)
-                    or "known sheets are " + ", ".join(f"`{s}`" for s in SHEETS) + "; rename it or remove it",
-                )
-            )
+            self.problems.append(_not_a_sheet(self.path, name))
         if CASES not in named:
             self.problems.append(
                 Diagnostic(
@@ -475,6 +467,15 @@ def open_workbook(
         return None
 
 
+def _not_a_sheet(path: str, name: str) -> Diagnostic:
+    """E104: a sheet of a name no part of the evidence has."""
+    return Diagnostic(
+        "E104", f"`{name}` is not a sheet of an evidence workbook", cell_span(path, name, 1, 1),
+        did_you_mean(name.strip().lower(), SHEETS, listing=False)
+        or "known sheets are " + ", ".join(f"`{s}`" for s in SHEETS) + "; rename it or remove it",
+    )
+
+
 def inspection_sheet(
     path: str, files: InputFiles, problems: Problems
 ) -> tuple[yaml.MappingNode, Callable[[Diagnostic], Diagnostic]] | None:
@@ -493,6 +494,9 @@ def inspection_sheet(
     except WorkbookProblem:
         return None
     if sheet is None:
+        # (`Inspection details`: the sheet meant, misnamed, so no ruleset is found; say so, not "no ruleset is given")
+        meant = [n for n in book.sheet_names if did_you_mean(n.strip().lower(), ["inspection"], listing=False)]
+        problems.extend(_not_a_sheet(path, n) for n in meant[:1])
         return None
     node = sheet_node(path, "inspection", sheet, path, problems)
     if not isinstance(node, yaml.MappingNode):
