@@ -837,3 +837,17 @@ def test_a_number_too_long_raises_a_diagnostic_error():
 )
 def test_the_summary_counts_in_words(body, summary):
     assert load(body, GRADED).summary() == summary
+
+
+def test_a_title_written_over_several_lines_is_one_line_and_a_description_keeps_its_breaks() -> None:
+    checked = check_source(
+        'ruleset "t" version "1"\nscale answer: yes > no\nanswers on answer, met when yes\n'
+        'section B """Quality of\n    assessment""" {\n'
+        '  description """First paragraph.\n\n  Second."""\n'
+        '  criterion B1 "Risk\\nof harm" {\n    question B1.q """Was it\n       done?"""\n  }\n}\n'
+    )
+    assert checked.ruleset is not None, checked.diagnostics
+    (section,) = checked.ruleset.sections
+    assert section.title == "Quality of assessment" and section.criteria[0].title == "Risk of harm"
+    assert checked.ruleset.question("B1.q").text == "Was it done?"
+    assert section.description == "First paragraph.\n\n  Second."

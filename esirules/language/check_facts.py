@@ -26,7 +26,7 @@ def check_fact(ctx: CheckContext, d: s.FactDecl) -> None:
     if not ctx.unique("fact", d.name):
         return
     name = d.name.text
-    label = d.label.text if d.label else name.replace("_", " ")
+    label = d.label.line if d.label else name.replace("_", " ")
     values = tuple(distinct_values(ctx, d.values, "fact", name))
     low = d.minimum.number if d.minimum else None
     high = d.maximum.number if d.maximum else None

@@ -64,7 +64,7 @@ def check_grading(ctx: CheckContext, d: s.GradingDecl) -> m.Grading | None:
             )
         else:
             measure_bands = bands.name.text
-    label = d.label.text if d.label else d.name.text
+    label = d.label.line if d.label else d.name.text
     every = [c for r in rules for c in r.clauses] + [c for r in caps for c in r.clauses]
     means = check_means(ctx, d.means, any(c.figure is not None and c.figure.kind == "mean" for c in every),
                         f"the grading `{d.name.text}`")

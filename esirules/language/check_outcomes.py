@@ -133,7 +133,7 @@ def _outcome(
         rules.append(m.OutcomeRule(given, tuple(t for t in tests if t is not None), node.otherwise, span=node.span))
     if not ok:
         return None
-    label = d.label.text if d.label else name
+    label = d.label.line if d.label else name
     description = d.description.text if d.description else ""
     return m.Outcome(name, label, tuple(values), tuple(rules), description, span=d.span,
                      value_spans=tuple(spans), name_span=d.name.span)

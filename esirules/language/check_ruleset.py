@@ -85,7 +85,7 @@ def check_ruleset(
     version = header.version.text if header and header.version else ""
     titles = [d for d in own if isinstance(d, s.Title)]
     descriptions = [d for d in own if isinstance(d, s.Description)]
-    title = titles[0].text.text if titles else (parent.title if parent else name)
+    title = titles[0].text.line if titles else (parent.title if parent else name)
     description = descriptions[0].text.text if descriptions else (parent.description if parent else "")
 
     _twice_not_applying(ctx, own)

@@ -50,7 +50,7 @@ def check_section(ctx: CheckContext, d: s.SectionDecl) -> m.Section | None:
     own = ((c.id, c.carry_forward) for c in criteria)
     warn_no_score(ctx, score, missing, own, "criterion", f"section {d.id.text}", d.id.span)
     return m.Section(
-        d.id.text, d.title.text, criteria, weight, d.description.text if d.description else "",
+        d.id.text, d.title.line, criteria, weight, d.description.text if d.description else "",
         score, grade, missing, d.allows_adjustment, carried, span=d.span,
         changed_at=ctx.changed_at("section", d.id.text), caps=caps,
     )
@@ -77,7 +77,7 @@ def check_overall(ctx: CheckContext, d: s.OverallDecl, sections: tuple[m.Section
     members = ((section.id, section.carry_forward) for section in sections)
     warn_no_score(ctx, score, missing, members, "section", "the overall", d.title.span)
     return m.Overall(
-        d.title.text, score, grade, missing, d.description.text if d.description else "", d.allows_adjustment,
+        d.title.line, score, grade, missing, d.description.text if d.description else "", d.allows_adjustment,
         span=d.span, caps=caps,
     )
 
@@ -306,7 +306,7 @@ def _criterion(ctx: CheckContext, d: s.CriterionDecl, section: str) -> m.Criteri
     graded = d.graded_by is not None or bool(d.items)
     carried = carry_forward(ctx, d.carry_forward, f"criterion {d.id.text}", graded, d.id.span)
     return m.Criterion(
-        d.id.text, d.title.text, section, kind, weight, weight_class,  # type: ignore[arg-type]
+        d.id.text, d.title.line, section, kind, weight, weight_class,  # type: ignore[arg-type]
         d.description.text if d.description else "", questions, items, pooling,  # type: ignore[arg-type]
         grading, d.allows_adjustment, carried, span=d.span, caps=caps,
         pooling_span=d.pooling.span if d.pooling else None, changed_at=_criterion_changes(ctx, d, weight_class),
@@ -394,7 +394,7 @@ def _checked_question(ctx: CheckContext, d: s.QuestionDecl, criterion: str) -> m
     if d.weight is not None:
         weight = ctx.weight(d.weight, f"question {d.id.text}", above_zero=True)
     return m.Question(
-        d.id.text, d.text.text, criterion, scale.name, frozenset(met), source, applies, weight, span=d.span,
+        d.id.text, d.text.line, criterion, scale.name, frozenset(met), source, applies, weight, span=d.span,
         met_span=met_rule.span, changed_at=ctx.changed_at("question", d.id.text),
     )
 
@@ -409,7 +409,7 @@ def _item(ctx: CheckContext, d: s.ItemDecl, criterion: str) -> m.Item | None:
         else:
             ctx.unknown("measure", d.measure, ctx.measures)
     weight = ctx.weight(d.weight, f"item {d.id.text}") if d.weight is not None else Fraction(1)
-    text = d.text.text if d.text else (ctx.measures[measure].label if measure else d.id.text)
+    text = d.text.line if d.text else (ctx.measures[measure].label if measure else d.id.text)
     group = d.group.text if d.group else None
     return m.Item(
         d.id.text, text, criterion, weight, measure, group, span=d.span, changed_at=ctx.changed_at("item", d.id.text)
@@ -452,7 +452,7 @@ def check_sample(ctx: CheckContext, d: s.SampleDecl, sections: tuple[m.Section, 
     for name in d.without_questions:
         if name.text not in questions:
             ctx.unknown("question", name, questions)
-    label = d.label.text if d.label else d.name.text
+    label = d.label.line if d.label else d.name.text
     return m.Sample(
         d.name.text, label, chosen, frozenset(n.text for n in d.without_questions), span=d.span
     )

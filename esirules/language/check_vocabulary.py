@@ -18,7 +18,7 @@ def check_vocabulary(ctx: CheckContext, declaration: s.Declaration) -> None:
         _attribute(ctx, declaration)
     elif isinstance(declaration, s.SourceDecl):
         if ctx.unique("source", declaration.name):
-            label = declaration.label.text if declaration.label else declaration.name.text
+            label = declaration.label.line if declaration.label else declaration.name.text
             ctx.sources[declaration.name.text] = m.Source(declaration.name.text, label, span=declaration.span)
     elif isinstance(declaration, s.WeightClass):
         if ctx.unique("weight class", declaration.name):
@@ -31,7 +31,7 @@ def check_vocabulary(ctx: CheckContext, declaration: s.Declaration) -> None:
         if ctx.unique("measure", declaration.name):
             ctx.measures[declaration.name.text] = m.Measure(
                 declaration.name.text,
-                declaration.label.text,
+                declaration.label.line,
                 declaration.unit.text if declaration.unit else "percent",
                 declaration.lower_is_better,
                 span=declaration.span,
@@ -123,7 +123,7 @@ def _attribute(ctx: CheckContext, declaration: s.AttributeDecl) -> None:
     if not ctx.unique("attribute", declaration.name):
         return
     name = declaration.name.text
-    label = declaration.label.text if declaration.label else name.replace("_", " ")
+    label = declaration.label.line if declaration.label else name.replace("_", " ")
     values = tuple(distinct_values(ctx, declaration.values, "attribute", name))
     low = declaration.minimum.number if declaration.minimum else None
     high = declaration.maximum.number if declaration.maximum else None

@@ -34,3 +34,9 @@ class Value:
 class Text:
     text: str
     span: Span = span_field()
+
+    @property
+    def line(self) -> str:
+        """The text as a title is shown, on one line: a title written over several lines in
+        triple quotes has each break, with the spaces around it, read as one space."""
+        return " ".join(self.text.split()) if "\n" in self.text else self.text
