@@ -524,12 +524,9 @@ class _Text(Visitor[Tree]):
             if r.value is not None and a.total is not None and a.total_weight is not None:
                 weights = " + ".join(number_text(t.term.weight or Fraction(0)) for t in a.terms)
                 products = " + ".join(approx_percent(t.product) for t in a.terms if t.product is not None)
-                total = Plain(
-                    f"Σ (weight × value) ÷ Σ weight = ({products}) ÷ ({weights}) = "
-                    f"{approx_percent(a.total)} ÷ {number_text(a.total_weight)} = "
-                    f"{approx_percent(r.value, self.x.column.rounding)}, shown as ",
-                    style="bold",
-                )
+                value = approx_percent(r.value, self.x.column.rounding)
+                total = Plain(f"Σ (weight × value) ÷ Σ weight = ({products}) ÷ ({weights}) = "
+                              f"{approx_percent(a.total)} ÷ {number_text(a.total_weight)} = {value}, shown as ", style="bold")
                 total_node = node.add(total.append(r.display, style="bold cyan"))
                 total_node.add(
                     Plain(
