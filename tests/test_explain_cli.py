@@ -289,3 +289,21 @@ def test_a_grade_no_rule_gives_is_not_offered_a_change_that_gives_another(tmp_pa
     assert higher["Requires improvement"]["reason"] == (
         "no rule gives Requires improvement, so raised ratings reach Good or better, not Requires improvement")
     assert [c["item"] for c in higher["Good"]["options"][0]] == ["L1.c"]
+
+
+def test_a_question_of_a_criterion_that_averages_its_questions_shows_that_mean(tmp_path: Path) -> None:
+    """`pooling: mean of questions`: the criterion is not met ÷ applicable over its answers (2 ÷ 5,
+    40%), which the explanation said, but the mean of its questions' figures, (25% + 100%) ÷ 2."""
+    (tmp_path / "r.esi").write_text(
+        'ruleset "r" version "1"\nscale answer: yes > no\nanswers on answer, met when yes\n'
+        'section A "A" weight 100% {\n  criterion A1 "a" {\n    pooling: mean of questions\n'
+        '    question A1.p "p"\n    question A1.q "q"\n  }\n}\n', "utf-8")
+    (tmp_path / "e.yaml").write_text(
+        "ruleset: r.esi\ncases:\n  - {id: c1, answers: {A1.p: yes, A1.q: yes}}\n"
+        + "".join(f"  - {{id: c{i}, answers: {{A1.p: no}}}}\n" for i in (2, 3, 4)), "utf-8")
+    code, out, _ = run(str(tmp_path / "e.yaml"), "A1.p")
+    said = " ".join(out.split())
+    assert code == 0 and "Pooled into A1 a (63%): 1 of its 4 applicable answers met (25%); A1 is the mean of its 2 questions' scores" in said
+    assert "A1 = (1 × 25.00% + 1 × 100.00%) ÷ 2" in said and "÷ 5" not in said
+    _, markdown, _ = run(str(tmp_path / "e.yaml"), "A1", "--format", "markdown")
+    assert "the mean by weight of its 2 questions' figures, A1.p 25%, A1.q 100%" in markdown and "of the 5" not in markdown

@@ -189,11 +189,14 @@ class _Markdown(Visitor[list[str]]):
             return [f"Criterion {c.id}, {lower_first(c.title)}, could not be scored for {who}: {c.reason or 'no reason given'}."]
         counted = [q for q in body.questions if q.result.excluded is None]
         how = POOLING_HOW.get(body.pooling, body.pooling)
-        text = (
-            f"For {who}, criterion {c.id}, {lower_first(c.title)}, scored **{c.display}**: "
-            f"{number_text(c.met)} of the {number_text(c.applicable)} applicable answers to its "
-            f"{plural(len(counted), 'question')} met the standard ({how}; {cite(body.pooling_rule)})."
-        )
+        if body.pooling == "mean of questions":  # (its answers are not pooled: their count is not its figure)
+            shown = [q.result for q in counted if q.result.applicable and q.result.value is not None]
+            figures = ", ".join(f"{q.id} {q.display}" for q in shown)
+            said = f"the mean by weight of its {plural(len(shown), 'question')}' figures, {figures}"
+        else:
+            said = (f"{number_text(c.met)} of the {number_text(c.applicable)} applicable answers to its "
+                    f"{plural(len(counted), 'question')} met the standard")
+        text = f"For {who}, criterion {c.id}, {lower_first(c.title)}, scored **{c.display}**: {said} ({how}; {cite(body.pooling_rule)})."
         contribution = body.contribution
         if contribution.share is not None and contribution.weight is not None:
             points = approx_percent(contribution.share).removesuffix("%")

@@ -55,6 +55,7 @@ from esirules.render.wording import (
     figure_lines,
     measure_comparison,
     measure_figure,
+    pooled_into,
 )
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
@@ -204,10 +205,7 @@ class _Text(Visitor[Tree]):
         figure = c.display if self.x.where is None else f"{c.display} where {self.x.where.condition}"
         part = Plain(f"Pooled into {c.id} {c.title} ({figure}): ", style="bold")
         if c.value is not None and r.excluded is None:
-            part.append(
-                f"{r.met} of its {number_text(c.met)} met and {r.applicable} of its {number_text(c.applicable)} "
-                f"applicable answers (by weight); {c.id} = {number_text(c.met)} ÷ {number_text(c.applicable)}"
-            )
+            part.append(pooled_into(c, r, [x.result for x in criterion.questions], criterion.pooling))
         else:
             part.append(r.excluded or c.reason or "")
         node = tree.add(part)

@@ -8,20 +8,36 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Sequence
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
 from esirules.span import Span
-from esirules.words import Rounding, number_text, plural, round_percent
+from esirules.words import Rounding, approx_percent, number_text, plural, round_percent
 
 if TYPE_CHECKING:  # (only named: the command line's output, which `check` prints through, needs no numpy)
     from esirules.evidence.cases import Location
-    from esirules.scoring.result import AggregateResult
+    from esirules.scoring.result import AggregateResult, CriterionResult, QuestionResult
 
 POOLING_FORMULAS = {
     "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",
     "mean of questions": "Σ (weight × met ÷ applicable) ÷ Σ weight, over questions with applicable cases",
 }
+
+def pooled_into(criterion: CriterionResult, question: QuestionResult, questions: Sequence[QuestionResult], pooling: str) -> str:
+    """How a question's answers count in its criterion's score, as a reader can recompute it:
+    `1 of its 2 met and 4 of its 5 applicable answers (by weight); A1 = 2 ÷ 5` where answers are
+    pooled; the mean of the questions' own scores, each term shown, where they are averaged."""
+    c, r = criterion, question
+    if pooling != "mean of questions":
+        return (f"{r.met} of its {number_text(c.met)} met and {r.applicable} of its {number_text(c.applicable)} "
+                f"applicable answers (by weight); {c.id} = {number_text(c.met)} ÷ {number_text(c.applicable)}")
+    counted = [q for q in questions if q.exclusion is None and q.applicable and q.value is not None]
+    terms = " + ".join(f"{number_text(q.weight)} × {approx_percent(q.value)}" for q in counted if q.value is not None)
+    total = sum((q.weight for q in counted), Fraction(0))
+    return (f"{r.met} of its {r.applicable} applicable answers met ({r.display}); {c.id} is the mean of its "
+            f"{plural(len(counted), 'question')}' scores, by weight: {c.id} = ({terms}) ÷ {number_text(total)}")
+
 
 POOLING_HOW = {
     "pooled": "pooling every applicable answer",
