@@ -319,6 +319,21 @@ def test_symbols_nest_sections_criteria_questions_and_values() -> None:
     assert [i.kind for i in section_d.children[2].children] == ["item"] * 4
 
 
+def test_a_block_left_open_drops_out_alone_from_the_outline_and_hover() -> None:
+    """The `}` of criterion B2 deleted: the rest of the file still outlines and hovers (it all
+    dropped out: the block was closed at the file's end, so every later criterion was inside B2)."""
+    text = PARENT.read_text("utf-8")
+    closing = text.rindex("}", 0, text.index("# Original 50% (adjusted 46%)"))
+    broken = text[:closing] + " " + text[closing + 1 :]
+    _, analysis, _ = _analyse(PARENT, broken)
+    found = symbols(analysis.tree)
+    assert [s.name for s in found if s.kind == "section"] == ["A", "B", "C", "D"]
+    section_c = next(s for s in found if s.name == "C")
+    assert [c.name for c in section_c.children][:3] == ["C1", "C2", "C3"]
+    occurrence = analysis.index.at(str(PARENT), offset_of(broken, "graded by management", 11, 3))
+    assert occurrence is not None and occurrence.key == ("management",)
+
+
 def test_folds_cover_blocks_comment_runs_and_long_text() -> None:
     text = "# one\n# two\nsection A \"a\" {\n  description \"\"\"x\n  y\"\"\"\n  criterion A1 \"b\" {\n  }\n}\n"
     found = {(f.start_line, f.end_line, f.kind) for f in folds(Lines(text), braces(text))}

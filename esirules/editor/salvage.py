@@ -82,6 +82,13 @@ def salvage(text: str, path: str, problems: Sequence[Diagnostic] | None = None) 
     closing = ""
     for round_ in range(MAX_ROUNDS):
         for problem in problems:
+            if problem.code == "S011" and problem.span.start < len(text):
+                # A block left open before a later part (`criterion B3` inside B2): its `}` goes
+                # where that part's line is indented, so the rest of the file is read as written.
+                at = _indent_before(chars, problem.span.start)
+                if at is not None:
+                    chars[at] = "}"
+                    continue
             if problem.code == "S011" or problem.span.start >= len(text):
                 closing = _close_blocks("".join(chars), closing) if problem.code == "S011" else closing
                 if problem.code != "S011":
@@ -96,6 +103,22 @@ def salvage(text: str, path: str, problems: Sequence[Diagnostic] | None = None) 
         if tree is not None:
             return Salvaged(tree, tuple(sorted(set(left_out))))
     return Salvaged(None, tuple(sorted(set(left_out))))
+
+
+def _indent_before(chars: list[str], offset: int, lines: int = 50) -> int | None:
+    """The first character of the nearest line, at or before the one holding `offset`, that is
+    indented (a space or tab there can take a `}` and keep every offset, line and column)."""
+    end = offset
+    for _ in range(lines):
+        start = end
+        while start > 0 and chars[start - 1] != "\n":
+            start -= 1
+        if start < len(chars) and chars[start] in " \t":
+            return start
+        if start == 0:
+            return None
+        end = start - 1
+    return None
 
 
 def _close_blocks(text: str, closing: str) -> str:
