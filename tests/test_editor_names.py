@@ -319,6 +319,21 @@ def test_symbols_nest_sections_criteria_questions_and_values() -> None:
     assert [i.kind for i in section_d.children[2].children] == ["item"] * 4
 
 
+@pytest.mark.parametrize(("typed", "offered"), [
+    ("answers on ", ["answer", "performance", "grade"]),
+    ("answers on answer, met when ", ["yes", "partly", "no", "n/a", "at"]),
+    ("answers on answer, met when yes or ", ["yes", "partly", "no", "n/a"]),
+])
+def test_completion_at_the_end_of_a_line_left_unfinished_reads_the_names_of_the_new_text(typed: str, offered: list[str]) -> None:
+    """The line's next word was read as the end of the unfinished line, so the salvage left out the
+    next line, then the next, and gave up: no names at all, where the one line to leave out is the
+    unfinished one."""
+    text = PARENT.read_text("utf-8").replace("answers on answer, met when yes", typed, 1)
+    _, analysis, _ = _analyse(PARENT, text)
+    at = text.index(typed) + len(typed)
+    assert [c.label for c in complete(text, at, analysis.index, braces(text)).candidates] == offered
+
+
 def test_a_block_left_open_drops_out_alone_from_the_outline_and_hover() -> None:
     """The `}` of criterion B2 deleted: the rest of the file still outlines and hovers (it all
     dropped out: the block was closed at the file's end, so every later criterion was inside B2)."""

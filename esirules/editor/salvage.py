@@ -9,6 +9,7 @@ file is closed. Every span of the tree so obtained is a span of the real text.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 
@@ -16,6 +17,7 @@ import attrs
 
 from esirules.diagnostics import Diagnostic
 from esirules.language import syntax as s
+from esirules.language.grammar import fixed_words, starts
 from esirules.language.parse import parse_text
 
 MAX_ROUNDS = 6
@@ -96,6 +98,7 @@ def salvage(text: str, path: str, problems: Sequence[Diagnostic] | None = None) 
                 continue
             if round_ < MAX_ROUNDS // 2:
                 start, end = _line_around(chars, problem.span.start)
+                start, end = _unfinished_before(chars, start, end, problem.span.start) or (start, end)
             else:
                 start, end = _declaration_around("".join(chars), problem.span.start)
             left_out.append(_blank(chars, start, end))
@@ -153,6 +156,32 @@ def _line_around(chars: list[str], offset: int) -> tuple[int, int]:
     while end < len(chars) and chars[end] != "\n":
         end += 1
     return start, end
+
+
+def _unfinished_before(chars: list[str], start: int, end: int, offset: int) -> tuple[int, int] | None:
+    """The line above, when the mistake is further along a line whose first word starts a part or
+    a declaration: that word was read as the end of the line above, left unfinished (`answers on`
+    with the name still to type, then `attribute risk ...`), so the line above is the one to leave out."""
+    line = "".join(chars[start:end])
+    first = line.split(maxsplit=1)[0] if line.strip() else ""
+    if first not in _starting_words() or offset <= start + len(line) - len(line.lstrip()):
+        return None
+    above = start - 1
+    while above > 0:
+        line_start, line_end = _line_around(chars, above - 1)
+        code = "".join(chars[line_start:line_end]).split("#", 1)[0].strip()
+        if code:
+            return None if code.endswith(("{", "}")) else (line_start, line_end)
+        above = line_start - 1
+    return None
+
+
+@functools.cache
+def _starting_words() -> frozenset[str]:
+    """The words that start a declaration or a part of a block, as the grammar spells them."""
+    words = starts()
+    fixed = fixed_words()
+    return frozenset(fixed[t] for t in words.declarations | words.parts if t in fixed)
 
 
 def _last_line(chars: list[str]) -> tuple[int, int]:
