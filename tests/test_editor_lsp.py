@@ -166,6 +166,9 @@ async def test_rename_edits_every_file_or_says_why_not(client: LanguageClient) -
 
 
 async def test_completion_in_context(client: LanguageClient) -> None:
+    # (an opening quote asks for completion too: most grades are quoted, `expect grade "Ve`)
+    completing = SERVER["capabilities"].completion_provider
+    assert completing is not None and set(completing.trigger_characters or ()) == {" ", ",", "{", '"'}
     text = PARENT.read_text("utf-8")
     after = await client.text_document_completion_async(
         t.CompletionParams(**_at(uri(PARENT), text, "risk_of_harm >= ", len("risk_of_harm >= ")))
@@ -283,6 +286,14 @@ async def test_formatting_is_that_of_esirules_fmt(client: LanguageClient) -> Non
     assert edits is not None and len(edits) == 1
     assert edits[0].new_text == format_text(messy).text
     assert edits[0].range == t.Range(t.Position(0, 0), t.Position(2, len(messy.splitlines()[2])))
+    # A file with Windows line ends, in the layout already, is no change; a messy one keeps them.
+    windows = await _open(client, MISTAKES.parent / "windows.esi", PARENT.read_text("utf-8").replace("\n", "\r\n"))
+    same = await client.text_document_formatting_async(t.DocumentFormattingParams(t.TextDocumentIdentifier(windows), options))
+    assert same is not None and list(same) == []
+    messy_windows = await _open(client, MISTAKES.parent / "messy-windows.esi", messy.replace("\n", "\r\n"))
+    edits = await client.text_document_formatting_async(
+        t.DocumentFormattingParams(t.TextDocumentIdentifier(messy_windows), options))
+    assert edits is not None and edits[0].new_text == (format_text(messy).text or "").replace("\n", "\r\n")
     # A ruleset with syntax errors is not formatted (its diagnostics say why).
     broken = await _open(client, MISTAKES.parent / "broken.esi", 'ruleset "x"\nsection B "b" {\n')  # never written
     answer = await client.text_document_formatting_async(t.DocumentFormattingParams(t.TextDocumentIdentifier(broken), options))

@@ -346,10 +346,13 @@ def formatting(ls: EsirulesServer, params: t.DocumentFormattingParams) -> list[t
         return None
     if formatted.text is None:
         return None
-    if formatted.text == document.text:
+    # A file with Windows line ends keeps them: the editor's document says which it has, and a
+    # layout that differs only in them is no change (else every save rewrote the whole file).
+    new = formatted.text.replace("\n", "\r\n") if "\r\n" in document.text else formatted.text
+    if new == document.text:
         return []
     lines = ls.state.lines(document)
-    return [t.TextEdit(_range(Range(lines.position(0), lines.position(len(document.text)))), formatted.text)]
+    return [t.TextEdit(_range(Range(lines.position(0), lines.position(len(document.text)))), new)]
 
 
 def code_lenses(ls: EsirulesServer, params: t.CodeLensParams) -> list[t.CodeLens]:
@@ -438,7 +441,7 @@ def make_server() -> EsirulesServer:
     server.feature(t.TEXT_DOCUMENT_REFERENCES)(references)
     server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)(prepare_rename)
     server.feature(t.TEXT_DOCUMENT_RENAME, t.RenameOptions(prepare_provider=True))(rename)
-    server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", ",", "{"]))(completion)
+    server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", ",", "{", '"']))(completion)
     server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)(document_symbols)
     server.feature(t.TEXT_DOCUMENT_FOLDING_RANGE)(folding_ranges)
     server.feature(t.TEXT_DOCUMENT_FORMATTING)(formatting)
