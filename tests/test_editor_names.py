@@ -261,6 +261,30 @@ def test_completion_and_folding_read_other_line_ends_as_line_ends(line_end: str)
     assert folds(Lines(other), braces(other)) == folds(Lines(text), braces(text))
 
 
+def test_completion_offers_what_each_kind_of_expect_names() -> None:
+    scale = ["very strong", "strong", "good", "satisfactory", "weak"]
+    assert _complete(PARENT, "expect section B", shift=len("expect section "))[:4] == ["A", "B", "C", "D"]
+    assert "A1.psr_timeliness" in _complete(PARENT, "expect item A1.psr_timeliness", shift=len("expect item "))
+    assert _complete(PARENT, "expect item A1.psr_timeliness rating weak", shift=len("expect item A1.psr_timeliness rating ")) == scale
+    assert _complete(PARENT, "expect bands npd_rating", shift=len("expect bands ")) == ["npd_rating"]
+    assert "enforcement" in _complete(PARENT, "bands npd_rating for measure enforcement", shift=len("bands npd_rating for measure "))
+    assert _complete(PARENT, "for measure enforcement gives weak", shift=len("for measure enforcement gives ")) == scale
+    grades = ["Very well met", "Well met", "Satisfactorily met", "Partly met", "Not met", "Poor"]
+    assert _complete(PARENT, "expect section B score 49%", insert="\n  expect overall grade ", shift=len("expect section B score 49%")) == grades
+
+
+def test_completion_offers_facts_after_fact_and_the_ladder_after_no_better_than() -> None:
+    cqc = (EXAMPLES.parent.parent.parent / "examples" / "frameworks" / "cqc" / "cqc.esi").resolve()
+    line = 'no better than "Requires improvement" when fact breach'
+    for typed, offered in (('no better than "Requires improvement" when fact ', ["breach", "no_registered_manager"]),
+                           ("no better than ", ["Outstanding", "Good", "Requires improvement", "Inadequate"])):
+        text = cqc.read_text("utf-8").replace(line, typed, 1)
+        _, analysis, _ = _analyse(cqc, text)
+        at = text.index(typed) + len(typed)
+        labels = [c.label for c in complete(text, at, analysis.index, braces(text)).candidates]
+        assert labels[: len(offered)] == offered, labels
+
+
 def test_completion_offers_what_a_derived_ruleset_can_change() -> None:
     questions = _complete(CHILD, "exclude source offender_interview\n", "remove question ")
     assert questions[:2] == ["B1.start", "B1.review_16wk"] and "C2.smart_review" in questions

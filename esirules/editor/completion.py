@@ -204,6 +204,9 @@ def _names(tokens: Sequence[Token], index: Index) -> list[Candidate]:
     kinds, scale = _expected(values, types, index)
     out: list[Candidate] = []
     for kind in kinds:
+        if kind == "fact":  # (facts are filed with the attributes: the same namespace of conditions)
+            out.extend(_candidate(o, index) for o in index.declared("attribute") if isinstance(o.node, s.FactDecl))
+            continue
         out.extend(_candidate(o, index) for o in index.declared(kind))  # type: ignore[arg-type]
     if scale is not None:
         kind, name = scale
@@ -245,9 +248,14 @@ def _expected(values: list[str], types: list[str], index: Index) -> tuple[tuple[
         ("to", "criterion"): ("criterion",), ("to", "section"): ("section",), ("in", "criterion"): ("criterion",),
         **{(verb, kind): (kind,) for verb in ("remove", "change") for kind in ("section", "criterion", "question", "item")},
         ("remove", "grading"): ("grading",), ("remove", "bands"): ("bands",), ("change", "class"): ("class",),
+        # What a test's `expect` is about (`expect criterion` is below: a test's own `criterion` too).
+        ("expect", "section"): ("section",), ("expect", "item"): ("item",), ("expect", "bands"): ("bands",),
+        ("for", "measure"): ("measure",),
     }
     if (before, last) in simple:
         return simple[(before, last)], None
+    if last == "fact" or (before, last) == ("fact", "("):
+        return ("fact",), None  # `when fact |`: the facts about the inspection
     if last == "on" and (before == "rated" or top in ("answers", "bands", "points") or "question" in values):
         return ("scale",), None
     if last == "source" and len(values) > 1:
@@ -322,6 +330,16 @@ def _value_scale(values: list[str], types: list[str], index: Index) -> str | Non
         return values[3]
     if top == "test":
         criterion = _after(values, ("criterion",)) or ""
+        expecting = values[len(values) - 1 - values[::-1].index("expect"):] if "expect" in values else []
+        if last == "grade" and expecting[1:2] in (["overall"], ["section"]):
+            return index.only_ladder()  # (`expect overall grade |`, `expect section B grade |`)
+        if last == "grade" and expecting[1:2] == ["criterion"] and len(expecting) > 2:
+            return index.grades_of(expecting[2])
+        if last == "rating" and expecting[1:2] == ["item"] and len(expecting) > 2:
+            return index.item_scale(expecting[2])
+        if last == "gives" and expecting[1:2] == ["bands"] and len(expecting) > 2:
+            bands = index.bands(expecting[2])
+            return bands.scale.text if bands is not None and bands.scale is not None else None
         if (before, last) in (("expect", "grade"), ("given", "adjustment")):
             return index.grades_of(criterion)
         ratings = _tail_from(values, "ratings")
@@ -331,6 +349,9 @@ def _value_scale(values: list[str], types: list[str], index: Index) -> str | Non
         if answers is not None and len(answers) > 1 and last in (":", ","):
             return index.scale_of_question(answers[1])
         return None
+    if (before, last) == ("better", "than"):  # a cap: `no better than |` a grade of the level's ladder
+        capped = _after(values, ("criterion",))
+        return (index.grades_of(capped) if capped else None) or index.only_ladder()
     met = (before, last) == ("met", "when") or ((before, last) == ("at", "least") and "met" in values[-4:]) or (
         last == "or" and "met" in values)
     if met:

@@ -142,6 +142,16 @@ class Index:
         bands = self._bands.get(criterion.graded_by.text)
         return bands.scale.text if bands else None
 
+    def only_ladder(self) -> str | None:
+        """The ruleset's ladder, when it has one only (a section's or the overall's grade is on it)."""
+        ladders = [o.key[0] for o in self.declared("scale") if isinstance(o.node, s.ScaleDecl) and o.node.is_ladder]
+        return ladders[0] if len(ladders) == 1 else None
+
+    def item_scale(self, item_id: str) -> str | None:
+        """The scale an item is rated on (its criterion's grading's)."""
+        criterion = self._criterion_of_item(item_id)
+        return None if criterion is None else self.ratings_of(criterion)
+
     def ratings_of(self, criterion_id: str) -> str | None:
         """The scale a descriptive criterion's items are rated on."""
         criterion = self._criteria.get(criterion_id)
