@@ -406,7 +406,7 @@ def _problems(tmp_path: Path, facts: Any) -> list[str]:
     [
         ({"safeguarding": "effective", "breech": "yes"}, ["E230"]),
         ({"safeguarding": "effective", "breach": "maybe"}, ["E231"]),
-        ({"safeguarding": "efective"}, ["E232", "E231"]),  # not recorded with a value it can take
+        ({"safeguarding": "efective"}, ["E231"]),  # recorded, with a value it cannot take: not also "not recorded"
         ({"safeguarding": "effective", "vacancy": 120}, ["E231"]),
         ({"safeguarding": "effective", "vacancy": "high"}, ["E231"]),
         ({"breach": "yes"}, ["E232"]),
@@ -417,6 +417,16 @@ def _problems(tmp_path: Path, facts: Any) -> list[str]:
 )
 def test_misrecorded_facts_are_reported(tmp_path: Path, facts: Any, found: list[str]) -> None:
     assert _problems(tmp_path, facts) == found
+
+
+def test_a_fact_missing_is_told_where_this_kind_of_file_records_it(tmp_path: Path) -> None:
+    with pytest.raises(DiagnosticError) as raised:
+        _load(tmp_path, "cases.csv", "id,risk_of_harm\nC1,low\n")
+    helps = [d.help for d in raised.value.diagnostics if d.code == "E232"]
+    assert helps and all(h.startswith("a CSV file holds cases only: record it under `facts:`") for h in helps)
+    with pytest.raises(DiagnosticError) as raised:
+        _load(tmp_path, "e.yaml", yaml.safe_dump({"ruleset": "r.esi", "ratings": RATINGS}))
+    assert next(d.help or "" for d in raised.value.diagnostics if d.code == "E232").startswith("record it under `facts:` (")
 
 
 def test_a_fact_no_rule_reads_need_not_be_recorded(tmp_path: Path) -> None:

@@ -63,6 +63,25 @@ def read_facts(path: str, ruleset: model.Ruleset, node: yaml.Node, problems: Pro
     return found
 
 
+def _where_to_record(path: str, fact: model.Fact) -> str:
+    """Where this kind of evidence file records a fact (E232's help)."""
+    values = allowed(fact).replace("`", "")
+    if path.lower().endswith(".csv"):
+        where = (f"a CSV file holds cases only: record it under `facts:` ({fact.name}: {values}) in an evidence "
+                 f"file (YAML or JSON) that names this one under `cases:`")
+    elif path.lower().endswith((".xlsx", ".ods")):
+        where = f"record it on the `facts` sheet (`{fact.name}`, then {values})"
+    else:
+        where = f"record it under `facts:` ({fact.name}: {values})"
+    return f"{where}, or give it a default in the ruleset"
+
+
+def _about(problem: Diagnostic, name: str) -> bool:
+    """Whether a problem is that the fact `name` was recorded with a value it cannot take (E231):
+    then it is not also "not recorded" (E232)."""
+    return problem.code == "E231" and problem.message.startswith(f"fact `{name}`: ")
+
+
 def _value(fact: model.Fact, text: str) -> model.FactValue | None:
     if fact.kind == "numeric":
         return fact_value(fact, text, Fraction(text) if _NUMBER.fullmatch(text) else None)
@@ -83,14 +102,13 @@ def complete_facts(
             out[fact.name] = recorded[fact.name]
         elif fact.default is not None:
             out[fact.name] = RecordedFact(fact.name, fact.default, defaulted=True)
-        elif fact.name in needed:
+        elif fact.name in needed and not any(_about(p, fact.name) for p in problems):
             problems.append(
                 Diagnostic(
                     "E232",
                     f"the fact `{fact.name}` is not recorded, and the ruleset's rules need it",
                     span,
-                    f"record it under `facts:` ({fact.name}: {allowed(fact).replace('`', '')}), "
-                    "or give it a default in the ruleset",
+                    _where_to_record(path, fact),
                 )
             )
     return out
