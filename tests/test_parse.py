@@ -318,6 +318,18 @@ def test_a_mistake_in_a_test_gets_the_help_it_needs(line: str, column: int, mess
     assert found == ("S010", 8, column, message, help_)
 
 
+def test_the_rest_of_a_broken_line_in_a_block_is_not_read_into_the_next():
+    """After a mistake part way along a line, the next line is read as a new part of the block:
+    `Weak otherwise` was read as the end of the broken band and gave a second, false mistake."""
+    text = ('ladder grade: Good > Weak\nfact roll "Roll": number\nbands b on grade {\n'
+            '  Good when score at least 65% and fact roll > 500\n  Weak otherwise\n}\n'
+            'overall "o" {\n  score: weighted mean of sections A\n  may carry forward for 1 year\n}\n')
+    found = described(text)
+    assert [(code, line, column) for code, line, column, _, _ in found] == [("S010", 4, 36), ("S010", 9, 3)]
+    assert found[0][4] is not None and found[0][4].startswith("a band tests only the figure it bands")
+    assert found[1][4] is not None and found[1][4].startswith("the overall is never carried forward")
+
+
 def test_a_quantifier_the_language_does_not_have_lists_those_it_has():
     text = 'ladder grade: good > poor\nscale r: high > low\ngrading g {\n  items rated on r\n  grades from grade\n' \
            '  good when at least high on most items\n  poor otherwise\n}\n'

@@ -153,6 +153,7 @@ class Recovery:
             # Words that only start a declaration may close the blocks left open to resume.
             closes_blocks = True
         else:
+            self._skip_rest_of_line(token, parser_)
             return  # skip ahead to a brace or a word that starts a declaration or a part
         state = parser_.parser_state
         table = state.parse_conf.states
@@ -194,6 +195,29 @@ class Recovery:
         counter.feed(self.text[counter.char_pos : stop])
         self.last_end = None  # (what follows the skipped line is read afresh: a mistake there is its own)
         return True
+
+    def _skip_rest_of_line(self, token: Token, parser_: Any) -> None:
+        """After a mistake further along a line inside a block, go on from the next line as from the
+        start of a part of that block: the rest of the line, read word by word where the parser
+        stopped, could fit some rule by chance (`Weak otherwise` after `... and fact roll > 500`
+        in bands read as part of the broken rule) and give a mistake that is not there."""
+        start = token.start_pos or 0
+        line_start = self.text.rfind("\n", 0, start) + 1
+        counter = parser_.lexer_thread.state.line_ctr
+        state = parser_.parser_state
+        blocks = open_blocks(state)
+        if not blocks or not self.text[line_start:start].strip() or counter.char_pos != token.end_pos:
+            return
+        line_end = self.text.find("\n", start)
+        line_end = len(self.text) if line_end < 0 else line_end
+        code_end = start + len(QUOTED.sub(lambda m: " " * len(m.group()), self.text[start:line_end]).split("#", 1)[0].rstrip())
+        if "{" in self.text[start:code_end] or "}" in self.text[start:code_end]:
+            return  # (a brace on the rest of the line: the blocks it opens or closes are read as they are)
+        counter.feed(self.text[counter.char_pos : line_end])
+        floor = blocks[-1].brace_index + 1
+        del state.state_stack[floor + 1 :]
+        del state.value_stack[floor:]
+        self.last_end = line_end
 
     def _close_quote(self, error: lark.exceptions.UnexpectedCharacters, parser_: Any) -> None:
         """Read an unclosed quote as text running to the end of its line (or to a final `{`)."""
