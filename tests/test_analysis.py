@@ -505,3 +505,27 @@ def test_an_error_inside_a_grading_stops_its_analysis():
 """
     checked = check_source(HEAD + g + 'section A "a" {\n' + criterion_with(3) + "}\n")
     assert [d.code for d in checked.diagnostics] == ["R033"]
+
+
+def test_a_grading_that_names_a_member_is_listed_as_not_analysed_saying_why(tmp_path: Path) -> None:
+    from esirules.render.analysis import analysis_json, analysis_text
+
+    g = """grading over {
+  items rated on grade
+  grades from grade
+  "Well met" when B1 is "Poor"
+  "Poor" otherwise
+}
+bands b on grade {
+  "Well met" when score at least 50%
+  "Poor" otherwise
+}
+"""
+    section = ('section B "b" {\n  criterion B1 "c" {\n    graded by b\n    question B1.q "q"\n  }\n'
+               "  grade: over over criteria\n}\nscale answer: yes > no\nanswers on answer, met when yes\n")
+    checked = check_source(HEAD + g + section)
+    assert checked.ruleset is not None and checked.analysis is not None, checked.diagnostics
+    assert checked.analysis.not_analysed == (("over", 4, "names members or counts groups"),)
+    assert "  grading `over` (line 4): not analysed: its rules name members or count groups" in analysis_text(checked.analysis)
+    assert analysis_json(checked.analysis)["gradings_not_analysed"] == [
+        {"name": "over", "line": 4, "why": "names members or counts groups"}]

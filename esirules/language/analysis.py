@@ -73,6 +73,8 @@ class Analysis:
     gradings: tuple[GradingSummary, ...] = ()
     bands: tuple[BandsSummary, ...] = ()
     outcomes: tuple[analysis_outcomes.OutcomeSummary, ...] = ()
+    # gradings whose rules are not analysed, with why (`names members or counts groups`, `tests facts`)
+    not_analysed: tuple[tuple[str, int, str], ...] = ()
 
 
 def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
@@ -109,6 +111,7 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
 
     outcomes: tuple[analysis_outcomes.OutcomeSummary, ...] = ()
     gradings_found: list[GradingSummary] = []
+    unanalysed: list[tuple[str, int, str]] = []
     for grading in ruleset.gradings:
         if ctx.failed("grading", grading.name) or ctx.errors_within(grading.span):
             continue
@@ -120,6 +123,7 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
             # inspection's facts too: their profiles are not analysed (yet), so, as for items
             # rated in too many ways, it needs its `otherwise` (R052).
             what = "tests facts" if meaning.tests_facts else "names members or counts groups"
+            unanalysed.append((grading.name, grading.span.line, what))
             if not any(r.otherwise for r in grading.rules):
                 ctx.error(
                     "R052",
@@ -142,7 +146,7 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         analysis_structure.sample_questions(ctx, ruleset)
         analysis_structure.member_ladders(ctx, ruleset)
         outcomes = analysis_outcomes.report(ctx, ruleset)
-    return Analysis(tuple(gradings_found), tuple(bands_found), outcomes)
+    return Analysis(tuple(gradings_found), tuple(bands_found), outcomes, tuple(unanalysed))
 
 
 def _grading_summary(

@@ -11,6 +11,9 @@ def analysis_text(analysis: Analysis) -> str:
     lines: list[str] = []
     for grading in analysis.gradings:
         lines += _grading_lines(grading)
+    for name, line, why in analysis.not_analysed:
+        lines.append(f"  grading `{name}` (line {line}): not analysed: its rules {_rules_do(why)}, so the ratings of its "
+                     "items alone do not decide its grade (it needs its `otherwise` rule, R052)")
     for bands in analysis.bands:
         lines.append(
             f"  bands `{bands.name}` (line {bands.span.line}): {plural(bands.figures, 'figure')} tried, "
@@ -67,6 +70,11 @@ def _row(rule: RuleSummary, noun: str) -> str:
     return f"{name} (line {rule.line}): {taken}{example}"
 
 
+def _rules_do(why: str) -> str:
+    """`names members or counts groups` as what its rules do: `name members or count groups`."""
+    return "test facts" if why == "tests facts" else "name members or count groups"
+
+
 def plural(count: int, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
@@ -85,6 +93,9 @@ def analysis_json(analysis: Analysis) -> dict[str, object]:
                 "not_analysed": list(g.too_many),
             }
             for g in analysis.gradings
+        ],
+        "gradings_not_analysed": [
+            {"name": name, "line": line, "why": why} for name, line, why in analysis.not_analysed
         ],
         "bands": [
             {
