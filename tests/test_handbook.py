@@ -356,3 +356,9 @@ if __name__ == "__main__":
         for form, suffix in (("markdown", "md"), ("html", "html")):
             Path(FOLDER / f"{handbook}.{suffix}").write_text(generate(ruleset, form), encoding="utf-8")
     sys.exit(0)
+
+
+def test_a_grading_over_members_says_members_not_items_and_which_level_uses_it() -> None:
+    page = generate("examples/frameworks/cqc/cqc.esi", "markdown")
+    assert "- Each member is graded on the scale Outstanding, Good, Requires improvement, Inadequate (best first)." in page
+    assert "Members count by their weight" in page and "- Used by: section location." in page

@@ -45,11 +45,20 @@ def grading_blocks(grading: m.Grading, ruleset: m.Ruleset, description: str) -> 
     if description:
         blocks.append(Paragraph(text(plain.prose(description))))
     used_by = [c.id for c in ruleset.criteria() if c.grading == grading.name and c.kind == "descriptive"]
+    # A grading may grade a section or the overall from its members' grades: its "items" are those.
+    levels = [*(f"section {x.id}" for x in ruleset.sections if x.grade and x.grade.kind == "graded_over"
+                and x.grade.using == grading.name),
+              *(["the overall"] if ruleset.overall and ruleset.overall.grade and ruleset.overall.grade.kind == "graded_over"
+                and ruleset.overall.grade.using == grading.name else [])]
+    used_by += levels
+    rated = "Each item is rated" if not levels or any(
+        c.grading == grading.name and c.kind == "descriptive" for c in ruleset.criteria()) else "Each member is graded"
+    counted = ("Items count by their weight: an item of weight 2 counts as two items." if rated.endswith("rated")
+               else "Members count by their weight: a member of weight 2 counts as two.")
     facts = [
-        f"Each item is rated on the scale {_values(ruleset, grading.item_scale)}.",
+        f"{rated} on the scale {_values(ruleset, grading.item_scale)}.",
         f"The grades, best first: {_values(ruleset, grading.ladder, quote=True)}.",
-        "The rules are tried in order; the first rule that holds gives the grade. "
-        "Items count by their weight: an item of weight 2 counts as two items.",
+        f"The rules are tried in order; the first rule that holds gives the grade. {counted}",
     ]
     if grading.measure_bands:
         facts.append(f"Items from target data are rated by the bands `{grading.measure_bands}`.")
