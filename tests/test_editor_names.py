@@ -285,6 +285,17 @@ def test_completion_offers_facts_after_fact_and_the_ladder_after_no_better_than(
         assert labels[: len(offered)] == offered, labels
 
 
+def test_a_new_line_after_a_rule_that_counts_criteria_offers_the_ladder() -> None:
+    """`... on at least 2 criteria` ends a rule: the next line starts one with a grade, not a list of criteria."""
+    cqc = (EXAMPLES.parent.parent.parent / "examples" / "frameworks" / "cqc" / "cqc.esi").resolve()
+    line = "  Inadequate when exactly Inadequate on at least 2 criteria"
+    text = cqc.read_text("utf-8").replace(line, line + "\n  ", 1)
+    _, analysis, _ = _analyse(cqc, text)
+    at = text.index(line) + len(line) + 3
+    labels = [c.label for c in complete(text, at, analysis.index, braces(text)).candidates]
+    assert labels[:4] == ["Outstanding", "Good", "Requires improvement", "Inadequate"] and "safe" not in labels
+
+
 def test_completion_offers_what_a_derived_ruleset_can_change() -> None:
     questions = _complete(CHILD, "exclude source offender_interview\n", "remove question ")
     assert questions[:2] == ["B1.start", "B1.review_16wk"] and "C2.smart_review" in questions

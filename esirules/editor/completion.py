@@ -269,7 +269,8 @@ def _expected(values: list[str], types: list[str], index: Index) -> tuple[tuple[
     if last == "," and top == "test" and _tail_from(values, "ratings") is not None:
         return ("item",), None  # `given ratings A1.a good, |`: the next item (`,` triggers completion)
     listed = _list_head(values, types)
-    if listed in ("criteria", "sections"):
+    # (`of criteria |`, `of criteria A1, |`: a list of members; not `on at least 2 criteria` ending a rule)
+    if listed in ("criteria", "sections") and (types[-1] == "COMMA" or before == "of"):
         return (("criterion",) if listed == "criteria" else ("section",)), None
     if listed == "questions":
         return ("question",), None
