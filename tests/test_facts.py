@@ -495,11 +495,12 @@ def test_tests_give_facts(tmp_path: Path) -> None:
     assert "cannot apply" in failing[0][1].words  # type: ignore[union-attr]
 
 
-def test_a_test_without_a_fact_the_rules_need_cannot_run(tmp_path: Path) -> None:
+def test_a_test_without_a_fact_the_rules_need_is_found_by_check(tmp_path: Path) -> None:
+    """It could not run (`esirules test` said so), but `check` said the ruleset was fine."""
     text = FACTS + 'test "t" { criterion A1  given ratings A1.x strong  expect grade "Well met" }\n'
-    run = run_tests(ruleset_of(tmp_path, text), {})
-    (result,) = run.results
-    assert result.problem is not None and "does not give the fact `safeguarding`" in result.problem.words
+    found = [(d.code, d.message) for d in checked(tmp_path, text).diagnostics if d.severity == "error"]
+    assert found == [("R081", 'the test "t" does not give the fact `safeguarding`, which the rules read and which has '
+                               "no default, so it cannot be run")]
 
 
 # ---------------------------------------------------------------------------------------------

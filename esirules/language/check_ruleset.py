@@ -29,6 +29,7 @@ from esirules.language.check_test_needs import RulesetParts
 from esirules.language.check_tests import check_test
 from esirules.language.check_vocabulary import check_rounding, check_vocabulary
 from esirules.language.context import CheckContext
+from esirules.language.facts import facts_read
 from esirules.span import Span
 
 _HEADER_KINDS = (s.RulesetHeader, s.Title, s.Description, s.Extends)
@@ -155,8 +156,23 @@ def check_ruleset(
         derived=tuple(ctx.derived),
     )
     unused_facts(ctx, ruleset)
+    _tests_give_the_facts_read(ctx, ruleset)
     ctx.analysis = analyse(ctx, ruleset)
     return ruleset
+
+
+def _tests_give_the_facts_read(ctx: CheckContext, ruleset: m.Ruleset) -> None:
+    """R081 for a test that does not give a fact the rules read and that has no default: its
+    evidence cannot be scored (`esirules test` says so too), so it is found here, not when run."""
+    read = facts_read(ruleset)
+    needed = [f.name for f in ruleset.facts if f.name in read and f.default is None]
+    for test in ruleset.tests:
+        given = {name for name, _ in test.facts}
+        missing = [name for name in needed if name not in given]
+        if missing:
+            ctx.error("R081", f"the test \"{test.name}\" does not give the fact `{missing[0]}`, which the rules read "
+                      "and which has no default, so it cannot be run", test.span,
+                      f"add `given facts {missing[0]} ...` to the test, or give the fact a default in the ruleset")
 
 
 def _titled_once(ctx: CheckContext, tests: list[s.TestDecl]) -> None:
