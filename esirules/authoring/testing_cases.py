@@ -36,6 +36,7 @@ from esirules.language.facts import facts_read
 from esirules.scoring.compile import CompiledCondition, Evaluator
 from esirules.scoring.facts import with_fact_columns
 from esirules.span import Span
+from esirules.words import number_text
 
 # More combinations of attribute values than this and the answers are not placed (no ruleset
 # comes near: the ESI's conditions read 6 attributes, 4,860 combinations).
@@ -129,7 +130,7 @@ class _Placer:
                         case.fits = narrowed
                         break
                     if not case.answers:
-                        raise self._cannot_apply(compiled.question)
+                        raise self._cannot_apply(compiled.question, compiled.applies)
                     row += 1
                 next_row[question_id] = row + 1
         return self._columns(rows)
@@ -139,7 +140,13 @@ class _Placer:
             self.masks[condition.text] = condition.mask(self.table)
         return self.masks[condition.text]
 
-    def _cannot_apply(self, question: m.Question) -> CasesError:
+    def _cannot_apply(self, question: m.Question, applies: CompiledCondition | None) -> CasesError:
+        facts = {a.name for a in _attributes_read([applies]) if isinstance(a, m.Fact)} if applies is not None else set()
+        given = [f"{name} {_shown(value)}" for name, value in self.test.facts if name in facts]
+        if given:  # (the test's own facts rule it out: that is where to look, not the ruleset)
+            words = (f"with the facts the test gives ({', '.join(given)}), question {question.id} applies to no case, "
+                     "so the test cannot answer it: give facts under which it applies, or leave its answers out")
+            return CasesError(words, self.test.span)
         words = f"question {question.id} cannot apply to any case the ruleset keeps, so the test cannot answer it"
         return CasesError(words, question.span if question.applies is None else question.applies.span)
 
@@ -160,6 +167,13 @@ class _Placer:
 def _answer_code(scale: m.Scale | None, answer: str) -> int:
     assert scale is not None  # INVARIANT: the checker found the answer on its question's scale
     return NOT_APPLICABLE if answer == scale.not_applicable else scale.values.index(answer)
+
+
+def _shown(value: object) -> str:
+    """A fact's value as a test writes it: `yes`, `no`, `12.5`, `effective`."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return number_text(value) if isinstance(value, Fraction) else str(value)
 
 
 def _attributes_read(conditions: list[CompiledCondition]) -> list[m.Attribute]:
