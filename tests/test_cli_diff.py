@@ -141,3 +141,13 @@ def test_a_real_process_exits_as_documented():
     )
     assert done.returncode == 0
     assert "Changes from esi-2003 to esi-2004-followup" in done.stdout
+
+
+def test_two_versions_of_one_ruleset_are_told_apart_by_their_versions_in_the_impact(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    text = (REPO / OLD).read_text("utf-8")
+    later = tmp_path / "esi-2003-later.esi"
+    later.write_text(text.replace('ruleset "esi-2003" version "2003"', 'ruleset "esi-2003" version "2005"', 1)
+                     .replace("class critical weight 2", "class critical weight 3", 1), "utf-8")
+    code, out, err = run(OLD, str(later), "--evidence", EVIDENCE, "--format", "markdown")
+    assert code == 0, err
+    assert "| figure | title | esi-2003 2003 | esi-2003 2005 | change |" in out

@@ -122,9 +122,9 @@ def impact_blocks(impact: Impact, old: m.Ruleset, new: m.Ruleset) -> list[Block]
     moved = len(impact.changed)
     shown = sum(1 for m in impact.movements if _shown(m.old) != _shown(m.new))
     blocks.append(Paragraph(text(
-        f"Scored under both rulesets: {impact.old.cases} cases in scope under {old.name}"
+        f"Scored under both rulesets: {impact.old.cases} cases in scope under {_named(old, old.name == new.name)}"
         + (f" ({old_out} excluded)" if old_out else "")
-        + f", {impact.new.cases} under {new.name}"
+        + f", {impact.new.cases} under {_named(new, old.name == new.name)}"
         + (f" ({new_out} excluded)" if new_out else "")
         + f". {moved} of {len(impact.movements)} figures changed"
         + (f" in exact value, {shown} as shown." if shown != moved else ".")
@@ -164,7 +164,8 @@ def _movements_table(impact: Impact, old: m.Ruleset, new: m.Ruleset) -> Table:
             text(_change_words(movement)),
         ))
     return Table(
-        (text("figure"), text("title"), text(old.name), text(new.name), text("change")),
+        (text("figure"), text("title"), text(_named(old, old.name == new.name)), text(_named(new, old.name == new.name)),
+         text("change")),
         tuple(rows),
         row_headers=True,
         numeric=(2, 3),
