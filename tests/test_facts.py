@@ -9,6 +9,7 @@ JSON, in-language tests, and the diagnostics of misuse.
 from __future__ import annotations
 
 import json
+import re
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
@@ -316,6 +317,8 @@ def test_the_sheet_marks_a_capped_grade(tmp_path: Path) -> None:
     notes = "\n".join(sheet.notes)
     assert "A1: computed Well met; capped to Satisfactorily met (breach is yes" in notes
     assert "section A: computed Satisfactorily met; capped to Partly met (vacancy is 25" in notes
+    # the cap is cited by file and line: a sheet's columns may be scored under different rulesets
+    assert re.search(r"capped to Satisfactorily met \(breach is yes, [^)]*r\.esi:\d+\)", notes), notes
 
 
 def test_explanations_show_computed_then_capped_with_the_rule_and_the_facts(tmp_path: Path) -> None:

@@ -19,6 +19,7 @@ import attrs
 
 from esirules.render.carried_words import carried_cell
 from esirules.render.result_json import result_data
+from esirules.render.wording import shown_path
 from esirules.scoring.result import (
     CarriedForwardResult,
     ColumnResult,
@@ -249,7 +250,8 @@ def _with_cap(result: CriterionResult | SectionResult | OverallResult, note: str
     if result.uncapped_grade is None or not applied:
         return note
     facts = "; ".join(dict.fromkeys(f"{r.name} is {r.value}" for cap in applied for f in cap.facts for r in f.facts))
-    capped = f"computed {result.uncapped_grade}; capped to {applied[-1].grade} ({facts}, line {applied[-1].span.line})"
+    where = f"{shown_path(applied[-1].span.file)}:{applied[-1].span.line}"  # (a sheet's columns may use several rulesets)
+    capped = f"computed {result.uncapped_grade}; capped to {applied[-1].grade} ({facts}, {where})"
     return capped if note is None else f"{capped}; {note}"
 
 
