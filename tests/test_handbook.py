@@ -362,3 +362,10 @@ def test_a_grading_over_members_says_members_not_items_and_which_level_uses_it()
     page = generate("examples/frameworks/cqc/cqc.esi", "markdown")
     assert "- Each member is graded on the scale Outstanding, Good, Requires improvement, Inadequate (best first)." in page
     assert "Members count by their weight" in page and "- Used by: section location." in page
+
+
+def test_the_facts_about_the_inspection_are_listed_with_their_labels_and_defaults() -> None:
+    page = generate("examples/frameworks/ofsted/ofsted.esi", "markdown")
+    assert "**Facts about the inspection**" in page
+    assert "| `safeguarding` | Safeguarding arrangements | effective, ineffective | must be recorded |" in page
+    assert "| yes or no | taken as yes |" in page

@@ -211,6 +211,17 @@ def vocabulary_blocks(ruleset: m.Ruleset) -> list[Block]:
             caption=text("What is recorded about each case"),
             row_headers=True,
         ))
+    if ruleset.facts:
+        blocks.append(Table(
+            (text("name"), text("recorded once for the inspection"), text("values"), text("when not recorded")),
+            tuple(
+                (text(code(f.name)), text(f.label), text(_attribute_values(f)),
+                 text("must be recorded" if f.default is None else f"taken as {_fact_value(f.default)}"))
+                for f in ruleset.facts
+            ),
+            caption=text("Facts about the inspection"),
+            row_headers=True,
+        ))
     if ruleset.sources:
         blocks.append(Table(
             (text("name"), text("where the evidence comes from")),
@@ -229,6 +240,13 @@ def vocabulary_blocks(ruleset: m.Ruleset) -> list[Block]:
             row_headers=True,
         ))
     return blocks
+
+
+def _fact_value(value: object) -> str:
+    """A fact's default as a reader would say it: `no`, `12.5`, `none`."""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return number_text(value) if isinstance(value, Fraction) else str(value)
 
 
 def _attribute_values(attribute: m.Attribute) -> str:
