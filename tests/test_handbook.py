@@ -369,3 +369,10 @@ def test_the_facts_about_the_inspection_are_listed_with_their_labels_and_default
     assert "**Facts about the inspection**" in page
     assert "| `safeguarding` | Safeguarding arrangements | effective, ineffective | must be recorded |" in page
     assert "| yes or no | taken as yes |" in page
+
+
+def test_one_member_named_is_named_in_the_singular() -> None:
+    from esirules.authoring.handbook import _aggregate_words
+
+    assert _aggregate_words(m.Aggregate("lowest_of", ("KJ",), "sections")) == "the lowest grade of section KJ"
+    assert _aggregate_words(m.Aggregate("lowest_of", ("A", "B"), "sections")) == "the lowest grade of sections A, B"

@@ -196,10 +196,12 @@ def _section_method(section: m.Section) -> str:
 
 def _aggregate_words(aggregate: m.Aggregate) -> str:
     of = aggregate.members_kind
-    members = f"{of} {', '.join(aggregate.members)}" if aggregate.members else f"its {of}"
+    # (one member named: `section KJ`, not `sections KJ`)
+    named = of if len(aggregate.members) != 1 else {"criteria": "criterion", "sections": "section"}[of]
+    members = f"{named} {', '.join(aggregate.members)}" if aggregate.members else f"its {of}"
     if aggregate.kind == "weighted_mean":
         scored = f"scored {of}" if not aggregate.members and of == "criteria" else of
-        members = f"{of} {', '.join(aggregate.members)}" if aggregate.members else f"its {scored}"
+        members = f"{named} {', '.join(aggregate.members)}" if aggregate.members else f"its {scored}"
         return f"the weighted mean of {members}"
     if aggregate.kind == "lowest_of":
         return f"the lowest grade of {members}"
