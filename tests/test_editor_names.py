@@ -296,6 +296,11 @@ def test_a_new_line_after_a_rule_that_counts_criteria_offers_the_ladder() -> Non
     assert labels[:4] == ["Outstanding", "Good", "Requires improvement", "Inadequate"] and "safe" not in labels
 
 
+def test_after_an_attribute_in_a_condition_the_comparisons_come_first() -> None:
+    offered = _complete(PARENT, "applies when risk_of_harm >= high", shift=len("applies when risk_of_harm "))
+    assert offered[:7] == [">=", "<=", ">", "<", "=", "!=", "in"]
+
+
 def test_completion_offers_what_a_derived_ruleset_can_change() -> None:
     questions = _complete(CHILD, "exclude source offender_interview\n", "remove question ")
     assert questions[:2] == ["B1.start", "B1.review_16wk"] and "C2.smart_review" in questions

@@ -51,6 +51,10 @@ class Completions:
     typed: str = ""  # what the editor compares the candidates with, before each one's label (a quote)
 
 
+# What may follow an attribute in a condition comes before the words that would end the condition.
+_FIRST = frozenset({"COMPARATOR", "IN"})
+
+
 @functools.cache
 def keyword_terminals() -> dict[str, tuple[str, ...]]:
     """Terminal name -> the keywords (words or phrases) it stands for, read from the grammar."""
@@ -60,6 +64,9 @@ def keyword_terminals() -> dict[str, tuple[str, ...]]:
         if isinstance(pattern, lark.lexer.PatternStr):
             if pattern.value.isalpha():
                 out[definition.name] = (pattern.value,)
+            continue
+        if definition.name == "COMPARATOR":  # (symbols, not words: after an attribute, what may follow it)
+            out[definition.name] = (">=", "<=", ">", "<", "=", "!=")
             continue
         body = pattern.value.removeprefix("(?:").removesuffix(")")
         words = tuple(alternative.replace(r"\s+", " ") for alternative in body.split("|"))
@@ -90,7 +97,7 @@ def complete(text: str, offset: int, index: Index, braces: Braces) -> Completion
     if accepts & {"NAME", "STRING"}:
         candidates.extend(_names(tokens, index))
     seen = {c.label for c in candidates}
-    for terminal in sorted(accepts):
+    for terminal in sorted(accepts, key=lambda name: (name not in _FIRST, name)):
         for keyword in keyword_terminals().get(terminal, ()):
             if keyword not in seen:
                 seen.add(keyword)
