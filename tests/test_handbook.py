@@ -376,3 +376,9 @@ def test_one_member_named_is_named_in_the_singular() -> None:
 
     assert _aggregate_words(m.Aggregate("lowest_of", ("KJ",), "sections")) == "the lowest grade of section KJ"
     assert _aggregate_words(m.Aggregate("lowest_of", ("A", "B"), "sections")) == "the lowest grade of sections A, B"
+
+
+def test_a_changed_condition_of_a_question_is_said_in_the_handbooks_words() -> None:
+    page = generate("docs/examples/language/new-year.esi", "markdown")
+    assert "- Question B1.understood: applies when\n  - before: every case\n" in page
+    assert "  - after: only cases where risk of harm is medium, high or very high\n" in page

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 from fractions import Fraction
 
+import attrs
+
 from esirules.authoring import plain
+from esirules.authoring.changes import Change
 from esirules.authoring.diff import diff_with_parent
 from esirules.authoring.diff_report import change_entry
 from esirules.authoring.document import (
@@ -531,7 +534,20 @@ def _changes(loaded: Loaded) -> list[Block]:
         "and changes the following."
     )))
     # (that it extends its parent is said above, in words: not again as "extends nothing → esi-2003")
-    changes = [c for c in diff.changes if not (c.subject.kind == "ruleset" and c.aspect == "extends")]
+    changes = [_in_words(c, diff.old, diff.new) for c in diff.changes
+               if not (c.subject.kind == "ruleset" and c.aspect == "extends")]
     blocks.append(Entries(tuple(change_entry(c) for c in changes)))
     return blocks
+
+
+def _in_words(change: Change, old: m.Ruleset, new: m.Ruleset) -> Change:
+    """A change of when a question is asked, in the words the rest of the handbook uses (`only
+    cases where risk of harm is high`), not as the ruleset writes the condition."""
+    if change.subject.kind != "question" or change.aspect != "applies when" or change.action != "changed":
+        return change
+    was = next((q for q in old.questions() if q.id == change.subject.name), None)
+    now = next((q for q in new.questions() if q.id == change.subject.name), None)
+    if was is None or now is None:
+        return change
+    return attrs.evolve(change, old=plain.applies_words(was.applies, old), new=plain.applies_words(now.applies, new))
 
