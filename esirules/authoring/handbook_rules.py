@@ -216,7 +216,7 @@ def vocabulary_blocks(ruleset: m.Ruleset) -> list[Block]:
             (text("name"), text("recorded once for the inspection"), text("values"), text("when not recorded")),
             tuple(
                 (text(code(f.name)), text(f.label), text(_attribute_values(f)),
-                 text("must be recorded" if f.default is None else f"taken as {_fact_value(f.default)}"))
+                 text("must be recorded" if f.default is None else f"taken as {plain.fact_value_text(f.default)}"))
                 for f in ruleset.facts
             ),
             caption=text("Facts about the inspection"),
@@ -240,13 +240,6 @@ def vocabulary_blocks(ruleset: m.Ruleset) -> list[Block]:
             row_headers=True,
         ))
     return blocks
-
-
-def _fact_value(value: object) -> str:
-    """A fact's default as a reader would say it: `no`, `12.5`, `none`."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return number_text(value) if isinstance(value, Fraction) else str(value)
 
 
 def _attribute_values(attribute: m.Attribute) -> str:

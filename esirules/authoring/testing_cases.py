@@ -21,6 +21,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from esirules.authoring.plain import fact_value_text
 from esirules.evidence.cases import (
     MISSING,
     NOT_APPLICABLE,
@@ -32,11 +33,10 @@ from esirules.evidence.cases import (
     RecordedFact,
 )
 from esirules.language import model as m
-from esirules.language.facts import facts_read
+from esirules.language.facts import facts_missing
 from esirules.scoring.compile import CompiledCondition, Evaluator
 from esirules.scoring.facts import with_fact_columns
 from esirules.span import Span
-from esirules.words import number_text
 
 # More combinations of attribute values than this and the answers are not placed (no ruleset
 # comes near: the ESI's conditions read 6 attributes, 4,860 combinations).
@@ -64,7 +64,7 @@ def evidence_of(evaluator: Evaluator, test: m.RulesetTest) -> Evidence:
     # The facts the test gives, and the ruleset's defaults of the others (issue 11, point 4);
     # a fact a rule reads that has neither cannot be decided, as in evidence (E232).
     given = dict(test.facts)
-    missing = [f.name for f in ruleset.facts if f.name in facts_read(ruleset) and f.name not in given and f.default is None]
+    missing = facts_missing(ruleset, given)
     if missing:
         words = (
             f"the test does not give the fact `{missing[0]}`, which the rules read and which has no default: "
@@ -142,7 +142,7 @@ class _Placer:
 
     def _cannot_apply(self, question: m.Question, applies: CompiledCondition | None) -> CasesError:
         facts = {a.name for a in _attributes_read([applies]) if isinstance(a, m.Fact)} if applies is not None else set()
-        given = [f"{name} {_shown(value)}" for name, value in self.test.facts if name in facts]
+        given = [f"{name} {fact_value_text(value)}" for name, value in self.test.facts if name in facts]
         if given:  # (the test's own facts rule it out: that is where to look, not the ruleset)
             words = (f"with the facts the test gives ({', '.join(given)}), question {question.id} applies to no case, "
                      "so the test cannot answer it: give facts under which it applies, or leave its answers out")
@@ -167,13 +167,6 @@ class _Placer:
 def _answer_code(scale: m.Scale | None, answer: str) -> int:
     assert scale is not None  # INVARIANT: the checker found the answer on its question's scale
     return NOT_APPLICABLE if answer == scale.not_applicable else scale.values.index(answer)
-
-
-def _shown(value: object) -> str:
-    """A fact's value as a test writes it: `yes`, `no`, `12.5`, `effective`."""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return number_text(value) if isinstance(value, Fraction) else str(value)
 
 
 def _attributes_read(conditions: list[CompiledCondition]) -> list[m.Attribute]:

@@ -20,7 +20,7 @@ from esirules.evidence.cases import Evidence, Location, RecordedFact
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
 from esirules.evidence.vocabulary import shown, suggest
 from esirules.language import model
-from esirules.language.facts import allowed, fact_value, facts_read
+from esirules.language.facts import allowed, fact_value, facts_missing
 from esirules.span import Span
 
 _NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)")
@@ -96,13 +96,13 @@ def complete_facts(
     """Every fact the inspection has: those recorded, then the defaults of the others; a fact a
     rule reads that is neither recorded nor defaulted is reported (E232) at `span`."""
     out: dict[str, RecordedFact] = {}
-    needed = facts_read(ruleset)
+    missing = set(facts_missing(ruleset, recorded))
     for fact in ruleset.facts:
         if fact.name in recorded:
             out[fact.name] = recorded[fact.name]
         elif fact.default is not None:
             out[fact.name] = RecordedFact(fact.name, fact.default, defaulted=True)
-        elif fact.name in needed and not any(_about(p, fact.name) for p in problems):
+        elif fact.name in missing and not any(_about(p, fact.name) for p in problems):
             problems.append(
                 Diagnostic(
                     "E232",

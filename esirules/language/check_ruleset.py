@@ -29,7 +29,7 @@ from esirules.language.check_test_needs import RulesetParts
 from esirules.language.check_tests import check_test
 from esirules.language.check_vocabulary import check_rounding, check_vocabulary
 from esirules.language.context import CheckContext
-from esirules.language.facts import facts_read
+from esirules.language.facts import facts_missing
 from esirules.span import Span
 
 _HEADER_KINDS = (s.RulesetHeader, s.Title, s.Description, s.Extends)
@@ -164,11 +164,8 @@ def check_ruleset(
 def _tests_give_the_facts_read(ctx: CheckContext, ruleset: m.Ruleset) -> None:
     """R081 for a test that does not give a fact the rules read and that has no default: its
     evidence cannot be scored (`esirules test` says so too), so it is found here, not when run."""
-    read = facts_read(ruleset)
-    needed = [f.name for f in ruleset.facts if f.name in read and f.default is None]
     for test in ruleset.tests:
-        given = {name for name, _ in test.facts}
-        missing = [name for name in needed if name not in given]
+        missing = facts_missing(ruleset, (name for name, _ in test.facts))
         if missing:
             ctx.error("R081", f"the test \"{test.name}\" does not give the fact `{missing[0]}`, which the rules read "
                       "and which has no default, so it cannot be run", test.span,

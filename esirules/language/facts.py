@@ -6,6 +6,7 @@ recorded under `facts:`) and by scoring, without the parser or the checker.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from fractions import Fraction
 
 from esirules.language import model as m
@@ -71,3 +72,10 @@ def condition_names(condition: m.Condition) -> frozenset[str]:
     if isinstance(condition, m.Not):
         return condition_names(condition.operand)
     return frozenset().union(*(condition_names(c) for c in condition.operands))
+
+
+def facts_missing(ruleset: m.Ruleset, given: Iterable[str]) -> list[str]:
+    """The facts the rules read that have no default and are not among `given`: without them the
+    inspection's (or a test's) evidence cannot be scored."""
+    read, named = facts_read(ruleset), set(given)
+    return [f.name for f in ruleset.facts if f.name in read and f.default is None and f.name not in named]
