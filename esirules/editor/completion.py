@@ -338,15 +338,16 @@ def _value_scale(values: list[str], types: list[str], index: Index) -> str | Non
         return values[3]
     if top == "test":
         criterion = _after(values, ("criterion",)) or ""
-        expecting = values[len(values) - 1 - values[::-1].index("expect"):] if "expect" in values else []
-        if last == "grade" and expecting[1:2] in (["overall"], ["section"]):
-            return index.only_ladder()  # (`expect overall grade |`, `expect section B grade |`)
-        if last == "grade" and expecting[1:2] == ["criterion"] and len(expecting) > 2:
-            return index.grades_of(expecting[2])
-        if last == "rating" and expecting[1:2] == ["item"] and len(expecting) > 2:
-            return index.item_scale(expecting[2])
-        if last == "gives" and expecting[1:2] == ["bands"] and len(expecting) > 2:
-            bands = index.bands(expecting[2])
+        # The statement being written, from what it names: `expect section B grade |` -> ["section", "B", "grade"]
+        about = next((t for w in ("overall", "section", "criterion", "item", "bands") if (t := _tail_from(values, w))), [])
+        if last == "grade" and about[:1] in (["overall"], ["section"]):
+            return index.only_ladder()  # (a section's or the overall's grade)
+        if last == "grade" and about[:1] == ["criterion"] and len(about) > 1:
+            return index.grades_of(about[1])
+        if last == "rating" and about[:1] == ["item"] and len(about) > 1:
+            return index.item_scale(about[1])
+        if last == "gives" and about[:1] == ["bands"] and len(about) > 1:
+            bands = index.bands(about[1])
             return bands.scale.text if bands is not None and bands.scale is not None else None
         if (before, last) in (("expect", "grade"), ("given", "adjustment")):
             return index.grades_of(criterion)
