@@ -27,7 +27,8 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 EVIDENCE_PATH_VARIABLE = "ESIRULES_EVIDENCE_PATH"
 RULESET_SUFFIX = ".esi"
 # The endings of the files of evidence (docs/evidence-format.md), which a ruleset's name never has.
-EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", ".xlsx", ".ods")
+WORKBOOK_SUFFIXES = (".xlsx", ".ods")
+EVIDENCE_SUFFIXES = (".yaml", ".yml", ".json", ".csv", *WORKBOOK_SUFFIXES)
 
 
 class FileProblem(Exception):

@@ -19,6 +19,7 @@ from esirules.diagnostics import Diagnostic
 from esirules.evidence.cases import Evidence, Location, RecordedFact
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
 from esirules.evidence.vocabulary import shown, suggest
+from esirules.files import WORKBOOK_SUFFIXES
 from esirules.language import model
 from esirules.language.facts import allowed, fact_value, facts_missing
 from esirules.span import Span
@@ -69,7 +70,7 @@ def _where_to_record(path: str, fact: model.Fact) -> str:
     if path.lower().endswith(".csv"):
         where = (f"a CSV file holds cases only: record it under `facts:` ({fact.name}: {values}) in an evidence "
                  f"file (YAML or JSON) that names this one under `cases:`")
-    elif path.lower().endswith((".xlsx", ".ods")):
+    elif path.lower().endswith(WORKBOOK_SUFFIXES):
         where = f"record it on the `facts` sheet (`{fact.name}`, then {values})"
     else:
         where = f"record it under `facts:` ({fact.name}: {values})"

@@ -16,7 +16,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-WORKBOOK_SUFFIXES = (".xlsx", ".ods")
+from esirules.files import WORKBOOK_SUFFIXES
+
 MAX_WORKBOOK_BYTES = 256 << 20  # read whole into memory: about 1.3 million cases
 
 

@@ -265,24 +265,24 @@ class _WorkbookLoad:
     # -----------------------------------------------------------------------------------------
     # The cases sheet: as `read_csv.read_csv` reads a CSV file
 
-    def _headings_below(self, sheet: SheetColumns, filled: npt.NDArray[np.bool_], used: npt.NDArray[np.intp]) -> int | None:
-        """The row of the headings when a title stands above them (one cell in each row before a row
-        with an `id` heading): one problem, not one for every column without a heading."""
+    def _title_above_headings(self, sheet: SheetColumns, filled: npt.NDArray[np.bool_], used: npt.NDArray[np.intp]) -> bool:
+        """Whether a title stands above the headings (one cell in each row before a row with an
+        `id` heading): reported as one problem, not one for every column without a heading."""
         first = int(used[0])
         if filled[first].sum() > 1:
-            return None
+            return False
         for row in used[1:10].tolist():
             if any(sheet.text(k, row + 1).strip().lower() in ID_HEADINGS for k in range(len(sheet.columns))):
                 if not all(filled[r].sum() <= 1 for r in used.tolist() if r < row):
-                    return None
+                    return False
                 title = next(sheet.text(k, first + 1) for k in range(len(sheet.columns)) if filled[first, k]).strip()
                 self.problems.append(Diagnostic(
                     "E107", f"the `{sheet.name}` sheet's first row holds `{title}`, not its headings, which are in row {row + 1}",
                     SheetCells(self.path, sheet.name, sheet.columns).span(first + 1, int(np.flatnonzero(filled[first])[0])),
                     "delete the rows above the headings: the sheet starts with them, as a CSV file of cases does",
                 ))
-                return row + 1
-        return None
+                return True
+        return False
 
     def _case_table(self, sheet: SheetColumns) -> CaseTable:
         file, problems = self.path, self.problems
@@ -295,8 +295,7 @@ class _WorkbookLoad:
             problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1)))
             return CaseTable(file, [])
         header_row = int(used[0]) + 1
-        titled = self._headings_below(sheet, filled, used)
-        if titled is not None:
+        if self._title_above_headings(sheet, filled, used):
             return CaseTable(file, [])
         rows = used[1:]  # rows of blank cells, as spreadsheets often leave, are not cases
         lines = line_numbers(np.asarray(rows + 1, dtype=np.int32).tolist()) if len(rows) else range(0)  # type: ignore[arg-type]
