@@ -186,12 +186,16 @@ def _meant(token: Token, acceptable: set[str], blocks: list[Any]) -> str | None:
     inside = wording()["hints"]["part-outside-inside"].get(word)
     if inside is not None and not blocks and token.type not in acceptable:
         return _say("hints", "part-outside", word=word, inside=inside)
-    if acceptable and acceptable <= {_PERCENT, "SLASH"} and _PERCENT in acceptable:
+    percent = _percent()
+    if acceptable and acceptable <= {percent, "SLASH"} and percent in acceptable:
         return _say("hints", "percent-or-fraction" if "SLASH" in acceptable else "percent")
     return None
 
 
-_PERCENT = next(name for name, word in fixed_words().items() if word == "%")
+@functools.cache
+def _percent() -> str:
+    """The terminal of `%` (worked out when a mistake is described: not on every start)."""
+    return next(name for name, word in fixed_words().items() if word == "%")
 
 
 def _expected(names: set[str], block: str | None = None) -> str:
