@@ -14,6 +14,7 @@ from esirules.authoring import plain
 from esirules.authoring.changes import Change, Subject, changed, match
 from esirules.authoring.written import Loaded, removed_at
 from esirules.language import model as m
+from esirules.language.model_rules import operand_text
 from esirules.words import number_text, value_text
 
 
@@ -160,7 +161,7 @@ def _band(old: m.Band, new: m.Band, bands: Subject) -> list[Change]:
     out: list[Change] = []
     for before, after in zip(old.tests, new.tests):
         aspect = f"{after.figure} {after.comparison.replace('_', ' ')}"
-        out += changed(subject, aspect, plain.operand_text(before), plain.operand_text(after), before.span, after.span)
+        out += changed(subject, aspect, operand_text(before), operand_text(after), before.span, after.span)
     return out
 
 

@@ -13,6 +13,7 @@ from fractions import Fraction
 
 from esirules.evidence.conditions import describe
 from esirules.language import model as m
+from esirules.language.model_rules import figure_test_text
 from esirules.scoring.grading import clause_text
 from esirules.words import number_text, percent_text, plural, value_text
 
@@ -57,19 +58,6 @@ def caps_text(caps: tuple[m.CapRule, ...]) -> str:
 def rule_condition(rule: m.GradeRule) -> str:
     """What a grade rule needs, in the report's words; `otherwise` is "in every other case"."""
     return "in every other case" if rule.otherwise else clauses_text(rule.clauses, rule.facts)
-
-
-def figure_test_text(test: m.FigureTest) -> str:
-    """A band's test as written: `performance at least 110%`, `actual at least national average`."""
-    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand_text(test)}"
-
-
-def operand_text(test: m.FigureTest) -> str:
-    """What a band's test compares with: `110%`, `23`, `national average`."""
-    if isinstance(test.operand, Fraction):
-        shown = percent_text(test.operand) if test.percent else number_text(test.operand)
-        return f"{shown} of possible" if test.of_possible else shown
-    return test.operand
 
 
 def band_condition(band: m.Band) -> str:

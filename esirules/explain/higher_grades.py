@@ -13,9 +13,9 @@ from esirules.explain.objects import (
     HigherGrade,
     RuleRef,
 )
+from esirules.language.model_rules import figure_test_text
 from esirules.scoring.compile import Evaluator
 from esirules.scoring.facts import InspectionFacts
-from esirules.scoring.grading import figure_test_text
 from esirules.scoring.result import CriterionResult
 
 

@@ -23,6 +23,7 @@ import attrs
 from esirules.language import model as m
 from esirules.language import semantics
 from esirules.language.context import CheckContext
+from esirules.language.model_rules import figure_test_text
 from esirules.words import number_text, percent_text, value_text
 
 # "figures": the total, mean and count of rated members of a sum or mean (issue 11, point 1).
@@ -218,12 +219,6 @@ def _beyond_a_score(test: m.FigureTest) -> bool:
             "is": not 0 <= bound <= 1}[test.comparison]
 
 
-def _test_words(test: m.FigureTest) -> str:
-    """`at least 190%`: a test's comparison and bound as written."""
-    assert isinstance(test.operand, Fraction)
-    return f"{test.comparison.replace('_', ' ')} {percent_text(test.operand)}"
-
-
 def report(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindings) -> None:
     rows = bands.bands
     ever = {c for c in found.chosen if c is not None}
@@ -234,7 +229,7 @@ def report(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindin
         name = "the `otherwise` band" if row.otherwise else f"the band `{row.value}`"
         if fitting is None:
             beyond = next((t for t in row.tests if _beyond_a_score(t)), None)
-            help_line = (f"a score lies between 0% and 100%, so `score {_test_words(beyond)}` never holds: check the figure"
+            help_line = (f"a score lies between 0% and 100%, so `{figure_test_text(beyond)}` never holds: check the figure"
                          if beyond is not None else "check its tests: they cannot all hold at once")
             ctx.warn("W006", f"{name} can never be chosen: no figure passes all its tests", row.span, help_line)
             continue

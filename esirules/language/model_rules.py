@@ -12,6 +12,7 @@ import attrs
 
 from esirules.language.model_conditions import Condition
 from esirules.span import Span, span_field
+from esirules.words import number_text, percent_text
 
 
 @attrs.frozen
@@ -170,6 +171,20 @@ class FigureTest:
     percent: bool = False
     span: Span = span_field()
     of_possible: bool = False  # `total at least 75% of possible`: the operand is a share of `possible`
+
+
+
+def figure_test_text(test: FigureTest) -> str:
+    """A band's test as written: `performance at least 110%`, `actual at least national average`."""
+    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand_text(test)}"
+
+
+def operand_text(test: FigureTest) -> str:
+    """What a band's test compares with: `110%`, `23`, `23 of possible`, `national average`."""
+    if isinstance(test.operand, Fraction):
+        shown = percent_text(test.operand) if test.percent else number_text(test.operand)
+        return f"{shown} of possible" if test.of_possible else shown
+    return test.operand
 
 
 @attrs.frozen

@@ -14,6 +14,7 @@ import attrs
 
 from esirules.language import model as m
 from esirules.language import semantics
+from esirules.language.model_rules import figure_test_text
 from esirules.language.profiles import Profiles, width_for
 from esirules.language.semantics import PERCENT_FIGURES
 from esirules.scoring import figures
@@ -85,17 +86,6 @@ def _figure_test(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding:
     return FigureTestResult(
         text, test.figure, value, outcome.compared, outcome.operand, shown, outcome.holds, span=test.span
     )
-
-
-def figure_test_text(test: m.FigureTest) -> str:
-    """A band's test as written: `performance at least 110%`, `actual at least national average`."""
-    if isinstance(test.operand, Fraction):
-        operand = percent_text(test.operand) if test.percent else number_text(test.operand)
-        if test.of_possible:
-            operand += " of possible"
-    else:
-        operand = test.operand
-    return f"{test.figure} {test.comparison.replace('_', ' ')} {operand}"
 
 
 # ---------------------------------------------------------------------------------------------
