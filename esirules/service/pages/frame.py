@@ -204,18 +204,29 @@ async def read_form(request: Request, limit: int) -> tuple[FormData, dict[str, l
     return form, uploads
 
 
-def in_form_words(errors: Sequence[Any], uploads: Sequence[tuple[str, bytes]]) -> str:
-    """Problems in a request a form made, each named by what the form calls it: `/files/2/name`
-    is the file `original-cases.csv` the form sent third (the API's pointers mean nothing there)."""
+def in_form_words(errors: Sequence[Any], uploads: Sequence[tuple[str, bytes]] = (), *, helps: bool = False) -> str:
+    """Problems in a request a form made, each named by what the form calls it (the API's pointers
+    mean nothing there): `/files/2/name` is the file `original-cases.csv` the form sent third,
+    `/columns/0/label` the label; `helps`: with the help of each that has one (the library's
+    problems have help for a person; a field's help in the API's schema describes the field)."""
     said = []
     for error in errors:
         parts = error.pointer.split("/")
         named = len(parts) >= 3 and parts[1] == "files" and parts[2].isdigit() and int(parts[2]) < len(uploads)
+        field = _FORM_FIELDS.get(parts[-1])
         if named and f"`{uploads[int(parts[2])][0]}`" not in error.message:
-            said.append(f"the file `{uploads[int(parts[2])][0]}`: {error.message}")
+            words = f"the file `{uploads[int(parts[2])][0]}`: {error.message}"
+        elif field is not None and not named:
+            words = f"{field} {error.message}"
         else:
-            said.append(error.message)
+            words = error.message
+        said.append(words + (f" ({error.help})" if helps and getattr(error, "help", None) else ""))
     return "; ".join(said)
+
+
+# The parts of a request the pages' forms make, in the forms' words.
+_FORM_FIELDS = {"criterion": "the criterion", "grade": "the grade", "reason": "the reason", "label": "the label",
+                "sample": "the sample", "ruleset": "the ruleset", "evidence": "the evidence", "title": "the title"}
 
 
 def uploaded_file(name: str, data: bytes) -> dict[str, str]:

@@ -27,7 +27,7 @@ from esirules.scoring.result import ColumnResult
 from esirules.service import messages as api
 from esirules.service.library import RunInputs, sheet_title
 from esirules.service.operation import Call, Context
-from esirules.service.pages.frame import Page, PageCall, page_route, redirect
+from esirules.service.pages.frame import Page, PageCall, in_form_words, page_route, redirect
 from esirules.service.problems import Refusal, found_problems, not_found
 from esirules.service.routes_runs import Scoring, adjust_run, create_run, run_info
 from esirules.service.routes_store import compiled_ruleset
@@ -231,25 +231,16 @@ def adjust(context: Context, call: PageCall) -> Response:
     try:
         request = decode(api.AdjustmentRequest, body)
     except RequestInvalid as error:
-        raise Refusal("unprocessable", "; ".join(f"{_field(e.pointer)} {e.message}" for e in error.errors)) from None
+        raise Refusal("unprocessable", in_form_words(error.errors)) from None
     try:
         reply = adjust_run(context, Call(call.actor, call.request.state.request_id, request, None, {"id": call.path["id"]}))
     except Refusal as refusal:
         if not refusal.errors:
             raise
-        raise Refusal("unprocessable", "; ".join(f"{_field(e.pointer)}: {e.message}" + (f" ({e.help})" if e.help else "")
-                                                 for e in refusal.errors)) from None
+        raise Refusal("unprocessable", in_form_words(refusal.errors, helps=True)) from None
     created: api.RunCreated = reply.content
     columns = [c.label for c in created.run.columns]
     return redirect(explain_url(created.run.id, request.criterion, column if column in columns else columns[0]))
-
-
-def _field(pointer: str) -> str:
-    """A part of the request the page's form made, in the form's words (`/columns/0/label`: the label)."""
-    last = pointer.rsplit("/", 1)[-1]
-    words = {"criterion": "the criterion", "grade": "the grade", "reason": "the reason", "label": "the label",
-             "sample": "the sample", "ruleset": "the ruleset", "evidence": "the evidence", "title": "the title"}
-    return words.get(last, pointer)
 
 
 def make_run(context: Context, call: PageCall) -> Response:
@@ -267,7 +258,7 @@ def make_run(context: Context, call: PageCall) -> Response:
     try:
         request = decode(api.RunRequest, body)
     except RequestInvalid as error:
-        raise Refusal("unprocessable", "; ".join(f"{_field(e.pointer)} {e.message}" for e in error.errors)) from None
+        raise Refusal("unprocessable", in_form_words(error.errors)) from None
     reply = create_run(context, Call(call.actor, call.request.state.request_id, request, None, {}))
     return redirect(f"/runs/{reply.content.run.id}")
 
