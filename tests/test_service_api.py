@@ -18,6 +18,7 @@ import pytest
 from service_helpers import HERTFORDSHIRE, RULESETS, Service, upload
 
 from esirules.cli.main import main as cli_main
+from esirules.service.library import ADJUSTMENTS_FILE
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -262,6 +263,13 @@ def test_an_adjustment_makes_a_new_run_citing_the_one_adjusted(service: Service)
     criteria = second["result"]["columns"][0]["criteria"]
     assert criteria["A2"]["grade"] == "Well met" and criteria["A3"]["grade"] == "Not met"
     assert criteria["A1"]["adjustment"]["by"] == "Lead inspector"
+    # Replacing the evidence's own adjustment of A1: the explanation cites the one applied, not
+    # the evidence file's line of the one replaced.
+    replaced = service.post(f"/v1/runs/{run}/adjustments",
+                            {"criterion": "A1", "grade": "Well met", "reason": "seen again"}, role="inspector").json()
+    assert replaced["result"]["columns"][0]["criteria"]["A1"]["grade"] == "Well met"
+    a1 = service.get(f"/v1/runs/{replaced['run']['id']}/explanations/A1").json()["explanation"]["adjustment"]
+    assert (a1["grade"], a1["reason"], a1["recorded"]["file"]) == ("Well met", "seen again", ADJUSTMENTS_FILE)
     bad = service.post(f"/v1/runs/{run}/adjustments", {"criterion": "A2", "grade": "Wel met", "reason": "x"},
                        role="inspector")
     # (placed at the request's fields, in the evidence loader's words: not in a file the client never sent)

@@ -320,7 +320,10 @@ def explain(
     from esirules.evidence.conditions import describe
 
     lines = Sources(sources)
-    locations = {a.target: a.location for part in evidence for a in part.adjustments}
+    locations: dict[str, Location | None] = {}
+    for part in evidence:  # the first file to adjust a target is the one applied (scoring.evaluate.merge)
+        for adjustment in part.adjustments:
+            locations.setdefault(adjustment.target, adjustment.location)
     recorded = Recorded(
         {item: location for part in evidence for item, location in part.rating_locations.items()},
         {name: figures.location for part in evidence for name, figures in part.measures.items()},
