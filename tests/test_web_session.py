@@ -263,3 +263,41 @@ def test_a_file_uploaded_that_nothing_reads_is_named_in_the_forms_words(web: tup
                                 ("cases", ("original-cases.csv", cases, "text/csv"))])
     assert answer.status_code == 422 and "`original-cases.csv` is not read by `followup.yaml`" in answer.text
     assert "/files/2" not in answer.text
+
+
+def test_evidence_not_yet_scored_is_offered_the_ruleset_its_file_names_not_the_newest(
+    web: tuple[Service, dict[str, str]],
+) -> None:
+    from service_helpers import HERTFORDSHIRE
+
+    service, known = web
+    client = sign_in(service, "inspector")
+    token = csrf(client, "/evidence/upload")
+    original = b"# stored again, so that it has no run yet\n" + (HERTFORDSHIRE / "original.yaml").read_bytes()
+    cases = ("cases", ("original-cases.csv", (HERTFORDSHIRE / "original-cases.csv").read_bytes(), "text/csv"))
+    stored = client.post("/evidence/upload", data={"csrf": token, "ruleset": known["esi-2003.esi"]},
+                         files=[("evidence", ("original.yaml", original, "application/yaml")), cases],
+                         follow_redirects=False)
+    assert stored.status_code == 303, stored.text
+    page = client.get(stored.headers["location"].split("?")[0])  # (as from the list: no ruleset in the address)
+    chosen = re.search(r'<option value="(\w+)" selected>', page.text)
+    assert chosen is not None and chosen[1] == known["esi-2003.esi"] != service.get("/v1/rulesets").json()["rulesets"][0]["hash"]
+    # The follow-up's evidence under esi-2003: its problems come with the likely cause.
+    followup = client.post("/evidence/upload", data={"csrf": token, "ruleset": known["esi-2003.esi"]},
+                           files=[("evidence", ("followup.yaml", (HERTFORDSHIRE / "followup.yaml").read_bytes(),
+                                                "application/yaml")),
+                                  ("cases", ("followup-cases.csv", (HERTFORDSHIRE / "followup-cases.csv").read_bytes(),
+                                             "text/csv"))])
+    assert followup.status_code == 422
+    assert ("<code>followup.yaml</code> names the ruleset <code>esi-2004-followup.esi</code>,\nbut "
+            "<strong>esi-2003 2003</strong> was chosen") in followup.text
+
+
+def test_the_adjustment_form_says_the_grade_is_given_in_every_column(web: tuple[Service, dict[str, str]]) -> None:
+    service, known = web
+    run = service.run(known["esi-2004-followup.esi"], known["followup.yaml"], {"sample": "february"},
+                      {"sample": "september"})["run"]["id"]
+    page = sign_in(service, "inspector").get(f"/runs/{run}/explain/A1?column=february")
+    assert page.status_code == 200
+    assert ("the grade is given in <strong>every column</strong> of the new run\n(february, september), "
+            "not only in february.") in page.text

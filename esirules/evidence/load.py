@@ -161,6 +161,14 @@ def read_ruleset_reference(path: str, files: InputFiles = DISK) -> str | None:
     return reference
 
 
+def named_ruleset_file(path: str, files: InputFiles = DISK) -> str | None:
+    """The file name of the ruleset an evidence file names (`esi-2003.esi`), whether or not that
+    file is at hand (the service holds evidence without the rulesets it names), or None: for
+    matching the evidence with a published ruleset of that name."""
+    resolved = _ruleset_reference(path, [], {}, files)
+    return None if resolved is None else os.path.basename(resolved)
+
+
 def check_ruleset_reference(path: str, files: InputFiles = DISK) -> list[Diagnostic]:
     """The problems `read_ruleset_reference` would raise, as a list."""
     problems: Problems = []

@@ -8,12 +8,15 @@ itself; nothing is stored unless there is none. Stored evidence is scored by the
 
 from __future__ import annotations
 
+import os
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from starlette.responses import Response
 from starlette.routing import BaseRoute
 
 from esirules.service import messages as api
+from esirules.service.library import ReadingFiles
 from esirules.service.operation import Call, Context
 from esirules.service.pages.frame import (
     Page,
@@ -61,13 +64,39 @@ def upload(context: Context, call: PageCall) -> Page | Response:
         if not refusal.diagnostics:
             raise
         problems = diagnostics_fragment(refusal.diagnostics, texts_of(dict(uploads)))
+        rulesets = _rulesets(context)
         return Page("upload.html.j2", "Upload an inspection's evidence", {
-            "rulesets": _rulesets(context), "problems": problems, "chosen": ruleset,
+            "rulesets": rulesets, "problems": problems, "chosen": ruleset,
+            "names_another": _names_another(mains[0][0], dict(uploads), ruleset, rulesets),
             "count": sum(1 for d in refusal.diagnostics if d.severity == "error"),
             "files": [name for name, _ in uploads]}, 422)
     stored: api.EvidenceStored = reply.content
     stored_now = "yes" if stored.created else "before"  # (the same files uploaded again are not stored twice)
     return redirect(f"/evidence/{stored.evidence.hash}?stored={stored_now}&ruleset={stored.checked_with}")
+
+
+def _names_another(main: str, files: Mapping[str, bytes], chosen: str,
+                   rulesets: Sequence[Mapping[str, Any]]) -> dict[str, str] | None:
+    """When the evidence file names a ruleset other than the one chosen (a likely cause of its
+    problems): the file, the name it gives, and the ruleset chosen."""
+    from esirules.evidence.load import named_ruleset_file
+
+    name = named_ruleset_file(main, ReadingFiles(files))
+    row = next((r for r in rulesets if r["hash"] == chosen), None)
+    if name is None or row is None or os.path.basename(row["main"]) == name:
+        return None
+    return {"file": main, "names": name, "chosen": f"{row['name']} {row['version']}".strip()}
+
+
+def _named(context: Context, row: Mapping[str, Any], rulesets: Sequence[Mapping[str, Any]]) -> str:
+    """The ruleset to score stored evidence under before it has a run: the newest published of
+    the name its file names (`ruleset: ../esi-2003.esi`), else the newest published."""
+    from esirules.evidence.load import named_ruleset_file
+
+    files = context.store.evidence_files(row["hash"])
+    name = named_ruleset_file(row["main"], ReadingFiles(files))
+    named = [r for r in rulesets if os.path.basename(r["main"]) == name]
+    return (named or rulesets or [{"hash": ""}])[0]["hash"]
 
 
 def evidence_page(context: Context, call: PageCall) -> Page:
@@ -78,8 +107,7 @@ def evidence_page(context: Context, call: PageCall) -> Page:
     files = context.store.evidence_files(address, data=False)
     runs, _ = context.store.runs(None, address, 200, 0)
     rulesets = _rulesets(context)
-    # (by default the ruleset its latest run was scored under, else the newest published)
-    chosen = call.first("ruleset") or (runs[0]["ruleset"] if runs else rulesets[0]["hash"] if rulesets else "")
+    chosen = call.first("ruleset") or (runs[0]["ruleset"] if runs else _named(context, row, rulesets))
     samples: list[Any] = []
     if chosen and any(r["hash"] == chosen for r in rulesets):
         samples = list(compiled_ruleset(context, chosen, "?ruleset").ruleset.samples)
