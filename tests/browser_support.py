@@ -63,7 +63,7 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     results = page.evaluate(
         "async () => await axe.run(document, {resultTypes: ['violations'],"
-        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']}})"
+        " runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})"
     )
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"],

@@ -167,3 +167,21 @@ def test_the_guides_screenshots_are_there_and_each_is_taken_by_a_browser_test() 
     assert shown == {f"web-{name}" for name in taken}
     for name in shown:
         assert (ROOT / "docs" / "images" / f"{name}.png").stat().st_size < 400_000
+
+
+def test_a_charts_legend_wraps_so_every_column_is_named_inside_the_chart() -> None:
+    from esirules.render.html.charts import WIDTH, Bar, Chart, Group, chart_svg
+
+    labels = ("Original", "february", "september", "february (adjusted) (run c481f5)",
+              "september (adjusted) (run c481f5)", "february (run 1a2b3c)")
+    chart = Chart("A", "Quality of management", "percent", labels,
+                  (Group("A1", "A1 Leadership", tuple(Bar(label, 0.5, "50%") for label in labels)),))
+    svg = str(chart_svg(chart))
+    height = int(re.search(r'viewBox="0 0 \d+ (\d+)"', svg)[1])  # type: ignore[index]
+    named = re.findall(r'<text x="([\d.]+)" y="(\d+)" fill="#1a1a1a">([^<]+)</text>', svg)
+    legend = [(float(x), int(y), text) for x, y, text in named if text in labels]
+    assert [text for *_, text in legend] == list(labels)  # each column named once, in order
+    assert all(x + 7.2 * len(text) <= WIDTH for x, _, text in legend)  # none past the right edge
+    rows = sorted({y for _, y, _ in legend})
+    assert len(rows) > 1
+    assert height == 34 + 190 + 30 + 18 * (len(rows) - 1)  # the plot moved down by the rows added

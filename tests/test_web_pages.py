@@ -249,6 +249,23 @@ def test_an_author_publishes_a_ruleset_and_a_viewer_cannot(browser: Any, site: S
     author.get_by_role("button", name="Publish").click()
     assert "nothing was published" in author.locator("p.problem").inner_text()
     assert author.locator("pre.source .problem-note").count() >= 1
+    # The carets start where the line's text does (column 1 under column 1), and the line and
+    # column are said in words, for a screen reader, which hears neither the numbers nor the carets.
+    starts = author.evaluate("""() => {
+        const line = document.querySelector('pre.source .line.has-problem');
+        const column1 = (element) => {
+            const walk = document.createTreeWalker(element, NodeFilter.SHOW_TEXT);
+            for (let node = walk.nextNode(); node; node = walk.nextNode()) {
+                if (node.parentElement.closest('.ln, .visually-hidden') || !node.textContent.length) continue;
+                const range = document.createRange();
+                range.setStart(node, 0); range.setEnd(node, 1);
+                return range.getBoundingClientRect().left;
+            }
+        };
+        return [column1(line), column1(line.nextElementSibling)];
+    }""")
+    assert abs(starts[0] - starts[1]) < 1, starts
+    assert "At line 186, column 36: error[S010]" in author.locator("pre.source .problem-note").first.text_content()
     assert axe_violations(author) == []
     shot(author, site, "publish-problems")
     author.get_by_label("The ruleset (.esi)").set_input_files(_ruleset_upload("esi-2003-web.esi", renamed))
@@ -320,18 +337,22 @@ def _pages(site: Site) -> list[tuple[str, str]]:
 
 def test_every_page_passes_axe_with_no_serious_or_critical_violation(browser: Any, site: Site) -> None:  # noqa: F811
     found = {}
-    for role in ("admin", "viewer"):
-        # axe is injected as a script, which the pages' Content-Security-Policy (rightly) forbids.
-        page = signed_in(browser, site, role, bypass_csp=True)
-        if role == "admin":
-            found["/inspections (signed in)"] = axe_violations(page)
-        for who, path in _pages(site):
-            if who == role:
-                page.goto(path)
-                # Open every expandable level, so what they hide is checked too.
-                page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
-                found[f"{role} {path}"] = axe_violations(page)
-        page.context.close()
+    # On a laptop, and on a phone (where wide tables and charts scroll within themselves, which
+    # the keyboard must reach too); 640 px is a laptop's page at 200% zoom.
+    for viewport in (VIEWPORT, PHONE, {"width": 640, "height": 800}):
+        for role in ("admin", "viewer"):
+            # axe is injected as a script, which the pages' Content-Security-Policy (rightly) forbids.
+            page = signed_in(browser, site, role, bypass_csp=True, viewport=viewport)
+            width = "" if viewport == VIEWPORT else f" at {viewport['width']} px"
+            if role == "admin":
+                found[f"/inspections (signed in){width}"] = axe_violations(page)
+            for who, path in _pages(site):
+                if who == role:
+                    page.goto(path)
+                    # Open every expandable level, so what they hide is checked too.
+                    page.evaluate("document.querySelectorAll('details').forEach(d => { d.open = true; })")
+                    found[f"{role} {path}{width}"] = axe_violations(page)
+            page.context.close()
     context = browser.new_context(base_url=site.base, viewport=VIEWPORT, bypass_csp=True)
     page = context.new_page()
     page.goto("/sign-in")
@@ -339,7 +360,7 @@ def test_every_page_passes_axe_with_no_serious_or_critical_violation(browser: An
     shot(page, site, "sign-in", height=420)
     context.close()
     assert {path: v for path, v in found.items() if v} == {}
-    assert len(found) == len(_pages(site)) + 2  # and the pages of problems: in the upload and publish tests
+    assert len(found) == 3 * (len(_pages(site)) + 1) + 1  # and the pages of problems: in the upload and publish tests
 
 
 def test_the_pages_can_be_used_from_the_keyboard_with_the_focus_visible(browser: Any, site: Site) -> None:  # noqa: F811
@@ -396,6 +417,7 @@ def test_signing_in_needs_a_valid_token_and_signing_out_forgets_it(browser: Any,
 # and every page fits a phone without scrolling sideways.
 
 PHONE = {"width": 390, "height": 844}
+TABLET = {"width": 900, "height": 1100}
 
 
 def test_a_run_is_scored_under_the_ruleset_shown_with_a_column_per_sample(browser: Any, site: Site) -> None:  # noqa: F811
@@ -445,16 +467,17 @@ def test_a_page_opened_the_wrong_way_is_a_page_saying_how_to_reach_it(browser: A
     page.context.close()
 
 
-def test_every_page_fits_a_phone_without_scrolling_sideways(browser: Any, site: Site) -> None:  # noqa: F811
+def test_every_page_fits_a_phone_or_a_tablet_without_scrolling_sideways(browser: Any, site: Site) -> None:  # noqa: F811
     wide = {}
-    for role in ("admin", "viewer"):
-        page = signed_in(browser, site, role, viewport=PHONE)
-        for who, path in _pages(site):
-            if who == role:
-                page.goto(path)
-                width = page.evaluate("document.documentElement.scrollWidth")
-                if width > PHONE["width"]:
-                    wide[path] = width
-        page.context.close()
+    for viewport in (PHONE, TABLET):  # (a sheet of four columns is wider than a tablet: it scrolls within itself)
+        for role in ("admin", "viewer"):
+            page = signed_in(browser, site, role, viewport=viewport)
+            for who, path in _pages(site):
+                if who == role:
+                    page.goto(path)
+                    width = page.evaluate("document.documentElement.scrollWidth")
+                    if width > viewport["width"]:
+                        wide[f"{path} at {viewport['width']} px"] = width
+            page.context.close()
     assert wide == {}
 

@@ -150,7 +150,9 @@ def _table(table: Table) -> str:
             else:
                 cells.append(f"<td{_figure_class(i, table)}>{inline(cell)}</td>")
         rows.append("<tr>" + "".join(cells) + "</tr>")
-    return f"<table>{caption}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    # (focusable: on a narrow screen a wide table scrolls sideways within itself, by keyboard too)
+    body = "".join(rows)
+    return f'<table tabindex="0">{caption}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _figure_class(column: int, table: Table) -> str:

@@ -24,6 +24,7 @@ COLOURS = ("#1f5a96", "#b34d00", "#2d7a3a", "#6b3fa0", "#8a6d00", "#a3324a", "#0
 INK = "#1a1a1a"
 GRID = "#8a8f94"
 WIDTH = 720
+LEGEND_ROW = 18  # the height of a row of the legend
 PLOT_HEIGHT = 190
 FONT = 'font-family="Helvetica Neue, Arial, Liberation Sans, sans-serif"'
 
@@ -118,7 +119,8 @@ def _percent_bar(label: str, value: object, shown: str) -> Bar:
 def chart_svg(chart: Chart) -> Markup:
     """The chart as inline SVG with a title and a description for assistive technology."""
     left = 128 if chart.kind == "grade" else 44
-    top, bottom = 34, 30
+    legend, legend_rows = _legend(chart.columns, left)
+    top, bottom = 34 + LEGEND_ROW * (legend_rows - 1), 30
     height = top + PLOT_HEIGHT + bottom
     plot_width = WIDTH - left - 10
     group_width = plot_width / max(len(chart.groups), 1)
@@ -130,7 +132,7 @@ def chart_svg(chart: Chart) -> Markup:
         f'<title id="{ident}-title">{escape(_title(chart))}</title>',
         f'<desc id="{ident}-desc">{escape(_description(chart))}</desc>',
     ]
-    out += _legend(chart.columns, left)
+    out += legend
     out += _axis(chart, left, top, plot_width)
     for index, group in enumerate(chart.groups):
         x0 = left + index * group_width + (group_width - bar_width * len(group.bars)) / 2
@@ -161,15 +163,21 @@ def _description(chart: Chart) -> str:
     return "; ".join(parts) + "."
 
 
-def _legend(columns: Sequence[str], left: int) -> list[str]:
-    out = []
-    x = float(left)
+def _legend(columns: Sequence[str], left: int) -> tuple[list[str], int]:
+    """A swatch and the label of each column, in rows that wrap within the chart's width (a
+    sheet of several runs has long labels: `september (adjusted) (run c481f5)`); the number of rows."""
+    out: list[str] = []
+    x, row = float(left), 0
     for number, label in enumerate(columns):
+        width = 16 + 7.2 * len(label)
+        if x > left and x + width > WIDTH - 10:
+            x, row = float(left), row + 1
         colour = COLOURS[number % len(COLOURS)]
-        out.append(f'<rect x="{x:.1f}" y="8" width="12" height="12" fill="{colour}"/>')
-        out.append(f'<text x="{x + 16:.1f}" y="18" fill="{INK}">{escape(label)}</text>')
-        x += 16 + 7.2 * len(label) + 18
-    return out
+        y = 8 + LEGEND_ROW * row
+        out.append(f'<rect x="{x:.1f}" y="{y}" width="12" height="12" fill="{colour}"/>')
+        out.append(f'<text x="{x + 16:.1f}" y="{y + 10}" fill="{INK}">{escape(label)}</text>')
+        x += width + 18
+    return out, row + 1
 
 
 def _axis(chart: Chart, left: int, top: int, plot_width: float) -> list[str]:

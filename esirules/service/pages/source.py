@@ -24,6 +24,7 @@ class Problem:
     severity: str
     underline: str  # spaces and carets under the span
     words: str
+    where: str  # `line 391, column 11`: for a screen reader, which neither numbers nor carets reach
 
 
 @attrs.frozen
@@ -69,7 +70,8 @@ def source_lines(file: str, text: str, diagnostics: Sequence[Diagnostic] = ()) -
         start = max(d.span.column, 1)
         width = max((d.span.end_column - start) if d.span.end_line == d.span.line else 1, 1)
         words = f"{d.severity}[{d.code}]: {d.message}" + (f" — help: {d.help}" if d.help else "")
-        under[d.span.line].append(Problem(d.severity, " " * (start - 1) + "^" * min(width, 200), words))
+        under[d.span.line].append(Problem(d.severity, " " * (start - 1) + "^" * min(width, 200), words,
+                                          f"line {d.span.line}, column {start}"))
     highlighted = highlighted_lines(text)
     if not highlighted:
         highlighted = [Markup("")]
