@@ -218,14 +218,20 @@ def write_atomically(path: str, data: bytes, *, new_mode: int | None = None) -> 
     file gets `new_mode` (`ordinary_mode()`: as `open` makes one), by default readable by this
     user alone (as the cache's entries must be).
     """
-    target = os.path.realpath(path)
-    folder, name = os.path.split(target)
     try:
-        mode: int | None = stat.S_IMODE(os.stat(target).st_mode)
+        found: os.stat_result | None = os.stat(path)
     except FileNotFoundError:
-        mode = new_mode
+        found = None
     except OSError as error:
         raise FileProblem((error.strerror or str(error)).lower()) from None
+    if found is not None and not stat.S_ISREG(found.st_mode) and not stat.S_ISDIR(found.st_mode):
+        _write_through(path, data)  # a device, a pipe or a terminal: written to, never replaced
+        return
+    if found is not None and not os.access(path, os.W_OK):
+        raise FileProblem("it is read-only; make it writable first, or write another file")
+    target = os.path.realpath(path)
+    folder, name = os.path.split(target)
+    mode = new_mode if found is None else stat.S_IMODE(found.st_mode)
     if not os.path.isdir(folder):
         shown = os.path.dirname(path) or folder
         raise FileProblem(f"there is no folder `{shown}` to write it in; make the folder first, or name a file in one that exists",
@@ -245,6 +251,16 @@ def write_atomically(path: str, data: bytes, *, new_mode: int | None = None) -> 
     except OSError as error:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
+        raise FileProblem((error.strerror or str(error)).lower()) from None
+
+
+def _write_through(path: str, data: bytes) -> None:
+    """Write to what is not a file (`/dev/null`, `/dev/stdout`, a named pipe, `>(wc -c)`) as
+    the shell's `>` would: replacing it would put a file where a device or a pipe was."""
+    try:
+        with open(path, "wb") as handle:
+            handle.write(data)
+    except OSError as error:
         raise FileProblem((error.strerror or str(error)).lower()) from None
 
 

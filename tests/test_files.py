@@ -285,3 +285,32 @@ def test_a_write_that_fails_leaves_the_file_as_it_was_and_no_temporary_file(tmp_
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.esi"]
     with pytest.raises(FileProblem):
         write_atomically(str(path / "inside-a-file.esi"), b"x")
+
+
+def test_a_named_pipe_or_a_device_is_written_to_never_replaced(tmp_path):
+    from esirules.files import write_atomically
+
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(pipe.read_bytes()))
+    reader.start()
+    write_atomically(str(pipe), b"the sheet\n")
+    reader.join(timeout=10)
+    assert received == [b"the sheet\n"] and pipe.is_fifo()
+    write_atomically("/dev/null", b"the sheet\n")  # (as root, this once replaced the device)
+    assert pathlib.Path("/dev/null").is_char_device()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["pipe"]  # no temporary file beside it
+
+
+def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch):
+    from esirules.files import write_atomically
+
+    path = tmp_path / "locked.esi"
+    path.write_text("before\n")
+    path.chmod(0o444)
+    if os.geteuid() == 0:  # (root may write any file: ask as its owner would be answered)
+        monkeypatch.setattr(os, "access", lambda p, mode: not (mode & os.W_OK and os.fspath(p) == str(path)))
+    with pytest.raises(FileProblem, match="it is read-only"):
+        write_atomically(str(path), b"after\n")
+    assert path.read_text() == "before\n"
