@@ -184,6 +184,42 @@ def test_every_command_and_format_ends_quietly_with_0_when_the_reader_has_gone()
         assert (process.returncode, err.decode()) == (0, ""), argv
 
 
+def test_output_that_cannot_be_written_is_one_line_exit_2_never_a_traceback(example: Path) -> None:
+    """A full disk (/dev/full), an encoding without the sheet's characters, and a closed
+    standard output where the command writes a file instead (it works)."""
+    sheet = ["score", "examples/hertfordshire/summary.yaml"]
+    cases = [
+        (sheet, {}, "/dev/full", "cannot write standard output: no space left on device"),
+        (["--version"], {}, "/dev/full", "cannot write standard output: no space left on device"),
+        (["score", "examples/hertfordshire/summary.yaml", "--format", "json"], {"PYTHONIOENCODING": "latin-1"}, None,
+         "cannot write standard output: its encoding, iso8859-1, cannot show the character U+2013; use a UTF-8 locale"),
+    ]
+    for argv, environment, into, words in cases:
+        with open(into or os.devnull, "wb") as target:
+            stdout = target if into else subprocess.PIPE
+            done = subprocess.run([sys.executable, "-m", "esirules.cli.main", *argv], cwd=REPO, stdout=stdout,
+                                  stderr=subprocess.PIPE, env={**os.environ, **environment}, timeout=120)
+        err = done.stderr.decode()
+        assert done.returncode == 2 and err.startswith(f"esirules: error: {words}") and "Traceback" not in err, (argv, err)
+    written = example / "sheet.txt"
+    closed = subprocess.run(["sh", "-c", 'exec "$0" -m esirules.cli.main "$@" >&- <&-', sys.executable,
+                             *sheet, "--output", str(written)], cwd=REPO, stderr=subprocess.PIPE, timeout=120)
+    assert (closed.returncode, closed.stderr.decode()) == (0, "") and "Overall" in written.read_text()
+
+
+def test_a_file_written_is_never_coloured_and_a_width_of_0_is_no_width(example: Path) -> None:
+    sheet = example / "sheet.txt"
+    argv = [sys.executable, "-m", "esirules.cli.main", "score", "examples/hertfordshire/summary.yaml"]
+    coloured = subprocess.run([*argv, "--output", str(sheet)], cwd=REPO, env={**os.environ, "FORCE_COLOR": "1"},
+                              capture_output=True, timeout=120)
+    assert coloured.returncode == 0 and "\x1b" not in sheet.read_text() and "Overall" in sheet.read_text()
+    for columns in ("0", "3"):  # (some environments set COLUMNS=0 where there is no terminal)
+        printed = subprocess.run(argv, cwd=REPO, env={**os.environ, "COLUMNS": columns}, capture_output=True,
+                                 text=True, timeout=120)
+        assert printed.returncode == 0 and "Overall" in printed.stdout, columns
+        assert max(len(line) for line in printed.stdout.splitlines()) == 80, columns
+
+
 def test_the_language_server_ends_quietly_when_the_editor_has_gone() -> None:
     body = b'{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"capabilities":{}}}'
     end = b'{"jsonrpc":"2.0","method":"exit"}'

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import errno
+import os
 import sys
 from collections.abc import Sequence
 
@@ -46,8 +48,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+# Standard output that cannot take what is written: a full disk, `> /dev/full`, a closed file.
+UNWRITABLE = (errno.ENOSPC, errno.EDQUOT, errno.EIO, errno.EFBIG, errno.EBADF)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    _open_closed_streams()
     try:
         return _run(words)
     except BrokenPipeError:
@@ -58,6 +65,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 0
     except KeyboardInterrupt:
         return 130
+    except UnicodeEncodeError as error:
+        return _cannot_write(f"its encoding, {sys.stdout.encoding}, cannot show the character "
+                             f"U+{ord(error.object[error.start]):04X}; use a UTF-8 locale (for example "
+                             "LANG=C.UTF-8), or write to a file with --output")
+    except OSError as error:
+        if error.errno not in UNWRITABLE:
+            raise
+        return _cannot_write((error.strerror or str(error)).lower())
+
+
+def _cannot_write(why: str) -> int:
+    """Standard output failed part way: say so in one line, and keep the exit's flush from failing again."""
+    from esirules.cli.output import silence
+
+    silence(sys.stdout)
+    sys.stderr.write(f"esirules: error: cannot write standard output: {why}\n")
+    return 2
+
+
+def _open_closed_streams() -> None:
+    """A stream closed by the caller (`esirules score ... --output F >&-`, a service wrapper)
+    reads as empty and writes nowhere, as /dev/null: a command that does not need it still works."""
+    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
+        if getattr(sys, name) is None:
+            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 (kept open until exit)
 
 
 def _run(words: list[str]) -> int:

@@ -46,13 +46,22 @@ def written_to(path: str | None) -> Iterator[None]:
     if was_read(path):
         raise FileProblem("this command read it, as evidence or rules; name another file with `--output`")
 
-    buffer = io.StringIO()
+    buffer = _File()
     previous, sys.stdout = sys.stdout, buffer
     try:
         yield
     finally:
         sys.stdout = previous
     write_atomically(path, buffer.getvalue().encode("utf-8"), new_mode=ordinary_mode())
+
+
+class _File(io.StringIO):
+    """What a command writes to a file (`--output`): never coloured, whatever FORCE_COLOR says."""
+
+
+# The narrowest width a sheet is laid out in; a COLUMNS below it (`COLUMNS=0`, set where no
+# terminal is) is not a width, and rich would lay the sheet out in nothing.
+NARROWEST = 20
 
 
 def writes_over_input(path: str | None, inputs: Sequence[str | None]) -> bool:
@@ -103,7 +112,13 @@ def console(stream: TextIO | None = None) -> Console:
             self.quiet = True
             raise BrokenPipeError
 
-    return _Console(file=stream, markup=False, emoji=False, highlight=False)
+    to_file = isinstance(stream or sys.stdout, _File)
+    columns = os.environ.get("COLUMNS", "")
+    width = 80 if columns.isdigit() and int(columns) < NARROWEST else None
+    if to_file:
+        return _Console(file=stream, markup=False, emoji=False, highlight=False, width=width, color_system=None,
+                        force_terminal=False)
+    return _Console(file=stream, markup=False, emoji=False, highlight=False, width=width)
 
 
 def silence(stream: TextIO) -> None:
