@@ -314,3 +314,21 @@ def test_a_read_only_file_is_not_replaced(tmp_path, monkeypatch):
     with pytest.raises(FileProblem, match="it is read-only"):
         write_atomically(str(path), b"after\n")
     assert path.read_text() == "before\n"
+
+
+def test_a_cases_file_whose_name_is_not_utf8_is_scored(tmp_path):
+    """A name in Latin-1 (copied from an old share): `c\\xe9.csv`, which Python holds with a surrogate."""
+    import contextlib
+    import io
+
+    from esirules.cli.main import main
+
+    root = pathlib.Path(__file__).resolve().parent.parent
+    named = os.path.join(os.fsencode(tmp_path), b"c\xe9.csv")
+    with open(named, "wb") as file:
+        file.write((root / "docs/examples/inspector/cases.csv").read_bytes())
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(io.StringIO()):
+        code = main(["score", os.fsdecode(named), "--ruleset", str(root / "rulesets/esi-2004-followup.esi"),
+                     "--sample", "february", "--format", "csv"])
+    assert code == 0 and out.getvalue().startswith("target,kind,title,column")

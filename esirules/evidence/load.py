@@ -459,7 +459,7 @@ class _Load:
         del read
         if text is None:
             self.undecoded[path] = data
-        for part in (b"\0", os.path.basename(path).encode(), b"\0"):
+        for part in (b"\0", os.fsencode(os.path.basename(path)), b"\0"):
             self.digest.update(part)
         if len(data) < FAST_PATH_BYTES:
             self.digest.update(data)

@@ -116,7 +116,7 @@ class CsvBatches:
         return bool(self.unscored) and self.vocab.ruleset.answers_not_applying.choice == "refused"
 
     def __iter__(self) -> Iterator[Cases]:
-        for name in (b"\0", os.path.basename(self.path).encode(), b"\0"):
+        for name in (b"\0", os.fsencode(os.path.basename(self.path)), b"\0"):
             self.digest.update(name)
         for table, cases, problems in self._batches(first_read=True):
             self._note(problems, table)
