@@ -335,3 +335,22 @@ def test_a_warning_in_a_workbook_is_placed_at_its_cell(tmp_path: Path) -> None:
     assert warning.code == "E122"
     assert warning.places[0].cell == f"cases!{column_letters(column + 1)}4"
     assert warning.to_json()["locations"][0]["cell"] == warning.places[0].cell  # type: ignore[index]
+
+
+def test_a_workbook_that_unpacks_to_more_than_a_workbook_may_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A zip bomb: a few MB that unpack to many GB. The limit is lowered to this small workbook's
+    size, so that the test need not write gigabytes; the reader is never called."""
+    import zipfile
+
+    from esirules.evidence import read_workbook
+
+    book = write_workbook(tmp_path / "cases.xlsx", {"cases": csv_rows(EXAMPLE / "cases.csv")})
+    unpacked = sum(info.file_size for info in zipfile.ZipFile(book).infolist())
+    monkeypatch.setattr(read_workbook, "MAX_WORKBOOK_UNPACKED", unpacked - 1)
+    monkeypatch.setattr("fastexcel.read_excel", lambda data: pytest.fail("the reader was called"))
+    found = problems(book)
+    assert [(d.code, d.span.line) for d in found] == [("E109", 1)]
+    assert f"is too large to read: its sheets unpack to {unpacked / (1 << 30):.1f} GB, more than the 0 GB" in found[0].message
+    assert found[0].help is not None and found[0].help.startswith("save the cases as CSV")

@@ -18,7 +18,11 @@ import numpy.typing as npt
 
 from esirules.files import WORKBOOK_SUFFIXES
 
-MAX_WORKBOOK_BYTES = 256 << 20  # read whole into memory: about 1.3 million cases
+MAX_WORKBOOK_BYTES = 256 << 20  # read whole into memory
+# What an .xlsx or .ods file's parts may unpack to: the reader holds a sheet's text whole (the
+# 200,000-case sheet of bench/ unpacks to 629 MB, 16 times its file), so a file of a few MB that
+# unpacks to many GB (a zip bomb) would take the computer's memory. About 650,000 cases.
+MAX_WORKBOOK_UNPACKED = 2 << 30
 
 
 # How an .xlsx or .ods file (a zip archive) and an old .xls file (a compound document) begin.
@@ -27,6 +31,23 @@ _SIGNATURES = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
 
 class WorkbookProblem(Exception):
     """The bytes are not a workbook the reader can open (the reason in words)."""
+
+
+class WorkbookTooLarge(WorkbookProblem):
+    """The workbook's parts unpack to more than MAX_WORKBOOK_UNPACKED (the size in words)."""
+
+
+def _unpacked_size(data: bytes) -> int:
+    """What the parts of a zip archive (.xlsx, .ods) say they unpack to; 0 for what is not one
+    (the reader then says what is wrong with it)."""
+    import io
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            return sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return 0
 
 
 def is_workbook(path: str) -> bool:
@@ -81,6 +102,10 @@ class Workbook:
         if not data.startswith(_SIGNATURES):
             raise WorkbookProblem("what it holds is not a spreadsheet's; it may be another kind of file with a "
                                   "workbook's name")
+        unpacked = _unpacked_size(data) if data.startswith(_SIGNATURES[0]) else 0
+        if unpacked > MAX_WORKBOOK_UNPACKED:
+            raise WorkbookTooLarge(f"its sheets unpack to {unpacked / (1 << 30):.1f} GB, more than the "
+                                   f"{MAX_WORKBOOK_UNPACKED >> 30} GB a workbook's may")
         import fastexcel
 
         try:

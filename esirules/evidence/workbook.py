@@ -34,6 +34,7 @@ from esirules.evidence.read_workbook import (
     SheetColumns,
     Workbook,
     WorkbookProblem,
+    WorkbookTooLarge,
     cell_name,
 )
 from esirules.evidence.table import CaseTable, CsvCells, line_numbers
@@ -441,19 +442,23 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
     return yaml.MappingNode("tag:yaml.org,2002:map", entries, start, start)
 
 
+AS_CSV = "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file"
+
+
 def open_workbook(
     path: str, files: InputFiles, problems: Problems, *, keep: bool = False
 ) -> tuple[Workbook, bytes] | None:
     """The workbook at `path` and its bytes, or None with why it cannot be read added to `problems` (E101, E108,
     E109, E102). `keep`: keep its bytes for the next read of the file (`InputFiles.read`)."""
     span = Span.point(path, 1, 1)
-    data = read_within(path, span, files, problems, MAX_WORKBOOK_BYTES, "a workbook may be",
-                       "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file",
-                       keep=keep)
+    data = read_within(path, span, files, problems, MAX_WORKBOOK_BYTES, "a workbook may be", AS_CSV, keep=keep)
     if data is None:
         return None
     try:
         return Workbook(data), data
+    except WorkbookTooLarge as problem:
+        problems.append(Diagnostic("E109", f"`{path}` is too large to read: {problem}", span, AS_CSV))
+        return None
     except WorkbookProblem as problem:
         problems.append(
             Diagnostic(
