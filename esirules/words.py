@@ -77,6 +77,26 @@ def approx_percent(value: Fraction, shown_as: Rounding | None = None) -> str:
 _MOST_PLACES = 6
 
 
+# Why a sum of percentages shown to two places may differ from the total shown in its last place.
+TO_TWO_PLACES = "each percentage above is its exact fraction to two places, so a sum of them may differ in the last place"
+
+
+def exact_percent_text(value: Fraction | None, shown_as: Rounding | None = None) -> str:
+    """A figure exactly and to check by hand: `51/101 = 50.495%` (see `approx_percent` for
+    `shown_as`); a whole number above 1 as it is, and `—` for none."""
+    if value is None:
+        return "—"
+    shown = fraction_text(value)
+    return f"{shown} = {approx_percent(value, shown_as)}" if value.denominator != 1 or value <= 1 else shown
+
+
+def rounding_text(rounding: Rounding, *, percent: bool = True) -> str:
+    """A rounding as a ruleset writes it: `whole percent, halves up`, `1 decimal place, halves
+    even`; `0 decimal places, halves up` for a figure that is not a percentage (a mean)."""
+    places = "whole percent" if percent and rounding.places == 0 else plural(rounding.places, "decimal place")
+    return f"{places}, halves {rounding.ties}"
+
+
 def _round(value: Fraction, rounding: Rounding) -> Fraction:
     scale = 10**rounding.places
     scaled = value * scale

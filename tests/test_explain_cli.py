@@ -307,3 +307,19 @@ def test_a_question_of_a_criterion_that_averages_its_questions_shows_that_mean(t
     assert "A1 = (1 × 25.00% + 1 × 100.00%) ÷ 2" in said and "÷ 5" not in said
     _, markdown, _ = run(str(tmp_path / "e.yaml"), "A1", "--format", "markdown")
     assert "the mean by weight of its 2 questions' figures, A1.p 25%, A1.q 100%" in markdown and "of the 5" not in markdown
+
+
+def test_a_figure_just_below_a_half_is_shown_with_the_places_and_the_rounding_that_give_what_is_shown(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """51 of 101 cases met: 50.495%, which the sheet shows as 50% (a whole percent, halves up). To
+    two places it would be 50.50%, from which a reader rounding halves up gets 51%."""
+    heading = "id,risk_of_harm,order_type,child_protection,sex_offender,domestic_violence,significant_incident,mappa,B4.organised"
+    rows = [f"K{i:03d},low,cro,no,no,no,no,no,{'yes' if i < 51 else 'no'}" for i in range(101)]
+    (tmp_path / "cases.csv").write_text("\n".join([heading, *rows]) + "\n")
+    (tmp_path / "inspection.yaml").write_text(
+        f"inspection: knife edge\nruleset: {REPO / 'rulesets' / 'esi-2003.esi'}\ncases: cases.csv\n")
+    monkeypatch.setenv("COLUMNS", "300")
+    code, out, err = run(str(tmp_path / "inspection.yaml"), "B4")
+    assert code == 0, err
+    assert "= 51 ÷ 101 = 51/101 = 50.495%, shown as 50% (whole percent, halves up)\n" in out

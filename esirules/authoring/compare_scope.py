@@ -8,7 +8,7 @@ from esirules.authoring import plain
 from esirules.authoring.changes import Change, Subject, changed
 from esirules.authoring.written import Loaded, case_exclusion_text
 from esirules.language import model as m
-from esirules.words import number_text
+from esirules.words import number_text, rounding_text
 
 
 def compare_header(old: Loaded, new: Loaded) -> list[Change]:
@@ -20,8 +20,8 @@ def compare_header(old: Loaded, new: Loaded) -> list[Change]:
                    old.written.description_at or before.span, new.written.description_at or after.span)
     out += changed(subject, "extends", _parent(before), _parent(after),
                    old.written.extends_at or before.span, new.written.extends_at or after.span)
-    out += changed(Subject("rounding"), "figures shown to", plain.rounding_text(before.rounding),
-                   plain.rounding_text(after.rounding), before.rounding.span, after.rounding.span)
+    out += changed(Subject("rounding"), "figures shown to", rounding_text(before.rounding),
+                   rounding_text(after.rounding), before.rounding.span, after.rounding.span)
     was, now = before.answers_not_applying, after.answers_not_applying
     out += changed(subject, "answers to questions that do not apply", was.words(), now.words(), was.span, now.span)
     return out

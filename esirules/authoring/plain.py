@@ -15,7 +15,7 @@ from esirules.evidence.conditions import describe
 from esirules.language import model as m
 from esirules.language.model_rules import figure_test_text
 from esirules.scoring.grading import clause_text
-from esirules.words import number_text, percent_text, plural, value_text
+from esirules.words import number_text, percent_text, value_text
 
 # ---------------------------------------------------------------------------------------------
 # As written
@@ -62,15 +62,6 @@ def rule_condition(rule: m.GradeRule) -> str:
 
 def band_condition(band: m.Band) -> str:
     return "in every other case" if band.otherwise else " and ".join(figure_test_text(t) for t in band.tests)
-
-
-def rounding_text(rounding: m.Rounding) -> str:
-    """As written: `whole percent, halves up` or `1 decimal place, halves even`."""
-    places = "whole percent" if rounding.places == 0 else (
-        plural(rounding.places, "decimal place")
-    )
-    ties = {"up": "halves up", "down": "halves down", "even": "halves even"}[rounding.ties]
-    return f"{places}, {ties}"
 
 
 def criterion_weight_text(criterion: m.Criterion) -> str:

@@ -36,7 +36,7 @@ from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.carried_words import CARRIED, carried_allowed, carried_source
 from esirules.render.wording import POOLING_HOW, figure_lines, measure_comparison, measure_figure, shown_path
 from esirules.scoring.result import ItemResult, OverallResult, SectionResult
-from esirules.words import approx_percent, number_text, plural
+from esirules.words import TO_TWO_PLACES, approx_percent, number_text, plural, rounding_text
 
 
 def explanation_markdown(explanation: Explanation) -> str:
@@ -424,6 +424,7 @@ class _Markdown(Visitor[list[str]]):
                 f"| **Total** | {number_text(a.total_weight)} | **{a.result.display}** "
                 f"({approx_percent(a.total)} ÷ {number_text(a.total_weight)}) | {approx_percent(a.total)} | {cite(a.rule)} |"
             )
+            rows += ["", f"The total is shown rounded ({rounding_text(self.x.column.rounding)}); {TO_TWO_PLACES}."]
         return rows
 
     # --- one case -----------------------------------------------------------------------------------

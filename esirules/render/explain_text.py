@@ -59,19 +59,20 @@ from esirules.render.wording import (
 )
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
-from esirules.words import approx_percent, fraction_text, number_text, plural
+from esirules.words import (
+    TO_TWO_PLACES,
+    approx_percent,
+    exact_percent_text,
+    fraction_text,
+    number_text,
+    plural,
+    rounding_text,
+)
 
 
 def explanation_tree(explanation: Explanation) -> RenderableType:
     """The whole explanation as one renderable: a tree per part."""
     return _Text(explanation).render()
-
-
-def _exact(value: Fraction | None) -> str:
-    if value is None:
-        return "—"
-    shown = fraction_text(value)
-    return f"{shown} = {approx_percent(value)}" if value.denominator != 1 or value <= 1 else shown
 
 
 def _items_count(count: int, weight: Fraction) -> str:
@@ -316,8 +317,10 @@ class _Text(Visitor[Tree]):
             text = f"Score: ({terms}) ÷ {number_text(c.questions_weight or Fraction(0))}"
         out = Plain(text, style="bold")
         if c.value is not None:
-            out.append(f" = {_exact(c.value)}, shown as ")
+            rounding = self.x.column.rounding
+            out.append(f" = {exact_percent_text(c.value, rounding)}, shown as ")
             out.append(c.display, style="bold cyan")
+            out.append(f" ({rounding_text(rounding)})")
         else:
             out.append(f": not computable — {c.reason}")
         return out
@@ -525,10 +528,12 @@ class _Text(Visitor[Tree]):
                 value = approx_percent(r.value, self.x.column.rounding)
                 total = Plain(f"Σ (weight × value) ÷ Σ weight = ({products}) ÷ ({weights}) = "
                               f"{approx_percent(a.total)} ÷ {number_text(a.total_weight)} = {value}, shown as ", style="bold")
-                total_node = node.add(total.append(r.display, style="bold cyan"))
+                total.append(r.display, style="bold cyan").append(f" ({rounding_text(self.x.column.rounding)})")
+                total_node = node.add(total)
                 total_node.add(
                     Plain(
-                        f"exact: {fraction_text(a.total)} ÷ {number_text(a.total_weight)} = {fraction_text(r.value)}",
+                        f"exact: {fraction_text(a.total)} ÷ {number_text(a.total_weight)} = {fraction_text(r.value)} "
+                        f"({TO_TWO_PLACES})",
                         style="dim",
                     )
                 )

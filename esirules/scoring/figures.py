@@ -13,7 +13,7 @@ from fractions import Fraction
 from esirules.language import model as m
 from esirules.language import semantics
 from esirules.scoring.result import FigureResult
-from esirules.words import display_number, number_text, percent_text, value_text
+from esirules.words import display_number, number_text, percent_text, rounding_text, value_text
 
 _COMPARISONS = {"at_least": "at least", "above": "above", "below": "below", "at_most": "at most", "is": "is"}
 
@@ -37,12 +37,6 @@ def comparison_text(comparison: str, operand: Fraction, of_possible: bool) -> st
     """`at most 15`, `at least 75% of possible`."""
     bound = f"{percent_text(operand)} of possible" if of_possible else number_text(operand)
     return f"{_COMPARISONS[comparison]} {bound}"
-
-
-def rounding_text(rounding: m.Rounding) -> str:
-    """`2 decimal places, halves up`."""
-    places = "1 decimal place" if rounding.places == 1 else f"{rounding.places} decimal places"
-    return f"{places}, halves {rounding.ties}"
 
 
 def figure_result(
@@ -95,7 +89,7 @@ def figure_found(clause: m.Clause, result: FigureResult, means: m.Rounding | Non
     terms = _terms(result)
     shown = number_text(result.value)
     if result.kind == "mean" and means is not None:
-        shown = f"{shown} exactly, {display_number(result.value, means)} rounded ({rounding_text(means)})"
+        shown = f"{shown} exactly, {display_number(result.value, means)} rounded ({rounding_text(means, percent=False)})"
     return f"{shown} ({terms})" if terms else shown
 
 

@@ -11,7 +11,6 @@ each kind has its template under `templates/explain/`.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from fractions import Fraction
 
 from markupsafe import Markup, escape
 
@@ -37,7 +36,15 @@ from esirules.render.html.environment import NOWHERE, Links, environment, standa
 from esirules.render.wording import POOLING_FORMULAS, figure_lines, pooled_into, recorded_place, shown_path
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult
-from esirules.words import approx_percent, fraction_text, number_text, plural
+from esirules.words import (
+    TO_TWO_PLACES,
+    approx_percent,
+    exact_percent_text,
+    fraction_text,
+    number_text,
+    plural,
+    rounding_text,
+)
 
 HOLDS, FAILS = "✓", "✗"
 
@@ -108,11 +115,9 @@ class Helpers:
     def formula(self, pooling: str) -> str:
         return POOLING_FORMULAS.get(pooling, pooling)
 
-    def exact(self, value: Fraction | None) -> str:
-        if value is None:
-            return "—"
-        shown = fraction_text(value)
-        return f"{shown} = {approx_percent(value)}" if value.denominator != 1 or value <= 1 else shown
+    exact = staticmethod(exact_percent_text)
+    to_two_places = TO_TWO_PLACES
+    rounding = staticmethod(rounding_text)
 
     def column_line(self, column: ColumnResult) -> str:
         x = self.x
