@@ -63,6 +63,9 @@ def shown_url(url: str) -> str:
     return parsed.set(drivername="postgresql").render_as_string(hide_password=True)
 
 
+WRITE_LOCK = 0x6573_6972_756C_6573  # PostgreSQL's advisory lock that writes take ("esirules")
+
+
 class Database:
     """One engine (a pool of connections) for the process."""
 
@@ -107,6 +110,11 @@ class Database:
                 with self.engine.connect() as connection:
                     connection.execution_options(esirules_write=True)
                     with connection.begin():
+                        if self.kind == "postgresql":
+                            # One write at a time, as SQLite's BEGIN IMMEDIATE makes it there: the
+                            # audit's ids are then committed in their order, and a reader following
+                            # it with `?after=` cannot pass an entry still to be committed.
+                            connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"), {"key": WRITE_LOCK})
                         return work(connection)
             except (sa.exc.OperationalError, sa.exc.InterfaceError) as error:
                 if not _transient(error) or time.monotonic() > deadline:
