@@ -261,3 +261,53 @@ def test_writes_are_one_at_a_time_so_the_audit_is_committed_in_order(database_ur
     finally:
         release.set()
         database.dispose()
+
+
+def test_a_command_of_an_extra_not_installed_says_which_extra(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                capsys: pytest.CaptureFixture[str]) -> None:
+    from esirules.cli.main import main
+
+    for module in [name for name in sys.modules if name == "alembic" or name.startswith(("alembic.", "esirules.service"))]:
+        monkeypatch.delitem(sys.modules, module)
+    monkeypatch.setitem(sys.modules, "alembic", None)  # as if `pip install esirules` alone
+    assert main(["db", "current", "--db", str(tmp_path / "store.db")]) == 2
+    assert capsys.readouterr().err == (
+        "esirules: error: `esirules db` needs what the `service` extra installs (`alembic` is missing): "
+        "pip install 'esirules[service]'\n")
+
+
+def test_a_database_of_a_newer_esirules_is_said_to_be_so_by_every_command(sqlite_url: str) -> None:
+    """As after rolling the software back: `db upgrade` must not try, and the advice everywhere is
+    to upgrade esirules, not the database."""
+    from starlette.testclient import TestClient
+
+    database = Database(sqlite_url)
+    migrate.upgrade(database)
+    database.write(lambda connection: connection.execute(sa.text("UPDATE alembic_version SET version_num = '9999'")))
+    newer = (f"esirules: error: the database {sqlite_url} is at schema revision 9999, newer than this esirules "
+             f"knows ({migrate.head()}); upgrade esirules instead\n")
+    for command in (["db", "upgrade"], ["serve", "--port", "9"]):
+        run = subprocess.run([sys.executable, "-m", "esirules.cli.main", *command, "--db", sqlite_url],
+                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert (run.returncode, run.stderr) == (1, newer), command
+    current = subprocess.run([sys.executable, "-m", "esirules.cli.main", "db", "current", "--db", sqlite_url],
+                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert current.returncode == 1 and "newer than it knows: upgrade esirules" in current.stdout
+    with TestClient(create_app(Settings(database=sqlite_url, check_schema=False), database=database)) as client:
+        assert "upgrade this esirules" in client.get("/health/ready").json()["detail"]
+    database.dispose()
+
+
+def test_settings_the_service_cannot_use_are_one_line_each(tmp_path: Path) -> None:
+    environment = {**__import__("os").environ, "ESIRULES_CACHE_EVIDENCE": "1k"}
+    run = subprocess.run([sys.executable, "-m", "esirules.cli.main", "serve", "--db", str(tmp_path / "s.db")],
+                         capture_output=True, text=True, cwd=ROOT, timeout=60, env=environment)
+    assert (run.returncode, run.stderr) == (
+        2, "esirules: error: ESIRULES_CACHE_EVIDENCE must be a whole number of 0 or more (0 keeps nothing), not `1k`\n")
+    assert not (tmp_path / "s.db").exists()
+    for url in ("postgresql://esirules@127.0.0.1:notaport/esirules", "postgresql://u:pass@Zebra@db.example:54 32/x"):
+        run = subprocess.run([sys.executable, "-m", "esirules.cli.main", "db", "current", "--db", url],
+                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+        assert run.returncode == 2 and run.stderr.startswith(
+            "esirules: error: the database URL cannot be read: its port (after the host's `:`) must be a number"), url
+        assert "Traceback" not in run.stderr and "Zebra" not in run.stderr

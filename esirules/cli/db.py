@@ -34,10 +34,14 @@ def run(args: argparse.Namespace) -> int:
                 output.write(f"{where}: schema upgraded from revision {before or 'none'} to {after}\n")
             return 0
         found = migrate.current(database)
-        output.write(f"{where}: schema revision {found or 'none'} (this esirules needs {migrate.head()})\n")
+        newer = ", newer than it knows: upgrade esirules" if migrate.is_newer(found) else ""
+        output.write(f"{where}: schema revision {found or 'none'} (this esirules needs {migrate.head()}{newer})\n")
         return 0 if found == migrate.head() else 1
     except DatabaseUnavailable as error:
         output.error(f"cannot reach the database {where}: {error}")
+        return 1
+    except migrate.SchemaNotCurrent as error:
+        output.error(str(error))
         return 1
     finally:
         database.dispose()

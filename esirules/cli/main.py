@@ -24,6 +24,11 @@ COMMANDS = {
 }
 
 
+# The commands whose libraries are an optional extra of the package (pyproject.toml), so that
+# the plain command line installs and starts without them.
+EXTRAS = {"serve": "service", "db": "service", "token": "service", "lsp": "editor"}
+
+
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
@@ -113,7 +118,15 @@ def _run(words: list[str]) -> int:
     import importlib
 
     module = importlib.import_module(COMMANDS[args.command][0])
-    code = int(module.run(args))
+    try:
+        code = int(module.run(args))
+    except ModuleNotFoundError as missing:
+        extra = EXTRAS.get(args.command)
+        if extra is None:
+            raise
+        sys.stderr.write(f"esirules: error: `esirules {args.command}` needs what the `{extra}` extra installs "
+                         f"(`{missing.name}` is missing): pip install 'esirules[{extra}]'\n")
+        return 2
     _flush()
     return code
 

@@ -67,6 +67,13 @@ def run(args: argparse.Namespace) -> int:
     if args.workers < 1 or not 0 < args.port < 65536 or args.max_body_bytes < 1:
         output.error("--workers and --max-body-bytes must be positive, --port 1 to 65535")
         return 2
+    from esirules.service.operation import SettingError, Settings
+
+    try:
+        Settings.from_environment()  # (each worker reads them again: a mistake is said once, here)
+    except SettingError as error:
+        output.error(str(error))
+        return 2
     database = open_database(args.db)
     if database is None:
         return 2

@@ -39,10 +39,15 @@ def database_url(given: str | None) -> str:
     `sqlite:///path`, or `postgresql://...` (driven by psycopg 3)."""
     if not given:
         return "sqlite:///" + os.path.abspath(DEFAULT_FILE)
-    if given.startswith(("postgresql://", "postgres://")):
-        return "postgresql+psycopg://" + given.split("://", 1)[1]
-    if given.startswith("postgresql+psycopg://"):
-        return given
+    if given.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
+        url = "postgresql+psycopg://" + given.split("://", 1)[1]
+        try:
+            sa.make_url(url)
+        except ValueError:
+            raise UnsupportedDatabase(
+                "the database URL cannot be read: its port (after the host's `:`) must be a number; a password "
+                "holding `@`, `:`, `/` or `#` must be written percent-encoded (`@` as `%40`)") from None
+        return url
     if given.startswith("sqlite:///"):
         path = given[len("sqlite:///"):]
         if not path or path == ":memory:" or path.startswith("file:"):

@@ -44,6 +44,8 @@ def current(database: Database) -> str | None:
 def upgrade(database: Database) -> tuple[str | None, str]:
     """Run every migration not yet applied, in one transaction; (revision before, revision after)."""
     before = current(database)
+    if before is not None and is_newer(before):
+        raise SchemaNotCurrent(_newer(shown_url(database.url), before, head()))
     config = _config()
 
     def run(connection):  # type: ignore[no-untyped-def]
@@ -52,6 +54,16 @@ def upgrade(database: Database) -> tuple[str | None, str]:
 
     database.write(run)
     return before, head()
+
+
+def is_newer(revision: str | None) -> bool:
+    """Whether a database's revision is one this esirules does not know: a newer release's."""
+    return revision is not None and revision not in {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
+
+
+def _newer(where: str, found: str, needed: str) -> str:
+    return (f"the database {where} is at schema revision {found}, newer than this esirules knows ({needed}); "
+            "upgrade esirules instead")
 
 
 def check_current(database: Database) -> str:
@@ -65,12 +77,8 @@ def check_current(database: Database) -> str:
         raise SchemaNotCurrent(
             f"the database {where} has no esirules tables yet; create them with `esirules db upgrade --db {where}`"
         )
-    revisions = {s.revision for s in ScriptDirectory.from_config(_config()).walk_revisions()}
-    if found not in revisions:
-        raise SchemaNotCurrent(
-            f"the database {where} is at schema revision {found}, newer than this esirules knows ({needed}); "
-            "upgrade esirules instead"
-        )
+    if found is not None and is_newer(found):
+        raise SchemaNotCurrent(_newer(where, found, needed))
     raise SchemaNotCurrent(
         f"the database {where} is at schema revision {found} and this esirules needs {needed}; "
         f"back it up, then run `esirules db upgrade --db {where}`"

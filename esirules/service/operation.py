@@ -33,13 +33,27 @@ class Settings:
 
     @classmethod
     def from_environment(cls) -> Settings:
+        """Raises SettingError for a variable that is not a whole number of 0 or more."""
         return cls(
             database=os.environ.get("ESIRULES_DB", ""),
-            max_body_bytes=int(os.environ.get("ESIRULES_MAX_BODY_BYTES", 64 * MB)),
-            cache_rulesets=int(os.environ.get("ESIRULES_CACHE_RULESETS", 16)),
-            cache_evidence=int(os.environ.get("ESIRULES_CACHE_EVIDENCE", 8)),
-            cache_explanations=int(os.environ.get("ESIRULES_CACHE_EXPLANATIONS", 256)),
+            max_body_bytes=_whole("ESIRULES_MAX_BODY_BYTES", 64 * MB),
+            cache_rulesets=_whole("ESIRULES_CACHE_RULESETS", 16),
+            cache_evidence=_whole("ESIRULES_CACHE_EVIDENCE", 8),
+            cache_explanations=_whole("ESIRULES_CACHE_EXPLANATIONS", 256),
         )
+
+
+class SettingError(Exception):
+    """An ESIRULES_* variable the service cannot use (the message says which, and why)."""
+
+
+def _whole(name: str, default: int) -> int:
+    given = os.environ.get(name, "").strip()
+    if not given:
+        return default
+    if not given.isdigit():
+        raise SettingError(f"{name} must be a whole number of 0 or more (0 keeps nothing), not `{given}`")
+    return int(given)
 
 
 @attrs.frozen

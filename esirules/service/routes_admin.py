@@ -25,7 +25,8 @@ def ready(context: Context, call: Call) -> Reply:
     except DatabaseUnavailable as error:
         return Reply(503, api.Readiness("unavailable", "unreachable", None, needed, f"the database cannot be reached: {error}"))
     if found != needed:
-        detail = f"the database's schema is at revision {found or 'none'}; run `esirules db upgrade`"
+        advice = "upgrade this esirules (the database's is newer)" if migrate.is_newer(found) else "run `esirules db upgrade`"
+        detail = f"the database's schema is at revision {found or 'none'}; {advice}"
         return Reply(503, api.Readiness("unavailable", "reachable", found, needed, detail))
     return Reply(200, api.Readiness("ready", "reachable", found, needed, ""))
 
