@@ -38,3 +38,11 @@ def test_the_csv_example_loads_under_the_same_ruleset(tmp_path: Path) -> None:
     evidence = load_evidence(str(tmp_path / "cases.csv"), RULES)
     assert list(zip(evidence.cases.ids, evidence.cases.samples)) == [
         ("F01", "february"), ("F02", "february"), ("F03", "september")]
+
+
+def test_the_json_example_loads_as_the_yaml_one_does(tmp_path: Path) -> None:
+    text = _block("## JSON", "json")
+    (tmp_path / "evidence.json").write_text(text, encoding="utf-8")
+    evidence = load_evidence(str(tmp_path / "evidence.json"), RULES)
+    assert list(evidence.cases.ids) == ["F01"] and [w.code for w in evidence.warnings] == []
+    assert [(a.criterion, a.grade) for a in evidence.adjustments] == [("A1", "Partly met")]
