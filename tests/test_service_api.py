@@ -344,3 +344,11 @@ def test_the_sheet_of_four_runs_is_the_command_lines_sheet(service: Service) -> 
                                                                   cwd=HERTFORDSHIRE)))
     missing = service.get(f"/v1/sheet?run={'0' * 64}")
     assert missing.status_code == 404 and missing.json()["errors"][0]["pointer"] == "?run/0"
+    # No two columns of a sheet share a label, as on the command line (E201): runs labelled
+    # alike are headed apart, and a run given twice is refused.
+    other = service.run(hashes["esi-2004-followup.esi"], original, {"label": "Original"})["run"]["id"]
+    alike = service.get("/v1/sheet", params=[("run", runs[0]["run"]["id"]), ("run", other)]).json()
+    assert [c["label"] for c in alike["columns"]] == [f"Original (run {runs[0]['run']['id'][:6]})",
+                                                     f"Original (run {other[:6]})"]
+    twice = service.get("/v1/sheet", params=[("run", other), ("run", runs[0]["run"]["id"]), ("run", other)])
+    assert twice.status_code == 422 and [e["pointer"] for e in twice.json()["errors"]] == ["?run/2"]

@@ -9,6 +9,7 @@ verification, a sheet, an explanation) is computed again from the stored inputs.
 from __future__ import annotations
 
 import json
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -270,15 +271,40 @@ def _in_the_request(error: DiagnosticError) -> tuple[list[Found], dict[str, str]
     return found, sources or None
 
 
+def told_apart(columns: list[ColumnResult], runs: Sequence[str], adjusting: Sequence[bool]) -> list[ColumnResult]:
+    """Columns of different runs under one label (a run and the run adjusting it: both `Feb`),
+    headed apart, as on the command line no two columns of a sheet share a label (E201):
+    `Feb (adjusted)`, else `Feb (run 1a2b3c)`. `runs` and `adjusting`: each column's run, and
+    whether that run adjusts another. Links keep the runs' own labels."""
+    count = Counter(c.label for c in columns)
+    headed = [attrs.evolve(c, label=f"{c.label} (adjusted)") if count[c.label] > 1 and adjusted else c
+              for c, adjusted in zip(columns, adjusting)]
+    count = Counter(c.label for c in headed)
+    return [attrs.evolve(c, label=f"{c.label} (run {run[:6]})") if count[c.label] > 1 else c
+            for c, run in zip(headed, runs)]
+
+
 def sheet(context: Context, call: Call) -> Reply:
     query: api.SheetQuery = call.query
     columns: list[ColumnResult] = []
     titles = []
+    runs: list[str] = []
+    adjusting: list[bool] = []
+    given: dict[str, int] = {}
+    repeated = [FieldError(f"?run/{index}", f"the run `{identifier}` is given twice, here and as ?run/{given[identifier]}",
+                           "give each run once: a sheet's columns are told apart by their labels")
+                for index, identifier in enumerate(query.run) if given.setdefault(identifier, index) != index]
+    if repeated:
+        raise unprocessable(repeated)
     for index, identifier in enumerate(query.run):
-        _, inputs = _stored_run(context, identifier, f"?run/{index}")
+        row, inputs = _stored_run(context, identifier, f"?run/{index}")
         scoring = Scoring(context, inputs)
         titles.append(scoring.title)
-        columns.extend(scoring.columns())
+        scored = scoring.columns()
+        columns.extend(scored)
+        runs += [identifier] * len(scored)
+        adjusting += [row["adjusts"] is not None] * len(scored)
+    columns = told_apart(columns, runs, adjusting)
     title = sheet_title(query.title, titles)
     if query.format == "json":
         return Reply(200, sheet_json(title, columns) + "\n", JSON_MEDIA_TYPE)

@@ -10,12 +10,10 @@ the API's own handlers (`adjust_run`, `create_run`), so they are checked, stored
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
-import attrs
 from markupsafe import Markup
 from starlette.responses import Response
 from starlette.routing import BaseRoute
@@ -29,7 +27,7 @@ from esirules.service.library import RunInputs, sheet_title
 from esirules.service.operation import Call, Context
 from esirules.service.pages.frame import Page, PageCall, in_form_words, page_route, redirect
 from esirules.service.problems import Refusal, found_problems, not_found
-from esirules.service.routes_runs import Scoring, adjust_run, create_run, run_info
+from esirules.service.routes_runs import Scoring, adjust_run, create_run, run_info, told_apart
 from esirules.service.routes_store import compiled_ruleset
 from esirules.service.schema import RequestInvalid, decode
 
@@ -114,19 +112,7 @@ def _columns(context: Context, run_ids: Sequence[str]) -> tuple[list[ColumnResul
         owners += [(identifier, c.label) for c in scored]
         adjusting += [row["adjusts"] is not None] * len(scored)
         rulesets.append(scoring.compiled.ruleset)
-    return _told_apart(columns, owners, adjusting), owners, titles, rulesets
-
-
-def _told_apart(columns: list[ColumnResult], owners: Sequence[tuple[str, str]],
-                adjusting: Sequence[bool]) -> list[ColumnResult]:
-    """Columns of different runs under one label (a run and the run adjusting it: both `Feb`),
-    headed apart: `Feb (adjusted)`, else `Feb (run 1a2b3c)`. Their links keep the runs' own labels."""
-    count = Counter(c.label for c in columns)
-    headed = [attrs.evolve(c, label=f"{c.label} (adjusted)") if count[c.label] > 1 and adjusted else c
-              for c, adjusted in zip(columns, adjusting)]
-    count = Counter(c.label for c in headed)
-    return [attrs.evolve(c, label=f"{c.label} (run {run[:6]})") if count[c.label] > 1 else c
-            for c, (run, _) in zip(headed, owners)]
+    return told_apart(columns, [run for run, _ in owners], adjusting), owners, titles, rulesets
 
 
 def _sheet(context: Context, run_ids: Sequence[str], title: str | None) -> tuple[str, Markup, list[Any]]:
