@@ -323,3 +323,22 @@ def test_a_figure_just_below_a_half_is_shown_with_the_places_and_the_rounding_th
     code, out, err = run(str(tmp_path / "inspection.yaml"), "B4")
     assert code == 0, err
     assert "= 51 ÷ 101 = 51/101 = 50.495%, shown as 50% (whole percent, halves up)\n" in out
+
+
+def test_the_cases_a_ruleset_leaves_out_are_named_with_their_rule_in_text_and_markdown(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The Adjusted column leaves out the original inspection's community punishment orders
+    (`exclude cases where order_type = cpo`): to recount it by hand, an inspector must know which."""
+    with (EXAMPLE / "original-cases.csv").open(encoding="utf-8", newline="") as handle:
+        cpo = [row["id"] for row in csv.DictReader(handle) if row["order_type"] == "cpo"]
+    line = next(n for n, text in enumerate((REPO / "rulesets" / "esi-2004-followup.esi").read_text().splitlines(), 1)
+                if "exclude cases where order_type = cpo" in text)
+    monkeypatch.setenv("COLUMNS", "300")
+    code, text, _ = run(SUMMARY, "B1", "--column", "Adjusted")
+    assert code == 0
+    assert f"├── Cases the ruleset leaves out of this column ({len(cpo)})\n" in text
+    assert f"order_type = cpo ({len(cpo)}): {', '.join(cpo)}  rulesets/esi-2004-followup.esi:{line}" in text
+    code, markdown, _ = run(SUMMARY, "B1", "--column", "Adjusted", "--format", "markdown")
+    assert code == 0 and (f"The ruleset leaves {len(cpo)} cases out of this column (excluded by the ruleset: "
+                          f"order_type = cpo; `rulesets/esi-2004-followup.esi` line {line}): {', '.join(cpo)}.") in markdown

@@ -118,7 +118,7 @@ def test_the_explanations_in_the_guide_show_the_published_figures() -> None:
     assert heads[f"{summary} overall --column Feb"].startswith(f"Overall score for sections B–D (excluding D3): {OVERALL[2]} ")
     where = f'{summary} B1.start --column Feb --where "risk_of_harm >= high"'
     assert f": {quoted(QUOTED_HIGH_RISK, 'Feb', 'B1.start')}% " in heads[where]
-    assert f"(of all 30 cases: {quoted(QUOTED, 'Feb', 'B1.start')}%)" in dict(EXAMPLES)[where]
+    assert f"(for all 30 cases, B1.start is {quoted(QUOTED, 'Feb', 'B1.start')}%)" in dict(EXAMPLES)[where]
     # The worked contribution: B1's exact 52/159 (shown 33%, as published) with weight 2 of 7 in
     # section B (56%, as published) gives 2 × 52/159 ÷ 7 = 104/1113 = 9.34 percentage points.
     b1 = dict(EXAMPLES)[f"{summary} B1 --column Feb"]

@@ -30,6 +30,7 @@ from esirules.explain.objects import (
     SectionExplanation,
     Visitor,
     lower_first,
+    shown_cases,
     visit,
 )
 from esirules.explain.scope import CaseExplanation, Explanation
@@ -71,6 +72,12 @@ class _Markdown(Visitor[list[str]]):
         out = [f"## {self.heading()}", ""]
         if x.case is not None:
             return out + self.case(x.case)
+        for group in x.excluded:
+            cases, complete = shown_cases(group.group.cases, x.all_cases)
+            listed = ", ".join(cases) + ("" if complete else f" and {len(group.group.cases) - len(cases)} more")
+            rule = "" if group.rule is None else f"; {cite(group.rule)}"
+            out += [f"The ruleset leaves {plural(len(group.group.cases), 'case')} out of this column "
+                    f"({group.group.reason}{rule}): {listed}.", ""]
         if x.where is not None:
             out += self.body(x.where.body, subset=True)
             out += ["", f"For comparison, all {self.population[4:]} in the column:", ""]

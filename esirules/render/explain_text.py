@@ -101,6 +101,9 @@ class _Text(Visitor[Tree]):
         if x.case is not None:
             tree.children = []
             self.case(tree, x.case)
+        elif x.excluded:  # (first: the cases behind every count below leave them out)
+            self.groups(tree, "Cases the ruleset leaves out of this column", x.excluded)
+            tree.children.insert(0, tree.children.pop())
         return tree
 
     # --- shared -----------------------------------------------------------------------------
@@ -116,7 +119,7 @@ class _Text(Visitor[Tree]):
             parts.append(f"{excluded} left out by the ruleset")
         if x.where is not None:
             parts.append(
-                f"where {x.where.condition} (of all {x.column.cases} cases: {visit(x.body, Headline())})"
+                f"where {x.where.condition} (for all {x.column.cases} cases, {x.target.id} is {visit(x.body, Headline())})"
             )
         return Plain(" · ".join(parts), style="dim")
 
