@@ -342,3 +342,10 @@ def test_the_cases_a_ruleset_leaves_out_are_named_with_their_rule_in_text_and_ma
     code, markdown, _ = run(SUMMARY, "B1", "--column", "Adjusted", "--format", "markdown")
     assert code == 0 and (f"The ruleset leaves {len(cpo)} cases out of this column (excluded by the ruleset: "
                           f"order_type = cpo; `rulesets/esi-2004-followup.esi` line {line}): {', '.join(cpo)}.") in markdown
+
+
+def test_the_markdown_of_an_adjusted_grade_does_not_say_the_final_grade_was_not_reached() -> None:
+    code, markdown, _ = run(SUMMARY, "A1", "--column", "Feb", "--format", "markdown")
+    assert code == 0 and "graded **Partly met**" in markdown
+    assert "Partly met was not reached" not in markdown
+    assert "The rules did not give Partly met (the adjustment did) because at least satisfactory on the others" in markdown

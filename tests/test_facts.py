@@ -327,6 +327,10 @@ def test_explanations_show_computed_then_capped_with_the_rule_and_the_facts(tmp_
     shown = scored.rendered("A1")
     assert "(capped; computed Well met)" in shown["text"]
     assert "Capped: Well met → Satisfactorily met" in shown["text"]
+    # "computed" means one grade in one explanation: the one before the cap
+    assert "Higher grades (the grade after the cap is Satisfactorily met)" in shown["text"]
+    assert "Higher grades (the grade after the cap is Satisfactorily met)" in shown["html"]
+    assert "the computed grade is" not in shown["text"] + shown["html"]
     assert "fact breach: holds (breach is yes)" in shown["text"]
     assert "capped to **Satisfactorily met**" in shown["markdown"]
     assert "fact breach: holds (breach is yes), recorded at `" in shown["markdown"]

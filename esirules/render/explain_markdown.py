@@ -269,7 +269,10 @@ class _Markdown(Visitor[list[str]]):
                 out += ["", f"The grading's rules gave {chosen.result.grade} ({cite(chosen.rule)}): {held}."]
         if body.higher:
             nearest, *others = body.higher
-            line = f"{nearest.grade} was not reached because {'; '.join(nearest.why_not)}."
+            given = c.adjustment is not None and c.adjustment.applied and c.grade == nearest.grade
+            subject = f"The rules did not give {nearest.grade} (the adjustment did)" if given else (
+                f"{nearest.grade} was not reached")
+            line = f"{subject} because {'; '.join(nearest.why_not)}."
             if nearest.options:
                 changes = ", ".join(
                     f"{self.item_name(body, ch.item)} from {ch.rating} to {ch.to}" for ch in nearest.options[0]

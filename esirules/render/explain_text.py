@@ -53,6 +53,7 @@ from esirules.render.terminal import Plain
 from esirules.render.wording import (
     POOLING_FORMULAS,
     figure_lines,
+    higher_than,
     measure_comparison,
     measure_figure,
     pooled_into,
@@ -348,7 +349,7 @@ class _Text(Visitor[Tree]):
         add_caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
         if body.higher:
-            higher = tree.add(Plain(f"Higher grades (the computed grade is {c.computed_grade})", style="bold"))
+            higher = tree.add(Plain(f"Higher grades ({higher_than(c)})", style="bold"))
             for h in body.higher:
                 grade = Plain(f"{h.grade}", style="bold")
                 if c.adjustment is not None and c.adjustment.applied and c.grade == h.grade:

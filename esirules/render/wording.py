@@ -147,3 +147,11 @@ def figure_lines(r: AggregateResult) -> list[str]:
             mean += f", rounded to {number_text(r.banded_mean)} ({places}, halves {r.means[1]})"
         lines.append(mean)
     return lines
+
+
+def higher_than(criterion: CriterionResult) -> str:
+    """What the higher grades of a descriptive criterion are higher than: the grade its rules
+    give, after any cap (the headline's "computed" is the grade before the cap, when one lowered it)."""
+    if criterion.uncapped_grade is not None:
+        return f"the grade after the cap is {criterion.computed_grade}"
+    return f"the computed grade is {criterion.computed_grade}"

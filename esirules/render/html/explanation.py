@@ -33,7 +33,14 @@ from esirules.explain.scope import Explanation, Target
 from esirules.render.carried_words import CARRIED, carried_allowed, carried_source, carried_term
 from esirules.render.headline import Headline
 from esirules.render.html.environment import NOWHERE, Links, environment, standalone
-from esirules.render.wording import POOLING_FORMULAS, figure_lines, pooled_into, recorded_place, shown_path
+from esirules.render.wording import (
+    POOLING_FORMULAS,
+    figure_lines,
+    higher_than,
+    pooled_into,
+    recorded_place,
+    shown_path,
+)
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult
 from esirules.words import (
@@ -59,6 +66,7 @@ class Helpers:
         self.fraction = fraction_text
         self.approx = approx_percent
         self.pooled_into = pooled_into
+        self.higher_than = higher_than
         self.plural = plural
         self.path = shown_path
         self.recorded = recorded_place
