@@ -349,3 +349,14 @@ def test_the_markdown_of_an_adjusted_grade_does_not_say_the_final_grade_was_not_
     assert code == 0 and "graded **Partly met**" in markdown
     assert "Partly met was not reached" not in markdown
     assert "The rules did not give Partly met (the adjustment did) because at least satisfactory on the others" in markdown
+
+
+def test_a_test_against_the_national_average_shows_the_average_and_which_way_is_better(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Sickness absence, 10.7 days against an average of 11.5 (followup.yaml): fewer days is
+    better, so "actual at least national average" holds, which "found 10.7 ✓" alone seemed to deny."""
+    monkeypatch.setenv("COLUMNS", "300")
+    code, text, _ = run(SUMMARY, "A1.sickness_absence", "--column", "Feb")
+    assert code == 0
+    assert "actual at least national average (found 10.7; national average 11.5, and lower is better ✓)" in text

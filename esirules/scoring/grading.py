@@ -56,7 +56,7 @@ def apply_bands(
     outcomes = semantics.band_outcomes(bands, figures, rounding, lower_is_better)
     chosen = semantics.chosen_band([fits for _, fits in outcomes])
     for number, (band, (tests, fits)) in enumerate(zip(bands.bands, outcomes)):
-        results = tuple(_figure_test(t, o, rounding) for t, o in zip(band.tests, tests))
+        results = tuple(_figure_test(t, o, rounding, lower_is_better) for t, o in zip(band.tests, tests))
         tried.append(BandTrace(band.value, results, band.otherwise, fits, span=band.span))
         if number == chosen:
             return BandResult(bands.name, figure, band.value, bands.ties, tuple(tried), span=band.span)
@@ -71,7 +71,9 @@ def apply_bands(
     )
 
 
-def _figure_test(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding: m.Rounding) -> FigureTestResult:
+def _figure_test(
+    test: m.FigureTest, outcome: semantics.FigureOutcome, rounding: m.Rounding, lower_is_better: bool = False
+) -> FigureTestResult:
     text = figure_test_text(test)
     if outcome.value is None or outcome.operand is None:
         missing = test.figure if outcome.value is None else test.operand
@@ -83,6 +85,8 @@ def _figure_test(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding:
     shown = display_percent(value, rounding) if test.figure in PERCENT_FIGURES else number_text(value)
     if test.of_possible:  # the share of possible worked out: `7, needs 6 (75% of 8)`
         shown += f", needs {number_text(outcome.operand)}"
+    elif not isinstance(test.operand, Fraction):  # `10.7; national average 11.5, and lower is better`
+        shown += f"; {test.operand} {number_text(outcome.operand)}" + (", and lower is better" if lower_is_better else "")
     return FigureTestResult(
         text, test.figure, value, outcome.compared, outcome.operand, shown, outcome.holds, span=test.span
     )
