@@ -222,9 +222,9 @@ CAUSE_WORDS = {
     "not_answered": ["question"],
     "source_excluded": ["exclude source"],
     "question_excluded": ["exclude question"],
-    "not_in_sample": ["sample"],
+    "not_in_sample": ["without questions"],
     "other_sample": ["sample"],
-    "section_not_in_sample": ["sample"],
+    "section_not_in_sample": ["sections"],
     "not_rated": ["item"],
     "no_aggregate": [],
     "graded_not_scored": [],
@@ -268,6 +268,8 @@ def expected_words(key: str, owner: dict[str, Any]) -> list[str]:
     if key == "rule" and "count" in owner and "reason" not in owner:  # cases met or not met
         return ["met when"]
     if key == "rule" and "reason" in owner and "count" in owner:  # cases left out, and why
+        if owner["reason"].startswith("sample ") and owner["reason"].endswith("without this question"):
+            return ["without questions"]  # the sample's line that leaves the question out
         if owner["reason"].startswith("sample "):
             return [" ".join(owner["reason"].split()[:2])]  # the sample's declaration
         return CAUSE_WORDS[owner["cause"]["kind"]]

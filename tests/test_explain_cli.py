@@ -360,3 +360,16 @@ def test_a_test_against_the_national_average_shows_the_average_and_which_way_is_
     code, text, _ = run(SUMMARY, "A1.sickness_absence", "--column", "Feb")
     assert code == 0
     assert "actual at least national average (found 10.7; national average 11.5, and lower is better ✓)" in text
+
+
+def test_what_a_sample_leaves_out_is_cited_at_the_line_that_says_so(monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = (REPO / "rulesets" / "esi-2004-followup.esi").read_text().splitlines()
+    block = next(n for n, text in enumerate(lines, 1) if text.startswith('sample september'))
+    sections = next(n for n, text in enumerate(lines, 1) if n > block and text.strip().startswith("sections "))
+    without = next(n for n, text in enumerate(lines, 1) if n > block and text.strip().startswith("without questions"))
+    monkeypatch.setenv("COLUMNS", "300")
+    _, d1, _ = run(SUMMARY, "D1", "--column", "Sept")
+    assert f"section D does not apply to sample september  rulesets/esi-2004-followup.esi:{sections}  sections A" in d1
+    _, c2, _ = run(SUMMARY, "C2", "--column", "Sept")
+    assert f"sample september is without this question  rulesets/esi-2004-followup.esi:{without}  without questions" in c2
+    assert f"esi-2004-followup.esi:{block}" not in d1 + c2

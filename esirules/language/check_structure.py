@@ -454,7 +454,9 @@ def check_sample(ctx: CheckContext, d: s.SampleDecl, sections: tuple[m.Section, 
             ctx.unknown("question", name, questions)
     label = d.label.line if d.label else d.name.text
     return m.Sample(
-        d.name.text, label, chosen, frozenset(n.text for n in d.without_questions), span=d.span
+        d.name.text, label, chosen, frozenset(n.text for n in d.without_questions), span=d.span,
+        sections_span=d.sections[0].span if d.sections else None,
+        without_spans=tuple((n.text, n.span) for n in d.without_questions),
     )
 
 

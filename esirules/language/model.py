@@ -323,6 +323,13 @@ class Sample:
     sections: tuple[str, ...] | None = None
     without_questions: frozenset[str] = frozenset()
     span: Span = span_field()
+    # Where its `sections` line and each question of its `without questions` line are written,
+    # so that what they leave out is cited at the line that says so, not at `sample … {`.
+    sections_span: Span | None = attrs.field(default=None, eq=False, repr=False, kw_only=True)
+    without_spans: tuple[tuple[str, Span], ...] = attrs.field(default=(), eq=False, repr=False, kw_only=True)
+
+    def without_span(self, question: str) -> Span:
+        return dict(self.without_spans).get(question, self.span)
 
 
 @attrs.frozen

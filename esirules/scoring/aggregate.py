@@ -57,7 +57,7 @@ def outside_sample(section: m.Section, sample: m.Sample | None) -> Cause | None:
     if sample is None or sample.sections is None or section.id in sample.sections:
         return None
     words = f"section {section.id} does not apply to sample {sample.name}"
-    return Cause("section_not_in_sample", words, sample.span)
+    return Cause("section_not_in_sample", words, sample.sections_span or sample.span)
 
 
 def section_results(

@@ -273,7 +273,8 @@ def _scale_span(question: CompiledQuestion) -> Span | None:
 def _exclusion(question: CompiledQuestion, sample: m.Sample | None) -> Cause | None:
     """Why a question contributes nothing to this column, if it does not."""
     if question.exclusion is None and sample is not None and question.question.id in sample.without_questions:
-        return Cause("not_in_sample", f"sample {sample.name} is without this question", sample.span)
+        return Cause("not_in_sample", f"sample {sample.name} is without this question",
+                     sample.without_span(question.question.id))
     return question.exclusion
 
 
