@@ -373,3 +373,8 @@ def test_what_a_sample_leaves_out_is_cited_at_the_line_that_says_so(monkeypatch:
     _, c2, _ = run(SUMMARY, "C2", "--column", "Sept")
     assert f"sample september is without this question  rulesets/esi-2004-followup.esi:{without}  without questions" in c2
     assert f"esi-2004-followup.esi:{block}" not in d1 + c2
+
+
+def test_a_value_of_two_words_in_a_where_condition_is_told_to_take_quotes() -> None:
+    code, _, err = run(SUMMARY, "B", "--column", "Sept", "--where", "risk_of_harm = very high")
+    assert code == 1 and 'help: a value of more than one word is written in quotes: `risk_of_harm = "very high"`' in err

@@ -250,6 +250,8 @@ def test_every_example_mistake_gets_its_own_help():
         ('section B "b" weight 40 {\n}\n', "a section's weight is a percentage"),
         ('section B "b" {\n  criterion B1 "c" weight 2% {\n  }\n}\n', "a criterion's weight is a number"),
         ('test "t" {\n  criterion A1\n  expect grade Satisfactorily met\n}\n', "a value of more than one word"),
+        ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n      applies when risk_of_harm = very high\n'
+         "  }\n}\n", 'a value of more than one word is written in quotes: `risk_of_harm = "very high"`'),
         ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q" on answer\n      met when yes partly\n'
          "  }\n}\n", "join the answers that count as met with `or`"),
     ],

@@ -7,6 +7,7 @@ read from the parser's own state and terminals.
 from __future__ import annotations
 
 import functools
+import re
 from importlib import resources
 from typing import Any
 
@@ -95,7 +96,9 @@ class Describer:
         else:
             found = _found(token)
         example = _mistakes().get(_situation(error, acceptable)) if self.examples else None
-        help_line = _comma_left_out(token, acceptable) or example or _meant(token, acceptable, blocks) or (
+        help_line = _comma_left_out(token, acceptable) or example or _value_of_words(self.text, token) or (
+            _meant(token, acceptable, blocks)
+        ) or (
             _keyword_meant(token, acceptable)
         ) or (
             None if unfinished else self._hint(token, acceptable, named_block=expected != _expected(acceptable))
@@ -177,6 +180,22 @@ def _comma_left_out(token: Token, acceptable: set[str]) -> str | None:
     if token.type == "NAME" and "." in str(token) and "COMMA" in acceptable:
         return _say("hints", "missing-comma", word=str(token))
     return None
+
+
+_COMPARED_WORD = re.compile(r"([A-Za-z_][\w.]*)\s*(=|!=|<=|>=|<|>)\s*([A-Za-z_]\w*)\s+$")
+
+
+def _value_of_words(text: str, token: Token) -> str | None:
+    """`risk_of_harm = very high`: a value of two words compared without its quotes, told by
+    the word found straight after a comparison's value on the same line."""
+    if token.type != "NAME" or token.start_pos is None:
+        return None
+    line_start = text.rfind("\n", 0, token.start_pos) + 1
+    compared = _COMPARED_WORD.search(text, line_start, token.start_pos)
+    if compared is None:
+        return None
+    attribute, comparator, first = compared.groups()
+    return _say("hints", "value-of-words", written=f'{attribute} {comparator} "{first} {token}"')
 
 
 def _meant(token: Token, acceptable: set[str], blocks: list[Any]) -> str | None:
