@@ -21,7 +21,7 @@ def run(args: argparse.Namespace) -> int:
     from esirules.service import migrate
     from esirules.service.database import DatabaseUnavailable, shown_url
 
-    database = open_database(args.db)
+    database = open_database(args.db, create=args.action == "upgrade")
     if database is None:
         return 2
     where = shown_url(database.url)

@@ -42,13 +42,25 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def open_database(url: str | None):  # type: ignore[no-untyped-def]
-    """The database for `--db`, or None after saying why it cannot be used (on standard error)."""
+def open_database(url: str | None, *, create: bool = False):  # type: ignore[no-untyped-def]
+    """The database for `--db`, or None after saying why it cannot be used (on standard error).
+    A SQLite file that is not there is made only by `db upgrade` (`create`): any other command
+    would leave an empty file behind a mistyped name."""
     from esirules.cli import output
-    from esirules.service.database import Database, UnsupportedDatabase
+    from esirules.service.database import Database, UnsupportedDatabase, database_url, shown_url
 
     try:
-        return Database(url or "")
+        address = database_url(url or "")
+    except UnsupportedDatabase as error:
+        output.error(str(error))
+        return None
+    if address.startswith("sqlite:///") and not create and not os.path.exists(address[len("sqlite:///"):]):
+        where = shown_url(address)
+        output.error(f"there is no database at {where}; make one with `esirules db upgrade --db {where}`, "
+                     "or name the one the service uses with --db (or ESIRULES_DB)")
+        return None
+    try:
+        return Database(address)
     except UnsupportedDatabase as error:
         output.error(str(error))
         return None
