@@ -378,3 +378,17 @@ def test_what_a_sample_leaves_out_is_cited_at_the_line_that_says_so(monkeypatch:
 def test_a_value_of_two_words_in_a_where_condition_is_told_to_take_quotes() -> None:
     code, _, err = run(SUMMARY, "B", "--column", "Sept", "--where", "risk_of_harm = very high")
     assert code == 1 and 'help: a value of more than one word is written in quotes: `risk_of_harm = "very high"`' in err
+
+
+def test_a_case_the_where_condition_does_not_select_is_said_to_be_outside_the_cases_explained() -> None:
+    """F04 is low risk: not one of the cases behind B1 for `risk_of_harm >= high`, though in the column."""
+    with (EXAMPLE / "followup-cases.csv").open(encoding="utf-8", newline="") as handle:
+        f04 = next(row for row in csv.DictReader(handle) if row["id"] == "F04")
+    assert f04["risk_of_harm"] in ("low", "medium")
+    asked = [FOLLOWUP, "B1", "--sample", "february", "--case", "F04", "--where", "risk_of_harm >= high"]
+    case = explained(*asked)["case"]
+    assert case["in_column"] is False and case["why_not_cause"]["kind"] == "not_selected"
+    code, html, _ = run(*asked, "--format", "html")
+    assert code == 0 and "Not in the cases explained</strong>: the case is not one of the cases where" in html
+    high = explained(FOLLOWUP, "B1", "--sample", "february", "--case", "F01", "--where", "risk_of_harm >= high")
+    assert high["case"]["in_column"] is True  # (F01 is high risk: one of them)

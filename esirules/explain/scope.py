@@ -131,6 +131,11 @@ class CaseExplanation:
     def why_not_in_column(self) -> str | None:
         return words(self.why_not)
 
+    @property
+    def outside(self) -> str:
+        """What a case not counted is outside: `this column`, or `the cases explained` (`--where`)."""
+        return "the cases explained" if self.why_not is not None and self.why_not.kind == "not_selected" else "this column"
+
 
 def find_case(evidence: Sequence[Evidence], case_id: str) -> tuple[Evidence, int]:
     """The evidence holding a case, and its position; or a DiagnosticError with close ids."""
@@ -159,20 +164,30 @@ def explain_case(
     case_id: str,
     target: Target,
     sources: Sources | None = None,
+    where: tuple[m.Condition, str] | None = None,
 ) -> CaseExplanation:
-    """A case's attributes and answers from the evidence; met, not met or why not, from the result tree."""
+    """A case's attributes and answers from the evidence; met, not met or why not, from the result tree.
+    `where`: the condition of an explanation of some of the cases, and how it is written; a case
+    it does not select is not among the cases explained."""
     ruleset = evaluator.ruleset
     part, index = find_case(evidence, case_id)
     cases = part.cases
     sample = cases.samples[index]
     sample = None if sample is None else str(sample)
+    record = cases.locations[index] if cases.locations else None
     why_not = None
     for group in column.excluded_cases:
         if _holds_case(group.cases, case_id):
             why_not = group.cause
     if why_not is None and column.sample is not None and sample != column.sample:
         words = f"the case belongs to sample {sample or '(none)'}, and this column is sample {column.sample}"
-        why_not = Cause("other_sample", words, ruleset.sample(column.sample).span, cases.locations[index] if cases.locations else None)
+        why_not = Cause("other_sample", words, ruleset.sample(column.sample).span, record)
+    if why_not is None and where is not None:
+        from esirules.scoring.compile import compile_condition
+
+        condition, written = where
+        if not compile_condition(condition, ruleset).mask(cases)[index]:
+            why_not = Cause("not_selected", f"the case is not one of the cases where {written}", None, record)
     attributes = tuple(
         (a.name, a.label, _attribute_text(a, cases.attributes.get(a.name), index)) for a in ruleset.attributes
     )
@@ -339,7 +354,8 @@ def explain(
             written, condition_phrase(condition, evaluator.ruleset), subset, sub.excluded_cases(),
             sub.body(target.kind, target.id),
         )
-    case_part = None if case is None else explain_case(column, evaluator, evidence, case, target, lines)
+    chosen = None if where is None else (where[0], describe(where[0]))
+    case_part = None if case is None else explain_case(column, evaluator, evidence, case, target, lines, chosen)
     sample_label = None if column.sample is None else evaluator.ruleset.sample(column.sample).label
     return Explanation(
         target, column, sample_label, explainer.excluded_cases(), body, where_part, case_part, all_cases,

@@ -441,7 +441,7 @@ class _Markdown(Visitor[list[str]]):
 
     def case(self, c: CaseExplanation) -> list[str]:
         where = "" if c.recorded is None else f" (recorded at {cite_recorded(c.recorded)})"
-        out = [f"Case **{c.id}**{where}" + ("." if c.in_column else f" is not in this column: {c.why_not_in_column}."), ""]
+        out = [f"Case **{c.id}**{where}" + ("." if c.in_column else f" is not in {c.outside}: {c.why_not_in_column}."), ""]
         out.append("Attributes: " + "; ".join(f"{lower_first(label)}: {value}" for _, label, value in c.attributes) + ".")
         out += ["", "| Criterion | Question | Answer | Counted as |", "|---|---|---|---|"]
         judged = []

@@ -583,7 +583,7 @@ class _Text(Visitor[Tree]):
         head = Plain(f"Case {c.id}", style="bold")
         if c.sample:
             head.append(f" (sample {c.sample})")
-        head.append(": in this column" if c.in_column else f": NOT in this column — {c.why_not_in_column}")
+        head.append(": in this column" if c.in_column else f": NOT in {c.outside} — {c.why_not_in_column}")
         node = tree.add(head.append_text(recorded_text(c.recorded)))
         node.add(Plain("Attributes: " + "; ".join(f"{name} {value}" for name, _, value in c.attributes)))
         by_criterion: dict[str, Tree] = {}

@@ -28,6 +28,7 @@ CauseKind = Literal[
     "question_excluded",  # `exclude question ...`
     "not_in_sample",  # the column's sample is `without` the question
     "other_sample",  # the case belongs to another sample than the column's
+    "not_selected",  # an explanation of the cases where a condition holds: it does not for the case
     # values that are not computable
     "no_applicable_cases",  # a question or criterion with no applicable answer
     "all_questions_excluded",
