@@ -732,3 +732,14 @@ def test_a_yaml_or_json_problem_underlines_the_whole_value(tmp_path):
     assert (in_json.span.line, in_json.span.column, in_json.span.end_column) == (2, 32, 40)  # with its quotes
     (in_yaml,) = _problems(_write(tmp_path, "e.yaml", "cases:\n  - {id: C1, risk_of_harm: very  hihg, order_type: cro, sex_offender: no}\n"))
     assert (in_yaml.span.column, in_yaml.span.end_column) == (28, 38)  # `very  hihg`, both words
+
+
+def test_an_unclosed_quote_in_a_csv_file_is_placed_at_the_quote_not_at_the_files_end(tmp_path):
+    rows = ["id,order_type,risk_of_harm", "C1,cro,low", 'C2,"cro,low', "C3,cro,low", "C4,cro,low", ""]
+    (problem,) = _problems(_write(tmp_path, "cases.csv", "\n".join(rows)))
+    assert (problem.code, problem.span.line, problem.span.column) == ("E102", 3, 4)
+    assert "the quoted cell that starts here is never closed" in problem.message
+    # A cell that is long but closed is said to be too long, at its line
+    long = "\n".join(["id,order_type", "C1,cro", f'C2,"{"x" * 200_000}"', ""])
+    (problem,) = _problems(_write(tmp_path, "long.csv", long))
+    assert problem.span.line == 3 and "a cell of this line holds more than 128 KB" in problem.message

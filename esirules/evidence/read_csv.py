@@ -12,6 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import itertools
+import re
 from array import array
 from collections.abc import Callable, Iterator
 
@@ -40,14 +41,7 @@ def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> Cas
             read = _read(file, line_count, reader, cells, problems)
     except csv.Error as error:
         del problems[found:]  # the file cannot be read: its rows' problems would mislead
-        problems.append(
-            Diagnostic(
-                "E102",
-                f"`{file}` is not a valid CSV file: {error}",
-                Span.point(file, reader.line_num or 1, 1),
-                'check the quotes on this line: a quoted cell must end with `"`',
-            )
-        )
+        problems.append(_unreadable(file, text, str(error), reader.line_num or 1))
         return CaseTable(file, [])
     if read is None:
         return CaseTable(file, [])
@@ -164,6 +158,36 @@ def _regular(row: list[str], width: int, line: int, cells: CsvCells, problems: P
             )
         )
     return row[:width] + [""] * (width - len(row))
+
+
+def _unreadable(file: str, text: str, reason: str, line: int) -> Diagnostic:
+    """E102 for a file the csv module stops reading at `line`: at the quote that opens a cell
+    never closed, if there is one (the reader stops only at the file's end, or where the cell grows
+    past what a cell may hold, and would send the inspector to the wrong row)."""
+    opened = _unclosed_quote(text)
+    if opened is not None:
+        line = text.count("\n", 0, opened) + 1
+        column = opened - (text.rfind("\n", 0, opened) + 1) + 1
+        return Diagnostic("E102", f"`{file}` is not a valid CSV file: the quoted cell that starts here is never "
+                          'closed with `"`, so every cell after it runs into it', Span.point(file, line, column, opened),
+                          'end the cell with `"`, or take out the `"` if the cell is not meant to be quoted')
+    if "field larger than field limit" in reason:
+        return Diagnostic("E102", f"`{file}` is not a valid CSV file: a cell of this line holds more than "
+                          f"{csv.field_size_limit() // 1024} KB, the most a cell may hold", Span.point(file, line, 1),
+                          "a cell holds one answer or one attribute: check that the line is a row of cases")
+    return Diagnostic("E102", f"`{file}` is not a valid CSV file: {reason}", Span.point(file, line, 1),
+                      'check the quotes on this line: a quoted cell must end with `"`')
+
+
+def _unclosed_quote(text: str) -> int | None:
+    """Where the quoted cell starts that the text never closes, if one does not close (a `""`
+    inside a quoted cell opens and closes again at once)."""
+    inside, opened = False, None
+    for quote in re.finditer('"', text):
+        if not inside:
+            opened = quote.start()
+        inside = not inside
+    return opened if inside else None
 
 
 def _lines(text: str, lone_returns: bool) -> Iterator[str]:
