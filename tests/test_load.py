@@ -743,3 +743,13 @@ def test_an_unclosed_quote_in_a_csv_file_is_placed_at_the_quote_not_at_the_files
     long = "\n".join(["id,order_type", "C1,cro", f'C2,"{"x" * 200_000}"', ""])
     (problem,) = _problems(_write(tmp_path, "long.csv", long))
     assert problem.span.line == 3 and "a cell of this line holds more than 128 KB" in problem.message
+
+
+def test_a_yaml_quote_or_bracket_never_closed_is_placed_where_it_opens(tmp_path):
+    text = 'inspection: "Anyshire follow-up\nratings:\n  A1.visibility: strong\n  A1.high_risk: good\n'
+    (quote,) = _problems(_write(tmp_path, "quote.yaml", text))
+    assert (quote.span.line, quote.span.column) == (1, 13) and "quoted text that starts here is never closed" in quote.message
+    text = "inspection: x\nratings: {A1.visibility: strong, A1.high_risk: good\ncases: c.csv\n"
+    (brace,) = _problems(_write(tmp_path, "brace.yaml", text))
+    assert (brace.span.line, brace.span.column) == (2, 10) and "the `{` here is never closed with `}`" in brace.message
+    assert brace.help is not None and brace.help.startswith("end the fields with `}`")

@@ -207,12 +207,15 @@ def compose(path: str, suffix: str, text: str, problems: Problems) -> yaml.Mappi
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         colon = _colon_left_out(error, text)
-        if colon is not None:  # (PyYAML finds it where the next line starts: the line with the key is meant)
+        unclosed = _never_closed(error)
+        if colon is not None or unclosed is not None:
+            # (PyYAML finds it where the next line starts, or at the file's end: the line with
+            # the key, or the quote or bracket that opens, is meant)
             mark = error.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = (error.problem or "unreadable").rstrip(".")
+        problem = (unclosed[0] if unclosed else error.problem or "unreadable").rstrip(".")
         tab = mark is not None and "\t" in text[text.rfind("\n", 0, mark.index) + 1 : mark.index + 1]
-        help_ = "indent with spaces, not tabs" if tab else colon or _yaml_help(error)
+        help_ = "indent with spaces, not tabs" if tab else colon or (unclosed[1] if unclosed else _yaml_help(error))
         if suffix == ".json":  # valid JSON that YAML cannot read: say so in JSON's words
             message, help_ = f"`{path}` cannot be read as JSON text: {problem}", _json_help(problem)
         else:
@@ -334,6 +337,27 @@ def _no_anchors(path: str, text: str, problems: Problems) -> bool:
     except yaml.YAMLError:
         pass  # composing reports it
     return len(problems) == found
+
+
+_OPENED = {  # what PyYAML was reading when it stopped: the mistake, and its help
+    "while scanning a quoted scalar": ("the quoted text that starts here is never closed",
+                                       "end the text with the quote it starts with (`\"` or `'`)"),
+    "while parsing a flow mapping": ("the `{` here is never closed with `}`",
+                                     "end the fields with `}`, or write each on a line of its own without the braces"),
+    "while parsing a flow sequence": ("the `[` here is never closed with `]`",
+                                      "end the list with `]`, or write each entry on a line of its own after `- `"),
+}
+
+
+def _never_closed(error: yaml.MarkedYAMLError) -> tuple[str, str] | None:
+    """A quote or a bracket opened and never closed (PyYAML marks the opening as the context
+    and stops at the file's end, or at the first line that cannot belong): the problem and its
+    help, else None."""
+    if error.context_mark is None or error.problem_mark is None:
+        return None
+    if error.problem_mark.line == error.context_mark.line:
+        return None  # (on the line it opens: the mistake is where the reader stopped)
+    return _OPENED.get(error.context or "")
 
 
 def _colon_left_out(error: yaml.MarkedYAMLError, text: str) -> str | None:
