@@ -753,3 +753,15 @@ def test_a_yaml_quote_or_bracket_never_closed_is_placed_where_it_opens(tmp_path)
     (brace,) = _problems(_write(tmp_path, "brace.yaml", text))
     assert (brace.span.line, brace.span.column) == (2, 10) and "the `{` here is never closed with `}`" in brace.message
     assert brace.help is not None and brace.help.startswith("end the fields with `}`")
+
+
+def test_excels_separator_line_is_read_past_and_a_title_above_the_headings_is_one_problem(tmp_path):
+    plain = (FIXTURES / "good-cases.csv").read_text(encoding="utf-8")
+    expected = load_evidence(str(FIXTURES / "good-cases.csv"), RULESET).cases
+    separated = load_evidence(str(_write(tmp_path, "sep.csv", "sep=,\n" + plain)), RULESET).cases
+    assert list(separated.ids) == list(expected.ids)
+    assert [list(separated.answers[q]) for q in expected.answers] == [list(expected.answers[q]) for q in expected.answers]
+    found = _problems(_write(tmp_path, "titled.csv", "Anyshire cases, February\n\n" + plain))
+    assert [(p.code, p.span.line, p.message) for p in found] == [
+        ("E107", 1, "the first line of `" + str(tmp_path / "titled.csv") + "` holds `Anyshire cases, February`, "
+                    "not its headings, which are on line 3")]

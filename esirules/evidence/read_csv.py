@@ -22,7 +22,7 @@ import numpy.typing as npt
 from esirules import collector
 from esirules.diagnostics import Diagnostic
 from esirules.evidence.table import CaseTable, CsvCells, Interner, line_numbers
-from esirules.evidence.vocabulary import Problems, Vocabulary, heading_field
+from esirules.evidence.vocabulary import ID_HEADINGS, Problems, Vocabulary, heading_field
 from esirules.span import Span
 
 BLOCK_ROWS = 8192  # rows numbered at a time: their strings are freed block by block
@@ -30,6 +30,8 @@ BLOCK_ROWS = 8192  # rows numbered at a time: their strings are freed block by b
 
 def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> CaseTable:
     """Read a CSV file's text into a case table, reporting its problems."""
+    if _title_above_headings(file, text, problems):
+        return CaseTable(file, [])
     cells = CsvCells(file, lambda: text)
     returns = text.count("\r")
     lone_returns = returns - (text.count("\r\n") if returns else 0)
@@ -97,8 +99,8 @@ def _read(
     end = 0  # the last line read
     for header in reader:
         header_line, end = end + 1, reader.line_num  # type: ignore[attr-defined]
-        if header:
-            break
+        if header and not (end == 1 and _separator_line(header)):
+            break  # (Excel's `sep=,` first line says only that the columns are separated by commas)
     else:
         problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1)))
         return None
@@ -158,6 +160,45 @@ def _regular(row: list[str], width: int, line: int, cells: CsvCells, problems: P
             )
         )
     return row[:width] + [""] * (width - len(row))
+
+
+def _separator_line(row: list[str]) -> bool:
+    """Excel's first line `sep=,`, which says only that the columns are separated by commas."""
+    return ",".join(row).strip().lower() == "sep=,"
+
+
+def _title_above_headings(file: str, text: str, problems: Problems) -> bool:
+    """Whether a title stands above the headings (a cell or two on each line before a line with
+    an `id` heading, as in a workbook's sheet): reported as one problem, not one for every column
+    without a heading. Reads the first lines alone, apart from the reading of the file."""
+    cut = 0
+    for _ in range(12):
+        cut = text.find("\n", cut) + 1
+        if not cut:
+            cut = len(text)
+            break
+    reader = csv.reader(io.StringIO(text[:cut], newline=""))
+    rows: list[tuple[int, list[str]]] = []
+    try:
+        for row in reader:
+            if not (reader.line_num == 1 and _separator_line(row)):
+                rows.append((reader.line_num, [cell.strip() for cell in row if cell.strip()]))
+    except csv.Error:
+        return False  # (the reading of the whole file says what is wrong)
+    rows = [(line, cells) for line, cells in rows if cells]
+    # (a title is a cell or two: `Anyshire cases, February` is two cells to a CSV reader)
+    if not rows or len(rows[0][1]) > 2 or any(cell.lower() in ID_HEADINGS for cell in rows[0][1]):
+        return False
+    (line, title), later = rows[0], rows[1:]
+    for at, cells in later:
+        if any(cell.lower() in ID_HEADINGS for cell in cells):
+            problems.append(Diagnostic(
+                "E107", f"the first line of `{file}` holds `{', '.join(title)}`, not its headings, which are on line {at}",
+                Span.point(file, line, 1), "delete the lines above the headings: a CSV file of cases starts with them"))
+            return True
+        if len(cells) > 2:
+            return False
+    return False
 
 
 def _unreadable(file: str, text: str, reason: str, line: int) -> Diagnostic:
