@@ -301,3 +301,29 @@ def test_the_adjustment_form_says_the_grade_is_given_in_every_column(web: tuple[
     assert page.status_code == 200
     assert ("the grade is given in <strong>every column</strong> of the new run\n(february, september), "
             "not only in february.") in page.text
+
+
+def test_a_mistake_typed_in_the_explain_form_is_named_by_the_forms_words_and_marks_its_field(
+    web: tuple[Service, dict[str, str]],
+) -> None:
+    service, known = web
+    client = sign_in(service, "viewer")
+    page = client.get(f"/runs/{known['run']}/explain/B1", params={"column": "Feb", "case": "ZZ99"})
+    assert page.status_code == 422
+    assert "in <em>A case</em>, at character 1" in page.text and "<code>--case" not in page.text
+    assert 'id="case" name="case" type="text" value="ZZ99" size="20" aria-invalid="true" aria-describedby="explain-problems"' in page.text
+    page = client.get(f"/runs/{known['run']}/explain/B1", params={"column": "Feb", "where": "risk_of_harm >= hgh"})
+    assert "in <em>the condition</em>, at character 17" in page.text and "<code>--where" not in page.text
+    assert 'value="risk_of_harm &gt;= hgh" size="50" aria-invalid="true"' in page.text
+
+
+def test_the_compare_form_refused_names_its_field_and_links_back(web: tuple[Service, dict[str, str]]) -> None:
+    service, known = web
+    client = sign_in(service, "viewer")
+    form = f"/rulesets/{known['esi-2004-followup.esi']}"
+    answer = client.get("/rulesets/diff", params={"old": known["esi-2003.esi"], "new": known["esi-2004-followup.esi"],
+                                                  "evidence": known["original.yaml"], "sample": "febuary"},
+                        headers={"referer": f"http://testserver{form}"})
+    assert answer.status_code == 422
+    assert "found in Sample." in answer.text and "in <em>Sample</em>" in answer.text and "<code>?sample" not in answer.text
+    assert f'<a href="{form}">Back to the form</a>' in answer.text

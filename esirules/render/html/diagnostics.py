@@ -31,6 +31,7 @@ class Shown:
     diagnostic: Diagnostic
     where: str
     excerpt: Excerpt | None
+    field: str | None = None  # the form's field it is in, in the form's words (the pages)
 
 
 def excerpt(text: str | None, d: Diagnostic) -> Excerpt | None:
@@ -51,9 +52,13 @@ def excerpt(text: str | None, d: Diagnostic) -> Excerpt | None:
     return Excerpt(span.line, shown[:start], shown[start:end], shown[end:])
 
 
-def diagnostics_fragment(diagnostics: Sequence[Diagnostic], sources: Mapping[str, str]) -> Markup:
+def diagnostics_fragment(
+    diagnostics: Sequence[Diagnostic], sources: Mapping[str, str], fields: Mapping[str, str] | None = None
+) -> Markup:
+    """`fields`: what a page's form calls the inputs that problems may be in, by the name a
+    problem's span gives them (`--case`, `?sample`): such a problem is said to be in that field."""
     shown = [
-        Shown(d, place(d.span), excerpt(sources.get(d.span.file), d))
+        Shown(d, place(d.span), excerpt(sources.get(d.span.file), d), (fields or {}).get(d.span.file))
         for d in diagnostics
     ]
     errors = sum(1 for d in diagnostics if d.severity == "error")

@@ -139,16 +139,31 @@ def refusal_page(refusal: Refusal, title: str | None = None, back: str | None = 
     from esirules.render.html.diagnostics import diagnostics_fragment
 
     diagnostics = Markup("")
+    detail = refusal.detail
     if refusal.diagnostics:
-        diagnostics = diagnostics_fragment(refusal.diagnostics, refusal.sources or {})
+        diagnostics = diagnostics_fragment(refusal.diagnostics, refusal.sources or {}, FORM_INPUTS)
+        inputs = sorted({FORM_INPUTS[d.span.file] for d in refusal.diagnostics if d.span.file in FORM_INPUTS})
+        if inputs and len(inputs) == len({d.span.file for d in refusal.diagnostics}):  # (only fields: name them)
+            count = sum(1 for d in refusal.diagnostics if d.severity == "error") or len(refusal.diagnostics)
+            detail = f"{count} problem{'s' if count != 1 else ''} found in {' and '.join(inputs)}"
     return Page("problem.html.j2", title or _TITLES.get(refusal.status, "The request could not be carried out"),
-                {"detail": refusal.detail, "errors": refusal.errors or (), "diagnostics": diagnostics, "back": back},
+                {"detail": detail, "errors": refusal.errors or (), "diagnostics": diagnostics, "back": back},
                 refusal.status)
+
+
+# The inputs of the pages' forms, by the name the library's problems give them (the command
+# line's options, the API's query parameters): what each form calls them.
+FORM_INPUTS = {
+    "--case": "A case", "?case": "A case",
+    "--where": "the condition", "?where": "the condition",
+    "--sample": "Sample", "?sample": "Sample",
+    "TARGET": "the page's address", "{target}": "the page's address", "?column": "the page's address",
+}
 
 
 def _form_page(request: Request) -> str | None:
     """The path of the page that sent a form (its Referer), if it is a page of this service."""
-    if request.method != "POST":
+    if request.method != "POST" and not request.url.query:  # (a form sent by GET has a query)
         return None
     referer = urlsplit(request.headers.get("referer", ""))
     if referer.netloc != request.url.netloc or referer.scheme not in ("http", "https"):

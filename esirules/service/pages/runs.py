@@ -25,7 +25,7 @@ from esirules.scoring.result import ColumnResult
 from esirules.service import messages as api
 from esirules.service.library import RunInputs, sheet_title
 from esirules.service.operation import Call, Context
-from esirules.service.pages.frame import Page, PageCall, in_form_words, page_route, redirect
+from esirules.service.pages.frame import FORM_INPUTS, Page, PageCall, in_form_words, page_route, redirect
 from esirules.service.problems import Refusal, found_problems, not_found
 from esirules.service.routes_runs import Scoring, adjust_run, create_run, run_info, told_apart
 from esirules.service.routes_store import compiled_ruleset
@@ -181,7 +181,8 @@ def explanation(context: Context, call: PageCall) -> Page:
     scoring = Scoring(context, inputs)
     library = context.library
     values: dict[str, Any] = {"run": run_info(row), "column": column, "target": target, "case": case or "",
-                              "where": where or "", "all_cases": all_cases, "adjust": None, "problems": None}
+                              "where": where or "", "all_cases": all_cases, "adjust": None, "problems": None,
+                              "invalid": set()}
     try:
         resolved = resolve_target(scoring.compiled.ruleset, target)
     except DiagnosticError as error:
@@ -195,7 +196,8 @@ def explanation(context: Context, call: PageCall) -> Page:
             explained = library.explain(scorer, scoring.compiled, scoring.main, inputs, column, target,
                                         where=where, case=case, all_cases=all_cases)
         except DiagnosticError as error:
-            values["problems"] = diagnostics_fragment(error.diagnostics, error.sources)
+            values["problems"] = diagnostics_fragment(error.diagnostics, error.sources, FORM_INPUTS)
+            values["invalid"] = {FORM_INPUTS.get(d.span.file) for d in error.diagnostics}
             return Page("explanation.html.j2", title, {**values, "explanation": Markup("")}, 422)
         links = RunLinks(row["id"], inputs.ruleset, list(scoring.compiled.files), column.label, resolved.id)
         fragment = library.explanations.put(key, str(explanation_fragment(explained, links)))
