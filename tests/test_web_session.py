@@ -327,3 +327,18 @@ def test_the_compare_form_refused_names_its_field_and_links_back(web: tuple[Serv
     assert answer.status_code == 422
     assert "found in Sample." in answer.text and "in <em>Sample</em>" in answer.text and "<code>?sample" not in answer.text
     assert f'<a href="{form}">Back to the form</a>' in answer.text
+
+
+def test_a_view_of_one_case_or_some_cases_says_so_in_its_title_and_the_run_boxes_are_told_apart(
+    web: tuple[Service, dict[str, str]],
+) -> None:
+    service, known = web
+    client = sign_in(service, "viewer")
+    page = client.get(f"/runs/{known['run']}/explain/B1", params={"column": "Feb", "case": "F01"})
+    assert "<h1>B1 Assessment of risk of harm (Feb), case F01</h1>" in page.text
+    page = client.get(f"/runs/{known['run']}/explain/B1", params={"column": "Feb", "where": "mappa"})
+    assert "<h1>B1 Assessment of risk of harm (Feb), where mappa</h1>" in page.text
+    listed = client.get("/inspections").text
+    names = re.findall(r'aria-label="(Put the run [^"]+)"', listed)
+    assert names and len(names) == len(set(names))  # each run's box named apart (time, id, adjustments)
+    assert all(f"{run[:12]}" in name for name, run in zip(names, re.findall(r'name="run" value="(\w+)"', listed)))

@@ -189,7 +189,9 @@ def explanation(context: Context, call: PageCall) -> Page:
         raise found_problems(error.diagnostics, error.sources) from None
     key = (row["id"], column.label, target, where, case, all_cases, "html")
     fragment = library.explanations.get(key)
-    title = target_heading(resolved, column.label)
+    # (the view in the title too: one case, or some of the cases, is not the whole column)
+    title = target_heading(resolved, column.label) + (f", case {case}" if case else "") + (
+        f", where {where}" if where else "")
     if fragment is None:
         scorer = library.scorer(scoring.compiled, scoring.main, scoring.evidence, inputs.overlay())
         try:
