@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import subprocess
 import sys
 from pathlib import Path
@@ -66,17 +67,24 @@ def test_the_server_refuses_to_start_on_an_old_schema(sqlite_url: str) -> None:
     empty.dispose()
 
 
-def test_an_unreachable_database_is_a_503_not_a_500(tmp_path: Path) -> None:
+def test_an_unreachable_database_is_a_503_not_a_500(tmp_path: Path, caplog: pytest.LogCaptureFixture) -> None:
+    """Its cause goes to the operator's log; a client, who may not have signed in (readiness is
+    open), is not shown the database's address or the driver's words."""
     url = str(tmp_path / "no-such-folder" / "store.db")
     database = Database(url)
     app = create_app(Settings(database=url, check_schema=False), database=database)
     from starlette.testclient import TestClient
 
-    with TestClient(app) as client:
+    with TestClient(app) as client, caplog.at_level("WARNING", logger="esirules.service"):
         response = client.get("/v1/status", headers={"Authorization": "Bearer esirules_t0123456789abcdef_x"})
         assert response.status_code == 503 and response.headers["retry-after"] == "5"
         assert response.json()["type"] == "urn:esirules:problem:unavailable"
-        assert client.get("/health/ready").json()["database"] == "unreachable"
+        ready = client.get("/health/ready").json()
+        assert ready["database"] == "unreachable"
+        for said in (response.text, json.dumps(ready)):
+            assert "no-such-folder" not in said and "unable to open" not in said
+    warned = [r.getMessage() for r in caplog.records if r.name == "esirules.service"]
+    assert len(warned) == 2 and all(m.startswith("the database cannot answer: unable to open") for m in warned)
 
 
 def test_requests_and_problems_carry_a_request_id(service: Service) -> None:
@@ -174,6 +182,10 @@ def test_the_openapi_document_is_3_1_and_describes_every_operation(service: Serv
     assert document["paths"]["/health/live"]["get"]["security"] == []
     assert "RunRequest" in document["components"]["schemas"]
     assert document["components"]["schemas"]["RunRequest"]["additionalProperties"] is False
+    # The conditional GET of a run's result, as api.md describes it and the service does it
+    result = document["paths"]["/v1/runs/{id}/result"]["get"]
+    assert any(p["name"] == "If-None-Match" and p["in"] == "header" for p in result["parameters"])
+    assert "ETag" in result["responses"]["200"]["headers"] and "304" in result["responses"]
 
     def refs(node: object) -> set[str]:
         if isinstance(node, dict):

@@ -166,11 +166,13 @@ def endpoint(context: Context, operation: Operation) -> Callable[[Request], Any]
         except Refusal as refusal:
             return _problem_response(refusal, request.url.path, request_id)
         except DatabaseUnavailable as error:
-            busy = Refusal("unavailable", f"the database cannot answer now ({error}); try again shortly",
+            observe.database_unavailable(error, request_id)
+            busy = Refusal("unavailable", "the database cannot answer now; try again shortly",
                            headers={"Retry-After": "5"})
             return _problem_response(busy, request.url.path, request_id)
         etag = reply.headers.get("ETag")
-        if etag is not None and reply.status == 200 and etag in _entity_tags(request.headers.get("if-none-match", "")):
+        tags = _entity_tags(request.headers.get("if-none-match", ""))
+        if etag is not None and reply.status == 200 and (etag in tags or "*" in tags):
             return Response(status_code=304, headers={"ETag": etag})  # (the client's copy is this one: RFC 9110)
         content = reply.content
         if reply.media_type == JSON_MEDIA_TYPE and not isinstance(content, (bytes, str)):

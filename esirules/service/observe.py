@@ -72,6 +72,12 @@ ACCESS = logging.getLogger("esirules.access")
 ERRORS = logging.getLogger("esirules.service")
 
 
+def database_unavailable(error: Exception, request_id: str | None = None) -> None:
+    """The cause of a 503 for the operator, in the log: clients are told only that the database
+    cannot answer (its address and the driver's words are not theirs to see)."""
+    ERRORS.warning(f"the database cannot answer: {error}", extra={"fields": {"request_id": request_id}})
+
+
 def access(fields: dict[str, Any]) -> None:
     """Log one answered request. `fields` never hold a token's secret or a request body."""
     ACCESS.info("%s %s %s", fields["method"], fields["path"], fields["status"], extra={"fields": fields})

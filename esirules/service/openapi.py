@@ -65,6 +65,10 @@ def _operation(operation: Operation, components: Components, problem: dict[str, 
                            "schema": {"type": "string", **schema}, "description": form})
     if operation.query is not None:
         parameters.extend(query_parameters(operation.query, components))
+    if operation.conditional:
+        parameters.append({"name": "If-None-Match", "in": "header", "required": False, "schema": {"type": "string"},
+                           "description": "the `ETag` of a copy the client holds (or `*`): if it is current, "
+                                          "the answer is 304 with no body"})
     if parameters:
         out["parameters"] = parameters
     if operation.body is not None:
@@ -78,6 +82,12 @@ def _operation(operation: Operation, components: Components, problem: dict[str, 
             content = {media: {"schema": schema if isinstance(schema, dict) else components.schema(schema)}
                        for media, schema in answer.media.items()}
         responses[str(answer.status)] = {"description": answer.description, "content": content}
+        if operation.conditional and answer.status == 200:
+            responses["200"]["headers"] = {"ETag": {"description": "the SHA-256 of the body, quoted",
+                                                    "schema": {"type": "string"}}}
+    if operation.conditional:
+        responses["304"] = {"description": "Not Modified: the `If-None-Match` names the current `ETag`; no body",
+                            "headers": {"ETag": {"schema": {"type": "string"}}}}
     statuses = set(_ALWAYS) | set(operation.problems)
     if operation.role is not None:
         statuses |= set(_WITH_TOKEN)

@@ -115,3 +115,5 @@ class Operation:
     path_schemas: Mapping[str, dict[str, Any]] = attrs.field(factory=dict)
     problems: tuple[int, ...] = ()  # statuses beyond the ones every operation may give
     description: str = ""
+    # Its 200 carries an `ETag`; a request whose `If-None-Match` names it gets 304 and no body.
+    conditional: bool = False

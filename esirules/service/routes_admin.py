@@ -23,7 +23,9 @@ def ready(context: Context, call: Call) -> Reply:
     try:
         found = migrate.current(context.database)
     except DatabaseUnavailable as error:
-        return Reply(503, api.Readiness("unavailable", "unreachable", None, needed, f"the database cannot be reached: {error}"))
+        observe.database_unavailable(error, call.request_id)
+        return Reply(503, api.Readiness("unavailable", "unreachable", None, needed,
+                                        "the database cannot be reached (the service's log says why)"))
     if found != needed:
         advice = "upgrade this esirules (the database's is newer)" if migrate.is_newer(found) else "run `esirules db upgrade`"
         detail = f"the database's schema is at revision {found or 'none'}; {advice}"

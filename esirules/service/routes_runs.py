@@ -403,7 +403,7 @@ def operations() -> list[Operation]:
         Operation("GET", "/v1/runs/{id}/result", "getRunResult", "A run's result, byte for byte as stored",
                   "runs", "viewer", run_result, (Answer(200, "the result JSON as `esirules score --format json` "
                                                                  "prints it", api.Result),),
-                  path_schemas=RUN_PATH, problems=(404,)),
+                  path_schemas=RUN_PATH, problems=(404,), conditional=True),
         Operation("GET", "/v1/runs/{id}/verification", "verifyRun", "Score a run again and compare",
                   "runs", "viewer", verify_run, (Answer(200, "the comparison", api.Verification),),
                   path_schemas=RUN_PATH, problems=(404,),

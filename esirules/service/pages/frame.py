@@ -31,6 +31,7 @@ from starlette.routing import Route
 from starlette.types import Message
 
 from esirules.render.html.environment import make_environment, stylesheet
+from esirules.service import observe
 from esirules.service.database import DatabaseUnavailable
 from esirules.service.messages import role_at_least
 from esirules.service.operation import Context
@@ -265,7 +266,8 @@ def page_route(context: Context, path: str, handler: Handler, *, role: str = "vi
         request.state.route = path
         try:
             actor = await run_in_threadpool(session.actor_of, context, request)
-        except DatabaseUnavailable:
+        except DatabaseUnavailable as error:
+            observe.database_unavailable(error)
             return render(refusal_page(Refusal("unavailable", "the database cannot answer now; try again shortly")),
                           None, request)
         if actor is None:
@@ -296,7 +298,8 @@ def page_route(context: Context, path: str, handler: Handler, *, role: str = "vi
             reply = await run_in_threadpool(_answer, handler, context, call)
         except Refusal as refusal:
             return render(refusal_page(refusal, back=_form_page(request)), call, request)
-        except DatabaseUnavailable:
+        except DatabaseUnavailable as error:
+            observe.database_unavailable(error)
             busy = Refusal("unavailable", "the database cannot answer now; try again shortly")
             return render(refusal_page(busy), call, request)
         return reply if isinstance(reply, Response) else render(reply, call, request)
