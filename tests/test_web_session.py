@@ -342,3 +342,20 @@ def test_a_view_of_one_case_or_some_cases_says_so_in_its_title_and_the_run_boxes
     names = re.findall(r'aria-label="(Put the run [^"]+)"', listed)
     assert names and len(names) == len(set(names))  # each run's box named apart (time, id, adjustments)
     assert all(f"{run[:12]}" in name for name, run in zip(names, re.findall(r'name="run" value="(\w+)"', listed)))
+
+
+def test_the_adjustment_form_names_the_runs_that_adjust_this_one_since(web: tuple[Service, dict[str, str]]) -> None:
+    """Each adjustment makes a run of its own: a second inspector adjusting the same run would
+    make a sibling that lacks the first's, so the form says so, with a link to it."""
+    service, known = web
+    run = service.run(known["esi-2004-followup.esi"], known["followup.yaml"], {"sample": "february", "label": "Since"})
+    run_id = run["run"]["id"]
+    client = sign_in(service, "inspector")
+    before = client.get(f"/runs/{run_id}/explain/A2", params={"column": "Since"}).text
+    assert "has been adjusted since" not in before
+    first = service.post(f"/v1/runs/{run_id}/adjustments", {"criterion": "A3", "grade": "Not met", "reason": "x"},
+                         role="inspector").json()["run"]["id"]
+    page = client.get(f"/runs/{run_id}/explain/A2", params={"column": "Since"}).text
+    assert "This run has been adjusted since, in a run of\nits own:" in page
+    assert f'<a href="/runs/{first}">A3 → Not met by inspector holder</a>' in page
+    assert "has been adjusted since" in client.get(f"/runs/{run_id}").text

@@ -10,7 +10,7 @@ the API's own handlers (`adjust_run`, `create_run`), so they are checked, stored
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 from urllib.parse import quote, urlencode
 
@@ -148,8 +148,16 @@ def run_page(context: Context, call: PageCall) -> Page:
                               "evidence": evidence, "adjust": None, "warnings": warnings}
     if call.may("inspector"):
         values["adjust"] = _adjustable(context, inputs)
+        values["adjusted_since"] = adjusted_since(context, row)
     labels = ", ".join(c.label for c in info.columns)  # (runs of one inspection told apart by their columns)
     return Page("run.html.j2", f"Run {labels} of {info.created_at[:10]}: {title}", values)
+
+
+def adjusted_since(context: Context, row: Mapping[str, Any]) -> list[Any]:
+    """The runs that adjust this one, newest first: a second adjustment made here would not
+    carry theirs (each adjustment makes a run of its own), so the form names them."""
+    runs, _ = context.store.runs(None, row["evidence"], 500, 0)
+    return [run_info(r) for r in runs if r["adjusts"] == row["id"]]
 
 
 def _adjustable(context: Context, inputs: RunInputs) -> dict[str, list[str]]:
@@ -207,6 +215,7 @@ def explanation(context: Context, call: PageCall) -> Page:
         grades = _adjustable(context, inputs).get(resolved.id)
         if grades is not None:
             values["adjust"] = {"criterion": resolved.id, "grades": grades}
+            values["adjusted_since"] = adjusted_since(context, row)
     return Page("explanation.html.j2", title, {**values, "explanation": Markup(fragment)})
 
 
