@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from service_helpers import Service
@@ -359,3 +360,15 @@ def test_the_adjustment_form_names_the_runs_that_adjust_this_one_since(web: tupl
     assert "This run has been adjusted since, in a run of\nits own:" in page
     assert f'<a href="/runs/{first}">A3 → Not met by inspector holder</a>' in page
     assert "has been adjusted since" in client.get(f"/runs/{run_id}").text
+
+
+def test_a_form_sent_after_the_session_ended_offers_to_sign_in_and_come_back(web: tuple[Service, dict[str, str]]) -> None:
+    from starlette.testclient import TestClient
+
+    service, known = web
+    client = TestClient(service.app, raise_server_exceptions=False, base_url="http://testserver")
+    page = f"/runs/{known['run']}/explain/A2?column=Feb"
+    answer = client.post(f"/runs/{known['run']}/adjust", data={"criterion": "A2", "grade": "Well met", "reason": "x"},
+                         headers={"referer": f"http://testserver{page}"})
+    assert answer.status_code == 401 and "nothing was done" in answer.text
+    assert f'<a href="/sign-in?next={quote(page, safe="/")}">Sign in</a>, and you are taken back' in answer.text

@@ -276,7 +276,11 @@ def page_route(context: Context, path: str, handler: Handler, *, role: str = "vi
                 # (a session whose token is no longer valid is told so on the sign-in page)
                 ended = "&ended=yes" if session.session_token(request) is not None else ""
                 return redirect(f"/sign-in?next={quote(here, safe='/')}{ended}")
-            return render(Page("signed_out.html.j2", "Please sign in again", status=401), None, request)
+            # (a form sent after the session ended: signing in leads back to the page that sent it)
+            back = _form_page(request)
+            target = f"/sign-in?next={quote(back, safe='/')}" if back else "/sign-in"
+            return render(Page("signed_out.html.j2", "Please sign in again", {"sign_in": target}, status=401),
+                          None, request)
         token = session.session_token(request) or ""
         call = PageCall(request, actor, dict(request.path_params), _query(request), None, {}, session.csrf_token(token))
         if not role_at_least(actor.role, role):
