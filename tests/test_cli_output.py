@@ -418,3 +418,15 @@ def test_output_into_a_folder_that_does_not_exist_says_so(example: Path) -> None
     assert (code, out) == (2, "")
     assert "cannot write `nowhere/sheet.csv`: there is no folder `nowhere` to write it in; make the folder first" in err
     assert not (example / "nowhere").exists()
+
+
+def test_a_word_a_command_does_not_take_shows_its_own_usage_and_a_misspelt_command_the_one_meant(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    from esirules.cli.main import main
+
+    assert main(["score", "--bogus", "x.yaml"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: esirules score [-h]") and err.endswith("esirules: error: unrecognized arguments: --bogus\n")
+    assert main(["scroe", "x.yaml"]) == 2
+    assert capsys.readouterr().err.endswith("; did you mean `score`?\n")

@@ -32,8 +32,19 @@ EXTRAS = {"serve": "service", "db": "service", "token": "service", "lsp": "edito
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"esirules: error: {message}\n")
+        sys.stderr.write(f"esirules: error: {message}{_meant_command(message)}\n")
         raise SystemExit(2)
+
+
+def _meant_command(message: str) -> str:
+    """`; did you mean `score`?` after argparse's "invalid choice: 'scroe'" for a command."""
+    import re
+
+    from esirules.diagnostics import did_you_mean
+
+    typed = re.match(r"argument COMMAND: invalid choice: '([^']*)'", message)
+    meant = did_you_mean(typed[1], list(COMMANDS)) if typed else None
+    return f"; {meant}" if meant else ""
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
         # Each command module declares its own arguments; importing it is cheap (its heavy
         # imports happen inside run()).
         importlib.import_module(module).add_arguments(sub)
+    parser.set_defaults(parsers=commands.choices)  # (a word a command does not take is its own error)
     return parser
 
 
@@ -100,7 +112,10 @@ def _open_closed_streams() -> None:
 def _run(words: list[str]) -> int:
     parser = build_parser()
     try:
-        args = parser.parse_args(words)
+        args, unknown = parser.parse_known_args(words)
+        if unknown:  # said with the command's own usage, which lists what it takes
+            command = args.parsers.get(args.command) if args.command else None
+            (command or parser).error(f"unrecognized arguments: {' '.join(unknown)}")
     except SystemExit as done:  # --help, or a usage error: flush here, where a closed pipe is caught
         _flush()
         return done.code if isinstance(done.code, int) else 2
