@@ -399,7 +399,9 @@ def test_csv_header_problems(tmp_path):
         ("E103", 1, 47),
         ("E103", 2, 22),
     ]
-    assert "Order" in problems[0].message
+    assert problems[0].message == "columns `order_type` and `Order` both hold `order_type` (columns 3 and 5)"
+    twice = _problems(_write(tmp_path, "d.csv", "id,order_type,risk_of_harm,order_type\nC1,cro,low,cro\n"))
+    assert [d.message for d in twice if d.code == "E106"] == ["two columns are headed `order_type` (columns 2 and 4)"]
 
 
 def test_csv_without_id_column(tmp_path):

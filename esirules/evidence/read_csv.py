@@ -22,7 +22,7 @@ import numpy.typing as npt
 from esirules import collector
 from esirules.diagnostics import Diagnostic
 from esirules.evidence.table import CaseTable, CsvCells, Interner, line_numbers
-from esirules.evidence.vocabulary import ID_HEADINGS, Problems, Vocabulary, heading_field
+from esirules.evidence.vocabulary import ID_HEADINGS, Problems, Vocabulary, heading_field, same_field
 from esirules.span import Span
 
 BLOCK_ROWS = 8192  # rows numbered at a time: their strings are freed block by block
@@ -65,15 +65,7 @@ def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> Cas
         if field is None:
             continue
         if field in where:
-            first = header[where[field]].strip()
-            problems.append(
-                Diagnostic(
-                    "E106",
-                    f"columns `{first}` and `{heading.strip()}` both hold `{field.split(':')[-1]}`",
-                    span,
-                    "keep one of the two columns",
-                )
-            )
+            problems.append(same_field(header[where[field]], heading, field, (str(where[field] + 1), str(j + 1)), span))
             continue
         where[field] = j
         table.columns[field] = matrix[:, j]

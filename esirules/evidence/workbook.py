@@ -38,7 +38,7 @@ from esirules.evidence.read_workbook import (
     cell_name,
 )
 from esirules.evidence.table import CaseTable, CsvCells, line_numbers
-from esirules.evidence.vocabulary import ID_HEADINGS, Vocabulary, heading_field, vocabulary
+from esirules.evidence.vocabulary import ID_HEADINGS, Vocabulary, heading_field, same_field, vocabulary
 from esirules.files import DISK, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
@@ -310,15 +310,8 @@ class _WorkbookLoad:
             if field is None:
                 continue
             if field in where:
-                first = sheet.text(where[field], header_row).strip()
-                problems.append(
-                    Diagnostic(
-                        "E106",
-                        f"columns `{first}` and `{heading.strip()}` both hold `{field.split(':')[-1]}`",
-                        span,
-                        "keep one of the two columns",
-                    )
-                )
+                places = (str(sheet.columns[where[field]]), str(sheet.columns[k]))  # (by number, as in CSV)
+                problems.append(same_field(sheet.text(where[field], header_row), heading, field, places, span))
                 continue
             where[field] = k
             table.columns[field] = sheet.numbers[k][rows]
