@@ -469,7 +469,7 @@ class _Text(Visitor[Tree]):
                 Plain(f"{label}: {plural(len(changes), 'item')}, {plural(steps, 'step')} up the scale")
             )
             for change in changes:
-                text = Plain(f"raise {change.item} from {change.rating} to {change.to}")
+                text = Plain(f"improve {change.item} from {change.rating} to {change.to}")
                 band = change.band
                 if change.measure is not None and band is not None:
                     tests = "otherwise" if band.otherwise else "when " + " and ".join(t.text for t in band.tests)
