@@ -327,3 +327,18 @@ def test_settings_the_service_cannot_use_are_one_line_each(tmp_path: Path) -> No
         assert run.returncode == 2 and run.stderr.startswith(
             "esirules: error: the database URL cannot be read: its port (after the host's `:`) must be a number"), url
         assert "Traceback" not in run.stderr and "Zebra" not in run.stderr
+
+
+def test_serve_on_a_port_in_use_says_so_before_it_starts(sqlite_url: str) -> None:
+    import socket
+
+    migrate.upgrade(Database(sqlite_url))
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        run = subprocess.run([sys.executable, "-m", "esirules.cli.main", "serve", "--db", sqlite_url, "--port", str(port)],
+                             capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert (run.returncode, run.stderr) == (
+        2, f"esirules: error: cannot listen on 127.0.0.1 port {port}: address already in use; choose another with "
+           "--port (or --host)\n")

@@ -43,6 +43,8 @@ def written_to(path: str | None) -> Iterator[None]:
         return
     from esirules.files import FileProblem, ordinary_mode, was_read, write_atomically
 
+    if not path.strip():
+        raise FileProblem("no file is named; give --output the name of the file to write")
     if was_read(path):
         raise FileProblem("this command read it, as evidence or rules; name another file with `--output`")
 

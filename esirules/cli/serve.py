@@ -66,6 +66,26 @@ def open_database(url: str | None, *, create: bool = False):  # type: ignore[no-
         return None
 
 
+def _cannot_listen(host: str, port: int) -> str | None:
+    """Why the service could not listen at the address, if it could not (a port in use, a host
+    that is not this machine's): said before the server starts, which would exit with code 3 and a
+    line of its log alone."""
+    import socket
+
+    try:
+        found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except socket.gaierror as error:
+        return f"the host is not known ({(error.strerror or str(error)).lower()})"
+    family, kind, protocol, _, address = found[0]
+    with socket.socket(family, kind, protocol) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            return (error.strerror or str(error)).lower()
+    return None
+
+
 def run(args: argparse.Namespace) -> int:
     import shutil
     import tempfile
@@ -99,6 +119,10 @@ def run(args: argparse.Namespace) -> int:
         return 1
     finally:
         database.dispose()
+    taken = _cannot_listen(args.host, args.port)
+    if taken is not None:
+        output.error(f"cannot listen on {args.host} port {args.port}: {taken}; choose another with --port (or --host)")
+        return 2
     os.environ["ESIRULES_DB"] = database.url
     os.environ["ESIRULES_MAX_BODY_BYTES"] = str(args.max_body_bytes)
     os.environ["ESIRULES_LOG_LEVEL"] = args.log_level

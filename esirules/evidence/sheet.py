@@ -204,7 +204,7 @@ class _Sheet:
             return SheetSpec(title, ())
         if not isinstance(columns, yaml.SequenceNode) or not columns.value:
             self.problem(
-                "`columns` must be a list of columns",
+                "`columns` lists no column" if isinstance(columns, yaml.SequenceNode) else "`columns` must be a list of columns",
                 columns,
                 "each column has `label`, `evidence`, and optionally `ruleset` and `sample`",
             )
