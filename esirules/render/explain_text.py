@@ -41,6 +41,7 @@ from esirules.render.explain_text_parts import (
     add_band,
     add_bands,
     add_caps,
+    add_changes,
     add_fact_condition,
     capped,
     outcome_tree,
@@ -357,7 +358,7 @@ class _Text(Visitor[Tree]):
                 node = higher.add(grade)
                 for why in h.why_not:
                     node.add(Plain(f"not reached: {why}"))
-                self.changes(node, h.options, h.changes.reason)
+                add_changes(node, h.options, h.changes.reason)
         self.contribution(tree, body.contribution)
         return tree
 
@@ -454,28 +455,6 @@ class _Text(Visitor[Tree]):
                 cap_node.add(Plain(f"{HOLDS if clause.result.holds else FAILS} {clause.sentence}"))
             for f in cap.facts:
                 add_fact_condition(cap_node, f)
-
-    def changes(self, parent: Tree, options: Sequence[Sequence[object]], reason: str | None) -> None:
-        from esirules.explain.objects import ChangeExplanation
-
-        if not options:
-            parent.add(Plain(f"no smallest change: {reason}", style="yellow"))
-            return
-        for number, option in enumerate(options, start=1):
-            changes = [c for c in option if isinstance(c, ChangeExplanation)]
-            steps = sum(c.steps for c in changes)
-            label = "smallest change" if len(options) == 1 else f"smallest change, option {number}"
-            node = parent.add(
-                Plain(f"{label}: {plural(len(changes), 'item')}, {plural(steps, 'step')} up the scale")
-            )
-            for change in changes:
-                text = Plain(f"improve {change.item} from {change.rating} to {change.to}")
-                band = change.band
-                if change.measure is not None and band is not None:
-                    tests = "otherwise" if band.otherwise else "when " + " and ".join(t.text for t in band.tests)
-                    text.append(f" (measure {change.measure}: {band.value} {tests})")
-                    text.append_text(where_text(band.rule, line=False))
-                node.add(text)
 
     # --- sections and the overall -------------------------------------------------------------
 

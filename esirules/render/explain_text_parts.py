@@ -24,7 +24,7 @@ from esirules.explain.objects import (
 )
 from esirules.render.terminal import Plain
 from esirules.render.wording import recorded_place, shown_path
-from esirules.words import fraction_text
+from esirules.words import fraction_text, plural
 
 HOLDS, FAILS, UNKNOWN = "✓", "✗", "?"
 
@@ -134,3 +134,26 @@ def add_band(parent: Tree, band: BandExplanation, mark: bool = True) -> None:
         )
         text = Plain(f"{sign}{band.value} when {tests}")
     parent.add(text.append_text(where_text(band.rule, line=False)))
+
+
+def add_changes(parent: Tree, options: Sequence[Sequence[object]], reason: str | None) -> None:
+    """The smallest changes in the ratings that reach a grade: each option, its items and steps,
+    and for an item rated from a measure the band its figures would need."""
+    from esirules.explain.objects import ChangeExplanation
+
+    if not options:
+        parent.add(Plain(f"no smallest change: {reason}", style="yellow"))
+        return
+    for number, option in enumerate(options, start=1):
+        changes = [c for c in option if isinstance(c, ChangeExplanation)]
+        steps = sum(c.steps for c in changes)
+        label = "smallest change" if len(options) == 1 else f"smallest change, option {number}"
+        node = parent.add(Plain(f"{label}: {plural(len(changes), 'item')}, {plural(steps, 'step')} up the scale"))
+        for change in changes:
+            text = Plain(f"improve {change.item} from {change.rating} to {change.to}")
+            band = change.band
+            if change.measure is not None and band is not None:
+                tests = "otherwise" if band.otherwise else "when " + " and ".join(t.text for t in band.tests)
+                text.append(f" (measure {change.measure}: {band.value} {tests})")
+                text.append_text(where_text(band.rule, line=False))
+            node.add(text)
