@@ -195,7 +195,7 @@ def unknown_column(name: str, span: Span, vocab: Vocabulary) -> Diagnostic:
 
 def same_field(first: str, second: str, field: str, places: tuple[str, str], span: Span) -> Diagnostic:
     """E106: two columns that hold one field; `places` names the two columns as the file does
-    (`10` and `12`, or `J` and `L`): headed alike, only their places tell them apart."""
+    (by number, in CSV files and workbooks alike): headed alike, only their places tell them apart."""
     first, second, name = first.strip(), second.strip(), field.split(":")[-1]
     if first == second:
         message = f"two columns are headed `{first}` (columns {places[0]} and {places[1]})"
