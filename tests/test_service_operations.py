@@ -79,8 +79,9 @@ def test_an_unreachable_database_is_a_503_not_a_500(tmp_path: Path, caplog: pyte
         response = client.get("/v1/status", headers={"Authorization": "Bearer esirules_t0123456789abcdef_x"})
         assert response.status_code == 503 and response.headers["retry-after"] == "5"
         assert response.json()["type"] == "urn:esirules:problem:unavailable"
-        ready = client.get("/health/ready").json()
-        assert ready["database"] == "unreachable"
+        answer = client.get("/health/ready")
+        ready = answer.json()
+        assert ready["database"] == "unreachable" and answer.headers["retry-after"] == "5"
         for said in (response.text, json.dumps(ready)):
             assert "no-such-folder" not in said and "unable to open" not in said
     warned = [r.getMessage() for r in caplog.records if r.name == "esirules.service"]
@@ -342,3 +343,11 @@ def test_serve_on_a_port_in_use_says_so_before_it_starts(sqlite_url: str) -> Non
     assert (run.returncode, run.stderr) == (
         2, f"esirules: error: cannot listen on 127.0.0.1 port {port}: address already in use; choose another with "
            "--port (or --host)\n")
+
+
+def test_serve_names_each_option_given_a_value_it_cannot_take(capsys: pytest.CaptureFixture[str]) -> None:
+    from esirules.cli.main import main
+
+    assert main(["serve", "--port", "0", "--workers", "0"]) == 2
+    assert capsys.readouterr().err == (
+        "esirules: error: --workers must be 1 or more, not 0; --port must be 1 to 65535, not 0\n")

@@ -96,8 +96,12 @@ def run(args: argparse.Namespace) -> int:
     from esirules.service import migrate, observe
     from esirules.service.database import DatabaseUnavailable, shown_url
 
-    if args.workers < 1 or not 0 < args.port < 65536 or args.max_body_bytes < 1:
-        output.error("--workers and --max-body-bytes must be positive, --port 1 to 65535")
+    wrong = [f"{option} must be {rule}, not {value}" for option, value, rule in (
+        ("--workers", args.workers, "1 or more"), ("--port", args.port, "1 to 65535"),
+        ("--max-body-bytes", args.max_body_bytes, "1 or more")) if not (
+        1 <= value <= 65535 if option == "--port" else value >= 1)]
+    if wrong:
+        output.error("; ".join(wrong))
         return 2
     from esirules.service.operation import SettingError, Settings
 

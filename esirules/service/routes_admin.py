@@ -25,7 +25,8 @@ def ready(context: Context, call: Call) -> Reply:
     except DatabaseUnavailable as error:
         observe.database_unavailable(error, call.request_id)
         return Reply(503, api.Readiness("unavailable", "unreachable", None, needed,
-                                        "the database cannot be reached (the service's log says why)"))
+                                        "the database cannot be reached (the service's log says why)"),
+                     headers={"Retry-After": "5"})
     if found != needed:
         advice = "upgrade this esirules (the database's is newer)" if migrate.is_newer(found) else "run `esirules db upgrade`"
         detail = f"the database's schema is at revision {found or 'none'}; {advice}"
