@@ -392,3 +392,16 @@ def test_a_case_the_where_condition_does_not_select_is_said_to_be_outside_the_ca
     assert code == 0 and "Not in the cases explained</strong>: the case is not one of the cases where" in html
     high = explained(FOLLOWUP, "B1", "--sample", "february", "--case", "F01", "--where", "risk_of_harm >= high")
     assert high["case"]["in_column"] is True  # (F01 is high risk: one of them)
+
+
+def test_blank_answers_are_not_filed_under_not_applicable(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The guide tells a blank (not answered) from `n/a` (not applicable); so does the explanation."""
+    with (EXAMPLE / "followup-cases.csv").open(encoding="utf-8", newline="") as handle:
+        september = [row for row in csv.DictReader(handle) if row["sample"] == "september"]
+    question = next(k for k in september[0] if k.startswith("D1."))
+    assert all(row[question] == "" for row in september)  # (section D is not asked in September)
+    monkeypatch.setenv("COLUMNS", "300")
+    code, text, _ = run(FOLLOWUP, "D1", "--pool-samples")
+    assert code == 0
+    assert f"│   │   └── not answered ({len(september)})\n" in text
+    assert "not applicable (30)\n│   │       └── not answered" not in text

@@ -58,6 +58,7 @@ from esirules.render.wording import (
     measure_comparison,
     measure_figure,
     pooled_into,
+    uncounted,
 )
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult, QuestionResult
@@ -306,7 +307,7 @@ class _Text(Visitor[Tree]):
         if q.not_applicable:
             # The `applies when` line is cited once, above; other reasons cite their own rule.
             groups = [g if g.rule != q.applies_rule else GroupExplanation(g.group, None) for g in q.not_applicable]
-            self.groups(node, "not applicable", groups)
+            self.groups(node, uncounted(groups), groups)
 
     def pooled_sum(self, body: NumericalExplanation) -> Text:
         c = body.criterion

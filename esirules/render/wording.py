@@ -17,6 +17,7 @@ from esirules.words import Rounding, approx_percent, number_text, plural, round_
 
 if TYPE_CHECKING:  # (only named: the command line's output, which `check` prints through, needs no numpy)
     from esirules.evidence.cases import Location
+    from esirules.explain.objects import GroupExplanation
     from esirules.scoring.result import AggregateResult, CriterionResult, QuestionResult
 
 POOLING_FORMULAS = {
@@ -155,3 +156,15 @@ def higher_than(criterion: CriterionResult) -> str:
     if criterion.uncapped_grade is not None:
         return f"the grade after the cap is {criterion.computed_grade}"
     return f"the computed grade is {criterion.computed_grade}"
+
+
+_BLANK = frozenset({"not_answered", "prompt_not_answered"})
+
+
+def uncounted(groups: Sequence[GroupExplanation]) -> str:
+    """What a question's uncounted cases are called: `not applicable`, `not answered` (blank), or
+    `not counted` where they are some of each (a blank answer is not the not-applicable answer)."""
+    kinds = {g.group.cause.kind for g in groups}
+    if kinds <= _BLANK:
+        return "not answered"
+    return "not counted" if kinds & _BLANK else "not applicable"

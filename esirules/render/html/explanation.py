@@ -40,6 +40,7 @@ from esirules.render.wording import (
     pooled_into,
     recorded_place,
     shown_path,
+    uncounted,
 )
 from esirules.scoring.causes import Cause
 from esirules.scoring.result import ColumnResult
@@ -67,6 +68,7 @@ class Helpers:
         self.approx = approx_percent
         self.pooled_into = pooled_into
         self.higher_than = higher_than
+        self.uncounted = uncounted
         self.plural = plural
         self.path = shown_path
         self.recorded = recorded_place
