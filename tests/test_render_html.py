@@ -92,6 +92,8 @@ def test_score_writes_the_report_sheet_as_one_self_contained_page() -> None:
     assert [cells[("overall", c)] for c in COLUMNS] == [f or "n/c" for f in OVERALL]
     assert (cells[("D3", "Original")], cells[("D3", "Feb")]) == D3
     assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 4  # a chart per section
+    # each part's title a heading (in its table's caption), which a screen reader's heading keys reach
+    assert html.count('<caption') == html.count('<h2 class="caption">') == html.count('<table class="sheet"') > 4
     assert "Feb, A1: computed Not met; adjusted to Partly met by Lead inspector" in html
     # `n/c` is said in words to a screen reader, which would read it out as "n slash c"
     assert html.count('n/c</span><span class="visually-hidden"> (not computable)</span>') == sum(
