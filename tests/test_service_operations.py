@@ -322,7 +322,8 @@ def test_settings_the_service_cannot_use_are_one_line_each(tmp_path: Path) -> No
     assert (run.returncode, run.stderr) == (
         2, "esirules: error: ESIRULES_CACHE_EVIDENCE must be a whole number of 0 or more (0 keeps nothing), not `1k`\n")
     assert not (tmp_path / "s.db").exists()
-    for url in ("postgresql://esirules@127.0.0.1:notaport/esirules", "postgresql://u:pass@Zebra@db.example:54 32/x"):
+    for url in ("postgresql://esirules@127.0.0.1:notaport/esirules", "postgresql://u:pass@Zebra@db.example:54 32/x",
+                "postgresql://u:pass@Zebra@127.0.0.1:5432/x"):  # (the rest of the password was shown as the host)
         run = subprocess.run([sys.executable, "-m", "esirules.cli.main", "db", "current", "--db", url],
                              capture_output=True, text=True, cwd=ROOT, timeout=60)
         assert run.returncode == 2 and run.stderr.startswith(

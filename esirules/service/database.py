@@ -42,11 +42,14 @@ def database_url(given: str | None) -> str:
     if given.startswith(("postgresql://", "postgres://", "postgresql+psycopg://")):
         url = "postgresql+psycopg://" + given.split("://", 1)[1]
         try:
-            sa.make_url(url)
+            parsed = sa.make_url(url)
         except ValueError:
+            parsed = None
+        # (a password holding `@` unencoded puts the rest of it in the host, which a message would show)
+        if parsed is None or "@" in (parsed.host or ""):
             raise UnsupportedDatabase(
                 "the database URL cannot be read: its port (after the host's `:`) must be a number; a password "
-                "holding `@`, `:`, `/` or `#` must be written percent-encoded (`@` as `%40`)") from None
+                "holding `@`, `:`, `/` or `#` must be written percent-encoded (`@` as `%40`)")
         return url
     if given.startswith("sqlite:///"):
         path = given[len("sqlite:///"):]
