@@ -118,7 +118,7 @@ def test_explain_writes_a1_with_the_adjustment_and_the_smallest_change() -> None
     assert "Computed <strong>Not met</strong> → final <strong>Partly met</strong>" in html
     assert "by <strong class=\"adjusted-by\">Lead inspector</strong>" in html
     assert "significantly improved its position on the NPD" in html
-    assert re.search(r'<ul class="tree smallest-change">\s*<li>Raise A1\.', html)
+    assert re.search(r'<ul class="tree smallest-change">\s*<li>Improve A1\.', html)
 
 
 def test_every_kind_of_explanation_renders() -> None:

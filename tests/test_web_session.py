@@ -302,6 +302,7 @@ def test_the_adjustment_form_says_the_grade_is_given_in_every_column(web: tuple[
     assert page.status_code == 200
     assert ("the grade is given in <strong>every column</strong> of the new run\n(february, september), "
             "not only in february.") in page.text
+    assert "This run stays as it is. An adjustment is the inspection's" in page.text
 
 
 def test_a_mistake_typed_in_the_explain_form_is_named_by_the_forms_words_and_marks_its_field(
