@@ -313,7 +313,7 @@ def test_a_mistake_typed_in_the_explain_form_is_named_by_the_forms_words_and_mar
     page = client.get(f"/runs/{known['run']}/explain/B1", params={"column": "Feb", "case": "ZZ99"})
     assert page.status_code == 422
     assert "in <em>A case</em>, at character 1" in page.text and "<code>--case" not in page.text
-    assert 'id="case" name="case" type="text" value="ZZ99" size="20" aria-invalid="true" aria-describedby="explain-problems"' in page.text
+    assert 'id="case" name="case" type="text" value="ZZ99" size="20" aria-invalid="true" aria-describedby="explain-problems explain-problem-list"' in page.text
     page = client.get(f"/runs/{known['run']}/explain/B1", params={"column": "Feb", "where": "risk_of_harm >= hgh"})
     assert "in <em>the condition</em>, at character 17" in page.text and "<code>--where" not in page.text
     assert 'value="risk_of_harm &gt;= hgh" size="50" aria-invalid="true"' in page.text
