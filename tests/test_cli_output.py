@@ -205,6 +205,10 @@ def test_output_that_cannot_be_written_is_one_line_exit_2_never_a_traceback(exam
     closed = subprocess.run(["sh", "-c", 'exec "$0" -m esirules.cli.main "$@" >&- <&-', sys.executable,
                              *sheet, "--output", str(written)], cwd=REPO, stderr=subprocess.PIPE, timeout=120)
     assert (closed.returncode, closed.stderr.decode()) == (0, "") and "Overall" in written.read_text()
+    # ... but a sheet printed to a closed standard output is not a silent success
+    printed = subprocess.run(["sh", "-c", 'exec "$0" -m esirules.cli.main "$@" >&-', sys.executable, *sheet],
+                             cwd=REPO, stderr=subprocess.PIPE, timeout=120)
+    assert (printed.returncode, printed.stderr.decode()) == (2, "esirules: error: cannot write standard output: it is closed\n")
 
 
 def test_a_file_written_is_never_coloured_and_a_width_of_0_is_no_width(example: Path) -> None:

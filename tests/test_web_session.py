@@ -373,3 +373,11 @@ def test_a_form_sent_after_the_session_ended_offers_to_sign_in_and_come_back(web
                          headers={"referer": f"http://testserver{page}"})
     assert answer.status_code == 401 and "nothing was done" in answer.text
     assert f'<a href="/sign-in?next={quote(page, safe="/")}">Sign in</a>, and you are taken back' in answer.text
+
+
+def test_a_run_given_twice_for_the_sheet_page_is_one_set_of_columns(web: tuple[Service, dict[str, str]]) -> None:
+    service, known = web
+    page = sign_in(service, "viewer").get(f"/sheet?run={known['run']}&run={known['run']}")
+    assert page.status_code == 200
+    head = page.text.split("<thead>", 1)[1].split("</thead>", 1)[0]
+    assert re.findall(r'<th scope="col" class="figure">([^<]+)<span', head) == ["Feb"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import errno
+import io
 import os
 import sys
 from collections.abc import Sequence
@@ -101,12 +102,27 @@ def _cannot_write(why: str) -> int:
     return 2
 
 
+class _ClosedOutput(io.TextIOBase):
+    """Standard output the caller closed: a command that writes to it fails as on a full disk
+    (one line, exit 2); one that writes a file instead (`--output`) never touches it."""
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        raise OSError(errno.EBADF, "it is closed")
+
+
 def _open_closed_streams() -> None:
-    """A stream closed by the caller (`esirules score ... --output F >&-`, a service wrapper)
-    reads as empty and writes nowhere, as /dev/null: a command that does not need it still works."""
-    for name, mode in (("stdin", "r"), ("stdout", "w"), ("stderr", "w")):
-        if getattr(sys, name) is None:
-            setattr(sys, name, open(os.devnull, mode, encoding="utf-8"))  # noqa: SIM115 (kept open until exit)
+    """A stream closed by the caller (`esirules score ... --output F >&-`, a service wrapper):
+    standard input reads as empty, standard error writes nowhere, and standard output refuses
+    what is written to it (so a sheet that cannot be printed is not a silent success)."""
+    if sys.stdin is None:
+        sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 (kept open until exit)
+    if sys.stdout is None:
+        sys.stdout = _ClosedOutput()
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115 (kept open until exit)
 
 
 def _run(words: list[str]) -> int:

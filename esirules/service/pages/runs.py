@@ -129,7 +129,7 @@ def _sheet(context: Context, run_ids: Sequence[str], title: str | None) -> tuple
 
 
 def sheet(context: Context, call: PageCall) -> Page:
-    run_ids = [r for r in call.query.get("run", []) if r]
+    run_ids = list(dict.fromkeys(r for r in call.query.get("run", []) if r))  # (a run given twice is one column set)
     if not run_ids:
         raise Refusal("unprocessable", "choose one or more runs for the sheet, on the list of inspections and runs")
     if len(run_ids) > 50:
