@@ -191,6 +191,7 @@ def test_output_that_cannot_be_written_is_one_line_exit_2_never_a_traceback(exam
     cases = [
         (sheet, {}, "/dev/full", "cannot write standard output: no space left on device"),
         (["--version"], {}, "/dev/full", "cannot write standard output: no space left on device"),
+        (["score", "--help"], {}, "/dev/full", "cannot write standard output: no space left on device"),
         (["score", "examples/hertfordshire/summary.yaml", "--format", "json"], {"PYTHONIOENCODING": "latin-1"}, None,
          "cannot write standard output: its encoding, iso8859-1, cannot show the character U+2013; use a UTF-8 locale"),
     ]

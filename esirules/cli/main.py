@@ -8,6 +8,10 @@ import io
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
 
 COMMANDS = {
     "check": ("esirules.cli.check", "check rulesets and report every problem with its location"),
@@ -31,6 +35,11 @@ EXTRAS = {"serve": "service", "db": "service", "token": "service", "lsp": "edito
 
 
 class _Parser(argparse.ArgumentParser):
+    def _print_message(self, message: str, file: SupportsWrite[str] | None = None) -> None:
+        # (argparse drops a failed write: `--help > /dev/full` then ended 0 with nothing written)
+        if message:
+            (file or sys.stderr).write(message)
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
         sys.stderr.write(f"esirules: error: {message}{_meant_command(message)}\n")
