@@ -483,6 +483,12 @@ def test_unreadable_files_are_diagnostics_not_tracebacks(tmp_path, name, content
     assert problem.help is None or problem.help
 
 
+def test_a_cases_file_of_only_a_byte_order_mark_is_told_what_its_first_row_holds(tmp_path):
+    (problem,) = _problems(_write(tmp_path, "bom.csv", b"\xef\xbb\xbf\n"))
+    assert problem.code == "E101" and "holds no header row" in problem.message
+    assert problem.help is not None and problem.help.startswith("its first row holds the column headings")
+
+
 def test_help_lines_for_unreadable_files(tmp_path):
     (tabs,) = _problems(_write(tmp_path, "tabs.yaml", "cases:\n\t- id: C1\n"))
     assert tabs.help == "indent with spaces, not tabs"

@@ -22,7 +22,14 @@ import numpy.typing as npt
 from esirules import collector
 from esirules.diagnostics import Diagnostic
 from esirules.evidence.table import CaseTable, CsvCells, Interner, line_numbers
-from esirules.evidence.vocabulary import ID_HEADINGS, Problems, Vocabulary, heading_field, same_field
+from esirules.evidence.vocabulary import (
+    ID_HEADINGS,
+    NO_HEADINGS,
+    Problems,
+    Vocabulary,
+    heading_field,
+    same_field,
+)
 from esirules.span import Span
 
 BLOCK_ROWS = 8192  # rows numbered at a time: their strings are freed block by block
@@ -94,7 +101,7 @@ def _read(
         if header and not (end == 1 and _separator_line(header)):
             break  # (Excel's `sep=,` first line says only that the columns are separated by commas)
     else:
-        problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1)))
+        problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1), NO_HEADINGS))
         return None
     separator = next((c for c in ";\t|" if len(header) == 1 and c in header[0]), None)
     if separator is not None:

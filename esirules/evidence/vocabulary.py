@@ -18,6 +18,9 @@ from esirules.language import model
 from esirules.span import Span
 
 ID_HEADINGS = frozenset({"id", "case", "case id", "case_id"})
+# The help of a cases file or sheet with nothing in it but blank lines (or a byte-order mark).
+NO_HEADINGS = "its first row holds the column headings (`id`, then the attributes and questions), and a case on each row after it"
+
 YES_NO = {"yes": 1, "no": 0, "true": 1, "false": 0, "y": 1, "n": 0, "1": 1, "0": 0}
 
 Problems = list[Diagnostic]

@@ -38,7 +38,14 @@ from esirules.evidence.read_workbook import (
     cell_name,
 )
 from esirules.evidence.table import CaseTable, CsvCells, line_numbers
-from esirules.evidence.vocabulary import ID_HEADINGS, Vocabulary, heading_field, same_field, vocabulary
+from esirules.evidence.vocabulary import (
+    ID_HEADINGS,
+    NO_HEADINGS,
+    Vocabulary,
+    heading_field,
+    same_field,
+    vocabulary,
+)
 from esirules.files import DISK, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
@@ -293,7 +300,7 @@ class _WorkbookLoad:
             filled[:, k] = sheet.filled(k)
         used = np.flatnonzero(filled.any(axis=1))
         if not len(used):
-            problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1)))
+            problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1), NO_HEADINGS))
             return CaseTable(file, [])
         header_row = int(used[0]) + 1
         if self._title_above_headings(sheet, filled, used):
