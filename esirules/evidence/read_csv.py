@@ -23,12 +23,12 @@ from esirules import collector
 from esirules.diagnostics import Diagnostic
 from esirules.evidence.table import CaseTable, CsvCells, Interner, line_numbers
 from esirules.evidence.vocabulary import (
-    ID_HEADINGS,
     NO_HEADINGS,
     Problems,
     Vocabulary,
     heading_field,
     same_field,
+    title_above_headings,
 )
 from esirules.span import Span
 
@@ -184,20 +184,14 @@ def _title_above_headings(file: str, text: str, problems: Problems) -> bool:
                 rows.append((reader.line_num, [cell.strip() for cell in row if cell.strip()]))
     except csv.Error:
         return False  # (the reading of the whole file says what is wrong)
-    rows = [(line, cells) for line, cells in rows if cells]
-    # (a title is a cell or two: `Anyshire cases, February` is two cells to a CSV reader)
-    if not rows or len(rows[0][1]) > 2 or any(cell.lower() in ID_HEADINGS for cell in rows[0][1]):
+    found = title_above_headings(((line, cells) for line, cells in rows if cells), most=2)
+    if found is None:
         return False
-    (line, title), later = rows[0], rows[1:]
-    for at, cells in later:
-        if any(cell.lower() in ID_HEADINGS for cell in cells):
-            problems.append(Diagnostic(
-                "E107", f"the first line of `{file}` holds `{', '.join(title)}`, not its headings, which are on line {at}",
-                Span.point(file, line, 1), "delete the lines above the headings: a CSV file of cases starts with them"))
-            return True
-        if len(cells) > 2:
-            return False
-    return False
+    line, title, at = found
+    problems.append(Diagnostic(
+        "E107", f"the first line of `{file}` holds `{title}`, not its headings, which are on line {at}",
+        Span.point(file, line, 1), "delete the lines above the headings: a CSV file of cases starts with them"))
+    return True
 
 
 def _unreadable(file: str, text: str, reason: str, line: int) -> Diagnostic:

@@ -18,6 +18,25 @@ from esirules.language import model
 from esirules.span import Span
 
 ID_HEADINGS = frozenset({"id", "case", "case id", "case_id"})
+
+
+def title_above_headings(rows: Iterable[tuple[int, list[str]]], most: int) -> tuple[int, str, int] | None:
+    """Where a title stands above the headings of a CSV file or a cases sheet: `rows` are the
+    first rows that hold something, each as its number and its filled cells; a title is at most
+    `most` cells on each row before the one with an `id` heading (in a CSV file a comma splits a
+    title in two). (the title's row, the title, the headings' row), or None."""
+    given = iter(rows)
+    first = next(given, None)
+    if first is None or len(first[1]) > most or any(cell.lower() in ID_HEADINGS for cell in first[1]):
+        return None
+    for number, cells in given:
+        if any(cell.lower() in ID_HEADINGS for cell in cells):
+            return first[0], ", ".join(first[1]), number
+        if len(cells) > most:
+            return None
+    return None
+
+
 # The help of a cases file or sheet with nothing in it but blank lines (or a byte-order mark).
 NO_HEADINGS = "its first row holds the column headings (`id`, then the attributes and questions), and a case on each row after it"
 

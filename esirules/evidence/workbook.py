@@ -39,11 +39,11 @@ from esirules.evidence.read_workbook import (
 )
 from esirules.evidence.table import CaseTable, CsvCells, line_numbers
 from esirules.evidence.vocabulary import (
-    ID_HEADINGS,
     NO_HEADINGS,
     Vocabulary,
     heading_field,
     same_field,
+    title_above_headings,
     vocabulary,
 )
 from esirules.files import DISK, InputFiles
@@ -276,21 +276,18 @@ class _WorkbookLoad:
     def _title_above_headings(self, sheet: SheetColumns, filled: npt.NDArray[np.bool_], used: npt.NDArray[np.intp]) -> bool:
         """Whether a title stands above the headings (one cell in each row before a row with an
         `id` heading): reported as one problem, not one for every column without a heading."""
-        first = int(used[0])
-        if filled[first].sum() > 1:
+        rows = [(row + 1, [sheet.text(k, row + 1).strip() for k in np.flatnonzero(filled[row]).tolist()])
+                for row in used[:10].tolist()]
+        found = title_above_headings(rows, most=1)
+        if found is None:
             return False
-        for row in used[1:10].tolist():
-            if any(sheet.text(k, row + 1).strip().lower() in ID_HEADINGS for k in range(len(sheet.columns))):
-                if not all(filled[r].sum() <= 1 for r in used.tolist() if r < row):
-                    return False
-                title = next(sheet.text(k, first + 1) for k in range(len(sheet.columns)) if filled[first, k]).strip()
-                self.problems.append(Diagnostic(
-                    "E107", f"the `{sheet.name}` sheet's first row holds `{title}`, not its headings, which are in row {row + 1}",
-                    SheetCells(self.path, sheet.name, sheet.columns).span(first + 1, int(np.flatnonzero(filled[first])[0])),
-                    "delete the rows above the headings: the sheet starts with them, as a CSV file of cases does",
-                ))
-                return True
-        return False
+        row, title, at = found
+        self.problems.append(Diagnostic(
+            "E107", f"the `{sheet.name}` sheet's first row holds `{title}`, not its headings, which are in row {at}",
+            SheetCells(self.path, sheet.name, sheet.columns).span(row, int(np.flatnonzero(filled[row - 1])[0])),
+            "delete the rows above the headings: the sheet starts with them, as a CSV file of cases does",
+        ))
+        return True
 
     def _case_table(self, sheet: SheetColumns) -> CaseTable:
         file, problems = self.path, self.problems
