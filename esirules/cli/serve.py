@@ -96,10 +96,9 @@ def run(args: argparse.Namespace) -> int:
     from esirules.service import migrate, observe
     from esirules.service.database import DatabaseUnavailable, shown_url
 
-    wrong = [f"{option} must be {rule}, not {value}" for option, value, rule in (
-        ("--workers", args.workers, "1 or more"), ("--port", args.port, "1 to 65535"),
-        ("--max-body-bytes", args.max_body_bytes, "1 or more")) if not (
-        1 <= value <= 65535 if option == "--port" else value >= 1)]
+    bounds = (("--workers", args.workers, None), ("--port", args.port, 65535), ("--max-body-bytes", args.max_body_bytes, None))
+    wrong = [f"{option} must be {'1 or more' if most is None else f'1 to {most}'}, not {value}"
+             for option, value, most in bounds if value < 1 or (most is not None and value > most)]
     if wrong:
         output.error("; ".join(wrong))
         return 2

@@ -96,15 +96,18 @@ def found_problems(
 ) -> Refusal:
     """The library's diagnostics, as the problem document of a 422; `pointers`: the part of the
     request each is found in (a batch's item), where files of different parts may share a name."""
-    errors = [d for d in diagnostics if d.severity == "error"]
-    count = len(errors) or len(diagnostics)
-    files = sorted({d.span.file for d in diagnostics})
-    where = f" in {', '.join(files)}" if files else ""
+    detail = problems_found(diagnostics, sorted({d.span.file for d in diagnostics}))
     if pointers:
-        where += f" ({', '.join(dict.fromkeys(pointers))})"
-    return Refusal("diagnostics", f"{count} problem{'s' if count != 1 else ''} found{where}",
-                   diagnostics=diagnostics, sources=sources, pointers=pointers)
+        detail += f" ({', '.join(dict.fromkeys(pointers))})"
+    return Refusal("diagnostics", detail, diagnostics=diagnostics, sources=sources, pointers=pointers)
 
+
+def problems_found(diagnostics: Sequence[Found], places: Sequence[str]) -> str:
+    """`2 problems found in a.yaml, b.csv`: the errors counted (or, with none, every problem),
+    and where they are, as the caller names the places (files, or a form's fields)."""
+    count = sum(1 for d in diagnostics if d.severity == "error") or len(diagnostics)
+    where = f" in {', '.join(places)}" if places else ""
+    return f"{count} problem{'s' if count != 1 else ''} found{where}"
 
 def not_found(what: str, value: str, pointer: str) -> Refusal:
     return Refusal("not-found", f"there is no {what} `{value}`",

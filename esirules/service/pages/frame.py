@@ -36,7 +36,7 @@ from esirules.service.database import DatabaseUnavailable
 from esirules.service.messages import role_at_least
 from esirules.service.operation import Context
 from esirules.service.pages import session
-from esirules.service.problems import Refusal
+from esirules.service.problems import Refusal, problems_found
 from esirules.service.store import Actor
 
 HEADERS = {
@@ -143,10 +143,9 @@ def refusal_page(refusal: Refusal, title: str | None = None, back: str | None = 
     detail = refusal.detail
     if refusal.diagnostics:
         diagnostics = diagnostics_fragment(refusal.diagnostics, refusal.sources or {}, FORM_INPUTS)
-        inputs = sorted({FORM_INPUTS[d.span.file] for d in refusal.diagnostics if d.span.file in FORM_INPUTS})
-        if inputs and len(inputs) == len({d.span.file for d in refusal.diagnostics}):  # (only fields: name them)
-            count = sum(1 for d in refusal.diagnostics if d.severity == "error") or len(refusal.diagnostics)
-            detail = f"{count} problem{'s' if count != 1 else ''} found in {' and '.join(inputs)}"
+        files = {d.span.file for d in refusal.diagnostics}
+        if files <= FORM_INPUTS.keys():  # (problems in a form's fields alone: named as the form names them)
+            detail = problems_found(refusal.diagnostics, sorted({FORM_INPUTS[f] for f in files}))
     return Page("problem.html.j2", title or _TITLES.get(refusal.status, "The request could not be carried out"),
                 {"detail": detail, "errors": refusal.errors or (), "diagnostics": diagnostics, "back": back},
                 refusal.status)
