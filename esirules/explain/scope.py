@@ -25,7 +25,7 @@ from esirules.explain.judged import JudgedCase, judge_case
 from esirules.explain.objects import SCHEMA, Body, GroupExplanation, TargetKind, condition_phrase
 from esirules.language import model as m
 from esirules.scoring.causes import Cause, words
-from esirules.scoring.compile import Evaluator
+from esirules.scoring.compile import Evaluator, compile_condition
 from esirules.scoring.result import ColumnResult, CriterionResult
 from esirules.span import Span
 from esirules.words import plural, value_text
@@ -183,8 +183,6 @@ def explain_case(
         words = f"the case belongs to sample {sample or '(none)'}, and this column is sample {column.sample}"
         why_not = Cause("other_sample", words, ruleset.sample(column.sample).span, record)
     if why_not is None and where is not None:
-        from esirules.scoring.compile import compile_condition
-
         condition, written = where
         if not compile_condition(condition, ruleset).mask(cases)[index]:
             why_not = Cause("not_selected", f"the case is not one of the cases where {written}", None, record)
