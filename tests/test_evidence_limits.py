@@ -208,6 +208,29 @@ def test_files_over_the_size_limits_are_refused_unread(tmp_path: Path, monkeypat
     assert (table.span.column, table.span.end_column) == (8, 17)  # where `cases.csv` is named
 
 
+def test_a_json_file_too_large_even_with_plain_cases_is_told_that_limit_unread(tmp_path: Path) -> None:
+    """A file over 1 GB was told the 64 MB limit, as if plain cases would have let it in."""
+    folder = folder_with_ruleset(tmp_path)
+    path = folder / "huge.json"
+    with open(path, "wb") as sparse:  # (a sparse file: no disk taken, and nothing may read it)
+        sparse.truncate(document.MAX_PLAIN_DOCUMENT_BYTES + 1)
+    (found,) = problems(str(path))
+    assert found.code == "E109"
+    assert found.message == f"`{path}` is larger than the 1 GB an evidence file may be"
+
+
+def test_a_json_file_over_the_limit_is_told_plain_cases_may_be_larger(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = folder_with_ruleset(tmp_path)
+    monkeypatch.setattr(document, "MAX_DOCUMENT_BYTES", 100)
+    big = write(folder, "big.json", json.dumps({"inspection": "Anyshire", "ruleset": "ruleset.esi", "x": "x" * 200}))
+    (found,) = problems(big)
+    assert found.code == "E109"
+    assert found.message.endswith("larger than the 100 bytes an evidence file may be unless its cases are "
+                                  "written plainly (then 1 GB)")
+
+
 def test_an_unknown_id_with_no_near_spelling_is_told_the_ids_it_could_be() -> None:
     from esirules.evidence.vocabulary import suggest
 

@@ -61,7 +61,13 @@ def read_text(
     """
     span = at or Span.point(path, 1, 1)
     limit = MAX_DOCUMENT_BYTES if limit is None else limit
-    data = read_within(path, span, files, problems, limit, "an evidence file may be",
+    kind = "an evidence file may be"
+    if limit == MAX_DOCUMENT_BYTES and path.lower().endswith((*YAML_SUFFIXES, ".json")):
+        if files.size(path) > MAX_PLAIN_DOCUMENT_BYTES:  # (too large either way: told the larger limit)
+            limit = MAX_PLAIN_DOCUMENT_BYTES
+        else:
+            kind += f" unless its cases are written plainly (then {_size(MAX_PLAIN_DOCUMENT_BYTES)})"
+    data = read_within(path, span, files, problems, limit, kind,
                        "keep the cases in CSV files (up to 4 GB each), or split the inspection into several files"
                        if limit < MAX_TABLE_BYTES
                        else "split the cases into several CSV files and name them all under `cases:`", keep=keep)
@@ -129,13 +135,15 @@ def outside(path: str, span: Span, files: InputFiles) -> Diagnostic:
 def read_within(path: str, span: Span, files: InputFiles, problems: Problems, limit: int, kind: str,
                 too_large: str, *, keep: bool = False) -> bytes | None:
     """The bytes of a file of at most `limit` bytes, or None with why not added to `problems`:
-    E108, E101, or E109 (`the 256 MB {kind}`, help `too_large`)."""
+    E108, E101, or E109 (`the 256 MB {kind}`, help `too_large`). A regular file known to be
+    too large is refused unread."""
+    size = files.size(path)
     try:
-        data = files.read(path, limit + 1, keep=keep)
+        data = b"" if size > limit else files.read(path, limit + 1, keep=keep)
     except FileProblem as problem:
         problems.append(unreadable(path, span, files, problem))
         return None
-    if len(data) > limit:
+    if size > limit or len(data) > limit:
         problems.append(Diagnostic("E109", f"`{path}` is larger than the {_size(limit)} {kind}", span, too_large))
         return None
     return data
