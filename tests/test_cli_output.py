@@ -375,6 +375,31 @@ def test_a_progress_bar_shows_a_file_name_as_written(monkeypatch: pytest.MonkeyP
     assert "[/x]\\x1b[2J.csv" in stream.getvalue() and ESC + "[2J" not in stream.getvalue()
 
 
+@pytest.mark.parametrize("width", [40, 80, 120])
+def test_a_progress_bar_keeps_its_figures_whole_on_a_narrow_terminal(
+    monkeypatch: pytest.MonkeyPatch, width: int
+) -> None:
+    """At 40 columns the figures were cut ("12345…"): the file's name is cut short instead."""
+    from esirules.cli import progress
+
+    class Terminal(io.StringIO):
+        def isatty(self) -> bool:
+            return True
+
+    stream = Terminal()
+    monkeypatch.setenv("COLUMNS", str(width))
+    name = "loading examples/hertfordshire/cases-september.csv"
+    with progress.TerminalProgress(stream).task(name, total=200_000) as task:
+        task.advance(123_456)
+        task._show()  # as the timer would, after the delay
+        task._display.refresh()
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue()).replace("\r", "\n")
+    lines = [line for line in shown.splitlines() if "123456/200000" in line]
+    assert lines and all(len(line.rstrip()) <= width for line in lines)
+    assert ("loading examples/hertfordshire/cases-september.csv" in lines[-1]) == (width >= 100)
+    assert re.search(r"\d:\d\d:\d\d$", lines[-1].rstrip())  # the time, whole
+
+
 # ---------------------------------------------------------------------------------------------
 # --output: the file is written whole, and only when the command succeeds
 

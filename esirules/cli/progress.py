@@ -14,6 +14,7 @@ from types import TracebackType
 from typing import Any, TextIO
 
 DELAY_SECONDS = 1.0  # a task that ends sooner shows nothing
+BAR = 20  # the bar's width, in columns, where the terminal is wide enough
 
 _lock = threading.Lock()
 
@@ -64,21 +65,30 @@ class Task:
         with _lock:
             if self._stream is None:
                 return
+            from rich.cells import cell_len
             from rich.console import Console
             from rich.progress import BarColumn, Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+            from rich.table import Column
 
             from esirules.render.wording import visible
 
+            description = visible(self.description)
+            figures = f"{self.total}/{self.total}" if self.total else ""
+            console = Console(file=self._stream)
+            # The figures and the time are never cut; the name and the bar share what is left, the
+            # name cut short with "…" on a narrow terminal (at 40 columns the figures were cut).
+            console.width = min(console.width, cell_len(description) + BAR + len(figures) + 14)
             display = Progress(
                 SpinnerColumn(),
-                TextColumn("{task.description}", markup=False),  # a file's name is shown as written
-                BarColumn(),
-                TextColumn("{task.completed}/{task.total}" if self.total else ""),
+                TextColumn("{task.description}", markup=False,  # a file's name is shown as written
+                           table_column=Column(no_wrap=True, overflow="ellipsis", ratio=cell_len(description))),
+                BarColumn(bar_width=None, table_column=Column(ratio=BAR, min_width=4)),
+                TextColumn("{task.completed}/{task.total}" if self.total else "", table_column=Column(no_wrap=True)),
                 TimeElapsedColumn(),
-                console=Console(file=self._stream),
+                console=console,
                 transient=True,
+                expand=True,
             )
-            description = visible(self.description)
             self._task_id = display.add_task(description, total=self.total, completed=self.done)
             display.start()
             self._display = display
