@@ -460,3 +460,18 @@ def test_a_word_a_command_does_not_take_shows_its_own_usage_and_a_misspelt_comma
     assert err.startswith("usage: esirules score [-h]") and err.endswith("esirules: error: unrecognized arguments: --bogus\n")
     assert main(["scroe", "x.yaml"]) == 2
     assert capsys.readouterr().err.endswith("; did you mean `score`?\n")
+
+
+@pytest.mark.parametrize("words", [["check", "-"], ["test", "-"], ["score", "-"], ["explain", "-", "B1"],
+                                   ["score", "x.yaml", "--ruleset", "-"], ["diff", "-", "new.esi"],
+                                   ["handbook", "-"], ["template", "-"]])
+def test_standard_input_named_to_a_command_that_reads_files_is_said_to_be_read_only_by_fmt(
+    capsys: pytest.CaptureFixture[str], words: list[str]
+) -> None:
+    """`check -` was told "cannot read the ruleset file `-`: no such file or directory"."""
+    from esirules.cli.main import main
+
+    assert main(words) == 2
+    assert capsys.readouterr().err == (
+        f"esirules: error: `-` (standard input) is read only by `esirules fmt`; give `esirules {words[0]}` "
+        "the file's name (save what you would pipe in to a file first)\n")

@@ -155,6 +155,10 @@ def _run(words: list[str]) -> int:
         parser.print_help()
         _flush()
         return 2
+    if args.command != "fmt" and _names_standard_input(args):
+        sys.stderr.write(f"esirules: error: `-` (standard input) is read only by `esirules fmt`; give `esirules "
+                         f"{args.command}` the file's name (save what you would pipe in to a file first)\n")
+        return 2
     import importlib
 
     module = importlib.import_module(COMMANDS[args.command][0])
@@ -169,6 +173,18 @@ def _run(words: list[str]) -> int:
         return 2
     _flush()
     return code
+
+
+# The arguments that name files a command reads (each command's own `add_arguments`).
+READ_FILES = ("files", "evidence", "ruleset", "old", "new")
+
+
+def _names_standard_input(args: argparse.Namespace) -> bool:
+    for name in READ_FILES:
+        value = getattr(args, name, None)
+        if value == "-" or (isinstance(value, list) and "-" in value):
+            return True
+    return False
 
 
 def _flush() -> None:
