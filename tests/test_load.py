@@ -563,6 +563,17 @@ def test_ruleset_reference_that_does_not_resolve(tmp_path):
     assert [d.code for d in check_ruleset_reference(str(_write(tmp_path, "b.yaml", "a: [\n")))] == ["E102"]
 
 
+def test_a_ruleset_named_by_evidence_that_may_not_be_read_is_said_so_where_it_is_named(tmp_path, monkeypatch):
+    """It was reported at the ruleset's own first line, as if the ruleset held a mistake."""
+    ruleset = _write(tmp_path, "locked.esi", "")
+    path = _write(tmp_path, "e.yaml", "inspection: x\nruleset: locked.esi\n")
+    allowed = os.access
+    monkeypatch.setattr(os, "access", lambda name, mode: name != str(ruleset) and allowed(name, mode))
+    (problem,) = check_ruleset_reference(str(path))
+    assert (problem.code, problem.span.file, problem.span.line, problem.span.column) == ("E105", str(path), 2, 10)
+    assert problem.message == "the ruleset `locked.esi` named by this evidence file cannot be read: permission denied"
+
+
 # ---------------------------------------------------------------------------------------------
 # Conditions: one case and columns agree
 

@@ -263,6 +263,16 @@ def _reference_in(path: str, root: yaml.MappingNode, problems: Problems, files: 
                 "the path is relative to the evidence file's folder; correct it, or name the ruleset on the command line",
             )
         )
+    elif files.on_disk and not os.access(resolved, os.R_OK):  # (said here, not at the ruleset's first line)
+        problems.append(
+            Diagnostic(
+                "E105",
+                f"the ruleset `{reference}` named by this evidence file cannot be read: permission denied",
+                at(path, node),
+                "ask whoever keeps the ruleset's folder to let you read it, or name a copy on the command line "
+                "with `--ruleset`",
+            )
+        )
     return resolved
 
 
