@@ -109,6 +109,13 @@ def test_signing_in_needs_the_forms_own_nonce_and_goes_only_to_this_site(web: tu
     client.get("/sign-in")
     forged = client.post("/sign-in", data={"nonce": "guessed", "token": service.tokens["admin"]})
     assert forged.status_code == 403 and session.SESSION not in client.cookies
+    assert 'aria-invalid' not in forged.text  # (an expired form is not the token's fault)
+    page = client.get("/sign-in")
+    nonce = re.search(r'name="nonce" value="([^"]+)"', page.text)
+    assert nonce is not None
+    wrong = client.post("/sign-in", data={"nonce": nonce[1], "token": "esirules_mistyped"})
+    assert wrong.status_code == 401 and '<p class="problem" role="alert" id="sign-in-problem">That token' in wrong.text
+    assert 'size="60" aria-invalid="true" aria-describedby="sign-in-problem">' in wrong.text  # (the field says why)
     for target, expected in (("//elsewhere.example/x", "/inspections"), ("https://elsewhere.example", "/inspections"),
                              ("/runs", "/runs"), ("/\\elsewhere.example", "/inspections")):
         assert session.safe_next(target) == expected
@@ -248,6 +255,7 @@ def test_comparing_rulesets_without_choosing_one_says_what_to_choose(web: tuple[
     client = sign_in(service, "viewer")
     answer = client.get(f"/rulesets/diff?new={known['esi-2004-followup.esi']}")
     assert answer.status_code == 422 and "Choose the older ruleset to compare" in answer.text
+    assert "<title>The rulesets were not compared · esirules</title>" in answer.text  # (not "Problems found")
     assert "no published ruleset" not in answer.text
 
 
@@ -263,6 +271,7 @@ def test_a_file_uploaded_that_nothing_reads_is_named_in_the_forms_words(web: tup
                                 ("cases", ("followup-cases.csv", cases, "text/csv")),
                                 ("cases", ("original-cases.csv", cases, "text/csv"))])
     assert answer.status_code == 422 and "`original-cases.csv` is not read by `followup.yaml`" in answer.text
+    assert "<h1>The evidence was not stored</h1>" in answer.text
     assert "/files/2" not in answer.text
 
 

@@ -121,6 +121,7 @@ def evidence_page(context: Context, call: PageCall) -> Page:
 def routes(context: Context) -> list[BaseRoute]:
     return [
         page_route(context, "/evidence/upload", upload_form, role="inspector"),
-        page_route(context, "/evidence/upload", upload, role="inspector", methods=("POST",)),
+        page_route(context, "/evidence/upload", upload, role="inspector", methods=("POST",),
+                   refused="The evidence was not stored"),
         page_route(context, "/evidence/{hash}", evidence_page),
     ]

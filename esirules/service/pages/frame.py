@@ -258,8 +258,10 @@ def texts_of(files: Mapping[str, bytes]) -> dict[str, str]:
 
 
 def page_route(context: Context, path: str, handler: Handler, *, role: str = "viewer",
-               methods: Sequence[str] = ("GET",)) -> Route:
-    """A signed-in page: `role` or above may see it; others get the 403 page."""
+               methods: Sequence[str] = ("GET",), refused: str | None = None) -> Route:
+    """A signed-in page: `role` or above may see it; others get the 403 page. `refused`: the
+    title of the page that says the input has problems (what was not done, "The ruleset was not
+    published"), where every such page was titled "Problems found"."""
 
     async def endpoint(request: Request) -> Response:
         request.state.route = path
@@ -300,7 +302,8 @@ def page_route(context: Context, path: str, handler: Handler, *, role: str = "vi
         try:
             reply = await run_in_threadpool(_answer, handler, context, call)
         except Refusal as refusal:
-            return render(refusal_page(refusal, back=_form_page(request)), call, request)
+            title = refused if refusal.status in (400, 422) else None
+            return render(refusal_page(refusal, title, back=_form_page(request)), call, request)
         except DatabaseUnavailable as error:
             observe.database_unavailable(error)
             busy = Refusal("unavailable", "the database cannot answer now; try again shortly")

@@ -25,10 +25,13 @@ from esirules.service.pages.frame import (
 SMALL_FORM = 16 * 1024  # the sign-in and sign-out forms: a token and a few fields
 
 
-def sign_in_page(request: Request, *, problem: str = "", status: int = 200, going: str | None = None) -> Response:
+def sign_in_page(request: Request, *, problem: str = "", status: int = 200, going: str | None = None,
+                 of_token: bool = False) -> Response:
+    """The sign-in form; `problem` said above it, and with `of_token` tied to the token's field
+    (marked invalid and described by it, so a screen reader says it there)."""
     nonce = session.sign_in_nonce(request)
     target = going if going is not None else request.query_params.get("next")
-    page = Page("sign_in.html.j2", "Sign in", {"nonce": nonce, "problem": problem,
+    page = Page("sign_in.html.j2", "Sign in", {"nonce": nonce, "problem": problem, "of_token": of_token,
                                               "next": session.safe_next(target)}, status)
     response = render(page, None, request)
     session.keep_nonce(response, request, nonce)
@@ -43,7 +46,7 @@ def routes(context: Context) -> list[BaseRoute]:
         if request.method == "GET":
             ended = request.query_params.get("ended") == "yes"
             return sign_in_page(request, problem="Your token is no longer valid (it was revoked or replaced): sign in "
-                                "with the one you have been given now." if ended else "")
+                                "with the one you have been given now." if ended else "", of_token=ended)
         try:
             form = await limited(request, SMALL_FORM).form(max_files=0, max_fields=10, max_part_size=SMALL_FORM)
         except TooLarge:
@@ -56,7 +59,7 @@ def routes(context: Context) -> list[BaseRoute]:
         token = token.strip() if isinstance(token, str) else ""
         if not token or await run_in_threadpool(context.store.token, token) is None:
             return sign_in_page(request, problem="That token is not valid: it is unknown, mistyped or revoked.",
-                                status=401, going=going)
+                                status=401, going=going, of_token=True)
         response = redirect(session.safe_next(going))
         session.start(response, request, token)
         return response

@@ -165,9 +165,10 @@ def routes(context: Context) -> list[BaseRoute]:
     return [
         page_route(context, "/rulesets", list_rulesets),
         page_route(context, "/rulesets/publish", publish_form),
-        page_route(context, "/rulesets/check", check, methods=("POST",)),
-        page_route(context, "/rulesets/publish", publish, role="author", methods=("POST",)),
-        page_route(context, "/rulesets/diff", diff),
+        page_route(context, "/rulesets/check", check, methods=("POST",), refused="The ruleset was not checked"),
+        page_route(context, "/rulesets/publish", publish, role="author", methods=("POST",),
+                   refused="The ruleset was not published"),
+        page_route(context, "/rulesets/diff", diff, refused="The rulesets were not compared"),
         page_route(context, "/rulesets/{hash}", ruleset_page),
         page_route(context, "/rulesets/{hash}/handbook", handbook),
         page_route(context, "/rulesets/{hash}/files/{name}", file_page),

@@ -265,9 +265,10 @@ def make_run(context: Context, call: PageCall) -> Response:
 def routes(context: Context) -> list[BaseRoute]:
     return [
         page_route(context, "/inspections", inspections),
-        page_route(context, "/sheet", sheet),
+        page_route(context, "/sheet", sheet, refused="The sheet cannot be shown as asked"),
         page_route(context, "/runs/{id}", run_page),
-        page_route(context, "/runs/{id}/explain/{target}", explanation),
-        page_route(context, "/runs/{id}/adjust", adjust, role="inspector", methods=("POST",)),
-        page_route(context, "/runs", make_run, role="inspector", methods=("POST",)),
+        page_route(context, "/runs/{id}/explain/{target}", explanation, refused="Nothing to explain as asked"),
+        page_route(context, "/runs/{id}/adjust", adjust, role="inspector", methods=("POST",),
+                   refused="The grade was not adjusted"),
+        page_route(context, "/runs", make_run, role="inspector", methods=("POST",), refused="The evidence was not scored"),
     ]
