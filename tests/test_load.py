@@ -574,6 +574,33 @@ def test_a_ruleset_named_by_evidence_that_may_not_be_read_is_said_so_where_it_is
     assert problem.message == "the ruleset `locked.esi` named by this evidence file cannot be read: permission denied"
 
 
+def test_evidence_read_under_another_ruleset_than_its_own_is_told_so_beside_the_unknown_ids(tmp_path):
+    """Evidence of another inspection scored with `--ruleset` (or in a diff) gave dozens of errors
+    of unknown ids and nothing saying why; a copy of its own ruleset, or one it derives from, is
+    its own ruleset."""
+    from evidence_helpers import examples_ruleset, folder_with_ruleset, problems, write
+
+    folder = folder_with_ruleset(tmp_path)
+    write(folder, "hygiene.esi", 'ruleset "hygiene" version "1"\n')
+    ratings = "ratings: {hygiene: 5, A1.visibility: good}\n"
+    other = write(folder, "other.yaml", "inspection: x\nruleset: hygiene.esi\n" + ratings)
+    found = problems(other, examples_ruleset())
+    assert [(d.code, d.severity, d.span.line) for d in found] == [("E160", "warning", 2), ("E130", "error", 3)]
+    assert found[0].message == ("this evidence names the ruleset `hygiene.esi`, but is read here under ruleset "
+                                "`evidence-examples`")
+    own = write(folder, "own.yaml", "inspection: x\nruleset: ruleset.esi\n" + ratings)  # (a copy: the same ruleset)
+    assert [d.code for d in problems(own, examples_ruleset())] == ["E130"]
+    gone = write(folder, "gone.yaml", "inspection: x\nruleset: elsewhere/examples.esi\n" + ratings)
+    assert [d.code for d in problems(gone, examples_ruleset())] == ["E130"]  # (unread: its file's name is the ruleset's)
+    right = write(folder, "right.yaml", "inspection: x\nruleset: hygiene.esi\nratings: {A1.visibility: good}\n")
+    problems_of_right = []
+    try:
+        load_evidence(str(right), examples_ruleset())
+    except DiagnosticError as error:
+        problems_of_right = list(error.diagnostics)
+    assert "E160" not in [d.code for d in problems_of_right]  # (only beside unknown ids)
+
+
 # ---------------------------------------------------------------------------------------------
 # Conditions: one case and columns agree
 

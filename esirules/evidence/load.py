@@ -13,6 +13,7 @@ from __future__ import annotations
 import codecs
 import hashlib
 import os
+import re
 import threading
 from typing import Any
 
@@ -50,7 +51,7 @@ from esirules.evidence.stream import batched
 from esirules.evidence.table import CaseTable
 from esirules.evidence.vocabulary import Vocabulary, shown, vocabulary
 from esirules.evidence.yaml_cases import InlineCases
-from esirules.files import DISK, InputFiles
+from esirules.files import DISK, FileProblem, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
 from esirules.span import Span
@@ -120,9 +121,46 @@ def _load_evidence(
     if reader.problems or evidence is None:
         reader.decode_all()
         found = [*reader.problems, *(w.diagnostic() for w in reader.warnings)]
+        found += another_ruleset(path, reader.named, ruleset, reader.problems, files)
         problems = sorted(found, key=lambda d: (d.span.file != path, d.span.file, d.span.line, d.span.column))
         raise DiagnosticError(problems, reader.sources)
     return attrs.evolve(evidence, warnings=tuple(reader.warnings), sources=reader.cited())
+
+
+# The problems of ids the ruleset does not know: what evidence read under another ruleset than
+# its own gives by the dozen.
+UNKNOWN_IDS = frozenset({"E111", "E112", "E120", "E130", "E140", "E150", "E230"})
+_DECLARED = re.compile(rb'^[ \t]*ruleset[ \t]+"([^"\n]*)"', re.MULTILINE)  # (a ruleset's first declaration)
+
+
+def another_ruleset(path: str, named: tuple[str, Span] | None, ruleset: model.Ruleset, problems: Problems,
+                    files: InputFiles) -> list[Diagnostic]:
+    """E160, a warning beside ids the ruleset does not know, when the evidence names another
+    ruleset than the one it is read under (`--ruleset`, a diff, the service's compare page), nor
+    one that ruleset derives from: the ids are that ruleset's, not mistakes to correct one by one.
+    Rulesets are told apart by the name they declare (`ruleset "esi-2003"`: a copy is the same
+    ruleset), or by their file's name where the file named cannot be read."""
+    if named is None or not any(d.code in UNKNOWN_IDS for d in problems):
+        return []
+    chain: list[model.Ruleset] = []
+    link: model.Ruleset | None = ruleset
+    while link is not None:
+        chain.append(link)
+        link = link.parent
+    try:
+        head = files.read(resolve(path, named[0], files), 4096)
+    except FileProblem:
+        head = b""
+    declared = _DECLARED.search(head)
+    if declared is not None:
+        if declared[1].decode("utf-8", "replace") in {r.name for r in chain}:
+            return []
+    elif os.path.basename(named[0]) in {os.path.basename(r.path) for r in chain}:
+        return []
+    return [Diagnostic(
+        "E160", f"this evidence names the ruleset `{named[0]}`, but is read here under ruleset `{ruleset.name}`",
+        named[1], "its questions, items and samples are those of the ruleset it names: read it under that "
+        "ruleset (or one derived from it), or choose evidence recorded for this one", severity="warning")]
 
 
 @attrs.frozen
@@ -303,6 +341,7 @@ class _Load:
         self.inline = InlineCases(path, self.vocab, self.problems)
         self.fields = InspectionFields(path, ruleset, self.problems)
         self.carried = CarriedFields(path, ruleset, self.problems, self.fields)
+        self.named: tuple[str, Span] | None = None  # the ruleset the file names (`ruleset:`), and where
 
     def load(self) -> Evidence | None:
         if self.path.lower().endswith(".csv"):
@@ -330,6 +369,7 @@ class _Load:
             elif key == "ruleset":
                 text = scalar_text(self.path, node, "`ruleset`", self.problems)
                 reference = resolve(self.path, text, self.files) if text else None
+                self.named = (text, at(self.path, node)) if text else None
             elif key == "cases" and self.fast_table is not None:
                 parts = [encode_cases(self.fast_table, self.vocab, self.problems, self.warnings)]
             elif key == "cases":
