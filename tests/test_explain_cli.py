@@ -304,9 +304,15 @@ def test_a_question_of_a_criterion_that_averages_its_questions_shows_that_mean(t
     code, out, _ = run(str(tmp_path / "e.yaml"), "A1.p")
     said = " ".join(out.split())
     assert code == 0 and "Pooled into A1 a (63%): 1 of its 4 applicable answers met (25%); A1 is the mean of its 2 questions' scores" in said
-    assert "A1 = (1 × 25.00% + 1 × 100.00%) ÷ 2" in said and "÷ 5" not in said
+    assert "A1 = (25.00% + 100.00%) ÷ 2" in said and "÷ 5" not in said  # (every weight 1: none said)
     _, markdown, _ = run(str(tmp_path / "e.yaml"), "A1", "--format", "markdown")
-    assert "the mean by weight of its 2 questions' figures, A1.p 25%, A1.q 100%" in markdown and "of the 5" not in markdown
+    assert "the mean of its 2 questions' figures, A1.p 25%, A1.q 100%" in markdown and "of the 5" not in markdown
+    (tmp_path / "r.esi").write_text((tmp_path / "r.esi").read_text("utf-8").replace('A1.q "q"', 'A1.q "q" weight 3'), "utf-8")
+    code, out, _ = run(str(tmp_path / "e.yaml"), "A1.p")
+    said = " ".join(out.split())
+    assert code == 0 and "A1 is the mean of its 2 questions' scores, by weight: A1 = (1 × 25.00% + 3 × 100.00%) ÷ 4" in said
+    _, markdown, _ = run(str(tmp_path / "e.yaml"), "A1", "--format", "markdown")
+    assert "the mean by weight of its 2 questions' figures, A1.p 25%, A1.q 100%" in markdown
 
 
 def test_a_figure_just_below_a_half_is_shown_with_the_places_and_the_rounding_that_give_what_is_shown(

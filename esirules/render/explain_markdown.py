@@ -35,7 +35,14 @@ from esirules.explain.objects import (
 )
 from esirules.explain.scope import CaseExplanation, Explanation
 from esirules.render.carried_words import CARRIED, carried_allowed, carried_source
-from esirules.render.wording import POOLING_HOW, figure_lines, measure_comparison, measure_figure, shown_path
+from esirules.render.wording import (
+    POOLING_HOW,
+    figure_lines,
+    graded_one_by_one,
+    measure_comparison,
+    measure_figure,
+    shown_path,
+)
 from esirules.scoring.result import ItemResult, OverallResult, SectionResult
 from esirules.words import TO_TWO_PLACES, approx_percent, number_text, plural, rounding_text
 
@@ -199,7 +206,8 @@ class _Markdown(Visitor[list[str]]):
         if body.pooling == "mean of questions":  # (its answers are not pooled: their count is not its figure)
             shown = [q.result for q in counted if q.result.applicable and q.result.value is not None]
             figures = ", ".join(f"{q.id} {q.display}" for q in shown)
-            said = f"the mean by weight of its {plural(len(shown), 'question')}' figures, {figures}"
+            mean = "the mean by weight" if any(q.result.weight != 1 for q in body.questions) else "the mean"
+            said = f"{mean} of its {plural(len(shown), 'question')}' figures, {figures}"
         else:
             said = (f"{number_text(c.met)} of the {number_text(c.applicable)} applicable answers to its "
                     f"{plural(len(counted), 'question')} met the standard")
@@ -379,6 +387,9 @@ class _Markdown(Visitor[list[str]]):
         else:
             result = body.overall
             name = f"The {lower_first(result.title)}"
+        if graded_one_by_one(result):  # (by design: not a figure that could not be given)
+            subject = f"Section {result.id}, {lower_first(result.title)}," if isinstance(result, SectionResult) else name
+            return [f"{subject} has {result.reason}."]
         if result.value is None and result.grade is None:
             return [f"{name} could not be given for {who}: {result.reason or 'no reason given'}."]
         out = []

@@ -53,7 +53,9 @@ from esirules.render.headline import Headline
 from esirules.render.terminal import Plain
 from esirules.render.wording import (
     POOLING_FORMULAS,
+    aggregate_display,
     figure_lines,
+    graded_one_by_one,
     higher_than,
     measure_comparison,
     measure_figure,
@@ -466,7 +468,7 @@ class _Text(Visitor[Tree]):
             tree = self.carried(name, body.rule, body.carried)
             self.contribution(tree, body.contribution, body.weight_rule)
             return tree
-        head = Plain(f"{name}: ", style="bold").append(result.display, style="bold cyan")
+        head = Plain(f"{name}: ", style="bold").append(aggregate_display(result), style="bold cyan")
         if result.grade is not None and result.value is not None:
             head.append(f" {result.grade}", style="bold cyan")
         if body.adjustment is not None and body.adjustment.applied:
@@ -474,7 +476,9 @@ class _Text(Visitor[Tree]):
         tree = Tree(capped(head, result.uncapped_grade).append_text(where_text(body.rule, line=False)))
         add_caps(tree, body.caps)
         self.adjustment(tree, body.adjustment)
-        if result.value is None and result.grade is None:
+        if graded_one_by_one(result):
+            tree.add(self.because(str(result.reason), result.cause))
+        elif result.value is None and result.grade is None:
             tree.add(self.because(f"not computable: {result.reason}", result.cause, "red"))
         if body.score is not None:
             self.aggregate(tree, body.score, "Score")

@@ -18,7 +18,13 @@ from esirules.words import Rounding, approx_percent, number_text, plural, round_
 if TYPE_CHECKING:  # (only named: the command line's output, which `check` prints through, needs no numpy)
     from esirules.evidence.cases import Location
     from esirules.explain.objects import GroupExplanation
-    from esirules.scoring.result import AggregateResult, CriterionResult, QuestionResult
+    from esirules.scoring.result import (
+        AggregateResult,
+        CriterionResult,
+        OverallResult,
+        QuestionResult,
+        SectionResult,
+    )
 
 POOLING_FORMULAS = {
     "pooled": "Σ (weight × met) ÷ Σ (weight × applicable)",
@@ -28,16 +34,21 @@ POOLING_FORMULAS = {
 def pooled_into(criterion: CriterionResult, question: QuestionResult, questions: Sequence[QuestionResult], pooling: str) -> str:
     """How a question's answers count in its criterion's score, as a reader can recompute it:
     `1 of its 2 met and 4 of its 5 applicable answers (by weight); A1 = 2 ÷ 5` where answers are
-    pooled; the mean of the questions' own scores, each term shown, where they are averaged."""
+    pooled; the mean of the questions' own scores, each term shown, where they are averaged. The
+    weights are said only where a question's is not 1."""
     c, r = criterion, question
+    weighed = any(q.weight != 1 for q in questions)  # ("by weight" where every question weighs 1 only puzzled)
     if pooling != "mean of questions":
         return (f"{r.met} of its {number_text(c.met)} met and {r.applicable} of its {number_text(c.applicable)} "
-                f"applicable answers (by weight); {c.id} = {number_text(c.met)} ÷ {number_text(c.applicable)}")
+                f"applicable answers{' (by weight)' if weighed else ''}; "
+                f"{c.id} = {number_text(c.met)} ÷ {number_text(c.applicable)}")
     counted = [q for q in questions if q.exclusion is None and q.applicable and q.value is not None]
-    terms = " + ".join(f"{number_text(q.weight)} × {approx_percent(q.value)}" for q in counted if q.value is not None)
+    terms = " + ".join((f"{number_text(q.weight)} × " if weighed else "") + approx_percent(q.value)
+                       for q in counted if q.value is not None)
     total = sum((q.weight for q in counted), Fraction(0))
     return (f"{r.met} of its {r.applicable} applicable answers met ({r.display}); {c.id} is the mean of its "
-            f"{plural(len(counted), 'question')}' scores, by weight: {c.id} = ({terms}) ÷ {number_text(total)}")
+            f"{plural(len(counted), 'question')}' scores{', by weight' if weighed else ''}: "
+            f"{c.id} = ({terms}) ÷ {number_text(total)}")
 
 
 POOLING_HOW = {
@@ -156,6 +167,20 @@ def higher_than(criterion: CriterionResult) -> str:
     if criterion.uncapped_grade is not None:
         return f"the grade after the cap is {criterion.computed_grade}"
     return f"the computed grade is {criterion.computed_grade}"
+
+
+GRADED_ONE_BY_ONE = "graded criterion by criterion"
+
+
+def graded_one_by_one(result: SectionResult | OverallResult) -> bool:
+    """A section with no score or grade of its own, by design (its criteria are graded one by one):
+    not a figure that could not be computed, and not shown as one."""
+    return result.value is None and result.grade is None and result.cause is not None and result.cause.kind == "no_aggregate"
+
+
+def aggregate_display(result: SectionResult | OverallResult) -> str:
+    """A section's or the overall's figure as an explanation's headline shows it."""
+    return GRADED_ONE_BY_ONE if graded_one_by_one(result) else result.display
 
 
 _BLANK = frozenset({"not_answered", "prompt_not_answered"})

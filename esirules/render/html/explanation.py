@@ -35,7 +35,9 @@ from esirules.render.headline import Headline
 from esirules.render.html.environment import NOWHERE, Links, environment, standalone
 from esirules.render.wording import (
     POOLING_FORMULAS,
+    aggregate_display,
     figure_lines,
+    graded_one_by_one,
     higher_than,
     pooled_into,
     recorded_place,
@@ -67,6 +69,8 @@ class Helpers:
         self.fraction = fraction_text
         self.approx = approx_percent
         self.pooled_into = pooled_into
+        self.aggregate_display = aggregate_display
+        self.graded_one_by_one = graded_one_by_one
         self.higher_than = higher_than
         self.uncounted = uncounted
         self.plural = plural
