@@ -340,6 +340,16 @@ def test_the_compare_form_refused_names_its_field_and_links_back(web: tuple[Serv
     assert f'<a href="{form}">Back to the form</a>' in answer.text
 
 
+def test_a_mistyped_column_in_a_link_is_said_in_the_pages_words(web: tuple[Service, dict[str, str]]) -> None:
+    """The page began "?column: the run has no column `Fbe`", the API's name for the part of the address."""
+    service, known = web
+    client = sign_in(service, "viewer")
+    page = client.get(f"/runs/{known['run']}/explain/B1", params={"column": "Fbe"})
+    assert page.status_code == 422 and "?column" not in page.text
+    assert '<p class="problem" role="alert">1 problem found in the page&#39;s address.</p>' in page.text
+    assert "the run has no column `Fbe` <span class=\"help\">(did you mean `Feb`?)</span>" in page.text
+
+
 def test_a_view_of_one_case_or_some_cases_says_so_in_its_title_and_the_run_boxes_are_told_apart(
     web: tuple[Service, dict[str, str]],
 ) -> None:

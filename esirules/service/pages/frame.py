@@ -38,6 +38,7 @@ from esirules.service.operation import Context
 from esirules.service.pages import session
 from esirules.service.problems import Refusal, problems_found
 from esirules.service.store import Actor
+from esirules.words import plural
 
 HEADERS = {
     "Content-Security-Policy": "default-src 'none'; style-src 'self'; img-src 'self' data:; form-action 'self'; "
@@ -146,6 +147,10 @@ def refusal_page(refusal: Refusal, title: str | None = None, back: str | None = 
         files = {d.span.file for d in refusal.diagnostics}
         if files <= FORM_INPUTS.keys():  # (problems in a form's fields alone: named as the form names them)
             detail = problems_found(refusal.diagnostics, sorted({FORM_INPUTS[f] for f in files}))
+    elif refusal.errors and {e.pointer for e in refusal.errors} <= FORM_INPUTS.keys():
+        # (`?column: the run has no column …` above the same words listed: the list says it, in the page's words)
+        places = sorted({FORM_INPUTS[e.pointer] for e in refusal.errors})
+        detail = f"{plural(len(refusal.errors), 'problem')} found in {', '.join(places)}"
     return Page("problem.html.j2", title or _TITLES.get(refusal.status, "The request could not be carried out"),
                 {"detail": detail, "errors": refusal.errors or (), "diagnostics": diagnostics, "back": back},
                 refusal.status)
