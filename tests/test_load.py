@@ -785,10 +785,11 @@ def test_an_unclosed_quote_in_a_csv_file_is_placed_at_the_quote_not_at_the_files
     (problem,) = _problems(_write(tmp_path, "cases.csv", "\n".join(rows)))
     assert (problem.code, problem.span.line, problem.span.column) == ("E102", 3, 4)
     assert "the quoted cell that starts here is never closed" in problem.message
-    # A cell that is long but closed is said to be too long, at its line
-    long = "\n".join(["id,order_type", "C1,cro", f'C2,"{"x" * 200_000}"', ""])
+    # A cell that is long but closed is said to be too long, where it starts (it was put at its line)
+    long = "\n".join(["id,order_type,risk_of_harm", "C1,cro,low", f'C2,cro,"{"x" * 200_000}"', ""])
     (problem,) = _problems(_write(tmp_path, "long.csv", long))
-    assert problem.span.line == 3 and "a cell of this line holds more than 128 KB" in problem.message
+    assert (problem.span.line, problem.span.column) == (3, 8)
+    assert "this cell holds more than 128 KB" in problem.message
 
 
 def test_a_yaml_quote_or_bracket_never_closed_is_placed_where_it_opens(tmp_path):

@@ -206,11 +206,27 @@ def _unreadable(file: str, text: str, reason: str, line: int) -> Diagnostic:
                           'closed with `"`, so every cell after it runs into it', Span.point(file, line, column, opened),
                           'end the cell with `"`, or take out the `"` if the cell is not meant to be quoted')
     if "field larger than field limit" in reason:
-        return Diagnostic("E102", f"`{file}` is not a valid CSV file: a cell of this line holds more than "
-                          f"{csv.field_size_limit() // 1024} KB, the most a cell may hold", Span.point(file, line, 1),
+        limit = csv.field_size_limit()
+        lines = text.split("\n", line)
+        column = _long_cell(lines[line - 1], limit) if len(lines) >= line else 1
+        return Diagnostic("E102", f"`{file}` is not a valid CSV file: this cell holds more than "
+                          f"{limit // 1024} KB, the most a cell may hold", Span.point(file, line, column),
                           "a cell holds one answer or one attribute: check that the line is a row of cases")
     return Diagnostic("E102", f"`{file}` is not a valid CSV file: {reason}", Span.point(file, line, 1),
                       'check the quotes on this line: a quoted cell must end with `"`')
+
+
+def _long_cell(line: str, limit: int) -> int:
+    """The column where the first cell of `line` longer than `limit` characters starts (1 if none is)."""
+    start, inside = 0, False
+    for at, char in enumerate(line):
+        if char == '"':
+            inside = not inside
+        elif char == "," and not inside:
+            if at - start > limit:
+                return start + 1
+            start = at + 1
+    return start + 1 if len(line) - start > limit else 1
 
 
 def _unclosed_quote(text: str) -> int | None:
