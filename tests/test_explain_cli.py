@@ -411,3 +411,14 @@ def test_blank_answers_are_not_filed_under_not_applicable(monkeypatch: pytest.Mo
     assert code == 0
     assert f"│   │   └── not answered ({len(september)})\n" in text
     assert "not applicable (30)\n│   │       └── not answered" not in text
+
+
+@pytest.mark.parametrize("form", ["text", "html"])
+def test_a_framework_rated_from_items_alone_is_not_said_to_have_0_cases(form: str) -> None:
+    """The food hygiene rating's explanation said "· 0 cases", as if its evidence were missing."""
+    evidence = REPO / "examples" / "frameworks" / "fhrs" / "evidence" / "copper-kettle.yaml"
+    code, out, _ = run(str(evidence), "rating", "--format", form)
+    assert code == 0 and "ruleset fhrs 2018-11-23" in out and "0 cases" not in out
+    code, out, _ = run(str(REPO / "examples" / "hertfordshire" / "followup.yaml"), "B1", "--sample", "february",
+                       "--format", form)
+    assert code == 0 and "sample february (Cases commencing February 2004) · 30 cases" in " ".join(out.split())

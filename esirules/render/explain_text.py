@@ -54,6 +54,7 @@ from esirules.render.terminal import Plain
 from esirules.render.wording import (
     POOLING_FORMULAS,
     aggregate_display,
+    column_parts,
     figure_lines,
     graded_one_by_one,
     higher_than,
@@ -115,13 +116,7 @@ class _Text(Visitor[Tree]):
 
     def column_line(self, column: ColumnResult) -> Text:
         x = self.x
-        parts = [f"column {column.label}", f"ruleset {column.ruleset.name} {column.ruleset.version}"]
-        if column.sample is not None:
-            parts.append(f"sample {column.sample}" + (f" ({x.sample_label})" if x.sample_label else ""))
-        parts.append(plural(column.cases, "case"))
-        excluded = sum(len(g.cases) for g in column.excluded_cases)
-        if excluded:
-            parts.append(f"{excluded} left out by the ruleset")
+        parts = column_parts(column, x.sample_label)
         if x.where is not None:
             parts.append(
                 f"where {x.where.condition} (for all {x.column.cases} cases, {x.target.id} is {visit(x.body, Headline())})"

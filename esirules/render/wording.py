@@ -20,6 +20,7 @@ if TYPE_CHECKING:  # (only named: the command line's output, which `check` print
     from esirules.explain.objects import GroupExplanation
     from esirules.scoring.result import (
         AggregateResult,
+        ColumnResult,
         CriterionResult,
         OverallResult,
         QuestionResult,
@@ -49,6 +50,22 @@ def pooled_into(criterion: CriterionResult, question: QuestionResult, questions:
     return (f"{r.met} of its {r.applicable} applicable answers met ({r.display}); {c.id} is the mean of its "
             f"{plural(len(counted), 'question')}' scores{', by weight' if weighed else ''}: "
             f"{c.id} = ({terms}) ÷ {number_text(total)}")
+
+
+def column_parts(column: ColumnResult, sample_label: str | None) -> list[str]:
+    """What an explanation says of its column: `column Feb`, `ruleset esi-2004-followup 2004`,
+    `sample february (…)`, `30 cases`, `12 left out by the ruleset`. No count of cases where
+    there are none and the ruleset asks no question (a framework rated from items: "0 cases" read
+    as evidence missing)."""
+    parts = [f"column {column.label}", f"ruleset {column.ruleset.name} {column.ruleset.version}"]
+    if column.sample is not None:
+        parts.append(f"sample {column.sample}" + (f" ({sample_label})" if sample_label else ""))
+    if column.cases or any(c.questions for c in column.criteria.values()):
+        parts.append(plural(column.cases, "case"))
+    excluded = sum(len(g.cases) for g in column.excluded_cases)
+    if excluded:
+        parts.append(f"{excluded} left out by the ruleset")
+    return parts
 
 
 POOLING_HOW = {

@@ -36,6 +36,7 @@ from esirules.render.html.environment import NOWHERE, Links, environment, standa
 from esirules.render.wording import (
     POOLING_FORMULAS,
     aggregate_display,
+    column_parts,
     figure_lines,
     graded_one_by_one,
     higher_than,
@@ -134,15 +135,7 @@ class Helpers:
     rounding = staticmethod(rounding_text)
 
     def column_line(self, column: ColumnResult) -> str:
-        x = self.x
-        parts = [f"column {column.label}", f"ruleset {column.ruleset.name} {column.ruleset.version}"]
-        if column.sample is not None:
-            parts.append(f"sample {column.sample} ({x.sample_label})")
-        parts.append(plural(column.cases, "case"))
-        excluded = sum(len(g.cases) for g in column.excluded_cases)
-        if excluded:
-            parts.append(f"{excluded} left out by the ruleset")
-        return " · ".join(parts)
+        return " · ".join(column_parts(column, self.x.sample_label))
 
 
 class _Headline(Headline):
