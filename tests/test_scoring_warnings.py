@@ -274,3 +274,15 @@ def test_diff_with_evidence_shows_the_scoring_warnings_once_and_still_reports(tm
     code, out, err = run("diff", "ruleset.esi", "ruleset.esi", "--evidence", str(path), cwd=tmp_path)
     assert code == 0 and out
     assert err.count("warning[E210]") == 1 and "`B1.review`" in err
+
+
+def test_an_unrated_items_help_gives_an_example_rating_of_the_items_own_scale(tmp_path: Path) -> None:
+    """The help said `e.g. D1.needs: good` whatever the scale; `good` is not on this one (E131)."""
+    (tmp_path / "r.esi").write_text(
+        'ruleset "r" version "1"\nscale practice: strong > sufficient > insufficient > poor\n'
+        'ladder rating: Good > Inadequate\ngrading delivery "d" {\n  items rated on practice\n'
+        '  grades from rating\n  Good when at least sufficient on each item\n  Inadequate otherwise\n}\n'
+        'section D "D" {\n  criterion D1 "d" {\n    graded by delivery\n    item D1.needs "n"\n  }\n}\n', "utf-8")
+    (tmp_path / "e.yaml").write_text("inspection: x\nruleset: r.esi\n", "utf-8")
+    code, _, err = run("score", str(tmp_path / "e.yaml"), cwd=ROOT)
+    assert code == 0 and "(e.g. `D1.needs: sufficient`)" in err

@@ -107,7 +107,7 @@ def findings(
     unanswered: list[QuestionResult] = []
     workbook = any(is_workbook(e.path) for e in evidence)  # (its ratings and figures are on sheets)
     for criterion in result.criteria.values():
-        without = _criterion_without_data(criterion, result.cases, workbook)
+        without = _criterion_without_data(criterion, result.cases, workbook, ruleset)
         if without is not None:
             found.append(without)
         else:
@@ -165,7 +165,17 @@ def _is_unanswered(question: QuestionResult) -> bool:
     return question.exclusion is None and not answered and blank > 0
 
 
-def _criterion_without_data(criterion: CriterionResult, cases: int, workbook: bool) -> WithoutData | None:
+def _a_rating(ruleset: m.Ruleset, criterion: str) -> str:
+    """A rating of the scale a criterion's items are rated on, for an example (`good` was given
+    whatever the scale): the middle one, or the better of the two middle ones, quoted if it has spaces."""
+    grading = ruleset.criterion(criterion).grading
+    values = ruleset.scale(ruleset.grading(grading).item_scale).values if grading else ()
+    rating = values[(len(values) - 1) // 2] if values else "good"
+    return f'"{rating}"' if " " in rating else rating
+
+
+def _criterion_without_data(criterion: CriterionResult, cases: int, workbook: bool,
+                            ruleset: m.Ruleset) -> WithoutData | None:
     """E211, as opposed to a criterion that does not apply (a section outside the sample, questions
     that apply to no case, items rated not applicable)."""
     if criterion.value is not None or criterion.grade is not None or criterion.cause is None:
@@ -181,8 +191,9 @@ def _criterion_without_data(criterion: CriterionResult, cases: int, workbook: bo
         by_hand = [i for i in unrated if i.cause is not None and i.cause.kind != "no_target_data"]
         ratings, measures = ("on the `ratings` sheet", "on the `measures` sheet") if workbook else (
             "under `ratings:` in the evidence", "under `measures:`")
-        helps = [f"rate each item {ratings} (e.g. `{by_hand[0].id}`: `good`)" if workbook
-                 else f"rate each item {ratings} (e.g. `{by_hand[0].id}: good`)"] if by_hand else []
+        rating = _a_rating(ruleset, criterion.id)
+        helps = [f"rate each item {ratings} (e.g. `{by_hand[0].id}`: `{rating}`)" if workbook
+                 else f"rate each item {ratings} (e.g. `{by_hand[0].id}: {rating}`)"] if by_hand else []
         if len(by_hand) < len(unrated):
             helps.append(f"an item rated from a measure needs the measure's figures {measures}")
         return WithoutData(criterion.id, what, True, "; ".join(helps), len(unrated), criterion.span)
