@@ -7,13 +7,14 @@ from __future__ import annotations
 import csv
 import re
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
 from builders import AGE, ORDER, RISK, SEX_OFFENDER, numerical, question, ruleset, section
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from workbook_helpers import csv_rows, evidence_sheets, write_ods, write_workbook
+from workbook_helpers import Percent, csv_rows, evidence_sheets, write_ods, write_workbook
 
 from esirules.diagnostics import Diagnostic, DiagnosticError
 from esirules.evidence.load import load_evidence
@@ -74,6 +75,20 @@ def test_the_bundled_example_as_a_workbook_is_the_same_evidence_and_scores_the_s
         assert book_result.criteria == yaml_result.criteria
         assert book_result.sections == yaml_result.sections
         assert book_result.overall == yaml_result.overall
+
+
+@pytest.mark.parametrize("write", [write_workbook, write_ods])
+def test_a_figure_typed_as_a_percentage_is_read_as_the_percentage_shown(tmp_path: Path, write: Any) -> None:
+    """`88%` typed in a cell is kept as 0.88 with a percentage format; it was read as 0.88%, and
+    A1 dropped a grade without a word."""
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    for row in sheets["measures"][1:]:
+        if row[0] in ("psr_timeliness", "enforcement"):  # (measures in percent)
+            row[1:] = [Percent(int(figure) / 100) for figure in row[1:]]
+    book = write(tmp_path / f"inspection.{'ods' if write is write_ods else 'xlsx'}", sheets)
+    from_book = load_evidence(str(book), RULES)
+    from_yaml = load_evidence(str(EXAMPLE / "inspection.yaml"), RULES)
+    assert from_book.measures == from_yaml.measures
 
 
 def test_the_bundled_mistakes_are_reported_the_same_at_their_cells(tmp_path: Path) -> None:
@@ -354,3 +369,10 @@ def test_a_workbook_that_unpacks_to_more_than_a_workbook_may_is_refused_unread(
     assert [(d.code, d.span.line) for d in found] == [("E109", 1)]
     assert f"is too large to read: its sheets unpack to {unpacked / (1 << 30):.1f} GB, more than the 0 GB" in found[0].message
     assert found[0].help is not None and found[0].help.startswith("save the cases as CSV")
+
+
+def test_a_number_format_shows_a_percentage_only_where_its_percent_sign_is_not_text() -> None:
+    from esirules.evidence.workbook_percent import _shows_percent
+
+    own = {164: "0.0%", 165: '0" %"', 166: "0\\%", 167: "#,##0"}
+    assert [_shows_percent(n, own) for n in (9, 10, 164, 165, 166, 167, 0)] == [True, True, True, False, False, False, False]

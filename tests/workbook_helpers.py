@@ -11,6 +11,11 @@ import yaml
 Rows = list[list[Any]]
 
 
+class Percent(float):
+    """A figure typed as a percentage (`88%`): kept as the number 0.88 with a percentage format,
+    as a spreadsheet keeps it."""
+
+
 def write_workbook(path: Path, sheets: dict[str, Rows], *, corner: tuple[int, int] = (0, 0)) -> Path:
     """Each sheet's rows from `corner` (row, column from 0); None or "" leaves a cell blank, a
     number or a truth value is written as one (as a spreadsheet keeps a typed `34` or `TRUE`), and
@@ -21,6 +26,7 @@ def write_workbook(path: Path, sheets: dict[str, Rows], *, corner: tuple[int, in
 
     book = xlsxwriter.Workbook(str(path))
     shown_as_date = book.add_format({"num_format": "dd/mm/yyyy"})
+    shown_as_percent = book.add_format({"num_format": "0%"})
     for name, rows in sheets.items():
         sheet = book.add_worksheet(name)
         for r, row in enumerate(rows):
@@ -31,6 +37,8 @@ def write_workbook(path: Path, sheets: dict[str, Rows], *, corner: tuple[int, in
                     sheet.write_string(corner[0] + r, corner[1] + c, value)
                 elif isinstance(value, datetime.date):
                     sheet.write_datetime(corner[0] + r, corner[1] + c, value, shown_as_date)
+                elif isinstance(value, Percent):
+                    sheet.write_number(corner[0] + r, corner[1] + c, value, shown_as_percent)
                 else:
                     sheet.write(corner[0] + r, corner[1] + c, value)
     book.close()
@@ -84,6 +92,9 @@ def write_ods(path: Path, sheets: dict[str, Rows]) -> Path:
         if isinstance(value, bool):
             word = "true" if value else "false"
             return f'<table:table-cell office:value-type="boolean" office:boolean-value="{word}"><text:p>{word.upper()}</text:p></table:table-cell>'
+        if isinstance(value, Percent):
+            return (f'<table:table-cell office:value-type="percentage" office:value="{float(value)}">'
+                    f"<text:p>{float(value) * 100:g}%</text:p></table:table-cell>")
         if isinstance(value, int | float):
             return f'<table:table-cell office:value-type="float" office:value="{value}"><text:p>{value}</text:p></table:table-cell>'
         return f'<table:table-cell office:value-type="string"><text:p>{escape(str(value))}</text:p></table:table-cell>'

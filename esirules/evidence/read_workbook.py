@@ -113,6 +113,13 @@ class Workbook:
         except Exception as error:  # fastexcel's errors share no base class across versions
             raise WorkbookProblem(_reason(error)) from None
         self.sheet_names: list[str] = list(self._reader.sheet_names)
+        self._data = data
+
+    def percent_cells(self, name: str) -> set[tuple[int, int]]:
+        """The (row, column) places of the sheet's cells formatted as percentages (`workbook_percent`)."""
+        from esirules.evidence.workbook_percent import percent_cells
+
+        return percent_cells(self._data, name)
 
     def sheet(self, name: str) -> SheetColumns:
         try:

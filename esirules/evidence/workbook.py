@@ -12,10 +12,11 @@ sheet and a cell (`cases!F12`). docs/evidence-format.md describes the layout.
 from __future__ import annotations
 
 import datetime
+import decimal
 import hashlib
 import os
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 
 import attrs
 import numpy as np
@@ -142,7 +143,8 @@ class _WorkbookLoad:
             key = f"{self.path}!{sheet.name}"
             self.sheet_of[key] = sheet.name
             reader = InspectionFields(key, self.ruleset, self.problems)
-            node = sheet_node(self.path, field, sheet, key, self.problems)
+            percents = book.percent_cells(sheet.name) if field in PERCENT_FIELDS else frozenset()
+            node = sheet_node(self.path, field, sheet, key, self.problems, percents)
             if node is None:
                 continue
             if field == "inspection":
@@ -359,8 +361,14 @@ class _WorkbookLoad:
 # The other sheets: as the evidence file's fields
 
 
-def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: Problems) -> yaml.Node | None:
-    """The sheet as the YAML node its field would be in an evidence file, each value at its cell."""
+# The sheets whose figures may be typed as percentages (`88%`), kept as a number with a format.
+PERCENT_FIELDS = frozenset({"measures", "facts"})
+
+
+def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: Problems,
+               percents: Collection[tuple[int, int]] = frozenset()) -> yaml.Node | None:
+    """The sheet as the YAML node its field would be in an evidence file, each value at its cell;
+    a number in a cell of `percents` (formatted as a percentage) as the percentage shown."""
     headings = OTHER_SHEETS[field]
     filled = [sheet.filled(k) for k in range(len(sheet.columns))]
     used = sorted({int(r) + 1 for f in filled for r in np.flatnonzero(f)})
@@ -410,6 +418,8 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
         text = sheet.text(k, row).strip()
         typed = MIDNIGHT.fullmatch(text)  # (a date cell: its day)
         text = typed.group(1) if typed else text
+        if (row, sheet.columns[k]) in percents:
+            text = _as_percent(text)
         return yaml.ScalarNode(_STR if text else NULL, text if text else "", mark, mark)
 
     def record(row: int, *, without: str = "") -> yaml.MappingNode:
@@ -437,6 +447,15 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
             value = yaml.ScalarNode(NULL, "", key_node.start_mark, key_node.end_mark)
         entries.append((key_node, value))
     return yaml.MappingNode("tag:yaml.org,2002:map", entries, start, start)
+
+
+def _as_percent(text: str) -> str:
+    """A number kept with a percentage format, as the sheet shows it: `0.88` is `88%`."""
+    try:
+        shown = decimal.Decimal(text) * 100
+    except decimal.InvalidOperation:
+        return text  # (words in a cell formatted as a percentage: as written)
+    return f"{shown.normalize():f}%"
 
 
 AS_CSV = "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file"
