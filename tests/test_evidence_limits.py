@@ -239,3 +239,14 @@ def test_an_unknown_id_with_no_near_spelling_is_told_the_ids_it_could_be() -> No
         "the items of `A1` are `A1.first`, `A1.second`, `A1.third`, `A1.fourth`, `A1.fifth`")
     assert suggest("Z9.x", items, "the items") == "no id of the items begins with `Z9.`; they begin with `A1.`, `A2.`, `B1.`"
     assert suggest("A1.secnd", items, "the items") == "did you mean `A1.second`?"
+
+
+def test_a_rating_or_measure_given_twice_in_other_capitals_is_given_twice(tmp_path: Path) -> None:
+    """`A1.visibility: strong`, then `a1.visibility: weak` below it: the last was taken, without a word."""
+    folder = folder_with_ruleset(tmp_path)
+    path = write(folder, "e.yaml", INSPECTION + "ratings:\n  A1.visibility: strong\n  a1.visibility: weak\n"
+                 "measures:\n  psr_timeliness: {actual: 71, target: 90, national_average: 78}\n"
+                 "  PSR_timeliness: {actual: 50, target: 90, national_average: 78}\n")
+    found = problems(path)
+    assert [(d.code, d.span.line) for d in found] == [("E106", 5), ("E106", 8)]
+    assert found[0].message == "`a1.visibility` is given twice (also as `A1.visibility`: capitals do not tell them apart)"

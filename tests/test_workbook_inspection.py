@@ -78,7 +78,7 @@ def test_mistakes_in_the_two_sheets_have_the_yaml_words_at_their_cells(tmp_path:
     assert found == {
         ("E244", "the inspection's `date` `2024-03-12 09:30:00` is not a date", "inspection!B3"),
         ("E104", "`dat` is not a row of the `inspection` sheet", "inspection!A4"),
-        ("E106", "`Date` is given twice", "inspection!A5"),
+        ("E106", "`Date` is given twice (also as `date`: capitals do not tell them apart)", "inspection!A5"),
         ("E243", "criterion `effective`: `Excellent` is not a grade", "carried_forward!B2"),
         ("E240", "`nowhere` is not a criterion of ruleset `cqc-asc-aggregation`", "carried_forward!A5"),
     }

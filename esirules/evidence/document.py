@@ -436,8 +436,10 @@ def node_kind(node: yaml.Node) -> str:
 
 
 def fields(file: str, node: yaml.Node, problems: Problems) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
-    """The (key, key node, value node) of a mapping, reporting keys given twice."""
-    seen: set[str] = set()
+    """The (key, key node, value node) of a mapping, reporting keys given twice: in other
+    capitals too, since ids and field names are read whatever their capitals (the last of two
+    ratings `A1.visibility` and `a1.visibility` was taken, without a word)."""
+    seen: dict[str, str] = {}
     for key_node, value_node in node.value:
         if not isinstance(key_node, yaml.ScalarNode):
             problems.append(
@@ -447,17 +449,19 @@ def fields(file: str, node: yaml.Node, problems: Problems) -> Iterator[tuple[str
         key = key_node.value.strip()
         if not _plain_text(file, key_node, key, "a field name", problems, CONTROL):
             continue
-        if key in seen:
+        first = seen.get(key.lower())
+        if first is not None:
             problems.append(
                 Diagnostic(
                     "E106",
-                    f"`{key}` is given twice",
+                    f"`{key}` is given twice" + (f" (also as `{first}`: capitals do not tell them apart)"
+                                                 if first != key else ""),
                     at(file, key_node),
                     "keep one, with what both hold: which one is meant cannot be told, so nothing is scored",
                 )
             )
             continue
-        seen.add(key)
+        seen[key.lower()] = key
         yield key, key_node, value_node
 
 
