@@ -168,3 +168,23 @@ def test_a_copy_of_the_follow_up_beside_its_parent_runs_its_own_tests(tmp_path):
     result = run("esi-2004-followup.esi", cwd=tmp_path)
     assert result.returncode == 0, result.stdout + result.stderr
     assert result.stdout.startswith("esi-2004-followup.esi: 2 tests passed\n")
+
+
+def test_a_band_failed_by_a_figure_shown_rounded_up_to_it_shows_the_exact_figure(tmp_path: Path) -> None:
+    """84 of 130 is 64.62%, shown as 65%: "Good when score at least 65% (found 65% ✗)" read as a bug."""
+    ruleset = tmp_path / "f9.esi"
+    ruleset.write_text(
+        'ruleset "f9" version "1"\nscale answer: yes > no, not applicable "n/a"\n'
+        'ladder rating: Outstanding > Good > "Requires improvement" > Inadequate\nanswers on answer, met when yes\n'
+        'bands case_rating on rating {\n  Outstanding when score at least 80%\n  Good when score at least 65%\n'
+        '  "Requires improvement" when score at least 50%\n  Inadequate otherwise\n}\n'
+        'section D2 "Court disposals" {\n  criterion D2.1 "Assessment" {\n    graded by case_rating\n'
+        '    question D2.1.a "a"\n  }\n}\n'
+        'test "64.6% is not Good" {\n  criterion D2.1\n  given answers D2.1.a: yes x84, no x46\n  expect grade Good\n}\n',
+        encoding="utf-8")
+    done = run("test", str(ruleset))
+    said = " ".join(done.stdout.split())
+    assert done.returncode == 1
+    assert "Good when score at least 65% (found 64.62%, shown as 65% ✗)" in said
+    # where the rounded figure tells no lie, it is shown alone
+    assert "Outstanding when score at least 80% (found 65% ✗)" in said and "(found 65% ✓)" in said

@@ -31,7 +31,15 @@ from esirules.scoring.result import (
     RuleResult,
 )
 from esirules.span import NOWHERE
-from esirules.words import display_percent, number_text, percent_text, plural, value_text
+from esirules.words import (
+    approx_percent,
+    display_percent,
+    number_text,
+    percent_text,
+    plural,
+    round_percent,
+    value_text,
+)
 
 _SHARE_ROUNDING = m.Rounding(places=1, span=NOWHERE)
 
@@ -83,6 +91,10 @@ def _figure_test(
         )
     value = outcome.value
     shown = display_percent(value, rounding) if test.figure in PERCENT_FIGURES else number_text(value)
+    if test.figure in PERCENT_FIGURES and outcome.compared == value and _rounding_misleads(test, outcome, rounding,
+                                                                                         lower_is_better):
+        # (`Good when score at least 65% (found 65% ✗)` for 64.62%: the exact figure is what is compared)
+        shown = f"{approx_percent(value, rounding)}, shown as {shown}"
     if test.of_possible:  # the share of possible worked out: `7, needs 6 (75% of 8)`
         shown += f", needs {number_text(outcome.operand)}"
     elif not isinstance(test.operand, Fraction):  # `10.7; national average 11.5, and lower is better`
@@ -90,6 +102,17 @@ def _figure_test(
     return FigureTestResult(
         text, test.figure, value, outcome.compared, outcome.operand, shown, outcome.holds, span=test.span
     )
+
+
+def _rounding_misleads(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding: m.Rounding,
+                       lower_is_better: bool) -> bool:
+    """Whether the figure as shown, rounded, would pass the test its exact figure fails (or fail
+    one it passes): then the rounded figure beside the test reads as a contradiction."""
+    if outcome.value is None or outcome.operand is None:
+        return False
+    shown = round_percent(outcome.value, rounding) / 100
+    better_is_lower = lower_is_better and test.figure == "actual"
+    return semantics.compare(test.comparison, shown, outcome.operand, better_is_lower) != outcome.holds
 
 
 # ---------------------------------------------------------------------------------------------
