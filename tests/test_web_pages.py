@@ -161,6 +161,8 @@ def test_clicking_b1_for_february_opens_its_explanation_whose_counts_recompute_t
     assert re.search(r"/rulesets/[0-9a-f]{64}/files/esi-2003\.esi#L\d+$", str(rule.get_attribute("href")))
     shot(page, site, "explanation-b1")
     rule.click()
+    page.wait_for_url(re.compile(r".*/files/esi-2003\.esi#L\d+$"))  # (the count does not wait for the page)
+    page.wait_for_selector(".line:target")
     assert page.locator(".line:target").count() == 1  # the ruleset's line, anchored and marked
     page.context.close()
 
