@@ -234,3 +234,18 @@ def test_carriage_return_line_ends_give_the_right_lines(tmp_path, ending):
     assert found(checked) == {("R010", 4, 7)}
     assert "first declared at line 3" in (checked.diagnostics[0].help or "")
     assert " 4 | scale a: d > e\n" in render_text(checked.diagnostics, checked.sources)
+
+
+def test_a_name_that_differs_from_a_known_one_only_by_a_character_that_cannot_be_seen_says_which() -> None:
+    """Pasted text: "did you mean `very high`?" for `very high` read as a correction to nothing."""
+    from esirules.diagnostics import did_you_mean
+
+    assert did_you_mean("very\u00a0high", ["low", "high", "very high"]) == (
+        "did you mean `very high`? this holds a non-breaking space (U+00A0), which looks like a space: "
+        "type an ordinary space in its place")
+    assert did_you_mean("yes\u200b", ["yes", "no"]) == (
+        "did you mean `yes`? this holds a zero-width space (U+200B), which looks like nothing: delete it")
+    assert did_you_mean("F07", ["F06", "F07\u200b"]) == (
+        "did you mean `F07\u200b`? where it is written it holds a zero-width space (U+200B), which looks like "
+        "nothing: delete it")
+    assert did_you_mean("very\u00a0hihg", ["low", "high", "very high"]) == "did you mean `very high`?"
