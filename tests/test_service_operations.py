@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 import sqlalchemy as sa
@@ -352,3 +353,32 @@ def test_serve_names_each_option_given_a_value_it_cannot_take(capsys: pytest.Cap
     assert main(["serve", "--port", "0", "--workers", "0"]) == 2
     assert capsys.readouterr().err == (
         "esirules: error: --workers must be 1 or more, not 0; --port must be 1 to 65535, not 0\n")
+
+
+def test_a_client_that_leaves_part_way_through_its_body_is_no_fault_of_the_service(
+    service: Service, caplog: pytest.LogCaptureFixture
+) -> None:
+    """It was logged as an error with a traceback and counted as a 500, which pages whoever
+    watches for faults each time a client gives up on a large upload."""
+    import asyncio
+
+    token = service.tokens["inspector"].encode()
+    messages = [{"type": "http.request", "body": b'{"ruleset": "00', "more_body": True}, {"type": "http.disconnect"}]
+    sent: list[dict[str, Any]] = []
+
+    async def receive() -> dict[str, Any]:
+        return messages.pop(0) if messages else {"type": "http.disconnect"}
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {"type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+             "path": "/v1/evidence", "raw_path": b"/v1/evidence", "query_string": b"", "root_path": "",
+             "headers": [(b"host", b"testserver"), (b"authorization", b"Bearer " + token),
+                         (b"content-type", b"application/json"), (b"content-length", b"1000")],
+             "client": ("127.0.0.1", 5000), "server": ("testserver", 80)}
+    with caplog.at_level("INFO"):
+        asyncio.run(service.app(scope, receive, send))
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
+    assert [r.fields["status"] for r in caplog.records if r.name == "esirules.access"] == [499]  # type: ignore[attr-defined]
+    assert 'esirules_http_requests_total{method="POST",route="/v1/evidence",status="499"}' in service.get("/metrics").text

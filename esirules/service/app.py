@@ -22,7 +22,7 @@ import attrs
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException
-from starlette.requests import Request
+from starlette.requests import ClientDisconnect, Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -46,6 +46,7 @@ from esirules.service.schema import (
 from esirules.service.store import Actor, Store
 
 REQUEST_ID = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+CLIENT_GONE = 499  # the status logged and counted for a request its client left before it was whole
 
 
 @attrs.frozen
@@ -220,6 +221,11 @@ class Observed:
 
         try:
             await self.app(scope, receive, sending)
+        except ClientDisconnect:
+            # The client went before its request was whole (a timeout, a closed laptop): no fault of
+            # the service, and nobody to answer. Logged and counted as 499, as nginx does.
+            if not status["sent"]:
+                status["code"] = CLIENT_GONE
         except Exception:
             observe.ERRORS.exception("request failed", extra={"fields": {"request_id": request_id}})
             if not status["sent"]:
