@@ -354,3 +354,8 @@ def test_the_sheet_of_four_runs_is_the_command_lines_sheet(service: Service) -> 
                                                      f"Original (run {other[:6]})"]
     twice = service.get("/v1/sheet", params=[("run", other), ("run", runs[0]["run"]["id"]), ("run", other)])
     assert twice.status_code == 422 and [e["pointer"] for e in twice.json()["errors"]] == ["?run/2"]
+    # A run's own title is its sheet's (it was the inspection's whatever the run was given)
+    titled = service.run(hashes["esi-2004-followup.esi"], followup, {"sample": "february"}, title="Board report")
+    one = service.get("/v1/sheet", params=[("run", titled["run"]["id"])])
+    assert one.json()["title"] == titled["result"]["title"] == "Board report"
+    assert one.text == service.get(f"/v1/runs/{titled['run']['id']}/result").text

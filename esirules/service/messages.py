@@ -265,7 +265,9 @@ class ExplainQuery:
 @attrs.frozen
 class SheetQuery:
     run: tuple[str, ...] = api_field("the runs whose columns make the sheet, in order", minItems=1, maxItems=50, **HASH)
-    title: str | None = api_field("the sheet's title; by default the inspection's", default=None, **LABEL)
+    title: str | None = api_field(
+        "the sheet's title; by default the runs' own (each run's title, or its inspection's), where they share one",
+        default=None, **LABEL)
     format: Literal["json", "markdown", "csv"] = api_field("the result JSON, or the sheet as Markdown or CSV", default="json")
 
 

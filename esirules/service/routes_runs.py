@@ -299,7 +299,7 @@ def sheet(context: Context, call: Call) -> Reply:
     for index, identifier in enumerate(query.run):
         row, inputs = _stored_run(context, identifier, f"?run/{index}")
         scoring = Scoring(context, inputs)
-        titles.append(scoring.title)
+        titles.append(inputs.title)  # (the run's own: the one it was given, else its inspection's)
         scored = scoring.columns()
         columns.extend(scored)
         runs += [identifier] * len(scored)
