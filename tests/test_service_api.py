@@ -209,6 +209,10 @@ def test_a_run_is_the_command_lines_result_and_verifies(service: Service) -> Non
                               role="inspector")
     assert controlled.status_code == 400  # stored for good and written into every sheet: no control characters
     assert {e["pointer"] for e in controlled.json()["errors"]} == {"/title", "/columns/0/label"}
+    # C1 (U+0085 breaks a line in many programs, a CSV sheet's row among them) and the line separators too
+    breaking = service.post("/v1/runs", {**pair, "title": "T\u2028U", "columns": [{"label": "Feb\u0085x"}]},
+                            role="inspector")
+    assert breaking.status_code == 400 and {e["pointer"] for e in breaking.json()["errors"]} == {"/title", "/columns/0/label"}
     assert service.get(f"/v1/runs?evidence={hashes['followup.yaml']}").json()["total"] == 1
 
 

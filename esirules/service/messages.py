@@ -13,16 +13,18 @@ import attrs
 from esirules.service.schema import api_field, opaque, response
 
 HASH: dict[str, Any] = {"pattern": "^[0-9a-f]{64}$", "form": "a content hash: 64 lowercase hexadecimal digits"}
-_PLAIN_NAME = r"[^/\\\u0000-\u001f\u007f.][^/\\\u0000-\u001f\u007f]{0,199}"
+_PLAIN_NAME = r"[^/\\\u0000-\u001f\u007f-\u009f\u2028\u2029.][^/\\\u0000-\u001f\u007f-\u009f\u2028\u2029]{0,199}"
 FILE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}$", "maxLength": 200,
                              "form": "a plain file name (no folder, not starting with a dot)"}
 RULESET_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.esi$", "maxLength": 200,
                 "form": "a plain file name ending in `.esi` (no folder, not starting with a dot)"}
 EVIDENCE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.(yaml|yml|json|csv)$", "maxLength": 200,
                  "form": "a plain file name ending in `.yaml`, `.yml`, `.json` or `.csv` (no folder, not starting with a dot)"}
-_NO_CONTROL = "^[^\\u0000-\\u001f\\u007f]+$"
+# Control characters: C0, DEL and C1 (U+0085 is a line break to many programs), and the line and
+# paragraph separators.
+_NO_CONTROL = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]+$"
 # (a heading or title of spaces alone, or of invisible characters, would show as nothing)
-_SHOWN = "^[^\\u0000-\\u001f\\u007f]*[^\\s\\u0000-\\u001f\\u007f\\u200b-\\u200d\\u2060\\ufeff][^\\u0000-\\u001f\\u007f]*$"
+_SHOWN = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*[^\\s\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029\\u200b-\\u200d\\u2060\\ufeff][^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]*$"
 LABEL: dict[str, Any] = {"minLength": 1, "maxLength": 200, "pattern": _SHOWN,
                          "form": "text with something besides spaces, and no control characters"}
 Role = Literal["viewer", "inspector", "author", "admin"]
