@@ -255,6 +255,10 @@ def test_an_adjustment_makes_a_new_run_citing_the_one_adjusted(service: Service)
     new = adjusted.json()
     assert new["run"]["adjusts"] == run and new["run"]["id"] != run
     assert new["run"]["adjustments"] == [{**body, "by": "inspector holder"}]
+    # Written in other capitals, it is the same adjustment: the same run, the grade as the ladder writes it
+    again = service.post(f"/v1/runs/{run}/adjustments", {**body, "criterion": "a2", "grade": "well met"}, role="inspector")
+    assert again.status_code == 200 and again.json()["run"]["id"] == new["run"]["id"]
+    assert again.json()["run"]["adjustments"] == new["run"]["adjustments"]
     a2 = new["result"]["columns"][0]["criteria"]["A2"]
     assert a2["grade"] == "Well met" and a2["computed_grade"] == first["result"]["columns"][0]["criteria"]["A2"]["grade"]
     assert {k: a2["adjustment"][k] for k in ("grade", "by", "reason", "applied")} == {

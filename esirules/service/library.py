@@ -206,9 +206,13 @@ class Library:
         self.evidence.put((address, compiled.address), evidence)
 
     @staticmethod
-    def adjustment_problems(compiled: CompiledRuleset, adjustment: Mapping[str, str]) -> list[tuple[str, str, str | None]]:
-        """What is wrong with one adjustment under a ruleset, as (field, message, help): read by the
-        evidence loader's own rules, as an evidence entry with each field on a line of its own."""
+    def read_adjustment(
+        compiled: CompiledRuleset, adjustment: Mapping[str, str]
+    ) -> tuple[dict[str, str], list[tuple[str, str, str | None]]]:
+        """One adjustment under a ruleset as the loader reads it (its criterion and grade written as
+        the ruleset writes them: `well met` is `Well met`), and what is wrong with it, as (field,
+        message, help): read by the evidence loader's own rules, as an evidence entry with each
+        field on a line of its own."""
         from yaml.error import Mark
         from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
@@ -223,8 +227,12 @@ class Library:
         entries = SequenceNode("tag:yaml.org,2002:seq", [MappingNode("tag:yaml.org,2002:map", fields, start, start)],
                                start, start)
         problems: list[Any] = []
-        InspectionFields("adjustment", compiled.ruleset, problems).adjustments(entries)
-        return [(ADJUSTMENT_FIELDS[min(d.span.line, len(ADJUSTMENT_FIELDS)) - 1], d.message, d.help) for d in problems]
+        read = InspectionFields("adjustment", compiled.ruleset, problems).adjustments(entries)
+        canonical = dict(adjustment)
+        if read and not problems:
+            canonical.update(criterion=read[0].criterion, grade=read[0].grade)
+        return canonical, [(ADJUSTMENT_FIELDS[min(d.span.line, len(ADJUSTMENT_FIELDS)) - 1], d.message, d.help)
+                           for d in problems]
 
     # --- scoring and explaining ------------------------------------------------------------------
 

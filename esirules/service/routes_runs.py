@@ -166,10 +166,10 @@ def adjust_run(context: Context, call: Call) -> Reply:
     adjustment = {"criterion": request.criterion, "grade": request.grade, "by": call.actor.name,
                   "reason": request.reason}
     compiled = compiled_ruleset(context, inputs.ruleset, "/ruleset")
-    errors = context.library.adjustment_problems(compiled, adjustment)
+    adjustment, errors = context.library.read_adjustment(compiled, adjustment)
     if errors:  # (placed at the request's fields, not in the evidence file the service writes for it)
         raise unprocessable([FieldError(f"/{field}", message, help_) for field, message, help_ in errors])
-    kept = [a for a in inputs.adjustments if a["criterion"] != request.criterion]
+    kept = [a for a in inputs.adjustments if a["criterion"] != adjustment["criterion"]]
     adjusted = RunInputs(inputs.ruleset, inputs.evidence, inputs.columns, inputs.title,
                          tuple(sorted([*kept, adjustment], key=lambda a: a["criterion"])), row["id"])
     return _make_run(context, call, adjusted, "run.adjust")
