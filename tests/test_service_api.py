@@ -367,3 +367,15 @@ def test_the_sheet_of_four_runs_is_the_command_lines_sheet(service: Service) -> 
     one = service.get("/v1/sheet", params=[("run", titled["run"]["id"])])
     assert one.json()["title"] == titled["result"]["title"] == "Board report"
     assert one.text == service.get(f"/v1/runs/{titled['run']['id']}/result").text
+
+
+def test_a_workbook_uploaded_is_told_the_way_round(service: Service) -> None:
+    """api.md says a workbook is read by the command line only; the refusal did not."""
+    hashes = service.publish_bundled()
+    body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "cases.xlsx",
+            "files": [{"name": "cases.xlsx", "content": "UEsDBA==", "encoding": "base64"}]}
+    refused = service.post("/v1/evidence", body, role="inspector")
+    assert refused.status_code == 400
+    main = next(e for e in refused.json()["errors"] if e["pointer"] == "/main")
+    assert main["message"].endswith("; a workbook is read by the command line only: save its cases sheet as CSV "
+                                    "(UTF-8) and upload that, with an evidence file for its other sheets")

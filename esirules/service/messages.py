@@ -19,7 +19,9 @@ FILE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}$", "maxLength": 200,
 RULESET_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.esi$", "maxLength": 200,
                 "form": "a plain file name ending in `.esi` (no folder, not starting with a dot)"}
 EVIDENCE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.(yaml|yml|json|csv)$", "maxLength": 200,
-                 "form": "a plain file name ending in `.yaml`, `.yml`, `.json` or `.csv` (no folder, not starting with a dot)"}
+                 "form": "a plain file name ending in `.yaml`, `.yml`, `.json` or `.csv` (no folder, not starting with a dot)",
+                 "mistaken": ((r"(?i)\.(xlsx|ods|xls)$", "a workbook is read by the command line only: save its cases "
+                               "sheet as CSV (UTF-8) and upload that, with an evidence file for its other sheets"),)}
 # Control characters: C0, DEL and C1 (U+0085 is a line break to many programs), and the line and
 # paragraph separators.
 _NO_CONTROL = "^[^\\u0000-\\u001f\\u007f-\\u009f\\u2028\\u2029]+$"

@@ -38,14 +38,18 @@ def opaque(schema: dict[str, Any]) -> Callable[[D], D]:
 
 
 def api_field(
-    description: str, *, default: Any = attrs.NOTHING, omit_none: bool = False, form: str = "", **schema: Any
+    description: str, *, default: Any = attrs.NOTHING, omit_none: bool = False, form: str = "",
+    mistaken: tuple[tuple[str, str], ...] = (), **schema: Any
 ) -> Any:
     """An attrs field with its description and JSON Schema constraints (`pattern`, `maxLength`, ...).
 
     `omit_none`: in a response, a None value is left out rather than written as null.
     `form`: the `pattern` in words, for the message when a value does not match it.
+    `mistaken`: (a regular expression, words) for a value that does not match it and is a known
+    mistake: the words are said after the message (a workbook given where a CSV file is taken).
     """
-    metadata = {_SCHEMA: {"description": description, "omit_none": omit_none, "form": form, "schema": schema}}
+    metadata = {_SCHEMA: {"description": description, "omit_none": omit_none, "form": form, "schema": schema,
+                          "mistaken": mistaken}}
     return attrs.field(default=default, metadata=metadata)
 
 
@@ -289,7 +293,8 @@ def check_constraints(meta: Mapping[str, Any], value: Any) -> str | None:
         if "maxLength" in schema and len(value) > schema["maxLength"]:
             return f"must be at most {schema['maxLength']} characters"
         if "pattern" in schema and not re.search(schema["pattern"], value):
-            return f"`{_short(value)}` is not {meta['form'] or 'of the required form'}"
+            known = next((words for mistake, words in meta.get("mistaken", ()) if re.search(mistake, value)), "")
+            return f"`{_short(value)}` is not {meta['form'] or 'of the required form'}" + (f"; {known}" if known else "")
     elif isinstance(value, tuple):
         for item in value:
             problem = check_constraints(meta, item) if isinstance(item, str) else None
