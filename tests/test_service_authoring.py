@@ -62,7 +62,8 @@ def test_the_diff_and_its_impact_are_the_command_lines(sqlite_service: Service) 
 
 @pytest.mark.parametrize(
     ("query", "status", "pointer"),
-    [("sample=february", 422, "?sample"), (f"evidence={'0' * 64}", 404, "?evidence")],
+    [("sample=february", 422, "?sample"), (f"evidence={'0' * 64}", 404, "?evidence"),
+     ("all_cases=true&format=markdown", 422, "?all_cases")],
 )
 def test_a_diff_asked_wrongly_says_which_part(sqlite_service: Service, query: str, status: int, pointer: str) -> None:
     hashes = sqlite_service.publish_bundled()

@@ -34,12 +34,16 @@ def diff(context: Context, call: Call) -> Reply:
     query: api.DiffQuery = call.query
     old, new = call.path["hash"], call.path["other"]
     changes = diff_rulesets(authoring.loaded_ruleset(context, old), authoring.loaded_ruleset(context, new, "{other}"))
-    if query.sample and query.evidence is None:
-        from esirules.service.problems import Refusal
-        from esirules.service.schema import FieldError
+    from esirules.service.problems import Refusal
+    from esirules.service.schema import FieldError
 
+    if query.sample and query.evidence is None:
         raise Refusal("unprocessable", "`sample` chooses the cases of `evidence` to score; give `evidence` too",
                       errors=[FieldError("?sample", "needs `evidence`", "name the stored evidence to score")])
+    if query.all_cases and query.format == "markdown":  # (as `esirules diff --all-cases --format markdown`)
+        raise Refusal("unprocessable", "`all_cases` is for `format=json`; Markdown shows the first few",
+                      errors=[FieldError("?all_cases", "is for `format=json`; Markdown shows the first few",
+                                         "leave it out, or ask for JSON")])
     samples: list[str | None] = list(query.sample) or [None]
     impacts = authoring.impacts(context, old, new, query.evidence, samples) if query.evidence else []
     if query.format == "markdown":
