@@ -379,3 +379,16 @@ def test_a_workbook_uploaded_is_told_the_way_round(service: Service) -> None:
     main = next(e for e in refused.json()["errors"] if e["pointer"] == "/main")
     assert main["message"].endswith("; a workbook is read by the command line only: save its cases sheet as CSV "
                                     "(UTF-8) and upload that, with an evidence file for its other sheets")
+
+
+def test_a_rulesets_content_hash_given_as_its_address_is_told_the_address(service: Service) -> None:
+    """Results, checks and diffs call a ruleset's content hash its `hash`; sent back, it got a bare 404."""
+    hashes = service.publish_bundled()
+    content = service.get(f"/v1/rulesets/{hashes['esi-2003.esi']}").json()["content_hash"]
+    assert content != hashes["esi-2003.esi"]
+    missing = service.get(f"/v1/rulesets/{content}")
+    assert missing.status_code == 404
+    (error,) = missing.json()["errors"]
+    assert error["pointer"] == "{hash}" and error["help"] == (
+        "this is the content hash of ruleset `esi-2003` 2003 (what a result or a check calls its `hash`); "
+        f"the API's address for it is `{hashes['esi-2003.esi']}`")

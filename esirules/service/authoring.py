@@ -25,7 +25,9 @@ def published(context: Context, address: str, pointer: str = "{hash}") -> Mappin
     """The stored row of a published ruleset; 404 when there is none."""
     row = context.store.ruleset(address) if len(address) == 64 else None
     if row is None:
-        raise not_found("published ruleset", address, pointer)
+        from esirules.service.routes_store import no_ruleset
+
+        raise no_ruleset(context, address, pointer)
     return row  # type: ignore[no-any-return]
 
 

@@ -12,7 +12,8 @@ import attrs
 
 from esirules.service.schema import api_field, opaque, response
 
-HASH: dict[str, Any] = {"pattern": "^[0-9a-f]{64}$", "form": "a content hash: 64 lowercase hexadecimal digits"}
+HASH: dict[str, Any] = {"pattern": "^[0-9a-f]{64}$",
+                        "form": "an address the API gave (a record's `hash`, a run's `id`): 64 lowercase hexadecimal digits"}
 _PLAIN_NAME = r"[^/\\\u0000-\u001f\u007f-\u009f\u2028\u2029.][^/\\\u0000-\u001f\u007f-\u009f\u2028\u2029]{0,199}"
 FILE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}$", "maxLength": 200,
                              "form": "a plain file name (no folder, not starting with a dot)"}

@@ -11,7 +11,7 @@ from esirules.diagnostics import DiagnosticError
 from esirules.service import messages as api
 from esirules.service.library import CompiledRuleset
 from esirules.service.operation import Answer, Call, Context, Operation, Reply
-from esirules.service.problems import found_problems, not_found, unprocessable
+from esirules.service.problems import Refusal, found_problems, not_found, unprocessable
 from esirules.service.schema import FieldError
 
 TEXT_MEDIA_TYPE = "text/plain; charset=utf-8"
@@ -69,6 +69,18 @@ def evidence_info(context: Context, row: Mapping[str, Any]) -> api.EvidenceInfo:
                             row["created_at"], row["created_by"])
 
 
+def no_ruleset(context: Context, address: str, pointer: str) -> Refusal:
+    """The 404 of a ruleset address the store does not have; where it is a ruleset's content hash
+    (which results, checks and diffs call its `hash`), it says whose, and its address."""
+    refusal = not_found("published ruleset", address, pointer)
+    row = context.store.ruleset_of_content(address) if len(address) == 64 else None
+    if row is None:
+        return refusal
+    why = (f"this is the content hash of ruleset `{row['name']}` {row['version']} (what a result or a check calls "
+           f"its `hash`); the API's address for it is `{row['hash']}`")
+    return Refusal("not-found", refusal.detail, errors=[FieldError(pointer, refusal.detail, why)])
+
+
 def compiled_ruleset(context: Context, address: str, pointer: str) -> CompiledRuleset:
     """A published ruleset, ready to score under; 404 if there is none at that address."""
     cached = context.library.rulesets.get(address)
@@ -76,7 +88,7 @@ def compiled_ruleset(context: Context, address: str, pointer: str) -> CompiledRu
         return cached
     row = context.store.ruleset(address)
     if row is None:
-        raise not_found("published ruleset", address, pointer)
+        raise no_ruleset(context, address, pointer)
     return context.library.compiled(address, lambda: (row["main"], context.store.ruleset_files(address)))
 
 
@@ -130,20 +142,20 @@ def list_rulesets(context: Context, call: Call) -> Reply:
 def get_ruleset(context: Context, call: Call) -> Reply:
     row = context.store.ruleset(call.path["hash"])
     if row is None:
-        raise not_found("published ruleset", call.path["hash"], "{hash}")
+        raise no_ruleset(context, call.path["hash"], "{hash}")
     return Reply(200, ruleset_info(context, row))
 
 
 def ruleset_source(context: Context, call: Call) -> Reply:
     if context.store.ruleset(call.path["hash"]) is None:
-        raise not_found("published ruleset", call.path["hash"], "{hash}")
+        raise no_ruleset(context, call.path["hash"], "{hash}")
     return _file_reply(context.store.ruleset_files(call.path["hash"]), call.path["name"], "ruleset")
 
 
 def recheck_ruleset(context: Context, call: Call) -> Reply:
     row = context.store.ruleset(call.path["hash"])
     if row is None:
-        raise not_found("published ruleset", call.path["hash"], "{hash}")
+        raise no_ruleset(context, call.path["hash"], "{hash}")
     files = context.store.ruleset_files(row["hash"])
     return Reply(200, api.CheckReport(context.library.check_report(row["main"], context.library.check(row["main"], files))))
 

@@ -190,6 +190,10 @@ class Store:
     def ruleset(self, address: str) -> dict[str, Any] | None:
         return self._one(sa.select(t.rulesets).where(t.rulesets.c.hash == address))
 
+    def ruleset_of_content(self, content_hash: str) -> dict[str, Any] | None:
+        """A published ruleset whose `content_hash` (what a result or a check calls its `hash`) this is."""
+        return self._one(sa.select(t.rulesets).where(t.rulesets.c.content_hash == content_hash).limit(1))
+
     def ruleset_files(self, address: str, *, data: bool = True) -> dict[str, Any]:
         return self._files(t.ruleset_files, t.ruleset_files.c.ruleset, address, data=data)
 
