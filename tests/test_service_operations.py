@@ -191,6 +191,15 @@ def test_the_openapi_document_is_3_1_and_describes_every_operation(service: Serv
     assert document["paths"]["/health/live"]["get"]["security"] == []
     assert "RunRequest" in document["components"]["schemas"]
     assert document["components"]["schemas"]["RunRequest"]["additionalProperties"] is False
+    # What the service sends is what the document says: statuses, and the headers a client reads
+    runs = document["paths"]["/v1/runs"]["post"]["responses"]
+    assert {"Location", "X-Request-ID"} <= set(runs["201"]["headers"]) and "Location" in runs["200"]["headers"]
+    assert "Retry-After" in runs["503"]["headers"] and "WWW-Authenticate" in runs["401"]["headers"]
+    assert all("Allow" in item[method]["responses"]["405"]["headers"]
+               for item in document["paths"].values() for method in item)
+    assert "422" in document["paths"]["/v1/sheet"]["get"]["responses"]  # (a run given twice)
+    created = service.post("/v1/runs", {"ruleset": "0" * 64, "evidence": "0" * 64}, role="inspector")
+    assert created.status_code == 404 and "x-request-id" in created.headers
     # The conditional GET of a run's result, as api.md describes it and the service does it
     result = document["paths"]["/v1/runs/{id}/result"]["get"]
     assert any(p["name"] == "If-None-Match" and p["in"] == "header" for p in result["parameters"])

@@ -14,7 +14,16 @@ from esirules.service.problems import MEDIA_TYPE as PROBLEM_MEDIA_TYPE
 from esirules.service.schema import Components, query_parameters
 
 # What any operation may answer besides its own answers.
-_ALWAYS = (400, 500, 503)
+_ALWAYS = (400, 405, 500, 503)
+_STRING = {"schema": {"type": "string"}}
+# The headers of every response, and of some statuses whatever the operation (app.py).
+_EVERY = {"X-Request-ID": {"description": "the request's id: the one sent, if 1 to 64 letters, digits, `.`, `_`, "
+                                          "`:` or `-`, else a new one (the access log has it too)", **_STRING}}
+_BY_STATUS = {
+    401: {"WWW-Authenticate": {"description": "`Bearer realm=\"esirules\"`", **_STRING}},
+    405: {"Allow": {"description": "the methods the path answers", **_STRING}},
+    503: {"Retry-After": {"description": "seconds to wait before asking again", **_STRING}},
+}
 _WITH_TOKEN = (401, 403)
 _WITH_BODY = (413, 415, 422)
 
@@ -85,6 +94,9 @@ def _operation(operation: Operation, components: Components, problem: dict[str, 
         if operation.conditional and answer.status == 200:
             responses["200"]["headers"] = {"ETag": {"description": "the SHA-256 of the body, quoted",
                                                     "schema": {"type": "string"}}}
+        if operation.located and answer.status in (200, 201):
+            responses[str(answer.status)]["headers"] = {"Location": {"description": "the address of what was stored "
+                                                                                    "(or found stored already)", **_STRING}}
     if operation.conditional:
         responses["304"] = {"description": "Not Modified: the `If-None-Match` names the current `ETag`; no body",
                             "headers": {"ETag": {"schema": {"type": "string"}}}}
@@ -103,5 +115,7 @@ def _operation(operation: Operation, components: Components, problem: dict[str, 
             "description": "; ".join(KINDS[k][1] for k in kinds) + " (a problem document, RFC 9457)",
             "content": {PROBLEM_MEDIA_TYPE: {"schema": problem}},
         }
+    for code, response in responses.items():
+        response["headers"] = {**response.get("headers", {}), **_BY_STATUS.get(int(code), {}), **_EVERY}
     out["responses"] = responses
     return out

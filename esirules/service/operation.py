@@ -114,6 +114,7 @@ class Operation:
     query: type | None = None
     path_schemas: Mapping[str, dict[str, Any]] = attrs.field(factory=dict)
     problems: tuple[int, ...] = ()  # statuses beyond the ones every operation may give
+    located: bool = False  # its 200 and 201 carry `Location`, the address of what it stored
     description: str = ""
     # Its 200 carries an `ETag`; a request whose `If-None-Match` names it gets 304 and no body.
     conditional: bool = False

@@ -395,7 +395,7 @@ def operations() -> list[Operation]:
         Operation("POST", "/v1/runs", "createRun", "Score evidence under a ruleset", "runs", "inspector",
                   create_run, made, body=api.RunRequest, problems=(404, 422),
                   description="One column per entry of `columns`. The run's id is the hash of its inputs: the same "
-                              "request gives the same run (200), scored once."),
+                              "request gives the same run (200), scored once.", located=True),
         Operation("GET", "/v1/runs", "listRuns", "List runs", "runs", "viewer", list_runs,
                   (Answer(200, "runs", api.RunList),), query=api.RunQuery),
         Operation("GET", "/v1/runs/{id}", "getRun", "A run and its result", "runs", "viewer", get_run,
@@ -421,7 +421,7 @@ def operations() -> list[Operation]:
                   adjust_run, made, body=api.AdjustmentRequest, path_schemas=RUN_PATH, problems=(404, 422),
                   description="The adjustment (`by`: the token holder's name) is applied on top of the evidence's "
                               "own and of this run's; the criterion must allow adjustment and the grade be on its "
-                              "ladder (422 otherwise, with the library's diagnostics)."),
+                              "ladder (422 otherwise, with the library's diagnostics).", located=True),
         Operation("POST", "/v1/batches", "createBatch", "Check, store and score several evidence uploads",
                   "runs", "inspector", batch, (Answer(201, "stored and scored", api.BatchResult),
                                                Answer(200, "every run existed", api.BatchResult)),
@@ -431,6 +431,6 @@ def operations() -> list[Operation]:
                   sheet, (Answer(200, "the sheet", None, {
                       JSON_MEDIA_TYPE: {"$ref": "#/components/schemas/Result"},
                       MARKDOWN: {"type": "string"}, CSV: {"type": "string"}}),),
-                  query=api.SheetQuery, problems=(404,)),
+                  query=api.SheetQuery, problems=(404, 422)),
     ]
 

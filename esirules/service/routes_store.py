@@ -220,7 +220,7 @@ def operations() -> list[Operation]:
                   "author", publish_ruleset, published, body=api.RulesetBundle, problems=(422,),
                   description="The ruleset is checked among the files given with it: an `extends` line reaches only "
                               "those. Errors refuse publication (422, with the diagnostics); files it does not read "
-                              "are refused (400). Publishing the same files again changes nothing."),
+                              "are refused (400). Publishing the same files again changes nothing.", located=True),
         Operation("GET", "/v1/rulesets", "listRulesets", "List published rulesets", "rulesets", "viewer",
                   list_rulesets, (Answer(200, "published rulesets", api.RulesetList),), query=api.RulesetQuery),
         Operation("GET", "/v1/rulesets/{hash}", "getRuleset", "A published ruleset", "rulesets", "viewer",
@@ -236,7 +236,7 @@ def operations() -> list[Operation]:
                   "inspector", upload_evidence, stored, body=api.EvidenceUpload, problems=(404, 422),
                   description="The evidence is checked against a published ruleset with the command line's "
                               "diagnostics (422 lists them all); a `cases: x.csv` line reaches only the files "
-                              "uploaded with it."),
+                              "uploaded with it.", located=True),
         Operation("GET", "/v1/evidence", "listEvidence", "List stored evidence", "evidence", "viewer",
                   list_evidence, (Answer(200, "stored evidence", api.EvidenceList),), query=api.Page),
         Operation("GET", "/v1/evidence/{hash}", "getEvidence", "Stored evidence", "evidence", "viewer",
