@@ -54,6 +54,14 @@ def test_decode_binary():
     assert [(p.code, p.span.line, p.span.column) for p in problems] == [("S001", 2, 3)]
 
 
+def test_decode_utf16_says_so_not_binary_data():
+    """Notepad's "Unicode" is UTF-16: it was "this file holds binary data ... check that the right file was given"."""
+    text, problems = decode('ruleset "x" version "1"\n'.encode("utf-16"), "d.esi")
+    assert text is None
+    assert [(p.code, p.span.line, p.message) for p in problems] == [
+        ("S002", 1, 'this file is UTF-16 text (saved as "Unicode"), not UTF-8')]
+
+
 def test_decode_not_utf8():
     text, problems = decode(b"ok\n\xff", "d.esi")
     assert text is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 
 from esirules.diagnostics import Diagnostic
@@ -14,6 +15,15 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     Windows (CRLF) and classic Mac (CR) line ends are read as line ends: the text returned ends
     its lines with `\\n` only, so every later stage counts lines the same way.
     """
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # (Notepad's "Unicode", Word's "Unicode Text")
+        return None, [
+            Diagnostic(
+                "S002",
+                "this file is UTF-16 text (saved as \"Unicode\"), not UTF-8",
+                Span.point(path, 1, 1),
+                "save the ruleset again, choosing the UTF-8 encoding (in Notepad: Save as, then Encoding: UTF-8)",
+            )
+        ]
     if b"\x00" in data:
         offset = data.index(b"\x00")
         return None, [
