@@ -851,3 +851,18 @@ def test_a_title_written_over_several_lines_is_one_line_and_a_description_keeps_
     assert section.title == "Quality of assessment" and section.criteria[0].title == "Risk of harm"
     assert checked.ruleset.question("B1.q").text == "Was it done?"
     assert section.description == "First paragraph.\n\n  Second."
+
+
+def test_a_criterion_of_another_section_in_a_sections_list_is_said_to_be_there():
+    """It was "there is no criterion called `A1`", with A1 declared a few lines above."""
+    body = (
+        'section A "a" {\n  criterion A1 "c" { graded by management item A1.a "x" }\n}\n'
+        'section B "b" {\n  criterion B1 "c" { graded by management item B1.a "x" }\n'
+        "  grade: lowest of criteria A1, B1\n}\n"
+    )
+    checked = check_source(HEADER + GRADED + body)
+    (problem,) = checked.diagnostics
+    assert problem.code == "R040" and problem.message.startswith("criterion `A1` is in section A (line ")
+    assert problem.message.endswith("): a section combines only its own criteria")
+    assert [(d.code, d.message) for d in check_source(HEADER + GRADED + body.replace("A1, B1", "A9, B1")).diagnostics] == [
+        ("R030", "there is no criterion called `A9`")]

@@ -118,6 +118,13 @@ def _missing(ctx: CheckContext, rules: tuple[s.MissingRule, ...], expected: str)
     return action  # type: ignore[return-value]
 
 
+def _section_of(ctx: CheckContext, criterion: str) -> s.SectionDecl | None:
+    """The section that declares a criterion, among all the ruleset's (it was "there is no
+    criterion called `D2.1`" where D2.1 is another section's)."""
+    return next((d for d in ctx.resolved if isinstance(d, s.SectionDecl)
+                 and any(c.id.text == criterion for c in d.criteria)), None)
+
+
 def _aggregates(
     ctx: CheckContext,
     nodes: tuple[s.AggregateDecl, ...],
@@ -143,7 +150,16 @@ def _aggregates(
                 )
                 continue
             for name in node.members.members:
-                if name.text not in known:
+                elsewhere = _section_of(ctx, name.text) if members_kind == "criteria" else None
+                if name.text not in known and elsewhere is not None:
+                    ctx.error(
+                        "R040",
+                        f"criterion `{name.text}` is in section {elsewhere.id.text} (line {elsewhere.span.line}): "
+                        "a section combines only its own criteria",
+                        name.span,
+                        "move the criterion into this section, or combine the sections in the `overall` block",
+                    )
+                elif name.text not in known:
                     ctx.unknown("criterion" if members_kind == "criteria" else "section", name, known)
             members = tuple(n.text for n in node.members.members if n.text in known)
         using = node.using.text if node.using else None
