@@ -184,13 +184,17 @@ def test_a_parent_that_is_a_ruleset_shows_its_own_mistakes(tmp_path):
     ]
 
 
-def test_a_parent_outside_the_rulesets_folders_is_not_read(tmp_path):
+def test_a_parent_outside_the_rulesets_folders_is_not_read(tmp_path, monkeypatch):
     (tmp_path / "outside.esi").write_text('ruleset "outside"\n')
     (tmp_path / "here").mkdir()
     (tmp_path / "here" / "child.esi").write_text('ruleset "child"\nextends "../outside.esi"\n')
     checked = check_file(str(tmp_path / "here" / "child.esi"), sources=FileSources([str(tmp_path / "here")]))
     assert found(checked) == {("R004", 2, 9)}
     assert "outside the folders rulesets are read from" in checked.diagnostics[0].message
+    # The help names the folder to run the command from, as the working folder sees it
+    monkeypatch.chdir(tmp_path / "here")
+    help_ = check_file("child.esi", sources=FileSources([str(tmp_path / "here")])).diagnostics[0].help
+    assert help_ is not None and help_.startswith("run the command from `..` (a folder holding both), keep parent")
 
 
 def test_a_fifo_as_parent_is_refused_without_waiting(tmp_path):

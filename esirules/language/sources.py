@@ -70,9 +70,13 @@ class FileSources:
         located = os.path.normpath(os.path.join(os.path.dirname(extended_from), target))
         real = _real(located)
         if self.roots and not any(real == root or real.startswith(root + os.sep) for root in self.roots):
+            # (from the working folder, so that no output depends on where the files are kept)
+            common = os.path.relpath(os.path.commonpath([_real(os.path.dirname(os.path.abspath(extended_from))),
+                                                         os.path.dirname(real)]))
             raise SourceError(
                 "it lies outside the folders rulesets are read from",
-                f"keep parent rulesets under this ruleset's folder or the working folder, or list their folder in {PATH_VARIABLE}",
+                f"run the command from `{common}` (a folder holding both), keep parent rulesets under this ruleset's "
+                f"folder, or list their folder in the {PATH_VARIABLE} environment variable",
             )
         if not os.path.lexists(located):
             raise SourceError("no such file or directory", _nearest(target, located, extended_from))
