@@ -422,3 +422,9 @@ def test_a_framework_rated_from_items_alone_is_not_said_to_have_0_cases(form: st
     code, out, _ = run(str(REPO / "examples" / "hertfordshire" / "followup.yaml"), "B1", "--sample", "february",
                        "--format", form)
     assert code == 0 and "sample february (Cases commencing February 2004) · 30 cases" in " ".join(out.split())
+
+
+def test_column_given_for_an_evidence_file_points_to_sample() -> None:
+    code, out, err = run(str(REPO / "examples" / "hertfordshire" / "followup.yaml"), "A2", "--column", "february")
+    assert (code, out) == (2, "")
+    assert err.endswith("this is an evidence file; to explain one sample's column, give --sample february\n")

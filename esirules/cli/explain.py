@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import shlex
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -86,7 +87,8 @@ def column_spec(
     sheet = read_sheet_file(args.evidence, files or input_files(args))
     if sheet is None:
         if args.column is not None:
-            raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file")
+            raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file; "
+                             f"to explain one sample's column, give --sample {shlex.quote(args.column)}")
         if args.sample and args.pool_samples:
             raise UsageError("--pool-samples explains every sample together, and --sample one sample: "
                              "give one or the other")
