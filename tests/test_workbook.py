@@ -376,3 +376,15 @@ def test_a_number_format_shows_a_percentage_only_where_its_percent_sign_is_not_t
 
     own = {164: "0.0%", 165: '0" %"', 166: "0\\%", 167: "#,##0"}
     assert [_shows_percent(n, own) for n in (9, 10, 164, 165, 166, 167, 0)] == [True, True, True, False, False, False, False]
+
+
+def test_a_date_cell_where_an_answer_was_meant_is_quoted_as_the_day_it_shows(tmp_path: Path) -> None:
+    """A spreadsheet makes `Sep-04` a date; it was quoted as `2004-09-01 00:00:00`."""
+    import datetime
+
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    heading = sheets["cases"][0]
+    sheets["cases"][1][heading.index("B1.start")] = datetime.date(2004, 1, 2)
+    found = problems(write_workbook(tmp_path / "inspection.xlsx", sheets))
+    assert [d.code for d in found] == ["E121"]
+    assert "`2004-01-02` is not an answer to question `B1.start`" in found[0].message

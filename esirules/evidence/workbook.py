@@ -15,7 +15,6 @@ import datetime
 import decimal
 import hashlib
 import os
-import re
 from collections.abc import Callable, Collection
 
 import attrs
@@ -65,7 +64,6 @@ OTHER_SHEETS = {
 INSPECTION_FIELDS = ("inspection", "ruleset", "date")
 # The columns of which a sheet needs one (its first, but for a judgement carried forward).
 NAMING = {"carried_forward": ("criterion", "section")}
-MIDNIGHT = re.compile(r"(\d{4}-\d{2}-\d{2}) 00:00:00")  # a date typed as one, as the reader gives it
 SHEETS = (CASES, *OTHER_SHEETS)
 _STR = "tag:yaml.org,2002:str"
 
@@ -416,8 +414,6 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
         k = column_of[heading]
         mark = yaml.Mark(key, 0, row - 1, sheet.columns[k] - 1, None, 0)
         text = sheet.text(k, row).strip()
-        typed = MIDNIGHT.fullmatch(text)  # (a date cell: its day)
-        text = typed.group(1) if typed else text
         if (row, sheet.columns[k]) in percents:
             text = _as_percent(text)
         return yaml.ScalarNode(_STR if text else NULL, text if text else "", mark, mark)
