@@ -132,17 +132,18 @@ def test_problems_in_the_other_sheets_keep_their_yaml_words(tmp_path: Path) -> N
     sheets["ratings"] += [["A1.visiblity", "strong"], ["A1.oasys", "gud"]]
     sheets["measures"].append(["psr_timeliness", "7O", "90", "78"])
     sheets["adjustments"].append(["A9", "Met", "Lead inspector", ""])
-    sheets["notes"] = [["to do"]]
+    sheets["todo"] = [["to do"]]
+    sheets["notes"] = [["chase F03's file"]]  # (a sheet of notes is not read)
     sheets["Sheet3"] = []  # an empty sheet, as spreadsheets leave, is no problem
     book = write_workbook(tmp_path / "inspection.xlsx", sheets)
     found = problems(book)
     by_code = {(d.code, d.span.cell): d.message for d in found}
     assert by_code[("E130", "ratings!A38")] == "`A1.visiblity` is not an item of ruleset `esi-2004-followup`"
     assert by_code[("E106", "ratings!A39")] == "`A1.oasys` is given twice"
-    assert ("E104", "notes!A1") in by_code
-    assert not any(d.span.cell.startswith("Sheet3") for d in found)
+    assert ("E104", "todo!A1") in by_code
+    assert not any(d.span.cell.startswith(("Sheet3", "notes")) for d in found)
     assert [d.span.cell.split("!")[0] for d in found] == sorted(
-        (d.span.cell.split("!")[0] for d in found), key=["cases", "ratings", "measures", "adjustments", "notes"].index
+        (d.span.cell.split("!")[0] for d in found), key=["cases", "ratings", "measures", "adjustments", "todo"].index
     )
     # The same values written in YAML give the same codes and words.
     text = (EXAMPLE / "inspection.yaml").read_text(encoding="utf-8")
@@ -388,3 +389,17 @@ def test_a_date_cell_where_an_answer_was_meant_is_quoted_as_the_day_it_shows(tmp
     found = problems(write_workbook(tmp_path / "inspection.xlsx", sheets))
     assert [d.code for d in found] == ["E121"]
     assert "`2004-01-02` is not an answer to question `B1.start`" in found[0].message
+
+
+def test_notes_kept_in_a_column_headed_with_a_hash_or_a_notes_sheet_are_not_read(tmp_path: Path) -> None:
+    """Inspectors keep notes beside the cases: a `Notes` column was E112, and E103's hint to head a
+    column without a heading led straight to it."""
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    sheets["cases"] = [[*row, "# notes" if n == 0 else ("chase the file" if n == 1 else "")]
+                       for n, row in enumerate(sheets["cases"])]
+    sheets["Notes"] = [["reminder"], ["F03: ask for the OASys"]]
+    book = load_evidence(str(write_workbook(tmp_path / "inspection.xlsx", sheets)), RULES)
+    assert book.cases.same_as(load_evidence(str(EXAMPLE / "inspection.yaml"), RULES).cases)
+    sheets["cases"][0][-1] = "Notes"
+    (unknown,) = problems(write_workbook(tmp_path / "named.xlsx", sheets))
+    assert unknown.code == "E112" and str(unknown.help).endswith("a column of notes, not read, is headed with `#` (`# notes`)")

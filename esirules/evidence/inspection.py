@@ -28,11 +28,17 @@ FIGURE = re.compile(r"([+-]?(?:\d+(?:\.\d*)?|\.\d+))\s*(.*)")
 class InspectionFields:
     """Reads one evidence file's ratings, target data and adjustments against a ruleset."""
 
-    def __init__(self, path: str, ruleset: model.Ruleset, problems: Problems):
+    def __init__(self, path: str, ruleset: model.Ruleset, problems: Problems, *, sheet: str | None = None):
+        """`sheet`: the workbook sheet the fields are read from (its rows are said as rows, and
+        the measures' figures are given on the `measures` sheet, not under `measures:`)."""
         self.path = path
         self.ruleset = ruleset
         self.problems = problems
+        self.sheet = sheet
         self.rating_locations: dict[str, Location] = {}  # filled by `ratings`
+
+    def _line(self, line: int | None) -> str:
+        return f"row {line} of the `{self.sheet}` sheet" if self.sheet is not None else f"line {line}"
 
     def ratings(self, node: yaml.Node) -> dict[str, str]:
         ratings: dict[str, str] = {}
@@ -61,7 +67,9 @@ class InspectionFields:
                         f"item `{item.id}` is rated from the target data of measure `{item.measure}`, not given a rating",
                         at(self.path, value_node),
                         f"remove its rating, and give the measure's figures under `measures:`"
-                        f" (`{item.measure}: {{actual: ..., target: ..., national_average: ...}}`)",
+                        f" (`{item.measure}: {{actual: ..., target: ..., national_average: ...}}`)" if self.sheet is None
+                        else f"remove its rating, and give the measure's figures on the `measures` sheet (a row "
+                        f"`{item.measure}` with its `actual`, `target` and `national_average`)",
                     )
                 )
                 continue
@@ -276,7 +284,7 @@ class InspectionFields:
                         "E154",
                         f"criterion `{criterion.id}` is adjusted twice",
                         here,
-                        f"the other adjustment is at line {adjusted[criterion.id].line}; keep one",
+                        f"the other adjustment is at {self._line(adjusted[criterion.id].line)}; keep one",
                     )
                 )
                 continue
@@ -342,7 +350,7 @@ class InspectionFields:
         if key in adjusted:
             self.problems.append(Diagnostic(
                 "E154", f"{what} is adjusted twice", here,
-                f"the other adjustment is at line {adjusted[key].line}; keep one",
+                f"the other adjustment is at {self._line(adjusted[key].line)}; keep one",
             ))
             return None
         adjusted[key] = location

@@ -177,9 +177,12 @@ def heading_field(
         if filled:
             problems.append(
                 Diagnostic(
-                    "E103", "a column holds values but has no heading", span, "give the column a heading"
+                    "E103", "a column holds values but has no heading", span,
+                    f"give the column a heading (a column of notes, not read, is headed with `#`: {NOTES_EXAMPLE})",
                 )
             )
+        return None
+    if name.startswith("#"):  # (a column of the inspector's notes: not read)
         return None
     if low in ID_HEADINGS:
         return "id"
@@ -193,8 +196,15 @@ def heading_field(
         problems.append(answered)
         return None
     if not vocab.is_ignored_question(name):
-        problems.append(unknown_column(name, span, vocab))
+        unknown = unknown_column(name, span, vocab)
+        if unknown.code == "E112":  # (a heading that names nothing: perhaps meant for notes)
+            unknown = attrs.evolve(unknown, help=f"{unknown.help}; a column of notes, not read, is headed with `#` "
+                                                 f"({NOTES_EXAMPLE})")
+        problems.append(unknown)
     return None
+
+
+NOTES_EXAMPLE = "`# notes`"
 
 
 def unknown_column(name: str, span: Span, vocab: Vocabulary) -> Diagnostic:

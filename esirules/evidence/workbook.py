@@ -140,7 +140,7 @@ class _WorkbookLoad:
         for field, sheet in others.items():
             key = f"{self.path}!{sheet.name}"
             self.sheet_of[key] = sheet.name
-            reader = InspectionFields(key, self.ruleset, self.problems)
+            reader = InspectionFields(key, self.ruleset, self.problems, sheet=sheet.name)
             percents = book.percent_cells(sheet.name) if field in PERCENT_FIELDS else frozenset()
             node = sheet_node(self.path, field, sheet, key, self.problems, percents)
             if node is None:
@@ -221,8 +221,10 @@ class _WorkbookLoad:
                         "E104",
                         f"`{name}` is not a row of the `inspection` sheet",
                         at(key, name_node),
-                        did_you_mean(field, INSPECTION_FIELDS, listing=False)
-                        or "its rows are `inspection` (the inspection's title), `ruleset` and `date`",
+                        # (both: "did you mean `inspection`?" alone sent `lead inspector` to make a second title)
+                        " ".join(filter(None, [did_you_mean(field, INSPECTION_FIELDS, listing=False),
+                                               "its rows are `inspection` (the inspection's title), `ruleset` and "
+                                               "`date`; anything else is kept elsewhere"])),
                     )
                 )
             elif value.tag == NULL:
@@ -245,11 +247,11 @@ class _WorkbookLoad:
                 named[field] = name
         if CASES not in named and book.sheet_names:
             first = book.sheet_names[0]
-            if first.strip().lower() not in SHEETS:
+            if first.strip().lower() not in SHEETS and not is_notes(first):
                 named[CASES] = first  # a workbook of cases alone, its one sheet named as the spreadsheet chose
         known = set(named.values())
         for name in book.sheet_names:
-            if name in known or not self._holds_anything(book, name):
+            if name in known or is_notes(name) or not self._holds_anything(book, name):
                 continue
             self.problems.append(_not_a_sheet(self.path, name))
         if CASES not in named:
@@ -483,12 +485,18 @@ def open_workbook(
         return None
 
 
+def is_notes(sheet: str) -> bool:
+    """A sheet of the inspector's notes, not read: named `notes`, or starting with `#`."""
+    return sheet.strip().lower() == "notes" or sheet.strip().startswith("#")
+
+
 def _not_a_sheet(path: str, name: str) -> Diagnostic:
     """E104: a sheet of a name no part of the evidence has."""
     return Diagnostic(
         "E104", f"`{name}` is not a sheet of an evidence workbook", cell_span(path, name, 1, 1),
         did_you_mean(name.strip().lower(), SHEETS, listing=False)
-        or "known sheets are " + ", ".join(f"`{s}`" for s in SHEETS) + "; rename it or remove it",
+        or "known sheets are " + ", ".join(f"`{s}`" for s in SHEETS)
+        + "; rename it, remove it, or name it `notes` if it holds notes (a sheet of notes is not read)",
     )
 
 
