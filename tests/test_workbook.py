@@ -403,3 +403,14 @@ def test_notes_kept_in_a_column_headed_with_a_hash_or_a_notes_sheet_are_not_read
     sheets["cases"][0][-1] = "Notes"
     (unknown,) = problems(write_workbook(tmp_path / "named.xlsx", sheets))
     assert unknown.code == "E112" and str(unknown.help).endswith("a column of notes, not read, is headed with `#` (`# notes`)")
+
+
+def test_headings_sorted_in_among_the_cases_are_one_problem_saying_where_they_went(tmp_path: Path) -> None:
+    """Sorting without "my data has headers" put the headings at row 11: 88 errors, none saying so."""
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    head, *cases = sheets["cases"]
+    sheets["cases"] = [*cases[:3], head, *cases[3:]]
+    (moved,) = problems(write_workbook(tmp_path / "inspection.xlsx", sheets))
+    assert (moved.code, moved.span.cell) == ("E107", "cases!A4")
+    assert moved.message == ("the `cases` sheet's headings are in row 4, not in its first row (row 1): "
+                             "the rows were sorted with the headings among them")

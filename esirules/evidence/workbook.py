@@ -39,6 +39,7 @@ from esirules.evidence.read_workbook import (
 )
 from esirules.evidence.table import CaseTable, CsvCells, line_numbers
 from esirules.evidence.vocabulary import (
+    ID_HEADINGS,
     NO_HEADINGS,
     Vocabulary,
     heading_field,
@@ -291,6 +292,28 @@ class _WorkbookLoad:
         ))
         return True
 
+    def _headings_moved(self, sheet: SheetColumns, header_row: int) -> bool:
+        """Whether the headings were sorted in among the cases (`id` heads a column lower down,
+        and the first row holds no `id`): one problem, where every case's values read as headings
+        gave dozens, none saying where the headings went."""
+        firsts = [sheet.text(k, header_row).strip().lower() for k in range(len(sheet.columns))]
+        if any(cell in ID_HEADINGS for cell in firsts):
+            return False
+        codes = [n for n, text in enumerate(sheet.texts) if text and text.strip().lower() in ID_HEADINGS]
+        for k in range(len(sheet.columns) if codes else 0):
+            rows = np.flatnonzero(np.isin(sheet.numbers[k], codes))
+            if len(rows):
+                row = int(rows[0]) + 1
+                self.problems.append(Diagnostic(
+                    "E107", f"the `{sheet.name}` sheet's headings are in row {row}, not in its first row (row {header_row}): "
+                    "the rows were sorted with the headings among them",
+                    SheetCells(self.path, sheet.name, sheet.columns).span(row, k),
+                    "undo the sort, or sort again telling the spreadsheet that the data has headers; then the "
+                    "headings' row is the first",
+                ))
+                return True
+        return False
+
     def _case_table(self, sheet: SheetColumns) -> CaseTable:
         file, problems = self.path, self.problems
         width = len(sheet.columns)
@@ -302,7 +325,7 @@ class _WorkbookLoad:
             problems.append(Diagnostic("E101", f"the cases file `{file}` holds no header row", Span.point(file, 1, 1), NO_HEADINGS))
             return CaseTable(file, [])
         header_row = int(used[0]) + 1
-        if self._title_above_headings(sheet, filled, used):
+        if self._title_above_headings(sheet, filled, used) or self._headings_moved(sheet, header_row):
             return CaseTable(file, [])
         rows = used[1:]  # rows of blank cells, as spreadsheets often leave, are not cases
         lines = line_numbers(np.asarray(rows + 1, dtype=np.int32).tolist()) if len(rows) else range(0)  # type: ignore[arg-type]
