@@ -262,6 +262,12 @@ def test_every_example_mistake_gets_its_own_help():
          "  }\n}\n", 'a value of more than one word is written in quotes: `risk_of_harm = "very high"`'),
         ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q" on answer\n      met when yes partly\n'
          "  }\n}\n", "join the answers that count as met with `or`"),
+        # (these said "is the block opened at line 17 missing its `}`?")
+        ('test "t" {\n  criterion A1\n  given answers A1.a: yes x11, no x9\n  expect grade Requires improvement\n}\n',
+         'a value of more than one word is written in quotes: `grade "Requires improvement"`'),
+        ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n'
+         "      applies when disposal in {referral order, youth caution}\n  }\n}\n",
+         'a value of more than one word is written in quotes: `"referral order"`'),
     ],
 )
 def test_common_mistakes_get_a_help_line(text, help_starts):

@@ -183,6 +183,8 @@ def _comma_left_out(token: Token, acceptable: set[str]) -> str | None:
 
 
 _COMPARED_WORD = re.compile(r"([A-Za-z_][\w.]*)\s*(=|!=|<=|>=|<|>)\s*([A-Za-z_]\w*)\s+$")
+# A value where a test gives one (`expect grade`, `gives`) or in a list (`in {referral order, ...}`).
+_GIVEN_WORD = re.compile(r"(\bgrade|\bgives|[{,])\s*([A-Za-z_]\w*)\s+$")
 
 
 def _value_of_words(text: str, token: Token) -> str | None:
@@ -192,10 +194,15 @@ def _value_of_words(text: str, token: Token) -> str | None:
         return None
     line_start = text.rfind("\n", 0, token.start_pos) + 1
     compared = _COMPARED_WORD.search(text, line_start, token.start_pos)
-    if compared is None:
-        return None
-    attribute, comparator, first = compared.groups()
-    return _say("hints", "value-of-words", written=f'{attribute} {comparator} "{first} {token}"')
+    if compared is not None:
+        attribute, comparator, first = compared.groups()
+        return _say("hints", "value-of-words", written=f'{attribute} {comparator} "{first} {token}"')
+    given = _GIVEN_WORD.search(text, line_start, token.start_pos)  # (`expect grade Requires improvement`)
+    if given is not None:
+        before, first = given.groups()
+        lead = f"{before} " if before[-1].isalpha() else ""  # (in a list, the value alone)
+        return _say("hints", "value-of-words", written=f'{lead}"{first} {token}"')
+    return None
 
 
 def _meant(token: Token, acceptable: set[str], blocks: list[Any]) -> str | None:
