@@ -368,3 +368,22 @@ def test_a_number_too_long_in_a_typed_condition():
     node, errors = parse_condition("age > " + "9" * 4301, "--where")
     assert node is None
     assert [(e.code, e.span.file, e.span.column) for e in errors] == [("S006", "--where", 7)]
+
+
+@pytest.mark.parametrize(("block", "next_line", "opener"), [
+    ('grading g "g" {\n  items rated on answer\n  grades from grade\n  good when at least yes on each item\n  weak otherwise\n',
+     "bands b on grade {", "grading g"),
+    ("bands b on grade {\n  good when score at least 65%\n  weak otherwise\n",
+     "points p on grade {", "bands b"),
+])
+def test_a_grading_or_bands_block_left_open_before_a_declaration_is_one_s011_there(block, next_line, opener):
+    """`bands b on grade {` after a grading left open was read as the rule for a grade `bands`:
+    four mistakes at the words after it, none naming the brace."""
+    rest = (next_line + "\n  good when score at least 50%\n  weak otherwise\n}\n" if next_line.startswith("bands")
+            else next_line + "\n  good 1, weak 0\n}\n")
+    text = 'ruleset "x"\nscale answer: yes > no\nladder grade: good > weak\n' + block + "\n" + rest
+    _, errors = parse_text(text, "p.esi")
+    assert [(e.code, e.message, e.help) for e in errors] == [
+        ("S011", f"the block of {opener} opened at line 4 is not closed before the next `{next_line.split()[0]}`",
+         f"add `}}` where {opener} ends")]
+    assert errors[0].span.column == 1

@@ -16,7 +16,14 @@ from lark import Token
 
 from esirules.diagnostics import Diagnostic, did_you_mean
 from esirules.language.grammar import fixed_words, parser, starts
-from esirules.language.recovery import QUOTED, braces, closes_to_accept, open_blocks, whole_word
+from esirules.language.recovery import (
+    QUOTED,
+    braces,
+    closes_to_accept,
+    keyword_read_as_value,
+    open_blocks,
+    whole_word,
+)
 from esirules.span import Span
 
 WORDING = "grammar/syntax-errors.toml"
@@ -84,7 +91,7 @@ class Describer:
         token = whole_word(self.text, error.token)
         span = Span.from_meta(self.path, token)
         acceptable = _acceptable(error)
-        unclosed = self._unclosed_before(error, acceptable)
+        unclosed = self._unclosed_before(error, acceptable) or self._declaration_taken_as_a_value(error)
         if unclosed is not None:
             return unclosed
         state = getattr(error.interactive_parser, "parser_state", None)
@@ -137,6 +144,23 @@ class Describer:
         else:
             message, help_line = _say("S011-before", **fields), _say("S011-before", "help", **fields)
         return Diagnostic("S011", message, Span.from_meta(self.path, token), help_line)
+
+    def _declaration_taken_as_a_value(self, error: lark.exceptions.UnexpectedToken) -> Diagnostic | None:
+        """S011 when the word just read as a value (a grade of a grading, a band of bands) is a
+        declaration's keyword at the start of a line: `bands x on rating {` after a grading left
+        open was read as a rule for the grade `bands`, and the mistake was said at `x`."""
+        state = getattr(error.interactive_parser, "parser_state", None)
+        found = keyword_read_as_value(state)
+        if found is None:
+            return None
+        read, _ = found
+        block = open_blocks(state)[-1]
+        fields: dict[str, object] = {"block": block.opener, "line": block.brace.line, "found": f"`{read}`"}
+        if block.opener is None:
+            return Diagnostic("S011", _say("S011-before", "unnamed", **fields), Span.from_meta(self.path, read),
+                              _say("S011-before", "unnamed-help"))
+        return Diagnostic("S011", _say("S011-before", **fields), Span.from_meta(self.path, read),
+                          _say("S011-before", "help", **fields))
 
     def _character(self, error: lark.exceptions.UnexpectedCharacters) -> Diagnostic:
         offset = max(error.pos_in_stream or 0, 0)

@@ -66,6 +66,18 @@ def open_blocks(state: Any) -> list[OpenBlock]:
     return found
 
 
+def keyword_read_as_value(state: Any) -> tuple[Token, str] | None:
+    """The word just read as a value (a grading's grade, a band) if it is a declaration's keyword
+    at the start of a line inside an open block, with the keyword's terminal: `bands x on r {`
+    after a grading left open is read as the rule for a grade `bands`, and fails at `x`."""
+    read = state.value_stack[-1] if state is not None and state.value_stack else None
+    if not isinstance(read, Token) or read.type != "NAME" or read.column != 1 or not open_blocks(state):
+        return None
+    words = fixed_words()
+    keyword = next((t for t in starts().declarations | starts().both if words.get(t) == str(read)), None)
+    return None if keyword is None else (read, keyword)
+
+
 def closes_to_accept(state: Any, terminal: str) -> bool:
     """Whether `terminal` would fit once the innermost open block (at least) were closed."""
     blocks = open_blocks(state)
@@ -144,6 +156,8 @@ class Recovery:
             return
         if token is None or token.type == "$END":
             return
+        if self._close_before_declaration(token, parser_):
+            return
         if self._skip_line(token, parser_):
             return
         words = starts()
@@ -177,6 +191,26 @@ class Recovery:
         del state.value_stack[depth:]
         with contextlib.suppress(lark.exceptions.UnexpectedInput):  # did not fit after all: dropped
             state.feed_token(token)
+
+    def _close_before_declaration(self, token: Token, parser_: Any) -> bool:
+        """Where a declaration's keyword was read as a value (`keyword_read_as_value`), close the
+        block left open before it and read its line as the declaration: the rest of the file is
+        then read as written, with no mistakes that are not there."""
+        state = parser_.parser_state
+        found = keyword_read_as_value(state)
+        if found is None:
+            return False
+        read, keyword = found
+        saved = (list(state.state_stack), list(state.value_stack))
+        del state.state_stack[-1], state.value_stack[-1]  # (the word read as a value: not reduced yet)
+        try:
+            state.feed_token(Token.new_borrow_pos(starts().close_brace, "}", read))
+            state.feed_token(Token.new_borrow_pos(keyword, str(read), read))
+            state.feed_token(token)
+        except lark.exceptions.UnexpectedInput:
+            state.state_stack[:], state.value_stack[:] = saved
+            return False
+        return True
 
     def _skip_line(self, token: Token, parser_: Any) -> bool:
         """Skip a line whose first word is not one the language knows there (a keyword misspelt:
