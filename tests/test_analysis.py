@@ -108,6 +108,20 @@ def test_deleting_a_middle_band_row_is_shown_in_the_summary_not_warned(tmp_path)
     assert bands.skipped == ("satisfactory",)
 
 
+def test_every_gap_between_bands_is_said_at_once(tmp_path):
+    """`at least 50% and at most 64%` then `at most 49%` leave two gaps; the second was said only
+    once the first was mended."""
+    text = ESI.read_text(encoding="utf-8")
+    edited = text.replace("  satisfactory when performance at least 90%\n",
+                          "  satisfactory when performance at least 90% and performance at most 94%\n"
+                          ).replace("  weak otherwise\n", "  weak when performance at most 89%\n")
+    checked = checked_copy(tmp_path, edited)
+    assert [d.message for d in checked.diagnostics if d.code == "W008"] == [
+        "the bands `npd_rating` give no value to a performance above 89% and below 90%, for example a performance of 89.5%",
+        "the bands `npd_rating` give no value to a performance above 94% and below 100%, for example a performance of 97%",
+    ]
+
+
 def test_deleting_the_otherwise_band_leaves_figures_with_no_value(tmp_path):
     text = ESI.read_text(encoding="utf-8")
     edited = text.replace("  weak otherwise\n", "")

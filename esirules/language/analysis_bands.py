@@ -273,9 +273,20 @@ def _overlaps(ctx: CheckContext, bands: m.Bands, found: BandsFindings, ever: set
 
 
 def _gaps(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindings) -> None:
+    """W008 for each stretch of figures no band gives a value to, along the line of the first
+    (one was said at a time: `at most 49%` and `at most 64%` left two gaps, the second found only
+    once the first was mended)."""
     unfit = [k for k, c in enumerate(found.chosen) if c is None]
-    if unfit:
-        run = _run(found, unfit[0], lambda k: found.chosen[k] is None)
+    if not unfit:
+        return
+    first = found.points[unfit[0]]
+    along = set(_line(found, first)) if first.axis is not None else {unfit[0]}
+    said: set[int] = set()
+    for start in unfit:
+        if start in said or start not in along:
+            continue
+        run = _run(found, start, lambda k: found.chosen[k] is None)
+        said.update(run)
         everywhere = _everywhere(found, run)
         ctx.warn(
             "W008",
