@@ -122,6 +122,19 @@ def test_every_gap_between_bands_is_said_at_once(tmp_path):
     ]
 
 
+def test_bands_that_give_a_better_figure_a_worse_value_are_told(tmp_path):
+    """A band ending short of the next lets the figures between fall through to `otherwise`: a
+    performance of 95% got weak, 92% satisfactory, and nothing was said."""
+    text = ESI.read_text(encoding="utf-8")
+    edited = text.replace("  satisfactory when performance at least 90%\n",
+                          "  satisfactory when performance at least 90% and performance below 94%\n")
+    checked = checked_copy(tmp_path, edited)
+    (warning,) = [d for d in checked.diagnostics if d.code == "W005"]
+    assert warning.message.startswith("the bands `npd_rating` give a better figure a worse value: a performance of ")
+    assert "gets `weak` (line " in warning.message and "gets `satisfactory` (line " in warning.message
+    assert warning.span.line == line_of(edited, "  weak otherwise")
+
+
 def test_deleting_the_otherwise_band_leaves_figures_with_no_value(tmp_path):
     text = ESI.read_text(encoding="utf-8")
     edited = text.replace("  weak otherwise\n", "")

@@ -247,6 +247,7 @@ def report(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindin
         ctx.warn("W006", message, row.span, help_line)
     _overlaps(ctx, bands, found, ever)
     _gaps(ctx, bands, scale, found)
+    _worse_for_better(ctx, bands, scale, found)
 
 
 def _overlaps(ctx: CheckContext, bands: m.Bands, found: BandsFindings, ever: set[int]) -> None:
@@ -296,6 +297,38 @@ def _gaps(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFinding
             "add a band for these figures, or end the bands with one such as "
             f"`{value_text(scale.values[-1])} otherwise`",
         )
+
+
+def _worse_for_better(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindings) -> None:
+    """W005 for bands: a better figure given a worse value than a worse one, as where a band
+    ends short of the next (`at least 50% and below 60%` before `at least 65%`) and the figures
+    between fall through to `otherwise`: 62% Inadequate, 55% Requires improvement."""
+    rows, seen = bands.bands, set()
+    for start, point in enumerate(found.points):
+        if point.axis is None or start in seen:
+            continue
+        line = _line(found, point)
+        seen.update(line)
+        best: int | None = None  # the point of the best value so far, worse figures first
+        lower_better = point.lower_is_better and point.axis_name == "actual"  # (a performance is better higher)
+        for k in (reversed(line) if lower_better else line):
+            chosen = found.chosen[k]
+            if chosen is None:
+                continue
+            if best is not None and scale.rank(rows[chosen].value) < scale.rank(rows[found.chosen[best]].value):  # type: ignore[index]
+                given = rows[found.chosen[best]]  # type: ignore[index]
+                ctx.warn(
+                    "W005",
+                    f"the bands `{bands.name}` give a better figure a worse value: {_words(found.points[k])} gets "
+                    f"`{rows[chosen].value}` (line {rows[chosen].span.line}), and {_words(found.points[best])} "
+                    f"gets `{given.value}` (line {given.span.line})",
+                    rows[chosen].span,
+                    "a better figure should never get a worse value: make each band reach the next, so that no "
+                    "figure between them falls through to a worse one",
+                )
+                return
+            if best is None or scale.rank(rows[chosen].value) >= scale.rank(rows[found.chosen[best]].value):  # type: ignore[index]
+                best = k
 
 
 def skipped_values(bands: m.Bands, scale: m.Scale, found: BandsFindings) -> tuple[str, ...]:
