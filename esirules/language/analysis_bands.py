@@ -309,26 +309,27 @@ def _worse_for_better(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: 
             continue
         line = _line(found, point)
         seen.update(line)
-        best: int | None = None  # the point of the best value so far, worse figures first
+        best: tuple[int, int, int] | None = None  # (rank, point, band) of the best value so far, worse figures first
         lower_better = point.lower_is_better and point.axis_name == "actual"  # (a performance is better higher)
         for k in (reversed(line) if lower_better else line):
             chosen = found.chosen[k]
             if chosen is None:
                 continue
-            if best is not None and scale.rank(rows[chosen].value) < scale.rank(rows[found.chosen[best]].value):  # type: ignore[index]
-                given = rows[found.chosen[best]]  # type: ignore[index]
+            rank = scale.rank(rows[chosen].value)
+            if best is not None and rank < best[0]:
+                given = rows[best[2]]
                 ctx.warn(
                     "W005",
                     f"the bands `{bands.name}` give a better figure a worse value: {_words(found.points[k])} gets "
-                    f"`{rows[chosen].value}` (line {rows[chosen].span.line}), and {_words(found.points[best])} "
+                    f"`{rows[chosen].value}` (line {rows[chosen].span.line}), and {_words(found.points[best[1]])} "
                     f"gets `{given.value}` (line {given.span.line})",
                     rows[chosen].span,
                     "a better figure should never get a worse value: make each band reach the next, so that no "
                     "figure between them falls through to a worse one",
                 )
                 return
-            if best is None or scale.rank(rows[chosen].value) >= scale.rank(rows[found.chosen[best]].value):  # type: ignore[index]
-                best = k
+            if best is None or rank >= best[0]:
+                best = (rank, k, chosen)
 
 
 def skipped_values(bands: m.Bands, scale: m.Scale, found: BandsFindings) -> tuple[str, ...]:
