@@ -135,6 +135,20 @@ def test_bands_that_give_a_better_figure_a_worse_value_are_told(tmp_path):
     assert warning.span.line == line_of(edited, "  weak otherwise")
 
 
+def test_a_weighted_section_without_a_score_is_said_to_be_left_out_of_the_overall(tmp_path):
+    """A domain graded criterion by criterion, given 20%, was left out of the weighted mean without
+    a word: the others counted for more than was written, shown only by the handbook."""
+    text = ESI.read_text(encoding="utf-8")
+    edited = text.replace('section A "Quality of management" {', 'section A "Quality of management" weight 20% {'
+                          ).replace("section B \"Quality of assessment\" weight 30%", "section B \"Quality of assessment\" weight 20%"
+                          ).replace("section C \"Quality of interventions\" weight 40%", "section C \"Quality of interventions\" weight 30%"
+                          ).replace("score: weighted mean of sections B, C, D", "score: weighted mean of sections")
+    checked = checked_copy(tmp_path, edited)
+    assert [(d.code, d.message) for d in checked.diagnostics] == [(
+        "W009", "section A (weight 20%) has no score, so the overall score, a weighted mean of scores, leaves it out: "
+        "B counts for 25.0% of it, C for 37.5% and D for 37.5%")]
+
+
 def test_deleting_the_otherwise_band_leaves_figures_with_no_value(tmp_path):
     text = ESI.read_text(encoding="utf-8")
     edited = text.replace("  weak otherwise\n", "")

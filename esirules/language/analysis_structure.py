@@ -24,6 +24,8 @@ def section_weights(ctx: CheckContext, ruleset: m.Ruleset) -> None:
     overall = ruleset.overall
     if overall is None or overall.score is None or overall.score.kind != "weighted_mean":
         return
+    if _weighted_without_score(ctx, ruleset, overall.score):
+        return
     weighted = [s for s in ruleset.sections if s.weight is not None]
     total = sum((s.weight for s in weighted if s.weight is not None), Fraction(0))
     if not weighted or total in (0, 1):
@@ -47,6 +49,31 @@ def section_weights(ctx: CheckContext, ruleset: m.Ruleset) -> None:
         overall.score.span,
         "give the sections weights that add up to 100%, so that each weight is the share it counts for",
     )
+
+
+def _weighted_without_score(ctx: CheckContext, ruleset: m.Ruleset, score: m.Aggregate) -> bool:
+    """W009 too: a section the overall's weighted mean averages, given a weight, with no score
+    of its own (graded criterion by criterion, or by a grade alone) is left out of it, and the
+    others' weights count for more than is written; said nowhere but in the handbook."""
+    members = [s for s in ruleset.sections if s.weight is not None and (not score.members or s.id in score.members)]
+    unscored = [s for s in members if s.score is None]
+    counted = [s for s in members if s.score is not None and s.weight]
+    if not unscored or not counted:
+        return False
+    averaged = sum((s.weight for s in counted if s.weight is not None), Fraction(0))
+    shares = [f"{s.id} for {display_percent(s.weight / averaged, _SHARES)}" for s in counted if s.weight is not None]
+    shares[0] = shares[0].replace(" for ", " counts for ", 1) + " of it"
+    named = _and([f"{s.id} (weight {percent_text(s.weight)})" for s in unscored if s.weight is not None])
+    one = len(unscored) == 1
+    ctx.warn(
+        "W009",
+        f"section{'' if one else 's'} {named} {'has' if one else 'have'} no score, so the overall score, a weighted "
+        f"mean of scores, leaves {'it' if one else 'them'} out: {_and(shares)}",
+        score.span,
+        "give the section a score (`score: ...`), or leave its weight out; to weigh grades, give the ladder "
+        "numbers and grade the overall from the sections' grades (`grade: mean of sections banded by ...`)",
+    )
+    return True
 
 
 def unused(ctx: CheckContext, ruleset: m.Ruleset) -> None:
