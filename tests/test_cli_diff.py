@@ -151,3 +151,16 @@ def test_two_versions_of_one_ruleset_are_told_apart_by_their_versions_in_the_imp
     code, out, err = run(OLD, str(later), "--evidence", EVIDENCE, "--format", "markdown")
     assert code == 0, err
     assert "| figure | title | esi-2003 2003 | esi-2003 2005 | change |" in out
+
+
+def test_evidence_one_of_the_two_rulesets_refuses_is_said_to_be_refused_by_that_one(tmp_path) -> None:
+    """Two versions of one ruleset share its name: "not a question of ruleset `yji`" did not say
+    which of them refused last year's evidence."""
+    renamed = tmp_path / "renamed.esi"
+    renamed.write_text((REPO / OLD).read_text(encoding="utf-8").replace("B1.start", "B1.begin")
+                       .replace('version "2003"', 'version "2003b"'), encoding="utf-8")
+    code, out, err = run(OLD, str(renamed), "--evidence", EVIDENCE)
+    assert (code, out) == (1, "")
+    assert f"error[E120]: `B1.start` is not a question of ruleset `esi-2003` (under the new ruleset, `{renamed}`)" in err
+    code, _, err = run(OLD, NEW, "--evidence", "examples/frameworks/fhrs/evidence/copper-kettle.yaml")
+    assert code == 1 and "(under the" not in err  # (refused under both: said once, as it is)

@@ -148,20 +148,37 @@ def score_impacts(
     Raises:
         DiagnosticError: every problem in the rulesets, the evidence or the samples, each once.
     """
-    from esirules.diagnostics import DiagnosticError
+    from esirules.diagnostics import Diagnostic, DiagnosticError
 
     scorer = scorer or Scorer()
-    columns: list[ColumnSpec] = []
+    sides: dict[str, list[ColumnSpec]] = {"old": [], "new": []}
     for path in evidence:
         for sample, span in samples:
             for side, ruleset in (("old", old_ruleset), ("new", new_ruleset)):
                 # The label names the column in warnings: the file, the sample and which ruleset.
                 label = f"{path}{f', sample {sample}' if sample else ''}, {side} ruleset"
-                columns.append(ColumnSpec(label, (path,), ruleset, sample, span))
-    try:
-        results = scorer.score(columns)
-    except DiagnosticError as error:
-        raise DiagnosticError(list(dict.fromkeys(error.diagnostics)), error.sources) from None
+                sides[side].append(ColumnSpec(label, (path,), ruleset, sample, span))
+    scored: dict[str, list[ColumnResult]] = {}
+    under: dict[Diagnostic, list[str]] = {}  # each problem, and the rulesets it is found under
+    sources: dict[str, str] = {}
+    for side, side_columns in sides.items():
+        try:
+            scored[side] = scorer.score(side_columns)
+        except DiagnosticError as error:
+            sources.update(error.sources)
+            for found in error.diagnostics:
+                under.setdefault(found, []).append(side)
+    if under:
+        # A problem under one of two rulesets of one name (two years' versions) says which: "not a
+        # question of ruleset `yji`" did not.
+        named = {"old": old_ruleset, "new": new_ruleset}
+        rulesets = [scorer.rulesets.get(path) for path in (old_ruleset, new_ruleset)]
+        alike = None not in rulesets and len({r.name for r in rulesets if r is not None}) == 1
+        raise DiagnosticError([found if len(found_under) == 2 or not alike else attrs.evolve(
+            found, message=f"{found.message} (under the {found_under[0]} ruleset, `{named[found_under[0]]}`)")
+            for found, found_under in under.items()], sources) from None
+    columns = [column for pair in zip(sides["old"], sides["new"]) for column in pair]
+    results = [result for pair in zip(scored["old"], scored["new"]) for result in pair]
     ladders = [
         scale.values
         for path in (new_ruleset, old_ruleset)
