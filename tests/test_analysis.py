@@ -570,3 +570,20 @@ bands b on grade {
     assert "  grading `over` (line 4): not analysed: its rules name members or count groups" in analysis_text(checked.analysis)
     assert analysis_json(checked.analysis)["gradings_not_analysed"] == [
         {"name": "over", "line": 4, "why": "names members or counts groups"}]
+
+
+def test_a_scale_written_worst_first_is_pointed_at_where_a_rule_asks_at_least_its_last_value():
+    """Handbooks number ratings from 1 = poor: written so, every rule below the first is shadowed,
+    and the help said only to move rules."""
+    from esirules.language.check import check_text
+
+    text = ('ruleset "f" version "1"\nscale practice: poor > insufficient > sufficient > strong\n'
+            'ladder rating: Outstanding > Good > Inadequate\ngrading delivery "d" {\n  items rated on practice\n'
+            '  grades from rating\n  Outstanding when at least strong on the majority of items\n'
+            '  Good when at least sufficient on each item\n  Inadequate otherwise\n}\n'
+            'section D1 "D" {\n  criterion D1.1 "S" {\n    graded by delivery\n    item D1.1.a "a"\n    item D1.1.b "b"\n  }\n}\n')
+    checked = check_text(text.encode(), "f.esi", {})
+    (good, *_) = [d for d in checked.diagnostics if d.code == "W003"]
+    assert str(good.help).endswith("; but `at least strong` holds for every rating, since a scale lists its values "
+                                   "best first and `strong` is the last of scale `practice`: if it is the best, write "
+                                   "the scale the other way round")

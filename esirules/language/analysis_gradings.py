@@ -22,7 +22,7 @@ from esirules.language import semantics
 from esirules.language.analysis_profiles import Group, ItemSet, Pack, pack
 from esirules.language.context import CheckContext
 from esirules.language.profiles import Profiles, width_for
-from esirules.words import number_text, plural
+from esirules.words import number_text, plural, value_text
 
 # (bands, lower is better) -> the values those bands can give a measure's item
 BandValues = Callable[[str, bool], frozenset[str]]
@@ -332,8 +332,23 @@ def _unreachable(
             f"move it above line {lines}, or remove it" if len(takers) == 1
             else f"move it above lines {lines}, or remove it" if takers
             else "check the rules for the lower grades"
-        )
+        ) + _worst_first(ctx, grading, takers)
     ctx.warn("W003", f"{name} can never give a grade: {why}", rule.span, help_line)
+
+
+def _worst_first(ctx: CheckContext, grading: m.Grading, takers: list[m.GradeRule]) -> str:
+    """A note when a rule taking the profiles asks for `at least` the scale's last value, which
+    every rating is: a scale written worst first (`poor > ... > strong`, as handbooks number
+    ratings from 1) makes the best grade's rule hold for every profile, and moving rules mends nothing."""
+    scale = ctx.scales.get(grading.item_scale)
+    if scale is None or not scale.values:
+        return ""
+    worst = scale.values[-1]
+    if not any(c.comparison == "at_least" and c.value == worst and c.figure is None for r in takers for c in r.clauses):
+        return ""
+    return (f"; but `at least {value_text(worst)}` holds for every rating, since a scale lists its values best "
+            f"first and `{value_text(worst)}` is the last of scale `{scale.name}`: if it is the best, write the "
+            "scale the other way round")
 
 
 def _rules_text(rules: Sequence[m.GradeRule]) -> str:
