@@ -587,3 +587,24 @@ def test_a_scale_written_worst_first_is_pointed_at_where_a_rule_asks_at_least_it
     assert str(good.help).endswith("; but `at least strong` holds for every rating, since a scale lists its values "
                                    "best first and `strong` is the last of scale `practice`: if it is the best, write "
                                    "the scale the other way round")
+
+
+def test_bands_a_sections_points_cannot_reach_are_said_for_that_section():
+    """Bands written for a whole inspection's total (12 standards) used for a domain of 3: its top
+    grades could never be given, and check said nothing (W006 came for `sum of` alone)."""
+    from esirules.language.check import check_text
+
+    head = ('ruleset "f" version "1"\nscale practice: strong > poor\nladder rating: Outstanding = 3 > Good = 2 > Poor = 0\n'
+            'grading delivery "d" {\n  items rated on practice\n  grades from rating\n'
+            '  Outstanding when at least strong on each item\n  Poor otherwise\n}\n'
+            'points p on rating {\n  Outstanding 3, Good 2, Poor 0\n}\n'
+            'bands b on rating {\n  Outstanding when total at least 18\n  Good when total at least 6\n  Poor otherwise\n}\n'
+            'section D1 "D" {\n' + "".join(f'  criterion D1.{n} "c" {{\n    graded by delivery\n    item D1.{n}.a "a"\n  }}\n'
+                                            for n in (1, 2, 3)))
+    points = check_text((head + "  grade: points p of criteria, banded by b\n}\n").encode(), "f.esi", {})
+    assert [(d.code, d.message) for d in points.diagnostics] == [(
+        "W006", "the band `Outstanding` of `b` can never be chosen for section D1: its 3 criteria give a total of at "
+        "most 9 (3 × 3, the most `p` gives)")]
+    summed = check_text((head + "  grade: sum of criteria banded by b\n}\n").encode(), "f.esi", {})
+    (never,) = [d for d in summed.diagnostics if d.code == "W006"]
+    assert str(never.help).startswith("no total or mean the members it bands can give passes its tests")

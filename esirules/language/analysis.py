@@ -145,6 +145,7 @@ def analyse(ctx: CheckContext, ruleset: m.Ruleset) -> Analysis:
         analysis_structure.unused(ctx, ruleset)
         analysis_structure.sample_questions(ctx, ruleset)
         analysis_structure.member_ladders(ctx, ruleset)
+        analysis_figures.points_reach(ctx, ruleset)
         outcomes = analysis_outcomes.report(ctx, ruleset)
     return Analysis(tuple(gradings_found), tuple(bands_found), outcomes, tuple(unanalysed))
 

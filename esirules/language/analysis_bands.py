@@ -229,8 +229,12 @@ def report(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindin
         name = "the `otherwise` band" if row.otherwise else f"the band `{row.value}`"
         if fitting is None:
             beyond = next((t for t in row.tests if _beyond_a_score(t)), None)
+            figures = bool(found.points) and all(p.use == "figures" for p in found.points)
             help_line = (f"a score lies between 0% and 100%, so `{figure_test_text(beyond)}` never holds: check the figure"
-                         if beyond is not None else "check its tests: they cannot all hold at once")
+                         if beyond is not None
+                         else "no total or mean the members it bands can give passes its tests: they are too few, or "
+                              "their grades' numbers too small, to reach it" if figures
+                         else "check its tests: they cannot all hold at once")
             ctx.warn("W006", f"{name} can never be chosen: no figure passes all its tests", row.span, help_line)
             continue
         taker = found.chosen[fitting]

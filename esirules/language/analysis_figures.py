@@ -6,12 +6,15 @@ stretch of one figure: instead every grade each member can have (or none: a memb
 grade drops out) is tried, members on one ladder being interchangeable, and each set of figures
 is decided by `semantics.band_outcomes`, as scoring decides it. What the analysis then says
 (W006, W007, W008) is about figures the members can really give. When the members are too many
-to try, or a member's ladder cannot be told, nothing is tried and nothing is said.
+to try, or a member's ladder cannot be told, nothing is tried and nothing is said. A
+`grade: points P of criteria, banded by B` is tried on every total its members' points can make
+(`points_reach`).
 """
 
 from __future__ import annotations
 
 import itertools
+import math
 from collections import Counter
 from fractions import Fraction
 
@@ -19,7 +22,8 @@ from esirules.language import model as m
 from esirules.language import semantics
 from esirules.language.analysis_bands import BandsFindings, Point
 from esirules.language.analysis_structure import ladder_of
-from esirules.words import round_number
+from esirules.language.context import CheckContext
+from esirules.words import number_text, round_number
 
 MOST_TRIED = 20_000  # sets of figures: beyond this, the bands are not analysed
 
@@ -104,3 +108,39 @@ def _figures(
             figures["largest"] = max(largest for chosen, largest in combination if chosen)
         out.append(figures)
     return out
+
+
+def points_reach(ctx: CheckContext, ruleset: m.Ruleset) -> None:
+    """W006 where a section's (or the overall's) points cannot reach a band: `grade: points P of
+    criteria, banded by B`, with B written for a whole inspection's total (12 standards) and used
+    for a domain of 3, never gives the domain's top grades, and check said nothing."""
+    blocks: list[tuple[str, m.Aggregate | None, int, str]] = [
+        (f"section {s.id}", s.grade, len(s.grade.members or s.criteria) if s.grade else 0, "criteria")
+        for s in ruleset.sections
+    ]
+    if ruleset.overall is not None and ruleset.overall.grade is not None:
+        overall = ruleset.overall.grade
+        blocks.append(("the overall", overall, len(overall.members or ruleset.sections), "sections"))
+    for where, grade, members, kind in blocks:
+        if grade is None or grade.kind != "points_total" or grade.using is None or grade.bands is None:
+            continue
+        numbers = sorted({n for _, n in ruleset.points_table(grade.using).points})
+        if not numbers or math.comb(members + len(numbers), len(numbers)) > MOST_TRIED:
+            continue
+        totals = {sum(c, Fraction(0)) for size in range(members + 1)
+                  for c in itertools.combinations_with_replacement(numbers, size)}
+        bands = ruleset.band_set(grade.bands)
+        chosen = {semantics.chosen_band([ok for _, ok in semantics.band_outcomes(bands, {"total": t}, ruleset.rounding)])
+                  for t in totals}
+        most = max(numbers) * members
+        for number, row in enumerate(bands.bands):
+            if number in chosen or row.otherwise:
+                continue
+            ctx.warn(
+                "W006",
+                f"the band `{row.value}` of `{bands.name}` can never be chosen for {where}: its {members} {kind} "
+                f"give a total of at most {number_text(most)} ({members} × {number_text(max(numbers))}, the most "
+                f"`{grade.using}` gives)",
+                grade.span,
+                f"give {where} bands of its own, for totals up to {number_text(most)}",
+            )
