@@ -22,6 +22,7 @@ import contextlib
 import os
 import stat
 import tempfile
+import unicodedata
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 EVIDENCE_PATH_VARIABLE = "ESIRULES_EVIDENCE_PATH"
@@ -89,7 +90,7 @@ class InputFiles:
         *,
         rulesets_anywhere: bool = False,
     ):
-        self.held = {os.path.normpath(name): data for name, data in (held or {}).items()}
+        self.held = {held_name(name): data for name, data in (held or {}).items()}
         self.folders = None if folders is None else [os.path.realpath(f) for f in folders]
         self.rulesets_anywhere = rulesets_anywhere
         # A file read to learn what it is (a summary sheet or evidence), kept for the one read
@@ -129,7 +130,7 @@ class InputFiles:
 
         `keep`: keep the bytes for the next read of the same file with the same limit, which
         takes them (one read of a large file where two stages must look at it)."""
-        data = self.held.get(os.path.normpath(path))
+        data = self.held.get(held_name(path))
         if data is not None:
             return data if limit < 0 else data[:limit]
         key = (os.path.normpath(path), limit)
@@ -167,7 +168,7 @@ class InputFiles:
     def pieces(self, path: str, size: int) -> Iterator[bytes]:
         """The bytes of a file in pieces of `size` bytes (the last may be shorter), read as they
         are wanted, so a file of any size passes through a few pieces of memory; raises FileProblem."""
-        data = self.held.get(os.path.normpath(path))
+        data = self.held.get(held_name(path))
         if data is not None:
             yield from (data[at : at + size] for at in range(0, len(data), size))
             return
@@ -180,7 +181,7 @@ class InputFiles:
 
     def allows(self, path: str) -> bool:
         """Whether `path` is held or lies under an allowed folder."""
-        if os.path.normpath(path) in self.held or self.folders is None:
+        if held_name(path) in self.held or self.folders is None:
             return True
         real = os.path.realpath(path)
         return any(real == folder or real.startswith(folder.rstrip(os.sep) + os.sep) for folder in self.folders)
@@ -194,16 +195,23 @@ class InputFiles:
 
     def is_file(self, path: str) -> bool:
         """Whether `path` names a file this run may read."""
-        if os.path.normpath(path) in self.held:
+        if held_name(path) in self.held:
             return True
         return self.allows(path) and os.path.isfile(path)
 
     def size(self, path: str) -> int:
         """The size of a file this run may read (0 if it cannot)."""
-        data = self.held.get(os.path.normpath(path))
+        data = self.held.get(held_name(path))
         if data is not None:
             return len(data)
         return os.path.getsize(path) if self.is_file(path) else 0
+
+
+def held_name(name: str) -> str:
+    """A held file's name as it is looked up: normalised as a path, and to one Unicode form (NFC),
+    since macOS and some browsers send `é` as `e` and an accent, and a file named in another form
+    was "not among the files uploaded"."""
+    return unicodedata.normalize("NFC", os.path.normpath(name))
 
 
 DISK = InputFiles()  # every file on disk: what the command line may read

@@ -392,3 +392,21 @@ def test_a_rulesets_content_hash_given_as_its_address_is_told_the_address(servic
     assert error["pointer"] == "{hash}" and error["help"] == (
         "this is the content hash of ruleset `esi-2003` 2003 (what a result or a check calls its `hash`); "
         f"the API's address for it is `{hashes['esi-2003.esi']}`")
+
+
+def test_file_names_in_another_unicode_form_are_the_same_names(service: Service) -> None:
+    """macOS sends `é` as `e` and an accent (NFD): "`cas-été.csv` is not among the files uploaded"."""
+    import unicodedata
+
+    hashes = service.publish_bundled()
+    composed = "cas-été.csv"
+    decomposed = unicodedata.normalize("NFD", composed)
+    cases = (HERTFORDSHIRE / "followup-cases.csv").read_text()
+    evidence = (HERTFORDSHIRE / "followup.yaml").read_text().replace("followup-cases.csv", composed)
+    body = {"ruleset": hashes["esi-2004-followup.esi"], "main": "followup.yaml",
+            "files": [{"name": "followup.yaml", "content": evidence}, {"name": decomposed, "content": cases}]}
+    stored = service.post("/v1/evidence", body, role="inspector")
+    assert stored.status_code == 201, stored.text
+    both = {**body, "files": [*body["files"], {"name": composed, "content": cases}]}
+    twice = service.post("/v1/evidence", both, role="inspector")
+    assert twice.status_code == 422 and [e["pointer"] for e in twice.json()["errors"]] == ["/files/2/name"]

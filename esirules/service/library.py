@@ -14,7 +14,6 @@ with no cache at all.
 from __future__ import annotations
 
 import json
-import os
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Mapping, Sequence
@@ -26,7 +25,7 @@ from esirules.diagnostics import DiagnosticError
 from esirules.evidence.cases import Evidence
 from esirules.evidence.load import load_evidence
 from esirules.evidence.sheet import ColumnSpec
-from esirules.files import InputFiles
+from esirules.files import InputFiles, held_name
 from esirules.language import model as m
 from esirules.language.check import Checked, check_file
 from esirules.language.sources import MemorySources
@@ -90,7 +89,7 @@ class ReadingFiles(InputFiles):
 
     def read(self, path: str, limit: int = -1, *, keep: bool = False) -> bytes:
         data = super().read(path, limit, keep=keep)
-        self.read_names.add(os.path.normpath(path))
+        self.read_names.add(held_name(path))
         return data
 
 
@@ -290,10 +289,10 @@ class _StoredFiles(InputFiles):
         self.stored = stored
 
     def read(self, path: str, limit: int = -1, *, keep: bool = False) -> bytes:
-        if self.stored is not None and os.path.normpath(path) not in self.held:
+        if self.stored is not None and held_name(path) not in self.held:
             fetched, self.stored = self.stored(), None
             for name, data in fetched.items():
-                self.held.setdefault(os.path.normpath(name), data)
+                self.held.setdefault(held_name(name), data)
         return super().read(path, limit, keep=keep)
 
 

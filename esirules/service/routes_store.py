@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from esirules.diagnostics import DiagnosticError
+from esirules.files import held_name
 from esirules.service import messages as api
 from esirules.service.library import CompiledRuleset
 from esirules.service.operation import Answer, Call, Context, Operation, Reply
@@ -23,19 +24,21 @@ def files_of(files: Sequence[api.SourceFile], main: str, pointer: str = "") -> d
     """The bytes of each uploaded file by name; 400 for a repeated name, bad base64, or a main file not given."""
     held: dict[str, bytes] = {}
     errors = []
+    main = held_name(main)  # (names in one Unicode form: `é` may come as `e` and an accent, from macOS)
     for index, upload in enumerate(files):
         where = f"{pointer}/files/{index}"
-        if upload.name in held:
+        name = held_name(upload.name)
+        if name in held:
             errors.append(FieldError(f"{where}/name", f"`{upload.name}` is given twice", "give each file once"))
             continue
         if upload.encoding == "base64":
             try:
-                held[upload.name] = base64.b64decode(upload.content, validate=True)
+                held[name] = base64.b64decode(upload.content, validate=True)
             except (binascii.Error, ValueError):
                 errors.append(FieldError(f"{where}/content", "is not valid base64",
                                          "send the text itself with `encoding: text`, or its bytes in standard base64"))
         else:
-            held[upload.name] = upload.content.encode("utf-8", "surrogatepass")
+            held[name] = upload.content.encode("utf-8", "surrogatepass")
     if main not in held and not errors:
         listing = ", ".join(f"`{name}`" for name in held)
         errors.append(FieldError(f"{pointer}/main", f"`{main}` is not one of the files given ({listing})"))
