@@ -414,3 +414,16 @@ def test_headings_sorted_in_among_the_cases_are_one_problem_saying_where_they_we
     assert (moved.code, moved.span.cell) == ("E107", "cases!A4")
     assert moved.message == ("the `cases` sheet's headings are in row 4, not in its first row (row 1): "
                              "the rows were sorted with the headings among them")
+
+
+def test_a_renamed_cases_sheet_is_one_problem_naming_it(tmp_path: Path) -> None:
+    """`Case data` (moved from the front) gave two errors, "not a sheet" and "no cases sheet" at a
+    cell of a sheet that does not exist."""
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    cases = sheets.pop("cases")
+    sheets["Case data"] = cases
+    sheets = {"ratings": sheets.pop("ratings"), **sheets}
+    (found,) = problems(write_workbook(tmp_path / "inspection.xlsx", sheets))
+    assert (found.code, found.span.cell) == ("E107", "'Case data'!A1")
+    assert found.message.endswith("has no `cases` sheet, but its sheet `Case data` holds cases")
+    assert found.help == "name the sheet `Case data` `cases`"

@@ -251,11 +251,19 @@ class _WorkbookLoad:
             if first.strip().lower() not in SHEETS and not is_notes(first):
                 named[CASES] = first  # a workbook of cases alone, its one sheet named as the spreadsheet chose
         known = set(named.values())
-        for name in book.sheet_names:
-            if name in known or is_notes(name) or not self._holds_anything(book, name):
-                continue
-            self.problems.append(_not_a_sheet(self.path, name))
-        if CASES not in named:
+        unknown = [name for name in book.sheet_names
+                   if name not in known and not is_notes(name) and self._holds_anything(book, name)]
+        renamed = next((name for name in unknown if self._has_cases_headings(book, name)), None) \
+            if CASES not in named else None
+        for name in unknown:
+            if name != renamed:
+                self.problems.append(_not_a_sheet(self.path, name))
+        if renamed is not None:  # (one mistake: it was also "not a sheet of an evidence workbook")
+            self.problems.append(Diagnostic(
+                "E107", f"the workbook `{self.path}` has no `cases` sheet, but its sheet `{renamed}` holds cases",
+                cell_span(self.path, renamed, 1, 1), f"name the sheet `{renamed}` `cases`",
+            ))
+        elif CASES not in named:
             self.problems.append(
                 Diagnostic(
                     "E107",
@@ -265,6 +273,18 @@ class _WorkbookLoad:
                 )
             )
         return named
+
+    def _has_cases_headings(self, book: Workbook, name: str) -> bool:
+        """Whether a sheet's first row used holds an `id` heading, as a cases sheet's does."""
+        try:
+            sheet = book.sheet(name)
+        except WorkbookProblem:
+            return False
+        for row in range(1, min(sheet.rows, 10) + 1):
+            cells = [sheet.text(k, row).strip().lower() for k in range(len(sheet.columns))]
+            if any(cells):
+                return any(cell in ID_HEADINGS for cell in cells)
+        return False
 
     def _holds_anything(self, book: Workbook, name: str) -> bool:
         try:
