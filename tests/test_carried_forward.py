@@ -39,8 +39,8 @@ bands kq on rating {
 }
 points kq_points on rating { Outstanding 4, Good 3, "Requires improvement" 2, Inadequate 1 }
 bands kq_total on rating {
-  Outstanding when total at least 10
-  Good when total at least 8
+  Outstanding when total at least 8
+  Good when total at least 7
   "Requires improvement" when total at least 5
   Inadequate otherwise
 }
@@ -284,11 +284,11 @@ def test_a_carried_criterion_keeps_its_grade_and_leaves_the_score(tmp_path: Path
 
 def test_a_carried_section_is_not_computed_and_counts_by_its_grade(tmp_path: Path) -> None:
     # Section A carried forward as Good: A1 and A2 are not inspected. B: B1 75% Good (3 points),
-    # B2 100% Outstanding (4 points) = 7 points, "Requires improvement" (below 8). Overall by
-    # points over sections: Good 3 + Requires improvement 2 = 5 points: "Requires improvement".
+    # B2 50% Requires improvement (2 points) = 5 points, "Requires improvement" (below 7). Overall
+    # by points over sections: Good 3 + Requires improvement 2 = 5 points: "Requires improvement".
     text = ruleset(overall="grade: points kq_points of sections, banded by kq_total")
     data = {**INSPECTED, "carried_forward": [SECTION_A],
-            "cases": cases(B1_q=["yes", "yes", "yes", "no"], B2_q=["yes"] * 4)}
+            "cases": cases(B1_q=["yes", "yes", "yes", "no"], B2_q=["yes", "yes", "no", "no"])}
     scored = score_text(tmp_path, text, data)
     for cid in ("A1", "A2"):
         c = scored.column.criteria[cid]
@@ -427,7 +427,7 @@ TESTS = """
 test "A carried forward" {
   given carried forward section A Good from "INS-2021-114"
   given answers B1.q: yes x3, no
-  given answers B2.q: yes x4
+  given answers B2.q: yes x2, no x2
   expect section B grade "Requires improvement"
   expect overall grade "Requires improvement"
 }
