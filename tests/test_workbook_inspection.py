@@ -76,7 +76,8 @@ def test_mistakes_in_the_two_sheets_have_the_yaml_words_at_their_cells(tmp_path:
     sheets["carried_forward"].append(["nowhere", "Good", "INS-1", "2021-06-02"])
     found = {(d.code, d.message, d.span.cell) for d in problems(write_workbook(tmp_path / "w.xlsx", sheets))}
     assert found == {
-        ("E244", "the inspection's `date` `2024-03-12 09:30:00` is not a date", "inspection!B3"),
+        ("E244", "the inspection's `date` `2024-03-12 09:30:00` is a date and a time of day, not a date alone",
+         "inspection!B3"),
         ("E104", "`dat` is not a row of the `inspection` sheet", "inspection!A4"),
         ("E106", "`Date` is given twice (also as `date`: capitals do not tell them apart)", "inspection!A5"),
         ("E243", "criterion `effective`: `Excellent` is not a grade", "carried_forward!B2"),

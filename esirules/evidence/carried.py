@@ -46,8 +46,14 @@ def read_date(path: str, node: yaml.Node, what: str, problems: Problems) -> date
             return datetime.date.fromisoformat(text)
         except ValueError:
             pass
-    problems.append(Diagnostic("E244", f"{what} `{shown(text)}` is not a date", at(path, node), DATE_HELP))
+    timed = _WITH_TIME.fullmatch(text)  # (a spreadsheet's date cell holding a time of day as well)
+    problems.append(Diagnostic(
+        "E244", f"{what} `{shown(text)}` is " + ("a date and a time of day, not a date alone" if timed else "not a date"),
+        at(path, node), f"write the day alone, `{timed.group(1)}`" if timed else DATE_HELP))
     return None
+
+
+_WITH_TIME = re.compile(r"(\d{4}-\d{2}-\d{2})[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?")
 
 
 def ladder_of(ruleset: model.Ruleset, level: model.Criterion | model.Section) -> str | None:
