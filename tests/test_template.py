@@ -36,7 +36,10 @@ def test_the_cases_sheet_has_a_column_per_question_with_its_text_and_answers(tem
     assert headings == ["id", "sample", *(a.name for a in RULES.attributes), *questions]
     column = {heading: cell for heading, cell in zip(headings, cases[1])}
     for q in RULES.questions():
-        assert column[q.id].comment is not None and column[q.id].comment.text == q.text
+        assert column[q.id].comment is not None and column[q.id].comment.text.startswith(q.text)
+    # when a question is asked, as the inspector needs to know it filling the row
+    assert column["B1.rmp_5days"].comment.text.endswith(
+        "Asked of only cases where risk of harm is high or very high; blank for the others.")
     drop_downs = {str(v.sqref).split(":")[0]: v.formula1 for v in cases.data_validations.dataValidation}
     start = column["B1.start"].column_letter
     assert drop_downs[f"{start}2"] == '"yes,partly,no,n/a"'
@@ -47,7 +50,12 @@ def test_the_cases_sheet_has_a_column_per_question_with_its_text_and_answers(tem
     assert items == [i.id for i in RULES.items() if i.measure is None] and "A1.dtto_starts" not in items
     assert any(i.measure is not None for i in RULES.items())
     assert [c.value for c in book["measures"][1]] == ["measure", "actual", "target", "national_average"]
+    # the measures that rate items are listed, as the items are on `ratings`
+    listed = [row[0].value for row in book["measures"].iter_rows(min_row=2) if row[0].value]
+    assert sorted(listed) == sorted({i.measure for i in RULES.items() if i.measure is not None})
     assert [c.value for c in book["adjustments"][1]] == ["criterion", "section", "overall", "grade", "by", "reason"]
+    grade = [v.formula1 for v in book["adjustments"].data_validations.dataValidation if str(v.sqref).startswith("D2")]
+    assert grade and grade[0].startswith('"Very well met,Well met,')
 
 
 def test_the_template_as_written_is_evidence_with_no_cases(template: Path) -> None:

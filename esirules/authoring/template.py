@@ -17,6 +17,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from esirules.authoring.plain import applies_words
 from esirules.evidence.carried import CARRIED_FIELDS
 from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES
 from esirules.language import model
@@ -47,11 +48,21 @@ def template_workbook(ruleset: model.Ruleset, reference: str | None = None) -> b
         ratings.sheet.write_string(row, 0, item.id)
         ratings.sheet.write_comment(row, 0, item.text, {"x_scale": 2, "y_scale": 2})
     measures = [m.name for m in ruleset.measures]
-    _Sheet(book.add_worksheet("measures"), heading).columns(
+    sheet = _Sheet(book.add_worksheet("measures"), heading)
+    sheet.columns(
         [("measure", "The measure (one row per measure with target data).", measures or None)]
         + [(figure, f"The {figure.replace('_', ' ')} figure.", None) for figure in FIGURES]
     )
+    rating: dict[str, list[str]] = {}  # the measures that rate items, listed as `ratings` lists its items: these are needed
+    for item in ruleset.items():
+        if item.measure is not None:
+            rating.setdefault(item.measure, []).append(item.id)
+    for row, (measure, rated) in enumerate(rating.items(), start=1):
+        sheet.sheet.write_string(row, 0, measure)
+        sheet.sheet.write_comment(row, 0, f"Rates {', '.join(rated)} from its figures.", {"x_scale": 2, "y_scale": 2})
     adjustable = [c.id for c in ruleset.criteria() if c.allows_adjustment]
+    grades = {tuple(ruleset.scale(ladder).values) for c in ruleset.criteria() if c.allows_adjustment
+              for ladder in [_criterion_ladder(ruleset, c)] if ladder is not None}
     what = {
         "criterion": "A criterion that allows adjustment.",
         "section": "Or a section that allows adjustment (its id).",
@@ -60,8 +71,9 @@ def template_workbook(ruleset: model.Ruleset, reference: str | None = None) -> b
         "by": "Who made the adjustment.",
         "reason": "Why.",
     }
+    lists = {"criterion": adjustable or None, "grade": list(grades.pop()) if len(grades) == 1 else None}
     _Sheet(book.add_worksheet("adjustments"), heading).columns(
-        [(field, what[field], adjustable or None if field == "criterion" else None) for field in ADJUSTMENT_FIELDS]
+        [(field, what[field], lists.get(field)) for field in ADJUSTMENT_FIELDS]
     )
     if ruleset.facts:  # (only then: the templates of other rulesets keep their sheets)
         facts = _Sheet(book.add_worksheet("facts"), heading)
@@ -131,8 +143,34 @@ def _case_columns(ruleset: model.Ruleset) -> list[Column]:
         about = question.text
         if question.id in judged:
             about += f" (a prompt of {judged[question.id].id}, {judged[question.id].text}, rated from its prompts)"
-        columns.append((question.id, about, allowed))
+        when = _when_asked(ruleset, question)
+        columns.append((question.id, about + ("" if not when or about.endswith((".", "?", ")")) else ".") + when, allowed))
     return columns
+
+
+def _when_asked(ruleset: model.Ruleset, question: model.Question) -> str:
+    """What the comment of a question's column says of when it is asked: not scored by this
+    ruleset (left out with `exclude`), asked of some cases only, not asked in some samples."""
+    left_out = ruleset.exclusions
+    if question.id in left_out.questions or (question.source is not None and question.source in left_out.sources):
+        return " NOT SCORED: this ruleset leaves this question out; leave the column blank."
+    said = ""
+    if question.applies is not None:
+        said += f" Asked of {applies_words(question.applies, ruleset)}; blank for the others."
+    section = next(s.id for s in ruleset.sections if any(c.id == question.criterion for c in s.criteria))
+    skipped = [s.name for s in ruleset.samples
+               if (s.sections is not None and section not in s.sections) or question.id in s.without_questions]
+    if skipped:
+        said += f" Not asked in sample{'s' if len(skipped) > 1 else ''} {', '.join(skipped)}."
+    return said
+
+
+def _criterion_ladder(ruleset: model.Ruleset, criterion: model.Criterion) -> str | None:
+    if criterion.grading is None:
+        return None
+    if criterion.kind == "descriptive":
+        return ruleset.grading(criterion.grading).ladder
+    return ruleset.band_set(criterion.grading).scale
 
 
 def _item_ratings(ruleset: model.Ruleset) -> list[str] | None:

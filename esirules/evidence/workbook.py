@@ -482,6 +482,8 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
         value: yaml.Node
         if field == "measures":
             value = record(row, without=name)
+            if not value.value:  # (a measure listed, its figures blank: not given, as an item left unrated)
+                continue
         elif OTHER_SHEETS[field][1] in column_of:  # a rating, or a fact's value
             value = scalar(OTHER_SHEETS[field][1], row)
         else:
