@@ -53,7 +53,8 @@ def template_workbook(ruleset: model.Ruleset, reference: str | None = None) -> b
         [("measure", "The measure (one row per measure with target data).", measures or None)]
         + [(figure, f"The {figure.replace('_', ' ')} figure.", None) for figure in FIGURES]
     )
-    rating: dict[str, list[str]] = {}  # the measures that rate items, listed as `ratings` lists its items: these are needed
+    # The measures that rate items, listed as `ratings` lists its items: their figures are needed.
+    rating: dict[str, list[str]] = {}
     for item in ruleset.items():
         if item.measure is not None:
             rating.setdefault(item.measure, []).append(item.id)
@@ -144,7 +145,8 @@ def _case_columns(ruleset: model.Ruleset) -> list[Column]:
         if question.id in judged:
             about += f" (a prompt of {judged[question.id].id}, {judged[question.id].text}, rated from its prompts)"
         when = _when_asked(ruleset, question)
-        columns.append((question.id, about + ("" if not when or about.endswith((".", "?", ")")) else ".") + when, allowed))
+        stop = "" if not when or about.endswith((".", "?", ")")) else "."  # (the wording, then when it is asked)
+        columns.append((question.id, about + stop + when, allowed))
     return columns
 
 
