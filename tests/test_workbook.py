@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import attrs
+import openpyxl
 import pytest
 from builders import AGE, ORDER, RISK, SEX_OFFENDER, numerical, question, ruleset, section
 from hypothesis import HealthCheck, given, settings
@@ -373,7 +374,7 @@ def test_a_workbook_that_unpacks_to_more_than_a_workbook_may_is_refused_unread(
 
 
 def test_a_number_format_shows_a_percentage_only_where_its_percent_sign_is_not_text() -> None:
-    from esirules.evidence.workbook_percent import _shows_percent
+    from esirules.evidence.workbook_cells import _shows_percent
 
     own = {164: "0.0%", 165: '0" %"', 166: "0\\%", 167: "#,##0"}
     assert [_shows_percent(n, own) for n in (9, 10, 164, 165, 166, 167, 0)] == [True, True, True, False, False, False, False]
@@ -427,3 +428,34 @@ def test_a_renamed_cases_sheet_is_one_problem_naming_it(tmp_path: Path) -> None:
     assert (found.code, found.span.cell) == ("E107", "'Case data'!A1")
     assert found.message.endswith("has no `cases` sheet, but its sheet `Case data` holds cases")
     assert found.help == "name the sheet `Case data` `cases`"
+
+
+def test_merged_cells_on_the_cases_sheet_are_said_not_read_as_blanks(tmp_path: Path) -> None:
+    """An answer shown over three cases by merging their cells is kept in the first alone: B2 went
+    from 37% to 39% without a word."""
+    book = write_workbook(tmp_path / "inspection.xlsx", evidence_sheets(EXAMPLE / "inspection.yaml"))
+    filled = openpyxl.load_workbook(book)
+    filled["cases"].merge_cells("B3:B5")
+    filled.save(book)
+    (merged,) = problems(book)
+    assert (merged.code, merged.span.cell) == ("E102", "cases!B3")
+    assert merged.message == ("cells B3:B5 of the `cases` sheet are merged: the sheet keeps the value shown in B3 "
+                              "alone, and reads the others as blank")
+
+
+def test_merged_cells_of_an_opendocument_sheet_are_found_from_its_spans(tmp_path: Path) -> None:
+    import zipfile
+
+    from esirules.evidence.workbook_cells import merged_ranges
+
+    book = write_ods(tmp_path / "inspection.ods", evidence_sheets(EXAMPLE / "inspection.yaml"))
+    with zipfile.ZipFile(book) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    content = parts["content.xml"].decode()
+    third_row = content.split("<table:table-row>")[3]  # (the cases sheet's third row)
+    spanned = third_row.replace("<table:table-cell ", '<table:table-cell table:number-rows-spanned="2" ', 1)
+    parts["content.xml"] = content.replace(third_row, spanned, 1).encode()
+    with zipfile.ZipFile(book, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    assert merged_ranges(book.read_bytes(), "cases") == ["A3:A4"]

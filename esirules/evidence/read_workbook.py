@@ -64,6 +64,15 @@ def column_letters(column: int) -> str:
     return letters
 
 
+def cell_place(cell: str) -> tuple[int, int]:
+    """(row, column) of a cell written as a spreadsheet writes it: `B12` is (12, 2)."""
+    letters = cell.rstrip("0123456789")
+    column = 0
+    for letter in letters:
+        column = column * 26 + ord(letter) - ord("A") + 1
+    return int(cell[len(letters):]), column
+
+
 def cell_name(sheet: str, row: int, column: int) -> str:
     """`cases!F12`; a sheet name that is not a plain word is quoted as spreadsheets quote it."""
     quoted = sheet if sheet.replace("_", "").isalnum() else "'" + sheet.replace("'", "''") + "'"
@@ -116,9 +125,15 @@ class Workbook:
         self.sheet_names: list[str] = list(self._reader.sheet_names)
         self._data = data
 
+    def merged_ranges(self, name: str) -> list[str]:
+        """The ranges of the sheet's merged cells (`B2:B4`; `workbook_cells`)."""
+        from esirules.evidence.workbook_cells import merged_ranges
+
+        return merged_ranges(self._data, name)
+
     def percent_cells(self, name: str) -> set[tuple[int, int]]:
-        """The (row, column) places of the sheet's cells formatted as percentages (`workbook_percent`)."""
-        from esirules.evidence.workbook_percent import percent_cells
+        """The (row, column) places of the sheet's cells formatted as percentages (`workbook_cells`)."""
+        from esirules.evidence.workbook_cells import percent_cells
 
         return percent_cells(self._data, name)
 

@@ -36,6 +36,7 @@ from esirules.evidence.read_workbook import (
     WorkbookProblem,
     WorkbookTooLarge,
     cell_name,
+    cell_place,
 )
 from esirules.evidence.table import CaseTable, CsvCells, line_numbers
 from esirules.evidence.vocabulary import (
@@ -132,6 +133,7 @@ class _WorkbookLoad:
             )
             return None
         self.cases_sheet = cases_sheet.name
+        self._merged(book, cases_sheet.name)
         table = self._case_table(cases_sheet)
         cases = combine([encode_cases(table, self.vocab, self.problems, self.warnings)], self.problems)
         found: dict[str, object] = {}
@@ -273,6 +275,17 @@ class _WorkbookLoad:
                 )
             )
         return named
+
+    def _merged(self, book: Workbook, name: str) -> None:
+        """E102 for merged cells of the cases sheet: it shows one value over them and keeps it in
+        the first alone, so the others read as blank (an answer shown for three cases counted once)."""
+        for merged in book.merged_ranges(name):
+            first = merged.split(":")[0]
+            self.problems.append(Diagnostic(
+                "E102", f"cells {merged} of the `{name}` sheet are merged: the sheet keeps the value shown in {first} "
+                f"alone, and reads the others as blank", cell_span(self.path, name, *cell_place(first)),
+                "unmerge the cells and fill in each of them",
+            ))
 
     def _has_cases_headings(self, book: Workbook, name: str) -> bool:
         """Whether a sheet's first row used holds an `id` heading, as a cases sheet's does."""

@@ -1,11 +1,13 @@
-"""Which cells of a workbook's sheet are shown as percentages: a workbook's bytes in, places out.
+"""What a workbook's own parts say of its cells that the reader does not: a workbook's bytes in, places out.
 
-A spreadsheet keeps `88%` typed into a cell as the number 0.88 with a percentage format, and the
-reader (fastexcel) gives the number alone; read so, a measure of 88% became 0.88%. This module
-finds the cells whose format shows a percentage, from the workbook's own parts: in an `.xlsx`
-file, the cells whose style's number format has a `%` (the built-in formats 9 and 10, or a
-format of the workbook's own); in an `.ods` file, the cells of value type `percentage`. It reads
-the small sheets of an inspection's fields (measures, facts), never the cases sheet.
+The reader (fastexcel) gives each cell's value alone. A spreadsheet keeps `88%` typed into a
+cell as the number 0.88 with a percentage format, and read so a measure of 88% became 0.88%:
+`percent_cells` finds the cells whose format shows a percentage (in an `.xlsx` file, a style
+whose number format has a `%`: the built-in formats 9 and 10, or one of the workbook's own; in an
+`.ods` file, the cells of value type `percentage`), on the small sheets of an inspection's fields.
+And merged cells show one value over several, which the sheet keeps in the first alone: an
+answer shown over three cases was two blanks. `merged_ranges` finds them on the cases sheet,
+whose part is read only up to `MERGES_READ_UP_TO` (a larger sheet is not looked at).
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ import io
 import re
 import zipfile
 from xml.etree import ElementTree
+
+from esirules.evidence.read_workbook import cell_place, column_letters
 
 _MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _RELATION = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id"
@@ -42,12 +46,39 @@ def percent_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
     return set()
 
 
-def _xlsx(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
+MERGES_READ_UP_TO = 64 << 20  # the unpacked size of a cases sheet looked at for merged cells
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
+
+
+def merged_ranges(data: bytes, sheet: str) -> list[str]:
+    """The ranges of merged cells of `sheet`, as a spreadsheet writes them (`B2:B4`); none for a
+    sheet too large to look at, or a workbook whose parts cannot be read so."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = set(archive.namelist())
+            if "xl/workbook.xml" in names:
+                part = _xlsx_part(archive, sheet)
+                if archive.getinfo(part).file_size > MERGES_READ_UP_TO:
+                    return []
+                return [m.decode() for m in _MERGE.findall(archive.read(part))]
+            if "content.xml" in names and archive.getinfo("content.xml").file_size <= MERGES_READ_UP_TO:
+                return _ods_merges(archive, sheet)
+    except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError, StopIteration):
+        pass
+    return []
+
+
+def _xlsx_part(archive: zipfile.ZipFile, sheet: str) -> str:
+    """The part (file in the archive) that holds a sheet of an `.xlsx` workbook."""
     book = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     relation = next(s.get(_RELATION) for s in book.iter(f"{_MAIN}sheet") if s.get("name") == sheet)
     links = ElementTree.fromstring(archive.read("xl/_rels/workbook.xml.rels"))
     target = next(str(r.get("Target")) for r in links.iter(_PACKAGE) if r.get("Id") == relation)
-    part = target.lstrip("/") if target.startswith("/") else "xl/" + target
+    return target.lstrip("/") if target.startswith("/") else "xl/" + target
+
+
+def _xlsx(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
+    part = _xlsx_part(archive, sheet)
     styles = ElementTree.fromstring(archive.read("xl/styles.xml")) if "xl/styles.xml" in archive.namelist() else None
     if styles is None:
         return set()
@@ -61,9 +92,9 @@ def _xlsx(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
         return set()
     cells = set()
     for cell in ElementTree.fromstring(archive.read(part)).iter(f"{_MAIN}c"):
-        place = _PLACE.fullmatch(cell.get("r", ""))
-        if place is not None and int(cell.get("s", "0")) in percent:
-            cells.add((int(place[2]), _column_number(place[1])))
+        place = cell.get("r", "")
+        if _PLACE.fullmatch(place) and int(cell.get("s", "0")) in percent:
+            cells.add(cell_place(place))
     return cells
 
 
@@ -73,11 +104,22 @@ def _shows_percent(format_id: int, own: dict[int, str]) -> bool:
     return "%" in _QUOTED.sub("", own.get(format_id, ""))
 
 
-def _column_number(letters: str) -> int:
-    number = 0
-    for letter in letters:
-        number = number * 26 + ord(letter) - ord("A") + 1
-    return number
+def _ods_merges(archive: zipfile.ZipFile, sheet: str) -> list[str]:
+    content = ElementTree.fromstring(archive.read("content.xml"))
+    table = next(t for t in content.iter(f"{_TABLE}table") if t.get(f"{_TABLE}name") == sheet)
+    merges, row = [], 0
+    for line in table.iter(f"{_TABLE}table-row"):
+        column = 0
+        for cell in line:
+            if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
+                continue
+            down = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
+            across = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
+            if down > 1 or across > 1:
+                merges.append(f"{column_letters(column + 1)}{row + 1}:{column_letters(column + across)}{row + down}")
+            column += int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
+        row += int(line.get(f"{_TABLE}number-rows-repeated", "1"))
+    return merges
 
 
 def _ods(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
