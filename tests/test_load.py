@@ -492,6 +492,8 @@ def test_a_cases_file_of_only_a_byte_order_mark_is_told_what_its_first_row_holds
 def test_help_lines_for_unreadable_files(tmp_path):
     (tabs,) = _problems(_write(tmp_path, "tabs.yaml", "cases:\n\t- id: C1\n"))
     assert tabs.help == "indent with spaces, not tabs"
+    (old,) = _problems(_write(tmp_path, "old.xls", b"\xd0\xcf\x11\xe0"))
+    assert old.help == "an Excel 97-2003 workbook (`.xls`) is not read: save it again as an Excel workbook (`.xlsx`)"
     (json_problem,) = _problems(_write(tmp_path, "bad.json", '{"a": 1,}'))
     assert "comma" in (json_problem.help or "")
     (binary,) = _problems(_write(tmp_path, "cases.csv", b"PK\x03\x04rest"))

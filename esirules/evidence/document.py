@@ -188,6 +188,8 @@ def read_document(
                 "E101",
                 f"cannot tell the format of `{path}` from its name",
                 named_at or Span.point(path, 1, 1),
+                "an Excel 97-2003 workbook (`.xls`) is not read: save it again as an Excel workbook (`.xlsx`)"
+                if suffix == ".xls" else
                 "evidence files end in `.yaml`, `.yml`, `.json`, `.xlsx` or `.ods`; case tables in `.csv`",
             )
         )
