@@ -46,7 +46,7 @@ def percent_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
     return set()
 
 
-MERGES_READ_UP_TO = 64 << 20  # the unpacked size of a cases sheet looked at for merged cells
+MERGES_READ_UP_TO = 16 << 20  # the unpacked size of a cases sheet looked at for merged cells (some 5,000 cases)
 _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
 
 
