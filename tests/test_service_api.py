@@ -407,6 +407,14 @@ def test_file_names_in_another_unicode_form_are_the_same_names(service: Service)
             "files": [{"name": "followup.yaml", "content": evidence}, {"name": decomposed, "content": cases}]}
     stored = service.post("/v1/evidence", body, role="inspector")
     assert stored.status_code == 201, stored.text
+    address = stored.json()["evidence"]["hash"]
+    fetched = service.get(f"/v1/evidence/{address}/files/{decomposed}", role="inspector")
+    assert fetched.status_code == 200 and fetched.text == cases  # (by the name as it was sent)
+    ruleset = RULESETS["esi-2003.esi"].decode()
+    named = unicodedata.normalize("NFD", "année-2003.esi")
+    published = service.post("/v1/rulesets", {"main": named, "files": [{"name": named, "content": ruleset}]},
+                             role="author")
+    assert published.status_code == 201, published.text  # (its main file named decomposed, as macOS sends it)
     both = {**body, "files": [*body["files"], {"name": composed, "content": cases}]}
     twice = service.post("/v1/evidence", both, role="inspector")
     assert twice.status_code == 422 and [e["pointer"] for e in twice.json()["errors"]] == ["/files/2/name"]

@@ -130,6 +130,7 @@ def test_bad_bodies_are_refused_with_the_right_status(service: Service) -> None:
                                           "content-encoding": "gzip"})
     assert packed.status_code == 415  # (it was 400, "the body is not UTF-8 text")
     assert packed.json()["detail"] == "`Content-Encoding: gzip` is not accepted; send the JSON uncompressed"
+    assert packed.headers["accept-encoding"] == "identity"
     unknown = service.post("/v1/runs", {"ruleset": "0" * 64, "evidence": "0" * 64, "colums": [], "columns": [{"sampel": 1}]})
     assert unknown.status_code == 400
     errors = {e["pointer"]: e for e in unknown.json()["errors"]}

@@ -152,10 +152,11 @@ def endpoint(context: Context, operation: Operation) -> Callable[[Request], Any]
                 if media != JSON_MEDIA_TYPE:
                     raise Refusal("unsupported-media-type",
                                   f"send the body as `{JSON_MEDIA_TYPE}`, not `{media or 'no Content-Type'}`")
-                coding = request.headers.get("content-encoding", "identity").strip().lower()
-                if coding != "identity":  # (a compressed body was refused as "not UTF-8 text")
+                coding = request.headers.get("content-encoding", "").strip().lower()
+                if coding not in ("", "identity"):  # (a compressed body was refused as "not UTF-8 text")
                     raise Refusal("unsupported-media-type",
-                                  f"`Content-Encoding: {coding}` is not accepted; send the JSON uncompressed")
+                                  f"`Content-Encoding: {coding}` is not accepted; send the JSON uncompressed",
+                                  headers={"Accept-Encoding": "identity"})  # (RFC 9110, 15.5.16)
                 data = await _read_body(request, context.settings.max_body_bytes)
                 body = decode(operation.body, _decode_json(data))
             query = decode_query(operation.query or _NoQuery, request.query_params.multi_items())

@@ -16,12 +16,13 @@ HASH: dict[str, Any] = {"pattern": "^[0-9a-f]{64}$",
                         "form": "an address the API gave (a record's `hash`, a run's `id`): 64 lowercase hexadecimal digits"}
 _PLAIN_NAME = r"[^/\\\u0000-\u001f\u007f-\u009f\u2028\u2029.][^/\\\u0000-\u001f\u007f-\u009f\u2028\u2029]{0,199}"
 FILE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}$", "maxLength": 200,
-                             "form": "a plain file name (no folder, not starting with a dot)"}
+                             "form": "a plain file name (no folder, not starting with a dot, no control characters)"}
 RULESET_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.esi$", "maxLength": 200,
-                "form": "a plain file name ending in `.esi` (no folder, not starting with a dot)"}
+                "form": "a plain file name ending in `.esi` (no folder, not starting with a dot, no control characters)"}
 EVIDENCE_NAME: dict[str, Any] = {"pattern": f"^{_PLAIN_NAME}\\.(yaml|yml|json|csv)$", "maxLength": 200,
-                 "form": "a plain file name ending in `.yaml`, `.yml`, `.json` or `.csv` (no folder, not starting with a dot)",
-                 "mistaken": ((r"(?i)\.(xlsx|ods|xls)$", "a workbook is read by the command line only: save its cases "
+                 "form": "a plain file name ending in `.yaml`, `.yml`, `.json` or `.csv` (no folder, not starting with a "
+                         "dot, no control characters)",
+                 "mistaken": ((r"(?i)\.(xlsx|ods)$", "a workbook is read by the command line only: save its cases "
                                "sheet as CSV (UTF-8) and upload that, with an evidence file for its other sheets"),)}
 # Control characters: C0, DEL and C1 (U+0085 is a line break to many programs), and the line and
 # paragraph separators.

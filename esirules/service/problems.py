@@ -23,7 +23,7 @@ KINDS: dict[str, tuple[int, str]] = {
     "not-found": (404, "No such resource"),
     "method-not-allowed": (405, "The resource does not answer this method"),
     "too-large": (413, "The request body is too large"),
-    "unsupported-media-type": (415, "The request body must be JSON"),
+    "unsupported-media-type": (415, "The request body must be JSON, uncompressed"),
     "unprocessable": (422, "The request cannot be carried out as it stands"),
     "diagnostics": (422, "The input has problems"),
     "internal": (500, "The service failed"),

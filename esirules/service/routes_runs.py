@@ -325,9 +325,9 @@ def batch(context: Context, call: Call) -> Reply:
     mistakes: list[FieldError] = []  # every item's mistakes in the request itself, not only the first's
     for index, item in enumerate(request.items):
         try:
-            files = files_of(item.files, item.main, f"/items/{index}")
-            evidence, read = context.library.read_evidence(compiled, item.main, files)
-            unread(files, read, f"/items/{index}", f"`{item.main}`")
+            main, files = files_of(item.files, item.main, f"/items/{index}")
+            evidence, read = context.library.read_evidence(compiled, main, files)
+            unread(files, read, f"/items/{index}", f"`{main}`")
         except DiagnosticError as error:
             problems.extend(error.diagnostics)
             pointers.extend([f"/items/{index}"] * len(error.diagnostics))
@@ -335,7 +335,7 @@ def batch(context: Context, call: Call) -> Reply:
         except Refusal as refusal:
             mistakes.extend(refusal.errors or ())
             continue
-        prepared.append((item.main, files, evidence))
+        prepared.append((main, files, evidence))
     if mistakes:
         raise Refusal("unprocessable", f"{len(mistakes)} problem{'s' if len(mistakes) != 1 else ''} in the request",
                       errors=mistakes, diagnostics=problems or None, pointers=pointers or None)

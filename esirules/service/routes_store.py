@@ -20,8 +20,9 @@ BYTES_MEDIA_TYPE = "application/octet-stream"
 NAME = {"pattern": "^[^/]{1,200}$", "form": "a file name"}
 
 
-def files_of(files: Sequence[api.SourceFile], main: str, pointer: str = "") -> dict[str, bytes]:
-    """The bytes of each uploaded file by name; 400 for a repeated name, bad base64, or a main file not given."""
+def files_of(files: Sequence[api.SourceFile], main: str, pointer: str = "") -> tuple[str, dict[str, bytes]]:
+    """The main file's name and the bytes of each uploaded file by name, every name in one Unicode
+    form (`held_name`); 400 for a repeated name, bad base64, or a main file not given."""
     held: dict[str, bytes] = {}
     errors = []
     main = held_name(main)  # (names in one Unicode form: `é` may come as `e` and an accent, from macOS)
@@ -44,7 +45,7 @@ def files_of(files: Sequence[api.SourceFile], main: str, pointer: str = "") -> d
         errors.append(FieldError(f"{pointer}/main", f"`{main}` is not one of the files given ({listing})"))
     if errors:
         raise unprocessable(errors)
-    return held
+    return main, held
 
 
 def unread(files: Mapping[str, bytes], read: set[str], pointer: str, what: str) -> None:
@@ -96,6 +97,7 @@ def compiled_ruleset(context: Context, address: str, pointer: str) -> CompiledRu
 
 
 def _file_reply(files: Mapping[str, bytes], name: str, what: str) -> Reply:
+    name = held_name(name)  # (asked for as it was sent: a name may come decomposed, as macOS sends it)
     if name not in files:
         raise not_found(f"file of this {what} called", name, "{name}")
     data = files[name]
@@ -112,23 +114,23 @@ def _file_reply(files: Mapping[str, bytes], name: str, what: str) -> Reply:
 
 def check_ruleset(context: Context, call: Call) -> Reply:
     bundle: api.RulesetBundle = call.body
-    files = files_of(bundle.files, bundle.main)
-    return Reply(200, api.CheckReport(context.library.check_report(bundle.main, context.library.check(bundle.main, files))))
+    main, files = files_of(bundle.files, bundle.main)
+    return Reply(200, api.CheckReport(context.library.check_report(main, context.library.check(main, files))))
 
 
 def publish_ruleset(context: Context, call: Call) -> Reply:
     bundle: api.RulesetBundle = call.body
-    files = files_of(bundle.files, bundle.main)
-    checked = context.library.check(bundle.main, files)
+    main, files = files_of(bundle.files, bundle.main)
+    checked = context.library.check(main, files)
     if checked.ruleset is None or any(d.severity == "error" for d in checked.diagnostics):
         raise found_problems(checked.diagnostics)
-    unread(files, set(checked.sources), "", f"`{bundle.main}` (nor a parent its `extends` lines name)")
+    unread(files, set(checked.sources), "", f"`{main}` (nor a parent its `extends` lines name)")
     ruleset = checked.ruleset
     meta = {"name": ruleset.name, "version": ruleset.version, "content_hash": ruleset.content_hash,
             "summary": ruleset.summary()}
     assert call.actor is not None
     address, created = context.store.write(call.actor, call.request_id,
-                                           lambda writer: writer.put_ruleset(bundle.main, files, meta))
+                                           lambda writer: writer.put_ruleset(main, files, meta))
     row = context.store.ruleset(address)
     assert row is not None
     warnings = tuple(api.Diagnostic(d.to_json()) for d in checked.diagnostics)
@@ -168,16 +170,16 @@ def recheck_ruleset(context: Context, call: Call) -> Reply:
 
 def upload_evidence(context: Context, call: Call) -> Reply:
     upload: api.EvidenceUpload = call.body
-    files = files_of(upload.files, upload.main)
+    main, files = files_of(upload.files, upload.main)
     compiled = compiled_ruleset(context, upload.ruleset, "/ruleset")
     try:
-        evidence, read = context.library.read_evidence(compiled, upload.main, files)
+        evidence, read = context.library.read_evidence(compiled, main, files)
     except DiagnosticError as error:
         raise found_problems(error.diagnostics) from None
-    unread(files, read, "", f"`{upload.main}`")
+    unread(files, read, "", f"`{main}`")
     assert call.actor is not None
     address, created = context.store.write(call.actor, call.request_id, lambda writer: writer.put_evidence(
-        upload.main, files, evidence.title, len(evidence.cases), compiled.address))
+        main, files, evidence.title, len(evidence.cases), compiled.address))
     context.library.remember(compiled, address, evidence)
     row = context.store.evidence(address)
     assert row is not None
