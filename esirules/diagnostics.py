@@ -49,7 +49,7 @@ def did_you_mean(name: str, candidates: Iterable[str], *, listing: bool = True) 
     callers that list values in their own order pass `listing=False`.
     """
     pool = sorted(set(candidates))
-    hidden = _hidden_difference(name, pool)
+    hidden = hidden_difference(name, pool)
     if hidden is not None:
         return hidden
     close = difflib.get_close_matches(name, pool, n=1, cutoff=0.6)
@@ -72,7 +72,7 @@ _INVISIBLE = {"\u200b": "a zero-width space", "\u200c": "a zero-width non-joiner
               "\u2060": "a word joiner", "\ufeff": "a zero-width no-break space", "\u00ad": "a soft hyphen"}
 
 
-def _hidden_difference(name: str, pool: list[str]) -> str | None:
+def hidden_difference(name: str, pool: list[str]) -> str | None:
     """Where `name` differs from a known name only by a character that cannot be seen as itself
     (a non-breaking space, a zero-width space): say which, as "did you mean `very high`?" for
     `very high` read as a correction to nothing."""

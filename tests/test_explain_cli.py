@@ -427,4 +427,7 @@ def test_a_framework_rated_from_items_alone_is_not_said_to_have_0_cases(form: st
 def test_column_given_for_an_evidence_file_points_to_sample() -> None:
     code, out, err = run(str(REPO / "examples" / "hertfordshire" / "followup.yaml"), "A2", "--column", "february")
     assert (code, out) == (2, "")
-    assert err.endswith("this is an evidence file; to explain one sample's column, give --sample february\n")
+    assert err.endswith("this is an evidence file; to explain one sample's column, give --sample and its name "
+                        "(--sample february, if `february` is a sample)\n")
+    _, _, err = run(str(REPO / "examples" / "hertfordshire" / "followup.yaml"), "A2", "--column", "x", "--sample", "february")
+    assert err.endswith("this is an evidence file\n")  # (a sample is given already)

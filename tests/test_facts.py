@@ -459,6 +459,12 @@ def test_a_workbook_records_facts_on_a_facts_sheet(tmp_path: Path) -> None:
     assert {n: f.value for n, f in evidence.facts.items()} == {
         "breach": True, "enforcement": "none", "safeguarding": "ineffective", "vacancy": 0}
     assert evidence.facts["breach"].location is not None and evidence.facts["breach"].location.file == str(path)
+    # A number typed as a percentage (`25%`, kept as 0.25 with a percentage format) is the percentage shown
+    from workbook_helpers import Percent
+
+    write_workbook(path, {"cases": [["id", "risk"]], "facts": [["fact", "value"], ["safeguarding", "effective"],
+                                                              ["vacancy", Percent(0.25)]]})
+    assert load_evidence(str(path), ruleset).facts["vacancy"].value == 25
 
 
 # ---------------------------------------------------------------------------------------------

@@ -87,8 +87,9 @@ def column_spec(
     sheet = read_sheet_file(args.evidence, files or input_files(args))
     if sheet is None:
         if args.column is not None:
-            raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file; "
-                             f"to explain one sample's column, give --sample {shlex.quote(args.column)}")
+            raise UsageError("--column picks a column of a summary sheet file, and this is an evidence file"
+                             + ("" if args.sample else "; to explain one sample's column, give --sample and its name"
+                                f" (--sample {shlex.quote(args.column)}, if `{args.column}` is a sample)"))
         if args.sample and args.pool_samples:
             raise UsageError("--pool-samples explains every sample together, and --sample one sample: "
                              "give one or the other")

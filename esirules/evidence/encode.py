@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from esirules.diagnostics import Diagnostic
+from esirules.diagnostics import Diagnostic, hidden_difference
 from esirules.evidence import conditions
 from esirules.evidence.cases import (
     ANSWER_OFFSET,
@@ -296,15 +296,18 @@ def _encode_answers(
         return np.full(len(table), UNANSWERED, dtype=dtype)
     codes, bad, counts[qid] = _encode(table, field, lookup, UNANSWERED, dtype)
     if len(bad):
-        allowed = ", ".join(f"`{a}`" for a in vocab.allowed_answers(qid))
+        answers = vocab.allowed_answers(qid)
+        allowed = ", ".join(f"`{a}`" for a in answers)
         help_ = f"allowed answers are {allowed}; leave it blank if not answered"
         for i in bad:
+            written = table.text(field, i)
+            hidden = hidden_difference(written.strip(), list(answers)) if not written.isascii() else None
             problems.append(
                 Diagnostic(
                     "E121",
-                    f"case `{ids[i]}`: `{shown(table.text(field, i))}` is not an answer to question `{qid}`",
+                    f"case `{ids[i]}`: `{shown(written)}` is not an answer to question `{qid}`",
                     table.span(field, i),
-                    help_,
+                    hidden or help_,  # (a character that cannot be seen, said so)
                 )
             )
     return codes

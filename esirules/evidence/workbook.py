@@ -506,12 +506,13 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
 
 
 def _as_percent(text: str) -> str:
-    """A number kept with a percentage format, as the sheet shows it: `0.88` is `88%`."""
+    """A number kept with a percentage format, as the sheet shows it, in percent: `0.88` is `88`
+    (a measure's figures and a fact's number are written in percent, without the sign)."""
     try:
         shown = decimal.Decimal(text) * 100
     except decimal.InvalidOperation:
         return text  # (words in a cell formatted as a percentage: as written)
-    return f"{shown.normalize():f}%"
+    return f"{shown.normalize():f}"
 
 
 AS_CSV = "save the cases as CSV (up to 4 GB a file) and name the file under `cases:` in an evidence file"
