@@ -814,3 +814,12 @@ def test_excels_separator_line_is_read_past_and_a_title_above_the_headings_is_on
     assert [(p.code, p.span.line, p.message) for p in found] == [
         ("E107", 1, "the first line of `" + str(tmp_path / "titled.csv") + "` holds `Anyshire cases, February`, "
                     "not its headings, which are on line 3")]
+
+
+def test_a_csv_file_sorted_with_its_headings_among_the_cases_is_one_problem(tmp_path):
+    """As for a workbook's sheet: 88 errors read every case's values as headings, none saying so."""
+    rows = ["id,order_type,risk_of_harm", "C1,cro,low", "C2,cro,high", "C3,licence,low"]
+    path = _write(tmp_path, "sorted.csv", "\n".join([rows[1], rows[2], rows[0], rows[3], ""]))
+    (problem,) = _problems(path)
+    assert (problem.code, problem.span.line) == ("E107", 3)
+    assert problem.message.endswith("are on line 3, not on its first line: the rows were sorted with the headings among them")

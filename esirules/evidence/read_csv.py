@@ -37,7 +37,7 @@ BLOCK_ROWS = 8192  # rows numbered at a time: their strings are freed block by b
 
 def read_csv(file: str, text: str, vocab: Vocabulary, problems: Problems) -> CaseTable:
     """Read a CSV file's text into a case table, reporting its problems."""
-    if _title_above_headings(file, text, problems):
+    if _title_above_headings(file, text, problems) or _headings_moved(file, text, problems):
         return CaseTable(file, [])
     cells = CsvCells(file, lambda: text)
     returns = text.count("\r")
@@ -164,6 +164,29 @@ def _regular(row: list[str], width: int, line: int, cells: CsvCells, problems: P
 def _separator_line(row: list[str]) -> bool:
     """Excel's first line `sep=,`, which says only that the columns are separated by commas."""
     return ",".join(row).strip().lower() == "sep=,"
+
+
+_HEADING_ID = re.compile(r"^(?:[^\n]*,)?[ \t]*\"?(?:id|case)\"?[ \t]*(?:,[^\n]*)?\r?$", re.IGNORECASE | re.MULTILINE)
+
+
+def _headings_moved(file: str, text: str, problems: Problems) -> bool:
+    """Whether the headings were sorted in among the cases (in a spreadsheet, before saving as
+    CSV): the first line holds no `id` heading and a later one does. One problem, where every
+    case's values read as headings gave dozens, none saying where the headings went."""
+    start = len(text) - len(text.lstrip("\ufeff\r\n"))
+    end = text.find("\n", start)
+    first = text[start:] if end < 0 else text[start:end]
+    if end < 0 or _HEADING_ID.fullmatch(first.rstrip("\r")) or _separator_line(first.split(",")):
+        return False
+    found = _HEADING_ID.search(text, end + 1)
+    if found is None:
+        return False
+    line = text.count("\n", 0, found.start()) + 1
+    problems.append(Diagnostic(
+        "E107", f"the headings of `{file}` are on line {line}, not on its first line: the rows were sorted with the "
+        "headings among them", Span.point(file, line, 1),
+        "undo the sort, or sort again telling the spreadsheet that the data has headers, and save the file again"))
+    return True
 
 
 def _title_above_headings(file: str, text: str, problems: Problems) -> bool:
