@@ -392,6 +392,8 @@ def test_a_rulesets_content_hash_given_as_its_address_is_told_the_address(servic
     assert error["pointer"] == "{hash}" and error["help"] == (
         "this is the content hash of ruleset `esi-2003` 2003 (what a result or a check calls its `hash`); "
         f"the API's address for it is `{hashes['esi-2003.esi']}`")
+    evidence = service.get(f"/v1/evidence/{'0' * 64}").json()["errors"][0]
+    assert evidence["help"].endswith("a result's `evidence.hash` is the hash of what was read, not this address")
 
 
 def test_file_names_in_another_unicode_form_are_the_same_names(service: Service) -> None:

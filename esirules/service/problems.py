@@ -111,7 +111,15 @@ def problems_found(diagnostics: Sequence[Found], places: Sequence[str]) -> str:
 
 def not_found(what: str, value: str, pointer: str) -> Refusal:
     return Refusal("not-found", f"there is no {what} `{value}`",
-                   errors=[FieldError(pointer, f"there is no {what} `{value}`")])
+                   errors=[FieldError(pointer, f"there is no {what} `{value}`", _WHERE_FROM.get(what))])
+
+
+# Where the address of a record comes from, for a 404 given another 64-digit hash in its place.
+_WHERE_FROM = {
+    "stored evidence": "evidence is addressed as the upload's answer gave it (`evidence.hash`), and a run's record "
+                       "names it (`GET /v1/runs/{id}`); a result's `evidence.hash` is the hash of what was read, not "
+                       "this address",
+}
 
 
 def problem_json(problem: Problem) -> dict[str, Any]:
