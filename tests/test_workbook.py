@@ -459,3 +459,15 @@ def test_merged_cells_of_an_opendocument_sheet_are_found_from_its_spans(tmp_path
         for name, data in parts.items():
             archive.writestr(name, data)
     assert merged_ranges(book.read_bytes(), "cases") == ["A3:A4"]
+
+
+def test_a_rating_given_on_a_row_of_its_own_below_the_item_left_blank_is_given_once(tmp_path: Path) -> None:
+    """Inspectors add a row at the bottom rather than fill in the template's: `given twice` said
+    'which one is meant cannot be told' of a blank and a rating. A `#` column of notes is not read."""
+    sheets = evidence_sheets(EXAMPLE / "inspection.yaml")
+    rated = sheets["ratings"][1]
+    sheets["ratings"][1] = [rated[0], None]
+    sheets["ratings"] = [[*row, "# checked by" if n == 0 else "JS"] for n, row in enumerate(sheets["ratings"])]
+    sheets["ratings"].append([rated[0], rated[1], ""])
+    book = load_evidence(str(write_workbook(tmp_path / "inspection.xlsx", sheets)), RULES)
+    assert book.ratings == load_evidence(str(EXAMPLE / "inspection.yaml"), RULES).ratings

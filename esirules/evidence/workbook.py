@@ -435,7 +435,7 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
     for k, column in enumerate(sheet.columns):
         heading = sheet.text(k, header_row).strip()
         low = heading.lower().replace(" ", "_")
-        if not heading:
+        if not heading or heading.startswith("#"):  # (a column of notes: not read, as on the cases sheet)
             continue
         if low not in headings:
             problems.append(
@@ -499,6 +499,8 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
                 continue
         elif OTHER_SHEETS[field][1] in column_of:  # a rating, or a fact's value
             value = scalar(OTHER_SHEETS[field][1], row)
+            if value.tag == NULL and field == "ratings":
+                continue  # (an item listed and left unrated: rated on a row of its own below, it is not given twice)
         else:
             value = yaml.ScalarNode(NULL, "", key_node.start_mark, key_node.end_mark)
         entries.append((key_node, value))
