@@ -162,5 +162,7 @@ def test_evidence_one_of_the_two_rulesets_refuses_is_said_to_be_refused_by_that_
     code, out, err = run(OLD, str(renamed), "--evidence", EVIDENCE)
     assert (code, out) == (1, "")
     assert f"error[E120]: `B1.start` is not a question of ruleset `esi-2003` (under the new ruleset, `{renamed}`)" in err
+    code, _, err = run(str(renamed), OLD, "--evidence", EVIDENCE)  # (the old one alone refusing it, as well)
+    assert code == 1 and f"(under the old ruleset, `{renamed}`)" in err and "under the new" not in err
     code, _, err = run(OLD, NEW, "--evidence", "examples/frameworks/fhrs/evidence/copper-kettle.yaml")
     assert code == 1 and "(under the" not in err  # (refused under both: said once, as it is)

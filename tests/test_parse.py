@@ -268,6 +268,9 @@ def test_every_example_mistake_gets_its_own_help():
         ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n'
          "      applies when disposal in {referral order, youth caution}\n  }\n}\n",
          'a value of more than one word is written in quotes: `"referral order"`'),
+        ('section B "b" {\n  criterion B1 "c" {\n    question B1.1 "q"\n'
+         "      applies when disposal in {youth rehabilitation order, caution}\n  }\n}\n",
+         'a value of more than one word is written in quotes: `"youth rehabilitation order"`'),
     ],
 )
 def test_common_mistakes_get_a_help_line(text, help_starts):

@@ -168,6 +168,7 @@ def score_impacts(
             sources.update(error.sources)
             for found in error.diagnostics:
                 under.setdefault(found, []).append(side)
+            scorer.diagnostics.clear()  # (a scorer keeps what it found: the other side's are its own)
     if under:
         # A problem under one of two rulesets of one name (two years' versions) says which: "not a
         # question of ruleset `yji`" did not.

@@ -306,34 +306,37 @@ def _gaps(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFinding
 def _worse_for_better(ctx: CheckContext, bands: m.Bands, scale: m.Scale, found: BandsFindings) -> None:
     """W005 for bands: a better figure given a worse value than a worse one, as where a band
     ends short of the next (`at least 50% and below 60%` before `at least 65%`) and the figures
-    between fall through to `otherwise`: 62% Inadequate, 55% Requires improvement."""
+    between fall through to `otherwise`: 62% Inadequate, 55% Requires improvement. Which way is
+    better is told by the bands themselves (their values rise with the figure, or fall with it,
+    as for grades numbered 1 = best and banded `total at most ...`): bands whose values go both
+    ways along the figure are the mistake."""
     rows, seen = bands.bands, set()
     for start, point in enumerate(found.points):
         if point.axis is None or start in seen:
             continue
         line = _line(found, point)
         seen.update(line)
-        best: tuple[int, int, int] | None = None  # (rank, point, band) of the best value so far, worse figures first
-        lower_better = point.lower_is_better and point.axis_name == "actual"  # (a performance is better higher)
-        for k in (reversed(line) if lower_better else line):
-            chosen = found.chosen[k]
-            if chosen is None:
-                continue
-            rank = scale.rank(rows[chosen].value)
-            if best is not None and rank < best[0]:
-                given = rows[best[2]]
+        given = [(k, c) for k in line if (c := found.chosen[k]) is not None]
+        ranks = [scale.rank(rows[c].value) for _, c in given]
+        if len(ranks) < 2 or ranks == sorted(ranks) or ranks == sorted(ranks, reverse=True):
+            continue
+        rising = ranks[-1] >= ranks[0]  # (the way the bands mostly go: better with more, or with less)
+        best = 0
+        for n in range(1, len(given)):
+            if (ranks[n] < ranks[best]) if rising else (ranks[n] > ranks[best]):
+                (worse, chosen), (better, kept) = given[n], given[best]
                 ctx.warn(
                     "W005",
-                    f"the bands `{bands.name}` give a better figure a worse value: {_words(found.points[k])} gets "
-                    f"`{rows[chosen].value}` (line {rows[chosen].span.line}), and {_words(found.points[best[1]])} "
-                    f"gets `{given.value}` (line {given.span.line})",
+                    f"the bands `{bands.name}` give a better figure a worse value: {_words(found.points[worse])} gets "
+                    f"`{rows[chosen].value}` (line {rows[chosen].span.line}), and {_words(found.points[better])} "
+                    f"gets `{rows[kept].value}` (line {rows[kept].span.line})",
                     rows[chosen].span,
                     "a better figure should never get a worse value: make each band reach the next, so that no "
                     "figure between them falls through to a worse one",
                 )
                 return
-            if best is None or rank >= best[0]:
-                best = (rank, k, chosen)
+            if (ranks[n] >= ranks[best]) if rising else (ranks[n] <= ranks[best]):
+                best = n
 
 
 def skipped_values(bands: m.Bands, scale: m.Scale, found: BandsFindings) -> tuple[str, ...]:

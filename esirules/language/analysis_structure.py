@@ -22,11 +22,22 @@ def section_weights(ctx: CheckContext, ruleset: m.Ruleset) -> None:
     each then counts for. An overall that averages some of the sections, whose weights (all of
     them) add up to 100%, leaves the others out on purpose: no warning."""
     overall = ruleset.overall
+    weighted = [s for s in ruleset.sections if s.weight is not None]
+    if overall is not None and overall.score is None and overall.grade is not None and weighted:
+        # (`grade: mean of sections banded by ...` with weights written counted each section once)
+        ctx.warn(
+            "W009",
+            f"the sections' weights ({_and([f'{s.id} {percent_text(s.weight)}' for s in weighted if s.weight])}) are "
+            "not used: the overall has no score, and its grade counts each section's grade once",
+            overall.grade.span,
+            "to weigh the sections, give them scores and the overall `score: weighted mean of sections`, then "
+            "`grade: score banded by BANDS`; or leave the weights out",
+        )
+        return
     if overall is None or overall.score is None or overall.score.kind != "weighted_mean":
         return
     if _weighted_without_score(ctx, ruleset, overall.score):
         return
-    weighted = [s for s in ruleset.sections if s.weight is not None]
     total = sum((s.weight for s in weighted if s.weight is not None), Fraction(0))
     if not weighted or total in (0, 1):
         return
@@ -70,8 +81,7 @@ def _weighted_without_score(ctx: CheckContext, ruleset: m.Ruleset, score: m.Aggr
         f"section{'' if one else 's'} {named} {'has' if one else 'have'} no score, so the overall score, a weighted "
         f"mean of scores, leaves {'it' if one else 'them'} out: {_and(shares)}",
         score.span,
-        "give the section a score (`score: ...`), or leave its weight out; to weigh grades, give the ladder "
-        "numbers and grade the overall from the sections' grades (`grade: mean of sections banded by ...`)",
+        "give the section a score (`score: ...`), or leave its weight out: grades are not weighted",
     )
     return True
 

@@ -207,6 +207,7 @@ def _comma_left_out(token: Token, acceptable: set[str]) -> str | None:
 
 
 _COMPARED_WORD = re.compile(r"([A-Za-z_][\w.]*)\s*(=|!=|<=|>=|<|>)\s*([A-Za-z_]\w*)\s+$")
+_REST_OF_VALUE = re.compile(r"[A-Za-z_][\w ]*?(?=[ \t]*(?:[,}#\n]|$))")
 # A value where a test gives one (`expect grade`, `gives`) or in a list (`in {referral order, ...}`).
 _GIVEN_WORD = re.compile(r"(\bgrade|\bgives|[{,])\s*([A-Za-z_]\w*)\s+$")
 
@@ -225,7 +226,9 @@ def _value_of_words(text: str, token: Token) -> str | None:
     if given is not None:
         before, first = given.groups()
         lead = f"{before} " if before[-1].isalpha() else ""  # (in a list, the value alone)
-        return _say("hints", "value-of-words", written=f'{lead}"{first} {token}"')
+        rest = _REST_OF_VALUE.match(text, token.start_pos)  # (every word of it: `youth rehabilitation order`)
+        words = " ".join(rest.group().split()) if rest is not None else str(token)
+        return _say("hints", "value-of-words", written=f'{lead}"{first} {words}"')
     return None
 
 
