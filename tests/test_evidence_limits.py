@@ -250,3 +250,23 @@ def test_a_rating_or_measure_given_twice_in_other_capitals_is_given_twice(tmp_pa
     found = problems(path)
     assert [(d.code, d.span.line) for d in found] == [("E106", 5), ("E106", 8)]
     assert found[0].message == "`a1.visibility` is given twice (also as `A1.visibility`: capitals do not tell them apart)"
+
+
+def test_an_answer_or_a_rating_holding_a_character_that_cannot_be_seen_is_told_which(tmp_path: Path) -> None:
+    """"`in part` is not an answer ... allowed answers are ... `in part`": a zero-width space pasted in."""
+    folder = folder_with_ruleset(tmp_path)
+    write(folder, "cases.csv", HEADER + HIGH.replace(",yes,partly", ",yes,partly\u200b"))
+    path = write(folder, "e.yaml", INSPECTION + "cases: cases.csv\nratings:\n  A1.visibility: \"good\u00a0\u200b\"\n")
+    found = {d.code: d for d in problems(path)}
+    assert str(found["E121"].help).endswith("this holds a zero-width space (U+200B), which looks like nothing: delete it")
+    assert str(found["E131"].help).startswith("did you mean `good`? this holds a ")
+
+
+def test_a_parent_ruleset_saved_as_utf16_is_said_to_be_so_where_it_is_extended(tmp_path: Path) -> None:
+    from esirules.language.check import check_file
+
+    (tmp_path / "base.esi").write_text('ruleset "base" version "1"\n', encoding="utf-16")
+    (tmp_path / "child.esi").write_text('ruleset "child" version "2"\nextends "base.esi"\n', encoding="utf-8")
+    (problem,) = check_file(str(tmp_path / "child.esi")).diagnostics
+    assert (problem.code, problem.span.line) == ("R004", 2)
+    assert problem.message == '`base.esi`, which this ruleset extends, is UTF-16 text (saved as "Unicode"), not UTF-8'

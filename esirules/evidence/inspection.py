@@ -12,7 +12,7 @@ from fractions import Fraction
 
 import yaml
 
-from esirules.diagnostics import Diagnostic, did_you_mean
+from esirules.diagnostics import Diagnostic, did_you_mean, hidden_difference
 from esirules.evidence.cases import Adjustment, Location, MeasureFigures, RecordedFact
 from esirules.evidence.document import Problems, at, expect, fields, scalar_text
 from esirules.evidence.facts import read_facts
@@ -86,7 +86,7 @@ class InspectionFields:
                         "E131",
                         f"item `{item.id}`: `{shown(value.strip())}` is not a rating on the `{scale.name}` scale",
                         at(self.path, value_node),
-                        "ratings are " + ", ".join(f"`{a}`" for a in allowed),
+                        hidden_difference(value.strip(), allowed) or "ratings are " + ", ".join(f"`{a}`" for a in allowed),
                     )
                 )
                 continue

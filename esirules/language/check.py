@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import hashlib
 import os
 import re
@@ -232,6 +233,11 @@ def _check_parent(
             {},
         )
     checked = check_text(data, target, {**chain, here: extends.span}, memo, sources)
+    if checked.ruleset is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # (a parent saved as Notepad's "Unicode": said so, as the file itself checked alone says it)
+        return Checked(None, [Diagnostic(
+            "R004", f"`{extends.target.text}`, which this ruleset extends, is UTF-16 text (saved as \"Unicode\"), "
+            "not UTF-8", extends.target.span, "save it again, choosing the UTF-8 encoding")], {})
     if checked.ruleset is None and _not_a_ruleset(checked, target):
         # INVARIANT: nothing of a file that is not a ruleset reaches a diagnostic (it may be any
         # file the parent's name reaches, and the diagnostics may be shown to someone else).
