@@ -123,19 +123,7 @@ class Workbook:
         except Exception as error:  # fastexcel's errors share no base class across versions
             raise WorkbookProblem(_reason(error)) from None
         self.sheet_names: list[str] = list(self._reader.sheet_names)
-        self._data = data
-
-    def merged_ranges(self, name: str) -> list[str]:
-        """The ranges of the sheet's merged cells (`B2:B4`; `workbook_cells`)."""
-        from esirules.evidence.workbook_cells import merged_ranges
-
-        return merged_ranges(self._data, name)
-
-    def percent_cells(self, name: str) -> set[tuple[int, int]]:
-        """The (row, column) places of the sheet's cells formatted as percentages (`workbook_cells`)."""
-        from esirules.evidence.workbook_cells import percent_cells
-
-        return percent_cells(self._data, name)
+        self.data = data  # (its parts say more than the reader gives: `workbook_cells`)
 
     def sheet(self, name: str) -> SheetColumns:
         try:

@@ -48,6 +48,7 @@ from esirules.evidence.vocabulary import (
     title_above_headings,
     vocabulary,
 )
+from esirules.evidence.workbook_cells import merged_ranges, percent_cells
 from esirules.files import DISK, InputFiles
 from esirules.language import model
 from esirules.progress import SILENT, Progress
@@ -144,7 +145,7 @@ class _WorkbookLoad:
             key = f"{self.path}!{sheet.name}"
             self.sheet_of[key] = sheet.name
             reader = InspectionFields(key, self.ruleset, self.problems, sheet=sheet.name)
-            percents = book.percent_cells(sheet.name) if field in PERCENT_FIELDS else frozenset()
+            percents = percent_cells(book.data, sheet.name) if field in PERCENT_FIELDS else frozenset()
             node = sheet_node(self.path, field, sheet, key, self.problems, percents)
             if node is None:
                 continue
@@ -279,7 +280,7 @@ class _WorkbookLoad:
     def _merged(self, book: Workbook, name: str) -> None:
         """E102 for merged cells of the cases sheet: it shows one value over them and keeps it in
         the first alone, so the others read as blank (an answer shown for three cases counted once)."""
-        for merged in book.merged_ranges(name):
+        for merged in merged_ranges(book.data, name):
             first = merged.split(":")[0]
             self.problems.append(Diagnostic(
                 "E102", f"cells {merged} of the `{name}` sheet are merged: the sheet keeps the value shown in {first} "
