@@ -611,16 +611,16 @@ def test_bands_a_sections_points_cannot_reach_are_said_for_that_section():
 
 
 def test_section_weights_an_overall_without_a_score_never_uses_are_said_to_be_unused():
-    """`grade: lowest of sections` (or a mean of their grades) with 20/50/30 written counted each
-    section once, and W009's help even advised such a grade to weigh the sections."""
+    """`grade: mean of sections banded by ...` with 20/50/30 written counted each section once, and
+    W009's help even advised such a grade to weigh the sections."""
     from esirules.language.check import check_text
 
-    text = ('ruleset "w" version "1"\nscale practice: strong > poor\nladder rating: Good > Poor\n'
+    text = ('ruleset "w" version "1"\nscale practice: strong > poor\nladder rating: Good = 2 > Poor = 0\n'
             'grading g "g" {\n  items rated on practice\n  grades from rating\n  Good when at least strong on each item\n'
-            '  Poor otherwise\n}\n' + "".join(
+            '  Poor otherwise\n}\nbands m on rating {\n  Good when mean at least 1.5\n  Poor otherwise\n}\n' + "".join(
                 f'section {s} "{s}" weight {w}% {{\n  criterion {s}1 "c" {{\n    graded by g\n    item {s}1.a "a"\n  }}\n'
                 "  grade: lowest of criteria\n}\n" for s, w in (("D", 20), ("E", 50), ("F", 30)))
-            + 'overall "o" {\n  grade: lowest of sections\n}\n')
+            + 'overall "o" {\n  grade: mean of sections banded by m\n}\n')
     checked = check_text(text.encode(), "w.esi", {})
     assert [(d.code, d.message) for d in checked.diagnostics] == [(
         "W009", "the sections' weights (D 20%, E 50% and F 30%) are not used: the overall has no score, and its "

@@ -23,8 +23,10 @@ def section_weights(ctx: CheckContext, ruleset: m.Ruleset) -> None:
     them) add up to 100%, leaves the others out on purpose: no warning."""
     overall = ruleset.overall
     weighted = [s for s in ruleset.sections if s.weight is not None]
-    if overall is not None and overall.score is None and overall.grade is not None and weighted:
-        # (`grade: mean of sections banded by ...` with weights written counted each section once)
+    if (overall is not None and overall.score is None and overall.grade is not None and weighted
+            and overall.grade.kind in ("mean_banded", "sum_banded", "points_total")):
+        # (`grade: mean of sections banded by ...` with weights written counted each section once;
+        # a `lowest of sections` is weighed by nothing, and is no such mistake)
         ctx.warn(
             "W009",
             f"the sections' weights ({_and([f'{s.id} {percent_text(s.weight)}' for s in weighted if s.weight])}) are "
