@@ -18,7 +18,7 @@ import io
 from typing import Any
 
 from esirules.authoring.plain import applies_words
-from esirules.evidence.carried import CARRIED_FIELDS
+from esirules.evidence.carried import CARRIED_FIELDS, ladder_of
 from esirules.evidence.inspection import ADJUSTMENT_FIELDS, FIGURES
 from esirules.language import model
 from esirules.words import number_text
@@ -63,7 +63,7 @@ def template_workbook(ruleset: model.Ruleset, reference: str | None = None) -> b
         sheet.sheet.write_comment(row, 0, f"Rates {', '.join(rated)} from its figures.", {"x_scale": 2, "y_scale": 2})
     adjustable = [c.id for c in ruleset.criteria() if c.allows_adjustment]
     grades = {tuple(ruleset.scale(ladder).values) for c in ruleset.criteria() if c.allows_adjustment
-              for ladder in [_criterion_ladder(ruleset, c)] if ladder is not None}
+              for ladder in [ladder_of(ruleset, c)] if ladder is not None}
     what = {
         "criterion": "A criterion that allows adjustment.",
         "section": "Or a section that allows adjustment (its id).",
@@ -165,14 +165,6 @@ def _when_asked(ruleset: model.Ruleset, question: model.Question) -> str:
     if skipped:
         said += f" Not asked in sample{'s' if len(skipped) > 1 else ''} {', '.join(skipped)}."
     return said
-
-
-def _criterion_ladder(ruleset: model.Ruleset, criterion: model.Criterion) -> str | None:
-    if criterion.grading is None:
-        return None
-    if criterion.kind == "descriptive":
-        return ruleset.grading(criterion.grading).ladder
-    return ruleset.band_set(criterion.grading).scale
 
 
 def _item_ratings(ruleset: model.Ruleset) -> list[str] | None:
