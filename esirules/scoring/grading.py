@@ -37,7 +37,6 @@ from esirules.words import (
     number_text,
     percent_text,
     plural,
-    round_percent,
     value_text,
 )
 
@@ -64,7 +63,7 @@ def apply_bands(
     outcomes = semantics.band_outcomes(bands, figures, rounding, lower_is_better)
     chosen = semantics.chosen_band([fits for _, fits in outcomes])
     for number, (band, (tests, fits)) in enumerate(zip(bands.bands, outcomes)):
-        results = tuple(_figure_test(t, o, rounding, lower_is_better) for t, o in zip(band.tests, tests))
+        results = tuple(_figure_test(t, o, rounding, lower_is_better, figures) for t, o in zip(band.tests, tests))
         tried.append(BandTrace(band.value, results, band.otherwise, fits, span=band.span))
         if number == chosen:
             return BandResult(bands.name, figure, band.value, bands.ties, tuple(tried), span=band.span)
@@ -80,8 +79,11 @@ def apply_bands(
 
 
 def _figure_test(
-    test: m.FigureTest, outcome: semantics.FigureOutcome, rounding: m.Rounding, lower_is_better: bool = False
+    test: m.FigureTest, outcome: semantics.FigureOutcome, rounding: m.Rounding, lower_is_better: bool,
+    figures: dict[str, Fraction],
 ) -> FigureTestResult:
+    """A band test's result, as shown; `figures`: those it read, to tell whether the figure as shown
+    (rounded) would decide it otherwise."""
     text = figure_test_text(test)
     if outcome.value is None or outcome.operand is None:
         missing = test.figure if outcome.value is None else test.operand
@@ -91,9 +93,10 @@ def _figure_test(
         )
     value = outcome.value
     shown = display_percent(value, rounding) if test.figure in PERCENT_FIGURES else number_text(value)
-    if test.figure in PERCENT_FIGURES and outcome.compared == value and _rounding_misleads(test, outcome, rounding,
-                                                                                         lower_is_better):
-        # (`Good when score at least 65% (found 65% ✗)` for 64.62%: the exact figure is what is compared)
+    if (test.figure in PERCENT_FIGURES and outcome.compared == value
+            and semantics.figure_test(test, figures, rounding, "rounded", lower_is_better).holds != outcome.holds):
+        # (the figure as shown, rounded, would decide the test otherwise: `Good when score at least 65%
+        # (found 65% ✗)` for 64.62% read as a contradiction; the exact figure is what is compared)
         shown = f"{approx_percent(value, rounding)}, shown as {shown}"
     if test.of_possible:  # the share of possible worked out: `7, needs 6 (75% of 8)`
         shown += f", needs {number_text(outcome.operand)}"
@@ -102,17 +105,6 @@ def _figure_test(
     return FigureTestResult(
         text, test.figure, value, outcome.compared, outcome.operand, shown, outcome.holds, span=test.span
     )
-
-
-def _rounding_misleads(test: m.FigureTest, outcome: semantics.FigureOutcome, rounding: m.Rounding,
-                       lower_is_better: bool) -> bool:
-    """Whether the figure as shown, rounded, would pass the test its exact figure fails (or fail
-    one it passes): then the rounded figure beside the test reads as a contradiction."""
-    if outcome.value is None or outcome.operand is None:
-        return False
-    shown = round_percent(outcome.value, rounding) / 100
-    better_is_lower = lower_is_better and test.figure == "actual"
-    return semantics.compare(test.comparison, shown, outcome.operand, better_is_lower) != outcome.holds
 
 
 # ---------------------------------------------------------------------------------------------
