@@ -15,6 +15,8 @@ from __future__ import annotations
 import io
 import re
 import zipfile
+from collections.abc import Callable, Iterator
+from typing import TypeVar
 from xml.etree import ElementTree
 
 from esirules.evidence.read_workbook import cell_place, column_letters
@@ -28,22 +30,18 @@ _OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 _PERCENT_FORMATS = frozenset({9, 10})  # `0%` and `0.00%`, built into every .xlsx reader
 _QUOTED = re.compile(r'"[^"]*"|\\.')  # text in a number format that is shown as written, not a sign
 _PLACE = re.compile(r"([A-Z]+)(\d+)")
+T = TypeVar("T")
 _MOST_REPEATED = 100_000  # an .ods row or cell repeated more often than this is the sheet's empty rest
 
 
 def percent_cells(data: bytes, sheet: str) -> set[tuple[int, int]]:
     """The (row, column) places, from 1, of the cells of `sheet` formatted as percentages; none
     for a workbook whose parts cannot be read so (the reader has read it: nothing is lost)."""
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = set(archive.namelist())
-            if "xl/workbook.xml" in names:
-                return _xlsx(archive, sheet)
-            if "content.xml" in names:
-                return _ods(archive, sheet)
-    except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError, StopIteration):
-        pass
-    return set()
+    return _read(data, lambda archive: _xlsx(archive, sheet), lambda archive: {
+        (row + r, column + c) for row, column, rows, across, cell in _ods_cells(archive, sheet)
+        if cell.get(f"{_OFFICE}value-type") == "percentage" and rows * across <= _MOST_REPEATED
+        for r in range(rows) for c in range(across)
+    }, set())
 
 
 MERGES_READ_UP_TO = 16 << 20  # the unpacked size of a cases sheet looked at for merged cells (some 5,000 cases)
@@ -53,19 +51,40 @@ _MERGE = re.compile(rb'<(?:\w+:)?mergeCell ref="([A-Z]+\d+:[A-Z]+\d+)"')
 def merged_ranges(data: bytes, sheet: str) -> list[str]:
     """The ranges of merged cells of `sheet`, as a spreadsheet writes them (`B2:B4`); none for a
     sheet too large to look at, or a workbook whose parts cannot be read so."""
+
+    def xlsx(archive: zipfile.ZipFile) -> list[str]:
+        part = _xlsx_part(archive, sheet)
+        if archive.getinfo(part).file_size > MERGES_READ_UP_TO:
+            return []
+        return [m.decode() for m in _MERGE.findall(archive.read(part))]
+
+    def ods(archive: zipfile.ZipFile) -> list[str]:
+        if archive.getinfo("content.xml").file_size > MERGES_READ_UP_TO:
+            return []
+        merges = []
+        for row, column, _, _, cell in _ods_cells(archive, sheet):
+            down = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
+            across = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
+            if down > 1 or across > 1:
+                merges.append(f"{column_letters(column)}{row}:{column_letters(column + across - 1)}{row + down - 1}")
+        return merges
+
+    return _read(data, xlsx, ods, [])
+
+
+def _read(data: bytes, xlsx: Callable[[zipfile.ZipFile], T], ods: Callable[[zipfile.ZipFile], T], none: T) -> T:
+    """What `xlsx` or `ods` finds in the workbook's archive, by its kind; `none` where its parts
+    cannot be read so."""
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             names = set(archive.namelist())
             if "xl/workbook.xml" in names:
-                part = _xlsx_part(archive, sheet)
-                if archive.getinfo(part).file_size > MERGES_READ_UP_TO:
-                    return []
-                return [m.decode() for m in _MERGE.findall(archive.read(part))]
-            if "content.xml" in names and archive.getinfo("content.xml").file_size <= MERGES_READ_UP_TO:
-                return _ods_merges(archive, sheet)
+                return xlsx(archive)
+            if "content.xml" in names:
+                return ods(archive)
     except (zipfile.BadZipFile, KeyError, ValueError, ElementTree.ParseError, StopIteration):
         pass
-    return []
+    return none
 
 
 def _xlsx_part(archive: zipfile.ZipFile, sheet: str) -> str:
@@ -104,38 +123,19 @@ def _shows_percent(format_id: int, own: dict[int, str]) -> bool:
     return "%" in _QUOTED.sub("", own.get(format_id, ""))
 
 
-def _ods_merges(archive: zipfile.ZipFile, sheet: str) -> list[str]:
+def _ods_cells(archive: zipfile.ZipFile, sheet: str) -> Iterator[tuple[int, int, int, int, ElementTree.Element]]:
+    """Each cell of an `.ods` sheet: its row and column (from 1), how many rows and columns it is
+    repeated over (a sheet's empty rest is one cell repeated), and its element."""
     content = ElementTree.fromstring(archive.read("content.xml"))
     table = next(t for t in content.iter(f"{_TABLE}table") if t.get(f"{_TABLE}name") == sheet)
-    merges, row = [], 0
-    for line in table.iter(f"{_TABLE}table-row"):
-        column = 0
-        for cell in line:
-            if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
-                continue
-            down = int(cell.get(f"{_TABLE}number-rows-spanned", "1"))
-            across = int(cell.get(f"{_TABLE}number-columns-spanned", "1"))
-            if down > 1 or across > 1:
-                merges.append(f"{column_letters(column + 1)}{row + 1}:{column_letters(column + across)}{row + down}")
-            column += int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
-        row += int(line.get(f"{_TABLE}number-rows-repeated", "1"))
-    return merges
-
-
-def _ods(archive: zipfile.ZipFile, sheet: str) -> set[tuple[int, int]]:
-    content = ElementTree.fromstring(archive.read("content.xml"))
-    table = next(t for t in content.iter(f"{_TABLE}table") if t.get(f"{_TABLE}name") == sheet)
-    cells: set[tuple[int, int]] = set()
-    row = 0
+    row = 1
     for line in table.iter(f"{_TABLE}table-row"):
         rows = int(line.get(f"{_TABLE}number-rows-repeated", "1"))
-        column = 0
+        column = 1
         for cell in line:
             if cell.tag not in (f"{_TABLE}table-cell", f"{_TABLE}covered-table-cell"):
                 continue
-            repeated = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
-            if cell.get(f"{_OFFICE}value-type") == "percentage" and rows * repeated <= _MOST_REPEATED:
-                cells.update((row + r + 1, column + c + 1) for r in range(rows) for c in range(repeated))
-            column += repeated
+            across = int(cell.get(f"{_TABLE}number-columns-repeated", "1"))
+            yield row, column, rows, across, cell
+            column += across
         row += rows
-    return cells
