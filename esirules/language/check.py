@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import codecs
 import hashlib
 import os
 import re
@@ -16,7 +15,7 @@ from esirules.language import syntax as s
 from esirules.language.analysis import Analysis
 from esirules.language.check_ruleset import check_ruleset, merge
 from esirules.language.context import CheckContext
-from esirules.language.decode import decode
+from esirules.language.decode import decode, saved_as_utf16
 from esirules.language.limits import MAX_CONDITION_DEPTH, MAX_RULESET_BYTES
 from esirules.language.parse import parse_text
 from esirules.language.sources import FileSources, RulesetSources, SourceError
@@ -233,7 +232,7 @@ def _check_parent(
             {},
         )
     checked = check_text(data, target, {**chain, here: extends.span}, memo, sources)
-    if checked.ruleset is None and data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if checked.ruleset is None and saved_as_utf16(data):
         # (a parent saved as Notepad's "Unicode": said so, as the file itself checked alone says it)
         return Checked(None, [Diagnostic(
             "R004", f"`{extends.target.text}`, which this ruleset extends, is UTF-16 text (saved as \"Unicode\"), "

@@ -15,7 +15,7 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     Windows (CRLF) and classic Mac (CR) line ends are read as line ends: the text returned ends
     its lines with `\\n` only, so every later stage counts lines the same way.
     """
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):  # (Notepad's "Unicode", Word's "Unicode Text")
+    if saved_as_utf16(data):
         return None, [
             Diagnostic(
                 "S002",
@@ -49,6 +49,11 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Diagnostic]]:
     # Editors on Windows often start UTF-8 files with an invisible byte order mark.
     text = text.removeprefix("\ufeff")
     return line_feeds(text), []
+
+
+def saved_as_utf16(data: bytes) -> bool:
+    """Whether a file is UTF-16 text, by its byte order mark (Notepad's "Unicode", Word's "Unicode Text")."""
+    return data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
 
 
 def line_feeds(text: str) -> str:
