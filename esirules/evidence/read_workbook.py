@@ -147,14 +147,16 @@ def _by_columns(name: str, table: Any, columns: list[int]) -> SheetColumns:
         texts.extend(encoded.dictionary.to_pylist())
         indices = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.int32)
         numbers.append(np.where(indices < 0, 0, indices + offset).astype(np.int32))
-    texts = [_DATE_AT_MIDNIGHT.sub(r"\1", t) if t and t[:1].isdigit() else t for t in texts]
+    texts = [t[:-9] if t and t.endswith(" 00:00:00") and _DAY.fullmatch(t[:-9]) else t for t in texts]
     blank = np.fromiter((not (t and t.strip()) for t in texts), dtype=np.bool_, count=len(texts))
     return SheetColumns(name, columns, numbers, texts, table.num_rows, blank)
 
 
-# A date cell as the reader gives it (`2004-09-01 00:00:00`): read as the day it shows, so a
-# date typed where an answer was meant (`Sep-04` made a date by the spreadsheet) is quoted as one.
-_DATE_AT_MIDNIGHT = re.compile(r"^(\d{4}-\d{2}-\d{2}) 00:00:00$")
+# A date cell as the reader gives it (`2004-09-01 00:00:00`) is read as the day it shows, so a
+# date typed where an answer was meant (`Sep-04` made a date by the spreadsheet) is quoted as one:
+# the day before ` 00:00:00`. (Each column's distinct texts are looked at once, the test on the
+# end first: ids and answers are not.)
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def _reason(error: Exception) -> str:
