@@ -182,7 +182,7 @@ def heading_field(
                 )
             )
         return None
-    if name.startswith("#"):  # (a column of the inspector's notes: not read)
+    if holds_notes(name):
         return None
     if low in ID_HEADINGS:
         return "id"
@@ -205,6 +205,12 @@ def heading_field(
 
 
 NOTES_EXAMPLE = "`# notes`"
+
+
+def holds_notes(name: str) -> bool:
+    """Whether a column (or a workbook's sheet) holds the inspector's notes, which are not read:
+    its heading (or name) starts with `#`."""
+    return name.strip().startswith("#")
 
 
 def unknown_column(name: str, span: Span, vocab: Vocabulary) -> Diagnostic:

@@ -44,6 +44,7 @@ from esirules.evidence.vocabulary import (
     NO_HEADINGS,
     Vocabulary,
     heading_field,
+    holds_notes,
     same_field,
     title_above_headings,
     vocabulary,
@@ -436,7 +437,7 @@ def sheet_node(path: str, field: str, sheet: SheetColumns, key: str, problems: P
     for k, column in enumerate(sheet.columns):
         heading = sheet.text(k, header_row).strip()
         low = heading.lower().replace(" ", "_")
-        if not heading or heading.startswith("#"):  # (a column of notes: not read, as on the cases sheet)
+        if not heading or holds_notes(heading):  # (as on the cases sheet)
             continue
         if low not in headings:
             problems.append(
@@ -549,7 +550,7 @@ def open_workbook(
 
 def is_notes(sheet: str) -> bool:
     """A sheet of the inspector's notes, not read: named `notes`, or starting with `#`."""
-    return sheet.strip().lower() == "notes" or sheet.strip().startswith("#")
+    return sheet.strip().lower() == "notes" or holds_notes(sheet)
 
 
 def _not_a_sheet(path: str, name: str) -> Diagnostic:
